@@ -1,0 +1,433 @@
+//! The lossless document model: top-level blocks that tile the text exactly,
+//! headings with their GitHub anchors, and links with the byte range of their
+//! destination. comrak only locates; every byte we hand on is sliced from
+//! [`Source::text`].
+
+use std::ops::Range;
+
+use comrak::nodes::{AstNode, NodeValue};
+use comrak::{Arena, Options};
+
+use super::slug::AnchorSet;
+use super::source::Source;
+
+/// What a top-level block is; the split planner cuts only between blocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockKind {
+    /// YAML front matter delimited by `---` lines at the top of the file.
+    FrontMatter,
+    /// A heading; `setext` when underlined with `=`/`-`.
+    Heading {
+        /// 1..=6.
+        level: u8,
+        /// Underlined rather than `#`-prefixed.
+        setext: bool,
+    },
+    /// A paragraph.
+    Paragraph,
+    /// A bullet or ordered list.
+    List,
+    /// A GFM table.
+    Table,
+    /// A fenced or indented code block.
+    Code(CodeInfo),
+    /// An HTML block.
+    Html,
+    /// `---`, `***`, `___`.
+    ThematicBreak,
+    /// A `>` quote.
+    BlockQuote,
+    /// A footnote definition `[^x]: …`.
+    FootnoteDefinition,
+    /// Anything else, including blank text with no block at all.
+    Other,
+}
+
+/// Facts about a code block that the fence checks need.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeInfo {
+    /// Fenced (rather than indented).
+    pub fenced: bool,
+    /// Whether a closing fence was found (always true for indented code).
+    pub closed: bool,
+    /// The info string (`bash`, `markdown`, …).
+    pub info: String,
+    /// `` ` `` or `~`.
+    pub fence_char: char,
+    /// Length of the opening fence.
+    pub fence_len: usize,
+}
+
+/// A top-level block. `span` tiles the file: it runs from this block's first line
+/// to the next block's first line, so trailing blank lines belong to it.
+#[derive(Debug, Clone)]
+pub struct Block {
+    /// What it is.
+    pub kind: BlockKind,
+    /// Half-open byte range; consecutive blocks' spans are adjacent and cover the file.
+    pub span: Range<usize>,
+    /// 1-based first line.
+    pub line: usize,
+    /// 1-based last line of the block's own content (before trailing blank lines).
+    pub end_line: usize,
+}
+
+/// A heading anywhere in the document (top-level ones are also blocks).
+#[derive(Debug, Clone)]
+pub struct Heading {
+    /// 1..=6.
+    pub level: u8,
+    /// Underlined heading.
+    pub setext: bool,
+    /// Plain text content (what GitHub slugs).
+    pub text: String,
+    /// GitHub anchor, with -1/-2 suffixes for repeats.
+    pub anchor: String,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// Index into [`Document::blocks`] when the heading is a top-level block.
+    pub block: Option<usize>,
+}
+
+/// A link or image found in the text (inline or reference definition).
+#[derive(Debug, Clone)]
+pub struct Link {
+    /// The destination as written.
+    pub url: String,
+    /// Byte range of the destination inside the source, when it could be located exactly.
+    pub dest: Option<Range<usize>>,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column of the link start.
+    pub column: usize,
+    /// Whether it is an image.
+    pub image: bool,
+}
+
+/// A parsed file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The bytes and line facts.
+    pub source: Source,
+    /// Top-level blocks tiling the text.
+    pub blocks: Vec<Block>,
+    /// Every heading, in order (including ones nested in lists and quotes).
+    pub headings: Vec<Heading>,
+    /// Every link and image destination.
+    pub links: Vec<Link>,
+}
+
+/// comrak options: GFM plus footnotes, positions kept, definitions left in place.
+pub fn comrak_options() -> Options<'static> {
+    let mut o = Options::default();
+    o.extension.table = true;
+    o.extension.strikethrough = true;
+    o.extension.tasklist = true;
+    o.extension.footnotes = true;
+    o.extension.autolink = false;
+    o.parse.leave_footnote_definitions = true;
+    o
+}
+
+/// Lines held by front matter at the top of the text (after a BOM), if any.
+/// We find it ourselves: comrak's detector accepts delimiters we would not.
+fn front_matter_lines(src: &Source) -> usize {
+    let first = src.line_text(1).trim_start_matches('\u{feff}');
+    if first.trim_end() != "---" {
+        return 0;
+    }
+    let total = src.line_starts.len();
+    for line in 2..=total {
+        let t = src.line_text(line).trim_end();
+        if t == "---" || t == "..." {
+            return line;
+        }
+    }
+    0
+}
+
+impl Document {
+    /// Parse a source. Never fails: every byte ends up in some block.
+    pub fn parse(source: Source) -> Document {
+        let fm_lines = front_matter_lines(&source);
+        let body_start = if fm_lines > 0 {
+            source.line_start(fm_lines + 1)
+        } else if source.bom {
+            3
+        } else {
+            0
+        };
+        let arena = Arena::new();
+        let options = comrak_options();
+        let root = comrak::parse_document(&arena, &source.text[body_start..], &options);
+        // comrak's line 1 is our line `fm_lines + 1`.
+        let line_offset = fm_lines;
+
+        let mut raw: Vec<(usize, usize, BlockKind)> = Vec::new();
+        if fm_lines > 0 {
+            raw.push((1, fm_lines, BlockKind::FrontMatter));
+        }
+        for node in root.children() {
+            let data = node.data();
+            let sp = data.sourcepos;
+            if sp.start.line == 0 {
+                continue;
+            }
+            let kind = kind_of(&data.value);
+            raw.push((
+                sp.start.line + line_offset,
+                sp.end.line.max(sp.start.line) + line_offset,
+                kind,
+            ));
+        }
+        let blocks = tile(&source, raw);
+
+        let mut headings = Vec::new();
+        let mut links = Vec::new();
+        let mut anchors = AnchorSet::default();
+        for node in root.descendants() {
+            let data = node.data();
+            match &data.value {
+                NodeValue::Heading(h) => {
+                    let text = inline_text(node);
+                    let line = data.sourcepos.start.line + line_offset;
+                    let top = node.parent().is_some_and(|p| p.same_node(root));
+                    let block = if top {
+                        blocks.binary_search_by_key(&line, |b| b.line).ok()
+                    } else {
+                        None
+                    };
+                    headings.push(Heading {
+                        level: h.level,
+                        setext: h.setext,
+                        anchor: anchors.next(&text),
+                        text,
+                        line,
+                        block,
+                    });
+                }
+                NodeValue::Link(l) | NodeValue::Image(l) => {
+                    let image = matches!(data.value, NodeValue::Image(_));
+                    let line = data.sourcepos.start.line + line_offset;
+                    let column = data.sourcepos.start.column;
+                    let dest = locate_dest(&source, line, column, data.sourcepos.end, line_offset, &l.url);
+                    links.push(Link {
+                        url: l.url.clone(),
+                        dest,
+                        line,
+                        column,
+                        image,
+                    });
+                }
+                _ => {}
+            }
+        }
+        Document {
+            source,
+            blocks,
+            headings,
+            links,
+        }
+    }
+
+    /// Convenience: parse text held in memory.
+    pub fn from_text(path: &str, text: &str) -> Document {
+        Document::parse(Source::new(std::path::Path::new(path), text.to_string()))
+    }
+
+    /// The text of a block span.
+    pub fn slice(&self, r: Range<usize>) -> &str {
+        &self.source.text[r]
+    }
+
+    /// Top-level headings, with the index of their block.
+    pub fn top_headings(&self) -> impl Iterator<Item = (usize, &Heading)> {
+        self.headings
+            .iter()
+            .filter_map(|h| h.block.map(|b| (b, h)))
+    }
+
+    /// Fenced code blocks never closed before the end of the file.
+    pub fn unclosed_fences(&self) -> impl Iterator<Item = &Block> {
+        self.blocks.iter().filter(|b| {
+            matches!(&b.kind, BlockKind::Code(c) if c.fenced && !c.closed)
+        })
+    }
+}
+
+fn kind_of(v: &NodeValue) -> BlockKind {
+    match v {
+        NodeValue::FrontMatter(_) => BlockKind::FrontMatter,
+        NodeValue::Heading(h) => BlockKind::Heading {
+            level: h.level,
+            setext: h.setext,
+        },
+        NodeValue::Paragraph => BlockKind::Paragraph,
+        NodeValue::List(_) => BlockKind::List,
+        NodeValue::Table(_) => BlockKind::Table,
+        NodeValue::CodeBlock(c) => BlockKind::Code(CodeInfo {
+            fenced: c.fenced,
+            closed: c.closed,
+            info: c.info.clone(),
+            fence_char: c.fence_char as char,
+            fence_len: c.fence_length,
+        }),
+        NodeValue::HtmlBlock(_) => BlockKind::Html,
+        NodeValue::ThematicBreak => BlockKind::ThematicBreak,
+        NodeValue::BlockQuote => BlockKind::BlockQuote,
+        NodeValue::FootnoteDefinition(_) => BlockKind::FootnoteDefinition,
+        _ => BlockKind::Other,
+    }
+}
+
+/// Turn located (first line, last line, kind) triples into blocks that tile the
+/// text. Overlapping or out-of-order positions (comrak has moved footnote
+/// definitions before) are merged, so a cut can never fall inside a block.
+fn tile(source: &Source, mut raw: Vec<(usize, usize, BlockKind)>) -> Vec<Block> {
+    let len = source.text.len();
+    raw.sort_by_key(|r| r.0);
+    let mut merged: Vec<(usize, usize, BlockKind)> = Vec::new();
+    for (start, end, kind) in raw {
+        match merged.last_mut() {
+            Some(last) if start <= last.1 => last.1 = last.1.max(end),
+            _ => merged.push((start, end, kind)),
+        }
+    }
+    let mut blocks: Vec<Block> = Vec::with_capacity(merged.len());
+    for (i, (start, end, kind)) in merged.iter().enumerate() {
+        let from = if i == 0 { 0 } else { source.line_start(*start) };
+        let to = match merged.get(i + 1) {
+            Some(next) => source.line_start(next.0),
+            None => len,
+        };
+        if to <= from {
+            continue;
+        }
+        blocks.push(Block {
+            kind: kind.clone(),
+            span: from..to,
+            line: *start,
+            end_line: *end,
+        });
+    }
+    if blocks.is_empty() && len > 0 {
+        blocks.push(Block {
+            kind: BlockKind::Other,
+            span: 0..len,
+            line: 1,
+            end_line: source.line_count().max(1),
+        });
+    }
+    blocks
+}
+
+/// Text content of a node's inlines, as GitHub uses for anchors.
+pub fn inline_text<'a>(node: &'a AstNode<'a>) -> String {
+    let mut out = String::new();
+    for d in node.descendants() {
+        match &d.data().value {
+            NodeValue::Text(t) => out.push_str(t),
+            NodeValue::Code(c) => out.push_str(&c.literal),
+            NodeValue::SoftBreak | NodeValue::LineBreak => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Find the destination's bytes on the link's own lines: the first occurrence of the
+/// URL after `](`, or after `]:` for definitions. `None` when it cannot be pinned
+/// exactly (e.g. escapes or entities inside the URL): such links are never rewritten.
+fn locate_dest(
+    source: &Source,
+    line: usize,
+    column: usize,
+    end: comrak::nodes::LineColumn,
+    line_offset: usize,
+    url: &str,
+) -> Option<Range<usize>> {
+    if url.is_empty() {
+        return None;
+    }
+    let start = source.line_start(line) + column.saturating_sub(1);
+    let end_line = end.line + line_offset;
+    let stop = source.line_start(end_line + 1).max(start).min(source.text.len());
+    let hay = source.text.get(start..stop)?;
+    let open = hay.find("](")?;
+    let after = open + 2;
+    let rest = &hay[after..];
+    let skip = rest.len() - rest.trim_start().len();
+    let rest = rest.trim_start();
+    let (lead, body) = if let Some(b) = rest.strip_prefix('<') {
+        (1, b)
+    } else {
+        (0, rest)
+    };
+    if body.starts_with(url) {
+        let s = start + after + skip + lead;
+        Some(s..s + url.len())
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn concat(doc: &Document) -> String {
+        doc.blocks.iter().map(|b| doc.slice(b.span.clone())).collect()
+    }
+
+    #[test]
+    fn blocks_tile_and_skip_fenced_headings() {
+        let text = "# Title\n\nPara\n\n```bash\n# not a heading\n```\n\n## Two\ntext\n";
+        let doc = Document::from_text("t.md", text);
+        assert_eq!(concat(&doc), text);
+        let levels: Vec<_> = doc.top_headings().map(|(_, h)| (h.level, h.text.clone())).collect();
+        assert_eq!(levels, vec![(1, "Title".into()), (2, "Two".into())]);
+        assert!(doc.unclosed_fences().next().is_none());
+    }
+
+    #[test]
+    fn front_matter_bom_crlf_setext() {
+        let text = "\u{feff}---\r\ntitle: x\r\n---\r\nIntro\r\n=====\r\n\r\ntext\r\n";
+        let doc = Document::from_text("t.md", text);
+        assert_eq!(concat(&doc), text);
+        assert_eq!(doc.blocks[0].kind, BlockKind::FrontMatter);
+        let h = &doc.headings[0];
+        assert_eq!((h.level, h.setext, h.line, h.text.as_str()), (1, true, 4, "Intro"));
+        assert_eq!(h.block, Some(1));
+    }
+
+    #[test]
+    fn unclosed_fence_found() {
+        let doc = Document::from_text("t.md", "# A\n\n```\ncode\n## hidden\n");
+        assert_eq!(doc.unclosed_fences().count(), 1);
+        assert_eq!(doc.top_headings().count(), 1);
+    }
+
+    #[test]
+    fn link_destinations_are_located() {
+        let text = "See [a](other.md#x) and ![i](<img.png>).\n";
+        let doc = Document::from_text("t.md", text);
+        let dests: Vec<_> = doc.links.iter().map(|l| &text[l.dest.clone().unwrap()]).collect();
+        assert_eq!(dests, vec!["other.md#x", "img.png"]);
+    }
+
+    #[test]
+    fn footnote_definitions_stay_in_their_list() {
+        let text = "- a\n\n  [^1]: note\n- b\n\n[^1]\n\n# H\n";
+        let doc = Document::from_text("t.md", text);
+        assert_eq!(concat(&doc), text);
+        assert_eq!(doc.blocks[0].kind, BlockKind::List);
+    }
+
+    #[test]
+    fn lone_cr_and_empty() {
+        for text in ["", "\n\n", "a\rb\r# c\r", "no heading"] {
+            let doc = Document::from_text("t.md", text);
+            assert_eq!(concat(&doc), text);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+//! Pure, I/O-free model of a Markdown file: source bytes, blocks, headings, links.
+
+pub mod document;
+pub mod section;
+pub mod slug;
+pub mod source;
+
+pub use document::{Block, BlockKind, CodeInfo, Document, Heading, Link};
+pub use section::Section;
+pub use source::{count_lines, Source, SourceError};

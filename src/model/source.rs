@@ -1,0 +1,194 @@
+//! A file's text plus the facts about its bytes (BOM, line endings, line starts)
+//! that every later stage needs to slice it without changing a byte.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be turned into a [`Source`].
+#[derive(Debug, thiserror::Error)]
+pub enum SourceError {
+    /// The bytes are not UTF-8; `line` is the 1-based line of the first bad byte.
+    #[error("{path}:{line}: not valid UTF-8 (first bad byte at offset {offset}); file skipped")]
+    NotUtf8 {
+        /// File that failed.
+        path: PathBuf,
+        /// 1-based line of the first invalid byte.
+        line: usize,
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The file could not be read at all.
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        /// File that failed.
+        path: PathBuf,
+        /// Underlying I/O error.
+        source: std::io::Error,
+    },
+    /// The path is a directory or other non-regular file.
+    #[error("{path}: not a regular file")]
+    NotAFile {
+        /// Offending path.
+        path: PathBuf,
+    },
+}
+
+/// One input file, held whole and never modified.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Path as given (relative to the root where there is one).
+    pub path: PathBuf,
+    /// The whole text, BOM included, exactly as read.
+    pub text: String,
+    /// Byte offset of the start of every line (line 1 starts at 0).
+    pub line_starts: Vec<usize>,
+    /// Whether the text starts with a UTF-8 byte-order mark.
+    pub bom: bool,
+    /// The line ending most lines use, so added text can match it.
+    pub newline: &'static str,
+}
+
+impl Source {
+    /// Read a file from disk, refusing non-regular files and non-UTF-8 text.
+    pub fn read(path: &Path, display: &Path) -> Result<Source, SourceError> {
+        let meta = std::fs::metadata(path).map_err(|e| SourceError::Io {
+            path: display.to_path_buf(),
+            source: e,
+        })?;
+        if !meta.is_file() {
+            return Err(SourceError::NotAFile {
+                path: display.to_path_buf(),
+            });
+        }
+        let bytes = std::fs::read(path).map_err(|e| SourceError::Io {
+            path: display.to_path_buf(),
+            source: e,
+        })?;
+        Source::from_bytes(display, bytes)
+    }
+
+    /// Build from bytes already in memory.
+    pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Source, SourceError> {
+        match String::from_utf8(bytes) {
+            Ok(text) => Ok(Source::new(path, text)),
+            Err(e) => {
+                let offset = e.utf8_error().valid_up_to();
+                let bytes = e.as_bytes();
+                let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+                Err(SourceError::NotUtf8 {
+                    path: path.to_path_buf(),
+                    line,
+                    offset,
+                })
+            }
+        }
+    }
+
+    /// Build from text.
+    pub fn new(path: &Path, text: String) -> Source {
+        let line_starts = line_starts(&text);
+        let bom = text.starts_with('\u{feff}');
+        let crlf = text.matches("\r\n").count();
+        let lf = text.matches('\n').count();
+        let newline = if crlf * 2 > lf { "\r\n" } else { "\n" };
+        Source {
+            path: path.to_path_buf(),
+            text,
+            line_starts,
+            bom,
+            newline,
+        }
+    }
+
+    /// Number of lines (a final line without a terminator counts).
+    pub fn line_count(&self) -> usize {
+        count_lines(&self.text)
+    }
+
+    /// 1-based line holding byte `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i + 1,
+            Err(i) => i,
+        }
+    }
+
+    /// Byte offset where 1-based `line` starts (clamped to the end of the text).
+    pub fn line_start(&self, line: usize) -> usize {
+        if line == 0 {
+            return 0;
+        }
+        self.line_starts
+            .get(line - 1)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
+    /// Text of 1-based `line` without its terminator.
+    pub fn line_text(&self, line: usize) -> &str {
+        let start = self.line_start(line);
+        let end = self.line_start(line + 1);
+        self.text[start..end].trim_end_matches(['\n', '\r'])
+    }
+
+    /// Byte range of lines `first..=last` (1-based), terminators included.
+    pub fn lines_range(&self, first: usize, last: usize) -> Range<usize> {
+        self.line_start(first)..self.line_start(last + 1)
+    }
+}
+
+/// Offsets of line starts; `\n`, `\r\n` and a lone `\r` all end a line, as in CommonMark.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => starts.push(i + 1),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            _ => {}
+        }
+        i += 1;
+    }
+    if starts.last() == Some(&text.len()) && !text.is_empty() {
+        starts.pop();
+    }
+    starts
+}
+
+/// Lines in a piece of text, counting a final unterminated line.
+pub fn count_lines(text: &str) -> usize {
+    if text.is_empty() {
+        return 0;
+    }
+    line_starts(text).len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_starts_handle_all_endings() {
+        assert_eq!(line_starts("a\nb\r\nc\rd"), vec![0, 2, 5, 7]);
+        assert_eq!(line_starts("a\n"), vec![0]);
+        assert_eq!(line_starts(""), vec![0]);
+        assert_eq!(count_lines("a\nb"), 2);
+        assert_eq!(count_lines("a\nb\n"), 2);
+        assert_eq!(count_lines(""), 0);
+    }
+
+    #[test]
+    fn non_utf8_names_line() {
+        let err = Source::from_bytes(Path::new("x.md"), b"ok\nbad \xff\n".to_vec()).unwrap_err();
+        assert!(err.to_string().starts_with("x.md:2: not valid UTF-8"), "{err}");
+    }
+
+    #[test]
+    fn crlf_detected() {
+        let s = Source::new(Path::new("x"), "a\r\nb\r\n".into());
+        assert_eq!(s.newline, "\r\n");
+        assert_eq!(s.line_of(3), 2);
+        assert_eq!(s.line_text(1), "a");
+    }
+}
