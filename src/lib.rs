@@ -7,4 +7,16 @@
 //! that writes. Moved text is always sliced from the original bytes; comrak locates
 //! blocks but never re-renders them.
 
+pub mod apply;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod links;
 pub mod model;
+pub mod plan;
+pub mod render;
+pub mod split;
+pub mod subphase;
+pub mod tokens;
+pub mod ui;
+pub mod walk;

@@ -210,7 +210,14 @@ impl Document {
                     let image = matches!(data.value, NodeValue::Image(_));
                     let line = data.sourcepos.start.line + line_offset;
                     let column = data.sourcepos.start.column;
-                    let dest = locate_dest(&source, line, column, data.sourcepos.end, line_offset, &l.url);
+                    let dest = locate_dest(
+                        &source,
+                        line,
+                        column,
+                        data.sourcepos.end,
+                        line_offset,
+                        &l.url,
+                    );
                     links.push(Link {
                         url: l.url.clone(),
                         dest,
@@ -242,16 +249,14 @@ impl Document {
 
     /// Top-level headings, with the index of their block.
     pub fn top_headings(&self) -> impl Iterator<Item = (usize, &Heading)> {
-        self.headings
-            .iter()
-            .filter_map(|h| h.block.map(|b| (b, h)))
+        self.headings.iter().filter_map(|h| h.block.map(|b| (b, h)))
     }
 
     /// Fenced code blocks never closed before the end of the file.
     pub fn unclosed_fences(&self) -> impl Iterator<Item = &Block> {
-        self.blocks.iter().filter(|b| {
-            matches!(&b.kind, BlockKind::Code(c) if c.fenced && !c.closed)
-        })
+        self.blocks
+            .iter()
+            .filter(|b| matches!(&b.kind, BlockKind::Code(c) if c.fenced && !c.closed))
     }
 }
 
@@ -351,7 +356,10 @@ fn locate_dest(
     }
     let start = source.line_start(line) + column.saturating_sub(1);
     let end_line = end.line + line_offset;
-    let stop = source.line_start(end_line + 1).max(start).min(source.text.len());
+    let stop = source
+        .line_start(end_line + 1)
+        .max(start)
+        .min(source.text.len());
     let hay = source.text.get(start..stop)?;
     let open = hay.find("](")?;
     let after = open + 2;
@@ -376,7 +384,10 @@ mod tests {
     use super::*;
 
     fn concat(doc: &Document) -> String {
-        doc.blocks.iter().map(|b| doc.slice(b.span.clone())).collect()
+        doc.blocks
+            .iter()
+            .map(|b| doc.slice(b.span.clone()))
+            .collect()
     }
 
     #[test]
@@ -384,7 +395,10 @@ mod tests {
         let text = "# Title\n\nPara\n\n```bash\n# not a heading\n```\n\n## Two\ntext\n";
         let doc = Document::from_text("t.md", text);
         assert_eq!(concat(&doc), text);
-        let levels: Vec<_> = doc.top_headings().map(|(_, h)| (h.level, h.text.clone())).collect();
+        let levels: Vec<_> = doc
+            .top_headings()
+            .map(|(_, h)| (h.level, h.text.clone()))
+            .collect();
         assert_eq!(levels, vec![(1, "Title".into()), (2, "Two".into())]);
         assert!(doc.unclosed_fences().next().is_none());
     }
@@ -396,7 +410,10 @@ mod tests {
         assert_eq!(concat(&doc), text);
         assert_eq!(doc.blocks[0].kind, BlockKind::FrontMatter);
         let h = &doc.headings[0];
-        assert_eq!((h.level, h.setext, h.line, h.text.as_str()), (1, true, 4, "Intro"));
+        assert_eq!(
+            (h.level, h.setext, h.line, h.text.as_str()),
+            (1, true, 4, "Intro")
+        );
         assert_eq!(h.block, Some(1));
     }
 
@@ -411,7 +428,11 @@ mod tests {
     fn link_destinations_are_located() {
         let text = "See [a](other.md#x) and ![i](<img.png>).\n";
         let doc = Document::from_text("t.md", text);
-        let dests: Vec<_> = doc.links.iter().map(|l| &text[l.dest.clone().unwrap()]).collect();
+        let dests: Vec<_> = doc
+            .links
+            .iter()
+            .map(|l| &text[l.dest.clone().unwrap()])
+            .collect();
         assert_eq!(dests, vec!["other.md#x", "img.png"]);
     }
 

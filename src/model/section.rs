@@ -71,6 +71,9 @@ mod tests {
         let doc = Document::from_text("t.md", "# A\nx\n## B\ny\n## C\n# D\n");
         let s = doc.sections();
         let spans: Vec<_> = s.iter().map(|s| doc.slice(s.span.clone())).collect();
-        assert_eq!(spans, vec!["# A\nx\n## B\ny\n## C\n", "## B\ny\n", "## C\n", "# D\n"]);
+        assert_eq!(
+            spans,
+            vec!["# A\nx\n## B\ny\n## C\n", "## B\ny\n", "## C\n", "# D\n"]
+        );
     }
 }

@@ -89,7 +89,10 @@ mod tests {
 
     #[test]
     fn file_slugs_are_ascii_and_short() {
-        assert_eq!(file_slug("Install ArgoCD on Devops Nonprod Cluster", 50), "install-argocd-on-devops-nonprod-cluster");
+        assert_eq!(
+            file_slug("Install ArgoCD on Devops Nonprod Cluster", 50),
+            "install-argocd-on-devops-nonprod-cluster"
+        );
         assert_eq!(file_slug("Über größe!", 50), "ber-gr-e");
         let long = file_slug(&"word ".repeat(30), 50);
         assert!(long.len() <= 50 && !long.ends_with('-'), "{long}");

@@ -181,7 +181,10 @@ mod tests {
     #[test]
     fn non_utf8_names_line() {
         let err = Source::from_bytes(Path::new("x.md"), b"ok\nbad \xff\n".to_vec()).unwrap_err();
-        assert!(err.to_string().starts_with("x.md:2: not valid UTF-8"), "{err}");
+        assert!(
+            err.to_string().starts_with("x.md:2: not valid UTF-8"),
+            "{err}"
+        );
     }
 
     #[test]

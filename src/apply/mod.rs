@@ -1,0 +1,340 @@
+//! The only code that writes. Order: check everything, stage every new file as a
+//! temp file beside its target, copy originals into the archive and verify their
+//! sha256, rename staged files into place, and only then remove originals.
+//! A failure before the renames leaves the tree as it was (staged temp files are
+//! removed when dropped).
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use tempfile::NamedTempFile;
+
+use crate::plan::{Op, Plan};
+
+/// Why a plan could not be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum ApplyError {
+    /// Applying would be unsafe; nothing was written.
+    #[error("{path}: {reason}; nothing written")]
+    Refused {
+        /// The path at fault.
+        path: PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// An I/O step failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path at fault.
+        path: PathBuf,
+        /// Underlying error.
+        source: std::io::Error,
+    },
+    /// A copy did not read back identical.
+    #[error("{path}: archived copy does not match the original (sha256); original kept")]
+    Checksum {
+        /// The archive path.
+        path: PathBuf,
+    },
+    /// A failure injected by `REPLAN_FAIL_AFTER` (crash tests).
+    #[error("injected failure after step {0}")]
+    Injected(usize),
+}
+
+/// Options for [`apply`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ApplyOptions {
+    /// Overwrite existing files that a Create would write.
+    pub force: bool,
+}
+
+/// sha256 of text, lowercase hex.
+pub fn sha256(text: &[u8]) -> String {
+    let d = Sha256::digest(text);
+    d.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
+    move |source| ApplyError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Refuse absolute paths, `..`, and any existing component below the root that is a
+/// symlink (so nothing is written through a link out of the root).
+pub fn check_inside(root: &Path, rel: &Path) -> Result<PathBuf, ApplyError> {
+    let refuse = |reason: &str| ApplyError::Refused {
+        path: rel.to_path_buf(),
+        reason: reason.to_string(),
+    };
+    let mut cur = root.to_path_buf();
+    for c in rel.components() {
+        match c {
+            Component::Normal(n) => cur.push(n),
+            Component::CurDir => {}
+            _ => return Err(refuse("path leaves the root")),
+        }
+        if let Ok(m) = std::fs::symlink_metadata(&cur) {
+            if m.file_type().is_symlink() {
+                return Err(refuse(
+                    "path goes through a symlink; replan never writes through links",
+                ));
+            }
+        }
+    }
+    Ok(cur)
+}
+
+/// Counts step completions and fails on purpose when `REPLAN_FAIL_AFTER` says so.
+struct Steps {
+    done: usize,
+    fail_after: Option<usize>,
+}
+
+impl Steps {
+    fn new() -> Steps {
+        let fail_after = std::env::var("REPLAN_FAIL_AFTER")
+            .ok()
+            .and_then(|v| v.parse().ok());
+        Steps {
+            done: 0,
+            fail_after,
+        }
+    }
+    fn tick(&mut self) -> Result<(), ApplyError> {
+        self.done += 1;
+        match self.fail_after {
+            Some(n) if self.done >= n => Err(ApplyError::Injected(self.done)),
+            _ => Ok(()),
+        }
+    }
+}
+
+fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ApplyError> {
+    match std::fs::read(path) {
+        Ok(b) => Ok(Some(b)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(io(path)(e)),
+    }
+}
+
+fn stage(target: &Path, contents: &[u8]) -> Result<NamedTempFile, ApplyError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let mut t = tempfile::Builder::new()
+        .prefix(".replan-")
+        .suffix(".tmp")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    t.write_all(contents).map_err(io(target))?;
+    t.as_file().sync_all().map_err(io(target))?;
+    Ok(t)
+}
+
+/// What apply did.
+#[derive(Debug, Default, Clone)]
+pub struct Applied {
+    /// Paths written (created or modified).
+    pub written: Vec<PathBuf>,
+    /// Ops skipped because the disk already had their result.
+    pub already_done: usize,
+}
+
+/// Apply a plan. Ops whose result is already on disk are skipped, so a plan can be
+/// re-applied after an interruption.
+pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
+    let root = &plan.root;
+    let mut applied = Applied::default();
+    // 1. Check everything before writing anything.
+    let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
+    for op in &plan.ops {
+        let abs = check_inside(root, op.path())?;
+        let refuse = |reason: String| ApplyError::Refused {
+            path: op.path().clone(),
+            reason,
+        };
+        let on_disk = read_opt(&abs)?;
+        let skip = match op {
+            Op::Create { contents, .. } => match &on_disk {
+                Some(b) if b == contents.as_bytes() => true,
+                Some(_) if !opts.force => {
+                    return Err(refuse("exists; use --force to overwrite".into()));
+                }
+                _ => false,
+            },
+            Op::Modify { old, new, .. } => match &on_disk {
+                Some(b) if b == new.as_bytes() => true,
+                Some(b) if b == old.as_bytes() => false,
+                Some(_) => return Err(refuse("changed since it was read".into())),
+                None => return Err(refuse("disappeared since it was read".into())),
+            },
+            Op::Move { from, contents, .. } => {
+                let src = check_inside(root, from)?;
+                let orig = read_opt(&src)?;
+                match (&on_disk, &orig) {
+                    (Some(a), None) if a == contents.as_bytes() => true,
+                    (Some(a), Some(_)) if a != contents.as_bytes() => {
+                        return Err(refuse("archive copy exists and differs".into()));
+                    }
+                    (_, Some(o)) if o != contents.as_bytes() => {
+                        return Err(ApplyError::Refused {
+                            path: from.clone(),
+                            reason: "changed since it was read".into(),
+                        });
+                    }
+                    (None, None) => {
+                        return Err(ApplyError::Refused {
+                            path: from.clone(),
+                            reason: "disappeared since it was read".into(),
+                        })
+                    }
+                    _ => false,
+                }
+            }
+            Op::Delete { old, .. } => match &on_disk {
+                None => true,
+                Some(b) if b == old.as_bytes() => false,
+                Some(_) => return Err(refuse("changed since it was recorded".into())),
+            },
+        };
+        if skip {
+            applied.already_done += 1;
+        } else {
+            todo.push((op, abs));
+        }
+    }
+    let mut steps = Steps::new();
+    // 2. Stage new contents beside their targets.
+    let mut staged: Vec<(NamedTempFile, PathBuf, bool)> = Vec::new();
+    for (op, abs) in &todo {
+        let (contents, create) = match op {
+            Op::Create { contents, .. } => (contents, true),
+            Op::Modify { new, .. } => (new, false),
+            _ => continue,
+        };
+        staged.push((stage(abs, contents.as_bytes())?, abs.clone(), create));
+        steps.tick()?;
+    }
+    // 3. Archive copies, verified.
+    for (op, abs) in &todo {
+        if let Op::Move { contents, to, .. } = op {
+            if read_opt(abs)?.is_none() {
+                let t = stage(abs, contents.as_bytes())?;
+                t.persist_noclobber(abs).map_err(|e| io(abs)(e.error))?;
+            }
+            let back = read_opt(abs)?.unwrap_or_default();
+            if sha256(&back) != sha256(contents.as_bytes()) {
+                return Err(ApplyError::Checksum { path: to.clone() });
+            }
+            steps.tick()?;
+        }
+    }
+    // 4. Rename staged files into place.
+    for (t, abs, create) in staged {
+        if create && !opts.force {
+            t.persist_noclobber(&abs).map_err(|e| io(&abs)(e.error))?;
+        } else {
+            t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+        }
+        applied.written.push(abs);
+        steps.tick()?;
+    }
+    // 5. Remove originals (after their copies verified) and deleted files.
+    for (op, abs) in &todo {
+        match op {
+            Op::Move { from, contents, .. } => {
+                let src = root.join(from);
+                if let Some(b) = read_opt(&src)? {
+                    if b == contents.as_bytes()
+                        && read_opt(abs)?.as_deref() == Some(contents.as_bytes())
+                    {
+                        std::fs::remove_file(&src).map_err(io(&src))?;
+                    }
+                }
+                steps.tick()?;
+            }
+            Op::Delete { .. } => {
+                std::fs::remove_file(abs).map_err(io(abs))?;
+                steps.tick()?;
+            }
+            _ => {}
+        }
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_and_reapplies() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("orig.md"), "o\n").unwrap();
+        let mut plan = Plan::new(dir.path());
+        plan.ops.push(Op::Create {
+            path: "a/b.md".into(),
+            contents: "x\n".into(),
+        });
+        plan.ops.push(Op::Move {
+            from: "orig.md".into(),
+            to: "arch/orig.md".into(),
+            contents: "o\n".into(),
+        });
+        apply(&plan, ApplyOptions::default()).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("a/b.md")).unwrap(),
+            "x\n"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("arch/orig.md")).unwrap(),
+            "o\n"
+        );
+        assert!(!dir.path().join("orig.md").exists());
+        let again = apply(&plan, ApplyOptions::default()).unwrap();
+        assert_eq!(again.already_done, 2);
+    }
+
+    #[test]
+    fn refuses_escape_and_overwrite() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut plan = Plan::new(dir.path());
+        plan.ops.push(Op::Create {
+            path: "../x.md".into(),
+            contents: "x".into(),
+        });
+        assert!(matches!(
+            apply(&plan, ApplyOptions::default()),
+            Err(ApplyError::Refused { .. })
+        ));
+        std::fs::write(dir.path().join("y.md"), "mine").unwrap();
+        let mut plan = Plan::new(dir.path());
+        plan.ops.push(Op::Create {
+            path: "y.md".into(),
+            contents: "new".into(),
+        });
+        assert!(apply(&plan, ApplyOptions::default()).is_err());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("y.md")).unwrap(),
+            "mine"
+        );
+        assert!(apply(&plan, ApplyOptions { force: true }).is_ok());
+    }
+
+    #[test]
+    fn refuses_symlinked_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(out.path(), dir.path().join("link")).unwrap();
+        let mut plan = Plan::new(dir.path());
+        plan.ops.push(Op::Create {
+            path: "link/x.md".into(),
+            contents: "x".into(),
+        });
+        assert!(apply(&plan, ApplyOptions::default()).is_err());
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+}

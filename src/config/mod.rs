@@ -1,0 +1,345 @@
+//! Typed, strict configuration. The built-in `rules/*.yaml` and
+//! `archive-layout/default.yaml` are embedded; a `replan.yaml` in the root (or
+//! `--config`) is merged over them key by key (maps merge, lists and scalars replace).
+//! Every file is first read on its own into the typed structs, so an unknown key or a
+//! wrong type is reported with that file's line and column.
+
+pub mod check;
+pub mod topics;
+
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::Value;
+
+pub use check::{CheckRules, Environment};
+pub use topics::{DecisionRules, TopicRules};
+
+/// The embedded defaults, in merge order.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "rules/headings.yaml",
+        include_str!("../../rules/headings.yaml"),
+    ),
+    (
+        "rules/budgets.yaml",
+        include_str!("../../rules/budgets.yaml"),
+    ),
+    (
+        "rules/environments.yaml",
+        include_str!("../../rules/environments.yaml"),
+    ),
+    ("rules/check.yaml", include_str!("../../rules/check.yaml")),
+    (
+        "rules/decisions.yaml",
+        include_str!("../../rules/decisions.yaml"),
+    ),
+    ("rules/topics.yaml", include_str!("../../rules/topics.yaml")),
+    (
+        "archive-layout/default.yaml",
+        include_str!("../../archive-layout/default.yaml"),
+    ),
+];
+
+/// A configuration problem; always names the file.
+#[derive(Debug, thiserror::Error)]
+#[error("{file}: {message}")]
+pub struct ConfigError {
+    /// The file at fault (with `:line:col` when known).
+    pub file: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// How subphase headings look.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct HeadingRules {
+    /// Regexes with `number` and `title` groups, tried in order.
+    pub subphase: Vec<String>,
+    /// Regex matched against a trailing parenthesised group to call it a duration.
+    pub duration: String,
+    /// Longest slug after the number in a generated file name.
+    pub slug_max: usize,
+}
+
+/// Line and token budgets.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Budgets {
+    /// Most lines a file may have.
+    pub max_lines: usize,
+    /// Most tokens a file may have.
+    pub max_tokens: usize,
+    /// tiktoken encoding: `o200k_base` or `cl100k_base`.
+    pub encoding: String,
+    /// Per-glob overrides; the first matching one wins.
+    pub overrides: Vec<BudgetOverride>,
+}
+
+/// A budget for files matching a glob.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct BudgetOverride {
+    /// Glob relative to the root, e.g. `**/status/*.md`.
+    pub glob: String,
+    /// Replaces `max_lines` when set.
+    pub max_lines: Option<usize>,
+    /// Replaces `max_tokens` when set.
+    pub max_tokens: Option<usize>,
+}
+
+/// Where originals and records go (from `archive-layout/`).
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ArchiveLayout {
+    /// Folder for archived originals, relative to the root.
+    pub dir: String,
+    /// Manifest path, relative to the root.
+    pub manifest: String,
+    /// Journal path, relative to the root.
+    pub journal: String,
+    /// File-name globs kept in place.
+    pub keep: Vec<String>,
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Subphase heading patterns.
+    pub headings: HeadingRules,
+    /// Size budgets.
+    pub budgets: Budgets,
+    /// Known environments for `phase.mislabeled`.
+    pub environments: Vec<Environment>,
+    /// Rule severities and parameters for `check`.
+    pub check: CheckRules,
+    /// How decisions are recognised.
+    pub decisions: DecisionRules,
+    /// Topic routing for decisions.
+    pub topics: TopicRules,
+    /// Archive layout.
+    pub archive: ArchiveLayout,
+    /// Globs (relative to the root) of folders holding plans.
+    pub plan_dirs: Vec<String>,
+    /// Name of the index file written per plan folder.
+    pub index_name: String,
+    /// Folders (relative to the root) where implementation artifacts live.
+    pub repo_roots: Vec<String>,
+}
+
+/// Subphase patterns compiled once.
+#[derive(Debug, Clone)]
+pub struct Compiled {
+    /// Subphase heading regexes.
+    pub subphase: Vec<Regex>,
+    /// Duration regex.
+    pub duration: Regex,
+}
+
+impl Config {
+    /// Built-in defaults only.
+    pub fn builtin() -> Config {
+        // The embedded files are tested to load; fall back to empty on the impossible.
+        Config::load(None, None, None).unwrap_or_default()
+    }
+
+    /// Defaults (or `rules_dir`), then `<root>/replan.yaml` or `config_file` over them.
+    pub fn load(
+        root: Option<&Path>,
+        config_file: Option<&Path>,
+        rules_dir: Option<&Path>,
+    ) -> Result<Config, ConfigError> {
+        let mut layers: Vec<(String, String)> = Vec::new();
+        match rules_dir {
+            Some(dir) => {
+                let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+                    .map_err(|e| ConfigError {
+                        file: dir.display().to_string(),
+                        message: format!("cannot read rules folder: {e}"),
+                    })?
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml"))
+                    .collect();
+                files.sort();
+                for (name, text) in BUILTIN {
+                    if name.starts_with("archive-layout/") {
+                        layers.push((name.to_string(), text.to_string()));
+                    }
+                }
+                for f in files {
+                    layers.push((f.display().to_string(), read(&f)?));
+                }
+            }
+            None => {
+                for (name, text) in BUILTIN {
+                    layers.push((name.to_string(), text.to_string()));
+                }
+            }
+        }
+        let user = match (config_file, root) {
+            (Some(f), _) => Some(f.to_path_buf()),
+            (None, Some(r)) if r.join("replan.yaml").is_file() => Some(r.join("replan.yaml")),
+            _ => None,
+        };
+        if let Some(f) = user {
+            layers.push((f.display().to_string(), read(&f)?));
+        }
+        let mut merged = Value::Object(Default::default());
+        for (name, text) in &layers {
+            if text.trim().is_empty() {
+                continue;
+            }
+            serde_saphyr::from_str::<Config>(text).map_err(|e| ConfigError {
+                file: name.clone(),
+                message: e.to_string(),
+            })?;
+            let v: Value = serde_saphyr::from_str(text).map_err(|e| ConfigError {
+                file: name.clone(),
+                message: e.to_string(),
+            })?;
+            merge(&mut merged, v);
+        }
+        let cfg: Config = serde_json::from_value(merged).map_err(|e| ConfigError {
+            file: "configuration".into(),
+            message: e.to_string(),
+        })?;
+        cfg.compile().map_err(|(pat, msg)| ConfigError {
+            file: locate_pattern(&layers, &pat),
+            message: format!("bad pattern `{pat}`: {msg}"),
+        })?;
+        cfg.check_patterns().map_err(|(pat, msg)| ConfigError {
+            file: locate_pattern(&layers, &pat),
+            message: format!("bad pattern `{pat}`: {msg}"),
+        })?;
+        Ok(cfg)
+    }
+
+    /// Compile the heading patterns.
+    pub fn compile(&self) -> Result<Compiled, (String, String)> {
+        let re = |p: &str| Regex::new(p).map_err(|e| (p.to_string(), e.to_string()));
+        let mut subphase = Vec::new();
+        for p in &self.headings.subphase {
+            let r = re(p)?;
+            if r.capture_names().flatten().all(|n| n != "number") {
+                return Err((p.clone(), "needs a `number` capture group".into()));
+            }
+            subphase.push(r);
+        }
+        Ok(Compiled {
+            subphase,
+            duration: re(&self.headings.duration)?,
+        })
+    }
+
+    /// The line and token budget for a path relative to the root.
+    pub fn budget_for(&self, rel: &Path) -> (usize, usize) {
+        let mut lines = self.budgets.max_lines;
+        let mut tokens = self.budgets.max_tokens;
+        for o in &self.budgets.overrides {
+            if let Ok(g) = globset::Glob::new(&o.glob) {
+                if g.compile_matcher().is_match(rel) {
+                    lines = o.max_lines.unwrap_or(lines);
+                    tokens = o.max_tokens.unwrap_or(tokens);
+                    break;
+                }
+            }
+        }
+        (lines, tokens)
+    }
+}
+
+fn read(f: &Path) -> Result<String, ConfigError> {
+    std::fs::read_to_string(f).map_err(|e| ConfigError {
+        file: f.display().to_string(),
+        message: format!("cannot read: {e}"),
+    })
+}
+
+/// `file:line:col` of the first layer containing a pattern, for error messages.
+fn locate_pattern(layers: &[(String, String)], pat: &str) -> String {
+    for (name, text) in layers.iter().rev() {
+        if let Some(off) = text.find(pat) {
+            let line = 1 + text[..off].matches('\n').count();
+            let col = 1 + off - text[..off].rfind('\n').map(|i| i + 1).unwrap_or(0);
+            return format!("{name}:{line}:{col}");
+        }
+    }
+    "configuration".into()
+}
+
+/// Deep merge: maps merge recursively, everything else replaces.
+fn merge(base: &mut Value, over: Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(slot) => merge(slot, v),
+                    None => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (slot, v) => *slot = v,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_loads_and_compiles() {
+        let c = Config::load(None, None, None).expect("builtin config");
+        assert_eq!(c.budgets.max_lines, 200);
+        assert!(c.compile().is_ok());
+        assert!(!c.environments.is_empty());
+    }
+
+    #[test]
+    fn unknown_key_names_file_line_col() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("replan.yaml"),
+            "budgets:\n  max_lines: 10\n  bogus: 1\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path()), None, None).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.contains("replan.yaml") && msg.contains("bogus"),
+            "{msg}"
+        );
+        assert!(msg.contains('3'), "line number expected: {msg}");
+    }
+
+    #[test]
+    fn user_file_merges_over_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("replan.yaml"),
+            "budgets:\n  max_lines: 10\n",
+        )
+        .unwrap();
+        let c = Config::load(Some(dir.path()), None, None).unwrap();
+        assert_eq!(c.budgets.max_lines, 10);
+        assert_eq!(c.budgets.max_tokens, 4000);
+    }
+
+    #[test]
+    fn bad_pattern_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("replan.yaml"),
+            "headings:\n  subphase: ['(?P<number>[']\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path()), None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("replan.yaml:2:"), "{err}");
+    }
+}

@@ -1,0 +1,115 @@
+//! A Plan: the complete, ordered list of file operations a command wants, with
+//! full contents. Built by pure planners; shown by `render`, executed by `apply`.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+/// One file operation. Paths are relative to the plan's root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Op {
+    /// Write a new file.
+    Create {
+        /// Target path.
+        path: PathBuf,
+        /// Full contents.
+        contents: String,
+    },
+    /// Replace a file's contents; `old` is what the planner read, checked before writing.
+    Modify {
+        /// Target path.
+        path: PathBuf,
+        /// Contents expected on disk.
+        old: String,
+        /// New contents.
+        new: String,
+    },
+    /// Move an original into the archive: copy, verify its sha256, remove last.
+    Move {
+        /// Original path.
+        from: PathBuf,
+        /// Archive path.
+        to: PathBuf,
+        /// Original contents (used for the diff and the checksum).
+        contents: String,
+    },
+    /// Remove a file whose contents are known (restore's undo of a Create).
+    Delete {
+        /// Target path.
+        path: PathBuf,
+        /// Contents expected on disk.
+        old: String,
+    },
+}
+
+impl Op {
+    /// The path this op writes or removes (for a move, the destination).
+    pub fn path(&self) -> &PathBuf {
+        match self {
+            Op::Create { path, .. } | Op::Modify { path, .. } | Op::Delete { path, .. } => path,
+            Op::Move { to, .. } => to,
+        }
+    }
+}
+
+/// An ordered list of operations under one root.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Plan {
+    /// Root every path is relative to.
+    pub root: PathBuf,
+    /// Operations, in the order apply performs them within each stage.
+    pub ops: Vec<Op>,
+}
+
+/// Counts of operations by kind, for summaries.
+#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    /// Files created.
+    pub created: usize,
+    /// Files modified.
+    pub modified: usize,
+    /// Files moved to the archive.
+    pub moved: usize,
+    /// Files deleted.
+    pub deleted: usize,
+}
+
+impl Plan {
+    /// An empty plan for a root.
+    pub fn new(root: impl Into<PathBuf>) -> Plan {
+        Plan {
+            root: root.into(),
+            ops: Vec::new(),
+        }
+    }
+
+    /// Whether there is nothing to do.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+
+    /// Count operations by kind.
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for op in &self.ops {
+            match op {
+                Op::Create { .. } => s.created += 1,
+                Op::Modify { .. } => s.modified += 1,
+                Op::Move { .. } => s.moved += 1,
+                Op::Delete { .. } => s.deleted += 1,
+            }
+        }
+        s
+    }
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} created, {} modified, {} moved to archive, {} deleted",
+            self.created, self.modified, self.moved, self.deleted
+        )
+    }
+}

@@ -1,0 +1,165 @@
+//! Split planning: choose units (one per subphase, plus the text around them),
+//! then cut any unit over budget at the shallowest heading level available, then
+//! between top-level blocks, never inside one. Pure: returns byte ranges into the
+//! original and the short continuation lines to add; writing is someone else's job.
+
+mod budget;
+mod naming;
+mod units;
+
+use std::ops::Range;
+
+use crate::config::{Compiled, Environment};
+use crate::model::{count_lines, Document};
+use crate::subphase::Subphase;
+use crate::tokens::Encoding;
+
+pub use naming::CONTINUATION_MARKER;
+
+/// Budgets and naming limits for a split.
+#[derive(Debug, Clone, Copy)]
+pub struct SplitOptions {
+    /// Most lines per output file.
+    pub max_lines: usize,
+    /// Most tokens per output file.
+    pub max_tokens: usize,
+    /// Encoding the token budget is measured in.
+    pub encoding: Encoding,
+    /// Longest slug after the number.
+    pub slug_max: usize,
+}
+
+/// One output file of a split.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// File name (no folder).
+    pub name: String,
+    /// Text replan adds before the body (empty for a unit's first part).
+    pub prefix: String,
+    /// Bytes of the original this part carries.
+    pub span: Range<usize>,
+    /// Lines of the whole output file.
+    pub lines: usize,
+    /// Tokens of the whole output file.
+    pub tokens: usize,
+    /// The subphase the unit holds, if any.
+    pub subphase: Option<Subphase>,
+    /// Heading text of the unit (or the file stem for a headingless preamble).
+    pub title: String,
+    /// 1-based line in the original where the part starts.
+    pub line: usize,
+    /// 1-based part number within its unit.
+    pub part: usize,
+    /// Number of parts of its unit.
+    pub parts: usize,
+}
+
+impl Part {
+    /// Full contents of the output file.
+    pub fn contents(&self, doc: &Document) -> String {
+        let mut s = String::with_capacity(self.prefix.len() + self.span.len());
+        s.push_str(&self.prefix);
+        s.push_str(&doc.source.text[self.span.clone()]);
+        s
+    }
+}
+
+/// A block too big for the budget; kept whole and reported.
+#[derive(Debug, Clone)]
+pub struct Oversize {
+    /// 1-based first line of the block.
+    pub line: usize,
+    /// Its lines.
+    pub lines: usize,
+    /// Its tokens.
+    pub tokens: usize,
+    /// Name of the part holding it.
+    pub part: String,
+}
+
+/// The outcome of planning a split of one document.
+#[derive(Debug, Clone)]
+pub struct SplitPlan {
+    /// Output files in document order.
+    pub parts: Vec<Part>,
+    /// Blocks over budget that stay whole.
+    pub oversize: Vec<Oversize>,
+    /// Heading level of the subphases, when any were found.
+    pub unit_level: Option<u8>,
+}
+
+impl SplitPlan {
+    /// The parts' bodies concatenated: equal to the input by construction.
+    pub fn reassemble(&self, doc: &Document) -> String {
+        self.parts
+            .iter()
+            .map(|p| &doc.source.text[p.span.clone()])
+            .collect()
+    }
+
+    /// Whether splitting changes anything (more than one part).
+    pub fn is_split(&self) -> bool {
+        self.parts.len() > 1
+    }
+}
+
+/// Plan the split of `doc`, whose own file stem is `stem`.
+pub fn plan(
+    doc: &Document,
+    rules: &Compiled,
+    envs: &[Environment],
+    opts: &SplitOptions,
+    stem: &str,
+) -> SplitPlan {
+    let units = units::find(doc, rules, envs);
+    let sizes = budget::BlockSizes::measure(doc, opts.encoding);
+    let mut names = naming::Namer::new(stem, opts.slug_max);
+    let mut parts = Vec::new();
+    let mut oversize = Vec::new();
+    for unit in &units.units {
+        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts);
+        let base = names.base(unit, stem);
+        let n = pieces.len();
+        let part_names = names.part_names(&base, n);
+        let first = part_names.first().cloned().unwrap_or_default();
+        for (k, (piece, name)) in pieces.iter().zip(part_names).enumerate() {
+            let span = doc.blocks[piece.start].span.start..doc.blocks[piece.end - 1].span.end;
+            let prefix = if k == 0 {
+                String::new()
+            } else {
+                naming::continuation(&unit.title, &first, k + 1, n, doc.source.newline)
+            };
+            let body = &doc.source.text[span.clone()];
+            let lines = count_lines(&prefix) + count_lines(body);
+            let tokens = opts.encoding.count(&prefix) + sizes.range_tokens(piece.clone());
+            parts.push(Part {
+                name: name.clone(),
+                prefix,
+                line: doc.blocks[piece.start].line.max(1),
+                span,
+                lines,
+                tokens,
+                subphase: unit.subphase.clone(),
+                title: unit.title.clone(),
+                part: k + 1,
+                parts: n,
+            });
+            for &b in big.iter().filter(|&&b| piece.contains(&b)) {
+                oversize.push(Oversize {
+                    line: doc.blocks[b].line,
+                    lines: sizes.lines[b],
+                    tokens: sizes.tokens[b],
+                    part: name.clone(),
+                });
+            }
+        }
+    }
+    SplitPlan {
+        parts,
+        oversize,
+        unit_level: units.level,
+    }
+}
+
+#[cfg(test)]
+mod tests;

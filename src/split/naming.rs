@@ -1,0 +1,87 @@
+//! File names for units and parts, and the continuation line added to parts.
+
+use std::collections::HashSet;
+
+use super::units::Unit;
+use crate::model::slug::file_slug;
+
+/// Marks the line replan adds at the top of a continuation part.
+pub const CONTINUATION_MARKER: &str = "<!-- replan:continuation -->";
+
+/// Hands out unique names within one split.
+#[derive(Debug)]
+pub struct Namer {
+    taken: HashSet<String>,
+    slug_max: usize,
+}
+
+impl Namer {
+    /// A namer for one file; its own name is reserved so it is never reused.
+    pub fn new(stem: &str, slug_max: usize) -> Namer {
+        let mut taken = HashSet::new();
+        taken.insert(format!("{stem}.md"));
+        Namer { taken, slug_max }
+    }
+
+    /// The base name (no `.md`) for a unit.
+    pub fn base(&self, unit: &Unit, stem: &str) -> String {
+        match &unit.subphase {
+            Some(s) => {
+                let slug = file_slug(&s.title, self.slug_max);
+                if slug.is_empty() {
+                    format!("phase-{}", s.number)
+                } else {
+                    format!("phase-{}-{}", s.number, slug)
+                }
+            }
+            None => {
+                let slug = file_slug(&unit.title, self.slug_max);
+                let own = file_slug(stem, self.slug_max);
+                if slug.is_empty() || slug == own {
+                    format!("{own}-overview")
+                } else {
+                    slug
+                }
+            }
+        }
+    }
+
+    /// Unique names for the `n` parts of a unit: `base.md`, `base-part-2.md`, ...
+    /// Duplicate units get `-2`, `-3` so nothing is ever overwritten.
+    pub fn part_names(&mut self, base: &str, n: usize) -> Vec<String> {
+        let mut k = 1;
+        loop {
+            let b = if k == 1 {
+                base.to_string()
+            } else {
+                format!("{base}-{k}")
+            };
+            let names: Vec<String> = (1..=n)
+                .map(|i| {
+                    if i == 1 {
+                        format!("{b}.md")
+                    } else {
+                        format!("{b}-part-{i}.md")
+                    }
+                })
+                .collect();
+            if names.iter().all(|x| !self.taken.contains(x)) {
+                self.taken.extend(names.iter().cloned());
+                return names;
+            }
+            k += 1;
+        }
+    }
+}
+
+/// The added first line of a continuation part: a sentence linking the unit's
+/// first part, the marker, then a blank line so the body starts a fresh block.
+pub fn continuation(title: &str, first: &str, part: usize, parts: usize, nl: &str) -> String {
+    let title = title.replace(['[', ']'], "");
+    let title = if title.is_empty() {
+        first.to_string()
+    } else {
+        title
+    };
+    format!("*Continued from [{title}]({first}) (part {part} of {parts}).* {CONTINUATION_MARKER}{nl}{nl}")
+}

@@ -1,0 +1,95 @@
+use super::*;
+use crate::config::Config;
+use crate::model::Document;
+
+pub(crate) fn opts(max_lines: usize) -> SplitOptions {
+    SplitOptions {
+        max_lines,
+        max_tokens: 100_000,
+        encoding: Encoding::O200kBase,
+        slug_max: 50,
+    }
+}
+
+fn split(text: &str, max_lines: usize) -> (Document, SplitPlan) {
+    let c = Config::builtin();
+    let doc = Document::from_text("notes.md", text);
+    let plan = plan(
+        &doc,
+        &c.compile().unwrap(),
+        &c.environments,
+        &opts(max_lines),
+        "notes",
+    );
+    (doc, plan)
+}
+
+fn names(p: &SplitPlan) -> Vec<&str> {
+    p.parts.iter().map(|p| p.name.as_str()).collect()
+}
+
+#[test]
+fn one_file_per_subphase_groups_travel() {
+    let text = "# Notes\n\nintro\n\n## Breakdown\n\n### Nonprod (2 subphases)\n\n#### Phase 4.1: Setup (20 min)\n\na\n\n#### Phase 4.2: Install ArgoCD (nonprod)\n\n```bash\n# Phase 4.9 not a heading\n```\n\n### Prod\n\n#### Phase 4.11: Prod\n\nb\n\n## Next Steps\n\nc\n";
+    let (doc, p) = split(text, 200);
+    assert_eq!(
+        names(&p),
+        vec![
+            "notes-overview.md",
+            "phase-4.1-setup.md",
+            "phase-4.2-install-argocd.md",
+            "phase-4.11-prod.md",
+            "next-steps.md"
+        ]
+    );
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(doc
+        .slice(p.parts[1].span.clone())
+        .starts_with("## Breakdown"));
+    assert_eq!(p.unit_level, Some(4));
+}
+
+#[test]
+fn over_budget_cuts_at_headings_then_blocks_never_inside() {
+    let mut text = String::from("# Phase 2.5: Secrets\n\n");
+    for i in 0..6 {
+        text.push_str(&format!("## Step {i}\n\n"));
+        for j in 0..5 {
+            text.push_str(&format!("para {i} {j}\nline two\n\n"));
+        }
+        text.push_str("```bash\n# one\n# two\n```\n\n");
+    }
+    let (doc, p) = split(&text, 25);
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+    assert_eq!(p.reassemble(&doc), text);
+    for part in &p.parts {
+        assert!(part.lines <= 25, "{} has {}", part.name, part.lines);
+        let body = doc.slice(part.span.clone());
+        assert!(!body.starts_with("# one"), "cut inside a fence");
+        if part.part > 1 {
+            assert!(part.prefix.contains(CONTINUATION_MARKER));
+            assert!(part.name.contains("-part-"));
+        }
+    }
+    assert_eq!(p.parts[0].name, "phase-2.5-secrets.md");
+}
+
+#[test]
+fn oversize_block_stays_whole_and_is_reported() {
+    let mut text = String::from("# Big\n\nintro\n\n```yaml\n");
+    for i in 0..50 {
+        text.push_str(&format!("k{i}: v\n"));
+    }
+    text.push_str("```\n\nafter\n");
+    let (doc, p) = split(&text, 20);
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(p.oversize.len(), 1);
+    assert_eq!(p.oversize[0].line, 5);
+}
+
+#[test]
+fn duplicate_subphases_do_not_collide() {
+    let text = "## Phase 1.1: A\n\nx\n\n## Phase 1.1: A\n\ny\n";
+    let (_, p) = split(text, 200);
+    assert_eq!(names(&p), vec!["phase-1.1-a.md", "phase-1.1-a-2.md"]);
+}

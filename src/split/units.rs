@@ -1,0 +1,118 @@
+//! Units: the pieces a file is split into before any budget applies. One per
+//! subphase heading at the subphase level, one per other heading at that level or
+//! above, and the preamble. A group heading ("### Nonprod Deployment") with no
+//! subphase of its own travels with the first subphase under it.
+
+use std::ops::Range;
+
+use crate::config::{Compiled, Environment};
+use crate::model::Document;
+use crate::subphase::{recognise, Subphase};
+
+/// A unit: a run of blocks.
+#[derive(Debug, Clone)]
+pub struct Unit {
+    /// Blocks `start..end`.
+    pub blocks: Range<usize>,
+    /// Subphase of its (last) heading, if it is one.
+    pub subphase: Option<Subphase>,
+    /// Heading text that names it; empty for a headingless preamble.
+    pub title: String,
+}
+
+/// All units of a document and the subphase level used.
+#[derive(Debug, Clone)]
+pub struct Units {
+    /// In document order, tiling all blocks.
+    pub units: Vec<Unit>,
+    /// Level holding the most subphase headings.
+    pub level: Option<u8>,
+}
+
+/// Find the units of a document.
+pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
+    let tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
+        .top_headings()
+        .map(|(b, h)| (b, h.level, h.text.as_str(), recognise(&h.text, rules, envs)))
+        .collect();
+    let mut counts = [0usize; 7];
+    for t in &tops {
+        if t.3.is_some() {
+            counts[t.1 as usize] += 1;
+        }
+    }
+    let best = (1..=6)
+        .max_by_key(|&l| (counts[l], std::cmp::Reverse(l)))
+        .unwrap_or(1);
+    let level = (counts[best] > 0).then_some(best as u8);
+    let n = doc.blocks.len();
+    let Some(level) = level else {
+        // No subphases: the whole file is one unit, named after its first heading.
+        let title = tops.first().map(|t| t.2.to_string()).unwrap_or_default();
+        return Units {
+            units: vec![Unit {
+                blocks: 0..n,
+                subphase: None,
+                title,
+            }],
+            level: None,
+        };
+    };
+
+    let starts: Vec<&(usize, u8, &str, Option<Subphase>)> =
+        tops.iter().filter(|t| t.1 <= level).collect();
+    let mut units: Vec<(Unit, Option<u8>)> = Vec::new();
+    let first = starts.first().map(|t| t.0).unwrap_or(n);
+    if first > 0 {
+        let title = tops
+            .iter()
+            .find(|t| t.0 < first)
+            .map(|t| t.2.to_string())
+            .unwrap_or_default();
+        units.push((
+            Unit {
+                blocks: 0..first,
+                subphase: None,
+                title,
+            },
+            None,
+        ));
+    }
+    for (i, t) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).map(|s| s.0).unwrap_or(n);
+        units.push((
+            Unit {
+                blocks: t.0..end,
+                subphase: t.3.clone(),
+                title: t.2.to_string(),
+            },
+            Some(t.1),
+        ));
+    }
+    // The document title (the only heading of the shallowest level, first) heads
+    // the preamble; it is never a group.
+    let title_block = tops
+        .first()
+        .filter(|f| tops.iter().filter(|t| t.1 == f.1).count() == 1)
+        .map(|f| f.0);
+    // Merge group headings into the unit that follows, back to front so chains
+    // (## Breakdown > ### Group > #### Phase 4.1) collapse into the subphase.
+    let mut i = units.len();
+    while i > 1 {
+        i -= 1;
+        let prev = i - 1;
+        let (Some(pl), Some(cl)) = (units[prev].1, units[i].1) else {
+            continue;
+        };
+        let is_title = Some(units[prev].0.blocks.start) == title_block;
+        if units[prev].0.subphase.is_none() && pl < cl && pl < level && !is_title {
+            let start = units[prev].0.blocks.start;
+            units[i].0.blocks.start = start;
+            units.remove(prev);
+        }
+    }
+    Units {
+        units: units.into_iter().map(|u| u.0).collect(),
+        level: Some(level),
+    }
+}

@@ -1,0 +1,147 @@
+//! Recognising subphase headings ("Phase 4.7: Title (30-45 min)") from the
+//! patterns in `rules/headings.yaml`.
+
+use std::cmp::Ordering;
+
+use crate::config::{Compiled, Environment};
+
+/// A heading recognised as a numbered subphase.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subphase {
+    /// The number as written, e.g. `4.10`.
+    pub number: String,
+    /// Title without duration or environment label.
+    pub title: String,
+    /// A parenthesised environment label, e.g. `nonprod` from `(nonprod)`.
+    pub env_label: Option<String>,
+    /// A parenthesised duration, e.g. `30-45 min`.
+    pub duration: Option<String>,
+}
+
+/// Recognise a heading text as a subphase.
+pub fn recognise(text: &str, rules: &Compiled, envs: &[Environment]) -> Option<Subphase> {
+    let text = text.trim();
+    for re in &rules.subphase {
+        let Some(c) = re.captures(text) else { continue };
+        let number = c.name("number")?.as_str().to_string();
+        let mut title = c
+            .name("title")
+            .map(|m| m.as_str().trim().to_string())
+            .unwrap_or_default();
+        let mut duration = None;
+        let mut env_label = None;
+        // Peel trailing "(...)" groups that are durations or environment labels.
+        while title.ends_with(')') {
+            let Some(open) = title.rfind('(') else { break };
+            let inner = title[open + 1..title.len() - 1].trim().to_string();
+            if duration.is_none() && rules.duration.is_match(&inner) {
+                duration = Some(inner);
+            } else if env_label.is_none() && is_env(&inner, envs) {
+                env_label = Some(inner);
+            } else {
+                break;
+            }
+            title = title[..open].trim_end().to_string();
+        }
+        let title = title
+            .trim_end_matches([' ', '-', '–', '—', ':'])
+            .to_string();
+        return Some(Subphase {
+            number,
+            title,
+            env_label,
+            duration,
+        });
+    }
+    None
+}
+
+fn is_env(s: &str, envs: &[Environment]) -> bool {
+    let s = s.to_lowercase();
+    envs.iter().any(|e| {
+        e.name.eq_ignore_ascii_case(&s) || e.aliases.iter().any(|a| a.eq_ignore_ascii_case(&s))
+    })
+}
+
+/// Natural order of dotted numbers: 4.9 < 4.10.
+pub fn cmp_numbers(a: &str, b: &str) -> Ordering {
+    let pa = a.split('.').map(|p| p.parse::<u64>().unwrap_or(u64::MAX));
+    let pb = b.split('.').map(|p| p.parse::<u64>().unwrap_or(u64::MAX));
+    pa.cmp(pb)
+}
+
+/// Natural order for file names: runs of digits compare by value.
+pub fn cmp_natural(a: &str, b: &str) -> Ordering {
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, _) => return Ordering::Less,
+            (_, None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let nx = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let ny = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let vx = std::str::from_utf8(&x[..nx])
+                    .ok()
+                    .and_then(|s| s.parse::<u128>().ok());
+                let vy = std::str::from_utf8(&y[..ny])
+                    .ok()
+                    .and_then(|s| s.parse::<u128>().ok());
+                match vx.cmp(&vy) {
+                    Ordering::Equal => {}
+                    o => return o,
+                }
+                x = &x[nx..];
+                y = &y[ny..];
+            }
+            (Some(c), Some(d)) => {
+                match c.cmp(d) {
+                    Ordering::Equal => {}
+                    o => return o,
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn rec(t: &str) -> Option<Subphase> {
+        let c = Config::builtin();
+        recognise(t, &c.compile().unwrap(), &c.environments)
+    }
+
+    #[test]
+    fn recognises_the_forms() {
+        let s = rec("Phase 4.7: Install ArgoCD on Devops Nonprod Cluster (30-45 min)").unwrap();
+        assert_eq!(s.number, "4.7");
+        assert_eq!(s.title, "Install ArgoCD on Devops Nonprod Cluster");
+        assert_eq!(s.duration.as_deref(), Some("30-45 min"));
+        let s = rec("Phase 4.7: Title (nonprod)").unwrap();
+        assert_eq!(
+            (s.title.as_str(), s.env_label.as_deref()),
+            ("Title", Some("nonprod"))
+        );
+        assert_eq!(rec("4.7 Title").unwrap().number, "4.7");
+        assert_eq!(rec("Phase 4.7 - Title").unwrap().title, "Title");
+        assert_eq!(rec("Phase 4.10 Complete").unwrap().number, "4.10");
+        assert!(rec("Phase 4: ArgoCD").is_none());
+        assert!(rec("Overview").is_none());
+        assert_eq!(rec("Phase 2.5 (Secrets)").unwrap().title, "(Secrets)");
+    }
+
+    #[test]
+    fn natural_order() {
+        assert_eq!(cmp_numbers("4.9", "4.10"), Ordering::Less);
+        assert_eq!(
+            cmp_natural("phase-4.9-a.md", "phase-4.10-a.md"),
+            Ordering::Less
+        );
+        assert_eq!(cmp_natural("a", "b"), Ordering::Less);
+    }
+}

@@ -1,0 +1,124 @@
+//! Finding the Markdown files under a set of paths: honours .gitignore, walks
+//! hidden folders (plans live in `.claude/`), never follows symlinks, and skips
+//! the archive unless asked. Per-file problems are returned, not fatal.
+
+use std::path::{Path, PathBuf};
+
+/// A Markdown file found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Found {
+    /// Path to open.
+    pub abs: PathBuf,
+    /// Path relative to the walk root, for display and reports.
+    pub rel: PathBuf,
+}
+
+/// Walk options.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WalkOptions {
+    /// Include `.claude/archive/` (skipped by default: it holds originals).
+    pub include_archive: bool,
+}
+
+/// Whether a relative path lies in the archive.
+pub fn in_archive(rel: &Path) -> bool {
+    rel.to_string_lossy()
+        .replace('\\', "/")
+        .contains(".claude/archive/")
+        || rel.starts_with(".claude/archive")
+}
+
+/// Markdown files under `root` (a folder) or `root` itself (a file), sorted.
+/// Symlinks are reported as warnings and skipped.
+pub fn markdown_files(root: &Path, opts: WalkOptions) -> (Vec<Found>, Vec<String>) {
+    let mut found = Vec::new();
+    let mut warnings = Vec::new();
+    if root.is_file() {
+        let rel = root
+            .file_name()
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.to_path_buf());
+        found.push(Found {
+            abs: root.to_path_buf(),
+            rel,
+        });
+        return (found, warnings);
+    }
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .follow_links(false)
+        .git_ignore(true)
+        .git_global(false)
+        .git_exclude(true)
+        .require_git(false)
+        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "target")
+        .build();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                warnings.push(format!("{e}; skipped"));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let is_md = path
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("md"));
+        if !is_md {
+            continue;
+        }
+        if !opts.include_archive && in_archive(&rel) {
+            continue;
+        }
+        match entry.file_type() {
+            Some(t) if t.is_symlink() => {
+                warnings.push(format!("{}: symlink not followed; skipped", rel.display()));
+                continue;
+            }
+            Some(t) if !t.is_file() => {
+                warnings.push(format!("{}: not a regular file; skipped", rel.display()));
+                continue;
+            }
+            _ => {}
+        }
+        found.push(Found {
+            abs: path.to_path_buf(),
+            rel,
+        });
+    }
+    found.sort();
+    (found, warnings)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn walks_hidden_skips_archive_and_links() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::fs::create_dir_all(r.join(".claude/plans")).unwrap();
+        std::fs::create_dir_all(r.join(".claude/archive/original-phases")).unwrap();
+        std::fs::create_dir_all(r.join("x.md")).unwrap();
+        std::fs::write(r.join(".claude/plans/a.md"), "a").unwrap();
+        std::fs::write(r.join(".claude/archive/original-phases/b.md"), "b").unwrap();
+        std::os::unix::fs::symlink("/etc/hostname", r.join("l.md")).unwrap();
+        let (f, w) = markdown_files(r, WalkOptions::default());
+        let rels: Vec<_> = f
+            .iter()
+            .map(|f| f.rel.to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(rels, vec![".claude/plans/a.md"]);
+        assert!(w.iter().any(|w| w.contains("l.md")), "{w:?}");
+        let (f, _) = markdown_files(
+            r,
+            WalkOptions {
+                include_archive: true,
+            },
+        );
+        assert_eq!(f.len(), 2);
+    }
+}

@@ -1,0 +1,86 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `replan` binary, with colour off.
+pub fn replan() -> Command {
+    let mut c = Command::cargo_bin("replan").expect("binary built");
+    c.env("NO_COLOR", "1").env_remove("REPLAN_FAIL_AFTER");
+    c
+}
+
+/// The repository's own folder.
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/corpus`, or `None` (with a message) when it is absent.
+pub fn corpus() -> Option<PathBuf> {
+    let p = repo().join("../shared/corpus");
+    if p.is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipping: ../shared/corpus is absent");
+        None
+    }
+}
+
+/// The user's real 297 KB working notes.
+pub fn real_notes() -> Option<PathBuf> {
+    corpus().map(|c| {
+        c.join(
+            "plans/RLGeeX__pcc-ai-memory/.claude/archive/original-phases/phase-4-working-notes.md",
+        )
+    })
+}
+
+/// Copy a folder tree (files only, symlinks skipped) into a fresh temp dir.
+pub fn copy_tree(from: &Path) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_into(from, dir.path());
+    dir
+}
+
+/// Copy `from` into `to` recursively.
+pub fn copy_into(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read_dir") {
+        let e = e.expect("entry");
+        let t = e.file_type().expect("file type");
+        let dst = to.join(e.file_name());
+        if t.is_dir() {
+            copy_into(&e.path(), &dst);
+        } else if t.is_file() {
+            std::fs::copy(e.path(), dst).expect("copy");
+        }
+    }
+}
+
+/// Every file under a folder with its bytes, relative paths sorted.
+pub fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).expect("read_dir") {
+        let e = e.expect("entry");
+        let p = e.path();
+        let t = e.file_type().expect("ft");
+        if t.is_dir() {
+            walk(root, &p, out);
+        } else if t.is_file() {
+            let rel = p
+                .strip_prefix(root)
+                .expect("prefix")
+                .to_string_lossy()
+                .into_owned();
+            out.push((rel, std::fs::read(&p).expect("read")));
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Tests for consolidate (to be filled).

@@ -1,0 +1,1 @@
+//! Tests for corpus (to be filled).

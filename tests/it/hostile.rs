@@ -1,0 +1,1 @@
+//! Tests for hostile (to be filled).

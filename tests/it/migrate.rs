@@ -1,0 +1,1 @@
+//! Tests for migrate (to be filled).

@@ -1,0 +1,1 @@
+//! Tests for props (to be filled).
