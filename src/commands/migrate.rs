@@ -100,11 +100,6 @@ fn read_manifest(
     }
 }
 
-/// Findings shown in the index, per file. `check`'s analyses plug in here.
-fn findings(_rel: &Path) -> Option<Vec<String>> {
-    None
-}
-
 /// Plan a restructure of `root` (shared by migrate and consolidate).
 pub fn plan_tree(
     root: &Path,
@@ -121,7 +116,6 @@ pub fn plan_tree(
         docs: &docs,
         exists: &exists,
         generated: &generated,
-        findings: &findings,
     };
     Ok((restructure::plan(&inputs), manifest_text, warnings))
 }
@@ -182,6 +176,20 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
     }
     for n in &outcome.notes {
         ui::warn(n);
+    }
+    if !outcome.findings.is_empty() {
+        let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+        for f in &outcome.findings {
+            *counts.entry(f.severity.as_str()).or_default() += 1;
+        }
+        let counts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+        eprintln!(
+            "{}: check finds {} in the tree after this plan ({}); they do not stop `{}`; see `replan check`",
+            paint("note", AnsiColor::Cyan, true, true),
+            outcome.findings.len(),
+            counts.join(", "),
+            opts.command
+        );
     }
     let mut errors = outcome.errors.clone();
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {

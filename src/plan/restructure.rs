@@ -22,8 +22,10 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use super::index::{self, Entry};
 use super::links::{anchors, dest_of, edit, retarget, url, Dest, MoveMap, Moved};
 use super::{Op, Plan};
+use crate::analysis;
 use crate::apply::sha256;
 use crate::config::Config;
+use crate::finding::Finding;
 use crate::model::{count_lines, Document};
 use crate::split::{self, SplitOptions, CONTINUATION_MARKER};
 use crate::subphase::recognise;
@@ -42,8 +44,6 @@ pub struct Inputs<'a> {
     pub exists: &'a dyn Fn(&Path) -> bool,
     /// Files replan generated, with the sha256 they were written with.
     pub generated: &'a HashMap<PathBuf, String>,
-    /// Findings per root-relative file for the index (None: no findings column).
-    pub findings: &'a dyn Fn(&Path) -> Option<Vec<String>>,
 }
 
 /// One original split into parts.
@@ -70,6 +70,8 @@ pub struct Outcome {
     pub errors: Vec<String>,
     /// Links rewritten.
     pub links_rewritten: usize,
+    /// Findings of `check` on the tree after the plan (archive excluded).
+    pub findings: Vec<Finding>,
 }
 
 fn globs(pats: &[String]) -> Result<GlobSet, String> {
@@ -97,6 +99,22 @@ pub fn is_generated_text(text: &str) -> bool {
     l.contains(CONTINUATION_MARKER) || l.contains(index::INDEX_MARKER)
 }
 
+/// The title an index shows: a continuation part's unit and part number, else the
+/// first subphase heading, else `None` (the first heading).
+fn index_title(doc: &Document, compiled: &crate::config::Compiled, cfg: &Config) -> Option<String> {
+    let first = first_line(&doc.source.text);
+    if first.contains(CONTINUATION_MARKER) {
+        let t = first.split_once('[')?.1;
+        let (title, rest) = t.split_once("](")?;
+        let part = rest.rsplit_once("(part ")?.1.split_once(')')?.0;
+        return Some(format!("{title} (part {part})"));
+    }
+    doc.top_headings()
+        .map(|(_, h)| h)
+        .find(|h| recognise(&h.text, compiled, &cfg.environments).is_some())
+        .map(|h| h.text.trim().to_string())
+}
+
 /// Plan a restructure.
 pub fn plan(inp: &Inputs) -> Outcome {
     let cfg = inp.cfg;
@@ -106,6 +124,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         notes: Vec::new(),
         errors: Vec::new(),
         links_rewritten: 0,
+        findings: Vec::new(),
     };
     let compiled = match cfg.compile() {
         Ok(c) => c,
@@ -488,26 +507,53 @@ pub fn plan(inp: &Inputs) -> Outcome {
             }
         }
     }
+    // Findings of check on the tree after the plan, for the indexes and the report.
+    let mut paths: Vec<&PathBuf> = after.keys().collect();
+    paths.sort();
+    let mut after_docs: Vec<(PathBuf, Document)> = Vec::with_capacity(paths.len());
+    for p in paths {
+        let text = after[p];
+        let doc = match by_path.get(p.as_path()) {
+            Some(d) if d.source.text == text => (*d).clone(),
+            _ => split_parts
+                .values()
+                .flatten()
+                .find(|x| &x.path == p)
+                .map(|x| x.doc.clone())
+                .unwrap_or_else(|| Document::from_text(&p.to_string_lossy(), text)),
+        };
+        after_docs.push((p.clone(), doc));
+    }
+    let inputs: Vec<analysis::Input> = after_docs
+        .iter()
+        .map(|(rel, doc)| analysis::Input { rel, doc })
+        .collect();
+    let all = analysis::run_all(inp.root, &inputs, cfg);
+    let mut by_file: HashMap<String, Vec<String>> = HashMap::new();
+    for f in &all {
+        by_file
+            .entry(f.path.clone())
+            .or_default()
+            .push(format!("{} (line {})", f.rule, f.line));
+    }
     let mut index_ops = Vec::new();
     for folder in &folders {
         let ipath = folder.join(&cfg.index_name);
         let mut entries = Vec::new();
-        let mut files: Vec<(&PathBuf, &&str)> = after
+        for (p, doc) in after_docs
             .iter()
-            .filter(|(p, _)| p.parent() == Some(folder.as_path()) && **p != ipath)
-            .collect();
-        files.sort();
-        for (p, text) in files {
+            .filter(|(p, _)| p.parent() == Some(folder.as_path()) && *p != ipath)
+        {
             let name = p
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            let doc = match by_path.get(p.as_path()) {
-                Some(d) if d.source.text == **text => (*d).clone(),
-                _ => Document::from_text(&p.to_string_lossy(), text),
-            };
-            let mut e = Entry::measure(&name, &doc, enc);
-            e.findings = (inp.findings)(p);
+            let mut e = Entry::measure(&name, doc, enc);
+            if let Some(t) = index_title(doc, &compiled, cfg) {
+                e.title = t;
+            }
+            let key = p.to_string_lossy().replace('\\', "/");
+            e.findings = Some(by_file.get(&key).cloned().unwrap_or_default());
             entries.push(e);
         }
         let new = index::render(folder, entries, enc);
@@ -547,6 +593,10 @@ pub fn plan(inp: &Inputs) -> Outcome {
             out.plan.ops.push(Op::Create { path, contents });
         }
     }
+    out.findings = all
+        .into_iter()
+        .filter(|f| !in_archive(Path::new(&f.path)))
+        .collect();
     modifies.sort_by(|a, b| a.path().cmp(b.path()));
     out.plan.ops.extend(modifies);
     out.plan.ops.extend(index_ops);

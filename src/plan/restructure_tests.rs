@@ -12,14 +12,12 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
     let cfg = Config::builtin();
     let d = docs(files);
     let exists = |_: &Path| false;
-    let findings = |_: &Path| None;
     plan(&Inputs {
         root: Path::new("/r"),
         cfg: &cfg,
         docs: &d,
         exists: &exists,
         generated,
-        findings: &findings,
     })
 }
 
