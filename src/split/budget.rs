@@ -12,8 +12,27 @@ use crate::tokens::Encoding;
 
 /// Lines of the added continuation text, kept free in every part.
 const PREFIX_LINES: usize = 2;
-/// Tokens of the added continuation text, kept free in every part.
-const PREFIX_TOKENS: usize = 60;
+/// Least tokens kept free in every part for the added continuation text.
+pub const PREFIX_TOKENS: usize = 60;
+
+/// Room kept free in every part for the continuation text replan adds.
+#[derive(Debug, Clone, Copy)]
+pub struct Reserve {
+    /// Lines.
+    pub lines: usize,
+    /// Tokens: at least [`PREFIX_TOKENS`], more when the unit's title is long.
+    pub tokens: usize,
+}
+
+impl Reserve {
+    /// Room for a continuation line measured at `tokens` tokens.
+    pub fn for_tokens(tokens: usize) -> Reserve {
+        Reserve {
+            lines: PREFIX_LINES,
+            tokens: tokens.max(PREFIX_TOKENS),
+        }
+    }
+}
 
 /// Lines and tokens of every block, measured once.
 #[derive(Debug, Clone)]
@@ -44,9 +63,9 @@ impl BlockSizes {
     }
 }
 
-fn fits(sizes: &BlockSizes, r: Range<usize>, o: &SplitOptions) -> bool {
-    sizes.range_lines(r.clone()) + PREFIX_LINES <= o.max_lines
-        && sizes.range_tokens(r) + PREFIX_TOKENS <= o.max_tokens
+fn fits(sizes: &BlockSizes, r: Range<usize>, o: &SplitOptions, res: Reserve) -> bool {
+    sizes.range_lines(r.clone()) + res.lines <= o.max_lines
+        && sizes.range_tokens(r) + res.tokens <= o.max_tokens
 }
 
 fn rank(doc: &Document, i: usize) -> Option<u8> {
@@ -66,10 +85,11 @@ pub fn cut(
     sizes: &BlockSizes,
     r: Range<usize>,
     o: &SplitOptions,
+    res: Reserve,
 ) -> (Vec<Range<usize>>, Vec<usize>) {
     let mut pieces = Vec::new();
     let mut big = Vec::new();
-    cut_into(doc, sizes, r, o, &mut pieces, &mut big);
+    cut_into(doc, sizes, r, o, res, &mut pieces, &mut big);
     (pieces, big)
 }
 
@@ -78,20 +98,21 @@ fn cut_into(
     sizes: &BlockSizes,
     r: Range<usize>,
     o: &SplitOptions,
+    res: Reserve,
     pieces: &mut Vec<Range<usize>>,
     big: &mut Vec<usize>,
 ) {
     if r.is_empty() {
         return;
     }
-    if fits(sizes, r.clone(), o) {
+    if fits(sizes, r.clone(), o, res) {
         pieces.push(r);
         return;
     }
     let best = (r.start + 1..r.end).filter_map(|i| rank(doc, i)).min();
     let Some(best) = best else {
         // Nothing to cut at: blocks glued to a heading, or one block. Keep whole.
-        big.extend(r.clone().filter(|&b| !fits(sizes, b..b + 1, o)));
+        big.extend(r.clone().filter(|&b| !fits(sizes, b..b + 1, o, res)));
         if big.last().is_none_or(|&b| !r.contains(&b)) {
             big.push(r.start);
         }
@@ -109,15 +130,15 @@ fn cut_into(
     segs.push(s..r.end);
     let mut cur: Option<Range<usize>> = None;
     for seg in segs {
-        if !fits(sizes, seg.clone(), o) {
+        if !fits(sizes, seg.clone(), o, res) {
             if let Some(c) = cur.take() {
                 pieces.push(c);
             }
-            cut_into(doc, sizes, seg, o, pieces, big);
+            cut_into(doc, sizes, seg, o, res, pieces, big);
             continue;
         }
         cur = match cur {
-            Some(c) if fits(sizes, c.start..seg.end, o) => Some(c.start..seg.end),
+            Some(c) if fits(sizes, c.start..seg.end, o, res) => Some(c.start..seg.end),
             Some(c) => {
                 pieces.push(c);
                 Some(seg)

@@ -117,8 +117,19 @@ pub fn plan(
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
     for unit in &units.units {
-        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts);
         let base = names.base(unit, stem);
+        // Measure the continuation this unit's parts would carry (with the widest
+        // part numbers and a uniqueness suffix), so a long title cannot push a
+        // part over the token budget.
+        let widest = naming::continuation(
+            &unit.title,
+            &format!("{base}-99.md"),
+            999,
+            999,
+            doc.source.newline,
+        );
+        let reserve = budget::Reserve::for_tokens(opts.encoding.count(&widest) + 4);
+        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts, reserve);
         let n = pieces.len();
         let part_names = names.part_names(&base, n);
         let first = part_names.first().cloned().unwrap_or_default();

@@ -93,3 +93,33 @@ fn duplicate_subphases_do_not_collide() {
     let (_, p) = split(text, 200);
     assert_eq!(names(&p), vec!["phase-1.1-a.md", "phase-1.1-a-2.md"]);
 }
+
+#[test]
+fn long_title_continuation_stays_within_token_budget() {
+    // Found by the split property test: the continuation line repeats the unit's
+    // title, so a long title cost more than the fixed 60 tokens reserved for it
+    // and continuation parts went over the token budget without a report.
+    let title = "\u{0}a\u{feff}b ".repeat(10);
+    let mut text = format!("# {title}\n\n");
+    for i in 0..40 {
+        text.push_str(&format!("para {i} with a few words\n\n"));
+    }
+    let c = Config::builtin();
+    let doc = Document::from_text("notes.md", &text);
+    let o = SplitOptions {
+        max_tokens: 200,
+        ..opts(1000)
+    };
+    let p = plan(&doc, &c.compile().unwrap(), &c.environments, &o, "notes");
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+    assert!(p.oversize.is_empty());
+    for part in &p.parts {
+        assert!(
+            part.tokens <= 200,
+            "{} has {} tokens",
+            part.name,
+            part.tokens
+        );
+    }
+}
