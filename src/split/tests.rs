@@ -123,3 +123,29 @@ fn long_title_continuation_stays_within_token_budget() {
         );
     }
 }
+
+#[test]
+fn copied_link_definitions_stay_within_budget() {
+    // Found by the corpus test (rust-rfcs project goals): parts get copies of the
+    // link definitions they use, appended after the budget was applied, so a part
+    // packed to the limit went over it with no oversize report.
+    let mut text = String::from("# Notes\n\n");
+    for i in 0..30 {
+        text.push_str(&format!(
+            "para {i} cites [a][r{}] and [b][r{}]\n\n",
+            i % 6,
+            (i + 1) % 6
+        ));
+    }
+    for k in 0..6 {
+        text.push_str(&format!("[r{k}]: https://example.com/a/long/path/{k}\n"));
+    }
+    let (doc, p) = split(&text, 20);
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+    assert!(p.parts.iter().any(|x| !x.suffix.is_empty()));
+    for part in &p.parts {
+        assert_eq!(part.lines, crate::model::count_lines(&part.contents(&doc)));
+        assert!(part.lines <= 20, "{} has {} lines", part.name, part.lines);
+    }
+}
