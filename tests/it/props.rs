@@ -259,6 +259,7 @@ fn paragraph() -> impl Strategy<Value = Chunk> {
             words(),
             words().prop_map(|w| format!("{w} [link](other.md#{w}) and `code #`")),
             words().prop_map(|w| format!("**{w}** not # a heading")),
+            words().prop_map(|w| format!("{w} cites [a source][ref] and [Ref]")),
         ],
         1..4,
     )
@@ -276,6 +277,10 @@ fn small() -> impl Strategy<Value = Chunk> {
         Just(Chunk::new(vec!["***".into()], true)),
         Just(Chunk::new(vec!["[^1]: a footnote".into()], false)),
         Just(Chunk::new(vec!["[ref]: other.md#x".into()], false)),
+        Just(Chunk::new(
+            vec!["[ref]: https://example.com/a/rather/long/path/to/a/page \"A title\"".into()],
+            false
+        )),
         Just(Chunk::new(vec!["   ".into()], false)),
     ]
 }
