@@ -11,6 +11,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod decisions;
 pub mod links;
 pub mod model;
 pub mod plan;
