@@ -9,9 +9,11 @@
 
 pub mod apply;
 pub mod cli;
+pub mod analysis;
 pub mod commands;
 pub mod config;
 pub mod decisions;
+pub mod finding;
 pub mod links;
 pub mod model;
 pub mod plan;
