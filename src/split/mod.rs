@@ -5,6 +5,7 @@
 
 mod budget;
 mod naming;
+mod refdefs;
 mod units;
 
 use std::ops::Range;
@@ -15,6 +16,7 @@ use crate::subphase::Subphase;
 use crate::tokens::Encoding;
 
 pub use naming::CONTINUATION_MARKER;
+pub use refdefs::DEFINITIONS_MARKER;
 
 /// Budgets and naming limits for a split.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +38,9 @@ pub struct Part {
     pub name: String,
     /// Text replan adds before the body (empty for a unit's first part).
     pub prefix: String,
+    /// Text replan adds after the body: copies of link definitions the part uses
+    /// but another part holds (empty when none).
+    pub suffix: String,
     /// Bytes of the original this part carries.
     pub span: Range<usize>,
     /// Lines of the whole output file.
@@ -57,9 +62,10 @@ pub struct Part {
 impl Part {
     /// Full contents of the output file.
     pub fn contents(&self, doc: &Document) -> String {
-        let mut s = String::with_capacity(self.prefix.len() + self.span.len());
+        let mut s = String::with_capacity(self.prefix.len() + self.span.len() + self.suffix.len());
         s.push_str(&self.prefix);
         s.push_str(&doc.source.text[self.span.clone()]);
+        s.push_str(&self.suffix);
         s
     }
 }
@@ -135,6 +141,7 @@ pub fn plan(
             parts.push(Part {
                 name: name.clone(),
                 prefix,
+                suffix: String::new(),
                 line: doc.blocks[piece.start].line.max(1),
                 span,
                 lines,
@@ -153,6 +160,20 @@ pub fn plan(
                 });
             }
         }
+    }
+    let spans: Vec<Range<usize>> = parts.iter().map(|p| p.span.clone()).collect();
+    for (part, defs) in parts
+        .iter_mut()
+        .zip(refdefs::missing_definitions(doc, &spans))
+    {
+        if defs.is_empty() {
+            continue;
+        }
+        let body = &doc.source.text[part.span.clone()];
+        let ends_nl = body.ends_with('\n') || body.ends_with('\r');
+        part.suffix = refdefs::suffix(&defs, doc.source.newline, ends_nl);
+        part.lines = count_lines(&part.contents(doc));
+        part.tokens += opts.encoding.count(&part.suffix);
     }
     SplitPlan {
         parts,
