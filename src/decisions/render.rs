@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::path::Path;
 
 use crate::apply::sha256;
-use crate::links::relative;
+use crate::links::{relative, resolve, Target};
 use crate::subphase::cmp_numbers;
 
 use super::extract::ends_lead;
@@ -25,6 +25,40 @@ fn link(topic: &Path, rel: &Path, anchor: Option<&str>) -> String {
         l.push_str(a);
     }
     l
+}
+
+/// Rewrite relative inline link destinations in `text`, written in the file at
+/// `from`, so they still resolve from the topic file. Other links are untouched.
+fn rebase(text: &str, from: &Path, topic: &Path) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find("](") {
+        out.push_str(&rest[..i + 2]);
+        rest = &rest[i + 2..];
+        let (open, close) = if rest.starts_with('<') {
+            ("<", '>')
+        } else {
+            ("", ')')
+        };
+        let body = &rest[open.len()..];
+        let end = body
+            .find(|c: char| c == close || (close == ')' && c.is_whitespace()))
+            .unwrap_or(body.len());
+        let url = &body[..end];
+        let new = match resolve(from, url) {
+            Target::File { path, anchor } => Some((path, anchor)),
+            Target::SameFile { anchor } => Some((from.to_path_buf(), Some(anchor))),
+            Target::External | Target::Outside => None,
+        };
+        out.push_str(open);
+        match new {
+            Some((path, anchor)) => out.push_str(&link(topic, &path, anchor.as_deref())),
+            None => out.push_str(url),
+        }
+        rest = &body[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Lead paragraph on one line, the rest indented under it.
@@ -90,7 +124,7 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
         inner.push_str(&format!("\n## {heading}\n\n"));
         for d in ds {
             let src = format!("[source]({})", link(topic, &d.rel, d.anchor.as_deref()));
-            let (lead, rest) = item(&d.text, "  ");
+            let (lead, rest) = item(&rebase(&d.text, &d.rel, topic), "  ");
             if lead.is_empty() {
                 inner.push_str(&format!("- {src}\n"));
             } else {
@@ -101,7 +135,7 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
                 inner.push('\n');
             }
             if let Some(r) = &d.rationale {
-                let (lead, rest) = item(r, "    ");
+                let (lead, rest) = item(&rebase(r, &d.rel, topic), "    ");
                 inner.push_str(&format!("  - Rationale: {lead}\n"));
                 for l in rest {
                     inner.push_str(&l);

@@ -591,3 +591,18 @@ fn real_notes_key_architecture_decisions_are_recovered() {
     // Links point at headings GitHub renders, not at the heading hidden in the fence.
     assert!(!argocd.contains("#key-architecture-decisions"), "{argocd}");
 }
+
+#[test]
+fn relative_links_in_decisions_are_rebased() {
+    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
+    let o = run(&[(".claude/plans/d/phase-2.5.md", md)], &BTreeMap::new());
+    let f = file(&o, "alloydb");
+    assert!(
+        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>)."),
+        "{f}"
+    );
+    assert!(
+        f.contains("  - Rationale: See [2.1](../plans/d/phase-2.1.md)."),
+        "{f}"
+    );
+}
