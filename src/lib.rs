@@ -7,11 +7,12 @@
 //! that writes. Moved text is always sliced from the original bytes; comrak locates
 //! blocks but never re-renders them.
 
+pub mod analysis;
 pub mod apply;
 pub mod cli;
-pub mod analysis;
 pub mod commands;
 pub mod config;
+pub mod decisions;
 pub mod finding;
 pub mod git;
 pub mod links;
