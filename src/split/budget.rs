@@ -12,8 +12,27 @@ use crate::tokens::Encoding;
 
 /// Lines of the added continuation text, kept free in every part.
 const PREFIX_LINES: usize = 2;
-/// Tokens of the added continuation text, kept free in every part.
-const PREFIX_TOKENS: usize = 60;
+/// Least tokens kept free in every part for the added continuation text.
+pub const PREFIX_TOKENS: usize = 60;
+
+/// Room kept free in every part for the continuation text replan adds.
+#[derive(Debug, Clone, Copy)]
+pub struct Reserve {
+    /// Lines.
+    pub lines: usize,
+    /// Tokens: at least [`PREFIX_TOKENS`], more when the unit's title is long.
+    pub tokens: usize,
+}
+
+impl Reserve {
+    /// Room for a continuation line measured at `tokens` tokens.
+    pub fn for_tokens(tokens: usize) -> Reserve {
+        Reserve {
+            lines: PREFIX_LINES,
+            tokens: tokens.max(PREFIX_TOKENS),
+        }
+    }
+}
 
 /// Lines and tokens of every block, measured once.
 #[derive(Debug, Clone)]
@@ -44,9 +63,9 @@ impl BlockSizes {
     }
 }
 
-fn fits(sizes: &BlockSizes, r: Range<usize>, o: &SplitOptions) -> bool {
-    sizes.range_lines(r.clone()) + PREFIX_LINES <= o.max_lines
-        && sizes.range_tokens(r) + PREFIX_TOKENS <= o.max_tokens
+fn fits(sizes: &BlockSizes, r: Range<usize>, o: &SplitOptions, res: Reserve) -> bool {
+    sizes.range_lines(r.clone()) + res.lines <= o.max_lines
+        && sizes.range_tokens(r) + res.tokens <= o.max_tokens
 }
 
 fn rank(doc: &Document, i: usize) -> Option<u8> {
@@ -67,9 +86,9 @@ fn cut_penalty(rank: u8) -> f64 {
 
 /// Penalty for a part that uses only part of the budget: keeps parts even and
 /// avoids slivers.
-fn fill_penalty(lines: usize, tokens: usize, o: &SplitOptions) -> f64 {
-    let cap_l = o.max_lines.saturating_sub(PREFIX_LINES).max(1) as f64;
-    let cap_t = o.max_tokens.saturating_sub(PREFIX_TOKENS).max(1) as f64;
+fn fill_penalty(lines: usize, tokens: usize, o: &SplitOptions, res: Reserve) -> f64 {
+    let cap_l = o.max_lines.saturating_sub(res.lines).max(1) as f64;
+    let cap_t = o.max_tokens.saturating_sub(res.tokens).max(1) as f64;
     let fill = (lines as f64 / cap_l).max(tokens as f64 / cap_t).min(1.0);
     60.0 * (1.0 - fill).powi(2)
 }
@@ -83,11 +102,12 @@ pub fn cut(
     sizes: &BlockSizes,
     r: Range<usize>,
     o: &SplitOptions,
+    res: Reserve,
 ) -> (Vec<Range<usize>>, Vec<usize>) {
     if r.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    if fits(sizes, r.clone(), o) {
+    if fits(sizes, r.clone(), o, res) {
         return (vec![r], Vec::new());
     }
     let (s, n) = (r.start, r.len());
@@ -99,8 +119,8 @@ pub fn cut(
         pt[k + 1] = pt[k] + sizes.tokens[s + k];
     }
     let rank_at = |k: usize| if k == 0 { Some(0) } else { rank(doc, s + k) };
-    let cap_l = o.max_lines.saturating_sub(PREFIX_LINES);
-    let cap_t = o.max_tokens.saturating_sub(PREFIX_TOKENS);
+    let cap_l = o.max_lines.saturating_sub(res.lines);
+    let cap_t = o.max_tokens.saturating_sub(res.tokens);
     let mut best = vec![f64::INFINITY; n + 1];
     let mut from = vec![usize::MAX; n + 1];
     best[0] = 0.0;
@@ -120,7 +140,7 @@ pub fn cut(
             if best[j].is_finite() {
                 let over = if fits { 0.0 } else { 1000.0 };
                 let c = best[j]
-                    + fill_penalty(l, t, o)
+                    + fill_penalty(l, t, o, res)
                     + over
                     + if j == 0 { 0.0 } else { cut_penalty(rj) };
                 if c < best[i] {
@@ -148,8 +168,11 @@ pub fn cut(
     pieces.reverse();
     let mut big = Vec::new();
     for p in &pieces {
-        if !fits(sizes, p.clone(), o) {
-            let over: Vec<usize> = p.clone().filter(|&b| !fits(sizes, b..b + 1, o)).collect();
+        if !fits(sizes, p.clone(), o, res) {
+            let over: Vec<usize> = p
+                .clone()
+                .filter(|&b| !fits(sizes, b..b + 1, o, res))
+                .collect();
             if over.is_empty() {
                 big.push(p.start);
             } else {

@@ -122,9 +122,33 @@ pub fn plan(
     let mut names = naming::Namer::new(stem, opts.slug_max);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
+    let defs = refdefs::DefIndex::new(doc);
     for unit in &units.units {
-        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts);
         let base = names.base(unit, stem);
+        // Measure the continuation this unit's parts would carry (with the widest
+        // part numbers and a uniqueness suffix), so a long title cannot push a
+        // part over the token budget.
+        let widest = naming::continuation(
+            &unit.title,
+            &format!("{base}-99.md"),
+            999,
+            999,
+            doc.source.newline,
+        );
+        let mut reserve = budget::Reserve::for_tokens(opts.encoding.count(&widest) + 4);
+        // Any part may also carry copies of the link definitions it uses: keep
+        // room for all those the unit uses (an upper bound for each of its parts).
+        if let (Some(ix), false) = (&defs, unit.blocks.is_empty()) {
+            let span =
+                doc.blocks[unit.blocks.start].span.start..doc.blocks[unit.blocks.end - 1].span.end;
+            let used = ix.used(doc, &span, false);
+            if !used.is_empty() {
+                let s = refdefs::suffix(&used, doc.source.newline, false);
+                reserve.lines += count_lines(&s);
+                reserve.tokens += opts.encoding.count(&s) + 2;
+            }
+        }
+        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts, reserve);
         let n = pieces.len();
         let part_names = names.part_names(&base, n);
         let first = part_names.first().cloned().unwrap_or_default();

@@ -59,67 +59,90 @@ struct Def {
     span: Range<usize>,
 }
 
-/// For each part span, the definition lines to append (in original order).
-pub fn missing_definitions(doc: &Document, parts: &[Range<usize>]) -> Vec<Vec<String>> {
-    if parts.len() < 2 || !doc.source.text.contains("]:") {
-        return vec![Vec::new(); parts.len()];
-    }
-    let literal = literal_lines(doc);
-    let is_literal = |line: usize| literal.iter().any(|&(a, b)| a <= line && line <= b);
-    let mut defs: BTreeMap<String, Def> = BTreeMap::new();
-    let total = doc.source.line_starts.len();
-    for line in 1..=total {
-        let text = doc.source.line_text(line);
-        if let Some(c) = def_re().captures(text) {
-            if is_literal(line) {
-                continue;
-            }
-            let label = norm(&c[1]);
-            // The first definition of a label wins, as in CommonMark.
-            defs.entry(label.clone()).or_insert(Def {
-                label,
-                span: doc.source.lines_range(line, line),
-            });
+/// The document's link reference definitions, found once.
+#[derive(Debug, Clone)]
+pub struct DefIndex {
+    defs: BTreeMap<String, Def>,
+    literal: Vec<(usize, usize)>,
+}
+
+impl DefIndex {
+    /// Index the definitions of `doc`; `None` when it has none.
+    pub fn new(doc: &Document) -> Option<DefIndex> {
+        if !doc.source.text.contains("]:") {
+            return None;
         }
-    }
-    if defs.is_empty() {
-        return vec![Vec::new(); parts.len()];
-    }
-    parts
-        .iter()
-        .map(|part| {
-            let first = doc.source.line_of(part.start);
-            let last = doc
-                .source
-                .line_of(part.end.saturating_sub(1).max(part.start));
-            let mut used = BTreeSet::new();
-            for line in first..=last {
-                if is_literal(line) {
+        let literal = literal_lines(doc);
+        let mut defs: BTreeMap<String, Def> = BTreeMap::new();
+        let total = doc.source.line_starts.len();
+        for line in 1..=total {
+            let text = doc.source.line_text(line);
+            if let Some(c) = def_re().captures(text) {
+                if is_literal(&literal, line) {
                     continue;
                 }
-                for c in use_re().captures_iter(doc.source.line_text(line)) {
-                    if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
-                        used.insert(norm(m.as_str()));
-                    }
+                let label = norm(&c[1]);
+                // The first definition of a label wins, as in CommonMark.
+                defs.entry(label.clone()).or_insert(Def {
+                    label,
+                    span: doc.source.lines_range(line, line),
+                });
+            }
+        }
+        (!defs.is_empty()).then_some(DefIndex { defs, literal })
+    }
+
+    /// Definition lines used in `span`, in original order; with `outside_only`,
+    /// only those defined outside `span`.
+    pub fn used(&self, doc: &Document, span: &Range<usize>, outside_only: bool) -> Vec<String> {
+        let first = doc.source.line_of(span.start);
+        let last = doc
+            .source
+            .line_of(span.end.saturating_sub(1).max(span.start));
+        let mut used = BTreeSet::new();
+        for line in first..=last {
+            if is_literal(&self.literal, line) {
+                continue;
+            }
+            for c in use_re().captures_iter(doc.source.line_text(line)) {
+                if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
+                    used.insert(norm(m.as_str()));
                 }
             }
-            let mut need: Vec<&Def> = used
-                .iter()
-                .filter_map(|l| defs.get(l))
-                .filter(|d| !(part.start <= d.span.start && d.span.start < part.end))
-                .collect();
-            need.sort_by_key(|d| d.span.start);
-            need.iter()
-                .map(|d| {
-                    debug_assert!(!d.label.is_empty());
-                    doc.source.text[d.span.clone()]
-                        .trim_end_matches(['\n', '\r'])
-                        .trim_start()
-                        .to_string()
-                })
-                .collect()
-        })
-        .collect()
+        }
+        let mut need: Vec<&Def> = used
+            .iter()
+            .filter_map(|l| self.defs.get(l))
+            .filter(|d| !(outside_only && span.start <= d.span.start && d.span.start < span.end))
+            .collect();
+        need.sort_by_key(|d| d.span.start);
+        need.iter()
+            .map(|d| {
+                debug_assert!(!d.label.is_empty());
+                doc.source.text[d.span.clone()]
+                    .trim_end_matches(['\n', '\r'])
+                    .trim_start()
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+fn is_literal(literal: &[(usize, usize)], line: usize) -> bool {
+    literal.iter().any(|&(a, b)| a <= line && line <= b)
+}
+
+/// For each part span, the definition lines to append (in original order).
+pub fn missing_definitions(doc: &Document, parts: &[Range<usize>]) -> Vec<Vec<String>> {
+    let index = if parts.len() < 2 {
+        None
+    } else {
+        DefIndex::new(doc)
+    };
+    match index {
+        None => vec![Vec::new(); parts.len()],
+        Some(ix) => parts.iter().map(|p| ix.used(doc, p, true)).collect(),
+    }
 }
 
 /// The block appended to a part for its copied definitions.
