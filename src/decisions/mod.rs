@@ -145,12 +145,13 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) ->
         let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
         collect(ctx_cfg, src, archived, &mut all, notes);
     }
+    let mut all = drop_archived_copies(all);
     all.sort_by(|a, b| {
         phase_order(&a.phase, &b.phase)
             .then_with(|| cmp_natural(&a.rel.to_string_lossy(), &b.rel.to_string_lossy()))
             .then(a.line.cmp(&b.line))
     });
-    dedupe(all)
+    fold_restatements(all)
 }
 
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
@@ -182,21 +183,46 @@ fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
     }
 }
 
-/// Drop archived copies of text an active file still holds; fold restatements
-/// (word-set Jaccard >= 0.8) into the first statement.
-fn dedupe(all: Vec<Decision>) -> Vec<Decision> {
-    let active: BTreeSet<String> = all
-        .iter()
-        .filter(|d| !d.archived)
-        .map(|d| extract::norm(&d.text))
-        .collect();
+/// Restatement threshold on word-set Jaccard similarity.
+const SIMILAR: f64 = 0.8;
+
+/// Drop an archived original's copy of a decision an active file still holds (the
+/// same or nearly the same words: migrate may have rewritten its links). The active
+/// copy inherits the archived copy's phase when its own file gives none.
+fn drop_archived_copies(all: Vec<Decision>) -> Vec<Decision> {
+    let (mut active, archived): (Vec<Decision>, Vec<Decision>) =
+        all.into_iter().partition(|d| !d.archived);
+    let words_of: Vec<BTreeSet<String>> = active.iter().map(|d| words(&d.text)).collect();
+    let mut kept = Vec::new();
+    for a in archived {
+        let w = words(&a.text);
+        let best = words_of
+            .iter()
+            .enumerate()
+            .map(|(i, aw)| (i, jaccard(aw, &w)))
+            .filter(|(_, j)| *j >= SIMILAR)
+            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+        match best {
+            Some((i, _)) => {
+                let d = &mut active[i];
+                if d.phase.is_none() && a.phase.is_some() {
+                    d.phase = a.phase;
+                    d.phase_title = a.phase_title;
+                }
+            }
+            None => kept.push(a),
+        }
+    }
+    active.extend(kept);
+    active
+}
+
+/// Fold restatements (word-set Jaccard >= 0.8) into the first statement.
+fn fold_restatements(all: Vec<Decision>) -> Vec<Decision> {
     let mut kept: Vec<(Decision, BTreeSet<String>)> = Vec::new();
     for d in all {
-        if d.archived && active.contains(&extract::norm(&d.text)) {
-            continue;
-        }
         let w = words(&d.text);
-        match kept.iter_mut().find(|(_, kw)| jaccard(kw, &w) >= 0.8) {
+        match kept.iter_mut().find(|(_, kw)| jaccard(kw, &w) >= SIMILAR) {
             Some((k, _)) => {
                 let r = (d.rel.clone(), d.anchor.clone());
                 if (k.rel.clone(), k.anchor.clone()) != r && !k.restated.contains(&r) {

@@ -606,3 +606,24 @@ fn relative_links_in_decisions_are_rebased() {
         "{f}"
     );
 }
+
+#[test]
+fn archived_near_copy_gives_its_phase_to_the_active_copy() {
+    let old = "# Phase 4: ArgoCD\n\n## Key Architecture Decisions\n\n1. **Decision**: Two instances, see [a](phase-4.3.md).\n";
+    let new = "## Key Architecture Decisions\n\n1. **Decision**: Two instances, see [a](phase-4.3-install-argocd.md).\n";
+    let o = run(
+        &[
+            (".claude/archive/original-phases/notes.md", old),
+            (".claude/plans/key-architecture-decisions.md", new),
+        ],
+        &BTreeMap::new(),
+    );
+    let f = file(&o, "argocd");
+    assert_eq!(f.matches("Two instances").count(), 1, "{f}");
+    assert!(f.contains("## Phase 4\n"), "{f}");
+    assert!(
+        f.contains("(../plans/key-architecture-decisions.md#key-architecture-decisions)"),
+        "{f}"
+    );
+    assert!(!f.contains("archive"), "{f}");
+}
