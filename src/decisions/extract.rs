@@ -836,22 +836,27 @@ impl<'a> Scanner<'a> {
         let mut rationale: Option<String> = None;
         // Which sub-heading we are under: 0 none, 1 decision, 2 rationale, 3 other.
         let mut under = 0;
+        // Level of the sub-heading that set `under`; deeper headings stay under it.
+        let mut under_level = 0u8;
         let mut j = from;
         while j < end {
             let l = &self.lines[j];
             match l.kind {
                 Kind::Heading => {
                     if let Some(h) = self.heading(j) {
-                        let n = norm(&h.text);
-                        under = if self.rules.labels.contains(&n)
-                            || self.rules.heading_prefixes.contains(&n)
-                        {
-                            1
-                        } else if self.rules.rationale.contains(&n) {
-                            2
-                        } else {
-                            3
-                        };
+                        if under == 0 || h.level <= under_level {
+                            let n = norm(&h.text);
+                            under = if self.rules.labels.contains(&n)
+                                || self.rules.heading_prefixes.contains(&n)
+                            {
+                                1
+                            } else if self.rules.rationale.contains(&n) {
+                                2
+                            } else {
+                                3
+                            };
+                            under_level = h.level;
+                        }
                     }
                     j += 1;
                 }
@@ -863,7 +868,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Rationale,
                             rest,
                             ..
-                        }) if adr.is_none() || under != 1 => {
+                        }) if adr.is_none() || under == 0 || under == 2 => {
                             if rationale.is_none() {
                                 rationale = Some(self.gather(j, e, rest.trim().to_string()));
                             }
@@ -899,7 +904,7 @@ impl<'a> Scanner<'a> {
 
     /// The lines of the paragraph starting at `j`, joined with newlines.
     fn paragraph(&self, j: usize, end: usize) -> String {
-        let base = self.lines[j].col;
+        let base = self.lines[j].indent;
         let mut v = Vec::new();
         let mut k = j;
         while k < end && self.lines[k].kind == Kind::Text {

@@ -136,7 +136,8 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
             }
             if let Some(r) = &d.rationale {
                 let (lead, rest) = item(&rebase(r, &d.rel, topic), "    ");
-                inner.push_str(&format!("  - Rationale: {lead}\n"));
+                inner.push_str(format!("  - Rationale: {lead}").trim_end());
+                inner.push('\n');
                 for l in rest {
                     inner.push_str(&l);
                     inner.push('\n');

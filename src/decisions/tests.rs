@@ -627,3 +627,15 @@ fn archived_near_copy_gives_its_phase_to_the_active_copy() {
     );
     assert!(!f.contains("archive"), "{f}");
 }
+
+#[test]
+fn adr_rationale_comes_from_its_rationale_part_with_sub_headings() {
+    let md = "# ADR 7: Tiers\n\n## Decision\n\nTier HA.\n\n### Devtest\n\n- **Justification**: not this\n\n## Rationale\n\n### Advantages\n\n1. **Cost**\n   - cheaper\n\n## Alternatives Considered\n\n**Decision**: not this either\n";
+    assert_eq!(
+        found(md),
+        vec![(
+            "**ADR 7: Tiers**: Tier HA.".into(),
+            Some("1. **Cost**\n   - cheaper".into())
+        )]
+    );
+}
