@@ -397,9 +397,16 @@ pub fn plan(inp: &Inputs) -> Outcome {
         };
         for part in parts.iter_mut() {
             let mut edits = Vec::new();
+            let first = doc.source.line_of(part.span.start);
+            let last = doc
+                .source
+                .line_of(part.span.end.saturating_sub(1).max(part.span.start));
             for l in &doc.links {
-                let Some(r) = &l.dest else { continue };
-                if r.start < part.span.start || r.end > part.span.end {
+                let inside = match &l.dest {
+                    Some(r) => r.start >= part.span.start && r.end <= part.span.end,
+                    None => l.line >= first && l.line <= last,
+                };
+                if !inside {
                     continue;
                 }
                 let Some(d) = dest_of(orig, &l.url) else {
@@ -411,6 +418,18 @@ pub fn plan(inp: &Inputs) -> Outcome {
                     continue;
                 }
                 let target = retarget(&d, &moves).unwrap_or(d.clone());
+                let Some(r) = &l.dest else {
+                    // Not located exactly (reference-style or escaped): it must keep
+                    // its meaning unchanged from the new file, or the plan is refused.
+                    if dest_of(&part.path, &l.url) != Some(target.clone()) {
+                        out.errors.push(format!(
+                            "{at}: link `{}` would need rewriting in {}, but replan cannot locate it in the text",
+                            l.url,
+                            part.path.display()
+                        ));
+                    }
+                    continue;
+                };
                 let same_file = l.url.trim_start().starts_with('#');
                 let new = if !same_file && target == d && part.path.parent() == orig.parent() {
                     l.url.clone()
