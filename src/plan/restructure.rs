@@ -149,6 +149,9 @@ pub fn plan(inp: &Inputs) -> Outcome {
             && (plan_dirs.is_match(rel) || rel.parent().is_some_and(|d| plan_dirs.is_match(d)))
     };
 
+    let topics_dir = crate::decisions::topics_dir(cfg);
+    let archive_dir = PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/'));
+
     // 1. Split candidates.
     let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
     let mut moves = MoveMap::new();
@@ -169,7 +172,11 @@ pub fn plan(inp: &Inputs) -> Outcome {
             continue;
         };
         let text = &doc.source.text;
-        if name == cfg.index_name || keep.is_match(&name) || is_generated_text(text) {
+        if name == cfg.index_name
+            || keep.is_match(&name)
+            || is_generated_text(text)
+            || rel.starts_with(&topics_dir)
+        {
             continue;
         }
         if inp.generated.get(rel) == Some(&sha256(text.as_bytes())) {
@@ -390,9 +397,16 @@ pub fn plan(inp: &Inputs) -> Outcome {
         };
         for part in parts.iter_mut() {
             let mut edits = Vec::new();
+            let first = doc.source.line_of(part.span.start);
+            let last = doc
+                .source
+                .line_of(part.span.end.saturating_sub(1).max(part.span.start));
             for l in &doc.links {
-                let Some(r) = &l.dest else { continue };
-                if r.start < part.span.start || r.end > part.span.end {
+                let inside = match &l.dest {
+                    Some(r) => r.start >= part.span.start && r.end <= part.span.end,
+                    None => l.line >= first && l.line <= last,
+                };
+                if !inside {
                     continue;
                 }
                 let Some(d) = dest_of(orig, &l.url) else {
@@ -404,6 +418,18 @@ pub fn plan(inp: &Inputs) -> Outcome {
                     continue;
                 }
                 let target = retarget(&d, &moves).unwrap_or(d.clone());
+                let Some(r) = &l.dest else {
+                    // Not located exactly (reference-style or escaped): it must keep
+                    // its meaning unchanged from the new file, or the plan is refused.
+                    if dest_of(&part.path, &l.url) != Some(target.clone()) {
+                        out.errors.push(format!(
+                            "{at}: link `{}` would need rewriting in {}, but replan cannot locate it in the text",
+                            l.url,
+                            part.path.display()
+                        ));
+                    }
+                    continue;
+                };
                 let same_file = l.url.trim_start().starts_with('#');
                 let new = if !same_file && target == d && part.path.parent() == orig.parent() {
                     l.url.clone()
@@ -536,6 +562,44 @@ pub fn plan(inp: &Inputs) -> Outcome {
             .or_default()
             .push(format!("{} (line {})", f.rule, f.line));
     }
+    // Decisions: extracted from the plans as they will be (parts, unchanged files)
+    // and the archived originals, into the topic files.
+    let mut topic_ops = Vec::new();
+    {
+        let sources: Vec<crate::decisions::SourceDoc> = after_docs
+            .iter()
+            .filter(|(p, d)| {
+                (in_plan_dir(p) || p.starts_with(&archive_dir))
+                    && !p.starts_with(&topics_dir)
+                    && !index::is_index(&d.source.text)
+            })
+            .map(|(p, d)| crate::decisions::SourceDoc {
+                rel: p.clone(),
+                doc: d,
+            })
+            .collect();
+        let existing = |p: &Path| by_path.get(p).map(|d| d.source.text.clone());
+        let topics = crate::decisions::plan_topics(inp.root, &sources, cfg, &existing);
+        out.notes.extend(topics.notes);
+        for f in topics.files {
+            match by_path.get(f.path.as_path()) {
+                Some(d) if d.source.text == f.contents => {}
+                Some(d) => topic_ops.push(Op::Modify {
+                    path: f.path,
+                    old: d.source.text.clone(),
+                    new: f.contents,
+                }),
+                None if (inp.exists)(&f.path) => out.errors.push(format!(
+                    "{}: exists but could not be read as Markdown; not overwritten",
+                    f.path.display()
+                )),
+                None => topic_ops.push(Op::Create {
+                    path: f.path,
+                    contents: f.contents,
+                }),
+            }
+        }
+    }
     let mut index_ops = Vec::new();
     for folder in &folders {
         let ipath = folder.join(&cfg.index_name);
@@ -599,6 +663,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         .collect();
     modifies.sort_by(|a, b| a.path().cmp(b.path()));
     out.plan.ops.extend(modifies);
+    out.plan.ops.extend(topic_ops);
     out.plan.ops.extend(index_ops);
     out
 }

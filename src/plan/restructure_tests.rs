@@ -161,3 +161,18 @@ fn unlocatable_link_to_moved_file_is_an_error() {
         o.errors
     );
 }
+
+#[test]
+fn unlocatable_same_file_link_in_moved_text_is_an_error() {
+    let notes = NOTES.replace("Text one.", "Text one, see [two][t].\n\n[t]: #phase-42-two");
+    let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
+    assert!(
+        o.errors.iter().any(|e| e.contains("#phase-42-two")),
+        "{:?}",
+        o.errors
+    );
+    // The same link to a heading that stays in its part is fine.
+    let notes = NOTES.replace("Text one.", "Text one, see [one][t].\n\n[t]: #phase-41-one");
+    let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+}

@@ -368,3 +368,53 @@ fn real_tree_migrates_and_restores() {
     replan().arg("restore").arg(root).assert().success();
     assert_eq!(snapshot(root), before);
 }
+
+#[test]
+fn decisions_land_in_topic_files_and_consolidate_picks_up_new_ones() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    let before = snapshot(root);
+    migrate(root).success();
+    let arch = root.join(".claude/architecture");
+    assert!(arch.join("argocd-design.md").exists(), "topic file written");
+    // A hand-written line outside the markers, and a new decision in a plan file.
+    let gke = arch.join("gke-design.md");
+    let text = std::fs::read_to_string(&gke).unwrap();
+    std::fs::write(&gke, format!("{text}\nHand-written note.\n")).unwrap();
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    let plan = root.join(".claude/plans/devtest-deployment/phase-3.1.md");
+    let t = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        format!("{t}\n- **Decision**: Use zonal node pools pinned to us-east4-a for devops nonprod.\n  - Rationale: cheaper, and nonprod needs no regional HA.\n"),
+    )
+    .unwrap();
+    let out = replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("gke-design.md"), "{stdout}");
+    replan().arg("consolidate").arg(root).assert().success();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    assert!(text.contains("zonal node pools"), "{text}");
+    assert!(text.contains("Hand-written note."), "{text}");
+    let snap = snapshot(root);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert_eq!(snapshot(root), snap, "second consolidate changes nothing");
+    // Undo consolidate, then migrate.
+    replan().arg("restore").arg(root).assert().success();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    assert!(!text.contains("zonal node pools") && text.contains("Hand-written note."));
+    std::fs::write(&plan, t).unwrap();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    std::fs::write(&gke, text.replace("\nHand-written note.\n", "")).unwrap();
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
+}
