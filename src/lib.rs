@@ -7,9 +7,9 @@
 //! that writes. Moved text is always sliced from the original bytes; comrak locates
 //! blocks but never re-renders them.
 
+pub mod analysis;
 pub mod apply;
 pub mod cli;
-pub mod analysis;
 pub mod commands;
 pub mod config;
 pub mod finding;
