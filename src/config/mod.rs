@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use check::{CheckRules, Environment};
-pub use topics::{DecisionRules, TopicRules};
+pub use topics::{DecisionRules, TopicRoute, TopicRules};
 
 /// The embedded defaults, in merge order.
 pub const BUILTIN: &[(&str, &str)] = &[

@@ -1,13 +1,68 @@
-//! Configuration of decision extraction and topic routing.
+//! Configuration of decision extraction (`rules/decisions.yaml`) and topic routing
+//! (`rules/topics.yaml`). Strict: unknown keys are errors.
 
 use serde::Deserialize;
 
-/// How decisions are recognised (filled in by the decisions extractor).
+/// How decisions are recognised. Labels and titles compare case-insensitively,
+/// ignoring punctuation and surrounding emphasis.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct DecisionRules {}
+pub struct DecisionRules {
+    /// Bold labels that start a decision: `**Decision**: …`, `**Decision:** …`.
+    pub labels: Vec<String>,
+    /// Also accept a label whose last words are one of `labels`
+    /// (`**Repository Decision**:`), unless it is in `excluded_labels`.
+    pub qualified_labels: bool,
+    /// Labels that attach a rationale to the decision just before them.
+    pub rationale_labels: Vec<String>,
+    /// Labels that are never decisions (`**Rejected**`, `**Decision Pending**`).
+    pub excluded_labels: Vec<String>,
+    /// Heading prefixes that make the heading a decision (`### Decision: …`).
+    pub heading_prefixes: Vec<String>,
+    /// Regex for ADR headings; its `title` group names the decision.
+    pub adr_heading: String,
+    /// Table header cells naming the decision column.
+    pub table_columns: Vec<String>,
+    /// Table header cells naming the rationale column.
+    pub rationale_columns: Vec<String>,
+    /// Section titles whose every list item is a decision.
+    pub sections: Vec<String>,
+    /// Section titles whose content is never a decision.
+    pub excluded_sections: Vec<String>,
+    /// Regexes: a decision text matching any of them is not a decision (TBD, pending, …).
+    pub not_decisions: Vec<String>,
+}
 
-/// Where decisions are routed (filled in by the decisions extractor).
+/// Where decisions go.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct TopicRules {}
+pub struct TopicRules {
+    /// Folder of the topic files, relative to the root.
+    pub dir: String,
+    /// Topic of decisions no route claims.
+    pub general: String,
+    /// Title of the general file.
+    pub general_title: String,
+    /// Regexes with a `number` group, tried on the headings enclosing a decision when
+    /// none of them is a subphase heading (`## Phase 4: ArgoCD`).
+    pub phase_headings: Vec<String>,
+    /// Regexes with a `number` group, tried on the file name when no enclosing heading
+    /// names a phase (`phase-2.5.md`, `phase-4.7-install-argocd.md`).
+    pub phase_files: Vec<String>,
+    /// Routes, tried in order: first by phase, then by keyword.
+    pub routes: Vec<TopicRoute>,
+}
+
+/// One topic and what goes into it.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TopicRoute {
+    /// Topic name; the file is `<dir>/<topic>-design.md`.
+    pub topic: String,
+    /// Title of a new topic file.
+    pub title: String,
+    /// Phases: `"2"` (2 and every 2.x) or an inclusive range `"4.1-4.7"`.
+    pub phases: Vec<String>,
+    /// Words that route a decision with no matching phase (case-insensitive).
+    pub keywords: Vec<String>,
+}

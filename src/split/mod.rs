@@ -5,6 +5,7 @@
 
 mod budget;
 mod naming;
+mod refdefs;
 mod units;
 
 use std::ops::Range;
@@ -15,6 +16,7 @@ use crate::subphase::Subphase;
 use crate::tokens::Encoding;
 
 pub use naming::CONTINUATION_MARKER;
+pub use refdefs::DEFINITIONS_MARKER;
 
 /// Budgets and naming limits for a split.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +38,9 @@ pub struct Part {
     pub name: String,
     /// Text replan adds before the body (empty for a unit's first part).
     pub prefix: String,
+    /// Text replan adds after the body: copies of link definitions the part uses
+    /// but another part holds (empty when none).
+    pub suffix: String,
     /// Bytes of the original this part carries.
     pub span: Range<usize>,
     /// Lines of the whole output file.
@@ -57,9 +62,10 @@ pub struct Part {
 impl Part {
     /// Full contents of the output file.
     pub fn contents(&self, doc: &Document) -> String {
-        let mut s = String::with_capacity(self.prefix.len() + self.span.len());
+        let mut s = String::with_capacity(self.prefix.len() + self.span.len() + self.suffix.len());
         s.push_str(&self.prefix);
         s.push_str(&doc.source.text[self.span.clone()]);
+        s.push_str(&self.suffix);
         s
     }
 }
@@ -116,9 +122,33 @@ pub fn plan(
     let mut names = naming::Namer::new(stem, opts.slug_max);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
+    let defs = refdefs::DefIndex::new(doc);
     for unit in &units.units {
-        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts);
         let base = names.base(unit, stem);
+        // Measure the continuation this unit's parts would carry (with the widest
+        // part numbers and a uniqueness suffix), so a long title cannot push a
+        // part over the token budget.
+        let widest = naming::continuation(
+            &unit.title,
+            &format!("{base}-99.md"),
+            999,
+            999,
+            doc.source.newline,
+        );
+        let mut reserve = budget::Reserve::for_tokens(opts.encoding.count(&widest) + 4);
+        // Any part may also carry copies of the link definitions it uses: keep
+        // room for all those the unit uses (an upper bound for each of its parts).
+        if let (Some(ix), false) = (&defs, unit.blocks.is_empty()) {
+            let span =
+                doc.blocks[unit.blocks.start].span.start..doc.blocks[unit.blocks.end - 1].span.end;
+            let used = ix.used(doc, &span, false);
+            if !used.is_empty() {
+                let s = refdefs::suffix(&used, doc.source.newline, false);
+                reserve.lines += count_lines(&s);
+                reserve.tokens += opts.encoding.count(&s) + 2;
+            }
+        }
+        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts, reserve);
         let n = pieces.len();
         let part_names = names.part_names(&base, n);
         let first = part_names.first().cloned().unwrap_or_default();
@@ -135,6 +165,7 @@ pub fn plan(
             parts.push(Part {
                 name: name.clone(),
                 prefix,
+                suffix: String::new(),
                 line: doc.blocks[piece.start].line.max(1),
                 span,
                 lines,
@@ -153,6 +184,20 @@ pub fn plan(
                 });
             }
         }
+    }
+    let spans: Vec<Range<usize>> = parts.iter().map(|p| p.span.clone()).collect();
+    for (part, defs) in parts
+        .iter_mut()
+        .zip(refdefs::missing_definitions(doc, &spans))
+    {
+        if defs.is_empty() {
+            continue;
+        }
+        let body = &doc.source.text[part.span.clone()];
+        let ends_nl = body.ends_with('\n') || body.ends_with('\r');
+        part.suffix = refdefs::suffix(&defs, doc.source.newline, ends_nl);
+        part.lines = count_lines(&part.contents(doc));
+        part.tokens += opts.encoding.count(&part.suffix);
     }
     SplitPlan {
         parts,

@@ -77,7 +77,9 @@ impl Namer {
 /// The added first line of a continuation part: a sentence linking the unit's
 /// first part, the marker, then a blank line so the body starts a fresh block.
 pub fn continuation(title: &str, first: &str, part: usize, parts: usize, nl: &str) -> String {
-    let title = title.replace(['[', ']'], "");
+    // One line whatever the heading held: brackets would break the link, line
+    // breaks would add lines the budget did not reserve.
+    let title = title.replace(['[', ']'], "").replace(['\r', '\n'], " ");
     let title = if title.is_empty() {
         first.to_string()
     } else {

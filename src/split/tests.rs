@@ -93,3 +93,59 @@ fn duplicate_subphases_do_not_collide() {
     let (_, p) = split(text, 200);
     assert_eq!(names(&p), vec!["phase-1.1-a.md", "phase-1.1-a-2.md"]);
 }
+
+#[test]
+fn long_title_continuation_stays_within_token_budget() {
+    // Found by the split property test: the continuation line repeats the unit's
+    // title, so a long title cost more than the fixed 60 tokens reserved for it
+    // and continuation parts went over the token budget without a report.
+    let title = "\u{0}a\u{feff}b ".repeat(10);
+    let mut text = format!("# {title}\n\n");
+    for i in 0..40 {
+        text.push_str(&format!("para {i} with a few words\n\n"));
+    }
+    let c = Config::builtin();
+    let doc = Document::from_text("notes.md", &text);
+    let o = SplitOptions {
+        max_tokens: 200,
+        ..opts(1000)
+    };
+    let p = plan(&doc, &c.compile().unwrap(), &c.environments, &o, "notes");
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+    assert!(p.oversize.is_empty());
+    for part in &p.parts {
+        assert!(
+            part.tokens <= 200,
+            "{} has {} tokens",
+            part.name,
+            part.tokens
+        );
+    }
+}
+
+#[test]
+fn copied_link_definitions_stay_within_budget() {
+    // Found by the corpus test (rust-rfcs project goals): parts get copies of the
+    // link definitions they use, appended after the budget was applied, so a part
+    // packed to the limit went over it with no oversize report.
+    let mut text = String::from("# Notes\n\n");
+    for i in 0..30 {
+        text.push_str(&format!(
+            "para {i} cites [a][r{}] and [b][r{}]\n\n",
+            i % 6,
+            (i + 1) % 6
+        ));
+    }
+    for k in 0..6 {
+        text.push_str(&format!("[r{k}]: https://example.com/a/long/path/{k}\n"));
+    }
+    let (doc, p) = split(&text, 20);
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+    assert!(p.parts.iter().any(|x| !x.suffix.is_empty()));
+    for part in &p.parts {
+        assert_eq!(part.lines, crate::model::count_lines(&part.contents(&doc)));
+        assert!(part.lines <= 20, "{} has {} lines", part.name, part.lines);
+    }
+}

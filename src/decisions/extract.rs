@@ -1,0 +1,982 @@
+//! Finding decisions in one parsed document. Line-based over the document's
+//! top-level blocks: code, HTML and front matter are never read; quotes and list
+//! markers are peeled iteratively, so any nesting depth is safe.
+
+use regex::Regex;
+
+use crate::config::DecisionRules;
+use crate::model::{BlockKind, Document, Heading};
+
+/// A decision found in a document, with 1-based `line` in that document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// 1-based line where the decision starts.
+    pub line: usize,
+    /// Markdown text, possibly several lines (continuations dedented).
+    pub text: String,
+    /// Rationale text, if one was given.
+    pub rationale: Option<String>,
+}
+
+/// What one scan of a document yields.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Decisions in document order.
+    pub found: Vec<Found>,
+    /// 1-based lines of fenced code blocks never closed (their content is unread).
+    pub unclosed_fences: Vec<usize>,
+}
+
+/// Lowercase words of letters and digits joined by single spaces.
+pub fn norm(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// Decision rules, normalised and compiled.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    labels: Vec<String>,
+    qualified: bool,
+    rationale: Vec<String>,
+    excluded_labels: Vec<String>,
+    heading_prefixes: Vec<String>,
+    adr: Option<Regex>,
+    table_cols: Vec<String>,
+    rationale_cols: Vec<String>,
+    sections: Vec<String>,
+    excluded_sections: Vec<String>,
+    not_decisions: Vec<Regex>,
+    bold_label: Regex,
+    plain_label: Regex,
+    /// ` — **Rationale**: ` inside a decision's line.
+    inline_rationale: Option<Regex>,
+}
+
+impl Rules {
+    /// Compile; a bad pattern is reported as `(pattern, error)`.
+    pub fn new(r: &DecisionRules) -> Result<Rules, (String, String)> {
+        let re = |p: &str| Regex::new(p).map_err(|e| (p.to_string(), e.to_string()));
+        let n = |v: &[String]| {
+            v.iter()
+                .map(|s| norm(s))
+                .filter(|s| !s.is_empty())
+                .collect()
+        };
+        let adr = if r.adr_heading.trim().is_empty() {
+            None
+        } else {
+            Some(re(&r.adr_heading)?)
+        };
+        let mut not_decisions = Vec::new();
+        for p in &r.not_decisions {
+            not_decisions.push(re(p)?);
+        }
+        Ok(Rules {
+            labels: n(&r.labels),
+            qualified: r.qualified_labels,
+            rationale: n(&r.rationale_labels),
+            excluded_labels: n(&r.excluded_labels),
+            heading_prefixes: n(&r.heading_prefixes),
+            adr,
+            table_cols: n(&r.table_columns),
+            rationale_cols: n(&r.rationale_columns),
+            sections: n(&r.sections),
+            excluded_sections: n(&r.excluded_sections),
+            not_decisions,
+            // `**Label**: rest`, `**Label:** rest`, `__Label__: rest`
+            bold_label: re(
+                r"^(?:\*\*|__)\s*(?P<label>[^*_\n]{1,80}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$",
+            )?,
+            plain_label: re(r"^(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<rest>.*)$")?,
+            inline_rationale: if r.rationale_labels.is_empty() {
+                None
+            } else {
+                let alts: Vec<String> = r
+                    .rationale_labels
+                    .iter()
+                    .map(|l| regex::escape(l))
+                    .collect();
+                Some(re(&format!(
+                    r"(?i)\s*[—–;,-]?\s*(?:\*\*|__)\s*(?:{})\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*",
+                    alts.join("|")
+                ))?)
+            },
+        })
+    }
+
+    fn ends_with_any(list: &[String], n: &str) -> bool {
+        list.iter().any(|l| {
+            n == l
+                || (n.len() > l.len()
+                    && n.ends_with(l.as_str())
+                    && n[..n.len() - l.len()].ends_with(' '))
+        })
+    }
+
+    fn is_section(&self, n: &str) -> bool {
+        !self.excluded_sections.iter().any(|e| e == n) && Rules::ends_with_any(&self.sections, n)
+    }
+
+    fn is_excluded_section(&self, n: &str) -> bool {
+        self.excluded_sections.iter().any(|e| e == n)
+            || self.excluded_sections.iter().any(|e| {
+                n.ends_with(e.as_str())
+                    && n.len() > e.len()
+                    && n[..n.len() - e.len()].ends_with(' ')
+            })
+    }
+
+    /// Whether a decision text is really an open question, TBD or pending.
+    pub fn not_decision(&self, text: &str) -> bool {
+        let t = text.trim();
+        t.is_empty() || self.not_decisions.iter().any(|r| r.is_match(t))
+    }
+
+    fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
+        let (label, rest, bold) = if let Some(c) = self.bold_label.captures(content) {
+            (c.name("label")?.as_str(), c.name("rest")?.as_str(), true)
+        } else if let Some(c) = self.plain_label.captures(content) {
+            (c.name("label")?.as_str(), c.name("rest")?.as_str(), false)
+        } else {
+            return None;
+        };
+        let n = norm(label);
+        let kind = if self.excluded_labels.contains(&n) {
+            LabelKind::Excluded
+        } else if self.rationale.contains(&n) {
+            LabelKind::Rationale
+        } else if !bold {
+            // Plain `Decision:` is too common in prose and link lists; only bold counts.
+            return None;
+        } else if rest.trim().is_empty() && self.is_section(&n) {
+            LabelKind::Section
+        } else if self.labels.contains(&n)
+            || (self.qualified && Rules::ends_with_any(&self.labels, &n))
+            || self.is_section(&n)
+        {
+            LabelKind::Decision {
+                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
+            }
+        } else if bold {
+            LabelKind::Other
+        } else {
+            return None;
+        };
+        let label_end = content.len() - rest.len();
+        Some(Label {
+            kind,
+            full: content[..label_end].trim_end(),
+            rest,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LabelKind {
+    Decision { keep: bool },
+    Rationale,
+    Section,
+    Excluded,
+    Other,
+}
+
+#[derive(Debug)]
+struct Label<'a> {
+    kind: LabelKind,
+    /// The label with its emphasis and colon, e.g. `**Repository Decision**:`.
+    full: &'a str,
+    rest: &'a str,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Blank,
+    Heading,
+    Table,
+    Skip,
+}
+
+#[derive(Debug, Clone)]
+struct Line<'a> {
+    kind: Kind,
+    quote: usize,
+    indent: usize,
+    item: bool,
+    /// Column of the content within `inner`.
+    col: usize,
+    /// After quote markers, indentation, list marker and task box.
+    content: &'a str,
+    /// After quote markers only.
+    inner: &'a str,
+}
+
+fn peel(raw: &str) -> Line<'_> {
+    let mut s = raw;
+    let mut quote = 0;
+    loop {
+        let t = s.trim_start_matches([' ', '\t']);
+        match t.strip_prefix('>') {
+            Some(r) => {
+                s = r.strip_prefix(' ').unwrap_or(r);
+                quote += 1;
+            }
+            None => break,
+        }
+    }
+    let inner = s;
+    let mut indent = 0;
+    let mut bytes = 0;
+    for c in inner.chars() {
+        match c {
+            ' ' => indent += 1,
+            '\t' => indent += 4 - indent % 4,
+            _ => break,
+        }
+        bytes += 1;
+    }
+    let rest = &inner[bytes..];
+    let marker = list_marker(rest);
+    let (item, content) = match marker {
+        Some(m) => {
+            let c = rest[m..].trim_start_matches([' ', '\t']);
+            let c = ["[ ] ", "[x] ", "[X] "]
+                .iter()
+                .find_map(|b| c.strip_prefix(b))
+                .unwrap_or(c);
+            (true, c)
+        }
+        None => (false, rest),
+    };
+    let col = inner.len() - content.len();
+    Line {
+        kind: if raw.trim().is_empty() || (quote > 0 && content.trim().is_empty()) {
+            Kind::Blank
+        } else {
+            Kind::Text
+        },
+        quote,
+        indent,
+        item,
+        col,
+        content: content.trim_end(),
+        inner,
+    }
+}
+
+/// Length of a list marker at the start of `s` (`-`, `*`, `+`, `1.`, `1)`), if any.
+fn list_marker(s: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let followed = |i: usize| b.get(i).is_none_or(|c| *c == b' ' || *c == b'\t');
+    match b.first()? {
+        b'-' | b'*' | b'+' if followed(1) => Some(1),
+        c if c.is_ascii_digit() => {
+            let d = b.iter().take_while(|c| c.is_ascii_digit()).count();
+            if d <= 9 && matches!(b.get(d), Some(b'.') | Some(b')')) && followed(d + 1) {
+                Some(d + 1)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sec {
+    Plain,
+    Decisions,
+    Excluded,
+}
+
+struct Scanner<'a> {
+    rules: &'a Rules,
+    doc: &'a Document,
+    lines: Vec<Line<'a>>,
+    /// Top-level heading starting at each line (index into doc.headings).
+    heading_at: Vec<Option<usize>>,
+    /// For table lines: the block's last line index + 1.
+    block_end: Vec<usize>,
+    out: Vec<Found>,
+}
+
+/// Scan a document for decisions.
+pub fn scan(doc: &Document, rules: &Rules) -> Scan {
+    let n = doc.source.line_count();
+    let mut lines: Vec<Line> = (1..=n).map(|l| peel(doc.source.line_text(l))).collect();
+    let mut heading_at = vec![None; n];
+    let mut block_end = vec![0; n];
+    let mut unclosed = Vec::new();
+    for b in &doc.blocks {
+        let kind = match &b.kind {
+            BlockKind::Heading { .. } => Kind::Heading,
+            BlockKind::Table => Kind::Table,
+            BlockKind::Paragraph | BlockKind::List | BlockKind::BlockQuote | BlockKind::Other => {
+                continue
+            }
+            BlockKind::Code(c) => {
+                if c.fenced && !c.closed {
+                    unclosed.push(b.line);
+                }
+                Kind::Skip
+            }
+            _ => Kind::Skip,
+        };
+        let last = b.end_line.min(n);
+        for i in b.line.saturating_sub(1)..last {
+            lines[i].kind = kind;
+            block_end[i] = last;
+        }
+    }
+    for (hi, h) in doc.headings.iter().enumerate() {
+        if h.block.is_some() && h.line >= 1 && h.line <= n {
+            heading_at[h.line - 1] = Some(hi);
+        }
+    }
+    let mut s = Scanner {
+        rules,
+        doc,
+        lines,
+        heading_at,
+        block_end,
+        out: Vec::new(),
+    };
+    s.run();
+    Scan {
+        found: s.out,
+        unclosed_fences: unclosed,
+    }
+}
+
+impl<'a> Scanner<'a> {
+    fn heading(&self, i: usize) -> Option<&'a Heading> {
+        self.heading_at
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|h| self.doc.headings.get(h))
+    }
+
+    /// First line index after the section of the heading at `i` (level `level`).
+    fn section_end(&self, i: usize, level: u8) -> usize {
+        let mut j = i + 1;
+        while j < self.lines.len() {
+            if let Some(h) = self.heading(j) {
+                if h.level <= level {
+                    return j;
+                }
+            }
+            j += 1;
+        }
+        self.lines.len()
+    }
+
+    fn run(&mut self) {
+        let n = self.lines.len();
+        let mut stack: Vec<(u8, Sec)> = Vec::new();
+        let mut item_indent: Option<usize> = None;
+        let mut i = 0;
+        while i < n {
+            let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
+            let in_section = !excluded && stack.iter().any(|s| s.1 == Sec::Decisions);
+            match self.lines[i].kind {
+                Kind::Heading => {
+                    let Some(h) = self.heading(i) else {
+                        i += 1;
+                        continue;
+                    };
+                    while stack.last().is_some_and(|s| s.0 >= h.level) {
+                        stack.pop();
+                    }
+                    item_indent = None;
+                    let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
+                    let hn = norm(&h.text);
+                    if self.rules.is_excluded_section(&hn) || excluded {
+                        stack.push((h.level, Sec::Excluded));
+                    } else if let Some(title) = self
+                        .rules
+                        .adr
+                        .as_ref()
+                        .and_then(|r| r.captures(h.text.trim()))
+                        .and_then(|c| c.name("title").map(|m| m.as_str().to_string()))
+                    {
+                        let end = self.section_end(i, h.level);
+                        self.adr(i, end, h, &title);
+                        i = end;
+                        continue;
+                    } else if let Some(rest) = self.decision_heading(&h.text) {
+                        let end = self.section_end(i, h.level);
+                        self.heading_decision(i, end, rest);
+                        i = end;
+                        continue;
+                    } else if self.rules.is_section(&hn) {
+                        stack.push((h.level, Sec::Decisions));
+                    } else {
+                        stack.push((h.level, Sec::Plain));
+                    }
+                    i += 1;
+                }
+                Kind::Table => {
+                    let end = self.block_end[i].max(i + 1);
+                    if !excluded {
+                        self.table(i, end);
+                    }
+                    i = end;
+                }
+                Kind::Skip | Kind::Blank => i += 1,
+                Kind::Text => {
+                    if excluded {
+                        i += 1;
+                        continue;
+                    }
+                    let l = &self.lines[i];
+                    if !l.item && l.indent == 0 && i > 0 && self.lines[i - 1].kind == Kind::Blank {
+                        item_indent = None;
+                    }
+                    match self.rules.label(l.content) {
+                        Some(Label {
+                            kind: LabelKind::Decision { keep },
+                            full,
+                            rest,
+                        }) => {
+                            let first = if keep {
+                                format!("{full} {rest}").trim().to_string()
+                            } else {
+                                rest.trim().to_string()
+                            };
+                            let takes_list = !l.item
+                                && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
+                            i = self.take(i, first, takes_list);
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Section,
+                            ..
+                        }) => {
+                            i = self.take_list(i + 1, l.quote);
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Excluded,
+                            ..
+                        }) => {
+                            i = self.extent(i, false);
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Rationale,
+                            ..
+                        }) => {
+                            i = self.extent(i, false);
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if in_section && !l.item {
+                        // `**Topic**:` followed by its list, inside a decisions section.
+                        if let Some(Label {
+                            kind: LabelKind::Other,
+                            rest,
+                            ..
+                        }) = self.rules.label(l.content)
+                        {
+                            let takes_list =
+                                rest.trim().is_empty() || rest.trim_end().ends_with(':');
+                            let first = l.content.trim().to_string();
+                            i = self.take(i, first, takes_list);
+                            continue;
+                        }
+                    }
+                    if in_section && l.item && item_indent.is_none_or(|ind| l.indent <= ind) {
+                        item_indent = Some(l.indent);
+                        let first = l.content.trim().to_string();
+                        i = self.take(i, first, false);
+                        continue;
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+
+    /// `Some(rest)` when the heading text starts with a decision prefix.
+    fn decision_heading<'h>(&self, text: &'h str) -> Option<&'h str> {
+        let t = text.trim();
+        for p in &self.rules.heading_prefixes {
+            // Compare word by word on the normalised heading.
+            let n = norm(t);
+            if n == *p {
+                return Some("");
+            }
+            if n.starts_with(p.as_str()) && n[p.len()..].starts_with(' ') {
+                // Cut the same number of words off the original text.
+                let words = p.split(' ').count();
+                let mut rest = t;
+                for _ in 0..words {
+                    rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+                    rest = rest.trim_start_matches(|c: char| c.is_alphanumeric());
+                }
+                let sep = rest.trim_start();
+                // Only `Decision: …` / `Decision - …`, not "Decisions about …".
+                if let Some(r) = sep
+                    .strip_prefix(':')
+                    .or_else(|| sep.strip_prefix(" -"))
+                    .or_else(|| sep.strip_prefix('-'))
+                    .or_else(|| sep.strip_prefix('–'))
+                    .or_else(|| sep.strip_prefix('—'))
+                {
+                    return Some(r.trim());
+                }
+                if sep.is_empty() {
+                    return Some("");
+                }
+            }
+        }
+        None
+    }
+
+    /// A decision starting at line `i` whose first text is `first`. Returns the
+    /// index after it (and after a following rationale).
+    fn take(&mut self, i: usize, first: String, takes_list: bool) -> usize {
+        let end = self.extent(i, takes_list);
+        let base_col = self.lines[i].col;
+        let mut rationale: Option<String> = None;
+        let mut first = first;
+        if let Some(m) = self
+            .rules
+            .inline_rationale
+            .as_ref()
+            .and_then(|r| r.find(&first))
+        {
+            if m.start() > 0 {
+                let r = first[m.end()..].trim().to_string();
+                if !r.is_empty() {
+                    rationale = Some(r);
+                }
+                first.truncate(m.start());
+            }
+        }
+        let mut text: Vec<String> = vec![first];
+        let mut j = i + 1;
+        while j < end {
+            let l = &self.lines[j];
+            if l.kind == Kind::Text {
+                if let Some(Label {
+                    kind: LabelKind::Rationale,
+                    rest,
+                    ..
+                }) = self.rules.label(l.content)
+                {
+                    let r_end = self.extent(j, false).min(end);
+                    let r = self.gather(j, r_end, rest.trim().to_string());
+                    if rationale.is_none() {
+                        rationale = Some(r);
+                    }
+                    j = r_end;
+                    continue;
+                }
+            }
+            text.push(dedent(l.inner, base_col));
+            j += 1;
+        }
+        let mut next = end;
+        if rationale.is_none() {
+            let mut k = end;
+            while k < self.lines.len() && self.lines[k].kind == Kind::Blank {
+                k += 1;
+            }
+            if k < self.lines.len()
+                && self.lines[k].kind == Kind::Text
+                && self.lines[k].quote <= self.lines[i].quote
+                && self.lines[k].indent <= self.lines[i].indent + 1
+            {
+                if let Some(Label {
+                    kind: LabelKind::Rationale,
+                    rest,
+                    ..
+                }) = self.rules.label(self.lines[k].content)
+                {
+                    let r_end = self.extent(k, false);
+                    rationale = Some(self.gather(k, r_end, rest.trim().to_string()));
+                    next = r_end;
+                }
+            }
+        }
+        let text = tidy(&text);
+        let lead = lead_text(&text);
+        if !text.is_empty() && !self.rules.not_decision(&lead) {
+            self.out.push(Found {
+                line: i + 1,
+                text,
+                rationale: rationale.filter(|r| !r.trim().is_empty()),
+            });
+        }
+        next
+    }
+
+    /// Text of lines `i..end` (first line replaced by `first`), dedented.
+    fn gather(&self, i: usize, end: usize, first: String) -> String {
+        let base = self.lines[i].col;
+        let mut v = vec![first];
+        for l in &self.lines[i + 1..end] {
+            v.push(dedent(l.inner, base));
+        }
+        tidy(&v)
+    }
+
+    /// Index after the item or paragraph starting at line `i`.
+    fn extent(&self, i: usize, takes_list: bool) -> usize {
+        let base = &self.lines[i];
+        let (q, ind, is_item) = (base.quote, base.indent, base.item);
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < self.lines.len() {
+            let l = &self.lines[j];
+            match l.kind {
+                Kind::Blank => {
+                    j += 1;
+                    continue;
+                }
+                Kind::Text => {}
+                _ => break,
+            }
+            if l.quote != q {
+                break;
+            }
+            let after_blank = j > end;
+            if after_blank && !((is_item && l.indent > ind) || (takes_list && l.item)) {
+                break;
+            }
+            if l.item && l.indent <= ind && !takes_list {
+                break;
+            }
+            if !l.item && takes_list && l.indent <= ind && after_blank {
+                break;
+            }
+            if l.indent <= ind && !(takes_list && l.item) {
+                if let Some(lab) = self.rules.label(l.content) {
+                    if !is_item || lab.kind != LabelKind::Other {
+                        break;
+                    }
+                }
+            }
+            end = j + 1;
+            j += 1;
+        }
+        end
+    }
+
+    /// Every item of the list starting at (or after blank lines from) `j`.
+    fn take_list(&mut self, mut j: usize, quote: usize) -> usize {
+        let mut top: Option<usize> = None;
+        loop {
+            let mut k = j;
+            while k < self.lines.len() && self.lines[k].kind == Kind::Blank {
+                k += 1;
+            }
+            let Some(l) = self.lines.get(k) else {
+                return k;
+            };
+            if l.kind != Kind::Text || l.quote != quote || !l.item {
+                return if top.is_some() { k } else { j };
+            }
+            if top.is_some_and(|t| l.indent > t) {
+                return k;
+            }
+            top = Some(l.indent);
+            let first = match self.rules.label(l.content) {
+                Some(Label {
+                    kind: LabelKind::Excluded | LabelKind::Rationale,
+                    ..
+                }) => {
+                    j = self.extent(k, false);
+                    continue;
+                }
+                Some(Label {
+                    kind: LabelKind::Decision { keep: false },
+                    rest,
+                    ..
+                }) => rest.trim().to_string(),
+                _ => l.content.trim().to_string(),
+            };
+            j = self.take(k, first, false);
+        }
+    }
+
+    fn table(&mut self, i: usize, end: usize) {
+        if end < i + 2 {
+            return;
+        }
+        let header = cells(self.lines[i].inner);
+        let names: Vec<String> = header.iter().map(|c| norm(c)).collect();
+        let Some(dc) = names
+            .iter()
+            .position(|n| self.rules.table_cols.iter().any(|t| t == n))
+        else {
+            return;
+        };
+        let rc = names
+            .iter()
+            .position(|n| self.rules.rationale_cols.iter().any(|t| t == n));
+        for j in i + 2..end {
+            if self.lines[j].kind == Kind::Blank {
+                continue;
+            }
+            let row = cells(self.lines[j].inner);
+            let Some(d) = row.get(dc).map(|s| s.trim()) else {
+                continue;
+            };
+            if self.rules.not_decision(d) {
+                continue;
+            }
+            let label = if dc != 0 && rc != Some(0) {
+                row.first().map(|s| s.trim()).filter(|s| !s.is_empty())
+            } else {
+                None
+            };
+            let text = match label {
+                Some(l) if !l.starts_with("**") => format!("**{l}**: {d}"),
+                Some(l) => format!("{l}: {d}"),
+                None => d.to_string(),
+            };
+            let rationale = rc
+                .and_then(|rc| row.get(rc))
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            self.out.push(Found {
+                line: j + 1,
+                text,
+                rationale,
+            });
+        }
+    }
+
+    /// `### Decision: …` with its first paragraph and rationale.
+    fn heading_decision(&mut self, i: usize, end: usize, rest: &str) {
+        let (para, para_line, rationale) = self.body_parts(i + 1, end, None);
+        let mut text = rest.trim().to_string();
+        if text.is_empty() {
+            match para {
+                Some(p) => text = p,
+                None => return,
+            }
+        } else if let Some(p) = para {
+            text = format!("{text}\n\n{p}");
+        }
+        let _ = para_line;
+        if self.rules.not_decision(&lead_text(&text)) {
+            return;
+        }
+        self.out.push(Found {
+            line: i + 1,
+            text,
+            rationale,
+        });
+    }
+
+    /// `ADR-003: Title` with its Decision part.
+    fn adr(&mut self, i: usize, end: usize, h: &Heading, title: &str) {
+        let (para, _, rationale) = self.body_parts(i + 1, end, Some(()));
+        // A rejected or superseded ADR is not a decision in force.
+        for l in &self.lines[i + 1..end] {
+            if l.kind != Kind::Text {
+                continue;
+            }
+            if let Some(c) = self.rules.bold_label.captures(l.content) {
+                let lab = c.name("label").map(|m| norm(m.as_str()));
+                let rest = c.name("rest").map(|m| m.as_str().to_lowercase());
+                if lab.as_deref() == Some("status")
+                    && rest.is_some_and(|r| {
+                        ["rejected", "superseded", "deprecated", "proposed"]
+                            .iter()
+                            .any(|w| r.contains(w))
+                    })
+                {
+                    return;
+                }
+            }
+        }
+        let name = h.text.trim();
+        let text = match para {
+            Some(p) => format!("**{name}**: {p}"),
+            None if !title.trim().is_empty() => format!("**{name}**"),
+            None => return,
+        };
+        self.out.push(Found {
+            line: i + 1,
+            text,
+            rationale,
+        });
+    }
+
+    /// In lines `from..end`: the decision paragraph and the rationale. For an ADR
+    /// (`adr` set) the paragraph is the one under a `Decision` sub-heading or label;
+    /// otherwise the first unlabelled paragraph.
+    fn body_parts(
+        &self,
+        from: usize,
+        end: usize,
+        adr: Option<()>,
+    ) -> (Option<String>, usize, Option<String>) {
+        let mut para: Option<String> = None;
+        let mut para_line = from;
+        let mut rationale: Option<String> = None;
+        // Which sub-heading we are under: 0 none, 1 decision, 2 rationale, 3 other.
+        let mut under = 0;
+        // Level of the sub-heading that set `under`; deeper headings stay under it.
+        let mut under_level = 0u8;
+        let mut j = from;
+        while j < end {
+            let l = &self.lines[j];
+            match l.kind {
+                Kind::Heading => {
+                    if let Some(h) = self.heading(j) {
+                        if under == 0 || h.level <= under_level {
+                            let n = norm(&h.text);
+                            under = if self.rules.labels.contains(&n)
+                                || self.rules.heading_prefixes.contains(&n)
+                            {
+                                1
+                            } else if self.rules.rationale.contains(&n) {
+                                2
+                            } else {
+                                3
+                            };
+                            under_level = h.level;
+                        }
+                    }
+                    j += 1;
+                }
+                Kind::Text => {
+                    let lab = self.rules.label(l.content);
+                    let e = self.extent(j, false).min(end).max(j + 1);
+                    match lab {
+                        Some(Label {
+                            kind: LabelKind::Rationale,
+                            rest,
+                            ..
+                        }) if adr.is_none() || under == 0 || under == 2 => {
+                            if rationale.is_none() {
+                                rationale = Some(self.gather(j, e, rest.trim().to_string()));
+                            }
+                        }
+                        Some(Label {
+                            kind: LabelKind::Decision { .. },
+                            rest,
+                            ..
+                        }) if para.is_none() && !rest.trim().is_empty() => {
+                            para = Some(self.gather(j, e, rest.trim().to_string()));
+                            para_line = j;
+                        }
+                        _ => {
+                            let want = match adr {
+                                Some(()) => under == 1,
+                                None => under == 0 || under == 1,
+                            };
+                            if under == 2 && rationale.is_none() {
+                                rationale = Some(self.paragraph(j, end));
+                            } else if want && para.is_none() {
+                                para = Some(self.paragraph(j, end));
+                                para_line = j;
+                            }
+                        }
+                    }
+                    j = e;
+                }
+                _ => j += 1,
+            }
+        }
+        (para, para_line, rationale.filter(|r| !r.is_empty()))
+    }
+
+    /// The lines of the paragraph starting at `j`, joined with newlines.
+    fn paragraph(&self, j: usize, end: usize) -> String {
+        let base = self.lines[j].indent;
+        let mut v = Vec::new();
+        let mut k = j;
+        while k < end && self.lines[k].kind == Kind::Text {
+            v.push(dedent(self.lines[k].inner, base));
+            k += 1;
+        }
+        tidy(&v)
+    }
+}
+
+/// Remove up to `n` columns of leading spaces.
+fn dedent(s: &str, n: usize) -> String {
+    let lead = s.len() - s.trim_start_matches(' ').len();
+    s[lead.min(n)..].trim_end().to_string()
+}
+
+/// Join lines, dropping leading and trailing blank ones.
+fn tidy(v: &[String]) -> String {
+    let first = v.iter().position(|l| !l.trim().is_empty());
+    let last = v.iter().rposition(|l| !l.trim().is_empty());
+    match (first, last) {
+        (Some(a), Some(b)) => v[a..=b].join("\n"),
+        _ => String::new(),
+    }
+}
+
+/// The first paragraph of a text, on one line (soft breaks become spaces).
+pub fn lead_text(text: &str) -> String {
+    let mut out = Vec::new();
+    for l in text.lines() {
+        let t = l.trim();
+        if t.is_empty() || (!out.is_empty() && ends_lead(t)) {
+            break;
+        }
+        out.push(t);
+    }
+    out.join(" ")
+}
+
+/// Cells of a table row, split at unescaped pipes outside code spans.
+fn cells(row: &str) -> Vec<String> {
+    let t = row.trim();
+    let t = t.strip_prefix('|').unwrap_or(t);
+    let t = t
+        .strip_suffix('|')
+        .filter(|s| !s.ends_with('\\'))
+        .unwrap_or(t);
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut code = false;
+    let mut prev = '\0';
+    for c in t.chars() {
+        if c == '`' {
+            code = !code;
+        }
+        if c == '|' && !code && prev != '\\' {
+            out.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+        prev = c;
+    }
+    out.push(cur);
+    out
+}
+
+/// Whether a line starts a block of its own (list item, fence, table, heading,
+/// quote, HTML), so it cannot be joined onto the lead paragraph.
+pub fn ends_lead(line: &str) -> bool {
+    let t = line.trim_start();
+    list_marker(t).is_some()
+        || ["```", "~~~", "|", "#", ">", "<"]
+            .iter()
+            .any(|p| t.starts_with(p))
+}

@@ -1,0 +1,438 @@
+//! Decision extraction: find the architectural decisions buried in plans, route each
+//! to a topic, and render `<topics.dir>/<topic>-design.md` with the generated part
+//! between marker comments so hand-written text around it survives every run.
+//! Pure: reads only the documents and the `existing` callback it is given.
+//!
+//! - [`extract`] finds decisions in one document (line-based, iterative).
+//! - [`route`] picks a topic by phase, then keyword.
+//! - `render` writes the block and merges it into the existing file.
+
+pub mod extract;
+mod render;
+pub mod route;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use regex::Regex;
+
+use crate::config::{Compiled, Config};
+use crate::model::{Document, Heading};
+use crate::subphase::{cmp_natural, cmp_numbers, recognise};
+
+pub use render::{BEGIN, END};
+
+/// One parsed file to extract decisions from.
+pub struct SourceDoc<'a> {
+    /// Root-relative path where this text lives.
+    pub rel: PathBuf,
+    /// The parsed text.
+    pub doc: &'a Document,
+}
+
+/// A topic file to write (full contents).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicFile {
+    /// Root-relative path.
+    pub path: PathBuf,
+    /// Full contents.
+    pub contents: String,
+}
+
+/// What extraction wants written, and what it wants said.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionsOutcome {
+    /// Topic files whose contents differ from `existing`, sorted by path.
+    pub files: Vec<TopicFile>,
+    /// Warnings to print: recovered text, hand edits inside markers, unreadable sections.
+    pub notes: Vec<String>,
+}
+
+/// A decision with where it came from and where it goes.
+#[derive(Debug, Clone)]
+pub struct Decision {
+    /// Root-relative source path.
+    pub rel: PathBuf,
+    /// 1-based line in the source file.
+    pub line: usize,
+    /// Phase number (`4.3`), from the enclosing subphase heading or the file name.
+    pub phase: Option<String>,
+    /// Title of the enclosing subphase, when a subphase heading gave the phase.
+    pub phase_title: Option<String>,
+    /// Anchor of the nearest heading above it that GitHub renders.
+    pub anchor: Option<String>,
+    /// Markdown text.
+    pub text: String,
+    /// Rationale, if given.
+    pub rationale: Option<String>,
+    /// Whether the source is an archived original.
+    pub archived: bool,
+    /// Later restatements: source path and anchor.
+    pub restated: Vec<(PathBuf, Option<String>)>,
+}
+
+/// Most unclosed fences re-read per file (each re-read is shorter than the last).
+const MAX_RECOVERIES: usize = 32;
+
+/// The topic folder, relative to the root.
+pub fn topics_dir(cfg: &Config) -> PathBuf {
+    if cfg.topics.dir.trim().is_empty() {
+        PathBuf::from(".claude/architecture")
+    } else {
+        PathBuf::from(cfg.topics.dir.trim().trim_end_matches('/'))
+    }
+}
+
+/// Root-relative path of a topic's file.
+pub fn topic_path(cfg: &Config, topic: &str) -> PathBuf {
+    topics_dir(cfg).join(format!("{topic}-design.md"))
+}
+
+struct Ctx<'a> {
+    cfg: &'a Config,
+    rules: extract::Rules,
+    headings: Compiled,
+    phase_headings: Vec<Regex>,
+    phase_files: Vec<Regex>,
+}
+
+fn compile_all(list: &[String]) -> Result<Vec<Regex>, (String, String)> {
+    list.iter()
+        .map(|p| Regex::new(p).map_err(|e| (p.clone(), e.to_string())))
+        .collect()
+}
+
+/// Extract, route and render. `existing` returns the current contents of a
+/// root-relative path, if any. Same input, same output bytes.
+pub fn plan_topics(
+    _root: &Path,
+    sources: &[SourceDoc],
+    cfg: &Config,
+    existing: &dyn Fn(&Path) -> Option<String>,
+) -> DecisionsOutcome {
+    let mut out = DecisionsOutcome::default();
+    let ctx = match (|| -> Result<Ctx, (String, String)> {
+        Ok(Ctx {
+            cfg,
+            rules: extract::Rules::new(&cfg.decisions)?,
+            headings: cfg.compile()?,
+            phase_headings: compile_all(&cfg.topics.phase_headings)?,
+            phase_files: compile_all(&cfg.topics.phase_files)?,
+        })
+    })() {
+        Ok(c) => c,
+        Err((p, e)) => {
+            out.notes.push(format!(
+                "decisions: bad pattern `{p}`: {e}; no decisions extracted"
+            ));
+            return out;
+        }
+    };
+    let decisions = extract_all(&ctx, sources, &mut out.notes);
+    render_all(&ctx, decisions, existing, &mut out);
+    out
+}
+
+/// Every decision in the sources, sorted and deduplicated (not yet routed).
+fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Decision> {
+    let dir = topics_dir(ctx_cfg.cfg);
+    let archive = PathBuf::from(ctx_cfg.cfg.archive.dir.trim().trim_end_matches('/'));
+    let mut all = Vec::new();
+    for src in sources {
+        if src.rel.starts_with(&dir) {
+            continue;
+        }
+        let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
+        collect(ctx_cfg, src, archived, &mut all, notes);
+    }
+    let mut all = drop_archived_copies(all);
+    all.sort_by(|a, b| {
+        phase_order(&a.phase, &b.phase)
+            .then_with(|| cmp_natural(&a.rel.to_string_lossy(), &b.rel.to_string_lossy()))
+            .then(a.line.cmp(&b.line))
+    });
+    fold_restatements(all)
+}
+
+fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Some(a), Some(b)) => cmp_numbers(a, b),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// Words of a decision for similarity.
+fn words(text: &str) -> BTreeSet<String> {
+    extract::norm(text)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
+    let inter = a.intersection(b).count();
+    let union = a.len() + b.len() - inter;
+    if union == 0 {
+        0.0
+    } else {
+        inter as f64 / union as f64
+    }
+}
+
+/// Restatement threshold on word-set Jaccard similarity.
+const SIMILAR: f64 = 0.8;
+
+/// Drop an archived original's copy of a decision an active file still holds (the
+/// same or nearly the same words: migrate may have rewritten its links). The active
+/// copy inherits the archived copy's phase when its own file gives none.
+fn drop_archived_copies(all: Vec<Decision>) -> Vec<Decision> {
+    let (mut active, archived): (Vec<Decision>, Vec<Decision>) =
+        all.into_iter().partition(|d| !d.archived);
+    let words_of: Vec<BTreeSet<String>> = active.iter().map(|d| words(&d.text)).collect();
+    let mut kept = Vec::new();
+    for a in archived {
+        let w = words(&a.text);
+        let best = words_of
+            .iter()
+            .enumerate()
+            .map(|(i, aw)| (i, jaccard(aw, &w)))
+            .filter(|(_, j)| *j >= SIMILAR)
+            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+        match best {
+            Some((i, _)) => {
+                let d = &mut active[i];
+                if d.phase.is_none() && a.phase.is_some() {
+                    d.phase = a.phase;
+                    d.phase_title = a.phase_title;
+                }
+            }
+            None => kept.push(a),
+        }
+    }
+    active.extend(kept);
+    active
+}
+
+/// Fold restatements (word-set Jaccard >= 0.8) into the first statement.
+fn fold_restatements(all: Vec<Decision>) -> Vec<Decision> {
+    let mut kept: Vec<(Decision, BTreeSet<String>)> = Vec::new();
+    for d in all {
+        let w = words(&d.text);
+        match kept.iter_mut().find(|(_, kw)| jaccard(kw, &w) >= SIMILAR) {
+            Some((k, _)) => {
+                let r = (d.rel.clone(), d.anchor.clone());
+                if (k.rel.clone(), k.anchor.clone()) != r && !k.restated.contains(&r) {
+                    k.restated.push(r);
+                }
+            }
+            None => kept.push((d, w)),
+        }
+    }
+    kept.into_iter().map(|(d, _)| d).collect()
+}
+
+/// Headings enclosing `line` (innermost first), continuing into `outer` for
+/// text re-read from an unclosed fence.
+fn ancestors(headings: &[Heading], line: usize, outer: &[(u8, String)]) -> Vec<(u8, String)> {
+    let end = headings.partition_point(|h| h.line <= line);
+    let mut cur = 7u8;
+    let mut out = Vec::new();
+    for h in headings[..end].iter().rev() {
+        if h.level < cur {
+            out.push((h.level, h.text.clone()));
+            cur = h.level;
+            if cur <= 1 {
+                break;
+            }
+        }
+    }
+    for (lv, t) in outer {
+        if *lv < cur {
+            out.push((*lv, t.clone()));
+            cur = *lv;
+        }
+    }
+    out
+}
+
+fn phase_of(ctx: &Ctx, chain: &[(u8, String)], rel: &Path) -> (Option<String>, Option<String>) {
+    for (_, t) in chain {
+        if let Some(sp) = recognise(t, &ctx.headings, &ctx.cfg.environments) {
+            return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
+        }
+        for re in &ctx.phase_headings {
+            if let Some(n) = re.captures(t.trim()).and_then(|c| c.name("number")) {
+                return (Some(n.as_str().to_string()), None);
+            }
+        }
+    }
+    let name = rel
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for re in &ctx.phase_files {
+        if let Some(n) = re.captures(&name).and_then(|c| c.name("number")) {
+            return (Some(n.as_str().to_string()), None);
+        }
+    }
+    (None, None)
+}
+
+/// A stretch of text to scan: the file itself, or an unclosed fence's content.
+struct Region {
+    doc: Option<Document>,
+    /// Lines of the file before the region's first line.
+    line0: usize,
+    /// Headings enclosing the region (innermost first).
+    outer: Vec<(u8, String)>,
+    /// For re-read text: the anchor to link to (headings inside code have none).
+    anchor: Option<Option<String>>,
+    /// 1-based file line of the fence whose content this is.
+    fence: Option<usize>,
+}
+
+fn collect(
+    ctx: &Ctx,
+    src: &SourceDoc,
+    archived: bool,
+    all: &mut Vec<Decision>,
+    notes: &mut Vec<String>,
+) {
+    let mut stack = vec![Region {
+        doc: None,
+        line0: 0,
+        outer: Vec::new(),
+        anchor: None,
+        fence: None,
+    }];
+    let mut recoveries = 0;
+    while let Some(region) = stack.pop() {
+        let doc = region.doc.as_ref().unwrap_or(src.doc);
+        let scan = extract::scan(doc, &ctx.rules);
+        let count = scan.found.len();
+        for f in scan.found {
+            let chain = ancestors(&doc.headings, f.line, &region.outer);
+            let (phase, phase_title) = phase_of(ctx, &chain, &src.rel);
+            let anchor = match &region.anchor {
+                Some(a) => a.clone(),
+                None => {
+                    let end = doc.headings.partition_point(|h| h.line <= f.line);
+                    end.checked_sub(1).map(|i| doc.headings[i].anchor.clone())
+                }
+            };
+            all.push(Decision {
+                rel: src.rel.clone(),
+                line: region.line0 + f.line,
+                phase,
+                phase_title,
+                anchor,
+                text: f.text,
+                rationale: f.rationale,
+                archived,
+                restated: Vec::new(),
+            });
+        }
+        if let Some(fence) = region.fence {
+            if count > 0 {
+                notes.push(format!(
+                    "{}: the fence opened at line {fence} is never closed, so CommonMark reads \
+                     the rest of the file as code; re-read its content as Markdown and \
+                     recovered {count} decision(s) from it",
+                    src.rel.display()
+                ));
+            }
+        }
+        for line in scan.unclosed_fences {
+            if recoveries >= MAX_RECOVERIES {
+                notes.push(format!(
+                    "{}: more than {MAX_RECOVERIES} unclosed fences; the text after line {} \
+                     was not read for decisions",
+                    src.rel.display(),
+                    region.line0 + line
+                ));
+                break;
+            }
+            recoveries += 1;
+            let start = doc.source.line_start(line + 1);
+            let text = doc.source.text.get(start..).unwrap_or("").to_string();
+            if text.trim().is_empty() {
+                continue;
+            }
+            let outer = ancestors(&doc.headings, line, &region.outer);
+            let anchor = match &region.anchor {
+                Some(a) => a.clone(),
+                None => {
+                    let end = doc.headings.partition_point(|h| h.line <= line);
+                    end.checked_sub(1).map(|i| doc.headings[i].anchor.clone())
+                }
+            };
+            stack.push(Region {
+                doc: Some(Document::from_text(&src.rel.to_string_lossy(), &text)),
+                line0: region.line0 + line,
+                outer,
+                anchor: Some(anchor),
+                fence: Some(region.line0 + line),
+            });
+        }
+    }
+}
+
+fn render_all(
+    ctx: &Ctx,
+    decisions: Vec<Decision>,
+    existing: &dyn Fn(&Path) -> Option<String>,
+    out: &mut DecisionsOutcome,
+) {
+    let topics = &ctx.cfg.topics;
+    let general = route::general(topics);
+    let mut by_topic: Vec<(String, Vec<Decision>)> = Vec::new();
+    for d in decisions {
+        let t = route::route(topics, d.phase.as_deref(), &d.text);
+        match by_topic.iter_mut().find(|(k, _)| *k == t) {
+            Some((_, v)) => v.push(d),
+            None => by_topic.push((t, vec![d])),
+        }
+    }
+    // Topics with a generated block on disk but no decisions now get an empty block.
+    let mut names: Vec<String> = topics.routes.iter().map(|r| r.topic.clone()).collect();
+    names.push(general.clone());
+    for name in names {
+        if by_topic.iter().all(|(k, _)| *k != name)
+            && existing(&topic_path(ctx.cfg, &name)).is_some_and(|t| render::has_block(&t))
+        {
+            by_topic.push((name, Vec::new()));
+        }
+    }
+    for (topic, ds) in by_topic {
+        let path = topic_path(ctx.cfg, &topic);
+        let title = if topic == general && !topics.general_title.trim().is_empty() {
+            topics.general_title.clone()
+        } else {
+            topics
+                .routes
+                .iter()
+                .find(|r| r.topic == topic && !r.title.trim().is_empty())
+                .map(|r| r.title.clone())
+                .unwrap_or_else(|| format!("{topic} design"))
+        };
+        let refs: Vec<&Decision> = ds.iter().collect();
+        let block = render::block(&path, &refs);
+        let old = existing(&path);
+        match render::merge(old.as_deref(), &title, &block) {
+            Ok(contents) => {
+                if old.as_deref() != Some(contents.as_str()) {
+                    out.files.push(TopicFile { path, contents });
+                }
+            }
+            Err(why) => out.notes.push(format!("{}: {why}", path.display())),
+        }
+    }
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+}
+
+#[cfg(test)]
+mod tests;

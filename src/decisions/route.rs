@@ -1,0 +1,102 @@
+//! Routing a decision to a topic: by phase first, then by keyword, else `general`.
+
+use std::cmp::Ordering;
+
+use crate::config::TopicRules;
+use crate::subphase::cmp_numbers;
+
+/// Whether phase `p` falls under `spec`: `"2"` matches 2 and every 2.x; `"4.1-4.7"`
+/// matches 4.1 through 4.7 (and 4.7.x) in natural order.
+pub fn phase_matches(spec: &str, p: &str) -> bool {
+    let spec = spec.trim();
+    let under = |b: &str| p == b || (p.starts_with(b) && p[b.len()..].starts_with('.'));
+    match spec.split_once('-') {
+        Some((a, b)) => {
+            let (a, b) = (a.trim(), b.trim());
+            cmp_numbers(a, p) != Ordering::Greater
+                && (cmp_numbers(p, b) != Ordering::Greater || under(b))
+        }
+        None => under(spec),
+    }
+}
+
+/// Whether `word` occurs in `text` (lowercase) with no letter or digit either side.
+fn has_word(text: &str, word: &str) -> bool {
+    let word = word.to_lowercase();
+    if word.is_empty() {
+        return false;
+    }
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&word) {
+        let s = from + i;
+        let e = s + word.len();
+        let before = text[..s].chars().next_back();
+        let after = text[e..].chars().next();
+        if !before.is_some_and(|c| c.is_alphanumeric())
+            && !after.is_some_and(|c| c.is_alphanumeric())
+        {
+            return true;
+        }
+        from = s + text[s..].chars().next().map_or(1, |c| c.len_utf8());
+    }
+    false
+}
+
+/// The topic for a decision with this phase and text.
+pub fn route(rules: &TopicRules, phase: Option<&str>, text: &str) -> String {
+    if let Some(p) = phase {
+        for r in &rules.routes {
+            if r.phases.iter().any(|s| phase_matches(s, p)) {
+                return r.topic.clone();
+            }
+        }
+    }
+    let lower = text.to_lowercase();
+    for r in &rules.routes {
+        if r.keywords.iter().any(|k| has_word(&lower, k)) {
+            return r.topic.clone();
+        }
+    }
+    general(rules)
+}
+
+/// Name of the catch-all topic.
+pub fn general(rules: &TopicRules) -> String {
+    if rules.general.trim().is_empty() {
+        "general".to_string()
+    } else {
+        rules.general.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn phases_and_ranges() {
+        assert!(phase_matches("2", "2"));
+        assert!(phase_matches("2", "2.5"));
+        assert!(!phase_matches("2", "20.1"));
+        assert!(!phase_matches("2", "3.1"));
+        assert!(phase_matches("4.1-4.7", "4.7"));
+        assert!(phase_matches("4.1-4.7", "4.7.2"));
+        assert!(phase_matches("4.1-4.7", "4.3"));
+        assert!(!phase_matches("4.1-4.7", "4.10"));
+        assert!(!phase_matches("4.1-4.7", "4"));
+    }
+
+    #[test]
+    fn routes_by_phase_then_keyword_then_general() {
+        let t = Config::builtin().topics;
+        assert_eq!(route(&t, Some("2.5"), "anything"), "alloydb");
+        assert_eq!(route(&t, Some("3"), "anything"), "gke");
+        assert_eq!(route(&t, Some("4.14"), "AlloyDB"), "argocd");
+        assert_eq!(route(&t, None, "Use AlloyDB read pools"), "alloydb");
+        assert_eq!(route(&t, Some("9"), "ArgoCD is HA"), "argocd");
+        assert_eq!(route(&t, None, "Use tabs"), "general");
+        // whole words only: "gkehub" is not "gke"
+        assert_eq!(route(&t, None, "gkehub.gatewayAdmin role"), "general");
+    }
+}

@@ -1,0 +1,184 @@
+//! Link reference definitions across parts. `[text][ref]` in one part whose
+//! `[ref]: url` landed in another part would stop being a link, so each part gets
+//! copies of the definitions it uses but does not hold, in a delimited block that
+//! replan adds at its end. Nothing is moved: the original bytes stay where they were.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use crate::model::{BlockKind, Document};
+
+/// Marks the block of copied definitions replan appends to a part.
+pub const DEFINITIONS_MARKER: &str = "<!-- replan:definitions -->";
+
+fn def_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"^ {0,3}\[([^\]\^][^\]]*)\]:\s*\S").unwrap_or_else(|_| unreachable!())
+    })
+}
+
+fn use_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r"\]\[([^\]]+)\]|\[([^\]\[]+)\]\[\]|\[([^\]\[]+)\]")
+            .unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// CommonMark label matching: case-insensitive, whitespace collapsed.
+fn norm(label: &str) -> String {
+    label
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Line ranges (1-based, inclusive) whose text is literal: code, HTML, front matter.
+fn literal_lines(doc: &Document) -> Vec<(usize, usize)> {
+    doc.blocks
+        .iter()
+        .filter(|b| {
+            matches!(
+                b.kind,
+                BlockKind::Code(_) | BlockKind::Html | BlockKind::FrontMatter
+            )
+        })
+        .map(|b| (b.line, b.end_line))
+        .collect()
+}
+
+/// A definition: its normalised label, its line's byte range.
+#[derive(Debug, Clone)]
+struct Def {
+    label: String,
+    span: Range<usize>,
+}
+
+/// The document's link reference definitions, found once.
+#[derive(Debug, Clone)]
+pub struct DefIndex {
+    defs: BTreeMap<String, Def>,
+    literal: Vec<(usize, usize)>,
+}
+
+impl DefIndex {
+    /// Index the definitions of `doc`; `None` when it has none.
+    pub fn new(doc: &Document) -> Option<DefIndex> {
+        if !doc.source.text.contains("]:") {
+            return None;
+        }
+        let literal = literal_lines(doc);
+        let mut defs: BTreeMap<String, Def> = BTreeMap::new();
+        let total = doc.source.line_starts.len();
+        for line in 1..=total {
+            let text = doc.source.line_text(line);
+            if let Some(c) = def_re().captures(text) {
+                if is_literal(&literal, line) {
+                    continue;
+                }
+                let label = norm(&c[1]);
+                // The first definition of a label wins, as in CommonMark.
+                defs.entry(label.clone()).or_insert(Def {
+                    label,
+                    span: doc.source.lines_range(line, line),
+                });
+            }
+        }
+        (!defs.is_empty()).then_some(DefIndex { defs, literal })
+    }
+
+    /// Definition lines used in `span`, in original order; with `outside_only`,
+    /// only those defined outside `span`.
+    pub fn used(&self, doc: &Document, span: &Range<usize>, outside_only: bool) -> Vec<String> {
+        let first = doc.source.line_of(span.start);
+        let last = doc
+            .source
+            .line_of(span.end.saturating_sub(1).max(span.start));
+        let mut used = BTreeSet::new();
+        for line in first..=last {
+            if is_literal(&self.literal, line) {
+                continue;
+            }
+            for c in use_re().captures_iter(doc.source.line_text(line)) {
+                if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
+                    used.insert(norm(m.as_str()));
+                }
+            }
+        }
+        let mut need: Vec<&Def> = used
+            .iter()
+            .filter_map(|l| self.defs.get(l))
+            .filter(|d| !(outside_only && span.start <= d.span.start && d.span.start < span.end))
+            .collect();
+        need.sort_by_key(|d| d.span.start);
+        need.iter()
+            .map(|d| {
+                debug_assert!(!d.label.is_empty());
+                doc.source.text[d.span.clone()]
+                    .trim_end_matches(['\n', '\r'])
+                    .trim_start()
+                    .to_string()
+            })
+            .collect()
+    }
+}
+
+fn is_literal(literal: &[(usize, usize)], line: usize) -> bool {
+    literal.iter().any(|&(a, b)| a <= line && line <= b)
+}
+
+/// For each part span, the definition lines to append (in original order).
+pub fn missing_definitions(doc: &Document, parts: &[Range<usize>]) -> Vec<Vec<String>> {
+    let index = if parts.len() < 2 {
+        None
+    } else {
+        DefIndex::new(doc)
+    };
+    match index {
+        None => vec![Vec::new(); parts.len()],
+        Some(ix) => parts.iter().map(|p| ix.used(doc, p, true)).collect(),
+    }
+}
+
+/// The block appended to a part for its copied definitions.
+pub fn suffix(defs: &[String], nl: &str, body_ends_with_newline: bool) -> String {
+    if defs.is_empty() {
+        return String::new();
+    }
+    let mut s = String::new();
+    if !body_ends_with_newline {
+        s.push_str(nl);
+    }
+    s.push_str(nl);
+    s.push_str(DEFINITIONS_MARKER);
+    s.push_str(nl);
+    for d in defs {
+        s.push_str(d);
+        s.push_str(nl);
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn copies_only_what_is_used_elsewhere() {
+        let text = "# A\n\nsee [x][ref] and [Other]\n\n```\n[fake]: no\n```\n\n# B\n\n[ref]: http://r\n[other]: http://o\n[unused]: http://u\n";
+        let doc = Document::from_text("t.md", text);
+        let cut = text.find("# B").unwrap();
+        let need = missing_definitions(&doc, &[0..cut, cut..text.len()]);
+        assert_eq!(need[0], vec!["[ref]: http://r", "[other]: http://o"]);
+        assert!(need[1].is_empty());
+        assert_eq!(
+            suffix(&need[0], "\n", true),
+            "\n<!-- replan:definitions -->\n[ref]: http://r\n[other]: http://o\n"
+        );
+    }
+}
