@@ -50,6 +50,7 @@ pub fn norm(s: &str) -> String {
 pub struct Rules {
     labels: Vec<String>,
     qualified: bool,
+    implied: bool,
     rationale: Vec<String>,
     excluded_labels: Vec<String>,
     heading_prefixes: Vec<String>,
@@ -87,6 +88,7 @@ impl Rules {
         Ok(Rules {
             labels: n(&r.labels),
             qualified: r.qualified_labels,
+            implied: r.rationale_implies_decision,
             rationale: n(&r.rationale_labels),
             excluded_labels: n(&r.excluded_labels),
             heading_prefixes: n(&r.heading_prefixes),
@@ -178,6 +180,7 @@ impl Rules {
         let label_end = content.len() - rest.len();
         Some(Label {
             kind,
+            bold,
             full: content[..label_end].trim_end(),
             rest,
         })
@@ -196,6 +199,8 @@ enum LabelKind {
 #[derive(Debug)]
 struct Label<'a> {
     kind: LabelKind,
+    /// Written in bold (`**Rationale**:`), not plain (`Why:`).
+    bold: bool,
     /// The label with its emphasis and colon, e.g. `**Repository Decision**:`.
     full: &'a str,
     rest: &'a str,
@@ -208,6 +213,8 @@ enum Kind {
     Heading,
     Table,
     Skip,
+    /// Inside a fence nested in a list or quote: kept as text, never read for labels.
+    Fenced,
 }
 
 #[derive(Debug, Clone)]
@@ -274,6 +281,43 @@ fn peel(raw: &str) -> Line<'_> {
         col,
         content: content.trim_end(),
         inner,
+    }
+}
+
+/// Mark fences inside lists and quotes (top-level ones are whole blocks already).
+fn mark_nested_fences(lines: &mut [Line]) {
+    let mut open: Option<(char, usize, usize)> = None;
+    for l in lines.iter_mut() {
+        if !matches!(l.kind, Kind::Text | Kind::Blank) {
+            open = None;
+            continue;
+        }
+        let t = l.content.trim_start();
+        let fence = |t: &str| -> Option<(char, usize)> {
+            let c = t.chars().next().filter(|c| *c == '`' || *c == '~')?;
+            let n = t.chars().take_while(|x| *x == c).count();
+            (n >= 3).then_some((c, n))
+        };
+        match open {
+            Some((c, n, q)) => {
+                l.kind = Kind::Fenced;
+                if let Some((c2, n2)) = fence(t) {
+                    if c2 == c && n2 >= n && t[n2..].trim().is_empty() && l.quote == q {
+                        open = None;
+                    }
+                }
+            }
+            None => {
+                if l.kind == Kind::Text {
+                    if let Some((c, n)) = fence(t) {
+                        if c == '~' || !t[n..].contains('`') {
+                            l.kind = Kind::Fenced;
+                            open = Some((c, n, l.quote));
+                        }
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -346,6 +390,7 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
             heading_at[h.line - 1] = Some(hi);
         }
     }
+    mark_nested_fences(&mut lines);
     let mut s = Scanner {
         rules,
         doc,
@@ -436,7 +481,7 @@ impl<'a> Scanner<'a> {
                     }
                     i = end;
                 }
-                Kind::Skip | Kind::Blank => i += 1,
+                Kind::Skip | Kind::Blank | Kind::Fenced => i += 1,
                 Kind::Text => {
                     if excluded {
                         i += 1;
@@ -451,6 +496,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Decision { keep },
                             full,
                             rest,
+                            ..
                         }) => {
                             let first = if keep {
                                 format!("{full} {rest}").trim().to_string()
@@ -506,10 +552,67 @@ impl<'a> Scanner<'a> {
                         i = self.take(i, first, false);
                         continue;
                     }
+                    let starts = l.item || i == 0 || self.lines[i - 1].kind != Kind::Text;
+                    if self.rules.implied && starts && self.has_rationale(i) {
+                        let first = l.content.trim().to_string();
+                        i = self.take(i, first, false);
+                        continue;
+                    }
                     i += 1;
                 }
             }
         }
+    }
+
+    /// Whether the item or paragraph at `i` carries a rationale: a direct sub-item,
+    /// or the next item or paragraph, labelled as one. Looks at most
+    /// `LOOKAHEAD` lines ahead, so scanning stays linear.
+    fn has_rationale(&self, i: usize) -> bool {
+        const LOOKAHEAD: usize = 200;
+        let base = &self.lines[i];
+        let is_rationale = |l: &Line| {
+            l.kind == Kind::Text
+                && matches!(
+                    self.rules.label(l.content),
+                    Some(Label {
+                        kind: LabelKind::Rationale,
+                        bold: true,
+                        ..
+                    })
+                )
+        };
+        if is_rationale(base) {
+            return false;
+        }
+        let mut child: Option<usize> = None;
+        let mut blank = false;
+        for l in self.lines.iter().skip(i + 1).take(LOOKAHEAD) {
+            match l.kind {
+                Kind::Blank => {
+                    blank = true;
+                    continue;
+                }
+                Kind::Text if l.quote == base.quote => {}
+                Kind::Fenced => {
+                    blank = false;
+                    continue;
+                }
+                _ => return false,
+            }
+            if l.indent <= base.indent {
+                // The next sibling: a rationale there belongs to us.
+                let sibling = if base.item { l.item } else { blank };
+                return sibling && is_rationale(l);
+            }
+            if base.item && l.item {
+                let c = *child.get_or_insert(l.indent);
+                if l.indent == c && is_rationale(l) {
+                    return true;
+                }
+            }
+            blank = false;
+        }
+        false
     }
 
     /// `Some(rest)` when the heading text starts with a decision prefix.
@@ -651,6 +754,11 @@ impl<'a> Scanner<'a> {
                     continue;
                 }
                 Kind::Text => {}
+                Kind::Fenced if l.quote == q => {
+                    end = j + 1;
+                    j += 1;
+                    continue;
+                }
                 _ => break,
             }
             if l.quote != q {

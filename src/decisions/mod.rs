@@ -235,32 +235,46 @@ fn fold_restatements(all: Vec<Decision>) -> Vec<Decision> {
     kept.into_iter().map(|(d, _)| d).collect()
 }
 
+/// A heading enclosing a decision.
+#[derive(Debug, Clone)]
+struct Anc {
+    level: u8,
+    text: String,
+    /// Its anchor, when GitHub renders it (not for headings inside an unclosed fence).
+    anchor: Option<String>,
+}
+
 /// Headings enclosing `line` (innermost first), continuing into `outer` for
-/// text re-read from an unclosed fence.
-fn ancestors(headings: &[Heading], line: usize, outer: &[(u8, String)]) -> Vec<(u8, String)> {
+/// text re-read from an unclosed fence. `rendered`: whether `headings` are real.
+fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -> Vec<Anc> {
     let end = headings.partition_point(|h| h.line <= line);
     let mut cur = 7u8;
     let mut out = Vec::new();
     for h in headings[..end].iter().rev() {
         if h.level < cur {
-            out.push((h.level, h.text.clone()));
+            out.push(Anc {
+                level: h.level,
+                text: h.text.clone(),
+                anchor: rendered.then(|| h.anchor.clone()),
+            });
             cur = h.level;
             if cur <= 1 {
                 break;
             }
         }
     }
-    for (lv, t) in outer {
-        if *lv < cur {
-            out.push((*lv, t.clone()));
-            cur = *lv;
+    for a in outer {
+        if a.level < cur {
+            out.push(a.clone());
+            cur = a.level;
         }
     }
     out
 }
 
-fn phase_of(ctx: &Ctx, chain: &[(u8, String)], rel: &Path) -> (Option<String>, Option<String>) {
-    for (_, t) in chain {
+fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<String>) {
+    for a in chain {
+        let t = &a.text;
         if let Some(sp) = recognise(t, &ctx.headings, &ctx.cfg.environments) {
             return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
         }
@@ -288,7 +302,7 @@ struct Region {
     /// Lines of the file before the region's first line.
     line0: usize,
     /// Headings enclosing the region (innermost first).
-    outer: Vec<(u8, String)>,
+    outer: Vec<Anc>,
     /// For re-read text: the anchor to link to (headings inside code have none).
     anchor: Option<Option<String>>,
     /// 1-based file line of the fence whose content this is.
@@ -315,10 +329,16 @@ fn collect(
         let scan = extract::scan(doc, &ctx.rules);
         let count = scan.found.len();
         for f in scan.found {
-            let chain = ancestors(&doc.headings, f.line, &region.outer);
+            let rendered = region.fence.is_none();
+            let chain = ancestors(&doc.headings, f.line, &region.outer, rendered);
             let (phase, phase_title) = phase_of(ctx, &chain, &src.rel);
             let anchor = match &region.anchor {
-                Some(a) => a.clone(),
+                // Re-read text: the innermost enclosing heading GitHub renders, else
+                // the last one before the fence.
+                Some(a) => chain
+                    .iter()
+                    .find_map(|c| c.anchor.clone())
+                    .or_else(|| a.clone()),
                 None => {
                     let end = doc.headings.partition_point(|h| h.line <= f.line);
                     end.checked_sub(1).map(|i| doc.headings[i].anchor.clone())
@@ -362,7 +382,7 @@ fn collect(
             if text.trim().is_empty() {
                 continue;
             }
-            let outer = ancestors(&doc.headings, line, &region.outer);
+            let outer = ancestors(&doc.headings, line, &region.outer, region.fence.is_none());
             let anchor = match &region.anchor {
                 Some(a) => a.clone(),
                 None => {

@@ -271,7 +271,13 @@ fn unclosed_fence_content_is_recovered_and_noted() {
     let md = "# Phase 4: ArgoCD\n\n#### Phase 4.14: Validate\n\n```\nrollback notes\n\n## Key Architecture Decisions\n\n1. **Nonprod Role**: testing only\n2. **Prod Role**: manages clusters\n";
     let o = run(&[(".claude/plans/phase-4-notes.md", md)], &BTreeMap::new());
     let f = file(&o, "argocd");
-    assert!(f.contains("- **Nonprod Role**: testing only ([source](../plans/phase-4-notes.md#phase-414-validate))"), "{f}");
+    // The H2 inside the fence closes 4.14; its rendered parent is the H1.
+    assert!(
+        f.contains(
+            "- **Nonprod Role**: testing only ([source](../plans/phase-4-notes.md#phase-4-argocd))"
+        ),
+        "{f}"
+    );
     assert!(f.contains("**Prod Role**: manages clusters"), "{f}");
     // The H2 inside the fence ends 4.14: the decisions belong to phase 4.
     assert!(f.contains("## Phase 4\n"), "{f}");
@@ -637,5 +643,46 @@ fn adr_rationale_comes_from_its_rationale_part_with_sub_headings() {
             "**ADR 7: Tiers**: Tier HA.".into(),
             Some("1. **Cost**\n   - cheaper".into())
         )]
+    );
+}
+
+#[test]
+fn a_rationale_makes_its_item_or_paragraph_a_decision() {
+    let md = "**Activities**:\n- **Helm chart version** (documented):\n  - **Selected**: v3.1.9\n  - **Rationale**: latest stable\n  - **Applied to**: both\n- **SSL Policy**:\n  - Min TLS 1.2\n  - **Module**: x\n    - **Rationale**: nested under Module, not SSL Policy\n- **Phase 4.6 Scope**: backups later\n- **Rationale**: needs terraform\n\nWe chose the GKE Ingress.\n\n**Rationale**: managed certs.\n\nPlain paragraph.\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "**Helm chart version** (documented):\n- **Selected**: v3.1.9\n- **Applied to**: both".into(),
+                Some("latest stable".into())
+            ),
+            (
+                "**Module**: x".into(),
+                Some("nested under Module, not SSL Policy".into())
+            ),
+            (
+                "**Phase 4.6 Scope**: backups later".into(),
+                Some("needs terraform".into())
+            ),
+            ("We chose the GKE Ingress.".into(), Some("managed certs.".into())),
+        ]
+    );
+    let mut cfg = Config::builtin().decisions;
+    cfg.rationale_implies_decision = false;
+    let r = extract::Rules::new(&cfg).unwrap();
+    assert!(extract::scan(&Document::from_text("t.md", md), &r)
+        .found
+        .is_empty());
+}
+
+#[test]
+fn fences_inside_list_items_are_text_not_labels() {
+    let md = "## Key Decisions\n\n- **Replica**: use `count`\n  ```hcl\n  count = 1\n\n  ```\n- Next one\n\n## Other\n\n- Template:\n  ```markdown\n  - **Reason**: inside the fence\n  - **Decision**: inside the fence\n  ```\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "**Replica**: use `count`\n```hcl\ncount = 1\n\n```".to_string(),
+            "Next one".to_string()
+        ]
     );
 }
