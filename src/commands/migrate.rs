@@ -139,6 +139,9 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
     if !root.is_dir() {
         anyhow::bail!("{}: not a folder", root.display());
     }
+    if opts.format == Format::Sarif {
+        anyhow::bail!("--format sarif is for `replan check`; use text or json");
+    }
     let cfg = load_config(Some(root), g)?;
     let jrel = PathBuf::from(&cfg.archive.journal);
 
@@ -214,12 +217,12 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
         }
     }
     let summary = outcome.plan.summary();
-    if opts.format == Format::Json {
+    let json = |applied: bool| -> anyhow::Result<()> {
         let r = JsonReport {
             version: 1,
             command: opts.command,
             dry_run: opts.mode != Mode::Apply,
-            applied: false,
+            applied,
             summary,
             links_rewritten: outcome.links_rewritten,
             notes: &outcome.notes,
@@ -227,12 +230,14 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
             ops: &outcome.plan.ops,
         };
         println!("{}", serde_json::to_string_pretty(&r)?);
+        Ok(())
+    };
+    if opts.format == Format::Json && (opts.mode != Mode::Apply || !errors.is_empty()) {
+        json(false)?;
         if !errors.is_empty() {
             return Ok(Exit::Failure);
         }
-        if opts.mode != Mode::Apply {
-            return Ok(check_exit(opts, &outcome.plan));
-        }
+        return Ok(check_exit(opts, &outcome.plan));
     }
     if !errors.is_empty() {
         for e in &errors {
@@ -279,6 +284,9 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
     full.ops.push(mop);
     full.ops.extend(outcome.plan.ops.iter().cloned());
     apply_journaled(root, &jrel, opts.command, &full)?;
+    if opts.format == Format::Json {
+        json(true)?;
+    }
     print_summary(&outcome, opts.command, false);
     Ok(Exit::Ok)
 }

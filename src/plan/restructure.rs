@@ -232,6 +232,14 @@ pub fn plan(inp: &Inputs) -> Outcome {
             continue;
         }
         let archived = archive_path(cfg, rel);
+        if claimed.contains(&archived) {
+            out.errors.push(format!(
+                "{}: cannot archive: {} is claimed by another file of this plan",
+                rel.display(),
+                archived.display()
+            ));
+            continue;
+        }
         if let Some(existing) = by_path.get(archived.as_path()) {
             if existing.source.text != *text {
                 out.errors.push(format!(
@@ -267,6 +275,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
             ));
         }
         claimed.extend(paths.iter().cloned());
+        claimed.insert(archived.clone());
         let mut parts_out = Vec::new();
         let mut moved = Moved {
             archive: archived.clone(),

@@ -418,3 +418,84 @@ fn decisions_land_in_topic_files_and_consolidate_picks_up_new_ones() {
     replan().arg("restore").arg(root).assert().success();
     assert_eq!(snapshot(root), before);
 }
+
+fn monolith() -> String {
+    let mut s = String::from("# Notes\n\n");
+    for i in 1..=3 {
+        s.push_str(&format!("## Phase 9.{i}: Step {i}\n\n"));
+        for j in 0..90 {
+            s.push_str(&format!("Line {j} of step {i}.\n"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn hostile_tree_is_refused_or_skipped_without_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    std::fs::write(plans.join("bad.md"), b"# Bad \xff\n").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), monolith()).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), plans.join("link.md")).unwrap();
+    // The archive folder is a symlink out of the root: nothing may be written there.
+    std::os::unix::fs::symlink(outside.path(), root.join(".claude/archive")).unwrap();
+    let before = snapshot(root);
+    let out = migrate(root).code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("symlink"), "{err}");
+    assert_eq!(snapshot(root), before);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    // Without the symlinked archive: the monolith is split, the rest left alone.
+    std::fs::remove_file(root.join(".claude/archive")).unwrap();
+    let out = migrate(root).success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("bad.md") && err.contains("UTF-8"), "{err}");
+    assert_eq!(
+        std::fs::read(plans.join("bad.md")).unwrap(),
+        b"# Bad \xff\n"
+    );
+    assert!(plans.join("phase-9.2-step-2.md").exists());
+    assert!(std::fs::symlink_metadata(plans.join("link.md"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("secret.md")).unwrap(),
+        monolith()
+    );
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(plans.join("notes.md")).unwrap(),
+        monolith()
+    );
+}
+
+#[test]
+fn json_apply_reports_applied_and_sarif_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    replan()
+        .args(["migrate", "--format", "sarif"])
+        .arg(root)
+        .assert()
+        .code(2);
+    let out = replan()
+        .args(["migrate", "--format", "json"])
+        .arg(root)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["applied"], true);
+    assert_eq!(v["summary"]["moved"], 1);
+    assert!(root
+        .join(".claude/archive/original-phases/x/notes.md")
+        .exists());
+}
