@@ -193,6 +193,20 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
             counts.join(", "),
             opts.command
         );
+        const SHOWN: usize = 30;
+        for f in outcome.findings.iter().take(SHOWN) {
+            eprintln!(
+                "  {}:{}: {} [{}]: {}",
+                f.path,
+                f.line,
+                f.severity.as_str(),
+                f.rule,
+                f.message
+            );
+        }
+        if outcome.findings.len() > SHOWN {
+            eprintln!("  … and {} more", outcome.findings.len() - SHOWN);
+        }
     }
     let mut errors = outcome.errors.clone();
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {

@@ -11,7 +11,7 @@ pub mod extract;
 mod render;
 pub mod route;
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
@@ -145,13 +145,20 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) ->
         let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
         collect(ctx_cfg, src, archived, &mut all, notes);
     }
-    let mut all = drop_archived_copies(all);
+    let fuzzy = all.len() <= MAX_FUZZY;
+    if !fuzzy {
+        notes.push(format!(
+            "decisions: {} found; above {MAX_FUZZY} only identical texts are merged",
+            all.len()
+        ));
+    }
+    let mut all = drop_archived_copies(all, fuzzy);
     all.sort_by(|a, b| {
         phase_order(&a.phase, &b.phase)
             .then_with(|| cmp_natural(&a.rel.to_string_lossy(), &b.rel.to_string_lossy()))
             .then(a.line.cmp(&b.line))
     });
-    fold_restatements(all)
+    fold_restatements(all, fuzzy)
 }
 
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
@@ -164,46 +171,88 @@ fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
     }
 }
 
-/// Words of a decision for similarity.
-fn words(text: &str) -> BTreeSet<String> {
-    extract::norm(text)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+/// Word sets for similarity: each distinct word gets a number, a set is a sorted
+/// list of numbers, so comparing two sets is one merge pass.
+#[derive(Default)]
+struct Words {
+    ids: HashMap<String, u32>,
 }
 
-fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let inter = a.intersection(b).count();
-    let union = a.len() + b.len() - inter;
-    if union == 0 {
-        0.0
-    } else {
-        inter as f64 / union as f64
+impl Words {
+    fn of(&mut self, text: &str) -> Vec<u32> {
+        let mut v: Vec<u32> = extract::norm(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let n = self.ids.len() as u32;
+                *self.ids.entry(w.to_string()).or_insert(n)
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
+}
+
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // J <= |small| / |large|: skip the merge when that bound is already too low.
+    if large.is_empty() || (small.len() as f64) < SIMILAR * large.len() as f64 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - inter;
+    inter as f64 / union as f64
 }
 
 /// Restatement threshold on word-set Jaccard similarity.
 const SIMILAR: f64 = 0.8;
 
+/// Above this many decisions, only identical texts are merged (pairwise similarity
+/// is quadratic).
+const MAX_FUZZY: usize = 3000;
+
 /// Drop an archived original's copy of a decision an active file still holds (the
 /// same or nearly the same words: migrate may have rewritten its links). The active
 /// copy inherits the archived copy's phase when its own file gives none.
-fn drop_archived_copies(all: Vec<Decision>) -> Vec<Decision> {
+fn drop_archived_copies(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision> {
     let (mut active, archived): (Vec<Decision>, Vec<Decision>) =
         all.into_iter().partition(|d| !d.archived);
-    let words_of: Vec<BTreeSet<String>> = active.iter().map(|d| words(&d.text)).collect();
+    let mut words = Words::default();
+    let words_of: Vec<Vec<u32>> = active.iter().map(|d| words.of(&d.text)).collect();
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    for (i, d) in active.iter().enumerate() {
+        exact.entry(extract::norm(&d.text)).or_insert(i);
+    }
     let mut kept = Vec::new();
     for a in archived {
-        let w = words(&a.text);
-        let best = words_of
-            .iter()
-            .enumerate()
-            .map(|(i, aw)| (i, jaccard(aw, &w)))
-            .filter(|(_, j)| *j >= SIMILAR)
-            .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
+        let best = match exact.get(&extract::norm(&a.text)) {
+            Some(i) => Some(*i),
+            None if fuzzy => {
+                let w = words.of(&a.text);
+                words_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, aw)| (i, jaccard(aw, &w)))
+                    .filter(|(_, j)| *j >= SIMILAR)
+                    .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)))
+                    .map(|(i, _)| i)
+            }
+            None => None,
+        };
         match best {
-            Some((i, _)) => {
+            Some(i) => {
                 let d = &mut active[i];
                 if d.phase.is_none() && a.phase.is_some() {
                     d.phase = a.phase;
@@ -217,19 +266,31 @@ fn drop_archived_copies(all: Vec<Decision>) -> Vec<Decision> {
     active
 }
 
-/// Fold restatements (word-set Jaccard >= 0.8) into the first statement.
-fn fold_restatements(all: Vec<Decision>) -> Vec<Decision> {
-    let mut kept: Vec<(Decision, BTreeSet<String>)> = Vec::new();
+/// Fold restatements (identical, or word-set Jaccard >= 0.8) into the first statement.
+fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision> {
+    let mut words = Words::default();
+    let mut kept: Vec<(Decision, Vec<u32>)> = Vec::new();
+    let mut exact: HashMap<String, usize> = HashMap::new();
     for d in all {
-        let w = words(&d.text);
-        match kept.iter_mut().find(|(_, kw)| jaccard(kw, &w) >= SIMILAR) {
-            Some((k, _)) => {
+        let n = extract::norm(&d.text);
+        let w = words.of(&d.text);
+        let hit = match exact.get(&n) {
+            Some(i) => Some(*i),
+            None if fuzzy => kept.iter().position(|(_, kw)| jaccard(kw, &w) >= SIMILAR),
+            None => None,
+        };
+        match hit {
+            Some(i) => {
+                let k = &mut kept[i].0;
                 let r = (d.rel.clone(), d.anchor.clone());
                 if (k.rel.clone(), k.anchor.clone()) != r && !k.restated.contains(&r) {
                     k.restated.push(r);
                 }
             }
-            None => kept.push((d, w)),
+            None => {
+                exact.insert(n, kept.len());
+                kept.push((d, w));
+            }
         }
     }
     kept.into_iter().map(|(d, _)| d).collect()
