@@ -701,3 +701,12 @@ fn many_decisions_stay_fast_and_exact_duplicates_still_fold() {
     assert_eq!(f.lines().filter(|l| l.starts_with("- ")).count(), 5000);
     assert!(o.notes.iter().any(|n| n.contains("only identical texts")), "{:?}", o.notes);
 }
+
+#[test]
+fn lettered_phase_headings_keep_their_number() {
+    let o = run(
+        &[("notes.md", "# Phase 4.2a: Plan Install\n\n**Decision**: Use Helm.\n")],
+        &BTreeMap::new(),
+    );
+    assert!(file(&o, "argocd").contains("## Phase 4.2\n"), "{:?}", o.files);
+}
