@@ -19,9 +19,9 @@ pub struct Environment {
     pub evidence: Vec<String>,
 }
 
-/// A configured severity: a rule can be switched off.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+/// A configured severity: a rule can be switched off. YAML's bare `off` (read as
+/// boolean false by YAML 1.1 parsers) is accepted as `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
     /// The rule does not report.
     Off,
@@ -29,6 +29,34 @@ pub enum Level {
     Warning,
     /// Reported, exit code 1.
     Error,
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Level;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one of `error`, `warning`, `off`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Level, E> {
+                match v {
+                    "off" => Ok(Level::Off),
+                    "warning" => Ok(Level::Warning),
+                    "error" => Ok(Level::Error),
+                    _ => Err(E::unknown_variant(v, &["error", "warning", "off"])),
+                }
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Level, E> {
+                if v {
+                    Err(E::custom("`true` is not a severity (use error or warning)"))
+                } else {
+                    Ok(Level::Off)
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// Severities for files matching a glob.
