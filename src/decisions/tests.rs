@@ -761,3 +761,17 @@ fn copied_text_cannot_close_the_block() {
     let o2 = run_owned(&files, &disk);
     assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
 }
+
+#[test]
+fn numbered_decision_labels_and_headings() {
+    let md = "### Decision 1: Use PostgreSQL 15\n\nText.\n\n### Decision #2 - Use Flyway\n\n**Decision 3**: Use PSC.\n\n### Decision 4 about nothing\n\n**Decision**: We use:\n- a\n- b\n\nAfter.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Use PostgreSQL 15\n\nText.".to_string(),
+            "Use Flyway".to_string(),
+            "Use PSC.".to_string(),
+            "We use:\n- a\n- b".to_string(),
+        ]
+    );
+}
