@@ -40,6 +40,10 @@ pub fn undo_plan(
         let archived = read_opt(root, &m.to)?;
         let here = read_opt(root, &m.from)?;
         match (archived, here) {
+            (Some(a), Some(h)) if h != a => anyhow::bail!(
+                "{}: a different file now stands where the original goes back; move it away first (nothing written)",
+                m.from.display()
+            ),
             (Some(a), _) => {
                 if sha256(a.as_bytes()) != m.sha256 {
                     edited.push(format!("{} (archived original)", m.to.display()));

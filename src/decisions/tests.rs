@@ -691,7 +691,11 @@ fn fences_inside_list_items_are_text_not_labels() {
 fn many_decisions_stay_fast_and_exact_duplicates_still_fold() {
     let mut md = String::from("# Phase 3.1: GKE\n\n");
     for i in 0..5000 {
-        md.push_str(&format!("- **Decision**: cluster {i} gets pool {} in zone {}\n", i * 7, i % 3));
+        md.push_str(&format!(
+            "- **Decision**: cluster {i} gets pool {} in zone {}\n",
+            i * 7,
+            i % 3
+        ));
     }
     md.push_str("- **Decision**: cluster 1 gets pool 7 in zone 1\n");
     let t = std::time::Instant::now();
@@ -699,14 +703,61 @@ fn many_decisions_stay_fast_and_exact_duplicates_still_fold() {
     assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
     let f = file(&o, "gke");
     assert_eq!(f.lines().filter(|l| l.starts_with("- ")).count(), 5000);
-    assert!(o.notes.iter().any(|n| n.contains("only identical texts")), "{:?}", o.notes);
+    assert!(
+        o.notes.iter().any(|n| n.contains("only identical texts")),
+        "{:?}",
+        o.notes
+    );
 }
 
 #[test]
 fn lettered_phase_headings_keep_their_number() {
     let o = run(
-        &[("notes.md", "# Phase 4.2a: Plan Install\n\n**Decision**: Use Helm.\n")],
+        &[(
+            "notes.md",
+            "# Phase 4.2a: Plan Install\n\n**Decision**: Use Helm.\n",
+        )],
         &BTreeMap::new(),
     );
-    assert!(file(&o, "argocd").contains("## Phase 4.2\n"), "{:?}", o.files);
+    assert!(
+        file(&o, "argocd").contains("## Phase 4.2\n"),
+        "{:?}",
+        o.files
+    );
+}
+
+#[test]
+fn crlf_topic_files_stay_crlf_and_stable() {
+    let mut files = vec![("phase-3.1.md".to_string(), "**Decision**: A.\n".to_string())];
+    let o1 = run_owned(&files, &BTreeMap::new());
+    let crlf = o1.files[0].contents.replace('\n', "\r\n");
+    let mut disk = BTreeMap::new();
+    disk.insert(o1.files[0].path.clone(), crlf.clone());
+    // a checkout that turned LF into CRLF is not a hand edit
+    let o2 = run_owned(&files, &disk);
+    assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
+    files[0].1.push_str("\n**Decision**: B.\n");
+    let o3 = run_owned(&files, &disk);
+    let c = &o3.files[0].contents;
+    assert!(
+        c.contains("- B. (") && !c.replace("\r\n", "").contains('\n'),
+        "{c:?}"
+    );
+    disk.insert(o1.files[0].path.clone(), c.clone());
+    assert!(run_owned(&files, &disk).files.is_empty());
+}
+
+#[test]
+fn copied_text_cannot_close_the_block() {
+    let files = vec![(
+        "phase-3.1.md".to_string(),
+        "**Decision**: keep `<!-- replan:decisions:end -->` out.\n".to_string(),
+    )];
+    let o1 = run_owned(&files, &BTreeMap::new());
+    let c = &o1.files[0].contents;
+    assert_eq!(c.matches(END).count(), 1, "{c}");
+    let mut disk = BTreeMap::new();
+    disk.insert(o1.files[0].path.clone(), c.clone());
+    let o2 = run_owned(&files, &disk);
+    assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
 }
