@@ -110,8 +110,10 @@ impl<'a> FileFacts<'a> {
         let mut in_code = vec![false; total_lines + 1];
         for b in &doc.blocks {
             if matches!(b.kind, BlockKind::Code(_)) {
-                for l in b.line..=b.end_line.min(total_lines) {
-                    in_code[l - 1] = true;
+                for l in b.line.max(1)..=b.end_line.min(total_lines) {
+                    if let Some(c) = in_code.get_mut(l - 1) {
+                        *c = true;
+                    }
                 }
             }
         }

@@ -66,6 +66,9 @@ fn join(parts: &[u64]) -> String {
         .join(".")
 }
 
+/// Larger jumps are not reported as gaps.
+const MAX_GAP: u64 = 100;
+
 /// Gaps in one sequence: for each run of missing values, the numbers on either
 /// side and the missing numbers (those `filled` does not cover).
 fn gaps<'n>(
@@ -88,8 +91,11 @@ fn gaps<'n>(
         for w in vals.windows(2) {
             let (&a, an) = w[0];
             let (&b, bn) = w[1];
+            // Years, versions and typos are not a sequence with a thousand holes.
+            if b.saturating_sub(a) > MAX_GAP {
+                continue;
+            }
             let missing: Vec<String> = (a.saturating_add(1)..b)
-                .take(10_000)
                 .map(|k| {
                     let mut p = prefix.clone();
                     p.push(k);
