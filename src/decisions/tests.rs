@@ -295,7 +295,12 @@ fn deep_nesting_does_not_overflow() {
     let f = texts(&deep);
     assert_eq!(f, vec!["deep"]);
     let lists = format!("{}- **Decision**: x\n", "  ".repeat(20_000));
-    let _ = texts(&lists);
+    // 40,000 spaces: an indented code block, not a decision
+    assert!(texts(&lists).is_empty());
+    let nested = format!("{}**Decision**: deep list\n", "- ".repeat(20_000));
+    assert!(texts(&nested).len() <= 1);
+    let quoted_items = format!("{}**Decision**: q\n", "> - ".repeat(5_000));
+    assert!(texts(&quoted_items).len() <= 1);
     let fences = "````\n".repeat(5_000);
     let o = run(&[("a.md", fences.as_str())], &BTreeMap::new());
     assert!(o.files.is_empty());
