@@ -780,3 +780,66 @@ fn numbered_decision_labels_and_headings() {
         ]
     );
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "  ",
+        "> ",
+        "- ",
+        "1. ",
+        "**Decision**: ",
+        "**Decision:** ",
+        "**Rationale**: ",
+        "**Rejected**: ",
+        "### Decision: ",
+        "## Key Decisions\n",
+        "## Open Questions\n",
+        "# Phase 2.1: A\n",
+        "#### Phase 4.3: B\n",
+        "```\n",
+        "~~~~\n",
+        "| Area | Decision | Rationale |\n|---|---|---|\n",
+        "| a | b | c |\n",
+        "Use X",
+        " because Y",
+        "TBD",
+        "?",
+        "[l](x.md#y)",
+        "<!-- replan:decisions:end -->",
+        "\r\n",
+        "## ADR-001: Z\n",
+        "— **Rationale**: r",
+        "`code`",
+        "Über ✅",
+    ];
+
+    fn doc_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(0..PIECES.len(), 0..80)
+            .prop_map(|v| v.into_iter().map(|i| PIECES[i]).collect::<String>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_a_second_run_changes_nothing(a in doc_text(), b in doc_text()) {
+            let files = vec![
+                (".claude/plans/phase-2.1.md".to_string(), a),
+                (".claude/plans/notes.md".to_string(), b),
+            ];
+            let o1 = run_owned(&files, &BTreeMap::new());
+            let mut disk = BTreeMap::new();
+            for f in &o1.files {
+                prop_assert!(f.contents.matches(END).count() == 1);
+                disk.insert(f.path.clone(), f.contents.clone());
+            }
+            let o2 = run_owned(&files, &disk);
+            prop_assert!(o2.files.is_empty(), "{:?}", o2.files);
+            prop_assert!(o2.notes.iter().all(|n| !n.contains("edited")), "{:?}", o2.notes);
+        }
+    }
+}
