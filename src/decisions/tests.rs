@@ -295,7 +295,12 @@ fn deep_nesting_does_not_overflow() {
     let f = texts(&deep);
     assert_eq!(f, vec!["deep"]);
     let lists = format!("{}- **Decision**: x\n", "  ".repeat(20_000));
-    let _ = texts(&lists);
+    // 40,000 spaces: an indented code block, not a decision
+    assert!(texts(&lists).is_empty());
+    let nested = format!("{}**Decision**: deep list\n", "- ".repeat(20_000));
+    assert!(texts(&nested).len() <= 1);
+    let quoted_items = format!("{}**Decision**: q\n", "> - ".repeat(5_000));
+    assert!(texts(&quoted_items).len() <= 1);
     let fences = "````\n".repeat(5_000);
     let o = run(&[("a.md", fences.as_str())], &BTreeMap::new());
     assert!(o.files.is_empty());
@@ -760,4 +765,18 @@ fn copied_text_cannot_close_the_block() {
     disk.insert(o1.files[0].path.clone(), c.clone());
     let o2 = run_owned(&files, &disk);
     assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
+}
+
+#[test]
+fn numbered_decision_labels_and_headings() {
+    let md = "### Decision 1: Use PostgreSQL 15\n\nText.\n\n### Decision #2 - Use Flyway\n\n**Decision 3**: Use PSC.\n\n### Decision 4 about nothing\n\n**Decision**: We use:\n- a\n- b\n\nAfter.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Use PostgreSQL 15\n\nText.".to_string(),
+            "Use Flyway".to_string(),
+            "Use PSC.".to_string(),
+            "We use:\n- a\n- b".to_string(),
+        ]
+    );
 }
