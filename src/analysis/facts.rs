@@ -69,6 +69,12 @@ impl<'a> FileFacts<'a> {
                     .map(|s| (i, s))
             })
             .collect();
+        // Files replan writes itself (decision topic files, folder indexes) group
+        // content under phase headings; those headings are labels, not sections.
+        let topics = cx.cfg.topics.dir.trim_matches('/');
+        let generated = crate::plan::index::is_index(&doc.source.text)
+            || (!topics.is_empty() && rel.starts_with(topics));
+        let found = if generated { Vec::new() } else { found };
         let mut counts = [0usize; 7];
         for (i, _) in &found {
             counts[doc.headings[*i].level.min(6) as usize] += 1;

@@ -284,6 +284,18 @@ mod tests {
     }
 
     #[test]
+    fn near_miss_topic_files_group_by_phase() {
+        let topic = "# ArgoCD design\n\n## Phase 4.1\n\n- a\n\n## Phase 4.5: B\n\n- b\n";
+        assert!(run_rule(
+            "phase.missing",
+            &[(".claude/architecture/argocd-design.md", topic)]
+        )
+        .is_empty());
+        let f = run_rule("phase.missing", &[(".claude/plans/notes.md", topic)]);
+        assert_eq!(f.len(), 1, "the same text in a plan is a gap: {f:?}");
+    }
+
+    #[test]
     fn near_miss_gap_filled_by_other_file_and_deeper_headings() {
         let a = "# P\n\n## Phase 4.1: A\n\n##### Phase 4.9 Notes\n\n## Phase 4.2: B\n\n## Phase 4.4: D\n";
         let overview = "# Phase 5\n\n## Phase 5.2: B\n\n## Phase 5.3: C\n";
