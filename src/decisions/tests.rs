@@ -605,11 +605,11 @@ fn real_notes_key_architecture_decisions_are_recovered() {
 
 #[test]
 fn relative_links_in_decisions_are_rebased() {
-    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
+    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>), [odd](a%20(b)%23c.md).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
     let o = run(&[(".claude/plans/d/phase-2.5.md", md)], &BTreeMap::new());
     let f = file(&o, "alloydb");
     assert!(
-        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>)."),
+        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>), [odd](../plans/d/a%20%28b%29%23c.md)."),
         "{f}"
     );
     assert!(
