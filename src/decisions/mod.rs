@@ -8,6 +8,8 @@
 //! - `render` writes the block and merges it into the existing file.
 
 pub mod extract;
+mod labels;
+mod lines;
 mod render;
 pub mod route;
 
