@@ -843,3 +843,15 @@ mod props {
         }
     }
 }
+
+#[test]
+fn words_that_merely_start_like_tbd_are_decisions() {
+    let md = "**Decision**: Open source Grafana for dashboards.\n\n**Decision**: Unknown hosts are rejected by the proxy.\n\n**Decision**: N/A\n\n**Decision**: TBD.\n\n**Decision**: pending\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Open source Grafana for dashboards.",
+            "Unknown hosts are rejected by the proxy."
+        ]
+    );
+}
