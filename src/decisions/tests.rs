@@ -605,11 +605,11 @@ fn real_notes_key_architecture_decisions_are_recovered() {
 
 #[test]
 fn relative_links_in_decisions_are_rebased() {
-    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
+    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>), [odd](a%20(b)%23c.md).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
     let o = run(&[(".claude/plans/d/phase-2.5.md", md)], &BTreeMap::new());
     let f = file(&o, "alloydb");
     assert!(
-        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>)."),
+        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>), [odd](../plans/d/a%20%28b%29%23c.md)."),
         "{f}"
     );
     assert!(
@@ -777,6 +777,81 @@ fn numbered_decision_labels_and_headings() {
             "Use Flyway".to_string(),
             "Use PSC.".to_string(),
             "We use:\n- a\n- b".to_string(),
+        ]
+    );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "  ",
+        "> ",
+        "- ",
+        "1. ",
+        "**Decision**: ",
+        "**Decision:** ",
+        "**Rationale**: ",
+        "**Rejected**: ",
+        "### Decision: ",
+        "## Key Decisions\n",
+        "## Open Questions\n",
+        "# Phase 2.1: A\n",
+        "#### Phase 4.3: B\n",
+        "```\n",
+        "~~~~\n",
+        "| Area | Decision | Rationale |\n|---|---|---|\n",
+        "| a | b | c |\n",
+        "Use X",
+        " because Y",
+        "TBD",
+        "?",
+        "[l](x.md#y)",
+        "<!-- replan:decisions:end -->",
+        "\r\n",
+        "## ADR-001: Z\n",
+        "— **Rationale**: r",
+        "`code`",
+        "Über ✅",
+    ];
+
+    fn doc_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(0..PIECES.len(), 0..80)
+            .prop_map(|v| v.into_iter().map(|i| PIECES[i]).collect::<String>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_a_second_run_changes_nothing(a in doc_text(), b in doc_text()) {
+            let files = vec![
+                (".claude/plans/phase-2.1.md".to_string(), a),
+                (".claude/plans/notes.md".to_string(), b),
+            ];
+            let o1 = run_owned(&files, &BTreeMap::new());
+            let mut disk = BTreeMap::new();
+            for f in &o1.files {
+                prop_assert!(f.contents.matches(END).count() == 1);
+                disk.insert(f.path.clone(), f.contents.clone());
+            }
+            let o2 = run_owned(&files, &disk);
+            prop_assert!(o2.files.is_empty(), "{:?}", o2.files);
+            prop_assert!(o2.notes.iter().all(|n| !n.contains("edited")), "{:?}", o2.notes);
+        }
+    }
+}
+
+#[test]
+fn words_that_merely_start_like_tbd_are_decisions() {
+    let md = "**Decision**: Open source Grafana for dashboards.\n\n**Decision**: Unknown hosts are rejected by the proxy.\n\n**Decision**: N/A\n\n**Decision**: TBD.\n\n**Decision**: pending\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Open source Grafana for dashboards.",
+            "Unknown hosts are rejected by the proxy."
         ]
     );
 }
