@@ -14,6 +14,7 @@ pub mod commands;
 pub mod config;
 pub mod decisions;
 pub mod finding;
+pub mod git;
 pub mod links;
 pub mod model;
 pub mod plan;

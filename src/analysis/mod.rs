@@ -1,11 +1,39 @@
 //! Analyses: rules that read parsed files and report [`Finding`]s. One rule per
-//! file, all listed in one static registry ([`RULES`]).
+//! file, all listed in one static registry ([`RULES`]) with their id, a one-line
+//! doc and default severity. A run derives the facts every rule shares once per
+//! file ([`FileFacts`]), runs the per-file half of each rule in parallel and the
+//! cross-file half after it, then applies configured severities and inline
+//! suppressions (`<!-- replan-disable rule -->`) and sorts.
+
+mod budget_lines;
+mod budget_tokens;
+mod content_terms;
+mod facts;
+mod fence_suspicious;
+mod fence_unclosed;
+mod heading_setext;
+mod link_broken;
+mod phase_duplicate;
+mod phase_mislabeled;
+mod phase_missing;
+mod phase_order;
+mod status_claims;
+mod suppress;
+mod task_size;
+pub mod words;
 
 use std::path::Path;
 
-use crate::config::Config;
-use crate::finding::{self, Finding};
+use rayon::prelude::*;
+use regex::Regex;
+
+pub use facts::{FileFacts, SubHead};
+
+use crate::config::check::Level;
+use crate::config::{Compiled, Config};
+use crate::finding::{self, Finding, Severity};
 use crate::model::Document;
+use crate::tokens::Encoding;
 
 /// One parsed file handed to the rules.
 #[derive(Debug, Clone, Copy)]
@@ -16,12 +44,266 @@ pub struct Input<'a> {
     pub doc: &'a Document,
 }
 
+/// A rule's entry in the registry.
+pub struct RuleInfo {
+    /// Stable id, e.g. `phase.mislabeled`.
+    pub id: &'static str,
+    /// One line saying what it reports.
+    pub doc: &'static str,
+    /// Severity unless configured otherwise.
+    pub default: Severity,
+    /// Builds the rule for one run.
+    pub ctor: fn(&Ctx) -> Box<dyn Rule>,
+}
+
+/// A check. Both halves default to doing nothing.
+pub trait Rule: Send + Sync {
+    /// Findings about one file on its own.
+    fn check_file(&self, _cx: &Ctx, _file: &FileFacts, _out: &mut Vec<Finding>) {}
+    /// Findings that need several files (folders, link targets, claims).
+    fn check_set(&self, _cx: &Ctx, _files: &[FileFacts], _out: &mut Vec<Finding>) {}
+}
+
+/// Every rule, in id order.
+pub static RULES: &[RuleInfo] = &[
+    budget_lines::INFO,
+    budget_tokens::INFO,
+    content_terms::INFO,
+    fence_suspicious::INFO,
+    fence_unclosed::INFO,
+    heading_setext::INFO,
+    link_broken::INFO,
+    phase_duplicate::INFO,
+    phase_mislabeled::INFO,
+    phase_missing::INFO,
+    phase_order::INFO,
+    status_claims::INFO,
+    suppress::INFO,
+    task_size::INFO,
+];
+
+/// Every rule id.
+pub fn rule_ids() -> impl Iterator<Item = &'static str> {
+    RULES.iter().map(|r| r.id)
+}
+
+/// The registry entry for an id.
+pub fn rule(id: &str) -> Option<&'static RuleInfo> {
+    RULES.iter().find(|r| r.id == id)
+}
+
+/// What the rules share during one run.
+pub struct Ctx<'a> {
+    /// The root every path is relative to.
+    pub root: &'a Path,
+    /// The configuration.
+    pub cfg: &'a Config,
+    /// Compiled heading patterns.
+    pub headings: Compiled,
+    /// The token encoding of the budgets.
+    pub encoding: Encoding,
+    /// Token counts already known, by input index.
+    pub tokens: Option<&'a [usize]>,
+}
+
+impl Ctx<'_> {
+    /// A finding of `rule` about `file` at `line`; severity is set later from config.
+    pub fn finding(
+        &self,
+        rule: &'static str,
+        file: &FileFacts,
+        line: usize,
+        message: impl Into<String>,
+    ) -> Finding {
+        let default = self::rule(rule).map_or(Severity::Warning, |r| r.default);
+        Finding::new(rule, default, file.path.clone(), line, message)
+    }
+
+    /// Compile a configured regex (validated at load time; an invalid one matches nothing).
+    pub fn regex(&self, p: &str) -> Option<Regex> {
+        if p.is_empty() {
+            return None;
+        }
+        Regex::new(p).ok()
+    }
+
+    /// Whether a root-relative path matches any of the globs.
+    pub fn matches_any(&self, rel: &Path, globs: &[String]) -> bool {
+        globs.iter().any(|g| {
+            globset::Glob::new(g)
+                .map(|g| g.compile_matcher().is_match(rel))
+                .unwrap_or(false)
+        })
+    }
+}
+
+/// Per-file size facts reported alongside findings.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileStat {
+    /// Root-relative path, `/`-separated.
+    pub path: String,
+    /// Lines in the file.
+    pub lines: usize,
+    /// Tokens in the file, in the report's encoding.
+    pub tokens: usize,
+}
+
+/// Everything one check run produced.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// The token encoding used.
+    pub encoding: Encoding,
+    /// Size of every file, in input order.
+    pub files: Vec<FileStat>,
+    /// Findings in report order.
+    pub findings: Vec<Finding>,
+}
+
+/// The configured budget encoding (o200k_base when unset or unknown).
+pub fn encoding(cfg: &Config) -> Encoding {
+    Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase)
+}
+
 /// Run every rule over a set of parsed files under `root`; findings sorted by path,
 /// line, rule. Pure except for existence checks of link targets and artifacts under
-/// `root`.
+/// `root`. Tokens are counted only for files a token budget could reject.
 pub fn run_all(root: &Path, files: &[Input], cfg: &Config) -> Vec<Finding> {
-    let _ = (root, files, cfg);
-    let mut out = Vec::new();
+    run(root, files, cfg, None)
+}
+
+/// Like [`run_all`], but counts every file's tokens as well (in parallel) and
+/// returns them with the findings.
+pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
+    let enc = encoding(cfg);
+    let tokens: Vec<usize> = files
+        .par_iter()
+        .map(|f| enc.count(&f.doc.source.text))
+        .collect();
+    let findings = run(root, files, cfg, Some(&tokens));
+    let stats = files
+        .iter()
+        .zip(&tokens)
+        .map(|(f, &t)| FileStat {
+            path: facts::display(f.rel),
+            lines: f.doc.source.line_count(),
+            tokens: t,
+        })
+        .collect();
+    Report {
+        encoding: enc,
+        files: stats,
+        findings,
+    }
+}
+
+fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> Vec<Finding> {
+    let headings = match cfg.compile() {
+        Ok(c) => c,
+        Err(_) => Config::builtin().compile().unwrap_or_else(|_| Compiled {
+            subphase: Vec::new(),
+            duration: Regex::new("$^").expect("valid"),
+        }),
+    };
+    let cx = Ctx {
+        root,
+        cfg,
+        headings,
+        encoding: encoding(cfg),
+        tokens,
+    };
+    let facts: Vec<FileFacts> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| FileFacts::new(i, f.rel, f.doc, &cx))
+        .collect();
+    let rules: Vec<(&RuleInfo, Box<dyn Rule>)> = RULES.iter().map(|r| (r, (r.ctor)(&cx))).collect();
+    let mut out: Vec<Finding> = facts
+        .par_iter()
+        .flat_map_iter(|f| {
+            let mut v = Vec::new();
+            for (_, r) in &rules {
+                r.check_file(&cx, f, &mut v);
+            }
+            v
+        })
+        .collect();
+    for (_, r) in &rules {
+        r.check_set(&cx, &facts, &mut out);
+    }
+    // Severity from configuration; `off` drops the finding.
+    out.retain_mut(|f| match level_for(cfg, f.rule, &f.path) {
+        Some(Level::Off) => false,
+        Some(Level::Warning) => {
+            f.severity = Severity::Warning;
+            true
+        }
+        Some(Level::Error) => {
+            f.severity = Severity::Error;
+            true
+        }
+        None => true,
+    });
+    let mut out = suppress::apply(&cx, &facts, out);
     finding::sort(&mut out);
     out
+}
+
+/// The configured level of a rule for a path, if configuration says anything.
+pub fn level_for(cfg: &Config, rule: &str, path: &str) -> Option<Level> {
+    let mut level = cfg.check.severity.get(rule).copied();
+    for o in &cfg.check.overrides {
+        if let Some(l) = o.severity.get(rule) {
+            let hit = globset::Glob::new(&o.glob)
+                .map(|g| g.compile_matcher().is_match(path))
+                .unwrap_or(false);
+            if hit {
+                level = Some(*l);
+            }
+        }
+    }
+    level
+}
+
+/// Whether a rule can report at all for some file (not switched off everywhere).
+pub fn enabled_somewhere(cfg: &Config, rule: &str) -> bool {
+    cfg.check.severity.get(rule) != Some(&Level::Off)
+        || cfg
+            .check
+            .overrides
+            .iter()
+            .any(|o| matches!(o.severity.get(rule), Some(l) if *l != Level::Off))
+}
+
+#[cfg(test)]
+pub(crate) mod testutil {
+    //! Helpers for the rules' unit tests.
+    use super::*;
+
+    /// Run every rule over in-memory files (paths root-relative) and keep one rule's findings.
+    pub fn run_rule(rule: &str, files: &[(&str, &str)]) -> Vec<Finding> {
+        run_rule_cfg(
+            rule,
+            files,
+            &Config::builtin(),
+            Path::new("/nonexistent-root"),
+        )
+    }
+
+    /// As [`run_rule`] with a configuration and root.
+    pub fn run_rule_cfg(
+        rule: &str,
+        files: &[(&str, &str)],
+        cfg: &Config,
+        root: &Path,
+    ) -> Vec<Finding> {
+        let docs: Vec<(std::path::PathBuf, Document)> = files
+            .iter()
+            .map(|(p, t)| (std::path::PathBuf::from(p), Document::from_text(p, t)))
+            .collect();
+        let inputs: Vec<Input> = docs.iter().map(|(p, d)| Input { rel: p, doc: d }).collect();
+        run_all(root, &inputs, cfg)
+            .into_iter()
+            .filter(|f| f.rule == rule)
+            .collect()
+    }
 }

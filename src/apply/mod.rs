@@ -12,6 +12,8 @@ use tempfile::NamedTempFile;
 
 use crate::plan::{Op, Plan};
 
+pub mod journal;
+
 /// Why a plan could not be applied.
 #[derive(Debug, thiserror::Error)]
 pub enum ApplyError {

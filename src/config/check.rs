@@ -1,5 +1,10 @@
-//! Configuration of `replan check`: environments and per-rule settings.
+//! Configuration of `replan check`: environments and per-rule settings. The schema
+//! is documented in `rules/README.md`; the defaults live in `rules/check.yaml` and
+//! `rules/environments.yaml`.
 
+use std::collections::BTreeMap;
+
+use regex::Regex;
 use serde::Deserialize;
 
 /// A deployment environment and the words that show a text is about it.
@@ -14,14 +19,294 @@ pub struct Environment {
     pub evidence: Vec<String>,
 }
 
-/// Rule settings for `check` (filled in by the check rules).
+/// A configured severity: a rule can be switched off. YAML's bare `off` (read as
+/// boolean false by YAML 1.1 parsers) is accepted as `off`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// The rule does not report.
+    Off,
+    /// Reported, exit code unaffected.
+    Warning,
+    /// Reported, exit code 1.
+    Error,
+}
+
+impl<'de> Deserialize<'de> for Level {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Level;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one of `error`, `warning`, `off`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Level, E> {
+                match v {
+                    "off" => Ok(Level::Off),
+                    "warning" => Ok(Level::Warning),
+                    "error" => Ok(Level::Error),
+                    _ => Err(E::unknown_variant(v, &["error", "warning", "off"])),
+                }
+            }
+            fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Level, E> {
+                if v {
+                    Err(E::custom("`true` is not a severity (use error or warning)"))
+                } else {
+                    Ok(Level::Off)
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Severities for files matching a glob.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
-pub struct CheckRules {}
+pub struct SeverityOverride {
+    /// Glob relative to the root, e.g. `.claude/status/**`.
+    pub glob: String,
+    /// Rule id to level.
+    pub severity: BTreeMap<String, Level>,
+}
+
+/// Settings of `phase.mislabeled`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MislabeledRules {
+    /// Weight of an environment name or alias.
+    pub alias_weight: u32,
+    /// Weight of an evidence token (cluster, project name).
+    pub evidence_weight: u32,
+    /// Weight of a heading in the body naming a different subphase ("Phase 4.10 Complete").
+    pub self_reference_weight: u32,
+    /// How far the strongest other environment must lead the claimed one.
+    pub margin: u32,
+    /// The other environment must also have at least this many times the claimed score.
+    pub ratio: f64,
+    /// How many evidence lines to quote.
+    pub max_evidence: usize,
+    /// Regex with a `number` group matched against a deeper heading, or a line that
+    /// is all bold, inside a subphase: a match with another number (not a child of
+    /// this one) is the body naming itself as a different subphase.
+    pub self_reference: String,
+}
+
+impl Default for MislabeledRules {
+    fn default() -> Self {
+        MislabeledRules {
+            alias_weight: 1,
+            evidence_weight: 3,
+            self_reference_weight: 10,
+            margin: 10,
+            ratio: 3.0,
+            max_evidence: 5,
+            self_reference: String::new(),
+        }
+    }
+}
+
+/// Settings of `phase.missing`, `phase.duplicate` and `phase.out-of-order`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct NumberingRules {
+    /// Regex matched against a file name; its `number` group numbers the file.
+    pub file_name: String,
+    /// Regex matched against a file stem; files whose stem matches are continuation
+    /// parts of another file and never count as duplicates.
+    pub part: String,
+    /// Regex whose `number` group finds references to subphases in text (TOC
+    /// entries, cross-references), quoted as evidence of a missing subphase.
+    pub reference: String,
+    /// Most evidence lines to quote per finding.
+    pub max_evidence: usize,
+}
+
+/// Settings of `status.unbacked-claim`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ClaimRules {
+    /// Globs of status files whose claims are checked.
+    pub files: Vec<String>,
+    /// Regexes: a line matching one claims its phase is complete.
+    pub phase_claims: Vec<String>,
+    /// Regexes: a line matching one claims the artifacts named on it exist.
+    pub artifact_claims: Vec<String>,
+    /// Regexes: a line matching one is never a claim (e.g. "Planning complete").
+    pub ignore: Vec<String>,
+    /// Regexes matched against inline code spans; a match names an artifact.
+    pub artifacts: Vec<String>,
+    /// Regex with a `number` group finding the phase a line is about.
+    pub phase: String,
+    /// Most missing artifacts to quote per finding.
+    pub max_evidence: usize,
+}
+
+/// Settings of `task.size`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct TaskSizeRules {
+    /// Globs of atomic task files.
+    pub files: Vec<String>,
+    /// Regex whose `value` group holds the estimate ("90 minutes", "1-2 h").
+    pub estimate: String,
+    /// Shortest allowed estimate, minutes.
+    pub min_minutes: u32,
+    /// Longest allowed estimate, minutes.
+    pub max_minutes: u32,
+}
+
+/// One `content.forbidden-terms` entry.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct ForbiddenTerms {
+    /// Globs of files the terms must not appear in.
+    pub globs: Vec<String>,
+    /// Terms, matched as whole words.
+    pub terms: Vec<String>,
+    /// Match case exactly (default) or ignore case.
+    pub ignore_case: bool,
+    /// Why, shown with each finding.
+    pub reason: String,
+}
+
+/// Rule settings for `check`.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckRules {
+    /// Rule id to level, over the built-in defaults.
+    pub severity: BTreeMap<String, Level>,
+    /// Per-glob severities; every matching entry applies, later ones win.
+    pub overrides: Vec<SeverityOverride>,
+    /// `phase.mislabeled`.
+    pub mislabeled: MislabeledRules,
+    /// `phase.missing`, `phase.duplicate`, `phase.out-of-order`.
+    pub numbering: NumberingRules,
+    /// `status.unbacked-claim`.
+    pub claims: ClaimRules,
+    /// `task.size`.
+    pub task_size: TaskSizeRules,
+    /// `content.forbidden-terms`.
+    pub forbidden_terms: Vec<ForbiddenTerms>,
+}
 
 impl crate::config::Config {
-    /// Validate the regexes of the check rules.
+    /// Validate the regexes, globs, rule ids and numbers of the check rules.
+    /// The error is `(offending text, message)`; the loader locates the text.
     pub(crate) fn check_patterns(&self) -> Result<(), (String, String)> {
+        let c = &self.check;
+        let re = |p: &str, group: Option<&str>| -> Result<(), (String, String)> {
+            let r = Regex::new(p).map_err(|e| (p.to_string(), e.to_string()))?;
+            if let Some(g) = group {
+                if r.capture_names().flatten().all(|n| n != g) {
+                    return Err((p.to_string(), format!("needs a `{g}` capture group")));
+                }
+            }
+            Ok(())
+        };
+        let glob = |g: &str| -> Result<(), (String, String)> {
+            globset::Glob::new(g)
+                .map(|_| ())
+                .map_err(|e| (g.to_string(), e.to_string()))
+        };
+        let known = |id: &str| -> Result<(), (String, String)> {
+            if crate::analysis::rule_ids().any(|r| r == id) {
+                Ok(())
+            } else {
+                Err((
+                    id.to_string(),
+                    format!(
+                        "unknown rule id (known: {})",
+                        crate::analysis::rule_ids().collect::<Vec<_>>().join(", ")
+                    ),
+                ))
+            }
+        };
+        for id in c.severity.keys() {
+            known(id)?;
+        }
+        for o in &c.overrides {
+            glob(&o.glob)?;
+            for id in o.severity.keys() {
+                known(id)?;
+            }
+        }
+        for o in &self.budgets.overrides {
+            glob(&o.glob)?;
+        }
+        if !self.budgets.encoding.is_empty()
+            && crate::tokens::Encoding::from_name(&self.budgets.encoding).is_none()
+        {
+            return Err((
+                self.budgets.encoding.clone(),
+                "unknown encoding (use o200k_base or cl100k_base)".into(),
+            ));
+        }
+        if !c.mislabeled.self_reference.is_empty() {
+            re(&c.mislabeled.self_reference, Some("number"))?;
+        }
+        if !(c.mislabeled.ratio.is_finite() && c.mislabeled.ratio >= 1.0) {
+            return Err((
+                "ratio".into(),
+                "mislabeled.ratio must be a number >= 1".into(),
+            ));
+        }
+        let n = &c.numbering;
+        if !n.file_name.is_empty() {
+            re(&n.file_name, Some("number"))?;
+        }
+        if !n.part.is_empty() {
+            re(&n.part, None)?;
+        }
+        if !n.reference.is_empty() {
+            re(&n.reference, Some("number"))?;
+        }
+        let cl = &c.claims;
+        for g in &cl.files {
+            glob(g)?;
+        }
+        for p in cl
+            .phase_claims
+            .iter()
+            .chain(&cl.artifact_claims)
+            .chain(&cl.ignore)
+            .chain(&cl.artifacts)
+        {
+            re(p, None)?;
+        }
+        if !cl.phase.is_empty() {
+            re(&cl.phase, Some("number"))?;
+        }
+        let t = &c.task_size;
+        for g in &t.files {
+            glob(g)?;
+        }
+        if !t.estimate.is_empty() {
+            re(&t.estimate, Some("value"))?;
+        }
+        if t.min_minutes > t.max_minutes {
+            return Err((
+                "min_minutes".into(),
+                format!(
+                    "task_size.min_minutes ({}) is above max_minutes ({})",
+                    t.min_minutes, t.max_minutes
+                ),
+            ));
+        }
+        for f in &c.forbidden_terms {
+            for g in &f.globs {
+                glob(g)?;
+            }
+            for t in &f.terms {
+                if t.trim().is_empty() {
+                    return Err((t.clone(), "empty forbidden term".into()));
+                }
+            }
+        }
+        for e in &self.environments {
+            if e.name.trim().is_empty() {
+                return Err(("environments".into(), "an environment has no name".into()));
+            }
+        }
         Ok(())
     }
 }

@@ -15,6 +15,9 @@ pub struct DecisionRules {
     pub qualified_labels: bool,
     /// Labels that attach a rationale to the decision just before them.
     pub rationale_labels: Vec<String>,
+    /// An item or paragraph with a rationale (as a direct sub-item or the next item
+    /// or paragraph) is a decision even without a decision label.
+    pub rationale_implies_decision: bool,
     /// Labels that are never decisions (`**Rejected**`, `**Decision Pending**`).
     pub excluded_labels: Vec<String>,
     /// Heading prefixes that make the heading a decision (`### Decision: …`).

@@ -2,10 +2,12 @@
 //! top-level blocks: code, HTML and front matter are never read; quotes and list
 //! markers are peeled iteratively, so any nesting depth is safe.
 
-use regex::Regex;
-
-use crate::config::DecisionRules;
 use crate::model::{BlockKind, Document, Heading};
+
+pub use super::labels::{norm, Rules};
+use super::labels::{Label, LabelKind};
+use super::lines::{cells, dedent, mark_nested_fences, peel, tidy, Kind, Line};
+pub use super::lines::{ends_lead, lead_text};
 
 /// A decision found in a document, with 1-based `line` in that document.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,274 +27,6 @@ pub struct Scan {
     pub found: Vec<Found>,
     /// 1-based lines of fenced code blocks never closed (their content is unread).
     pub unclosed_fences: Vec<usize>,
-}
-
-/// Lowercase words of letters and digits joined by single spaces.
-pub fn norm(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut space = false;
-    for c in s.chars() {
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = false;
-            out.extend(c.to_lowercase());
-        } else {
-            space = true;
-        }
-    }
-    out
-}
-
-/// Decision rules, normalised and compiled.
-#[derive(Debug, Clone)]
-pub struct Rules {
-    labels: Vec<String>,
-    qualified: bool,
-    rationale: Vec<String>,
-    excluded_labels: Vec<String>,
-    heading_prefixes: Vec<String>,
-    adr: Option<Regex>,
-    table_cols: Vec<String>,
-    rationale_cols: Vec<String>,
-    sections: Vec<String>,
-    excluded_sections: Vec<String>,
-    not_decisions: Vec<Regex>,
-    bold_label: Regex,
-    plain_label: Regex,
-    /// ` — **Rationale**: ` inside a decision's line.
-    inline_rationale: Option<Regex>,
-}
-
-impl Rules {
-    /// Compile; a bad pattern is reported as `(pattern, error)`.
-    pub fn new(r: &DecisionRules) -> Result<Rules, (String, String)> {
-        let re = |p: &str| Regex::new(p).map_err(|e| (p.to_string(), e.to_string()));
-        let n = |v: &[String]| {
-            v.iter()
-                .map(|s| norm(s))
-                .filter(|s| !s.is_empty())
-                .collect()
-        };
-        let adr = if r.adr_heading.trim().is_empty() {
-            None
-        } else {
-            Some(re(&r.adr_heading)?)
-        };
-        let mut not_decisions = Vec::new();
-        for p in &r.not_decisions {
-            not_decisions.push(re(p)?);
-        }
-        Ok(Rules {
-            labels: n(&r.labels),
-            qualified: r.qualified_labels,
-            rationale: n(&r.rationale_labels),
-            excluded_labels: n(&r.excluded_labels),
-            heading_prefixes: n(&r.heading_prefixes),
-            adr,
-            table_cols: n(&r.table_columns),
-            rationale_cols: n(&r.rationale_columns),
-            sections: n(&r.sections),
-            excluded_sections: n(&r.excluded_sections),
-            not_decisions,
-            // `**Label**: rest`, `**Label:** rest`, `__Label__: rest`
-            bold_label: re(
-                r"^(?:\*\*|__)\s*(?P<label>[^*_\n]{1,80}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$",
-            )?,
-            plain_label: re(r"^(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<rest>.*)$")?,
-            inline_rationale: if r.rationale_labels.is_empty() {
-                None
-            } else {
-                let alts: Vec<String> = r
-                    .rationale_labels
-                    .iter()
-                    .map(|l| regex::escape(l))
-                    .collect();
-                Some(re(&format!(
-                    r"(?i)\s*[—–;,-]?\s*(?:\*\*|__)\s*(?:{})\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*",
-                    alts.join("|")
-                ))?)
-            },
-        })
-    }
-
-    fn ends_with_any(list: &[String], n: &str) -> bool {
-        list.iter().any(|l| {
-            n == l
-                || (n.len() > l.len()
-                    && n.ends_with(l.as_str())
-                    && n[..n.len() - l.len()].ends_with(' '))
-        })
-    }
-
-    fn is_section(&self, n: &str) -> bool {
-        !self.excluded_sections.iter().any(|e| e == n) && Rules::ends_with_any(&self.sections, n)
-    }
-
-    fn is_excluded_section(&self, n: &str) -> bool {
-        self.excluded_sections.iter().any(|e| e == n)
-            || self.excluded_sections.iter().any(|e| {
-                n.ends_with(e.as_str())
-                    && n.len() > e.len()
-                    && n[..n.len() - e.len()].ends_with(' ')
-            })
-    }
-
-    /// Whether a decision text is really an open question, TBD or pending.
-    pub fn not_decision(&self, text: &str) -> bool {
-        let t = text.trim();
-        t.is_empty() || self.not_decisions.iter().any(|r| r.is_match(t))
-    }
-
-    fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
-        let (label, rest, bold) = if let Some(c) = self.bold_label.captures(content) {
-            (c.name("label")?.as_str(), c.name("rest")?.as_str(), true)
-        } else if let Some(c) = self.plain_label.captures(content) {
-            (c.name("label")?.as_str(), c.name("rest")?.as_str(), false)
-        } else {
-            return None;
-        };
-        let n = norm(label);
-        let kind = if self.excluded_labels.contains(&n) {
-            LabelKind::Excluded
-        } else if self.rationale.contains(&n) {
-            LabelKind::Rationale
-        } else if !bold {
-            // Plain `Decision:` is too common in prose and link lists; only bold counts.
-            return None;
-        } else if rest.trim().is_empty() && self.is_section(&n) {
-            LabelKind::Section
-        } else if self.labels.contains(&n)
-            || (self.qualified && Rules::ends_with_any(&self.labels, &n))
-            || self.is_section(&n)
-        {
-            LabelKind::Decision {
-                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
-            }
-        } else if bold {
-            LabelKind::Other
-        } else {
-            return None;
-        };
-        let label_end = content.len() - rest.len();
-        Some(Label {
-            kind,
-            full: content[..label_end].trim_end(),
-            rest,
-        })
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum LabelKind {
-    Decision { keep: bool },
-    Rationale,
-    Section,
-    Excluded,
-    Other,
-}
-
-#[derive(Debug)]
-struct Label<'a> {
-    kind: LabelKind,
-    /// The label with its emphasis and colon, e.g. `**Repository Decision**:`.
-    full: &'a str,
-    rest: &'a str,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Blank,
-    Heading,
-    Table,
-    Skip,
-}
-
-#[derive(Debug, Clone)]
-struct Line<'a> {
-    kind: Kind,
-    quote: usize,
-    indent: usize,
-    item: bool,
-    /// Column of the content within `inner`.
-    col: usize,
-    /// After quote markers, indentation, list marker and task box.
-    content: &'a str,
-    /// After quote markers only.
-    inner: &'a str,
-}
-
-fn peel(raw: &str) -> Line<'_> {
-    let mut s = raw;
-    let mut quote = 0;
-    loop {
-        let t = s.trim_start_matches([' ', '\t']);
-        match t.strip_prefix('>') {
-            Some(r) => {
-                s = r.strip_prefix(' ').unwrap_or(r);
-                quote += 1;
-            }
-            None => break,
-        }
-    }
-    let inner = s;
-    let mut indent = 0;
-    let mut bytes = 0;
-    for c in inner.chars() {
-        match c {
-            ' ' => indent += 1,
-            '\t' => indent += 4 - indent % 4,
-            _ => break,
-        }
-        bytes += 1;
-    }
-    let rest = &inner[bytes..];
-    let marker = list_marker(rest);
-    let (item, content) = match marker {
-        Some(m) => {
-            let c = rest[m..].trim_start_matches([' ', '\t']);
-            let c = ["[ ] ", "[x] ", "[X] "]
-                .iter()
-                .find_map(|b| c.strip_prefix(b))
-                .unwrap_or(c);
-            (true, c)
-        }
-        None => (false, rest),
-    };
-    let col = inner.len() - content.len();
-    Line {
-        kind: if raw.trim().is_empty() || (quote > 0 && content.trim().is_empty()) {
-            Kind::Blank
-        } else {
-            Kind::Text
-        },
-        quote,
-        indent,
-        item,
-        col,
-        content: content.trim_end(),
-        inner,
-    }
-}
-
-/// Length of a list marker at the start of `s` (`-`, `*`, `+`, `1.`, `1)`), if any.
-fn list_marker(s: &str) -> Option<usize> {
-    let b = s.as_bytes();
-    let followed = |i: usize| b.get(i).is_none_or(|c| *c == b' ' || *c == b'\t');
-    match b.first()? {
-        b'-' | b'*' | b'+' if followed(1) => Some(1),
-        c if c.is_ascii_digit() => {
-            let d = b.iter().take_while(|c| c.is_ascii_digit()).count();
-            if d <= 9 && matches!(b.get(d), Some(b'.') | Some(b')')) && followed(d + 1) {
-                Some(d + 1)
-            } else {
-                None
-            }
-        }
-        _ => None,
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -346,6 +80,7 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
             heading_at[h.line - 1] = Some(hi);
         }
     }
+    mark_nested_fences(&mut lines);
     let mut s = Scanner {
         rules,
         doc,
@@ -436,7 +171,7 @@ impl<'a> Scanner<'a> {
                     }
                     i = end;
                 }
-                Kind::Skip | Kind::Blank => i += 1,
+                Kind::Skip | Kind::Blank | Kind::Fenced => i += 1,
                 Kind::Text => {
                     if excluded {
                         i += 1;
@@ -451,6 +186,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Decision { keep },
                             full,
                             rest,
+                            ..
                         }) => {
                             let first = if keep {
                                 format!("{full} {rest}").trim().to_string()
@@ -506,10 +242,67 @@ impl<'a> Scanner<'a> {
                         i = self.take(i, first, false);
                         continue;
                     }
+                    let starts = l.item || i == 0 || self.lines[i - 1].kind != Kind::Text;
+                    if self.rules.implied && starts && self.has_rationale(i) {
+                        let first = l.content.trim().to_string();
+                        i = self.take(i, first, false);
+                        continue;
+                    }
                     i += 1;
                 }
             }
         }
+    }
+
+    /// Whether the item or paragraph at `i` carries a rationale: a direct sub-item,
+    /// or the next item or paragraph, labelled as one. Looks at most
+    /// `LOOKAHEAD` lines ahead, so scanning stays linear.
+    fn has_rationale(&self, i: usize) -> bool {
+        const LOOKAHEAD: usize = 200;
+        let base = &self.lines[i];
+        let is_rationale = |l: &Line| {
+            l.kind == Kind::Text
+                && matches!(
+                    self.rules.label(l.content),
+                    Some(Label {
+                        kind: LabelKind::Rationale,
+                        bold: true,
+                        ..
+                    })
+                )
+        };
+        if is_rationale(base) {
+            return false;
+        }
+        let mut child: Option<usize> = None;
+        let mut blank = false;
+        for l in self.lines.iter().skip(i + 1).take(LOOKAHEAD) {
+            match l.kind {
+                Kind::Blank => {
+                    blank = true;
+                    continue;
+                }
+                Kind::Text if l.quote == base.quote => {}
+                Kind::Fenced => {
+                    blank = false;
+                    continue;
+                }
+                _ => return false,
+            }
+            if l.indent <= base.indent {
+                // The next sibling: a rationale there belongs to us.
+                let sibling = if base.item { l.item } else { blank };
+                return sibling && is_rationale(l);
+            }
+            if base.item && l.item {
+                let c = *child.get_or_insert(l.indent);
+                if l.indent == c && is_rationale(l) {
+                    return true;
+                }
+            }
+            blank = false;
+        }
+        false
     }
 
     /// `Some(rest)` when the heading text starts with a decision prefix.
@@ -651,6 +444,11 @@ impl<'a> Scanner<'a> {
                     continue;
                 }
                 Kind::Text => {}
+                Kind::Fenced if l.quote == q => {
+                    end = j + 1;
+                    j += 1;
+                    continue;
+                }
                 _ => break,
             }
             if l.quote != q {
@@ -836,22 +634,27 @@ impl<'a> Scanner<'a> {
         let mut rationale: Option<String> = None;
         // Which sub-heading we are under: 0 none, 1 decision, 2 rationale, 3 other.
         let mut under = 0;
+        // Level of the sub-heading that set `under`; deeper headings stay under it.
+        let mut under_level = 0u8;
         let mut j = from;
         while j < end {
             let l = &self.lines[j];
             match l.kind {
                 Kind::Heading => {
                     if let Some(h) = self.heading(j) {
-                        let n = norm(&h.text);
-                        under = if self.rules.labels.contains(&n)
-                            || self.rules.heading_prefixes.contains(&n)
-                        {
-                            1
-                        } else if self.rules.rationale.contains(&n) {
-                            2
-                        } else {
-                            3
-                        };
+                        if under == 0 || h.level <= under_level {
+                            let n = norm(&h.text);
+                            under = if self.rules.labels.contains(&n)
+                                || self.rules.heading_prefixes.contains(&n)
+                            {
+                                1
+                            } else if self.rules.rationale.contains(&n) {
+                                2
+                            } else {
+                                3
+                            };
+                            under_level = h.level;
+                        }
                     }
                     j += 1;
                 }
@@ -863,7 +666,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Rationale,
                             rest,
                             ..
-                        }) if adr.is_none() || under != 1 => {
+                        }) if adr.is_none() || under == 0 || under == 2 => {
                             if rationale.is_none() {
                                 rationale = Some(self.gather(j, e, rest.trim().to_string()));
                             }
@@ -899,7 +702,7 @@ impl<'a> Scanner<'a> {
 
     /// The lines of the paragraph starting at `j`, joined with newlines.
     fn paragraph(&self, j: usize, end: usize) -> String {
-        let base = self.lines[j].col;
+        let base = self.lines[j].indent;
         let mut v = Vec::new();
         let mut k = j;
         while k < end && self.lines[k].kind == Kind::Text {
@@ -908,70 +711,4 @@ impl<'a> Scanner<'a> {
         }
         tidy(&v)
     }
-}
-
-/// Remove up to `n` columns of leading spaces.
-fn dedent(s: &str, n: usize) -> String {
-    let lead = s.len() - s.trim_start_matches(' ').len();
-    s[lead.min(n)..].trim_end().to_string()
-}
-
-/// Join lines, dropping leading and trailing blank ones.
-fn tidy(v: &[String]) -> String {
-    let first = v.iter().position(|l| !l.trim().is_empty());
-    let last = v.iter().rposition(|l| !l.trim().is_empty());
-    match (first, last) {
-        (Some(a), Some(b)) => v[a..=b].join("\n"),
-        _ => String::new(),
-    }
-}
-
-/// The first paragraph of a text, on one line (soft breaks become spaces).
-pub fn lead_text(text: &str) -> String {
-    let mut out = Vec::new();
-    for l in text.lines() {
-        let t = l.trim();
-        if t.is_empty() || (!out.is_empty() && ends_lead(t)) {
-            break;
-        }
-        out.push(t);
-    }
-    out.join(" ")
-}
-
-/// Cells of a table row, split at unescaped pipes outside code spans.
-fn cells(row: &str) -> Vec<String> {
-    let t = row.trim();
-    let t = t.strip_prefix('|').unwrap_or(t);
-    let t = t
-        .strip_suffix('|')
-        .filter(|s| !s.ends_with('\\'))
-        .unwrap_or(t);
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut code = false;
-    let mut prev = '\0';
-    for c in t.chars() {
-        if c == '`' {
-            code = !code;
-        }
-        if c == '|' && !code && prev != '\\' {
-            out.push(std::mem::take(&mut cur));
-        } else {
-            cur.push(c);
-        }
-        prev = c;
-    }
-    out.push(cur);
-    out
-}
-
-/// Whether a line starts a block of its own (list item, fence, table, heading,
-/// quote, HTML), so it cannot be joined onto the lead paragraph.
-pub fn ends_lead(line: &str) -> bool {
-    let t = line.trim_start();
-    list_marker(t).is_some()
-        || ["```", "~~~", "|", "#", ">", "<"]
-            .iter()
-            .any(|p| t.starts_with(p))
 }

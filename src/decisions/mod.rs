@@ -8,10 +8,12 @@
 //! - `render` writes the block and merges it into the existing file.
 
 pub mod extract;
+mod labels;
+mod lines;
 mod render;
 pub mod route;
 
-use std::collections::BTreeSet;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
@@ -145,12 +147,20 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) ->
         let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
         collect(ctx_cfg, src, archived, &mut all, notes);
     }
+    let fuzzy = all.len() <= MAX_FUZZY;
+    if !fuzzy {
+        notes.push(format!(
+            "decisions: {} found; above {MAX_FUZZY} only identical texts are merged",
+            all.len()
+        ));
+    }
+    let mut all = drop_archived_copies(all, fuzzy);
     all.sort_by(|a, b| {
         phase_order(&a.phase, &b.phase)
             .then_with(|| cmp_natural(&a.rel.to_string_lossy(), &b.rel.to_string_lossy()))
             .then(a.line.cmp(&b.line))
     });
-    dedupe(all)
+    fold_restatements(all, fuzzy)
 }
 
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
@@ -163,78 +173,171 @@ fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
     }
 }
 
-/// Words of a decision for similarity.
-fn words(text: &str) -> BTreeSet<String> {
-    extract::norm(text)
-        .split(' ')
-        .filter(|w| !w.is_empty())
-        .map(str::to_string)
-        .collect()
+/// Word sets for similarity: each distinct word gets a number, a set is a sorted
+/// list of numbers, so comparing two sets is one merge pass.
+#[derive(Default)]
+struct Words {
+    ids: HashMap<String, u32>,
 }
 
-fn jaccard(a: &BTreeSet<String>, b: &BTreeSet<String>) -> f64 {
-    let inter = a.intersection(b).count();
-    let union = a.len() + b.len() - inter;
-    if union == 0 {
-        0.0
-    } else {
-        inter as f64 / union as f64
+impl Words {
+    fn of(&mut self, text: &str) -> Vec<u32> {
+        let mut v: Vec<u32> = extract::norm(text)
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let n = self.ids.len() as u32;
+                *self.ids.entry(w.to_string()).or_insert(n)
+            })
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
     }
 }
 
-/// Drop archived copies of text an active file still holds; fold restatements
-/// (word-set Jaccard >= 0.8) into the first statement.
-fn dedupe(all: Vec<Decision>) -> Vec<Decision> {
-    let active: BTreeSet<String> = all
-        .iter()
-        .filter(|d| !d.archived)
-        .map(|d| extract::norm(&d.text))
-        .collect();
-    let mut kept: Vec<(Decision, BTreeSet<String>)> = Vec::new();
-    for d in all {
-        if d.archived && active.contains(&extract::norm(&d.text)) {
-            continue;
+fn jaccard(a: &[u32], b: &[u32]) -> f64 {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    // J <= |small| / |large|: skip the merge when that bound is already too low.
+    if large.is_empty() || (small.len() as f64) < SIMILAR * large.len() as f64 {
+        return 0.0;
+    }
+    let (mut i, mut j, mut inter) = (0, 0, 0usize);
+    while i < small.len() && j < large.len() {
+        match small[i].cmp(&large[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                inter += 1;
+                i += 1;
+                j += 1;
+            }
         }
-        let w = words(&d.text);
-        match kept.iter_mut().find(|(_, kw)| jaccard(kw, &w) >= 0.8) {
-            Some((k, _)) => {
+    }
+    let union = a.len() + b.len() - inter;
+    inter as f64 / union as f64
+}
+
+/// Restatement threshold on word-set Jaccard similarity.
+const SIMILAR: f64 = 0.8;
+
+/// Above this many decisions, only identical texts are merged (pairwise similarity
+/// is quadratic).
+const MAX_FUZZY: usize = 3000;
+
+/// Drop an archived original's copy of a decision an active file still holds (the
+/// same or nearly the same words: migrate may have rewritten its links). The active
+/// copy inherits the archived copy's phase when its own file gives none.
+fn drop_archived_copies(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision> {
+    let (mut active, archived): (Vec<Decision>, Vec<Decision>) =
+        all.into_iter().partition(|d| !d.archived);
+    let mut words = Words::default();
+    let words_of: Vec<Vec<u32>> = active.iter().map(|d| words.of(&d.text)).collect();
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    for (i, d) in active.iter().enumerate() {
+        exact.entry(extract::norm(&d.text)).or_insert(i);
+    }
+    let mut kept = Vec::new();
+    for a in archived {
+        let best = match exact.get(&extract::norm(&a.text)) {
+            Some(i) => Some(*i),
+            None if fuzzy => {
+                let w = words.of(&a.text);
+                words_of
+                    .iter()
+                    .enumerate()
+                    .map(|(i, aw)| (i, jaccard(aw, &w)))
+                    .filter(|(_, j)| *j >= SIMILAR)
+                    .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)))
+                    .map(|(i, _)| i)
+            }
+            None => None,
+        };
+        match best {
+            Some(i) => {
+                let d = &mut active[i];
+                if d.phase.is_none() && a.phase.is_some() {
+                    d.phase = a.phase;
+                    d.phase_title = a.phase_title;
+                }
+            }
+            None => kept.push(a),
+        }
+    }
+    active.extend(kept);
+    active
+}
+
+/// Fold restatements (identical, or word-set Jaccard >= 0.8) into the first statement.
+fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision> {
+    let mut words = Words::default();
+    let mut kept: Vec<(Decision, Vec<u32>)> = Vec::new();
+    let mut exact: HashMap<String, usize> = HashMap::new();
+    for d in all {
+        let n = extract::norm(&d.text);
+        let w = words.of(&d.text);
+        let hit = match exact.get(&n) {
+            Some(i) => Some(*i),
+            None if fuzzy => kept.iter().position(|(_, kw)| jaccard(kw, &w) >= SIMILAR),
+            None => None,
+        };
+        match hit {
+            Some(i) => {
+                let k = &mut kept[i].0;
                 let r = (d.rel.clone(), d.anchor.clone());
                 if (k.rel.clone(), k.anchor.clone()) != r && !k.restated.contains(&r) {
                     k.restated.push(r);
                 }
             }
-            None => kept.push((d, w)),
+            None => {
+                exact.insert(n, kept.len());
+                kept.push((d, w));
+            }
         }
     }
     kept.into_iter().map(|(d, _)| d).collect()
 }
 
+/// A heading enclosing a decision.
+#[derive(Debug, Clone)]
+struct Anc {
+    level: u8,
+    text: String,
+    /// Its anchor, when GitHub renders it (not for headings inside an unclosed fence).
+    anchor: Option<String>,
+}
+
 /// Headings enclosing `line` (innermost first), continuing into `outer` for
-/// text re-read from an unclosed fence.
-fn ancestors(headings: &[Heading], line: usize, outer: &[(u8, String)]) -> Vec<(u8, String)> {
+/// text re-read from an unclosed fence. `rendered`: whether `headings` are real.
+fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -> Vec<Anc> {
     let end = headings.partition_point(|h| h.line <= line);
     let mut cur = 7u8;
     let mut out = Vec::new();
     for h in headings[..end].iter().rev() {
         if h.level < cur {
-            out.push((h.level, h.text.clone()));
+            out.push(Anc {
+                level: h.level,
+                text: h.text.clone(),
+                anchor: rendered.then(|| h.anchor.clone()),
+            });
             cur = h.level;
             if cur <= 1 {
                 break;
             }
         }
     }
-    for (lv, t) in outer {
-        if *lv < cur {
-            out.push((*lv, t.clone()));
-            cur = *lv;
+    for a in outer {
+        if a.level < cur {
+            out.push(a.clone());
+            cur = a.level;
         }
     }
     out
 }
 
-fn phase_of(ctx: &Ctx, chain: &[(u8, String)], rel: &Path) -> (Option<String>, Option<String>) {
-    for (_, t) in chain {
+fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<String>) {
+    for a in chain {
+        let t = &a.text;
         if let Some(sp) = recognise(t, &ctx.headings, &ctx.cfg.environments) {
             return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
         }
@@ -262,7 +365,7 @@ struct Region {
     /// Lines of the file before the region's first line.
     line0: usize,
     /// Headings enclosing the region (innermost first).
-    outer: Vec<(u8, String)>,
+    outer: Vec<Anc>,
     /// For re-read text: the anchor to link to (headings inside code have none).
     anchor: Option<Option<String>>,
     /// 1-based file line of the fence whose content this is.
@@ -289,10 +392,16 @@ fn collect(
         let scan = extract::scan(doc, &ctx.rules);
         let count = scan.found.len();
         for f in scan.found {
-            let chain = ancestors(&doc.headings, f.line, &region.outer);
+            let rendered = region.fence.is_none();
+            let chain = ancestors(&doc.headings, f.line, &region.outer, rendered);
             let (phase, phase_title) = phase_of(ctx, &chain, &src.rel);
             let anchor = match &region.anchor {
-                Some(a) => a.clone(),
+                // Re-read text: the innermost enclosing heading GitHub renders, else
+                // the last one before the fence.
+                Some(a) => chain
+                    .iter()
+                    .find_map(|c| c.anchor.clone())
+                    .or_else(|| a.clone()),
                 None => {
                     let end = doc.headings.partition_point(|h| h.line <= f.line);
                     end.checked_sub(1).map(|i| doc.headings[i].anchor.clone())
@@ -336,7 +445,7 @@ fn collect(
             if text.trim().is_empty() {
                 continue;
             }
-            let outer = ancestors(&doc.headings, line, &region.outer);
+            let outer = ancestors(&doc.headings, line, &region.outer, region.fence.is_none());
             let anchor = match &region.anchor {
                 Some(a) => a.clone(),
                 None => {

@@ -124,7 +124,7 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
         inner.push_str(&format!("\n## {heading}\n\n"));
         for d in ds {
             let src = format!("[source]({})", link(topic, &d.rel, d.anchor.as_deref()));
-            let (lead, rest) = item(&rebase(&d.text, &d.rel, topic), "  ");
+            let (lead, rest) = item(&defuse(&rebase(&d.text, &d.rel, topic)), "  ");
             if lead.is_empty() {
                 inner.push_str(&format!("- {src}\n"));
             } else {
@@ -135,8 +135,9 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
                 inner.push('\n');
             }
             if let Some(r) = &d.rationale {
-                let (lead, rest) = item(&rebase(r, &d.rel, topic), "    ");
-                inner.push_str(&format!("  - Rationale: {lead}\n"));
+                let (lead, rest) = item(&defuse(&rebase(r, &d.rel, topic)), "    ");
+                inner.push_str(format!("  - Rationale: {lead}").trim_end());
+                inner.push('\n');
                 for l in rest {
                     inner.push_str(&l);
                     inner.push('\n');
@@ -202,17 +203,25 @@ pub fn merge(existing: Option<&str>, title: &str, block: &str) -> Result<String,
     let Some(old) = existing else {
         return Ok(format!("# {title}\n\n{block}"));
     };
+    // Keep a CRLF file CRLF (the recorded hash ignores line endings).
+    let crlf = old.contains("\r\n");
+    let nl = if crlf { "\r\n" } else { "\n" };
+    let block = if crlf {
+        block.replace('\n', "\r\n")
+    } else {
+        block.to_string()
+    };
     match find(old) {
         Err(why) => Err(why.to_string()),
         Ok(None) => {
             let mut s = old.to_string();
             if !s.is_empty() && !s.ends_with('\n') {
-                s.push('\n');
+                s.push_str(nl);
             }
             if !s.is_empty() {
-                s.push('\n');
+                s.push_str(nl);
             }
-            s.push_str(block);
+            s.push_str(&block);
             Ok(s)
         }
         Ok(Some(f)) => {
@@ -232,6 +241,11 @@ pub fn merge(existing: Option<&str>, title: &str, block: &str) -> Result<String,
             ))
         }
     }
+}
+
+/// Text copied from a plan must not close (or open) our block.
+fn defuse(text: &str) -> String {
+    text.replace("<!-- replan:decisions", "&lt;!-- replan:decisions")
 }
 
 /// Whether a file holds a generated block.

@@ -271,7 +271,13 @@ fn unclosed_fence_content_is_recovered_and_noted() {
     let md = "# Phase 4: ArgoCD\n\n#### Phase 4.14: Validate\n\n```\nrollback notes\n\n## Key Architecture Decisions\n\n1. **Nonprod Role**: testing only\n2. **Prod Role**: manages clusters\n";
     let o = run(&[(".claude/plans/phase-4-notes.md", md)], &BTreeMap::new());
     let f = file(&o, "argocd");
-    assert!(f.contains("- **Nonprod Role**: testing only ([source](../plans/phase-4-notes.md#phase-414-validate))"), "{f}");
+    // The H2 inside the fence closes 4.14; its rendered parent is the H1.
+    assert!(
+        f.contains(
+            "- **Nonprod Role**: testing only ([source](../plans/phase-4-notes.md#phase-4-argocd))"
+        ),
+        "{f}"
+    );
     assert!(f.contains("**Prod Role**: manages clusters"), "{f}");
     // The H2 inside the fence ends 4.14: the decisions belong to phase 4.
     assert!(f.contains("## Phase 4\n"), "{f}");
@@ -605,4 +611,153 @@ fn relative_links_in_decisions_are_rebased() {
         f.contains("  - Rationale: See [2.1](../plans/d/phase-2.1.md)."),
         "{f}"
     );
+}
+
+#[test]
+fn archived_near_copy_gives_its_phase_to_the_active_copy() {
+    let old = "# Phase 4: ArgoCD\n\n## Key Architecture Decisions\n\n1. **Decision**: Two instances, see [a](phase-4.3.md).\n";
+    let new = "## Key Architecture Decisions\n\n1. **Decision**: Two instances, see [a](phase-4.3-install-argocd.md).\n";
+    let o = run(
+        &[
+            (".claude/archive/original-phases/notes.md", old),
+            (".claude/plans/key-architecture-decisions.md", new),
+        ],
+        &BTreeMap::new(),
+    );
+    let f = file(&o, "argocd");
+    assert_eq!(f.matches("Two instances").count(), 1, "{f}");
+    assert!(f.contains("## Phase 4\n"), "{f}");
+    assert!(
+        f.contains("(../plans/key-architecture-decisions.md#key-architecture-decisions)"),
+        "{f}"
+    );
+    assert!(!f.contains("archive"), "{f}");
+}
+
+#[test]
+fn adr_rationale_comes_from_its_rationale_part_with_sub_headings() {
+    let md = "# ADR 7: Tiers\n\n## Decision\n\nTier HA.\n\n### Devtest\n\n- **Justification**: not this\n\n## Rationale\n\n### Advantages\n\n1. **Cost**\n   - cheaper\n\n## Alternatives Considered\n\n**Decision**: not this either\n";
+    assert_eq!(
+        found(md),
+        vec![(
+            "**ADR 7: Tiers**: Tier HA.".into(),
+            Some("1. **Cost**\n   - cheaper".into())
+        )]
+    );
+}
+
+#[test]
+fn a_rationale_makes_its_item_or_paragraph_a_decision() {
+    let md = "**Activities**:\n- **Helm chart version** (documented):\n  - **Selected**: v3.1.9\n  - **Rationale**: latest stable\n  - **Applied to**: both\n- **SSL Policy**:\n  - Min TLS 1.2\n  - **Module**: x\n    - **Rationale**: nested under Module, not SSL Policy\n- **Phase 4.6 Scope**: backups later\n- **Rationale**: needs terraform\n\nWe chose the GKE Ingress.\n\n**Rationale**: managed certs.\n\nPlain paragraph.\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "**Helm chart version** (documented):\n- **Selected**: v3.1.9\n- **Applied to**: both".into(),
+                Some("latest stable".into())
+            ),
+            (
+                "**Module**: x".into(),
+                Some("nested under Module, not SSL Policy".into())
+            ),
+            (
+                "**Phase 4.6 Scope**: backups later".into(),
+                Some("needs terraform".into())
+            ),
+            ("We chose the GKE Ingress.".into(), Some("managed certs.".into())),
+        ]
+    );
+    let mut cfg = Config::builtin().decisions;
+    cfg.rationale_implies_decision = false;
+    let r = extract::Rules::new(&cfg).unwrap();
+    assert!(extract::scan(&Document::from_text("t.md", md), &r)
+        .found
+        .is_empty());
+}
+
+#[test]
+fn fences_inside_list_items_are_text_not_labels() {
+    let md = "## Key Decisions\n\n- **Replica**: use `count`\n  ```hcl\n  count = 1\n\n  ```\n- Next one\n\n## Other\n\n- Template:\n  ```markdown\n  - **Reason**: inside the fence\n  - **Decision**: inside the fence\n  ```\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "**Replica**: use `count`\n```hcl\ncount = 1\n\n```".to_string(),
+            "Next one".to_string()
+        ]
+    );
+}
+
+#[test]
+fn many_decisions_stay_fast_and_exact_duplicates_still_fold() {
+    let mut md = String::from("# Phase 3.1: GKE\n\n");
+    for i in 0..5000 {
+        md.push_str(&format!(
+            "- **Decision**: cluster {i} gets pool {} in zone {}\n",
+            i * 7,
+            i % 3
+        ));
+    }
+    md.push_str("- **Decision**: cluster 1 gets pool 7 in zone 1\n");
+    let t = std::time::Instant::now();
+    let o = run(&[("p.md", md.as_str())], &BTreeMap::new());
+    assert!(t.elapsed().as_secs() < 20, "{:?}", t.elapsed());
+    let f = file(&o, "gke");
+    assert_eq!(f.lines().filter(|l| l.starts_with("- ")).count(), 5000);
+    assert!(
+        o.notes.iter().any(|n| n.contains("only identical texts")),
+        "{:?}",
+        o.notes
+    );
+}
+
+#[test]
+fn lettered_phase_headings_keep_their_number() {
+    let o = run(
+        &[(
+            "notes.md",
+            "# Phase 4.2a: Plan Install\n\n**Decision**: Use Helm.\n",
+        )],
+        &BTreeMap::new(),
+    );
+    assert!(
+        file(&o, "argocd").contains("## Phase 4.2\n"),
+        "{:?}",
+        o.files
+    );
+}
+
+#[test]
+fn crlf_topic_files_stay_crlf_and_stable() {
+    let mut files = vec![("phase-3.1.md".to_string(), "**Decision**: A.\n".to_string())];
+    let o1 = run_owned(&files, &BTreeMap::new());
+    let crlf = o1.files[0].contents.replace('\n', "\r\n");
+    let mut disk = BTreeMap::new();
+    disk.insert(o1.files[0].path.clone(), crlf.clone());
+    // a checkout that turned LF into CRLF is not a hand edit
+    let o2 = run_owned(&files, &disk);
+    assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
+    files[0].1.push_str("\n**Decision**: B.\n");
+    let o3 = run_owned(&files, &disk);
+    let c = &o3.files[0].contents;
+    assert!(
+        c.contains("- B. (") && !c.replace("\r\n", "").contains('\n'),
+        "{c:?}"
+    );
+    disk.insert(o1.files[0].path.clone(), c.clone());
+    assert!(run_owned(&files, &disk).files.is_empty());
+}
+
+#[test]
+fn copied_text_cannot_close_the_block() {
+    let files = vec![(
+        "phase-3.1.md".to_string(),
+        "**Decision**: keep `<!-- replan:decisions:end -->` out.\n".to_string(),
+    )];
+    let o1 = run_owned(&files, &BTreeMap::new());
+    let c = &o1.files[0].contents;
+    assert_eq!(c.matches(END).count(), 1, "{c}");
+    let mut disk = BTreeMap::new();
+    disk.insert(o1.files[0].path.clone(), c.clone());
+    let o2 = run_owned(&files, &disk);
+    assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
 }

@@ -3,10 +3,10 @@
 
 use std::path::PathBuf;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One file operation. Paths are relative to the plan's root.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Op {
     /// Write a new file.
@@ -54,7 +54,7 @@ impl Op {
 }
 
 /// An ordered list of operations under one root.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {
     /// Root every path is relative to.
     pub root: PathBuf,
@@ -113,3 +113,8 @@ impl std::fmt::Display for Summary {
         )
     }
 }
+
+pub mod index;
+pub mod links;
+pub mod manifest;
+pub mod restructure;

@@ -1,3 +1,6 @@
 //! Output only: diffs, text and JSON renderings of plans and findings.
 
 pub mod diff;
+pub mod json;
+pub mod sarif;
+pub mod text;

@@ -1,1 +1,378 @@
-//! Tests for check (to be filled).
+//! `replan check` end to end: the sample tree reports exactly its planted defects
+//! (pinned as an insta snapshot), the user's real tree reports the mislabeled 4.7,
+//! the missing 4.8-4.10 and the open fence at 6243, the whole corpus never crashes
+//! and always prints valid JSON, and exit codes follow 0/1/2.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{copy_tree, corpus, real_notes, replan, repo};
+
+/// Run check and return (exit code, parsed JSON, stderr).
+fn check_json(args: &[&str], dir: &Path) -> (i32, Value, String) {
+    let out = replan()
+        .current_dir(dir)
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
+    let code = out.status.code().unwrap_or(-1);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "invalid JSON ({e}) for {args:?}: {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (
+        code,
+        json,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn findings(v: &Value) -> &Vec<Value> {
+    v["findings"].as_array().expect("findings array")
+}
+
+fn key(f: &Value) -> (String, String, u64) {
+    (
+        f["rule"].as_str().unwrap_or_default().to_string(),
+        f["path"].as_str().unwrap_or_default().to_string(),
+        f["line"].as_u64().unwrap_or_default(),
+    )
+}
+
+const NOTES: &str = ".claude/plans/devtest-deployment/phase-4-working-notes.md";
+
+#[test]
+fn samples_report_exactly_the_planted_defects() {
+    let (code, json, stderr) = check_json(&["samples/pcc"], &repo());
+    assert_eq!(code, 1, "errors expected: {stderr}");
+    assert_eq!(json["version"], 1);
+    assert_eq!(json["encoding"], "o200k_base");
+    let got: BTreeSet<(String, String, u64)> = findings(&json).iter().map(key).collect();
+    let d = ".claude/plans/devtest-deployment";
+    let brief = ".claude/status/brief.md";
+    let progress = ".claude/status/current-progress.md";
+    let want: BTreeSet<(String, String, u64)> = [
+        ("budget.lines", format!("{d}/phase-2.5.md"), 1),
+        ("budget.lines", format!("{d}/phase-2.6.md"), 1),
+        ("budget.lines", format!("{d}/phase-2.7.md"), 1),
+        ("budget.lines", NOTES.to_string(), 1),
+        ("budget.tokens", NOTES.to_string(), 1),
+        // The TOC entries for 4.8, 4.9, 4.10.
+        ("link.broken", NOTES.to_string(), 43),
+        ("link.broken", NOTES.to_string(), 47),
+        ("link.broken", NOTES.to_string(), 48),
+        // ```markdown at 1292 closed by the inner ``` at 1303.
+        ("fence.suspicious", NOTES.to_string(), 1292),
+        // "Apply the manifests below and wait for sync" / ---.
+        ("heading.setext-ambiguous", NOTES.to_string(), 2376),
+        ("phase.mislabeled", NOTES.to_string(), 2600),
+        ("phase.missing", NOTES.to_string(), 3082),
+        (
+            "task.size",
+            format!("{d}/tasks/phase-2.5-task-create-secrets.md"),
+            4,
+        ),
+        (
+            "content.forbidden-terms",
+            format!("{d}/tasks/phase-2.6-task-iam.md"),
+            23,
+        ),
+        ("status.unbacked-claim", brief.to_string(), 11),
+        ("status.unbacked-claim", brief.to_string(), 12),
+        ("status.unbacked-claim", brief.to_string(), 13),
+        ("status.unbacked-claim", brief.to_string(), 22),
+        ("status.unbacked-claim", brief.to_string(), 24),
+        ("link.broken", brief.to_string(), 28),
+        ("status.unbacked-claim", brief.to_string(), 38),
+        ("status.unbacked-claim", progress.to_string(), 13),
+        ("status.unbacked-claim", progress.to_string(), 14),
+        ("status.unbacked-claim", progress.to_string(), 15),
+    ]
+    .into_iter()
+    .map(|(r, p, l)| (r.to_string(), p, l))
+    .collect();
+    assert_eq!(got, want);
+    let mis = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "phase.mislabeled")
+        .expect("mislabeled");
+    assert_eq!(mis["subphase"], "4.7");
+    let missing = findings(&json)
+        .iter()
+        .find(|f| f["rule"] == "phase.missing")
+        .expect("missing");
+    assert_eq!(missing["subphase"], "4.8");
+    insta::assert_json_snapshot!("check_samples_pcc", json);
+}
+
+#[test]
+fn samples_text_output_is_grouped_with_summary_on_stderr() {
+    let out = replan()
+        .current_dir(repo())
+        .args(["check", "samples/pcc"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "{NOTES}:2600:1: error phase.mislabeled: subphase 4.7 looks mislabeled"
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains("\n    names itself: line 3065: ##### Phase 4.10 Complete\n"),
+        "{text}"
+    );
+    // Grouped: each file's findings are contiguous.
+    let paths: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        .filter_map(|l| l.split(':').next())
+        .collect();
+    let mut seen = BTreeSet::new();
+    for w in paths.windows(2) {
+        if w[0] != w[1] {
+            assert!(seen.insert(w[0]), "{} appears in two groups", w[0]);
+        }
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("check: 20 errors, 4 warnings"), "{err}");
+    assert!(
+        !text.contains("check: 20 errors"),
+        "summary must not be on stdout"
+    );
+}
+
+#[test]
+fn samples_sarif_is_2_1_0() {
+    let out = replan()
+        .current_dir(repo())
+        .args(["check", "samples/pcc", "--format", "sarif"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("valid SARIF JSON");
+    assert_eq!(v["version"], "2.1.0");
+    let results = v["runs"][0]["results"].as_array().expect("results");
+    assert_eq!(results.len(), 24);
+    assert!(results.iter().all(
+        |r| r["locations"][0]["physicalLocation"]["region"]["startLine"]
+            .as_u64()
+            .is_some_and(|l| l >= 1)
+    ));
+}
+
+#[test]
+fn a_single_file_finds_its_root() {
+    // The root (holding replan.yaml and .claude/) is found from a file's path,
+    // so paths stay root-relative and repo_roots apply.
+    let (code, json, _) = check_json(&["samples/pcc/.claude/status/brief.md"], &repo());
+    assert_eq!(code, 1);
+    let got: Vec<(String, String, u64)> = findings(&json).iter().map(key).collect();
+    assert!(
+        got.contains(&("link.broken".into(), ".claude/status/brief.md".into(), 28)),
+        "{got:?}"
+    );
+    assert_eq!(json["files"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn clean_tree_exits_zero_and_warnings_do_not_fail() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("ok.md"), "# Ok\n\n## Phase 1.1: A\n\ntext\n").unwrap();
+    let (code, json, _) = check_json(&["."], d.path());
+    assert_eq!(code, 0);
+    assert!(findings(&json).is_empty());
+    std::fs::write(d.path().join("warn.md"), "# W\n\nText above a rule\n---\n").unwrap();
+    let (code, json, _) = check_json(&["."], d.path());
+    assert_eq!(code, 0, "warnings alone exit 0");
+    assert_eq!(findings(&json).len(), 1);
+    assert_eq!(findings(&json)[0]["severity"], "warning");
+}
+
+#[test]
+fn severity_is_configurable_per_rule_and_glob() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("a.md"), "# A\n\n[x](missing.md)\n").unwrap();
+    std::fs::create_dir_all(d.path().join("notes")).unwrap();
+    std::fs::write(d.path().join("notes/b.md"), "# B\n\n[x](missing.md)\n").unwrap();
+    std::fs::write(
+        d.path().join("replan.yaml"),
+        "check:\n  overrides:\n    - glob: 'notes/**'\n      severity: { link.broken: off }\n    - glob: 'a.md'\n      severity: { link.broken: warning }\n",
+    )
+    .unwrap();
+    let (code, json, _) = check_json(&["."], d.path());
+    assert_eq!(code, 0);
+    let f = findings(&json);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        (f[0]["path"].as_str(), f[0]["severity"].as_str()),
+        (Some("a.md"), Some("warning"))
+    );
+}
+
+#[test]
+fn usage_config_and_io_failures_exit_two() {
+    let d = tempfile::tempdir().unwrap();
+    let out = replan()
+        .current_dir(d.path())
+        .args(["check", "no-such-dir"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    std::fs::write(d.path().join("a.md"), "# A\n").unwrap();
+    std::fs::write(
+        d.path().join("replan.yaml"),
+        "check:\n  severity:\n    link.brokn: error\n",
+    )
+    .unwrap();
+    let out = replan()
+        .current_dir(d.path())
+        .args(["check", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("replan.yaml:3:") && err.contains("link.brokn"),
+        "{err}"
+    );
+    std::fs::write(
+        d.path().join("replan.yaml"),
+        "check:\n  mislabeled:\n    margn: 3\n",
+    )
+    .unwrap();
+    let out = replan()
+        .current_dir(d.path())
+        .args(["check", "."])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("replan.yaml") && err.contains("margn"),
+        "{err}"
+    );
+}
+
+#[test]
+fn inline_suppression_end_to_end() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("a.md"),
+        "# A\n\n<!-- replan-disable-next-line link.broken -->\n[x](missing.md)\n\n<!-- replan-disable-next-line link.broken -->\nfine\n",
+    )
+    .unwrap();
+    let (code, json, _) = check_json(&["."], d.path());
+    assert_eq!(code, 0);
+    let got: Vec<(String, String, u64)> = findings(&json).iter().map(key).collect();
+    assert_eq!(got, vec![("suppression.unused".into(), "a.md".into(), 6)]);
+}
+
+/// The user's real tree, with the archived 297 KB notes put back where they were.
+fn real_tree() -> Option<tempfile::TempDir> {
+    let c = corpus()?;
+    let dir = copy_tree(&c.join("plans/RLGeeX__pcc-ai-memory"));
+    let notes = real_notes()?;
+    std::fs::copy(&notes, dir.path().join(NOTES)).expect("put the notes back");
+    Some(dir)
+}
+
+#[test]
+fn real_tree_mislabeled_missing_and_open_fence() {
+    let Some(dir) = real_tree() else { return };
+    let (code, json, _) = check_json(&["."], dir.path());
+    assert_eq!(code, 1);
+    let f = findings(&json);
+    let mislabeled: Vec<&Value> = f
+        .iter()
+        .filter(|x| x["rule"] == "phase.mislabeled")
+        .collect();
+    assert_eq!(
+        mislabeled.len(),
+        1,
+        "only 4.7 may be mislabeled: {mislabeled:#?}"
+    );
+    let m = mislabeled[0];
+    assert_eq!(
+        (m["path"].as_str(), m["subphase"].as_str()),
+        (Some(NOTES), Some("4.7"))
+    );
+    let msg = m["message"].as_str().unwrap_or_default();
+    assert!(
+        msg.contains("heading says nonprod but the body is about prod"),
+        "{msg}"
+    );
+    let ev: Vec<&str> = m["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert!(
+        ev.iter()
+            .any(|e| e.starts_with("prod: line ") && e.contains("devops-prod")),
+        "{ev:?}"
+    );
+    assert!(
+        ev.iter().any(|e| e.contains("Phase 4.10 Deliverables")),
+        "{ev:?}"
+    );
+
+    let missing: Vec<&Value> = f
+        .iter()
+        .filter(|x| x["rule"] == "phase.missing" && x["path"] == NOTES)
+        .collect();
+    assert_eq!(missing.len(), 1, "{missing:#?}");
+    assert_eq!(missing[0]["subphase"], "4.8");
+    assert!(missing[0]["message"].as_str().unwrap().contains("4.8-4.10"));
+
+    let fence = f
+        .iter()
+        .find(|x| x["rule"] == "fence.unclosed" && x["path"] == NOTES)
+        .expect("open fence reported");
+    assert_eq!(fence["line"], 6243);
+    let ev: Vec<&str> = fence["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    for h in ["## Key Architecture Decisions", "## Next Steps"] {
+        assert!(ev.iter().any(|e| e.ends_with(h)), "{h} not named: {ev:?}");
+    }
+}
+
+#[test]
+fn whole_corpus_never_crashes_and_prints_valid_json() {
+    let Some(c) = corpus() else { return };
+    let (code, json, stderr) = check_json(&[".", "--include-archive"], &c);
+    assert!(code == 0 || code == 1, "exit {code}: {stderr}");
+    assert!(json["files"].as_array().is_some_and(|f| f.len() >= 40));
+    // Every file on its own too (including the .txt specs, given explicitly).
+    let mut stack = vec![c.clone()];
+    let mut n = 0;
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).expect("read_dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md" || x == "txt") {
+                let arg = p.to_string_lossy().into_owned();
+                let (code, json, stderr) = check_json(&[&arg, "--include-archive"], &c);
+                assert!(code == 0 || code == 1, "{arg}: exit {code}: {stderr}");
+                assert_eq!(json["version"], 1, "{arg}");
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 45, "{n} files");
+}

@@ -1,1 +1,556 @@
-//! Tests for migrate (to be filled).
+//! `replan migrate`, `restore` and `consolidate` end to end, on the sample tree and
+//! on the user's real tree rebuilt from ../shared/corpus.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+
+const EPOCH: &str = "1700000000";
+
+fn samples() -> Option<PathBuf> {
+    let p = repo().join("samples/pcc");
+    if p.join(".claude").is_dir() {
+        Some(p)
+    } else {
+        eprintln!("skipping: samples/pcc is absent");
+        None
+    }
+}
+
+/// The user's tree as it was before their manual restructure: the corpus copy with
+/// the archived 297 KB working notes put back in the plan folder.
+fn real_tree() -> Option<tempfile::TempDir> {
+    let src = corpus()?.join("plans/RLGeeX__pcc-ai-memory");
+    let notes = real_notes()?;
+    let dir = copy_tree(&src);
+    let back = dir
+        .path()
+        .join(".claude/plans/devtest-deployment/phase-4-working-notes.md");
+    std::fs::copy(&notes, &back).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join(".claude/archive/original-phases/phase-4-working-notes.md"),
+    )
+    .unwrap();
+    Some(dir)
+}
+
+fn migrate(root: &Path) -> assert_cmd::assert::Assert {
+    replan()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("migrate")
+        .arg(root)
+        .assert()
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap()
+}
+
+#[test]
+fn dry_run_prints_the_diff_and_writes_nothing() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let before = snapshot(dir.path());
+    let out = replan()
+        .args(["migrate", "--dry-run"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let o = out.get_output();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stdout.contains("rename from .claude/plans/devtest-deployment/phase-4-working-notes.md\nrename to .claude/archive/original-phases/devtest-deployment/phase-4-working-notes.md"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("new file mode 100644"));
+    assert!(stdout.contains("+++ b/.claude/status/brief.md"));
+    assert!(stderr.contains("nothing written"), "{stderr}");
+    assert!(
+        stderr.contains("phase-2.8.md"),
+        "broken link reported: {stderr}"
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn json_plan_is_machine_readable() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let before = snapshot(dir.path());
+    let out = replan()
+        .args(["migrate", "--dry-run", "--format", "json"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["summary"]["moved"], 4);
+    assert!(v["ops"].as_array().unwrap().len() > 10);
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn samples_migrate_consolidate_restore() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    let before = snapshot(root);
+    migrate(root).success();
+    let plans = root.join(".claude/plans/devtest-deployment");
+    // Originals byte-identical in the archive; phase-4.0.md kept in place.
+    for name in [
+        "phase-4-working-notes.md",
+        "phase-2.5.md",
+        "phase-2.6.md",
+        "phase-2.7.md",
+    ] {
+        let orig = std::fs::read(s.join(".claude/plans/devtest-deployment").join(name)).unwrap();
+        let arch = std::fs::read(
+            root.join(".claude/archive/original-phases/devtest-deployment")
+                .join(name),
+        )
+        .unwrap();
+        assert_eq!(orig, arch, "{name}");
+        assert!(!plans.join(name).exists(), "{name} moved");
+    }
+    assert!(plans.join("phase-4.0.md").exists());
+    // An atomic file per present subphase of the working notes.
+    let names: Vec<String> = std::fs::read_dir(&plans)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for n in [
+        "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.11", "4.12", "4.13", "4.14",
+    ] {
+        assert!(
+            names.contains(&format!("phase-{n}-"))
+                || names.iter().any(|x| x.starts_with(&format!("phase-{n}-"))),
+            "no file for {n}: {names:?}"
+        );
+    }
+    let index = read(&plans, "INDEX.md");
+    assert!(index.contains("phase-4.14-validate-prod-argocd-end-to-end.md"));
+    let a = index.find("phase-4.9").or(index.find("phase-4.7")).unwrap();
+    let b = index.find("phase-4.11").unwrap();
+    assert!(a < b, "natural order");
+    // brief.md anchors now point at the atomic files and resolve there.
+    let brief = read(root, ".claude/status/brief.md");
+    assert!(!brief.contains("phase-4-working-notes.md#"), "{brief}");
+    assert!(
+        brief.contains("(../plans/devtest-deployment/phase-4.12-configure-github-integration-for-prod-argocd.md#phase-412-configure-github-integration-for-prod-argocd-20-25-min)"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("(../plans/devtest-deployment/phase-2.8.md)"),
+        "broken link unchanged"
+    );
+    for line in brief.lines().filter(|l| l.contains("phase-4.")) {
+        let Some(start) = line.find("](") else {
+            continue;
+        };
+        let url = &line[start + 2..line[start..].find(')').unwrap() + start];
+        let (file, anchor) = url.split_once('#').unwrap();
+        let target = root.join(".claude/status").join(file);
+        let text = std::fs::read_to_string(&target).unwrap();
+        let doc = replan::model::Document::from_text("x.md", &text);
+        assert!(
+            doc.headings.iter().any(|h| h.anchor == anchor),
+            "{url} does not resolve"
+        );
+    }
+    // consolidate right after is empty, and --check agrees.
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    let after = snapshot(root);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert_eq!(snapshot(root), after, "consolidate changed nothing");
+    // restore gives the original tree back byte for byte.
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn consolidate_check_fails_on_a_new_monolith() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    migrate(root).success();
+    let big: String = (0..300).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(
+        root.join(".claude/plans/devtest-deployment/phase-5.md"),
+        format!("# Phase 5.1: New\n\n{big}\n# Phase 5.2: Newer\n\ntext\n"),
+    )
+    .unwrap();
+    let out = replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("phase-5.md"), "{stdout}");
+}
+
+#[test]
+fn restore_refuses_after_edits_unless_forced() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    let before = snapshot(root);
+    migrate(root).success();
+    let edited = root.join(".claude/plans/devtest-deployment/INDEX.md");
+    std::fs::write(&edited, "my notes\n").unwrap();
+    let snap = snapshot(root);
+    let out = replan().arg("restore").arg(root).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("INDEX.md"), "{err}");
+    assert_eq!(snapshot(root), snap, "nothing written");
+    replan()
+        .args(["restore", "--force"])
+        .arg(root)
+        .assert()
+        .success();
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn crash_between_steps_is_finished_or_undone() {
+    let Some(s) = samples() else { return };
+    let clean = copy_tree(&s);
+    let before = snapshot(clean.path());
+    // Apply's steps: stage every write (creates, modifies and the manifest), copy
+    // every original to the archive, rename the staged files, remove originals.
+    let out = replan()
+        .args(["migrate", "--dry-run", "--format", "json"])
+        .arg(clean.path())
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let sum = |k: &str| v["summary"][k].as_u64().unwrap() as usize;
+    let writes = sum("created") + sum("modified") + 1;
+    let moves = sum("moved");
+    let total = 2 * writes + 2 * moves;
+    migrate(clean.path()).success();
+    let want = snapshot(clean.path());
+    let mut points = vec![1, 2, writes - 1, writes, writes + 1, writes + moves];
+    points.extend([
+        writes + moves + 1,
+        writes + moves + writes / 2,
+        2 * writes + moves,
+    ]);
+    points.extend([2 * writes + moves + 1, total - 1]);
+    points.sort();
+    points.dedup();
+    for n in points {
+        let dir = copy_tree(&s);
+        let root = dir.path();
+        let out = replan()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("REPLAN_FAIL_AFTER", n.to_string())
+            .arg("migrate")
+            .arg(root)
+            .assert()
+            .code(2);
+        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(stderr.contains("injected failure"), "step {n}: {stderr}");
+        // Undo from here gives the original back...
+        let undo = copy_tree(root);
+        replan().arg("restore").arg(undo.path()).assert().success();
+        assert_eq!(snapshot(undo.path()), before, "restore after crash at {n}");
+        // ...and re-running finishes it exactly like an uninterrupted run.
+        migrate(root).success();
+        assert_eq!(snapshot(root), want, "re-run after crash at {n}");
+    }
+    // One step past the end is no crash at all.
+    let dir = copy_tree(&s);
+    replan()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("REPLAN_FAIL_AFTER", (total + 1).to_string())
+        .arg("migrate")
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert_eq!(snapshot(dir.path()), want);
+}
+
+#[test]
+fn refuses_dirty_git_files_unless_allowed() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map(|o| o.status.success())
+            .unwrap_or(false)
+    };
+    if !git(&["init", "-q"]) {
+        eprintln!("skipping: git not available");
+        return;
+    }
+    git(&["add", "."]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "x",
+    ]);
+    std::fs::write(
+        root.join(".claude/status/brief.md"),
+        read(root, ".claude/status/brief.md") + "\nmine\n",
+    )
+    .unwrap();
+    let snap = snapshot(root);
+    let out = migrate(root).code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("brief.md") && err.contains("--allow-dirty"),
+        "{err}"
+    );
+    assert_eq!(snapshot(root), snap);
+    replan()
+        .args(["migrate", "--allow-dirty"])
+        .arg(root)
+        .assert()
+        .success();
+}
+
+#[test]
+fn real_tree_migrates_and_restores() {
+    let Some(dir) = real_tree() else { return };
+    let root = dir.path();
+    let before = snapshot(root);
+    replan()
+        .args(["migrate", "--dry-run"])
+        .arg(root)
+        .assert()
+        .success();
+    assert_eq!(snapshot(root), before);
+    migrate(root).success();
+    let plans = root.join(".claude/plans/devtest-deployment");
+    let names: Vec<String> = std::fs::read_dir(&plans)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    for n in [
+        "4.1", "4.2", "4.3", "4.4", "4.5", "4.6", "4.7", "4.11", "4.12", "4.13", "4.14",
+    ] {
+        assert!(
+            names.iter().any(|x| x.starts_with(&format!("phase-{n}-"))),
+            "no file for {n}: {names:?}"
+        );
+    }
+    assert!(plans.join("INDEX.md").exists());
+    assert_eq!(
+        std::fs::read(
+            root.join(
+                ".claude/archive/original-phases/devtest-deployment/phase-4-working-notes.md"
+            )
+        )
+        .unwrap(),
+        std::fs::read(real_notes().unwrap()).unwrap()
+    );
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn decisions_land_in_topic_files_and_consolidate_picks_up_new_ones() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    let before = snapshot(root);
+    migrate(root).success();
+    let arch = root.join(".claude/architecture");
+    assert!(arch.join("argocd-design.md").exists(), "topic file written");
+    // A hand-written line outside the markers, and a new decision in a plan file.
+    let gke = arch.join("gke-design.md");
+    let text = std::fs::read_to_string(&gke).unwrap();
+    std::fs::write(&gke, format!("{text}\nHand-written note.\n")).unwrap();
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    let plan = root.join(".claude/plans/devtest-deployment/phase-3.1.md");
+    let t = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(
+        &plan,
+        format!("{t}\n- **Decision**: Use zonal node pools pinned to us-east4-a for devops nonprod.\n  - Rationale: cheaper, and nonprod needs no regional HA.\n"),
+    )
+    .unwrap();
+    let out = replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(stdout.contains("gke-design.md"), "{stdout}");
+    replan().arg("consolidate").arg(root).assert().success();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    assert!(text.contains("zonal node pools"), "{text}");
+    assert!(text.contains("Hand-written note."), "{text}");
+    let snap = snapshot(root);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert_eq!(snapshot(root), snap, "second consolidate changes nothing");
+    // Undo consolidate, then migrate.
+    replan().arg("restore").arg(root).assert().success();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    assert!(!text.contains("zonal node pools") && text.contains("Hand-written note."));
+    std::fs::write(&plan, t).unwrap();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    std::fs::write(&gke, text.replace("\nHand-written note.\n", "")).unwrap();
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
+}
+
+fn monolith() -> String {
+    let mut s = String::from("# Notes\n\n");
+    for i in 1..=3 {
+        s.push_str(&format!("## Phase 9.{i}: Step {i}\n\n"));
+        for j in 0..90 {
+            s.push_str(&format!("Line {j} of step {i}.\n"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[test]
+fn hostile_tree_is_refused_or_skipped_without_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    std::fs::write(plans.join("bad.md"), b"# Bad \xff\n").unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), monolith()).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), plans.join("link.md")).unwrap();
+    // The archive folder is a symlink out of the root: nothing may be written there.
+    std::os::unix::fs::symlink(outside.path(), root.join(".claude/archive")).unwrap();
+    let before = snapshot(root);
+    let out = migrate(root).code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("symlink"), "{err}");
+    assert_eq!(snapshot(root), before);
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 1);
+    // Without the symlinked archive: the monolith is split, the rest left alone.
+    std::fs::remove_file(root.join(".claude/archive")).unwrap();
+    let out = migrate(root).success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("bad.md") && err.contains("UTF-8"), "{err}");
+    assert_eq!(
+        std::fs::read(plans.join("bad.md")).unwrap(),
+        b"# Bad \xff\n"
+    );
+    assert!(plans.join("phase-9.2-step-2.md").exists());
+    assert!(std::fs::symlink_metadata(plans.join("link.md"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("secret.md")).unwrap(),
+        monolith()
+    );
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(plans.join("notes.md")).unwrap(),
+        monolith()
+    );
+}
+
+#[test]
+fn json_apply_reports_applied_and_sarif_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    replan()
+        .args(["migrate", "--format", "sarif"])
+        .arg(root)
+        .assert()
+        .code(2);
+    let out = replan()
+        .args(["migrate", "--format", "json"])
+        .arg(root)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["applied"], true);
+    assert_eq!(v["summary"]["moved"], 1);
+    assert!(root
+        .join(".claude/archive/original-phases/x/notes.md")
+        .exists());
+}
+
+#[test]
+fn restore_never_overwrites_a_new_file_in_an_originals_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    migrate(root).success();
+    std::fs::write(plans.join("notes.md"), "my new notes\n").unwrap();
+    let snap = snapshot(root);
+    for args in [vec!["restore"], vec!["restore", "--force"]] {
+        let out = replan().args(&args).arg(root).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains("notes.md"), "{err}");
+        assert_eq!(snapshot(root), snap);
+    }
+}
+
+#[test]
+fn interrupted_restore_is_finished_by_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    std::fs::write(
+        root.join("brief.md"),
+        "[two](.claude/plans/x/notes.md#phase-92-step-2)\n",
+    )
+    .unwrap();
+    let before = snapshot(root);
+    migrate(root).success();
+    let migrated = snapshot(root);
+    // restore: 1 write (brief.md) + 1 copy back + 1 rename + 1 original removed
+    // + parts, index and manifest deleted.
+    let mut crashed = 0;
+    for n in [1, 2, 3, 4, 5, 6] {
+        let d = copy_tree(root);
+        let out = replan()
+            .env("REPLAN_FAIL_AFTER", n.to_string())
+            .arg("restore")
+            .arg(d.path())
+            .assert();
+        if out.get_output().status.success() {
+            assert_eq!(snapshot(d.path()), before);
+            continue;
+        }
+        crashed += 1;
+        replan().arg("restore").arg(d.path()).assert().success();
+        assert_eq!(snapshot(d.path()), before, "restore after crash at {n}");
+    }
+    assert_eq!(crashed, 6);
+    assert_eq!(snapshot(root), migrated);
+}

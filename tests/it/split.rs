@@ -5,11 +5,25 @@ use crate::common::*;
 #[test]
 fn real_notes_split_into_subphases_losslessly() {
     let Some(notes) = real_notes() else { return };
+    split_monolith_checks(&notes);
+}
+
+#[test]
+fn sample_monolith_splits_into_subphases_losslessly() {
+    split_monolith_checks(
+        &repo().join("samples/pcc/.claude/plans/devtest-deployment/phase-4-working-notes.md"),
+    );
+}
+
+/// Split a Phase 4 monolith and check: a file for each present subphase, none for
+/// 4.8-4.10, every part within budget unless it holds a reported oversize block,
+/// and the parts (less the added lines) concatenate back to the input.
+fn split_monolith_checks(notes: &std::path::Path) {
     let out = tempfile::tempdir().unwrap();
     let res = replan()
         .args(["split", "--format", "json", "--out"])
         .arg(out.path())
-        .arg(&notes)
+        .arg(notes)
         .assert()
         .success();
     let report: serde_json::Value = serde_json::from_slice(&res.get_output().stdout).unwrap();
@@ -61,12 +75,17 @@ fn real_notes_split_into_subphases_losslessly() {
             lines <= 200 || oversize.contains(&name),
             "{name} has {lines} lines and no oversize block"
         );
-        joined.push_str(match text.split_once("<!-- replan:continuation -->\n\n") {
+        let body = match text.split_once("<!-- replan:continuation -->\n\n") {
             Some((_, b)) => b,
             None => &text,
-        });
+        };
+        let body = match body.split_once("\n<!-- replan:definitions -->\n") {
+            Some((b, _)) => b,
+            None => body,
+        };
+        joined.push_str(body);
     }
-    let input = std::fs::read_to_string(&notes).unwrap();
+    let input = std::fs::read_to_string(notes).unwrap();
     assert!(
         joined == input,
         "concatenated parts differ from the input ({} vs {} bytes)",

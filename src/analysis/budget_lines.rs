@@ -1,0 +1,62 @@
+//! `budget.lines`: a file longer than its line budget.
+
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "budget.lines",
+    doc: "a file has more lines than its budget (rules/budgets.yaml, per glob)",
+    default: Severity::Error,
+    ctor: |_| Box::new(BudgetLines),
+};
+
+struct BudgetLines;
+
+/// Evidence that a file is a monolith of several subphases, and how to cut it.
+pub(super) fn monolith_evidence(file: &FileFacts) -> Vec<String> {
+    let n = file.subphases.len();
+    if n < 2 {
+        return Vec::new();
+    }
+    let first = &file.subphases[0].sp.number;
+    let last = &file.subphases[n - 1].sp.number;
+    vec![format!(
+        "a monolith of {n} subphases ({first} .. {last}); `replan split {}` cuts it into one file per subphase",
+        file.path
+    )]
+}
+
+impl Rule for BudgetLines {
+    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+        let (max, _) = cx.cfg.budget_for(file.rel);
+        let lines = file.lines();
+        if max == 0 || lines <= max {
+            return;
+        }
+        out.push(
+            cx.finding(
+                INFO.id,
+                file,
+                1,
+                format!("{lines} lines, over the budget of {max} lines"),
+            )
+            .evidence(monolith_evidence(file)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_over_and_not_at_the_budget() {
+        let over = "x\n".repeat(201);
+        let at = "x\n".repeat(200);
+        let f = run_rule("budget.lines", &[("a.md", &over), ("b.md", &at)]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].path, "a.md");
+        assert!(f[0].message.contains("201 lines"), "{}", f[0].message);
+    }
+}

@@ -1,0 +1,58 @@
+//! `budget.tokens`: a file with more tokens than its budget. Tokens are counted
+//! only when the file has more bytes than the budget (a token is at least a byte).
+
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "budget.tokens",
+    doc: "a file has more tokens than its budget (tiktoken, encoding from rules/budgets.yaml)",
+    default: Severity::Error,
+    ctor: |_| Box::new(BudgetTokens),
+};
+
+struct BudgetTokens;
+
+impl Rule for BudgetTokens {
+    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+        let (_, max) = cx.cfg.budget_for(file.rel);
+        let text = &file.doc.source.text;
+        if max == 0 || text.len() <= max {
+            return;
+        }
+        let tokens = match cx.tokens.and_then(|t| t.get(file.index)) {
+            Some(&t) => t,
+            None => cx.encoding.count(text),
+        };
+        if tokens <= max {
+            return;
+        }
+        out.push(
+            cx.finding(
+                INFO.id,
+                file,
+                1,
+                format!(
+                    "{tokens} tokens ({}), over the budget of {max} tokens",
+                    cx.encoding.name()
+                ),
+            )
+            .evidence(super::budget_lines::monolith_evidence(file)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_over_and_not_under_the_budget() {
+        let big = "Install ArgoCD on the devops cluster and verify it.\n".repeat(600);
+        let small = "Install ArgoCD.\n".repeat(50);
+        let f = run_rule("budget.tokens", &[("a.md", &big), ("b.md", &small)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("o200k_base"), "{}", f[0].message);
+    }
+}

@@ -1,0 +1,112 @@
+//! `content.forbidden-terms`: configured terms (whole words) that must not appear
+//! in files matching given globs — e.g. no tool or assistant names in
+//! implementation guides and tickets.
+
+use regex::{Regex, RegexBuilder};
+
+use super::facts::quote;
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "content.forbidden-terms",
+    doc: "a configured forbidden term appears in a file it is banned from",
+    default: Severity::Warning,
+    ctor: |cx| {
+        let sets = cx
+            .cfg
+            .check
+            .forbidden_terms
+            .iter()
+            .filter_map(|e| {
+                let mut terms: Vec<&String> =
+                    e.terms.iter().filter(|t| !t.trim().is_empty()).collect();
+                if terms.is_empty() {
+                    return None;
+                }
+                // Longest first, so "Claude Code" wins over "Claude".
+                terms.sort_by_key(|t| std::cmp::Reverse(t.len()));
+                let alt = terms
+                    .iter()
+                    .map(|t| regex::escape(t.trim()))
+                    .collect::<Vec<_>>()
+                    .join("|");
+                let re = RegexBuilder::new(&format!(r"(?:^|[^\w])({alt})(?:[^\w]|$)"))
+                    .case_insensitive(e.ignore_case)
+                    .build()
+                    .ok()?;
+                Some((e.globs.clone(), re, e.reason.clone()))
+            })
+            .collect();
+        Box::new(ContentTerms { sets })
+    },
+};
+
+struct ContentTerms {
+    sets: Vec<(Vec<String>, Regex, String)>,
+}
+
+impl Rule for ContentTerms {
+    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+        for (globs, re, reason) in &self.sets {
+            if !cx.matches_any(file.rel, globs) {
+                continue;
+            }
+            for l in 1..=file.lines() {
+                let t = file.line(l);
+                let found: Vec<regex::Match> =
+                    re.captures_iter(t).filter_map(|c| c.get(1)).collect();
+                let Some(first) = found.first() else { continue };
+                let mut names: Vec<&str> = found.iter().map(|m| m.as_str()).collect();
+                names.dedup();
+                let why = if reason.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({reason})")
+                };
+                out.push(
+                    cx.finding(
+                        INFO.id,
+                        file,
+                        l,
+                        format!(
+                            "forbidden term{} {}{why}",
+                            if names.len() == 1 { "" } else { "s" },
+                            names
+                                .iter()
+                                .map(|n| format!("\"{n}\""))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                    .column(t[..first.start()].chars().count() + 1)
+                    .evidence([format!("line {l}: {}", quote(t))]),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_in_tasks_only() {
+        let text = "# Task\n\nAsk Claude Code to write `iam.tf`.\n";
+        let f = run_rule(
+            "content.forbidden-terms",
+            &[("p/tasks/a.md", text), ("p/notes.md", text)],
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("\"Claude Code\""), "{}", f[0].message);
+        assert_eq!(f[0].column, 5);
+    }
+
+    #[test]
+    fn near_misses_paths_and_substrings() {
+        let text = "# Task\n\nSee `.claude/plans/x.md`; Claudette and WARPED are fine.\n";
+        assert!(run_rule("content.forbidden-terms", &[("p/tasks/a.md", text)]).is_empty());
+    }
+}

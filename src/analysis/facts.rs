@@ -1,0 +1,189 @@
+//! Facts about one file that several rules need, derived once per run: the
+//! display path, the subphase headings at the file's subphase level with their
+//! sections, and which lines lie inside code blocks.
+
+use std::ops::Range;
+use std::path::Path;
+
+use super::Ctx;
+use crate::model::{BlockKind, Document};
+use crate::subphase::{recognise, Subphase};
+
+/// A subphase heading at the file's subphase level and its section.
+#[derive(Debug, Clone)]
+pub struct SubHead {
+    /// Index into [`Document::headings`].
+    pub heading: usize,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// Heading level.
+    pub level: u8,
+    /// What the heading says.
+    pub sp: Subphase,
+    /// Heading text as written.
+    pub text: String,
+    /// 1-based last line of the section (up to the next heading of the same or a higher level).
+    pub end_line: usize,
+    /// Byte range of the section body (after the heading line, to the section end).
+    pub body: Range<usize>,
+}
+
+/// Shared per-file facts.
+#[derive(Debug)]
+pub struct FileFacts<'a> {
+    /// Index of the file among the inputs.
+    pub index: usize,
+    /// Root-relative path.
+    pub rel: &'a Path,
+    /// Root-relative path with `/` separators, as reported.
+    pub path: String,
+    /// The parsed file.
+    pub doc: &'a Document,
+    /// The heading level holding the most subphase headings, if any.
+    pub level: Option<u8>,
+    /// Subphase headings at that level, in document order.
+    pub subphases: Vec<SubHead>,
+    /// For each line (index `line - 1`), whether it lies inside a code block
+    /// (fence lines included).
+    pub in_code: Vec<bool>,
+}
+
+/// A path for reports: `/`-separated.
+pub fn display(rel: &Path) -> String {
+    rel.to_string_lossy().replace('\\', "/")
+}
+
+impl<'a> FileFacts<'a> {
+    /// Derive the facts of one file. Subphase headings are taken from every heading
+    /// (including ones nested in lists); a heading's section runs to the line before
+    /// the next heading of the same or a higher level.
+    pub fn new(index: usize, rel: &'a Path, doc: &'a Document, cx: &Ctx) -> FileFacts<'a> {
+        let envs = &cx.cfg.environments;
+        let found: Vec<(usize, Subphase)> = doc
+            .headings
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| {
+                recognise(&h.text, &cx.headings, envs)
+                    .or_else(|| lettered(&h.text))
+                    .map(|s| (i, s))
+            })
+            .collect();
+        let mut counts = [0usize; 7];
+        for (i, _) in &found {
+            counts[doc.headings[*i].level.min(6) as usize] += 1;
+        }
+        let best = (1..=6)
+            .max_by_key(|&l| (counts[l], std::cmp::Reverse(l)))
+            .unwrap_or(1);
+        let level = (counts[best] > 0).then_some(best as u8);
+        let total_lines = doc.source.line_count().max(1);
+        let mut subphases = Vec::new();
+        if let Some(level) = level {
+            for (i, sp) in found {
+                let h = &doc.headings[i];
+                if h.level != level {
+                    continue;
+                }
+                let end_line = doc.headings[i + 1..]
+                    .iter()
+                    .find(|n| n.level <= h.level && n.line > h.line)
+                    .map(|n| n.line - 1)
+                    .unwrap_or(total_lines)
+                    .max(h.line);
+                let body = doc.source.line_start(h.line + 1).min(doc.source.text.len())
+                    ..doc
+                        .source
+                        .line_start(end_line + 1)
+                        .min(doc.source.text.len());
+                subphases.push(SubHead {
+                    heading: i,
+                    line: h.line,
+                    level: h.level,
+                    sp,
+                    text: h.text.clone(),
+                    end_line,
+                    body: body.start.min(body.end)..body.end,
+                });
+            }
+        }
+        let mut in_code = vec![false; total_lines + 1];
+        for b in &doc.blocks {
+            if matches!(b.kind, BlockKind::Code(_)) {
+                for l in b.line..=b.end_line.min(total_lines) {
+                    in_code[l - 1] = true;
+                }
+            }
+        }
+        FileFacts {
+            index,
+            rel,
+            path: display(rel),
+            doc,
+            level,
+            subphases,
+            in_code,
+        }
+    }
+
+    /// Whether 1-based `line` is inside a code block.
+    pub fn is_code(&self, line: usize) -> bool {
+        line >= 1 && self.in_code.get(line - 1).copied().unwrap_or(false)
+    }
+
+    /// Text of 1-based `line`.
+    pub fn line(&self, line: usize) -> &str {
+        self.doc.source.line_text(line)
+    }
+
+    /// Number of lines.
+    pub fn lines(&self) -> usize {
+        self.doc.source.line_count()
+    }
+
+    /// The folder part of the path (`""` at the root).
+    pub fn folder(&self) -> String {
+        match self.path.rfind('/') {
+            Some(i) => self.path[..i].to_string(),
+            None => String::new(),
+        }
+    }
+
+    /// The file name.
+    pub fn name(&self) -> &str {
+        self.path.rsplit('/').next().unwrap_or(&self.path)
+    }
+}
+
+/// A lettered part such as "Phase 4.5A: Title" (the heading patterns want a plain
+/// number); its number keeps the letter.
+fn lettered(text: &str) -> Option<Subphase> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"^(?i:phase|step|stage)\s+(?P<number>\d+(?:\.\d+)+[A-Za-z])(?:\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")
+            .expect("valid")
+    });
+    let c = re.captures(text.trim())?;
+    Some(Subphase {
+        number: c["number"].to_string(),
+        title: c["title"].trim().to_string(),
+        env_label: None,
+        duration: None,
+    })
+}
+
+/// Shorten a line for quoting as evidence.
+pub fn quote(s: &str) -> String {
+    let t = s.trim();
+    if t.chars().count() <= 120 {
+        return t.to_string();
+    }
+    let mut out: String = t.chars().take(117).collect();
+    out.push_str("...");
+    out
+}
+
+/// `line N: text` for evidence.
+pub fn at(line: usize, s: &str) -> String {
+    format!("line {line}: {}", quote(s))
+}

@@ -1,0 +1,150 @@
+//! `fence.unclosed`: a fenced code block still open at the end of the file. Everything
+//! after its opening line renders as code; the finding names the headings that vanish.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::facts::{at, quote};
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+use crate::model::BlockKind;
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "fence.unclosed",
+    doc: "a code fence is never closed, so the rest of the file renders as code",
+    default: Severity::Error,
+    ctor: |_| Box::new(FenceUnclosed),
+};
+
+struct FenceUnclosed;
+
+/// A line that opens or closes a fence: (indent, fence char, fence length, info string).
+pub(super) fn fence_line(line: &str) -> Option<(char, usize, &str)> {
+    let t = line.trim_end_matches(['\r', '\n']);
+    let indent = t.len() - t.trim_start_matches(' ').len();
+    if indent > 3 {
+        return None;
+    }
+    let t = &t[indent..];
+    let c = t.chars().next()?;
+    if c != '`' && c != '~' {
+        return None;
+    }
+    let n = t.chars().take_while(|&x| x == c).count();
+    if n < 3 {
+        return None;
+    }
+    let info = t[n..].trim();
+    if c == '`' && info.contains('`') {
+        return None;
+    }
+    Some((c, n, info))
+}
+
+/// A line that a Markdown reader would take for an ATX heading.
+pub(super) fn atx_heading(line: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"^ {0,3}#{1,6}(?:[ \t]+\S|[ \t]*$)").expect("valid"))
+        .is_match(line)
+}
+
+/// Heading-like lines in `first..=last` that are not inside fences nested in that
+/// text (so `# comment` lines of an inner bash block do not count).
+pub(super) fn heading_like(file: &FileFacts, first: usize, last: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut open: Option<(char, usize)> = None;
+    for l in first..=last {
+        let text = file.line(l);
+        if let Some((c, n, info)) = fence_line(text) {
+            match open {
+                Some((oc, on)) if oc == c && n >= on && info.is_empty() => open = None,
+                Some(_) => {}
+                None => open = Some((c, n)),
+            }
+            continue;
+        }
+        if open.is_none() && atx_heading(text) && !text.trim_start().starts_with("#!") {
+            out.push(l);
+        }
+    }
+    out
+}
+
+impl Rule for FenceUnclosed {
+    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+        let total = file.lines();
+        for b in &file.doc.blocks {
+            let BlockKind::Code(c) = &b.kind else {
+                continue;
+            };
+            if !c.fenced || c.closed {
+                continue;
+            }
+            let fence = c.fence_char.to_string().repeat(c.fence_len);
+            let hidden_lines = total.saturating_sub(b.line);
+            let heads = heading_like(file, b.line + 1, total);
+            let mut msg = format!(
+                "code fence {fence}{} opened here is never closed: the remaining {hidden_lines} lines ({}-{total}) render as code",
+                c.info,
+                b.line + 1
+            );
+            if !heads.is_empty() {
+                msg.push_str(&format!(
+                    ", hiding {} heading{}",
+                    heads.len(),
+                    if heads.len() == 1 { "" } else { "s" }
+                ));
+            }
+            let mut ev: Vec<String> = Vec::new();
+            if c.info.is_empty() {
+                ev.push(format!(
+                    "line {}: {} has no info string, so it was probably meant to close a block that ended earlier (look for fence.suspicious above)",
+                    b.line,
+                    quote(file.line(b.line))
+                ));
+            }
+            const MAX: usize = 12;
+            for &l in heads.iter().take(MAX) {
+                ev.push(format!("hidden heading {}", at(l, file.line(l))));
+            }
+            if heads.len() > MAX {
+                ev.push(format!(
+                    "... and {} more hidden headings",
+                    heads.len() - MAX
+                ));
+            }
+            out.push(cx.finding(INFO.id, file, b.line, msg).evidence(ev));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_on_open_fence_and_names_hidden_headings() {
+        let text = "# A\n\n```bash\necho hi\n\n## Hidden One\n\n```python\n# a comment\n";
+        let f = run_rule("fence.unclosed", &[("a.md", text)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].line, 3);
+        assert!(
+            f[0].message.contains("hiding 1 heading"),
+            "{}",
+            f[0].message
+        );
+        assert!(f[0]
+            .evidence
+            .iter()
+            .any(|e| e.contains("line 6: ## Hidden One")));
+        assert!(!f[0].evidence.iter().any(|e| e.contains("a comment")));
+    }
+
+    #[test]
+    fn near_miss_closed_fences_and_tildes() {
+        let text = "# A\n\n````markdown\n```bash\nx\n```\n````\n\n~~~\n```\n~~~\n";
+        assert!(run_rule("fence.unclosed", &[("a.md", text)]).is_empty());
+    }
+}

@@ -1,0 +1,222 @@
+//! `link.broken`: relative links whose file does not exist, and `#anchors` that no
+//! heading (GitHub slug rules, `-1`/`-2` for repeats) or HTML `id`/`name` defines.
+//! Target files outside the checked set are read and parsed at most once.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use rayon::prelude::*;
+use regex::Regex;
+
+use super::facts::quote;
+use super::fence_unclosed::atx_heading;
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+use crate::links::{resolve, Target};
+use crate::model::slug::github_anchor;
+use crate::model::{Document, Source};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "link.broken",
+    doc: "a relative link or #anchor does not resolve",
+    default: Severity::Error,
+    ctor: |_| Box::new(LinkBroken::default()),
+};
+
+/// Anchors a document defines, plus headings hidden in code blocks (for evidence).
+#[derive(Debug, Default)]
+struct Anchors {
+    defined: HashSet<String>,
+    /// Anchor a heading-like line inside code would have had, and its line.
+    hidden: HashMap<String, (usize, String)>,
+}
+
+fn html_ids() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        Regex::new(r#"(?i)<[a-z][^>]*?\b(?:id|name)\s*=\s*["']?([^"'\s>]+)"#).expect("valid")
+    })
+}
+
+fn anchors_of(doc: &Document, in_code: impl Fn(usize) -> bool) -> Anchors {
+    let mut a = Anchors::default();
+    for h in &doc.headings {
+        a.defined.insert(h.anchor.to_lowercase());
+    }
+    for c in html_ids().captures_iter(&doc.source.text) {
+        a.defined.insert(c[1].to_lowercase());
+    }
+    for l in 1..=doc.source.line_count() {
+        let t = doc.source.line_text(l);
+        if in_code(l) && atx_heading(t) {
+            let text = t
+                .trim()
+                .trim_start_matches('#')
+                .trim()
+                .trim_end_matches('#')
+                .trim();
+            a.hidden
+                .entry(github_anchor(text))
+                .or_insert((l, t.trim().to_string()));
+        }
+    }
+    a
+}
+
+#[derive(Default)]
+struct LinkBroken {
+    /// Parsed targets outside the checked set: `None` when unreadable.
+    cache: Mutex<HashMap<PathBuf, Option<Arc<Anchors>>>>,
+}
+
+fn code_lines(doc: &Document) -> Vec<bool> {
+    let mut v = vec![false; doc.source.line_count() + 2];
+    for b in &doc.blocks {
+        if matches!(b.kind, crate::model::BlockKind::Code(_)) {
+            for l in b.line..=b.end_line.min(v.len() - 1) {
+                v[l] = true;
+            }
+        }
+    }
+    v
+}
+
+impl LinkBroken {
+    fn outside(&self, root: &Path, rel: &Path) -> Option<Arc<Anchors>> {
+        if let Some(hit) = self.cache.lock().ok()?.get(rel) {
+            return hit.clone();
+        }
+        let parsed = Source::read(&root.join(rel), rel).ok().map(|s| {
+            let doc = Document::parse(s);
+            let code = code_lines(&doc);
+            Arc::new(anchors_of(&doc, |l| code.get(l).copied().unwrap_or(false)))
+        });
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(rel.to_path_buf(), parsed.clone());
+        }
+        parsed
+    }
+}
+
+fn is_markdown(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
+}
+
+fn anchor_ok(a: &Anchors, anchor: &str) -> bool {
+    let l = anchor.to_lowercase();
+    l.is_empty() || l == "top" || a.defined.contains(&l)
+}
+
+fn hidden_note(a: &Anchors, anchor: &str, name: &str) -> Option<String> {
+    a.hidden.get(&anchor.to_lowercase()).map(|(l, t)| {
+        format!(
+            "{name} line {l}: `{}` would define it, but it sits inside a code block",
+            quote(t)
+        )
+    })
+}
+
+impl Rule for LinkBroken {
+    fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
+        let by_path: HashMap<&Path, usize> =
+            files.iter().enumerate().map(|(i, f)| (f.rel, i)).collect();
+        let own: Vec<OnceLock<Anchors>> = files.iter().map(|_| OnceLock::new()).collect();
+        let anchors_in = |i: usize| -> &Anchors {
+            own[i].get_or_init(|| anchors_of(files[i].doc, |l| files[i].is_code(l)))
+        };
+        let found: Vec<Finding> = files
+            .par_iter()
+            .flat_map_iter(|f| {
+                let mut v = Vec::new();
+                for link in &f.doc.links {
+                    let url = link.url.trim();
+                    if url.is_empty() || url.contains("{{") || url.contains('<') {
+                        continue;
+                    }
+                    let what = if link.image { "image" } else { "link" };
+                    match resolve(f.rel, url) {
+                        Target::External | Target::Outside => {}
+                        Target::SameFile { anchor } => {
+                            let a = anchors_in(f.index);
+                            if !anchor_ok(a, &anchor) {
+                                let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
+                                ev.extend(hidden_note(a, &anchor, "this file"));
+                                v.push(
+                                    cx.finding(INFO.id, f, link.line, format!("{what} to `#{anchor}`: no heading in this file has that anchor"))
+                                        .column(link.column)
+                                        .evidence(ev),
+                                );
+                            }
+                        }
+                        Target::File { path, anchor } => {
+                            let shown = super::facts::display(&path);
+                            let in_set = by_path.get(path.as_path()).copied();
+                            let abs = cx.root.join(&path);
+                            let exists = in_set.is_some() || abs.exists();
+                            if !exists {
+                                v.push(
+                                    cx.finding(INFO.id, f, link.line, format!("{what} target `{url}` does not exist ({shown})"))
+                                        .column(link.column)
+                                        .evidence([format!("line {}: {}", link.line, quote(f.line(link.line)))]),
+                                );
+                                continue;
+                            }
+                            let Some(anchor) = anchor else { continue };
+                            if !is_markdown(&path) || abs.is_dir() && in_set.is_none() {
+                                continue;
+                            }
+                            let ext;
+                            let a: &Anchors = match in_set {
+                                Some(i) => anchors_in(i),
+                                None => match self.outside(cx.root, &path) {
+                                    Some(x) => {
+                                        ext = x;
+                                        &ext
+                                    }
+                                    None => continue,
+                                },
+                            };
+                            if !anchor_ok(a, &anchor) {
+                                let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
+                                ev.extend(hidden_note(a, &anchor, &shown));
+                                v.push(
+                                    cx.finding(INFO.id, f, link.line, format!("{what} to `{url}`: no heading in {shown} has the anchor `#{anchor}`"))
+                                        .column(link.column)
+                                        .evidence(ev),
+                                );
+                            }
+                        }
+                    }
+                }
+                v
+            })
+            .collect();
+        out.extend(found);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_on_missing_file_and_anchor() {
+        let a = "# A\n\n## Troubleshooting\n\n## Troubleshooting\n\n[x](b.md#nope) [y](missing.md) [z](#troubleshooting-2)\n";
+        let b = "# B\n\n## Yes\n";
+        let f = run_rule("link.broken", &[("d/a.md", a), ("d/b.md", b)]);
+        assert_eq!(f.len(), 3, "{f:?}");
+        assert!(f.iter().any(|x| x.message.contains("#nope")));
+        assert!(f.iter().any(|x| x.message.contains("missing.md")));
+        assert!(f.iter().any(|x| x.message.contains("troubleshooting-2")));
+    }
+
+    #[test]
+    fn near_miss_repeats_html_ids_and_external() {
+        let a = "# A\n\n## Troubleshooting\n\n## Troubleshooting\n\n<a id=\"custom\"></a>\n\n[x](b.md#yes) [z](#troubleshooting-1) [c](#custom) [e](https://x.y/#q) [t](#top)\n";
+        let b = "# B\n\n## Yes\n";
+        assert!(run_rule("link.broken", &[("d/a.md", a), ("d/b.md", b)]).is_empty());
+    }
+}

@@ -1,0 +1,121 @@
+//! `phase.duplicate`: the same subphase number twice at a file's subphase level, or
+//! two files of a folder named for the same number (continuation parts excepted).
+
+use std::collections::{BTreeMap, HashMap};
+
+use super::phase_missing::{name_number, parse_number};
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "phase.duplicate",
+    doc: "a subphase number appears twice (in a file, or in two file names of a folder)",
+    default: Severity::Error,
+    ctor: |_| Box::new(PhaseDuplicate),
+};
+
+struct PhaseDuplicate;
+
+impl Rule for PhaseDuplicate {
+    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+        let mut seen: HashMap<(Vec<u64>, String), usize> = HashMap::new();
+        for s in &file.subphases {
+            let Some(parts) = parse_number(&s.sp.number) else {
+                continue;
+            };
+            let letter: String =
+                s.sp.number
+                    .chars()
+                    .filter(|c| c.is_ascii_alphabetic())
+                    .collect();
+            let parts = (parts, letter.to_ascii_lowercase());
+            match seen.get(&parts) {
+                Some(&first) => out.push(
+                    cx.finding(
+                        INFO.id,
+                        file,
+                        s.line,
+                        format!(
+                            "subphase {} appears again (first at line {first})",
+                            s.sp.number
+                        ),
+                    )
+                    .subphase(s.sp.number.clone())
+                    .evidence([
+                        format!("line {first}: {}", file.line(first).trim()),
+                        format!("line {}: {}", s.line, file.line(s.line).trim()),
+                    ]),
+                ),
+                None => {
+                    seen.insert(parts, s.line);
+                }
+            }
+        }
+    }
+
+    fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
+        let mut by: BTreeMap<(String, Vec<u64>), Vec<usize>> = BTreeMap::new();
+        for (i, f) in files.iter().enumerate() {
+            if let Some(n) = name_number(cx, f) {
+                if let Some(p) = parse_number(&n) {
+                    by.entry((f.folder(), p)).or_default().push(i);
+                }
+            }
+        }
+        for idx in by.values() {
+            if idx.len() < 2 {
+                continue;
+            }
+            let mut idx = idx.clone();
+            idx.sort_by(|&a, &b| files[a].path.cmp(&files[b].path));
+            let first = &files[idx[0]];
+            let num = name_number(cx, first).unwrap_or_default();
+            for &i in &idx[1..] {
+                out.push(
+                    cx.finding(
+                        INFO.id,
+                        &files[i],
+                        1,
+                        format!("file name repeats subphase {num} of {}", first.name()),
+                    )
+                    .subphase(num.clone()),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_on_repeat_in_file_and_names() {
+        let text = "# P\n\n## Phase 4.1: A\n\n## Phase 4.1: A again\n";
+        let f = run_rule(
+            "phase.duplicate",
+            &[
+                ("a.md", text),
+                ("d/phase-2.1.md", "x"),
+                ("d/phase-2.1-b.md", "y"),
+            ],
+        );
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(f[0].line, 5);
+    }
+
+    #[test]
+    fn near_miss_parts_and_deeper_headings() {
+        let text = "# P\n\n## Phase 4.1: A\n\n#### Phase 4.1 Checklist\n\n## Phase 4.2: B\n";
+        let f = run_rule(
+            "phase.duplicate",
+            &[
+                ("a.md", text),
+                ("d/phase-2.1-x.md", "x"),
+                ("d/phase-2.1-x-part-2.md", "y"),
+            ],
+        );
+        assert!(f.is_empty(), "{f:?}");
+    }
+}

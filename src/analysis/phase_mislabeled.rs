@@ -1,0 +1,256 @@
+//! `phase.mislabeled`: a subphase whose heading names one environment while its
+//! body is about another, or whose body names itself as a different subphase
+//! ("##### Phase 4.10 Complete" inside 4.7).
+//!
+//! The claimed environment comes from the heading's `(env)` label or, failing
+//! that, from the heading text when it names exactly one environment. Evidence is
+//! counted over the whole section, fenced code included (cluster and project
+//! names live there), by whole tokens (see [`super::words`]), weighted: aliases
+//! count `alias_weight`, evidence tokens `evidence_weight`. The heading is
+//! mislabeled when another environment leads by at least `margin` and by at least
+//! `ratio` times, or when self-references reach `margin`.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::facts::at;
+use super::words::{EnvMatcher, TermKind};
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "phase.mislabeled",
+    doc: "a subphase's heading names one environment (or number) while its body is about another",
+    default: Severity::Error,
+    ctor: |cx| {
+        Box::new(PhaseMislabeled {
+            envs: EnvMatcher::new(&cx.cfg.environments),
+        })
+    },
+};
+
+struct PhaseMislabeled {
+    envs: EnvMatcher,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Tally {
+    aliases: u32,
+    evidence: u32,
+    /// First lines with a hit.
+    lines: Vec<usize>,
+}
+
+fn bold_line(t: &str) -> Option<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"^\s*\*\*([^*]+)\*\*\s*:?\s*$").expect("valid"));
+    re.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str())
+}
+
+impl Rule for PhaseMislabeled {
+    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+        let m = &cx.cfg.check.mislabeled;
+        let n_env = self.envs.names.len();
+        let selfref = cx.regex(&m.self_reference);
+        for s in &file.subphases {
+            let own = &s.sp.number;
+            // Claimed environment.
+            let claimed = match s
+                .sp
+                .env_label
+                .as_deref()
+                .and_then(|l| self.envs.env_of_label(l))
+            {
+                Some(e) => Some(e),
+                None => {
+                    let mut named: Vec<usize> =
+                        self.envs.hits(&s.text).into_iter().map(|h| h.env).collect();
+                    named.sort_unstable();
+                    named.dedup();
+                    (named.len() == 1).then(|| named[0])
+                }
+            };
+            // Evidence in the body.
+            let mut tally = vec![Tally::default(); n_env];
+            let mut selfrefs: Vec<(usize, String)> = Vec::new();
+            let deeper: std::collections::HashMap<usize, &crate::model::Heading> = file
+                .doc
+                .headings
+                .iter()
+                .filter(|h| h.line > s.line && h.line <= s.end_line && h.level > s.level)
+                .map(|h| (h.line, h))
+                .collect();
+            for l in s.line + 1..=s.end_line {
+                let t = file.line(l);
+                let mut seen = vec![false; n_env];
+                for h in self.envs.hits(t) {
+                    let e = &mut tally[h.env];
+                    match h.kind {
+                        TermKind::Alias => e.aliases += 1,
+                        TermKind::Evidence => e.evidence += 1,
+                    }
+                    if !seen[h.env] {
+                        seen[h.env] = true;
+                        if e.lines.len() < m.max_evidence.max(1) {
+                            e.lines.push(l);
+                        }
+                    }
+                }
+                // Self-references: a deeper heading (or a bold-only line) that is a
+                // subphase heading with another number, not a child of this one.
+                let named = match deeper.get(&l) {
+                    Some(h) => Some(h.text.as_str()),
+                    None if !file.is_code(l) => bold_line(t),
+                    None => None,
+                };
+                if let (Some(text), Some(re)) = (named, selfref.as_ref()) {
+                    if let Some(num) = re.captures(text.trim()).and_then(|c| c.name("number")) {
+                        let num = num.as_str();
+                        if num != own && !num.starts_with(&format!("{own}.")) {
+                            selfrefs.push((l, num.to_string()));
+                        }
+                    }
+                }
+            }
+            let score = |t: &Tally| t.aliases * m.alias_weight + t.evidence * m.evidence_weight;
+            let scores: Vec<u32> = tally.iter().map(score).collect();
+            let env_flag = claimed.and_then(|c| {
+                let (best, &bs) = scores
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != c)
+                    .max_by_key(|(_, s)| **s)?;
+                let cs = scores[c];
+                (bs >= cs + m.margin && f64::from(bs) >= m.ratio * f64::from(cs))
+                    .then_some((c, best))
+            });
+            let self_score = selfrefs.len() as u32 * m.self_reference_weight;
+            let self_flag =
+                m.self_reference_weight > 0 && !selfrefs.is_empty() && self_score >= m.margin;
+            if env_flag.is_none() && !self_flag {
+                continue;
+            }
+            let mut parts = Vec::new();
+            let mut ev = Vec::new();
+            if let Some((c, best)) = env_flag {
+                parts.push(format!(
+                    "heading says {} but the body is about {} ({} {} vs {} {}, margin {})",
+                    self.envs.names[c],
+                    self.envs.names[best],
+                    self.envs.names[best],
+                    scores[best],
+                    self.envs.names[c],
+                    scores[c],
+                    m.margin
+                ));
+            } else if let Some(c) = claimed {
+                parts.push(format!("heading says {}", self.envs.names[c]));
+            }
+            if !selfrefs.is_empty() {
+                let mut nums: Vec<&str> = selfrefs.iter().map(|x| x.1.as_str()).collect();
+                nums.dedup();
+                parts.push(format!("the body names itself {}", nums.join(", ")));
+            }
+            // Counts per environment, strongest first.
+            let mut order: Vec<usize> = (0..n_env).filter(|&i| scores[i] > 0).collect();
+            order.sort_by_key(|&i| std::cmp::Reverse(scores[i]));
+            if !order.is_empty() {
+                ev.push(format!(
+                    "counts (alias x{} + evidence x{}): {}",
+                    m.alias_weight,
+                    m.evidence_weight,
+                    order
+                        .iter()
+                        .map(|&i| format!(
+                            "{} {} ({} names, {} evidence tokens)",
+                            self.envs.names[i], scores[i], tally[i].aliases, tally[i].evidence
+                        ))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ));
+            }
+            if let Some((_, best)) = env_flag {
+                for &l in &tally[best].lines {
+                    ev.push(format!(
+                        "{}: {}",
+                        self.envs.names[best],
+                        at(l, file.line(l))
+                    ));
+                }
+            }
+            for (l, _) in selfrefs.iter().take(m.max_evidence.max(1)) {
+                ev.push(format!("names itself: {}", at(*l, file.line(*l))));
+            }
+            out.push(
+                cx.finding(
+                    INFO.id,
+                    file,
+                    s.line,
+                    format!("subphase {own} looks mislabeled: {}", parts.join("; ")),
+                )
+                .subphase(own.clone())
+                .evidence(ev),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    fn doc(title: &str, body: &str) -> String {
+        format!("# P\n\n## Phase 4.1: First\n\nx\n\n## Phase 4.7: {title}\n\n{body}\n\n## Phase 4.8: Next\n\nx\n")
+    }
+
+    #[test]
+    fn fires_on_prod_body_under_nonprod_heading() {
+        let body = "```bash\nkubectl --context gke_pcc-prj-devops-prod_us-east4_pcc-devops-prod get pods\n```\n".repeat(5);
+        let f = run_rule(
+            "phase.mislabeled",
+            &[(
+                "a.md",
+                &doc("Install ArgoCD on Devops Nonprod Cluster", &body),
+            )],
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].subphase.as_deref(), Some("4.7"));
+        assert!(f[0].message.contains("about prod"), "{}", f[0].message);
+        assert!(
+            f[0].evidence.iter().any(|e| e.starts_with("prod: line")),
+            "{:?}",
+            f[0].evidence
+        );
+    }
+
+    #[test]
+    fn fires_on_self_reference() {
+        let f = run_rule(
+            "phase.mislabeled",
+            &[(
+                "a.md",
+                &doc("Install", "text\n\n#### Phase 4.10 Complete\n"),
+            )],
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message.contains("names itself 4.10"),
+            "{}",
+            f[0].message
+        );
+    }
+
+    #[test]
+    fn near_misses() {
+        // nonprod tokens never count as prod; a child number is not a self-reference;
+        // a few prod mentions stay under the margin.
+        let body = "Use pcc-devops-nonprod and devops-nonprod (non-prod), not the prod cluster.\n\n#### Phase 4.7.1 Step\n\n**Phase 4.6 complete** is a prerequisite line in prose.\n".repeat(3);
+        let f = run_rule(
+            "phase.mislabeled",
+            &[("a.md", &doc("Install on Nonprod", &body))],
+        );
+        assert!(f.is_empty(), "{f:?}");
+    }
+}

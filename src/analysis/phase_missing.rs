@@ -1,0 +1,298 @@
+//! `phase.missing`: gaps in a numbered sequence of subphases — within a file (4.7
+//! is followed by 4.11) and across the files of a folder (phase-2.1.md ...
+//! phase-2.9.md). A folder's numbers are the union of its files' names and the
+//! subphase headings at each file's subphase level, so a gap filled by another
+//! file is no gap. TOC entries and cross-references to the missing numbers are
+//! quoted as evidence.
+
+use std::collections::{BTreeMap, HashSet};
+
+use regex::Regex;
+
+use super::facts::quote;
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "phase.missing",
+    doc: "a subphase number is skipped (within a file, or across a folder's files)",
+    default: Severity::Error,
+    ctor: |_| Box::new(PhaseMissing),
+};
+
+struct PhaseMissing;
+
+/// `4.10` → `[4, 10]`; a lettered part `4.5A` counts as `[4, 5]`; `None` if a
+/// part is not a number.
+pub(super) fn parse_number(s: &str) -> Option<Vec<u64>> {
+    let s = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    s.split('.').map(|p| p.parse::<u64>().ok()).collect()
+}
+
+/// Where a number in a folder comes from.
+#[derive(Debug, Clone)]
+pub(super) struct Numbered {
+    pub parts: Vec<u64>,
+    pub text: String,
+    /// Index into the files.
+    pub file: usize,
+    /// 1-based line (1 for a file name).
+    pub line: usize,
+    /// From the file name rather than a heading.
+    pub from_name: bool,
+}
+
+/// The number a file's name gives it, unless it is a continuation part.
+pub(super) fn name_number(cx: &Ctx, f: &FileFacts) -> Option<String> {
+    let n = &cx.cfg.check.numbering;
+    let re = cx.regex(&n.file_name)?;
+    let c = re.captures(f.name())?;
+    let num = c.name("number")?.as_str().to_string();
+    if let Some(part) = cx.regex(&n.part) {
+        let stem = f.name().trim_end_matches(".md");
+        if part.is_match(stem) {
+            return None;
+        }
+    }
+    Some(num)
+}
+
+fn join(parts: &[u64]) -> String {
+    parts
+        .iter()
+        .map(|p| p.to_string())
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// Gaps in one sequence: for each run of missing values, the numbers on either
+/// side and the missing numbers (those `filled` does not cover).
+fn gaps<'n>(
+    nums: &'n [Numbered],
+    filled: &HashSet<Vec<u64>>,
+) -> Vec<(&'n Numbered, &'n Numbered, Vec<String>)> {
+    let mut groups: BTreeMap<Vec<u64>, BTreeMap<u64, &Numbered>> = BTreeMap::new();
+    for n in nums {
+        if let Some((last, prefix)) = n.parts.split_last() {
+            groups
+                .entry(prefix.to_vec())
+                .or_default()
+                .entry(*last)
+                .or_insert(n);
+        }
+    }
+    let mut out = Vec::new();
+    for (prefix, values) in &groups {
+        let vals: Vec<(&u64, &&Numbered)> = values.iter().collect();
+        for w in vals.windows(2) {
+            let (&a, an) = w[0];
+            let (&b, bn) = w[1];
+            let missing: Vec<String> = (a.saturating_add(1)..b)
+                .take(10_000)
+                .map(|k| {
+                    let mut p = prefix.clone();
+                    p.push(k);
+                    p
+                })
+                .filter(|p| !filled.contains(p))
+                .map(|p| join(&p))
+                .collect();
+            if !missing.is_empty() {
+                out.push((*an, *bn, missing));
+            }
+        }
+    }
+    out
+}
+
+impl Rule for PhaseMissing {
+    fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
+        let reference = cx.regex(&cx.cfg.check.numbering.reference);
+        let max_ev = cx.cfg.check.numbering.max_evidence.max(1);
+        let mut folders: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, f) in files.iter().enumerate() {
+            folders.entry(f.folder()).or_default().push(i);
+        }
+        for members in folders.values() {
+            // Numbers given by file names, and by subphase headings, per folder.
+            let mut named: Vec<Numbered> = Vec::new();
+            let mut headed: Vec<Vec<Numbered>> = Vec::new();
+            for &i in members {
+                let f = &files[i];
+                if let Some(n) = name_number(cx, f) {
+                    if let Some(parts) = parse_number(&n) {
+                        named.push(Numbered {
+                            parts,
+                            text: n,
+                            file: i,
+                            line: 1,
+                            from_name: true,
+                        });
+                    }
+                }
+                headed.push(
+                    f.subphases
+                        .iter()
+                        .filter_map(|s| {
+                            parse_number(&s.sp.number).map(|parts| Numbered {
+                                parts,
+                                text: s.sp.number.clone(),
+                                file: i,
+                                line: s.line,
+                                from_name: false,
+                            })
+                        })
+                        .collect(),
+                );
+            }
+            let by_name: HashSet<Vec<u64>> = named.iter().map(|n| n.parts.clone()).collect();
+            let mut all = by_name.clone();
+            for h in &headed {
+                all.extend(h.iter().map(|n| n.parts.clone()));
+            }
+            let mut report = |an: &Numbered, bn: &Numbered, missing: Vec<String>| {
+                let f = &files[bn.file];
+                let range = if missing.len() == 1 {
+                    format!("subphase {} is missing", missing[0])
+                } else {
+                    format!(
+                        "subphases {}-{} are missing",
+                        missing[0],
+                        missing[missing.len() - 1]
+                    )
+                };
+                let place = |n: &Numbered| {
+                    if n.from_name {
+                        files[n.file].name().to_string()
+                    } else {
+                        format!("{} (line {})", n.text, n.line)
+                    }
+                };
+                let msg = format!("{range}: {} is followed by {}", place(an), place(bn));
+                let ev = references(
+                    files,
+                    members,
+                    bn.file,
+                    &missing,
+                    reference.as_ref(),
+                    max_ev,
+                );
+                out.push(
+                    cx.finding(INFO.id, f, bn.line, msg)
+                        .subphase(missing[0].clone())
+                        .evidence(ev),
+                );
+            };
+            // Within a file: a gap only another file *named* for the number fills.
+            for h in &headed {
+                for (a, b, missing) in gaps(h, &by_name) {
+                    report(a, b, missing);
+                }
+            }
+            // Across the folder's file names: any subphase heading in the folder fills.
+            for (a, b, missing) in gaps(&named, &all) {
+                report(a, b, missing);
+            }
+        }
+    }
+}
+
+/// Lines in the folder that mention one of the missing numbers, the reporting
+/// file first.
+fn references(
+    files: &[FileFacts],
+    members: &[usize],
+    home: usize,
+    missing: &[String],
+    re: Option<&Regex>,
+    max: usize,
+) -> Vec<String> {
+    let Some(re) = re else { return Vec::new() };
+    let mut order: Vec<usize> = vec![home];
+    order.extend(members.iter().copied().filter(|&i| i != home));
+    let mut ev = Vec::new();
+    let mut more = 0usize;
+    for i in order {
+        let f = &files[i];
+        for l in 1..=f.lines() {
+            let t = f.line(l);
+            let hit = re.captures_iter(t).any(|c| {
+                c.name("number")
+                    .is_some_and(|m| missing.iter().any(|x| x == m.as_str()))
+            });
+            if !hit {
+                continue;
+            }
+            if ev.len() >= max {
+                more += 1;
+                continue;
+            }
+            let loc = if i == home {
+                format!("line {l}")
+            } else {
+                format!("{}:{l}", f.name())
+            };
+            ev.push(format!("{loc}: {}", quote(t)));
+        }
+    }
+    if more > 0 {
+        ev.push(format!("... and {more} more references"));
+    }
+    ev
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn fires_on_gap_in_file_with_toc_evidence() {
+        let text = "# P\n\n- [Phase 4.8](#phase-48)\n\n## Phase 4.7: A\n\n##### Phase 4.10 Complete\n\n## Phase 4.11: B\n";
+        let f = run_rule("phase.missing", &[("a.md", text)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].subphase.as_deref(), Some("4.8"));
+        assert_eq!(f[0].line, 9);
+        assert!(f[0].message.contains("4.8-4.10"), "{}", f[0].message);
+        assert!(
+            f[0].evidence.iter().any(|e| e.starts_with("line 3:")),
+            "{:?}",
+            f[0].evidence
+        );
+        assert!(f[0].evidence.iter().any(|e| e.starts_with("line 7:")));
+    }
+
+    #[test]
+    fn fires_across_files_of_a_folder() {
+        let f = run_rule(
+            "phase.missing",
+            &[
+                ("p/phase-2.1.md", "# A\n"),
+                ("p/phase-2.2-x.md", "# B\n"),
+                ("p/phase-2.5.md", "# C\n"),
+            ],
+        );
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, "p/phase-2.5.md");
+        assert!(f[0].message.contains("2.3-2.4"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn near_miss_gap_filled_by_other_file_and_deeper_headings() {
+        let a = "# P\n\n## Phase 4.1: A\n\n##### Phase 4.9 Notes\n\n## Phase 4.2: B\n\n## Phase 4.4: D\n";
+        let overview = "# Phase 5\n\n## Phase 5.2: B\n\n## Phase 5.3: C\n";
+        let f = run_rule(
+            "phase.missing",
+            &[
+                ("p/notes.md", a),
+                ("p/phase-4.3-c.md", "# C\n"),
+                ("p/phase-5.1.md", "x"),
+                ("p/phase-5.4.md", "x"),
+                ("p/phase-5-overview.md", overview),
+                ("q/phase-2.1.md", "x"),
+                ("r/phase-2.3.md", "y"),
+            ],
+        );
+        assert!(f.is_empty(), "{f:?}");
+    }
+}

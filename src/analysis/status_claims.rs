@@ -1,0 +1,349 @@
+//! `status.unbacked-claim`: a status file claims a phase is done ("✅", "100%
+//! complete", "deployment-ready") while the implementation artifacts its docs name
+//! (`secrets.tf`, `V1__init.sql`, `modules/alloydb-cluster/`) do not exist under
+//! the configured `repo_roots`; or a line claims it created artifacts that do not
+//! exist. Off when no roots are configured.
+//!
+//! A phase's docs are the checked files that are not status files: a file named
+//! for a phase (`phase-2.5-x.md` is 2.5, `phase-3-x.md` is 3) and each subphase
+//! section of a file (4.7 in the working notes). Artifacts are inline code spans
+//! matching `claims.artifacts`. An artifact exists when some file or folder under
+//! a root has that path or ends with it.
+
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::facts::quote;
+use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "status.unbacked-claim",
+    doc: "a status file claims completion but the artifacts the phase's docs name do not exist",
+    default: Severity::Error,
+    ctor: |_| Box::new(StatusClaims),
+};
+
+struct StatusClaims;
+
+/// An artifact named in a doc.
+#[derive(Debug, Clone)]
+struct Named {
+    phase: String,
+    artifact: String,
+    path: String,
+    line: usize,
+}
+
+fn code_spans(line: &str) -> Vec<&str> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"`([^`]+)`").expect("valid"));
+    re.captures_iter(line)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().trim())
+        .collect()
+}
+
+/// Everything under the repository roots, as `/`-separated paths relative to each root.
+struct Index {
+    paths: HashSet<String>,
+}
+
+impl Index {
+    fn build(root: &Path, roots: &[String]) -> Index {
+        let mut paths = HashSet::new();
+        for r in roots {
+            let base = root.join(r);
+            if !base.is_dir() {
+                continue;
+            }
+            let walker = ignore::WalkBuilder::new(&base)
+                .standard_filters(false)
+                .follow_links(false)
+                .filter_entry(|e| {
+                    let n = e.file_name();
+                    n != ".git" && n != ".terraform" && n != "node_modules" && n != "target"
+                })
+                .build();
+            for e in walker.flatten() {
+                if let Ok(rel) = e.path().strip_prefix(&base) {
+                    let s = rel.to_string_lossy().replace('\\', "/");
+                    if !s.is_empty() {
+                        paths.insert(s);
+                    }
+                }
+            }
+        }
+        Index { paths }
+    }
+
+    fn exists(&self, artifact: &str) -> bool {
+        let a = artifact.trim_start_matches("./").trim_end_matches('/');
+        if a.is_empty() {
+            return true;
+        }
+        let suffix = format!("/{a}");
+        self.paths.iter().any(|p| p == a || p.ends_with(&suffix))
+    }
+}
+
+fn belongs(artifact_phase: &str, claimed: &str) -> bool {
+    artifact_phase == claimed || artifact_phase.starts_with(&format!("{claimed}."))
+}
+
+/// The phase a whole file is about, from its name (`phase-2.5-x.md`, `phase-3-x.md`).
+fn file_phase(name: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE
+        .get_or_init(|| Regex::new(r"(?i)^phase[-_ ]?(\d+(?:\.\d+)*)(?:[-_. ]|$)").expect("valid"));
+    re.captures(name).map(|c| c[1].to_string())
+}
+
+fn table_phase(line: &str) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"^\s*\|\s*(?:\*\*)?(\d+(?:\.\d+)*)(?:\*\*)?\s*\|").expect("valid")
+    });
+    re.captures(line).map(|c| c[1].to_string())
+}
+
+impl Rule for StatusClaims {
+    fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
+        let c = &cx.cfg.check.claims;
+        if cx.cfg.repo_roots.is_empty() || c.files.is_empty() {
+            return;
+        }
+        let compile =
+            |v: &[String]| -> Vec<Regex> { v.iter().filter_map(|p| cx.regex(p)).collect() };
+        let phase_claims = compile(&c.phase_claims);
+        let artifact_claims = compile(&c.artifact_claims);
+        let ignore = compile(&c.ignore);
+        let artifacts = compile(&c.artifacts);
+        let phase_re = cx.regex(&c.phase);
+        let is_artifact = |s: &str| {
+            !s.contains(['<', '>', '*', '{', '}', '$', ' '])
+                && artifacts.iter().any(|r| r.is_match(s))
+        };
+        let status: Vec<bool> = files
+            .iter()
+            .map(|f| cx.matches_any(f.rel, &c.files))
+            .collect();
+        if !status.iter().any(|&s| s) {
+            return;
+        }
+        // Artifacts named by each phase's docs.
+        let mut named: Vec<Named> = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            if status[i] {
+                continue;
+            }
+            let whole = file_phase(f.name());
+            for l in 1..=f.lines() {
+                if f.is_code(l) {
+                    continue;
+                }
+                let t = f.line(l);
+                if !t.contains('`') {
+                    continue;
+                }
+                let phase = f
+                    .subphases
+                    .iter()
+                    .find(|s| s.line <= l && l <= s.end_line)
+                    .map(|s| s.sp.number.clone())
+                    .or_else(|| whole.clone());
+                let Some(phase) = phase else { continue };
+                for span in code_spans(t) {
+                    if is_artifact(span) {
+                        named.push(Named {
+                            phase: phase.clone(),
+                            artifact: span.to_string(),
+                            path: f.path.clone(),
+                            line: l,
+                        });
+                    }
+                }
+            }
+        }
+        let index = Index::build(cx.root, &cx.cfg.repo_roots);
+        let roots = cx.cfg.repo_roots.join(", ");
+        let max = c.max_evidence.max(1);
+        for (i, f) in files.iter().enumerate() {
+            if !status[i] {
+                continue;
+            }
+            let mut heading_phase: Option<String> = None;
+            let heads: std::collections::HashMap<usize, &str> = f
+                .doc
+                .headings
+                .iter()
+                .map(|h| (h.line, h.text.as_str()))
+                .collect();
+            for l in 1..=f.lines() {
+                let t = f.line(l);
+                if let Some(h) = heads.get(&l) {
+                    heading_phase = phase_re
+                        .as_ref()
+                        .and_then(|r| r.captures(h))
+                        .and_then(|c| c.name("number"))
+                        .map(|m| m.as_str().to_string());
+                }
+                if f.is_code(l) || ignore.iter().any(|r| r.is_match(t)) {
+                    continue;
+                }
+                // Artifacts claimed on the line itself.
+                let own: Vec<&str> = code_spans(t)
+                    .into_iter()
+                    .filter(|s| is_artifact(s))
+                    .collect();
+                if !own.is_empty() && artifact_claims.iter().any(|r| r.is_match(t)) {
+                    let missing: Vec<&str> = own.into_iter().filter(|a| !index.exists(a)).collect();
+                    if !missing.is_empty() {
+                        let list = missing
+                            .iter()
+                            .map(|a| format!("`{a}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ");
+                        out.push(
+                            cx.finding(
+                                INFO.id,
+                                f,
+                                l,
+                                format!(
+                                    "claims {list} exist{}, but nothing under {roots} matches",
+                                    if missing.len() == 1 { "s" } else { "" }
+                                ),
+                            )
+                            .evidence([format!("line {l}: {}", quote(t))]),
+                        );
+                    }
+                    continue;
+                }
+                let Some(claim) = phase_claims
+                    .iter()
+                    .filter_map(|r| r.find(t))
+                    .max_by_key(|m| (m.as_str().trim().len(), std::cmp::Reverse(m.start())))
+                else {
+                    continue;
+                };
+                let phase = phase_re
+                    .as_ref()
+                    .and_then(|r| r.captures(t))
+                    .and_then(|c| c.name("number"))
+                    .map(|m| m.as_str().to_string())
+                    .or_else(|| table_phase(t))
+                    .or_else(|| heading_phase.clone());
+                let Some(phase) = phase else { continue };
+                let mut seen = HashSet::new();
+                let missing: Vec<&Named> = named
+                    .iter()
+                    .filter(|n| belongs(&n.phase, &phase))
+                    .filter(|n| seen.insert(n.artifact.trim_end_matches('/').to_string()))
+                    .filter(|n| !index.exists(&n.artifact))
+                    .collect();
+                // `secrets.tf` says nothing more than `terraform/secrets.tf`.
+                let missing: Vec<&Named> = missing
+                    .iter()
+                    .filter(|a| {
+                        let short = a.artifact.trim_end_matches('/');
+                        !missing.iter().any(|b| {
+                            let long = b.artifact.trim_end_matches('/');
+                            long.len() > short.len() && long.ends_with(&format!("/{short}"))
+                        })
+                    })
+                    .copied()
+                    .collect();
+                if missing.is_empty() {
+                    continue;
+                }
+                let mut ev: Vec<String> = missing
+                    .iter()
+                    .take(max)
+                    .map(|n| {
+                        format!(
+                            "`{}` named in {}:{} (subphase {})",
+                            n.artifact, n.path, n.line, n.phase
+                        )
+                    })
+                    .collect();
+                if missing.len() > max {
+                    ev.push(format!("... and {} more", missing.len() - max));
+                }
+                out.push(
+                    cx.finding(
+                        INFO.id,
+                        f,
+                        l,
+                        format!(
+                            "claims Phase {phase} is done (\"{}\"), but {} artifact{} its docs name do{} not exist under {roots}",
+                            claim.as_str().trim().trim_matches('|').trim(),
+                            missing.len(),
+                            if missing.len() == 1 { "" } else { "s" },
+                            if missing.len() == 1 { "es" } else { "" }
+                        ),
+                    )
+                    .subphase(phase.clone())
+                    .evidence(ev),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::analysis::testutil::run_rule_cfg;
+    use crate::config::Config;
+
+    fn tree() -> (tempfile::TempDir, Config) {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(d.path().join("infra/app/terraform")).unwrap();
+        std::fs::write(d.path().join("infra/app/terraform/alloydb.tf"), "").unwrap();
+        let mut c = Config::builtin();
+        c.repo_roots = vec!["infra".into()];
+        (d, c)
+    }
+
+    #[test]
+    fn fires_on_claim_without_artifacts() {
+        let (d, c) = tree();
+        let plan = "# Phase 2.5\n\nCreate `app/terraform/secrets.tf` and `alloydb.tf`.\n";
+        let status = "# Status\n\n- Phase 2: ✅ 100% complete\n- created `iam.tf` today\n";
+        let f = run_rule_cfg(
+            "status.unbacked-claim",
+            &[("plans/phase-2.5.md", plan), ("status/brief.md", status)],
+            &c,
+            d.path(),
+        );
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f[0].message.contains("Phase 2 "), "{}", f[0].message);
+        assert!(f[0].evidence[0].contains("secrets.tf"));
+        assert!(f[1].message.contains("iam.tf"));
+    }
+
+    #[test]
+    fn near_misses() {
+        let (d, mut c) = tree();
+        let plan = "# Phase 2.5\n\nCreate `alloydb.tf`; later `V<n>__x.sql`.\n";
+        let status = "# Status\n\n- Phase 2: ✅ 100% complete\n- Phase 3: ✅ done (no docs)\n**Status**: ✅ Planning complete\n";
+        let files = [("plans/phase-2.5.md", plan), ("status/brief.md", status)];
+        assert!(run_rule_cfg("status.unbacked-claim", &files, &c, d.path()).is_empty());
+        // Off without roots.
+        c.repo_roots.clear();
+        let plan = "# Phase 2.5\n\nCreate `secrets.tf`.\n";
+        let files = [("plans/phase-2.5.md", plan), ("status/brief.md", status)];
+        assert!(run_rule_cfg(
+            "status.unbacked-claim",
+            &files,
+            &c,
+            Path::new("/nonexistent")
+        )
+        .is_empty());
+    }
+}

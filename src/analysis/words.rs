@@ -1,0 +1,189 @@
+//! Whole-token matching of environment terms.
+//!
+//! Text is cut into tokens at every character other than ASCII letters, digits,
+//! `-` and `_`; a token's *parts* are its pieces between `-`/`_`. A term (itself
+//! cut the same way) matches a run of whole parts of one token, case-insensitively.
+//! Within a token only maximal matches count: a match lying inside a longer match
+//! is dropped. So "nonprod" and "non-prod" are never "prod", "pcc-devops-nonprod"
+//! is never "devops-prod", and "gke_pcc-prj-devops-prod_us-east4" counts once, as
+//! the evidence token "pcc-prj-devops-prod".
+
+use crate::config::Environment;
+
+/// Whether a term is an alias (name) or an evidence token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TermKind {
+    /// The environment's name or an alias.
+    Alias,
+    /// A cluster, project or other evidence token.
+    Evidence,
+}
+
+#[derive(Debug, Clone)]
+struct Term {
+    env: usize,
+    kind: TermKind,
+    parts: Vec<String>,
+}
+
+/// A compiled set of environment terms.
+#[derive(Debug, Clone)]
+pub struct EnvMatcher {
+    terms: Vec<Term>,
+    /// Environment names, by index.
+    pub names: Vec<String>,
+}
+
+/// One counted match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// Environment index.
+    pub env: usize,
+    /// Alias or evidence.
+    pub kind: TermKind,
+}
+
+fn parts(s: &str) -> Vec<String> {
+    s.split(['-', '_'])
+        .filter(|p| !p.is_empty())
+        .map(|p| p.to_ascii_lowercase())
+        .collect()
+}
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-' || c == '_'
+}
+
+impl EnvMatcher {
+    /// Compile the environments' names, aliases and evidence.
+    pub fn new(envs: &[Environment]) -> EnvMatcher {
+        let mut terms = Vec::new();
+        for (i, e) in envs.iter().enumerate() {
+            for (s, kind) in std::iter::once((&e.name, TermKind::Alias))
+                .chain(e.aliases.iter().map(|a| (a, TermKind::Alias)))
+                .chain(e.evidence.iter().map(|a| (a, TermKind::Evidence)))
+            {
+                let p = parts(s);
+                if !p.is_empty() {
+                    terms.push(Term {
+                        env: i,
+                        kind,
+                        parts: p,
+                    });
+                }
+            }
+        }
+        EnvMatcher {
+            terms,
+            names: envs.iter().map(|e| e.name.clone()).collect(),
+        }
+    }
+
+    /// Every maximal match in `text`.
+    pub fn hits(&self, text: &str) -> Vec<Hit> {
+        let mut out = Vec::new();
+        for token in text.split(|c: char| !is_token_char(c)) {
+            if token.is_empty() {
+                continue;
+            }
+            self.token_hits(token, &mut out);
+        }
+        out
+    }
+
+    fn token_hits(&self, token: &str, out: &mut Vec<Hit>) {
+        let tp = parts(token);
+        if tp.is_empty() {
+            return;
+        }
+        // (start, end, term index)
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for (ti, t) in self.terms.iter().enumerate() {
+            let n = t.parts.len();
+            if n > tp.len() {
+                continue;
+            }
+            for s in 0..=tp.len() - n {
+                if tp[s..s + n] == t.parts[..] {
+                    found.push((s, s + n, ti));
+                }
+            }
+        }
+        if found.is_empty() {
+            return;
+        }
+        let mut kept: Vec<(usize, usize, usize)> = Vec::new();
+        for &(s, e, ti) in &found {
+            let inside_longer = found
+                .iter()
+                .any(|&(s2, e2, _)| s2 <= s && e <= e2 && (e2 - s2) > (e - s));
+            if inside_longer {
+                continue;
+            }
+            // Same span named twice (alias and evidence): keep the stronger kind once.
+            if let Some(k) = kept.iter_mut().find(|k| k.0 == s && k.1 == e) {
+                if self.terms[ti].kind == TermKind::Evidence {
+                    *k = (s, e, ti);
+                }
+                continue;
+            }
+            kept.push((s, e, ti));
+        }
+        for (_, _, ti) in kept {
+            out.push(Hit {
+                env: self.terms[ti].env,
+                kind: self.terms[ti].kind,
+            });
+        }
+    }
+
+    /// Index of an environment by name or alias (for `(env)` labels).
+    pub fn env_of_label(&self, label: &str) -> Option<usize> {
+        let p = parts(label);
+        self.terms
+            .iter()
+            .find(|t| t.kind == TermKind::Alias && t.parts == p)
+            .map(|t| t.env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn envs_of(text: &str) -> Vec<String> {
+        let c = Config::builtin();
+        let m = EnvMatcher::new(&c.environments);
+        m.hits(text)
+            .into_iter()
+            .map(|h| format!("{}:{:?}", m.names[h.env], h.kind))
+            .collect()
+    }
+
+    #[test]
+    fn nonprod_is_never_prod() {
+        assert_eq!(envs_of("nonprod"), vec!["nonprod:Alias"]);
+        assert_eq!(envs_of("Non-Prod cluster"), vec!["nonprod:Alias"]);
+        assert_eq!(envs_of("pcc-devops-nonprod"), vec!["nonprod:Evidence"]);
+        assert_eq!(envs_of("devops-nonprod"), vec!["nonprod:Evidence"]);
+        assert_eq!(envs_of("pcc-devops-prod"), vec!["prod:Evidence"]);
+        assert_eq!(envs_of("the Prod cluster"), vec!["prod:Alias"]);
+        assert_eq!(envs_of("product production"), vec!["prod:Alias"]);
+        assert!(envs_of("reproduce prodigy").is_empty());
+    }
+
+    #[test]
+    fn long_tokens_count_once() {
+        assert_eq!(
+            envs_of("--context gke_pcc-prj-devops-prod_us-east4_pcc-devops-prod"),
+            vec!["prod:Evidence", "prod:Evidence"]
+        );
+        assert_eq!(
+            envs_of("gke_pcc-prj-devops-nonprod_us-east4_pcc-devops-nonprod"),
+            vec!["nonprod:Evidence", "nonprod:Evidence"]
+        );
+        assert_eq!(envs_of("pcc-prj-app-devtest"), vec!["devtest:Evidence"]);
+        assert!(envs_of("run the test suite").is_empty());
+    }
+}

@@ -1,0 +1,175 @@
+//! The journal: the whole plan of a run, written before its first destructive step
+//! and removed when it finished. If a run is interrupted, the journal is what lets
+//! the next `migrate` finish it (apply skips ops already done) or `restore` undo it.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::{check_inside, ApplyError};
+use crate::plan::{Op, Plan};
+
+/// Format version.
+pub const VERSION: u32 = 1;
+
+/// A run in progress.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Journal {
+    /// Format version.
+    pub version: u32,
+    /// The command that wrote it (`migrate`, `consolidate`, `restore`).
+    pub command: String,
+    /// The plan being applied (its root is replaced by the current root on read).
+    pub plan: Plan,
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
+    move |source| ApplyError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Write the journal at root-relative `rel` (temp file, fsync, rename).
+pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
+    let abs = check_inside(root, rel)?;
+    let dir = abs.parent().unwrap_or(root);
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    let text = serde_json::to_string(j).map_err(|e| ApplyError::Refused {
+        path: rel.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    let mut t = tempfile::Builder::new()
+        .prefix(".replan-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(io(dir))?;
+    t.write_all(text.as_bytes()).map_err(io(&abs))?;
+    t.as_file().sync_all().map_err(io(&abs))?;
+    t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+    Ok(())
+}
+
+/// Read the journal, if there is one.
+pub fn read(root: &Path, rel: &Path) -> Result<Option<Journal>, ApplyError> {
+    let abs = check_inside(root, rel)?;
+    let text = match std::fs::read_to_string(&abs) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(&abs)(e)),
+    };
+    let mut j: Journal = serde_json::from_str(&text).map_err(|e| ApplyError::Refused {
+        path: rel.to_path_buf(),
+        reason: format!("unreadable journal ({e}); move it away to continue"),
+    })?;
+    j.plan.root = root.to_path_buf();
+    Ok(Some(j))
+}
+
+/// Remove the journal after a run finished (absent is fine).
+pub fn remove(root: &Path, rel: &Path) -> Result<(), ApplyError> {
+    let abs = check_inside(root, rel)?;
+    match std::fs::remove_file(&abs) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(io(&abs)(e)),
+    }
+}
+
+/// The plan that undoes `plan`, whatever part of it was applied: creates become
+/// deletes, modifies swap, moves go back. Apply skips what is already undone.
+pub fn inverse(plan: &Plan) -> Plan {
+    let mut inv = Plan::new(&plan.root);
+    for op in plan.ops.iter().rev() {
+        inv.ops.push(match op {
+            Op::Create { path, contents } => Op::Delete {
+                path: path.clone(),
+                old: contents.clone(),
+            },
+            Op::Modify { path, old, new } => Op::Modify {
+                path: path.clone(),
+                old: new.clone(),
+                new: old.clone(),
+            },
+            Op::Move { from, to, contents } => Op::Move {
+                from: to.clone(),
+                to: from.clone(),
+                contents: contents.clone(),
+            },
+            Op::Delete { path, old } => Op::Create {
+                path: path.clone(),
+                contents: old.clone(),
+            },
+        });
+    }
+    inv
+}
+
+/// Remove folders left empty by a restore, walking up from each path's folder but
+/// never removing `root` itself or anything outside it.
+pub fn prune_empty_dirs(root: &Path, rels: &[PathBuf]) {
+    for rel in rels {
+        let mut dir = rel.parent().map(Path::to_path_buf);
+        while let Some(d) = dir {
+            if d.as_os_str().is_empty() {
+                break;
+            }
+            let Ok(abs) = check_inside(root, &d) else {
+                break;
+            };
+            // remove_dir only succeeds on an empty folder.
+            if std::fs::remove_dir(&abs).is_err() {
+                break;
+            }
+            dir = d.parent().map(Path::to_path_buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::{apply, ApplyOptions};
+
+    #[test]
+    fn round_trip_and_inverse() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("p")).unwrap();
+        std::fs::write(root.join("p/a.md"), "A\n").unwrap();
+        std::fs::write(root.join("s.md"), "old\n").unwrap();
+        let mut plan = Plan::new(root);
+        plan.ops.push(Op::Move {
+            from: "p/a.md".into(),
+            to: "arch/p/a.md".into(),
+            contents: "A\n".into(),
+        });
+        plan.ops.push(Op::Create {
+            path: "p/a1.md".into(),
+            contents: "A\n".into(),
+        });
+        plan.ops.push(Op::Modify {
+            path: "s.md".into(),
+            old: "old\n".into(),
+            new: "new\n".into(),
+        });
+        let j = Journal {
+            version: VERSION,
+            command: "migrate".into(),
+            plan: plan.clone(),
+        };
+        write(root, Path::new("arch/j.json"), &j).unwrap();
+        let back = read(root, Path::new("arch/j.json")).unwrap().unwrap();
+        assert_eq!(back.plan.ops, plan.ops);
+        remove(root, Path::new("arch/j.json")).unwrap();
+        assert!(read(root, Path::new("arch/j.json")).unwrap().is_none());
+        apply(&plan, ApplyOptions::default()).unwrap();
+        apply(&inverse(&plan), ApplyOptions::default()).unwrap();
+        prune_empty_dirs(root, &[PathBuf::from("arch/p/a.md")]);
+        assert_eq!(std::fs::read_to_string(root.join("p/a.md")).unwrap(), "A\n");
+        assert_eq!(std::fs::read_to_string(root.join("s.md")).unwrap(), "old\n");
+        assert!(!root.join("p/a1.md").exists());
+        assert!(!root.join("arch").exists());
+    }
+}

@@ -1,0 +1,252 @@
+//! The manifest that makes a migration reversible: one record per run (migrate or
+//! consolidate), newest last. A run lists the sha256 of every original it moved and
+//! every file it generated, which new files came from which original, and the
+//! original text of every file it modified in place. `restore` undoes the last run.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::apply::sha256;
+use crate::plan::{Op, Plan};
+
+/// Format version of the manifest.
+pub const VERSION: u32 = 1;
+
+/// The whole manifest file.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Manifest {
+    /// Format version.
+    pub version: u32,
+    /// Runs, oldest first.
+    pub runs: Vec<Run>,
+}
+
+/// One applied plan.
+#[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct Run {
+    /// `replan <version>`.
+    pub tool: String,
+    /// `migrate` or `consolidate`.
+    pub command: String,
+    /// UTC time (RFC 3339); `SOURCE_DATE_EPOCH` overrides the clock.
+    pub time: String,
+    /// Originals moved into the archive.
+    pub moved: Vec<MovedFile>,
+    /// Files created.
+    pub created: Vec<FileSum>,
+    /// Files modified in place, with their original text.
+    pub modified: Vec<ModifiedFile>,
+}
+
+/// An original moved to the archive.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct MovedFile {
+    /// Where it was.
+    pub from: PathBuf,
+    /// Where it is now.
+    pub to: PathBuf,
+    /// sha256 of its bytes (unchanged by the move).
+    pub sha256: String,
+    /// Files generated from it.
+    pub parts: Vec<PathBuf>,
+}
+
+/// A generated file and its checksum.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileSum {
+    /// Root-relative path.
+    pub path: PathBuf,
+    /// sha256 of its contents as written.
+    pub sha256: String,
+}
+
+/// A file modified in place.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ModifiedFile {
+    /// Root-relative path.
+    pub path: PathBuf,
+    /// sha256 before.
+    pub sha256_before: String,
+    /// sha256 after.
+    pub sha256_after: String,
+    /// The original text, byte for byte.
+    pub original: String,
+}
+
+impl Manifest {
+    /// Parse a manifest's text.
+    pub fn parse(text: &str) -> Result<Manifest, String> {
+        serde_json::from_str(text).map_err(|e| e.to_string())
+    }
+
+    /// The manifest as written to disk.
+    pub fn to_text(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+
+    /// Every generated path with the checksum it was written with (latest run wins).
+    pub fn generated(&self) -> std::collections::HashMap<PathBuf, String> {
+        let mut m = std::collections::HashMap::new();
+        for r in &self.runs {
+            for c in &r.created {
+                m.insert(c.path.clone(), c.sha256.clone());
+            }
+            for c in &r.modified {
+                m.insert(c.path.clone(), c.sha256_after.clone());
+            }
+        }
+        m
+    }
+}
+
+/// Record of a plan, with `parts` saying which created files came from which original.
+pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> Run {
+    let mut run = Run {
+        tool: format!("replan {}", env!("CARGO_PKG_VERSION")),
+        command: command.to_string(),
+        time: now(),
+        ..Default::default()
+    };
+    for op in &plan.ops {
+        match op {
+            Op::Create { path, contents } => run.created.push(FileSum {
+                path: path.clone(),
+                sha256: sha256(contents.as_bytes()),
+            }),
+            Op::Modify { path, old, new } => run.modified.push(ModifiedFile {
+                path: path.clone(),
+                sha256_before: sha256(old.as_bytes()),
+                sha256_after: sha256(new.as_bytes()),
+                original: old.clone(),
+            }),
+            Op::Move { from, to, contents } => run.moved.push(MovedFile {
+                from: from.clone(),
+                to: to.clone(),
+                sha256: sha256(contents.as_bytes()),
+                parts: parts
+                    .iter()
+                    .find(|p| &p.0 == from)
+                    .map(|p| p.1.clone())
+                    .unwrap_or_default(),
+            }),
+            Op::Delete { .. } => {}
+        }
+    }
+    run
+}
+
+/// The op that writes the manifest with `run` appended, given the current text.
+pub fn append_op(path: &Path, current: Option<&str>, run: Run) -> Result<Op, String> {
+    match current {
+        None => {
+            let m = Manifest {
+                version: VERSION,
+                runs: vec![run],
+            };
+            Ok(Op::Create {
+                path: path.to_path_buf(),
+                contents: m.to_text(),
+            })
+        }
+        Some(old) => {
+            let mut m = Manifest::parse(old)
+                .map_err(|e| format!("{}: not a replan manifest: {e}", path.display()))?;
+            m.runs.push(run);
+            Ok(Op::Modify {
+                path: path.to_path_buf(),
+                old: old.to_string(),
+                new: m.to_text(),
+            })
+        }
+    }
+}
+
+/// Current UTC time as RFC 3339, honouring `SOURCE_DATE_EPOCH`.
+pub fn now() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    rfc3339(secs)
+}
+
+/// Format seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ`.
+pub fn rfc3339(secs: i64) -> String {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = if m <= 2 { y + 1 } else { y };
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_format() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn records_and_appends() {
+        let mut plan = Plan::new(".");
+        plan.ops.push(Op::Move {
+            from: "p/a.md".into(),
+            to: "arch/a.md".into(),
+            contents: "A".into(),
+        });
+        plan.ops.push(Op::Create {
+            path: "p/a1.md".into(),
+            contents: "A".into(),
+        });
+        plan.ops.push(Op::Modify {
+            path: "s.md".into(),
+            old: "o".into(),
+            new: "n".into(),
+        });
+        let run = record(
+            &plan,
+            "migrate",
+            &[("p/a.md".into(), vec!["p/a1.md".into()])],
+        );
+        assert_eq!(run.moved[0].parts, vec![PathBuf::from("p/a1.md")]);
+        assert_eq!(run.modified[0].original, "o");
+        let op = append_op(Path::new("m.json"), None, run.clone()).unwrap();
+        let Op::Create { contents, .. } = &op else {
+            panic!("create expected")
+        };
+        let op2 = append_op(Path::new("m.json"), Some(contents), run).unwrap();
+        let Op::Modify { new, .. } = &op2 else {
+            panic!("modify expected")
+        };
+        let m = Manifest::parse(new).unwrap();
+        assert_eq!(m.runs.len(), 2);
+        assert_eq!(m.generated().len(), 2);
+        assert!(append_op(Path::new("m.json"), Some("nope"), Run::default()).is_err());
+    }
+}

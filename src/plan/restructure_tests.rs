@@ -1,0 +1,178 @@
+use super::*;
+use crate::config::Config;
+
+fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
+    files
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
+        .collect()
+}
+
+fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
+    let cfg = Config::builtin();
+    let d = docs(files);
+    let exists = |_: &Path| false;
+    plan(&Inputs {
+        root: Path::new("/r"),
+        cfg: &cfg,
+        docs: &d,
+        exists: &exists,
+        generated,
+    })
+}
+
+const NOTES: &str = "# Notes\n\nIntro, see [two](#phase-42-two).\n\n## Phase 4.1: One\n\nText one.\n\n### Troubleshooting\n\nx\n\n## Phase 4.2: Two\n\nText two.\n\n### Troubleshooting\n\ny\n";
+const BRIEF: &str = "# Brief\n\n- [one](../plans/d/notes.md#phase-41-one)\n- [t2](../plans/d/notes.md#troubleshooting-1)\n- [file](../plans/d/notes.md)\n- [gone](../plans/d/missing.md)\n- [web](https://example.com)\n";
+
+fn op_text<'a>(o: &'a Outcome, path: &str) -> Option<&'a str> {
+    o.plan.ops.iter().find_map(|op| match op {
+        Op::Create { path: p, contents } if p == Path::new(path) => Some(contents.as_str()),
+        Op::Modify { path: p, new, .. } if p == Path::new(path) => Some(new.as_str()),
+        _ => None,
+    })
+}
+
+#[test]
+fn splits_archives_and_rewrites_links() {
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (
+                ".claude/plans/d/phase-4.0.md",
+                "# Phase 4.1: a\n\n## Phase 4.2: b\n",
+            ),
+            (".claude/status/brief.md", BRIEF),
+        ],
+        &HashMap::new(),
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert_eq!(o.splits.len(), 1, "phase-4.0.md is kept: {:?}", o.splits);
+    assert!(o.plan.ops.iter().any(|op| matches!(op, Op::Move { to, .. }
+        if to == Path::new(".claude/archive/original-phases/d/notes.md"))));
+    let brief = op_text(&o, ".claude/status/brief.md").expect("brief modified");
+    assert!(
+        brief.contains("(../plans/d/phase-4.1-one.md#phase-41-one)"),
+        "{brief}"
+    );
+    // The second Troubleshooting is the first of its new file: no suffix any more.
+    assert!(
+        brief.contains("(../plans/d/phase-4.2-two.md#troubleshooting)"),
+        "{brief}"
+    );
+    assert!(
+        brief.contains("(../archive/original-phases/d/notes.md)"),
+        "{brief}"
+    );
+    assert!(brief.contains("(../plans/d/missing.md)"), "{brief}");
+    assert!(
+        o.notes.iter().any(|n| n.contains("missing.md")),
+        "{:?}",
+        o.notes
+    );
+    // A same-file anchor in moved text now names the part holding the heading.
+    let overview = o
+        .plan
+        .ops
+        .iter()
+        .find_map(|op| match op {
+            Op::Create { path, contents } if contents.contains("Intro") => {
+                Some((path.clone(), contents.clone()))
+            }
+            _ => None,
+        })
+        .expect("overview part");
+    assert!(
+        overview.1.contains("(phase-4.2-two.md#phase-42-two)"),
+        "{overview:?}"
+    );
+    let index = op_text(&o, ".claude/plans/d/INDEX.md").expect("index");
+    assert!(index.contains("phase-4.1-one.md") && index.contains("phase-4.0.md"));
+    assert!(!index.contains("notes.md]"), "{index}");
+}
+
+#[test]
+fn plan_of_the_result_is_empty() {
+    let files = [
+        (".claude/plans/d/notes.md", NOTES),
+        (".claude/status/brief.md", BRIEF),
+    ];
+    let o = run(&files, &HashMap::new());
+    // Build the tree after the plan and plan again.
+    let mut tree: Vec<(String, String)> = files
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect();
+    let mut generated = HashMap::new();
+    for op in &o.plan.ops {
+        match op {
+            Op::Move { from, to, contents } => {
+                tree.retain(|(p, _)| Path::new(p) != from);
+                tree.push((to.display().to_string(), contents.clone()));
+            }
+            Op::Create { path, contents } => {
+                generated.insert(path.clone(), sha256(contents.as_bytes()));
+                tree.push((path.display().to_string(), contents.clone()));
+            }
+            Op::Modify { path, new, .. } => {
+                generated.insert(path.clone(), sha256(new.as_bytes()));
+                for t in tree.iter_mut() {
+                    if Path::new(&t.0) == path {
+                        t.1 = new.clone();
+                    }
+                }
+            }
+            Op::Delete { .. } => {}
+        }
+    }
+    let refs: Vec<(&str, &str)> = tree.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let again = run(&refs, &generated);
+    assert!(again.errors.is_empty(), "{:?}", again.errors);
+    assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
+}
+
+#[test]
+fn refuses_when_an_archive_copy_differs() {
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (".claude/archive/original-phases/d/notes.md", "other"),
+        ],
+        &HashMap::new(),
+    );
+    assert!(!o.errors.is_empty());
+}
+
+#[test]
+fn unlocatable_link_to_moved_file_is_an_error() {
+    // A reference-style link cannot be located for rewriting.
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (
+                "a.md",
+                "[x][r]\n\n[r]: .claude/plans/d/notes.md#phase-41-one\n",
+            ),
+        ],
+        &HashMap::new(),
+    );
+    assert!(
+        o.errors.iter().any(|e| e.contains("a.md")),
+        "{:?}",
+        o.errors
+    );
+}
+
+#[test]
+fn unlocatable_same_file_link_in_moved_text_is_an_error() {
+    let notes = NOTES.replace("Text one.", "Text one, see [two][t].\n\n[t]: #phase-42-two");
+    let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
+    assert!(
+        o.errors.iter().any(|e| e.contains("#phase-42-two")),
+        "{:?}",
+        o.errors
+    );
+    // The same link to a heading that stays in its part is fine.
+    let notes = NOTES.replace("Text one.", "Text one, see [one][t].\n\n[t]: #phase-41-one");
+    let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+}

@@ -1,0 +1,97 @@
+//! Findings as text: `path:line:col: severity rule-id: message`, evidence indented
+//! below, findings grouped by file with a blank line between files.
+
+use std::fmt::Write;
+
+use anstyle::AnsiColor;
+
+use crate::finding::{Finding, Severity};
+use crate::ui::paint;
+
+/// Render findings (already in report order) for stdout.
+pub fn findings(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let mut last: Option<&str> = None;
+    for f in findings {
+        if last.is_some_and(|p| p != f.path) {
+            out.push('\n');
+        }
+        last = Some(&f.path);
+        let sev = match f.severity {
+            Severity::Error => paint("error", AnsiColor::Red, true, false),
+            Severity::Warning => paint("warning", AnsiColor::Yellow, true, false),
+        };
+        let loc = paint(
+            &format!("{}:{}:{}", f.path, f.line.max(1), f.column.max(1)),
+            AnsiColor::White,
+            true,
+            false,
+        );
+        let _ = writeln!(
+            out,
+            "{loc}: {sev} {}: {}",
+            paint(f.rule, AnsiColor::Cyan, false, false),
+            f.message
+        );
+        for e in &f.evidence {
+            let _ = writeln!(out, "    {e}");
+        }
+    }
+    out
+}
+
+/// The one-line summary printed on stderr.
+pub fn summary(findings: &[Finding], files: usize, encoding: &str) -> String {
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let warnings = findings.len() - errors;
+    let with: std::collections::BTreeSet<&str> = findings.iter().map(|f| f.path.as_str()).collect();
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    if findings.is_empty() {
+        return format!(
+            "check: no findings in {} ({encoding})",
+            plural(files, "file")
+        );
+    }
+    let e = plural(errors, "error");
+    let w = plural(warnings, "warning");
+    let e = if errors > 0 {
+        paint(&e, AnsiColor::Red, true, true)
+    } else {
+        e
+    };
+    let w = if warnings > 0 {
+        paint(&w, AnsiColor::Yellow, true, true)
+    } else {
+        w
+    };
+    format!(
+        "check: {e}, {w} in {} of {} ({encoding})",
+        with.len(),
+        plural(files, "file")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn groups_by_file() {
+        crate::ui::set_color(crate::cli::ColorChoice::Never);
+        let a =
+            Finding::new("link.broken", Severity::Error, "a.md", 3, "m").evidence(["line 3: x"]);
+        let b = Finding::new("task.size", Severity::Warning, "b.md", 1, "n").column(5);
+        let s = findings(&[a.clone(), b.clone()]);
+        assert_eq!(
+            s,
+            "a.md:3:1: error link.broken: m\n    line 3: x\n\nb.md:1:5: warning task.size: n\n"
+        );
+        assert_eq!(
+            summary(&[a, b], 4, "o200k_base"),
+            "check: 1 error, 1 warning in 2 of 4 files (o200k_base)"
+        );
+    }
+}
