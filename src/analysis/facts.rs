@@ -69,6 +69,12 @@ impl<'a> FileFacts<'a> {
                     .map(|s| (i, s))
             })
             .collect();
+        // Files replan writes itself (decision topic files, folder indexes) group
+        // content under phase headings; those headings are labels, not sections.
+        let topics = cx.cfg.topics.dir.trim_matches('/');
+        let generated = crate::plan::index::is_index(&doc.source.text)
+            || (!topics.is_empty() && rel.starts_with(topics));
+        let found = if generated { Vec::new() } else { found };
         let mut counts = [0usize; 7];
         for (i, _) in &found {
             counts[doc.headings[*i].level.min(6) as usize] += 1;
@@ -110,8 +116,10 @@ impl<'a> FileFacts<'a> {
         let mut in_code = vec![false; total_lines + 1];
         for b in &doc.blocks {
             if matches!(b.kind, BlockKind::Code(_)) {
-                for l in b.line..=b.end_line.min(total_lines) {
-                    in_code[l - 1] = true;
+                for l in b.line.max(1)..=b.end_line.min(total_lines) {
+                    if let Some(c) = in_code.get_mut(l - 1) {
+                        *c = true;
+                    }
                 }
             }
         }

@@ -85,11 +85,19 @@ impl Rule for FenceUnclosed {
             let fence = c.fence_char.to_string().repeat(c.fence_len);
             let hidden_lines = total.saturating_sub(b.line);
             let heads = heading_like(file, b.line + 1, total);
-            let mut msg = format!(
-                "code fence {fence}{} opened here is never closed: the remaining {hidden_lines} lines ({}-{total}) render as code",
-                c.info,
-                b.line + 1
-            );
+            let mut msg = if hidden_lines == 0 {
+                format!(
+                    "code fence {fence}{} on the last line is never closed",
+                    c.info
+                )
+            } else {
+                format!(
+                    "code fence {fence}{} opened here is never closed: the remaining {hidden_lines} line{} ({}-{total}) render as code",
+                    c.info,
+                    if hidden_lines == 1 { "" } else { "s" },
+                    b.line + 1
+                )
+            };
             if !heads.is_empty() {
                 msg.push_str(&format!(
                     ", hiding {} heading{}",

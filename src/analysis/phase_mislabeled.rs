@@ -114,7 +114,11 @@ impl Rule for PhaseMislabeled {
                     }
                 }
             }
-            let score = |t: &Tally| t.aliases * m.alias_weight + t.evidence * m.evidence_weight;
+            let score = |t: &Tally| {
+                t.aliases
+                    .saturating_mul(m.alias_weight)
+                    .saturating_add(t.evidence.saturating_mul(m.evidence_weight))
+            };
             let scores: Vec<u32> = tally.iter().map(score).collect();
             let env_flag = claimed.and_then(|c| {
                 let (best, &bs) = scores
@@ -123,10 +127,10 @@ impl Rule for PhaseMislabeled {
                     .filter(|(i, _)| *i != c)
                     .max_by_key(|(_, s)| **s)?;
                 let cs = scores[c];
-                (bs >= cs + m.margin && f64::from(bs) >= m.ratio * f64::from(cs))
+                (bs >= cs.saturating_add(m.margin) && f64::from(bs) >= m.ratio * f64::from(cs))
                     .then_some((c, best))
             });
-            let self_score = selfrefs.len() as u32 * m.self_reference_weight;
+            let self_score = (selfrefs.len() as u32).saturating_mul(m.self_reference_weight);
             let self_flag =
                 m.self_reference_weight > 0 && !selfrefs.is_empty() && self_score >= m.margin;
             if env_flag.is_none() && !self_flag {

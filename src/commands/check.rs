@@ -53,7 +53,10 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     let root = root_for(&args.paths);
     let cfg = load_config(Some(&root), g)?;
     let enc = analysis::encoding(&cfg);
-    enc.warm();
+    // JSON reports every file's tokens; otherwise only files a budget may reject are counted.
+    if args.format == Format::Json || cfg.budgets.max_tokens > 0 {
+        enc.warm();
+    }
     let root_abs = std::fs::canonicalize(&root)
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", root.display()))?;
 
@@ -108,7 +111,15 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
         }
     }
     let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
-    let report = analysis::check(&root_abs, &inputs, &cfg);
+    let report = if args.format == Format::Json {
+        analysis::check(&root_abs, &inputs, &cfg)
+    } else {
+        analysis::Report {
+            encoding: enc,
+            files: Vec::new(),
+            findings: analysis::run_all(&root_abs, &inputs, &cfg),
+        }
+    };
 
     let out = match args.format {
         Format::Text => render::text::findings(&report.findings),
@@ -126,7 +137,7 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     }
     eprintln!(
         "{}",
-        render::text::summary(&report.findings, report.files.len(), report.encoding.name())
+        render::text::summary(&report.findings, inputs.len(), report.encoding.name())
     );
     Ok(if failed {
         Exit::Failure

@@ -310,3 +310,39 @@ impl crate::config::Config {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn load(yaml: &str) -> Result<Config, String> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("replan.yaml"), yaml).unwrap();
+        Config::load(Some(dir.path()), None, None).map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn bad_check_patterns_and_ids_are_located() {
+        let e = load("check:\n  claims:\n    artifacts: ['(unclosed']\n").unwrap_err();
+        assert!(e.contains("replan.yaml:3:"), "{e}");
+        let e = load("check:\n  task_size:\n    estimate: 'no group'\n").unwrap_err();
+        assert!(e.contains("`value`"), "{e}");
+        let e =
+            load("check:\n  overrides:\n    - glob: 'a/**'\n      severity: { nope.rule: off }\n")
+                .unwrap_err();
+        assert!(
+            e.contains("replan.yaml:4:") && e.contains("unknown rule id"),
+            "{e}"
+        );
+        let e = load("check:\n  severity: { link.broken: loud }\n").unwrap_err();
+        assert!(e.contains("loud"), "{e}");
+    }
+
+    #[test]
+    fn builtin_check_rules_load() {
+        let c = load("check:\n  severity: { link.broken: off, task.size: error }\n").unwrap();
+        assert_eq!(c.check.mislabeled.margin, 10);
+        assert!(!c.check.claims.phase_claims.is_empty());
+        assert_eq!(c.check.severity.len(), 2);
+    }
+}

@@ -29,6 +29,23 @@ pub struct Scan {
     pub unclosed_fences: Vec<usize>,
 }
 
+/// Whose body [`Scanner::body_parts`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// An ADR: the decision is the `Decision` part.
+    Adr,
+    /// A `### Decision…` heading; `titled` when the heading carries the decision.
+    Heading { titled: bool },
+}
+
+impl Body {
+    /// Whether the heading itself states the decision, so labelled decisions in the
+    /// body are separate ones.
+    fn has_title(self) -> bool {
+        matches!(self, Body::Heading { titled: true })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sec {
     Plain,
@@ -322,6 +339,11 @@ impl<'a> Scanner<'a> {
                     rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
                     rest = rest.trim_start_matches(|c: char| c.is_alphanumeric());
                 }
+                // `Decision 3: …`, `Decision #3 - …`
+                let after_num = rest.trim_start().trim_start_matches('#');
+                if after_num.starts_with(|c: char| c.is_ascii_digit()) {
+                    rest = after_num.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                }
                 let sep = rest.trim_start();
                 // Only `Decision: …` / `Decision - …`, not "Decisions about …".
                 if let Some(r) = sep
@@ -564,9 +586,10 @@ impl<'a> Scanner<'a> {
 
     /// `### Decision: …` with its first paragraph and rationale.
     fn heading_decision(&mut self, i: usize, end: usize, rest: &str) {
-        let (para, para_line, rationale) = self.body_parts(i + 1, end, None);
+        let titled = !rest.trim().is_empty();
+        let (para, used, rationale) = self.body_parts(i + 1, end, Body::Heading { titled });
         let mut text = rest.trim().to_string();
-        if text.is_empty() {
+        if !titled {
             match para {
                 Some(p) => text = p,
                 None => return,
@@ -574,20 +597,43 @@ impl<'a> Scanner<'a> {
         } else if let Some(p) = para {
             text = format!("{text}\n\n{p}");
         }
-        let _ = para_line;
-        if self.rules.not_decision(&lead_text(&text)) {
-            return;
+        if !self.rules.not_decision(&lead_text(&text)) {
+            self.out.push(Found {
+                line: i + 1,
+                text,
+                rationale,
+            });
         }
-        self.out.push(Found {
-            line: i + 1,
-            text,
-            rationale,
-        });
+        // Labelled decisions below a titled heading are decisions of their own.
+        let mut j = i + 1;
+        while j < end {
+            let l = &self.lines[j];
+            if l.kind == Kind::Text && Some(j) != used {
+                if let Some(Label {
+                    kind: LabelKind::Decision { keep },
+                    full,
+                    rest,
+                    ..
+                }) = self.rules.label(l.content)
+                {
+                    let first = if keep {
+                        format!("{full} {rest}").trim().to_string()
+                    } else {
+                        rest.trim().to_string()
+                    };
+                    let takes_list =
+                        !l.item && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
+                    j = self.take(j, first, takes_list).min(end).max(j + 1);
+                    continue;
+                }
+            }
+            j += 1;
+        }
     }
 
     /// `ADR-003: Title` with its Decision part.
     fn adr(&mut self, i: usize, end: usize, h: &Heading, title: &str) {
-        let (para, _, rationale) = self.body_parts(i + 1, end, Some(()));
+        let (para, _, rationale) = self.body_parts(i + 1, end, Body::Adr);
         // A rejected or superseded ADR is not a decision in force.
         for l in &self.lines[i + 1..end] {
             if l.kind != Kind::Text {
@@ -627,10 +673,11 @@ impl<'a> Scanner<'a> {
         &self,
         from: usize,
         end: usize,
-        adr: Option<()>,
-    ) -> (Option<String>, usize, Option<String>) {
+        adr: Body,
+    ) -> (Option<String>, Option<usize>, Option<String>) {
         let mut para: Option<String> = None;
-        let mut para_line = from;
+        // The labelled decision line used as the paragraph, if one was.
+        let mut para_line = None;
         let mut rationale: Option<String> = None;
         // Which sub-heading we are under: 0 none, 1 decision, 2 rationale, 3 other.
         let mut under = 0;
@@ -666,7 +713,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Rationale,
                             rest,
                             ..
-                        }) if adr.is_none() || under == 0 || under == 2 => {
+                        }) if adr != Body::Adr || under == 0 || under == 2 => {
                             if rationale.is_none() {
                                 rationale = Some(self.gather(j, e, rest.trim().to_string()));
                             }
@@ -675,20 +722,21 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Decision { .. },
                             rest,
                             ..
-                        }) if para.is_none() && !rest.trim().is_empty() => {
-                            para = Some(self.gather(j, e, rest.trim().to_string()));
-                            para_line = j;
+                        }) => {
+                            if para.is_none() && !rest.trim().is_empty() && !adr.has_title() {
+                                para = Some(self.gather(j, e, rest.trim().to_string()));
+                                para_line = Some(j);
+                            }
                         }
                         _ => {
                             let want = match adr {
-                                Some(()) => under == 1,
-                                None => under == 0 || under == 1,
+                                Body::Adr => under == 1,
+                                Body::Heading { .. } => under == 0 || under == 1,
                             };
                             if under == 2 && rationale.is_none() {
                                 rationale = Some(self.paragraph(j, end));
                             } else if want && para.is_none() {
                                 para = Some(self.paragraph(j, end));
-                                para_line = j;
                             }
                         }
                     }

@@ -133,6 +133,8 @@ impl Rules {
             return None;
         };
         let n = norm(label);
+        // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
+        let n = strip_number(&n).to_string();
         let kind = if self.excluded_labels.contains(&n) {
             LabelKind::Excluded
         } else if self.rationale.contains(&n) {
@@ -181,4 +183,12 @@ pub(super) struct Label<'a> {
     /// The label with its emphasis and colon, e.g. `**Repository Decision**:`.
     pub(super) full: &'a str,
     pub(super) rest: &'a str,
+}
+
+/// A normalised label without a trailing number word (`decision 3` -> `decision`).
+pub(super) fn strip_number(n: &str) -> &str {
+    match n.rsplit_once(' ') {
+        Some((head, last)) if last.chars().all(|c| c.is_ascii_digit()) => head,
+        _ => n,
+    }
 }

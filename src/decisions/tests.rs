@@ -295,7 +295,12 @@ fn deep_nesting_does_not_overflow() {
     let f = texts(&deep);
     assert_eq!(f, vec!["deep"]);
     let lists = format!("{}- **Decision**: x\n", "  ".repeat(20_000));
-    let _ = texts(&lists);
+    // 40,000 spaces: an indented code block, not a decision
+    assert!(texts(&lists).is_empty());
+    let nested = format!("{}**Decision**: deep list\n", "- ".repeat(20_000));
+    assert!(texts(&nested).len() <= 1);
+    let quoted_items = format!("{}**Decision**: q\n", "> - ".repeat(5_000));
+    assert!(texts(&quoted_items).len() <= 1);
     let fences = "````\n".repeat(5_000);
     let o = run(&[("a.md", fences.as_str())], &BTreeMap::new());
     assert!(o.files.is_empty());
@@ -760,4 +765,81 @@ fn copied_text_cannot_close_the_block() {
     disk.insert(o1.files[0].path.clone(), c.clone());
     let o2 = run_owned(&files, &disk);
     assert!(o2.files.is_empty() && o2.notes.is_empty(), "{:?}", o2.notes);
+}
+
+#[test]
+fn numbered_decision_labels_and_headings() {
+    let md = "### Decision 1: Use PostgreSQL 15\n\nText.\n\n### Decision #2 - Use Flyway\n\n**Decision 3**: Use PSC.\n\n### Decision 4 about nothing\n\n**Decision**: We use:\n- a\n- b\n\nAfter.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Use PostgreSQL 15\n\nText.".to_string(),
+            "Use Flyway".to_string(),
+            "Use PSC.".to_string(),
+            "We use:\n- a\n- b".to_string(),
+        ]
+    );
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const PIECES: &[&str] = &[
+        "\n",
+        "\n\n",
+        "  ",
+        "> ",
+        "- ",
+        "1. ",
+        "**Decision**: ",
+        "**Decision:** ",
+        "**Rationale**: ",
+        "**Rejected**: ",
+        "### Decision: ",
+        "## Key Decisions\n",
+        "## Open Questions\n",
+        "# Phase 2.1: A\n",
+        "#### Phase 4.3: B\n",
+        "```\n",
+        "~~~~\n",
+        "| Area | Decision | Rationale |\n|---|---|---|\n",
+        "| a | b | c |\n",
+        "Use X",
+        " because Y",
+        "TBD",
+        "?",
+        "[l](x.md#y)",
+        "<!-- replan:decisions:end -->",
+        "\r\n",
+        "## ADR-001: Z\n",
+        "— **Rationale**: r",
+        "`code`",
+        "Über ✅",
+    ];
+
+    fn doc_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(0..PIECES.len(), 0..80)
+            .prop_map(|v| v.into_iter().map(|i| PIECES[i]).collect::<String>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn never_panics_and_a_second_run_changes_nothing(a in doc_text(), b in doc_text()) {
+            let files = vec![
+                (".claude/plans/phase-2.1.md".to_string(), a),
+                (".claude/plans/notes.md".to_string(), b),
+            ];
+            let o1 = run_owned(&files, &BTreeMap::new());
+            let mut disk = BTreeMap::new();
+            for f in &o1.files {
+                prop_assert!(f.contents.matches(END).count() == 1);
+                disk.insert(f.path.clone(), f.contents.clone());
+            }
+            let o2 = run_owned(&files, &disk);
+            prop_assert!(o2.files.is_empty(), "{:?}", o2.files);
+            prop_assert!(o2.notes.iter().all(|n| !n.contains("edited")), "{:?}", o2.notes);
+        }
+    }
 }
