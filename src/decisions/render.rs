@@ -19,7 +19,15 @@ pub const END: &str = "<!-- replan:decisions:end -->";
 
 /// A link from the topic file to a decision's source heading.
 fn link(topic: &Path, rel: &Path, anchor: Option<&str>) -> String {
-    let mut l = relative(topic, rel).replace(' ', "%20");
+    let mut l = String::new();
+    for c in relative(topic, rel).chars() {
+        match c {
+            ' ' | '(' | ')' | '<' | '>' | '%' | '#' | '?' | '[' | ']' => {
+                l.push_str(&format!("%{:02X}", c as u32))
+            }
+            c => l.push(c),
+        }
+    }
     if let Some(a) = anchor.filter(|a| !a.is_empty()) {
         l.push('#');
         l.push_str(a);
@@ -41,9 +49,26 @@ fn rebase(text: &str, from: &Path, topic: &Path) -> String {
             ("", ')')
         };
         let body = &rest[open.len()..];
-        let end = body
-            .find(|c: char| c == close || (close == ')' && c.is_whitespace()))
-            .unwrap_or(body.len());
+        let end = if close == '>' {
+            body.find('>').unwrap_or(body.len())
+        } else {
+            // Balanced parentheses may appear in a destination.
+            let mut depth = 0usize;
+            body.char_indices()
+                .find(|&(_, c)| match c {
+                    '(' => {
+                        depth += 1;
+                        false
+                    }
+                    ')' if depth > 0 => {
+                        depth -= 1;
+                        false
+                    }
+                    ')' => true,
+                    c => c.is_whitespace(),
+                })
+                .map_or(body.len(), |(i, _)| i)
+        };
         let url = &body[..end];
         let new = match resolve(from, url) {
             Target::File { path, anchor } => Some((path, anchor)),

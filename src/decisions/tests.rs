@@ -605,11 +605,11 @@ fn real_notes_key_architecture_decisions_are_recovered() {
 
 #[test]
 fn relative_links_in_decisions_are_rebased() {
-    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
+    let md = "**Decision**: Follow [2.4](phase-2.4.md#psc), [top](#x), [web](https://a.b/c) and [far](<../z z.md>), [odd](a%20(b)%23c.md).\n**Rationale**: See [2.1](./phase-2.1.md).\n";
     let o = run(&[(".claude/plans/d/phase-2.5.md", md)], &BTreeMap::new());
     let f = file(&o, "alloydb");
     assert!(
-        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>)."),
+        f.contains("Follow [2.4](../plans/d/phase-2.4.md#psc), [top](../plans/d/phase-2.5.md#x), [web](https://a.b/c) and [far](<../plans/z%20z.md>), [odd](../plans/d/a%20%28b%29%23c.md)."),
         "{f}"
     );
     assert!(
@@ -842,4 +842,16 @@ mod props {
             prop_assert!(o2.notes.iter().all(|n| !n.contains("edited")), "{:?}", o2.notes);
         }
     }
+}
+
+#[test]
+fn words_that_merely_start_like_tbd_are_decisions() {
+    let md = "**Decision**: Open source Grafana for dashboards.\n\n**Decision**: Unknown hosts are rejected by the proxy.\n\n**Decision**: N/A\n\n**Decision**: TBD.\n\n**Decision**: pending\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Open source Grafana for dashboards.",
+            "Unknown hosts are rejected by the proxy."
+        ]
+    );
 }

@@ -12,9 +12,10 @@
 //!    when there is no anchor). Broken links are reported and left unchanged.
 //! 3. Every link that resolved before is checked against the tree after the plan;
 //!    one that would break is an error, and the plan must not be applied.
-//! 4. Each plan folder that holds atomic files gets an index.
+//! 4. Decisions are extracted from the plans as they will be into topic files.
+//! 5. Each plan folder that holds atomic files gets an index.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
@@ -115,6 +116,45 @@ fn index_title(doc: &Document, compiled: &crate::config::Compiled, cfg: &Config)
         .map(|h| h.text.trim().to_string())
 }
 
+/// One new file cut from an original.
+struct PartOut {
+    path: PathBuf,
+    contents: String,
+    doc: Document,
+    /// Bytes of the original it carries.
+    span: std::ops::Range<usize>,
+    /// Length of the text replan put before those bytes.
+    prefix: usize,
+}
+
+/// A link that resolves today: the file holding it after the plan, its destination
+/// text after the plan, and where it was (for messages).
+struct Check {
+    file: PathBuf,
+    url: String,
+    at: String,
+}
+
+/// The planner's state, stage by stage.
+struct Planner<'a> {
+    inp: &'a Inputs<'a>,
+    cfg: &'a Config,
+    compiled: crate::config::Compiled,
+    enc: Encoding,
+    plan_dirs: GlobSet,
+    keep: GlobSet,
+    topics_dir: PathBuf,
+    archive_dir: PathBuf,
+    by_path: HashMap<&'a Path, &'a Document>,
+    /// Anchors of every document today.
+    anchors_before: HashMap<&'a Path, HashSet<String>>,
+    out: Outcome,
+    moves: MoveMap,
+    parts: BTreeMap<PathBuf, Vec<PartOut>>,
+    modifies: Vec<Op>,
+    checks: Vec<Check>,
+}
+
 /// Plan a restructure.
 pub fn plan(inp: &Inputs) -> Outcome {
     let cfg = inp.cfg;
@@ -140,149 +180,223 @@ pub fn plan(inp: &Inputs) -> Outcome {
             return out;
         }
     };
-    let enc = Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase);
-    let by_path: HashMap<&Path, &Document> =
-        inp.docs.iter().map(|(p, d)| (p.as_path(), d)).collect();
-    let exists_before = |p: &Path| by_path.contains_key(p) || (inp.exists)(p);
-    let in_plan_dir = |rel: &Path| {
-        !in_archive(rel)
-            && (plan_dirs.is_match(rel) || rel.parent().is_some_and(|d| plan_dirs.is_match(d)))
-    };
-
-    let topics_dir = crate::decisions::topics_dir(cfg);
-    let archive_dir = PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/'));
-
-    // 1. Split candidates.
-    let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
-    let mut moves = MoveMap::new();
-    // original → (parts: (path, contents, doc, span, prefix len))
-    struct PartOut {
-        path: PathBuf,
-        contents: String,
-        doc: Document,
-        span: std::ops::Range<usize>,
-        prefix: usize,
-    }
-    let mut split_parts: BTreeMap<PathBuf, Vec<PartOut>> = BTreeMap::new();
-    for (rel, doc) in inp.docs {
-        if !in_plan_dir(rel) {
-            continue;
-        }
-        let Some(name) = rel.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-            continue;
-        };
-        let text = &doc.source.text;
-        if name == cfg.index_name
-            || keep.is_match(&name)
-            || is_generated_text(text)
-            || rel.starts_with(&topics_dir)
-        {
-            continue;
-        }
-        if inp.generated.get(rel) == Some(&sha256(text.as_bytes())) {
-            continue;
-        }
-        let (max_lines, max_tokens) = cfg.budget_for(rel);
-        let subphases = doc
-            .top_headings()
-            .filter(|(_, h)| recognise(&h.text, &compiled, &cfg.environments).is_some())
-            .count();
-        let over = count_lines(text) > max_lines || enc.count(text) > max_tokens;
-        if !over && subphases < 2 {
-            continue;
-        }
-        let opts = SplitOptions {
-            max_lines,
-            max_tokens,
-            encoding: enc,
-            slug_max: cfg.headings.slug_max.max(8),
-        };
-        let stem = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let sp = split::plan(doc, &compiled, &cfg.environments, &opts, &stem);
-        if !sp.is_split() {
-            if over {
-                out.notes.push(format!(
-                    "{}: over budget but holds a single block that cannot be cut; left in place",
-                    rel.display()
-                ));
-            }
-            continue;
-        }
-        if sp.reassemble(doc) != *text {
-            out.errors.push(format!(
-                "{}: split would not reassemble to the original; not split",
-                rel.display()
-            ));
-            continue;
-        }
-        let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        let paths: Vec<PathBuf> = sp.parts.iter().map(|p| dir.join(&p.name)).collect();
-        if let Some(clash) = paths
+    let mut p = Planner {
+        inp,
+        cfg,
+        compiled,
+        enc: Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase),
+        plan_dirs,
+        keep,
+        topics_dir: crate::decisions::topics_dir(cfg),
+        archive_dir: PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/')),
+        by_path: inp.docs.iter().map(|(p, d)| (p.as_path(), d)).collect(),
+        anchors_before: inp
+            .docs
             .iter()
-            .find(|p| exists_before(p) || claimed.contains(*p))
-        {
-            out.notes.push(format!(
-                "{}: not split: its part {} already exists",
-                rel.display(),
-                clash.display()
-            ));
-            continue;
+            .map(|(p, d)| (p.as_path(), anchors(d)))
+            .collect(),
+        out,
+        moves: MoveMap::new(),
+        parts: BTreeMap::new(),
+        modifies: Vec::new(),
+        checks: Vec::new(),
+    };
+    p.split_all();
+    p.rewrite_links();
+    let after = p.after();
+    p.verify_links(&after);
+    let after_docs = p.after_docs(&after);
+    drop(after);
+    let findings = p.findings(&after_docs);
+    let topic_ops = p.topics(&after_docs);
+    let index_ops = p.indexes(&after_docs, &findings);
+    p.finish(findings, topic_ops, index_ops)
+}
+
+impl<'a> Planner<'a> {
+    fn exists_before(&self, p: &Path) -> bool {
+        self.by_path.contains_key(p) || (self.inp.exists)(p)
+    }
+
+    fn in_plan_dir(&self, rel: &Path) -> bool {
+        !in_archive(rel)
+            && (self.plan_dirs.is_match(rel)
+                || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d)))
+    }
+
+    fn resolves_before(&self, d: &Dest) -> bool {
+        if !self.exists_before(&d.0) {
+            return false;
         }
-        let archived = archive_path(cfg, rel);
-        if claimed.contains(&archived) {
-            out.errors.push(format!(
-                "{}: cannot archive: {} is claimed by another file of this plan",
-                rel.display(),
-                archived.display()
-            ));
-            continue;
+        match &d.1 {
+            None => true,
+            Some(a) if a.is_empty() => true,
+            Some(a) => match self.anchors_before.get(d.0.as_path()) {
+                Some(set) => set.contains(&a.to_lowercase()),
+                None => true, // not Markdown: anchors are not checked
+            },
         }
-        if let Some(existing) = by_path.get(archived.as_path()) {
-            if existing.source.text != *text {
-                out.errors.push(format!(
-                    "{}: cannot archive: {} exists with different contents",
+    }
+
+    /// Stage 1: split every candidate, remembering where each heading went.
+    fn split_all(&mut self) {
+        let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
+        let docs = self.inp.docs;
+        for (rel, doc) in docs {
+            if !self.is_candidate(rel, doc) {
+                continue;
+            }
+            let Some(sp) = self.split_one(rel, doc) else {
+                continue;
+            };
+            let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            let paths: Vec<PathBuf> = sp.parts.iter().map(|p| dir.join(&p.name)).collect();
+            if let Some(clash) = paths
+                .iter()
+                .find(|p| self.exists_before(p) || claimed.contains(*p))
+            {
+                self.out.notes.push(format!(
+                    "{}: not split: its part {} already exists",
+                    rel.display(),
+                    clash.display()
+                ));
+                continue;
+            }
+            let archived = archive_path(self.cfg, rel);
+            if let Some(why) = self.archive_blocked(&doc.source.text, &archived, &claimed) {
+                self.out.errors.push(format!(
+                    "{}: cannot archive: {} {why}",
                     rel.display(),
                     archived.display()
                 ));
                 continue;
             }
-        } else if (inp.exists)(&archived) {
-            out.errors.push(format!(
-                "{}: cannot archive: {} already exists",
-                rel.display(),
-                archived.display()
-            ));
-            continue;
+            for u in doc.unclosed_fences() {
+                self.out.notes.push(format!(
+                    "{}:{}: code fence opened here is never closed; everything after it is code to a Markdown reader",
+                    rel.display(),
+                    u.line
+                ));
+            }
+            for o in &sp.oversize {
+                self.out.notes.push(format!(
+                    "{}:{}: a single block of {} lines / {} tokens exceeds the budget; kept whole in {}",
+                    rel.display(),
+                    o.line,
+                    o.lines,
+                    o.tokens,
+                    o.part
+                ));
+            }
+            claimed.extend(paths.iter().cloned());
+            claimed.insert(archived.clone());
+            let (moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
+            self.moves.insert(rel.clone(), moved);
+            self.out.splits.push(SplitFile {
+                original: rel.clone(),
+                archived,
+                parts: paths,
+            });
+            self.parts.insert(rel.clone(), parts_out);
         }
-        for u in doc.unclosed_fences() {
-            out.notes.push(format!(
-                "{}:{}: code fence opened here is never closed; everything after it is code to a Markdown reader",
-                rel.display(),
-                u.line
-            ));
+    }
+
+    /// Whether a file may be split: in a plan folder, not kept, not generated and
+    /// unedited, and over budget or holding several subphases.
+    fn is_candidate(&self, rel: &Path, doc: &Document) -> bool {
+        if !self.in_plan_dir(rel) {
+            return false;
         }
-        for o in &sp.oversize {
-            out.notes.push(format!(
-                "{}:{}: a single block of {} lines / {} tokens exceeds the budget; kept whole in {}",
-                rel.display(),
-                o.line,
-                o.lines,
-                o.tokens,
-                o.part
-            ));
+        let Some(name) = rel.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            return false;
+        };
+        let text = &doc.source.text;
+        if name == self.cfg.index_name
+            || self.keep.is_match(&name)
+            || is_generated_text(text)
+            || rel.starts_with(&self.topics_dir)
+            || self.inp.generated.get(rel) == Some(&sha256(text.as_bytes()))
+        {
+            return false;
         }
-        claimed.extend(paths.iter().cloned());
-        claimed.insert(archived.clone());
-        let mut parts_out = Vec::new();
+        let (max_lines, max_tokens) = self.cfg.budget_for(rel);
+        let over = count_lines(text) > max_lines || self.enc.count(text) > max_tokens;
+        over || self.subphases(doc) >= 2
+    }
+
+    fn subphases(&self, doc: &Document) -> usize {
+        doc.top_headings()
+            .filter(|(_, h)| recognise(&h.text, &self.compiled, &self.cfg.environments).is_some())
+            .count()
+    }
+
+    /// The split of one file, or `None` (with a note) when it stays whole.
+    fn split_one(&mut self, rel: &Path, doc: &Document) -> Option<split::SplitPlan> {
+        let (max_lines, max_tokens) = self.cfg.budget_for(rel);
+        let opts = SplitOptions {
+            max_lines,
+            max_tokens,
+            encoding: self.enc,
+            slug_max: self.cfg.headings.slug_max.max(8),
+        };
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let sp = split::plan(doc, &self.compiled, &self.cfg.environments, &opts, &stem);
+        if !sp.is_split() {
+            self.out.notes.push(format!(
+                "{}: not split: it is one unit that cannot be cut within budget; left in place",
+                rel.display()
+            ));
+            return None;
+        }
+        if sp.reassemble(doc) != doc.source.text {
+            self.out.errors.push(format!(
+                "{}: split would not reassemble to the original; not split",
+                rel.display()
+            ));
+            return None;
+        }
+        Some(sp)
+    }
+
+    /// Why an original cannot go to `archived`, if it cannot.
+    fn archive_blocked(
+        &self,
+        text: &str,
+        archived: &Path,
+        claimed: &BTreeSet<PathBuf>,
+    ) -> Option<&'static str> {
+        if claimed.contains(archived) {
+            return Some("is claimed by another file of this plan");
+        }
+        match self.by_path.get(archived) {
+            Some(existing) if existing.source.text != text => {
+                Some("exists with different contents")
+            }
+            Some(_) => None,
+            None if (self.inp.exists)(archived) => Some("already exists"),
+            None => None,
+        }
+    }
+
+    /// Parse each part and find, for every heading of the original, the part that
+    /// now holds it and its anchor there (GitHub suffixes are per document).
+    fn map_headings(
+        &mut self,
+        rel: &Path,
+        doc: &Document,
+        sp: &split::SplitPlan,
+        paths: &[PathBuf],
+        archived: PathBuf,
+    ) -> (Moved, Vec<PartOut>) {
         let mut moved = Moved {
-            archive: archived.clone(),
+            archive: archived,
             ..Default::default()
         };
-        let heads = &doc.headings;
-        for (part, path) in sp.parts.iter().zip(&paths) {
+        let mut parts_out = Vec::new();
+        for (part, path) in sp.parts.iter().zip(paths) {
             let contents = part.contents(doc);
             let pdoc = Document::from_text(&path.to_string_lossy(), &contents);
             let first = doc.source.line_of(part.span.start);
@@ -292,29 +406,29 @@ pub fn plan(inp: &Inputs) -> Outcome {
                 doc.source.line_of(part.span.end - 1)
             };
             let shift = count_lines(&part.prefix);
-            for h in heads.iter().filter(|h| h.line >= first && h.line <= last) {
+            for h in doc
+                .headings
+                .iter()
+                .filter(|h| h.line >= first && h.line <= last)
+            {
                 let new_line = h.line - first + 1 + shift;
                 let anchor = pdoc
                     .headings
                     .iter()
                     .find(|ph| ph.line == new_line)
                     .map(|ph| ph.anchor.clone());
-                let key = h.anchor.to_lowercase();
-                match anchor {
-                    Some(a) => {
-                        moved.anchors.insert(key, (path.clone(), Some(a)));
-                    }
-                    None => {
-                        out.notes.push(format!(
-                            "{}:{}: heading `{}` not found again in {}; links to it point to the file",
-                            rel.display(),
-                            h.line,
-                            h.text,
-                            path.display()
-                        ));
-                        moved.anchors.insert(key, (path.clone(), None));
-                    }
+                if anchor.is_none() {
+                    self.out.notes.push(format!(
+                        "{}:{}: heading `{}` not found again in {}; links to it point to the file",
+                        rel.display(),
+                        h.line,
+                        h.text,
+                        path.display()
+                    ));
                 }
+                moved
+                    .anchors
+                    .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
             }
             parts_out.push(PartOut {
                 path: path.clone(),
@@ -324,262 +438,245 @@ pub fn plan(inp: &Inputs) -> Outcome {
                 prefix: part.prefix.len(),
             });
         }
-        moves.insert(rel.clone(), moved);
-        out.splits.push(SplitFile {
-            original: rel.clone(),
-            archived,
-            parts: paths,
-        });
-        split_parts.insert(rel.clone(), parts_out);
+        (moved, parts_out)
     }
 
-    // 2. Links. Anchors of every document today, computed once.
-    let anchor_sets: HashMap<&Path, std::collections::HashSet<String>> = inp
-        .docs
-        .iter()
-        .map(|(p, d)| (p.as_path(), anchors(d)))
-        .collect();
-    let resolves_before = |d: &Dest| -> bool {
-        if !exists_before(&d.0) {
-            return false;
-        }
-        match &d.1 {
-            None => true,
-            Some(a) if a.is_empty() => true,
-            Some(a) => match anchor_sets.get(d.0.as_path()) {
-                Some(set) => set.contains(&a.to_lowercase()),
-                None => true, // not Markdown: anchors are not checked
-            },
-        }
-    };
-    // Every link that resolved before, as (file after, destination text after, where).
-    let mut checks: Vec<(PathBuf, String, String)> = Vec::new();
-    let mut broken: Vec<String> = Vec::new();
-    let mut modifies: Vec<Op> = Vec::new();
-    for (rel, doc) in inp.docs {
-        if in_archive(rel) || moves.contains_key(rel) {
-            continue;
-        }
-        let mut edits = Vec::new();
-        for l in &doc.links {
-            let Some(d) = dest_of(rel, &l.url) else {
-                continue;
-            };
-            let at = format!("{}:{}", rel.display(), l.line);
-            if !resolves_before(&d) {
-                broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
+    /// Stage 2: rewrite links whose target moves, in files that stay and in moved text.
+    fn rewrite_links(&mut self) {
+        let mut broken: Vec<String> = Vec::new();
+        let docs = self.inp.docs;
+        for (rel, doc) in docs {
+            if in_archive(rel) || self.moves.contains_key(rel) {
                 continue;
             }
-            match (retarget(&d, &moves), &l.dest) {
-                (Some(t), Some(r)) => {
-                    let new = url(rel, &t);
-                    checks.push((rel.clone(), new.clone(), at));
-                    edits.push((r.clone(), new));
-                }
-                (Some(t), None) => {
-                    out.errors.push(format!(
-                        "{at}: link `{}` points at a file that moves (to {}), but replan cannot locate it in the text to rewrite it",
-                        l.url,
-                        t.0.display()
-                    ));
-                }
-                (None, _) => checks.push((rel.clone(), l.url.clone(), at)),
-            }
-        }
-        if !edits.is_empty() {
-            out.links_rewritten += edits.len();
-            let new = edit(&doc.source.text, edits);
-            if new != doc.source.text {
-                modifies.push(Op::Modify {
-                    path: rel.clone(),
-                    old: doc.source.text.clone(),
-                    new,
-                });
-            }
-        }
-    }
-    // Links inside moved text: meaning taken from the original, written from the part.
-    let mut creates: BTreeMap<PathBuf, Vec<(PathBuf, String)>> = BTreeMap::new();
-    for (orig, parts) in &mut split_parts {
-        let Some(doc) = by_path.get(orig.as_path()) else {
-            continue;
-        };
-        for part in parts.iter_mut() {
             let mut edits = Vec::new();
-            let first = doc.source.line_of(part.span.start);
-            let last = doc
-                .source
-                .line_of(part.span.end.saturating_sub(1).max(part.span.start));
             for l in &doc.links {
-                let inside = match &l.dest {
-                    Some(r) => r.start >= part.span.start && r.end <= part.span.end,
-                    None => l.line >= first && l.line <= last,
-                };
-                if !inside {
-                    continue;
-                }
-                let Some(d) = dest_of(orig, &l.url) else {
+                let Some(d) = dest_of(rel, &l.url) else {
                     continue;
                 };
-                let at = format!("{}:{}", orig.display(), l.line);
-                if !resolves_before(&d) {
+                let at = format!("{}:{}", rel.display(), l.line);
+                if !self.resolves_before(&d) {
                     broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
                     continue;
                 }
-                let target = retarget(&d, &moves).unwrap_or(d.clone());
-                let Some(r) = &l.dest else {
-                    // Not located exactly (reference-style or escaped): it must keep
-                    // its meaning unchanged from the new file, or the plan is refused.
-                    if dest_of(&part.path, &l.url) != Some(target.clone()) {
-                        out.errors.push(format!(
-                            "{at}: link `{}` would need rewriting in {}, but replan cannot locate it in the text",
-                            l.url,
-                            part.path.display()
-                        ));
+                match (retarget(&d, &self.moves), &l.dest) {
+                    (Some(t), Some(r)) => {
+                        let new = url(rel, &t);
+                        self.checks.push(Check {
+                            file: rel.clone(),
+                            url: new.clone(),
+                            at,
+                        });
+                        edits.push((r.clone(), new));
                     }
-                    continue;
-                };
-                let same_file = l.url.trim_start().starts_with('#');
-                let new = if !same_file && target == d && part.path.parent() == orig.parent() {
-                    l.url.clone()
-                } else {
-                    url(&part.path, &target)
-                };
-                checks.push((part.path.clone(), new.clone(), at));
-                if new != l.url {
-                    let s = part.prefix + (r.start - part.span.start);
-                    edits.push((s..s + (r.end - r.start), new));
+                    (Some(t), None) => self.out.errors.push(format!(
+                        "{at}: link `{}` points at a file that moves (to {}), but replan cannot locate it in the text to rewrite it",
+                        l.url,
+                        t.0.display()
+                    )),
+                    (None, _) => self.checks.push(Check {
+                        file: rel.clone(),
+                        url: l.url.clone(),
+                        at,
+                    }),
                 }
             }
             if !edits.is_empty() {
-                out.links_rewritten += edits.len();
-                part.contents = edit(&part.contents, edits);
-                part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
+                self.out.links_rewritten += edits.len();
+                let new = edit(&doc.source.text, edits);
+                if new != doc.source.text {
+                    self.modifies.push(Op::Modify {
+                        path: rel.clone(),
+                        old: doc.source.text.clone(),
+                        new,
+                    });
+                }
             }
-            creates
-                .entry(orig.clone())
-                .or_default()
-                .push((part.path.clone(), part.contents.clone()));
         }
+        let mut parts = std::mem::take(&mut self.parts);
+        for (orig, list) in &mut parts {
+            let Some(doc) = self.by_path.get(orig.as_path()).copied() else {
+                continue;
+            };
+            for part in list.iter_mut() {
+                self.rewrite_part(orig, doc, part, &mut broken);
+            }
+        }
+        self.parts = parts;
+        broken.sort();
+        broken.dedup();
+        self.out.notes.extend(broken);
     }
-    broken.sort();
-    broken.dedup();
-    out.notes.extend(broken);
 
-    // 3. The tree after the plan: Markdown text by path, and which paths exist.
-    let mut after: HashMap<PathBuf, &str> = HashMap::new();
-    for (rel, doc) in inp.docs {
-        if !moves.contains_key(rel) {
-            after.insert(rel.clone(), &doc.source.text);
+    /// Links inside moved text: meaning taken from the original, written from the part.
+    fn rewrite_part(
+        &mut self,
+        orig: &Path,
+        doc: &Document,
+        part: &mut PartOut,
+        broken: &mut Vec<String>,
+    ) {
+        let mut edits = Vec::new();
+        let first = doc.source.line_of(part.span.start);
+        let last = doc
+            .source
+            .line_of(part.span.end.saturating_sub(1).max(part.span.start));
+        for l in &doc.links {
+            let inside = match &l.dest {
+                Some(r) => r.start >= part.span.start && r.end <= part.span.end,
+                None => l.line >= first && l.line <= last,
+            };
+            if !inside {
+                continue;
+            }
+            let Some(d) = dest_of(orig, &l.url) else {
+                continue;
+            };
+            let at = format!("{}:{}", orig.display(), l.line);
+            if !self.resolves_before(&d) {
+                broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
+                continue;
+            }
+            let target = retarget(&d, &self.moves).unwrap_or(d.clone());
+            let Some(r) = &l.dest else {
+                // Not located exactly (reference-style or escaped): it must keep
+                // its meaning unchanged from the new file, or the plan is refused.
+                if dest_of(&part.path, &l.url) != Some(target.clone()) {
+                    self.out.errors.push(format!(
+                        "{at}: link `{}` would need rewriting in {}, but replan cannot locate it in the text",
+                        l.url,
+                        part.path.display()
+                    ));
+                }
+                continue;
+            };
+            let same_file = l.url.trim_start().starts_with('#');
+            let new = if !same_file && target == d && part.path.parent() == orig.parent() {
+                l.url.clone()
+            } else {
+                url(&part.path, &target)
+            };
+            self.checks.push(Check {
+                file: part.path.clone(),
+                url: new.clone(),
+                at,
+            });
+            if new != l.url {
+                let s = part.prefix + (r.start - part.span.start);
+                edits.push((s..s + (r.end - r.start), new));
+            }
+        }
+        if !edits.is_empty() {
+            self.out.links_rewritten += edits.len();
+            part.contents = edit(&part.contents, edits);
+            part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
         }
     }
-    for (orig, m) in &moves {
-        if let Some(d) = by_path.get(orig.as_path()) {
-            after.insert(m.archive.clone(), &d.source.text);
+
+    /// The Markdown tree after the plan: text by root-relative path.
+    fn after(&self) -> HashMap<PathBuf, String> {
+        let mut after: HashMap<PathBuf, String> = HashMap::new();
+        for (rel, doc) in self.inp.docs {
+            if !self.moves.contains_key(rel) {
+                after.insert(rel.clone(), doc.source.text.clone());
+            }
         }
-    }
-    for op in &modifies {
-        if let Op::Modify { path, new, .. } = op {
-            after.insert(path.clone(), new);
+        for (orig, m) in &self.moves {
+            if let Some(d) = self.by_path.get(orig.as_path()) {
+                after.insert(m.archive.clone(), d.source.text.clone());
+            }
         }
-    }
-    for parts in split_parts.values() {
-        for p in parts {
-            after.insert(p.path.clone(), &p.contents);
+        for op in &self.modifies {
+            if let Op::Modify { path, new, .. } = op {
+                after.insert(path.clone(), new.clone());
+            }
         }
+        for p in self.parts.values().flatten() {
+            after.insert(p.path.clone(), p.contents.clone());
+        }
+        after
     }
-    let mut after_anchors: HashMap<PathBuf, std::collections::HashSet<String>> = HashMap::new();
-    for parts in split_parts.values() {
-        for p in parts {
+
+    /// Stage 3: every link that resolved before must resolve after.
+    fn verify_links(&mut self, after: &HashMap<PathBuf, String>) {
+        let mut after_anchors: HashMap<PathBuf, HashSet<String>> = HashMap::new();
+        for p in self.parts.values().flatten() {
             after_anchors.insert(p.path.clone(), anchors(&p.doc));
         }
-    }
-    for (file, new_url, at) in &checks {
-        let Some(d) = dest_of(file, new_url) else {
-            continue;
-        };
-        let exists = after.contains_key(&d.0) || (!moves.contains_key(&d.0) && (inp.exists)(&d.0));
-        let ok = exists
-            && match &d.1 {
-                None => true,
-                Some(a) if a.is_empty() => true,
-                Some(a) => match after.get(&d.0) {
-                    None => true,
-                    Some(text) => {
-                        let set = after_anchors
-                            .entry(d.0.clone())
-                            .or_insert_with(|| match by_path.get(d.0.as_path()) {
-                                Some(doc) if doc.source.text == **text => anchors(doc),
+        let mut errors = Vec::new();
+        for c in &self.checks {
+            let Some(d) = dest_of(&c.file, &c.url) else {
+                continue;
+            };
+            let exists = after.contains_key(&d.0)
+                || (!self.moves.contains_key(&d.0) && (self.inp.exists)(&d.0));
+            let ok = exists
+                && match (&d.1, after.get(&d.0)) {
+                    (None, _) | (_, None) => true,
+                    (Some(a), _) if a.is_empty() => true,
+                    (Some(a), Some(text)) => {
+                        let set = after_anchors.entry(d.0.clone()).or_insert_with(|| {
+                            match self.by_path.get(d.0.as_path()) {
+                                Some(doc) if doc.source.text == *text => anchors(doc),
                                 _ => anchors(&Document::from_text(&d.0.to_string_lossy(), text)),
-                            });
+                            }
+                        });
                         set.contains(&a.to_lowercase())
                     }
-                },
-            };
-        if !ok {
-            out.errors.push(format!(
-                "{at}: a link that works today would break: `{new_url}` in {}",
-                file.display()
-            ));
-        }
-    }
-
-    // 4. Indexes: folders that receive parts, and folders whose index replan wrote.
-    let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-    for s in &out.splits {
-        if let Some(d) = s.original.parent() {
-            folders.insert(d.to_path_buf());
-        }
-    }
-    for (rel, doc) in inp.docs {
-        let is_ours = rel
-            .file_name()
-            .is_some_and(|n| n == cfg.index_name.as_str())
-            && index::is_index(&doc.source.text);
-        if is_ours && in_plan_dir(rel) {
-            if let Some(d) = rel.parent() {
-                folders.insert(d.to_path_buf());
+                };
+            if !ok {
+                errors.push(format!(
+                    "{}: a link that works today would break: `{}` in {}",
+                    c.at,
+                    c.url,
+                    c.file.display()
+                ));
             }
         }
+        self.out.errors.extend(errors);
     }
-    // Findings of check on the tree after the plan, for the indexes and the report.
-    let mut paths: Vec<&PathBuf> = after.keys().collect();
-    paths.sort();
-    let mut after_docs: Vec<(PathBuf, Document)> = Vec::with_capacity(paths.len());
-    for p in paths {
-        let text = after[p];
-        let doc = match by_path.get(p.as_path()) {
-            Some(d) if d.source.text == text => (*d).clone(),
-            _ => split_parts
-                .values()
-                .flatten()
-                .find(|x| &x.path == p)
-                .map(|x| x.doc.clone())
-                .unwrap_or_else(|| Document::from_text(&p.to_string_lossy(), text)),
-        };
-        after_docs.push((p.clone(), doc));
+
+    /// The tree after the plan, parsed, sorted by path.
+    fn after_docs(&self, after: &HashMap<PathBuf, String>) -> Vec<(PathBuf, Document)> {
+        let mut paths: Vec<&PathBuf> = after.keys().collect();
+        paths.sort();
+        let parts: HashMap<&Path, &Document> = self
+            .parts
+            .values()
+            .flatten()
+            .map(|p| (p.path.as_path(), &p.doc))
+            .collect();
+        paths
+            .into_iter()
+            .map(|p| {
+                let text = &after[p];
+                let doc = match (self.by_path.get(p.as_path()), parts.get(p.as_path())) {
+                    (Some(d), _) if d.source.text == *text => (*d).clone(),
+                    (_, Some(d)) => (*d).clone(),
+                    _ => Document::from_text(&p.to_string_lossy(), text),
+                };
+                (p.clone(), doc)
+            })
+            .collect()
     }
-    let inputs: Vec<analysis::Input> = after_docs
-        .iter()
-        .map(|(rel, doc)| analysis::Input { rel, doc })
-        .collect();
-    let all = analysis::run_all(inp.root, &inputs, cfg);
-    let mut by_file: HashMap<String, Vec<String>> = HashMap::new();
-    for f in &all {
-        by_file
-            .entry(f.path.clone())
-            .or_default()
-            .push(format!("{} (line {})", f.rule, f.line));
+
+    /// Findings of check on the tree after the plan.
+    fn findings(&self, after_docs: &[(PathBuf, Document)]) -> Vec<Finding> {
+        let inputs: Vec<analysis::Input> = after_docs
+            .iter()
+            .map(|(rel, doc)| analysis::Input { rel, doc })
+            .collect();
+        analysis::run_all(self.inp.root, &inputs, self.cfg)
     }
-    // Decisions: extracted from the plans as they will be (parts, unchanged files)
-    // and the archived originals, into the topic files.
-    let mut topic_ops = Vec::new();
-    {
+
+    /// Stage 4: decisions, extracted from the plans as they will be (parts and
+    /// unchanged files) and the archived originals, into the topic files.
+    fn topics(&mut self, after_docs: &[(PathBuf, Document)]) -> Vec<Op> {
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
             .iter()
             .filter(|(p, d)| {
-                (in_plan_dir(p) || p.starts_with(&archive_dir))
-                    && !p.starts_with(&topics_dir)
+                (self.in_plan_dir(p) || p.starts_with(&self.archive_dir))
+                    && !p.starts_with(&self.topics_dir)
                     && !index::is_index(&d.source.text)
             })
             .map(|(p, d)| crate::decisions::SourceDoc {
@@ -587,94 +684,134 @@ pub fn plan(inp: &Inputs) -> Outcome {
                 doc: d,
             })
             .collect();
+        let by_path = &self.by_path;
         let existing = |p: &Path| by_path.get(p).map(|d| d.source.text.clone());
-        let topics = crate::decisions::plan_topics(inp.root, &sources, cfg, &existing);
-        out.notes.extend(topics.notes);
+        let topics = crate::decisions::plan_topics(self.inp.root, &sources, self.cfg, &existing);
+        self.out.notes.extend(topics.notes);
+        let mut ops = Vec::new();
         for f in topics.files {
-            match by_path.get(f.path.as_path()) {
+            match self.by_path.get(f.path.as_path()) {
                 Some(d) if d.source.text == f.contents => {}
-                Some(d) => topic_ops.push(Op::Modify {
+                Some(d) => ops.push(Op::Modify {
                     path: f.path,
                     old: d.source.text.clone(),
                     new: f.contents,
                 }),
-                None if (inp.exists)(&f.path) => out.errors.push(format!(
+                None if (self.inp.exists)(&f.path) => self.out.errors.push(format!(
                     "{}: exists but could not be read as Markdown; not overwritten",
                     f.path.display()
                 )),
-                None => topic_ops.push(Op::Create {
+                None => ops.push(Op::Create {
                     path: f.path,
                     contents: f.contents,
                 }),
             }
         }
-    }
-    let mut index_ops = Vec::new();
-    for folder in &folders {
-        let ipath = folder.join(&cfg.index_name);
-        let mut entries = Vec::new();
-        for (p, doc) in after_docs
-            .iter()
-            .filter(|(p, _)| p.parent() == Some(folder.as_path()) && *p != ipath)
-        {
-            let name = p
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let mut e = Entry::measure(&name, doc, enc);
-            if let Some(t) = index_title(doc, &compiled, cfg) {
-                e.title = t;
-            }
-            let key = p.to_string_lossy().replace('\\', "/");
-            e.findings = Some(by_file.get(&key).cloned().unwrap_or_default());
-            entries.push(e);
-        }
-        let new = index::render(folder, entries, enc);
-        match by_path.get(ipath.as_path()) {
-            Some(d) if !index::is_index(&d.source.text) => out.notes.push(format!(
-                "{}: exists and was not written by replan; index not written",
-                ipath.display()
-            )),
-            Some(d) if d.source.text == new => {}
-            Some(d) => index_ops.push(Op::Modify {
-                path: ipath.clone(),
-                old: d.source.text.clone(),
-                new,
-            }),
-            None if (inp.exists)(&ipath) => out.notes.push(format!(
-                "{}: exists and is not readable Markdown; index not written",
-                ipath.display()
-            )),
-            None => index_ops.push(Op::Create {
-                path: ipath.clone(),
-                contents: new,
-            }),
-        }
+        ops
     }
 
-    // The plan, in review order: each original's move and its parts, then edits,
-    // then indexes.
-    for s in &out.splits {
-        if let Some(d) = by_path.get(s.original.as_path()) {
-            out.plan.ops.push(Op::Move {
-                from: s.original.clone(),
-                to: s.archived.clone(),
-                contents: d.source.text.clone(),
-            });
+    /// Stage 5: an index for every plan folder that receives parts or already has
+    /// one written by replan.
+    fn indexes(&mut self, after_docs: &[(PathBuf, Document)], findings: &[Finding]) -> Vec<Op> {
+        let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+        for s in &self.out.splits {
+            if let Some(d) = s.original.parent() {
+                folders.insert(d.to_path_buf());
+            }
         }
-        for (path, contents) in creates.remove(&s.original).unwrap_or_default() {
-            out.plan.ops.push(Op::Create { path, contents });
+        for (rel, doc) in self.inp.docs {
+            let ours = rel
+                .file_name()
+                .is_some_and(|n| n == self.cfg.index_name.as_str())
+                && index::is_index(&doc.source.text);
+            if ours && self.in_plan_dir(rel) {
+                if let Some(d) = rel.parent() {
+                    folders.insert(d.to_path_buf());
+                }
+            }
         }
+        let mut by_file: HashMap<&str, Vec<String>> = HashMap::new();
+        for f in findings {
+            by_file
+                .entry(f.path.as_str())
+                .or_default()
+                .push(format!("{} (line {})", f.rule, f.line));
+        }
+        let mut ops = Vec::new();
+        for folder in &folders {
+            let ipath = folder.join(&self.cfg.index_name);
+            let mut entries = Vec::new();
+            for (p, doc) in after_docs
+                .iter()
+                .filter(|(p, _)| p.parent() == Some(folder.as_path()) && *p != ipath)
+            {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let mut e = Entry::measure(&name, doc, self.enc);
+                if let Some(t) = index_title(doc, &self.compiled, self.cfg) {
+                    e.title = t;
+                }
+                let key = p.to_string_lossy().replace('\\', "/");
+                e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
+                entries.push(e);
+            }
+            let new = index::render(folder, entries, self.enc);
+            match self.by_path.get(ipath.as_path()) {
+                Some(d) if !index::is_index(&d.source.text) => self.out.notes.push(format!(
+                    "{}: exists and was not written by replan; index not written",
+                    ipath.display()
+                )),
+                Some(d) if d.source.text == new => {}
+                Some(d) => ops.push(Op::Modify {
+                    path: ipath.clone(),
+                    old: d.source.text.clone(),
+                    new,
+                }),
+                None if (self.inp.exists)(&ipath) => self.out.notes.push(format!(
+                    "{}: exists and is not readable Markdown; index not written",
+                    ipath.display()
+                )),
+                None => ops.push(Op::Create {
+                    path: ipath.clone(),
+                    contents: new,
+                }),
+            }
+        }
+        ops
     }
-    out.findings = all
-        .into_iter()
-        .filter(|f| !in_archive(Path::new(&f.path)))
-        .collect();
-    modifies.sort_by(|a, b| a.path().cmp(b.path()));
-    out.plan.ops.extend(modifies);
-    out.plan.ops.extend(topic_ops);
-    out.plan.ops.extend(index_ops);
-    out
+
+    /// The plan in review order: each original's move and its parts, then edited
+    /// files, topic files and indexes.
+    fn finish(mut self, findings: Vec<Finding>, topics: Vec<Op>, indexes: Vec<Op>) -> Outcome {
+        let mut ops = Vec::new();
+        for s in &self.out.splits {
+            if let Some(d) = self.by_path.get(s.original.as_path()) {
+                ops.push(Op::Move {
+                    from: s.original.clone(),
+                    to: s.archived.clone(),
+                    contents: d.source.text.clone(),
+                });
+            }
+            for p in self.parts.remove(&s.original).unwrap_or_default() {
+                ops.push(Op::Create {
+                    path: p.path,
+                    contents: p.contents,
+                });
+            }
+        }
+        self.modifies.sort_by(|a, b| a.path().cmp(b.path()));
+        ops.extend(self.modifies);
+        ops.extend(topics);
+        ops.extend(indexes);
+        self.out.plan.ops = ops;
+        self.out.findings = findings
+            .into_iter()
+            .filter(|f| !in_archive(Path::new(&f.path)))
+            .collect();
+        self.out
+    }
 }
 
 #[cfg(test)]

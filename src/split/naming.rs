@@ -13,6 +13,9 @@ pub const CONTINUATION_MARKER: &str = "<!-- replan:continuation -->";
 pub struct Namer {
     taken: HashSet<String>,
     slug_max: usize,
+    /// `phase-4` when the file's own name carries a phase number, so the
+    /// non-subphase parts of `phase-4-working-notes.md` sort with phase 4.
+    phase_prefix: Option<String>,
 }
 
 impl Namer {
@@ -20,7 +23,20 @@ impl Namer {
     pub fn new(stem: &str, slug_max: usize) -> Namer {
         let mut taken = HashSet::new();
         taken.insert(format!("{stem}.md"));
-        Namer { taken, slug_max }
+        let own = file_slug(stem, usize::MAX);
+        let phase_prefix = own.strip_prefix("phase-").and_then(|rest| {
+            let num: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_digit() || *c == '.')
+                .collect();
+            let num = num.trim_end_matches('.');
+            (!num.is_empty()).then(|| format!("phase-{num}"))
+        });
+        Namer {
+            taken,
+            slug_max,
+            phase_prefix,
+        }
     }
 
     /// The base name (no `.md`) for a unit.
@@ -40,7 +56,10 @@ impl Namer {
                 if slug.is_empty() || slug == own {
                     format!("{own}-overview")
                 } else {
-                    slug
+                    match &self.phase_prefix {
+                        Some(p) if !slug.starts_with("phase-") => format!("{p}-{slug}"),
+                        _ => slug,
+                    }
                 }
             }
         }

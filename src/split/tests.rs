@@ -149,3 +149,46 @@ fn copied_link_definitions_stay_within_budget() {
         assert!(part.lines <= 20, "{} has {} lines", part.name, part.lines);
     }
 }
+
+#[test]
+fn sections_before_a_group_are_not_swallowed_by_it() {
+    let text = "# Title\n\nx\n\n## Overview\n\no\n\n## Breakdown\n\n### Group\n\n#### Phase 4.1: A\n\na\n\n#### Phase 4.2: B\n\nb\n\n# Another H1\n";
+    let (doc, p) = split(text, 200);
+    assert_eq!(
+        names(&p),
+        vec![
+            "title.md",
+            "overview.md",
+            "phase-4.1-a.md",
+            "phase-4.2-b.md",
+            "another-h1.md"
+        ]
+    );
+    assert!(doc
+        .slice(p.parts[2].span.clone())
+        .starts_with("## Breakdown"));
+}
+
+#[test]
+fn non_subphase_parts_carry_the_files_phase() {
+    let c = Config::builtin();
+    let text =
+        "# Phase 4: Notes\n\n## Overview\n\nx\n\n## Phase 4.1: A\n\na\n\n## Next Steps\n\nn\n";
+    let doc = Document::from_text("phase-4-working-notes.md", text);
+    let p = plan(
+        &doc,
+        &c.compile().unwrap(),
+        &c.environments,
+        &opts(200),
+        "phase-4-working-notes",
+    );
+    assert_eq!(
+        names(&p),
+        vec![
+            "phase-4-notes.md",
+            "phase-4-overview.md",
+            "phase-4.1-a.md",
+            "phase-4-next-steps.md"
+        ]
+    );
+}

@@ -89,11 +89,11 @@ pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
             Some(t.1),
         ));
     }
-    // The document title (the only heading of the shallowest level, first) heads
-    // the preamble; it is never a group.
+    // The document title (a first heading no other heading is shallower than)
+    // heads the preamble; it is never a group.
     let title_block = tops
         .first()
-        .filter(|f| tops.iter().filter(|t| t.1 == f.1).count() == 1)
+        .filter(|f| tops.iter().all(|t| t.1 >= f.1))
         .map(|f| f.0);
     // Merge group headings into the unit that follows, back to front so chains
     // (## Breakdown > ### Group > #### Phase 4.1) collapse into the subphase.
@@ -108,6 +108,9 @@ pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
         if units[prev].0.subphase.is_none() && pl < cl && pl < level && !is_title {
             let start = units[prev].0.blocks.start;
             units[i].0.blocks.start = start;
+            // The merged unit now starts with the group heading: compare the next
+            // heading back against that level, not the subphase's.
+            units[i].1 = Some(pl);
             units.remove(prev);
         }
     }
