@@ -73,10 +73,12 @@ fn directives(file: &FileFacts) -> Vec<Directive> {
         if file.is_code(l) {
             continue;
         }
-        let t = file.line(l);
-        if !t.contains("replan-") {
+        let raw = file.line(l);
+        if !raw.contains("replan-") {
             continue;
         }
+        // A directive quoted in an inline code span is text.
+        let t = &blank_code_spans(raw);
         for c in re.captures_iter(t) {
             let word = c[1].to_string();
             let kind = match word.as_str() {
@@ -103,6 +105,34 @@ fn directives(file: &FileFacts) -> Vec<Directive> {
             });
         }
     }
+    out
+}
+
+/// The line with every inline code span blanked out (same length, so columns hold).
+fn blank_code_spans(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(open) = rest.find('`') {
+        let ticks = rest[open..].chars().take_while(|&c| c == '`').count();
+        let fence = &rest[open..open + ticks];
+        let after = &rest[open + ticks..];
+        match after.find(fence) {
+            Some(close) => {
+                out.push_str(&rest[..open]);
+                let span = ticks + close + ticks;
+                out.extend(std::iter::repeat_n(
+                    ' ',
+                    rest[open..open + span].chars().count(),
+                ));
+                rest = &rest[open + span..];
+            }
+            None => {
+                out.push_str(&rest[..open + ticks]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
     out
 }
 
@@ -215,7 +245,7 @@ mod tests {
 
     #[test]
     fn unused_and_unknown_are_reported() {
-        let text = "# A\n\n<!-- replan-disable-next-line phase.mislabeled bogus.rule -->\ntext\n\n```\n<!-- replan-disable link.broken -->\n```\n";
+        let text = "# A\n\n<!-- replan-disable-next-line phase.mislabeled bogus.rule -->\ntext\n\n```\n<!-- replan-disable link.broken -->\n```\n\nWrite `<!-- replan-disable ... -->` to silence a rule.\n";
         let f = run_rule("suppression.unused", &[("a.md", text)]);
         assert_eq!(f.len(), 2, "{f:?}");
         assert!(f
