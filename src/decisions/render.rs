@@ -196,8 +196,23 @@ struct Found {
     recorded: String,
 }
 
+/// Byte offset of the first `marker` that starts a line, at or after `from`.
+fn at_line_start(text: &str, marker: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(i) = text.get(at..)?.find(marker) {
+        let p = at + i;
+        if p == 0 || text[..p].ends_with('\n') {
+            return Some(p);
+        }
+        at = p + marker.len();
+    }
+    None
+}
+
 fn find(text: &str) -> Result<Option<Found>, &'static str> {
-    let Some(b) = text.find(BEGIN) else {
+    // Markers count only at the start of a line, so text that quotes them (in a
+    // code span, say) is not mistaken for the block.
+    let Some(b) = at_line_start(text, BEGIN, 0) else {
         return Ok(None);
     };
     let line_end = text[b..].find('\n').map_or(text.len(), |i| b + i + 1);
@@ -207,7 +222,7 @@ fn find(text: &str) -> Result<Option<Found>, &'static str> {
         .nth(1)
         .map(|h| h.chars().take_while(|c| c.is_ascii_hexdigit()).collect())
         .unwrap_or_default();
-    let Some(e) = text[line_end..].find(END).map(|i| i + line_end) else {
+    let Some(e) = at_line_start(text, END, line_end) else {
         return Err("has a begin marker but no end marker");
     };
     let mut after = e + END.len();
@@ -275,5 +290,5 @@ fn defuse(text: &str) -> String {
 
 /// Whether a file holds a generated block.
 pub fn has_block(text: &str) -> bool {
-    text.contains(BEGIN)
+    at_line_start(text, BEGIN, 0).is_some()
 }

@@ -855,3 +855,30 @@ fn words_that_merely_start_like_tbd_are_decisions() {
         ]
     );
 }
+
+#[test]
+fn quoted_markers_in_hand_text_are_not_the_block() {
+    let files = vec![("phase-3.1.md".to_string(), "**Decision**: A.\n".to_string())];
+    let o1 = run_owned(&files, &BTreeMap::new());
+    let hand = format!(
+        "# GKE\n\nThe block starts with `{BEGIN}` and ends with `{END}`.\n\n{}",
+        o1.files[0].contents
+    );
+    let mut disk = BTreeMap::new();
+    disk.insert(o1.files[0].path.clone(), hand.clone());
+    let o2 = run_owned(&files, &disk);
+    assert!(
+        o2.files.is_empty() && o2.notes.is_empty(),
+        "{:?} {:?}",
+        o2.files,
+        o2.notes
+    );
+    let more = vec![(
+        "phase-3.1.md".to_string(),
+        "**Decision**: A.\n\n**Decision**: B.\n".to_string(),
+    )];
+    let o3 = run_owned(&more, &disk);
+    let c = &o3.files[0].contents;
+    assert!(c.starts_with("# GKE\n\nThe block starts with `"), "{c}");
+    assert!(c.contains("- B. ("), "{c}");
+}

@@ -1,1 +1,371 @@
-//! Tests for hostile (to be filled).
+//! Hostile input: files nobody designed for replan. For each case the command
+//! finishes (a generous timeout guards against hangs; it is not a speed test),
+//! never panics (exit 0, 1 or 2, and a failure names the file), loses no byte
+//! (the input is untouched and the parts put back together are the input), and
+//! writes nothing outside the root. Big inputs are generated here, never committed.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use crate::common::*;
+
+/// Longest any single command may take before we call it a hang.
+const HANG: Duration = Duration::from_secs(120);
+
+/// A root folder with the input in it, and a sibling folder replan must not touch.
+struct Scene {
+    _dir: tempfile::TempDir,
+    root: PathBuf,
+    outside: PathBuf,
+}
+
+impl Scene {
+    fn new() -> Scene {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("root");
+        let outside = dir.path().join("outside");
+        std::fs::create_dir_all(&root).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("keep.md"), "# Phase 9.1: Mine\n\nnot yours\n").unwrap();
+        Scene {
+            _dir: dir,
+            root,
+            outside,
+        }
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let p = self.root.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+}
+
+fn run(args: &[&str], file: &Path) -> Output {
+    replan()
+        .args(args)
+        .arg(file)
+        .timeout(HANG)
+        .output()
+        .expect("replan runs")
+}
+
+/// Exit 0/1/2, no panic, and a failure names the file.
+fn assert_sane(out: &Output, name: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0..=2)),
+        "{name}: killed or odd exit {code:?} (a hang hits the timeout): {err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{name}: panic: {err}"
+    );
+    if code == Some(2) {
+        assert!(
+            err.contains(name),
+            "{name}: the error does not name the file: {err}"
+        );
+    }
+}
+
+/// A part's own bytes: the added continuation line and copied definitions removed.
+fn body(text: &str) -> &str {
+    let t = match text.find(replan::split::CONTINUATION_MARKER) {
+        Some(i) => {
+            let rest = &text[i + replan::split::CONTINUATION_MARKER.len()..];
+            ["\r\n\r\n", "\n\n"]
+                .iter()
+                .find_map(|nl| rest.strip_prefix(nl))
+                .unwrap_or(rest)
+        }
+        None => text,
+    };
+    match t.rfind(replan::split::DEFINITIONS_MARKER) {
+        Some(i) => {
+            let head = &t[..i];
+            head.strip_suffix("\r\n")
+                .or_else(|| head.strip_suffix('\n'))
+                .unwrap_or(head)
+        }
+        None => t,
+    }
+}
+
+/// Split `file` for real (JSON report), then check the parts put back in order
+/// are the input and the input is untouched. Returns the report.
+fn split_losslessly(s: &Scene, file: &Path, extra: &[&str]) -> serde_json::Value {
+    let input = std::fs::read(file).unwrap();
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let mut args = vec!["split", "--format", "json"];
+    args.extend_from_slice(extra);
+    let out = run(&args, file);
+    assert_sane(&out, &name);
+    assert_eq!(std::fs::read(file).unwrap(), input, "{name}: input changed");
+    assert_outside_untouched(s);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let mut rows: Vec<(u64, String)> = report["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().unwrap(),
+                r["path"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    rows.sort();
+    let mut joined = String::new();
+    for (_, path) in &rows {
+        let p = Path::new(path);
+        assert!(
+            p.starts_with(file.parent().unwrap()),
+            "{path} written outside the root"
+        );
+        joined.push_str(body(&std::fs::read_to_string(p).unwrap()));
+    }
+    let input = String::from_utf8(input).unwrap();
+    // A last part without a final newline gets one before its copied definitions;
+    // that newline is replan's and cannot be told apart from the text's.
+    assert!(
+        joined == input || joined == format!("{input}\n"),
+        "{name}: parts differ from the input ({} vs {} bytes)",
+        joined.len(),
+        input.len()
+    );
+    report
+}
+
+fn assert_outside_untouched(s: &Scene) {
+    let snap = snapshot(&s.outside);
+    assert_eq!(
+        snap.len(),
+        1,
+        "something was written outside the root: {snap:?}"
+    );
+    assert_eq!(snap[0].1, b"# Phase 9.1: Mine\n\nnot yours\n");
+}
+
+/// Dry run: writes nothing at all.
+fn dry_run_writes_nothing(s: &Scene, file: &Path) {
+    let before = snapshot(&s.root);
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let out = run(&["split", "--dry-run"], file);
+    assert_sane(&out, &name);
+    assert_eq!(snapshot(&s.root), before, "{name}: dry run wrote");
+    assert_outside_untouched(s);
+}
+
+/// Every generated hostile text: dry run, then a real split, both lossless.
+fn survive(name: &str, bytes: &[u8], extra: &[&str]) -> serde_json::Value {
+    let s = Scene::new();
+    let f = s.file(name, bytes);
+    dry_run_writes_nothing(&s, &f);
+    split_losslessly(&s, &f, extra)
+}
+
+#[test]
+fn non_utf8_is_refused_by_name_and_nothing_written() {
+    let s = Scene::new();
+    let f = s.file("latin1.md", b"# Caf\xe9\n\nok\n");
+    let out = run(&["split"], &f);
+    assert_sane(&out, "latin1.md");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("latin1.md:1: not valid UTF-8"));
+    assert_eq!(snapshot(&s.root).len(), 1);
+    assert_outside_untouched(&s);
+}
+
+#[test]
+fn bom_crlf_and_lone_cr_survive() {
+    let mut text = String::from("\u{feff}# Notes\r\n\r\n");
+    for i in 1..=8 {
+        text.push_str(&format!("## Phase 1.{i}: Step {i}\r\n\r\n"));
+        for j in 0..10 {
+            text.push_str(&format!("line {j}\r\n"));
+        }
+        text.push_str("\r\n");
+    }
+    let r = survive("bom-crlf.md", text.as_bytes(), &["--max-lines", "8"]);
+    assert!(r["files"].as_array().unwrap().len() > 8);
+    survive(
+        "cr.md",
+        text.replace("\r\n", "\r").as_bytes(),
+        &["--max-lines", "8"],
+    );
+    survive(
+        "mixed.md",
+        text.replacen("\r\n", "\n", 20)
+            .replacen("\r\n", "\r", 20)
+            .as_bytes(),
+        &["--max-lines", "8"],
+    );
+}
+
+#[test]
+fn empty_and_blank_files() {
+    for (name, bytes) in [
+        ("empty.md", &b""[..]),
+        ("blank.md", b"\n\n\n"),
+        ("bom-only.md", b"\xef\xbb\xbf"),
+    ] {
+        let s = Scene::new();
+        let f = s.file(name, bytes);
+        dry_run_writes_nothing(&s, &f);
+        let out = run(&["split"], &f);
+        assert_sane(&out, name);
+        assert_eq!(std::fs::read(&f).unwrap(), bytes);
+        assert_outside_untouched(&s);
+    }
+}
+
+#[test]
+fn no_headings_over_budget_cuts_between_paragraphs() {
+    let text: String = (0..3000)
+        .map(|i| format!("paragraph {i} with a few words\n\n"))
+        .collect();
+    let r = survive("flat.md", text.as_bytes(), &[]);
+    assert!(r["files"].as_array().unwrap().len() >= 30);
+    assert!(r["oversize"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn unclosed_fence_is_kept_whole_and_reported() {
+    let mut text = String::from("# Phase 1.1: Open\n\nintro\n\n```bash\n");
+    for i in 0..600 {
+        text.push_str(&format!("# comment {i}\necho {i}\n"));
+    }
+    let s = Scene::new();
+    let f = s.file("open-fence.md", text.as_bytes());
+    let out = run(&["split", "--dry-run"], &f);
+    assert_sane(&out, "open-fence.md");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("open-fence.md:5") && err.contains("never closed"),
+        "{err}"
+    );
+    let r = split_losslessly(&s, &f, &[]);
+    assert_eq!(r["oversize"].as_array().unwrap().len(), 1, "{r}");
+}
+
+#[test]
+fn two_megabyte_single_line() {
+    let words: String = "lorem ipsum dolor sit amet ".repeat(2_000_000 / 27);
+    survive(
+        "long-line.md",
+        format!("# Title\n\n{words}\n").as_bytes(),
+        &[],
+    );
+    // One 2 MB "word": the tokenizer sees a single pre-token.
+    let solid = "x".repeat(2_000_000);
+    survive(
+        "solid-line.md",
+        format!("# Title\n\n{solid}\n").as_bytes(),
+        &[],
+    );
+}
+
+#[test]
+fn nul_bytes_and_control_characters() {
+    let text = "# A\0B\n\n\0\0\0\n\n## Phase 1.1: \0nul\u{7}\n\nx\0y\n\n```\0\n\0\n```\n";
+    survive("nul.md", text.as_bytes(), &["--max-lines", "4"]);
+}
+
+#[test]
+fn twenty_thousand_levels_of_nesting() {
+    let n = 20_000;
+    let cases = [
+        (
+            "quotes.md",
+            format!("# T\n\n{} deep\n\nafter\n", ">".repeat(n)),
+        ),
+        (
+            "lists.md",
+            format!("# T\n\n{}deep\n\nafter\n", "- ".repeat(n)),
+        ),
+        (
+            "brackets.md",
+            format!("# T\n\n{}x{}\n\nafter\n", "[".repeat(n), "](y)".repeat(n)),
+        ),
+        (
+            "emphasis.md",
+            format!("# T\n\n{}x{}\n", "*a ".repeat(n), " b*".repeat(n)),
+        ),
+        (
+            "indented-lists.md",
+            (0..2000)
+                .map(|k| format!("{}- level {k}\n", "  ".repeat(k)))
+                .collect(),
+        ),
+    ];
+    for (name, text) in cases {
+        survive(name, text.as_bytes(), &[]);
+    }
+}
+
+#[test]
+fn a_directory_named_like_markdown_is_refused_by_name() {
+    let s = Scene::new();
+    let d = s.root.join("x.md");
+    std::fs::create_dir(&d).unwrap();
+    let out = run(&["split"], &d);
+    assert_sane(&out, "x.md");
+    assert_eq!(out.status.code(), Some(2));
+    assert_outside_untouched(&s);
+}
+
+#[test]
+fn symlinked_input_leaves_its_target_untouched() {
+    let s = Scene::new();
+    let target = s.outside.join("keep.md");
+    let link = s.root.join("link.md");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = run(&["split", "--max-lines", "3"], &link);
+    assert_sane(&out, "link.md");
+    assert_outside_untouched(&s);
+}
+
+#[test]
+fn never_writes_through_a_symlink_even_with_force() {
+    let s = Scene::new();
+    let f = s.file(
+        "notes.md",
+        b"## Phase 9.1: Mine\n\nnew text\n\n## Phase 9.2: B\n\ny\n",
+    );
+    // An output name that is a link out of the root.
+    std::os::unix::fs::symlink(s.outside.join("keep.md"), s.root.join("phase-9.1-mine.md"))
+        .unwrap();
+    let out = run(&["split", "--force"], &f);
+    assert_sane(&out, "phase-9.1-mine.md");
+    assert_eq!(out.status.code(), Some(2));
+    assert_outside_untouched(&s);
+    assert!(
+        !s.root.join("phase-9.2-b.md").exists(),
+        "wrote before refusing"
+    );
+}
+
+#[test]
+fn a_file_that_disappears_is_named() {
+    let s = Scene::new();
+    let gone = s.root.join("gone.md");
+    let out = run(&["split"], &gone);
+    assert_sane(&out, "gone.md");
+    assert_eq!(out.status.code(), Some(2));
+    // A dangling symlink: the walk sees it, the read finds nothing.
+    let dangling = s.root.join("dangling.md");
+    std::os::unix::fs::symlink(s.root.join("nowhere.md"), &dangling).unwrap();
+    let out = run(&["split"], &dangling);
+    assert_sane(&out, "dangling.md");
+    assert_eq!(out.status.code(), Some(2));
+    assert_outside_untouched(&s);
+}
