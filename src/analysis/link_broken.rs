@@ -214,6 +214,20 @@ mod tests {
     }
 
     #[test]
+    fn anchor_hidden_by_an_open_fence_is_explained() {
+        let a = "# A\n\n[d](#decisions)\n\n```\n\n## Decisions\n";
+        let f = run_rule("link.broken", &[("a.md", a)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].evidence
+                .iter()
+                .any(|e| e.contains("inside a code block")),
+            "{:?}",
+            f[0].evidence
+        );
+    }
+
+    #[test]
     fn near_miss_repeats_html_ids_and_external() {
         let a = "# A\n\n## Troubleshooting\n\n## Troubleshooting\n\n<a id=\"custom\"></a>\n\n[x](b.md#yes) [z](#troubleshooting-1) [c](#custom) [e](https://x.y/#q) [t](#top)\n";
         let b = "# B\n\n## Yes\n";

@@ -168,7 +168,7 @@ impl Rule for PhaseMislabeled {
                     order
                         .iter()
                         .map(|&i| format!(
-                            "{} {} ({} names, {} evidence tokens)",
+                            "{} {} (names {}, evidence tokens {})",
                             self.envs.names[i], scores[i], tally[i].aliases, tally[i].evidence
                         ))
                         .collect::<Vec<_>>()

@@ -265,7 +265,7 @@ impl Rule for StatusClaims {
                     .take(max)
                     .map(|n| {
                         format!(
-                            "`{}` named in {}:{} (subphase {})",
+                            "`{}` named in {}:{} (phase {})",
                             n.artifact, n.path, n.line, n.phase
                         )
                     })

@@ -274,7 +274,7 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
                 return Ok(Exit::Ok);
             }
             for op in &outcome.plan.ops {
-                println!("{}", why(op));
+                println!("{}", why(op, &outcome, &cfg));
             }
             print_summary(&outcome, opts.command, true);
             return Ok(Exit::Findings);
@@ -339,18 +339,31 @@ pub fn apply_journaled(root: &Path, jrel: &Path, command: &str, plan: &Plan) -> 
 }
 
 /// One line saying why an op is in the plan (for `--check`).
-fn why(op: &Op) -> String {
-    match op {
-        Op::Create { path, .. } => format!("would create {}", path.display()),
-        Op::Modify { path, .. } => format!("would update {}", path.display()),
-        Op::Move { from, to, .. } => {
-            format!(
-                "would split {} and archive it as {}",
-                from.display(),
-                to.display()
-            )
+fn why(op: &Op, o: &Outcome, cfg: &Config) -> String {
+    let topics = crate::decisions::topics_dir(cfg);
+    let kind = |path: &Path| {
+        if path
+            .file_name()
+            .is_some_and(|n| n == cfg.index_name.as_str())
+        {
+            "index out of date"
+        } else if path.starts_with(&topics) {
+            "decisions changed"
+        } else if o.splits.iter().any(|s| s.parts.iter().any(|p| p == path)) {
+            "part of a split"
+        } else {
+            "links to moved files"
         }
-        Op::Delete { path, .. } => format!("would delete {}", path.display()),
+    };
+    match op {
+        Op::Create { path, .. } => format!("create {} ({})", path.display(), kind(path)),
+        Op::Modify { path, .. } => format!("update {} ({})", path.display(), kind(path)),
+        Op::Move { from, to, .. } => format!(
+            "split {} (over budget or several subphases) and archive it as {}",
+            from.display(),
+            to.display()
+        ),
+        Op::Delete { path, .. } => format!("delete {}", path.display()),
     }
 }
 

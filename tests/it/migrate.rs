@@ -35,6 +35,46 @@ fn real_tree() -> Option<tempfile::TempDir> {
     Some(dir)
 }
 
+/// Every relative link outside the archive that does not resolve, by its text.
+fn broken_links(root: &Path) -> Vec<String> {
+    use replan::links::{resolve, Target};
+    use replan::model::Document;
+    let mut docs = std::collections::HashMap::new();
+    for (rel, bytes) in snapshot(root) {
+        if rel.ends_with(".md") {
+            if let Ok(t) = String::from_utf8(bytes) {
+                docs.insert(PathBuf::from(&rel), Document::from_text(&rel, &t));
+            }
+        }
+    }
+    let has = |p: &Path, a: &Option<String>| -> bool {
+        match docs.get(p) {
+            Some(d) => a.as_ref().is_none_or(|a| {
+                a.is_empty() || d.headings.iter().any(|h| h.anchor.eq_ignore_ascii_case(a))
+            }),
+            None => root.join(p).exists(),
+        }
+    };
+    let mut out = Vec::new();
+    for (rel, doc) in &docs {
+        if rel.starts_with(".claude/archive") {
+            continue;
+        }
+        for l in &doc.links {
+            let ok = match resolve(rel, &l.url) {
+                Target::SameFile { anchor } => has(rel, &Some(anchor)),
+                Target::File { path, anchor } => has(&path, &anchor),
+                _ => true,
+            };
+            if !ok {
+                out.push(l.url.clone());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
 fn migrate(root: &Path) -> assert_cmd::assert::Assert {
     replan()
         .env("SOURCE_DATE_EPOCH", EPOCH)
@@ -97,7 +137,17 @@ fn samples_migrate_consolidate_restore() {
     let dir = copy_tree(&s);
     let root = dir.path();
     let before = snapshot(root);
+    let broken = broken_links(root);
+    assert!(
+        broken.iter().any(|u| u.contains("phase-2.8.md")),
+        "{broken:?}"
+    );
     migrate(root).success();
+    assert_eq!(
+        broken_links(root),
+        broken,
+        "no link that resolved before breaks"
+    );
     let plans = root.join(".claude/plans/devtest-deployment");
     // Originals byte-identical in the archive; phase-4.0.md kept in place.
     for name in [
@@ -336,7 +386,13 @@ fn real_tree_migrates_and_restores() {
         .assert()
         .success();
     assert_eq!(snapshot(root), before);
+    let broken = broken_links(root);
     migrate(root).success();
+    assert_eq!(
+        broken_links(root),
+        broken,
+        "no link that resolved before breaks"
+    );
     let plans = root.join(".claude/plans/devtest-deployment");
     let names: Vec<String> = std::fs::read_dir(&plans)
         .unwrap()
