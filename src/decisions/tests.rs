@@ -882,3 +882,30 @@ fn quoted_markers_in_hand_text_are_not_the_block() {
     assert!(c.starts_with("# GKE\n\nThe block starts with `"), "{c}");
     assert!(c.contains("- B. ("), "{c}");
 }
+
+#[test]
+fn decision_and_topic_rules_are_strict_and_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("replan.yaml"),
+        "topics:\n  dir: docs/arch\n  routes:\n    - topic: net\n      phases: ['5']\n      bogus: 1\n",
+    )
+    .unwrap();
+    let err = Config::load(Some(dir.path()), None, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("replan.yaml") && err.contains("bogus"),
+        "{err}"
+    );
+    std::fs::write(
+        dir.path().join("replan.yaml"),
+        "topics:\n  dir: docs/arch\ndecisions:\n  labels: [Choice]\n",
+    )
+    .unwrap();
+    let c = Config::load(Some(dir.path()), None, None).unwrap();
+    assert_eq!(c.topics.dir, "docs/arch");
+    assert_eq!(c.topics.routes.len(), 3, "routes kept from the defaults");
+    assert_eq!(c.decisions.labels, vec!["Choice".to_string()]);
+    assert!(!c.decisions.sections.is_empty());
+}
