@@ -610,3 +610,26 @@ fn interrupted_restore_is_finished_by_restore() {
     assert_eq!(crashed, 6);
     assert_eq!(snapshot(root), migrated);
 }
+
+#[test]
+fn a_link_that_would_break_stops_the_migration() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
+    // A reference-style link cannot be located exactly, so it cannot be rewritten.
+    std::fs::write(
+        root.join("brief.md"),
+        "See [step 2][s].\n\n[s]: .claude/plans/x/notes.md#phase-92-step-2\n",
+    )
+    .unwrap();
+    let before = snapshot(root);
+    let out = migrate(root).code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains("brief.md:1") && err.contains("nothing written"),
+        "{err}"
+    );
+    assert_eq!(snapshot(root), before);
+}
