@@ -219,8 +219,14 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
             return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
         }
         for re in &ctx.phase_headings {
-            if let Some(n) = re.captures(t.trim()).and_then(|c| c.name("number")) {
-                return (Some(n.as_str().to_string()), None);
+            if let Some(c) = re.captures(t.trim()) {
+                if let Some(n) = c.name("number") {
+                    let title = c
+                        .name("title")
+                        .map(|m| m.as_str().trim().to_string())
+                        .filter(|t| !t.is_empty());
+                    return (Some(n.as_str().to_string()), title);
+                }
             }
         }
     }
