@@ -110,14 +110,19 @@ pub fn plan_tree(
     let exists = |p: &Path| {
         apply::check_inside(root, p).is_ok_and(|abs| std::fs::symlink_metadata(abs).is_ok())
     };
+    let pb = ui::progress(docs.len() as u64, "planning");
+    let tick = || pb.inc(1);
     let inputs = Inputs {
         root,
         cfg,
         docs: &docs,
         exists: &exists,
         generated: &generated,
+        tick: &tick,
     };
-    Ok((restructure::plan(&inputs), manifest_text, warnings))
+    let outcome = restructure::plan(&inputs);
+    pb.finish_and_clear();
+    Ok((outcome, manifest_text, warnings))
 }
 
 #[derive(Serialize)]

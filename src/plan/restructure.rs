@@ -45,6 +45,8 @@ pub struct Inputs<'a> {
     pub exists: &'a dyn Fn(&Path) -> bool,
     /// Files replan generated, with the sha256 they were written with.
     pub generated: &'a HashMap<PathBuf, String>,
+    /// Called once per document examined for splitting (drives a progress bar).
+    pub tick: &'a dyn Fn(),
 }
 
 /// One original split into parts.
@@ -243,6 +245,7 @@ impl<'a> Planner<'a> {
         let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
         let docs = self.inp.docs;
         for (rel, doc) in docs {
+            (self.inp.tick)();
             if !self.is_candidate(rel, doc) {
                 continue;
             }

@@ -18,6 +18,7 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
         docs: &d,
         exists: &exists,
         generated,
+        tick: &|| {},
     })
 }
 
