@@ -98,5 +98,13 @@ mod tests {
         let set = dirty(r);
         assert!(set.contains(Path::new("b.md")), "{set:?}");
         assert!(!set.contains(Path::new("a.md")), "{set:?}");
+        // A root below the work tree's top sees its own root-relative paths.
+        std::fs::create_dir_all(r.join("sub/x")).unwrap();
+        std::fs::write(r.join("sub/x/c.md"), "z").unwrap();
+        let set = dirty(&r.join("sub"));
+        assert_eq!(
+            set.into_iter().collect::<Vec<_>>(),
+            vec![PathBuf::from("x/c.md")]
+        );
     }
 }
