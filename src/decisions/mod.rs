@@ -223,7 +223,7 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
                 if let Some(n) = c.name("number") {
                     let title = c
                         .name("title")
-                        .map(|m| m.as_str().trim().to_string())
+                        .map(|m| drop_duration(ctx, m.as_str()))
                         .filter(|t| !t.is_empty());
                     return (Some(n.as_str().to_string()), title);
                 }
@@ -240,6 +240,21 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
         }
     }
     (None, None)
+}
+
+/// A title without a trailing `(20-30 min)`.
+fn drop_duration(ctx: &Ctx, title: &str) -> String {
+    let t = title.trim();
+    if let (Some(open), true) = (t.rfind('('), t.ends_with(')')) {
+        if ctx
+            .headings
+            .duration
+            .is_match(t[open + 1..t.len() - 1].trim())
+        {
+            return t[..open].trim_end().to_string();
+        }
+    }
+    t.to_string()
 }
 
 /// A stretch of text to scan: the file itself, or an unclosed fence's content.

@@ -720,7 +720,7 @@ fn lettered_phase_headings_keep_their_number() {
     let o = run(
         &[(
             "notes.md",
-            "# Phase 4.2a: Plan Install\n\n**Decision**: Use Helm.\n",
+            "# Phase 4.2a: Plan Install (20-30 min)\n\n**Decision**: Use Helm.\n",
         )],
         &BTreeMap::new(),
     );
