@@ -219,8 +219,14 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
             return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
         }
         for re in &ctx.phase_headings {
-            if let Some(n) = re.captures(t.trim()).and_then(|c| c.name("number")) {
-                return (Some(n.as_str().to_string()), None);
+            if let Some(c) = re.captures(t.trim()) {
+                if let Some(n) = c.name("number") {
+                    let title = c
+                        .name("title")
+                        .map(|m| drop_duration(ctx, m.as_str()))
+                        .filter(|t| !t.is_empty());
+                    return (Some(n.as_str().to_string()), title);
+                }
             }
         }
     }
@@ -234,6 +240,21 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
         }
     }
     (None, None)
+}
+
+/// A title without a trailing `(20-30 min)`.
+fn drop_duration(ctx: &Ctx, title: &str) -> String {
+    let t = title.trim();
+    if let (Some(open), true) = (t.rfind('('), t.ends_with(')')) {
+        if ctx
+            .headings
+            .duration
+            .is_match(t[open + 1..t.len() - 1].trim())
+        {
+            return t[..open].trim_end().to_string();
+        }
+    }
+    t.to_string()
 }
 
 /// A stretch of text to scan: the file itself, or an unclosed fence's content.

@@ -280,7 +280,7 @@ fn unclosed_fence_content_is_recovered_and_noted() {
     );
     assert!(f.contains("**Prod Role**: manages clusters"), "{f}");
     // The H2 inside the fence ends 4.14: the decisions belong to phase 4.
-    assert!(f.contains("## Phase 4\n"), "{f}");
+    assert!(f.contains("## Phase 4: ArgoCD\n"), "{f}");
     assert_eq!(o.notes.len(), 1, "{:?}", o.notes);
     assert!(
         o.notes[0].contains("phase-4-notes.md") && o.notes[0].contains("line 5"),
@@ -631,7 +631,7 @@ fn archived_near_copy_gives_its_phase_to_the_active_copy() {
     );
     let f = file(&o, "argocd");
     assert_eq!(f.matches("Two instances").count(), 1, "{f}");
-    assert!(f.contains("## Phase 4\n"), "{f}");
+    assert!(f.contains("## Phase 4: ArgoCD\n"), "{f}");
     assert!(
         f.contains("(../plans/key-architecture-decisions.md#key-architecture-decisions)"),
         "{f}"
@@ -720,12 +720,12 @@ fn lettered_phase_headings_keep_their_number() {
     let o = run(
         &[(
             "notes.md",
-            "# Phase 4.2a: Plan Install\n\n**Decision**: Use Helm.\n",
+            "# Phase 4.2a: Plan Install (20-30 min)\n\n**Decision**: Use Helm.\n",
         )],
         &BTreeMap::new(),
     );
     assert!(
-        file(&o, "argocd").contains("## Phase 4.2\n"),
+        file(&o, "argocd").contains("## Phase 4.2: Plan Install\n"),
         "{:?}",
         o.files
     );
