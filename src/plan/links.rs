@@ -76,6 +76,91 @@ pub fn url(from: &Path, to: &Dest) -> String {
     s
 }
 
+/// A destination to consider: a located link, a reference definition (its URL's
+/// bytes), or a link that could not be located exactly (`range` is `None`).
+#[derive(Debug, Clone)]
+pub struct Loc {
+    /// The destination as written.
+    pub url: String,
+    /// Byte range of the destination text, when known.
+    pub range: Option<std::ops::Range<usize>>,
+    /// 1-based line.
+    pub line: usize,
+}
+
+fn def_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        regex::Regex::new(r"(?m)^ {0,3}\[[^\]\^][^\]]*\]:[ \t]*(?:<([^>\n]*)>|([^\s<]\S*))")
+            .unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// Link reference definitions (`[label]: url`, URL on the same line) outside the
+/// byte ranges in `literal`: their URL text and its byte range.
+pub fn definitions(
+    text: &str,
+    literal: &[std::ops::Range<usize>],
+) -> Vec<(String, std::ops::Range<usize>)> {
+    def_re()
+        .captures_iter(text)
+        .filter_map(|c| {
+            let m = c.get(1).or_else(|| c.get(2))?;
+            let whole = c.get(0)?;
+            if literal.iter().any(|r| r.contains(&whole.start())) {
+                return None;
+            }
+            Some((m.as_str().to_string(), m.range()))
+        })
+        .collect()
+}
+
+/// Every destination in a document: located links, reference definitions, and
+/// links that could not be located and are not served by a definition here.
+pub fn locate_all(doc: &Document) -> Vec<Loc> {
+    let text = &doc.source.text;
+    let literal: Vec<std::ops::Range<usize>> = doc
+        .blocks
+        .iter()
+        .filter(|b| {
+            matches!(
+                b.kind,
+                crate::model::BlockKind::Code(_)
+                    | crate::model::BlockKind::Html
+                    | crate::model::BlockKind::FrontMatter
+            )
+        })
+        .map(|b| b.span.clone())
+        .collect();
+    let defs = definitions(text, &literal);
+    let mut out = Vec::new();
+    for l in &doc.links {
+        if l.dest.is_none() {
+            let inline = doc
+                .source
+                .line_text(l.line)
+                .get(l.column.saturating_sub(1)..)
+                .is_some_and(|t| t.contains("]("));
+            if !inline && defs.iter().any(|(u, _)| *u == l.url) {
+                continue; // the definition carries it
+            }
+        }
+        out.push(Loc {
+            url: l.url.clone(),
+            range: l.dest.clone(),
+            line: l.line,
+        });
+    }
+    for (u, r) in defs {
+        out.push(Loc {
+            line: doc.source.line_of(r.start),
+            url: u,
+            range: Some(r),
+        });
+    }
+    out
+}
+
 /// Apply byte-range replacements to a text (ranges must not overlap).
 pub fn edit(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
     edits.sort_by_key(|e| e.0.start);
@@ -121,6 +206,18 @@ mod tests {
         assert!(retarget(&d, &moves).is_none());
         let same = (PathBuf::from("s/brief.md"), Some("x".to_string()));
         assert_eq!(url(from, &same), "#x");
+    }
+
+    #[test]
+    fn definitions_are_located_outside_code() {
+        let text = "[a][r] and [b][q]\n\n[r]: x.md#h\n[q]: <y z.md>\n\n```\n[c]: nope.md\n```\n";
+        let doc = Document::from_text("t.md", text);
+        let locs = locate_all(&doc);
+        let urls: Vec<_> = locs
+            .iter()
+            .map(|l| &text[l.range.clone().unwrap()])
+            .collect();
+        assert_eq!(urls, vec!["x.md#h", "y z.md"], "{locs:?}");
     }
 
     #[test]

@@ -21,7 +21,9 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::index::{self, Entry};
-use super::links::{anchors, dest_of, edit, retarget, url, Dest, MoveMap, Moved};
+use super::links::{
+    anchors, definitions, dest_of, edit, locate_all, retarget, url, Dest, Loc, MoveMap, Moved,
+};
 use super::{Op, Plan};
 use crate::analysis;
 use crate::apply::sha256;
@@ -453,7 +455,7 @@ impl<'a> Planner<'a> {
                 continue;
             }
             let mut edits = Vec::new();
-            for l in &doc.links {
+            for l in locate_all(doc) {
                 let Some(d) = dest_of(rel, &l.url) else {
                     continue;
                 };
@@ -462,7 +464,7 @@ impl<'a> Planner<'a> {
                     broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
                     continue;
                 }
-                match (retarget(&d, &self.moves), &l.dest) {
+                match (retarget(&d, &self.moves), &l.range) {
                     (Some(t), Some(r)) => {
                         let new = url(rel, &t);
                         self.checks.push(Check {
@@ -501,8 +503,9 @@ impl<'a> Planner<'a> {
             let Some(doc) = self.by_path.get(orig.as_path()).copied() else {
                 continue;
             };
+            let locs = locate_all(doc);
             for part in list.iter_mut() {
-                self.rewrite_part(orig, doc, part, &mut broken);
+                self.rewrite_part(orig, doc, &locs, part, &mut broken);
             }
         }
         self.parts = parts;
@@ -516,33 +519,57 @@ impl<'a> Planner<'a> {
         &mut self,
         orig: &Path,
         doc: &Document,
+        locs: &[Loc],
         part: &mut PartOut,
         broken: &mut Vec<String>,
     ) {
-        let mut edits = Vec::new();
         let first = doc.source.line_of(part.span.start);
         let last = doc
             .source
             .line_of(part.span.end.saturating_sub(1).max(part.span.start));
-        for l in &doc.links {
-            let inside = match &l.dest {
-                Some(r) => r.start >= part.span.start && r.end <= part.span.end,
-                None => l.line >= first && l.line <= last,
-            };
-            if !inside {
-                continue;
+        // Destinations in the part with their byte range in the part's contents:
+        // those of the original's bytes it carries, then the definitions copied
+        // after them (they mean what they meant in the original, too).
+        let mut here: Vec<(Loc, Option<std::ops::Range<usize>>)> = Vec::new();
+        for l in locs {
+            match &l.range {
+                Some(r) if r.start >= part.span.start && r.end <= part.span.end => {
+                    let s = part.prefix + (r.start - part.span.start);
+                    here.push((l.clone(), Some(s..s + r.len())));
+                }
+                None if l.line >= first && l.line <= last => here.push((l.clone(), None)),
+                _ => {}
             }
+        }
+        let tail = (part.prefix + part.span.len()).min(part.contents.len());
+        for (u, r) in definitions(part.contents.get(tail..).unwrap_or(""), &[]) {
+            let at = tail + r.start..tail + r.end;
+            let loc = Loc {
+                url: u,
+                range: None,
+                line: 0,
+            };
+            here.push((loc, Some(at)));
+        }
+        let mut edits = Vec::new();
+        for (l, pos) in here {
             let Some(d) = dest_of(orig, &l.url) else {
                 continue;
             };
-            let at = format!("{}:{}", orig.display(), l.line);
+            let at = if l.line > 0 {
+                format!("{}:{}", orig.display(), l.line)
+            } else {
+                format!("{} (copied definition)", part.path.display())
+            };
             if !self.resolves_before(&d) {
-                broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
+                if l.line > 0 {
+                    broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
+                }
                 continue;
             }
             let target = retarget(&d, &self.moves).unwrap_or(d.clone());
-            let Some(r) = &l.dest else {
-                // Not located exactly (reference-style or escaped): it must keep
+            let Some(pos) = pos else {
+                // Not located exactly (escaped, or nested definitions): it must keep
                 // its meaning unchanged from the new file, or the plan is refused.
                 if dest_of(&part.path, &l.url) != Some(target.clone()) {
                     self.out.errors.push(format!(
@@ -565,8 +592,7 @@ impl<'a> Planner<'a> {
                 at,
             });
             if new != l.url {
-                let s = part.prefix + (r.start - part.span.start);
-                edits.push((s..s + (r.end - r.start), new));
+                edits.push((pos, new));
             }
         }
         if !edits.is_empty() {

@@ -144,8 +144,7 @@ fn refuses_when_an_archive_copy_differs() {
 }
 
 #[test]
-fn unlocatable_link_to_moved_file_is_an_error() {
-    // A reference-style link cannot be located for rewriting.
+fn reference_definitions_are_rewritten() {
     let o = run(
         &[
             (".claude/plans/d/notes.md", NOTES),
@@ -153,6 +152,24 @@ fn unlocatable_link_to_moved_file_is_an_error() {
                 "a.md",
                 "[x][r]\n\n[r]: .claude/plans/d/notes.md#phase-41-one\n",
             ),
+        ],
+        &HashMap::new(),
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let a = op_text(&o, "a.md").expect("a.md modified");
+    assert_eq!(
+        a,
+        "[x][r]\n\n[r]: .claude/plans/d/phase-4.1-one.md#phase-41-one\n"
+    );
+}
+
+#[test]
+fn unlocatable_link_to_moved_file_is_an_error() {
+    // An entity in the destination: comrak's URL differs from the text.
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            ("a.md", "[x](.claude/plans/d/notes&#46;md#phase-41-one)\n"),
         ],
         &HashMap::new(),
     );
@@ -164,16 +181,31 @@ fn unlocatable_link_to_moved_file_is_an_error() {
 }
 
 #[test]
-fn unlocatable_same_file_link_in_moved_text_is_an_error() {
+fn same_file_reference_in_moved_text_follows_its_heading() {
     let notes = NOTES.replace("Text one.", "Text one, see [two][t].\n\n[t]: #phase-42-two");
     let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let one = op_text(&o, ".claude/plans/d/phase-4.1-one.md").expect("part");
+    assert!(one.contains("[t]: phase-4.2-two.md#phase-42-two"), "{one}");
+    // An unlocatable same-file link whose heading moves to another part is refused.
+    let notes = NOTES.replace("Text one.", "Text one, see [two](#phase&#45;42-two).");
+    let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
     assert!(
-        o.errors.iter().any(|e| e.contains("#phase-42-two")),
+        o.errors.iter().any(|e| e.contains("phase-42-two")),
         "{:?}",
         o.errors
     );
-    // The same link to a heading that stays in its part is fine.
-    let notes = NOTES.replace("Text one.", "Text one, see [one][t].\n\n[t]: #phase-41-one");
+}
+
+#[test]
+fn copied_definitions_are_rewritten_for_their_part() {
+    let notes = NOTES
+        .replace("Text one.", "Text one, see [two][t].")
+        .replace("Text two.", "Text two, [again][t].\n\n[t]: #phase-42-two");
     let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
     assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let one = op_text(&o, ".claude/plans/d/phase-4.1-one.md").expect("part one");
+    let two = op_text(&o, ".claude/plans/d/phase-4.2-two.md").expect("part two");
+    assert!(one.contains("[t]: phase-4.2-two.md#phase-42-two"), "{one}");
+    assert!(two.contains("[t]: #phase-42-two"), "{two}");
 }

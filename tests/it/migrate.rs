@@ -618,9 +618,15 @@ fn a_link_that_would_break_stops_the_migration() {
     let plans = root.join(".claude/plans/x");
     std::fs::create_dir_all(&plans).unwrap();
     std::fs::write(plans.join("notes.md"), monolith()).unwrap();
-    // A reference-style link cannot be located exactly, so it cannot be rewritten.
+    // An entity in the destination: its text cannot be located exactly, so it
+    // cannot be rewritten. (Reference definitions can: see the second file.)
     std::fs::write(
         root.join("brief.md"),
+        "See [step 2](.claude/plans/x/notes&#46;md#phase-92-step-2).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("ref.md"),
         "See [step 2][s].\n\n[s]: .claude/plans/x/notes.md#phase-92-step-2\n",
     )
     .unwrap();
@@ -631,5 +637,12 @@ fn a_link_that_would_break_stops_the_migration() {
         err.contains("brief.md:1") && err.contains("nothing written"),
         "{err}"
     );
+    assert!(!err.contains("ref.md"), "{err}");
     assert_eq!(snapshot(root), before);
+    std::fs::remove_file(root.join("brief.md")).unwrap();
+    migrate(root).success();
+    assert_eq!(
+        read(root, "ref.md"),
+        "See [step 2][s].\n\n[s]: .claude/plans/x/phase-9.2-step-2.md#phase-92-step-2\n"
+    );
 }
