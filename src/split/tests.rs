@@ -192,3 +192,20 @@ fn non_subphase_parts_carry_the_files_phase() {
         ]
     );
 }
+
+#[test]
+fn a_shallow_section_with_a_body_is_not_a_group() {
+    let mut text = String::from("# T\n\n#### Phase 4.3: A\n\na\n\n## Leaked\n\n");
+    for i in 0..30 {
+        text.push_str(&format!("line {i}\n\n"));
+    }
+    text.push_str("#### Phase 4.4: B\n\nb\n");
+    let (doc, p) = split(&text, 200);
+    assert_eq!(
+        names(&p),
+        vec!["t.md", "phase-4.3-a.md", "leaked.md", "phase-4.4-b.md"]
+    );
+    assert!(doc
+        .slice(p.parts[3].span.clone())
+        .starts_with("#### Phase 4.4"));
+}

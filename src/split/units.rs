@@ -1,12 +1,18 @@
 //! Units: the pieces a file is split into before any budget applies. One per
 //! subphase heading at the subphase level, one per other heading at that level or
 //! above, and the preamble. A group heading ("### Nonprod Deployment") with no
-//! subphase of its own travels with the first subphase under it.
+//! subphase of its own and at most a short intro travels with the first subphase
+//! under it; a shallower heading with a body of its own (a real section, or one a
+//! broken fence let out) stays a unit of its own.
 
 use std::ops::Range;
 
 use crate::config::{Compiled, Environment};
-use crate::model::Document;
+use crate::model::{count_lines, Document};
+
+/// Most lines a group heading and its intro may have and still travel with the
+/// subphase that follows.
+const GROUP_MAX_LINES: usize = 20;
 use crate::subphase::{recognise, Subphase};
 
 /// A unit: a run of blocks.
@@ -105,7 +111,10 @@ pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
             continue;
         };
         let is_title = Some(units[prev].0.blocks.start) == title_block;
-        if units[prev].0.subphase.is_none() && pl < cl && pl < level && !is_title {
+        let own = &units[prev].0.blocks;
+        let span = doc.blocks[own.start].span.start..doc.blocks[own.end - 1].span.end;
+        let short = count_lines(&doc.source.text[span]) <= GROUP_MAX_LINES;
+        if units[prev].0.subphase.is_none() && pl < cl && pl < level && !is_title && short {
             let start = units[prev].0.blocks.start;
             units[i].0.blocks.start = start;
             // The merged unit now starts with the group heading: compare the next
