@@ -243,6 +243,23 @@ fn consolidate_check_fails_on_a_new_monolith() {
         .code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("phase-5.md"), "{stdout}");
+    // consolidate splits it; a second run changes nothing.
+    replan().arg("consolidate").arg(root).assert().success();
+    let plans = root.join(".claude/plans/devtest-deployment");
+    assert!(!plans.join("phase-5.md").exists());
+    assert!(read(&plans, "INDEX.md").contains("phase-5.2-newer.md"));
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    let snap = snapshot(root);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert_eq!(snapshot(root), snap);
+    // restore undoes the consolidate only.
+    replan().arg("restore").arg(root).assert().success();
+    assert!(plans.join("phase-5.md").exists());
+    assert!(!read(&plans, "INDEX.md").contains("phase-5.2"));
 }
 
 #[test]
