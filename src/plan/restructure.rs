@@ -222,8 +222,13 @@ impl<'a> Planner<'a> {
         self.by_path.contains_key(p) || (self.inp.exists)(p)
     }
 
+    /// In `.claude/archive/` or the configured archive folder: never edited.
+    fn archived(&self, rel: &Path) -> bool {
+        in_archive(rel) || rel.starts_with(&self.archive_dir)
+    }
+
     fn in_plan_dir(&self, rel: &Path) -> bool {
-        !in_archive(rel)
+        !self.archived(rel)
             && (self.plan_dirs.is_match(rel)
                 || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d)))
     }
@@ -451,7 +456,7 @@ impl<'a> Planner<'a> {
         let mut broken: Vec<String> = Vec::new();
         let docs = self.inp.docs;
         for (rel, doc) in docs {
-            if in_archive(rel) || self.moves.contains_key(rel) {
+            if self.archived(rel) || self.moves.contains_key(rel) {
                 continue;
             }
             let mut edits = Vec::new();
@@ -830,15 +835,16 @@ impl<'a> Planner<'a> {
                 });
             }
         }
+        let findings: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| !self.archived(Path::new(&f.path)))
+            .collect();
         self.modifies.sort_by(|a, b| a.path().cmp(b.path()));
         ops.extend(self.modifies);
         ops.extend(topics);
         ops.extend(indexes);
         self.out.plan.ops = ops;
-        self.out.findings = findings
-            .into_iter()
-            .filter(|f| !in_archive(Path::new(&f.path)))
-            .collect();
+        self.out.findings = findings;
         self.out
     }
 }

@@ -209,3 +209,29 @@ fn copied_definitions_are_rewritten_for_their_part() {
     assert!(one.contains("[t]: phase-4.2-two.md#phase-42-two"), "{one}");
     assert!(two.contains("[t]: #phase-42-two"), "{two}");
 }
+
+#[test]
+fn an_archive_inside_the_plan_folders_is_never_split_again() {
+    let mut cfg = Config::builtin();
+    cfg.archive.dir = ".claude/plans/old".into();
+    let d = docs(&[
+        (".claude/plans/d/notes.md", NOTES),
+        (".claude/plans/old/d/big.md", NOTES),
+    ]);
+    let exists = |_: &Path| false;
+    let o = plan(&Inputs {
+        root: Path::new("/r"),
+        cfg: &cfg,
+        docs: &d,
+        exists: &exists,
+        generated: &HashMap::new(),
+        tick: &|| {},
+    });
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let moved: Vec<_> = o.splits.iter().map(|s| s.original.clone()).collect();
+    assert_eq!(moved, vec![PathBuf::from(".claude/plans/d/notes.md")]);
+    assert_eq!(
+        o.splits[0].archived,
+        Path::new(".claude/plans/old/d/notes.md")
+    );
+}
