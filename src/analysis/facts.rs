@@ -74,6 +74,10 @@ impl<'a> FileFacts<'a> {
         let topics = cx.cfg.topics.dir.trim_matches('/');
         let generated = crate::plan::index::is_index(&doc.source.text)
             || (!topics.is_empty() && rel.starts_with(topics));
+        // A continuation part holds the inside of a subphase whose heading is in the
+        // first part: its "Phase 4.10 Complete" headings were never sections.
+        let first_line = doc.source.line_text(1);
+        let generated = generated || first_line.contains(crate::split::CONTINUATION_MARKER);
         let found = if generated { Vec::new() } else { found };
         let mut counts = [0usize; 7];
         for (i, _) in &found {

@@ -209,3 +209,10 @@ fn a_shallow_section_with_a_body_is_not_a_group() {
         .slice(p.parts[3].span.clone())
         .starts_with("#### Phase 4.4"));
 }
+
+#[test]
+fn an_accidental_setext_heading_does_not_start_a_unit() {
+    let text = "#### Phase 4.6: A\n\nApply the manifests and wait\n---\n\nmore\n\n#### Phase 4.7: B\n\nb\n";
+    let (_, p) = split(text, 200);
+    assert_eq!(names(&p), vec!["phase-4.6-a.md", "phase-4.7-b.md"]);
+}

@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use crate::config::{Compiled, Environment};
-use crate::model::{count_lines, Document};
+use crate::model::{count_lines, BlockKind, Document};
 
 /// Most lines a group heading and its intro may have and still travel with the
 /// subphase that follows.
@@ -65,8 +65,21 @@ pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
         };
     };
 
-    let starts: Vec<&(usize, u8, &str, Option<Subphase>)> =
-        tops.iter().filter(|t| t.1 <= level).collect();
+    // A paragraph line over `---` is a level-2 setext heading to CommonMark but
+    // almost never meant as one among deeper subphases (check reports it as
+    // heading.setext-ambiguous); it does not start a unit.
+    let accidental = |t: &&(usize, u8, &str, Option<Subphase>)| {
+        t.1 == 2
+            && t.1 < level
+            && matches!(
+                doc.blocks[t.0].kind,
+                BlockKind::Heading { setext: true, .. }
+            )
+    };
+    let starts: Vec<&(usize, u8, &str, Option<Subphase>)> = tops
+        .iter()
+        .filter(|t| t.1 <= level && !accidental(t))
+        .collect();
     let mut units: Vec<(Unit, Option<u8>)> = Vec::new();
     let first = starts.first().map(|t| t.0).unwrap_or(n);
     if first > 0 {
