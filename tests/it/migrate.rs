@@ -474,9 +474,24 @@ fn decisions_land_in_topic_files_and_consolidate_picks_up_new_ones() {
         .code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("gke-design.md"), "{stdout}");
+    let before_text = std::fs::read_to_string(&gke).unwrap();
     replan().arg("consolidate").arg(root).assert().success();
     let text = std::fs::read_to_string(&gke).unwrap();
     assert!(text.contains("zonal node pools"), "{text}");
+    // Exactly that decision is added; nothing else changes but the block's checksum.
+    let old: Vec<&str> = before_text.lines().collect();
+    let new: Vec<&str> = text.lines().collect();
+    let added: Vec<&&str> = new
+        .iter()
+        .filter(|l| !old.contains(l) && !l.contains("replan:decisions:begin"))
+        .collect();
+    let removed: Vec<&&str> = old
+        .iter()
+        .filter(|l| !new.contains(l) && !l.contains("replan:decisions:begin"))
+        .collect();
+    assert_eq!(added.len(), 2, "{added:?}");
+    assert!(added[0].contains("zonal node pools") && added[1].contains("Rationale"));
+    assert!(removed.is_empty(), "{removed:?}");
     assert!(text.contains("Hand-written note."), "{text}");
     let snap = snapshot(root);
     replan().arg("consolidate").arg(root).assert().success();
