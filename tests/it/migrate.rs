@@ -678,3 +678,29 @@ fn a_link_that_would_break_stops_the_migration() {
         "See [step 2][s].\n\n[s]: .claude/plans/x/phase-9.2-step-2.md#phase-92-step-2\n"
     );
 }
+
+#[test]
+fn hand_written_topic_text_survives_migrate_and_restore() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    let arch = root.join(".claude/architecture");
+    std::fs::create_dir_all(&arch).unwrap();
+    let mine = "# ArgoCD design\n\nWritten by hand before any migration.\n";
+    std::fs::write(arch.join("argocd-design.md"), mine).unwrap();
+    let before = snapshot(root);
+    migrate(root).success();
+    let text = read(&arch, "argocd-design.md");
+    assert!(
+        text.contains("Written by hand before any migration."),
+        "{text}"
+    );
+    assert!(text.contains("replan:decisions:begin"), "{text}");
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
+}
