@@ -91,14 +91,11 @@ fn splits_archives_and_rewrites_links() {
     assert!(!index.contains("notes.md]"), "{index}");
 }
 
-#[test]
-fn plan_of_the_result_is_empty() {
-    let files = [
-        (".claude/plans/d/notes.md", NOTES),
-        (".claude/status/brief.md", BRIEF),
-    ];
-    let o = run(&files, &HashMap::new());
-    // Build the tree after the plan and plan again.
+/// Apply a plan to an in-memory tree; returns the tree and the generated files.
+fn simulate(
+    files: &[(&str, &str)],
+    o: &Outcome,
+) -> (Vec<(String, String)>, HashMap<PathBuf, String>) {
     let mut tree: Vec<(String, String)> = files
         .iter()
         .map(|(p, t)| (p.to_string(), t.to_string()))
@@ -125,10 +122,109 @@ fn plan_of_the_result_is_empty() {
             Op::Delete { .. } => {}
         }
     }
+    (tree, generated)
+}
+
+#[test]
+fn plan_of_the_result_is_empty() {
+    let files = [
+        (".claude/plans/d/notes.md", NOTES),
+        (".claude/status/brief.md", BRIEF),
+    ];
+    let o = run(&files, &HashMap::new());
+    let (tree, generated) = simulate(&files, &o);
     let refs: Vec<(&str, &str)> = tree.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let again = run(&refs, &generated);
     assert!(again.errors.is_empty(), "{:?}", again.errors);
     assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TITLES: &[&str] = &["Install", "Verify", "Install", "Rollback"];
+    const SUBS: &[&str] = &["Troubleshooting", "Notes", "Troubleshooting"];
+
+    /// A monolith of subphases with repeated titles and sub-headings, and link
+    /// picks (index into its headings; same-file or from the status file).
+    fn notes() -> impl Strategy<Value = (String, Vec<(bool, usize)>)> {
+        let section = (
+            0..TITLES.len(),
+            prop::collection::vec((0..SUBS.len(), 1usize..60), 0..3),
+            1usize..90,
+        );
+        (
+            prop::collection::vec(section, 2..6),
+            prop::collection::vec((any::<bool>(), 0usize..100), 0..8),
+        )
+            .prop_map(|(sections, picks)| {
+                let mut s = String::from("# Working notes\n\nIntro.\n\n");
+                for (i, (t, subs, n)) in sections.into_iter().enumerate() {
+                    s.push_str(&format!("## Phase 7.{}: {}\n\n", i + 1, TITLES[t]));
+                    s.push_str(&"Body line.\n".repeat(n));
+                    for (k, m) in subs {
+                        s.push_str(&format!("\n### {}\n\n", SUBS[k]));
+                        s.push_str(&"More text.\n".repeat(m));
+                    }
+                    s.push('\n');
+                }
+                (s, picks)
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        #[test]
+        fn links_keep_resolving_and_a_second_plan_is_empty((text, picks) in notes()) {
+            let doc = Document::from_text("n.md", &text);
+            let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
+            let mut brief = String::from("# Brief\n\n");
+            let mut own = String::new();
+            for (same, k) in &picks {
+                let a = &anchors[k % anchors.len()];
+                if *same {
+                    own.push_str(&format!("See [x](#{a}).\n\n"));
+                } else {
+                    brief.push_str(&format!("- [x](../plans/d/notes.md#{a})\n"));
+                }
+            }
+            let notes = text.replacen("Intro.\n", &format!("Intro.\n\n{own}"), 1);
+            let files = [
+                (".claude/plans/d/notes.md", notes.as_str()),
+                (".claude/status/brief.md", brief.as_str()),
+            ];
+            let o = run(&files, &HashMap::new());
+            prop_assert!(o.errors.is_empty(), "{:?}", o.errors);
+            let (tree, generated) = simulate(&files, &o);
+            // Independently: every link in the tree outside the archive resolves.
+            let docs: HashMap<PathBuf, Document> = tree
+                .iter()
+                .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
+                .collect();
+            for (p, d) in &docs {
+                if in_archive(p) {
+                    continue;
+                }
+                for l in &d.links {
+                    let Some((tp, a)) = dest_of(p, &l.url) else { continue };
+                    let target = docs.get(&tp);
+                    prop_assert!(target.is_some(), "{}: {} has no file", p.display(), l.url);
+                    if let (Some(t), Some(a)) = (target, a) {
+                        prop_assert!(
+                            t.headings.iter().any(|h| h.anchor == a),
+                            "{}: {} has no anchor", p.display(), l.url
+                        );
+                    }
+                }
+            }
+            let refs: Vec<(&str, &str)> = tree.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+            let again = run(&refs, &generated);
+            prop_assert!(again.errors.is_empty(), "{:?}", again.errors);
+            prop_assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
+        }
+    }
 }
 
 #[test]
