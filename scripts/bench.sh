@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Time replan against its floor in one run and print the ratios.
+#
+# The floor (examples/floor.rs) reads the same files, comrak-parses each once and
+# counts its tokens once (tiktoken-rs o200k_base) on one thread, nothing else.
+#   1. `replan split --dry-run` of the user's real 297 KB notes vs the floor on
+#      that file, and vs Python `mdsplit` splitting it at level 4 (pip install mdsplit);
+#   2. `replan check` on a generated ~20 MB tree (copies of samples/pcc under
+#      distinct folders in /tmp) vs the floor over the same files, plus the same on
+#      a tree 10x smaller (scaling) and peak memory;
+#   3. `replan migrate --dry-run` on a copy of the user's real tree vs the floor.
+# Uses hyperfine when installed (apt-get install -y hyperfine), else a timing loop.
+#
+# Usage: scripts/bench.sh            (RUNS=10 MB=20 NOTES=... to override)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-10}
+MB=${MB:-20}
+REAL=${REAL:-../shared/corpus/plans/RLGeeX__pcc-ai-memory}
+NOTES=${NOTES:-$REAL/.claude/archive/original-phases/phase-4-working-notes.md}
+[ -f "$NOTES" ] || { echo "skipping: $NOTES is absent"; exit 0; }
+
+cargo build --release --locked --bin replan --example floor
+BIN=$PWD/target/release/replan
+FLOOR=$PWD/target/release/examples/floor
+
+WORK=$(mktemp -d /tmp/replan-bench.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+
+# A tree of N copies of samples/pcc, each under its own folder.
+make_tree() { # dir copies
+  mkdir -p "$1"
+  for i in $(seq 1 "$2"); do mkdir -p "$1/team-$i"; cp -R samples/pcc/. "$1/team-$i/"; done
+}
+sample_bytes=$(find samples/pcc -name '*.md' -not -path '*/.claude/archive/*' -print0 | xargs -0 cat | wc -c)
+COPIES=${COPIES:-$(( (MB * 1000000 + sample_bytes - 1) / sample_bytes ))}
+SMALL=$(( COPIES / 10 > 0 ? COPIES / 10 : 1 ))
+make_tree "$WORK/big" "$COPIES"
+make_tree "$WORK/small" "$SMALL"
+mkdir -p "$WORK/real" && cp -R "$REAL/." "$WORK/real/"
+tree_bytes() { find "$1" -name '*.md' -not -path '*/.claude/archive/*' -print0 | xargs -0 cat | wc -c; }
+
+# mean seconds of a command, written to $WORK/<name>.t
+time_cmd() { # name prepare cmd...
+  local name=$1 prep=$2; shift 2
+  if command -v hyperfine >/dev/null; then
+    hyperfine -N -i --warmup 2 --runs "$RUNS" ${prep:+--prepare "$prep"} \
+      --export-json "$WORK/$name.json" "$*" >/dev/null 2>&1 || \
+    hyperfine -i --warmup 2 --runs "$RUNS" ${prep:+--prepare "$prep"} \
+      --export-json "$WORK/$name.json" "$*" >/dev/null
+    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" \
+      "$WORK/$name.json" > "$WORK/$name.t"
+  else
+    local ts=()
+    for _ in $(seq 1 "$RUNS"); do
+      [ -n "$prep" ] && sh -c "$prep"
+      local a b; a=$(date +%s%N); "$@" >/dev/null 2>&1 || true; b=$(date +%s%N)
+      ts+=($(( b - a )))
+    done
+    printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.6f\n", a[int((NR+1)/2)]/1e9}' > "$WORK/$name.t"
+  fi
+  printf '  %-34s %8.1f ms\n' "$name" "$(awk '{print $1*1000}' "$WORK/$name.t")"
+}
+ratio() { awk -v a="$(cat "$WORK/$1.t")" -v b="$(cat "$WORK/$2.t")" 'BEGIN {printf "%.2f", a/b}'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), runs: $RUNS (median)"
+echo "notes: $(wc -c < "$NOTES") bytes; tree: $COPIES copies, $(tree_bytes "$WORK/big") bytes of Markdown; small tree: $SMALL copies; real tree: $(tree_bytes "$WORK/real") bytes"
+echo "floor breakdown on the notes:"; "$FLOOR" "$NOTES" >/dev/null
+echo "floor breakdown on the tree:";  "$FLOOR" "$WORK/big" >/dev/null
+
+echo "timings:"
+time_cmd split-notes "" "$BIN" split --dry-run "$NOTES"
+time_cmd floor-notes "" "$FLOOR" "$NOTES"
+if command -v mdsplit >/dev/null; then
+  time_cmd mdsplit-notes "rm -rf $WORK/md" mdsplit "$NOTES" -l 4 -o "$WORK/md"
+fi
+time_cmd check-tree "" "$BIN" check "$WORK/big"
+time_cmd floor-tree "" "$FLOOR" "$WORK/big"
+time_cmd check-small-tree "" "$BIN" check "$WORK/small"
+time_cmd migrate-dry-run-real "" "$BIN" migrate --dry-run "$WORK/real"
+time_cmd floor-real "" "$FLOOR" "$WORK/real"
+
+peak=$( (/usr/bin/time -f '%M' "$BIN" check "$WORK/big" 2>&1 >/dev/null || true) | tail -1)
+
+echo "ratios (lower is better):"
+echo "  split --dry-run notes / floor        $(ratio split-notes floor-notes)x   (target: fast; issue: <= mdsplit)"
+[ -f "$WORK/mdsplit-notes.t" ] && echo "  split --dry-run notes / mdsplit      $(ratio split-notes mdsplit-notes)x   (target <= 1.0)"
+echo "  check 20 MB tree / floor             $(ratio check-tree floor-tree)x   (target <= 1.0)"
+echo "  check tree / check tree 10x smaller  $(ratio check-tree check-small-tree)x   (input $((COPIES / SMALL))x; target <= 10.5)"
+echo "  migrate --dry-run real / floor       $(ratio migrate-dry-run-real floor-real)x   (target <= 1.5)"
+echo "  check 20 MB tree peak RSS            ${peak} KB   (target <= 3 x corpus + 50 MB)"
