@@ -133,6 +133,40 @@ mod tests {
     use crate::apply::{apply, ApplyOptions};
 
     #[test]
+    fn permissions_survive_modify_move_and_undo() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mode = |p: &str| {
+            std::fs::metadata(root.join(p))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        std::fs::write(root.join("a.md"), "A\n").unwrap();
+        std::fs::write(root.join("s.md"), "old\n").unwrap();
+        for f in ["a.md", "s.md"] {
+            std::fs::set_permissions(root.join(f), std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        let mut plan = Plan::new(root);
+        plan.ops.push(Op::Move {
+            from: "a.md".into(),
+            to: "arch/a.md".into(),
+            contents: "A\n".into(),
+        });
+        plan.ops.push(Op::Modify {
+            path: "s.md".into(),
+            old: "old\n".into(),
+            new: "new\n".into(),
+        });
+        apply(&plan, ApplyOptions::default()).unwrap();
+        assert_eq!((mode("arch/a.md"), mode("s.md")), (0o600, 0o600));
+        apply(&inverse(&plan), ApplyOptions::default()).unwrap();
+        assert_eq!((mode("a.md"), mode("s.md")), (0o600, 0o600));
+    }
+
+    #[test]
     fn round_trip_and_inverse() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();

@@ -132,6 +132,12 @@ fn stage(target: &Path, contents: &[u8]) -> Result<NamedTempFile, ApplyError> {
         .tempfile_in(dir)
         .map_err(io(dir))?;
     t.write_all(contents).map_err(io(target))?;
+    // A file written over keeps its permissions.
+    if let Ok(m) = std::fs::metadata(target) {
+        t.as_file()
+            .set_permissions(m.permissions())
+            .map_err(io(target))?;
+    }
     t.as_file().sync_all().map_err(io(target))?;
     Ok(t)
 }
@@ -222,9 +228,15 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     }
     // 3. Archive copies, verified.
     for (op, abs) in &todo {
-        if let Op::Move { contents, to, .. } = op {
+        if let Op::Move { contents, to, from } = op {
             if read_opt(abs)?.is_none() {
                 let t = stage(abs, contents.as_bytes())?;
+                // The archived copy keeps the original's permissions.
+                if let Ok(m) = std::fs::metadata(root.join(from)) {
+                    t.as_file()
+                        .set_permissions(m.permissions())
+                        .map_err(io(abs))?;
+                }
                 t.persist_noclobber(abs).map_err(|e| io(abs)(e.error))?;
             }
             let back = read_opt(abs)?.unwrap_or_default();

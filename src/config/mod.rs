@@ -124,6 +124,9 @@ pub struct Config {
     pub archive: ArchiveLayout,
     /// Globs (relative to the root) of folders holding plans.
     pub plan_dirs: Vec<String>,
+    /// Globs (relative to the root) of folders inside `plan_dirs` that hold
+    /// retired plans and are left alone (e.g. `.claude/plans/archived/**`).
+    pub plan_exclude: Vec<String>,
     /// Name of the index file written per plan folder.
     pub index_name: String,
     /// Folders (relative to the root) where implementation artifacts live.

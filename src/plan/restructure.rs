@@ -146,6 +146,7 @@ struct Planner<'a> {
     compiled: crate::config::Compiled,
     enc: Encoding,
     plan_dirs: GlobSet,
+    plan_exclude: GlobSet,
     keep: GlobSet,
     topics_dir: PathBuf,
     archive_dir: PathBuf,
@@ -177,9 +178,13 @@ pub fn plan(inp: &Inputs) -> Outcome {
             return out;
         }
     };
-    let (plan_dirs, keep) = match (globs(&cfg.plan_dirs), globs(&cfg.archive.keep)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    let (plan_dirs, keep, plan_exclude) = match (
+        globs(&cfg.plan_dirs),
+        globs(&cfg.archive.keep),
+        globs(&cfg.plan_exclude),
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
             out.errors.push(e);
             return out;
         }
@@ -190,6 +195,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         compiled,
         enc: Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase),
         plan_dirs,
+        plan_exclude,
         keep,
         topics_dir: crate::decisions::topics_dir(cfg),
         archive_dir: PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/')),
@@ -229,6 +235,7 @@ impl<'a> Planner<'a> {
 
     fn in_plan_dir(&self, rel: &Path) -> bool {
         !self.archived(rel)
+            && !self.plan_exclude.is_match(rel)
             && (self.plan_dirs.is_match(rel)
                 || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d)))
     }

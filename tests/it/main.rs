@@ -3,9 +3,8 @@
 mod common;
 
 mod check;
-mod consolidate;
 mod corpus;
 mod hostile;
-mod migrate;
+mod migrate; // migrate, restore and consolidate
 mod props;
 mod split;

@@ -424,6 +424,13 @@ fn real_tree_migrates_and_restores() {
         );
     }
     assert!(plans.join("INDEX.md").exists());
+    // Retired plans under .claude/plans/archived/ are left alone (plan_exclude).
+    let retired = ".claude/plans/archived/master-plan-v1-8-phases.md";
+    assert_eq!(
+        std::fs::read(root.join(retired)).unwrap(),
+        before.iter().find(|(p, _)| p == retired).unwrap().1
+    );
+    assert!(!root.join(".claude/plans/archived/INDEX.md").exists());
     assert_eq!(
         std::fs::read(
             root.join(

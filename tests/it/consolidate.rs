@@ -1,1 +1,0 @@
-//! Tests for consolidate (to be filled).
