@@ -525,6 +525,12 @@ fn check_survives_files_that_disappear_during_the_walk() {
         }
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("valid JSON");
     }
+    let out = run_in(&["migrate", "--dry-run"], &s.root);
+    assert_sane_tree(&out, "migrate --dry-run while files vanish");
+    assert!(
+        !s.root.join(".claude/archive").exists(),
+        "migrate --dry-run wrote an archive"
+    );
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     blinker.join().unwrap();
     assert_outside_untouched(&s);
