@@ -87,6 +87,7 @@ echo "ratios (lower is better):"
 echo "  split --dry-run notes / floor        $(ratio split-notes floor-notes)x   (target: fast; issue: <= mdsplit)"
 [ -f "$WORK/mdsplit-notes.t" ] && echo "  split --dry-run notes / mdsplit      $(ratio split-notes mdsplit-notes)x   (target <= 1.0)"
 echo "  check 20 MB tree / floor             $(ratio check-tree floor-tree)x   (target <= 1.0)"
-echo "  check tree / check tree 10x smaller  $(ratio check-tree check-small-tree)x   (input $((COPIES / SMALL))x; target <= 10.5)"
+in_ratio=$(awk -v a="$(tree_bytes "$WORK/big")" -v b="$(tree_bytes "$WORK/small")" 'BEGIN {printf "%.2f", a/b}')
+echo "  check tree / check tree 10x smaller  $(ratio check-tree check-small-tree)x   (input ${in_ratio}x; target <= 1.05 x input ratio)"
 echo "  migrate --dry-run real / floor       $(ratio migrate-dry-run-real floor-real)x   (target <= 1.5)"
 echo "  check 20 MB tree peak RSS            ${peak} KB   (target <= 3 x corpus + 50 MB)"

@@ -369,3 +369,220 @@ fn a_file_that_disappears_is_named() {
     assert_eq!(out.status.code(), Some(2));
     assert_outside_untouched(&s);
 }
+
+// ---- check, migrate --dry-run, migrate (+ restore) over one hostile tree ----
+
+fn monolith(nl: &str) -> String {
+    let mut s = format!("# Notes{nl}{nl}");
+    for i in 1..=3 {
+        s.push_str(&format!("## Phase 9.{i}: Step {i}{nl}{nl}"));
+        for j in 0..90 {
+            s.push_str(&format!("Line {j} of step {i}.{nl}"));
+        }
+        s.push_str(nl);
+    }
+    s
+}
+
+/// A planning folder full of files nobody designed for replan.
+fn hostile_tree(s: &Scene) -> PathBuf {
+    let plans = s.root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    let n = 20_000;
+    let flat: String = (0..3000).map(|i| format!("paragraph {i}\n\n")).collect();
+    let mut fence = String::from("# Phase 9.9: Open\n\n```bash\n");
+    fence.push_str(&"# comment\necho x\n".repeat(300));
+    let words = "lorem ipsum dolor sit amet ".repeat(2_000_000 / 27);
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("latin1.md", b"# Caf\xe9\n\nok\n".to_vec()),
+        ("bom.md", format!("\u{feff}{}", monolith("\n")).into_bytes()),
+        ("crlf.md", monolith("\r\n").into_bytes()),
+        ("cr.md", monolith("\r").into_bytes()),
+        ("empty.md", Vec::new()),
+        ("flat.md", flat.into_bytes()),
+        ("open-fence.md", fence.into_bytes()),
+        ("long-line.md", format!("# Long\n\n{words}\n").into_bytes()),
+        (
+            "nul.md",
+            b"# A\0B\n\n\0\0\n\n## Phase 9.1: \0x\n\ny\0\n".to_vec(),
+        ),
+        (
+            "quotes.md",
+            format!("# Q\n\n{} deep\n", ">".repeat(n)).into_bytes(),
+        ),
+        (
+            "lists.md",
+            format!("# L\n\n{}deep\n", "- ".repeat(n)).into_bytes(),
+        ),
+        (
+            "brackets.md",
+            format!("# B\n\n{}x{}\n", "[".repeat(n), "](y.md)".repeat(n)).into_bytes(),
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(plans.join(name), bytes).unwrap();
+    }
+    // A directory named like Markdown, holding a real note.
+    std::fs::create_dir_all(plans.join("x.md")).unwrap();
+    std::fs::write(plans.join("x.md/inner.md"), "# Inner\n\ntext\n").unwrap();
+    // A symlink out of the root, and a dangling one.
+    std::os::unix::fs::symlink(s.outside.join("keep.md"), plans.join("link.md")).unwrap();
+    std::os::unix::fs::symlink(plans.join("nowhere.md"), plans.join("dangling.md")).unwrap();
+    // A named pipe: reading it would block forever.
+    let fifo = plans.join("fifo.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    assert!(made.is_ok_and(|s| s.success()), "mkfifo failed");
+    s.root.clone()
+}
+
+fn run_in(args: &[&str], root: &Path) -> Output {
+    replan()
+        .env("SOURCE_DATE_EPOCH", "1700000000")
+        .args(args)
+        .arg(root)
+        .timeout(HANG)
+        .output()
+        .expect("replan runs")
+}
+
+/// Exit 0/1/2 and no panic; on exit 2 the message names some path.
+fn assert_sane_tree(out: &Output, what: &str) {
+    let err = String::from_utf8_lossy(&out.stderr);
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(0..=2)),
+        "{what}: killed or odd exit {code:?} (a hang hits the timeout): {err}"
+    );
+    assert!(
+        !err.contains("panicked") && !err.contains("internal error"),
+        "{what}: panic: {err}"
+    );
+    if code == Some(2) {
+        assert!(
+            err.contains(".md") || err.contains("root"),
+            "{what}: names no file: {err}"
+        );
+    }
+}
+
+#[test]
+fn check_survives_a_hostile_tree() {
+    let s = Scene::new();
+    let root = hostile_tree(&s);
+    let before = snapshot(&root);
+    for format in ["json", "text", "sarif"] {
+        let out = run_in(&["check", "--format", format], &root);
+        assert_sane_tree(&out, &format!("check --format {format}"));
+        // An unreadable file is reported and the run goes on; the exit code
+        // remembers it (2), and stdout is still a complete report.
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("latin1.md") && err.contains("UTF-8"),
+            "non-UTF-8 file not named: {err}"
+        );
+        for skipped in ["fifo.md", "x.md", "link.md", "dangling.md"] {
+            assert!(err.contains(skipped), "{skipped} not mentioned: {err}");
+        }
+        if format != "text" {
+            let v: serde_json::Value =
+                serde_json::from_slice(&out.stdout).expect("check prints valid JSON");
+            assert!(v.is_object());
+        }
+    }
+    assert_eq!(snapshot(&root), before, "check wrote");
+    assert_outside_untouched(&s);
+}
+
+#[test]
+fn check_survives_files_that_disappear_during_the_walk() {
+    let s = Scene::new();
+    let plans = s.root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    for i in 0..50 {
+        std::fs::write(plans.join(format!("n{i}.md")), monolith("\n")).unwrap();
+    }
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let blinker = {
+        let stop = stop.clone();
+        let plans = plans.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for i in 0..50 {
+                    let p = plans.join(format!("blink{i}.md"));
+                    let _ = std::fs::write(&p, "# Blink\n\nx\n");
+                    let _ = std::fs::remove_file(&p);
+                }
+            }
+        })
+    };
+    for _ in 0..5 {
+        let out = run_in(&["check", "--format", "json"], &s.root);
+        assert_sane_tree(&out, "check while files vanish");
+        // A file gone between walk and read is named; the others are still checked.
+        if out.status.code() == Some(2) {
+            let err = String::from_utf8_lossy(&out.stderr);
+            assert!(err.contains("blink"), "vanished file not named: {err}");
+        }
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("valid JSON");
+    }
+    let out = run_in(&["migrate", "--dry-run"], &s.root);
+    assert_sane_tree(&out, "migrate --dry-run while files vanish");
+    assert!(
+        !s.root.join(".claude/archive").exists(),
+        "migrate --dry-run wrote an archive"
+    );
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    blinker.join().unwrap();
+    assert_outside_untouched(&s);
+}
+
+#[test]
+fn migrate_survives_a_hostile_tree_and_restores_every_byte() {
+    let s = Scene::new();
+    let root = hostile_tree(&s);
+    let before = snapshot(&root);
+    let out = run_in(&["migrate", "--dry-run"], &root);
+    assert_sane_tree(&out, "migrate --dry-run");
+    assert_eq!(snapshot(&root), before, "migrate --dry-run wrote");
+    assert_outside_untouched(&s);
+
+    let out = run_in(&["migrate"], &root);
+    assert_sane_tree(&out, "migrate");
+    assert_outside_untouched(&s);
+    let plans = root.join(".claude/plans/x");
+    assert!(std::fs::symlink_metadata(plans.join("link.md"))
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    if out.status.code() == Some(2) {
+        eprintln!("migrate refused: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(snapshot(&root), before, "migrate failed but wrote");
+        return;
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("latin1.md"), "non-UTF-8 file not named: {err}");
+    assert_eq!(
+        std::fs::read(plans.join("latin1.md")).unwrap(),
+        b"# Caf\xe9\n\nok\n"
+    );
+    let out = run_in(&["restore"], &root);
+    assert_sane_tree(&out, "restore");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let after = snapshot(&root);
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|f| !before.contains(f))
+        .map(|f| &f.0)
+        .chain(before.iter().filter(|f| !after.contains(f)).map(|f| &f.0))
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "restore is not the identity: {changed:?}"
+    );
+    assert_outside_untouched(&s);
+}
