@@ -17,11 +17,13 @@ fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
 }
 
 /// Root-relative paths under `root` with uncommitted changes (modified, staged,
-/// untracked, deleted). Empty when git is missing or `root` is not in a work tree.
-pub fn dirty(root: &Path) -> BTreeSet<PathBuf> {
+/// untracked, deleted). Empty when git is missing or `root` is not in a work tree;
+/// an error when `root` is in a work tree but git cannot tell its status (e.g. a
+/// `safe.directory` refusal), since "clean" would then be a guess.
+pub fn dirty(root: &Path) -> Result<BTreeSet<PathBuf>, String> {
     let mut set = BTreeSet::new();
     let Some(top) = git(root, &["rev-parse", "--show-toplevel"]) else {
-        return set;
+        return Ok(set);
     };
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
     let Some(out) = git(
@@ -35,7 +37,10 @@ pub fn dirty(root: &Path) -> BTreeSet<PathBuf> {
             ".",
         ],
     ) else {
-        return set;
+        return Err(format!(
+            "{}: inside a git work tree, but `git status` failed, so uncommitted changes cannot be ruled out; fix git or pass --allow-dirty",
+            root.display()
+        ));
     };
     let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let top = std::fs::canonicalize(&top).unwrap_or(top);
@@ -55,7 +60,7 @@ pub fn dirty(root: &Path) -> BTreeSet<PathBuf> {
             set.insert(rel.to_path_buf());
         }
     }
-    set
+    Ok(set)
 }
 
 #[cfg(test)]
@@ -68,7 +73,7 @@ mod tests {
         std::fs::write(d.path().join("a.md"), "x").unwrap();
         // A temp dir is normally not inside a git work tree; if it is, skip.
         if git(d.path(), &["rev-parse", "--show-toplevel"]).is_none() {
-            assert!(dirty(d.path()).is_empty());
+            assert!(dirty(d.path()).unwrap().is_empty());
         }
     }
 
@@ -95,13 +100,13 @@ mod tests {
                 "a",
             ],
         );
-        let set = dirty(r);
+        let set = dirty(r).unwrap();
         assert!(set.contains(Path::new("b.md")), "{set:?}");
         assert!(!set.contains(Path::new("a.md")), "{set:?}");
         // A root below the work tree's top sees its own root-relative paths.
         std::fs::create_dir_all(r.join("sub/x")).unwrap();
         std::fs::write(r.join("sub/x/c.md"), "z").unwrap();
-        let set = dirty(&r.join("sub"));
+        let set = dirty(&r.join("sub")).unwrap();
         assert_eq!(
             set.into_iter().collect::<Vec<_>>(),
             vec![PathBuf::from("x/c.md")]

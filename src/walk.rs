@@ -51,7 +51,7 @@ pub fn markdown_files(root: &Path, opts: WalkOptions) -> (Vec<Found>, Vec<String
         .git_global(false)
         .git_exclude(true)
         .require_git(false)
-        .filter_entry(|e| e.file_name() != ".git" && e.file_name() != "target")
+        .filter_entry(|e| e.file_name() != ".git")
         .build();
     for entry in walker {
         let entry = match entry {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_inside, ApplyError};
+use super::{check_inside, io, ApplyError};
 use crate::plan::{Op, Plan};
 
 /// Format version.
@@ -22,13 +22,6 @@ pub struct Journal {
     pub command: String,
     /// The plan being applied (its root is replaced by the current root on read).
     pub plan: Plan,
-}
-
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
-    move |source| ApplyError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
 }
 
 /// Write the journal at root-relative `rel` (temp file, fsync, rename).

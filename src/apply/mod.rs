@@ -26,17 +26,26 @@ pub enum ApplyError {
         reason: String,
     },
     /// An I/O step failed.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The path at fault.
         path: PathBuf,
-        /// Underlying error.
-        source: std::io::Error,
+        /// Underlying error (in the message, not chained, so it prints once).
+        error: std::io::Error,
     },
     /// A copy did not read back identical.
     #[error("{path}: archived copy does not match the original (sha256); original kept")]
     Checksum {
         /// The archive path.
+        path: PathBuf,
+    },
+    /// An original was edited between planning and its removal; it was kept.
+    #[error(
+        "{path}: changed while replan ran, so it was kept in place; the archive holds the \
+         version that was split (`replan restore` undoes the run)"
+    )]
+    ChangedDuringRun {
+        /// The original.
         path: PathBuf,
     },
     /// A failure injected by `REPLAN_FAIL_AFTER` (crash tests).
@@ -57,10 +66,10 @@ pub fn sha256(text: &[u8]) -> String {
     d.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
-    move |source| ApplyError::Io {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
+    move |error| ApplyError::Io {
         path: path.to_path_buf(),
-        source,
+        error,
     }
 }
 
@@ -262,11 +271,16 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
             Op::Move { from, contents, .. } => {
                 let src = root.join(from);
                 if let Some(b) = read_opt(&src)? {
-                    if b == contents.as_bytes()
-                        && read_opt(abs)?.as_deref() == Some(contents.as_bytes())
-                    {
-                        std::fs::remove_file(&src).map_err(io(&src))?;
+                    if b != contents.as_bytes() {
+                        // Someone edited it while we ran: keep it, and say so.
+                        return Err(ApplyError::ChangedDuringRun { path: from.clone() });
                     }
+                    if read_opt(abs)?.as_deref() != Some(contents.as_bytes()) {
+                        return Err(ApplyError::Checksum {
+                            path: op.path().clone(),
+                        });
+                    }
+                    std::fs::remove_file(&src).map_err(io(&src))?;
                 }
                 steps.tick()?;
             }

@@ -215,7 +215,13 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
     }
     let mut errors = outcome.errors.clone();
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
-        let dirty = crate::git::dirty(root);
+        let dirty = match crate::git::dirty(root) {
+            Ok(d) => d,
+            Err(e) => {
+                errors.push(e);
+                Default::default()
+            }
+        };
         let touched: Vec<&PathBuf> = outcome
             .plan
             .ops

@@ -263,14 +263,24 @@ fn read(f: &Path) -> Result<String, ConfigError> {
 
 /// `file:line:col` of the first layer containing a pattern, for error messages.
 fn locate_pattern(layers: &[(String, String)], pat: &str) -> String {
+    // The pattern as written: plain or single-quoted, or with double-quote escapes.
+    let forms = [
+        pat.to_string(),
+        pat.replace('\'', "''"),
+        pat.replace('\\', "\\\\").replace('"', "\\\""),
+    ];
     for (name, text) in layers.iter().rev() {
-        if let Some(off) = text.find(pat) {
-            let line = 1 + text[..off].matches('\n').count();
-            let col = 1 + off - text[..off].rfind('\n').map(|i| i + 1).unwrap_or(0);
-            return format!("{name}:{line}:{col}");
+        for form in &forms {
+            if let Some(off) = text.find(form.as_str()) {
+                let line = 1 + text[..off].matches('\n').count();
+                let col = 1 + off - text[..off].rfind('\n').map(|i| i + 1).unwrap_or(0);
+                return format!("{name}:{line}:{col}");
+            }
         }
     }
-    "configuration".into()
+    // Not found verbatim (folded scalars, other escapes): name the files at least.
+    let names: Vec<&str> = layers.iter().map(|l| l.0.as_str()).collect();
+    format!("configuration ({})", names.join(", "))
 }
 
 /// Deep merge: maps merge recursively, everything else replaces.
@@ -317,6 +327,20 @@ mod tests {
             "{msg}"
         );
         assert!(msg.contains('3'), "line number expected: {msg}");
+    }
+
+    #[test]
+    fn escaped_bad_pattern_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("replan.yaml"),
+            "headings:\n  subphase:\n    - \"(?P<number>\\\\d+\"\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path()), None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("replan.yaml:3:"), "{err}");
     }
 
     #[test]

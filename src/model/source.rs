@@ -18,12 +18,12 @@ pub enum SourceError {
         offset: usize,
     },
     /// The file could not be read at all.
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: cannot read: {error}")]
     Io {
         /// File that failed.
         path: PathBuf,
-        /// Underlying I/O error.
-        source: std::io::Error,
+        /// Underlying I/O error (in the message, not chained, so it prints once).
+        error: std::io::Error,
     },
     /// The path is a directory or other non-regular file.
     #[error("{path}: not a regular file")]
@@ -53,7 +53,7 @@ impl Source {
     pub fn read(path: &Path, display: &Path) -> Result<Source, SourceError> {
         let meta = std::fs::metadata(path).map_err(|e| SourceError::Io {
             path: display.to_path_buf(),
-            source: e,
+            error: e,
         })?;
         if !meta.is_file() {
             return Err(SourceError::NotAFile {
@@ -62,7 +62,7 @@ impl Source {
         }
         let bytes = std::fs::read(path).map_err(|e| SourceError::Io {
             path: display.to_path_buf(),
-            source: e,
+            error: e,
         })?;
         Source::from_bytes(display, bytes)
     }
@@ -90,7 +90,14 @@ impl Source {
         let bom = text.starts_with('\u{feff}');
         let crlf = text.matches("\r\n").count();
         let lf = text.matches('\n').count();
-        let newline = if crlf * 2 > lf { "\r\n" } else { "\n" };
+        let cr = text.matches('\r').count() - crlf;
+        let newline = if cr > lf {
+            "\r"
+        } else if crlf * 2 > lf {
+            "\r\n"
+        } else {
+            "\n"
+        };
         Source {
             path: path.to_path_buf(),
             text,
@@ -189,6 +196,12 @@ mod tests {
             err.to_string().starts_with("x.md:2: not valid UTF-8"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn lone_cr_detected() {
+        let s = Source::new(Path::new("x"), "a\rb\rc".into());
+        assert_eq!(s.newline, "\r");
     }
 
     #[test]

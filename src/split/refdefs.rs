@@ -128,8 +128,11 @@ impl DefIndex {
     }
 }
 
+/// Whether `line` falls in one of the ranges, which are sorted and disjoint
+/// (blocks in document order), so a binary search suffices.
 fn is_literal(literal: &[(usize, usize)], line: usize) -> bool {
-    literal.iter().any(|&(a, b)| a <= line && line <= b)
+    let i = literal.partition_point(|&(a, _)| a <= line);
+    i > 0 && literal[i - 1].1 >= line
 }
 
 /// For each part span, the definition lines to append (in original order).

@@ -635,3 +635,70 @@ proptest! {
         check_split(&doc, &p, &opts, &text)?;
     }
 }
+
+// ---- migrate / consolidate / restore over generated planning folders ----
+
+static MIGRATED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn replan_in_process(args: &[&str]) -> anyhow::Result<replan::commands::Exit> {
+    use clap::Parser;
+    let cli =
+        replan::cli::Cli::try_parse_from(std::iter::once("replan").chain(args.iter().copied()))?;
+    replan::commands::run(cli)
+}
+
+proptest! {
+    // Each case writes a small tree and runs three commands in-process.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn migrate_then_consolidate_is_empty_and_restore_is_the_identity(
+        g in prop_oneof![doc_strategy(false), doc_strategy(true)],
+        max_lines in 8usize..40,
+    ) {
+        use replan::commands::Exit;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let plans = root.join(".claude/plans/d");
+        std::fs::create_dir_all(&plans).unwrap();
+        std::fs::create_dir_all(root.join(".claude/status")).unwrap();
+        std::fs::write(plans.join("notes.md"), &g.text).unwrap();
+        let doc = Document::from_text("notes.md", &g.text);
+        let mut brief = String::from("# Brief\n\n");
+        for h in doc.headings.iter().take(5) {
+            brief.push_str(&format!("- [{}](../plans/d/notes.md#{})\n", h.level, h.anchor));
+        }
+        std::fs::write(root.join(".claude/status/brief.md"), &brief).unwrap();
+        std::fs::write(
+            root.join("replan.yaml"),
+            format!("budgets:\n  max_lines: {max_lines}\n"),
+        )
+        .unwrap();
+        let before = crate::common::snapshot(root);
+        let r = root.to_str().unwrap();
+        match replan_in_process(&["migrate", r]) {
+            Ok(Exit::Ok) | Ok(Exit::Findings) => {}
+            other => {
+                // Refused: then nothing was written.
+                prop_assert_eq!(&crate::common::snapshot(root), &before, "{:?}", other.err());
+                return Ok(());
+            }
+        }
+        let c = replan_in_process(&["consolidate", "--check", r]);
+        prop_assert!(matches!(c, Ok(Exit::Ok)), "consolidate after migrate is not empty: {:?}", c);
+        if crate::common::snapshot(root) == before {
+            return Ok(()); // nothing to migrate
+        }
+        MIGRATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let back = replan_in_process(&["restore", r]);
+        prop_assert!(matches!(back, Ok(Exit::Ok)), "restore failed: {:?}", back);
+        let after = crate::common::snapshot(root);
+        eprintln!("migrated trees so far: {}", MIGRATED.load(std::sync::atomic::Ordering::Relaxed));
+        prop_assert!(after == before, "restore after migrate is not the identity: {:?} vs {:?}",
+            after.iter().map(|f| &f.0).collect::<Vec<_>>(),
+            before.iter().map(|f| &f.0).collect::<Vec<_>>());
+    }
+}
