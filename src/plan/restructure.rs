@@ -189,11 +189,14 @@ pub fn plan(inp: &Inputs) -> Outcome {
             return out;
         }
     };
+    let enc = Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase);
+    // Load the tables on another thread while the anchors are collected.
+    enc.warm();
     let mut p = Planner {
         inp,
         cfg,
         compiled,
-        enc: Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase),
+        enc,
         plan_dirs,
         plan_exclude,
         keep,
@@ -337,8 +340,11 @@ impl<'a> Planner<'a> {
             return false;
         }
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
-        let over = count_lines(text) > max_lines || self.enc.count(text) > max_tokens;
-        over || self.subphases(doc) >= 2
+        // Cheapest test first; a token covers at least one byte, so a file with no
+        // more bytes than the budget is within it without counting.
+        count_lines(text) > max_lines
+            || self.subphases(doc) >= 2
+            || (text.len() > max_tokens && self.enc.count(text) > max_tokens)
     }
 
     fn subphases(&self, doc: &Document) -> usize {
