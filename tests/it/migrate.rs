@@ -508,9 +508,15 @@ fn decisions_land_in_topic_files_and_consolidate_picks_up_new_ones() {
     let text = std::fs::read_to_string(&gke).unwrap();
     assert!(!text.contains("zonal node pools") && text.contains("Hand-written note."));
     std::fs::write(&plan, t).unwrap();
-    let text = std::fs::read_to_string(&gke).unwrap();
-    std::fs::write(&gke, text.replace("\nHand-written note.\n", "")).unwrap();
+    // Restoring the migrate that created the topic file keeps the hand-written
+    // text and removes only the generated block; everything else is as before.
     replan().arg("restore").arg(root).assert().success();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    assert!(
+        text.contains("Hand-written note.") && !text.contains("replan:decisions"),
+        "{text}"
+    );
+    std::fs::remove_file(&gke).unwrap();
     assert_eq!(snapshot(root), before);
 }
 
