@@ -2,12 +2,14 @@
 //! slowest start-up step, so each encoding is loaded once, lazily, and can be
 //! warmed on a background thread while files are being read.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, OnceLock};
 
 use tiktoken_rs::CoreBPE;
 
 /// A supported tiktoken encoding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Encoding {
     /// GPT-4o family.
     O200kBase,
@@ -52,12 +54,44 @@ impl Encoding {
 
     /// Tokens in `text` (special-token text is counted as ordinary text).
     /// Falls back to a byte-based estimate only if the tables failed to load.
+    /// Counts of large texts are remembered for the process (keyed by encoding,
+    /// length and a 64-bit hash), so a file counted by one stage (planning,
+    /// check, an index) is not encoded again by the next.
     pub fn count(self, text: &str) -> usize {
+        if text.len() < MEMO_MIN {
+            return self.count_uncached(text);
+        }
+        let key = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut h);
+            (self, text.len(), h.finish())
+        };
+        if let Some(n) = memo().lock().ok().and_then(|m| m.get(&key).copied()) {
+            return n;
+        }
+        let n = self.count_uncached(text);
+        if let Ok(mut m) = memo().lock() {
+            m.insert(key, n);
+        }
+        n
+    }
+
+    fn count_uncached(self, text: &str) -> usize {
         match self.bpe() {
             Some(bpe) => bpe.encode_ordinary(text).len(),
             None => text.len().div_ceil(4),
         }
     }
+}
+
+/// Texts shorter than this are counted every time (cheaper than hashing and locking).
+const MEMO_MIN: usize = 2048;
+
+type MemoKey = (Encoding, usize, u64);
+
+fn memo() -> &'static Mutex<HashMap<MemoKey, usize>> {
+    static MEMO: OnceLock<Mutex<HashMap<MemoKey, usize>>> = OnceLock::new();
+    MEMO.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
 #[cfg(test)]

@@ -22,8 +22,11 @@ mod suppress;
 mod task_size;
 pub mod words;
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
+use globset::GlobMatcher;
 use rayon::prelude::*;
 use regex::Regex;
 
@@ -104,6 +107,18 @@ pub struct Ctx<'a> {
     pub encoding: Encoding,
     /// Token counts already known, by input index.
     pub tokens: Option<&'a [usize]>,
+    /// Configured regexes, compiled once per run (`None`: empty or invalid).
+    regexes: Mutex<HashMap<String, Option<Arc<Regex>>>>,
+    /// Glob lists, compiled once per run (an invalid glob matches nothing).
+    globs: Mutex<HashMap<Vec<String>, Arc<Vec<GlobMatcher>>>>,
+    /// `cfg.check.overrides` globs, in order.
+    severity_globs: Vec<Option<GlobMatcher>>,
+    /// `cfg.budgets.overrides` globs, in order.
+    budget_globs: Vec<Option<GlobMatcher>>,
+}
+
+fn matcher(glob: &str) -> Option<GlobMatcher> {
+    globset::Glob::new(glob).ok().map(|g| g.compile_matcher())
 }
 
 impl Ctx<'_> {
@@ -120,20 +135,68 @@ impl Ctx<'_> {
     }
 
     /// Compile a configured regex (validated at load time; an invalid one matches nothing).
-    pub fn regex(&self, p: &str) -> Option<Regex> {
+    /// Compiled once per run and shared.
+    pub fn regex(&self, p: &str) -> Option<Arc<Regex>> {
         if p.is_empty() {
             return None;
         }
-        Regex::new(p).ok()
+        if let Some(hit) = self.regexes.lock().ok().and_then(|m| m.get(p).cloned()) {
+            return hit;
+        }
+        let re = Regex::new(p).ok().map(Arc::new);
+        if let Ok(mut m) = self.regexes.lock() {
+            m.insert(p.to_string(), re.clone());
+        }
+        re
     }
 
     /// Whether a root-relative path matches any of the globs.
     pub fn matches_any(&self, rel: &Path, globs: &[String]) -> bool {
-        globs.iter().any(|g| {
-            globset::Glob::new(g)
-                .map(|g| g.compile_matcher().is_match(rel))
-                .unwrap_or(false)
-        })
+        if globs.is_empty() {
+            return false;
+        }
+        let cached = self.globs.lock().ok().and_then(|m| m.get(globs).cloned());
+        let compiled = match cached {
+            Some(c) => c,
+            None => {
+                let c = Arc::new(globs.iter().filter_map(|g| matcher(g)).collect::<Vec<_>>());
+                if let Ok(mut m) = self.globs.lock() {
+                    m.insert(globs.to_vec(), c.clone());
+                }
+                c
+            }
+        };
+        compiled.iter().any(|g| g.is_match(rel))
+    }
+
+    /// The line and token budget for a root-relative path, as
+    /// [`Config::budget_for`] with the override globs compiled once.
+    pub fn budget_for(&self, rel: &Path) -> (usize, usize) {
+        let b = &self.cfg.budgets;
+        let mut lines = b.max_lines;
+        let mut tokens = b.max_tokens;
+        for (o, g) in b.overrides.iter().zip(&self.budget_globs) {
+            if g.as_ref().is_some_and(|g| g.is_match(rel)) {
+                lines = o.max_lines.unwrap_or(lines);
+                tokens = o.max_tokens.unwrap_or(tokens);
+                break;
+            }
+        }
+        (lines, tokens)
+    }
+
+    /// The configured level of a rule for a path, as [`level_for`] with the
+    /// override globs compiled once.
+    pub fn level_for(&self, rule: &str, path: &str) -> Option<Level> {
+        let mut level = self.cfg.check.severity.get(rule).copied();
+        for (o, g) in self.cfg.check.overrides.iter().zip(&self.severity_globs) {
+            if let Some(l) = o.severity.get(rule) {
+                if g.as_ref().is_some_and(|g| g.is_match(path)) {
+                    level = Some(*l);
+                }
+            }
+        }
+        level
     }
 }
 
@@ -210,6 +273,20 @@ fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> 
         headings,
         encoding: encoding(cfg),
         tokens,
+        regexes: Mutex::new(HashMap::new()),
+        globs: Mutex::new(HashMap::new()),
+        severity_globs: cfg
+            .check
+            .overrides
+            .iter()
+            .map(|o| matcher(&o.glob))
+            .collect(),
+        budget_globs: cfg
+            .budgets
+            .overrides
+            .iter()
+            .map(|o| matcher(&o.glob))
+            .collect(),
     };
     let facts: Vec<FileFacts> = files
         .par_iter()
@@ -231,7 +308,7 @@ fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> 
         r.check_set(&cx, &facts, &mut out);
     }
     // Severity from configuration; `off` drops the finding.
-    out.retain_mut(|f| match level_for(cfg, f.rule, &f.path) {
+    out.retain_mut(|f| match cx.level_for(f.rule, &f.path) {
         Some(Level::Off) => false,
         Some(Level::Warning) => {
             f.severity = Severity::Warning;

@@ -181,7 +181,7 @@ impl Rule for PhaseMissing {
                     members,
                     bn.file,
                     &missing,
-                    reference.as_ref(),
+                    reference.as_deref(),
                     max_ev,
                 );
                 out.push(

@@ -117,8 +117,9 @@ impl Rule for StatusClaims {
         if cx.cfg.repo_roots.is_empty() || c.files.is_empty() {
             return;
         }
-        let compile =
-            |v: &[String]| -> Vec<Regex> { v.iter().filter_map(|p| cx.regex(p)).collect() };
+        let compile = |v: &[String]| -> Vec<std::sync::Arc<Regex>> {
+            v.iter().filter_map(|p| cx.regex(p)).collect()
+        };
         let phase_claims = compile(&c.phase_claims);
         let artifact_claims = compile(&c.artifact_claims);
         let ignore = compile(&c.ignore);

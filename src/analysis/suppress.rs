@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{level_for, Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, FileFacts, Rule, RuleInfo};
 use crate::config::check::Level;
 use crate::finding::{Finding, Severity};
 
@@ -189,7 +189,7 @@ pub(super) fn apply(cx: &Ctx, files: &[FileFacts], findings: Vec<Finding>) -> Ve
     }
     for (fi, list) in ds.iter().enumerate() {
         let file = &files[fi];
-        let level = level_for(cx.cfg, INFO.id, &file.path);
+        let level = cx.level_for(INFO.id, &file.path);
         if level == Some(Level::Off) {
             continue;
         }

@@ -30,6 +30,9 @@ struct Term {
 #[derive(Debug, Clone)]
 pub struct EnvMatcher {
     terms: Vec<Term>,
+    /// Lower-cased first bytes of the terms' first parts: a token none of whose
+    /// parts starts with one of these cannot match (a cheap reject).
+    first: [bool; 256],
     /// Environment names, by index.
     pub names: Vec<String>,
 }
@@ -73,8 +76,13 @@ impl EnvMatcher {
                 }
             }
         }
+        let mut first = [false; 256];
+        for t in &terms {
+            first[t.parts[0].as_bytes()[0] as usize] = true;
+        }
         EnvMatcher {
             terms,
+            first,
             names: envs.iter().map(|e| e.name.clone()).collect(),
         }
     }
@@ -82,17 +90,27 @@ impl EnvMatcher {
     /// Every maximal match in `text`.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
+        let mut tp: Vec<&str> = Vec::new();
         for token in text.split(|c: char| !is_token_char(c)) {
             if token.is_empty() {
                 continue;
             }
-            self.token_hits(token, &mut out);
+            tp.clear();
+            tp.extend(token.split(['-', '_']).filter(|p| !p.is_empty()));
+            if !tp
+                .iter()
+                .any(|p| self.first[p.as_bytes()[0].to_ascii_lowercase() as usize])
+            {
+                continue;
+            }
+            self.token_hits(&tp, &mut out);
         }
         out
     }
 
-    fn token_hits(&self, token: &str, out: &mut Vec<Hit>) {
-        let tp = parts(token);
+    /// `tp`: the token's non-empty parts as written (compared ASCII-case-insensitively
+    /// with the terms' lower-cased parts; tokens are ASCII).
+    fn token_hits(&self, tp: &[&str], out: &mut Vec<Hit>) {
         if tp.is_empty() {
             return;
         }
@@ -104,7 +122,11 @@ impl EnvMatcher {
                 continue;
             }
             for s in 0..=tp.len() - n {
-                if tp[s..s + n] == t.parts[..] {
+                if tp[s..s + n]
+                    .iter()
+                    .zip(&t.parts)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b))
+                {
                     found.push((s, s + n, ti));
                 }
             }

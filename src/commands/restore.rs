@@ -95,6 +95,16 @@ pub fn undo_plan(
     for c in &run.created {
         if let Some(t) = read_opt(root, &c.path)? {
             if sha256(t.as_bytes()) != c.sha256 {
+                // A topic file someone wrote in outside the markers: take out only
+                // what replan generated and keep their text.
+                if let Some(rest) = crate::decisions::without_block(&t) {
+                    plan.ops.push(Op::Modify {
+                        path: c.path.clone(),
+                        old: t,
+                        new: rest,
+                    });
+                    continue;
+                }
                 edited.push(c.path.display().to_string());
                 if !force {
                     continue;

@@ -23,7 +23,7 @@ use crate::config::{Compiled, Config};
 use crate::model::{Document, Heading};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
-pub use render::{BEGIN, END};
+pub use render::{without_block, BEGIN, END};
 
 /// One parsed file to extract decisions from.
 pub struct SourceDoc<'a> {

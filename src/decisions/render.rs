@@ -283,6 +283,22 @@ pub fn merge(existing: Option<&str>, title: &str, block: &str) -> Result<String,
     }
 }
 
+/// The file without its generated block, when the block is intact (its recorded
+/// sha256 matches) and something hand-written stands outside it; `None` otherwise.
+/// Restore uses it so hand-written text in a topic file outlives the run that
+/// created the file.
+pub fn without_block(text: &str) -> Option<String> {
+    let f = find(text).ok()??;
+    if hash(&text[f.inner.clone()]) != f.recorded {
+        return None;
+    }
+    let rest = format!("{}{}", &text[..f.whole.start], &text[f.whole.end..]);
+    let hand_written = rest
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.starts_with("# "));
+    hand_written.then_some(rest)
+}
+
 /// Text copied from a plan must not close (or open) our block.
 fn defuse(text: &str) -> String {
     text.replace("<!-- replan:decisions", "&lt;!-- replan:decisions")

@@ -87,6 +87,19 @@ fn globs(pats: &[String]) -> Result<GlobSet, String> {
     b.build().map_err(|e| e.to_string())
 }
 
+/// `dir/name-k.md` for `dir/name.md`.
+fn numbered(p: &Path, k: usize) -> PathBuf {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match p.extension() {
+        Some(ext) => format!("{stem}-{k}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{k}"),
+    };
+    p.with_file_name(name)
+}
+
 /// Where an original goes in the archive: its path below `.claude/plans` (or the
 /// whole root-relative path, for plan folders elsewhere) under `archive.dir`.
 pub fn archive_path(cfg: &Config, rel: &Path) -> PathBuf {
@@ -189,11 +202,14 @@ pub fn plan(inp: &Inputs) -> Outcome {
             return out;
         }
     };
+    let enc = Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase);
+    // Load the tables on another thread while the anchors are collected.
+    enc.warm();
     let mut p = Planner {
         inp,
         cfg,
         compiled,
-        enc: Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase),
+        enc,
         plan_dirs,
         plan_exclude,
         keep,
@@ -263,7 +279,7 @@ impl<'a> Planner<'a> {
             if !self.is_candidate(rel, doc) {
                 continue;
             }
-            let Some(sp) = self.split_one(rel, doc) else {
+            let Some(sp) = self.split_one(rel, doc, &claimed) else {
                 continue;
             };
             let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -279,7 +295,19 @@ impl<'a> Planner<'a> {
                 ));
                 continue;
             }
-            let archived = archive_path(self.cfg, rel);
+            // A later file with an archived original's name (a new
+            // phase-4-working-notes.md after a migrate) goes to `…-2.md`.
+            let first = archive_path(self.cfg, rel);
+            let mut archived = first.clone();
+            let mut k = 1;
+            while self
+                .archive_blocked(&doc.source.text, &archived, &claimed)
+                .is_some()
+                && k < 1000
+            {
+                k += 1;
+                archived = numbered(&first, k);
+            }
             if let Some(why) = self.archive_blocked(&doc.source.text, &archived, &claimed) {
                 self.out.errors.push(format!(
                     "{}: cannot archive: {} {why}",
@@ -337,8 +365,11 @@ impl<'a> Planner<'a> {
             return false;
         }
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
-        let over = count_lines(text) > max_lines || self.enc.count(text) > max_tokens;
-        over || self.subphases(doc) >= 2
+        // Cheapest test first; a token covers at least one byte, so a file with no
+        // more bytes than the budget is within it without counting.
+        count_lines(text) > max_lines
+            || self.subphases(doc) >= 2
+            || (text.len() > max_tokens && self.enc.count(text) > max_tokens)
     }
 
     fn subphases(&self, doc: &Document) -> usize {
@@ -348,7 +379,12 @@ impl<'a> Planner<'a> {
     }
 
     /// The split of one file, or `None` (with a note) when it stays whole.
-    fn split_one(&mut self, rel: &Path, doc: &Document) -> Option<split::SplitPlan> {
+    fn split_one(
+        &mut self,
+        rel: &Path,
+        doc: &Document,
+        claimed: &BTreeSet<PathBuf>,
+    ) -> Option<split::SplitPlan> {
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
         let opts = SplitOptions {
             max_lines,
@@ -360,7 +396,21 @@ impl<'a> Planner<'a> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let sp = split::plan(doc, &self.compiled, &self.cfg.environments, &opts, &stem);
+        // Names already used in the folder (earlier output, other files' parts) are
+        // avoided, so a new monolith's parts get `-2` rather than being refused.
+        let dir = rel.parent().unwrap_or(Path::new(""));
+        let taken = |name: &str| {
+            let p = dir.join(name);
+            claimed.contains(&p) || self.exists_before(&p)
+        };
+        let sp = split::plan_avoiding(
+            doc,
+            &self.compiled,
+            &self.cfg.environments,
+            &opts,
+            &stem,
+            &taken,
+        );
         if !sp.is_split() {
             self.out.notes.push(format!(
                 "{}: not split: it is one unit that cannot be cut within budget; left in place",

@@ -228,7 +228,7 @@ mod props {
 }
 
 #[test]
-fn refuses_when_an_archive_copy_differs() {
+fn an_archive_name_in_use_gets_a_numbered_one() {
     let o = run(
         &[
             (".claude/plans/d/notes.md", NOTES),
@@ -236,7 +236,9 @@ fn refuses_when_an_archive_copy_differs() {
         ],
         &HashMap::new(),
     );
-    assert!(!o.errors.is_empty());
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(o.plan.ops.iter().any(|op| matches!(op,
+        Op::Move { to, .. } if to == Path::new(".claude/archive/original-phases/d/notes-2.md"))));
 }
 
 #[test]

@@ -46,8 +46,15 @@ pub struct BlockSizes {
 impl BlockSizes {
     /// Measure every block of a document.
     pub fn measure(doc: &Document, enc: Encoding) -> BlockSizes {
-        let texts = doc.blocks.iter().map(|b| &doc.source.text[b.span.clone()]);
-        let (lines, tokens) = texts.map(|t| (count_lines(t), enc.count(t))).unzip();
+        use rayon::prelude::*;
+        let (lines, tokens) = doc
+            .blocks
+            .par_iter()
+            .map(|b| {
+                let t = &doc.source.text[b.span.clone()];
+                (count_lines(t), enc.count(t))
+            })
+            .unzip();
         BlockSizes { lines, tokens }
     }
 

@@ -117,9 +117,24 @@ pub fn plan(
     opts: &SplitOptions,
     stem: &str,
 ) -> SplitPlan {
+    plan_avoiding(doc, rules, envs, opts, stem, &|_| false)
+}
+
+/// Like [`plan`], but never hands out a file name for which `taken` is true
+/// (files already in the target folder), so a later split picks `-2` instead of
+/// clashing with earlier output.
+pub fn plan_avoiding(
+    doc: &Document,
+    rules: &Compiled,
+    envs: &[Environment],
+    opts: &SplitOptions,
+    stem: &str,
+    taken: &dyn Fn(&str) -> bool,
+) -> SplitPlan {
     let units = units::find(doc, rules, envs);
     let sizes = budget::BlockSizes::measure(doc, opts.encoding);
     let mut names = naming::Namer::new(stem, opts.slug_max);
+    names.also_taken(taken);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
     let defs = refdefs::DefIndex::new(doc);

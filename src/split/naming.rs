@@ -9,18 +9,19 @@ use crate::model::slug::file_slug;
 pub const CONTINUATION_MARKER: &str = "<!-- replan:continuation -->";
 
 /// Hands out unique names within one split.
-#[derive(Debug)]
-pub struct Namer {
+pub struct Namer<'t> {
     taken: HashSet<String>,
+    /// Names taken outside this split (files already in the folder).
+    outside: Option<&'t dyn Fn(&str) -> bool>,
     slug_max: usize,
     /// `phase-4` when the file's own name carries a phase number, so the
     /// non-subphase parts of `phase-4-working-notes.md` sort with phase 4.
     phase_prefix: Option<String>,
 }
 
-impl Namer {
+impl<'t> Namer<'t> {
     /// A namer for one file; its own name is reserved so it is never reused.
-    pub fn new(stem: &str, slug_max: usize) -> Namer {
+    pub fn new(stem: &str, slug_max: usize) -> Namer<'t> {
         let mut taken = HashSet::new();
         taken.insert(format!("{stem}.md"));
         let own = file_slug(stem, usize::MAX);
@@ -34,6 +35,7 @@ impl Namer {
         });
         Namer {
             taken,
+            outside: None,
             slug_max,
             phase_prefix,
         }
@@ -65,6 +67,15 @@ impl Namer {
         }
     }
 
+    /// Also avoid every name for which `taken` is true.
+    pub fn also_taken(&mut self, taken: &'t dyn Fn(&str) -> bool) {
+        self.outside = Some(taken);
+    }
+
+    fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name) || self.outside.is_some_and(|f| f(name))
+    }
+
     /// Unique names for the `n` parts of a unit: `base.md`, `base-part-2.md`, ...
     /// Duplicate units get `-2`, `-3` so nothing is ever overwritten.
     pub fn part_names(&mut self, base: &str, n: usize) -> Vec<String> {
@@ -84,7 +95,7 @@ impl Namer {
                     }
                 })
                 .collect();
-            if names.iter().all(|x| !self.taken.contains(x)) {
+            if names.iter().all(|x| !self.is_taken(x)) {
                 self.taken.extend(names.iter().cloned());
                 return names;
             }

@@ -508,9 +508,15 @@ fn decisions_land_in_topic_files_and_consolidate_picks_up_new_ones() {
     let text = std::fs::read_to_string(&gke).unwrap();
     assert!(!text.contains("zonal node pools") && text.contains("Hand-written note."));
     std::fs::write(&plan, t).unwrap();
-    let text = std::fs::read_to_string(&gke).unwrap();
-    std::fs::write(&gke, text.replace("\nHand-written note.\n", "")).unwrap();
+    // Restoring the migrate that created the topic file keeps the hand-written
+    // text and removes only the generated block; everything else is as before.
     replan().arg("restore").arg(root).assert().success();
+    let text = std::fs::read_to_string(&gke).unwrap();
+    assert!(
+        text.contains("Hand-written note.") && !text.contains("replan:decisions"),
+        "{text}"
+    );
+    std::fs::remove_file(&gke).unwrap();
     assert_eq!(snapshot(root), before);
 }
 
@@ -710,4 +716,45 @@ fn hand_written_topic_text_survives_migrate_and_restore() {
         .code(0);
     replan().arg("restore").arg(root).assert().success();
     assert_eq!(snapshot(root), before);
+}
+
+/// After a migrate, a new file with an archived original's name and part names
+/// that clash with existing parts is split with `-2` names and archived beside
+/// the first original, instead of blocking every later consolidate.
+#[test]
+fn a_reused_monolith_name_is_split_and_archived_with_new_names() {
+    let Some(s) = samples() else { return };
+    let dir = copy_tree(&s);
+    let root = dir.path();
+    migrate(root).success();
+    let plans = root.join(".claude/plans/devtest-deployment");
+    let again = "# Notes\n\n#### Phase 4.12: Configure GitHub Integration for Prod ArgoCD (20-25 min)\n\nnew text\n\n#### Phase 4.13: Other\n\nmore\n";
+    std::fs::write(plans.join("phase-4-working-notes.md"), again).unwrap();
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(1);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert!(!plans.join("phase-4-working-notes.md").exists());
+    assert_eq!(
+        read(
+            root,
+            ".claude/archive/original-phases/devtest-deployment/phase-4-working-notes-2.md"
+        ),
+        again
+    );
+    assert!(read(
+        &plans,
+        "phase-4.12-configure-github-integration-for-prod-argocd-2.md"
+    )
+    .contains("new text"));
+    let snap = snapshot(root);
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert_eq!(snapshot(root), snap);
 }
