@@ -586,3 +586,20 @@ fn migrate_survives_a_hostile_tree_and_restores_every_byte() {
     );
     assert_outside_untouched(&s);
 }
+
+#[test]
+fn odd_file_names_split_into_safe_names() {
+    for name in ["my notes (draft) ü.md", "new\nline.md", "..md", "-dash.md"] {
+        let text = "# Phase 1: Odd\n\n## Phase 1.1: A\n\nx\n\n## Phase 1.2: B\n\ny\n";
+        let r = survive(name, text.as_bytes(), &["--max-lines", "4"]);
+        for f in r["files"].as_array().unwrap() {
+            let p = f["path"].as_str().unwrap();
+            let base = Path::new(p).file_name().unwrap().to_string_lossy();
+            assert!(
+                base.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')),
+                "{name}: unsafe output name {base:?}"
+            );
+        }
+    }
+}
