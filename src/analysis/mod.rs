@@ -267,7 +267,8 @@ fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> 
             duration: Regex::new("$^").expect("valid"),
         }),
     };
-    let cx = Ctx {
+    let counted: Vec<usize>;
+    let mut cx = Ctx {
         root,
         cfg,
         headings,
@@ -288,6 +289,28 @@ fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> 
             .map(|o| matcher(&o.glob))
             .collect(),
     };
+    if cx.tokens.is_none() && enabled_somewhere(cfg, budget_tokens::INFO.id) {
+        // Count the files a token budget could reject up front, largest first, so
+        // the two cores finish together instead of one waiting on a big file.
+        let mut need: Vec<usize> = (0..files.len())
+            .filter(|&i| {
+                let (_, max) = cx.budget_for(files[i].rel);
+                max > 0 && files[i].doc.source.text.len() > max
+            })
+            .collect();
+        need.sort_by_key(|&i| std::cmp::Reverse(files[i].doc.source.text.len()));
+        let pairs: Vec<(usize, usize)> = need
+            .par_iter()
+            .with_max_len(1)
+            .map(|&i| (i, cx.encoding.count(&files[i].doc.source.text)))
+            .collect();
+        let mut v = vec![0; files.len()];
+        for (i, n) in pairs {
+            v[i] = n;
+        }
+        counted = v;
+        cx.tokens = Some(&counted);
+    }
     let facts: Vec<FileFacts> = files
         .par_iter()
         .enumerate()

@@ -91,10 +91,16 @@ impl EnvMatcher {
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
         let mut tp: Vec<&str> = Vec::new();
-        for token in text.split(|c: char| !is_token_char(c)) {
+        // Token characters are ASCII, so cutting the bytes gives the same tokens
+        // as cutting the characters, without decoding UTF-8.
+        for token in text.as_bytes().split(|&b| !is_token_char(char::from(b))) {
             if token.is_empty() {
                 continue;
             }
+            // Only ASCII letters, digits, `-` and `_` remain.
+            let Ok(token) = std::str::from_utf8(token) else {
+                continue;
+            };
             tp.clear();
             tp.extend(token.split(['-', '_']).filter(|p| !p.is_empty()));
             if !tp
