@@ -28,10 +28,15 @@ FLOOR=$PWD/target/release/examples/floor
 WORK=$(mktemp -d /tmp/replan-bench.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
-# A tree of N copies of samples/pcc, each under its own folder.
+# A tree of N copies of samples/pcc, each under its own folder. Every file of copy
+# i ends with a line naming the copy, so no two files have the same text: replan
+# remembers token counts by content, and identical copies would be counted once.
 make_tree() { # dir copies
   mkdir -p "$1"
-  for i in $(seq 1 "$2"); do mkdir -p "$1/team-$i"; cp -R samples/pcc/. "$1/team-$i/"; done
+  for i in $(seq 1 "$2"); do
+    mkdir -p "$1/team-$i"; cp -R samples/pcc/. "$1/team-$i/"
+    find "$1/team-$i" -name '*.md' -exec sh -c 'for f; do printf "\n<!-- copy %s -->\n" "$0" >> "$f"; done' "$i" {} +
+  done
 }
 sample_bytes=$(find samples/pcc -name '*.md' -not -path '*/.claude/archive/*' -print0 | xargs -0 cat | wc -c)
 COPIES=${COPIES:-$(( (MB * 1000000 + sample_bytes - 1) / sample_bytes ))}

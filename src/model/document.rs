@@ -229,6 +229,10 @@ impl Document {
                 _ => {}
             }
         }
+        // Many documents stay alive together (check holds the whole tree): keep
+        // no spare capacity.
+        headings.shrink_to_fit();
+        links.shrink_to_fit();
         Document {
             source,
             blocks,

@@ -164,6 +164,8 @@ pub fn line_starts(text: &str) -> Vec<usize> {
     if starts.last() == Some(&text.len()) && !text.is_empty() {
         starts.pop();
     }
+    // Held for every file of a tree at once: no spare capacity.
+    starts.shrink_to_fit();
     starts
 }
 
@@ -172,7 +174,19 @@ pub fn count_lines(text: &str) -> usize {
     if text.is_empty() {
         return 0;
     }
-    line_starts(text).len()
+    // As `line_starts(text).len()`, without allocating: one line per terminator,
+    // plus a final unterminated line.
+    let bytes = text.as_bytes();
+    let mut ends = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'\n' => ends += 1,
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => ends += 1,
+            _ => {}
+        }
+    }
+    let terminated = matches!(bytes.last(), Some(b'\n' | b'\r'));
+    ends + usize::from(!terminated)
 }
 
 #[cfg(test)]
@@ -187,6 +201,18 @@ mod tests {
         assert_eq!(count_lines("a\nb"), 2);
         assert_eq!(count_lines("a\nb\n"), 2);
         assert_eq!(count_lines(""), 0);
+        for t in [
+            "a",
+            "\n",
+            "\r",
+            "\r\n",
+            "a\rb",
+            "a\r\n\rb\r",
+            "\n\n",
+            "a\nb\r\nc\rd",
+        ] {
+            assert_eq!(count_lines(t), line_starts(t).len(), "{t:?}");
+        }
     }
 
     #[test]
