@@ -43,9 +43,10 @@ pub struct FileFacts<'a> {
     pub level: Option<u8>,
     /// Subphase headings at that level, in document order.
     pub subphases: Vec<SubHead>,
-    /// For each line (index `line - 1`), whether it lies inside a code block
-    /// (fence lines included).
-    pub in_code: Vec<bool>,
+    /// Line ranges (1-based, inclusive, sorted, disjoint) that lie inside code
+    /// blocks (fence lines included). Ranges, not a flag per line: the facts of
+    /// every file are held at once.
+    pub in_code: Vec<(usize, usize)>,
 }
 
 /// A path for reports: `/`-separated.
@@ -117,14 +118,19 @@ impl<'a> FileFacts<'a> {
                 });
             }
         }
-        let mut in_code = vec![false; total_lines + 1];
-        for b in &doc.blocks {
-            if matches!(b.kind, BlockKind::Code(_)) {
-                for l in b.line.max(1)..=b.end_line.min(total_lines) {
-                    if let Some(c) = in_code.get_mut(l - 1) {
-                        *c = true;
-                    }
-                }
+        let mut code: Vec<(usize, usize)> = doc
+            .blocks
+            .iter()
+            .filter(|b| matches!(b.kind, BlockKind::Code(_)))
+            .map(|b| (b.line.max(1), b.end_line.min(total_lines)))
+            .filter(|(a, z)| a <= z)
+            .collect();
+        code.sort_unstable();
+        let mut in_code: Vec<(usize, usize)> = Vec::with_capacity(code.len());
+        for (a, z) in code {
+            match in_code.last_mut() {
+                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(z),
+                _ => in_code.push((a, z)),
             }
         }
         FileFacts {
@@ -140,7 +146,8 @@ impl<'a> FileFacts<'a> {
 
     /// Whether 1-based `line` is inside a code block.
     pub fn is_code(&self, line: usize) -> bool {
-        line >= 1 && self.in_code.get(line - 1).copied().unwrap_or(false)
+        let i = self.in_code.partition_point(|&(_, z)| z < line);
+        line >= 1 && self.in_code.get(i).is_some_and(|&(a, _)| a <= line)
     }
 
     /// Text of 1-based `line`.
