@@ -1,5 +1,5 @@
 //! The floor replan is timed against: read the same files, comrak-parse each once
-//! and count its tokens once (o200k_base, tiktoken-rs), on one thread, nothing else.
+//! and count its tokens once (o200k_base, bpe-openai, as replan does), on one thread, nothing else.
 //! `scripts/bench.sh` runs it beside `replan`; it prints a per-phase breakdown
 //! (tokenizer load, read, parse, count) on stderr.
 //!
@@ -43,7 +43,7 @@ fn main() {
         walk(Path::new(&a), &mut files);
     }
     let t = Instant::now();
-    let bpe = tiktoken_rs::o200k_base().expect("o200k_base loads");
+    let bpe = bpe_openai::o200k_base();
     let load = t.elapsed();
     let options = comrak_options();
     let (mut read, mut parse, mut count) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
@@ -61,7 +61,7 @@ fn main() {
         nodes += root.descendants().count();
         parse += t.elapsed();
         let t = Instant::now();
-        tokens += bpe.encode_ordinary(&text).len();
+        tokens += bpe.count(&text);
         count += t.elapsed();
     }
     println!(

@@ -2,7 +2,7 @@
 # Time replan against its floor in one run and print the ratios.
 #
 # The floor (examples/floor.rs) reads the same files, comrak-parses each once and
-# counts its tokens once (tiktoken-rs o200k_base) on one thread, nothing else.
+# counts its tokens once (o200k_base with bpe-openai, replan's tokenizer) on one thread, nothing else.
 #   1. `replan split --dry-run` of the user's real 297 KB notes vs the floor on
 #      that file, and vs Python `mdsplit` splitting it at level 4 (pip install mdsplit);
 #   2. `replan check` on a generated ~20 MB tree (copies of samples/pcc under
