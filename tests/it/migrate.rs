@@ -758,3 +758,64 @@ fn a_reused_monolith_name_is_split_and_archived_with_new_names() {
     replan().arg("consolidate").arg(root).assert().success();
     assert_eq!(snapshot(root), snap);
 }
+
+/// On a small tree, a crash injected after every single apply step (not only at
+/// stage boundaries) is undone by restore and finished by re-running migrate.
+#[test]
+fn crash_after_every_step_of_a_small_tree() {
+    let clean = tempfile::tempdir().unwrap();
+    let plans = clean.path().join(".claude/plans/p");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::create_dir_all(clean.path().join(".claude/status")).unwrap();
+    std::fs::write(plans.join("phase-9-notes.md"), monolith()).unwrap();
+    std::fs::write(
+        clean.path().join(".claude/status/brief.md"),
+        "See [step 2](../plans/p/phase-9-notes.md#phase-92-step-2).\n",
+    )
+    .unwrap();
+    let before = snapshot(clean.path());
+    let out = replan()
+        .args(["migrate", "--dry-run", "--format", "json"])
+        .arg(clean.path())
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let sum = |k: &str| v["summary"][k].as_u64().unwrap() as usize;
+    // Stage every write (and the manifest), copy originals, rename, remove.
+    let writes = sum("created") + sum("modified") + 1;
+    let total = 2 * writes + 2 * sum("moved");
+    assert!(total > 8, "{v}");
+    migrate(clean.path()).success();
+    let want = snapshot(clean.path());
+    assert_ne!(want, before);
+    for n in 1..total {
+        let dir = tempfile::tempdir().unwrap();
+        write_snapshot(&before, dir.path());
+        let root = dir.path();
+        replan()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("REPLAN_FAIL_AFTER", n.to_string())
+            .arg("migrate")
+            .arg(root)
+            .assert()
+            .code(2);
+        let undo = copy_tree(root);
+        replan().arg("restore").arg(undo.path()).assert().success();
+        assert_eq!(
+            snapshot(undo.path()),
+            before,
+            "restore after crash at step {n}"
+        );
+        migrate(root).success();
+        assert_eq!(snapshot(root), want, "re-run after crash at step {n}");
+    }
+}
+
+/// Write the files of a snapshot under `root`.
+fn write_snapshot(files: &[(String, Vec<u8>)], root: &Path) {
+    for (rel, bytes) in files {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
