@@ -1,8 +1,9 @@
 //! Cutting a unit that is over budget. Boundaries between blocks are ranked:
 //! before a heading of level h ranks h, between other blocks ranks 7, and right
-//! after a heading is never allowed (no part ends on a bare heading). A unit is
-//! cut at its best rank, the pieces packed greedily, and any piece still over
-//! budget is cut again at the next rank.
+//! after a heading is never allowed (no part ends on a bare heading). The cuts are
+//! chosen together, by dynamic programming, to minimise the ranks cut at plus how
+//! far each part falls short of the budget, so parts come out even and shallow
+//! headings are preferred as seams.
 
 use std::ops::Range;
 
