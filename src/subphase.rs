@@ -63,6 +63,18 @@ fn is_env(s: &str, envs: &[Environment]) -> bool {
     })
 }
 
+/// The subphase level of a document: the heading level holding the most subphase
+/// headings (the shallower one on a tie), given the levels of its subphase
+/// headings; `None` when there are none. Split and check must agree on it.
+pub fn unit_level(levels: impl IntoIterator<Item = u8>) -> Option<u8> {
+    let mut counts = [0usize; 7];
+    for l in levels {
+        counts[usize::from(l.clamp(1, 6))] += 1;
+    }
+    let best = (1..=6).max_by_key(|&l| (counts[l], std::cmp::Reverse(l)))?;
+    (counts[best] > 0).then_some(best as u8)
+}
+
 /// Natural order of dotted numbers: 4.9 < 4.10.
 pub fn cmp_numbers(a: &str, b: &str) -> Ordering {
     let pa = a.split('.').map(|p| p.parse::<u64>().unwrap_or(u64::MAX));
@@ -133,6 +145,13 @@ mod tests {
         assert!(rec("Phase 4: ArgoCD").is_none());
         assert!(rec("Overview").is_none());
         assert_eq!(rec("Phase 2.5 (Secrets)").unwrap().title, "(Secrets)");
+    }
+
+    #[test]
+    fn unit_level_is_the_most_common_shallowest_on_ties() {
+        assert_eq!(unit_level([4, 4, 5, 5, 5]), Some(5));
+        assert_eq!(unit_level([3, 4, 4, 3]), Some(3));
+        assert_eq!(unit_level([]), None);
     }
 
     #[test]

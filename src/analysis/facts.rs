@@ -80,14 +80,7 @@ impl<'a> FileFacts<'a> {
         let first_line = doc.source.line_text(1);
         let generated = generated || first_line.contains(crate::split::CONTINUATION_MARKER);
         let found = if generated { Vec::new() } else { found };
-        let mut counts = [0usize; 7];
-        for (i, _) in &found {
-            counts[doc.headings[*i].level.min(6) as usize] += 1;
-        }
-        let best = (1..=6)
-            .max_by_key(|&l| (counts[l], std::cmp::Reverse(l)))
-            .unwrap_or(1);
-        let level = (counts[best] > 0).then_some(best as u8);
+        let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
         let total_lines = doc.source.line_count().max(1);
         let mut subphases = Vec::new();
         if let Some(level) = level {

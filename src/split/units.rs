@@ -13,7 +13,7 @@ use crate::model::{count_lines, BlockKind, Document};
 /// Most lines a group heading and its intro may have and still travel with the
 /// subphase that follows.
 const GROUP_MAX_LINES: usize = 20;
-use crate::subphase::{recognise, Subphase};
+use crate::subphase::{recognise, unit_level, Subphase};
 
 /// A unit: a run of blocks.
 #[derive(Debug, Clone)]
@@ -41,16 +41,7 @@ pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
         .top_headings()
         .map(|(b, h)| (b, h.level, h.text.as_str(), recognise(&h.text, rules, envs)))
         .collect();
-    let mut counts = [0usize; 7];
-    for t in &tops {
-        if t.3.is_some() {
-            counts[t.1 as usize] += 1;
-        }
-    }
-    let best = (1..=6)
-        .max_by_key(|&l| (counts[l], std::cmp::Reverse(l)))
-        .unwrap_or(1);
-    let level = (counts[best] > 0).then_some(best as u8);
+    let level = unit_level(tops.iter().filter(|t| t.3.is_some()).map(|t| t.1));
     let n = doc.blocks.len();
     let Some(level) = level else {
         // No subphases: the whole file is one unit, named after its first heading.
