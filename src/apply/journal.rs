@@ -99,6 +99,22 @@ pub fn inverse(plan: &Plan) -> Plan {
     inv
 }
 
+/// Settle an interrupted run: apply `plan` (finishing or undoing `recorded`, the
+/// journaled plan), then drop the journal and the folders `recorded` left empty.
+pub fn settle(
+    root: &Path,
+    jrel: &Path,
+    plan: &Plan,
+    recorded: &Plan,
+    opts: super::ApplyOptions,
+) -> Result<(), ApplyError> {
+    super::apply(plan, opts)?;
+    remove(root, jrel)?;
+    let paths: Vec<PathBuf> = recorded.ops.iter().map(|o| o.path().clone()).collect();
+    prune_empty_dirs(root, &paths);
+    Ok(())
+}
+
 /// Remove folders left empty by a restore, walking up from each path's folder but
 /// never removing `root` itself or anything outside it.
 pub fn prune_empty_dirs(root: &Path, rels: &[PathBuf]) {

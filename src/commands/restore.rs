@@ -138,10 +138,8 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
                 eprintln!("restore: would finish the interrupted restore; nothing written");
                 return Ok(Exit::Ok);
             }
-            apply::apply(&j.plan, ApplyOptions { force: args.force })?;
-            journal::remove(root, &jrel)?;
-            let paths: Vec<PathBuf> = j.plan.ops.iter().map(|o| o.path().clone()).collect();
-            journal::prune_empty_dirs(root, &paths);
+            let opts = ApplyOptions { force: args.force };
+            journal::settle(root, &jrel, &j.plan, &j.plan, opts)?;
             eprintln!(
                 "{} the interrupted restore",
                 paint("finished", AnsiColor::Green, true, true)
@@ -157,10 +155,13 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
             );
             return Ok(Exit::Ok);
         }
-        apply::apply(&inv, ApplyOptions { force: args.force })?;
-        journal::remove(root, &jrel)?;
-        let paths: Vec<PathBuf> = j.plan.ops.iter().map(|o| o.path().clone()).collect();
-        journal::prune_empty_dirs(root, &paths);
+        journal::settle(
+            root,
+            &jrel,
+            &inv,
+            &j.plan,
+            ApplyOptions { force: args.force },
+        )?;
         eprintln!(
             "{} the interrupted `{}`",
             paint("undid", AnsiColor::Green, true, true),
