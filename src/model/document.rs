@@ -72,6 +72,17 @@ pub struct Block {
     pub end_line: usize,
 }
 
+impl Block {
+    /// Whether the block's text is literal (code, HTML, front matter): link
+    /// syntax inside it is not Markdown and must be neither read nor rewritten.
+    pub fn is_literal(&self) -> bool {
+        matches!(
+            self.kind,
+            BlockKind::Code(_) | BlockKind::Html | BlockKind::FrontMatter
+        )
+    }
+}
+
 /// A heading anywhere in the document (top-level ones are also blocks).
 #[derive(Debug, Clone)]
 pub struct Heading {

@@ -122,14 +122,7 @@ pub fn locate_all(doc: &Document) -> Vec<Loc> {
     let literal: Vec<std::ops::Range<usize>> = doc
         .blocks
         .iter()
-        .filter(|b| {
-            matches!(
-                b.kind,
-                crate::model::BlockKind::Code(_)
-                    | crate::model::BlockKind::Html
-                    | crate::model::BlockKind::FrontMatter
-            )
-        })
+        .filter(|b| b.is_literal())
         .map(|b| b.span.clone())
         .collect();
     let defs = definitions(text, &literal);

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::model::{BlockKind, Document};
+use crate::model::Document;
 
 /// Marks the block of copied definitions replan appends to a part.
 pub const DEFINITIONS_MARKER: &str = "<!-- replan:definitions -->";
@@ -42,12 +42,7 @@ fn norm(label: &str) -> String {
 fn literal_lines(doc: &Document) -> Vec<(usize, usize)> {
     doc.blocks
         .iter()
-        .filter(|b| {
-            matches!(
-                b.kind,
-                BlockKind::Code(_) | BlockKind::Html | BlockKind::FrontMatter
-            )
-        })
+        .filter(|b| b.is_literal())
         .map(|b| (b.line, b.end_line))
         .collect()
 }
