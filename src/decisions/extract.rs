@@ -279,6 +279,8 @@ impl<'a> Scanner<'a> {
         let base = &self.lines[i];
         let is_rationale = |l: &Line| {
             l.kind == Kind::Text
+                // Only a bold label counts: skip the regex for every other line.
+                && (l.content.starts_with("**") || l.content.starts_with("__"))
                 && matches!(
                     self.rules.label(l.content),
                     Some(Label {
@@ -639,15 +641,12 @@ impl<'a> Scanner<'a> {
             if l.kind != Kind::Text {
                 continue;
             }
-            if let Some(c) = self.rules.bold_label.captures(l.content) {
-                let lab = c.name("label").map(|m| norm(m.as_str()));
-                let rest = c.name("rest").map(|m| m.as_str().to_lowercase());
-                if lab.as_deref() == Some("status")
-                    && rest.is_some_and(|r| {
-                        ["rejected", "superseded", "deprecated", "proposed"]
-                            .iter()
-                            .any(|w| r.contains(w))
-                    })
+            if let Some((lab, rest, true)) = self.rules.split_label(l.content) {
+                let rest = rest.to_lowercase();
+                if norm(lab) == "status"
+                    && ["rejected", "superseded", "deprecated", "proposed"]
+                        .iter()
+                        .any(|w| rest.contains(w))
                 {
                     return;
                 }

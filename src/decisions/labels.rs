@@ -22,6 +22,108 @@ pub fn norm(s: &str) -> String {
     out
 }
 
+/// Longest `**Label**:`, in characters.
+const MAX_BOLD_LABEL: usize = 80;
+/// Longest plain `Label:`, in characters.
+const MAX_PLAIN_LABEL: usize = 31;
+
+/// Split a line into label, rest and whether the label is bold. Written out by
+/// hand because it runs on every line of every plan, and a capturing regex was
+/// the largest cost of extracting decisions. It matches exactly what these
+/// patterns (the tests hold them as the reference) match:
+/// `^(?:\*\*|__)\s*(?P<label>[^*_\n]{1,80}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$`
+/// and `^(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<rest>.*)$`.
+/// `content` is one line; with a line break inside, there is no label.
+fn split_label(content: &str) -> Option<(&str, &str, bool)> {
+    if content.contains('\n') {
+        return None;
+    }
+    if content.starts_with("**") || content.starts_with("__") {
+        bold_label(content).map(|(l, end)| (l, &content[end..], true))
+    } else {
+        plain_label(content).map(|(l, end)| (l, &content[end..], false))
+    }
+}
+
+/// Byte offset after the whitespace (`\s`) starting at `at`.
+fn skip_ws(s: &str, at: usize) -> usize {
+    at + s[at..]
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map_or(s.len() - at, |(i, _)| i)
+}
+
+fn closer_at(s: &str, at: usize) -> bool {
+    s[at..].starts_with("**") || s[at..].starts_with("__")
+}
+
+/// The end of `\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*` matched at `at`.
+fn bold_tail(s: &str, at: usize) -> Option<usize> {
+    let p = skip_ws(s, at);
+    if s[p..].starts_with(':') {
+        let q = skip_ws(s, p + 1);
+        if closer_at(s, q) {
+            return Some(skip_ws(s, q + 2));
+        }
+    }
+    if closer_at(s, p) {
+        let q = skip_ws(s, p + 2);
+        if s[q..].starts_with(':') {
+            return Some(skip_ws(s, q + 1));
+        }
+    }
+    None
+}
+
+/// Label and match end of a bold label. The label is the shortest run of up to
+/// 80 characters other than `*`, `_` and line breaks followed by a closing
+/// `:**` or `**:`. It starts after the opening's whitespace, or, failing that,
+/// one whitespace character earlier: no earlier start can succeed (its ends in
+/// the whitespace see the same tail, its later ends were already tried).
+fn bold_label(s: &str) -> Option<(&str, usize)> {
+    let open = 2;
+    let greedy = skip_ws(s, open);
+    let mut starts = vec![greedy];
+    if let Some((i, _)) = s[open..greedy].char_indices().last() {
+        starts.push(open + i);
+    }
+    for start in starts {
+        let mut end = start;
+        for c in s[start..].chars().take(MAX_BOLD_LABEL) {
+            if matches!(c, '*' | '_' | '\n') {
+                break;
+            }
+            end += c.len_utf8();
+            if let Some(m) = bold_tail(s, end) {
+                return Some((&s[start..end], m));
+            }
+        }
+    }
+    None
+}
+
+/// Label and match end of a plain label: a letter, then the shortest run of up
+/// to 30 letters and spaces followed by optional whitespace and a colon.
+fn plain_label(s: &str) -> Option<(&str, usize)> {
+    if !s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut end = 1;
+    for k in 0..=MAX_PLAIN_LABEL - 1 {
+        if k > 0 {
+            match s.as_bytes().get(end) {
+                Some(b) if b.is_ascii_alphabetic() || *b == b' ' => end += 1,
+                _ => break,
+            }
+        }
+        let p = skip_ws(s, end);
+        if s[p..].starts_with(':') {
+            return Some((&s[..end], skip_ws(s, p + 1)));
+        }
+    }
+    None
+}
+
 /// Decision rules, normalised and compiled.
 #[derive(Debug, Clone)]
 pub struct Rules {
@@ -37,8 +139,6 @@ pub struct Rules {
     pub(super) sections: Vec<String>,
     pub(super) excluded_sections: Vec<String>,
     pub(super) not_decisions: Vec<Regex>,
-    pub(super) bold_label: Regex,
-    pub(super) plain_label: Regex,
     /// ` — **Rationale**: ` inside a decision's line.
     pub(super) inline_rationale: Option<Regex>,
 }
@@ -75,11 +175,6 @@ impl Rules {
             sections: n(&r.sections),
             excluded_sections: n(&r.excluded_sections),
             not_decisions,
-            // `**Label**: rest`, `**Label:** rest`, `__Label__: rest`
-            bold_label: re(
-                r"^(?:\*\*|__)\s*(?P<label>[^*_\n]{1,80}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$",
-            )?,
-            plain_label: re(r"^(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<rest>.*)$")?,
             inline_rationale: if r.rationale_labels.is_empty() {
                 None
             } else {
@@ -124,14 +219,14 @@ impl Rules {
         t.is_empty() || self.not_decisions.iter().any(|r| r.is_match(t))
     }
 
+    /// A line's label, its rest and whether it is bold, before any rule looks at it:
+    /// `**Label**: rest`, `**Label:** rest`, `__Label__: rest`, or plain `Label: rest`.
+    pub(super) fn split_label<'a>(&self, content: &'a str) -> Option<(&'a str, &'a str, bool)> {
+        split_label(content)
+    }
+
     pub(super) fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
-        let (label, rest, bold) = if let Some(c) = self.bold_label.captures(content) {
-            (c.name("label")?.as_str(), c.name("rest")?.as_str(), true)
-        } else if let Some(c) = self.plain_label.captures(content) {
-            (c.name("label")?.as_str(), c.name("rest")?.as_str(), false)
-        } else {
-            return None;
-        };
+        let (label, rest, bold) = self.split_label(content)?;
         let n = norm(label);
         // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
         let n = strip_number(&n).to_string();
@@ -190,5 +285,84 @@ pub(super) fn strip_number(n: &str) -> &str {
     match n.rsplit_once(' ') {
         Some((head, last)) if last.chars().all(|c| c.is_ascii_digit()) => head,
         _ => n,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The patterns `split_label` was written from: the reference it must agree with.
+    fn reference(content: &str) -> Option<(String, String, bool)> {
+        let bold = Regex::new(
+            r"^(?:\*\*|__)\s*(?P<label>[^*_\n]{1,80}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$",
+        )
+        .unwrap();
+        let plain =
+            Regex::new(r"^(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<rest>.*)$").unwrap();
+        let (c, b) = match bold.captures(content) {
+            Some(c) => (c, true),
+            None => (plain.captures(content)?, false),
+        };
+        Some((c["label"].to_string(), c["rest"].to_string(), b))
+    }
+
+    fn ours(content: &str) -> Option<(String, String, bool)> {
+        split_label(content).map(|(l, r, b)| (l.to_string(), r.to_string(), b))
+    }
+
+    #[test]
+    fn known_lines() {
+        for (line, want) in [
+            ("**Decision**: use X", Some(("Decision", "use X", true))),
+            (
+                "**Rationale:** cheaper",
+                Some(("Rationale", "cheaper", true)),
+            ),
+            ("__Why__ : because", Some(("Why", "because", true))),
+            ("** : x**: y", Some((": x", "y", true))),
+            ("**  **: y", Some((" ", "y", true))),
+            ("**:**", None),
+            ("Status: done", Some(("Status", "done", false))),
+            (
+                "Note that this: is prose",
+                Some(("Note that this", "is prose", false)),
+            ),
+            (
+                "https://example.com",
+                Some(("https", "//example.com", false)),
+            ),
+            ("plain text", None),
+        ] {
+            let got = split_label(line);
+            assert_eq!(got, want, "{line:?}");
+            assert_eq!(ours(line), reference(line), "{line:?}");
+        }
+        let long = format!("**{}**: x", "a".repeat(81));
+        assert_eq!(split_label(&long), None);
+        assert_eq!(reference(&long), None);
+        let fits = format!("**{}**: x", "a".repeat(80));
+        assert_eq!(ours(&fits), reference(&fits));
+        assert!(split_label(&fits).is_some());
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+        /// On one line (no `\n`: a line's content never holds one).
+        #[test]
+        fn agrees_with_the_patterns(
+            open in prop::sample::select(vec!["", "**", "__", "*", "_"]),
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "*", "**", "_", "__", ":", " ", "  ", "\t", "\u{a0}", "\u{3000}", "a", "Zed",
+                    "é", "1", "-", "\r", "Decision", "abcdefghijklmnopqrstuvwxyz",
+                ]),
+                0..14,
+            ),
+        ) {
+            let line = format!("{open}{}", pieces.concat());
+            prop_assert_eq!(ours(&line), reference(&line), "{:?}", line);
+        }
     }
 }

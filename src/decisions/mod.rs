@@ -140,13 +140,22 @@ pub fn plan_topics(
 fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Decision> {
     let dir = topics_dir(ctx_cfg.cfg);
     let archive = PathBuf::from(ctx_cfg.cfg.archive.dir.trim().trim_end_matches('/'));
+    // Files are scanned independently, on every core; results keep file order.
+    use rayon::prelude::*;
+    let per_file: Vec<(Vec<Decision>, Vec<String>)> = sources
+        .par_iter()
+        .filter(|src| !src.rel.starts_with(&dir))
+        .map(|src| {
+            let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
+            let (mut found, mut said) = (Vec::new(), Vec::new());
+            collect(ctx_cfg, src, archived, &mut found, &mut said);
+            (found, said)
+        })
+        .collect();
     let mut all = Vec::new();
-    for src in sources {
-        if src.rel.starts_with(&dir) {
-            continue;
-        }
-        let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
-        collect(ctx_cfg, src, archived, &mut all, notes);
+    for (found, said) in per_file {
+        all.extend(found);
+        notes.extend(said);
     }
     let fuzzy = all.len() <= dedupe::MAX_FUZZY;
     if !fuzzy {
