@@ -84,15 +84,21 @@ fn code_lines(doc: &Document) -> Vec<bool> {
 }
 
 impl LinkBroken {
-    fn outside(&self, root: &Path, rel: &Path) -> Option<Arc<Anchors>> {
+    /// Anchors of a file outside the checked set: a planned target, or read from disk.
+    fn outside(&self, cx: &Ctx, rel: &Path) -> Option<Arc<Anchors>> {
         if let Some(hit) = self.cache.lock().ok()?.get(rel) {
             return hit.clone();
         }
-        let parsed = Source::read(&root.join(rel), rel).ok().map(|s| {
-            let doc = Document::parse(s);
-            let code = code_lines(&doc);
-            Arc::new(anchors_of(&doc, |l| code.get(l).copied().unwrap_or(false)))
-        });
+        let of = |doc: &Document| {
+            let code = code_lines(doc);
+            Arc::new(anchors_of(doc, |l| code.get(l).copied().unwrap_or(false)))
+        };
+        let parsed = match cx.targets.get(rel) {
+            Some(doc) => Some(of(doc)),
+            None => Source::read(&cx.root.join(rel), rel)
+                .ok()
+                .map(|s| of(&Document::parse(s))),
+        };
         if let Ok(mut c) = self.cache.lock() {
             c.insert(rel.to_path_buf(), parsed.clone());
         }
@@ -155,7 +161,8 @@ impl Rule for LinkBroken {
                             let shown = super::facts::display(&path);
                             let in_set = by_path.get(path.as_path()).copied();
                             let abs = cx.root.join(&path);
-                            let exists = in_set.is_some() || abs.exists();
+                            let planned = cx.targets.contains_key(path.as_path());
+                            let exists = in_set.is_some() || planned || abs.exists();
                             if !exists {
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} target `{url}` does not exist ({shown})"))
@@ -165,13 +172,13 @@ impl Rule for LinkBroken {
                                 continue;
                             }
                             let Some(anchor) = anchor else { continue };
-                            if !is_markdown(&path) || abs.is_dir() && in_set.is_none() {
+                            if !is_markdown(&path) || abs.is_dir() && in_set.is_none() && !planned {
                                 continue;
                             }
                             let ext;
                             let a: &Anchors = match in_set {
                                 Some(i) => anchors_in(i),
-                                None => match self.outside(cx.root, &path) {
+                                None => match self.outside(cx, &path) {
                                     Some(x) => {
                                         ext = x;
                                         &ext

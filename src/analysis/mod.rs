@@ -107,6 +107,9 @@ pub struct Ctx<'a> {
     pub encoding: Encoding,
     /// Token counts already known, by input index.
     pub tokens: Option<&'a [usize]>,
+    /// Files a plan will create that are not checked (the archive): links into
+    /// them resolve before they exist on disk.
+    pub targets: HashMap<&'a Path, &'a Document>,
     /// Configured regexes, compiled once per run (`None`: empty or invalid).
     regexes: Mutex<HashMap<String, Option<Arc<Regex>>>>,
     /// Glob lists, compiled once per run (an invalid glob matches nothing).
@@ -231,7 +234,14 @@ pub fn encoding(cfg: &Config) -> Encoding {
 /// line, rule. Pure except for existence checks of link targets and artifacts under
 /// `root`. Tokens are counted only for files a token budget could reject.
 pub fn run_all(root: &Path, files: &[Input], cfg: &Config) -> Vec<Finding> {
-    run(root, files, cfg, None)
+    run(root, files, &[], cfg, None)
+}
+
+/// Like [`run_all`], on a tree that exists only as a plan. `targets` are files the
+/// plan puts where `check` does not look (the archive): they are not checked, and
+/// cost nothing but lookups, yet links into them resolve as they will on disk.
+pub fn run_planned(root: &Path, files: &[Input], targets: &[Input], cfg: &Config) -> Vec<Finding> {
+    run(root, files, targets, cfg, None)
 }
 
 /// Like [`run_all`], but counts every file's tokens as well (in parallel) and
@@ -242,7 +252,7 @@ pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
         .par_iter()
         .map(|f| enc.count(&f.doc.source.text))
         .collect();
-    let findings = run(root, files, cfg, Some(&tokens));
+    let findings = run(root, files, &[], cfg, Some(&tokens));
     let stats = files
         .iter()
         .zip(&tokens)
@@ -259,7 +269,13 @@ pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
     }
 }
 
-fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> Vec<Finding> {
+fn run<'a>(
+    root: &'a Path,
+    files: &[Input],
+    targets: &[Input<'a>],
+    cfg: &'a Config,
+    tokens: Option<&'a [usize]>,
+) -> Vec<Finding> {
     let headings = match cfg.compile() {
         Ok(c) => c,
         Err(_) => Config::builtin().compile().unwrap_or_else(|_| Compiled {
@@ -274,6 +290,7 @@ fn run(root: &Path, files: &[Input], cfg: &Config, tokens: Option<&[usize]>) -> 
         headings,
         encoding: encoding(cfg),
         tokens,
+        targets: targets.iter().map(|t| (t.rel, t.doc)).collect(),
         regexes: Mutex::new(HashMap::new()),
         globs: Mutex::new(HashMap::new()),
         severity_globs: cfg

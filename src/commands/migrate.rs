@@ -105,6 +105,8 @@ pub fn plan_tree(
     root: &Path,
     cfg: &Config,
 ) -> anyhow::Result<(Outcome, Option<String>, Vec<String>)> {
+    // The tokenizer's tables take longer to load than the tree to read: start now.
+    crate::analysis::encoding(cfg).warm();
     let (docs, warnings) = load_tree(root);
     let (manifest_text, generated) = read_manifest(root, cfg)?;
     let exists = |p: &Path| {

@@ -15,6 +15,7 @@
 //! 4. Decisions are extracted from the plans as they will be into topic files.
 //! 5. Each plan folder that holds atomic files gets an index.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
@@ -234,9 +235,21 @@ pub fn plan(inp: &Inputs) -> Outcome {
     let after_docs = p.after_docs(&after);
     drop(after);
     let findings = p.findings(&after_docs);
-    let topic_ops = p.topics(&after_docs);
-    let index_ops = p.indexes(&after_docs, &findings);
+    let mut said = Said::default();
+    let topic_ops = p.topics(&after_docs, &mut said);
+    let index_ops = p.indexes(&after_docs, &findings, &mut said);
+    drop(after_docs);
+    p.out.notes.extend(said.notes);
+    p.out.errors.extend(said.errors);
     p.finish(findings, topic_ops, index_ops)
+}
+
+/// Notes and errors of the stages that read the planned tree (which borrows the
+/// planner), added to the outcome once they are done.
+#[derive(Default)]
+struct Said {
+    notes: Vec<String>,
+    errors: Vec<String>,
 }
 
 impl<'a> Planner<'a> {
@@ -465,6 +478,8 @@ impl<'a> Planner<'a> {
         let mut parts_out = Vec::new();
         for (part, path) in sp.parts.iter().zip(paths) {
             let contents = part.contents(doc);
+            // The split counted it exactly: the check of the planned tree need not.
+            self.enc.remember(&contents, part.tokens);
             let pdoc = Document::from_text(&path.to_string_lossy(), &contents);
             let first = doc.source.line_of(part.span.start);
             let last = if part.span.end == 0 {
@@ -727,24 +742,37 @@ impl<'a> Planner<'a> {
         self.out.errors.extend(errors);
     }
 
-    /// The tree after the plan, parsed, sorted by path.
-    fn after_docs(&self, after: &HashMap<PathBuf, String>) -> Vec<(PathBuf, Document)> {
+    /// The tree after the plan, parsed, sorted by path. Files whose text is
+    /// unchanged (kept, moved to the archive, or parts parsed while planning)
+    /// are borrowed, not parsed again.
+    fn after_docs<'s>(
+        &'s self,
+        after: &HashMap<PathBuf, String>,
+    ) -> Vec<(PathBuf, Cow<'s, Document>)> {
         let mut paths: Vec<&PathBuf> = after.keys().collect();
         paths.sort();
-        let parts: HashMap<&Path, &Document> = self
+        let mut known: HashMap<&Path, &Document> = self
             .parts
             .values()
             .flatten()
             .map(|p| (p.path.as_path(), &p.doc))
             .collect();
+        for s in &self.out.splits {
+            if let Some(d) = self.by_path.get(s.original.as_path()) {
+                known.insert(s.archived.as_path(), d);
+            }
+        }
         paths
             .into_iter()
             .map(|p| {
                 let text = &after[p];
-                let doc = match (self.by_path.get(p.as_path()), parts.get(p.as_path())) {
-                    (Some(d), _) if d.source.text == *text => (*d).clone(),
-                    (_, Some(d)) => (*d).clone(),
-                    _ => Document::from_text(&p.to_string_lossy(), text),
+                let same = |d: &&&'s Document| d.source.text == *text;
+                let doc = match self.by_path.get(p.as_path()).filter(same) {
+                    Some(d) => Cow::Borrowed(*d),
+                    None => match known.get(p.as_path()).filter(same) {
+                        Some(d) => Cow::Borrowed(*d),
+                        None => Cow::Owned(Document::from_text(&p.to_string_lossy(), text)),
+                    },
                 };
                 (p.clone(), doc)
             })
@@ -752,17 +780,18 @@ impl<'a> Planner<'a> {
     }
 
     /// Findings of check on the tree after the plan.
-    fn findings(&self, after_docs: &[(PathBuf, Document)]) -> Vec<Finding> {
-        let inputs: Vec<analysis::Input> = after_docs
+    /// The archive is not checked (as by `replan check`), only resolved as a link target.
+    fn findings(&self, after_docs: &[(PathBuf, Cow<Document>)]) -> Vec<Finding> {
+        let (targets, inputs): (Vec<analysis::Input>, Vec<analysis::Input>) = after_docs
             .iter()
             .map(|(rel, doc)| analysis::Input { rel, doc })
-            .collect();
-        analysis::run_all(self.inp.root, &inputs, self.cfg)
+            .partition(|i| self.archived(i.rel));
+        analysis::run_planned(self.inp.root, &inputs, &targets, self.cfg)
     }
 
     /// Stage 4: decisions, extracted from the plans as they will be (parts and
     /// unchanged files) and the archived originals, into the topic files.
-    fn topics(&mut self, after_docs: &[(PathBuf, Document)]) -> Vec<Op> {
+    fn topics(&self, after_docs: &[(PathBuf, Cow<Document>)], said: &mut Said) -> Vec<Op> {
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
             .iter()
             .filter(|(p, d)| {
@@ -778,7 +807,7 @@ impl<'a> Planner<'a> {
         let by_path = &self.by_path;
         let existing = |p: &Path| by_path.get(p).map(|d| d.source.text.clone());
         let topics = crate::decisions::plan_topics(self.inp.root, &sources, self.cfg, &existing);
-        self.out.notes.extend(topics.notes);
+        said.notes.extend(topics.notes);
         let mut ops = Vec::new();
         for f in topics.files {
             match self.by_path.get(f.path.as_path()) {
@@ -788,7 +817,7 @@ impl<'a> Planner<'a> {
                     old: d.source.text.clone(),
                     new: f.contents,
                 }),
-                None if (self.inp.exists)(&f.path) => self.out.errors.push(format!(
+                None if (self.inp.exists)(&f.path) => said.errors.push(format!(
                     "{}: exists but could not be read as Markdown; not overwritten",
                     f.path.display()
                 )),
@@ -803,7 +832,12 @@ impl<'a> Planner<'a> {
 
     /// Stage 5: an index for every plan folder that receives parts or already has
     /// one written by replan.
-    fn indexes(&mut self, after_docs: &[(PathBuf, Document)], findings: &[Finding]) -> Vec<Op> {
+    fn indexes(
+        &self,
+        after_docs: &[(PathBuf, Cow<Document>)],
+        findings: &[Finding],
+        said: &mut Said,
+    ) -> Vec<Op> {
         let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
         for s in &self.out.splits {
             if let Some(d) = s.original.parent() {
@@ -850,7 +884,7 @@ impl<'a> Planner<'a> {
             }
             let new = index::render(folder, entries, self.enc);
             match self.by_path.get(ipath.as_path()) {
-                Some(d) if !index::is_index(&d.source.text) => self.out.notes.push(format!(
+                Some(d) if !index::is_index(&d.source.text) => said.notes.push(format!(
                     "{}: exists and was not written by replan; index not written",
                     ipath.display()
                 )),
@@ -860,7 +894,7 @@ impl<'a> Planner<'a> {
                     old: d.source.text.clone(),
                     new,
                 }),
-                None if (self.inp.exists)(&ipath) => self.out.notes.push(format!(
+                None if (self.inp.exists)(&ipath) => said.notes.push(format!(
                     "{}: exists and is not readable Markdown; index not written",
                     ipath.display()
                 )),

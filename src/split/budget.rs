@@ -64,8 +64,8 @@ impl BlockSizes {
         self.lines[r].iter().sum()
     }
 
-    /// Sum of tokens over blocks (block boundaries are line starts, so BPE
-    /// counts add up to within a token or two of the whole).
+    /// Sum of tokens over blocks: exact where the blocks join cleanly
+    /// ([`crate::tokens::joins_cleanly`]), else within a token or two per join.
     pub fn range_tokens(&self, r: Range<usize>) -> usize {
         self.tokens[r].iter().sum()
     }

@@ -13,7 +13,7 @@ use std::ops::Range;
 use crate::config::{Compiled, Environment};
 use crate::model::{count_lines, Document};
 use crate::subphase::Subphase;
-use crate::tokens::Encoding;
+use crate::tokens::{joins_cleanly, Encoding};
 
 pub use naming::CONTINUATION_MARKER;
 pub use refdefs::DEFINITIONS_MARKER;
@@ -176,7 +176,7 @@ pub fn plan_avoiding(
             };
             let body = &doc.source.text[span.clone()];
             let lines = count_lines(&prefix) + count_lines(body);
-            let tokens = opts.encoding.count(&prefix) + sizes.range_tokens(piece.clone());
+            let tokens = exact_tokens(doc, &sizes, piece.clone(), &prefix, opts.encoding);
             parts.push(Part {
                 name: name.clone(),
                 prefix,
@@ -211,14 +211,43 @@ pub fn plan_avoiding(
         let body = &doc.source.text[part.span.clone()];
         let ends_nl = body.ends_with('\n') || body.ends_with('\r');
         part.suffix = refdefs::suffix(&defs, doc.source.newline, ends_nl);
-        part.lines = count_lines(&part.contents(doc));
-        part.tokens += opts.encoding.count(&part.suffix);
+        let contents = part.contents(doc);
+        part.lines = count_lines(&contents);
+        // The suffix starts with a blank line, which joins the body's last line
+        // break into one piece: count the whole file.
+        part.tokens = opts.encoding.count(&contents);
     }
     SplitPlan {
         parts,
         oversize,
         unit_level: units.level,
     }
+}
+
+/// Tokens of `prefix` plus blocks `piece`, exactly: from the blocks' counts where
+/// every join is clean (the usual case: blocks end a line and start with text),
+/// else by counting the text.
+fn exact_tokens(
+    doc: &Document,
+    sizes: &budget::BlockSizes,
+    piece: Range<usize>,
+    prefix: &str,
+    enc: Encoding,
+) -> usize {
+    let block = |i: usize| &doc.source.text[doc.blocks[i].span.clone()];
+    let clean = piece
+        .clone()
+        .skip(1)
+        .all(|i| joins_cleanly(block(i - 1), block(i)))
+        && joins_cleanly(prefix, block(piece.start));
+    if clean {
+        return enc.count(prefix) + sizes.range_tokens(piece);
+    }
+    let span = doc.blocks[piece.start].span.start..doc.blocks[piece.end - 1].span.end;
+    let mut text = String::with_capacity(prefix.len() + span.len());
+    text.push_str(prefix);
+    text.push_str(&doc.source.text[span]);
+    enc.count(&text)
 }
 
 #[cfg(test)]

@@ -550,6 +550,13 @@ fn check_split(
             "{}",
             &part.name
         );
+        // Exact, though mostly summed from the blocks' counts.
+        prop_assert_eq!(
+            part.tokens,
+            opts.encoding.count(&part.contents(doc)),
+            "{}",
+            &part.name
+        );
         if part.part > 1 {
             prop_assert!(part.prefix.contains(split::CONTINUATION_MARKER));
         } else {
