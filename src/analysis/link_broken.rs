@@ -25,7 +25,8 @@ pub const INFO: RuleInfo = RuleInfo {
     ctor: |_| Box::new(LinkBroken::default()),
 };
 
-/// Anchors a document defines, plus headings hidden in code blocks (for evidence).
+/// Anchors a document defines, plus (for files outside the checked set, which are
+/// not kept) headings hidden in code blocks, for evidence.
 #[derive(Debug, Default)]
 struct Anchors {
     defined: HashSet<String>,
@@ -40,7 +41,7 @@ fn html_ids() -> &'static Regex {
     })
 }
 
-fn anchors_of(doc: &Document, in_code: impl Fn(usize) -> bool) -> Anchors {
+fn anchors_of(doc: &Document) -> Anchors {
     let mut a = Anchors::default();
     for h in &doc.headings {
         a.defined.insert(h.anchor.to_lowercase());
@@ -48,21 +49,40 @@ fn anchors_of(doc: &Document, in_code: impl Fn(usize) -> bool) -> Anchors {
     for c in html_ids().captures_iter(&doc.source.text) {
         a.defined.insert(c[1].to_lowercase());
     }
-    for l in 1..=doc.source.line_count() {
-        let t = doc.source.line_text(l);
-        if in_code(l) && atx_heading(t) {
-            let text = t
-                .trim()
-                .trim_start_matches('#')
-                .trim()
-                .trim_end_matches('#')
-                .trim();
-            a.hidden
-                .entry(github_anchor(text))
-                .or_insert((l, t.trim().to_string()));
-        }
-    }
     a
+}
+
+/// Heading-like lines inside code, by the anchor each would have had.
+fn hidden_headings<'d>(
+    doc: &'d Document,
+    in_code: impl Fn(usize) -> bool + 'd,
+) -> impl Iterator<Item = (String, (usize, String))> + 'd {
+    (1..=doc.source.line_count()).filter_map(move |l| {
+        let t = doc.source.line_text(l);
+        if !(in_code(l) && atx_heading(t)) {
+            return None;
+        }
+        let text = t
+            .trim()
+            .trim_start_matches('#')
+            .trim()
+            .trim_end_matches('#')
+            .trim();
+        Some((github_anchor(text), (l, t.trim().to_string())))
+    })
+}
+
+/// The first heading-like line inside code that would define `anchor`. Looked up
+/// only when an anchor is missing: collected up front for every file, the `#`
+/// comments of every shell block in a large tree cost more memory than the rest
+/// of the check.
+fn hidden_heading(
+    doc: &Document,
+    in_code: impl Fn(usize) -> bool,
+    anchor: &str,
+) -> Option<(usize, String)> {
+    let want = anchor.to_lowercase();
+    hidden_headings(doc, in_code).find_map(|(a, hit)| (a == want).then_some(hit))
 }
 
 #[derive(Default)]
@@ -91,7 +111,11 @@ impl LinkBroken {
         }
         let of = |doc: &Document| {
             let code = code_lines(doc);
-            Arc::new(anchors_of(doc, |l| code.get(l).copied().unwrap_or(false)))
+            let mut a = anchors_of(doc);
+            for (anchor, hit) in hidden_headings(doc, |l| code.get(l).copied().unwrap_or(false)) {
+                a.hidden.entry(anchor).or_insert(hit);
+            }
+            Arc::new(a)
         };
         let parsed = match cx.targets.get(rel) {
             Some(doc) => Some(of(doc)),
@@ -116,8 +140,8 @@ fn anchor_ok(a: &Anchors, anchor: &str) -> bool {
     l.is_empty() || l == "top" || a.defined.contains(&l)
 }
 
-fn hidden_note(a: &Anchors, anchor: &str, name: &str) -> Option<String> {
-    a.hidden.get(&anchor.to_lowercase()).map(|(l, t)| {
+fn hidden_note(hit: Option<&(usize, String)>, name: &str) -> Option<String> {
+    hit.map(|(l, t)| {
         format!(
             "{name} line {l}: `{}` would define it, but it sits inside a code block",
             quote(t)
@@ -130,9 +154,7 @@ impl Rule for LinkBroken {
         let by_path: HashMap<&Path, usize> =
             files.iter().enumerate().map(|(i, f)| (f.rel, i)).collect();
         let own: Vec<OnceLock<Anchors>> = files.iter().map(|_| OnceLock::new()).collect();
-        let anchors_in = |i: usize| -> &Anchors {
-            own[i].get_or_init(|| anchors_of(files[i].doc, |l| files[i].is_code(l)))
-        };
+        let anchors_in = |i: usize| -> &Anchors { own[i].get_or_init(|| anchors_of(files[i].doc)) };
         let found: Vec<Finding> = files
             .par_iter()
             .flat_map_iter(|f| {
@@ -149,7 +171,8 @@ impl Rule for LinkBroken {
                             let a = anchors_in(f.index);
                             if !anchor_ok(a, &anchor) {
                                 let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
-                                ev.extend(hidden_note(a, &anchor, "this file"));
+                                let hit = hidden_heading(f.doc, |l| f.is_code(l), &anchor);
+                                ev.extend(hidden_note(hit.as_ref(), "this file"));
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} to `#{anchor}`: no heading in this file has that anchor"))
                                         .column(link.column)
@@ -188,7 +211,11 @@ impl Rule for LinkBroken {
                             };
                             if !anchor_ok(a, &anchor) {
                                 let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
-                                ev.extend(hidden_note(a, &anchor, &shown));
+                                let hit = match in_set {
+                                    Some(i) => hidden_heading(files[i].doc, |l| files[i].is_code(l), &anchor),
+                                    None => a.hidden.get(&anchor.to_lowercase()).cloned(),
+                                };
+                                ev.extend(hidden_note(hit.as_ref(), &shown));
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} to `{url}`: no heading in {shown} has the anchor `#{anchor}`"))
                                         .column(link.column)

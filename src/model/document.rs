@@ -147,7 +147,7 @@ fn front_matter_lines(src: &Source) -> usize {
     if first.trim_end() != "---" {
         return 0;
     }
-    let total = src.line_starts.len();
+    let total = src.line_slots();
     for line in 2..=total {
         let t = src.line_text(line).trim_end();
         if t == "---" || t == "..." {

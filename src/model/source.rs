@@ -31,6 +31,14 @@ pub enum SourceError {
         /// Offending path.
         path: PathBuf,
     },
+    /// Over 4 GiB: line offsets are held in 32 bits.
+    #[error("{path}: {size} bytes is more than replan reads (4 GiB); file skipped")]
+    TooLarge {
+        /// Offending path.
+        path: PathBuf,
+        /// Its size.
+        size: u64,
+    },
 }
 
 /// One input file, held whole and never modified.
@@ -40,8 +48,9 @@ pub struct Source {
     pub path: PathBuf,
     /// The whole text, BOM included, exactly as read.
     pub text: String,
-    /// Byte offset of the start of every line (line 1 starts at 0).
-    pub line_starts: Vec<usize>,
+    /// Byte offset of the start of every line (line 1 starts at 0). 32 bits:
+    /// held for every file of a tree at once, and no planning file nears 4 GiB.
+    line_starts: Vec<u32>,
     /// Whether the text starts with a UTF-8 byte-order mark.
     pub bom: bool,
     /// The line ending most lines use, so added text can match it.
@@ -60,6 +69,12 @@ impl Source {
                 path: display.to_path_buf(),
             });
         }
+        if meta.len() > u64::from(u32::MAX) {
+            return Err(SourceError::TooLarge {
+                path: display.to_path_buf(),
+                size: meta.len(),
+            });
+        }
         let bytes = std::fs::read(path).map_err(|e| SourceError::Io {
             path: display.to_path_buf(),
             error: e,
@@ -69,6 +84,12 @@ impl Source {
 
     /// Build from bytes already in memory.
     pub fn from_bytes(path: &Path, bytes: Vec<u8>) -> Result<Source, SourceError> {
+        if u32::try_from(bytes.len()).is_err() {
+            return Err(SourceError::TooLarge {
+                path: path.to_path_buf(),
+                size: bytes.len() as u64,
+            });
+        }
         match String::from_utf8(bytes) {
             Ok(text) => Ok(Source::new(path, text)),
             Err(e) => {
@@ -84,7 +105,8 @@ impl Source {
         }
     }
 
-    /// Build from text.
+    /// Build from text (under 4 GiB: [`Source::read`] and [`Source::from_bytes`]
+    /// refuse larger input; past that, line offsets would saturate).
     pub fn new(path: &Path, text: String) -> Source {
         let line_starts = line_starts(&text);
         let bom = text.starts_with('\u{feff}');
@@ -107,6 +129,11 @@ impl Source {
         }
     }
 
+    /// Number of line starts: [`Source::line_count`], except that empty text has one.
+    pub fn line_slots(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// Number of lines (a final line without a terminator counts).
     pub fn line_count(&self) -> usize {
         if self.text.is_empty() {
@@ -118,6 +145,7 @@ impl Source {
 
     /// 1-based line holding byte `offset`.
     pub fn line_of(&self, offset: usize) -> usize {
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
         match self.line_starts.binary_search(&offset) {
             Ok(i) => i + 1,
             Err(i) => i,
@@ -131,8 +159,7 @@ impl Source {
         }
         self.line_starts
             .get(line - 1)
-            .copied()
-            .unwrap_or(self.text.len())
+            .map_or(self.text.len(), |&s| s as usize)
     }
 
     /// Text of 1-based `line` without its terminator.
@@ -149,19 +176,20 @@ impl Source {
 }
 
 /// Offsets of line starts; `\n`, `\r\n` and a lone `\r` all end a line, as in CommonMark.
-pub fn line_starts(text: &str) -> Vec<usize> {
+pub fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
+    let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let mut starts = vec![0];
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'\n' => starts.push(i + 1),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(i + 1),
+            b'\n' => starts.push(at(i + 1)),
+            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(at(i + 1)),
             _ => {}
         }
         i += 1;
     }
-    if starts.last() == Some(&text.len()) && !text.is_empty() {
+    if starts.last() == Some(&at(text.len())) && !text.is_empty() {
         starts.pop();
     }
     // Held for every file of a tree at once: no spare capacity.

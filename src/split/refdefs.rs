@@ -69,7 +69,7 @@ impl DefIndex {
         }
         let literal = literal_lines(doc);
         let mut defs: BTreeMap<String, Def> = BTreeMap::new();
-        let total = doc.source.line_starts.len();
+        let total = doc.source.line_slots();
         for line in 1..=total {
             let text = doc.source.line_text(line);
             if let Some(c) = def_re().captures(text) {

@@ -508,7 +508,7 @@ fn check_tiling(doc: &Document, text: &str) -> Result<(), TestCaseError> {
         );
         prop_assert!(!b.span.is_empty(), "empty block at line {}", b.line);
         prop_assert!(
-            b.span.start == 0 || doc.source.line_starts.binary_search(&b.span.start).is_ok(),
+            doc.source.line_start(doc.source.line_of(b.span.start)) == b.span.start,
             "block at line {} starts mid-line",
             b.line
         );
