@@ -51,6 +51,7 @@ fn relative_to(root_abs: &Path, abs: &Path, shown: &Path) -> PathBuf {
 /// Run `replan check`.
 pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     let root = root_for(&args.paths);
+    super::warm_likely_encoding(Some(&root), g);
     let cfg = load_config(Some(&root), g)?;
     let enc = analysis::encoding(&cfg);
     // JSON reports every file's tokens; otherwise only files a budget may reject are counted.

@@ -149,6 +149,7 @@ pub fn execute(opts: &Options, g: &Global) -> anyhow::Result<Exit> {
     if opts.format == Format::Sarif {
         anyhow::bail!("--format sarif is for `replan check`; use text or json");
     }
+    super::warm_likely_encoding(Some(root), g);
     let cfg = load_config(Some(root), g)?;
     let jrel = PathBuf::from(&cfg.archive.journal);
 

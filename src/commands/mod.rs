@@ -10,6 +10,7 @@ use std::path::Path;
 
 use crate::cli::{Cli, Command, Global};
 use crate::config::Config;
+use crate::tokens::Encoding;
 
 /// Process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +32,35 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Restore(a) => restore::run(a, &cli.global),
         Command::Consolidate(a) => consolidate::run(a, &cli.global),
+    }
+}
+
+/// Start loading the token encoding a counting command will most likely need,
+/// before the configuration is read: building the tables takes longer than
+/// anything the command does before its first count, so every millisecond of
+/// head start is saved. The guess is the built-in `o200k_base` unless a user
+/// config file or rules folder names `cl100k_base`. A wrong guess costs CPU on
+/// another thread, never a wrong count: the configured encoding is warmed (and
+/// used) once the configuration is known.
+pub fn warm_likely_encoding(root: Option<&Path>, g: &Global) {
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    match (&g.config, root) {
+        (Some(f), _) => files.push(f.clone()),
+        (None, Some(r)) => files.push(r.join("replan.yaml")),
+        _ => {}
+    }
+    if let Some(dir) = &g.rules {
+        if let Ok(rd) = std::fs::read_dir(dir) {
+            files.extend(rd.filter_map(|e| e.ok().map(|e| e.path())));
+        }
+    }
+    let names_cl100k = files
+        .iter()
+        .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(Encoding::Cl100kBase.name())));
+    if names_cl100k {
+        Encoding::Cl100kBase.warm();
+    } else {
+        Encoding::O200kBase.warm();
     }
 }
 

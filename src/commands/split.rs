@@ -36,6 +36,10 @@ struct Report<'a> {
 
 /// Run `replan split`.
 pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
+    match args.encoding.as_deref().and_then(Encoding::from_name) {
+        Some(e) => e.warm(),
+        None => super::warm_likely_encoding(args.file.parent(), g),
+    }
     let cfg = load_config(args.file.parent(), g)?;
     let enc_name = args
         .encoding
