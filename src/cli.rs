@@ -106,7 +106,8 @@ pub struct CheckArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Also check the archive (`.claude/archive/`), skipped by default.
+    /// Also check the archive (`.claude/archive/` and the configured `archive.dir`),
+    /// skipped by default.
     #[arg(long)]
     pub include_archive: bool,
 }

@@ -86,6 +86,11 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
             targets.push((f.abs, rel));
         }
     }
+    // The walk skips `.claude/archive/`; a configured archive elsewhere is skipped too.
+    let archive_dir = PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/'));
+    if !args.include_archive && !archive_dir.as_os_str().is_empty() {
+        targets.retain(|(_, rel)| !rel.starts_with(&archive_dir));
+    }
     targets.sort_by(|a, b| a.1.cmp(&b.1));
     targets.dedup_by(|a, b| a.1 == b.1);
 

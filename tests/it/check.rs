@@ -376,3 +376,30 @@ fn whole_corpus_never_crashes_and_prints_valid_json() {
     }
     assert!(n >= 45, "{n} files");
 }
+
+/// The configured archive folder is skipped like `.claude/archive/`, unless asked for.
+#[test]
+fn configured_archive_is_skipped() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::write(root.join("replan.yaml"), "archive:\n  dir: docs/retired/\n")
+        .expect("write config");
+    std::fs::create_dir_all(root.join("docs/retired")).expect("mkdir");
+    let long: String = (1..=250).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(root.join("docs/retired/old.md"), format!("# Old\n\n{long}")).expect("write");
+    std::fs::write(root.join("docs/live.md"), "# Live\n\nfine\n").expect("write");
+    let (code, json, stderr) = check_json(&["."], root);
+    assert_eq!(code, 0, "{stderr}");
+    let paths: Vec<&str> = json["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .filter_map(|f| f["path"].as_str())
+        .collect();
+    assert_eq!(paths, ["docs/live.md"], "{json}");
+    let (code, json, _) = check_json(&[".", "--include-archive"], root);
+    assert_eq!(code, 1);
+    assert!(findings(&json)
+        .iter()
+        .any(|f| f["path"] == "docs/retired/old.md" && f["rule"] == "budget.lines"));
+}
