@@ -3,7 +3,7 @@
 //! sections, and which lines lie inside code blocks.
 
 use std::ops::Range;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::Ctx;
 use crate::model::{BlockKind, Document};
@@ -47,6 +47,27 @@ pub struct FileFacts<'a> {
     /// blocks (fence lines included). Ranges, not a flag per line: the facts of
     /// every file are held at once.
     pub in_code: Vec<(usize, usize)>,
+    /// For a continuation part written by a split: the first part of its unit
+    /// (root-relative, from the continuation line's link) and its part number.
+    pub continues: Option<(PathBuf, usize)>,
+}
+
+/// The first part and part number named by a continuation line
+/// (`*Continued from [Title](first.md) (part 2 of 3).* <!-- replan:continuation -->`),
+/// resolved against the folder of the part at `rel`.
+fn continued_from(rel: &Path, line: &str) -> Option<(PathBuf, usize)> {
+    let head = line.split(crate::split::CONTINUATION_MARKER).next()?;
+    let (_, tail) = head.rsplit_once("](")?;
+    let (target, tail) = tail.split_once(')')?;
+    let part = tail
+        .split_once("(part ")?
+        .1
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()?;
+    let dir = rel.parent().unwrap_or(Path::new(""));
+    Some((dir.join(target), part))
 }
 
 /// A path for reports: `/`-separated.
@@ -78,6 +99,11 @@ impl<'a> FileFacts<'a> {
         // A continuation part holds the inside of a subphase whose heading is in the
         // first part: its "Phase 4.10 Complete" headings were never sections.
         let first_line = doc.source.line_text(1);
+        let continues = if first_line.contains(crate::split::CONTINUATION_MARKER) {
+            continued_from(rel, first_line)
+        } else {
+            None
+        };
         let generated = generated || first_line.contains(crate::split::CONTINUATION_MARKER);
         let found = if generated { Vec::new() } else { found };
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
@@ -134,6 +160,7 @@ impl<'a> FileFacts<'a> {
             level,
             subphases,
             in_code,
+            continues,
         }
     }
 

@@ -10,8 +10,11 @@
 //! mislabeled when another environment leads by at least `margin` and by at least
 //! `ratio` times, or when self-references reach `margin`.
 
+use std::collections::HashMap;
+use std::path::Path;
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::facts::at;
@@ -40,7 +43,7 @@ struct Tally {
     aliases: u32,
     evidence: u32,
     /// First lines with a hit.
-    lines: Vec<usize>,
+    lines: Vec<Place>,
 }
 
 fn bold_line(t: &str) -> Option<&str> {
@@ -50,10 +53,45 @@ fn bold_line(t: &str) -> Option<&str> {
 }
 
 impl Rule for PhaseMislabeled {
-    fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
+    fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
+        // A subphase split into parts: its first part's last section goes on in
+        // the continuation parts, which are read as part of it.
+        let mut parts: HashMap<&Path, Vec<(usize, &FileFacts)>> = HashMap::new();
+        for f in files {
+            if let Some((first, k)) = &f.continues {
+                parts.entry(first.as_path()).or_default().push((*k, f));
+            }
+        }
+        for v in parts.values_mut() {
+            v.sort_by_key(|(k, _)| *k);
+        }
+        let found: Vec<Finding> = files
+            .par_iter()
+            .flat_map_iter(|f| {
+                let rest: Vec<&FileFacts> = parts
+                    .get(f.rel)
+                    .map(|v| v.iter().map(|(_, p)| *p).collect())
+                    .unwrap_or_default();
+                let mut v = Vec::new();
+                self.check_file_with(cx, f, &rest, &mut v);
+                v
+            })
+            .collect();
+        out.extend(found);
+    }
+}
+
+impl PhaseMislabeled {
+    /// Check the subphases of `file`; its last section continues in `rest`.
+    fn check_file_with(
+        &self,
+        cx: &Ctx,
+        file: &FileFacts,
+        rest: &[&FileFacts],
+        out: &mut Vec<Finding>,
+    ) {
         let m = &cx.cfg.check.mislabeled;
         let n_env = self.envs.names.len();
-        let selfref = cx.regex(&m.self_reference);
         for s in &file.subphases {
             let own = &s.sp.number;
             // Claimed environment.
@@ -72,46 +110,21 @@ impl Rule for PhaseMislabeled {
                     (named.len() == 1).then(|| named[0])
                 }
             };
-            // Evidence in the body.
+            // Evidence in the body, and in the continuation parts when the section
+            // runs to the end of the file (their continuation line is replan's).
             let mut tally = vec![Tally::default(); n_env];
-            let mut selfrefs: Vec<(usize, String)> = Vec::new();
-            let deeper: std::collections::HashMap<usize, &crate::model::Heading> = file
-                .doc
-                .headings
-                .iter()
-                .filter(|h| h.line > s.line && h.line <= s.end_line && h.level > s.level)
-                .map(|h| (h.line, h))
-                .collect();
-            for l in s.line + 1..=s.end_line {
-                let t = file.line(l);
-                let mut seen = vec![false; n_env];
-                for h in self.envs.hits(t) {
-                    let e = &mut tally[h.env];
-                    match h.kind {
-                        TermKind::Alias => e.aliases += 1,
-                        TermKind::Evidence => e.evidence += 1,
-                    }
-                    if !seen[h.env] {
-                        seen[h.env] = true;
-                        if e.lines.len() < m.max_evidence.max(1) {
-                            e.lines.push(l);
-                        }
-                    }
-                }
-                // Self-references: a deeper heading (or a bold-only line) that is a
-                // subphase heading with another number, not a child of this one.
-                let named = match deeper.get(&l) {
-                    Some(h) => Some(h.text.as_str()),
-                    None if !file.is_code(l) => bold_line(t),
-                    None => None,
-                };
-                if let (Some(text), Some(re)) = (named, selfref.as_ref()) {
-                    if let Some(num) = re.captures(text.trim()).and_then(|c| c.name("number")) {
-                        let num = num.as_str();
-                        if num != own && !num.starts_with(&format!("{own}.")) {
-                            selfrefs.push((l, num.to_string()));
-                        }
-                    }
+            let mut selfrefs: Vec<(Place, String)> = Vec::new();
+            let mut scan = Scan {
+                own,
+                level: s.level,
+                tally: &mut tally,
+                selfrefs: &mut selfrefs,
+            };
+            self.scan(cx, file, None, s.line + 1..=s.end_line, &mut scan);
+            if s.end_line >= file.doc.source.line_count() {
+                for (k, p) in rest.iter().enumerate() {
+                    let lines = 2..=p.doc.source.line_count();
+                    self.scan(cx, p, Some(k), lines, &mut scan);
                 }
             }
             let score = |t: &Tally| {
@@ -175,17 +188,17 @@ impl Rule for PhaseMislabeled {
                         .join("; ")
                 ));
             }
+            let place = |&(part, l): &Place| match part {
+                None => at(l, file.line(l)),
+                Some(k) => format!("{} {}", rest[k].path, at(l, rest[k].line(l))),
+            };
             if let Some((_, best)) = env_flag {
-                for &l in &tally[best].lines {
-                    ev.push(format!(
-                        "{}: {}",
-                        self.envs.names[best],
-                        at(l, file.line(l))
-                    ));
+                for p in &tally[best].lines {
+                    ev.push(format!("{}: {}", self.envs.names[best], place(p)));
                 }
             }
-            for (l, _) in selfrefs.iter().take(m.max_evidence.max(1)) {
-                ev.push(format!("names itself: {}", at(*l, file.line(*l))));
+            for (p, _) in selfrefs.iter().take(m.max_evidence.max(1)) {
+                ev.push(format!("names itself: {}", place(p)));
             }
             out.push(
                 cx.finding(
@@ -199,6 +212,72 @@ impl Rule for PhaseMislabeled {
             );
         }
     }
+
+    /// Add the environment hits and self-references of `lines` of `file` (a
+    /// continuation part when `part` is set) to `into`.
+    fn scan(
+        &self,
+        cx: &Ctx,
+        file: &FileFacts,
+        part: Option<usize>,
+        lines: std::ops::RangeInclusive<usize>,
+        into: &mut Scan,
+    ) {
+        let m = &cx.cfg.check.mislabeled;
+        let n_env = self.envs.names.len();
+        let selfref = cx.regex(&m.self_reference);
+        let (first, last) = (*lines.start(), *lines.end());
+        let deeper: HashMap<usize, &crate::model::Heading> = file
+            .doc
+            .headings
+            .iter()
+            .filter(|h| h.line >= first && h.line <= last && h.level > into.level)
+            .map(|h| (h.line, h))
+            .collect();
+        for l in lines {
+            let t = file.line(l);
+            let mut seen = vec![false; n_env];
+            for h in self.envs.hits(t) {
+                let e = &mut into.tally[h.env];
+                match h.kind {
+                    TermKind::Alias => e.aliases += 1,
+                    TermKind::Evidence => e.evidence += 1,
+                }
+                if !seen[h.env] {
+                    seen[h.env] = true;
+                    if e.lines.len() < m.max_evidence.max(1) {
+                        e.lines.push((part, l));
+                    }
+                }
+            }
+            // Self-references: a deeper heading (or a bold-only line) that is a
+            // subphase heading with another number, not a child of this one.
+            let named = match deeper.get(&l) {
+                Some(h) => Some(h.text.as_str()),
+                None if !file.is_code(l) => bold_line(t),
+                None => None,
+            };
+            if let (Some(text), Some(re)) = (named, selfref.as_ref()) {
+                if let Some(num) = re.captures(text.trim()).and_then(|c| c.name("number")) {
+                    let num = num.as_str();
+                    if num != into.own && !num.starts_with(&format!("{}.", into.own)) {
+                        into.selfrefs.push(((part, l), num.to_string()));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A line of evidence: in the file itself (`None`) or in its continuation part `k`.
+type Place = (Option<usize>, usize);
+
+/// What scanning a section collects.
+struct Scan<'s> {
+    own: &'s str,
+    level: u8,
+    tally: &'s mut Vec<Tally>,
+    selfrefs: &'s mut Vec<(Place, String)>,
 }
 
 #[cfg(test)]
@@ -244,6 +323,39 @@ mod tests {
             "{}",
             f[0].message
         );
+    }
+
+    /// After a split, the evidence of a long subphase sits in its continuation
+    /// parts: they are read with the part that holds the heading.
+    #[test]
+    fn reads_continuation_parts_with_their_first_part() {
+        let prod = "```bash\nkubectl --context gke_pcc-prj-devops-prod_us-east4_pcc-devops-prod get pods\n```\n";
+        let first = "## Phase 4.7: Install ArgoCD on Devops Nonprod Cluster\n\nIntro.\n";
+        let cont = |k: usize| {
+            format!(
+                "*Continued from [Phase 4.7: Install ArgoCD on Devops Nonprod Cluster](phase-4.7-install.md) (part {k} of 3).* {}\n\n{prod}",
+                crate::split::CONTINUATION_MARKER
+            )
+        };
+        let files = [
+            ("d/phase-4.7-install.md", first.to_string()),
+            ("d/phase-4.7-install-part-2.md", cont(2)),
+            ("d/phase-4.7-install-part-3.md", cont(3)),
+        ];
+        let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+        let f = run_rule("phase.mislabeled", &refs);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].path, "d/phase-4.7-install.md");
+        assert!(f[0].message.contains("about prod"), "{}", f[0].message);
+        assert!(
+            f[0].evidence
+                .iter()
+                .any(|e| e.starts_with("prod: d/phase-4.7-install-part-2.md line 4:")),
+            "{:?}",
+            f[0].evidence
+        );
+        // One part's evidence alone is under the margin.
+        assert!(run_rule("phase.mislabeled", &refs[..2]).is_empty());
     }
 
     #[test]

@@ -424,6 +424,32 @@ fn real_tree_migrates_and_restores() {
         );
     }
     assert!(plans.join("INDEX.md").exists());
+    // The mislabeled 4.7 is still reported once it is split: its continuation
+    // parts are read with the part holding its heading.
+    let out = replan()
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mislabeled: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "phase.mislabeled")
+        .collect();
+    assert_eq!(mislabeled.len(), 1, "{mislabeled:?}");
+    assert!(
+        mislabeled[0]["path"]
+            .as_str()
+            .unwrap()
+            .contains("devtest-deployment/phase-4.7-"),
+        "{mislabeled:?}"
+    );
+    assert!(mislabeled[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("prod 187 vs nonprod 27"));
     // Retired plans under .claude/plans/archived/ are left alone (plan_exclude).
     let retired = ".claude/plans/archived/master-plan-v1-8-phases.md";
     assert_eq!(
