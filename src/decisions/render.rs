@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::apply::sha256;
 use crate::links::{relative, resolve, Target};
+use crate::model::Document;
 use crate::subphase::cmp_numbers;
 
 use super::extract::ends_lead;
@@ -35,54 +36,38 @@ fn link(topic: &Path, rel: &Path, anchor: Option<&str>) -> String {
     l
 }
 
-/// Rewrite relative inline link destinations in `text`, written in the file at
-/// `from`, so they still resolve from the topic file. Other links are untouched.
+/// Rewrite relative link destinations in `text`, written in the file at `from`,
+/// so they still resolve from the topic file. The destinations are the ones the
+/// Markdown parser finds, located to their bytes: link-like text inside code
+/// spans or code blocks is quoted code and stays as written, as do external links.
 fn rebase(text: &str, from: &Path, topic: &Path) -> String {
+    let doc = Document::from_text(&from.to_string_lossy(), text);
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = doc
+        .links
+        .iter()
+        .filter_map(|l| {
+            let at = l.dest.clone()?;
+            let url = text.get(at.clone())?;
+            let (path, anchor) = match resolve(from, url) {
+                Target::File { path, anchor } => (path, anchor),
+                Target::SameFile { anchor } => (from.to_path_buf(), Some(anchor)),
+                Target::External | Target::Outside => return None,
+            };
+            Some((at, link(topic, &path, anchor.as_deref())))
+        })
+        .collect();
+    edits.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(i) = rest.find("](") {
-        out.push_str(&rest[..i + 2]);
-        rest = &rest[i + 2..];
-        let (open, close) = if rest.starts_with('<') {
-            ("<", '>')
-        } else {
-            ("", ')')
-        };
-        let body = &rest[open.len()..];
-        let end = if close == '>' {
-            body.find('>').unwrap_or(body.len())
-        } else {
-            // Balanced parentheses may appear in a destination.
-            let mut depth = 0usize;
-            body.char_indices()
-                .find(|&(_, c)| match c {
-                    '(' => {
-                        depth += 1;
-                        false
-                    }
-                    ')' if depth > 0 => {
-                        depth -= 1;
-                        false
-                    }
-                    ')' => true,
-                    c => c.is_whitespace(),
-                })
-                .map_or(body.len(), |(i, _)| i)
-        };
-        let url = &body[..end];
-        let new = match resolve(from, url) {
-            Target::File { path, anchor } => Some((path, anchor)),
-            Target::SameFile { anchor } => Some((from.to_path_buf(), Some(anchor))),
-            Target::External | Target::Outside => None,
-        };
-        out.push_str(open);
-        match new {
-            Some((path, anchor)) => out.push_str(&link(topic, &path, anchor.as_deref())),
-            None => out.push_str(url),
+    let mut done = 0;
+    for (r, new) in edits {
+        if r.start < done {
+            continue;
         }
-        rest = &body[end..];
+        out.push_str(&text[done..r.start]);
+        out.push_str(&new);
+        done = r.end;
     }
-    out.push_str(rest);
+    out.push_str(&text[done..]);
     out
 }
 

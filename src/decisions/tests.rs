@@ -618,6 +618,18 @@ fn relative_links_in_decisions_are_rebased() {
     );
 }
 
+/// Link syntax quoted in a code span is code: only real links are rebased.
+#[test]
+fn links_quoted_in_code_are_not_rebased() {
+    let md = "**Decision**: Write `[x](a.md)` in indexes and link [b](b.md).\n";
+    let o = run(&[(".claude/plans/d/phase-2.5.md", md)], &BTreeMap::new());
+    let f = file(&o, "alloydb");
+    assert!(
+        f.contains("Write `[x](a.md)` in indexes and link [b](../plans/d/b.md)."),
+        "{f}"
+    );
+}
+
 #[test]
 fn archived_near_copy_gives_its_phase_to_the_active_copy() {
     let old = "# Phase 4: ArgoCD\n\n## Key Architecture Decisions\n\n1. **Decision**: Two instances, see [a](phase-4.3.md).\n";
