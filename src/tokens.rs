@@ -186,7 +186,7 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
         /// Wherever `joins_cleanly` says so, counting apart adds up exactly
         /// (every cut between the generated pieces is tried; line breaks are
         /// frequent so that many cuts follow one).

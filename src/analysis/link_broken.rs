@@ -31,7 +31,7 @@ pub const INFO: RuleInfo = RuleInfo {
 struct Anchors {
     defined: HashSet<String>,
     /// Anchor a heading-like line inside code would have had, and its line.
-    hidden: HashMap<String, (usize, String)>,
+    hidden: Hidden,
 }
 
 fn html_ids() -> &'static Regex {
@@ -72,17 +72,15 @@ fn hidden_headings<'d>(
     })
 }
 
-/// The first heading-like line inside code that would define `anchor`. Looked up
-/// only when an anchor is missing: collected up front for every file, the `#`
-/// comments of every shell block in a large tree cost more memory than the rest
-/// of the check.
-fn hidden_heading(
-    doc: &Document,
-    in_code: impl Fn(usize) -> bool,
-    anchor: &str,
-) -> Option<(usize, String)> {
-    let want = anchor.to_lowercase();
-    hidden_headings(doc, in_code).find_map(|(a, hit)| (a == want).then_some(hit))
+/// Hidden headings of a file by anchor, the first line for each.
+type Hidden = HashMap<String, (usize, String)>;
+
+fn hidden_map(doc: &Document, in_code: impl Fn(usize) -> bool) -> Hidden {
+    let mut m = Hidden::new();
+    for (anchor, hit) in hidden_headings(doc, in_code) {
+        m.entry(anchor).or_insert(hit);
+    }
+    m
 }
 
 #[derive(Default)]
@@ -112,9 +110,7 @@ impl LinkBroken {
         let of = |doc: &Document| {
             let code = code_lines(doc);
             let mut a = anchors_of(doc);
-            for (anchor, hit) in hidden_headings(doc, |l| code.get(l).copied().unwrap_or(false)) {
-                a.hidden.entry(anchor).or_insert(hit);
-            }
+            a.hidden = hidden_map(doc, |l| code.get(l).copied().unwrap_or(false));
             Arc::new(a)
         };
         let parsed = match cx.targets.get(rel) {
@@ -155,6 +151,16 @@ impl Rule for LinkBroken {
             files.iter().enumerate().map(|(i, f)| (f.rel, i)).collect();
         let own: Vec<OnceLock<Anchors>> = files.iter().map(|_| OnceLock::new()).collect();
         let anchors_in = |i: usize| -> &Anchors { own[i].get_or_init(|| anchors_of(files[i].doc)) };
+        // Headings hidden in code explain a missing anchor. Collected only for files
+        // with one (the `#` comments of every shell block of a large tree cost more
+        // memory than the rest of the check), and then once per file.
+        let hidden: Vec<OnceLock<Hidden>> = files.iter().map(|_| OnceLock::new()).collect();
+        let hidden_in = |i: usize, anchor: &str| -> Option<(usize, String)> {
+            hidden[i]
+                .get_or_init(|| hidden_map(files[i].doc, |l| files[i].is_code(l)))
+                .get(&anchor.to_lowercase())
+                .cloned()
+        };
         let found: Vec<Finding> = files
             .par_iter()
             .flat_map_iter(|f| {
@@ -171,7 +177,7 @@ impl Rule for LinkBroken {
                             let a = anchors_in(f.index);
                             if !anchor_ok(a, &anchor) {
                                 let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
-                                let hit = hidden_heading(f.doc, |l| f.is_code(l), &anchor);
+                                let hit = hidden_in(f.index, &anchor);
                                 ev.extend(hidden_note(hit.as_ref(), "this file"));
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} to `#{anchor}`: no heading in this file has that anchor"))
@@ -212,7 +218,7 @@ impl Rule for LinkBroken {
                             if !anchor_ok(a, &anchor) {
                                 let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
                                 let hit = match in_set {
-                                    Some(i) => hidden_heading(files[i].doc, |l| files[i].is_code(l), &anchor),
+                                    Some(i) => hidden_in(i, &anchor),
                                     None => a.hidden.get(&anchor.to_lowercase()).cloned(),
                                 };
                                 ev.extend(hidden_note(hit.as_ref(), &shown));

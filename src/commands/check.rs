@@ -51,7 +51,8 @@ fn relative_to(root_abs: &Path, abs: &Path, shown: &Path) -> PathBuf {
 /// Run `replan check`.
 pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     let root = root_for(&args.paths);
-    super::warm_likely_encoding(Some(&root), g);
+    // Warmed only once the configuration says tokens will be counted: loading the
+    // tables for nothing would double the memory of a line-budget-only check.
     let cfg = load_config(Some(&root), g)?;
     let enc = analysis::encoding(&cfg);
     // JSON reports every file's tokens; otherwise only files a budget may reject are counted.

@@ -35,7 +35,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// Start loading the token encoding a counting command will most likely need,
+/// Start loading the token encoding a command that will count (split, migrate,
+/// consolidate) will most likely need,
 /// before the configuration is read: building the tables takes longer than
 /// anything the command does before its first count, so every millisecond of
 /// head start is saved. The guess is the built-in `o200k_base` unless a user
@@ -51,11 +52,17 @@ pub fn warm_likely_encoding(root: Option<&Path>, g: &Global) {
     }
     if let Some(dir) = &g.rules {
         if let Ok(rd) = std::fs::read_dir(dir) {
-            files.extend(rd.filter_map(|e| e.ok().map(|e| e.path())));
+            // The files Config::load reads.
+            files.extend(
+                rd.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml")),
+            );
         }
     }
+    // Regular files only: reading a FIFO would block.
     let names_cl100k = files
         .iter()
+        .filter(|f| f.is_file())
         .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(Encoding::Cl100kBase.name())));
     if names_cl100k {
         Encoding::Cl100kBase.warm();

@@ -279,7 +279,7 @@ impl<'a> Scanner<'a> {
         let base = &self.lines[i];
         let is_rationale = |l: &Line| {
             l.kind == Kind::Text
-                // Only a bold label counts: skip the regex for every other line.
+                // Only a bold label counts: skip the label parse for every other line.
                 && (l.content.starts_with("**") || l.content.starts_with("__"))
                 && matches!(
                     self.rules.label(l.content),

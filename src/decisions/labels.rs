@@ -83,11 +83,8 @@ fn bold_tail(s: &str, at: usize) -> Option<usize> {
 fn bold_label(s: &str) -> Option<(&str, usize)> {
     let open = 2;
     let greedy = skip_ws(s, open);
-    let mut starts = vec![greedy];
-    if let Some((i, _)) = s[open..greedy].char_indices().last() {
-        starts.push(open + i);
-    }
-    for start in starts {
+    let earlier = s[open..greedy].char_indices().last().map(|(i, _)| open + i);
+    for start in std::iter::once(greedy).chain(earlier) {
         let mut end = start;
         for c in s[start..].chars().take(MAX_BOLD_LABEL) {
             if matches!(c, '*' | '_' | '\n') {

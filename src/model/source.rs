@@ -108,6 +108,11 @@ impl Source {
     /// Build from text (under 4 GiB: [`Source::read`] and [`Source::from_bytes`]
     /// refuse larger input; past that, line offsets would saturate).
     pub fn new(path: &Path, text: String) -> Source {
+        debug_assert!(
+            u32::try_from(text.len()).is_ok(),
+            "{}: over 4 GiB",
+            path.display()
+        );
         let line_starts = line_starts(&text);
         let bom = text.starts_with('\u{feff}');
         let crlf = text.matches("\r\n").count();

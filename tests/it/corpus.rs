@@ -70,6 +70,16 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
                 part.line
             ));
         }
+        // Summed from block counts where the joins are clean: must be exact.
+        let counted = opts.encoding.count(&part.contents(&doc));
+        if part.tokens != counted {
+            return Err(format!(
+                "{}: part {} claims {} tokens, counting gives {counted}",
+                path.display(),
+                part.name,
+                part.tokens
+            ));
+        }
         let over = part.lines > opts.max_lines || part.tokens > opts.max_tokens;
         if over && !p.oversize.iter().any(|o| o.part == part.name) {
             return Err(format!(
@@ -78,6 +88,31 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
                 part.name,
                 part.lines,
                 part.tokens
+            ));
+        }
+    }
+    // The file's count is the sum of its cleanly joined runs of blocks, in both
+    // encodings (what lets a part be counted from its blocks).
+    for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+        let mut sum = 0;
+        let mut run_start = 0;
+        for (i, b) in doc.blocks.iter().enumerate() {
+            let next = doc.blocks.get(i + 1);
+            let clean = next.is_none_or(|n| {
+                replan::tokens::joins_cleanly(doc.slice(b.span.clone()), doc.slice(n.span.clone()))
+            });
+            if clean {
+                sum += enc.count(&text[run_start..b.span.end]);
+                run_start = b.span.end;
+            }
+        }
+        let whole = enc.count(&text);
+        if sum != whole {
+            return Err(format!(
+                "{}: {} tokens in clean runs of blocks, {whole} in the file ({})",
+                path.display(),
+                sum,
+                enc.name()
             ));
         }
     }
