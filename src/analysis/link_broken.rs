@@ -83,6 +83,27 @@ fn hidden_map(doc: &Document, in_code: impl Fn(usize) -> bool) -> Hidden {
     m
 }
 
+fn anchor_hash(anchor: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    anchor.hash(&mut h);
+    h.finish()
+}
+
+/// The hidden headings of a file in the checked set, as (anchor hash, line),
+/// sorted, the first line per anchor: 16 bytes a heading, where the anchors and
+/// line texts themselves cost several times that on a large tree full of shell
+/// comments. The text is read back from the file when a note needs it.
+fn hidden_index(doc: &Document, in_code: impl Fn(usize) -> bool) -> Vec<(u64, u32)> {
+    let mut v: Vec<(u64, u32)> = hidden_headings(doc, in_code)
+        .map(|(a, (l, _))| (anchor_hash(&a), u32::try_from(l).unwrap_or(u32::MAX)))
+        .collect();
+    v.sort_unstable();
+    v.dedup_by_key(|(h, _)| *h);
+    v.shrink_to_fit();
+    v
+}
+
 #[derive(Default)]
 struct LinkBroken {
     /// Parsed targets outside the checked set: `None` when unreadable.
@@ -154,12 +175,16 @@ impl Rule for LinkBroken {
         // Headings hidden in code explain a missing anchor. Collected only for files
         // with one (the `#` comments of every shell block of a large tree cost more
         // memory than the rest of the check), and then once per file.
-        let hidden: Vec<OnceLock<Hidden>> = files.iter().map(|_| OnceLock::new()).collect();
+        let hidden: Vec<OnceLock<Vec<(u64, u32)>>> =
+            files.iter().map(|_| OnceLock::new()).collect();
         let hidden_in = |i: usize, anchor: &str| -> Option<(usize, String)> {
-            hidden[i]
-                .get_or_init(|| hidden_map(files[i].doc, |l| files[i].is_code(l)))
-                .get(&anchor.to_lowercase())
-                .cloned()
+            let index =
+                hidden[i].get_or_init(|| hidden_index(files[i].doc, |l| files[i].is_code(l)));
+            let h = anchor_hash(&anchor.to_lowercase());
+            let k = index.partition_point(|(x, _)| *x < h);
+            let &(x, l) = index.get(k)?;
+            let l = l as usize;
+            (x == h).then(|| (l, files[i].line(l).trim().to_string()))
         };
         let found: Vec<Finding> = files
             .par_iter()
