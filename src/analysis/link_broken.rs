@@ -215,8 +215,10 @@ impl Rule for LinkBroken {
                             let shown = super::facts::display(&path);
                             let in_set = by_path.get(path.as_path()).copied();
                             let abs = cx.root.join(&path);
-                            let planned = cx.targets.contains_key(path.as_path());
-                            let exists = in_set.is_some() || planned || abs.exists();
+                            let planned = cx.targets.contains_key(path.as_path())
+                                || cx.target_dirs.contains(path.as_path());
+                            let gone = cx.gone.contains(path.as_path());
+                            let exists = in_set.is_some() || planned || (!gone && abs.exists());
                             if !exists {
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} target `{url}` does not exist ({shown})"))

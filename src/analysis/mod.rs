@@ -22,7 +22,7 @@ mod suppress;
 mod task_size;
 pub mod words;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -110,6 +110,10 @@ pub struct Ctx<'a> {
     /// Files a plan will create that are not checked (the archive): links into
     /// them resolve before they exist on disk.
     pub targets: HashMap<&'a Path, &'a Document>,
+    /// The folders holding `targets`, which the plan creates with them.
+    pub target_dirs: HashSet<&'a Path>,
+    /// Files a plan moves away or deletes: gone, though still on disk.
+    pub gone: HashSet<&'a Path>,
     /// Configured regexes, compiled once per run (`None`: empty or invalid).
     regexes: Mutex<HashMap<String, Option<Arc<Regex>>>>,
     /// Glob lists, compiled once per run (an invalid glob matches nothing).
@@ -234,14 +238,24 @@ pub fn encoding(cfg: &Config) -> Encoding {
 /// line, rule. Pure except for existence checks of link targets and artifacts under
 /// `root`. Tokens are counted only for files a token budget could reject.
 pub fn run_all(root: &Path, files: &[Input], cfg: &Config) -> Vec<Finding> {
-    run(root, files, &[], cfg, None)
+    run(root, files, &Planned::default(), cfg, None)
 }
 
-/// Like [`run_all`], on a tree that exists only as a plan. `targets` are files the
-/// plan puts where `check` does not look (the archive): they are not checked, and
-/// cost nothing but lookups, yet links into them resolve as they will on disk.
-pub fn run_planned(root: &Path, files: &[Input], targets: &[Input], cfg: &Config) -> Vec<Finding> {
-    run(root, files, targets, cfg, None)
+/// What a plan changes that the files to check do not show, for [`run_planned`].
+#[derive(Debug, Default)]
+pub struct Planned<'a> {
+    /// Files the plan puts where `check` does not look (the archive): not checked,
+    /// and costing nothing but lookups, yet links into them (and their folders)
+    /// resolve as they will on disk.
+    pub targets: &'a [Input<'a>],
+    /// Files the plan moves away or deletes: links into them are broken, though
+    /// the files are still on disk.
+    pub gone: &'a [&'a Path],
+}
+
+/// Like [`run_all`], on a tree that exists only as a plan.
+pub fn run_planned(root: &Path, files: &[Input], planned: &Planned, cfg: &Config) -> Vec<Finding> {
+    run(root, files, planned, cfg, None)
 }
 
 /// Like [`run_all`], but counts every file's tokens as well (in parallel) and
@@ -252,7 +266,7 @@ pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
         .par_iter()
         .map(|f| enc.count(&f.doc.source.text))
         .collect();
-    let findings = run(root, files, &[], cfg, Some(&tokens));
+    let findings = run(root, files, &Planned::default(), cfg, Some(&tokens));
     let stats = files
         .iter()
         .zip(&tokens)
@@ -272,7 +286,7 @@ pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
 fn run<'a>(
     root: &'a Path,
     files: &[Input],
-    targets: &[Input<'a>],
+    planned: &Planned<'a>,
     cfg: &'a Config,
     tokens: Option<&'a [usize]>,
 ) -> Vec<Finding> {
@@ -290,7 +304,14 @@ fn run<'a>(
         headings,
         encoding: encoding(cfg),
         tokens,
-        targets: targets.iter().map(|t| (t.rel, t.doc)).collect(),
+        targets: planned.targets.iter().map(|t| (t.rel, t.doc)).collect(),
+        target_dirs: planned
+            .targets
+            .iter()
+            .flat_map(|t| t.rel.ancestors().skip(1))
+            .filter(|d| !d.as_os_str().is_empty())
+            .collect(),
+        gone: planned.gone.iter().copied().collect(),
         regexes: Mutex::new(HashMap::new()),
         globs: Mutex::new(HashMap::new()),
         severity_globs: cfg

@@ -786,7 +786,18 @@ impl<'a> Planner<'a> {
             .iter()
             .map(|(rel, doc)| analysis::Input { rel, doc })
             .partition(|i| self.archived(i.rel));
-        analysis::run_planned(self.inp.root, &inputs, &targets, self.cfg)
+        let gone: Vec<&Path> = self
+            .out
+            .splits
+            .iter()
+            .map(|s| s.original.as_path())
+            .filter(|p| !after_docs.iter().any(|(q, _)| q == p))
+            .collect();
+        let planned = analysis::Planned {
+            targets: &targets,
+            gone: &gone,
+        };
+        analysis::run_planned(self.inp.root, &inputs, &planned, self.cfg)
     }
 
     /// Stage 4: decisions, extracted from the plans as they will be (parts and

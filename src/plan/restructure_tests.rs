@@ -333,3 +333,42 @@ fn an_archive_inside_the_plan_folders_is_never_split_again() {
         Path::new(".claude/plans/old/d/notes.md")
     );
 }
+
+/// The check of the planned tree sees what the plan does to the disk: a moved
+/// original is gone (as `check` will say once applied) and the archive's new
+/// folders exist.
+#[test]
+fn planned_check_sees_moved_files_gone_and_new_folders_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let brief = "# Brief\n\n- [bad](../plans/d/notes.md#no-such-heading)\n- [arch](../archive/original-phases/d/)\n";
+    let files = [
+        (".claude/plans/d/notes.md", NOTES),
+        (".claude/status/brief.md", brief),
+    ];
+    for (p, t) in files {
+        std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
+        std::fs::write(root.join(p), t).unwrap();
+    }
+    let cfg = Config::builtin();
+    let d = docs(&files);
+    let exists = |p: &Path| root.join(p).exists();
+    let o = plan(&Inputs {
+        root,
+        cfg: &cfg,
+        docs: &d,
+        exists: &exists,
+        generated: &HashMap::new(),
+        tick: &|| {},
+    });
+    assert_eq!(o.splits.len(), 1, "{:?}", o.errors);
+    let broken: Vec<&str> = o
+        .findings
+        .iter()
+        .filter(|f| f.rule == "link.broken")
+        .map(|f| f.message.as_str())
+        .collect();
+    assert_eq!(broken.len(), 1, "{broken:?}");
+    assert!(broken[0].contains("does not exist"), "{broken:?}");
+    assert!(broken[0].contains("notes.md"), "{broken:?}");
+}
