@@ -52,22 +52,32 @@ pub struct FileFacts<'a> {
     pub continues: Option<(PathBuf, usize)>,
 }
 
-/// The first part and part number named by a continuation line
-/// (`*Continued from [Title](first.md) (part 2 of 3).* <!-- replan:continuation -->`),
-/// resolved against the folder of the part at `rel`.
-fn continued_from(rel: &Path, line: &str) -> Option<(PathBuf, usize)> {
-    let head = line.split(crate::split::CONTINUATION_MARKER).next()?;
-    let (_, tail) = head.rsplit_once("](")?;
-    let (target, tail) = tail.split_once(')')?;
-    let part = tail
-        .split_once("(part ")?
-        .1
-        .split(' ')
-        .next()?
-        .parse()
-        .ok()?;
-    let dir = rel.parent().unwrap_or(Path::new(""));
-    Some((dir.join(target), part))
+/// Line ranges (1-based, inclusive, sorted, disjoint) that lie inside `doc`'s code
+/// blocks, fence lines included.
+pub fn code_ranges(doc: &Document) -> Vec<(usize, usize)> {
+    let total_lines = doc.source.line_count().max(1);
+    let mut code: Vec<(usize, usize)> = doc
+        .blocks
+        .iter()
+        .filter(|b| matches!(b.kind, BlockKind::Code(_)))
+        .map(|b| (b.line.max(1), b.end_line.min(total_lines)))
+        .filter(|(a, z)| a <= z)
+        .collect();
+    code.sort_unstable();
+    let mut ranges: Vec<(usize, usize)> = Vec::with_capacity(code.len());
+    for (a, z) in code {
+        match ranges.last_mut() {
+            Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(z),
+            _ => ranges.push((a, z)),
+        }
+    }
+    ranges
+}
+
+/// Whether 1-based `line` lies in one of `ranges` (as from [`code_ranges`]).
+pub fn in_ranges(ranges: &[(usize, usize)], line: usize) -> bool {
+    let i = ranges.partition_point(|&(_, z)| z < line);
+    line >= 1 && ranges.get(i).is_some_and(|&(a, _)| a <= line)
 }
 
 /// A path for reports: `/`-separated.
@@ -99,11 +109,8 @@ impl<'a> FileFacts<'a> {
         // A continuation part holds the inside of a subphase whose heading is in the
         // first part: its "Phase 4.10 Complete" headings were never sections.
         let first_line = doc.source.line_text(1);
-        let continues = if first_line.contains(crate::split::CONTINUATION_MARKER) {
-            continued_from(rel, first_line)
-        } else {
-            None
-        };
+        let continues = crate::split::continued_from(first_line)
+            .map(|(first, part)| (rel.parent().unwrap_or(Path::new("")).join(first), part));
         let generated = generated || first_line.contains(crate::split::CONTINUATION_MARKER);
         let found = if generated { Vec::new() } else { found };
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
@@ -137,21 +144,7 @@ impl<'a> FileFacts<'a> {
                 });
             }
         }
-        let mut code: Vec<(usize, usize)> = doc
-            .blocks
-            .iter()
-            .filter(|b| matches!(b.kind, BlockKind::Code(_)))
-            .map(|b| (b.line.max(1), b.end_line.min(total_lines)))
-            .filter(|(a, z)| a <= z)
-            .collect();
-        code.sort_unstable();
-        let mut in_code: Vec<(usize, usize)> = Vec::with_capacity(code.len());
-        for (a, z) in code {
-            match in_code.last_mut() {
-                Some(last) if a <= last.1.saturating_add(1) => last.1 = last.1.max(z),
-                _ => in_code.push((a, z)),
-            }
-        }
+        let in_code = code_ranges(doc);
         FileFacts {
             index,
             rel,
@@ -166,8 +159,7 @@ impl<'a> FileFacts<'a> {
 
     /// Whether 1-based `line` is inside a code block.
     pub fn is_code(&self, line: usize) -> bool {
-        let i = self.in_code.partition_point(|&(_, z)| z < line);
-        line >= 1 && self.in_code.get(i).is_some_and(|&(a, _)| a <= line)
+        in_ranges(&self.in_code, line)
     }
 
     /// Text of 1-based `line`.

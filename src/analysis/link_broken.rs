@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 use regex::Regex;
 
-use super::facts::quote;
+use super::facts::{code_ranges, in_ranges, quote};
 use super::fence_unclosed::atx_heading;
 use super::{Ctx, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
@@ -110,18 +110,6 @@ struct LinkBroken {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Anchors>>>>,
 }
 
-fn code_lines(doc: &Document) -> Vec<bool> {
-    let mut v = vec![false; doc.source.line_count() + 2];
-    for b in &doc.blocks {
-        if matches!(b.kind, crate::model::BlockKind::Code(_)) {
-            for l in b.line..=b.end_line.min(v.len() - 1) {
-                v[l] = true;
-            }
-        }
-    }
-    v
-}
-
 impl LinkBroken {
     /// Anchors of a file outside the checked set: a planned target, or read from disk.
     fn outside(&self, cx: &Ctx, rel: &Path) -> Option<Arc<Anchors>> {
@@ -129,9 +117,9 @@ impl LinkBroken {
             return hit.clone();
         }
         let of = |doc: &Document| {
-            let code = code_lines(doc);
+            let code = code_ranges(doc);
             let mut a = anchors_of(doc);
-            a.hidden = hidden_map(doc, |l| code.get(l).copied().unwrap_or(false));
+            a.hidden = hidden_map(doc, |l| in_ranges(&code, l));
             Arc::new(a)
         };
         let parsed = match cx.targets.get(rel) {

@@ -117,3 +117,48 @@ pub fn continuation(title: &str, first: &str, part: usize, parts: usize, nl: &st
     };
     format!("*Continued from [{title}]({first}) (part {part} of {parts}).* {CONTINUATION_MARKER}{nl}{nl}")
 }
+
+/// The first part's file name and the part number that a [`continuation`] line
+/// names; `None` for any other line.
+pub fn continued_from(line: &str) -> Option<(&str, usize)> {
+    let (head, _) = line.split_once(CONTINUATION_MARKER)?;
+    let (_, tail) = head.rsplit_once("](")?;
+    let (first, tail) = tail.split_once(')')?;
+    let part = tail
+        .split_once("(part ")?
+        .1
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()?;
+    Some((first, part))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What `continuation` writes, `continued_from` reads back.
+    #[test]
+    fn continuation_lines_round_trip() {
+        for (title, first, part, nl) in [
+            (
+                "Phase 4.7: Install (nonprod)",
+                "phase-4.7-install.md",
+                2,
+                "\n",
+            ),
+            ("", "notes-part.md", 12, "\r\n"),
+            ("A [bracketed] title", "a b.md", 3, "\r"),
+        ] {
+            let line = continuation(title, first, part, 12, nl);
+            let line = line.trim_end_matches(['\r', '\n']);
+            assert_eq!(continued_from(line), Some((first, part)), "{line:?}");
+        }
+        assert_eq!(
+            continued_from("*Continued from [x](y.md) (part 2 of 3).*"),
+            None
+        );
+        assert_eq!(continued_from("# A heading"), None);
+    }
+}
