@@ -84,3 +84,44 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
         }
     }
 }
+
+/// A split part's own text: without the continuation line replan adds at the top
+/// and the copied link definitions it adds at the end.
+pub fn part_body(text: &str) -> &str {
+    let t = match text.find(replan::split::CONTINUATION_MARKER) {
+        Some(i) => {
+            let rest = &text[i + replan::split::CONTINUATION_MARKER.len()..];
+            ["\r\n\r\n", "\n\n"]
+                .iter()
+                .find_map(|nl| rest.strip_prefix(nl))
+                .unwrap_or(rest)
+        }
+        None => text,
+    };
+    match t.rfind(replan::split::DEFINITIONS_MARKER) {
+        Some(i) => {
+            let head = &t[..i];
+            head.strip_suffix("\r\n")
+                .or_else(|| head.strip_suffix('\n'))
+                .unwrap_or(head)
+        }
+        None => t,
+    }
+}
+
+/// The part paths of a `split --format json` report, in document order.
+pub fn parts_in_order(report: &serde_json::Value) -> Vec<String> {
+    let mut rows: Vec<(u64, String)> = report["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .map(|r| {
+            (
+                r["line"].as_u64().expect("line"),
+                r["path"].as_str().expect("path").to_string(),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows.into_iter().map(|(_, p)| p).collect()
+}

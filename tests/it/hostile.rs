@@ -71,29 +71,6 @@ fn assert_sane(out: &Output, name: &str) {
     }
 }
 
-/// A part's own bytes: the added continuation line and copied definitions removed.
-fn body(text: &str) -> &str {
-    let t = match text.find(replan::split::CONTINUATION_MARKER) {
-        Some(i) => {
-            let rest = &text[i + replan::split::CONTINUATION_MARKER.len()..];
-            ["\r\n\r\n", "\n\n"]
-                .iter()
-                .find_map(|nl| rest.strip_prefix(nl))
-                .unwrap_or(rest)
-        }
-        None => text,
-    };
-    match t.rfind(replan::split::DEFINITIONS_MARKER) {
-        Some(i) => {
-            let head = &t[..i];
-            head.strip_suffix("\r\n")
-                .or_else(|| head.strip_suffix('\n'))
-                .unwrap_or(head)
-        }
-        None => t,
-    }
-}
-
 /// Split `file` for real (JSON report), then check the parts put back in order
 /// are the input and the input is untouched. Returns the report.
 fn split_losslessly(s: &Scene, file: &Path, extra: &[&str]) -> serde_json::Value {
@@ -112,26 +89,14 @@ fn split_losslessly(s: &Scene, file: &Path, extra: &[&str]) -> serde_json::Value
         String::from_utf8_lossy(&out.stderr)
     );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
-    let mut rows: Vec<(u64, String)> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["line"].as_u64().unwrap(),
-                r["path"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
-    rows.sort();
     let mut joined = String::new();
-    for (_, path) in &rows {
-        let p = Path::new(path);
+    for path in parts_in_order(&report) {
+        let p = Path::new(&path);
         assert!(
             p.starts_with(file.parent().unwrap()),
             "{path} written outside the root"
         );
-        joined.push_str(body(&std::fs::read_to_string(p).unwrap()));
+        joined.push_str(part_body(&std::fs::read_to_string(p).unwrap()));
     }
     let input = String::from_utf8(input).unwrap();
     // A last part without a final newline gets one before its copied definitions;

@@ -44,18 +44,7 @@ fn split_monolith_checks(notes: &std::path::Path) {
         );
     }
     // Put the parts back in document order, drop the added line, compare bytes.
-    let mut rows: Vec<(u64, String)> = report["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| {
-            (
-                r["line"].as_u64().unwrap(),
-                r["path"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
-    rows.sort();
+    let rows = parts_in_order(&report);
     let oversize: Vec<String> = report["oversize"]
         .as_array()
         .unwrap()
@@ -63,7 +52,7 @@ fn split_monolith_checks(notes: &std::path::Path) {
         .map(|o| o["part"].as_str().unwrap().to_string())
         .collect();
     let mut joined = String::new();
-    for (_, path) in &rows {
+    for path in &rows {
         let text = std::fs::read_to_string(path).unwrap();
         let lines = text.lines().count();
         let name = std::path::Path::new(path)
@@ -75,15 +64,7 @@ fn split_monolith_checks(notes: &std::path::Path) {
             lines <= 200 || oversize.contains(&name),
             "{name} has {lines} lines and no oversize block"
         );
-        let body = match text.split_once("<!-- replan:continuation -->\n\n") {
-            Some((_, b)) => b,
-            None => &text,
-        };
-        let body = match body.split_once("\n<!-- replan:definitions -->\n") {
-            Some((b, _)) => b,
-            None => body,
-        };
-        joined.push_str(body);
+        joined.push_str(part_body(&text));
     }
     let input = std::fs::read_to_string(notes).unwrap();
     assert!(
