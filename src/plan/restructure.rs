@@ -203,9 +203,8 @@ pub fn plan(inp: &Inputs) -> Outcome {
             return out;
         }
     };
-    let enc = Encoding::from_name(&cfg.budgets.encoding).unwrap_or(Encoding::O200kBase);
-    // Load the tables on another thread while the anchors are collected.
-    enc.warm();
+    // The command started loading the tables before reading the tree.
+    let enc = analysis::encoding(cfg);
     let mut p = Planner {
         inp,
         cfg,
