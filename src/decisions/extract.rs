@@ -5,7 +5,7 @@
 use crate::model::{BlockKind, Document, Heading};
 
 pub use super::labels::{norm, Rules};
-use super::labels::{Label, LabelKind};
+use super::labels::{split_label, Label, LabelKind};
 use super::lines::{cells, dedent, mark_nested_fences, peel, tidy, Kind, Line};
 pub use super::lines::{ends_lead, lead_text};
 
@@ -641,7 +641,7 @@ impl<'a> Scanner<'a> {
             if l.kind != Kind::Text {
                 continue;
             }
-            if let Some((lab, rest, true)) = self.rules.split_label(l.content) {
+            if let Some((lab, rest, true)) = split_label(l.content) {
                 let rest = rest.to_lowercase();
                 if norm(lab) == "status"
                     && ["rejected", "superseded", "deprecated", "proposed"]

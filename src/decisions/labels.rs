@@ -33,8 +33,10 @@ const MAX_PLAIN_LABEL: usize = 31;
 /// patterns (the tests hold them as the reference) match:
 /// `^(?:\*\*|__)\s*(?P<label>[^*_\n]{1,80}?)\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*(?P<rest>.*)$`
 /// and `^(?P<label>[A-Za-z][A-Za-z ]{0,30}?)\s*:\s*(?P<rest>.*)$`.
-/// `content` is one line; with a line break inside, there is no label.
-fn split_label(content: &str) -> Option<(&str, &str, bool)> {
+/// `content` is one line; with a line break inside, there is no label. Returns the
+/// label, the rest of the line and whether the label is bold (`**Label**: rest`,
+/// `**Label:** rest`, `__Label__: rest`) rather than plain (`Label: rest`).
+pub(super) fn split_label(content: &str) -> Option<(&str, &str, bool)> {
     if content.contains('\n') {
         return None;
     }
@@ -216,14 +218,8 @@ impl Rules {
         t.is_empty() || self.not_decisions.iter().any(|r| r.is_match(t))
     }
 
-    /// A line's label, its rest and whether it is bold, before any rule looks at it:
-    /// `**Label**: rest`, `**Label:** rest`, `__Label__: rest`, or plain `Label: rest`.
-    pub(super) fn split_label<'a>(&self, content: &'a str) -> Option<(&'a str, &'a str, bool)> {
-        split_label(content)
-    }
-
     pub(super) fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
-        let (label, rest, bold) = self.split_label(content)?;
+        let (label, rest, bold) = split_label(content)?;
         let n = norm(label);
         // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
         let n = strip_number(&n).to_string();
