@@ -13,6 +13,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod decisions;
+mod exe_pages;
 pub mod finding;
 pub mod git;
 pub mod links;

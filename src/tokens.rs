@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Mutex, Once, OnceLock};
 
 use bpe_openai::Tokenizer;
 
@@ -39,12 +39,17 @@ impl Encoding {
     }
 
     /// The tokenizer; its tables are built on first use (bpe-openai: the same
-    /// counts as tiktoken, tested below, but loaded in a third of the time).
+    /// counts as tiktoken, tested below, but loaded in a third of the time). The
+    /// serialized tables they are built from are never read again, so their pages
+    /// are then given back ([`crate::exe_pages`]).
     fn bpe(self) -> &'static Tokenizer {
-        match self {
-            Encoding::O200kBase => bpe_openai::o200k_base(),
-            Encoding::Cl100kBase => bpe_openai::cl100k_base(),
-        }
+        static RELEASED: [Once; 2] = [Once::new(), Once::new()];
+        let (tokenizer, i) = match self {
+            Encoding::O200kBase => (bpe_openai::o200k_base(), 0),
+            Encoding::Cl100kBase => (bpe_openai::cl100k_base(), 1),
+        };
+        RELEASED[i].call_once(crate::exe_pages::release_read_only_image);
+        tokenizer
     }
 
     /// Start loading the tables on another thread; later counts wait for it.
