@@ -9,7 +9,8 @@
 #      distinct folders in /tmp) vs the floor over the same files, plus the same on
 #      a tree 10x smaller (scaling) and peak memory;
 #   3. `replan migrate --dry-run` on a copy of the user's real tree vs the floor.
-# Uses hyperfine when installed (apt-get install -y hyperfine), else a timing loop.
+# The commands of each ratio are timed in turns (bash 5's EPOCHREALTIME, no extra
+# process per run); medians are reported.
 #
 # Usage: scripts/bench.sh            (RUNS=10 SHORT_RUNS=40 MB=20 NOTES=... to override)
 set -euo pipefail
@@ -48,27 +49,29 @@ make_tree "$WORK/small" "$SMALL"
 mkdir -p "$WORK/real" && cp -R "$REAL/." "$WORK/real/"
 tree_bytes() { find "$1" -name '*.md' -not -path '*/.claude/archive/*' -print0 | xargs -0 cat | wc -c; }
 
-# median seconds of a command, written to $WORK/<name>.t (RUNS runs, or N= runs)
-time_cmd() { # name prepare cmd...
-  local name=$1 prep=$2; shift 2
-  local RUNS=${N:-$RUNS}
-  if command -v hyperfine >/dev/null; then
-    hyperfine -N -i --warmup 2 --runs "$RUNS" ${prep:+--prepare "$prep"} \
-      --export-json "$WORK/$name.json" "$*" >/dev/null 2>&1 || \
-    hyperfine -i --warmup 2 --runs "$RUNS" ${prep:+--prepare "$prep"} \
-      --export-json "$WORK/$name.json" "$*" >/dev/null
-    python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['results'][0]['median'])" \
-      "$WORK/$name.json" > "$WORK/$name.t"
-  else
-    local ts=()
-    for _ in $(seq 1 "$RUNS"); do
-      [ -n "$prep" ] && sh -c "$prep"
-      local a b; a=$(date +%s%N); "$@" >/dev/null 2>&1 || true; b=$(date +%s%N)
-      ts+=($(( b - a )))
+# Time commands in turns (A B C, A B C, ...) and write each one's median seconds to
+# $WORK/<name>.t. Taking turns means a change in the machine's load during the run
+# hits every command of a ratio alike; timing one command's runs in a block, then
+# the other's, let the migrate ratio swing by 10% between runs.
+time_turns() { # runs name 'prepare' 'command' [name 'prepare' 'command']...
+  local runs=$1; shift
+  local -a names preps cmds
+  while [ $# -gt 0 ]; do names+=("$1"); preps+=("$2"); cmds+=("$3"); shift 3; done
+  local i k a b
+  for k in "${!names[@]}"; do : > "$WORK/${names[$k]}.runs"; done
+  for i in $(seq 1 $(( runs + 2 ))); do   # the first 2 turns warm the caches
+    for k in "${!names[@]}"; do
+      [ -n "${preps[$k]}" ] && eval "${preps[$k]}"
+      a=${EPOCHREALTIME/[.,]/}; eval "${cmds[$k]}" >/dev/null 2>&1 || true; b=${EPOCHREALTIME/[.,]/}
+      [ "$i" -gt 2 ] && echo $(( b - a )) >> "$WORK/${names[$k]}.runs"
     done
-    printf '%s\n' "${ts[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%.6f\n", a[int((NR+1)/2)]/1e9}' > "$WORK/$name.t"
-  fi
-  printf '  %-34s %8.1f ms\n' "$name" "$(awk '{print $1*1000}' "$WORK/$name.t")"
+  done
+  for k in "${!names[@]}"; do
+    sort -n "$WORK/${names[$k]}.runs" |
+      awk '{a[NR]=$1} END {m = NR % 2 ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.6f\n", m/1e6}' \
+      > "$WORK/${names[$k]}.t"
+    printf '  %-34s %8.1f ms\n' "${names[$k]}" "$(awk '{print $1*1000}' "$WORK/${names[$k]}.t")"
+  done
 }
 ratio() { awk -v a="$(cat "$WORK/$1.t")" -v b="$(cat "$WORK/$2.t")" 'BEGIN {printf "%.2f", a/b}'; }
 
@@ -78,16 +81,14 @@ echo "floor breakdown on the notes:"; "$FLOOR" "$NOTES" >/dev/null
 echo "floor breakdown on the tree:";  "$FLOOR" "$WORK/big" >/dev/null
 
 echo "timings:"
-N=$SHORT_RUNS time_cmd split-notes "" "$BIN" split --dry-run "$NOTES"
-N=$SHORT_RUNS time_cmd floor-notes "" "$FLOOR" "$NOTES"
-if command -v mdsplit >/dev/null; then
-  N=$SHORT_RUNS time_cmd mdsplit-notes "rm -rf $WORK/md" mdsplit "$NOTES" -l 4 -o "$WORK/md"
-fi
-time_cmd check-tree "" "$BIN" check "$WORK/big"
-time_cmd floor-tree "" "$FLOOR" "$WORK/big"
-time_cmd check-small-tree "" "$BIN" check "$WORK/small"
-N=$SHORT_RUNS time_cmd migrate-dry-run-real "" "$BIN" migrate --dry-run "$WORK/real"
-N=$SHORT_RUNS time_cmd floor-real "" "$FLOOR" "$WORK/real"
+MDSPLIT=()
+command -v mdsplit >/dev/null && MDSPLIT=(mdsplit-notes "rm -rf $WORK/md" "mdsplit $NOTES -l 4 -o $WORK/md")
+time_turns "$SHORT_RUNS" split-notes "" "$BIN split --dry-run $NOTES" \
+  floor-notes "" "$FLOOR $NOTES" "${MDSPLIT[@]}"
+time_turns "$RUNS" check-tree "" "$BIN check $WORK/big" floor-tree "" "$FLOOR $WORK/big" \
+  check-small-tree "" "$BIN check $WORK/small"
+time_turns "$SHORT_RUNS" migrate-dry-run-real "" "$BIN migrate --dry-run $WORK/real" \
+  floor-real "" "$FLOOR $WORK/real"
 
 peak=$( (/usr/bin/time -f '%M' "$BIN" check "$WORK/big" 2>&1 >/dev/null || true) | tail -1)
 
