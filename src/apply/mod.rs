@@ -3,7 +3,14 @@
 //! sha256, rename staged files into place, and only then remove originals.
 //! A failure before the renames leaves the tree as it was (staged temp files are
 //! removed when dropped).
+//!
+//! A path may be emptied and filled by the same plan: a split's first part takes
+//! its original's name (a Create where a Move starts), and restore puts the
+//! original back where that part was (a Move ending where a Delete is). The new
+//! file then replaces the old with one rename, once the old one is safe (its
+//! archive copy verified, or it is the part being deleted), and is never removed.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -160,10 +167,56 @@ pub struct Applied {
     pub already_done: usize,
 }
 
+/// Where a plan empties and fills the same path (see the module doc).
+#[derive(Default)]
+struct Refills<'p> {
+    /// Move source -> contents of the Create at the same path.
+    created_over_move: HashMap<&'p Path, &'p [u8]>,
+    /// Create path -> contents of the original moved away from it.
+    move_under_create: HashMap<&'p Path, &'p [u8]>,
+    /// Move destination -> old contents of the Delete at the same path.
+    deleted_under_move: HashMap<&'p Path, &'p [u8]>,
+    /// Delete path -> contents moved in.
+    moved_over_delete: HashMap<&'p Path, &'p [u8]>,
+}
+
+impl<'p> Refills<'p> {
+    fn of(plan: &'p Plan) -> Refills<'p> {
+        let mut creates: HashMap<&Path, &[u8]> = HashMap::new();
+        let mut deletes: HashMap<&Path, &[u8]> = HashMap::new();
+        for op in &plan.ops {
+            match op {
+                Op::Create { path, contents } => {
+                    creates.insert(path, contents.as_bytes());
+                }
+                Op::Delete { path, old } => {
+                    deletes.insert(path, old.as_bytes());
+                }
+                _ => {}
+            }
+        }
+        let mut r = Refills::default();
+        for op in &plan.ops {
+            if let Op::Move { from, to, contents } = op {
+                if let Some(c) = creates.get(from.as_path()) {
+                    r.created_over_move.insert(from, c);
+                    r.move_under_create.insert(from, contents.as_bytes());
+                }
+                if let Some(d) = deletes.get(to.as_path()) {
+                    r.deleted_under_move.insert(to, d);
+                    r.moved_over_delete.insert(to, contents.as_bytes());
+                }
+            }
+        }
+        r
+    }
+}
+
 /// Apply a plan. Ops whose result is already on disk are skipped, so a plan can be
 /// re-applied after an interruption.
 pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     let root = &plan.root;
+    let refills = Refills::of(plan);
     let mut applied = Applied::default();
     // 1. Check everything before writing anything.
     let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
@@ -175,8 +228,10 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
         };
         let on_disk = read_opt(&abs)?;
         let skip = match op {
-            Op::Create { contents, .. } => match &on_disk {
+            Op::Create { path, contents } => match &on_disk {
                 Some(b) if b == contents.as_bytes() => true,
+                // The original moved away from here: replaced once archived.
+                Some(b) if refills.move_under_create.get(path.as_path()) == Some(&&b[..]) => false,
                 Some(_) if !opts.force => {
                     return Err(refuse("exists; use --force to overwrite".into()));
                 }
@@ -188,9 +243,15 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 Some(_) => return Err(refuse("changed since it was read".into())),
                 None => return Err(refuse("disappeared since it was read".into())),
             },
-            Op::Move { from, contents, .. } => {
+            Op::Move { from, to, contents } => {
                 let src = check_inside(root, from)?;
-                let orig = read_opt(&src)?;
+                // A source already replaced by the file created in its place is
+                // gone as far as this move goes; likewise a destination still
+                // holding the file the plan deletes is free.
+                let orig = read_opt(&src)?
+                    .filter(|o| refills.created_over_move.get(from.as_path()) != Some(&&o[..]));
+                let on_disk = on_disk
+                    .filter(|d| refills.deleted_under_move.get(to.as_path()) != Some(&&d[..]));
                 match (&on_disk, &orig) {
                     (Some(a), None) if a == contents.as_bytes() => true,
                     (Some(a), Some(_)) if a != contents.as_bytes() => {
@@ -211,9 +272,11 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                     _ => false,
                 }
             }
-            Op::Delete { old, .. } => match &on_disk {
+            Op::Delete { path, old } => match &on_disk {
                 None => true,
                 Some(b) if b == old.as_bytes() => false,
+                // What a move put here in its place.
+                Some(b) if refills.moved_over_delete.get(path.as_path()) == Some(&&b[..]) => true,
                 Some(_) => return Err(refuse("changed since it was recorded".into())),
             },
         };
@@ -225,20 +288,23 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     }
     let mut steps = Steps::new();
     // 2. Stage new contents beside their targets.
-    let mut staged: Vec<(NamedTempFile, PathBuf, bool)> = Vec::new();
+    let mut staged: Vec<(NamedTempFile, PathBuf, &Op)> = Vec::new();
     for (op, abs) in &todo {
-        let (contents, create) = match op {
-            Op::Create { contents, .. } => (contents, true),
-            Op::Modify { new, .. } => (new, false),
+        let contents = match op {
+            Op::Create { contents, .. } => contents,
+            Op::Modify { new, .. } => new,
             _ => continue,
         };
-        staged.push((stage(abs, contents.as_bytes())?, abs.clone(), create));
+        staged.push((stage(abs, contents.as_bytes())?, abs.clone(), op));
         steps.tick()?;
     }
     // 3. Archive copies, verified.
     for (op, abs) in &todo {
         if let Op::Move { contents, to, from } = op {
-            if read_opt(abs)?.is_none() {
+            let there = read_opt(abs)?;
+            let replaces = there.is_some()
+                && refills.deleted_under_move.get(to.as_path()) == there.as_deref().as_ref();
+            if there.is_none() || replaces {
                 let t = stage(abs, contents.as_bytes())?;
                 // The archived copy keeps the original's permissions.
                 if let Ok(m) = std::fs::metadata(root.join(from)) {
@@ -246,7 +312,11 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                         .set_permissions(m.permissions())
                         .map_err(io(abs))?;
                 }
-                t.persist_noclobber(abs).map_err(|e| io(abs)(e.error))?;
+                if replaces {
+                    t.persist(abs).map_err(|e| io(abs)(e.error))?;
+                } else {
+                    t.persist_noclobber(abs).map_err(|e| io(abs)(e.error))?;
+                }
             }
             let back = read_opt(abs)?.unwrap_or_default();
             if sha256(&back) != sha256(contents.as_bytes()) {
@@ -256,21 +326,42 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
         }
     }
     // 4. Rename staged files into place.
-    for (t, abs, create) in staged {
-        if create && !opts.force {
-            t.persist_noclobber(&abs).map_err(|e| io(&abs)(e.error))?;
-        } else {
-            t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+    for (t, abs, op) in staged {
+        match op {
+            Op::Create { path, .. } => match refills.move_under_create.get(path.as_path()) {
+                // Its original was archived (and verified) in step 3.
+                Some(original) => {
+                    match read_opt(&abs)? {
+                        Some(b) if b != *original => {
+                            return Err(ApplyError::ChangedDuringRun { path: path.clone() });
+                        }
+                        _ => {}
+                    }
+                    t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+                }
+                None if !opts.force => {
+                    t.persist_noclobber(&abs).map_err(|e| io(&abs)(e.error))?;
+                }
+                None => {
+                    t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+                }
+            },
+            _ => {
+                t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+            }
         }
         applied.written.push(abs);
         steps.tick()?;
     }
-    // 5. Remove originals (after their copies verified) and deleted files.
+    // 5. Remove originals (after their copies verified) and deleted files, but
+    // never a path the plan has filled again.
     for (op, abs) in &todo {
         match op {
             Op::Move { from, contents, .. } => {
                 let src = root.join(from);
-                if let Some(b) = read_opt(&src)? {
+                if refills.created_over_move.contains_key(from.as_path()) {
+                    // Replaced in step 4.
+                } else if let Some(b) = read_opt(&src)? {
                     if b != contents.as_bytes() {
                         // Someone edited it while we ran: keep it, and say so.
                         return Err(ApplyError::ChangedDuringRun { path: from.clone() });
@@ -284,8 +375,10 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 }
                 steps.tick()?;
             }
-            Op::Delete { .. } => {
-                std::fs::remove_file(abs).map_err(io(abs))?;
+            Op::Delete { path, .. } => {
+                if !refills.moved_over_delete.contains_key(path.as_path()) {
+                    std::fs::remove_file(abs).map_err(io(abs))?;
+                }
                 steps.tick()?;
             }
             _ => {}
@@ -324,6 +417,115 @@ mod tests {
         assert!(!dir.path().join("orig.md").exists());
         let again = apply(&plan, ApplyOptions::default()).unwrap();
         assert_eq!(again.already_done, 2);
+    }
+
+    fn files(root: &Path) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        for p in ["p.md", "p-part-2.md", "arch/p.md"] {
+            if let Ok(t) = std::fs::read_to_string(root.join(p)) {
+                v.push((p.to_string(), t));
+            }
+        }
+        v
+    }
+
+    fn write_files(root: &Path, state: &[(&str, &str)]) {
+        for (p, t) in state {
+            let abs = root.join(p);
+            std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
+            std::fs::write(abs, t).unwrap();
+        }
+    }
+
+    #[test]
+    fn a_part_takes_the_name_of_its_moved_original() {
+        let plan_in = |root: &Path| {
+            let mut plan = Plan::new(root);
+            plan.ops.push(Op::Create {
+                path: "p.md".into(),
+                contents: "one\n".into(),
+            });
+            plan.ops.push(Op::Create {
+                path: "p-part-2.md".into(),
+                contents: "two\n".into(),
+            });
+            plan.ops.push(Op::Move {
+                from: "p.md".into(),
+                to: "arch/p.md".into(),
+                contents: "orig\n".into(),
+            });
+            plan
+        };
+        let want = vec![
+            ("p.md".to_string(), "one\n".to_string()),
+            ("p-part-2.md".to_string(), "two\n".to_string()),
+            ("arch/p.md".to_string(), "orig\n".to_string()),
+        ];
+        // The states an interruption can leave, each finished by applying again.
+        let states: [&[(&str, &str)]; 4] = [
+            &[("p.md", "orig\n")],
+            &[("p.md", "orig\n"), ("arch/p.md", "orig\n")],
+            &[("p.md", "one\n"), ("arch/p.md", "orig\n")],
+            &[
+                ("p.md", "one\n"),
+                ("p-part-2.md", "two\n"),
+                ("arch/p.md", "orig\n"),
+            ],
+        ];
+        for state in states {
+            let dir = tempfile::tempdir().unwrap();
+            write_files(dir.path(), state);
+            apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
+            assert_eq!(files(dir.path()), want, "from {state:?}");
+            let again = apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
+            assert_eq!(again.already_done, 3);
+        }
+        // An original edited since it was read is neither archived nor replaced.
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &[("p.md", "edited\n")]);
+        assert!(apply(&plan_in(dir.path()), ApplyOptions::default()).is_err());
+        assert_eq!(files(dir.path()), vec![("p.md".into(), "edited\n".into())]);
+    }
+
+    #[test]
+    fn an_original_moved_back_replaces_the_part_in_its_place() {
+        let plan_in = |root: &Path| {
+            let mut plan = Plan::new(root);
+            plan.ops.push(Op::Move {
+                from: "arch/p.md".into(),
+                to: "p.md".into(),
+                contents: "orig\n".into(),
+            });
+            plan.ops.push(Op::Delete {
+                path: "p.md".into(),
+                old: "one\n".into(),
+            });
+            plan
+        };
+        let want = vec![("p.md".to_string(), "orig\n".to_string())];
+        let states: [&[(&str, &str)]; 2] = [
+            &[("p.md", "one\n"), ("arch/p.md", "orig\n")],
+            &[("p.md", "orig\n"), ("arch/p.md", "orig\n")],
+        ];
+        for state in states {
+            let dir = tempfile::tempdir().unwrap();
+            write_files(dir.path(), state);
+            apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
+            assert_eq!(files(dir.path()), want, "from {state:?}");
+            let again = apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
+            assert_eq!(again.already_done, 2);
+        }
+        // Anything else in the original's place is left alone.
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), &[("p.md", "mine\n"), ("arch/p.md", "orig\n")]);
+        assert!(apply(&plan_in(dir.path()), ApplyOptions::default()).is_err());
+        assert_eq!(
+            files(dir.path()),
+            vec![
+                ("p.md".to_string(), "mine\n".to_string()),
+                ("arch/p.md".to_string(), "orig\n".to_string())
+            ]
+        );
     }
 
     #[test]

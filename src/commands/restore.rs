@@ -39,8 +39,16 @@ pub fn undo_plan(
     for m in &run.moved {
         let archived = read_opt(root, &m.to)?;
         let here = read_opt(root, &m.from)?;
+        // A split's first part may stand in the original's place (it took the
+        // name); it is deleted below, and the original replaces it.
+        let part_here = |h: &str| {
+            let sha = sha256(h.as_bytes());
+            run.created
+                .iter()
+                .any(|c| c.path == m.from && c.sha256 == sha)
+        };
         match (archived, here) {
-            (Some(a), Some(h)) if h != a => anyhow::bail!(
+            (Some(a), Some(h)) if h != a && !part_here(&h) => anyhow::bail!(
                 "{}: a different file now stands where the original goes back; move it away first (nothing written)",
                 m.from.display()
             ),
@@ -94,7 +102,16 @@ pub fn undo_plan(
     }
     for c in &run.created {
         if let Some(t) = read_opt(root, &c.path)? {
-            if sha256(t.as_bytes()) != c.sha256 {
+            let sha = sha256(t.as_bytes());
+            // The original already back where its first part was.
+            if run
+                .moved
+                .iter()
+                .any(|m| m.from == c.path && m.sha256 == sha)
+            {
+                continue;
+            }
+            if sha != c.sha256 {
                 // A topic file someone wrote in outside the markers: take out only
                 // what replan generated and keep their text.
                 if let Some(rest) = crate::decisions::without_block(&t) {

@@ -298,7 +298,7 @@ impl<'a> Planner<'a> {
             let paths: Vec<PathBuf> = sp.parts.iter().map(|p| dir.join(&p.name)).collect();
             if let Some(clash) = paths
                 .iter()
-                .find(|p| self.exists_before(p) || claimed.contains(*p))
+                .find(|p| *p != rel && (self.exists_before(p) || claimed.contains(*p)))
             {
                 self.out.notes.push(format!(
                     "{}: not split: its part {} already exists",
@@ -410,10 +410,12 @@ impl<'a> Planner<'a> {
             .unwrap_or_default();
         // Names already used in the folder (earlier output, other files' parts) are
         // avoided, so a new monolith's parts get `-2` rather than being refused.
+        // The file's own name is free: it moves to the archive, and a part named
+        // like it (`phase-6.28-….md` over budget) keeps that name.
         let dir = rel.parent().unwrap_or(Path::new(""));
         let taken = |name: &str| {
             let p = dir.join(name);
-            claimed.contains(&p) || self.exists_before(&p)
+            p != rel && (claimed.contains(&p) || self.exists_before(&p))
         };
         let sp = split::plan_avoiding(
             doc,

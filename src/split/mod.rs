@@ -109,7 +109,8 @@ impl SplitPlan {
     }
 }
 
-/// Plan the split of `doc`, whose own file stem is `stem`.
+/// Plan the split of `doc`, whose own file stem is `stem`. The file stays where
+/// it is, so no part takes its name.
 pub fn plan(
     doc: &Document,
     rules: &Compiled,
@@ -117,12 +118,14 @@ pub fn plan(
     opts: &SplitOptions,
     stem: &str,
 ) -> SplitPlan {
-    plan_avoiding(doc, rules, envs, opts, stem, &|_| false)
+    let own = format!("{stem}.md");
+    plan_avoiding(doc, rules, envs, opts, stem, &|name| name == own)
 }
 
 /// Like [`plan`], but never hands out a file name for which `taken` is true
 /// (files already in the target folder), so a later split picks `-2` instead of
-/// clashing with earlier output.
+/// clashing with earlier output. The file's own name is free unless `taken`
+/// says otherwise: a caller that moves the file away may give it to a part.
 pub fn plan_avoiding(
     doc: &Document,
     rules: &Compiled,

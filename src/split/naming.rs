@@ -20,10 +20,10 @@ pub struct Namer<'t> {
 }
 
 impl<'t> Namer<'t> {
-    /// A namer for one file; its own name is reserved so it is never reused.
+    /// A namer for one file. Its own name is free: a caller that keeps the file
+    /// where it is says so through [`Namer::also_taken`].
     pub fn new(stem: &str, slug_max: usize) -> Namer<'t> {
-        let mut taken = HashSet::new();
-        taken.insert(format!("{stem}.md"));
+        let taken = HashSet::new();
         let own = file_slug(stem, usize::MAX);
         let phase_prefix = own.strip_prefix("phase-").and_then(|rest| {
             let num: String = rest

@@ -95,6 +95,33 @@ fn duplicate_subphases_do_not_collide() {
 }
 
 #[test]
+fn own_name_is_free_only_when_the_caller_says_so() {
+    let c = Config::builtin();
+    let mut text = String::from("# Phase 1.1: A\n\n");
+    for i in 0..30 {
+        text.push_str(&format!("line {i}\n\n"));
+    }
+    let doc = Document::from_text("phase-1.1-a.md", &text);
+    let rules = c.compile().unwrap();
+    // `split` leaves the file in place: its parts must not take its name.
+    let kept = plan(&doc, &rules, &c.environments, &opts(40), "phase-1.1-a");
+    assert_eq!(
+        names(&kept),
+        ["phase-1.1-a-2.md", "phase-1.1-a-2-part-2.md"]
+    );
+    // migrate archives it, so the first part keeps the name.
+    let moved = plan_avoiding(
+        &doc,
+        &rules,
+        &c.environments,
+        &opts(40),
+        "phase-1.1-a",
+        &|_| false,
+    );
+    assert_eq!(names(&moved), ["phase-1.1-a.md", "phase-1.1-a-part-2.md"]);
+}
+
+#[test]
 fn long_title_continuation_stays_within_token_budget() {
     // Found by the split property test: the continuation line repeats the unit's
     // title, so a long title cost more than the fixed 60 tokens reserved for it

@@ -799,7 +799,24 @@ fn crash_after_every_step_of_a_small_tree() {
         "See [step 2](../plans/p/phase-9-notes.md#phase-92-step-2).\n",
     )
     .unwrap();
-    let before = snapshot(clean.path());
+    crash_after_every_step(&snapshot(clean.path()));
+}
+
+/// The same where a part takes its original's name: the path is emptied by the
+/// move to the archive and filled again by the part (and, on restore, the other
+/// way round).
+#[test]
+fn crash_after_every_step_where_a_part_keeps_the_name() {
+    let dir = one_subphase_over_budget();
+    crash_after_every_step(&snapshot(dir.path()));
+}
+
+/// Crash `migrate` after each of its apply steps on a copy of `before`: restore
+/// from there gives `before` back, re-running gives what an uninterrupted run
+/// gives. Then the same for `restore` itself.
+fn crash_after_every_step(before: &[(String, Vec<u8>)]) {
+    let clean = tempfile::tempdir().unwrap();
+    write_snapshot(before, clean.path());
     let out = replan()
         .args(["migrate", "--dry-run", "--format", "json"])
         .arg(clean.path())
@@ -816,7 +833,7 @@ fn crash_after_every_step_of_a_small_tree() {
     assert_ne!(want, before);
     for n in 1..total {
         let dir = tempfile::tempdir().unwrap();
-        write_snapshot(&before, dir.path());
+        write_snapshot(before, dir.path());
         let root = dir.path();
         replan()
             .env("SOURCE_DATE_EPOCH", EPOCH)
@@ -835,6 +852,86 @@ fn crash_after_every_step_of_a_small_tree() {
         migrate(root).success();
         assert_eq!(snapshot(root), want, "re-run after crash at step {n}");
     }
+    // restore, interrupted after each of its steps, is finished by restore.
+    let mut crashed = 0;
+    for n in 1..total {
+        let d = copy_tree(clean.path());
+        let out = replan()
+            .env("REPLAN_FAIL_AFTER", n.to_string())
+            .arg("restore")
+            .arg(d.path())
+            .assert();
+        if out.get_output().status.success() {
+            break;
+        }
+        crashed += 1;
+        replan().arg("restore").arg(d.path()).assert().success();
+        assert_eq!(snapshot(d.path()), before, "restore after crash at {n}");
+    }
+    assert!(crashed > 4, "restore crashed only {crashed} times");
+}
+
+/// A tree whose plan folder holds one subphase over the line budget, and a file
+/// linking into its last section.
+fn one_subphase_over_budget() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join(".claude/plans/p");
+    std::fs::create_dir_all(&plans).unwrap();
+    let mut s = String::from("# Phase 9.1: Step one\n\n");
+    for k in 1..=3 {
+        s.push_str(&format!("## Task {k}\n\n"));
+        for j in 0..90 {
+            s.push_str(&format!("Line {j} of task {k}.\n"));
+        }
+        s.push('\n');
+    }
+    std::fs::write(plans.join("phase-9.1-step-one.md"), s).unwrap();
+    std::fs::write(
+        dir.path().join("brief.md"),
+        "[task 3](.claude/plans/p/phase-9.1-step-one.md#task-3)\n",
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn a_split_subphase_keeps_its_name_for_its_first_part() {
+    let dir = one_subphase_over_budget();
+    let root = dir.path();
+    let before = snapshot(root);
+    let original = read(root, ".claude/plans/p/phase-9.1-step-one.md");
+    migrate(root).success();
+    let mut names: Vec<String> = std::fs::read_dir(root.join(".claude/plans/p"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("phase-"))
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["phase-9.1-step-one-part-2.md", "phase-9.1-step-one.md"],
+        "no `-2` twin: the original's name is free once it is archived"
+    );
+    let first = read(root, ".claude/plans/p/phase-9.1-step-one.md");
+    assert!(first.starts_with("# Phase 9.1: Step one\n"), "{first}");
+    assert_eq!(
+        read(
+            root,
+            ".claude/archive/original-phases/p/phase-9.1-step-one.md"
+        ),
+        original
+    );
+    let brief = read(root, "brief.md");
+    assert!(
+        brief.contains("phase-9.1-step-one-part-2.md#task-3"),
+        "{brief}"
+    );
+    assert_eq!(broken_links(root), Vec::<String>::new());
+    let after = snapshot(root);
+    replan().arg("consolidate").arg(root).assert().success();
+    assert_eq!(snapshot(root), after, "consolidate changed nothing");
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
 }
 
 /// Write the files of a snapshot under `root`.
