@@ -181,7 +181,43 @@ struct Refills<'p> {
 }
 
 impl<'p> Refills<'p> {
-    fn of(plan: &'p Plan) -> Refills<'p> {
+    /// The refills of a plan, which must touch each path once, or twice as one
+    /// of the two pairs above: ops that each expect the disk as it was before
+    /// the plan (two Modifies of one file) could never all be applied.
+    fn of(plan: &'p Plan) -> Result<Refills<'p>, ApplyError> {
+        #[derive(PartialEq, Eq, PartialOrd, Ord)]
+        enum Touch {
+            Create,
+            Modify,
+            Delete,
+            MoveFrom,
+            MoveTo,
+        }
+        let mut touches: HashMap<&Path, Vec<Touch>> = HashMap::new();
+        for op in &plan.ops {
+            let mut touch = |p: &'p PathBuf, t| touches.entry(p.as_path()).or_default().push(t);
+            match op {
+                Op::Create { path, .. } => touch(path, Touch::Create),
+                Op::Modify { path, .. } => touch(path, Touch::Modify),
+                Op::Delete { path, .. } => touch(path, Touch::Delete),
+                Op::Move { from, to, .. } => {
+                    touch(from, Touch::MoveFrom);
+                    touch(to, Touch::MoveTo);
+                }
+            }
+        }
+        for (path, mut t) in touches {
+            t.sort();
+            let fine = t.len() == 1
+                || t == [Touch::Create, Touch::MoveFrom]
+                || t == [Touch::Delete, Touch::MoveTo];
+            if !fine {
+                return Err(ApplyError::Refused {
+                    path: path.to_path_buf(),
+                    reason: "several operations of one plan touch it (a bug in replan)".into(),
+                });
+            }
+        }
         let mut creates: HashMap<&Path, &[u8]> = HashMap::new();
         let mut deletes: HashMap<&Path, &[u8]> = HashMap::new();
         for op in &plan.ops {
@@ -208,7 +244,7 @@ impl<'p> Refills<'p> {
                 }
             }
         }
-        r
+        Ok(r)
     }
 }
 
@@ -216,7 +252,7 @@ impl<'p> Refills<'p> {
 /// re-applied after an interruption.
 pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     let root = &plan.root;
-    let refills = Refills::of(plan);
+    let refills = Refills::of(plan)?;
     let mut applied = Applied::default();
     // 1. Check everything before writing anything.
     let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
@@ -525,6 +561,31 @@ mod tests {
                 ("p.md".to_string(), "mine\n".to_string()),
                 ("arch/p.md".to_string(), "orig\n".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn refuses_a_plan_touching_a_path_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("i.md"), "old\n").unwrap();
+        let mut plan = Plan::new(dir.path());
+        plan.ops.push(Op::Create {
+            path: "new.md".into(),
+            contents: "n\n".into(),
+        });
+        for new in ["a\n", "b\n"] {
+            plan.ops.push(Op::Modify {
+                path: "i.md".into(),
+                old: "old\n".into(),
+                new: new.into(),
+            });
+        }
+        let err = apply(&plan, ApplyOptions::default()).unwrap_err();
+        assert!(err.to_string().contains("i.md"), "{err}");
+        assert!(!dir.path().join("new.md").exists());
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("i.md")).unwrap(),
+            "old\n"
         );
     }
 

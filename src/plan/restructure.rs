@@ -816,8 +816,18 @@ impl<'a> Planner<'a> {
                 doc: d,
             })
             .collect();
+        // A topic file's own text as the plan leaves it: with its links rewritten.
         let by_path = &self.by_path;
-        let existing = |p: &Path| by_path.get(p).map(|d| d.source.text.clone());
+        let modifies = &self.modifies;
+        let existing = |p: &Path| {
+            modifies
+                .iter()
+                .find_map(|op| match op {
+                    Op::Modify { path, new, .. } if path == p => Some(new.clone()),
+                    _ => None,
+                })
+                .or_else(|| by_path.get(p).map(|d| d.source.text.clone()))
+        };
         let topics = crate::decisions::plan_topics(self.inp.root, &sources, self.cfg, &existing);
         said.notes.extend(topics.notes);
         let mut ops = Vec::new();
@@ -942,6 +952,16 @@ impl<'a> Planner<'a> {
             .into_iter()
             .filter(|f| !self.archived(Path::new(&f.path)))
             .collect();
+        // A topic file or index is written whole by its own op, built from the
+        // text with links rewritten (topics) or anew (indexes): one op per path,
+        // or the second would find the file changed by the first.
+        let rewritten_whole: HashSet<&Path> = topics
+            .iter()
+            .chain(&indexes)
+            .map(|op| op.path().as_path())
+            .collect();
+        self.modifies
+            .retain(|op| !rewritten_whole.contains(op.path().as_path()));
         self.modifies.sort_by(|a, b| a.path().cmp(b.path()));
         ops.extend(self.modifies);
         ops.extend(topics);

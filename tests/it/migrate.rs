@@ -725,15 +725,24 @@ fn hand_written_topic_text_survives_migrate_and_restore() {
     let root = dir.path();
     let arch = root.join(".claude/architecture");
     std::fs::create_dir_all(&arch).unwrap();
-    let mine = "# ArgoCD design\n\nWritten by hand before any migration.\n";
+    // Its link into a file that is split is rewritten in the same write that
+    // adds the decisions (one op per file).
+    let mine = "# ArgoCD design\n\nWritten by hand before any migration. See \
+        [4.3](../plans/devtest-deployment/phase-4-working-notes.md#phase-43-install-argocd-on-devops-nonprod-cluster-20-30-min).\n";
     std::fs::write(arch.join("argocd-design.md"), mine).unwrap();
     let before = snapshot(root);
+    let broken = broken_links(root);
     migrate(root).success();
     let text = read(&arch, "argocd-design.md");
     assert!(
         text.contains("Written by hand before any migration."),
         "{text}"
     );
+    assert!(
+        text.contains("(../plans/devtest-deployment/phase-4.3-install-argocd-on-devops-nonprod-cluster.md#phase-43-install-argocd-on-devops-nonprod-cluster-20-30-min)"),
+        "{text}"
+    );
+    assert_eq!(broken_links(root), broken);
     assert!(text.contains("replan:decisions:begin"), "{text}");
     replan()
         .args(["consolidate", "--check"])
@@ -871,13 +880,9 @@ fn crash_after_every_step(before: &[(String, Vec<u8>)]) {
     assert!(crashed > 4, "restore crashed only {crashed} times");
 }
 
-/// A tree whose plan folder holds one subphase over the line budget, and a file
-/// linking into its last section.
-fn one_subphase_over_budget() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let plans = dir.path().join(".claude/plans/p");
-    std::fs::create_dir_all(&plans).unwrap();
-    let mut s = String::from("# Phase 9.1: Step one\n\n");
+/// One subphase of three 90-line tasks: over the 200-line budget.
+fn subphase_over_budget(number: &str, title: &str) -> String {
+    let mut s = format!("# Phase {number}: {title}\n\n");
     for k in 1..=3 {
         s.push_str(&format!("## Task {k}\n\n"));
         for j in 0..90 {
@@ -885,6 +890,16 @@ fn one_subphase_over_budget() -> tempfile::TempDir {
         }
         s.push('\n');
     }
+    s
+}
+
+/// A tree whose plan folder holds one subphase over the line budget, and a file
+/// linking into its last section.
+fn one_subphase_over_budget() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join(".claude/plans/p");
+    std::fs::create_dir_all(&plans).unwrap();
+    let s = subphase_over_budget("9.1", "Step one");
     std::fs::write(plans.join("phase-9.1-step-one.md"), s).unwrap();
     std::fs::write(
         dir.path().join("brief.md"),
@@ -941,4 +956,62 @@ fn write_snapshot(files: &[(String, Vec<u8>)], root: &Path) {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, bytes).unwrap();
     }
+}
+
+/// A consolidate that splits a file its folder's INDEX.md lists both relinks and
+/// rebuilds the index: one op for the file, or the second would find it changed
+/// by the first, and neither a re-run nor restore could finish a crashed run.
+#[test]
+fn consolidate_writes_a_relinked_index_once() {
+    let dir = one_subphase_over_budget();
+    let root = dir.path();
+    let other = root.join(".claude/plans/p/phase-9.2-other.md");
+    std::fs::write(&other, "# Phase 9.2: Other\n\nsmall\n").unwrap();
+    migrate(root).success();
+    std::fs::write(&other, subphase_over_budget("9.2", "Other")).unwrap();
+    let before = snapshot(root);
+    let out = replan()
+        .args(["consolidate", "--dry-run", "--format", "json"])
+        .arg(root)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let ops = v["ops"].as_array().unwrap();
+    let index: Vec<_> = ops
+        .iter()
+        .filter(|o| o["path"] == ".claude/plans/p/INDEX.md")
+        .collect();
+    assert_eq!(index.len(), 1, "{ops:?}");
+    let consolidate = |root: &Path| {
+        replan()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .arg("consolidate")
+            .arg(root)
+            .assert()
+    };
+    let done = copy_tree(root);
+    consolidate(done.path()).success();
+    let want = snapshot(done.path());
+    // Crashed after any step, it is finished by consolidate and undone by restore.
+    for n in 1.. {
+        let d = copy_tree(root);
+        let out = replan()
+            .env("SOURCE_DATE_EPOCH", EPOCH)
+            .env("REPLAN_FAIL_AFTER", n.to_string())
+            .arg("consolidate")
+            .arg(d.path())
+            .assert();
+        if out.get_output().status.success() {
+            assert!(n > 8, "only {n} steps");
+            break;
+        }
+        let undo = copy_tree(d.path());
+        replan().arg("restore").arg(undo.path()).assert().success();
+        assert_eq!(snapshot(undo.path()), before, "restore after crash at {n}");
+        consolidate(d.path()).success();
+        assert_eq!(snapshot(d.path()), want, "re-run after crash at {n}");
+    }
+    // Nothing it wrote counts as edited: restore needs no --force.
+    replan().arg("restore").arg(done.path()).assert().success();
+    assert_eq!(snapshot(done.path()), before);
 }
