@@ -46,10 +46,10 @@ pub enum ApplyError {
         /// The archive path.
         path: PathBuf,
     },
-    /// An original was edited between planning and its removal; it was kept.
+    /// A file was edited between planning and its removal or replacement; it was kept.
     #[error(
-        "{path}: changed while replan ran, so it was kept in place; the archive holds the \
-         version that was split (`replan restore` undoes the run)"
+        "{path}: changed while replan ran, so it was kept as it is now; the copy made \
+         before the change was kept too: compare the two, keep one, then re-run or restore"
     )]
     ChangedDuringRun {
         /// The original.
@@ -291,7 +291,13 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 match (&on_disk, &orig) {
                     (Some(a), None) if a == contents.as_bytes() => true,
                     (Some(a), Some(_)) if a != contents.as_bytes() => {
-                        return Err(refuse("archive copy exists and differs".into()));
+                        // Migrate's archive copy, or the file standing where
+                        // restore puts an original back.
+                        return Err(refuse(format!(
+                            "exists, with other contents than {} which goes there; \
+                             compare the two and move one away",
+                            from.display()
+                        )));
                     }
                     (_, Some(o)) if o != contents.as_bytes() => {
                         return Err(ApplyError::Refused {
