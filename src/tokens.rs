@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, Once, OnceLock};
+use std::sync::{Mutex, OnceLock};
 
 use bpe_openai::Tokenizer;
 
@@ -43,12 +43,16 @@ impl Encoding {
     /// serialized tables they are built from are never read again, so their pages
     /// are then given back ([`crate::exe_pages`]).
     fn bpe(self) -> &'static Tokenizer {
-        static RELEASED: [Once; 2] = [Once::new(), Once::new()];
+        static RELEASED: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
         let (tokenizer, i) = match self {
             Encoding::O200kBase => (bpe_openai::o200k_base(), 0),
             Encoding::Cl100kBase => (bpe_openai::cl100k_base(), 1),
         };
-        RELEASED[i].call_once(crate::exe_pages::release_read_only_image);
+        // The first caller gives the pages back (usually the warming thread);
+        // the others count meanwhile.
+        if !RELEASED[i].swap(true, Ordering::Relaxed) {
+            crate::exe_pages::release_read_only_image();
+        }
         tokenizer
     }
 
