@@ -15,6 +15,7 @@
 //! 4. Decisions are extracted from the plans as they will be into topic files.
 //! 5. Each plan folder that holds atomic files gets an index.
 
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -45,11 +46,11 @@ pub struct Inputs<'a> {
     /// Every Markdown file under the root, archive included, root-relative.
     pub docs: &'a [(PathBuf, Document)],
     /// Whether a root-relative path exists on disk (for non-Markdown targets).
-    pub exists: &'a dyn Fn(&Path) -> bool,
+    pub exists: &'a (dyn Fn(&Path) -> bool + Sync),
     /// Files replan generated, with the sha256 they were written with.
     pub generated: &'a HashMap<PathBuf, String>,
     /// Called once per document examined for splitting (drives a progress bar).
-    pub tick: &'a dyn Fn(),
+    pub tick: &'a (dyn Fn() + Sync),
 }
 
 /// One original split into parts.
@@ -174,6 +175,14 @@ struct Planner<'a> {
     checks: Vec<Check>,
 }
 
+/// Whether a file is split, before its tokens are counted.
+enum Candidacy {
+    No,
+    Yes,
+    /// If it holds more tokens than this.
+    IfOver(usize),
+}
+
 /// Plan a restructure.
 pub fn plan(inp: &Inputs) -> Outcome {
     let cfg = inp.cfg;
@@ -227,15 +236,32 @@ pub fn plan(inp: &Inputs) -> Outcome {
         modifies: Vec::new(),
         checks: Vec::new(),
     };
-    p.split_all();
+    // The check of the planned tree counts the tokens of every file a token
+    // budget could reject. Those the plan leaves as they are are counted now, on
+    // the side, while files are split: splitting leaves a core idle in its
+    // sequential stretches. Counts are remembered, so the check finds them.
+    let enc = p.enc;
+    let unchanged = p.counted_by_check_unless_split();
+    rayon::join(
+        || p.split_all(),
+        || {
+            unchanged.par_iter().with_max_len(1).for_each(|t| {
+                enc.count(t);
+            })
+        },
+    );
     p.rewrite_links();
     let after = p.after();
     p.verify_links(&after);
     let after_docs = p.after_docs(&after);
     drop(after);
-    let findings = p.findings(&after_docs);
+    // Checking the planned tree and extracting its decisions are independent
+    // reads of it, each parallel over files with sequential stretches.
     let mut said = Said::default();
-    let topic_ops = p.topics(&after_docs, &mut said);
+    let (findings, topic_ops) = rayon::join(
+        || p.findings(&after_docs),
+        || p.topics(&after_docs, &mut said),
+    );
     let index_ops = p.indexes(&after_docs, &findings, &mut said);
     drop(after_docs);
     p.out.notes.extend(said.notes);
@@ -286,6 +312,18 @@ impl<'a> Planner<'a> {
     fn split_all(&mut self) {
         let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
         let docs = self.inp.docs;
+        // Whether a file within its line budget is split hangs on its tokens:
+        // count those on every core first (counts are remembered), not one by
+        // one in the loop below.
+        let to_count: Vec<&str> = docs
+            .iter()
+            .filter(|(rel, doc)| matches!(self.candidacy(rel, doc), Candidacy::IfOver(_)))
+            .map(|(_, doc)| doc.source.text.as_str())
+            .collect();
+        let enc = self.enc;
+        to_count.par_iter().with_max_len(1).for_each(|t| {
+            enc.count(t);
+        });
         for (rel, doc) in docs {
             (self.inp.tick)();
             if !self.is_candidate(rel, doc) {
@@ -358,30 +396,66 @@ impl<'a> Planner<'a> {
         }
     }
 
+    /// The texts that the check of the planned tree counts (more bytes than a
+    /// token budget, not archived) and that are not split, largest first.
+    fn counted_by_check_unless_split(&self) -> Vec<&'a str> {
+        let docs: &'a [(PathBuf, Document)] = self.inp.docs;
+        let mut v: Vec<&'a str> = docs
+            .iter()
+            .filter(|(rel, doc)| {
+                let (_, max_tokens) = self.cfg.budget_for(rel);
+                max_tokens > 0
+                    && doc.source.text.len() > max_tokens
+                    && !self.archived(rel)
+                    && matches!(self.candidacy(rel, doc), Candidacy::No)
+            })
+            .map(|(_, doc)| doc.source.text.as_str())
+            .collect();
+        v.sort_by_key(|t| std::cmp::Reverse(t.len()));
+        v
+    }
+
     /// Whether a file may be split: in a plan folder, not kept, not generated and
     /// unedited, and over budget or holding several subphases.
     fn is_candidate(&self, rel: &Path, doc: &Document) -> bool {
+        match self.candidacy(rel, doc) {
+            Candidacy::No => false,
+            Candidacy::Yes => true,
+            Candidacy::IfOver(max_tokens) => self.enc.count(&doc.source.text) > max_tokens,
+        }
+    }
+
+    /// [`Planner::is_candidate`] up to counting tokens.
+    fn candidacy(&self, rel: &Path, doc: &Document) -> Candidacy {
         if !self.in_plan_dir(rel) {
-            return false;
+            return Candidacy::No;
         }
         let Some(name) = rel.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-            return false;
+            return Candidacy::No;
         };
         let text = &doc.source.text;
         if name == self.cfg.index_name
             || self.keep.is_match(&name)
             || is_generated_text(text)
             || rel.starts_with(&self.topics_dir)
-            || self.inp.generated.get(rel) == Some(&sha256(text.as_bytes()))
+            || self
+                .inp
+                .generated
+                .get(rel)
+                .is_some_and(|h| *h == sha256(text.as_bytes()))
         {
-            return false;
+            return Candidacy::No;
         }
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
         // Cheapest test first; a token covers at least one byte, so a file with no
         // more bytes than the budget is within it without counting.
-        count_lines(text) > max_lines
-            || self.subphases(doc) >= 2
-            || (text.len() > max_tokens && self.enc.count(text) > max_tokens)
+        if count_lines(text) > max_lines || self.subphases(doc) >= 2 {
+            Candidacy::Yes
+        } else if text.len() > max_tokens {
+            Candidacy::IfOver(max_tokens)
+        } else {
+            Candidacy::No
+        }
     }
 
     fn subphases(&self, doc: &Document) -> usize {
@@ -477,11 +551,20 @@ impl<'a> Planner<'a> {
             ..Default::default()
         };
         let mut parts_out = Vec::new();
-        for (part, path) in sp.parts.iter().zip(paths) {
-            let contents = part.contents(doc);
-            // The split counted it exactly: the check of the planned tree need not.
-            self.enc.remember(&contents, part.tokens);
-            let pdoc = Document::from_text(&path.to_string_lossy(), &contents);
+        let enc = self.enc;
+        let parsed: Vec<(String, Document)> = sp
+            .parts
+            .par_iter()
+            .zip(paths)
+            .map(|(part, path)| {
+                let contents = part.contents(doc);
+                // The split counted it exactly: the check of the planned tree need not.
+                enc.remember(&contents, part.tokens);
+                let pdoc = Document::from_text(&path.to_string_lossy(), &contents);
+                (contents, pdoc)
+            })
+            .collect();
+        for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
             let first = doc.source.line_of(part.span.start);
             let last = if part.span.end == 0 {
                 0
