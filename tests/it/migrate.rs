@@ -1015,3 +1015,31 @@ fn consolidate_writes_a_relinked_index_once() {
     replan().arg("restore").arg(done.path()).assert().success();
     assert_eq!(snapshot(done.path()), before);
 }
+
+/// A tree with no file under `plan_dirs` is told which setting would take its
+/// plan folder, and taking the advice works.
+#[test]
+fn a_tree_without_plan_dirs_is_told_what_to_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("planning")).unwrap();
+    std::fs::write(root.join("planning/notes.md"), monolith()).unwrap();
+    std::fs::write(root.join("README.md"), "# Project\n").unwrap();
+    let before = snapshot(root);
+    let out = replan()
+        .args(["migrate", "--dry-run"])
+        .arg(root)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("plan_dirs: ['planning/**']"), "{err}");
+    assert_eq!(snapshot(root), before);
+    std::fs::write(root.join("replan.yaml"), "plan_dirs: ['planning/**']\n").unwrap();
+    let out = migrate(root).success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        !err.contains("no Markdown file is under plan_dirs"),
+        "{err}"
+    );
+    assert!(root.join("planning/phase-9.2-step-2.md").exists(), "{err}");
+}
