@@ -13,6 +13,12 @@ pub const INFO: RuleInfo = RuleInfo {
 
 struct BudgetLines;
 
+/// replan's own folder indexes: one row per file of the folder, so their size
+/// follows the folder's, and cutting one would not make it smaller to read.
+pub(super) fn exempt(file: &FileFacts) -> bool {
+    crate::plan::index::is_index(&file.doc.source.text)
+}
+
 /// Evidence that a file is a monolith of several subphases, and how to cut it.
 pub(super) fn monolith_evidence(file: &FileFacts) -> Vec<String> {
     let n = file.subphases.len();
@@ -31,7 +37,7 @@ impl Rule for BudgetLines {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
         let (max, _) = cx.budget_for(file.rel);
         let lines = file.lines();
-        if max == 0 || lines <= max {
+        if max == 0 || lines <= max || exempt(file) {
             return;
         }
         out.push(
@@ -58,5 +64,22 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].path, "a.md");
         assert!(f[0].message.contains("201 lines"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn leaves_folder_indexes_alone() {
+        let index = format!(
+            "{}\n# Index\n\n{}",
+            crate::plan::index::INDEX_MARKER,
+            "| [a.md](a.md) | A |\n".repeat(600)
+        );
+        assert!(run_rule("budget.lines", &[("p/INDEX.md", &index)]).is_empty());
+        assert!(run_rule("budget.tokens", &[("p/INDEX.md", &index)]).is_empty());
+        let plain = index.replace(crate::plan::index::INDEX_MARKER, "");
+        assert_eq!(run_rule("budget.lines", &[("p/INDEX.md", &plain)]).len(), 1);
+        assert_eq!(
+            run_rule("budget.tokens", &[("p/INDEX.md", &plain)]).len(),
+            1
+        );
     }
 }

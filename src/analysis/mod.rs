@@ -333,7 +333,8 @@ fn run<'a>(
         let mut need: Vec<usize> = (0..files.len())
             .filter(|&i| {
                 let (_, max) = cx.budget_for(files[i].rel);
-                max > 0 && files[i].doc.source.text.len() > max
+                let text = &files[i].doc.source.text;
+                max > 0 && text.len() > max && !crate::plan::index::is_index(text)
             })
             .collect();
         need.sort_by_key(|&i| std::cmp::Reverse(files[i].doc.source.text.len()));
