@@ -471,12 +471,43 @@ mod tests {
         v
     }
 
+    fn owned(state: &[(&str, &str)]) -> Vec<(String, String)> {
+        state
+            .iter()
+            .map(|(p, t)| (p.to_string(), t.to_string()))
+            .collect()
+    }
+
     fn write_files(root: &Path, state: &[(&str, &str)]) {
         for (p, t) in state {
             let abs = root.join(p);
             std::fs::create_dir_all(abs.parent().unwrap()).unwrap();
             std::fs::write(abs, t).unwrap();
         }
+    }
+
+    /// From each state (of `p.md`, `p-part-2.md`, `arch/p.md`) an interruption
+    /// can leave, applying finishes the plan and applying again finds it done;
+    /// from `refused`, applying fails and changes nothing.
+    fn finishes_from(
+        plan_in: impl Fn(&Path) -> Plan,
+        states: &[&[(&str, &str)]],
+        want: &[(&str, &str)],
+        refused: &[(&str, &str)],
+    ) {
+        for state in states {
+            let dir = tempfile::tempdir().unwrap();
+            write_files(dir.path(), state);
+            let plan = plan_in(dir.path());
+            apply(&plan, ApplyOptions::default()).unwrap();
+            assert_eq!(files(dir.path()), owned(want), "from {state:?}");
+            let again = apply(&plan, ApplyOptions::default()).unwrap();
+            assert_eq!(again.already_done, plan.ops.len());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        write_files(dir.path(), refused);
+        assert!(apply(&plan_in(dir.path()), ApplyOptions::default()).is_err());
+        assert_eq!(files(dir.path()), owned(refused));
     }
 
     #[test]
@@ -498,35 +529,19 @@ mod tests {
             });
             plan
         };
-        let want = vec![
-            ("p.md".to_string(), "one\n".to_string()),
-            ("p-part-2.md".to_string(), "two\n".to_string()),
-            ("arch/p.md".to_string(), "orig\n".to_string()),
+        let done = [
+            ("p.md", "one\n"),
+            ("p-part-2.md", "two\n"),
+            ("arch/p.md", "orig\n"),
         ];
-        // The states an interruption can leave, each finished by applying again.
         let states: [&[(&str, &str)]; 4] = [
             &[("p.md", "orig\n")],
             &[("p.md", "orig\n"), ("arch/p.md", "orig\n")],
             &[("p.md", "one\n"), ("arch/p.md", "orig\n")],
-            &[
-                ("p.md", "one\n"),
-                ("p-part-2.md", "two\n"),
-                ("arch/p.md", "orig\n"),
-            ],
+            &done,
         ];
-        for state in states {
-            let dir = tempfile::tempdir().unwrap();
-            write_files(dir.path(), state);
-            apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
-            assert_eq!(files(dir.path()), want, "from {state:?}");
-            let again = apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
-            assert_eq!(again.already_done, 3);
-        }
         // An original edited since it was read is neither archived nor replaced.
-        let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), &[("p.md", "edited\n")]);
-        assert!(apply(&plan_in(dir.path()), ApplyOptions::default()).is_err());
-        assert_eq!(files(dir.path()), vec![("p.md".into(), "edited\n".into())]);
+        finishes_from(plan_in, &states, &done, &[("p.md", "edited\n")]);
     }
 
     #[test]
@@ -544,30 +559,13 @@ mod tests {
             });
             plan
         };
-        let want = vec![("p.md".to_string(), "orig\n".to_string())];
         let states: [&[(&str, &str)]; 2] = [
             &[("p.md", "one\n"), ("arch/p.md", "orig\n")],
             &[("p.md", "orig\n"), ("arch/p.md", "orig\n")],
         ];
-        for state in states {
-            let dir = tempfile::tempdir().unwrap();
-            write_files(dir.path(), state);
-            apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
-            assert_eq!(files(dir.path()), want, "from {state:?}");
-            let again = apply(&plan_in(dir.path()), ApplyOptions::default()).unwrap();
-            assert_eq!(again.already_done, 2);
-        }
         // Anything else in the original's place is left alone.
-        let dir = tempfile::tempdir().unwrap();
-        write_files(dir.path(), &[("p.md", "mine\n"), ("arch/p.md", "orig\n")]);
-        assert!(apply(&plan_in(dir.path()), ApplyOptions::default()).is_err());
-        assert_eq!(
-            files(dir.path()),
-            vec![
-                ("p.md".to_string(), "mine\n".to_string()),
-                ("arch/p.md".to_string(), "orig\n".to_string())
-            ]
-        );
+        let refused = [("p.md", "mine\n"), ("arch/p.md", "orig\n")];
+        finishes_from(plan_in, &states, &[("p.md", "orig\n")], &refused);
     }
 
     #[test]

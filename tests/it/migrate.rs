@@ -646,43 +646,6 @@ fn restore_never_overwrites_a_new_file_in_an_originals_place() {
 }
 
 #[test]
-fn interrupted_restore_is_finished_by_restore() {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path();
-    let plans = root.join(".claude/plans/x");
-    std::fs::create_dir_all(&plans).unwrap();
-    std::fs::write(plans.join("notes.md"), monolith()).unwrap();
-    std::fs::write(
-        root.join("brief.md"),
-        "[two](.claude/plans/x/notes.md#phase-92-step-2)\n",
-    )
-    .unwrap();
-    let before = snapshot(root);
-    migrate(root).success();
-    let migrated = snapshot(root);
-    // restore: 1 write (brief.md) + 1 copy back + 1 rename + 1 original removed
-    // + parts, index and manifest deleted.
-    let mut crashed = 0;
-    for n in [1, 2, 3, 4, 5, 6] {
-        let d = copy_tree(root);
-        let out = replan()
-            .env("REPLAN_FAIL_AFTER", n.to_string())
-            .arg("restore")
-            .arg(d.path())
-            .assert();
-        if out.get_output().status.success() {
-            assert_eq!(snapshot(d.path()), before);
-            continue;
-        }
-        crashed += 1;
-        replan().arg("restore").arg(d.path()).assert().success();
-        assert_eq!(snapshot(d.path()), before, "restore after crash at {n}");
-    }
-    assert_eq!(crashed, 6);
-    assert_eq!(snapshot(root), migrated);
-}
-
-#[test]
 fn a_link_that_would_break_stops_the_migration() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
