@@ -159,16 +159,8 @@ mod tests {
             std::fs::set_permissions(root.join(f), std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         let mut plan = Plan::new(root);
-        plan.ops.push(Op::Move {
-            from: "a.md".into(),
-            to: "arch/a.md".into(),
-            contents: "A\n".into(),
-        });
-        plan.ops.push(Op::Modify {
-            path: "s.md".into(),
-            old: "old\n".into(),
-            new: "new\n".into(),
-        });
+        plan.ops.push(Op::moved("a.md", "arch/a.md", "A\n"));
+        plan.ops.push(Op::modify("s.md", "old\n", "new\n"));
         apply(&plan, ApplyOptions::default()).unwrap();
         assert_eq!((mode("arch/a.md"), mode("s.md")), (0o600, 0o600));
         apply(&inverse(&plan), ApplyOptions::default()).unwrap();
@@ -183,20 +175,9 @@ mod tests {
         std::fs::write(root.join("p/a.md"), "A\n").unwrap();
         std::fs::write(root.join("s.md"), "old\n").unwrap();
         let mut plan = Plan::new(root);
-        plan.ops.push(Op::Move {
-            from: "p/a.md".into(),
-            to: "arch/p/a.md".into(),
-            contents: "A\n".into(),
-        });
-        plan.ops.push(Op::Create {
-            path: "p/a1.md".into(),
-            contents: "A\n".into(),
-        });
-        plan.ops.push(Op::Modify {
-            path: "s.md".into(),
-            old: "old\n".into(),
-            new: "new\n".into(),
-        });
+        plan.ops.push(Op::moved("p/a.md", "arch/p/a.md", "A\n"));
+        plan.ops.push(Op::create("p/a1.md", "A\n"));
+        plan.ops.push(Op::modify("s.md", "old\n", "new\n"));
         let j = Journal {
             version: VERSION,
             command: "migrate".into(),

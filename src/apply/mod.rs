@@ -438,15 +438,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("orig.md"), "o\n").unwrap();
         let mut plan = Plan::new(dir.path());
-        plan.ops.push(Op::Create {
-            path: "a/b.md".into(),
-            contents: "x\n".into(),
-        });
-        plan.ops.push(Op::Move {
-            from: "orig.md".into(),
-            to: "arch/orig.md".into(),
-            contents: "o\n".into(),
-        });
+        plan.ops.push(Op::create("a/b.md", "x\n"));
+        plan.ops.push(Op::moved("orig.md", "arch/orig.md", "o\n"));
         apply(&plan, ApplyOptions::default()).unwrap();
         assert_eq!(
             std::fs::read_to_string(dir.path().join("a/b.md")).unwrap(),
@@ -514,19 +507,9 @@ mod tests {
     fn a_part_takes_the_name_of_its_moved_original() {
         let plan_in = |root: &Path| {
             let mut plan = Plan::new(root);
-            plan.ops.push(Op::Create {
-                path: "p.md".into(),
-                contents: "one\n".into(),
-            });
-            plan.ops.push(Op::Create {
-                path: "p-part-2.md".into(),
-                contents: "two\n".into(),
-            });
-            plan.ops.push(Op::Move {
-                from: "p.md".into(),
-                to: "arch/p.md".into(),
-                contents: "orig\n".into(),
-            });
+            plan.ops.push(Op::create("p.md", "one\n"));
+            plan.ops.push(Op::create("p-part-2.md", "two\n"));
+            plan.ops.push(Op::moved("p.md", "arch/p.md", "orig\n"));
             plan
         };
         let done = [
@@ -548,15 +531,8 @@ mod tests {
     fn an_original_moved_back_replaces_the_part_in_its_place() {
         let plan_in = |root: &Path| {
             let mut plan = Plan::new(root);
-            plan.ops.push(Op::Move {
-                from: "arch/p.md".into(),
-                to: "p.md".into(),
-                contents: "orig\n".into(),
-            });
-            plan.ops.push(Op::Delete {
-                path: "p.md".into(),
-                old: "one\n".into(),
-            });
+            plan.ops.push(Op::moved("arch/p.md", "p.md", "orig\n"));
+            plan.ops.push(Op::delete("p.md", "one\n"));
             plan
         };
         let states: [&[(&str, &str)]; 2] = [
@@ -573,16 +549,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("i.md"), "old\n").unwrap();
         let mut plan = Plan::new(dir.path());
-        plan.ops.push(Op::Create {
-            path: "new.md".into(),
-            contents: "n\n".into(),
-        });
+        plan.ops.push(Op::create("new.md", "n\n"));
         for new in ["a\n", "b\n"] {
-            plan.ops.push(Op::Modify {
-                path: "i.md".into(),
-                old: "old\n".into(),
-                new: new.into(),
-            });
+            plan.ops.push(Op::modify("i.md", "old\n", new));
         }
         let err = apply(&plan, ApplyOptions::default()).unwrap_err();
         assert!(err.to_string().contains("i.md"), "{err}");
@@ -597,20 +566,14 @@ mod tests {
     fn refuses_escape_and_overwrite() {
         let dir = tempfile::tempdir().unwrap();
         let mut plan = Plan::new(dir.path());
-        plan.ops.push(Op::Create {
-            path: "../x.md".into(),
-            contents: "x".into(),
-        });
+        plan.ops.push(Op::create("../x.md", "x"));
         assert!(matches!(
             apply(&plan, ApplyOptions::default()),
             Err(ApplyError::Refused { .. })
         ));
         std::fs::write(dir.path().join("y.md"), "mine").unwrap();
         let mut plan = Plan::new(dir.path());
-        plan.ops.push(Op::Create {
-            path: "y.md".into(),
-            contents: "new".into(),
-        });
+        plan.ops.push(Op::create("y.md", "new"));
         assert!(apply(&plan, ApplyOptions::default()).is_err());
         assert_eq!(
             std::fs::read_to_string(dir.path().join("y.md")).unwrap(),
@@ -625,10 +588,7 @@ mod tests {
         let out = tempfile::tempdir().unwrap();
         std::os::unix::fs::symlink(out.path(), dir.path().join("link")).unwrap();
         let mut plan = Plan::new(dir.path());
-        plan.ops.push(Op::Create {
-            path: "link/x.md".into(),
-            contents: "x".into(),
-        });
+        plan.ops.push(Op::create("link/x.md", "x"));
         assert!(apply(&plan, ApplyOptions::default()).is_err());
         assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
     }

@@ -215,20 +215,9 @@ mod tests {
     #[test]
     fn records_and_appends() {
         let mut plan = Plan::new(".");
-        plan.ops.push(Op::Move {
-            from: "p/a.md".into(),
-            to: "arch/a.md".into(),
-            contents: "A".into(),
-        });
-        plan.ops.push(Op::Create {
-            path: "p/a1.md".into(),
-            contents: "A".into(),
-        });
-        plan.ops.push(Op::Modify {
-            path: "s.md".into(),
-            old: "o".into(),
-            new: "n".into(),
-        });
+        plan.ops.push(Op::moved("p/a.md", "arch/a.md", "A"));
+        plan.ops.push(Op::create("p/a1.md", "A"));
+        plan.ops.push(Op::modify("s.md", "o", "n"));
         let run = record(
             &plan,
             "migrate",

@@ -44,6 +44,44 @@ pub enum Op {
 }
 
 impl Op {
+    /// A [`Op::Create`].
+    pub fn create(path: impl Into<PathBuf>, contents: impl Into<String>) -> Op {
+        Op::Create {
+            path: path.into(),
+            contents: contents.into(),
+        }
+    }
+
+    /// A [`Op::Modify`].
+    pub fn modify(path: impl Into<PathBuf>, old: impl Into<String>, new: impl Into<String>) -> Op {
+        Op::Modify {
+            path: path.into(),
+            old: old.into(),
+            new: new.into(),
+        }
+    }
+
+    /// A [`Op::Move`] (`move` is a keyword).
+    pub fn moved(
+        from: impl Into<PathBuf>,
+        to: impl Into<PathBuf>,
+        contents: impl Into<String>,
+    ) -> Op {
+        Op::Move {
+            from: from.into(),
+            to: to.into(),
+            contents: contents.into(),
+        }
+    }
+
+    /// A [`Op::Delete`].
+    pub fn delete(path: impl Into<PathBuf>, old: impl Into<String>) -> Op {
+        Op::Delete {
+            path: path.into(),
+            old: old.into(),
+        }
+    }
+
     /// The path this op writes or removes (for a move, the destination).
     pub fn path(&self) -> &PathBuf {
         match self {

@@ -73,20 +73,9 @@ mod tests {
     #[test]
     fn renders_each_kind() {
         let mut plan = Plan::new(".");
-        plan.ops.push(Op::Create {
-            path: "a.md".into(),
-            contents: "x\n".into(),
-        });
-        plan.ops.push(Op::Modify {
-            path: "b.md".into(),
-            old: "1\n2\n".into(),
-            new: "1\n3\n".into(),
-        });
-        plan.ops.push(Op::Move {
-            from: "c.md".into(),
-            to: "arch/c.md".into(),
-            contents: "c".into(),
-        });
+        plan.ops.push(Op::create("a.md", "x\n"));
+        plan.ops.push(Op::modify("b.md", "1\n2\n", "1\n3\n"));
+        plan.ops.push(Op::moved("c.md", "arch/c.md", "c"));
         let d = render(&plan);
         assert!(
             d.contains("new file mode 100644\n--- /dev/null\n+++ b/a.md\n@@ -0,0 +1 @@\n+x\n"),
