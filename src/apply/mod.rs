@@ -130,6 +130,20 @@ impl Steps {
     }
 }
 
+/// The text of a root-relative file, `None` if there is none; refused outside the
+/// root or through a symlink (as for writing), and an error naming the file when
+/// it cannot be read or is not UTF-8.
+pub fn read_text(root: &Path, rel: &Path) -> anyhow::Result<Option<String>> {
+    let abs = check_inside(root, rel)?;
+    match read_opt(&abs) {
+        Ok(Some(b)) => String::from_utf8(b)
+            .map(Some)
+            .map_err(|_| anyhow::anyhow!("{}: not valid UTF-8", rel.display())),
+        Ok(None) => Ok(None),
+        Err(e) => Err(anyhow::anyhow!("{}: cannot read: {e}", rel.display())),
+    }
+}
+
 fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ApplyError> {
     match std::fs::read(path) {
         Ok(b) => Ok(Some(b)),

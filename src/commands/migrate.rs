@@ -88,15 +88,13 @@ fn read_manifest(
     cfg: &Config,
 ) -> anyhow::Result<(Option<String>, HashMap<PathBuf, String>)> {
     let rel = Path::new(&cfg.archive.manifest);
-    let abs = apply::check_inside(root, rel)?;
-    match std::fs::read_to_string(&abs) {
-        Ok(t) => {
+    match apply::read_text(root, rel)? {
+        Some(t) => {
             let m = manifest::Manifest::parse(&t)
                 .map_err(|e| anyhow::anyhow!("{}: not a replan manifest: {e}", rel.display()))?;
             Ok((Some(t), m.generated()))
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok((None, HashMap::new())),
-        Err(e) => Err(anyhow::anyhow!("{}: cannot read: {e}", rel.display())),
+        None => Ok((None, HashMap::new())),
     }
 }
 

@@ -7,25 +7,11 @@ use std::path::{Path, PathBuf};
 use anstyle::AnsiColor;
 
 use super::{load_config, Exit};
-use crate::apply::{self, journal, sha256, ApplyOptions};
+use crate::apply::{journal, read_text, sha256, ApplyOptions};
 use crate::cli::{Global, RestoreArgs};
 use crate::plan::manifest::{Manifest, Run};
 use crate::plan::{Op, Plan};
 use crate::ui::{self, paint};
-
-fn read_opt(root: &Path, rel: &Path) -> anyhow::Result<Option<String>> {
-    let abs = apply::check_inside(root, rel)?;
-    match std::fs::read(&abs) {
-        Ok(b) => Ok(Some(String::from_utf8(b).map_err(|_| {
-            anyhow::anyhow!(
-                "{}: not valid UTF-8; cannot restore through it",
-                rel.display()
-            )
-        })?)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(anyhow::anyhow!("{}: cannot read: {e}", rel.display())),
-    }
-}
 
 /// The plan that undoes `run`, given the disk; `edited` collects files changed since.
 pub fn undo_plan(
@@ -37,8 +23,8 @@ pub fn undo_plan(
     let mut plan = Plan::new(root);
     // Originals come back first (apply copies before it removes anything).
     for m in &run.moved {
-        let archived = read_opt(root, &m.to)?;
-        let here = read_opt(root, &m.from)?;
+        let archived = read_text(root, &m.to)?;
+        let here = read_text(root, &m.from)?;
         // A split's first part may stand in the original's place (it took the
         // name); it is deleted below, and the original replaces it.
         let part_here = |h: &str| {
@@ -74,7 +60,7 @@ pub fn undo_plan(
         }
     }
     for f in &run.modified {
-        match read_opt(root, &f.path)? {
+        match read_text(root, &f.path)? {
             Some(t) if sha256(t.as_bytes()) == f.sha256_before => {}
             Some(t) => {
                 if sha256(t.as_bytes()) != f.sha256_after {
@@ -101,7 +87,7 @@ pub fn undo_plan(
         }
     }
     for c in &run.created {
-        if let Some(t) = read_opt(root, &c.path)? {
+        if let Some(t) = read_text(root, &c.path)? {
             let sha = sha256(t.as_bytes());
             // The original already back where its first part was.
             if run
@@ -187,7 +173,7 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
 
-    let Some(mtext) = read_opt(root, &mrel)? else {
+    let Some(mtext) = read_text(root, &mrel)? else {
         ui::error(&format!(
             "{}: no manifest; nothing to restore",
             mrel.display()
