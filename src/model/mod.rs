@@ -1,6 +1,7 @@
 //! Pure, I/O-free model of a Markdown file: source bytes, blocks, headings, links.
 
 pub mod document;
+pub mod refdefs;
 pub mod section;
 pub mod slug;
 pub mod source;

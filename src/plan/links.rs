@@ -88,44 +88,10 @@ pub struct Loc {
     pub line: usize,
 }
 
-fn def_re() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        regex::Regex::new(r"(?m)^ {0,3}\[[^\]\^][^\]]*\]:[ \t]*(?:<([^>\n]*)>|([^\s<]\S*))")
-            .unwrap_or_else(|_| unreachable!())
-    })
-}
-
-/// Link reference definitions (`[label]: url`, URL on the same line) outside the
-/// byte ranges in `literal`: their URL text and its byte range.
-pub fn definitions(
-    text: &str,
-    literal: &[std::ops::Range<usize>],
-) -> Vec<(String, std::ops::Range<usize>)> {
-    def_re()
-        .captures_iter(text)
-        .filter_map(|c| {
-            let m = c.get(1).or_else(|| c.get(2))?;
-            let whole = c.get(0)?;
-            if literal.iter().any(|r| r.contains(&whole.start())) {
-                return None;
-            }
-            Some((m.as_str().to_string(), m.range()))
-        })
-        .collect()
-}
-
 /// Every destination in a document: located links, reference definitions, and
 /// links that could not be located and are not served by a definition here.
 pub fn locate_all(doc: &Document) -> Vec<Loc> {
-    let text = &doc.source.text;
-    let literal: Vec<std::ops::Range<usize>> = doc
-        .blocks
-        .iter()
-        .filter(|b| b.is_literal())
-        .map(|b| b.span.clone())
-        .collect();
-    let defs = definitions(text, &literal);
+    let defs = crate::model::refdefs::of(doc);
     let mut out = Vec::new();
     for l in &doc.links {
         if l.dest.is_none() {
@@ -134,7 +100,7 @@ pub fn locate_all(doc: &Document) -> Vec<Loc> {
                 .line_text(l.line)
                 .get(l.column.saturating_sub(1)..)
                 .is_some_and(|t| t.contains("]("));
-            if !inline && defs.iter().any(|(u, _)| *u == l.url) {
+            if !inline && defs.iter().any(|d| d.url == l.url) {
                 continue; // the definition carries it
             }
         }
@@ -144,11 +110,11 @@ pub fn locate_all(doc: &Document) -> Vec<Loc> {
             line: l.line,
         });
     }
-    for (u, r) in defs {
+    for d in defs {
         out.push(Loc {
-            line: doc.source.line_of(r.start),
-            url: u,
-            range: Some(r),
+            line: doc.source.line_of(d.url_range.start),
+            url: d.url,
+            range: Some(d.url_range),
         });
     }
     out
@@ -211,6 +177,15 @@ mod tests {
             .map(|l| &text[l.range.clone().unwrap()])
             .collect();
         assert_eq!(urls, vec!["x.md#h", "y z.md"], "{locs:?}");
+        // A definition above the first block is not inside it (the first block's
+        // span starts at the top of the file, before the definition).
+        let text = "[r]: x.md#h\n```\ncode\n```\n\nSee [a][r].\n";
+        let doc = Document::from_text("t.md", text);
+        let urls: Vec<_> = locate_all(&doc)
+            .iter()
+            .map(|l| &text[l.range.clone().unwrap()])
+            .collect();
+        assert_eq!(urls, vec!["x.md#h"]);
     }
 
     #[test]

@@ -23,9 +23,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
 use super::index::{self, Entry};
-use super::links::{
-    anchors, definitions, dest_of, edit, locate_all, retarget, url, Dest, Loc, MoveMap, Moved,
-};
+use super::links::{anchors, dest_of, edit, locate_all, retarget, url, Dest, Loc, MoveMap, Moved};
 use super::{Op, Plan};
 use crate::analysis;
 use crate::apply::sha256;
@@ -754,10 +752,10 @@ impl<'a> Planner<'a> {
             }
         }
         let tail = (part.prefix + part.span.len()).min(part.contents.len());
-        for (u, r) in definitions(part.contents.get(tail..).unwrap_or(""), &[]) {
-            let at = tail + r.start..tail + r.end;
+        for d in crate::model::refdefs::scan(part.contents.get(tail..).unwrap_or(""), &[]) {
+            let at = tail + d.url_range.start..tail + d.url_range.end;
             let loc = Loc {
-                url: u,
+                url: d.url,
                 range: None,
                 line: 0,
             };

@@ -9,17 +9,10 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use crate::model::Document;
+use crate::model::{refdefs, Document};
 
 /// Marks the block of copied definitions replan appends to a part.
 pub const DEFINITIONS_MARKER: &str = "<!-- replan:definitions -->";
-
-fn def_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        Regex::new(r"^ {0,3}\[([^\]\^][^\]]*)\]:\s*\S").unwrap_or_else(|_| unreachable!())
-    })
-}
 
 fn use_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -27,15 +20,6 @@ fn use_re() -> &'static Regex {
         Regex::new(r"\]\[([^\]]+)\]|\[([^\]\[]+)\]\[\]|\[([^\]\[]+)\]")
             .unwrap_or_else(|_| unreachable!())
     })
-}
-
-/// CommonMark label matching: case-insensitive, whitespace collapsed.
-fn norm(label: &str) -> String {
-    label
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
 }
 
 /// Line ranges (1-based, inclusive) whose text is literal: code, HTML, front matter.
@@ -64,26 +48,16 @@ pub struct DefIndex {
 impl DefIndex {
     /// Index the definitions of `doc`; `None` when it has none.
     pub fn new(doc: &Document) -> Option<DefIndex> {
-        if !doc.source.text.contains("]:") {
-            return None;
+        let mut defs: BTreeMap<String, Def> = BTreeMap::new();
+        for d in refdefs::of(doc) {
+            let line = doc.source.line_of(d.start);
+            // The first definition of a label wins, as in CommonMark.
+            defs.entry(d.label.clone()).or_insert(Def {
+                label: d.label,
+                span: doc.source.lines_range(line, line),
+            });
         }
         let literal = literal_lines(doc);
-        let mut defs: BTreeMap<String, Def> = BTreeMap::new();
-        let total = doc.source.line_slots();
-        for line in 1..=total {
-            let text = doc.source.line_text(line);
-            if let Some(c) = def_re().captures(text) {
-                if is_literal(&literal, line) {
-                    continue;
-                }
-                let label = norm(&c[1]);
-                // The first definition of a label wins, as in CommonMark.
-                defs.entry(label.clone()).or_insert(Def {
-                    label,
-                    span: doc.source.lines_range(line, line),
-                });
-            }
-        }
         (!defs.is_empty()).then_some(DefIndex { defs, literal })
     }
 
@@ -101,7 +75,7 @@ impl DefIndex {
             }
             for c in use_re().captures_iter(doc.source.line_text(line)) {
                 if let Some(m) = c.get(1).or_else(|| c.get(2)).or_else(|| c.get(3)) {
-                    used.insert(norm(m.as_str()));
+                    used.insert(refdefs::norm(m.as_str()));
                 }
             }
         }
