@@ -55,8 +55,13 @@ pub fn scan(text: &str, literal: &[Range<usize>]) -> Vec<RefDef> {
                 return None;
             }
             let url = c.get(2).or_else(|| c.get(3))?;
+            // A label needs a character that is not white space (CommonMark).
+            let label = norm(c.get(1)?.as_str());
+            if label.is_empty() {
+                return None;
+            }
             Some(RefDef {
-                label: norm(c.get(1)?.as_str()),
+                label,
                 start: whole.start(),
                 url: url.as_str().to_string(),
                 url_range: url.range(),
@@ -96,5 +101,15 @@ mod tests {
             [("a ref", "http://a", "http://a"), ("b", "c d.md", "c d.md")]
         );
         assert_eq!(defs[1].start, text.find("[b]").unwrap());
+    }
+
+    /// Found by the `model` fuzz target: `[\t]:` after a lone `\r` was taken
+    /// for a definition with an empty label, which the splitter asserts against.
+    #[test]
+    fn a_blank_label_is_no_definition() {
+        assert!(scan("[\t]: x\n[ ]: y\n", &[]).is_empty());
+        let text = "@:\\8\u{19}\u{5}\r[\t]:)+\n\0\0";
+        let doc = Document::from_text("fuzz.md", text);
+        assert!(of(&doc).is_empty());
     }
 }

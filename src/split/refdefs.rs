@@ -153,4 +153,14 @@ mod tests {
             "\n<!-- replan:definitions -->\n[ref]: http://r\n[other]: http://o\n"
         );
     }
+
+    /// A blank label (the `model` fuzz target found `[\t]:`) defines nothing,
+    /// so it is never copied to a part using `[\t]`.
+    #[test]
+    fn a_blank_label_is_never_copied() {
+        let text = "see [\t]\n\n[\t]: x\n";
+        let doc = Document::from_text("t.md", text);
+        let need = missing_definitions(&doc, &[0..9, 9..text.len()]);
+        assert!(need.iter().all(Vec::is_empty), "{need:?}");
+    }
 }
