@@ -22,7 +22,6 @@ use std::ops::Range;
 pub fn release_read_only_image() {
     #[cfg(target_os = "linux")]
     {
-        use std::os::unix::fs::FileExt;
         let Ok(exe) = std::fs::read_link("/proc/self/exe") else {
             return;
         };
@@ -32,22 +31,8 @@ pub fn release_read_only_image() {
         let Ok(pagemap) = std::fs::File::open("/proc/self/pagemap") else {
             return;
         };
-        const PAGE: usize = 4096;
         for r in read_only_mappings(&maps, &exe.to_string_lossy()) {
-            if r.start % PAGE != 0 || r.end % PAGE != 0 {
-                continue;
-            }
-            let mut raw = vec![0u8; r.len() / PAGE * 8];
-            if pagemap
-                .read_exact_at(&mut raw, (r.start / PAGE * 8) as u64)
-                .is_err()
-            {
-                continue;
-            }
-            let entries = raw
-                .chunks_exact(8)
-                .map(|c| u64::from_ne_bytes(c.try_into().unwrap_or_default()));
-            if holds_private_page(entries) {
+            if holds_private_page_in(&pagemap, &r) != Some(false) {
                 continue;
             }
             // SAFETY: the range is a whole mapping of the executable that is
@@ -76,6 +61,25 @@ fn read_only_mappings(maps: &str, exe: &str) -> Vec<Range<usize>> {
             (perms == "r--p" && path == exe && start < end).then_some(start..end)
         })
         .collect()
+}
+
+/// Whether the mapping at `r` holds a private page, from the process's open
+/// `/proc/self/pagemap`; `None` when that cannot be told (unaligned, unreadable).
+#[cfg(target_os = "linux")]
+fn holds_private_page_in(pagemap: &std::fs::File, r: &Range<usize>) -> Option<bool> {
+    use std::os::unix::fs::FileExt;
+    const PAGE: usize = 4096;
+    if !r.start.is_multiple_of(PAGE) || !r.end.is_multiple_of(PAGE) {
+        return None;
+    }
+    let mut raw = vec![0u8; r.len() / PAGE * 8];
+    pagemap
+        .read_exact_at(&mut raw, (r.start / PAGE * 8) as u64)
+        .ok()?;
+    let entries = raw
+        .chunks_exact(8)
+        .map(|c| u64::from_ne_bytes(c.try_into().unwrap_or_default()));
+    Some(holds_private_page(entries))
 }
 
 /// Whether any of a mapping's pagemap entries is a present page that is not a
@@ -122,22 +126,12 @@ mod tests {
     fn the_relro_mapping_of_this_process_holds_private_pages() {
         // The test binary's own mappings: the relocated (RELRO) one is never
         // released, the constant data is.
-        use std::os::unix::fs::FileExt;
         let exe = std::fs::read_link("/proc/self/exe").unwrap();
         let maps = std::fs::read_to_string("/proc/self/maps").unwrap();
         let pagemap = std::fs::File::open("/proc/self/pagemap").unwrap();
         let private: Vec<bool> = read_only_mappings(&maps, &exe.to_string_lossy())
-            .into_iter()
-            .map(|r| {
-                let mut raw = vec![0u8; r.len() / 4096 * 8];
-                pagemap
-                    .read_exact_at(&mut raw, (r.start / 4096 * 8) as u64)
-                    .unwrap();
-                holds_private_page(
-                    raw.chunks_exact(8)
-                        .map(|c| u64::from_ne_bytes(c.try_into().unwrap())),
-                )
-            })
+            .iter()
+            .map(|r| holds_private_page_in(&pagemap, r).unwrap())
             .collect();
         assert!(private.contains(&true), "{private:?}");
         assert!(private.contains(&false), "{private:?}");
