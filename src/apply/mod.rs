@@ -181,92 +181,81 @@ pub struct Applied {
     pub already_done: usize,
 }
 
-/// Where a plan empties and fills the same path (see the module doc).
-#[derive(Default)]
-struct Refills<'p> {
-    /// Move source -> contents of the Create at the same path.
-    created_over_move: HashMap<&'p Path, &'p [u8]>,
-    /// Create path -> contents of the original moved away from it.
-    move_under_create: HashMap<&'p Path, &'p [u8]>,
-    /// Move destination -> old contents of the Delete at the same path.
-    deleted_under_move: HashMap<&'p Path, &'p [u8]>,
-    /// Delete path -> contents moved in.
-    moved_over_delete: HashMap<&'p Path, &'p [u8]>,
+/// A path the plan empties and fills again (see the module doc): `old` gives
+/// way to `new`. Migrate: a Move takes `old` (the original) away and a Create
+/// writes `new` (its first part). Restore: a Delete takes `old` (the part) away
+/// and a Move brings `new` (the original) back.
+struct Refill<'p> {
+    old: &'p [u8],
+    new: &'p [u8],
 }
 
-impl<'p> Refills<'p> {
-    /// The refills of a plan, which must touch each path once, or twice as one
-    /// of the two pairs above: ops that each expect the disk as it was before
-    /// the plan (two Modifies of one file) could never all be applied.
-    fn of(plan: &'p Plan) -> Result<Refills<'p>, ApplyError> {
-        #[derive(PartialEq, Eq, PartialOrd, Ord)]
-        enum Touch {
-            Create,
-            Modify,
-            Delete,
-            MoveFrom,
-            MoveTo,
-        }
-        let mut touches: HashMap<&Path, Vec<Touch>> = HashMap::new();
-        for op in &plan.ops {
-            let mut touch = |p: &'p PathBuf, t| touches.entry(p.as_path()).or_default().push(t);
-            match op {
-                Op::Create { path, .. } => touch(path, Touch::Create),
-                Op::Modify { path, .. } => touch(path, Touch::Modify),
-                Op::Delete { path, .. } => touch(path, Touch::Delete),
-                Op::Move { from, to, .. } => {
-                    touch(from, Touch::MoveFrom);
-                    touch(to, Touch::MoveTo);
-                }
-            }
-        }
-        for (path, mut t) in touches {
-            t.sort();
-            let fine = t.len() == 1
-                || t == [Touch::Create, Touch::MoveFrom]
-                || t == [Touch::Delete, Touch::MoveTo];
-            if !fine {
-                return Err(ApplyError::Refused {
-                    path: path.to_path_buf(),
-                    reason: "several operations of one plan touch it (a bug in replan)".into(),
-                });
-            }
-        }
-        let mut creates: HashMap<&Path, &[u8]> = HashMap::new();
-        let mut deletes: HashMap<&Path, &[u8]> = HashMap::new();
-        for op in &plan.ops {
-            match op {
-                Op::Create { path, contents } => {
-                    creates.insert(path, contents.as_bytes());
-                }
-                Op::Delete { path, old } => {
-                    deletes.insert(path, old.as_bytes());
-                }
-                _ => {}
-            }
-        }
-        let mut r = Refills::default();
-        for op in &plan.ops {
-            if let Op::Move { from, to, contents } = op {
-                if let Some(c) = creates.get(from.as_path()) {
-                    r.created_over_move.insert(from, c);
-                    r.move_under_create.insert(from, contents.as_bytes());
-                }
-                if let Some(d) = deletes.get(to.as_path()) {
-                    r.deleted_under_move.insert(to, d);
-                    r.moved_over_delete.insert(to, contents.as_bytes());
-                }
-            }
-        }
-        Ok(r)
+/// The refills of a plan by path. A plan must touch each path once, or twice as
+/// one of the two pairs above: ops that each expect the disk as it was before
+/// the plan (two Modifies of one file) could never all be applied.
+fn refills<'p>(plan: &'p Plan) -> Result<HashMap<&'p Path, Refill<'p>>, ApplyError> {
+    #[derive(PartialEq, Eq, PartialOrd, Ord)]
+    enum Touch {
+        Create,
+        Modify,
+        Delete,
+        MoveFrom,
+        MoveTo,
     }
+    let mut touches: HashMap<&Path, Vec<Touch>> = HashMap::new();
+    let mut creates: HashMap<&Path, &[u8]> = HashMap::new();
+    let mut deletes: HashMap<&Path, &[u8]> = HashMap::new();
+    for op in &plan.ops {
+        let mut touch = |p: &'p PathBuf, t| touches.entry(p.as_path()).or_default().push(t);
+        match op {
+            Op::Create { path, contents } => {
+                touch(path, Touch::Create);
+                creates.insert(path, contents.as_bytes());
+            }
+            Op::Modify { path, .. } => touch(path, Touch::Modify),
+            Op::Delete { path, old } => {
+                touch(path, Touch::Delete);
+                deletes.insert(path, old.as_bytes());
+            }
+            Op::Move { from, to, .. } => {
+                touch(from, Touch::MoveFrom);
+                touch(to, Touch::MoveTo);
+            }
+        }
+    }
+    for (path, mut t) in touches {
+        t.sort();
+        let fine = t.len() == 1
+            || t == [Touch::Create, Touch::MoveFrom]
+            || t == [Touch::Delete, Touch::MoveTo];
+        if !fine {
+            return Err(ApplyError::Refused {
+                path: path.to_path_buf(),
+                reason: "several operations of one plan touch it (a bug in replan)".into(),
+            });
+        }
+    }
+    let mut r = HashMap::new();
+    for op in &plan.ops {
+        if let Op::Move { from, to, contents } = op {
+            if let Some(&new) = creates.get(from.as_path()) {
+                let old = contents.as_bytes();
+                r.insert(from.as_path(), Refill { old, new });
+            }
+            if let Some(&old) = deletes.get(to.as_path()) {
+                let new = contents.as_bytes();
+                r.insert(to.as_path(), Refill { old, new });
+            }
+        }
+    }
+    Ok(r)
 }
 
 /// Apply a plan. Ops whose result is already on disk are skipped, so a plan can be
 /// re-applied after an interruption.
 pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     let root = &plan.root;
-    let refills = Refills::of(plan)?;
+    let refills = refills(plan)?;
     let mut applied = Applied::default();
     // 1. Check everything before writing anything.
     let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
@@ -281,7 +270,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
             Op::Create { path, contents } => match &on_disk {
                 Some(b) if b == contents.as_bytes() => true,
                 // The original moved away from here: replaced once archived.
-                Some(b) if refills.move_under_create.get(path.as_path()) == Some(&&b[..]) => false,
+                Some(b) if refills.get(path.as_path()).is_some_and(|r| r.old == &b[..]) => false,
                 Some(_) if !opts.force => {
                     return Err(refuse("exists; use --force to overwrite".into()));
                 }
@@ -299,9 +288,9 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 // gone as far as this move goes; likewise a destination still
                 // holding the file the plan deletes is free.
                 let orig = read_opt(&src)?
-                    .filter(|o| refills.created_over_move.get(from.as_path()) != Some(&&o[..]));
-                let on_disk = on_disk
-                    .filter(|d| refills.deleted_under_move.get(to.as_path()) != Some(&&d[..]));
+                    .filter(|o| refills.get(from.as_path()).is_none_or(|r| r.new != &o[..]));
+                let on_disk =
+                    on_disk.filter(|d| refills.get(to.as_path()).is_none_or(|r| r.old != &d[..]));
                 match (&on_disk, &orig) {
                     (Some(a), None) if a == contents.as_bytes() => true,
                     (Some(a), Some(_)) if a != contents.as_bytes() => {
@@ -332,7 +321,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 None => true,
                 Some(b) if b == old.as_bytes() => false,
                 // What a move put here in its place.
-                Some(b) if refills.moved_over_delete.get(path.as_path()) == Some(&&b[..]) => true,
+                Some(b) if refills.get(path.as_path()).is_some_and(|r| r.new == &b[..]) => true,
                 Some(_) => return Err(refuse("changed since it was recorded".into())),
             },
         };
@@ -358,8 +347,9 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     for (op, abs) in &todo {
         if let Op::Move { contents, to, from } = op {
             let there = read_opt(abs)?;
-            let replaces = there.is_some()
-                && refills.deleted_under_move.get(to.as_path()) == there.as_deref().as_ref();
+            let replaces = there
+                .as_deref()
+                .is_some_and(|t| refills.get(to.as_path()).is_some_and(|r| r.old == t));
             if there.is_none() || replaces {
                 let t = stage(abs, contents.as_bytes())?;
                 // The archived copy keeps the original's permissions.
@@ -383,28 +373,23 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     }
     // 4. Rename staged files into place.
     for (t, abs, op) in staged {
-        match op {
-            Op::Create { path, .. } => match refills.move_under_create.get(path.as_path()) {
-                // Its original was archived (and verified) in step 3.
-                Some(original) => {
-                    match read_opt(&abs)? {
-                        Some(b) if b != *original => {
-                            return Err(ApplyError::ChangedDuringRun { path: path.clone() });
-                        }
-                        _ => {}
-                    }
-                    t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
-                }
-                None if !opts.force => {
-                    t.persist_noclobber(&abs).map_err(|e| io(&abs)(e.error))?;
-                }
-                None => {
-                    t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
-                }
-            },
-            _ => {
-                t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
+        let refill = match op {
+            Op::Create { path, .. } => refills.get(path.as_path()),
+            _ => None,
+        };
+        if let Some(r) = refill {
+            // Its original was archived (and verified) in step 3.
+            if read_opt(&abs)?.is_some_and(|b| b != r.old) {
+                return Err(ApplyError::ChangedDuringRun {
+                    path: op.path().clone(),
+                });
             }
+        }
+        let create = matches!(op, Op::Create { .. });
+        if create && refill.is_none() && !opts.force {
+            t.persist_noclobber(&abs).map_err(|e| io(&abs)(e.error))?;
+        } else {
+            t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
         }
         applied.written.push(abs);
         steps.tick()?;
@@ -415,7 +400,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
         match op {
             Op::Move { from, contents, .. } => {
                 let src = root.join(from);
-                if refills.created_over_move.contains_key(from.as_path()) {
+                if refills.contains_key(from.as_path()) {
                     // Replaced in step 4.
                 } else if let Some(b) = read_opt(&src)? {
                     if b != contents.as_bytes() {
@@ -432,7 +417,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 steps.tick()?;
             }
             Op::Delete { path, .. } => {
-                if !refills.moved_over_delete.contains_key(path.as_path()) {
+                if !refills.contains_key(path.as_path()) {
                     std::fs::remove_file(abs).map_err(io(abs))?;
                 }
                 steps.tick()?;
