@@ -241,10 +241,14 @@ pub fn plan(inp: &Inputs) -> Outcome {
     // budget could reject. Those the plan leaves as they are are counted now, on
     // the side, while files are split: splitting leaves a core idle in its
     // sequential stretches. Counts are remembered, so the check finds them.
-    let enc = p.enc;
-    let unchanged = p.counted_by_check_unless_split();
+    let candidacy: Vec<Candidacy> = inp
+        .docs
+        .iter()
+        .map(|(rel, doc)| p.candidacy(rel, doc))
+        .collect();
+    let unchanged = p.counted_by_check_unless_split(&candidacy);
     rayon::join(
-        || p.split_all(),
+        || p.split_all(&candidacy),
         || {
             unchanged.par_iter().with_max_len(1).for_each(|t| {
                 enc.count(t);
@@ -310,7 +314,8 @@ impl<'a> Planner<'a> {
     }
 
     /// Stage 1: split every candidate, remembering where each heading went.
-    fn split_all(&mut self) {
+    /// `candidacy` is [`Planner::candidacy`] of each input, in order.
+    fn split_all(&mut self, candidacy: &[Candidacy]) {
         let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
         let docs = self.inp.docs;
         // Whether a file within its line budget is split hangs on its tokens:
@@ -318,16 +323,22 @@ impl<'a> Planner<'a> {
         // one in the loop below.
         let to_count: Vec<&str> = docs
             .iter()
-            .filter(|(rel, doc)| matches!(self.candidacy(rel, doc), Candidacy::IfOver(_)))
-            .map(|(_, doc)| doc.source.text.as_str())
+            .zip(candidacy)
+            .filter(|(_, c)| matches!(c, Candidacy::IfOver(_)))
+            .map(|((_, doc), _)| doc.source.text.as_str())
             .collect();
         let enc = self.enc;
         to_count.par_iter().with_max_len(1).for_each(|t| {
             enc.count(t);
         });
-        for (rel, doc) in docs {
+        for ((rel, doc), c) in docs.iter().zip(candidacy) {
             (self.inp.tick)();
-            if !self.is_candidate(rel, doc) {
+            let split = match c {
+                Candidacy::No => false,
+                Candidacy::Yes => true,
+                Candidacy::IfOver(max_tokens) => self.enc.count(&doc.source.text) > *max_tokens,
+            };
+            if !split {
                 continue;
             }
             let Some(sp) = self.split_one(rel, doc, &claimed) else {
@@ -447,34 +458,27 @@ impl<'a> Planner<'a> {
 
     /// The texts that the check of the planned tree counts (more bytes than a
     /// token budget, not archived) and that are not split, largest first.
-    fn counted_by_check_unless_split(&self) -> Vec<&'a str> {
+    fn counted_by_check_unless_split(&self, candidacy: &[Candidacy]) -> Vec<&'a str> {
         let docs: &'a [(PathBuf, Document)] = self.inp.docs;
         let mut v: Vec<&'a str> = docs
             .iter()
-            .filter(|(rel, doc)| {
+            .zip(candidacy)
+            .filter(|((rel, doc), c)| {
                 let (_, max_tokens) = self.cfg.budget_for(rel);
                 max_tokens > 0
                     && doc.source.text.len() > max_tokens
                     && !self.archived(rel)
-                    && matches!(self.candidacy(rel, doc), Candidacy::No)
+                    && matches!(c, Candidacy::No)
             })
-            .map(|(_, doc)| doc.source.text.as_str())
+            .map(|((_, doc), _)| doc.source.text.as_str())
             .collect();
         v.sort_by_key(|t| std::cmp::Reverse(t.len()));
         v
     }
 
     /// Whether a file may be split: in a plan folder, not kept, not generated and
-    /// unedited, and over budget or holding several subphases.
-    fn is_candidate(&self, rel: &Path, doc: &Document) -> bool {
-        match self.candidacy(rel, doc) {
-            Candidacy::No => false,
-            Candidacy::Yes => true,
-            Candidacy::IfOver(max_tokens) => self.enc.count(&doc.source.text) > max_tokens,
-        }
-    }
-
-    /// [`Planner::is_candidate`] up to counting tokens.
+    /// unedited, and over budget or holding several subphases; for a file within
+    /// its line budget, that can hang on its tokens, counted by the caller.
     fn candidacy(&self, rel: &Path, doc: &Document) -> Candidacy {
         if !self.in_plan_dir(rel) {
             return Candidacy::No;
