@@ -42,7 +42,7 @@ fn link(topic: &Path, rel: &Path, anchor: Option<&str>) -> String {
 /// spans or code blocks is quoted code and stays as written, as do external links.
 fn rebase(text: &str, from: &Path, topic: &Path) -> String {
     let doc = Document::from_text(&from.to_string_lossy(), text);
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = doc
+    let edits: Vec<(std::ops::Range<usize>, String)> = doc
         .links
         .iter()
         .filter_map(|l| {
@@ -56,19 +56,7 @@ fn rebase(text: &str, from: &Path, topic: &Path) -> String {
             Some((at, link(topic, &path, anchor.as_deref())))
         })
         .collect();
-    edits.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(text.len());
-    let mut done = 0;
-    for (r, new) in edits {
-        if r.start < done {
-            continue;
-        }
-        out.push_str(&text[done..r.start]);
-        out.push_str(&new);
-        done = r.end;
-    }
-    out.push_str(&text[done..]);
-    out
+    crate::plan::links::edit(text, edits)
 }
 
 /// Lead paragraph on one line, the rest indented under it.
