@@ -44,27 +44,31 @@ impl Encoding {
     /// are then given back ([`crate::exe_pages`]).
     fn bpe(self) -> &'static Tokenizer {
         static RELEASED: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
-        let (tokenizer, i) = match self {
-            Encoding::O200kBase => (bpe_openai::o200k_base(), 0),
-            Encoding::Cl100kBase => (bpe_openai::cl100k_base(), 1),
+        let tokenizer = match self {
+            Encoding::O200kBase => bpe_openai::o200k_base(),
+            Encoding::Cl100kBase => bpe_openai::cl100k_base(),
         };
         // The first caller gives the pages back (usually the warming thread);
         // the others count meanwhile.
-        if !RELEASED[i].swap(true, Ordering::Relaxed) {
+        if !RELEASED[self.slot()].swap(true, Ordering::Relaxed) {
             crate::exe_pages::release_read_only_image();
         }
         tokenizer
+    }
+
+    /// Index of the encoding in per-encoding arrays of once-only flags.
+    fn slot(self) -> usize {
+        match self {
+            Encoding::O200kBase => 0,
+            Encoding::Cl100kBase => 1,
+        }
     }
 
     /// Start loading the tables on another thread; later counts wait for it.
     /// Only the first call per encoding starts a thread.
     pub fn warm(self) {
         static STARTED: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
-        let i = match self {
-            Encoding::O200kBase => 0,
-            Encoding::Cl100kBase => 1,
-        };
-        if !STARTED[i].swap(true, Ordering::Relaxed) {
+        if !STARTED[self.slot()].swap(true, Ordering::Relaxed) {
             std::thread::spawn(move || {
                 self.bpe();
             });
@@ -145,6 +149,18 @@ mod tests {
     fn counts_match_tiktoken_on_the_samples() {
         let o200k = tiktoken_rs::o200k_base().unwrap();
         let cl100k = tiktoken_rs::cl100k_base().unwrap();
+        let same = |t: &str, what: &dyn std::fmt::Debug| {
+            assert_eq!(
+                Encoding::O200kBase.count_uncached(t),
+                o200k.encode_ordinary(t).len(),
+                "{what:?}"
+            );
+            assert_eq!(
+                Encoding::Cl100kBase.count_uncached(t),
+                cl100k.encode_ordinary(t).len(),
+                "{what:?}"
+            );
+        };
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("samples/pcc/.claude/plans/devtest-deployment");
         let mut n = 0;
@@ -155,16 +171,7 @@ mod tests {
             };
             let pieces = std::iter::once(text.as_str()).chain(text.split("\n\n"));
             for t in pieces {
-                assert_eq!(
-                    Encoding::O200kBase.count_uncached(t),
-                    o200k.encode_ordinary(t).len(),
-                    "{p:?}"
-                );
-                assert_eq!(
-                    Encoding::Cl100kBase.count_uncached(t),
-                    cl100k.encode_ordinary(t).len(),
-                    "{p:?}"
-                );
+                same(t, &p);
                 n += 1;
             }
         }
@@ -181,16 +188,7 @@ mod tests {
             "日本語のテキスト",
             "",
         ] {
-            assert_eq!(
-                Encoding::O200kBase.count_uncached(t),
-                o200k.encode_ordinary(t).len(),
-                "{t:?}"
-            );
-            assert_eq!(
-                Encoding::Cl100kBase.count_uncached(t),
-                cl100k.encode_ordinary(t).len(),
-                "{t:?}"
-            );
+            same(t, &t);
         }
     }
 
