@@ -75,6 +75,21 @@ fn broken_links(root: &Path) -> Vec<String> {
     out
 }
 
+/// What `migrate` of `root` would apply, from its dry-run report: the files it
+/// writes (creates, modifies and the manifest) and the originals it moves. Apply
+/// ticks a step for each write staged, each original copied to the archive, each
+/// write renamed into place and each original removed.
+fn apply_steps(root: &Path) -> (usize, usize) {
+    let out = replan()
+        .args(["migrate", "--dry-run", "--format", "json"])
+        .arg(root)
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let sum = |k: &str| v["summary"][k].as_u64().unwrap() as usize;
+    (sum("created") + sum("modified") + 1, sum("moved"))
+}
+
 fn migrate(root: &Path) -> assert_cmd::assert::Assert {
     replan()
         .env("SOURCE_DATE_EPOCH", EPOCH)
@@ -289,17 +304,7 @@ fn crash_between_steps_is_finished_or_undone() {
     let Some(s) = samples() else { return };
     let clean = copy_tree(&s);
     let before = snapshot(clean.path());
-    // Apply's steps: stage every write (creates, modifies and the manifest), copy
-    // every original to the archive, rename the staged files, remove originals.
-    let out = replan()
-        .args(["migrate", "--dry-run", "--format", "json"])
-        .arg(clean.path())
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let sum = |k: &str| v["summary"][k].as_u64().unwrap() as usize;
-    let writes = sum("created") + sum("modified") + 1;
-    let moves = sum("moved");
+    let (writes, moves) = apply_steps(clean.path());
     let total = 2 * writes + 2 * moves;
     migrate(clean.path()).success();
     let want = snapshot(clean.path());
@@ -789,17 +794,9 @@ fn crash_after_every_step_where_a_part_keeps_the_name() {
 fn crash_after_every_step(before: &[(String, Vec<u8>)]) {
     let clean = tempfile::tempdir().unwrap();
     write_snapshot(before, clean.path());
-    let out = replan()
-        .args(["migrate", "--dry-run", "--format", "json"])
-        .arg(clean.path())
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
-    let sum = |k: &str| v["summary"][k].as_u64().unwrap() as usize;
-    // Stage every write (and the manifest), copy originals, rename, remove.
-    let writes = sum("created") + sum("modified") + 1;
-    let total = 2 * writes + 2 * sum("moved");
-    assert!(total > 8, "{v}");
+    let (writes, moves) = apply_steps(clean.path());
+    let total = 2 * writes + 2 * moves;
+    assert!(total > 8, "{writes} writes, {moves} moves");
     migrate(clean.path()).success();
     let want = snapshot(clean.path());
     assert_ne!(want, before);
