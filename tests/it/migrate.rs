@@ -75,17 +75,22 @@ fn broken_links(root: &Path) -> Vec<String> {
     out
 }
 
+/// The JSON report of `replan <command> --dry-run` (migrate or consolidate).
+fn dry_run_report(command: &str, root: &Path) -> serde_json::Value {
+    let out = replan()
+        .args([command, "--dry-run", "--format", "json"])
+        .arg(root)
+        .assert()
+        .success();
+    serde_json::from_slice(&out.get_output().stdout).unwrap()
+}
+
 /// What `migrate` of `root` would apply, from its dry-run report: the files it
 /// writes (creates, modifies and the manifest) and the originals it moves. Apply
 /// ticks a step for each write staged, each original copied to the archive, each
 /// write renamed into place and each original removed.
 fn apply_steps(root: &Path) -> (usize, usize) {
-    let out = replan()
-        .args(["migrate", "--dry-run", "--format", "json"])
-        .arg(root)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let v = dry_run_report("migrate", root);
     let sum = |k: &str| v["summary"][k].as_u64().unwrap() as usize;
     (sum("created") + sum("modified") + 1, sum("moved"))
 }
@@ -134,12 +139,7 @@ fn json_plan_is_machine_readable() {
     let Some(s) = samples() else { return };
     let dir = copy_tree(&s);
     let before = snapshot(dir.path());
-    let out = replan()
-        .args(["migrate", "--dry-run", "--format", "json"])
-        .arg(dir.path())
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let v = dry_run_report("migrate", dir.path());
     assert_eq!(v["version"], 1);
     assert_eq!(v["summary"]["moved"], 4);
     assert!(v["ops"].as_array().unwrap().len() > 10);
@@ -930,12 +930,7 @@ fn consolidate_writes_a_relinked_index_once() {
     migrate(root).success();
     std::fs::write(&other, subphase_over_budget("9.2", "Other")).unwrap();
     let before = snapshot(root);
-    let out = replan()
-        .args(["consolidate", "--dry-run", "--format", "json"])
-        .arg(root)
-        .assert()
-        .success();
-    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let v = dry_run_report("consolidate", root);
     let ops = v["ops"].as_array().unwrap();
     let index: Vec<_> = ops
         .iter()
