@@ -319,23 +319,7 @@ fn crash_between_steps_is_finished_or_undone() {
     points.dedup();
     for n in points {
         let dir = copy_tree(&s);
-        let root = dir.path();
-        let out = replan()
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .env("REPLAN_FAIL_AFTER", n.to_string())
-            .arg("migrate")
-            .arg(root)
-            .assert()
-            .code(2);
-        let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-        assert!(stderr.contains("injected failure"), "step {n}: {stderr}");
-        // Undo from here gives the original back...
-        let undo = copy_tree(root);
-        replan().arg("restore").arg(undo.path()).assert().success();
-        assert_eq!(snapshot(undo.path()), before, "restore after crash at {n}");
-        // ...and re-running finishes it exactly like an uninterrupted run.
-        migrate(root).success();
-        assert_eq!(snapshot(root), want, "re-run after crash at {n}");
+        crash_migrate_then_settle(dir.path(), n, &before, &want);
     }
     // One step past the end is no crash at all.
     let dir = copy_tree(&s);
@@ -788,6 +772,31 @@ fn crash_after_every_step_where_a_part_keeps_the_name() {
     crash_after_every_step(&snapshot(dir.path()));
 }
 
+/// Crash `migrate` of `root` after apply step `n`; then `restore` (on a copy)
+/// must give `before` back, and re-running must finish it exactly as an
+/// uninterrupted run does (`want`).
+fn crash_migrate_then_settle(
+    root: &Path,
+    n: usize,
+    before: &[(String, Vec<u8>)],
+    want: &[(String, Vec<u8>)],
+) {
+    let out = replan()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env("REPLAN_FAIL_AFTER", n.to_string())
+        .arg("migrate")
+        .arg(root)
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(stderr.contains("injected failure"), "step {n}: {stderr}");
+    let undo = copy_tree(root);
+    replan().arg("restore").arg(undo.path()).assert().success();
+    assert_eq!(snapshot(undo.path()), before, "restore after crash at {n}");
+    migrate(root).success();
+    assert_eq!(snapshot(root), want, "re-run after crash at {n}");
+}
+
 /// Crash `migrate` after each of its apply steps on a copy of `before`: restore
 /// from there gives `before` back, re-running gives what an uninterrupted run
 /// gives. Then the same for `restore` itself.
@@ -803,23 +812,7 @@ fn crash_after_every_step(before: &[(String, Vec<u8>)]) {
     for n in 1..total {
         let dir = tempfile::tempdir().unwrap();
         write_snapshot(before, dir.path());
-        let root = dir.path();
-        replan()
-            .env("SOURCE_DATE_EPOCH", EPOCH)
-            .env("REPLAN_FAIL_AFTER", n.to_string())
-            .arg("migrate")
-            .arg(root)
-            .assert()
-            .code(2);
-        let undo = copy_tree(root);
-        replan().arg("restore").arg(undo.path()).assert().success();
-        assert_eq!(
-            snapshot(undo.path()),
-            before,
-            "restore after crash at step {n}"
-        );
-        migrate(root).success();
-        assert_eq!(snapshot(root), want, "re-run after crash at step {n}");
+        crash_migrate_then_settle(dir.path(), n, before, &want);
     }
     // restore, interrupted after each of its steps, is finished by restore.
     let mut crashed = 0;
