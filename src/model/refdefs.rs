@@ -74,13 +74,21 @@ pub fn scan(text: &str, literal: &[Range<usize>]) -> Vec<RefDef> {
 /// (Lines, not block spans: a span also holds the bytes before its block, where
 /// a definition, which is not a block, may stand.)
 pub fn of(doc: &Document) -> Vec<RefDef> {
-    let literal: Vec<Range<usize>> = doc
-        .blocks
-        .iter()
-        .filter(|b| b.is_literal())
-        .map(|b| doc.source.lines_range(b.line, b.end_line))
+    let literal: Vec<Range<usize>> = literal_lines(doc)
+        .into_iter()
+        .map(|(a, z)| doc.source.lines_range(a, z))
         .collect();
     scan(&doc.source.text, &literal)
+}
+
+/// Line ranges (1-based, inclusive, in document order) of the literal blocks
+/// (code, HTML, front matter), where link syntax is not Markdown.
+pub fn literal_lines(doc: &Document) -> Vec<(usize, usize)> {
+    doc.blocks
+        .iter()
+        .filter(|b| b.is_literal())
+        .map(|b| (b.line, b.end_line))
+        .collect()
 }
 
 #[cfg(test)]

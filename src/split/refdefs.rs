@@ -22,15 +22,6 @@ fn use_re() -> &'static Regex {
     })
 }
 
-/// Line ranges (1-based, inclusive) whose text is literal: code, HTML, front matter.
-fn literal_lines(doc: &Document) -> Vec<(usize, usize)> {
-    doc.blocks
-        .iter()
-        .filter(|b| b.is_literal())
-        .map(|b| (b.line, b.end_line))
-        .collect()
-}
-
 /// A definition: its normalised label, its line's byte range.
 #[derive(Debug, Clone)]
 struct Def {
@@ -57,7 +48,7 @@ impl DefIndex {
                 span: doc.source.lines_range(line, line),
             });
         }
-        let literal = literal_lines(doc);
+        let literal = refdefs::literal_lines(doc);
         (!defs.is_empty()).then_some(DefIndex { defs, literal })
     }
 
