@@ -88,7 +88,7 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
         }
     }
     // The walk skips `.claude/archive/`; a configured archive elsewhere is skipped too.
-    let archive_dir = PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/'));
+    let archive_dir = cfg.archive.dir_path();
     if !args.include_archive && !archive_dir.as_os_str().is_empty() {
         targets.retain(|(_, rel)| !rel.starts_with(&archive_dir));
     }

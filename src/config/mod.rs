@@ -104,6 +104,14 @@ pub struct ArchiveLayout {
     pub keep: Vec<String>,
 }
 
+impl ArchiveLayout {
+    /// The archive folder as a root-relative path, without surrounding space or a
+    /// trailing `/` (empty when unset), for `starts_with` tests on paths.
+    pub fn dir_path(&self) -> PathBuf {
+        PathBuf::from(self.dir.trim().trim_end_matches('/'))
+    }
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]

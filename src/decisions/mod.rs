@@ -139,7 +139,7 @@ pub fn plan_topics(
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
 fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Decision> {
     let dir = topics_dir(ctx_cfg.cfg);
-    let archive = PathBuf::from(ctx_cfg.cfg.archive.dir.trim().trim_end_matches('/'));
+    let archive = ctx_cfg.cfg.archive.dir_path();
     // Files are scanned independently, on every core; results keep file order.
     use rayon::prelude::*;
     let per_file: Vec<(Vec<Decision>, Vec<String>)> = sources

@@ -221,7 +221,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         plan_exclude,
         keep,
         topics_dir: crate::decisions::topics_dir(cfg),
-        archive_dir: PathBuf::from(cfg.archive.dir.trim().trim_end_matches('/')),
+        archive_dir: cfg.archive.dir_path(),
         by_path: inp.docs.iter().map(|(p, d)| (p.as_path(), d)).collect(),
         anchors_before: inp
             .docs
