@@ -15,8 +15,8 @@ struct BudgetLines;
 
 /// replan's own folder indexes: one row per file of the folder, so their size
 /// follows the folder's, and cutting one would not make it smaller to read.
-pub(super) fn exempt(file: &FileFacts) -> bool {
-    crate::plan::index::is_index(&file.doc.source.text)
+pub(super) fn exempt(doc: &crate::model::Document) -> bool {
+    crate::plan::index::is_index(&doc.source.text)
 }
 
 /// Evidence that a file is a monolith of several subphases, and how to cut it.
@@ -37,7 +37,7 @@ impl Rule for BudgetLines {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
         let (max, _) = cx.budget_for(file.rel);
         let lines = file.lines();
-        if max == 0 || lines <= max || exempt(file) {
+        if max == 0 || lines <= max || exempt(file.doc) {
             return;
         }
         out.push(

@@ -333,8 +333,9 @@ fn run<'a>(
         let mut need: Vec<usize> = (0..files.len())
             .filter(|&i| {
                 let (_, max) = cx.budget_for(files[i].rel);
-                let text = &files[i].doc.source.text;
-                max > 0 && text.len() > max && !crate::plan::index::is_index(text)
+                max > 0
+                    && files[i].doc.source.text.len() > max
+                    && !budget_lines::exempt(files[i].doc)
             })
             .collect();
         need.sort_by_key(|&i| std::cmp::Reverse(files[i].doc.source.text.len()));
