@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+pub use crate::ui::ColorChoice;
+
 /// Restructure Markdown planning folders: split monoliths into atomic files,
 /// check them for rot, extract decisions, archive originals reversibly.
 #[derive(Debug, Parser)]
@@ -29,17 +31,6 @@ pub struct Global {
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-}
-
-/// When to colour output.
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
-pub enum ColorChoice {
-    /// Colour when writing to a terminal.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
 }
 
 /// Output format.

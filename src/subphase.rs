@@ -3,7 +3,7 @@
 
 use std::cmp::Ordering;
 
-use crate::config::{Compiled, Environment};
+use crate::config::{Environment, HeadingRules};
 
 /// A heading recognised as a numbered subphase.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,9 +19,9 @@ pub struct Subphase {
 }
 
 /// Recognise a heading text as a subphase.
-pub fn recognise(text: &str, rules: &Compiled, envs: &[Environment]) -> Option<Subphase> {
+pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Option<Subphase> {
     let text = text.trim();
-    for re in &rules.subphase {
+    for re in rules.subphase.iter().filter_map(|p| p.regex()) {
         let Some(c) = re.captures(text) else { continue };
         let number = c.name("number")?.as_str().to_string();
         let mut title = c

@@ -16,7 +16,7 @@ struct BudgetLines;
 /// replan's own folder indexes: one row per file of the folder, so their size
 /// follows the folder's, and cutting one would not make it smaller to read.
 pub(super) fn exempt(doc: &crate::model::Document) -> bool {
-    crate::plan::index::is_index(&doc.source.text)
+    crate::model::markers::is_index(&doc.source.text)
 }
 
 /// Evidence that a file is a monolith of several subphases, and how to cut it.
@@ -70,12 +70,12 @@ mod tests {
     fn leaves_folder_indexes_alone() {
         let index = format!(
             "{}\n# Index\n\n{}",
-            crate::plan::index::INDEX_MARKER,
+            crate::model::markers::INDEX,
             "| [a.md](a.md) | A |\n".repeat(600)
         );
         assert!(run_rule("budget.lines", &[("p/INDEX.md", &index)]).is_empty());
         assert!(run_rule("budget.tokens", &[("p/INDEX.md", &index)]).is_empty());
-        let plain = index.replace(crate::plan::index::INDEX_MARKER, "");
+        let plain = index.replace(crate::model::markers::INDEX, "");
         assert_eq!(run_rule("budget.lines", &[("p/INDEX.md", &plain)]).len(), 1);
         assert_eq!(
             run_rule("budget.tokens", &[("p/INDEX.md", &plain)]).len(),

@@ -6,6 +6,7 @@ use regex::{Regex, RegexBuilder};
 
 use super::facts::quote;
 use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::config::Globs;
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -44,13 +45,13 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 struct ContentTerms {
-    sets: Vec<(Vec<String>, Regex, String)>,
+    sets: Vec<(Globs, Regex, String)>,
 }
 
 impl Rule for ContentTerms {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
         for (globs, re, reason) in &self.sets {
-            if !cx.matches_any(file.rel, globs) {
+            if !globs.is_match(file.rel) {
                 continue;
             }
             for l in 1..=file.lines() {

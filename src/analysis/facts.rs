@@ -104,14 +104,14 @@ impl<'a> FileFacts<'a> {
         // Files replan writes itself (decision topic files, folder indexes) group
         // content under phase headings; those headings are labels, not sections.
         let topics = cx.cfg.topics.dir.trim_matches('/');
-        let generated = crate::plan::index::is_index(&doc.source.text)
+        let generated = crate::model::markers::is_index(&doc.source.text)
             || (!topics.is_empty() && rel.starts_with(topics));
         // A continuation part holds the inside of a subphase whose heading is in the
         // first part: its "Phase 4.10 Complete" headings were never sections.
         let first_line = doc.source.line_text(1);
         let continues = crate::split::continued_from(first_line)
             .map(|(first, part)| (rel.parent().unwrap_or(Path::new("")).join(first), part));
-        let generated = generated || first_line.contains(crate::split::CONTINUATION_MARKER);
+        let generated = generated || first_line.contains(crate::model::markers::CONTINUATION);
         let found = if generated { Vec::new() } else { found };
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
         let total_lines = doc.source.line_count().max(1);

@@ -13,7 +13,7 @@ use super::facts::{code_ranges, in_ranges, quote};
 use super::fence_unclosed::atx_heading;
 use super::{Ctx, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
-use crate::links::{resolve, Target};
+use crate::model::links::{resolve, Target};
 use crate::model::slug::github_anchor;
 use crate::model::{Document, Source};
 

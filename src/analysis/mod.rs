@@ -24,16 +24,13 @@ pub mod words;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
-use globset::GlobMatcher;
 use rayon::prelude::*;
-use regex::Regex;
 
 pub use facts::{FileFacts, SubHead};
 
 use crate::config::check::Level;
-use crate::config::{Compiled, Config};
+use crate::config::{Config, ConfigError, HeadingRules};
 use crate::finding::{self, Finding, Severity};
 use crate::model::Document;
 use crate::tokens::Encoding;
@@ -90,6 +87,29 @@ pub fn rule_ids() -> impl Iterator<Item = &'static str> {
     RULES.iter().map(|r| r.id)
 }
 
+/// Check that every rule id the configuration names is a rule, so a typo in
+/// `check.severity` or an override is an error located in its file rather than a
+/// setting that silently does nothing.
+pub fn check_rule_ids(cfg: &Config) -> Result<(), ConfigError> {
+    let named = cfg
+        .check
+        .severity
+        .keys()
+        .chain(cfg.check.overrides.iter().flat_map(|o| o.severity.keys()));
+    for id in named {
+        if rule(id).is_none() {
+            return Err(ConfigError {
+                file: cfg.locate(id),
+                message: format!(
+                    "unknown rule id `{id}` (known: {})",
+                    rule_ids().collect::<Vec<_>>().join(", ")
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The registry entry for an id.
 pub fn rule(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.id == id)
@@ -101,8 +121,8 @@ pub struct Ctx<'a> {
     pub root: &'a Path,
     /// The configuration.
     pub cfg: &'a Config,
-    /// Compiled heading patterns.
-    pub headings: Compiled,
+    /// Subphase heading patterns.
+    pub headings: &'a HeadingRules,
     /// The token encoding of the budgets.
     pub encoding: Encoding,
     /// Token counts already known, by input index.
@@ -114,18 +134,6 @@ pub struct Ctx<'a> {
     pub target_dirs: HashSet<&'a Path>,
     /// Files a plan moves away or deletes: gone, though still on disk.
     pub gone: HashSet<&'a Path>,
-    /// Configured regexes, compiled once per run (`None`: empty or invalid).
-    regexes: Mutex<HashMap<String, Option<Arc<Regex>>>>,
-    /// Glob lists, compiled once per run (an invalid glob matches nothing).
-    globs: Mutex<HashMap<Vec<String>, Arc<Vec<GlobMatcher>>>>,
-    /// `cfg.check.overrides` globs, in order.
-    severity_globs: Vec<Option<GlobMatcher>>,
-    /// `cfg.budgets.overrides` globs, in order.
-    budget_globs: Vec<Option<GlobMatcher>>,
-}
-
-fn matcher(glob: &str) -> Option<GlobMatcher> {
-    globset::Glob::new(glob).ok().map(|g| g.compile_matcher())
 }
 
 impl Ctx<'_> {
@@ -141,69 +149,9 @@ impl Ctx<'_> {
         Finding::new(rule, default, file.path.clone(), line, message)
     }
 
-    /// Compile a configured regex (validated at load time; an invalid one matches nothing).
-    /// Compiled once per run and shared.
-    pub fn regex(&self, p: &str) -> Option<Arc<Regex>> {
-        if p.is_empty() {
-            return None;
-        }
-        if let Some(hit) = self.regexes.lock().ok().and_then(|m| m.get(p).cloned()) {
-            return hit;
-        }
-        let re = Regex::new(p).ok().map(Arc::new);
-        if let Ok(mut m) = self.regexes.lock() {
-            m.insert(p.to_string(), re.clone());
-        }
-        re
-    }
-
-    /// Whether a root-relative path matches any of the globs.
-    pub fn matches_any(&self, rel: &Path, globs: &[String]) -> bool {
-        if globs.is_empty() {
-            return false;
-        }
-        let cached = self.globs.lock().ok().and_then(|m| m.get(globs).cloned());
-        let compiled = match cached {
-            Some(c) => c,
-            None => {
-                let c = Arc::new(globs.iter().filter_map(|g| matcher(g)).collect::<Vec<_>>());
-                if let Ok(mut m) = self.globs.lock() {
-                    m.insert(globs.to_vec(), c.clone());
-                }
-                c
-            }
-        };
-        compiled.iter().any(|g| g.is_match(rel))
-    }
-
-    /// The line and token budget for a root-relative path, as
-    /// [`Config::budget_for`] with the override globs compiled once.
+    /// The line and token budget for a root-relative path.
     pub fn budget_for(&self, rel: &Path) -> (usize, usize) {
-        let b = &self.cfg.budgets;
-        let mut lines = b.max_lines;
-        let mut tokens = b.max_tokens;
-        for (o, g) in b.overrides.iter().zip(&self.budget_globs) {
-            if g.as_ref().is_some_and(|g| g.is_match(rel)) {
-                lines = o.max_lines.unwrap_or(lines);
-                tokens = o.max_tokens.unwrap_or(tokens);
-                break;
-            }
-        }
-        (lines, tokens)
-    }
-
-    /// The configured level of a rule for a path, as [`level_for`] with the
-    /// override globs compiled once.
-    pub fn level_for(&self, rule: &str, path: &str) -> Option<Level> {
-        let mut level = self.cfg.check.severity.get(rule).copied();
-        for (o, g) in self.cfg.check.overrides.iter().zip(&self.severity_globs) {
-            if let Some(l) = o.severity.get(rule) {
-                if g.as_ref().is_some_and(|g| g.is_match(path)) {
-                    level = Some(*l);
-                }
-            }
-        }
-        level
+        self.cfg.budget_for(rel)
     }
 }
 
@@ -290,18 +238,11 @@ fn run<'a>(
     cfg: &'a Config,
     tokens: Option<&'a [usize]>,
 ) -> Vec<Finding> {
-    let headings = match cfg.compile() {
-        Ok(c) => c,
-        Err(_) => Config::builtin().compile().unwrap_or_else(|_| Compiled {
-            subphase: Vec::new(),
-            duration: Regex::new("$^").expect("valid"),
-        }),
-    };
     let counted: Vec<usize>;
     let mut cx = Ctx {
         root,
         cfg,
-        headings,
+        headings: &cfg.headings,
         encoding: encoding(cfg),
         tokens,
         targets: planned.targets.iter().map(|t| (t.rel, t.doc)).collect(),
@@ -312,22 +253,8 @@ fn run<'a>(
             .filter(|d| !d.as_os_str().is_empty())
             .collect(),
         gone: planned.gone.iter().copied().collect(),
-        regexes: Mutex::new(HashMap::new()),
-        globs: Mutex::new(HashMap::new()),
-        severity_globs: cfg
-            .check
-            .overrides
-            .iter()
-            .map(|o| matcher(&o.glob))
-            .collect(),
-        budget_globs: cfg
-            .budgets
-            .overrides
-            .iter()
-            .map(|o| matcher(&o.glob))
-            .collect(),
     };
-    if cx.tokens.is_none() && enabled_somewhere(cfg, budget_tokens::INFO.id) {
+    if cx.tokens.is_none() && cfg.enabled_somewhere(budget_tokens::INFO.id) {
         // Count the files a token budget could reject up front, largest first, so
         // the two cores finish together instead of one waiting on a big file.
         let mut need: Vec<usize> = (0..files.len())
@@ -371,7 +298,7 @@ fn run<'a>(
         r.check_set(&cx, &facts, &mut out);
     }
     // Severity from configuration; `off` drops the finding.
-    out.retain_mut(|f| match cx.level_for(f.rule, &f.path) {
+    out.retain_mut(|f| match cfg.level_for(f.rule, &f.path) {
         Some(Level::Off) => false,
         Some(Level::Warning) => {
             f.severity = Severity::Warning;
@@ -388,30 +315,29 @@ fn run<'a>(
     out
 }
 
-/// The configured level of a rule for a path, if configuration says anything.
-pub fn level_for(cfg: &Config, rule: &str, path: &str) -> Option<Level> {
-    let mut level = cfg.check.severity.get(rule).copied();
-    for o in &cfg.check.overrides {
-        if let Some(l) = o.severity.get(rule) {
-            let hit = globset::Glob::new(&o.glob)
-                .map(|g| g.compile_matcher().is_match(path))
-                .unwrap_or(false);
-            if hit {
-                level = Some(*l);
-            }
-        }
-    }
-    level
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Whether a rule can report at all for some file (not switched off everywhere).
-pub fn enabled_somewhere(cfg: &Config, rule: &str) -> bool {
-    cfg.check.severity.get(rule) != Some(&Level::Off)
-        || cfg
-            .check
-            .overrides
-            .iter()
-            .any(|o| matches!(o.severity.get(rule), Some(l) if *l != Level::Off))
+    #[test]
+    fn unknown_rule_ids_are_located_known_ones_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let yaml = "check:\n  overrides:\n    - glob: 'a/**'\n      severity: { nope.rule: off }\n";
+        std::fs::write(dir.path().join("replan.yaml"), yaml).unwrap();
+        let cfg = Config::load(Some(dir.path()), None, None).unwrap();
+        let e = check_rule_ids(&cfg).unwrap_err().to_string();
+        assert!(
+            e.contains("replan.yaml:4:") && e.contains("unknown rule id"),
+            "{e}"
+        );
+        std::fs::write(
+            dir.path().join("replan.yaml"),
+            "check:\n  severity: { link.broken: off }\n",
+        )
+        .unwrap();
+        let cfg = Config::load(Some(dir.path()), None, None).unwrap();
+        assert!(check_rule_ids(&cfg).is_ok());
+    }
 }
 
 #[cfg(test)]

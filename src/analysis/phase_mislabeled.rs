@@ -225,7 +225,7 @@ impl PhaseMislabeled {
     ) {
         let m = &cx.cfg.check.mislabeled;
         let n_env = self.envs.names.len();
-        let selfref = cx.regex(&m.self_reference);
+        let selfref = m.self_reference.regex();
         let (first, last) = (*lines.start(), *lines.end());
         let deeper: HashMap<usize, &crate::model::Heading> = file
             .doc
@@ -334,7 +334,7 @@ mod tests {
         let cont = |k: usize| {
             format!(
                 "*Continued from [Phase 4.7: Install ArgoCD on Devops Nonprod Cluster](phase-4.7-install.md) (part {k} of 3).* {}\n\n{prod}",
-                crate::split::CONTINUATION_MARKER
+                crate::model::markers::CONTINUATION
             )
         };
         let files = [

@@ -46,10 +46,10 @@ pub(super) struct Numbered {
 /// The number a file's name gives it, unless it is a continuation part.
 pub(super) fn name_number(cx: &Ctx, f: &FileFacts) -> Option<String> {
     let n = &cx.cfg.check.numbering;
-    let re = cx.regex(&n.file_name)?;
+    let re = n.file_name.regex()?;
     let c = re.captures(f.name())?;
     let num = c.name("number")?.as_str().to_string();
-    if let Some(part) = cx.regex(&n.part) {
+    if let Some(part) = n.part.regex() {
         let stem = f.name().trim_end_matches(".md");
         if part.is_match(stem) {
             return None;
@@ -114,7 +114,7 @@ fn gaps<'n>(
 
 impl Rule for PhaseMissing {
     fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
-        let reference = cx.regex(&cx.cfg.check.numbering.reference);
+        let reference = cx.cfg.check.numbering.reference.regex();
         let max_ev = cx.cfg.check.numbering.max_evidence.max(1);
         let mut folders: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         for (i, f) in files.iter().enumerate() {

@@ -18,6 +18,7 @@ use regex::Regex;
 
 use super::facts::quote;
 use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::config::Pattern;
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -117,22 +118,19 @@ impl Rule for StatusClaims {
         if cx.cfg.repo_roots.is_empty() || c.files.is_empty() {
             return;
         }
-        let compile = |v: &[String]| -> Vec<std::sync::Arc<Regex>> {
-            v.iter().filter_map(|p| cx.regex(p)).collect()
-        };
+        fn compile(v: &[Pattern]) -> Vec<&Regex> {
+            v.iter().filter_map(|p| p.regex()).collect()
+        }
         let phase_claims = compile(&c.phase_claims);
         let artifact_claims = compile(&c.artifact_claims);
         let ignore = compile(&c.ignore);
         let artifacts = compile(&c.artifacts);
-        let phase_re = cx.regex(&c.phase);
+        let phase_re = c.phase.regex();
         let is_artifact = |s: &str| {
             !s.contains(['<', '>', '*', '{', '}', '$', ' '])
                 && artifacts.iter().any(|r| r.is_match(s))
         };
-        let status: Vec<bool> = files
-            .iter()
-            .map(|f| cx.matches_any(f.rel, &c.files))
-            .collect();
+        let status: Vec<bool> = files.iter().map(|f| c.files.is_match(f.rel)).collect();
         if !status.iter().any(|&s| s) {
             return;
         }

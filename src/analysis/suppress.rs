@@ -189,7 +189,7 @@ pub(super) fn apply(cx: &Ctx, files: &[FileFacts], findings: Vec<Finding>) -> Ve
     }
     for (fi, list) in ds.iter().enumerate() {
         let file = &files[fi];
-        let level = cx.level_for(INFO.id, &file.path);
+        let level = cx.cfg.level_for(INFO.id, &file.path);
         if level == Some(Level::Off) {
             continue;
         }

@@ -79,10 +79,10 @@ fn fmt(m: f64) -> String {
 impl Rule for TaskSize {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
         let t = &cx.cfg.check.task_size;
-        if !cx.matches_any(file.rel, &t.files) {
+        if !t.files.is_match(file.rel) {
             return;
         }
-        let Some(re) = cx.regex(&t.estimate) else {
+        let Some(re) = t.estimate.regex() else {
             return;
         };
         for l in 1..=file.lines() {

@@ -14,7 +14,6 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use crate::plan::{Op, Plan};
@@ -67,11 +66,7 @@ pub struct ApplyOptions {
     pub force: bool,
 }
 
-/// sha256 of text, lowercase hex.
-pub fn sha256(text: &[u8]) -> String {
-    let d = Sha256::digest(text);
-    d.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::model::sha256;
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
     move |error| ApplyError::Io {

@@ -73,5 +73,7 @@ pub fn warm_likely_encoding(root: Option<&Path>, g: &Global) {
 
 /// Load configuration for a root, honouring `--config` and `--rules`.
 pub fn load_config(root: Option<&Path>, g: &Global) -> anyhow::Result<Config> {
-    Ok(Config::load(root, g.config.as_deref(), g.rules.as_deref())?)
+    let cfg = Config::load(root, g.config.as_deref(), g.rules.as_deref())?;
+    crate::analysis::check_rule_ids(&cfg)?;
+    Ok(cfg)
 }

@@ -5,15 +5,16 @@
 //! wrong type is reported with that file's line and column.
 
 pub mod check;
+pub mod pattern;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
 
-use regex::Regex;
 use serde::Deserialize;
 use serde_json::Value;
 
 pub use check::{CheckRules, Environment};
+pub use pattern::{GlobPattern, Globs, Number, Pattern};
 pub use topics::{DecisionRules, TopicRoute, TopicRules};
 
 /// The embedded defaults, in merge order.
@@ -57,9 +58,9 @@ pub struct ConfigError {
 #[serde(deny_unknown_fields, default)]
 pub struct HeadingRules {
     /// Regexes with `number` and `title` groups, tried in order.
-    pub subphase: Vec<String>,
+    pub subphase: Vec<Pattern<Number>>,
     /// Regex matched against a trailing parenthesised group to call it a duration.
-    pub duration: String,
+    pub duration: Pattern,
     /// Longest slug after the number in a generated file name.
     pub slug_max: usize,
 }
@@ -83,7 +84,7 @@ pub struct Budgets {
 #[serde(deny_unknown_fields, default)]
 pub struct BudgetOverride {
     /// Glob relative to the root, e.g. `**/status/*.md`.
-    pub glob: String,
+    pub glob: GlobPattern,
     /// Replaces `max_lines` when set.
     pub max_lines: Option<usize>,
     /// Replaces `max_tokens` when set.
@@ -139,16 +140,15 @@ pub struct Config {
     pub index_name: String,
     /// Folders (relative to the root) where implementation artifacts live.
     pub repo_roots: Vec<String>,
+    /// The files this configuration was read from, `(name, text)` in merge order,
+    /// to locate settings that are judged after load (rule ids).
+    #[serde(skip)]
+    layers: std::sync::Arc<Vec<(String, String)>>,
 }
 
-/// Subphase patterns compiled once.
-#[derive(Debug, Clone)]
-pub struct Compiled {
-    /// Subphase heading regexes.
-    pub subphase: Vec<Regex>,
-    /// Duration regex.
-    pub duration: Regex,
-}
+/// The subphase heading rules (compiled when read). Kept as a name while the
+/// planner still asks for "compiled" rules.
+pub type Compiled = HeadingRules;
 
 impl Config {
     /// Built-in defaults only.
@@ -203,62 +203,87 @@ impl Config {
             if text.trim().is_empty() {
                 continue;
             }
-            serde_saphyr::from_str::<Config>(text).map_err(|e| ConfigError {
-                file: name.clone(),
-                message: e.to_string(),
-            })?;
-            let v: Value = serde_saphyr::from_str(text).map_err(|e| ConfigError {
-                file: name.clone(),
-                message: e.to_string(),
-            })?;
+            // Each file is read on its own first, so an unknown key, a wrong type or
+            // a bad pattern is reported at its line and column. The embedded files
+            // are tested to load, so their patterns are compiled once, below.
+            let builtin = BUILTIN.iter().any(|(n, _)| n == name);
+            if !builtin {
+                serde_saphyr::from_str::<Config>(text).map_err(|e| located(name, e))?;
+            }
+            let v: Value = serde_saphyr::from_str(text).map_err(|e| located(name, e))?;
             merge(&mut merged, v);
         }
-        let cfg: Config = serde_json::from_value(merged).map_err(|e| ConfigError {
+        let mut cfg: Config = serde_json::from_value(merged).map_err(|e| ConfigError {
             file: "configuration".into(),
             message: e.to_string(),
         })?;
-        cfg.compile().map_err(|(pat, msg)| ConfigError {
-            file: locate_pattern(&layers, &pat),
-            message: format!("bad pattern `{pat}`: {msg}"),
+        cfg.validate().map_err(|(text, msg)| ConfigError {
+            file: locate(&layers, &text),
+            message: msg,
         })?;
-        cfg.check_patterns().map_err(|(pat, msg)| ConfigError {
-            file: locate_pattern(&layers, &pat),
-            message: format!("bad pattern `{pat}`: {msg}"),
-        })?;
+        cfg.layers = std::sync::Arc::new(layers);
         Ok(cfg)
     }
 
-    /// Compile the heading patterns.
-    pub fn compile(&self) -> Result<Compiled, (String, String)> {
-        let re = |p: &str| Regex::new(p).map_err(|e| (p.to_string(), e.to_string()));
-        let mut subphase = Vec::new();
-        for p in &self.headings.subphase {
-            let r = re(p)?;
-            if r.capture_names().flatten().all(|n| n != "number") {
-                return Err((p.clone(), "needs a `number` capture group".into()));
-            }
-            subphase.push(r);
-        }
-        Ok(Compiled {
-            subphase,
-            duration: re(&self.headings.duration)?,
-        })
+    /// `file:line:col` of the first layer (from the last) that holds `text` as
+    /// written, for messages about a setting found after the files were read.
+    pub fn locate(&self, text: &str) -> String {
+        locate(&self.layers, text)
     }
 
-    /// The line and token budget for a path relative to the root.
+    /// The heading rules, compiled. Kept while the planner asks for them by this
+    /// name; they cannot fail after load.
+    pub fn compile(&self) -> Result<Compiled, (String, String)> {
+        Ok(self.headings.clone())
+    }
+
+    /// The line and token budget for a path relative to the root: the first
+    /// override whose glob matches, else the defaults.
     pub fn budget_for(&self, rel: &Path) -> (usize, usize) {
-        let mut lines = self.budgets.max_lines;
-        let mut tokens = self.budgets.max_tokens;
-        for o in &self.budgets.overrides {
-            if let Ok(g) = globset::Glob::new(&o.glob) {
-                if g.compile_matcher().is_match(rel) {
-                    lines = o.max_lines.unwrap_or(lines);
-                    tokens = o.max_tokens.unwrap_or(tokens);
-                    break;
+        let b = &self.budgets;
+        match b.overrides.iter().find(|o| o.glob.is_match(rel)) {
+            Some(o) => (
+                o.max_lines.unwrap_or(b.max_lines),
+                o.max_tokens.unwrap_or(b.max_tokens),
+            ),
+            None => (b.max_lines, b.max_tokens),
+        }
+    }
+
+    /// The configured level of a rule for a root-relative path, if configuration
+    /// says anything: `check.severity`, then every matching override in order.
+    pub fn level_for(&self, rule: &str, path: &str) -> Option<check::Level> {
+        let mut level = self.check.severity.get(rule).copied();
+        for o in &self.check.overrides {
+            if let Some(l) = o.severity.get(rule) {
+                if o.glob.is_match(path) {
+                    level = Some(*l);
                 }
             }
         }
-        (lines, tokens)
+        level
+    }
+
+    /// Whether a rule can report at all for some file (not switched off everywhere).
+    pub fn enabled_somewhere(&self, rule: &str) -> bool {
+        self.check.severity.get(rule) != Some(&check::Level::Off)
+            || self
+                .check
+                .overrides
+                .iter()
+                .any(|o| matches!(o.severity.get(rule), Some(l) if *l != check::Level::Off))
+    }
+}
+
+/// A YAML error of one file, as `file:line:col` when the parser knows where.
+fn located(name: &str, e: serde_saphyr::Error) -> ConfigError {
+    let file = match e.location() {
+        Some(l) => format!("{name}:{}:{}", l.line(), l.column()),
+        None => name.to_string(),
+    };
+    ConfigError {
+        file,
+        message: e.to_string(),
     }
 }
 
@@ -270,7 +295,7 @@ fn read(f: &Path) -> Result<String, ConfigError> {
 }
 
 /// `file:line:col` of the first layer containing a pattern, for error messages.
-fn locate_pattern(layers: &[(String, String)], pat: &str) -> String {
+fn locate(layers: &[(String, String)], pat: &str) -> String {
     // The pattern as written: plain or single-quoted, or with double-quote escapes.
     let forms = [
         pat.to_string(),
@@ -316,7 +341,7 @@ mod tests {
     fn builtin_loads_and_compiles() {
         let c = Config::load(None, None, None).expect("builtin config");
         assert_eq!(c.budgets.max_lines, 200);
-        assert!(c.compile().is_ok());
+        assert!(!c.headings.subphase.is_empty());
         assert!(!c.environments.is_empty());
     }
 
@@ -362,6 +387,25 @@ mod tests {
         let c = Config::load(Some(dir.path()), None, None).unwrap();
         assert_eq!(c.budgets.max_lines, 10);
         assert_eq!(c.budgets.max_tokens, 4000);
+    }
+
+    #[test]
+    fn bad_decision_pattern_fails_the_load_located() {
+        // Patterns compile when read: a bad one stops the run at load, located,
+        // instead of surfacing later as a note and an empty decision set.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("replan.yaml"),
+            "decisions:\n  not_decisions: ['ok', '(']\n",
+        )
+        .unwrap();
+        let err = Config::load(Some(dir.path()), None, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("replan.yaml:2:") && err.contains("bad pattern"),
+            "{err}"
+        );
     }
 
     #[test]

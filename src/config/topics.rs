@@ -3,6 +3,8 @@
 
 use serde::Deserialize;
 
+use super::pattern::{Number, Pattern};
+
 /// How decisions are recognised. Labels and titles compare case-insensitively,
 /// ignoring punctuation and surrounding emphasis.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -23,7 +25,7 @@ pub struct DecisionRules {
     /// Heading prefixes that make the heading a decision (`### Decision: …`).
     pub heading_prefixes: Vec<String>,
     /// Regex for ADR headings; its `title` group names the decision.
-    pub adr_heading: String,
+    pub adr_heading: Pattern,
     /// Table header cells naming the decision column.
     pub table_columns: Vec<String>,
     /// Table header cells naming the rationale column.
@@ -33,7 +35,7 @@ pub struct DecisionRules {
     /// Section titles whose content is never a decision.
     pub excluded_sections: Vec<String>,
     /// Regexes: a decision text matching any of them is not a decision (TBD, pending, …).
-    pub not_decisions: Vec<String>,
+    pub not_decisions: Vec<Pattern>,
 }
 
 /// Where decisions go.
@@ -48,10 +50,10 @@ pub struct TopicRules {
     pub general_title: String,
     /// Regexes with a `number` group, tried on the headings enclosing a decision when
     /// none of them is a subphase heading (`## Phase 4: ArgoCD`).
-    pub phase_headings: Vec<String>,
+    pub phase_headings: Vec<Pattern<Number>>,
     /// Regexes with a `number` group, tried on the file name when no enclosing heading
     /// names a phase (`phase-2.5.md`, `phase-4.7-install-argocd.md`).
-    pub phase_files: Vec<String>,
+    pub phase_files: Vec<Pattern<Number>>,
     /// Routes, tried in order: first by phase, then by keyword.
     pub routes: Vec<TopicRoute>,
 }

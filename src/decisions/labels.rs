@@ -152,15 +152,12 @@ impl Rules {
                 .filter(|s| !s.is_empty())
                 .collect()
         };
-        let adr = if r.adr_heading.trim().is_empty() {
-            None
-        } else {
-            Some(re(&r.adr_heading)?)
-        };
-        let mut not_decisions = Vec::new();
-        for p in &r.not_decisions {
-            not_decisions.push(re(p)?);
-        }
+        let adr = r.adr_heading.regex().cloned();
+        let not_decisions = r
+            .not_decisions
+            .iter()
+            .filter_map(|p| p.regex().cloned())
+            .collect();
         Ok(Rules {
             labels: n(&r.labels),
             qualified: r.qualified_labels,

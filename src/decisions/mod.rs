@@ -19,7 +19,8 @@ use std::path::{Path, PathBuf};
 
 use regex::Regex;
 
-use crate::config::{Compiled, Config};
+use crate::config::pattern::Group;
+use crate::config::{Config, HeadingRules, Pattern};
 use crate::model::{Document, Heading};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
@@ -94,15 +95,13 @@ pub fn topic_path(cfg: &Config, topic: &str) -> PathBuf {
 struct Ctx<'a> {
     cfg: &'a Config,
     rules: extract::Rules,
-    headings: Compiled,
-    phase_headings: Vec<Regex>,
-    phase_files: Vec<Regex>,
+    headings: &'a HeadingRules,
+    phase_headings: Vec<&'a Regex>,
+    phase_files: Vec<&'a Regex>,
 }
 
-fn compile_all(list: &[String]) -> Result<Vec<Regex>, (String, String)> {
-    list.iter()
-        .map(|p| Regex::new(p).map_err(|e| (p.clone(), e.to_string())))
-        .collect()
+fn regexes<G: Group>(list: &[Pattern<G>]) -> Vec<&Regex> {
+    list.iter().filter_map(|p| p.regex()).collect()
 }
 
 /// Extract, route and render. `existing` returns the current contents of a
@@ -118,9 +117,9 @@ pub fn plan_topics(
         Ok(Ctx {
             cfg,
             rules: extract::Rules::new(&cfg.decisions)?,
-            headings: cfg.compile()?,
-            phase_headings: compile_all(&cfg.topics.phase_headings)?,
-            phase_files: compile_all(&cfg.topics.phase_files)?,
+            headings: &cfg.headings,
+            phase_headings: regexes(&cfg.topics.phase_headings),
+            phase_files: regexes(&cfg.topics.phase_files),
         })
     })() {
         Ok(c) => c,

@@ -5,18 +5,15 @@
 use std::cmp::Ordering;
 use std::path::Path;
 
-use crate::apply::sha256;
-use crate::links::{relative, resolve, Target};
+use crate::model::links::{edit, relative, resolve, Target};
+use crate::model::sha256;
 use crate::model::Document;
 use crate::subphase::cmp_numbers;
 
 use super::extract::ends_lead;
 use super::Decision;
 
-/// Start of the begin marker (followed by ` sha256=<hex> -->`).
-pub const BEGIN: &str = "<!-- replan:decisions:begin";
-/// The end marker.
-pub const END: &str = "<!-- replan:decisions:end -->";
+pub use crate::model::markers::{DECISIONS_BEGIN as BEGIN, DECISIONS_END as END};
 
 /// A link from the topic file to a decision's source heading.
 fn link(topic: &Path, rel: &Path, anchor: Option<&str>) -> String {
@@ -56,7 +53,7 @@ fn rebase(text: &str, from: &Path, topic: &Path) -> String {
             Some((at, link(topic, &path, anchor.as_deref())))
         })
         .collect();
-    crate::plan::links::edit(text, edits)
+    edit(text, edits)
 }
 
 /// Lead paragraph on one line, the rest indented under it.

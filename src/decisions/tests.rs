@@ -306,20 +306,6 @@ fn deep_nesting_does_not_overflow() {
     assert!(o.files.is_empty());
 }
 
-#[test]
-fn bad_pattern_is_a_note_not_a_panic() {
-    let mut cfg = Config::builtin();
-    cfg.decisions.not_decisions.push("(".into());
-    let d = Document::from_text("a.md", "**Decision**: x\n");
-    let src = [SourceDoc {
-        rel: "a.md".into(),
-        doc: &d,
-    }];
-    let o = plan_topics(Path::new("/"), &src, &cfg, &|_| None);
-    assert!(o.files.is_empty());
-    assert!(o.notes[0].contains("bad pattern"), "{:?}", o.notes);
-}
-
 // ---- dedupe, routing, rendering ----
 
 #[test]

@@ -1,11 +1,15 @@
 //! Pure, I/O-free model of a Markdown file: source bytes, blocks, headings, links.
 
+pub mod digest;
 pub mod document;
+pub mod links;
+pub mod markers;
 pub mod refdefs;
 pub mod section;
 pub mod slug;
 pub mod source;
 
+pub use digest::sha256;
 pub use document::{Block, BlockKind, CodeInfo, Document, Heading, Link};
 pub use section::Section;
 pub use source::{count_lines, Source, SourceError};

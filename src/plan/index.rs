@@ -8,15 +8,7 @@ use crate::model::{count_lines, Document};
 use crate::subphase::cmp_natural;
 use crate::tokens::Encoding;
 
-/// First line of every index replan writes.
-pub const INDEX_MARKER: &str = "<!-- replan:index -->";
-
-/// Whether a text is an index written by replan.
-pub fn is_index(text: &str) -> bool {
-    text.lines()
-        .next()
-        .is_some_and(|l| l.contains(INDEX_MARKER))
-}
+pub use crate::model::markers::{is_index, INDEX as INDEX_MARKER};
 
 /// One row of an index.
 #[derive(Debug, Clone)]

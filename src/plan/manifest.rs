@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::apply::sha256;
+use crate::model::sha256;
 use crate::plan::{Op, Plan};
 
 /// Format version of the manifest.

@@ -80,7 +80,7 @@ mod tests {
 
     #[test]
     fn groups_by_file() {
-        crate::ui::set_color(crate::cli::ColorChoice::Never);
+        crate::ui::set_color(crate::ui::ColorChoice::Never);
         let a =
             Finding::new("link.broken", Severity::Error, "a.md", 3, "m").evidence(["line 3: x"]);
         let b = Finding::new("task.size", Severity::Warning, "b.md", 1, "n").column(5);

@@ -10,7 +10,7 @@ mod units;
 
 use std::ops::Range;
 
-use crate::config::{Compiled, Environment};
+use crate::config::{Environment, HeadingRules};
 use crate::model::{count_lines, Document};
 use crate::subphase::Subphase;
 use crate::tokens::{joins_cleanly, Encoding};
@@ -113,7 +113,7 @@ impl SplitPlan {
 /// it is, so no part takes its name.
 pub fn plan(
     doc: &Document,
-    rules: &Compiled,
+    rules: &HeadingRules,
     envs: &[Environment],
     opts: &SplitOptions,
     stem: &str,
@@ -128,7 +128,7 @@ pub fn plan(
 /// says otherwise: a caller that moves the file away may give it to a part.
 pub fn plan_avoiding(
     doc: &Document,
-    rules: &Compiled,
+    rules: &HeadingRules,
     envs: &[Environment],
     opts: &SplitOptions,
     stem: &str,

@@ -6,7 +6,7 @@ use super::units::Unit;
 use crate::model::slug::file_slug;
 
 /// Marks the line replan adds at the top of a continuation part.
-pub const CONTINUATION_MARKER: &str = "<!-- replan:continuation -->";
+pub use crate::model::markers::CONTINUATION as CONTINUATION_MARKER;
 
 /// Hands out unique names within one split.
 pub struct Namer<'t> {

@@ -12,7 +12,7 @@ use regex::Regex;
 use crate::model::{refdefs, Document};
 
 /// Marks the block of copied definitions replan appends to a part.
-pub const DEFINITIONS_MARKER: &str = "<!-- replan:definitions -->";
+pub use crate::model::markers::DEFINITIONS as DEFINITIONS_MARKER;
 
 fn use_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();

@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use crate::config::{Compiled, Environment};
+use crate::config::{Environment, HeadingRules};
 use crate::model::{count_lines, BlockKind, Document};
 
 /// Most lines a group heading and its intro may have and still travel with the
@@ -36,7 +36,7 @@ pub struct Units {
 }
 
 /// Find the units of a document.
-pub fn find(doc: &Document, rules: &Compiled, envs: &[Environment]) -> Units {
+pub fn find(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> Units {
     let tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
         .top_headings()
         .map(|(b, h)| (b, h.level, h.text.as_str(), recognise(&h.text, rules, envs)))

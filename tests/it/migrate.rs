@@ -37,7 +37,7 @@ fn real_tree() -> Option<tempfile::TempDir> {
 
 /// Every relative link outside the archive that does not resolve, by its text.
 fn broken_links(root: &Path) -> Vec<String> {
-    use replan::links::{resolve, Target};
+    use replan::model::links::{resolve, Target};
     use replan::model::Document;
     let mut docs = std::collections::HashMap::new();
     for (rel, bytes) in snapshot(root) {

@@ -4,6 +4,8 @@
 //! gives exactly tiktoken-rs's counts (tested below against tiktoken-rs itself)
 //! but loads o200k in about a third of the time.
 
+mod exe_pages;
+
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -41,7 +43,7 @@ impl Encoding {
     /// The tokenizer; its tables are built on first use (bpe-openai: the same
     /// counts as tiktoken, tested below, but loaded in a third of the time). The
     /// serialized tables they are built from are never read again, so their pages
-    /// are then given back ([`crate::exe_pages`]).
+    /// are then given back ([`exe_pages`]).
     fn bpe(self) -> &'static Tokenizer {
         static RELEASED: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
         let tokenizer = match self {
@@ -51,7 +53,7 @@ impl Encoding {
         // The first caller gives the pages back (usually the warming thread);
         // the others count meanwhile.
         if !RELEASED[self.slot()].swap(true, Ordering::Relaxed) {
-            crate::exe_pages::release_read_only_image();
+            exe_pages::release_read_only_image();
         }
         tokenizer
     }

@@ -1,7 +1,11 @@
-//! Resolving relative links: which file and which anchor a destination names.
-//! Shared by `check` (link.broken) and `migrate` (rewriting links whose target moved).
+//! Links in a document: resolving a relative destination to the file and anchor it
+//! names, locating every destination's bytes, and editing them. Shared by `check`
+//! (link.broken), decisions (links back to sources) and the planner (rewriting
+//! links whose target moved).
 
 use std::path::{Component, Path, PathBuf};
+
+use super::Document;
 
 /// What a link destination points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -114,6 +118,67 @@ pub fn relative(from: &Path, to: &Path) -> String {
     parts.join("/")
 }
 
+/// A destination to consider: a located link, a reference definition (its URL's
+/// bytes), or a link that could not be located exactly (`range` is `None`).
+#[derive(Debug, Clone)]
+pub struct Loc {
+    /// The destination as written.
+    pub url: String,
+    /// Byte range of the destination text, when known.
+    pub range: Option<std::ops::Range<usize>>,
+    /// 1-based line.
+    pub line: usize,
+}
+
+/// Every destination in a document: located links, reference definitions, and
+/// links that could not be located and are not served by a definition here.
+pub fn locate_all(doc: &Document) -> Vec<Loc> {
+    let defs = super::refdefs::of(doc);
+    let mut out = Vec::new();
+    for l in &doc.links {
+        if l.dest.is_none() {
+            let inline = doc
+                .source
+                .line_text(l.line)
+                .get(l.column.saturating_sub(1)..)
+                .is_some_and(|t| t.contains("]("));
+            if !inline && defs.iter().any(|d| d.url == l.url) {
+                continue; // the definition carries it
+            }
+        }
+        out.push(Loc {
+            url: l.url.clone(),
+            range: l.dest.clone(),
+            line: l.line,
+        });
+    }
+    for d in defs {
+        out.push(Loc {
+            line: doc.source.line_of(d.url_range.start),
+            url: d.url,
+            range: Some(d.url_range),
+        });
+    }
+    out
+}
+
+/// Apply byte-range replacements to a text (ranges must not overlap).
+pub fn edit(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
+    edits.sort_by_key(|e| e.0.start);
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (r, new) in edits {
+        if r.start < at || r.end > text.len() {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        out.push_str(&new);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -150,5 +215,37 @@ mod tests {
         );
         assert_eq!(relative(Path::new("a.md"), Path::new("b/c.md")), "b/c.md");
         assert_eq!(relative(Path::new("x/a.md"), Path::new("x/c.md")), "c.md");
+    }
+
+    #[test]
+    fn definitions_are_located_outside_code() {
+        let text = "[a][r] and [b][q]\n\n[r]: x.md#h\n[q]: <y z.md>\n\n```\n[c]: nope.md\n```\n";
+        let doc = Document::from_text("t.md", text);
+        let locs = locate_all(&doc);
+        let urls: Vec<_> = locs
+            .iter()
+            .map(|l| &text[l.range.clone().unwrap()])
+            .collect();
+        assert_eq!(urls, vec!["x.md#h", "y z.md"], "{locs:?}");
+        // A definition above the first block is not inside it (the first block's
+        // span starts at the top of the file, before the definition).
+        let text = "[r]: x.md#h\n```\ncode\n```\n\nSee [a][r].\n";
+        let doc = Document::from_text("t.md", text);
+        let urls: Vec<_> = locate_all(&doc)
+            .iter()
+            .map(|l| &text[l.range.clone().unwrap()])
+            .collect();
+        assert_eq!(urls, vec!["x.md#h"]);
+    }
+
+    #[test]
+    fn edits_ranges() {
+        assert_eq!(
+            edit(
+                "a [x](b) c [y](d)",
+                vec![(15..16, "DD".into()), (6..7, "B".into())]
+            ),
+            "a [x](B) c [y](DD)"
+        );
     }
 }
