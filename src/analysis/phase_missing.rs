@@ -176,14 +176,7 @@ impl Rule for PhaseMissing {
                     }
                 };
                 let msg = format!("{range}: {} is followed by {}", place(an), place(bn));
-                let ev = references(
-                    files,
-                    members,
-                    bn.file,
-                    &missing,
-                    reference.as_deref(),
-                    max_ev,
-                );
+                let ev = references(files, members, bn.file, &missing, reference, max_ev);
                 out.push(
                     cx.finding(INFO.id, f, bn.line, msg)
                         .subphase(missing[0].clone())

@@ -115,6 +115,31 @@ pub fn settle(
     Ok(())
 }
 
+/// Write the journal, apply, remove the journal. A refusal found before anything
+/// was written removes the journal again; any later failure leaves it for the next
+/// run to finish (or `restore` to undo).
+pub fn apply_journaled(root: &Path, jrel: &Path, command: &str, plan: &Plan) -> anyhow::Result<()> {
+    let j = Journal {
+        version: VERSION,
+        command: command.to_string(),
+        plan: plan.clone(),
+    };
+    write(root, jrel, &j)?;
+    match super::apply(plan, super::ApplyOptions::default()) {
+        Ok(_) => {
+            remove(root, jrel)?;
+            Ok(())
+        }
+        Err(e @ ApplyError::Refused { .. }) => {
+            remove(root, jrel)?;
+            Err(e.into())
+        }
+        Err(e) => Err(anyhow::anyhow!(
+            "{e}\n`{command}` was interrupted; re-run `replan {command}` to finish it or `replan restore` to undo it"
+        )),
+    }
+}
+
 /// Remove folders left empty by a restore, walking up from each path's folder but
 /// never removing `root` itself or anything outside it.
 pub fn prune_empty_dirs(root: &Path, rels: &[PathBuf]) {

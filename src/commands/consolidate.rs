@@ -1,10 +1,9 @@
-//! `replan consolidate`: the repeatable run. The same planner as `migrate` over the
-//! tree as it is now; right after a migrate the plan is empty.
+//! `replan consolidate`: the repeatable run. The same operation as `migrate` over
+//! the tree as it is now; right after a migrate the plan is empty.
 
+use super::{restructure, Exit};
 use crate::cli::{ConsolidateArgs, Global};
-
-use super::migrate::{execute, Mode, Options};
-use super::Exit;
+use crate::ops::restructure::{Mode, Options};
 
 /// Run `replan consolidate`.
 pub fn run(args: ConsolidateArgs, g: &Global) -> anyhow::Result<Exit> {
@@ -15,14 +14,11 @@ pub fn run(args: ConsolidateArgs, g: &Global) -> anyhow::Result<Exit> {
     } else {
         Mode::Apply
     };
-    execute(
-        &Options {
-            command: "consolidate",
-            root: args.root,
-            mode,
-            format: args.format,
-            allow_dirty: args.allow_dirty,
-        },
-        g,
-    )
+    let opts = Options {
+        command: "consolidate",
+        root: args.root,
+        mode,
+        allow_dirty: args.allow_dirty,
+    };
+    restructure(&opts, args.format, g)
 }

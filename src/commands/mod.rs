@@ -1,4 +1,5 @@
-//! One file per subcommand: arguments → options → pipeline → exit code.
+//! One file per subcommand: arguments → options → operation → output → exit code.
+//! The work itself is in `ops`; what is printed is worded in `render`.
 
 pub mod check;
 pub mod consolidate;
@@ -8,9 +9,12 @@ pub mod split;
 
 use std::path::Path;
 
-use crate::cli::{Cli, Command, Global};
+use crate::cli::{Cli, Command, Format, Global};
 use crate::config::Config;
-use crate::tokens::Encoding;
+use crate::ops::restructure::{self, Mode, Options, Report};
+use crate::ops::ConfigSource;
+use crate::render::{self, restructure as text};
+use crate::ui;
 
 /// Process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,45 +39,87 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     }
 }
 
-/// Start loading the token encoding a command that will count (split, migrate,
-/// consolidate) will most likely need,
-/// before the configuration is read: building the tables takes longer than
-/// anything the command does before its first count, so every millisecond of
-/// head start is saved. The guess is the built-in `o200k_base` unless a user
-/// config file or rules folder names `cl100k_base`. A wrong guess costs CPU on
-/// another thread, never a wrong count: the configured encoding is warmed (and
-/// used) once the configuration is known.
-pub fn warm_likely_encoding(root: Option<&Path>, g: &Global) {
-    let mut files: Vec<std::path::PathBuf> = Vec::new();
-    match (&g.config, root) {
-        (Some(f), _) => files.push(f.clone()),
-        (None, Some(r)) => files.push(r.join("replan.yaml")),
-        _ => {}
-    }
-    if let Some(dir) = &g.rules {
-        if let Ok(rd) = std::fs::read_dir(dir) {
-            // The files Config::load reads.
-            files.extend(
-                rd.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "yml")),
-            );
-        }
-    }
-    // Regular files only: reading a FIFO would block.
-    let names_cl100k = files
-        .iter()
-        .filter(|f| f.is_file())
-        .any(|f| std::fs::read_to_string(f).is_ok_and(|t| t.contains(Encoding::Cl100kBase.name())));
-    if names_cl100k {
-        Encoding::Cl100kBase.warm();
-    } else {
-        Encoding::O200kBase.warm();
+/// Where `--config` and `--rules` say the configuration comes from.
+pub fn config_source(g: &Global) -> ConfigSource {
+    ConfigSource {
+        file: g.config.clone(),
+        rules: g.rules.clone(),
     }
 }
 
 /// Load configuration for a root, honouring `--config` and `--rules`.
 pub fn load_config(root: Option<&Path>, g: &Global) -> anyhow::Result<Config> {
-    let cfg = Config::load(root, g.config.as_deref(), g.rules.as_deref())?;
-    crate::analysis::check_rule_ids(&cfg)?;
-    Ok(cfg)
+    Ok(crate::ops::load_config(root, &config_source(g))?)
+}
+
+/// `migrate` and `consolidate`: run the restructure, then show or report it.
+fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exit> {
+    let root = &opts.root;
+    if !root.is_dir() {
+        anyhow::bail!("{}: not a folder", root.display());
+    }
+    if format == Format::Sarif {
+        anyhow::bail!("--format sarif is for `replan check`; use text or json");
+    }
+    crate::ops::warm_likely_encoding(Some(root), &config_source(g));
+    let cfg = load_config(Some(root), g)?;
+    let (command, check) = (opts.command, opts.mode == Mode::Check);
+    let p = match restructure::run(opts, &cfg, &ui::progress)? {
+        Report::Interrupted {
+            command: was,
+            plan,
+            finished,
+        } => {
+            let (out, err) = text::interrupted(&was, &cfg.archive.journal, &plan, finished);
+            print!("{out}");
+            eprint!("{err}");
+            return Ok(if check { Exit::Findings } else { Exit::Ok });
+        }
+        Report::Planned(p) => p,
+    };
+    for w in p.warnings.iter().chain(&p.outcome.notes) {
+        ui::warn(w);
+    }
+    eprint!("{}", text::findings_after(&p.outcome.findings, command));
+    let (dry, empty) = (opts.mode != Mode::Apply, p.outcome.plan.is_empty());
+    if format == Format::Json && (dry || !p.errors.is_empty()) {
+        println!("{}", render::json::plan(&p, command, dry));
+        return Ok(match (p.errors.is_empty(), check && !empty) {
+            (false, _) => Exit::Failure,
+            (true, true) => Exit::Findings,
+            (true, false) => Exit::Ok,
+        });
+    }
+    if !p.errors.is_empty() {
+        for e in &p.errors {
+            ui::error(e);
+        }
+        ui::error("the plan cannot be applied; nothing written");
+        return Ok(Exit::Failure);
+    }
+    match opts.mode {
+        Mode::DryRun if format == Format::Text => {
+            print!("{}", render::diff::render(&p.outcome.plan))
+        }
+        Mode::Check if empty => eprintln!("{command}: nothing to do"),
+        Mode::Check => p
+            .outcome
+            .plan
+            .ops
+            .iter()
+            .for_each(|op| println!("{}", text::why(op, &p.outcome, &cfg))),
+        _ if empty => eprintln!("{command}: nothing to do; nothing written"),
+        _ => {}
+    }
+    if format == Format::Json && p.applied {
+        println!("{}", render::json::plan(&p, command, false));
+    }
+    if opts.mode == Mode::DryRun || !empty {
+        eprintln!("{}", text::summary(&p.outcome, command, dry));
+    }
+    Ok(if check && !empty {
+        Exit::Findings
+    } else {
+        Exit::Ok
+    })
 }

@@ -223,7 +223,7 @@ fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -
 fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<String>) {
     for a in chain {
         let t = &a.text;
-        if let Some(sp) = recognise(t, &ctx.headings, &ctx.cfg.environments) {
+        if let Some(sp) = recognise(t, ctx.headings, &ctx.cfg.environments) {
             return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
         }
         for re in &ctx.phase_headings {

@@ -156,3 +156,4 @@ pub mod index;
 pub mod links;
 pub mod manifest;
 pub mod restructure;
+pub mod undo;

@@ -8,8 +8,12 @@
 //! ```
 //!
 //! `subphase` is the number as written ("4.7") when the finding is about one.
+//! `split`, `migrate` and `consolidate` have reports of their own below, under
+//! the same version.
 //! Findings are sorted by path, line, rule. New fields may be added within a
 //! version; removing or changing one bumps `version`.
+
+use std::path::Path;
 
 use serde::Serialize;
 
@@ -38,6 +42,98 @@ pub fn report(encoding: &str, files: &[FileStat], findings: &[Finding]) -> Strin
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
+}
+
+fn pretty<T: Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".into())
+}
+
+#[derive(Serialize)]
+struct PartRow<'a> {
+    path: String,
+    lines: usize,
+    tokens: usize,
+    subphase: Option<&'a str>,
+    /// First line of the part in the original, so parts can be put back in order.
+    line: usize,
+}
+
+/// Keys in alphabetical order, as the report has always printed them.
+#[derive(Serialize)]
+struct OversizeRow<'a> {
+    line: usize,
+    lines: usize,
+    part: &'a str,
+    path: String,
+    tokens: usize,
+}
+
+#[derive(Serialize)]
+struct SplitReport<'a> {
+    version: u32,
+    encoding: &'static str,
+    dry_run: bool,
+    files: Vec<PartRow<'a>>,
+    oversize: Vec<OversizeRow<'a>>,
+}
+
+/// The versioned JSON report of `split` (no trailing newline).
+pub fn split(r: &crate::ops::split::Report, file: &Path, dry_run: bool) -> String {
+    pretty(&SplitReport {
+        version: VERSION,
+        encoding: r.encoding.name(),
+        dry_run,
+        files: r
+            .parts
+            .iter()
+            .map(|p| PartRow {
+                path: p.path.display().to_string(),
+                lines: p.lines,
+                tokens: p.tokens,
+                subphase: p.subphase.as_deref(),
+                line: p.line,
+            })
+            .collect(),
+        oversize: r
+            .oversize
+            .iter()
+            .map(|o| OversizeRow {
+                path: file.display().to_string(),
+                line: o.line,
+                lines: o.lines,
+                tokens: o.tokens,
+                part: &o.part,
+            })
+            .collect(),
+    })
+}
+
+#[derive(Serialize)]
+struct PlanReport<'a> {
+    version: u32,
+    command: &'a str,
+    dry_run: bool,
+    applied: bool,
+    summary: crate::plan::Summary,
+    links_rewritten: usize,
+    notes: &'a [String],
+    errors: &'a [String],
+    ops: &'a [crate::plan::Op],
+}
+
+/// The versioned JSON report of `migrate` and `consolidate` (no trailing newline).
+pub fn plan(p: &crate::ops::restructure::Planned, command: &str, dry_run: bool) -> String {
+    pretty(&PlanReport {
+        version: VERSION,
+        command,
+        dry_run,
+        applied: p.applied,
+        summary: p.outcome.plan.summary(),
+        links_rewritten: p.outcome.links_rewritten,
+        notes: &p.outcome.notes,
+        errors: &p.errors,
+        ops: &p.outcome.plan.ops,
+    })
 }
 
 #[cfg(test)]

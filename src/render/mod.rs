@@ -2,5 +2,6 @@
 
 pub mod diff;
 pub mod json;
+pub mod restructure;
 pub mod sarif;
 pub mod text;

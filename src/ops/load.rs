@@ -1,0 +1,86 @@
+//! Reading files into parsed Documents: one way for every command. Files are read
+//! and parsed in parallel; the result keeps the order of the input. A file that
+//! cannot be read is reported beside the others, never fatal here: each command
+//! decides what an unreadable file means for its exit code.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::Progress;
+use crate::model::{Document, Source};
+use crate::walk::{markdown_files, WalkOptions};
+
+/// Files read and parsed, with what could not be.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// Root-relative path and parsed document, in input order.
+    pub docs: Vec<(PathBuf, Document)>,
+    /// Problems of the walk (symlinks skipped, unreadable folders).
+    pub walk_warnings: Vec<String>,
+    /// Files that could not be read, one message each.
+    pub read_errors: Vec<String>,
+}
+
+/// Read and parse `(path to open, root-relative path)` pairs, in parallel.
+pub fn read_all(targets: &[(PathBuf, PathBuf)], progress: Progress) -> Loaded {
+    let pb = progress(targets.len() as u64, "reading");
+    let parsed: Vec<Result<(PathBuf, Document), String>> = targets
+        .par_iter()
+        .map(|(abs, rel)| {
+            let r = Source::read(abs, rel)
+                .map(|s| (rel.clone(), Document::parse(s)))
+                .map_err(|e| e.to_string());
+            pb.inc(1);
+            r
+        })
+        .collect();
+    pb.finish_and_clear();
+    let mut out = Loaded {
+        docs: Vec::with_capacity(parsed.len()),
+        ..Loaded::default()
+    };
+    for r in parsed {
+        match r {
+            Ok(d) => out.docs.push(d),
+            Err(e) => out.read_errors.push(e),
+        }
+    }
+    out
+}
+
+/// Every Markdown file under `root`, archive included, parsed (the planner's input).
+pub fn tree(root: &Path, progress: Progress) -> Loaded {
+    let (found, walk_warnings) = markdown_files(
+        root,
+        WalkOptions {
+            include_archive: true,
+        },
+    );
+    let targets: Vec<(PathBuf, PathBuf)> = found.into_iter().map(|f| (f.abs, f.rel)).collect();
+    let mut loaded = read_all(&targets, progress);
+    loaded.walk_warnings = walk_warnings;
+    loaded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_order_and_reports_unreadable_files() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("a.md"), "# A\n").unwrap();
+        std::fs::write(d.path().join("b.md"), "# B\n").unwrap();
+        let targets = vec![
+            (d.path().join("b.md"), PathBuf::from("b.md")),
+            (d.path().join("gone.md"), PathBuf::from("gone.md")),
+            (d.path().join("a.md"), PathBuf::from("a.md")),
+        ];
+        let l = read_all(&targets, &super::super::no_progress);
+        let names: Vec<_> = l.docs.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(names, vec![PathBuf::from("b.md"), PathBuf::from("a.md")]);
+        assert_eq!(l.read_errors.len(), 1, "{:?}", l.read_errors);
+        assert!(l.read_errors[0].contains("gone.md"));
+    }
+}

@@ -1,0 +1,136 @@
+//! `restore` as an operation: undo an interrupted run from its journal, or else
+//! the last run recorded in the manifest, byte for byte. Refuses, naming the
+//! files, when generated files were edited since (unless forced).
+
+use std::path::{Path, PathBuf};
+
+use crate::apply::{journal, read_text, ApplyOptions};
+use crate::config::Config;
+use crate::plan::manifest::{Manifest, Run};
+use crate::plan::undo::undo_plan;
+use crate::plan::{Op, Plan};
+
+/// Options of a restore.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The folder holding `.claude/`.
+    pub root: PathBuf,
+    /// Restore even over edits made since (they are lost).
+    pub force: bool,
+    /// Show the plan, write nothing.
+    pub dry_run: bool,
+}
+
+/// What a restore did or would do (`done` is false on a dry run).
+#[derive(Debug)]
+pub enum Report {
+    /// An interrupted restore was found and finished.
+    FinishedRestore {
+        /// Its journaled plan.
+        plan: Plan,
+        /// Whether it was applied now.
+        done: bool,
+    },
+    /// An interrupted `migrate` or `consolidate` was found and undone.
+    UndidInterrupted {
+        /// The interrupted command.
+        command: String,
+        /// The plan that undoes what it applied.
+        plan: Plan,
+        /// Whether it was applied now.
+        done: bool,
+    },
+    /// There is no manifest, so nothing to restore.
+    NoManifest {
+        /// The manifest's path.
+        manifest: PathBuf,
+    },
+    /// The manifest records no run.
+    NoRun {
+        /// The manifest's path.
+        manifest: PathBuf,
+    },
+    /// Files were edited since the run wrote them; nothing written.
+    Refused {
+        /// The run's command.
+        command: String,
+        /// The edited files.
+        edited: Vec<String>,
+    },
+    /// The last run was undone.
+    Restored {
+        /// The run undone.
+        run: Run,
+        /// The plan that undid it.
+        plan: Plan,
+        /// Edits lost to `--force`.
+        lost_edits: Vec<String>,
+        /// Whether it was applied now.
+        done: bool,
+    },
+}
+
+/// Restore the tree under `opts.root`.
+pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
+    let root = &opts.root;
+    let jrel = PathBuf::from(&cfg.archive.journal);
+    let mrel = PathBuf::from(&cfg.archive.manifest);
+    let apply_opts = ApplyOptions { force: opts.force };
+
+    // An interrupted run: undo whatever part of it was applied.
+    if let Some(j) = journal::read(root, &jrel)? {
+        let done = !opts.dry_run;
+        if j.command == "restore" {
+            // An interrupted restore: finish it.
+            if done {
+                journal::settle(root, &jrel, &j.plan, &j.plan, apply_opts)?;
+            }
+            return Ok(Report::FinishedRestore { plan: j.plan, done });
+        }
+        let inv = journal::inverse(&j.plan);
+        if done {
+            journal::settle(root, &jrel, &inv, &j.plan, apply_opts)?;
+        }
+        return Ok(Report::UndidInterrupted {
+            command: j.command,
+            plan: inv,
+            done,
+        });
+    }
+
+    let Some(mtext) = read_text(root, &mrel)? else {
+        return Ok(Report::NoManifest { manifest: mrel });
+    };
+    let mut m = Manifest::parse(&mtext)
+        .map_err(|e| anyhow::anyhow!("{}: not a replan manifest: {e}", mrel.display()))?;
+    let Some(run) = m.runs.pop() else {
+        return Ok(Report::NoRun { manifest: mrel });
+    };
+    let mut edited = Vec::new();
+    let read = |rel: &Path| read_text(root, rel);
+    let mut plan = undo_plan(root, &run, &read, opts.force, &mut edited)?;
+    if !edited.is_empty() && !opts.force {
+        return Ok(Report::Refused {
+            command: run.command,
+            edited,
+        });
+    }
+    plan.ops.push(if m.runs.is_empty() {
+        Op::delete(mrel.clone(), mtext)
+    } else {
+        Op::modify(mrel.clone(), mtext, m.to_text())
+    });
+    if !opts.dry_run {
+        journal::apply_journaled(root, &jrel, "restore", &plan)?;
+        let mut paths: Vec<PathBuf> = run.created.iter().map(|c| c.path.clone()).collect();
+        paths.extend(run.moved.iter().map(|m| m.to.clone()));
+        paths.push(mrel);
+        journal::prune_empty_dirs(root, &paths);
+    }
+    Ok(Report::Restored {
+        run,
+        plan,
+        lost_edits: edited,
+        done: !opts.dry_run,
+    })
+}

@@ -1,0 +1,191 @@
+//! `migrate` and `consolidate` as one operation: finish (or show) an interrupted
+//! run first; otherwise read the tree, plan the restructure, refuse on the
+//! planner's errors and on files with uncommitted changes, then apply the plan
+//! with a manifest entry and a journal. Nothing is written before every refusal
+//! has had its say.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::load;
+use super::Progress;
+use crate::apply::{self, journal, ApplyOptions};
+use crate::config::Config;
+use crate::plan::restructure::{self, Inputs, Outcome};
+use crate::plan::{manifest, Op, Plan};
+
+/// How the run should end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Apply the plan.
+    Apply,
+    /// Show the plan and write nothing.
+    DryRun,
+    /// Report whether there is work to do (consolidate --check); write nothing.
+    Check,
+}
+
+/// Options of a restructure run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `migrate` or `consolidate` (recorded in the manifest).
+    pub command: &'static str,
+    /// The folder holding `.claude/`.
+    pub root: PathBuf,
+    /// What to do with the plan.
+    pub mode: Mode,
+    /// Touch files with uncommitted git changes.
+    pub allow_dirty: bool,
+}
+
+/// What a restructure run did or would do.
+#[derive(Debug)]
+pub enum Report {
+    /// The journal of an interrupted run was found; with [`Mode::Apply`] it was
+    /// finished, otherwise it is only shown.
+    Interrupted {
+        /// The command that was interrupted.
+        command: String,
+        /// Its journaled plan.
+        plan: Plan,
+        /// Whether it was finished now.
+        finished: bool,
+    },
+    /// A plan was made (and applied, when `applied`).
+    Planned(Planned),
+}
+
+/// A planned (and maybe applied) restructure.
+#[derive(Debug)]
+pub struct Planned {
+    /// The planner's result.
+    pub outcome: Outcome,
+    /// Problems reading the tree; they do not stop the run.
+    pub warnings: Vec<String>,
+    /// Reasons the plan must not be applied (the planner's, the git guard's).
+    pub errors: Vec<String>,
+    /// Whether the plan was applied.
+    pub applied: bool,
+}
+
+/// The manifest's text and the generated files it records.
+fn read_manifest(
+    root: &Path,
+    cfg: &Config,
+) -> anyhow::Result<(Option<String>, HashMap<PathBuf, String>)> {
+    let rel = Path::new(&cfg.archive.manifest);
+    match apply::read_text(root, rel)? {
+        Some(t) => {
+            let m = manifest::Manifest::parse(&t)
+                .map_err(|e| anyhow::anyhow!("{}: not a replan manifest: {e}", rel.display()))?;
+            Ok((Some(t), m.generated()))
+        }
+        None => Ok((None, HashMap::new())),
+    }
+}
+
+/// Plan a restructure of `root`: the tree as it is now, and the manifest's text.
+pub fn plan_tree(
+    root: &Path,
+    cfg: &Config,
+    progress: Progress,
+) -> anyhow::Result<(Outcome, Option<String>, Vec<String>)> {
+    // The tokenizer's tables take longer to load than the tree to read: start now.
+    crate::analysis::encoding(cfg).warm();
+    let loaded = load::tree(root, progress);
+    let mut warnings = loaded.walk_warnings;
+    warnings.extend(loaded.read_errors);
+    let (manifest_text, generated) = read_manifest(root, cfg)?;
+    let exists = |p: &Path| {
+        apply::check_inside(root, p).is_ok_and(|abs| std::fs::symlink_metadata(abs).is_ok())
+    };
+    let pb = progress(loaded.docs.len() as u64, "planning");
+    let tick = || pb.inc(1);
+    let inputs = Inputs {
+        root,
+        cfg,
+        docs: &loaded.docs,
+        exists: &exists,
+        generated: &generated,
+        tick: &tick,
+    };
+    let outcome = restructure::plan(&inputs);
+    pb.finish_and_clear();
+    Ok((outcome, manifest_text, warnings))
+}
+
+/// Files with uncommitted changes that the plan would touch, as one error.
+fn git_guard(root: &Path, plan: &Plan) -> Option<String> {
+    let dirty = match crate::git::dirty(root) {
+        Ok(d) => d,
+        Err(e) => return Some(e),
+    };
+    let touched: Vec<String> = plan
+        .ops
+        .iter()
+        .flat_map(|op| match op {
+            Op::Move { from, .. } => vec![from],
+            Op::Modify { path, .. } | Op::Delete { path, .. } => vec![path],
+            Op::Create { .. } => vec![],
+        })
+        .filter(|p| dirty.contains(*p))
+        .map(|p| p.display().to_string())
+        .collect();
+    (!touched.is_empty()).then(|| {
+        format!(
+            "files with uncommitted changes would be touched: {}; commit them or pass --allow-dirty",
+            touched.join(", ")
+        )
+    })
+}
+
+/// Run a restructure. Errors in the returned report mean nothing was written.
+pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<Report> {
+    let root = &opts.root;
+    let jrel = PathBuf::from(&cfg.archive.journal);
+
+    // An interrupted run comes first: finish it (or show it).
+    if let Some(j) = journal::read(root, &jrel)? {
+        let finished = opts.mode == Mode::Apply;
+        if finished {
+            apply::apply(&j.plan, ApplyOptions::default())?;
+            journal::remove(root, &jrel)?;
+        }
+        return Ok(Report::Interrupted {
+            command: j.command,
+            plan: j.plan,
+            finished,
+        });
+    }
+
+    let (outcome, manifest_text, warnings) = plan_tree(root, cfg, progress)?;
+    let mut errors = outcome.errors.clone();
+    if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
+        errors.extend(git_guard(root, &outcome.plan));
+    }
+    let mut planned = Planned {
+        outcome,
+        warnings,
+        errors,
+        applied: false,
+    };
+    if opts.mode != Mode::Apply || !planned.errors.is_empty() || planned.outcome.plan.is_empty() {
+        return Ok(Report::Planned(planned));
+    }
+    let o = &planned.outcome;
+    let parts: Vec<(PathBuf, Vec<PathBuf>)> = o
+        .splits
+        .iter()
+        .map(|s| (s.original.clone(), s.parts.clone()))
+        .collect();
+    let run = manifest::record(&o.plan, opts.command, &parts);
+    let mrel = PathBuf::from(&cfg.archive.manifest);
+    let mop = manifest::append_op(&mrel, manifest_text.as_deref(), run)
+        .map_err(|e| anyhow::anyhow!(e))?;
+    let mut full = Plan::new(root);
+    full.ops.push(mop);
+    full.ops.extend(o.plan.ops.iter().cloned());
+    journal::apply_journaled(root, &jrel, opts.command, &full)?;
+    planned.applied = true;
+    Ok(Report::Planned(planned))
+}

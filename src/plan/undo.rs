@@ -1,0 +1,124 @@
+//! The plan that undoes a recorded run, given the disk as it is now: originals
+//! come back from the archive, modified files get their recorded contents back,
+//! created files are removed. A file edited since the run wrote it is named and
+//! kept (unless forced), so undoing never loses an edit silently.
+
+use std::path::Path;
+
+use super::manifest::Run;
+use super::{Op, Plan};
+use crate::model::sha256;
+
+/// A root-relative file's text now, `None` when absent.
+pub type Read<'a> = &'a dyn Fn(&Path) -> anyhow::Result<Option<String>>;
+
+/// The plan that undoes `run`, given the disk as `read` shows it; `edited`
+/// collects the files changed since. Pure: `read` is the only look at the disk.
+pub fn undo_plan(
+    root: &Path,
+    run: &Run,
+    read: Read,
+    force: bool,
+    edited: &mut Vec<String>,
+) -> anyhow::Result<Plan> {
+    let mut plan = Plan::new(root);
+    // Originals come back first (apply copies before it removes anything).
+    for m in &run.moved {
+        let archived = read(&m.to)?;
+        let here = read(&m.from)?;
+        // A split's first part may stand in the original's place (it took the
+        // name); it is deleted below, and the original replaces it.
+        let part_here = |h: &str| {
+            let sha = sha256(h.as_bytes());
+            run.created
+                .iter()
+                .any(|c| c.path == m.from && c.sha256 == sha)
+        };
+        match (archived, here) {
+            (Some(a), Some(h)) if h != a && !part_here(&h) => anyhow::bail!(
+                "{}: a different file now stands where the original goes back; move it away first (nothing written)",
+                m.from.display()
+            ),
+            (Some(a), _) => {
+                if sha256(a.as_bytes()) != m.sha256 {
+                    edited.push(format!("{} (archived original)", m.to.display()));
+                    if !force {
+                        continue;
+                    }
+                }
+                plan.ops.push(Op::Move {
+                    from: m.to.clone(),
+                    to: m.from.clone(),
+                    contents: a,
+                });
+            }
+            (None, Some(h)) if sha256(h.as_bytes()) == m.sha256 => {} // already back
+            (None, _) => anyhow::bail!(
+                "{}: the archived original is missing; cannot restore {}",
+                m.to.display(),
+                m.from.display()
+            ),
+        }
+    }
+    for f in &run.modified {
+        match read(&f.path)? {
+            Some(t) if sha256(t.as_bytes()) == f.sha256_before => {}
+            Some(t) => {
+                if sha256(t.as_bytes()) != f.sha256_after {
+                    edited.push(f.path.display().to_string());
+                    if !force {
+                        continue;
+                    }
+                }
+                plan.ops.push(Op::Modify {
+                    path: f.path.clone(),
+                    old: t,
+                    new: f.original.clone(),
+                });
+            }
+            None => {
+                edited.push(format!("{} (deleted)", f.path.display()));
+                if force {
+                    plan.ops.push(Op::Create {
+                        path: f.path.clone(),
+                        contents: f.original.clone(),
+                    });
+                }
+            }
+        }
+    }
+    for c in &run.created {
+        if let Some(t) = read(&c.path)? {
+            let sha = sha256(t.as_bytes());
+            // The original already back where its first part was.
+            if run
+                .moved
+                .iter()
+                .any(|m| m.from == c.path && m.sha256 == sha)
+            {
+                continue;
+            }
+            if sha != c.sha256 {
+                // A topic file someone wrote in outside the markers: take out only
+                // what replan generated and keep their text.
+                if let Some(rest) = crate::decisions::without_block(&t) {
+                    plan.ops.push(Op::Modify {
+                        path: c.path.clone(),
+                        old: t,
+                        new: rest,
+                    });
+                    continue;
+                }
+                edited.push(c.path.display().to_string());
+                if !force {
+                    continue;
+                }
+            }
+            plan.ops.push(Op::Delete {
+                path: c.path.clone(),
+                old: t,
+            });
+        }
+    }
+    Ok(plan)
+}

@@ -1,0 +1,108 @@
+//! Text for `migrate` and `consolidate`: the findings the tree would still have,
+//! one line per op saying why it is there (`consolidate --check`), and the summary.
+
+use std::fmt::Write;
+use std::path::Path;
+
+use anstyle::AnsiColor;
+
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::plan::restructure::Outcome;
+use crate::plan::{Op, Plan};
+use crate::ui::paint;
+
+/// How many of the findings after a plan are listed.
+const SHOWN: usize = 30;
+
+/// The note on what `check` would still find in the tree after the plan, with
+/// the first findings listed (for stderr); empty when there are none.
+pub fn findings_after(findings: &[Finding], command: &str) -> String {
+    if findings.is_empty() {
+        return String::new();
+    }
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in findings {
+        *counts.entry(f.severity.as_str()).or_default() += 1;
+    }
+    let counts: Vec<String> = counts.iter().map(|(k, v)| format!("{v} {k}")).collect();
+    let mut s = format!(
+        "{}: check finds {} in the tree after this plan ({}); they do not stop `{command}`; see `replan check`\n",
+        paint("note", AnsiColor::Cyan, true, true),
+        findings.len(),
+        counts.join(", "),
+    );
+    for f in findings.iter().take(SHOWN) {
+        let _ = writeln!(
+            s,
+            "  {}:{}: {} [{}]: {}",
+            f.path,
+            f.line,
+            f.severity.as_str(),
+            f.rule,
+            f.message
+        );
+    }
+    if findings.len() > SHOWN {
+        let _ = writeln!(s, "  … and {} more", findings.len() - SHOWN);
+    }
+    s
+}
+
+/// What to print (stdout, stderr) when an interrupted run was found: finished,
+/// or shown as a diff with what to do next.
+pub fn interrupted(was: &str, journal: &str, plan: &Plan, finished: bool) -> (String, String) {
+    let note = paint("note", AnsiColor::Cyan, true, true);
+    let mut err = format!("{note}: an interrupted `{was}` was found ({journal})\n");
+    if !finished {
+        err.push_str("re-run without --dry-run/--check to finish it, or `replan restore` to undo it; nothing written\n");
+        return (crate::render::diff::render(plan), err);
+    }
+    let done = paint("finished", AnsiColor::Green, true, true);
+    let _ = writeln!(err, "{done} the interrupted `{was}` ({})", plan.summary());
+    (String::new(), err)
+}
+
+/// One line saying why an op is in the plan (for `--check`).
+pub fn why(op: &Op, o: &Outcome, cfg: &Config) -> String {
+    let topics = crate::decisions::topics_dir(cfg);
+    let kind = |path: &Path| {
+        if path
+            .file_name()
+            .is_some_and(|n| n == cfg.index_name.as_str())
+        {
+            "index out of date"
+        } else if path.starts_with(&topics) {
+            "decisions changed"
+        } else if o.splits.iter().any(|s| s.parts.iter().any(|p| p == path)) {
+            "part of a split"
+        } else {
+            "links to moved files"
+        }
+    };
+    match op {
+        Op::Create { path, .. } => format!("create {} ({})", path.display(), kind(path)),
+        Op::Modify { path, .. } => format!("update {} ({})", path.display(), kind(path)),
+        Op::Move { from, to, .. } => format!(
+            "split {} (over budget or several subphases) and archive it as {}",
+            from.display(),
+            to.display()
+        ),
+        Op::Delete { path, .. } => format!("delete {}", path.display()),
+    }
+}
+
+/// The closing line: what changed (or would), files split, links rewritten.
+pub fn summary(o: &Outcome, command: &str, dry: bool) -> String {
+    let s = o.plan.summary();
+    let verb = if dry { "would change" } else { "changed" };
+    format!(
+        "{}: {} {} ({s}); {} files split, {} links rewritten{}",
+        command,
+        paint(verb, AnsiColor::Green, true, true),
+        s.created + s.modified + s.moved + s.deleted,
+        o.splits.len(),
+        o.links_rewritten,
+        if dry { "; nothing written" } else { "" }
+    )
+}
