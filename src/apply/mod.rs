@@ -54,7 +54,7 @@ pub enum ApplyError {
         /// The original.
         path: PathBuf,
     },
-    /// A failure injected by `REPLAN_FAIL_AFTER` (crash tests).
+    /// A failure injected by `REPLAN_FAIL_AFTER` (crash-test builds only).
     #[error("injected failure after step {0}")]
     Injected(usize),
 }
@@ -101,6 +101,9 @@ pub fn check_inside(root: &Path, rel: &Path) -> Result<PathBuf, ApplyError> {
 }
 
 /// Counts step completions and fails on purpose when `REPLAN_FAIL_AFTER` says so.
+/// The variable is read only in builds for the crash tests (unit tests, or the
+/// `fault-injection` feature the integration tests turn on through the crate's
+/// dev-dependency on itself): a user's environment can never make apply fail.
 struct Steps {
     done: usize,
     fail_after: Option<usize>,
@@ -108,9 +111,12 @@ struct Steps {
 
 impl Steps {
     fn new() -> Steps {
+        #[cfg(any(test, feature = "fault-injection"))]
         let fail_after = std::env::var("REPLAN_FAIL_AFTER")
             .ok()
             .and_then(|v| v.parse().ok());
+        #[cfg(not(any(test, feature = "fault-injection")))]
+        let fail_after = None;
         Steps {
             done: 0,
             fail_after,
