@@ -4,6 +4,7 @@ mod common;
 
 mod check;
 mod corpus;
+mod decisions;
 mod hostile;
 mod migrate; // migrate, restore and consolidate
 mod props;

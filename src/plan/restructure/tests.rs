@@ -1,5 +1,7 @@
 use super::*;
+use crate::apply::sha256;
 use crate::config::Config;
+use crate::plan::links::dest_of;
 
 fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
     files

@@ -1,0 +1,288 @@
+//! Decisions stated by a whole block: a `### Decision: …` heading with its
+//! section, an ADR with its Decision and Rationale parts, and a decision table.
+
+use super::{lead_text, norm, Found, Scanner};
+use crate::decisions::labels::{split_label, Label, LabelKind};
+use crate::decisions::lines::{cells, dedent, tidy, Kind};
+use crate::model::Heading;
+
+/// Whose body [`Scanner::body_parts`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// An ADR: the decision is the `Decision` part.
+    Adr,
+    /// A `### Decision…` heading; `titled` when the heading carries the decision.
+    Heading { titled: bool },
+}
+
+impl Body {
+    /// Whether the heading itself states the decision, so labelled decisions in the
+    /// body are separate ones.
+    fn has_title(self) -> bool {
+        matches!(self, Body::Heading { titled: true })
+    }
+}
+
+impl Scanner<'_> {
+    /// `Some(rest)` when the heading text starts with a decision prefix.
+    pub(super) fn decision_heading<'h>(&self, text: &'h str) -> Option<&'h str> {
+        let t = text.trim();
+        for p in &self.rules.heading_prefixes {
+            // Compare word by word on the normalised heading.
+            let n = norm(t);
+            if n == *p {
+                return Some("");
+            }
+            if n.starts_with(p.as_str()) && n[p.len()..].starts_with(' ') {
+                // Cut the same number of words off the original text.
+                let words = p.split(' ').count();
+                let mut rest = t;
+                for _ in 0..words {
+                    rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
+                    rest = rest.trim_start_matches(|c: char| c.is_alphanumeric());
+                }
+                // `Decision 3: …`, `Decision #3 - …`
+                let after_num = rest.trim_start().trim_start_matches('#');
+                if after_num.starts_with(|c: char| c.is_ascii_digit()) {
+                    rest = after_num.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                }
+                let sep = rest.trim_start();
+                // Only `Decision: …` / `Decision - …`, not "Decisions about …".
+                if let Some(r) = sep
+                    .strip_prefix(':')
+                    .or_else(|| sep.strip_prefix(" -"))
+                    .or_else(|| sep.strip_prefix('-'))
+                    .or_else(|| sep.strip_prefix('–'))
+                    .or_else(|| sep.strip_prefix('—'))
+                {
+                    return Some(r.trim());
+                }
+                if sep.is_empty() {
+                    return Some("");
+                }
+            }
+        }
+        None
+    }
+
+    pub(super) fn table(&mut self, i: usize, end: usize) {
+        if end < i + 2 {
+            return;
+        }
+        let header = cells(self.lines[i].inner);
+        let names: Vec<String> = header.iter().map(|c| norm(c)).collect();
+        let Some(dc) = names
+            .iter()
+            .position(|n| self.rules.table_cols.iter().any(|t| t == n))
+        else {
+            return;
+        };
+        let rc = names
+            .iter()
+            .position(|n| self.rules.rationale_cols.iter().any(|t| t == n));
+        for j in i + 2..end {
+            if self.lines[j].kind == Kind::Blank {
+                continue;
+            }
+            let row = cells(self.lines[j].inner);
+            let Some(d) = row.get(dc).map(|s| s.trim()) else {
+                continue;
+            };
+            if self.rules.not_decision(d) {
+                continue;
+            }
+            let label = if dc != 0 && rc != Some(0) {
+                row.first().map(|s| s.trim()).filter(|s| !s.is_empty())
+            } else {
+                None
+            };
+            let text = match label {
+                Some(l) if !l.starts_with("**") => format!("**{l}**: {d}"),
+                Some(l) => format!("{l}: {d}"),
+                None => d.to_string(),
+            };
+            let rationale = rc
+                .and_then(|rc| row.get(rc))
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty());
+            self.out.push(Found {
+                line: j + 1,
+                text,
+                rationale,
+            });
+        }
+    }
+
+    /// `### Decision: …` with its first paragraph and rationale.
+    pub(super) fn heading_decision(&mut self, i: usize, end: usize, rest: &str) {
+        let titled = !rest.trim().is_empty();
+        let (para, used, rationale) = self.body_parts(i + 1, end, Body::Heading { titled });
+        let mut text = rest.trim().to_string();
+        if !titled {
+            match para {
+                Some(p) => text = p,
+                None => return,
+            }
+        } else if let Some(p) = para {
+            text = format!("{text}\n\n{p}");
+        }
+        if !self.rules.not_decision(&lead_text(&text)) {
+            self.out.push(Found {
+                line: i + 1,
+                text,
+                rationale,
+            });
+        }
+        // Labelled decisions below a titled heading are decisions of their own.
+        let mut j = i + 1;
+        while j < end {
+            let l = &self.lines[j];
+            if l.kind == Kind::Text && Some(j) != used {
+                if let Some(Label {
+                    kind: LabelKind::Decision { keep },
+                    full,
+                    rest,
+                    ..
+                }) = self.rules.label(l.content)
+                {
+                    let first = if keep {
+                        format!("{full} {rest}").trim().to_string()
+                    } else {
+                        rest.trim().to_string()
+                    };
+                    let takes_list =
+                        !l.item && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
+                    j = self.take(j, first, takes_list).min(end).max(j + 1);
+                    continue;
+                }
+            }
+            j += 1;
+        }
+    }
+
+    /// `ADR-003: Title` with its Decision part.
+    pub(super) fn adr(&mut self, i: usize, end: usize, h: &Heading, title: &str) {
+        let (para, _, rationale) = self.body_parts(i + 1, end, Body::Adr);
+        // A rejected or superseded ADR is not a decision in force.
+        for l in &self.lines[i + 1..end] {
+            if l.kind != Kind::Text {
+                continue;
+            }
+            if let Some((lab, rest, true)) = split_label(l.content) {
+                let rest = rest.to_lowercase();
+                if norm(lab) == "status"
+                    && ["rejected", "superseded", "deprecated", "proposed"]
+                        .iter()
+                        .any(|w| rest.contains(w))
+                {
+                    return;
+                }
+            }
+        }
+        let name = h.text.trim();
+        let text = match para {
+            Some(p) => format!("**{name}**: {p}"),
+            None if !title.trim().is_empty() => format!("**{name}**"),
+            None => return,
+        };
+        self.out.push(Found {
+            line: i + 1,
+            text,
+            rationale,
+        });
+    }
+
+    /// In lines `from..end`: the decision paragraph and the rationale. For an ADR
+    /// (`adr` set) the paragraph is the one under a `Decision` sub-heading or label;
+    /// otherwise the first unlabelled paragraph.
+    fn body_parts(
+        &self,
+        from: usize,
+        end: usize,
+        adr: Body,
+    ) -> (Option<String>, Option<usize>, Option<String>) {
+        let mut para: Option<String> = None;
+        // The labelled decision line used as the paragraph, if one was.
+        let mut para_line = None;
+        let mut rationale: Option<String> = None;
+        // Which sub-heading we are under: 0 none, 1 decision, 2 rationale, 3 other.
+        let mut under = 0;
+        // Level of the sub-heading that set `under`; deeper headings stay under it.
+        let mut under_level = 0u8;
+        let mut j = from;
+        while j < end {
+            let l = &self.lines[j];
+            match l.kind {
+                Kind::Heading => {
+                    if let Some(h) = self.heading(j) {
+                        if under == 0 || h.level <= under_level {
+                            let n = norm(&h.text);
+                            under = if self.rules.labels.contains(&n)
+                                || self.rules.heading_prefixes.contains(&n)
+                            {
+                                1
+                            } else if self.rules.rationale.contains(&n) {
+                                2
+                            } else {
+                                3
+                            };
+                            under_level = h.level;
+                        }
+                    }
+                    j += 1;
+                }
+                Kind::Text => {
+                    let lab = self.rules.label(l.content);
+                    let e = self.extent(j, false).min(end).max(j + 1);
+                    match lab {
+                        Some(Label {
+                            kind: LabelKind::Rationale,
+                            rest,
+                            ..
+                        }) if adr != Body::Adr || under == 0 || under == 2 => {
+                            if rationale.is_none() {
+                                rationale = Some(self.gather(j, e, rest.trim().to_string()));
+                            }
+                        }
+                        Some(Label {
+                            kind: LabelKind::Decision { .. },
+                            rest,
+                            ..
+                        }) => {
+                            if para.is_none() && !rest.trim().is_empty() && !adr.has_title() {
+                                para = Some(self.gather(j, e, rest.trim().to_string()));
+                                para_line = Some(j);
+                            }
+                        }
+                        _ => {
+                            let want = match adr {
+                                Body::Adr => under == 1,
+                                Body::Heading { .. } => under == 0 || under == 1,
+                            };
+                            if under == 2 && rationale.is_none() {
+                                rationale = Some(self.paragraph(j, end));
+                            } else if want && para.is_none() {
+                                para = Some(self.paragraph(j, end));
+                            }
+                        }
+                    }
+                    j = e;
+                }
+                _ => j += 1,
+            }
+        }
+        (para, para_line, rationale.filter(|r| !r.is_empty()))
+    }
+
+    /// The lines of the paragraph starting at `j`, joined with newlines.
+    fn paragraph(&self, j: usize, end: usize) -> String {
+        let base = self.lines[j].indent;
+        let mut v = Vec::new();
+        let mut k = j;
+        while k < end && self.lines[k].kind == Kind::Text {
+            v.push(dedent(self.lines[k].inner, base));
+            k += 1;
+        }
+        tidy(&v)
+    }
+}

@@ -1,0 +1,267 @@
+//! Finding decisions in one parsed document. Line-based over the document's
+//! top-level blocks: code, HTML and front matter are never read; quotes and list
+//! markers are peeled iteratively, so any nesting depth is safe.
+//!
+//! This file holds the scanner: it marks each line's kind and walks the lines,
+//! handing each written form to its recogniser: `text` (labelled or implied
+//! decisions in items, paragraphs and lists) and `blocks` (a `### Decision`
+//! heading's section, an ADR, a decision table).
+
+use crate::model::{BlockKind, Document, Heading};
+
+pub use super::labels::{norm, Rules};
+use super::labels::{Label, LabelKind};
+pub use super::lines::{ends_lead, lead_text};
+use super::lines::{mark_nested_fences, peel, Kind, Line};
+
+mod blocks;
+mod text;
+
+/// A decision found in a document, with 1-based `line` in that document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    /// 1-based line where the decision starts.
+    pub line: usize,
+    /// Markdown text, possibly several lines (continuations dedented).
+    pub text: String,
+    /// Rationale text, if one was given.
+    pub rationale: Option<String>,
+}
+
+/// What one scan of a document yields.
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Decisions in document order.
+    pub found: Vec<Found>,
+    /// 1-based lines of fenced code blocks never closed (their content is unread).
+    pub unclosed_fences: Vec<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sec {
+    Plain,
+    Decisions,
+    Excluded,
+}
+
+struct Scanner<'a> {
+    rules: &'a Rules,
+    doc: &'a Document,
+    lines: Vec<Line<'a>>,
+    /// Top-level heading starting at each line (index into doc.headings).
+    heading_at: Vec<Option<usize>>,
+    /// For table lines: the block's last line index + 1.
+    block_end: Vec<usize>,
+    out: Vec<Found>,
+}
+
+/// Scan a document for decisions.
+pub fn scan(doc: &Document, rules: &Rules) -> Scan {
+    let n = doc.source.line_count();
+    let mut lines: Vec<Line> = (1..=n).map(|l| peel(doc.source.line_text(l))).collect();
+    let mut heading_at = vec![None; n];
+    let mut block_end = vec![0; n];
+    let mut unclosed = Vec::new();
+    for b in &doc.blocks {
+        let kind = match &b.kind {
+            BlockKind::Heading { .. } => Kind::Heading,
+            BlockKind::Table => Kind::Table,
+            BlockKind::Paragraph | BlockKind::List | BlockKind::BlockQuote | BlockKind::Other => {
+                continue
+            }
+            BlockKind::Code(c) => {
+                if c.fenced && !c.closed {
+                    unclosed.push(b.line);
+                }
+                Kind::Skip
+            }
+            _ => Kind::Skip,
+        };
+        let last = b.end_line.min(n);
+        for i in b.line.saturating_sub(1)..last {
+            lines[i].kind = kind;
+            block_end[i] = last;
+        }
+    }
+    for (hi, h) in doc.headings.iter().enumerate() {
+        if h.block.is_some() && h.line >= 1 && h.line <= n {
+            heading_at[h.line - 1] = Some(hi);
+        }
+    }
+    mark_nested_fences(&mut lines);
+    let mut s = Scanner {
+        rules,
+        doc,
+        lines,
+        heading_at,
+        block_end,
+        out: Vec::new(),
+    };
+    s.run();
+    Scan {
+        found: s.out,
+        unclosed_fences: unclosed,
+    }
+}
+
+impl<'a> Scanner<'a> {
+    fn heading(&self, i: usize) -> Option<&'a Heading> {
+        self.heading_at
+            .get(i)
+            .copied()
+            .flatten()
+            .and_then(|h| self.doc.headings.get(h))
+    }
+
+    /// First line index after the section of the heading at `i` (level `level`).
+    fn section_end(&self, i: usize, level: u8) -> usize {
+        let mut j = i + 1;
+        while j < self.lines.len() {
+            if let Some(h) = self.heading(j) {
+                if h.level <= level {
+                    return j;
+                }
+            }
+            j += 1;
+        }
+        self.lines.len()
+    }
+
+    fn run(&mut self) {
+        let n = self.lines.len();
+        let mut stack: Vec<(u8, Sec)> = Vec::new();
+        let mut item_indent: Option<usize> = None;
+        let mut i = 0;
+        while i < n {
+            let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
+            let in_section = !excluded && stack.iter().any(|s| s.1 == Sec::Decisions);
+            match self.lines[i].kind {
+                Kind::Heading => {
+                    let Some(h) = self.heading(i) else {
+                        i += 1;
+                        continue;
+                    };
+                    while stack.last().is_some_and(|s| s.0 >= h.level) {
+                        stack.pop();
+                    }
+                    item_indent = None;
+                    let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
+                    let hn = norm(&h.text);
+                    if self.rules.is_excluded_section(&hn) || excluded {
+                        stack.push((h.level, Sec::Excluded));
+                    } else if let Some(title) = self
+                        .rules
+                        .adr
+                        .as_ref()
+                        .and_then(|r| r.captures(h.text.trim()))
+                        .and_then(|c| c.name("title").map(|m| m.as_str().to_string()))
+                    {
+                        let end = self.section_end(i, h.level);
+                        self.adr(i, end, h, &title);
+                        i = end;
+                        continue;
+                    } else if let Some(rest) = self.decision_heading(&h.text) {
+                        let end = self.section_end(i, h.level);
+                        self.heading_decision(i, end, rest);
+                        i = end;
+                        continue;
+                    } else if self.rules.is_section(&hn) {
+                        stack.push((h.level, Sec::Decisions));
+                    } else {
+                        stack.push((h.level, Sec::Plain));
+                    }
+                    i += 1;
+                }
+                Kind::Table => {
+                    let end = self.block_end[i].max(i + 1);
+                    if !excluded {
+                        self.table(i, end);
+                    }
+                    i = end;
+                }
+                Kind::Skip | Kind::Blank | Kind::Fenced => i += 1,
+                Kind::Text => {
+                    if excluded {
+                        i += 1;
+                        continue;
+                    }
+                    let l = &self.lines[i];
+                    if !l.item && l.indent == 0 && i > 0 && self.lines[i - 1].kind == Kind::Blank {
+                        item_indent = None;
+                    }
+                    match self.rules.label(l.content) {
+                        Some(Label {
+                            kind: LabelKind::Decision { keep },
+                            full,
+                            rest,
+                            ..
+                        }) => {
+                            let first = if keep {
+                                format!("{full} {rest}").trim().to_string()
+                            } else {
+                                rest.trim().to_string()
+                            };
+                            let takes_list = !l.item
+                                && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
+                            i = self.take(i, first, takes_list);
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Section,
+                            ..
+                        }) => {
+                            i = self.take_list(i + 1, l.quote);
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Excluded,
+                            ..
+                        }) => {
+                            i = self.extent(i, false);
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Rationale,
+                            ..
+                        }) => {
+                            i = self.extent(i, false);
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if in_section && !l.item {
+                        // `**Topic**:` followed by its list, inside a decisions section.
+                        if let Some(Label {
+                            kind: LabelKind::Other,
+                            rest,
+                            ..
+                        }) = self.rules.label(l.content)
+                        {
+                            let takes_list =
+                                rest.trim().is_empty() || rest.trim_end().ends_with(':');
+                            let first = l.content.trim().to_string();
+                            i = self.take(i, first, takes_list);
+                            continue;
+                        }
+                    }
+                    if in_section && l.item && item_indent.is_none_or(|ind| l.indent <= ind) {
+                        item_indent = Some(l.indent);
+                        let first = l.content.trim().to_string();
+                        i = self.take(i, first, false);
+                        continue;
+                    }
+                    let starts = l.item || i == 0 || self.lines[i - 1].kind != Kind::Text;
+                    if self.rules.implied && starts && self.has_rationale(i) {
+                        let first = l.content.trim().to_string();
+                        i = self.take(i, first, false);
+                        continue;
+                    }
+                    i += 1;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

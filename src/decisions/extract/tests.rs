@@ -1,0 +1,297 @@
+//! Unit tests of the extraction scanner: one document in, the decisions found
+//! out, for each written form and for the lookalikes that are not decisions.
+
+use super::*;
+use crate::config::Config;
+
+fn rules() -> Rules {
+    Rules::new(&Config::builtin().decisions).unwrap()
+}
+
+/// (text, rationale) of every decision found in `md`.
+fn found(md: &str) -> Vec<(String, Option<String>)> {
+    scan(&Document::from_text("t.md", md), &rules())
+        .found
+        .into_iter()
+        .map(|f| (f.text, f.rationale))
+        .collect()
+}
+
+fn texts(md: &str) -> Vec<String> {
+    found(md).into_iter().map(|f| f.0).collect()
+}
+
+// ---- forms ----
+
+#[test]
+fn item_with_rationale_sub_item() {
+    let f = found("- **Decision**: Use AlloyDB.\n  - **Rationale**: Managed HA.\n- other\n");
+    assert_eq!(f, vec![("Use AlloyDB.".into(), Some("Managed HA.".into()))]);
+}
+
+#[test]
+fn item_with_rationale_paragraph_after() {
+    let f = found("- **Decision**: Use REGIONAL.\n\n**Rationale**: Failover must be tested.\n");
+    assert_eq!(
+        f,
+        vec![(
+            "Use REGIONAL.".into(),
+            Some("Failover must be tested.".into())
+        )]
+    );
+}
+
+#[test]
+fn paragraph_colon_inside_or_outside_bold() {
+    let f = found(
+        "**Decision:** Daily backups,\nkept 14 days.\n\n**Rationale:** A sprint.\n\n**Decision**: PITR on.\n**Rationale**: Rewind.\n",
+    );
+    assert_eq!(
+        f,
+        vec![
+            (
+                "Daily backups,\nkept 14 days.".into(),
+                Some("A sprint.".into())
+            ),
+            ("PITR on.".into(), Some("Rewind.".into())),
+        ]
+    );
+}
+
+#[test]
+fn qualified_label_keeps_its_label() {
+    let f = found("**Repository Decision**: `infra/shared`\n- **Rationale**: one place\n");
+    assert_eq!(
+        f,
+        vec![(
+            "**Repository Decision**: `infra/shared`".into(),
+            Some("one place".into())
+        )]
+    );
+}
+
+#[test]
+fn inline_rationale_is_split_off() {
+    let f = found("1. **Decision**: HA mode on prod — **Rationale**: zone loss.\n");
+    assert_eq!(
+        f,
+        vec![("HA mode on prod".into(), Some("zone loss.".into()))]
+    );
+}
+
+#[test]
+fn decision_heading_with_its_text() {
+    let f = found(
+        "## Decisions\n\n### Decision: Generic module\n\nIt takes a map\nof secrets.\n\n**Rationale**: Reuse in\nPhase 4.\n\n### Decision - Random passwords\n\n**Rationale**: Never typed.\n",
+    );
+    assert_eq!(
+        f,
+        vec![
+            (
+                "Generic module\n\nIt takes a map\nof secrets.".into(),
+                Some("Reuse in\nPhase 4.".into())
+            ),
+            ("Random passwords".into(), Some("Never typed.".into())),
+        ]
+    );
+}
+
+#[test]
+fn decision_table_keeps_rationale() {
+    let f = found(
+        "| Area | Decision | Rationale |\n|---|---|---|\n| Secrets | Per-secret `a\\|b` access | Least privilege |\n| Devs | TBD | |\n",
+    );
+    assert_eq!(
+        f,
+        vec![(
+            "**Secrets**: Per-secret `a\\|b` access".into(),
+            Some("Least privilege".into())
+        )]
+    );
+    assert!(found("| Area | Choice made |\n|---|---|\n| a | b |\n").is_empty());
+}
+
+#[test]
+fn quoted_decisions() {
+    let f = found(
+        "> **Decision**: Migrations live\n> in the app repo.\n>\n> **Rationale**: One PR.\n\n> **Decision**: Use the proxy.\n\n**Rationale**: IAM auth.\n",
+    );
+    assert_eq!(
+        f,
+        vec![
+            (
+                "Migrations live\nin the app repo.".into(),
+                Some("One PR.".into())
+            ),
+            ("Use the proxy.".into(), Some("IAM auth.".into())),
+        ]
+    );
+}
+
+#[test]
+fn every_item_of_decision_sections() {
+    for title in [
+        "Architectural Decisions",
+        "Key Decisions",
+        "Key Architecture Decisions",
+    ] {
+        let md = format!(
+            "# T\n\n## {title}\n\n- Autopilot everywhere;\n  wrapped line.\n  - detail\n- Private clusters.\n\n## Next\n\n- not a decision\n"
+        );
+        assert_eq!(
+            texts(&md),
+            vec![
+                "Autopilot everywhere;\nwrapped line.\n- detail".to_string(),
+                "Private clusters.".to_string()
+            ],
+            "{title}"
+        );
+    }
+    // A bold label naming such a section works like the heading.
+    let f = texts("**Key Architectural Decisions**:\n- One\n- Two\n\nAfter.\n\n- not\n");
+    assert_eq!(f, vec!["One", "Two"]);
+}
+
+#[test]
+fn labelled_paragraph_in_a_decision_section_takes_its_list() {
+    let f = texts("### Key Technical Decisions\n\n**Insecure mode**:\n- TLS ends at the LB\n- health checks\n\n**NEGs**:\n- direct routing\n");
+    assert_eq!(
+        f,
+        vec![
+            "**Insecure mode**:\n- TLS ends at the LB\n- health checks",
+            "**NEGs**:\n- direct routing"
+        ]
+    );
+}
+
+#[test]
+fn adr_with_decision_part() {
+    let md = "### ADR-001: Use PSC for AlloyDB\n\n**Status**: Accepted\n\n**Context**: Two models.\n\n**Decision**: Use PSC for all\nconnectivity.\n\n**Consequences**:\n- no peering\n\n### Next\n";
+    let f = found(md);
+    assert_eq!(
+        f,
+        vec![(
+            "**ADR-001: Use PSC for AlloyDB**: Use PSC for all\nconnectivity.".into(),
+            None
+        )]
+    );
+    let md = "# ADR 003: HA Strategy\n\n**Decision Makers**: Lead\n\n## Context\n\nx\n\n## Decision\n\nWe tier HA by environment.\n\n- **Justification**: nested, not the rationale\n\n## Rationale\n\nCost.\n";
+    assert_eq!(
+        found(md),
+        vec![(
+            "**ADR 003: HA Strategy**: We tier HA by environment.".into(),
+            Some("Cost.".into())
+        )]
+    );
+    assert!(
+        found("## ADR-002: Old\n\n**Status**: Superseded by ADR-004\n\n### Decision\n\nX.\n")
+            .is_empty()
+    );
+}
+
+#[test]
+fn adr_rationale_comes_from_its_rationale_part_with_sub_headings() {
+    let md = "# ADR 7: Tiers\n\n## Decision\n\nTier HA.\n\n### Devtest\n\n- **Justification**: not this\n\n## Rationale\n\n### Advantages\n\n1. **Cost**\n   - cheaper\n\n## Alternatives Considered\n\n**Decision**: not this either\n";
+    assert_eq!(
+        found(md),
+        vec![(
+            "**ADR 7: Tiers**: Tier HA.".into(),
+            Some("1. **Cost**\n   - cheaper".into())
+        )]
+    );
+}
+
+#[test]
+fn a_rationale_makes_its_item_or_paragraph_a_decision() {
+    let md = "**Activities**:\n- **Helm chart version** (documented):\n  - **Selected**: v3.1.9\n  - **Rationale**: latest stable\n  - **Applied to**: both\n- **SSL Policy**:\n  - Min TLS 1.2\n  - **Module**: x\n    - **Rationale**: nested under Module, not SSL Policy\n- **Phase 4.6 Scope**: backups later\n- **Rationale**: needs terraform\n\nWe chose the GKE Ingress.\n\n**Rationale**: managed certs.\n\nPlain paragraph.\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "**Helm chart version** (documented):\n- **Selected**: v3.1.9\n- **Applied to**: both".into(),
+                Some("latest stable".into())
+            ),
+            (
+                "**Module**: x".into(),
+                Some("nested under Module, not SSL Policy".into())
+            ),
+            (
+                "**Phase 4.6 Scope**: backups later".into(),
+                Some("needs terraform".into())
+            ),
+            ("We chose the GKE Ingress.".into(), Some("managed certs.".into())),
+        ]
+    );
+    let mut cfg = Config::builtin().decisions;
+    cfg.rationale_implies_decision = false;
+    let r = Rules::new(&cfg).unwrap();
+    assert!(scan(&Document::from_text("t.md", md), &r).found.is_empty());
+}
+
+#[test]
+fn fences_inside_list_items_are_text_not_labels() {
+    let md = "## Key Decisions\n\n- **Replica**: use `count`\n  ```hcl\n  count = 1\n\n  ```\n- Next one\n\n## Other\n\n- Template:\n  ```markdown\n  - **Reason**: inside the fence\n  - **Decision**: inside the fence\n  ```\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "**Replica**: use `count`\n```hcl\ncount = 1\n\n```".to_string(),
+            "Next one".to_string()
+        ]
+    );
+}
+
+#[test]
+fn numbered_decision_labels_and_headings() {
+    let md = "### Decision 1: Use PostgreSQL 15\n\nText.\n\n### Decision #2 - Use Flyway\n\n**Decision 3**: Use PSC.\n\n### Decision 4 about nothing\n\n**Decision**: We use:\n- a\n- b\n\nAfter.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Use PostgreSQL 15\n\nText.".to_string(),
+            "Use Flyway".to_string(),
+            "Use PSC.".to_string(),
+            "We use:\n- a\n- b".to_string(),
+        ]
+    );
+}
+
+// ---- not decisions ----
+
+#[test]
+fn open_questions_tbd_pending_and_rejected_are_not_decisions() {
+    let md = "## Design Decisions\n\n- **Decision**: Keep.\n- **Open question**: Do we need CMEK?\n\n### Rejected Alternatives\n\n- **Rejected**: Cloud SQL.\n- Self-managed Postgres.\n\n## Other\n\n**Decision**: TBD\n\n**Decision**: Pending review\n\n**Decision pending**: Copy backups.\n\n> **Decision pending**: PreSync or manual.\n\n**Decision**: Should we shard?\n\n## Alternatives Considered\n\n**Decision**: Not this one.\n\n## Open Questions\n\n- Should we shard the controller?\n- TBD: notifications.\n- **Decision pending**: ESO or CSI.\n";
+    assert_eq!(texts(md), vec!["Keep."]);
+}
+
+#[test]
+fn lookalikes_are_not_decisions() {
+    let md = "# Status\n\n- Decisions: [Key Architecture Decisions](x.md#key)\n\n**Decision Makers**: Lead Architect\n\n**Pre-flight Output**: Go/No-Go decision\n\n```markdown\n**Decision**: inside a fence\n```\n\n<!--\n**Decision**: inside HTML\n-->\n\n## Design Decisions\n";
+    assert!(texts(md).is_empty(), "{:?}", texts(md));
+}
+
+#[test]
+fn words_that_merely_start_like_tbd_are_decisions() {
+    let md = "**Decision**: Open source Grafana for dashboards.\n\n**Decision**: Unknown hosts are rejected by the proxy.\n\n**Decision**: N/A\n\n**Decision**: TBD.\n\n**Decision**: pending\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Open source Grafana for dashboards.",
+            "Unknown hosts are rejected by the proxy."
+        ]
+    );
+}
+
+// ---- robustness ----
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let deep = format!("{} **Decision**: deep\n", ">".repeat(20_000));
+    let f = texts(&deep);
+    assert_eq!(f, vec!["deep"]);
+    let lists = format!("{}- **Decision**: x\n", "  ".repeat(20_000));
+    // 40,000 spaces: an indented code block, not a decision
+    assert!(texts(&lists).is_empty());
+    let nested = format!("{}**Decision**: deep list\n", "- ".repeat(20_000));
+    assert!(texts(&nested).len() <= 1);
+    let quoted_items = format!("{}**Decision**: q\n", "> - ".repeat(5_000));
+    assert!(texts(&quoted_items).len() <= 1);
+}

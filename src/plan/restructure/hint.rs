@@ -1,0 +1,57 @@
+//! The hint given when no Markdown file is in a plan folder: which folders to
+//! try as `plan_dirs`, so a tree laid out differently is not a silent no-op.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::Planner;
+
+impl Planner<'_> {
+    /// When no file is in a plan folder, say so and name the folders that hold
+    /// the most Markdown files outside the archive, as `plan_dirs` to try:
+    /// otherwise a tree laid out as `planning/` or `docs/plans/` gets a silent
+    /// "would change 0".
+    pub(super) fn no_plan_dirs_note(&self) -> Option<String> {
+        if self.inp.docs.iter().any(|(rel, _)| self.in_plan_dir(rel)) {
+            return None;
+        }
+        let mut by_dir: BTreeMap<&Path, usize> = BTreeMap::new();
+        for (rel, _) in self.inp.docs {
+            if self.archived(rel) {
+                continue;
+            }
+            // The folder's first two levels: `docs/plans`, `planning`, `.claude/status`.
+            let dir = rel.parent().unwrap_or(Path::new(""));
+            let top = dir
+                .ancestors()
+                .find(|a| a.components().count() == 2)
+                .unwrap_or(dir);
+            if !top.as_os_str().is_empty() {
+                *by_dir.entry(top).or_default() += 1;
+            }
+        }
+        // A folder whose parent is listed too is covered by the parent's glob.
+        let listed: Vec<&Path> = by_dir.keys().copied().collect();
+        let mut dirs: Vec<(&Path, usize)> = by_dir
+            .into_iter()
+            .filter(|(d, _)| !listed.iter().any(|l| l != d && d.starts_with(l)))
+            .collect();
+        dirs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let globs: Vec<String> = dirs
+            .iter()
+            .take(3)
+            .map(|(d, _)| format!("'{}/**'", d.display()))
+            .collect();
+        let configured = self.cfg.plan_dirs.join(", ");
+        Some(if globs.is_empty() {
+            format!("no Markdown file is under plan_dirs ({configured}); nothing to restructure")
+        } else {
+            format!(
+                "no Markdown file is under plan_dirs ({configured}); nothing to restructure. \
+                 To restructure other folders, set plan_dirs in replan.yaml, e.g. \
+                 `plan_dirs: [{}]`",
+                globs.join(", ")
+            )
+        })
+    }
+}

@@ -1,0 +1,278 @@
+//! The restructure planner shared by `migrate` and `consolidate`. Pure: it reads
+//! parsed documents and returns a [`Plan`] plus the notes to print.
+//!
+//! 1. Every Markdown file in a plan folder that is over budget or holds several
+//!    subphases is split (as `split` does) into atomic files in its own folder, and
+//!    the original moves, byte-identical, to the archive. Files named in
+//!    `archive.keep`, indexes, continuation parts, and files replan generated and
+//!    nobody edited since are left alone.
+//! 2. Every relative link in every Markdown file outside the archive is resolved
+//!    against today's tree; links whose target moves are rewritten (to the atomic
+//!    file holding the heading, with the anchor recomputed there; to the archive
+//!    when there is no anchor). Broken links are reported and left unchanged.
+//! 3. Every link that resolved before is checked against the tree after the plan;
+//!    one that would break is an error, and the plan must not be applied.
+//! 4. Decisions are extracted from the plans as they will be into topic files.
+//! 5. Each plan folder that holds atomic files gets an index.
+//!
+//! One file per stage, each an `impl Planner` block over the shared state here:
+//! `select` (which files are split), `split` (stage 1), `links` (stage 2),
+//! `after` (stage 3 and the planned tree), `outputs` (stages 4 and 5, and the
+//! plan in review order), `hint` (the note when no file is in a plan folder).
+
+use rayon::prelude::*;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use super::index;
+use super::links::{anchors, MoveMap};
+use super::{Op, Plan};
+use crate::analysis;
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::model::Document;
+use crate::split::CONTINUATION_MARKER;
+use crate::tokens::Encoding;
+use crate::walk::in_archive;
+
+mod after;
+mod hint;
+mod links;
+mod outputs;
+mod select;
+mod split;
+
+use select::Candidacy;
+
+/// Everything the planner reads.
+pub struct Inputs<'a> {
+    /// The root (only used for the plan's root).
+    pub root: &'a Path,
+    /// Configuration.
+    pub cfg: &'a Config,
+    /// Every Markdown file under the root, archive included, root-relative.
+    pub docs: &'a [(PathBuf, Document)],
+    /// Whether a root-relative path exists on disk (for non-Markdown targets).
+    pub exists: &'a (dyn Fn(&Path) -> bool + Sync),
+    /// Files replan generated, with the sha256 they were written with.
+    pub generated: &'a HashMap<PathBuf, String>,
+    /// Called once per document examined for splitting (drives a progress bar).
+    pub tick: &'a (dyn Fn() + Sync),
+}
+
+/// One original split into parts.
+#[derive(Debug, Clone)]
+pub struct SplitFile {
+    /// The original's path.
+    pub original: PathBuf,
+    /// Where it goes in the archive.
+    pub archived: PathBuf,
+    /// The new files, in document order.
+    pub parts: Vec<PathBuf>,
+}
+
+/// The planner's result.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The operations.
+    pub plan: Plan,
+    /// Originals split, with their parts.
+    pub splits: Vec<SplitFile>,
+    /// Warnings to print; they do not stop the run.
+    pub notes: Vec<String>,
+    /// Reasons the plan must not be applied.
+    pub errors: Vec<String>,
+    /// Links rewritten.
+    pub links_rewritten: usize,
+    /// Findings of `check` on the tree after the plan (archive excluded).
+    pub findings: Vec<Finding>,
+}
+
+fn globs(pats: &[String]) -> Result<GlobSet, String> {
+    let mut b = GlobSetBuilder::new();
+    for p in pats {
+        b.add(Glob::new(p).map_err(|e| format!("bad glob `{p}`: {e}"))?);
+    }
+    b.build().map_err(|e| e.to_string())
+}
+
+/// Where an original goes in the archive: its path below `.claude/plans` (or the
+/// whole root-relative path, for plan folders elsewhere) under `archive.dir`.
+pub fn archive_path(cfg: &Config, rel: &Path) -> PathBuf {
+    let below = rel.strip_prefix(".claude/plans").unwrap_or(rel);
+    Path::new(&cfg.archive.dir).join(below)
+}
+
+pub(super) fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// Whether replan generated this text (index or continuation part).
+pub fn is_generated_text(text: &str) -> bool {
+    let l = first_line(text);
+    l.contains(CONTINUATION_MARKER) || l.contains(index::INDEX_MARKER)
+}
+
+/// One new file cut from an original.
+struct PartOut {
+    path: PathBuf,
+    contents: String,
+    doc: Document,
+    /// Bytes of the original it carries.
+    span: std::ops::Range<usize>,
+    /// Length of the text replan put before those bytes.
+    prefix: usize,
+}
+
+/// A link that resolves today: the file holding it after the plan, its destination
+/// text after the plan, and where it was (for messages).
+struct Check {
+    file: PathBuf,
+    url: String,
+    at: String,
+}
+
+/// The planner's state, stage by stage.
+struct Planner<'a> {
+    inp: &'a Inputs<'a>,
+    cfg: &'a Config,
+    compiled: crate::config::Compiled,
+    enc: Encoding,
+    plan_dirs: GlobSet,
+    plan_exclude: GlobSet,
+    keep: GlobSet,
+    topics_dir: PathBuf,
+    archive_dir: PathBuf,
+    by_path: HashMap<&'a Path, &'a Document>,
+    /// Anchors of every document today.
+    anchors_before: HashMap<&'a Path, HashSet<String>>,
+    out: Outcome,
+    moves: MoveMap,
+    parts: BTreeMap<PathBuf, Vec<PartOut>>,
+    modifies: Vec<Op>,
+    checks: Vec<Check>,
+}
+
+/// Plan a restructure.
+pub fn plan(inp: &Inputs) -> Outcome {
+    let cfg = inp.cfg;
+    let mut out = Outcome {
+        plan: Plan::new(inp.root),
+        splits: Vec::new(),
+        notes: Vec::new(),
+        errors: Vec::new(),
+        links_rewritten: 0,
+        findings: Vec::new(),
+    };
+    let compiled = match cfg.compile() {
+        Ok(c) => c,
+        Err((p, m)) => {
+            out.errors.push(format!("bad pattern `{p}`: {m}"));
+            return out;
+        }
+    };
+    let (plan_dirs, keep, plan_exclude) = match (
+        globs(&cfg.plan_dirs),
+        globs(&cfg.archive.keep),
+        globs(&cfg.plan_exclude),
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
+            out.errors.push(e);
+            return out;
+        }
+    };
+    // The command started loading the tables before reading the tree.
+    let enc = analysis::encoding(cfg);
+    let mut p = Planner {
+        inp,
+        cfg,
+        compiled,
+        enc,
+        plan_dirs,
+        plan_exclude,
+        keep,
+        topics_dir: crate::decisions::topics_dir(cfg),
+        archive_dir: cfg.archive.dir_path(),
+        by_path: inp.docs.iter().map(|(p, d)| (p.as_path(), d)).collect(),
+        anchors_before: inp
+            .docs
+            .iter()
+            .map(|(p, d)| (p.as_path(), anchors(d)))
+            .collect(),
+        out,
+        moves: MoveMap::new(),
+        parts: BTreeMap::new(),
+        modifies: Vec::new(),
+        checks: Vec::new(),
+    };
+    if let Some(note) = p.no_plan_dirs_note() {
+        p.out.notes.push(note);
+    }
+    // The check of the planned tree counts the tokens of every file a token
+    // budget could reject. Those the plan leaves as they are are counted now, on
+    // the side, while files are split: splitting leaves a core idle in its
+    // sequential stretches. Counts are remembered, so the check finds them.
+    let candidacy: Vec<Candidacy> = inp
+        .docs
+        .iter()
+        .map(|(rel, doc)| p.candidacy(rel, doc))
+        .collect();
+    let unchanged = p.counted_by_check_unless_split(&candidacy);
+    rayon::join(
+        || p.split_all(&candidacy),
+        || {
+            unchanged.par_iter().with_max_len(1).for_each(|t| {
+                enc.count(t);
+            })
+        },
+    );
+    p.rewrite_links();
+    let after = p.after();
+    p.verify_links(&after);
+    let after_docs = p.after_docs(&after);
+    drop(after);
+    // Checking the planned tree and extracting its decisions are independent
+    // reads of it, each parallel over files with sequential stretches.
+    let mut said = Said::default();
+    let (findings, topic_ops) = rayon::join(
+        || p.findings(&after_docs),
+        || p.topics(&after_docs, &mut said),
+    );
+    let index_ops = p.indexes(&after_docs, &findings, &mut said);
+    drop(after_docs);
+    p.out.notes.extend(said.notes);
+    p.out.errors.extend(said.errors);
+    p.finish(findings, topic_ops, index_ops)
+}
+
+/// Notes and errors of the stages that read the planned tree (which borrows the
+/// planner), added to the outcome once they are done.
+#[derive(Default)]
+struct Said {
+    notes: Vec<String>,
+    errors: Vec<String>,
+}
+
+impl Planner<'_> {
+    fn exists_before(&self, p: &Path) -> bool {
+        self.by_path.contains_key(p) || (self.inp.exists)(p)
+    }
+
+    /// In `.claude/archive/` or the configured archive folder: never edited.
+    fn archived(&self, rel: &Path) -> bool {
+        in_archive(rel) || rel.starts_with(&self.archive_dir)
+    }
+
+    fn in_plan_dir(&self, rel: &Path) -> bool {
+        !self.archived(rel)
+            && !self.plan_exclude.is_match(rel)
+            && (self.plan_dirs.is_match(rel)
+                || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d)))
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,212 @@
+//! Stages 4 and 5 of the restructure: the decision topic files and the folder
+//! indexes written from the planned tree, then every op in review order.
+
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{first_line, Outcome, Planner, Said};
+use crate::config::Config;
+use crate::finding::Finding;
+use crate::model::Document;
+use crate::plan::index::{self, Entry};
+use crate::plan::Op;
+use crate::split::CONTINUATION_MARKER;
+use crate::subphase::recognise;
+
+/// The title an index shows: a continuation part's unit and part number, else the
+/// first subphase heading, else `None` (the first heading).
+fn index_title(doc: &Document, compiled: &crate::config::Compiled, cfg: &Config) -> Option<String> {
+    let first = first_line(&doc.source.text);
+    if first.contains(CONTINUATION_MARKER) {
+        let t = first.split_once('[')?.1;
+        let (title, rest) = t.split_once("](")?;
+        let part = rest.rsplit_once("(part ")?.1.split_once(')')?.0;
+        return Some(format!("{title} (part {part})"));
+    }
+    doc.top_headings()
+        .map(|(_, h)| h)
+        .find(|h| recognise(&h.text, compiled, &cfg.environments).is_some())
+        .map(|h| h.text.trim().to_string())
+}
+
+impl Planner<'_> {
+    /// Stage 4: decisions, extracted from the plans as they will be (parts and
+    /// unchanged files) and the archived originals, into the topic files.
+    pub(super) fn topics(
+        &self,
+        after_docs: &[(PathBuf, Cow<Document>)],
+        said: &mut Said,
+    ) -> Vec<Op> {
+        let sources: Vec<crate::decisions::SourceDoc> = after_docs
+            .iter()
+            .filter(|(p, d)| {
+                (self.in_plan_dir(p) || p.starts_with(&self.archive_dir))
+                    && !p.starts_with(&self.topics_dir)
+                    && !index::is_index(&d.source.text)
+            })
+            .map(|(p, d)| crate::decisions::SourceDoc {
+                rel: p.clone(),
+                doc: d,
+            })
+            .collect();
+        // A topic file's own text as the plan leaves it: with its links rewritten.
+        let by_path = &self.by_path;
+        let modifies = &self.modifies;
+        let existing = |p: &Path| {
+            modifies
+                .iter()
+                .find_map(|op| match op {
+                    Op::Modify { path, new, .. } if path == p => Some(new.clone()),
+                    _ => None,
+                })
+                .or_else(|| by_path.get(p).map(|d| d.source.text.clone()))
+        };
+        let topics = crate::decisions::plan_topics(self.inp.root, &sources, self.cfg, &existing);
+        said.notes.extend(topics.notes);
+        let mut ops = Vec::new();
+        for f in topics.files {
+            match self.by_path.get(f.path.as_path()) {
+                Some(d) if d.source.text == f.contents => {}
+                Some(d) => ops.push(Op::Modify {
+                    path: f.path,
+                    old: d.source.text.clone(),
+                    new: f.contents,
+                }),
+                None if (self.inp.exists)(&f.path) => said.errors.push(format!(
+                    "{}: exists but could not be read as Markdown; not overwritten",
+                    f.path.display()
+                )),
+                None => ops.push(Op::Create {
+                    path: f.path,
+                    contents: f.contents,
+                }),
+            }
+        }
+        ops
+    }
+
+    /// Stage 5: an index for every plan folder that receives parts or already has
+    /// one written by replan.
+    pub(super) fn indexes(
+        &self,
+        after_docs: &[(PathBuf, Cow<Document>)],
+        findings: &[Finding],
+        said: &mut Said,
+    ) -> Vec<Op> {
+        let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+        for s in &self.out.splits {
+            if let Some(d) = s.original.parent() {
+                folders.insert(d.to_path_buf());
+            }
+        }
+        for (rel, doc) in self.inp.docs {
+            let ours = rel
+                .file_name()
+                .is_some_and(|n| n == self.cfg.index_name.as_str())
+                && index::is_index(&doc.source.text);
+            if ours && self.in_plan_dir(rel) {
+                if let Some(d) = rel.parent() {
+                    folders.insert(d.to_path_buf());
+                }
+            }
+        }
+        let mut by_file: HashMap<&str, Vec<String>> = HashMap::new();
+        for f in findings {
+            by_file
+                .entry(f.path.as_str())
+                .or_default()
+                .push(format!("{} (line {})", f.rule, f.line));
+        }
+        let mut ops = Vec::new();
+        for folder in &folders {
+            let ipath = folder.join(&self.cfg.index_name);
+            let mut entries = Vec::new();
+            for (p, doc) in after_docs
+                .iter()
+                .filter(|(p, _)| p.parent() == Some(folder.as_path()) && *p != ipath)
+            {
+                let name = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let mut e = Entry::measure(&name, doc, self.enc);
+                if let Some(t) = index_title(doc, &self.compiled, self.cfg) {
+                    e.title = t;
+                }
+                let key = p.to_string_lossy().replace('\\', "/");
+                e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
+                entries.push(e);
+            }
+            let new = index::render(folder, entries, self.enc);
+            match self.by_path.get(ipath.as_path()) {
+                Some(d) if !index::is_index(&d.source.text) => said.notes.push(format!(
+                    "{}: exists and was not written by replan; index not written",
+                    ipath.display()
+                )),
+                Some(d) if d.source.text == new => {}
+                Some(d) => ops.push(Op::Modify {
+                    path: ipath.clone(),
+                    old: d.source.text.clone(),
+                    new,
+                }),
+                None if (self.inp.exists)(&ipath) => said.notes.push(format!(
+                    "{}: exists and is not readable Markdown; index not written",
+                    ipath.display()
+                )),
+                None => ops.push(Op::Create {
+                    path: ipath.clone(),
+                    contents: new,
+                }),
+            }
+        }
+        ops
+    }
+
+    /// The plan in review order: each original's move and its parts, then edited
+    /// files, topic files and indexes.
+    pub(super) fn finish(
+        mut self,
+        findings: Vec<Finding>,
+        topics: Vec<Op>,
+        indexes: Vec<Op>,
+    ) -> Outcome {
+        let mut ops = Vec::new();
+        for s in &self.out.splits {
+            if let Some(d) = self.by_path.get(s.original.as_path()) {
+                ops.push(Op::Move {
+                    from: s.original.clone(),
+                    to: s.archived.clone(),
+                    contents: d.source.text.clone(),
+                });
+            }
+            for p in self.parts.remove(&s.original).unwrap_or_default() {
+                ops.push(Op::Create {
+                    path: p.path,
+                    contents: p.contents,
+                });
+            }
+        }
+        let findings: Vec<Finding> = findings
+            .into_iter()
+            .filter(|f| !self.archived(Path::new(&f.path)))
+            .collect();
+        // A topic file or index is written whole by its own op, built from the
+        // text with links rewritten (topics) or anew (indexes): one op per path,
+        // or the second would find the file changed by the first.
+        let rewritten_whole: HashSet<&Path> = topics
+            .iter()
+            .chain(&indexes)
+            .map(|op| op.path().as_path())
+            .collect();
+        self.modifies
+            .retain(|op| !rewritten_whole.contains(op.path().as_path()));
+        self.modifies.sort_by(|a, b| a.path().cmp(b.path()));
+        ops.extend(self.modifies);
+        ops.extend(topics);
+        ops.extend(indexes);
+        self.out.plan.ops = ops;
+        self.out.findings = findings;
+        self.out
+    }
+}

@@ -1,0 +1,265 @@
+//! Stage 1 of the restructure: split every candidate into atomic files, pick the
+//! archive path of its original, and map each of its headings to the part that
+//! now holds it (what the link stage retargets to).
+
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::{archive_path, Candidacy, PartOut, Planner, SplitFile};
+use crate::model::{count_lines, Document};
+use crate::plan::links::Moved;
+use crate::split::{self, SplitOptions};
+
+/// `dir/name-k.md` for `dir/name.md`.
+fn numbered(p: &Path, k: usize) -> PathBuf {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = match p.extension() {
+        Some(ext) => format!("{stem}-{k}.{}", ext.to_string_lossy()),
+        None => format!("{stem}-{k}"),
+    };
+    p.with_file_name(name)
+}
+
+impl Planner<'_> {
+    /// Stage 1: split every candidate, remembering where each heading went.
+    /// `candidacy` is [`Planner::candidacy`] of each input, in order.
+    pub(super) fn split_all(&mut self, candidacy: &[Candidacy]) {
+        let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
+        let docs = self.inp.docs;
+        // Whether a file within its line budget is split hangs on its tokens:
+        // count those on every core first (counts are remembered), not one by
+        // one in the loop below.
+        let to_count: Vec<&str> = docs
+            .iter()
+            .zip(candidacy)
+            .filter(|(_, c)| matches!(c, Candidacy::IfOver(_)))
+            .map(|((_, doc), _)| doc.source.text.as_str())
+            .collect();
+        let enc = self.enc;
+        to_count.par_iter().with_max_len(1).for_each(|t| {
+            enc.count(t);
+        });
+        for ((rel, doc), c) in docs.iter().zip(candidacy) {
+            (self.inp.tick)();
+            let split = match c {
+                Candidacy::No => false,
+                Candidacy::Yes => true,
+                Candidacy::IfOver(max_tokens) => self.enc.count(&doc.source.text) > *max_tokens,
+            };
+            if !split {
+                continue;
+            }
+            let Some(sp) = self.split_one(rel, doc, &claimed) else {
+                continue;
+            };
+            let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            let paths: Vec<PathBuf> = sp.parts.iter().map(|p| dir.join(&p.name)).collect();
+            if let Some(clash) = paths
+                .iter()
+                .find(|p| *p != rel && (self.exists_before(p) || claimed.contains(*p)))
+            {
+                self.out.notes.push(format!(
+                    "{}: not split: its part {} already exists",
+                    rel.display(),
+                    clash.display()
+                ));
+                continue;
+            }
+            // A later file with an archived original's name (a new
+            // phase-4-working-notes.md after a migrate) goes to `…-2.md`.
+            let first = archive_path(self.cfg, rel);
+            let mut archived = first.clone();
+            let mut k = 1;
+            while self
+                .archive_blocked(&doc.source.text, &archived, &claimed)
+                .is_some()
+                && k < 1000
+            {
+                k += 1;
+                archived = numbered(&first, k);
+            }
+            if let Some(why) = self.archive_blocked(&doc.source.text, &archived, &claimed) {
+                self.out.errors.push(format!(
+                    "{}: cannot archive: {} {why}",
+                    rel.display(),
+                    archived.display()
+                ));
+                continue;
+            }
+            for u in doc.unclosed_fences() {
+                self.out.notes.push(format!(
+                    "{}:{}: code fence opened here is never closed; everything after it is code to a Markdown reader",
+                    rel.display(),
+                    u.line
+                ));
+            }
+            for o in &sp.oversize {
+                self.out.notes.push(format!(
+                    "{}:{}: a single block of {} lines / {} tokens exceeds the budget; kept whole in {}",
+                    rel.display(),
+                    o.line,
+                    o.lines,
+                    o.tokens,
+                    o.part
+                ));
+            }
+            claimed.extend(paths.iter().cloned());
+            claimed.insert(archived.clone());
+            let (moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
+            self.moves.insert(rel.clone(), moved);
+            self.out.splits.push(SplitFile {
+                original: rel.clone(),
+                archived,
+                parts: paths,
+            });
+            self.parts.insert(rel.clone(), parts_out);
+        }
+    }
+
+    /// The split of one file, or `None` (with a note) when it stays whole.
+    fn split_one(
+        &mut self,
+        rel: &Path,
+        doc: &Document,
+        claimed: &BTreeSet<PathBuf>,
+    ) -> Option<split::SplitPlan> {
+        let (max_lines, max_tokens) = self.cfg.budget_for(rel);
+        let opts = SplitOptions {
+            max_lines,
+            max_tokens,
+            encoding: self.enc,
+            slug_max: self.cfg.headings.slug_max.max(8),
+        };
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        // Names already used in the folder (earlier output, other files' parts) are
+        // avoided, so a new monolith's parts get `-2` rather than being refused.
+        // The file's own name is free: it moves to the archive, and a part named
+        // like it (`phase-6.28-….md` over budget) keeps that name.
+        let dir = rel.parent().unwrap_or(Path::new(""));
+        let taken = |name: &str| {
+            let p = dir.join(name);
+            p != rel && (claimed.contains(&p) || self.exists_before(&p))
+        };
+        let sp = split::plan_avoiding(
+            doc,
+            &self.compiled,
+            &self.cfg.environments,
+            &opts,
+            &stem,
+            &taken,
+        );
+        if !sp.is_split() {
+            self.out.notes.push(format!(
+                "{}: not split: it is one unit that cannot be cut within budget; left in place",
+                rel.display()
+            ));
+            return None;
+        }
+        if sp.reassemble(doc) != doc.source.text {
+            self.out.errors.push(format!(
+                "{}: split would not reassemble to the original; not split",
+                rel.display()
+            ));
+            return None;
+        }
+        Some(sp)
+    }
+
+    /// Why an original cannot go to `archived`, if it cannot.
+    fn archive_blocked(
+        &self,
+        text: &str,
+        archived: &Path,
+        claimed: &BTreeSet<PathBuf>,
+    ) -> Option<&'static str> {
+        if claimed.contains(archived) {
+            return Some("is claimed by another file of this plan");
+        }
+        match self.by_path.get(archived) {
+            Some(existing) if existing.source.text != text => {
+                Some("exists with different contents")
+            }
+            Some(_) => None,
+            None if (self.inp.exists)(archived) => Some("already exists"),
+            None => None,
+        }
+    }
+
+    /// Parse each part and find, for every heading of the original, the part that
+    /// now holds it and its anchor there (GitHub suffixes are per document).
+    fn map_headings(
+        &mut self,
+        rel: &Path,
+        doc: &Document,
+        sp: &split::SplitPlan,
+        paths: &[PathBuf],
+        archived: PathBuf,
+    ) -> (Moved, Vec<PartOut>) {
+        let mut moved = Moved {
+            archive: archived,
+            ..Default::default()
+        };
+        let mut parts_out = Vec::new();
+        let enc = self.enc;
+        let parsed: Vec<(String, Document)> = sp
+            .parts
+            .par_iter()
+            .zip(paths)
+            .map(|(part, path)| {
+                let contents = part.contents(doc);
+                // The split counted it exactly: the check of the planned tree need not.
+                enc.remember(&contents, part.tokens);
+                let pdoc = Document::from_text(&path.to_string_lossy(), &contents);
+                (contents, pdoc)
+            })
+            .collect();
+        for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
+            let first = doc.source.line_of(part.span.start);
+            let last = if part.span.end == 0 {
+                0
+            } else {
+                doc.source.line_of(part.span.end - 1)
+            };
+            let shift = count_lines(&part.prefix);
+            for h in doc
+                .headings
+                .iter()
+                .filter(|h| h.line >= first && h.line <= last)
+            {
+                let new_line = h.line - first + 1 + shift;
+                let anchor = pdoc
+                    .headings
+                    .iter()
+                    .find(|ph| ph.line == new_line)
+                    .map(|ph| ph.anchor.clone());
+                if anchor.is_none() {
+                    self.out.notes.push(format!(
+                        "{}:{}: heading `{}` not found again in {}; links to it point to the file",
+                        rel.display(),
+                        h.line,
+                        h.text,
+                        path.display()
+                    ));
+                }
+                moved
+                    .anchors
+                    .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
+            }
+            parts_out.push(PartOut {
+                path: path.clone(),
+                contents,
+                doc: pdoc,
+                span: part.span.clone(),
+                prefix: part.prefix.len(),
+            });
+        }
+        (moved, parts_out)
+    }
+}

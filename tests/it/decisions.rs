@@ -1,0 +1,180 @@
+//! Decision extraction over real inputs: the sample tree (`samples/pcc`) and the
+//! user's real notes from `../shared/corpus` (skipped when it is absent).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use replan::config::Config;
+use replan::decisions::{plan_topics, DecisionsOutcome, SourceDoc};
+use replan::model::Document;
+
+use crate::common::{real_notes, repo};
+
+/// Run the whole planner over in-memory files with an in-memory disk.
+fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOutcome {
+    let docs: Vec<(PathBuf, Document)> = files
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
+        .collect();
+    let sources: Vec<SourceDoc> = docs
+        .iter()
+        .map(|(p, d)| SourceDoc {
+            rel: p.clone(),
+            doc: d,
+        })
+        .collect();
+    let get = |p: &Path| disk.get(p).cloned();
+    plan_topics(Path::new("/r"), &sources, &Config::builtin(), &get)
+}
+
+fn file<'a>(o: &'a DecisionsOutcome, topic: &str) -> &'a str {
+    let p = PathBuf::from(format!(".claude/architecture/{topic}-design.md"));
+    o.files
+        .iter()
+        .find(|f| f.path == p)
+        .map(|f| f.contents.as_str())
+        .unwrap_or_else(|| panic!("no {topic} file in {:?}", o.files))
+}
+
+/// Every Markdown file under a folder, root-relative, sorted.
+fn tree(root: &Path, under: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.join(under)];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn samples() -> Vec<(String, String)> {
+    tree(&repo().join("samples/pcc"), ".claude")
+}
+
+fn run_owned(files: &[(String, String)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOutcome {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    run(&refs, disk)
+}
+
+#[test]
+fn second_run_changes_nothing_and_hand_text_survives() {
+    let files = samples();
+    let o1 = run_owned(&files, &BTreeMap::new());
+    assert!(o1.files.len() >= 3);
+    let mut disk: BTreeMap<PathBuf, String> = BTreeMap::new();
+    for f in &o1.files {
+        disk.insert(
+            f.path.clone(),
+            format!(
+                "Intro by hand.\n\n{}\n## Notes by hand\n\nkeep me\n",
+                f.contents
+            ),
+        );
+    }
+    // Hand text around the block: the first re-run keeps it and changes nothing.
+    let o2 = run_owned(&files, &disk);
+    assert!(o2.files.is_empty(), "{:?}", o2.files);
+    assert!(o2.notes.is_empty(), "{:?}", o2.notes);
+    // Same input, same bytes, whatever the order of the sources.
+    let mut rev = files.clone();
+    rev.reverse();
+    let o3 = run_owned(&rev, &BTreeMap::new());
+    assert_eq!(o1.files, o3.files);
+}
+
+#[test]
+fn samples_every_planted_decision_lands_in_its_topic() {
+    let o = run_owned(&samples(), &BTreeMap::new());
+    assert!(o.notes.is_empty(), "{:?}", o.notes);
+    let alloydb = file(&o, "alloydb");
+    let gke = file(&o, "gke");
+    let argocd = file(&o, "argocd");
+    let count = |s: &str| s.lines().filter(|l| l.starts_with("- ")).count();
+    // 2.1: 4 (one restated in 2.3), 2.2: 3, 2.3: 3-1, 2.4: 1, 2.5: 3, 2.6: 3, 2.7: 3
+    assert_eq!(count(alloydb), 19, "{alloydb}");
+    assert_eq!(count(gke), 10, "{gke}");
+    assert_eq!(count(argocd), 8, "{argocd}");
+    assert_eq!(alloydb.matches("  - Rationale: ").count(), 18, "{alloydb}");
+    assert_eq!(argocd.matches("  - Rationale: ").count(), 8);
+    for s in [alloydb, gke, argocd] {
+        for bad in [
+            "CMEK",
+            "Cloud SQL",
+            "TBD",
+            "second region",
+            "shard",
+            "notifications",
+            "CSI driver",
+            "manual approval",
+        ] {
+            assert!(!s.contains(bad), "{bad} in\n{s}");
+        }
+    }
+    assert!(alloydb.contains(
+        "Restated in [phase-2.3.md](../plans/devtest-deployment/phase-2.3.md#backup-policy)"
+    ));
+    assert!(alloydb.contains("(../plans/devtest-deployment/phase-2.4.md#adr-001-use-private-service-connect-for-alloydb)"));
+    assert!(argocd.contains(
+        "(../plans/devtest-deployment/phase-4-working-notes.md#key-architecture-decisions)"
+    ));
+    assert!(!argocd.contains("status/brief.md"), "{argocd}");
+}
+
+#[test]
+fn real_notes_key_architecture_decisions_are_recovered() {
+    let rel = ".claude/archive/original-phases/phase-4-working-notes.md";
+    let Some(notes) = real_notes() else { return };
+    let text = std::fs::read_to_string(notes).expect("the real notes");
+    let o = run(&[(rel, text.as_str())], &BTreeMap::new());
+    let argocd = file(&o, "argocd");
+    for item in [
+        "**Nonprod Role**: ONLY for testing",
+        "**Prod Role**: Manages all application clusters",
+        "**Public Ingress**",
+        "**DNS Naming**",
+        "**RBAC** (namespace-aware",
+        "**Ingress Controller**",
+        "**Security**: Cloud Armor",
+        "**Test App**",
+        "**Repository Scope**",
+        "**App-of-Apps**",
+        "**Cluster Registration**",
+        "**HA Configuration**",
+        "**Repository Decision**: `infra/pcc-app-shared-infra`",
+        "**Key Decision**: Nonprod ArgoCD is for testing",
+    ] {
+        assert!(
+            argocd.contains(&format!("- {item}")),
+            "{item} missing:\n{argocd}"
+        );
+    }
+    assert!(
+        argocd.contains("  - Prod: `argocd-east4.pcconnect.ai`"),
+        "{argocd}"
+    );
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n.contains("phase-4-working-notes.md")
+                && n.contains("line 6243")
+                && n.contains("recovered 12")),
+        "{:?}",
+        o.notes
+    );
+    // Links point at headings GitHub renders, not at the heading hidden in the fence.
+    assert!(!argocd.contains("#key-architecture-decisions"), "{argocd}");
+}
