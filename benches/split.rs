@@ -25,7 +25,6 @@ fn notes() -> Option<String> {
 
 fn bench(c: &mut Criterion, text: &str) {
     let cfg = Config::builtin();
-    let compiled = cfg.compile().expect("built-in rules compile");
     let opts = SplitOptions {
         max_lines: cfg.budgets.max_lines,
         max_tokens: cfg.budgets.max_tokens,
@@ -59,7 +58,7 @@ fn bench(c: &mut Criterion, text: &str) {
     g.bench_function("replan parse + split plan", |b| {
         b.iter(|| {
             let doc = Document::from_text("notes.md", black_box(text));
-            let p = split::plan(&doc, &compiled, &cfg.environments, &opts, "notes");
+            let p = split::plan(&doc, &cfg.headings, &cfg.environments, &opts, "notes");
             black_box(p.parts.len())
         })
     });

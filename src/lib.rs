@@ -16,6 +16,7 @@ pub mod decisions;
 pub mod finding;
 pub mod git;
 pub mod model;
+pub mod note;
 pub mod ops;
 pub mod plan;
 pub mod render;

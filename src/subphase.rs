@@ -125,7 +125,7 @@ mod tests {
 
     fn rec(t: &str) -> Option<Subphase> {
         let c = Config::builtin();
-        recognise(t, &c.compile().unwrap(), &c.environments)
+        recognise(t, &c.headings, &c.environments)
     }
 
     #[test]

@@ -8,16 +8,12 @@
 use std::sync::LazyLock;
 
 use libfuzzer_sys::fuzz_target;
-use replan::config::{Compiled, Config};
+use replan::config::Config;
 use replan::model::{count_lines, Document, Source};
 use replan::split::{self, SplitOptions};
 use replan::tokens::Encoding;
 
-static RULES: LazyLock<(Config, Compiled)> = LazyLock::new(|| {
-    let c = Config::builtin();
-    let compiled = c.compile().expect("built-in rules compile");
-    (c, compiled)
-});
+static RULES: LazyLock<Config> = LazyLock::new(Config::builtin);
 
 fuzz_target!(|data: &[u8]| {
     // The first two bytes choose the budget; the rest is the document.
@@ -45,14 +41,14 @@ fuzz_target!(|data: &[u8]| {
             assert!(text.get(d.clone()).is_some(), "link destination off a char boundary");
         }
     }
-    let (cfg, compiled) = &*RULES;
+    let cfg = &*RULES;
     let opts = SplitOptions {
         max_lines,
         max_tokens,
         encoding: Encoding::O200kBase,
         slug_max: 50,
     };
-    let p = split::plan(&doc, compiled, &cfg.environments, &opts, "fuzz");
+    let p = split::plan(&doc, &cfg.headings, &cfg.environments, &opts, "fuzz");
     assert!(p.reassemble(&doc) == text, "parts do not reassemble the input");
     let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span.start).collect();
     for part in &p.parts {

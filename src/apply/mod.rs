@@ -66,7 +66,7 @@ pub struct ApplyOptions {
     pub force: bool,
 }
 
-pub use crate::model::sha256;
+use crate::model::sha256;
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
     move |error| ApplyError::Io {

@@ -77,8 +77,11 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
         }
         Report::Planned(p) => p,
     };
-    for w in p.warnings.iter().chain(&p.outcome.notes) {
+    for w in &p.warnings {
         ui::warn(w);
+    }
+    for n in &p.outcome.notes {
+        ui::warn(&n.to_string());
     }
     eprint!("{}", text::findings_after(&p.outcome.findings, command));
     let (dry, empty) = (opts.mode != Mode::Apply, p.outcome.plan.is_empty());
@@ -92,7 +95,7 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     }
     if !p.errors.is_empty() {
         for e in &p.errors {
-            ui::error(e);
+            ui::error(&e.to_string());
         }
         ui::error("the plan cannot be applied; nothing written");
         return Ok(Exit::Failure);
@@ -107,7 +110,7 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
             .plan
             .ops
             .iter()
-            .for_each(|op| println!("{}", text::why(op, &p.outcome, &cfg))),
+            .for_each(|op| println!("{}", text::why(op, &p.outcome))),
         _ if empty => eprintln!("{command}: nothing to do; nothing written"),
         _ => {}
     }

@@ -102,7 +102,7 @@ pub struct ArchiveLayout {
     /// Journal path, relative to the root.
     pub journal: String,
     /// File-name globs kept in place.
-    pub keep: Vec<String>,
+    pub keep: Globs,
 }
 
 impl ArchiveLayout {
@@ -132,10 +132,10 @@ pub struct Config {
     /// Archive layout.
     pub archive: ArchiveLayout,
     /// Globs (relative to the root) of folders holding plans.
-    pub plan_dirs: Vec<String>,
+    pub plan_dirs: Globs,
     /// Globs (relative to the root) of folders inside `plan_dirs` that hold
     /// retired plans and are left alone (e.g. `.claude/plans/archived/**`).
-    pub plan_exclude: Vec<String>,
+    pub plan_exclude: Globs,
     /// Name of the index file written per plan folder.
     pub index_name: String,
     /// Folders (relative to the root) where implementation artifacts live.
@@ -145,10 +145,6 @@ pub struct Config {
     #[serde(skip)]
     layers: std::sync::Arc<Vec<(String, String)>>,
 }
-
-/// The subphase heading rules (compiled when read). Kept as a name while the
-/// planner still asks for "compiled" rules.
-pub type Compiled = HeadingRules;
 
 impl Config {
     /// Built-in defaults only.
@@ -229,12 +225,6 @@ impl Config {
     /// written, for messages about a setting found after the files were read.
     pub fn locate(&self, text: &str) -> String {
         locate(&self.layers, text)
-    }
-
-    /// The heading rules, compiled. Kept while the planner asks for them by this
-    /// name; they cannot fail after load.
-    pub fn compile(&self) -> Result<Compiled, (String, String)> {
-        Ok(self.headings.clone())
     }
 
     /// The line and token budget for a path relative to the root: the first

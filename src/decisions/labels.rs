@@ -143,9 +143,8 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Compile; a bad pattern is reported as `(pattern, error)`.
-    pub fn new(r: &DecisionRules) -> Result<Rules, (String, String)> {
-        let re = |p: &str| Regex::new(p).map_err(|e| (p.to_string(), e.to_string()));
+    /// Normalise the configured rules (their patterns were compiled when read).
+    pub fn new(r: &DecisionRules) -> Rules {
         let n = |v: &[String]| {
             v.iter()
                 .map(|s| norm(s))
@@ -158,7 +157,7 @@ impl Rules {
             .iter()
             .filter_map(|p| p.regex().cloned())
             .collect();
-        Ok(Rules {
+        Rules {
             labels: n(&r.labels),
             qualified: r.qualified_labels,
             implied: r.rationale_implies_decision,
@@ -179,12 +178,15 @@ impl Rules {
                     .iter()
                     .map(|l| regex::escape(l))
                     .collect();
-                Some(re(&format!(
+                // Built from escaped labels: it compiles (unless absurdly large,
+                // when inline rationales are simply not split off).
+                Regex::new(&format!(
                     r"(?i)\s*[—–;,-]?\s*(?:\*\*|__)\s*(?:{})\s*(?::\s*(?:\*\*|__)|(?:\*\*|__)\s*:)\s*",
                     alts.join("|")
-                ))?)
+                ))
+                .ok()
             },
-        })
+        }
     }
 
     fn ends_with_any(list: &[String], n: &str) -> bool {

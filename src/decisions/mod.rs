@@ -22,9 +22,10 @@ use regex::Regex;
 use crate::config::pattern::Group;
 use crate::config::{Config, HeadingRules, Pattern};
 use crate::model::{Document, Heading};
+use crate::note::{Note, NoteKind};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
-pub use render::{without_block, BEGIN, END};
+pub use render::without_block;
 
 /// One parsed file to extract decisions from.
 pub struct SourceDoc<'a> {
@@ -49,7 +50,7 @@ pub struct DecisionsOutcome {
     /// Topic files whose contents differ from `existing`, sorted by path.
     pub files: Vec<TopicFile>,
     /// Warnings to print: recovered text, hand edits inside markers, unreadable sections.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// A decision with where it came from and where it goes.
@@ -113,22 +114,12 @@ pub fn plan_topics(
     existing: &dyn Fn(&Path) -> Option<String>,
 ) -> DecisionsOutcome {
     let mut out = DecisionsOutcome::default();
-    let ctx = match (|| -> Result<Ctx, (String, String)> {
-        Ok(Ctx {
-            cfg,
-            rules: extract::Rules::new(&cfg.decisions)?,
-            headings: &cfg.headings,
-            phase_headings: regexes(&cfg.topics.phase_headings),
-            phase_files: regexes(&cfg.topics.phase_files),
-        })
-    })() {
-        Ok(c) => c,
-        Err((p, e)) => {
-            out.notes.push(format!(
-                "decisions: bad pattern `{p}`: {e}; no decisions extracted"
-            ));
-            return out;
-        }
+    let ctx = Ctx {
+        cfg,
+        rules: extract::Rules::new(&cfg.decisions),
+        headings: &cfg.headings,
+        phase_headings: regexes(&cfg.topics.phase_headings),
+        phase_files: regexes(&cfg.topics.phase_files),
     };
     let decisions = extract_all(&ctx, sources, &mut out.notes);
     render_all(&ctx, decisions, existing, &mut out);
@@ -136,12 +127,12 @@ pub fn plan_topics(
 }
 
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
-fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) -> Vec<Decision> {
+fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> Vec<Decision> {
     let dir = topics_dir(ctx_cfg.cfg);
     let archive = ctx_cfg.cfg.archive.dir_path();
     // Files are scanned independently, on every core; results keep file order.
     use rayon::prelude::*;
-    let per_file: Vec<(Vec<Decision>, Vec<String>)> = sources
+    let per_file: Vec<(Vec<Decision>, Vec<Note>)> = sources
         .par_iter()
         .filter(|src| !src.rel.starts_with(&dir))
         .map(|src| {
@@ -158,10 +149,14 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<String>) ->
     }
     let fuzzy = all.len() <= dedupe::MAX_FUZZY;
     if !fuzzy {
-        notes.push(format!(
-            "decisions: {} found; above {} only identical texts are merged",
-            all.len(),
-            dedupe::MAX_FUZZY
+        notes.push(Note::new(
+            NoteKind::Decisions,
+            "",
+            format!(
+                "decisions: {} found; above {} only identical texts are merged",
+                all.len(),
+                dedupe::MAX_FUZZY
+            ),
         ));
     }
     let mut all = dedupe::drop_archived_copies(all, fuzzy);
@@ -283,7 +278,7 @@ fn collect(
     src: &SourceDoc,
     archived: bool,
     all: &mut Vec<Decision>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let mut stack = vec![Region {
         doc: None,
@@ -327,21 +322,27 @@ fn collect(
         }
         if let Some(fence) = region.fence {
             if count > 0 {
-                notes.push(format!(
-                    "{}: the fence opened at line {fence} is never closed, so CommonMark reads \
-                     the rest of the file as code; re-read its content as Markdown and \
-                     recovered {count} decision(s) from it",
-                    src.rel.display()
+                notes.push(Note::new(
+                    NoteKind::Decisions,
+                    &src.rel,
+                    format!(
+                        "the fence opened at line {fence} is never closed, so CommonMark reads \
+                         the rest of the file as code; re-read its content as Markdown and \
+                         recovered {count} decision(s) from it"
+                    ),
                 ));
             }
         }
         for line in scan.unclosed_fences {
             if recoveries >= MAX_RECOVERIES {
-                notes.push(format!(
-                    "{}: more than {MAX_RECOVERIES} unclosed fences; the text after line {} \
-                     was not read for decisions",
-                    src.rel.display(),
-                    region.line0 + line
+                notes.push(Note::new(
+                    NoteKind::Decisions,
+                    &src.rel,
+                    format!(
+                        "more than {MAX_RECOVERIES} unclosed fences; the text after line {} \
+                         was not read for decisions",
+                        region.line0 + line
+                    ),
                 ));
                 break;
             }
@@ -417,7 +418,7 @@ fn render_all(
                     out.files.push(TopicFile { path, contents });
                 }
             }
-            Err(why) => out.notes.push(format!("{}: {why}", path.display())),
+            Err(why) => out.notes.push(Note::new(NoteKind::Decisions, &path, why)),
         }
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));

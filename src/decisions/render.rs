@@ -13,7 +13,7 @@ use crate::subphase::cmp_numbers;
 use super::extract::ends_lead;
 use super::Decision;
 
-pub use crate::model::markers::{DECISIONS_BEGIN as BEGIN, DECISIONS_END as END};
+use crate::model::markers::{DECISIONS_BEGIN as BEGIN, DECISIONS_END as END};
 
 /// A link from the topic file to a decision's source heading.
 fn link(topic: &Path, rel: &Path, anchor: Option<&str>) -> String {

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::*;
 use crate::config::Config;
+use crate::model::markers::{DECISIONS_BEGIN as BEGIN, DECISIONS_END as END};
 
 /// Run the whole planner over in-memory files with an in-memory disk.
 fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOutcome {
@@ -61,7 +62,8 @@ fn unclosed_fence_content_is_recovered_and_noted() {
     assert!(f.contains("## Phase 4: ArgoCD\n"), "{f}");
     assert_eq!(o.notes.len(), 1, "{:?}", o.notes);
     assert!(
-        o.notes[0].contains("phase-4-notes.md") && o.notes[0].contains("line 5"),
+        o.notes[0].to_string().contains("phase-4-notes.md")
+            && o.notes[0].to_string().contains("line 5"),
         "{:?}",
         o.notes
     );
@@ -203,7 +205,8 @@ fn hand_edit_inside_markers_is_reported_not_overwritten() {
     assert!(o2.files.is_empty());
     assert_eq!(o2.notes.len(), 1);
     assert!(
-        o2.notes[0].contains("gke-design.md") && o2.notes[0].contains("edited"),
+        o2.notes[0].to_string().contains("gke-design.md")
+            && o2.notes[0].to_string().contains("edited"),
         "{:?}",
         o2.notes
     );
@@ -213,7 +216,7 @@ fn hand_edit_inside_markers_is_reported_not_overwritten() {
         format!("{BEGIN} sha256=00 -->\nx\n"),
     );
     let o3 = run_owned(&files, &disk);
-    assert!(o3.files.is_empty() && o3.notes[0].contains("no end marker"));
+    assert!(o3.files.is_empty() && o3.notes[0].to_string().contains("no end marker"));
 }
 
 #[test]
@@ -308,7 +311,9 @@ fn many_decisions_exact_duplicates_still_fold() {
     let f = file(&o, "gke");
     assert_eq!(f.lines().filter(|l| l.starts_with("- ")).count(), 5000);
     assert!(
-        o.notes.iter().any(|n| n.contains("only identical texts")),
+        o.notes
+            .iter()
+            .any(|n| n.to_string().contains("only identical texts")),
         "{:?}",
         o.notes
     );
@@ -424,7 +429,7 @@ mod props {
             }
             let o2 = run_owned(&files, &disk);
             prop_assert!(o2.files.is_empty(), "{:?}", o2.files);
-            prop_assert!(o2.notes.iter().all(|n| !n.contains("edited")), "{:?}", o2.notes);
+            prop_assert!(o2.notes.iter().all(|n| !n.to_string().contains("edited")), "{:?}", o2.notes);
         }
     }
 }

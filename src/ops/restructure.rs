@@ -11,6 +11,7 @@ use super::load;
 use super::Progress;
 use crate::apply::{self, journal, ApplyOptions};
 use crate::config::Config;
+use crate::note::{Note, NoteKind};
 use crate::plan::restructure::{self, Inputs, Outcome};
 use crate::plan::{manifest, Op, Plan};
 
@@ -63,7 +64,7 @@ pub struct Planned {
     /// Problems reading the tree; they do not stop the run.
     pub warnings: Vec<String>,
     /// Reasons the plan must not be applied (the planner's, the git guard's).
-    pub errors: Vec<String>,
+    pub errors: Vec<Note>,
     /// Whether the plan was applied.
     pub applied: bool,
 }
@@ -115,10 +116,10 @@ pub fn plan_tree(
 }
 
 /// Files with uncommitted changes that the plan would touch, as one error.
-fn git_guard(root: &Path, plan: &Plan) -> Option<String> {
+fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
     let dirty = match crate::git::dirty(root) {
         Ok(d) => d,
-        Err(e) => return Some(e),
+        Err(e) => return Some(Note::new(NoteKind::Uncommitted, "", e)),
     };
     let touched: Vec<String> = plan
         .ops
@@ -132,10 +133,11 @@ fn git_guard(root: &Path, plan: &Plan) -> Option<String> {
         .map(|p| p.display().to_string())
         .collect();
     (!touched.is_empty()).then(|| {
-        format!(
+        let msg = format!(
             "files with uncommitted changes would be touched: {}; commit them or pass --allow-dirty",
             touched.join(", ")
-        )
+        );
+        Note::new(NoteKind::Uncommitted, "", msg)
     })
 }
 

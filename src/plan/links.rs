@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-pub use crate::model::links::{edit, locate_all, Loc};
 use crate::model::links::{relative, resolve, Target};
 use crate::model::Document;
 

@@ -91,6 +91,23 @@ impl Op {
     }
 }
 
+/// Why a planner put an op in a plan, said to the user by `consolidate --check`.
+/// Set by the planner, which knows, rather than guessed from paths afterwards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reason {
+    /// An original is split (over budget or several subphases) and archived.
+    Split,
+    /// A part of a split original.
+    Part,
+    /// Links in the file point at files that move.
+    Links,
+    /// A topic file's decisions changed.
+    Decisions,
+    /// A folder index is out of date.
+    Index,
+}
+
 /// An ordered list of operations under one root.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {

@@ -19,6 +19,7 @@ use serde::Serialize;
 
 use crate::analysis::FileStat;
 use crate::finding::Finding;
+use crate::note::Note;
 
 /// The report's format version.
 pub const VERSION: u32 = 1;
@@ -116,9 +117,18 @@ struct PlanReport<'a> {
     applied: bool,
     summary: crate::plan::Summary,
     links_rewritten: usize,
-    notes: &'a [String],
-    errors: &'a [String],
+    notes: Vec<String>,
+    errors: Vec<String>,
+    /// The notes and errors again, with their place as fields.
+    diagnostics: Vec<Diagnostic<'a>>,
     ops: &'a [crate::plan::Op],
+}
+
+#[derive(Serialize)]
+struct Diagnostic<'a> {
+    severity: &'static str,
+    #[serde(flatten)]
+    note: &'a Note,
 }
 
 /// The versioned JSON report of `migrate` and `consolidate` (no trailing newline).
@@ -130,8 +140,12 @@ pub fn plan(p: &crate::ops::restructure::Planned, command: &str, dry_run: bool) 
         applied: p.applied,
         summary: p.outcome.plan.summary(),
         links_rewritten: p.outcome.links_rewritten,
-        notes: &p.outcome.notes,
-        errors: &p.errors,
+        notes: p.outcome.notes.iter().map(Note::to_string).collect(),
+        errors: p.errors.iter().map(Note::to_string).collect(),
+        diagnostics: (p.outcome.notes.iter().map(|n| ("warning", n)))
+            .chain(p.errors.iter().map(|n| ("error", n)))
+            .map(|(severity, note)| Diagnostic { severity, note })
+            .collect(),
         ops: &p.outcome.plan.ops,
     })
 }

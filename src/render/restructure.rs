@@ -6,10 +6,9 @@ use std::path::Path;
 
 use anstyle::AnsiColor;
 
-use crate::config::Config;
 use crate::finding::Finding;
 use crate::plan::restructure::Outcome;
-use crate::plan::{Op, Plan};
+use crate::plan::{Op, Plan, Reason};
 use crate::ui::paint;
 
 /// How many of the findings after a plan are listed.
@@ -64,21 +63,13 @@ pub fn interrupted(was: &str, journal: &str, plan: &Plan, finished: bool) -> (St
 }
 
 /// One line saying why an op is in the plan (for `--check`).
-pub fn why(op: &Op, o: &Outcome, cfg: &Config) -> String {
-    let topics = crate::decisions::topics_dir(cfg);
-    let kind = |path: &Path| {
-        if path
-            .file_name()
-            .is_some_and(|n| n == cfg.index_name.as_str())
-        {
-            "index out of date"
-        } else if path.starts_with(&topics) {
-            "decisions changed"
-        } else if o.splits.iter().any(|s| s.parts.iter().any(|p| p == path)) {
-            "part of a split"
-        } else {
-            "links to moved files"
-        }
+pub fn why(op: &Op, o: &Outcome) -> String {
+    let kind = |_: &Path| match o.reason(op) {
+        Some(Reason::Index) => "index out of date",
+        Some(Reason::Decisions) => "decisions changed",
+        Some(Reason::Part) => "part of a split",
+        Some(Reason::Links) => "links to moved files",
+        Some(Reason::Split) | None => "planned",
     };
     match op {
         Op::Create { path, .. } => format!("create {} ({})", path.display(), kind(path)),

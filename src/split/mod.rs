@@ -15,8 +15,7 @@ use crate::model::{count_lines, Document};
 use crate::subphase::Subphase;
 use crate::tokens::{joins_cleanly, Encoding};
 
-pub use naming::{continued_from, CONTINUATION_MARKER};
-pub use refdefs::DEFINITIONS_MARKER;
+pub use naming::continued_from;
 
 /// Budgets and naming limits for a split.
 #[derive(Debug, Clone, Copy)]

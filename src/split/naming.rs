@@ -5,8 +5,7 @@ use std::collections::HashSet;
 use super::units::Unit;
 use crate::model::slug::file_slug;
 
-/// Marks the line replan adds at the top of a continuation part.
-pub use crate::model::markers::CONTINUATION as CONTINUATION_MARKER;
+use crate::model::markers::CONTINUATION;
 
 /// Hands out unique names within one split.
 pub struct Namer<'t> {
@@ -115,13 +114,13 @@ pub fn continuation(title: &str, first: &str, part: usize, parts: usize, nl: &st
     } else {
         title
     };
-    format!("*Continued from [{title}]({first}) (part {part} of {parts}).* {CONTINUATION_MARKER}{nl}{nl}")
+    format!("*Continued from [{title}]({first}) (part {part} of {parts}).* {CONTINUATION}{nl}{nl}")
 }
 
 /// The first part's file name and the part number that a [`continuation`] line
 /// names; `None` for any other line.
 pub fn continued_from(line: &str) -> Option<(&str, usize)> {
-    let (head, _) = line.split_once(CONTINUATION_MARKER)?;
+    let (head, _) = line.split_once(CONTINUATION)?;
     let (_, tail) = head.rsplit_once("](")?;
     let (first, tail) = tail.split_once(')')?;
     let part = tail

@@ -11,8 +11,7 @@ use regex::Regex;
 
 use crate::model::{refdefs, Document};
 
-/// Marks the block of copied definitions replan appends to a part.
-pub use crate::model::markers::DEFINITIONS as DEFINITIONS_MARKER;
+use crate::model::markers::DEFINITIONS;
 
 fn use_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -118,7 +117,7 @@ pub fn suffix(defs: &[String], nl: &str, body_ends_with_newline: bool) -> String
         s.push_str(nl);
     }
     s.push_str(nl);
-    s.push_str(DEFINITIONS_MARKER);
+    s.push_str(DEFINITIONS);
     s.push_str(nl);
     for d in defs {
         s.push_str(d);

@@ -16,7 +16,7 @@ fn split(text: &str, max_lines: usize) -> (Document, SplitPlan) {
     let doc = Document::from_text("notes.md", text);
     let plan = plan(
         &doc,
-        &c.compile().unwrap(),
+        &c.headings,
         &c.environments,
         &opts(max_lines),
         "notes",
@@ -67,7 +67,7 @@ fn over_budget_cuts_at_headings_then_blocks_never_inside() {
         let body = doc.slice(part.span.clone());
         assert!(!body.starts_with("# one"), "cut inside a fence");
         if part.part > 1 {
-            assert!(part.prefix.contains(CONTINUATION_MARKER));
+            assert!(part.prefix.contains(crate::model::markers::CONTINUATION));
             assert!(part.name.contains("-part-"));
         }
     }
@@ -102,7 +102,7 @@ fn own_name_is_free_only_when_the_caller_says_so() {
         text.push_str(&format!("line {i}\n\n"));
     }
     let doc = Document::from_text("phase-1.1-a.md", &text);
-    let rules = c.compile().unwrap();
+    let rules = c.headings.clone();
     // `split` leaves the file in place: its parts must not take its name.
     let kept = plan(&doc, &rules, &c.environments, &opts(40), "phase-1.1-a");
     assert_eq!(
@@ -137,7 +137,7 @@ fn long_title_continuation_stays_within_token_budget() {
         max_tokens: 200,
         ..opts(1000)
     };
-    let p = plan(&doc, &c.compile().unwrap(), &c.environments, &o, "notes");
+    let p = plan(&doc, &c.headings, &c.environments, &o, "notes");
     assert_eq!(p.reassemble(&doc), text);
     assert!(p.parts.len() > 2, "{:?}", names(&p));
     assert!(p.oversize.is_empty());
@@ -204,7 +204,7 @@ fn non_subphase_parts_carry_the_files_phase() {
     let doc = Document::from_text("phase-4-working-notes.md", text);
     let p = plan(
         &doc,
-        &c.compile().unwrap(),
+        &c.headings,
         &c.environments,
         &opts(200),
         "phase-4-working-notes",

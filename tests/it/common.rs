@@ -88,9 +88,9 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 /// A split part's own text: without the continuation line replan adds at the top
 /// and the copied link definitions it adds at the end.
 pub fn part_body(text: &str) -> &str {
-    let t = match text.find(replan::split::CONTINUATION_MARKER) {
+    let t = match text.find(replan::model::markers::CONTINUATION) {
         Some(i) => {
-            let rest = &text[i + replan::split::CONTINUATION_MARKER.len()..];
+            let rest = &text[i + replan::model::markers::CONTINUATION.len()..];
             ["\r\n\r\n", "\n\n"]
                 .iter()
                 .find_map(|nl| rest.strip_prefix(nl))
@@ -98,7 +98,7 @@ pub fn part_body(text: &str) -> &str {
         }
         None => text,
     };
-    match t.rfind(replan::split::DEFINITIONS_MARKER) {
+    match t.rfind(replan::model::markers::DEFINITIONS) {
         Some(i) => {
             let head = &t[..i];
             head.strip_suffix("\r\n")

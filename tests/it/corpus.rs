@@ -51,9 +51,8 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
     if joined != text {
         return Err(format!("{}: blocks do not tile the file", path.display()));
     }
-    let compiled = cfg.compile().expect("built-in rules compile");
     let stem = path.file_stem().unwrap().to_string_lossy();
-    let p = split::plan(&doc, &compiled, &cfg.environments, opts, &stem);
+    let p = split::plan(&doc, &cfg.headings, &cfg.environments, opts, &stem);
     if p.reassemble(&doc) != text {
         return Err(format!(
             "{}: parts do not reassemble the input",

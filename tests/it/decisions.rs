@@ -169,6 +169,7 @@ fn real_notes_key_architecture_decisions_are_recovered() {
     assert!(
         o.notes
             .iter()
+            .map(|n| n.to_string())
             .any(|n| n.contains("phase-4-working-notes.md")
                 && n.contains("line 6243")
                 && n.contains("recovered 12")),

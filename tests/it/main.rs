@@ -6,6 +6,7 @@ mod check;
 mod corpus;
 mod decisions;
 mod hostile;
+mod layers;
 mod migrate; // migrate, restore and consolidate
 mod props;
 mod split;

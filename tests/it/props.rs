@@ -16,16 +16,12 @@ use std::collections::BTreeSet;
 use std::sync::LazyLock;
 
 use proptest::prelude::*;
-use replan::config::{Compiled, Config};
+use replan::config::Config;
 use replan::model::{count_lines, Document};
 use replan::split::{self, SplitOptions, SplitPlan};
 use replan::tokens::Encoding;
 
-static RULES: LazyLock<(Config, Compiled)> = LazyLock::new(|| {
-    let c = Config::builtin();
-    let compiled = c.compile().expect("built-in rules compile");
-    (c, compiled)
-});
+static RULES: LazyLock<Config> = LazyLock::new(Config::builtin);
 
 /// A run of lines the generator knows the meaning of.
 #[derive(Debug, Clone)]
@@ -486,8 +482,8 @@ fn split_opts() -> impl Strategy<Value = SplitOptions> {
 }
 
 fn plan(doc: &Document, opts: &SplitOptions) -> SplitPlan {
-    let (cfg, compiled) = &*RULES;
-    split::plan(doc, compiled, &cfg.environments, opts, "notes")
+    let cfg = &*RULES;
+    split::plan(doc, &cfg.headings, &cfg.environments, opts, "notes")
 }
 
 /// Blocks tile the text: adjacent, in order, from 0 to the end, each at a line start.
@@ -558,7 +554,7 @@ fn check_split(
             &part.name
         );
         if part.part > 1 {
-            prop_assert!(part.prefix.contains(split::CONTINUATION_MARKER));
+            prop_assert!(part.prefix.contains(replan::model::markers::CONTINUATION));
         } else {
             prop_assert!(part.prefix.is_empty());
         }

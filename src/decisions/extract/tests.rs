@@ -5,7 +5,7 @@ use super::*;
 use crate::config::Config;
 
 fn rules() -> Rules {
-    Rules::new(&Config::builtin().decisions).unwrap()
+    Rules::new(&Config::builtin().decisions)
 }
 
 /// (text, rationale) of every decision found in `md`.
@@ -224,7 +224,7 @@ fn a_rationale_makes_its_item_or_paragraph_a_decision() {
     );
     let mut cfg = Config::builtin().decisions;
     cfg.rationale_implies_decision = false;
-    let r = Rules::new(&cfg).unwrap();
+    let r = Rules::new(&cfg);
     assert!(scan(&Document::from_text("t.md", md), &r).found.is_empty());
 }
 

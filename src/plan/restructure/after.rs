@@ -9,6 +9,7 @@ use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
 use crate::model::Document;
+use crate::note::NoteKind;
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
 
@@ -65,11 +66,13 @@ impl Planner<'_> {
                     }
                 };
             if !ok {
-                errors.push(format!(
-                    "{}: a link that works today would break: `{}` in {}",
-                    c.at,
-                    c.url,
-                    c.file.display()
+                errors.push(c.at.note(
+                    NoteKind::LinkWouldBreak,
+                    format!(
+                        "a link that works today would break: `{}` in {}",
+                        c.url,
+                        c.file.display()
+                    ),
                 ));
             }
         }

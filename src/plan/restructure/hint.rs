@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::Planner;
+use crate::note::{Note, NoteKind};
 
 impl Planner<'_> {
     /// When no file is in a plan folder, say so and name the folders that hold
     /// the most Markdown files outside the archive, as `plan_dirs` to try:
     /// otherwise a tree laid out as `planning/` or `docs/plans/` gets a silent
     /// "would change 0".
-    pub(super) fn no_plan_dirs_note(&self) -> Option<String> {
+    pub(super) fn no_plan_dirs_note(&self) -> Option<Note> {
         if self.inp.docs.iter().any(|(rel, _)| self.in_plan_dir(rel)) {
             return None;
         }
@@ -42,16 +43,22 @@ impl Planner<'_> {
             .take(3)
             .map(|(d, _)| format!("'{}/**'", d.display()))
             .collect();
-        let configured = self.cfg.plan_dirs.join(", ");
-        Some(if globs.is_empty() {
-            format!("no Markdown file is under plan_dirs ({configured}); nothing to restructure")
-        } else {
-            format!(
-                "no Markdown file is under plan_dirs ({configured}); nothing to restructure. \
+        let configured = self.cfg.plan_dirs.sources().join(", ");
+        Some(Note::new(
+            NoteKind::NothingToRestructure,
+            "",
+            if globs.is_empty() {
+                format!(
+                    "no Markdown file is under plan_dirs ({configured}); nothing to restructure"
+                )
+            } else {
+                format!(
+                    "no Markdown file is under plan_dirs ({configured}); nothing to restructure. \
                  To restructure other folders, set plan_dirs in replan.yaml, e.g. \
                  `plan_dirs: [{}]`",
-                globs.join(", ")
-            )
-        })
+                    globs.join(", ")
+                )
+            },
+        ))
     }
 }

@@ -4,9 +4,11 @@
 
 use std::path::Path;
 
-use super::{Check, PartOut, Planner};
+use super::{sorted, At, Check, PartOut, Planner};
+use crate::model::links::{edit, locate_all, Loc};
 use crate::model::Document;
-use crate::plan::links::{dest_of, edit, locate_all, retarget, url, Dest, Loc};
+use crate::note::{Note, NoteKind};
+use crate::plan::links::{dest_of, retarget, url, Dest};
 use crate::plan::Op;
 
 impl Planner<'_> {
@@ -26,7 +28,7 @@ impl Planner<'_> {
 
     /// Stage 2: rewrite links whose target moves, in files that stay and in moved text.
     pub(super) fn rewrite_links(&mut self) {
-        let mut broken: Vec<String> = Vec::new();
+        let mut broken: Vec<Note> = Vec::new();
         let docs = self.inp.docs;
         for (rel, doc) in docs {
             if self.archived(rel) || self.moves.contains_key(rel) {
@@ -37,9 +39,10 @@ impl Planner<'_> {
                 let Some(d) = dest_of(rel, &l.url) else {
                     continue;
                 };
-                let at = format!("{}:{}", rel.display(), l.line);
+                let at = At::line(rel, l.line);
                 if !self.resolves_before(&d) {
-                    broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
+                    let msg = format!("link `{}` is broken; left unchanged", l.url);
+                    broken.push(at.note(NoteKind::LinkBroken, msg));
                     continue;
                 }
                 match (retarget(&d, &self.moves), &l.range) {
@@ -52,10 +55,13 @@ impl Planner<'_> {
                         });
                         edits.push((r.clone(), new));
                     }
-                    (Some(t), None) => self.out.errors.push(format!(
-                        "{at}: link `{}` points at a file that moves (to {}), but replan cannot locate it in the text to rewrite it",
-                        l.url,
-                        t.0.display()
+                    (Some(t), None) => self.out.errors.push(at.note(
+                        NoteKind::LinkUnlocated,
+                        format!(
+                            "link `{}` points at a file that moves (to {}), but replan cannot locate it in the text to rewrite it",
+                            l.url,
+                            t.0.display()
+                        ),
                     )),
                     (None, _) => self.checks.push(Check {
                         file: rel.clone(),
@@ -87,9 +93,7 @@ impl Planner<'_> {
             }
         }
         self.parts = parts;
-        broken.sort();
-        broken.dedup();
-        self.out.notes.extend(broken);
+        self.out.notes.extend(sorted(broken));
     }
 
     /// Links inside moved text: meaning taken from the original, written from the part.
@@ -99,7 +103,7 @@ impl Planner<'_> {
         doc: &Document,
         locs: &[Loc],
         part: &mut PartOut,
-        broken: &mut Vec<String>,
+        broken: &mut Vec<Note>,
     ) {
         let first = doc.source.line_of(part.span.start);
         let last = doc
@@ -135,13 +139,17 @@ impl Planner<'_> {
                 continue;
             };
             let at = if l.line > 0 {
-                format!("{}:{}", orig.display(), l.line)
+                At::line(orig, l.line)
             } else {
-                format!("{} (copied definition)", part.path.display())
+                At {
+                    path: format!("{} (copied definition)", part.path.display()),
+                    line: 0,
+                }
             };
             if !self.resolves_before(&d) {
                 if l.line > 0 {
-                    broken.push(format!("{at}: link `{}` is broken; left unchanged", l.url));
+                    let msg = format!("link `{}` is broken; left unchanged", l.url);
+                    broken.push(at.note(NoteKind::LinkBroken, msg));
                 }
                 continue;
             }
@@ -150,10 +158,13 @@ impl Planner<'_> {
                 // Not located exactly (escaped, or nested definitions): it must keep
                 // its meaning unchanged from the new file, or the plan is refused.
                 if dest_of(&part.path, &l.url) != Some(target.clone()) {
-                    self.out.errors.push(format!(
-                        "{at}: link `{}` would need rewriting in {}, but replan cannot locate it in the text",
-                        l.url,
-                        part.path.display()
+                    self.out.errors.push(at.note(
+                        NoteKind::LinkUnlocated,
+                        format!(
+                            "link `{}` would need rewriting in {}, but replan cannot locate it in the text",
+                            l.url,
+                            part.path.display()
+                        ),
                     ));
                 }
                 continue;

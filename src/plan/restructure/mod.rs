@@ -24,16 +24,13 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use globset::{Glob, GlobSet, GlobSetBuilder};
-
-use super::index;
 use super::links::{anchors, MoveMap};
-use super::{Op, Plan};
+use super::{Op, Plan, Reason};
 use crate::analysis;
 use crate::config::Config;
 use crate::finding::Finding;
 use crate::model::Document;
-use crate::split::CONTINUATION_MARKER;
+use crate::note::{Note, NoteKind};
 use crate::tokens::Encoding;
 use crate::walk::in_archive;
 
@@ -81,21 +78,23 @@ pub struct Outcome {
     /// Originals split, with their parts.
     pub splits: Vec<SplitFile>,
     /// Warnings to print; they do not stop the run.
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
     /// Reasons the plan must not be applied.
-    pub errors: Vec<String>,
+    pub errors: Vec<Note>,
     /// Links rewritten.
     pub links_rewritten: usize,
     /// Findings of `check` on the tree after the plan (archive excluded).
     pub findings: Vec<Finding>,
+    /// Why each op is in the plan, by the path it writes ([`Op::path`], unique
+    /// within a plan).
+    pub reasons: HashMap<PathBuf, Reason>,
 }
 
-fn globs(pats: &[String]) -> Result<GlobSet, String> {
-    let mut b = GlobSetBuilder::new();
-    for p in pats {
-        b.add(Glob::new(p).map_err(|e| format!("bad glob `{p}`: {e}"))?);
+impl Outcome {
+    /// Why `op` is in the plan.
+    pub fn reason(&self, op: &Op) -> Option<Reason> {
+        self.reasons.get(op.path()).copied()
     }
-    b.build().map_err(|e| e.to_string())
 }
 
 /// Where an original goes in the archive: its path below `.claude/plans` (or the
@@ -109,11 +108,7 @@ pub(super) fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
-/// Whether replan generated this text (index or continuation part).
-pub fn is_generated_text(text: &str) -> bool {
-    let l = first_line(text);
-    l.contains(CONTINUATION_MARKER) || l.contains(index::INDEX_MARKER)
-}
+pub use crate::model::markers::is_generated_text;
 
 /// One new file cut from an original.
 struct PartOut {
@@ -131,18 +126,42 @@ struct PartOut {
 struct Check {
     file: PathBuf,
     url: String,
-    at: String,
+    at: At,
+}
+
+/// Where a link was, for notes: a file and line, or (line 0) a definition copied
+/// into a part, whose path says so.
+#[derive(Debug, Clone)]
+struct At {
+    path: String,
+    line: usize,
+}
+
+impl At {
+    fn line(path: &Path, line: usize) -> At {
+        At {
+            path: path.to_string_lossy().into_owned(),
+            line,
+        }
+    }
+
+    fn note(&self, kind: NoteKind, message: String) -> Note {
+        Note::new(kind, &self.path, message).at(self.line)
+    }
+}
+
+/// Sorted as their text reads, without repeats.
+fn sorted(mut notes: Vec<Note>) -> Vec<Note> {
+    notes.sort_by_cached_key(|n| n.to_string());
+    notes.dedup();
+    notes
 }
 
 /// The planner's state, stage by stage.
 struct Planner<'a> {
     inp: &'a Inputs<'a>,
     cfg: &'a Config,
-    compiled: crate::config::Compiled,
     enc: Encoding,
-    plan_dirs: GlobSet,
-    plan_exclude: GlobSet,
-    keep: GlobSet,
     topics_dir: PathBuf,
     archive_dir: PathBuf,
     by_path: HashMap<&'a Path, &'a Document>,
@@ -158,42 +177,21 @@ struct Planner<'a> {
 /// Plan a restructure.
 pub fn plan(inp: &Inputs) -> Outcome {
     let cfg = inp.cfg;
-    let mut out = Outcome {
+    let out = Outcome {
         plan: Plan::new(inp.root),
         splits: Vec::new(),
         notes: Vec::new(),
         errors: Vec::new(),
         links_rewritten: 0,
         findings: Vec::new(),
-    };
-    let compiled = match cfg.compile() {
-        Ok(c) => c,
-        Err((p, m)) => {
-            out.errors.push(format!("bad pattern `{p}`: {m}"));
-            return out;
-        }
-    };
-    let (plan_dirs, keep, plan_exclude) = match (
-        globs(&cfg.plan_dirs),
-        globs(&cfg.archive.keep),
-        globs(&cfg.plan_exclude),
-    ) {
-        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => {
-            out.errors.push(e);
-            return out;
-        }
+        reasons: HashMap::new(),
     };
     // The command started loading the tables before reading the tree.
     let enc = analysis::encoding(cfg);
     let mut p = Planner {
         inp,
         cfg,
-        compiled,
         enc,
-        plan_dirs,
-        plan_exclude,
-        keep,
         topics_dir: crate::decisions::topics_dir(cfg),
         archive_dir: cfg.archive.dir_path(),
         by_path: inp.docs.iter().map(|(p, d)| (p.as_path(), d)).collect(),
@@ -252,8 +250,8 @@ pub fn plan(inp: &Inputs) -> Outcome {
 /// planner), added to the outcome once they are done.
 #[derive(Default)]
 struct Said {
-    notes: Vec<String>,
-    errors: Vec<String>,
+    notes: Vec<Note>,
+    errors: Vec<Note>,
 }
 
 impl Planner<'_> {
@@ -268,9 +266,9 @@ impl Planner<'_> {
 
     fn in_plan_dir(&self, rel: &Path) -> bool {
         !self.archived(rel)
-            && !self.plan_exclude.is_match(rel)
-            && (self.plan_dirs.is_match(rel)
-                || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d)))
+            && !self.cfg.plan_exclude.is_match(rel)
+            && (self.cfg.plan_dirs.is_match(rel)
+                || rel.parent().is_some_and(|d| self.cfg.plan_dirs.is_match(d)))
     }
 }
 

@@ -8,17 +8,18 @@ use std::path::{Path, PathBuf};
 use super::{first_line, Outcome, Planner, Said};
 use crate::config::Config;
 use crate::finding::Finding;
+use crate::model::markers::{self, CONTINUATION};
 use crate::model::Document;
+use crate::note::{Note, NoteKind};
 use crate::plan::index::{self, Entry};
-use crate::plan::Op;
-use crate::split::CONTINUATION_MARKER;
+use crate::plan::{Op, Reason};
 use crate::subphase::recognise;
 
 /// The title an index shows: a continuation part's unit and part number, else the
 /// first subphase heading, else `None` (the first heading).
-fn index_title(doc: &Document, compiled: &crate::config::Compiled, cfg: &Config) -> Option<String> {
+fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
     let first = first_line(&doc.source.text);
-    if first.contains(CONTINUATION_MARKER) {
+    if first.contains(CONTINUATION) {
         let t = first.split_once('[')?.1;
         let (title, rest) = t.split_once("](")?;
         let part = rest.rsplit_once("(part ")?.1.split_once(')')?.0;
@@ -26,7 +27,7 @@ fn index_title(doc: &Document, compiled: &crate::config::Compiled, cfg: &Config)
     }
     doc.top_headings()
         .map(|(_, h)| h)
-        .find(|h| recognise(&h.text, compiled, &cfg.environments).is_some())
+        .find(|h| recognise(&h.text, &cfg.headings, &cfg.environments).is_some())
         .map(|h| h.text.trim().to_string())
 }
 
@@ -43,7 +44,7 @@ impl Planner<'_> {
             .filter(|(p, d)| {
                 (self.in_plan_dir(p) || p.starts_with(&self.archive_dir))
                     && !p.starts_with(&self.topics_dir)
-                    && !index::is_index(&d.source.text)
+                    && !markers::is_index(&d.source.text)
             })
             .map(|(p, d)| crate::decisions::SourceDoc {
                 rel: p.clone(),
@@ -73,9 +74,10 @@ impl Planner<'_> {
                     old: d.source.text.clone(),
                     new: f.contents,
                 }),
-                None if (self.inp.exists)(&f.path) => said.errors.push(format!(
-                    "{}: exists but could not be read as Markdown; not overwritten",
-                    f.path.display()
+                None if (self.inp.exists)(&f.path) => said.errors.push(Note::new(
+                    NoteKind::NotOverwritten,
+                    &f.path,
+                    "exists but could not be read as Markdown; not overwritten",
                 )),
                 None => ops.push(Op::Create {
                     path: f.path,
@@ -104,7 +106,7 @@ impl Planner<'_> {
             let ours = rel
                 .file_name()
                 .is_some_and(|n| n == self.cfg.index_name.as_str())
-                && index::is_index(&doc.source.text);
+                && markers::is_index(&doc.source.text);
             if ours && self.in_plan_dir(rel) {
                 if let Some(d) = rel.parent() {
                     folders.insert(d.to_path_buf());
@@ -131,7 +133,7 @@ impl Planner<'_> {
                     .map(|n| n.to_string_lossy().into_owned())
                     .unwrap_or_default();
                 let mut e = Entry::measure(&name, doc, self.enc);
-                if let Some(t) = index_title(doc, &self.compiled, self.cfg) {
+                if let Some(t) = index_title(doc, self.cfg) {
                     e.title = t;
                 }
                 let key = p.to_string_lossy().replace('\\', "/");
@@ -140,9 +142,10 @@ impl Planner<'_> {
             }
             let new = index::render(folder, entries, self.enc);
             match self.by_path.get(ipath.as_path()) {
-                Some(d) if !index::is_index(&d.source.text) => said.notes.push(format!(
-                    "{}: exists and was not written by replan; index not written",
-                    ipath.display()
+                Some(d) if !markers::is_index(&d.source.text) => said.notes.push(Note::new(
+                    NoteKind::NotOverwritten,
+                    &ipath,
+                    "exists and was not written by replan; index not written",
                 )),
                 Some(d) if d.source.text == new => {}
                 Some(d) => ops.push(Op::Modify {
@@ -150,9 +153,10 @@ impl Planner<'_> {
                     old: d.source.text.clone(),
                     new,
                 }),
-                None if (self.inp.exists)(&ipath) => said.notes.push(format!(
-                    "{}: exists and is not readable Markdown; index not written",
-                    ipath.display()
+                None if (self.inp.exists)(&ipath) => said.notes.push(Note::new(
+                    NoteKind::NotOverwritten,
+                    &ipath,
+                    "exists and is not readable Markdown; index not written",
                 )),
                 None => ops.push(Op::Create {
                     path: ipath.clone(),
@@ -171,20 +175,14 @@ impl Planner<'_> {
         topics: Vec<Op>,
         indexes: Vec<Op>,
     ) -> Outcome {
-        let mut ops = Vec::new();
+        let mut ops: Vec<(Op, Reason)> = Vec::new();
         for s in &self.out.splits {
             if let Some(d) = self.by_path.get(s.original.as_path()) {
-                ops.push(Op::Move {
-                    from: s.original.clone(),
-                    to: s.archived.clone(),
-                    contents: d.source.text.clone(),
-                });
+                let op = Op::moved(&s.original, &s.archived, d.source.text.clone());
+                ops.push((op, Reason::Split));
             }
             for p in self.parts.remove(&s.original).unwrap_or_default() {
-                ops.push(Op::Create {
-                    path: p.path,
-                    contents: p.contents,
-                });
+                ops.push((Op::create(p.path, p.contents), Reason::Part));
             }
         }
         let findings: Vec<Finding> = findings
@@ -202,10 +200,14 @@ impl Planner<'_> {
         self.modifies
             .retain(|op| !rewritten_whole.contains(op.path().as_path()));
         self.modifies.sort_by(|a, b| a.path().cmp(b.path()));
-        ops.extend(self.modifies);
-        ops.extend(topics);
-        ops.extend(indexes);
-        self.out.plan.ops = ops;
+        let tagged = |list: Vec<Op>, r: Reason| list.into_iter().map(move |op| (op, r));
+        ops.extend(tagged(self.modifies, Reason::Links));
+        ops.extend(tagged(topics, Reason::Decisions));
+        ops.extend(tagged(indexes, Reason::Index));
+        for (op, reason) in ops {
+            self.out.reasons.insert(op.path().clone(), reason);
+            self.out.plan.ops.push(op);
+        }
         self.out.findings = findings;
         self.out
     }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{is_generated_text, Planner};
-use crate::apply::sha256;
+use crate::model::sha256;
 use crate::model::{count_lines, Document};
 use crate::subphase::recognise;
 
@@ -50,7 +50,7 @@ impl<'a> Planner<'a> {
         };
         let text = &doc.source.text;
         if name == self.cfg.index_name
-            || self.keep.is_match(&name)
+            || self.cfg.archive.keep.is_match(&name)
             || is_generated_text(text)
             || rel.starts_with(&self.topics_dir)
             || self
@@ -75,7 +75,9 @@ impl<'a> Planner<'a> {
 
     fn subphases(&self, doc: &Document) -> usize {
         doc.top_headings()
-            .filter(|(_, h)| recognise(&h.text, &self.compiled, &self.cfg.environments).is_some())
+            .filter(|(_, h)| {
+                recognise(&h.text, &self.cfg.headings, &self.cfg.environments).is_some()
+            })
             .count()
     }
 }

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::{archive_path, Candidacy, PartOut, Planner, SplitFile};
 use crate::model::{count_lines, Document};
+use crate::note::{Note, NoteKind};
 use crate::plan::links::Moved;
 use crate::split::{self, SplitOptions};
 
@@ -62,10 +63,10 @@ impl Planner<'_> {
                 .iter()
                 .find(|p| *p != rel && (self.exists_before(p) || claimed.contains(*p)))
             {
-                self.out.notes.push(format!(
-                    "{}: not split: its part {} already exists",
-                    rel.display(),
-                    clash.display()
+                self.out.notes.push(Note::new(
+                    NoteKind::NotSplit,
+                    rel,
+                    format!("not split: its part {} already exists", clash.display()),
                 ));
                 continue;
             }
@@ -83,29 +84,35 @@ impl Planner<'_> {
                 archived = numbered(&first, k);
             }
             if let Some(why) = self.archive_blocked(&doc.source.text, &archived, &claimed) {
-                self.out.errors.push(format!(
-                    "{}: cannot archive: {} {why}",
-                    rel.display(),
-                    archived.display()
+                self.out.errors.push(Note::new(
+                    NoteKind::CannotArchive,
+                    rel,
+                    format!("cannot archive: {} {why}", archived.display()),
                 ));
                 continue;
             }
             for u in doc.unclosed_fences() {
-                self.out.notes.push(format!(
-                    "{}:{}: code fence opened here is never closed; everything after it is code to a Markdown reader",
-                    rel.display(),
-                    u.line
-                ));
+                self.out.notes.push(
+                    Note::new(
+                        NoteKind::UnclosedFence,
+                        rel,
+                        "code fence opened here is never closed; everything after it is code to a Markdown reader",
+                    )
+                    .at(u.line),
+                );
             }
             for o in &sp.oversize {
-                self.out.notes.push(format!(
-                    "{}:{}: a single block of {} lines / {} tokens exceeds the budget; kept whole in {}",
-                    rel.display(),
-                    o.line,
-                    o.lines,
-                    o.tokens,
-                    o.part
-                ));
+                self.out.notes.push(
+                    Note::new(
+                        NoteKind::OversizeBlock,
+                        rel,
+                        format!(
+                            "a single block of {} lines / {} tokens exceeds the budget; kept whole in {}",
+                            o.lines, o.tokens, o.part
+                        ),
+                    )
+                    .at(o.line),
+                );
             }
             claimed.extend(paths.iter().cloned());
             claimed.insert(archived.clone());
@@ -149,23 +156,25 @@ impl Planner<'_> {
         };
         let sp = split::plan_avoiding(
             doc,
-            &self.compiled,
+            &self.cfg.headings,
             &self.cfg.environments,
             &opts,
             &stem,
             &taken,
         );
         if !sp.is_split() {
-            self.out.notes.push(format!(
-                "{}: not split: it is one unit that cannot be cut within budget; left in place",
-                rel.display()
+            self.out.notes.push(Note::new(
+                NoteKind::NotSplit,
+                rel,
+                "not split: it is one unit that cannot be cut within budget; left in place",
             ));
             return None;
         }
         if sp.reassemble(doc) != doc.source.text {
-            self.out.errors.push(format!(
-                "{}: split would not reassemble to the original; not split",
-                rel.display()
+            self.out.errors.push(Note::new(
+                NoteKind::NotLossless,
+                rel,
+                "split would not reassemble to the original; not split",
             ));
             return None;
         }
@@ -240,13 +249,18 @@ impl Planner<'_> {
                     .find(|ph| ph.line == new_line)
                     .map(|ph| ph.anchor.clone());
                 if anchor.is_none() {
-                    self.out.notes.push(format!(
-                        "{}:{}: heading `{}` not found again in {}; links to it point to the file",
-                        rel.display(),
-                        h.line,
-                        h.text,
-                        path.display()
-                    ));
+                    self.out.notes.push(
+                        Note::new(
+                            NoteKind::HeadingLost,
+                            rel,
+                            format!(
+                                "heading `{}` not found again in {}; links to it point to the file",
+                                h.text,
+                                path.display()
+                            ),
+                        )
+                        .at(h.line),
+                    );
                 }
                 moved
                     .anchors

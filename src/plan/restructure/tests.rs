@@ -1,6 +1,6 @@
 use super::*;
-use crate::apply::sha256;
 use crate::config::Config;
+use crate::model::sha256;
 use crate::plan::links::dest_of;
 
 fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
@@ -68,7 +68,7 @@ fn splits_archives_and_rewrites_links() {
     );
     assert!(brief.contains("(../plans/d/missing.md)"), "{brief}");
     assert!(
-        o.notes.iter().any(|n| n.contains("missing.md")),
+        o.notes.iter().any(|n| n.to_string().contains("missing.md")),
         "{:?}",
         o.notes
     );
@@ -274,7 +274,7 @@ fn unlocatable_link_to_moved_file_is_an_error() {
         &HashMap::new(),
     );
     assert!(
-        o.errors.iter().any(|e| e.contains("a.md")),
+        o.errors.iter().any(|e| e.to_string().contains("a.md")),
         "{:?}",
         o.errors
     );
@@ -291,7 +291,9 @@ fn same_file_reference_in_moved_text_follows_its_heading() {
     let notes = NOTES.replace("Text one.", "Text one, see [two](#phase&#45;42-two).");
     let o = run(&[(".claude/plans/d/notes.md", &notes)], &HashMap::new());
     assert!(
-        o.errors.iter().any(|e| e.contains("phase-42-two")),
+        o.errors
+            .iter()
+            .any(|e| e.to_string().contains("phase-42-two")),
         "{:?}",
         o.errors
     );
@@ -373,4 +375,34 @@ fn planned_check_sees_moved_files_gone_and_new_folders_there() {
     assert_eq!(broken.len(), 1, "{broken:?}");
     assert!(broken[0].contains("does not exist"), "{broken:?}");
     assert!(broken[0].contains("notes.md"), "{broken:?}");
+}
+
+#[test]
+fn every_op_carries_the_reason_the_planner_had() {
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (".claude/status/brief.md", BRIEF),
+        ],
+        &HashMap::new(),
+    );
+    for op in &o.plan.ops {
+        let r = o
+            .reason(op)
+            .unwrap_or_else(|| panic!("no reason for {op:?}"));
+        let path = op.path().to_string_lossy().into_owned();
+        let expected = match op {
+            Op::Move { .. } => Reason::Split,
+            _ if path.ends_with("brief.md") => Reason::Links,
+            _ if path.ends_with(Config::builtin().index_name.as_str()) => Reason::Index,
+            _ if path.starts_with(".claude/plans/d/") => Reason::Part,
+            _ => Reason::Decisions,
+        };
+        assert_eq!(r, expected, "{path}");
+    }
+    assert!(o
+        .plan
+        .ops
+        .iter()
+        .any(|op| o.reason(op) == Some(Reason::Part)));
 }
