@@ -1,0 +1,99 @@
+//! Unit tests of `tokens`.
+
+use super::*;
+
+/// bpe-openai must count exactly as tiktoken does, on real planning text.
+#[test]
+fn counts_match_tiktoken_on_the_samples() {
+    let o200k = tiktoken_rs::o200k_base().unwrap();
+    let cl100k = tiktoken_rs::cl100k_base().unwrap();
+    let same = |t: &str, what: &dyn std::fmt::Debug| {
+        assert_eq!(
+            Encoding::O200kBase.count_uncached(t),
+            o200k.encode_ordinary(t).len(),
+            "{what:?}"
+        );
+        assert_eq!(
+            Encoding::Cl100kBase.count_uncached(t),
+            cl100k.encode_ordinary(t).len(),
+            "{what:?}"
+        );
+    };
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/pcc/.claude/plans/devtest-deployment");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let Ok(text) = std::fs::read_to_string(&p) else {
+            continue;
+        };
+        let pieces = std::iter::once(text.as_str()).chain(text.split("\n\n"));
+        for t in pieces {
+            same(t, &p);
+            n += 1;
+        }
+    }
+    assert!(n > 100, "too few texts compared: {n}");
+    // Whitespace runs, line endings and scripts the pre-tokenizer treats specially.
+    for t in [
+        "  \t \r\n\r\n   x  ",
+        "\u{feff}# Über größe — ✅ 🚀\r",
+        "a\rb\r\rc",
+        "1234567 89,000.5",
+        "don't it's WE'LL",
+        "    \n\n\n    ",
+        "\u{0}\u{1}",
+        "日本語のテキスト",
+        "",
+    ] {
+        same(t, &t);
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+    /// Wherever `joins_cleanly` says so, counting apart adds up exactly
+    /// (every cut between the generated pieces is tried; line breaks are
+    /// frequent so that many cuts follow one).
+    #[test]
+    fn clean_joins_add_up(
+        pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "\n", "\n", "\n", "\n", "\r\n", "\r", " ", "  ", "\t", "/", "//",
+                "a", "Ab", "ABC", "x1", "123456", "'s", "'LL", "#", "## ", "-", "* ",
+                "**", "```", "~~~", ":", ".", "!?", "é", "ß", "\u{a0}", "\u{2028}",
+                "\u{85}", "日本", "🚀", "<!--", "|", "[x](y)", "don't", "\u{300}",
+            ]),
+            0..30,
+        ),
+    ) {
+        let text: String = pieces.concat();
+        let mut at = 0;
+        for p in &pieces {
+            at += p.len();
+            let (a, b) = text.split_at(at);
+            if joins_cleanly(a, b) {
+                for e in [Encoding::O200kBase, Encoding::Cl100kBase] {
+                    proptest::prop_assert_eq!(
+                        e.count_uncached(a) + e.count_uncached(b),
+                        e.count_uncached(&text),
+                        "{:?} | {:?}", a, b
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn counts_known_text() {
+    let e = Encoding::O200kBase;
+    assert_eq!(e.count(""), 0);
+    let n = e.count("Install ArgoCD on the devops-prod cluster.");
+    assert!((5..20).contains(&n), "{n}");
+    assert_eq!(
+        Encoding::from_name("cl100k_base"),
+        Some(Encoding::Cl100kBase)
+    );
+    assert_eq!(Encoding::from_name("gpt2"), None);
+}
