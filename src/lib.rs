@@ -6,22 +6,34 @@
 //! either rendered (`--dry-run`, `--check`) or applied by [`apply`], the only code
 //! that writes. Moved text is always sliced from the original bytes; comrak locates
 //! blocks but never re-renders them.
+//!
+//! Modules sit in layers and import only from their own layer or below
+//! (`tests/it/layers.rs` holds the rule).
 
-pub mod analysis;
-pub mod apply;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod decisions;
-pub mod finding;
-pub mod git;
-pub mod model;
-pub mod note;
+// Foundation: data, configuration and the facts about one file.
+pub mod config; // typed settings, regexes and globs compiled when read
+pub mod finding; // a check finding: rule, severity, place, message, evidence
+pub mod git; // which files have uncommitted changes
+pub mod model; // Source, Document, links, markers, sha256: the lossless model
+pub mod note; // a planner's note or error with its place as data
+pub mod subphase; // recognising "Phase 4.7: …" headings, natural order
+pub mod tokens; // exact tiktoken counts (bpe-openai), tables loaded once
+pub mod walk; // the Markdown files under a path, .gitignore honoured
+
+// Stages: pure passes over parsed documents.
+pub mod analysis; // the check rules, one per file, and their registry
+pub mod decisions; // decisions found in plans, routed into topic files
+pub mod split; // cutting one document into parts within budget
+
+// Plan and apply: what should change, and the only code that writes.
+pub mod apply; // checked, staged, journaled writes
+pub mod plan; // Op and Plan; the restructure and undo planners, index, manifest
+
+// Operations: what each command does, returning reports.
 pub mod ops;
-pub mod plan;
-pub mod render;
-pub mod split;
-pub mod subphase;
-pub mod tokens;
-pub mod ui;
-pub mod walk;
+
+// Front end: arguments in, text/JSON/SARIF out, exit codes.
+pub mod cli; // the command line (clap), whose doc comments are --help
+pub mod commands; // one file per subcommand: args -> options -> op -> output
+pub mod render; // diffs, text, JSON and SARIF renderings
+pub mod ui; // colour, warnings, progress bars on stderr
