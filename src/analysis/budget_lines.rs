@@ -35,7 +35,7 @@ pub(super) fn monolith_evidence(file: &FileFacts) -> Vec<String> {
 
 impl Rule for BudgetLines {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
-        let (max, _) = cx.budget_for(file.rel);
+        let (max, _) = cx.cfg.budget_for(file.rel);
         let lines = file.lines();
         if max == 0 || lines <= max || exempt(file.doc) {
             return;

@@ -16,7 +16,7 @@ struct BudgetTokens;
 
 impl Rule for BudgetTokens {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
-        let (_, max) = cx.budget_for(file.rel);
+        let (_, max) = cx.cfg.budget_for(file.rel);
         let text = &file.doc.source.text;
         if max == 0 || text.len() <= max || super::budget_lines::exempt(file.doc) {
             return;

@@ -148,11 +148,6 @@ impl Ctx<'_> {
         let default = self::rule(rule).map_or(Severity::Warning, |r| r.default);
         Finding::new(rule, default, file.path.clone(), line, message)
     }
-
-    /// The line and token budget for a root-relative path.
-    pub fn budget_for(&self, rel: &Path) -> (usize, usize) {
-        self.cfg.budget_for(rel)
-    }
 }
 
 /// Per-file size facts reported alongside findings.
@@ -259,7 +254,7 @@ fn run<'a>(
         // the two cores finish together instead of one waiting on a big file.
         let mut need: Vec<usize> = (0..files.len())
             .filter(|&i| {
-                let (_, max) = cx.budget_for(files[i].rel);
+                let (_, max) = cx.cfg.budget_for(files[i].rel);
                 max > 0
                     && files[i].doc.source.text.len() > max
                     && !budget_lines::exempt(files[i].doc)
