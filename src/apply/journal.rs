@@ -2,6 +2,7 @@
 //! and removed when it finished. If a run is interrupted, the journal is what lets
 //! the next `migrate` finish it (apply skips ops already done) or `restore` undo it.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +43,23 @@ pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
     t.as_file().sync_all().map_err(io(&abs))?;
     t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
     Ok(())
+}
+
+/// The bytes the journal of `j` takes on disk (estimated from its contents, so
+/// the plan is not serialized twice).
+fn journal_size(j: &Journal) -> u64 {
+    let text: u64 = j
+        .plan
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::Create { contents, .. } | Op::Move { contents, .. } => contents.len(),
+            Op::Modify { old, new, .. } => old.len() + new.len(),
+            Op::Delete { old, .. } => old.len(),
+        } as u64)
+        .sum();
+    // JSON escapes (quotes, newlines, control characters) and the paths.
+    text + text / 4 + 4096
 }
 
 /// Read the journal, if there is one.
@@ -99,20 +117,65 @@ pub fn inverse(plan: &Plan) -> Plan {
     inv
 }
 
-/// Settle an interrupted run: apply `plan` (finishing or undoing `recorded`, the
-/// journaled plan), then drop the journal and the folders `recorded` left empty.
+/// The folders an interrupted run may have left temp files in: those of every
+/// path its plan writes (a move's archive copy included).
+fn touched_dirs(root: &Path, plan: &Plan) -> BTreeSet<PathBuf> {
+    let mut dirs = BTreeSet::new();
+    for op in &plan.ops {
+        let mut paths = vec![op.path()];
+        if let Op::Move { from, .. } = op {
+            paths.push(from);
+        }
+        for p in paths {
+            if let Some(d) = p.parent() {
+                dirs.insert(root.join(d));
+            }
+        }
+    }
+    dirs.insert(root.to_path_buf());
+    dirs
+}
+
+/// Remove the `.replan-*.tmp` files a killed run left beside the files of its
+/// plan (and its journal). Only called with the tree's lock held and the
+/// journal of that run in hand, so no other run's staged file is in flight.
+pub fn remove_temps(root: &Path, plan: &Plan, jrel: &Path) {
+    let mut dirs = touched_dirs(root, plan);
+    if let Some(d) = jrel.parent() {
+        dirs.insert(root.join(d));
+    }
+    for dir in dirs {
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            let ours = name.starts_with(".replan-") && name.ends_with(".tmp");
+            // A regular file only: never follow or remove a link.
+            if ours && e.file_type().is_ok_and(|t| t.is_file()) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
+/// Settle an interrupted run: clear the temp files it left, apply `plan`
+/// (finishing or undoing `recorded`, the journaled plan), then drop the journal
+/// and the folders `recorded` left empty. Returns the files kept as edited.
 pub fn settle(
     root: &Path,
     jrel: &Path,
     plan: &Plan,
     recorded: &Plan,
     opts: super::ApplyOptions,
-) -> Result<(), ApplyError> {
-    super::apply(plan, opts)?;
+) -> Result<Vec<PathBuf>, ApplyError> {
+    remove_temps(root, recorded, jrel);
+    let applied = super::apply(plan, opts)?;
     remove(root, jrel)?;
     let paths: Vec<PathBuf> = recorded.ops.iter().map(|o| o.path().clone()).collect();
     prune_empty_dirs(root, &paths);
-    Ok(())
+    Ok(applied.kept_edited)
 }
 
 /// Write the journal, apply, remove the journal. A refusal found before anything
@@ -124,6 +187,9 @@ pub fn apply_journaled(root: &Path, jrel: &Path, command: &str, plan: &Plan) -> 
         command: command.to_string(),
         plan: plan.clone(),
     };
+    // Refusals first: with too little room or a read-only folder nothing is
+    // written, not even the journal.
+    super::preflight::check(plan, journal_size(&j))?;
     write(root, jrel, &j)?;
     match super::apply(plan, super::ApplyOptions::default()) {
         Ok(_) => {
@@ -135,7 +201,7 @@ pub fn apply_journaled(root: &Path, jrel: &Path, command: &str, plan: &Plan) -> 
             Err(e.into())
         }
         Err(e) => Err(anyhow::anyhow!(
-            "{e}\n`{command}` was interrupted; re-run `replan {command}` to finish it or `replan restore` to undo it"
+            "{e}\n`{command}` was interrupted; re-run `replan {command}` to finish it (a file edited meanwhile is kept as it is) or `replan restore` to undo it"
         )),
     }
 }

@@ -14,11 +14,13 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
-use tempfile::NamedTempFile;
+use tempfile::TempPath;
 
 use crate::plan::{Op, Plan};
 
 pub mod journal;
+pub mod lock;
+pub mod preflight;
 
 /// Why a plan could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +56,13 @@ pub enum ApplyError {
         /// The original.
         path: PathBuf,
     },
+    /// A file the plan replaces or removes was edited while the run applied; the
+    /// user's version was kept and nothing more was written.
+    #[error("{path}: edited while replan ran, so your version was kept and the run stopped there")]
+    EditedDuringRun {
+        /// The file.
+        path: PathBuf,
+    },
     /// A failure injected by `REPLAN_FAIL_AFTER` (crash-test builds only).
     #[error("injected failure after step {0}")]
     Injected(usize),
@@ -64,6 +73,10 @@ pub enum ApplyError {
 pub struct ApplyOptions {
     /// Overwrite existing files that a Create would write.
     pub force: bool,
+    /// Leave alone, instead of refusing, a file the plan would replace or remove
+    /// that was edited since the plan was made: how an interrupted run is
+    /// finished or undone without losing an edit made in between.
+    pub keep_edited: bool,
 }
 
 use crate::model::sha256;
@@ -153,7 +166,11 @@ fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ApplyError> {
     }
 }
 
-fn stage(target: &Path, contents: &[u8]) -> Result<NamedTempFile, ApplyError> {
+/// Write `contents` to a temp file beside `target`, synced and closed: however
+/// many files a plan has, at most one descriptor is open at a time. The
+/// `.replan-*.tmp` name is how a run that was killed has its leftovers found
+/// ([`journal::remove_temps`]).
+fn stage(target: &Path, contents: &[u8]) -> Result<TempPath, ApplyError> {
     let dir = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     let mut t = tempfile::Builder::new()
@@ -170,7 +187,7 @@ fn stage(target: &Path, contents: &[u8]) -> Result<NamedTempFile, ApplyError> {
             .map_err(io(target))?;
     }
     t.as_file().sync_all().map_err(io(target))?;
-    Ok(t)
+    Ok(t.into_temp_path())
 }
 
 /// What apply did.
@@ -180,6 +197,9 @@ pub struct Applied {
     pub written: Vec<PathBuf>,
     /// Ops skipped because the disk already had their result.
     pub already_done: usize,
+    /// Files left as they are because they were edited since the plan was made
+    /// (with [`ApplyOptions::keep_edited`]).
+    pub kept_edited: Vec<PathBuf>,
 }
 
 /// A path the plan empties and fills again (see the module doc): `old` gives
@@ -280,6 +300,10 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
             Op::Modify { old, new, .. } => match &on_disk {
                 Some(b) if b == new.as_bytes() => true,
                 Some(b) if b == old.as_bytes() => false,
+                _ if opts.keep_edited => {
+                    applied.kept_edited.push(op.path().clone());
+                    continue;
+                }
                 Some(_) => return Err(refuse("changed since it was read".into())),
                 None => return Err(refuse("disappeared since it was read".into())),
             },
@@ -303,6 +327,10 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                             from.display()
                         )));
                     }
+                    (_, Some(o)) if o != contents.as_bytes() && opts.keep_edited => {
+                        applied.kept_edited.push(from.clone());
+                        continue;
+                    }
                     (_, Some(o)) if o != contents.as_bytes() => {
                         return Err(ApplyError::Refused {
                             path: from.clone(),
@@ -323,6 +351,10 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 Some(b) if b == old.as_bytes() => false,
                 // What a move put here in its place.
                 Some(b) if refills.get(path.as_path()).is_some_and(|r| r.new == &b[..]) => true,
+                Some(_) if opts.keep_edited => {
+                    applied.kept_edited.push(op.path().clone());
+                    continue;
+                }
                 Some(_) => return Err(refuse("changed since it was recorded".into())),
             },
         };
@@ -332,9 +364,13 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
             todo.push((op, abs));
         }
     }
+    let mut doing = Plan::new(root);
+    doing.ops = todo.iter().map(|(op, _)| (*op).clone()).collect();
+    preflight::check(&doing, 0)?;
+    drop(doing);
     let mut steps = Steps::new();
-    // 2. Stage new contents beside their targets.
-    let mut staged: Vec<(NamedTempFile, PathBuf, &Op)> = Vec::new();
+    // 2. Stage new contents beside their targets (closed once written).
+    let mut staged: Vec<(TempPath, PathBuf, &Op)> = Vec::new();
     for (op, abs) in &todo {
         let contents = match op {
             Op::Create { contents, .. } => contents,
@@ -355,9 +391,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 let t = stage(abs, contents.as_bytes())?;
                 // The archived copy keeps the original's permissions.
                 if let Ok(m) = std::fs::metadata(root.join(from)) {
-                    t.as_file()
-                        .set_permissions(m.permissions())
-                        .map_err(io(abs))?;
+                    std::fs::set_permissions(&t, m.permissions()).map_err(io(abs))?;
                 }
                 if replaces {
                     t.persist(abs).map_err(|e| io(abs)(e.error))?;
@@ -386,9 +420,24 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 });
             }
         }
+        // Compare and swap: right before a file is replaced, it must still be
+        // what the plan read; an edit made meanwhile is kept and the run stops.
+        if let Op::Modify { old, .. } = op {
+            if read_opt(&abs)?.as_deref() != Some(old.as_bytes()) {
+                return Err(ApplyError::EditedDuringRun {
+                    path: op.path().clone(),
+                });
+            }
+        }
         let create = matches!(op, Op::Create { .. });
         if create && refill.is_none() && !opts.force {
-            t.persist_noclobber(&abs).map_err(|e| io(&abs)(e.error))?;
+            t.persist_noclobber(&abs)
+                .map_err(|e| match e.error.kind() {
+                    std::io::ErrorKind::AlreadyExists => ApplyError::EditedDuringRun {
+                        path: op.path().clone(),
+                    },
+                    _ => io(&abs)(e.error),
+                })?;
         } else {
             t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
         }
@@ -417,9 +466,16 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 }
                 steps.tick()?;
             }
-            Op::Delete { path, .. } => {
+            Op::Delete { path, old } => {
                 if !refills.contains_key(path.as_path()) {
-                    std::fs::remove_file(abs).map_err(io(abs))?;
+                    // Compare and swap, as for a replacement (gone already is fine).
+                    match read_opt(abs)? {
+                        None => {}
+                        Some(b) if b == old.as_bytes() => {
+                            std::fs::remove_file(abs).map_err(io(abs))?
+                        }
+                        Some(_) => return Err(ApplyError::EditedDuringRun { path: path.clone() }),
+                    }
                 }
                 steps.tick()?;
             }

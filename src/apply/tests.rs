@@ -148,7 +148,14 @@ fn refuses_escape_and_overwrite() {
         std::fs::read_to_string(dir.path().join("y.md")).unwrap(),
         "mine"
     );
-    assert!(apply(&plan, ApplyOptions { force: true }).is_ok());
+    assert!(apply(
+        &plan,
+        ApplyOptions {
+            force: true,
+            ..Default::default()
+        }
+    )
+    .is_ok());
 }
 
 #[test]

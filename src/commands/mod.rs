@@ -69,8 +69,15 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
             command: was,
             plan,
             finished,
+            kept,
         } => {
             let (out, err) = text::interrupted(&was, &cfg.archive.journal, &plan, finished);
+            for k in &kept {
+                ui::warn(&format!(
+                    "{}: edited since the run was planned; kept as it is",
+                    k.display()
+                ));
+            }
             print!("{out}");
             eprint!("{err}");
             return Ok(if check { Exit::Findings } else { Exit::Ok });

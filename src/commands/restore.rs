@@ -10,6 +10,15 @@ use crate::ops::restore::{self, Options, Report};
 use crate::render::diff;
 use crate::ui::{self, paint};
 
+fn warn_kept(kept: &[std::path::PathBuf]) {
+    for k in kept {
+        let k = k.display();
+        ui::warn(&format!(
+            "{k}: edited since the run was planned; kept as it is"
+        ));
+    }
+}
+
 /// Run `replan restore`.
 pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
     if !args.root.is_dir() {
@@ -23,22 +32,27 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
     };
     let green = |w: &str| paint(w, AnsiColor::Green, true, true);
     match restore::run(&opts, &cfg)? {
-        Report::FinishedRestore { plan, done: false } => {
+        Report::FinishedRestore {
+            plan, done: false, ..
+        } => {
             print!("{}", diff::render(&plan));
             eprintln!("restore: would finish the interrupted restore; nothing written");
         }
-        Report::FinishedRestore { done: true, .. } => {
+        Report::FinishedRestore { kept, .. } => {
+            warn_kept(&kept);
             eprintln!("{} the interrupted restore", green("finished"));
         }
         Report::UndidInterrupted {
             command,
             plan,
             done: false,
+            ..
         } => {
             print!("{}", diff::render(&plan));
             eprintln!("restore: would undo the interrupted `{command}`; nothing written");
         }
-        Report::UndidInterrupted { command, .. } => {
+        Report::UndidInterrupted { command, kept, .. } => {
+            warn_kept(&kept);
             eprintln!("{} the interrupted `{command}`", green("undid"));
         }
         Report::NoManifest { manifest } => {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::apply::{journal, read_text, ApplyOptions};
+use crate::apply::{journal, lock, read_text, ApplyOptions};
 use crate::config::Config;
 use crate::plan::manifest::{Manifest, Run};
 use crate::plan::undo::undo_plan;
@@ -30,6 +30,8 @@ pub enum Report {
         plan: Plan,
         /// Whether it was applied now.
         done: bool,
+        /// Files left as they are because they were edited since.
+        kept: Vec<PathBuf>,
     },
     /// An interrupted `migrate` or `consolidate` was found and undone.
     UndidInterrupted {
@@ -39,6 +41,8 @@ pub enum Report {
         plan: Plan,
         /// Whether it was applied now.
         done: bool,
+        /// Files left as they are because they were edited since.
+        kept: Vec<PathBuf>,
     },
     /// There is no manifest, so nothing to restore.
     NoManifest {
@@ -75,26 +79,46 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
     let root = &opts.root;
     let jrel = PathBuf::from(&cfg.archive.journal);
     let mrel = PathBuf::from(&cfg.archive.manifest);
-    let apply_opts = ApplyOptions { force: opts.force };
+    // Undoing or finishing an interrupted run keeps any file edited since.
+    let apply_opts = ApplyOptions {
+        force: opts.force,
+        keep_edited: true,
+    };
+    // Held from before the journal is read, so a run still applying is never
+    // taken for an interrupted one.
+    let _lock = if opts.dry_run {
+        None
+    } else {
+        Some(lock::acquire(root, "restore", lock::WAIT)?)
+    };
 
     // An interrupted run: undo whatever part of it was applied.
     if let Some(j) = journal::read(root, &jrel)? {
         let done = !opts.dry_run;
         if j.command == "restore" {
             // An interrupted restore: finish it.
-            if done {
-                journal::settle(root, &jrel, &j.plan, &j.plan, apply_opts)?;
-            }
-            return Ok(Report::FinishedRestore { plan: j.plan, done });
+            let kept = if done {
+                journal::settle(root, &jrel, &j.plan, &j.plan, apply_opts)?
+            } else {
+                Vec::new()
+            };
+            return Ok(Report::FinishedRestore {
+                plan: j.plan,
+                done,
+                kept,
+            });
         }
         let inv = journal::inverse(&j.plan);
-        if done {
-            journal::settle(root, &jrel, &inv, &j.plan, apply_opts)?;
-        }
+        let kept = if done {
+            journal::settle(root, &jrel, &inv, &j.plan, apply_opts)?
+        } else {
+            Vec::new()
+        };
         return Ok(Report::UndidInterrupted {
             command: j.command,
             plan: inv,
             done,
+            kept,
         });
     }
 

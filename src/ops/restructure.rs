@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::load;
 use super::Progress;
-use crate::apply::{self, journal, ApplyOptions};
+use crate::apply::{self, journal, lock, ApplyOptions};
 use crate::config::Config;
 use crate::note::{Note, NoteKind};
 use crate::plan::restructure::{self, Inputs, Outcome};
@@ -51,6 +51,8 @@ pub enum Report {
         plan: Plan,
         /// Whether it was finished now.
         finished: bool,
+        /// Files left as they are because they were edited since it was planned.
+        kept: Vec<PathBuf>,
     },
     /// A plan was made (and applied, when `applied`).
     Planned(Planned),
@@ -145,18 +147,32 @@ fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
 pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<Report> {
     let root = &opts.root;
     let jrel = PathBuf::from(&cfg.archive.journal);
+    // A run that may write holds the tree's lock from before it reads the
+    // journal until it is done; showing a plan needs none.
+    let _lock = match opts.mode {
+        Mode::Apply => Some(lock::acquire(root, opts.command, lock::WAIT)?),
+        Mode::DryRun | Mode::Check => None,
+    };
 
     // An interrupted run comes first: finish it (or show it).
     if let Some(j) = journal::read(root, &jrel)? {
         let finished = opts.mode == Mode::Apply;
+        let mut kept = Vec::new();
         if finished {
-            apply::apply(&j.plan, ApplyOptions::default())?;
+            // Finish it without any file edited since: the edit is kept.
+            journal::remove_temps(root, &j.plan, &jrel);
+            let keep = ApplyOptions {
+                keep_edited: true,
+                ..ApplyOptions::default()
+            };
+            kept = apply::apply(&j.plan, keep)?.kept_edited;
             journal::remove(root, &jrel)?;
         }
         return Ok(Report::Interrupted {
             command: j.command,
             plan: j.plan,
             finished,
+            kept,
         });
     }
 

@@ -118,7 +118,13 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         cmp_natural(a.trim_end_matches(".md"), b.trim_end_matches(".md"))
     });
     if !opts.dry_run {
-        apply(&plan, ApplyOptions { force: opts.force })?;
+        apply(
+            &plan,
+            ApplyOptions {
+                force: opts.force,
+                ..ApplyOptions::default()
+            },
+        )?;
     }
     Ok(Report {
         parts,
