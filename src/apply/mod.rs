@@ -10,7 +10,6 @@
 //! file then replaces the old with one rename, once the old one is safe (its
 //! archive copy verified, or it is the part being deleted), and is never removed.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
@@ -21,6 +20,11 @@ use crate::plan::{Op, Plan};
 pub mod journal;
 pub mod lock;
 pub mod preflight;
+mod refill;
+mod steps;
+
+use refill::refills;
+use steps::Steps;
 
 /// Why a plan could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -113,37 +117,6 @@ pub fn check_inside(root: &Path, rel: &Path) -> Result<PathBuf, ApplyError> {
     Ok(cur)
 }
 
-/// Counts step completions and fails on purpose when `REPLAN_FAIL_AFTER` says so.
-/// The variable is read only in builds for the crash tests (unit tests, or the
-/// `fault-injection` feature the integration tests turn on through the crate's
-/// dev-dependency on itself): a user's environment can never make apply fail.
-struct Steps {
-    done: usize,
-    fail_after: Option<usize>,
-}
-
-impl Steps {
-    fn new() -> Steps {
-        #[cfg(any(test, feature = "fault-injection"))]
-        let fail_after = std::env::var("REPLAN_FAIL_AFTER")
-            .ok()
-            .and_then(|v| v.parse().ok());
-        #[cfg(not(any(test, feature = "fault-injection")))]
-        let fail_after = None;
-        Steps {
-            done: 0,
-            fail_after,
-        }
-    }
-    fn tick(&mut self) -> Result<(), ApplyError> {
-        self.done += 1;
-        match self.fail_after {
-            Some(n) if self.done >= n => Err(ApplyError::Injected(self.done)),
-            _ => Ok(()),
-        }
-    }
-}
-
 /// The text of a root-relative file, `None` if there is none; refused outside the
 /// root or through a symlink (as for writing), and an error naming the file when
 /// it cannot be read or is not UTF-8.
@@ -200,76 +173,6 @@ pub struct Applied {
     /// Files left as they are because they were edited since the plan was made
     /// (with [`ApplyOptions::keep_edited`]).
     pub kept_edited: Vec<PathBuf>,
-}
-
-/// A path the plan empties and fills again (see the module doc): `old` gives
-/// way to `new`. Migrate: a Move takes `old` (the original) away and a Create
-/// writes `new` (its first part). Restore: a Delete takes `old` (the part) away
-/// and a Move brings `new` (the original) back.
-struct Refill<'p> {
-    old: &'p [u8],
-    new: &'p [u8],
-}
-
-/// The refills of a plan by path. A plan must touch each path once, or twice as
-/// one of the two pairs above: ops that each expect the disk as it was before
-/// the plan (two Modifies of one file) could never all be applied.
-fn refills<'p>(plan: &'p Plan) -> Result<HashMap<&'p Path, Refill<'p>>, ApplyError> {
-    #[derive(PartialEq, Eq, PartialOrd, Ord)]
-    enum Touch {
-        Create,
-        Modify,
-        Delete,
-        MoveFrom,
-        MoveTo,
-    }
-    let mut touches: HashMap<&Path, Vec<Touch>> = HashMap::new();
-    let mut creates: HashMap<&Path, &[u8]> = HashMap::new();
-    let mut deletes: HashMap<&Path, &[u8]> = HashMap::new();
-    for op in &plan.ops {
-        let mut touch = |p: &'p PathBuf, t| touches.entry(p.as_path()).or_default().push(t);
-        match op {
-            Op::Create { path, contents } => {
-                touch(path, Touch::Create);
-                creates.insert(path, contents.as_bytes());
-            }
-            Op::Modify { path, .. } => touch(path, Touch::Modify),
-            Op::Delete { path, old } => {
-                touch(path, Touch::Delete);
-                deletes.insert(path, old.as_bytes());
-            }
-            Op::Move { from, to, .. } => {
-                touch(from, Touch::MoveFrom);
-                touch(to, Touch::MoveTo);
-            }
-        }
-    }
-    for (path, mut t) in touches {
-        t.sort();
-        let fine = t.len() == 1
-            || t == [Touch::Create, Touch::MoveFrom]
-            || t == [Touch::Delete, Touch::MoveTo];
-        if !fine {
-            return Err(ApplyError::Refused {
-                path: path.to_path_buf(),
-                reason: "several operations of one plan touch it (a bug in replan)".into(),
-            });
-        }
-    }
-    let mut r = HashMap::new();
-    for op in &plan.ops {
-        if let Op::Move { from, to, contents } = op {
-            if let Some(&new) = creates.get(from.as_path()) {
-                let old = contents.as_bytes();
-                r.insert(from.as_path(), Refill { old, new });
-            }
-            if let Some(&old) = deletes.get(to.as_path()) {
-                let new = contents.as_bytes();
-                r.insert(to.as_path(), Refill { old, new });
-            }
-        }
-    }
-    Ok(r)
 }
 
 /// Apply a plan. Ops whose result is already on disk are skipped, so a plan can be

@@ -71,13 +71,8 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
             finished,
             kept,
         } => {
-            let (out, err) = text::interrupted(&was, &cfg.archive.journal, &plan, finished);
-            for k in &kept {
-                ui::warn(&format!(
-                    "{}: edited since the run was planned; kept as it is",
-                    k.display()
-                ));
-            }
+            let journal = &cfg.archive.journal;
+            let (out, err) = text::interrupted(&was, journal, &plan, finished, &kept);
             print!("{out}");
             eprint!("{err}");
             return Ok(if check { Exit::Findings } else { Exit::Ok });

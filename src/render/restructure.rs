@@ -50,9 +50,23 @@ pub fn findings_after(findings: &[Finding], command: &str) -> String {
 
 /// What to print (stdout, stderr) when an interrupted run was found: finished,
 /// or shown as a diff with what to do next.
-pub fn interrupted(was: &str, journal: &str, plan: &Plan, finished: bool) -> (String, String) {
+pub fn interrupted(
+    was: &str,
+    journal: &str,
+    plan: &Plan,
+    finished: bool,
+    kept: &[std::path::PathBuf],
+) -> (String, String) {
     let note = paint("note", AnsiColor::Cyan, true, true);
     let mut err = format!("{note}: an interrupted `{was}` was found ({journal})\n");
+    let warning = paint("warning", AnsiColor::Yellow, true, true);
+    for k in kept {
+        let k = k.display();
+        let _ = writeln!(
+            err,
+            "{warning}: {k}: edited since the run was planned; kept as it is"
+        );
+    }
     if !finished {
         err.push_str("re-run without --dry-run/--check to finish it, or `replan restore` to undo it; nothing written\n");
         return (crate::render::diff::render(plan), err);

@@ -125,3 +125,34 @@ pub fn parts_in_order(report: &serde_json::Value) -> Vec<String> {
     rows.sort();
     rows.into_iter().map(|(_, p)| p).collect()
 }
+
+/// The whole tree as a person would compare it: every folder (as `path/`) and
+/// every file with its bytes and, on Unix, its permission bits.
+pub fn snapshot_tree(root: &Path) -> Vec<(String, Vec<u8>, u32)> {
+    fn go(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>, u32)>) {
+        for e in std::fs::read_dir(dir).expect("read_dir").flatten() {
+            let p = e.path();
+            let rel = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+            let meta = std::fs::symlink_metadata(&p).expect("metadata");
+            #[cfg(unix)]
+            let mode = std::os::unix::fs::PermissionsExt::mode(&meta.permissions());
+            #[cfg(not(unix))]
+            let mode = 0;
+            if meta.is_dir() {
+                out.push((format!("{rel}/"), Vec::new(), mode));
+                go(root, &p, out);
+            } else {
+                out.push((rel, std::fs::read(&p).unwrap_or_default(), mode));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    go(root, root, &mut out);
+    out.sort();
+    out
+}
+
+/// The path of the built `replan` binary (for runs in a shell or in the background).
+pub fn replan_bin() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("replan")
+}

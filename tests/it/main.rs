@@ -9,4 +9,5 @@ mod hostile;
 mod layers;
 mod migrate; // migrate, restore and consolidate
 mod props;
+mod safety;
 mod split;
