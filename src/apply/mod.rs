@@ -280,6 +280,9 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
             Op::Modify { new, .. } => new,
             _ => continue,
         };
+        // Checked again right before each write: a link swapped into the path
+        // since the plan was checked is refused, not written through.
+        check_inside(root, op.path())?;
         staged.push((stage(abs, contents.as_bytes())?, abs.clone(), op));
         steps.tick()?;
     }
@@ -291,6 +294,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
                 .as_deref()
                 .is_some_and(|t| refills.get(to.as_path()).is_some_and(|r| r.old == t));
             if there.is_none() || replaces {
+                check_inside(root, to)?;
                 let t = stage(abs, contents.as_bytes())?;
                 // The archived copy keeps the original's permissions.
                 if let Ok(m) = std::fs::metadata(root.join(from)) {
@@ -325,6 +329,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
         }
         // Compare and swap: right before a file is replaced, it must still be
         // what the plan read; an edit made meanwhile is kept and the run stops.
+        check_inside(root, op.path())?;
         if let Op::Modify { old, .. } = op {
             if read_opt(&abs)?.as_deref() != Some(old.as_bytes()) {
                 return Err(ApplyError::EditedDuringRun {
@@ -352,7 +357,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     for (op, abs) in &todo {
         match op {
             Op::Move { from, contents, .. } => {
-                let src = root.join(from);
+                let src = check_inside(root, from)?;
                 if refills.contains_key(from.as_path()) {
                     // Replaced in step 4.
                 } else if let Some(b) = read_opt(&src)? {
@@ -371,6 +376,7 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
             }
             Op::Delete { path, old } => {
                 if !refills.contains_key(path.as_path()) {
+                    check_inside(root, path)?;
                     // Compare and swap, as for a replacement (gone already is fine).
                     match read_opt(abs)? {
                         None => {}
