@@ -1,19 +1,33 @@
 //! The one question replan asks git: which files have uncommitted changes. Asked
-//! through `git status --porcelain`; when git is missing or the root is not in a
-//! work tree, the answer is "none" and nothing is refused.
+//! through `git status --porcelain`. Outside a work tree the answer is "none"
+//! (and `restore` is the way back); inside one, any failure of git is an error,
+//! never "clean": the guard fails closed.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
+/// git's output, or its complaint (stderr, or why it could not run).
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let out = Command::new("git")
         .arg("-C")
         .arg(root)
         .args(args)
         .output()
-        .ok()?;
-    out.status.success().then_some(out.stdout)
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if out.status.success() {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// Whether `root` or a folder above it holds `.git` (a folder, or the file of a
+/// linked work tree or submodule): then the tree looks like a work tree whether
+/// or not git agrees to read it.
+fn looks_like_work_tree(root: &Path) -> bool {
+    let abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    abs.ancestors().any(|a| a.join(".git").exists())
 }
 
 /// Root-relative paths under `root` with uncommitted changes (modified, staged,
@@ -22,26 +36,27 @@ fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
 /// `safe.directory` refusal), since "clean" would then be a guess.
 pub fn dirty(root: &Path) -> Result<BTreeSet<PathBuf>, String> {
     let mut set = BTreeSet::new();
-    let Some(top) = git(root, &["rev-parse", "--show-toplevel"]) else {
-        return Ok(set);
+    let refuse = |why: String| {
+        format!(
+            "{}: looks like a git work tree, but git cannot tell which files have uncommitted changes ({why}); fix git (e.g. `git config --global --add safe.directory …`) or pass --allow-dirty",
+            root.display()
+        )
+    };
+    let top = match git(root, &["rev-parse", "--show-toplevel"]) {
+        Ok(top) => top,
+        Err(why) if looks_like_work_tree(root) => return Err(refuse(why)),
+        Err(_) => return Ok(set),
     };
     let top = PathBuf::from(String::from_utf8_lossy(&top).trim());
-    let Some(out) = git(
-        root,
-        &[
-            "status",
-            "--porcelain=v1",
-            "-z",
-            "--untracked-files=all",
-            "--",
-            ".",
-        ],
-    ) else {
-        return Err(format!(
-            "{}: inside a git work tree, but `git status` failed, so uncommitted changes cannot be ruled out; fix git or pass --allow-dirty",
-            root.display()
-        ));
-    };
+    let args = [
+        "status",
+        "--porcelain=v1",
+        "-z",
+        "--untracked-files=all",
+        "--",
+        ".",
+    ];
+    let out = git(root, &args).map_err(refuse)?;
     let root_abs = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let top = std::fs::canonicalize(&top).unwrap_or(top);
     let mut fields = out.split(|&b| b == 0).filter(|f| !f.is_empty());
@@ -72,7 +87,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("a.md"), "x").unwrap();
         // A temp dir is normally not inside a git work tree; if it is, skip.
-        if git(d.path(), &["rev-parse", "--show-toplevel"]).is_none() {
+        if !looks_like_work_tree(d.path()) {
             assert!(dirty(d.path()).unwrap().is_empty());
         }
     }
@@ -81,7 +96,7 @@ mod tests {
     fn finds_uncommitted_files() {
         let d = tempfile::tempdir().unwrap();
         let r = d.path();
-        if git(r, &["init", "-q"]).is_none() {
+        if git(r, &["init", "-q"]).is_err() {
             eprintln!("skipping: git not available");
             return;
         }
@@ -111,5 +126,19 @@ mod tests {
             set.into_iter().collect::<Vec<_>>(),
             vec![PathBuf::from("x/c.md")]
         );
+    }
+
+    #[test]
+    fn a_work_tree_git_will_not_read_is_an_error_not_clean() {
+        let d = tempfile::tempdir().unwrap();
+        if looks_like_work_tree(d.path()) {
+            return; // the temp folder sits in a work tree: nothing to simulate
+        }
+        // A `.git` git cannot read (as with another user's checkout, "dubious
+        // ownership"): the guard must refuse, not report a clean tree.
+        std::fs::create_dir(d.path().join(".git")).unwrap();
+        std::fs::write(d.path().join("a.md"), "x").unwrap();
+        let e = dirty(d.path()).unwrap_err();
+        assert!(e.contains("--allow-dirty"), "{e}");
     }
 }

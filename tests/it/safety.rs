@@ -246,3 +246,32 @@ fn after_a_kill_at_any_step_restore_gives_the_tree_back_and_a_rerun_finishes_it(
     }
     assert!(killed >= 10, "{killed} kill points");
 }
+
+#[test]
+fn a_work_tree_git_refuses_to_read_stops_migrate_with_nothing_written() {
+    let dir = small_tree();
+    let root = dir.path();
+    let outside = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--show-toplevel"])
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true);
+    if !outside {
+        return; // the temp folder sits in a real work tree: nothing to simulate
+    }
+    // A `.git` git will not read, as with another user's checkout.
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let before = snapshot_tree(root);
+    let out = replan().arg("migrate").arg(root).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("looks like a git work tree"), "{err}");
+    assert_eq!(snapshot_tree(root), before);
+    // The way out it names works.
+    replan()
+        .args(["migrate", "--allow-dirty"])
+        .arg(root)
+        .assert()
+        .success();
+}
