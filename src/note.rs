@@ -39,6 +39,8 @@ pub enum NoteKind {
     NothingToRestructure,
     /// Files with uncommitted changes would be touched.
     Uncommitted,
+    /// Applying the plan would be refused (shown by a dry run).
+    Refused,
 }
 
 /// One note about a place in the tree.

@@ -10,11 +10,13 @@
 //! file then replaces the old with one rename, once the old one is safe (its
 //! archive copy verified, or it is the part being deleted), and is never removed.
 
+use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use tempfile::TempPath;
 
+use crate::model::sha256;
 use crate::plan::{Op, Plan};
 
 pub mod journal;
@@ -82,8 +84,6 @@ pub struct ApplyOptions {
     /// finished or undone without losing an edit made in between.
     pub keep_edited: bool,
 }
-
-use crate::model::sha256;
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> ApplyError + '_ {
     move |error| ApplyError::Io {
@@ -175,102 +175,25 @@ pub struct Applied {
     pub kept_edited: Vec<PathBuf>,
 }
 
+/// The ops of a plan still to do (with their absolute paths), and what is
+/// already done or kept; every refusal apply would make, found without writing.
+type Checked<'p> = (Vec<(&'p Op, PathBuf)>, Applied);
+
+/// Show whether `plan` would be applied: the same checks as [`apply`] (paths,
+/// links, files changed since they were read, existing files, free space,
+/// permissions), writing nothing. `--dry-run` reports what a real run refuses.
+pub fn verify(plan: &Plan, opts: ApplyOptions) -> Result<(), ApplyError> {
+    let refills = refills(plan)?;
+    check_all(plan, opts, &refills).map(|_| ())
+}
+
 /// Apply a plan. Ops whose result is already on disk are skipped, so a plan can be
 /// re-applied after an interruption.
 pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
     let root = &plan.root;
     let refills = refills(plan)?;
-    let mut applied = Applied::default();
     // 1. Check everything before writing anything.
-    let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
-    for op in &plan.ops {
-        let abs = check_inside(root, op.path())?;
-        let refuse = |reason: String| ApplyError::Refused {
-            path: op.path().clone(),
-            reason,
-        };
-        let on_disk = read_opt(&abs)?;
-        let skip = match op {
-            Op::Create { path, contents } => match &on_disk {
-                Some(b) if b == contents.as_bytes() => true,
-                // The original moved away from here: replaced once archived.
-                Some(b) if refills.get(path.as_path()).is_some_and(|r| r.old == &b[..]) => false,
-                Some(_) if !opts.force => {
-                    return Err(refuse("exists; use --force to overwrite".into()));
-                }
-                _ => false,
-            },
-            Op::Modify { old, new, .. } => match &on_disk {
-                Some(b) if b == new.as_bytes() => true,
-                Some(b) if b == old.as_bytes() => false,
-                _ if opts.keep_edited => {
-                    applied.kept_edited.push(op.path().clone());
-                    continue;
-                }
-                Some(_) => return Err(refuse("changed since it was read".into())),
-                None => return Err(refuse("disappeared since it was read".into())),
-            },
-            Op::Move { from, to, contents } => {
-                let src = check_inside(root, from)?;
-                // A source already replaced by the file created in its place is
-                // gone as far as this move goes; likewise a destination still
-                // holding the file the plan deletes is free.
-                let orig = read_opt(&src)?
-                    .filter(|o| refills.get(from.as_path()).is_none_or(|r| r.new != &o[..]));
-                let on_disk =
-                    on_disk.filter(|d| refills.get(to.as_path()).is_none_or(|r| r.old != &d[..]));
-                match (&on_disk, &orig) {
-                    (Some(a), None) if a == contents.as_bytes() => true,
-                    (Some(a), Some(_)) if a != contents.as_bytes() => {
-                        // Migrate's archive copy, or the file standing where
-                        // restore puts an original back.
-                        return Err(refuse(format!(
-                            "exists, with other contents than {} which goes there; \
-                             compare the two and move one away",
-                            from.display()
-                        )));
-                    }
-                    (_, Some(o)) if o != contents.as_bytes() && opts.keep_edited => {
-                        applied.kept_edited.push(from.clone());
-                        continue;
-                    }
-                    (_, Some(o)) if o != contents.as_bytes() => {
-                        return Err(ApplyError::Refused {
-                            path: from.clone(),
-                            reason: "changed since it was read".into(),
-                        });
-                    }
-                    (None, None) => {
-                        return Err(ApplyError::Refused {
-                            path: from.clone(),
-                            reason: "disappeared since it was read".into(),
-                        })
-                    }
-                    _ => false,
-                }
-            }
-            Op::Delete { path, old } => match &on_disk {
-                None => true,
-                Some(b) if b == old.as_bytes() => false,
-                // What a move put here in its place.
-                Some(b) if refills.get(path.as_path()).is_some_and(|r| r.new == &b[..]) => true,
-                Some(_) if opts.keep_edited => {
-                    applied.kept_edited.push(op.path().clone());
-                    continue;
-                }
-                Some(_) => return Err(refuse("changed since it was recorded".into())),
-            },
-        };
-        if skip {
-            applied.already_done += 1;
-        } else {
-            todo.push((op, abs));
-        }
-    }
-    let mut doing = Plan::new(root);
-    doing.ops = todo.iter().map(|(op, _)| (*op).clone()).collect();
-    preflight::check(&doing, 0)?;
-    drop(doing);
+    let (todo, mut applied) = check_all(plan, opts, &refills)?;
     let mut steps = Steps::new();
     // 2. Stage new contents beside their targets (closed once written).
     let mut staged: Vec<(TempPath, PathBuf, &Op)> = Vec::new();
@@ -392,6 +315,105 @@ pub fn apply(plan: &Plan, opts: ApplyOptions) -> Result<Applied, ApplyError> {
         }
     }
     Ok(applied)
+}
+
+/// Step 1 of [`apply`], and all of [`verify`].
+fn check_all<'p>(
+    plan: &'p Plan,
+    opts: ApplyOptions,
+    refills: &HashMap<&Path, refill::Refill>,
+) -> Result<Checked<'p>, ApplyError> {
+    let root = &plan.root;
+    let mut applied = Applied::default();
+    let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
+    for op in &plan.ops {
+        let abs = check_inside(root, op.path())?;
+        let refuse = |reason: String| ApplyError::Refused {
+            path: op.path().clone(),
+            reason,
+        };
+        let on_disk = read_opt(&abs)?;
+        let skip = match op {
+            Op::Create { path, contents } => match &on_disk {
+                Some(b) if b == contents.as_bytes() => true,
+                // The original moved away from here: replaced once archived.
+                Some(b) if refills.get(path.as_path()).is_some_and(|r| r.old == &b[..]) => false,
+                Some(_) if !opts.force => {
+                    return Err(refuse("exists; use --force to overwrite".into()));
+                }
+                _ => false,
+            },
+            Op::Modify { old, new, .. } => match &on_disk {
+                Some(b) if b == new.as_bytes() => true,
+                Some(b) if b == old.as_bytes() => false,
+                _ if opts.keep_edited => {
+                    applied.kept_edited.push(op.path().clone());
+                    continue;
+                }
+                Some(_) => return Err(refuse("changed since it was read".into())),
+                None => return Err(refuse("disappeared since it was read".into())),
+            },
+            Op::Move { from, to, contents } => {
+                let src = check_inside(root, from)?;
+                // A source already replaced by the file created in its place is
+                // gone as far as this move goes; likewise a destination still
+                // holding the file the plan deletes is free.
+                let orig = read_opt(&src)?
+                    .filter(|o| refills.get(from.as_path()).is_none_or(|r| r.new != &o[..]));
+                let on_disk =
+                    on_disk.filter(|d| refills.get(to.as_path()).is_none_or(|r| r.old != &d[..]));
+                match (&on_disk, &orig) {
+                    (Some(a), None) if a == contents.as_bytes() => true,
+                    (Some(a), Some(_)) if a != contents.as_bytes() => {
+                        // Migrate's archive copy, or the file standing where
+                        // restore puts an original back.
+                        return Err(refuse(format!(
+                            "exists, with other contents than {} which goes there; \
+                             compare the two and move one away",
+                            from.display()
+                        )));
+                    }
+                    (_, Some(o)) if o != contents.as_bytes() && opts.keep_edited => {
+                        applied.kept_edited.push(from.clone());
+                        continue;
+                    }
+                    (_, Some(o)) if o != contents.as_bytes() => {
+                        return Err(ApplyError::Refused {
+                            path: from.clone(),
+                            reason: "changed since it was read".into(),
+                        });
+                    }
+                    (None, None) => {
+                        return Err(ApplyError::Refused {
+                            path: from.clone(),
+                            reason: "disappeared since it was read".into(),
+                        })
+                    }
+                    _ => false,
+                }
+            }
+            Op::Delete { path, old } => match &on_disk {
+                None => true,
+                Some(b) if b == old.as_bytes() => false,
+                // What a move put here in its place.
+                Some(b) if refills.get(path.as_path()).is_some_and(|r| r.new == &b[..]) => true,
+                Some(_) if opts.keep_edited => {
+                    applied.kept_edited.push(op.path().clone());
+                    continue;
+                }
+                Some(_) => return Err(refuse("changed since it was recorded".into())),
+            },
+        };
+        if skip {
+            applied.already_done += 1;
+        } else {
+            todo.push((op, abs));
+        }
+    }
+    let mut doing = Plan::new(root);
+    doing.ops = todo.iter().map(|(op, _)| (*op).clone()).collect();
+    preflight::check(&doing, 0)?;
+    Ok((todo, applied))
 }
 
 #[cfg(test)]

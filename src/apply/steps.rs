@@ -1,7 +1,5 @@
 //! Counting apply's steps, and the crash tests' hooks on them.
 
-use std::path::PathBuf;
-
 use super::ApplyError;
 
 /// Counts step completions and, in builds for the crash tests only (unit tests,
@@ -59,7 +57,7 @@ impl Steps {
 fn pause() {
     #[cfg(any(test, feature = "fault-injection"))]
     if let Some(f) = std::env::var_os("REPLAN_PAUSE_FILE") {
-        let f = PathBuf::from(f);
+        let f = std::path::PathBuf::from(f);
         if std::fs::write(&f, b"paused").is_ok() {
             while f.exists() {
                 std::thread::sleep(std::time::Duration::from_millis(10));

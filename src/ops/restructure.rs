@@ -181,6 +181,19 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
         errors.extend(git_guard(root, &outcome.plan));
     }
+    // A plan that is only shown still gets apply's refusals (a file in the way,
+    // a path through a link, too little room), so --dry-run says what a real
+    // run would say.
+    if opts.mode != Mode::Apply && errors.is_empty() && !outcome.plan.is_empty() {
+        if let Err(e) = apply::verify(&outcome.plan, ApplyOptions::default()) {
+            errors.push(match e {
+                apply::ApplyError::Refused { path, reason } => {
+                    Note::new(NoteKind::Refused, path, reason)
+                }
+                e => Note::new(NoteKind::Refused, "", e.to_string()),
+            });
+        }
+    }
     let mut planned = Planned {
         outcome,
         warnings,

@@ -275,3 +275,27 @@ fn a_work_tree_git_refuses_to_read_stops_migrate_with_nothing_written() {
         .assert()
         .success();
 }
+
+#[test]
+fn dry_run_shows_the_refusal_a_real_run_would_make() {
+    let dir = small_tree();
+    let root = dir.path();
+    std::fs::write(
+        root.join("replan.yaml"),
+        "archive:\n  dir: ../elsewhere/original-phases\n",
+    )
+    .unwrap();
+    let before = snapshot_tree(root);
+    for args in [
+        &["migrate", "--dry-run"][..],
+        &["consolidate", "--check"][..],
+    ] {
+        let out = replan().args(args).arg(root).assert().code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains("leaves the root"), "{args:?}: {err}");
+    }
+    let out = replan().arg("migrate").arg(root).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("leaves the root"), "{err}");
+    assert_eq!(snapshot_tree(root), before);
+}
