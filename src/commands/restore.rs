@@ -90,7 +90,7 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
                     "restore: would undo `{}` of {} ({}); nothing written",
                     run.command,
                     run.time,
-                    plan.summary()
+                    crate::render::restructure::undo_summary(&plan)
                 );
             } else {
                 eprintln!(

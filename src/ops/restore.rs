@@ -140,7 +140,10 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         });
     }
     plan.ops.push(if m.runs.is_empty() {
-        Op::delete(mrel.clone(), mtext)
+        match &run.manifest_before {
+            Some(was) => Op::modify(mrel.clone(), mtext, was.clone()),
+            None => Op::delete(mrel.clone(), mtext),
+        }
     } else {
         Op::modify(mrel.clone(), mtext, m.to_text())
     });

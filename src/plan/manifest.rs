@@ -37,6 +37,10 @@ pub struct Run {
     pub created: Vec<FileSum>,
     /// Files modified in place, with their original text.
     pub modified: Vec<ModifiedFile>,
+    /// The manifest's text before this run, when it was there but recorded no
+    /// run: undoing the run puts it back as it was instead of removing it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest_before: Option<String>,
 }
 
 /// An original moved to the archive.
@@ -139,7 +143,7 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
 }
 
 /// The op that writes the manifest with `run` appended, given the current text.
-pub fn append_op(path: &Path, current: Option<&str>, run: Run) -> Result<Op, String> {
+pub fn append_op(path: &Path, current: Option<&str>, mut run: Run) -> Result<Op, String> {
     match current {
         None => {
             let m = Manifest {
@@ -154,6 +158,9 @@ pub fn append_op(path: &Path, current: Option<&str>, run: Run) -> Result<Op, Str
         Some(old) => {
             let mut m = Manifest::parse(old)
                 .map_err(|e| format!("{}: not a replan manifest: {e}", path.display()))?;
+            if m.runs.is_empty() {
+                run.manifest_before = Some(old.to_string());
+            }
             m.runs.push(run);
             Ok(Op::Modify {
                 path: path.to_path_buf(),

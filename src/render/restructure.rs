@@ -97,6 +97,16 @@ pub fn why(op: &Op, o: &Outcome) -> String {
     }
 }
 
+/// What undoing a run changes, in restore's words: its moves bring originals
+/// back from the archive.
+pub fn undo_summary(plan: &Plan) -> String {
+    let s = plan.summary();
+    format!(
+        "{} moved back from the archive, {} restored in place, {} removed, {} re-created",
+        s.moved, s.modified, s.deleted, s.created
+    )
+}
+
 /// The closing line: what changed (or would), files split, links rewritten.
 pub fn summary(o: &Outcome, command: &str, dry: bool) -> String {
     let s = o.plan.summary();

@@ -299,3 +299,22 @@ fn dry_run_shows_the_refusal_a_real_run_would_make() {
     assert!(err.contains("leaves the root"), "{err}");
     assert_eq!(snapshot_tree(root), before);
 }
+
+#[test]
+fn restore_keeps_a_manifest_that_was_there_before_with_no_run() {
+    let dir = small_tree();
+    let root = dir.path();
+    let manifest = root.join(".claude/archive/replan-manifest.json");
+    std::fs::create_dir_all(manifest.parent().unwrap()).unwrap();
+    std::fs::write(&manifest, "{ \"version\": 1, \"runs\": [] }\n").unwrap();
+    let before = snapshot_tree(root);
+    replan()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("migrate")
+        .arg(root)
+        .assert()
+        .success();
+    assert_ne!(snapshot_tree(root), before);
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot_tree(root), before);
+}
