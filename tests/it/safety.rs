@@ -318,3 +318,22 @@ fn restore_keeps_a_manifest_that_was_there_before_with_no_run() {
     replan().arg("restore").arg(root).assert().success();
     assert_eq!(snapshot_tree(root), before);
 }
+
+#[test]
+fn a_disk_too_full_for_the_run_stops_it_with_nothing_written() {
+    let dir = small_tree();
+    let root = dir.path();
+    let before = snapshot_tree(root);
+    for cmd in ["migrate", "consolidate"] {
+        let out = replan()
+            .env("REPLAN_FREE_BYTES", "4096")
+            .arg(cmd)
+            .arg(root)
+            .assert()
+            .code(2);
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert!(err.contains("not enough free space"), "{cmd}: {err}");
+        // Not even the journal, the archive folder or the lock is left.
+        assert_eq!(snapshot_tree(root), before, "{cmd}");
+    }
+}
