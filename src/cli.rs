@@ -28,6 +28,10 @@ pub struct Global {
     /// A folder of rule files used instead of the built-in `rules/`.
     #[arg(long, global = true, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// The project root (default: the nearest folder at or above the path given
+    /// that holds replan.yaml, .claude/, .planning/ or .git).
+    #[arg(long = "root", id = "project_root", global = true, value_name = "DIR")]
+    pub project_root: Option<PathBuf>,
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,

@@ -14,7 +14,7 @@ use crate::{analysis, render, ui};
 
 /// Run `replan check`.
 pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
-    let root = root_for(&args.paths);
+    let root = super::root(g, || root_for(&args.paths));
     let cfg = load_config(Some(&root), g)?;
     // Warmed only once the configuration says tokens will be counted: loading the
     // tables for nothing would double the memory of a line-budget-only check.

@@ -4,6 +4,7 @@
 use super::{restructure, Exit};
 use crate::cli::{ConsolidateArgs, Global};
 use crate::ops::restructure::{Mode, Options};
+use crate::ops::root::discover;
 
 /// Run `replan consolidate`.
 pub fn run(args: ConsolidateArgs, g: &Global) -> anyhow::Result<Exit> {
@@ -16,7 +17,7 @@ pub fn run(args: ConsolidateArgs, g: &Global) -> anyhow::Result<Exit> {
     };
     let opts = Options {
         command: "consolidate",
-        root: args.root,
+        root: super::root(g, || discover(&args.root)),
         mode,
         allow_dirty: args.allow_dirty,
     };

@@ -6,12 +6,13 @@
 use super::{restructure, Exit};
 use crate::cli::{Global, MigrateArgs};
 use crate::ops::restructure::{Mode, Options};
+use crate::ops::root::discover;
 
 /// Run `replan migrate`.
 pub fn run(args: MigrateArgs, g: &Global) -> anyhow::Result<Exit> {
     let opts = Options {
         command: "migrate",
-        root: args.root,
+        root: super::root(g, || discover(&args.root)),
         mode: if args.dry_run {
             Mode::DryRun
         } else {

@@ -7,7 +7,7 @@ pub mod migrate;
 pub mod restore;
 pub mod split;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, Command, Format, Global};
 use crate::config::Config;
@@ -45,6 +45,11 @@ pub fn config_source(g: &Global) -> ConfigSource {
         file: g.config.clone(),
         rules: g.rules.clone(),
     }
+}
+
+/// The project root: `--root`, else what `discover` finds from the path given.
+pub fn root(g: &Global, discover: impl FnOnce() -> PathBuf) -> PathBuf {
+    g.project_root.clone().unwrap_or_else(discover)
 }
 
 /// Load configuration for a root, honouring `--config` and `--rules`.

@@ -7,6 +7,7 @@ use anstyle::AnsiColor;
 use super::{load_config, Exit};
 use crate::cli::{Global, RestoreArgs};
 use crate::ops::restore::{self, Options, Report};
+use crate::ops::root::discover;
 use crate::render::diff;
 use crate::ui::{self, paint};
 
@@ -24,9 +25,10 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
     if !args.root.is_dir() {
         anyhow::bail!("{}: not a folder", args.root.display());
     }
-    let cfg = load_config(Some(&args.root), g)?;
+    let root = super::root(g, || discover(&args.root));
+    let cfg = load_config(Some(&root), g)?;
     let opts = Options {
-        root: args.root,
+        root,
         force: args.force,
         dry_run: args.dry_run,
     };

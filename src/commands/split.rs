@@ -11,11 +11,13 @@ use crate::ui::{self, paint};
 /// Run `replan split`.
 pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
     let encoding = args.encoding.as_deref().and_then(Encoding::from_name);
+    // Configuration comes from the file's project, wherever split is run from.
+    let root = super::root(g, || crate::ops::root::discover(&args.file));
     match encoding {
         Some(e) => e.warm(),
-        None => crate::ops::warm_likely_encoding(args.file.parent(), &config_source(g)),
+        None => crate::ops::warm_likely_encoding(Some(&root), &config_source(g)),
     }
-    let cfg = load_config(args.file.parent(), g)?;
+    let cfg = load_config(Some(&root), g)?;
     let opts = Options {
         file: args.file.clone(),
         out: args.out,

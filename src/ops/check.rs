@@ -34,26 +34,12 @@ pub struct Checked {
     pub read_errors: Vec<String>,
 }
 
-/// The root for a set of paths: a folder given first is the root; for a file, the
-/// nearest ancestor holding `replan.yaml`, `.claude/` or `.git`, else its folder.
+/// The root for a set of paths: the project root of the first
+/// ([`super::root::discover`]), so findings, configuration and `repo_roots` are
+/// the same wherever the command is run from.
 pub fn root_for(paths: &[PathBuf]) -> PathBuf {
     let first = paths.first().cloned().unwrap_or_else(|| PathBuf::from("."));
-    if first.is_dir() {
-        return first;
-    }
-    let parent = first
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    let abs = std::fs::canonicalize(&parent).unwrap_or_else(|_| parent.clone());
-    for a in abs.ancestors() {
-        if a.join("replan.yaml").is_file() || a.join(".claude").is_dir() || a.join(".git").exists()
-        {
-            return a.to_path_buf();
-        }
-    }
-    parent
+    super::root::discover(&first)
 }
 
 fn relative_to(root_abs: &Path, abs: &Path, shown: &Path) -> PathBuf {
@@ -77,7 +63,19 @@ pub fn run(
         .map_err(|e| anyhow::anyhow!("{}: cannot read: {e}", root.display()))?;
     let mut walk_warnings = Vec::new();
     let mut targets: Vec<(PathBuf, PathBuf)> = Vec::new();
-    for p in &opts.paths {
+    // Narrowed to part of the project, the whole project is still read, so rules
+    // across files (status claims against the plans, missing subphases, links)
+    // know what they know from the root; only the findings are narrowed.
+    let whole = opts
+        .paths
+        .iter()
+        .any(|p| std::fs::canonicalize(p).is_ok_and(|a| a == root_abs));
+    let mut paths = opts.paths.clone();
+    if !whole {
+        paths.push(root.to_path_buf());
+    }
+    let mut asked: std::collections::HashSet<PathBuf> = Default::default();
+    for (i, p) in paths.iter().enumerate() {
         if !p.exists() {
             anyhow::bail!("{}: no such file or folder", p.display());
         }
@@ -95,6 +93,9 @@ pub fn run(
                 p.join(&f.rel)
             };
             let rel = relative_to(&root_abs, &f.abs, &shown);
+            if i < opts.paths.len() {
+                asked.insert(rel.clone());
+            }
             targets.push((f.abs, rel));
         }
     }
@@ -112,7 +113,7 @@ pub fn run(
         .iter()
         .map(|(rel, doc)| Input { rel, doc })
         .collect();
-    let report = if opts.count_all {
+    let mut report = if opts.count_all {
         analysis::check(&root_abs, &inputs, cfg)
     } else {
         analysis::Report {
@@ -121,9 +122,24 @@ pub fn run(
             findings: analysis::run_all(&root_abs, &inputs, cfg),
         }
     };
+    let files = if whole {
+        inputs.len()
+    } else {
+        let shown: std::collections::HashSet<String> = asked
+            .iter()
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        report.findings.retain(|f| shown.contains(&f.path));
+        report.files.retain(|f| shown.contains(&f.path));
+        loaded
+            .docs
+            .iter()
+            .filter(|(rel, _)| asked.contains(rel))
+            .count()
+    };
     Ok(Checked {
         report,
-        files: inputs.len(),
+        files,
         walk_warnings,
         read_errors: loaded.read_errors,
     })

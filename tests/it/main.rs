@@ -9,5 +9,6 @@ mod hostile;
 mod layers;
 mod migrate; // migrate, restore and consolidate
 mod props;
+mod root;
 mod safety;
 mod split;
