@@ -84,14 +84,17 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
         }
         Report::Planned(p) => p,
     };
-    for w in &p.warnings {
-        ui::warn(w);
-    }
-    for n in &p.outcome.notes {
-        ui::warn(&n.to_string());
-    }
-    eprint!("{}", text::findings_after(&p.outcome.findings, command));
     let (dry, empty) = (opts.mode != Mode::Apply, p.outcome.plan.is_empty());
+    // `--check` with nothing to do is one line, as a CI step should be.
+    if !(check && empty && p.errors.is_empty()) {
+        for w in &p.warnings {
+            ui::warn(w);
+        }
+        for n in &p.outcome.notes {
+            ui::warn(&n.to_string());
+        }
+        eprint!("{}", text::findings_after(&p.outcome.findings, command));
+    }
     if format == Format::Json && (dry || !p.errors.is_empty()) {
         println!("{}", render::json::plan(&p, command, dry));
         return Ok(match (p.errors.is_empty(), check && !empty) {

@@ -84,3 +84,24 @@ fn consolidate_check_says_the_same_from_any_folder_of_the_project() {
         .assert()
         .code(1);
 }
+
+#[test]
+fn consolidate_check_with_nothing_to_do_is_one_line() {
+    let dir = copy_tree(&repo().join("samples/pcc"));
+    let root = dir.path();
+    replan().arg("migrate").arg(root).assert().success();
+    let out = replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .success();
+    let o = out.get_output();
+    assert!(
+        o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("nothing to do"), "{err}");
+}
