@@ -136,6 +136,11 @@ pub struct Config {
     /// Globs (relative to the root) of folders inside `plan_dirs` that hold
     /// retired plans and are left alone (e.g. `.claude/plans/archived/**`).
     pub plan_exclude: Globs,
+    /// Globs (relative to the root) of the other planning folders `check`
+    /// reports on by default, beside `plan_dirs`.
+    pub check_dirs: Globs,
+    /// Globs (relative to the root) `check` never reports on unless named.
+    pub exclude: Globs,
     /// Name of the index file written per plan folder.
     pub index_name: String,
     /// Folders (relative to the root) where implementation artifacts live.

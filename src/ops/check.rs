@@ -2,6 +2,7 @@
 //! parallel, run every rule. Paths in findings are relative to the root that holds
 //! the configuration, whatever path the user typed.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use super::load::read_all;
@@ -42,6 +43,31 @@ pub fn root_for(paths: &[PathBuf]) -> PathBuf {
     super::root::discover(&first)
 }
 
+/// Of the files a walk of the whole root found, those `check` reports on: the
+/// planning folders (`plan_dirs`, `check_dirs`) less `exclude`, so a README or a
+/// CHANGELOG is not a budget error; a file named on the command line is always
+/// checked. A project with no file in those folders is checked whole.
+fn scope(cfg: &Config, found: Vec<PathBuf>) -> Vec<PathBuf> {
+    let planning = |rel: &Path| {
+        cfg.plan_dirs.is_match(rel)
+            || rel.parent().is_some_and(|d| cfg.plan_dirs.is_match(d))
+            || cfg.check_dirs.is_match(rel)
+    };
+    let kept: Vec<PathBuf> = found
+        .iter()
+        .filter(|r| planning(r) && !cfg.exclude.is_match(r))
+        .cloned()
+        .collect();
+    if kept.is_empty() {
+        found
+            .into_iter()
+            .filter(|r| !cfg.exclude.is_match(r))
+            .collect()
+    } else {
+        kept
+    }
+}
+
 fn relative_to(root_abs: &Path, abs: &Path, shown: &Path) -> PathBuf {
     match std::fs::canonicalize(abs) {
         Ok(c) => c
@@ -66,16 +92,18 @@ pub fn run(
     // Narrowed to part of the project, the whole project is still read, so rules
     // across files (status claims against the plans, missing subphases, links)
     // know what they know from the root; only the findings are narrowed.
-    let whole = opts
-        .paths
-        .iter()
-        .any(|p| std::fs::canonicalize(p).is_ok_and(|a| a == root_abs));
+    let is_root = |p: &Path| std::fs::canonicalize(p).is_ok_and(|a| a == root_abs);
     let mut paths = opts.paths.clone();
-    if !whole {
+    if !paths.iter().any(|p| is_root(p)) {
         paths.push(root.to_path_buf());
     }
-    let mut asked: std::collections::HashSet<PathBuf> = Default::default();
+    // Files asked for by name or below a folder named, and the files of the
+    // root's own walk (when the root itself is asked for), which `scope` narrows.
+    let mut asked: HashSet<PathBuf> = Default::default();
+    let mut from_root: Vec<PathBuf> = Vec::new();
     for (i, p) in paths.iter().enumerate() {
+        let named = i < opts.paths.len();
+        let root_walk = named && is_root(p);
         if !p.exists() {
             anyhow::bail!("{}: no such file or folder", p.display());
         }
@@ -93,7 +121,9 @@ pub fn run(
                 p.join(&f.rel)
             };
             let rel = relative_to(&root_abs, &f.abs, &shown);
-            if i < opts.paths.len() {
+            if root_walk {
+                from_root.push(rel.clone());
+            } else if named {
                 asked.insert(rel.clone());
             }
             targets.push((f.abs, rel));
@@ -106,6 +136,8 @@ pub fn run(
     }
     targets.sort_by(|a, b| a.1.cmp(&b.1));
     targets.dedup_by(|a, b| a.1 == b.1);
+    asked.extend(scope(cfg, from_root));
+    let whole = asked.len() == targets.len();
 
     let loaded = read_all(&targets, &|n, _| progress(n, "checking"));
     let inputs: Vec<Input> = loaded
@@ -125,7 +157,7 @@ pub fn run(
     let files = if whole {
         inputs.len()
     } else {
-        let shown: std::collections::HashSet<String> = asked
+        let shown: HashSet<String> = asked
             .iter()
             .map(|p| p.to_string_lossy().replace('\\', "/"))
             .collect();

@@ -105,3 +105,50 @@ fn consolidate_check_with_nothing_to_do_is_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("nothing to do"), "{err}");
 }
+
+#[test]
+fn a_long_readme_and_changelog_beside_clean_plans_pass() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    let plans = root.join(".claude/plans/p");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(
+        plans.join("phase-1.1-start.md"),
+        "# Phase 1.1: Start\n\nDo it.\n",
+    )
+    .unwrap();
+    let readme: String = (1..=400)
+        .map(|i| format!("Line {i} of the readme.\n\n"))
+        .collect();
+    std::fs::write(root.join("README.md"), format!("# Project\n\n{readme}")).unwrap();
+    let log: String = (1..=300)
+        .map(|i| format!("## 0.{i}.0\n\n- A change.\n\n"))
+        .collect();
+    std::fs::write(root.join("CHANGELOG.md"), format!("# Changelog\n\n{log}")).unwrap();
+    let long: String = (1..=300).map(|i| format!("Note {i}.\n\n")).collect();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(root.join("docs/guide.md"), format!("# Guide\n\n{long}")).unwrap();
+    replan().current_dir(root).arg("check").assert().success();
+    // Named, a long doc outside the planning folders is checked.
+    replan()
+        .current_dir(root)
+        .args(["check", "docs/guide.md"])
+        .assert()
+        .code(1);
+    // With no planning folder at all, the project is checked whole, but the
+    // README and CHANGELOG still have no budget.
+    std::fs::remove_dir_all(root.join(".claude")).unwrap();
+    let out = replan()
+        .current_dir(root)
+        .args(["check", "--format", "json"])
+        .assert()
+        .code(1);
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    let paths: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert!(paths.iter().all(|p| *p == "docs/guide.md"), "{paths:?}");
+}
