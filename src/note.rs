@@ -10,7 +10,7 @@ use std::path::Path;
 use serde::Serialize;
 
 /// What a note is about, for machines (stable ids in JSON).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum NoteKind {
     /// A file is left as it is although it would be split.
@@ -43,8 +43,9 @@ pub enum NoteKind {
     Refused,
 }
 
-/// One note about a place in the tree.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One note about a place in the tree. Ordered by path, line (as a number),
+/// kind, message.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Note {
     /// Root-relative path, `/`-separated; empty when the note is about no file.
     pub path: String,
@@ -94,6 +95,9 @@ mod tests {
         assert_eq!(n.to_string(), "a/b.md: never closed");
         assert_eq!(n.clone().at(7).to_string(), "a/b.md:7: never closed");
         assert_eq!(Note::new(NoteKind::Decisions, "", "x").to_string(), "x");
+        let mut v = [n.clone().at(1358), n.clone().at(13), n.clone()];
+        v.sort();
+        assert_eq!(v.iter().map(|n| n.line).collect::<Vec<_>>(), [0, 13, 1358]);
         let v = serde_json::to_value(n.at(7)).unwrap();
         assert_eq!(v["kind"], "unclosed-fence");
         assert_eq!(v["line"], 7);

@@ -57,17 +57,14 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
             warn_kept(&kept);
             eprintln!("{} the interrupted `{command}`", green("undid"));
         }
+        // Nothing to undo is not a failure (exit 2 means I/O or usage trouble).
         Report::NoManifest { manifest } => {
-            ui::error(&format!(
-                "{}: no manifest; nothing to restore",
-                manifest.display()
-            ));
-            return Ok(Exit::Failure);
+            let m = manifest.display();
+            eprintln!("restore: nothing to restore ({m}: no manifest)");
         }
         Report::NoRun { manifest } => {
             let m = manifest.display();
-            ui::error(&format!("{m}: records no run; nothing to restore"));
-            return Ok(Exit::Failure);
+            eprintln!("restore: nothing to restore ({m} records no run)");
         }
         Report::Refused { command, edited } => {
             ui::error(&format!(

@@ -63,8 +63,9 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
     } else {
         ""
     };
+    let files = if rows.len() == 1 { "file" } else { "files" };
     eprintln!(
-        "{} {} files ({} tokens counted with {}){tail}",
+        "{} {} {files} ({} tokens counted with {}){tail}",
         paint(verb, AnsiColor::Green, true, true),
         rows.len(),
         rows.iter().map(|r| r.2).sum::<usize>(),

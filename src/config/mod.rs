@@ -270,15 +270,21 @@ impl Config {
     }
 }
 
-/// A YAML error of one file, as `file:line:col` when the parser knows where.
+/// A YAML error of one file, as `file:line:col: message` when the parser knows
+/// where, with its snippet labelled with the file (not `<input>`) and without the
+/// parser's own "error: line N column M:" lead, which the place already says.
 fn located(name: &str, e: serde_saphyr::Error) -> ConfigError {
-    let file = match e.location() {
-        Some(l) => format!("{name}:{}:{}", l.line(), l.column()),
-        None => name.to_string(),
+    let text = e.to_string().replace("<input>", name);
+    let Some(l) = e.location() else {
+        return ConfigError {
+            file: name.to_string(),
+            message: text,
+        };
     };
+    let lead = format!("error: line {} column {}: ", l.line(), l.column());
     ConfigError {
-        file,
-        message: e.to_string(),
+        file: format!("{name}:{}:{}", l.line(), l.column()),
+        message: text.strip_prefix(&lead).unwrap_or(&text).to_string(),
     }
 }
 

@@ -86,3 +86,24 @@ fn bad_pattern_is_located() {
         .to_string();
     assert!(err.contains("replan.yaml:2:"), "{err}");
 }
+
+#[test]
+fn a_yaml_error_names_the_file_once_and_its_snippet_too() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("replan.yaml"),
+        "budgets:\n  max_lines: 10\n  bogus: 1\n",
+    )
+    .unwrap();
+    let msg = Config::load(Some(dir.path()), None, None)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("replan.yaml:3:3: unknown field `bogus`"),
+        "{msg}"
+    );
+    assert!(
+        !msg.contains("<input>") && !msg.contains("error: line"),
+        "{msg}"
+    );
+}

@@ -62,8 +62,26 @@ pub struct Report {
     pub encoding: Encoding,
 }
 
+/// Endings of files that are something other than Markdown: split would read a
+/// YAML or JSON file's `#` comments as headings and cut it apart.
+const NOT_MARKDOWN: &[&str] = &[
+    "yaml", "yml", "json", "toml", "xml", "html", "htm", "csv", "rs", "py", "js", "ts", "go", "sh",
+];
+
 /// Split `opts.file`; with `dry_run`, only plan it.
 pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
+    if let Some(ext) = opts
+        .file
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+    {
+        if NOT_MARKDOWN.contains(&ext.as_str()) {
+            anyhow::bail!(
+                "{}: a .{ext} file is not Markdown; split reads Markdown files (.md)",
+                opts.file.display()
+            );
+        }
+    }
     let encoding = match opts.encoding {
         Some(e) => e,
         None => Encoding::from_name(&cfg.budgets.encoding).ok_or_else(|| {

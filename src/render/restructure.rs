@@ -31,12 +31,14 @@ pub fn findings_after(findings: &[Finding], command: &str) -> String {
         findings.len(),
         counts.join(", "),
     );
+    // In check's own form, so the same grep finds both.
     for f in findings.iter().take(SHOWN) {
         let _ = writeln!(
             s,
-            "  {}:{}: {} [{}]: {}",
+            "{}:{}:{}: {} {}: {}",
             f.path,
-            f.line,
+            f.line.max(1),
+            f.column.max(1),
             f.severity.as_str(),
             f.rule,
             f.message

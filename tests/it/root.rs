@@ -152,3 +152,13 @@ fn a_long_readme_and_changelog_beside_clean_plans_pass() {
         .collect();
     assert!(paths.iter().all(|p| *p == "docs/guide.md"), "{paths:?}");
 }
+
+#[test]
+fn restore_with_nothing_to_restore_is_not_a_failure() {
+    let dir = copy_tree(&repo().join("samples/pcc"));
+    let before = snapshot(dir.path());
+    let out = replan().arg("restore").arg(dir.path()).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("nothing to restore"), "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+}

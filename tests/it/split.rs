@@ -146,3 +146,27 @@ fn bad_input_is_named_and_nothing_written() {
         .code(2);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 2);
 }
+
+#[test]
+fn a_yaml_file_is_not_split_and_one_part_is_one_file() {
+    let d = tempfile::tempdir().unwrap();
+    let y = d.path().join("ci.yaml");
+    std::fs::write(
+        &y,
+        "# Phase 1.1: not a heading\njobs: {}\n# Phase 1.2: nor this\n",
+    )
+    .unwrap();
+    let out = replan().arg("split").arg(&y).assert().code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("not Markdown"), "{err}");
+    assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
+    let m = d.path().join("one.md");
+    std::fs::write(&m, "# Phase 1.1: Only\n\ntext\n").unwrap();
+    let out = replan()
+        .args(["split", "--dry-run"])
+        .arg(&m)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains("would write 1 file ("), "{err}");
+}

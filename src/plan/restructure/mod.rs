@@ -150,9 +150,9 @@ impl At {
     }
 }
 
-/// Sorted as their text reads, without repeats.
+/// Sorted by path, then line as a number (`:13` before `:1358`), without repeats.
 fn sorted(mut notes: Vec<Note>) -> Vec<Note> {
-    notes.sort_by_cached_key(|n| n.to_string());
+    notes.sort();
     notes.dedup();
     notes
 }
