@@ -58,6 +58,8 @@ pub enum Command {
     Restore(RestoreArgs),
     /// Repeatable run: re-extract decisions, refresh indexes, split new monoliths.
     Consolidate(ConsolidateArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    Completions(CompletionsArgs),
 }
 
 /// `replan split`.
@@ -152,4 +154,12 @@ pub struct ConsolidateArgs {
     /// Touch files with uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
+}
+
+/// `replan completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

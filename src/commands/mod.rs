@@ -2,6 +2,7 @@
 //! The work itself is in `ops`; what is printed is worded in `render`.
 
 pub mod check;
+pub mod completions;
 pub mod consolidate;
 pub mod migrate;
 pub mod restore;
@@ -36,7 +37,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Restore(a) => restore::run(a, &cli.global),
         Command::Consolidate(a) => consolidate::run(a, &cli.global),
+        Command::Completions(a) => completions::run(a),
     }
+}
+
+/// Write a whole output to stdout; a closed pipe or full disk is an error (exit 2),
+/// not a panic.
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut so = std::io::stdout().lock();
+    so.write_all(bytes)
+        .and_then(|_| so.flush())
+        .map_err(|e| anyhow::anyhow!("cannot write output: {e}"))
 }
 
 /// Where `--config` and `--rules` say the configuration comes from.

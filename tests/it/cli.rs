@@ -1,0 +1,87 @@
+//! The commands around the others: shell completions, the man page, rule docs and
+//! the examples and exit codes in every `--help`.
+
+use std::process::Output;
+
+use crate::common::replan;
+
+/// Run replan with `args`; return (exit code, stdout, stderr).
+fn run(args: &[&str]) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = replan().args(args).output().expect("runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// Whether a `bash` can be run here.
+fn have_bash() -> bool {
+    std::process::Command::new("bash")
+        .args(["-c", "true"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn every_shell_gets_a_completion_script_naming_the_subcommands() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out, err) = run(&["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {err}");
+        assert!(!out.trim().is_empty(), "{shell}: empty script");
+        for sub in ["split", "check", "migrate", "restore", "consolidate"] {
+            assert!(out.contains(sub), "{shell}: no `{sub}` in the script");
+        }
+    }
+}
+
+#[test]
+fn an_unknown_shell_is_a_usage_error() {
+    let (code, out, err) = run(&["completions", "tcsh"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("bash"),
+        "the possible values are listed: {err}"
+    );
+}
+
+#[test]
+fn the_bash_script_parses_and_registers_a_completion_for_replan() {
+    if !have_bash() {
+        eprintln!("skipping: no bash");
+        return;
+    }
+    let (code, out, err) = run(&["completions", "bash"]);
+    assert_eq!(code, 0, "{err}");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let script = dir.path().join("replan.bash");
+    std::fs::write(&script, &out).expect("write script");
+    let syntax = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .expect("bash runs");
+    assert!(
+        syntax.status.success(),
+        "bash -n: {}",
+        String::from_utf8_lossy(&syntax.stderr)
+    );
+    // Sourcing it must register a completion function for `replan`.
+    let registered = std::process::Command::new("bash")
+        .arg("-c")
+        .arg("source \"$1\" && complete -p replan")
+        .arg("bash")
+        .arg(&script)
+        .output()
+        .expect("bash runs");
+    let said = String::from_utf8_lossy(&registered.stdout);
+    assert!(
+        registered.status.success() && said.contains("replan"),
+        "complete -p replan: {said}{}",
+        String::from_utf8_lossy(&registered.stderr)
+    );
+}
