@@ -60,6 +60,8 @@ pub enum Command {
     Consolidate(ConsolidateArgs),
     /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
     Completions(CompletionsArgs),
+    /// Print the man page (roff), for `replan man | man -l -`.
+    Man,
 }
 
 /// `replan split`.

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod consolidate;
+pub mod man;
 pub mod migrate;
 pub mod restore;
 pub mod split;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Restore(a) => restore::run(a, &cli.global),
         Command::Consolidate(a) => consolidate::run(a, &cli.global),
         Command::Completions(a) => completions::run(a),
+        Command::Man => man::run(),
     }
 }
 

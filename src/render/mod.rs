@@ -2,6 +2,7 @@
 
 pub mod diff;
 pub mod json;
+pub mod man;
 pub mod restructure;
 pub mod sarif;
 pub mod text;

@@ -85,3 +85,41 @@ fn the_bash_script_parses_and_registers_a_completion_for_replan() {
         String::from_utf8_lossy(&registered.stderr)
     );
 }
+
+/// The subcommands as the parser knows them (clap's own `help` left out).
+fn subcommands() -> Vec<clap::Command> {
+    use clap::CommandFactory;
+    replan::cli::Cli::command()
+        .get_subcommands()
+        .filter(|c| c.get_name() != "help")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_man_page_is_roff_with_a_section_and_the_options_of_every_subcommand() {
+    let (code, page, err) = run(&["man"]);
+    assert_eq!(code, 0, "{err}");
+    // clap_mangen starts with string definitions, then the title macro.
+    let first = page
+        .lines()
+        .find(|l| !l.starts_with(".ie ") && !l.starts_with(".el "))
+        .expect("a line");
+    assert!(first.starts_with(".TH replan 1"), "first line: {first}");
+    for heading in [".SH NAME", ".SH SYNOPSIS", ".SH OPTIONS", ".SH COMMANDS"] {
+        assert!(page.lines().any(|l| l == heading), "no {heading}");
+    }
+    let subs = subcommands();
+    assert!(subs.len() >= 7, "{} subcommands", subs.len());
+    for sub in subs {
+        let name = sub.get_name();
+        let heading = format!(".SS \"replan {name}\"");
+        assert!(page.contains(&heading), "no section for `{name}`");
+        for arg in sub.get_arguments().filter(|a| !a.is_global_set()) {
+            if let Some(long) = arg.get_long() {
+                let flag = format!("\\-\\-{}", long.replace('-', "\\-"));
+                assert!(page.contains(&flag), "`{name} --{long}` is not on the page");
+            }
+        }
+    }
+}
