@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::ui::ColorChoice;
@@ -45,6 +46,16 @@ pub enum Format {
     Sarif,
 }
 
+/// Output format of documentation.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum DocFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// Versioned JSON for machines.
+    Json,
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -62,6 +73,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff), for `replan man | man -l -`.
     Man,
+    /// Explain a check rule: severity, what it reports, the settings that tune it.
+    Rule(RuleArgs),
 }
 
 /// `replan split`.
@@ -164,4 +177,42 @@ pub struct CompletionsArgs {
     /// The shell to write the script for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `replan rule`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The rule id, e.g. `phase.mislabeled` (none: list every rule).
+    #[arg(value_name = "ID", value_parser = RuleId, hide_possible_values = true)]
+    pub id: Option<String>,
+    /// List every rule with its default severity and what it reports.
+    #[arg(long, conflicts_with = "id")]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+}
+
+/// A rule id. Any text is accepted, so that `replan rule` can answer an unknown
+/// one with the ids it was probably meant to be; the known ids are offered to
+/// shell completion.
+#[derive(Debug, Clone, Copy)]
+struct RuleId;
+
+impl TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let ids = crate::analysis::RULES.iter();
+        Some(Box::new(ids.map(|r| PossibleValue::new(r.id).help(r.doc))))
+    }
 }

@@ -45,6 +45,7 @@ pub struct Input<'a> {
 }
 
 /// A rule's entry in the registry.
+#[derive(Debug)]
 pub struct RuleInfo {
     /// Stable id, e.g. `phase.mislabeled`.
     pub id: &'static str,
@@ -66,6 +67,7 @@ pub struct RuleInfo {
 
 /// Files a rule reports on under the built-in rules (with `repo_roots: [infra]`
 /// and no such folder), and the message it gives: a unit test runs every example.
+#[derive(Debug)]
 pub struct Example {
     /// `(path, Markdown)` pairs, paths relative to the root.
     pub files: &'static [(&'static str, &'static str)],

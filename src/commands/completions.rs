@@ -4,8 +4,9 @@
 
 use clap::CommandFactory;
 
-use super::{write_stdout, Exit};
+use super::Exit;
 use crate::cli::{Cli, CompletionsArgs};
+use crate::ui;
 
 /// Run `replan completions`.
 pub fn run(args: CompletionsArgs) -> anyhow::Result<Exit> {
@@ -13,6 +14,6 @@ pub fn run(args: CompletionsArgs) -> anyhow::Result<Exit> {
     let name = cmd.get_name().to_string();
     let mut script = Vec::new();
     clap_complete::generate(args.shell, &mut cmd, name, &mut script);
-    write_stdout(&script)?;
+    ui::write_stdout(&script)?;
     Ok(Exit::Ok)
 }

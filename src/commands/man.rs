@@ -3,14 +3,15 @@
 
 use clap::CommandFactory;
 
-use super::{write_stdout, Exit};
+use super::Exit;
 use crate::cli::Cli;
 use crate::render;
+use crate::ui;
 
 /// Run `replan man`.
 pub fn run() -> anyhow::Result<Exit> {
     let page = render::man::page(Cli::command())
         .map_err(|e| anyhow::anyhow!("cannot render the man page: {e}"))?;
-    write_stdout(&page)?;
+    ui::write_stdout(&page)?;
     Ok(Exit::Ok)
 }

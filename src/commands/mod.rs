@@ -7,6 +7,7 @@ pub mod consolidate;
 pub mod man;
 pub mod migrate;
 pub mod restore;
+pub mod rule;
 pub mod split;
 
 use std::path::Path;
@@ -40,17 +41,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Consolidate(a) => consolidate::run(a, &cli.global),
         Command::Completions(a) => completions::run(a),
         Command::Man => man::run(),
+        Command::Rule(a) => rule::run(a),
     }
-}
-
-/// Write a whole output to stdout; a closed pipe or full disk is an error (exit 2),
-/// not a panic.
-fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let mut so = std::io::stdout().lock();
-    so.write_all(bytes)
-        .and_then(|_| so.flush())
-        .map_err(|e| anyhow::anyhow!("cannot write output: {e}"))
 }
 
 /// Where `--config` and `--rules` say the configuration comes from.

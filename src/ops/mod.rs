@@ -8,6 +8,7 @@ pub mod check;
 pub mod load;
 pub mod restore;
 pub mod restructure;
+pub mod rule;
 pub mod split;
 
 use std::path::{Path, PathBuf};

@@ -123,3 +123,98 @@ fn the_man_page_is_roff_with_a_section_and_the_options_of_every_subcommand() {
         }
     }
 }
+
+#[test]
+fn rule_prints_the_id_severity_doc_and_settings_of_one_rule() {
+    let r = replan::analysis::rule("phase.mislabeled").expect("in the registry");
+    let (code, out, err) = run(&["rule", "phase.mislabeled"]);
+    assert_eq!(code, 0, "{err}");
+    let first = out.lines().next().unwrap_or_default();
+    assert_eq!(first, "phase.mislabeled (default severity: error)");
+    assert!(out.contains(r.doc), "no one-line doc in:\n{out}");
+    assert!(out.contains("rules/README.md#mislabeled"), "{out}");
+    for s in r.settings {
+        assert!(out.contains(s), "setting {s} not shown in:\n{out}");
+    }
+    assert!(out.contains("Example:"), "{out}");
+}
+
+#[test]
+fn rule_all_and_rule_alone_list_every_registered_rule() {
+    let (code, all, err) = run(&["rule", "--all"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, alone, err) = run(&["rule"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(all, alone);
+    let lines: Vec<&str> = all.lines().collect();
+    assert_eq!(lines.len(), replan::analysis::RULES.len(), "{all}");
+    for (line, r) in lines.iter().zip(replan::analysis::RULES) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(words[..2], [r.id, r.default.as_str()], "{line}");
+        assert!(line.ends_with(r.doc), "{line}");
+    }
+}
+
+#[test]
+fn rule_json_holds_every_rule_in_registry_order() {
+    let (code, out, err) = run(&["rule", "--all", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["version"], 1);
+    let ids: Vec<&str> = v["rules"]
+        .as_array()
+        .expect("rules")
+        .iter()
+        .map(|r| r["id"].as_str().expect("id"))
+        .collect();
+    let want: Vec<&str> = replan::analysis::rule_ids().collect();
+    assert_eq!(ids, want);
+    let (code, out, _) = run(&["rule", "task.size", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(v["rules"][0]["severity"], "warning");
+    assert_eq!(v["rules"][0]["docs"], "rules/README.md#task_size");
+}
+
+#[test]
+fn an_unknown_rule_exits_2_with_a_suggestion() {
+    let (code, out, err) = run(&["rule", "phase.mislabled"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("unknown rule `phase.mislabled`; did you mean `phase.mislabeled`?"),
+        "{err}"
+    );
+    let (code, _, err) = run(&["rule", "nothing.like.it"]);
+    assert_eq!(code, 2);
+    assert!(!err.contains("did you mean"), "{err}");
+}
+
+#[test]
+fn every_rule_points_at_a_real_section_and_documented_settings() {
+    let path = crate::common::repo().join("rules/README.md");
+    let text = std::fs::read_to_string(&path).expect("rules/README.md");
+    let doc = replan::model::Document::from_text("rules/README.md", &text);
+    let anchors: Vec<String> = doc
+        .headings
+        .iter()
+        .map(|h| replan::model::slug::github_anchor(&h.text))
+        .collect();
+    assert!(anchors.iter().any(|a| a == "severities"), "{anchors:?}");
+    for r in replan::analysis::RULES {
+        assert!(
+            anchors.iter().any(|a| a == r.section),
+            "{}: no section #{} in rules/README.md (anchors: {anchors:?})",
+            r.id,
+            r.section
+        );
+        for s in r.settings {
+            let key = s.rsplit('.').next().unwrap_or(s);
+            assert!(
+                text.contains(&format!("`{key}`")),
+                "{}: setting {s} is not documented in rules/README.md",
+                r.id
+            );
+        }
+    }
+}
