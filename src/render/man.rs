@@ -47,8 +47,10 @@ pub fn page(mut cmd: clap::Command) -> io::Result<Vec<u8>> {
             out.extend(without_heading(&man, render)?);
         }
     }
+    // The top-level long help holds the exit codes every command shares.
     if cmd.get_after_long_help().is_some() || cmd.get_after_help().is_some() {
-        top.render_extra_section(&mut out)?;
+        out.extend_from_slice(b".SH \"EXIT STATUS\"\n");
+        out.extend(without_heading(&top, Man::render_extra_section)?);
     }
     top.render_version_section(&mut out)?;
     Ok(out)

@@ -218,3 +218,55 @@ fn every_rule_points_at_a_real_section_and_documented_settings() {
         }
     }
 }
+
+#[test]
+fn every_subcommand_help_has_two_examples_that_parse_and_its_exit_codes() {
+    use clap::Parser;
+    for sub in subcommands() {
+        let name = sub.get_name();
+        let (code, out, err) = run(&[name, "--help"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        let examples: Vec<&str> = out
+            .split_once("\nExamples:\n")
+            .unwrap_or_else(|| panic!("{name} --help has no examples:\n{out}"))
+            .1
+            .lines()
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| l.strip_prefix("  replan "))
+            .collect();
+        assert_eq!(examples.len(), 2, "{name}: {examples:?}");
+        for ex in examples {
+            assert!(
+                ex.starts_with(name),
+                "{name}: example of another command: {ex}"
+            );
+            // The words before a redirection or a pipe must be a valid command line.
+            let words = ex
+                .split_whitespace()
+                .take_while(|w| !matches!(*w, ">" | "|"));
+            let argv = std::iter::once("replan").chain(words);
+            if let Err(e) = replan::cli::Cli::try_parse_from(argv) {
+                panic!("{name}: example `replan {ex}` does not parse: {e}");
+            }
+        }
+        let codes = out
+            .split_once("\nExit codes:\n")
+            .unwrap_or_else(|| panic!("{name} --help has no exit codes:\n{out}"))
+            .1;
+        assert!(codes.starts_with("  0  "), "{name}: {codes}");
+        assert!(codes.contains("\n  2  "), "{name}: {codes}");
+    }
+}
+
+#[test]
+fn the_top_level_help_and_the_man_page_give_the_shared_exit_codes() {
+    let (code, out, err) = run(&["--help"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(replan::cli::EXIT_CODES), "{out}");
+    let (_, page, _) = run(&["man"]);
+    assert!(
+        page.contains(".SH \"EXIT STATUS\""),
+        "no EXIT STATUS section"
+    );
+    assert!(page.contains("usage, configuration or I/O failure"));
+}
