@@ -6,21 +6,21 @@
 use super::Exit;
 use crate::cli::{DocFormat, RuleArgs};
 use crate::ops::rule::{self, Report};
-use crate::render::rule as out;
+use crate::render::{json, rule as out};
 use crate::ui;
 
 /// Run `replan rule`.
 pub fn run(args: RuleArgs) -> anyhow::Result<Exit> {
-    let id = args.id.as_deref().filter(|_| !args.all);
-    let json = args.format == DocFormat::Json;
-    let text = match rule::run(id) {
+    // `--all` conflicts with an id, so it needs no case of its own.
+    let as_json = args.format == DocFormat::Json;
+    let text = match rule::run(args.id.as_deref()) {
         Report::Unknown { id, suggestions } => {
             ui::error(&out::unknown(&id, &suggestions));
             return Ok(Exit::Failure);
         }
-        Report::One(r) if json => crate::render::json::rules([r]),
+        Report::One(r) if as_json => json::rules([r]),
         Report::One(r) => out::text(r),
-        Report::All(all) if json => crate::render::json::rules(all),
+        Report::All(all) if as_json => json::rules(all),
         Report::All(all) => out::list(all),
     };
     ui::write_stdout(text.as_bytes())?;
