@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::{PossibleValue, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub use crate::ui::ColorChoice;
@@ -9,7 +10,13 @@ pub use crate::ui::ColorChoice;
 /// Restructure Markdown planning folders: split monoliths into atomic files,
 /// check them for rot, extract decisions, archive originals reversibly.
 #[derive(Debug, Parser)]
-#[command(name = "replan", version, about, max_term_width = 100)]
+#[command(
+    name = "replan",
+    version,
+    about,
+    max_term_width = 100,
+    after_long_help = EXIT_CODES
+)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -49,19 +56,148 @@ pub enum Format {
     Sarif,
 }
 
+/// Output format of documentation.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum DocFormat {
+    /// Human-readable text.
+    #[default]
+    Text,
+    /// Versioned JSON for machines.
+    Json,
+}
+
+/// The exit codes every command shares (`replan --help`, the man page).
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (warnings allowed)
+  1  findings of error severity (check), or work to do (consolidate --check)
+  2  usage, configuration or I/O failure, or a plan that cannot be applied
+
+`replan <COMMAND> --help` shows each command's examples and exit codes.";
+
+const SPLIT_HELP: &str = "\
+Examples:
+  replan split .claude/plans/phase-4-working-notes.md --dry-run
+      List the parts it would write, with lines and tokens; write nothing.
+  replan split notes.md --out parts --max-lines 150 --format json
+      Write parts of at most 150 lines into parts/ and report them as JSON.
+
+Exit codes:
+  0  the parts were written (with --dry-run: listed)
+  2  usage, configuration or I/O failure, or a part would overwrite a file
+     (see --force); nothing was written";
+
+const CHECK_HELP: &str = "\
+Examples:
+  replan check .claude/plans
+      Check every Markdown file under .claude/plans.
+  replan check --format sarif . > replan.sarif
+      Write SARIF for a code-scanning upload.
+
+Exit codes:
+  0  no finding of error severity (warnings allowed)
+  1  findings of error severity
+  2  usage or configuration error, or a file that cannot be read";
+
+const MIGRATE_HELP: &str = "\
+Examples:
+  replan migrate --dry-run
+      Show the restructure of ./.claude as a diff; write nothing.
+  replan migrate path/to/repo --format json
+      Apply it to path/to/repo and report what was done as JSON.
+
+Exit codes:
+  0  applied, or nothing to do (with --dry-run: the plan was shown)
+  2  the plan cannot be applied (a link would break, files with uncommitted
+     changes, another run holds the lock), or usage, configuration or I/O
+     failure; a run stopped part-way is finished by running it again or
+     undone by `replan restore`";
+
+const RESTORE_HELP: &str = "\
+Examples:
+  replan restore --dry-run
+      Show what undoing the last run of ./.claude would change; write nothing.
+  replan restore path/to/repo --force
+      Undo it even though generated files were edited since (the edits are lost).
+
+Exit codes:
+  0  restored (with --dry-run: shown)
+  2  no manifest or no run to undo, generated files edited since (without
+     --force), or usage, configuration or I/O failure";
+
+const CONSOLIDATE_HELP: &str = "\
+Examples:
+  replan consolidate --check
+      Exit 1, printing why, if decisions, indexes, splits or links are out of date.
+  replan consolidate --dry-run --format json
+      Show the pending plan as JSON; write nothing.
+
+Exit codes:
+  0  applied, or nothing to do
+  1  with --check: there is work to do
+  2  the plan cannot be applied, or usage, configuration or I/O failure
+     (as for migrate)";
+
+const COMPLETIONS_HELP: &str = "\
+Examples:
+  replan completions bash > ~/.local/share/bash-completion/completions/replan
+      Install bash completions for your user.
+  replan completions zsh > ~/.zfunc/_replan
+      Install zsh completions (with ~/.zfunc in fpath, before compinit).
+
+Exit codes:
+  0  the script was printed
+  2  an unknown shell, or the output cannot be written";
+
+const MAN_HELP: &str = "\
+Examples:
+  replan man | man -l -
+      Read the manual now.
+  replan man > ~/.local/share/man/man1/replan.1
+      Install it, so that `man replan` finds it.
+
+Exit codes:
+  0  the page was printed
+  2  the output cannot be written";
+
+const RULE_HELP: &str = "\
+Examples:
+  replan rule phase.mislabeled
+      What the rule reports, its default severity, its settings and an example.
+  replan rule --all --format json
+      Every rule, as JSON.
+
+Exit codes:
+  0  the rule (or the list) was printed
+  2  no rule has that id (close ids are suggested)";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Split one Markdown file into atomic per-subphase files within budget.
+    #[command(after_long_help = SPLIT_HELP)]
     Split(SplitArgs),
     /// Check planning docs: budgets, mislabeled or missing subphases, fences, links, claims.
+    #[command(after_long_help = CHECK_HELP)]
     Check(CheckArgs),
     /// One-time restructure of a planning folder: split, archive, rewrite links, index.
+    #[command(after_long_help = MIGRATE_HELP)]
     Migrate(MigrateArgs),
     /// Undo the last migration (or consolidate run) from the manifest, byte for byte.
+    #[command(after_long_help = RESTORE_HELP)]
     Restore(RestoreArgs),
     /// Repeatable run: re-extract decisions, refresh indexes, split new monoliths.
+    #[command(after_long_help = CONSOLIDATE_HELP)]
     Consolidate(ConsolidateArgs),
+    /// Print the shell completion script for bash, zsh, fish, powershell or elvish.
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), for `replan man | man -l -`.
+    #[command(after_long_help = MAN_HELP)]
+    Man,
+    /// Explain a check rule: severity, what it reports, the settings that tune it.
+    #[command(after_long_help = RULE_HELP)]
+    Rule(RuleArgs),
 }
 
 /// `replan split`.
@@ -156,4 +292,50 @@ pub struct ConsolidateArgs {
     /// Touch files with uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
+}
+
+/// `replan completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to write the script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `replan rule`.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The rule id, e.g. `phase.mislabeled` (none: list every rule).
+    #[arg(value_name = "ID", value_parser = RuleId, hide_possible_values = true)]
+    pub id: Option<String>,
+    /// List every rule with its default severity and what it reports.
+    #[arg(long, conflicts_with = "id")]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Text)]
+    pub format: DocFormat,
+}
+
+/// A rule id. Any text is accepted, so that `replan rule` can answer an unknown
+/// one with the ids it was probably meant to be; the known ids are offered to
+/// shell completion.
+#[derive(Debug, Clone, Copy)]
+struct RuleId;
+
+impl TypedValueParser for RuleId {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        let ids = crate::analysis::RULES.iter();
+        Some(Box::new(ids.map(|r| PossibleValue::new(r.id).help(r.doc))))
+    }
 }

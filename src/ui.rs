@@ -57,6 +57,16 @@ pub fn paint(text: &str, color: AnsiColor, bold: bool, stderr: bool) -> String {
     format!("{s}{text}{s:#}")
 }
 
+/// Write a whole output to stdout; a closed pipe or a full disk is an error
+/// (exit 2), not a panic.
+pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut so = std::io::stdout().lock();
+    so.write_all(bytes)
+        .and_then(|_| so.flush())
+        .map_err(|e| anyhow::anyhow!("cannot write output: {e}"))
+}
+
 /// Print a warning line to stderr: `warning: …`.
 pub fn warn(msg: &str) {
     eprintln!("{}: {msg}", paint("warning", AnsiColor::Yellow, true, true));

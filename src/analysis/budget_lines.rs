@@ -9,6 +9,14 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a file has more lines than its budget (rules/budgets.yaml, per glob)",
     default: Severity::Error,
     ctor: |_| Box::new(BudgetLines),
+    long: "Counts the lines of every checked file against `budgets.max_lines` (200), or the \
+        budget of the first `budgets.overrides` entry whose glob matches. For a monolith the \
+        finding says how many subphases it holds: `replan split FILE` or `replan migrate` \
+        cuts it into files within budget. replan's own folder indexes are exempt, as their \
+        size follows the folder's.",
+    settings: &["budgets.max_lines", "budgets.overrides"],
+    section: "budgets-rulesbudgetsyaml",
+    example: None,
 };
 
 struct BudgetLines;

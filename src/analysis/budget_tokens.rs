@@ -10,6 +10,17 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a file has more tokens than its budget (tiktoken, encoding from rules/budgets.yaml)",
     default: Severity::Error,
     ctor: |_| Box::new(BudgetTokens),
+    long: "Counts every checked file's tokens exactly as tiktoken does, with \
+        `budgets.encoding` (`o200k_base`), against `budgets.max_tokens` (4000) or the \
+        matching override. Claude's own counts run about 1.5-2x higher: scale the budget if \
+        you budget for Claude. Fixed like `budget.lines`; folder indexes are exempt.",
+    settings: &[
+        "budgets.max_tokens",
+        "budgets.encoding",
+        "budgets.overrides",
+    ],
+    section: "budgets-rulesbudgetsyaml",
+    example: None,
 };
 
 struct BudgetTokens;

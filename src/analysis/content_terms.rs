@@ -5,7 +5,7 @@
 use regex::{Regex, RegexBuilder};
 
 use super::facts::quote;
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::config::Globs;
 use crate::finding::{Finding, Severity};
 
@@ -42,6 +42,19 @@ pub const INFO: RuleInfo = RuleInfo {
             .collect();
         Box::new(ContentTerms { sets })
     },
+    long: "Each `check.forbidden_terms` entry bans whole-word terms from the files its globs \
+        match; the longest term wins (\"Claude Code\" over \"Claude\"). By default tool and \
+        assistant names are banned from task and ticket files, case-sensitively, so the \
+        folder `.claude/` is not the tool. The finding quotes the entry's `reason`.",
+    settings: &["check.forbidden_terms"],
+    section: "forbidden_terms",
+    example: Some(Example {
+        files: &[(
+            "tasks/t-4.7.md",
+            "# Install ArgoCD\n\nAsk Claude to write the values file.\n",
+        )],
+        message: "forbidden term \"Claude\"",
+    }),
 };
 
 struct ContentTerms {

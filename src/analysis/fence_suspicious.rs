@@ -5,7 +5,7 @@
 
 use super::facts::at;
 use super::fence_unclosed::{fence_line, heading_like};
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 use crate::model::BlockKind;
 
@@ -15,6 +15,19 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a nested fence closes its outer block early (use a longer outer fence)",
     default: Severity::Warning,
     ctor: |_| Box::new(FenceSuspicious),
+    long: "A fenced block holds an opening fence that its own closing fence would match. \
+        The author meant a nested block, but CommonMark (and GitHub) closes the outer block \
+        at the inner block's closer: the rest leaks out as Markdown and the intended outer \
+        closer opens a stray block. Make the outer fence longer (````markdown).",
+    settings: &[],
+    section: "check-rulescheckyaml",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "```markdown\nRun:\n```bash\nmake deploy\n```\nDone.\n```\n",
+        )],
+        message: "```markdown block holds an inner bash fence",
+    }),
 };
 
 struct FenceSuspicious;

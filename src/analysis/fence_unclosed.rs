@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::facts::{at, quote};
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 use crate::model::BlockKind;
 
@@ -16,6 +16,19 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a code fence is never closed, so the rest of the file renders as code",
     default: Severity::Error,
     ctor: |_| Box::new(FenceUnclosed),
+    long: "A fenced code block still open at the end of the file: everything after its \
+        opening line renders as code, so the headings below it vanish from the outline and \
+        their links break. The finding names the hidden headings. Close the fence; \
+        `migrate` and `consolidate` say how many decisions they recovered from behind it.",
+    settings: &[],
+    section: "check-rulescheckyaml",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "## Phase 4.1: Install\n\n```bash\nhelm install argocd\n\n## Phase 4.2: Configure\n",
+        )],
+        message: "code fence ```bash opened here is never closed",
+    }),
 };
 
 struct FenceUnclosed;

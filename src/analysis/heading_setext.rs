@@ -3,7 +3,7 @@
 //! paragraph and a horizontal rule. `===` (level 1) and long underlines that match
 //! the text are taken as intended.
 
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -12,6 +12,16 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "text directly above `---` becomes a level-2 heading (add a blank line)",
     default: Severity::Warning,
     ctor: |_| Box::new(HeadingSetext),
+    long: "A paragraph line directly above a short `---` line is a level-2 heading for \
+        CommonMark, while authors nearly always mean a paragraph and a horizontal rule. Add \
+        a blank line before `---`, or write `## ` if a heading is meant. `===` underlines \
+        and underlines as long as the text are taken as intended.",
+    settings: &[],
+    section: "check-rulescheckyaml",
+    example: Some(Example {
+        files: &[("plan.md", "Deploy to nonprod first\n---\n\nThen prod.\n")],
+        message: "`---` under \"Deploy to nonprod first\" makes it a level-2 heading",
+    }),
 };
 
 struct HeadingSetext;

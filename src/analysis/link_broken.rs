@@ -11,7 +11,7 @@ use regex::Regex;
 
 use super::facts::{code_ranges, in_ranges, quote};
 use super::fence_unclosed::atx_heading;
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 use crate::model::links::{resolve, Target};
 use crate::model::slug::github_anchor;
@@ -23,6 +23,19 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a relative link or #anchor does not resolve",
     default: Severity::Error,
     ctor: |_| Box::new(LinkBroken::default()),
+    long: "A relative link whose file does not exist, or an `#anchor` that no heading \
+        (GitHub's slugs, `-1`/`-2` for repeated titles) or HTML `id`/`name` defines. \
+        `migrate` rewrites every link to what it moves, and refuses rather than break one \
+        that works today; links already broken are reported and left alone.",
+    settings: &[],
+    section: "check-rulescheckyaml",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "See [the runbook](runbook.md) and [setup](#set-up).\n\n## Setup\n",
+        )],
+        message: "link target `runbook.md` does not exist",
+    }),
 };
 
 /// Anchors a document defines, plus (for files outside the checked set, which are

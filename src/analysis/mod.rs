@@ -45,6 +45,7 @@ pub struct Input<'a> {
 }
 
 /// A rule's entry in the registry.
+#[derive(Debug)]
 pub struct RuleInfo {
     /// Stable id, e.g. `phase.mislabeled`.
     pub id: &'static str,
@@ -54,6 +55,24 @@ pub struct RuleInfo {
     pub default: Severity,
     /// Builds the rule for one run.
     pub ctor: fn(&Ctx) -> Box<dyn Rule>,
+    /// What it reads, why it matters and how to fix it (`replan rule ID`).
+    pub long: &'static str,
+    /// The settings that tune it beyond its severity, as keys of `replan.yaml`.
+    pub settings: &'static [&'static str],
+    /// The anchor of the `rules/README.md` section that documents those settings.
+    pub section: &'static str,
+    /// A short case it reports, when one fits on a screen.
+    pub example: Option<Example>,
+}
+
+/// Files a rule reports on under the built-in rules (with `repo_roots: [infra]`
+/// and no such folder), and the message it gives: a unit test runs every example.
+#[derive(Debug)]
+pub struct Example {
+    /// `(path, Markdown)` pairs, paths relative to the root.
+    pub files: &'static [(&'static str, &'static str)],
+    /// The start of the message of the finding it gives.
+    pub message: &'static str,
 }
 
 /// A check. Both halves default to doing nothing.

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::phase_missing::{name_number, parse_number};
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -13,6 +13,23 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a subphase number appears twice (in a file, or in two file names of a folder)",
     default: Severity::Error,
     ctor: |_| Box::new(PhaseDuplicate),
+    long: "The same subphase number twice at a file's subphase level, or two files of one \
+        folder named for the same number (`phase-2.5-a.md` and `phase-2.5-b.md`). \
+        Continuation parts written by `replan split` (`-part-2`) are not duplicates. \
+        Renumber one of them.",
+    settings: &[
+        "headings.subphase",
+        "check.numbering.file_name",
+        "check.numbering.part",
+    ],
+    section: "numbering-phasemissing-phaseduplicate-phaseout-of-order",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "## Phase 4.1: Install\n\n## Phase 4.1: Configure\n",
+        )],
+        message: "subphase 4.1 appears again (first at line 1)",
+    }),
 };
 
 struct PhaseDuplicate;

@@ -19,7 +19,7 @@ use regex::Regex;
 
 use super::facts::at;
 use super::words::{EnvMatcher, TermKind};
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -32,6 +32,38 @@ pub const INFO: RuleInfo = RuleInfo {
             envs: EnvMatcher::new(&cx.cfg.environments),
         })
     },
+    long: "The claimed environment is the heading's `(env)` label, else the one environment \
+        its text names. Evidence is counted over the whole section, fenced code included: \
+        environment names and aliases weigh `alias_weight`, cluster and project names from \
+        `environments` weigh `evidence_weight`. The heading is reported when another \
+        environment leads by `margin` and by `ratio` times, or when deeper headings name the \
+        section another subphase (\"Phase 4.10 Complete\" inside 4.7). The finding gives the \
+        counts and the first evidence lines.",
+    settings: &[
+        "environments",
+        "check.mislabeled.margin",
+        "check.mislabeled.ratio",
+        "check.mislabeled.alias_weight",
+        "check.mislabeled.evidence_weight",
+        "check.mislabeled.self_reference",
+        "check.mislabeled.self_reference_weight",
+        "check.mislabeled.max_evidence",
+    ],
+    section: "mislabeled",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "## Phase 4.7: Install ArgoCD (nonprod)\n\
+             \n\
+             Install it on `pcc-devops-prod`, project `pcc-prj-devops-prod`:\n\
+             \n\
+             ```bash\n\
+             gcloud container clusters get-credentials pcc-devops-prod --project pcc-prj-devops-prod\n\
+             kubectl --context pcc-devops-prod apply -f argocd.yaml\n\
+             ```\n",
+        )],
+        message: "subphase 4.7 looks mislabeled: heading says nonprod but the body is about prod",
+    }),
 };
 
 struct PhaseMislabeled {

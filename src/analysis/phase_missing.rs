@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashSet};
 use regex::Regex;
 
 use super::facts::quote;
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -19,6 +19,24 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a subphase number is skipped (within a file, or across a folder's files)",
     default: Severity::Error,
     ctor: |_| Box::new(PhaseMissing),
+    long: "A gap in a numbered sequence of subphases: within a file (4.7 followed by 4.11) \
+        or across a folder's file names (phase-2.1.md ... phase-2.9.md). A gap filled by \
+        another file of the folder is no gap; gaps before the first number are not \
+        reported. TOC entries and cross-references to the missing numbers are quoted.",
+    settings: &[
+        "headings.subphase",
+        "check.numbering.file_name",
+        "check.numbering.reference",
+        "check.numbering.max_evidence",
+    ],
+    section: "numbering-phasemissing-phaseduplicate-phaseout-of-order",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "- Phase 4.8: Configure SSO\n\n## Phase 4.7: Install\n\n## Phase 4.11: Verify\n",
+        )],
+        message: "subphases 4.8-4.10 are missing",
+    }),
 };
 
 struct PhaseMissing;

@@ -6,7 +6,7 @@ use std::cmp::Ordering;
 use std::collections::HashSet;
 
 use super::phase_missing::parse_number;
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -15,6 +15,18 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a subphase appears out of numeric order",
     default: Severity::Warning,
     ctor: |_| Box::new(PhaseOrder),
+    long: "Subphases at a file's subphase level whose numbers break the longest increasing \
+        run (decreasing, for changelogs). Only those off the run are reported, so one early \
+        4.12 is one finding, not one for each of the ten after it.",
+    settings: &["headings.subphase"],
+    section: "numbering-phasemissing-phaseduplicate-phaseout-of-order",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "## Phase 4.1: Install\n\n## Phase 4.3: Verify\n\n## Phase 4.2: Configure\n",
+        )],
+        message: "subphase 4.3 is out of numeric order",
+    }),
 };
 
 struct PhaseOrder;

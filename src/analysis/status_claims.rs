@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::facts::quote;
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::config::Pattern;
 use crate::finding::{Finding, Severity};
 
@@ -27,6 +27,35 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a status file claims completion but the artifacts the phase's docs name do not exist",
     default: Severity::Error,
     ctor: |_| Box::new(StatusClaims),
+    long: "A line of a status file claims a phase is done (\"✅\", \"100% complete\", \
+        \"deployment-ready\") while artifacts the phase's docs name in code spans \
+        (`secrets.tf`, `modules/alloydb-cluster/`) exist under none of the `repo_roots`; or \
+        a line claims it created artifacts that do not exist. Off unless `repo_roots` names \
+        the folders holding the implementation.",
+    settings: &[
+        "repo_roots",
+        "check.claims.files",
+        "check.claims.phase_claims",
+        "check.claims.artifact_claims",
+        "check.claims.artifacts",
+        "check.claims.ignore",
+        "check.claims.phase",
+        "check.claims.max_evidence",
+    ],
+    section: "claims-statusunbacked-claim",
+    example: Some(Example {
+        files: &[
+            (
+                ".claude/status/progress.md",
+                "| Phase | Status |\n|---|---|\n| Phase 2.5 | ✅ Complete |\n",
+            ),
+            (
+                ".claude/plans/phase-2.5-alloydb.md",
+                "# Phase 2.5: AlloyDB\n\nWrite `terraform/alloydb.tf`.\n",
+            ),
+        ],
+        message: "claims Phase 2.5 is done",
+    }),
 };
 
 struct StatusClaims;

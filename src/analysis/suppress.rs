@@ -14,7 +14,7 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::config::check::Level;
 use crate::finding::{Finding, Severity};
 
@@ -24,6 +24,18 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "a replan-disable comment suppresses nothing (or names an unknown rule)",
     default: Severity::Warning,
     ctor: |_| Box::new(Unused),
+    long: "A `<!-- replan-disable ... -->` comment (or one of the rule ids it names) that \
+        suppressed nothing, or one naming an unknown rule: stale suppressions hide the next \
+        real finding. Delete the comment or the id.",
+    settings: &[],
+    section: "inline-suppressions",
+    example: Some(Example {
+        files: &[(
+            "plan.md",
+            "<!-- replan-disable-next-line link.broken -->\nNo links here.\n",
+        )],
+        message: "`replan-disable-next-line link.broken` suppresses nothing",
+    }),
 };
 
 /// The reporting happens in [`apply`]; as a rule it does nothing.

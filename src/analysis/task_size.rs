@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use super::facts::quote;
-use super::{Ctx, FileFacts, Rule, RuleInfo};
+use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 
 /// Registry entry.
@@ -15,6 +15,23 @@ pub const INFO: RuleInfo = RuleInfo {
     doc: "an atomic task's estimated time is outside the allowed range",
     default: Severity::Warning,
     ctor: |_| Box::new(TaskSize),
+    long: "The first estimate line of an atomic task file (\"**Estimated time**: 90 \
+        minutes\", `30-45 min`, `1h 30m`) lies outside `min_minutes`-`max_minutes` (20-45); a \
+        range must lie wholly inside. Split the task, or widen the range for your team.",
+    settings: &[
+        "check.task_size.files",
+        "check.task_size.estimate",
+        "check.task_size.min_minutes",
+        "check.task_size.max_minutes",
+    ],
+    section: "task_size",
+    example: Some(Example {
+        files: &[(
+            "tasks/t-4.7.md",
+            "# Install ArgoCD\n\n**Estimated time**: 90 minutes\n",
+        )],
+        message: "estimated 90 minutes, outside the 20-45 minute range",
+    }),
 };
 
 struct TaskSize;

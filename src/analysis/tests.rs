@@ -21,3 +21,27 @@ fn unknown_rule_ids_are_located_known_ones_pass() {
     let cfg = Config::load(Some(dir.path()), None, None).unwrap();
     assert!(check_rule_ids(&cfg).is_ok());
 }
+
+#[test]
+fn every_rule_example_gives_the_finding_its_docs_promise() {
+    let mut cfg = Config::builtin();
+    cfg.repo_roots = vec!["infra".into()];
+    let root = Path::new("/nonexistent-root");
+    let mut shown = 0;
+    for r in RULES {
+        assert!(!r.long.trim().is_empty(), "{}: no long text", r.id);
+        assert!(!r.section.is_empty(), "{}: no section", r.id);
+        let Some(ex) = &r.example else { continue };
+        shown += 1;
+        let found = testutil::run_rule_cfg(r.id, ex.files, &cfg, root);
+        assert!(
+            found.iter().any(|f| f.message.starts_with(ex.message)),
+            "{}: the example gives {:?}, not a message starting {:?}",
+            r.id,
+            found.iter().map(|f| &f.message).collect::<Vec<_>>(),
+            ex.message
+        );
+    }
+    // The budgets need a file too long to show; every other rule has an example.
+    assert_eq!(shown, RULES.len() - 2);
+}

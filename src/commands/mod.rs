@@ -2,9 +2,12 @@
 //! The work itself is in `ops`; what is printed is worded in `render`.
 
 pub mod check;
+pub mod completions;
 pub mod consolidate;
+pub mod man;
 pub mod migrate;
 pub mod restore;
+pub mod rule;
 pub mod split;
 
 use std::path::{Path, PathBuf};
@@ -13,7 +16,7 @@ use crate::cli::{Cli, Command, Format, Global};
 use crate::config::Config;
 use crate::ops::restructure::{self, Mode, Options, Report};
 use crate::ops::ConfigSource;
-use crate::render::{self, restructure as text};
+use crate::render::restructure as text;
 use crate::ui;
 
 /// Process exit codes.
@@ -36,6 +39,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Migrate(a) => migrate::run(a, &cli.global),
         Command::Restore(a) => restore::run(a, &cli.global),
         Command::Consolidate(a) => consolidate::run(a, &cli.global),
+        Command::Completions(a) => completions::run(a),
+        Command::Man => man::run(),
+        Command::Rule(a) => rule::run(a),
     }
 }
 
@@ -84,51 +90,13 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
         }
         Report::Planned(p) => p,
     };
-    let (dry, empty) = (opts.mode != Mode::Apply, p.outcome.plan.is_empty());
-    // `--check` with nothing to do is one line, as a CI step should be.
-    if !(check && empty && p.errors.is_empty()) {
-        for w in &p.warnings {
-            ui::warn(w);
-        }
-        for n in &p.outcome.notes {
-            ui::warn(&n.to_string());
-        }
-        eprint!("{}", text::findings_after(&p.outcome.findings, command));
-    }
-    if format == Format::Json && (dry || !p.errors.is_empty()) {
-        println!("{}", render::json::plan(&p, command, dry));
-        return Ok(match (p.errors.is_empty(), check && !empty) {
-            (false, _) => Exit::Failure,
-            (true, true) => Exit::Findings,
-            (true, false) => Exit::Ok,
-        });
-    }
+    let json = format == Format::Json;
+    let (out, err) = text::planned(&p, opts.mode, json, command);
+    print!("{out}");
+    eprint!("{err}");
+    let empty = p.outcome.plan.is_empty();
     if !p.errors.is_empty() {
-        for e in &p.errors {
-            ui::error(&e.to_string());
-        }
-        ui::error("the plan cannot be applied; nothing written");
         return Ok(Exit::Failure);
-    }
-    match opts.mode {
-        Mode::DryRun if format == Format::Text => {
-            print!("{}", render::diff::render(&p.outcome.plan))
-        }
-        Mode::Check if empty => eprintln!("{command}: nothing to do"),
-        Mode::Check => p
-            .outcome
-            .plan
-            .ops
-            .iter()
-            .for_each(|op| println!("{}", text::why(op, &p.outcome))),
-        _ if empty => eprintln!("{command}: nothing to do; nothing written"),
-        _ => {}
-    }
-    if format == Format::Json && p.applied {
-        println!("{}", render::json::plan(&p, command, false));
-    }
-    if opts.mode == Mode::DryRun || !empty {
-        eprintln!("{}", text::summary(&p.outcome, command, dry));
     }
     Ok(if check && !empty {
         Exit::Findings

@@ -9,6 +9,7 @@ pub mod load;
 pub mod restore;
 pub mod restructure;
 pub mod root;
+pub mod rule;
 pub mod split;
 
 use std::path::{Path, PathBuf};

@@ -8,8 +8,8 @@
 //! ```
 //!
 //! `subphase` is the number as written ("4.7") when the finding is about one.
-//! `split`, `migrate` and `consolidate` have reports of their own below, under
-//! the same version.
+//! `split`, `migrate`, `consolidate` and `rule` have reports of their own below,
+//! under the same version.
 //! Findings are sorted by path, line, rule. New fields may be added within a
 //! version; removing or changing one bumps `version`.
 
@@ -17,7 +17,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::analysis::FileStat;
+use crate::analysis::{FileStat, RuleInfo};
 use crate::finding::Finding;
 use crate::note::Note;
 
@@ -175,4 +175,64 @@ mod tests {
                     "subphase":"4.8","message":"m","evidence":[]}]})
         );
     }
+}
+
+#[derive(Serialize)]
+struct RuleDoc<'a> {
+    id: &'a str,
+    severity: crate::finding::Severity,
+    doc: &'a str,
+    long: &'a str,
+    settings: &'a [&'a str],
+    /// `rules/README.md#anchor`.
+    docs: String,
+    example: Option<RuleExample<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleExample<'a> {
+    files: Vec<ExampleFile<'a>>,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct ExampleFile<'a> {
+    path: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Rules<'a> {
+    version: u32,
+    rules: Vec<RuleDoc<'a>>,
+}
+
+/// `replan rule --format json`: `{"version": 1, "rules": [...]}`, one shape for
+/// one rule or all.
+pub fn rules<'a>(rules: impl IntoIterator<Item = &'a RuleInfo>) -> String {
+    let rules = rules
+        .into_iter()
+        .map(|r| RuleDoc {
+            id: r.id,
+            severity: r.default,
+            doc: r.doc,
+            long: r.long,
+            settings: r.settings,
+            docs: format!("{}#{}", super::rule::README, r.section),
+            example: r.example.as_ref().map(|ex| RuleExample {
+                files: ex
+                    .files
+                    .iter()
+                    .map(|&(path, text)| ExampleFile { path, text })
+                    .collect(),
+                message: ex.message,
+            }),
+        })
+        .collect();
+    let mut s = pretty(&Rules {
+        version: VERSION,
+        rules,
+    });
+    s.push('\n');
+    s
 }

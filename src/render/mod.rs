@@ -2,6 +2,8 @@
 
 pub mod diff;
 pub mod json;
+pub mod man;
 pub mod restructure;
+pub mod rule;
 pub mod sarif;
 pub mod text;

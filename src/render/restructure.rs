@@ -7,6 +7,7 @@ use std::path::Path;
 use anstyle::AnsiColor;
 
 use crate::finding::Finding;
+use crate::ops::restructure::{Mode, Planned};
 use crate::plan::restructure::Outcome;
 use crate::plan::{Op, Plan, Reason};
 use crate::ui::paint;
@@ -48,6 +49,60 @@ pub fn findings_after(findings: &[Finding], command: &str) -> String {
         let _ = writeln!(s, "  … and {} more", findings.len() - SHOWN);
     }
     s
+}
+
+/// What to print (stdout, stderr) for a planned run of `command`: the notes,
+/// what check would still find, then the plan as JSON, a diff, the reasons
+/// (`--check`) or the errors, and the summary. `--check` with nothing to do is
+/// one line, as a CI step should be.
+pub fn planned(p: &Planned, mode: Mode, json: bool, command: &str) -> (String, String) {
+    let (mut out, mut err) = (String::new(), String::new());
+    let (dry, empty) = (mode != Mode::Apply, p.outcome.plan.is_empty());
+    let ok = p.errors.is_empty();
+    let warning = paint("warning", AnsiColor::Yellow, true, true);
+    if !(mode == Mode::Check && empty && ok) {
+        for w in &p.warnings {
+            let _ = writeln!(err, "{warning}: {w}");
+        }
+        for n in &p.outcome.notes {
+            let _ = writeln!(err, "{warning}: {n}");
+        }
+        err.push_str(&findings_after(&p.outcome.findings, command));
+    }
+    if json && (dry || !ok) {
+        let _ = writeln!(out, "{}", crate::render::json::plan(p, command, dry));
+        return (out, err);
+    }
+    if !ok {
+        let error = paint("error", AnsiColor::Red, true, true);
+        for e in &p.errors {
+            let _ = writeln!(err, "{error}: {e}");
+        }
+        let _ = writeln!(err, "{error}: the plan cannot be applied; nothing written");
+        return (out, err);
+    }
+    match mode {
+        Mode::DryRun if !json => out.push_str(&crate::render::diff::render(&p.outcome.plan)),
+        Mode::Check if empty => {
+            let _ = writeln!(err, "{command}: nothing to do");
+        }
+        Mode::Check => {
+            for op in &p.outcome.plan.ops {
+                let _ = writeln!(out, "{}", why(op, &p.outcome));
+            }
+        }
+        _ if empty => {
+            let _ = writeln!(err, "{command}: nothing to do; nothing written");
+        }
+        _ => {}
+    }
+    if json && p.applied {
+        let _ = writeln!(out, "{}", crate::render::json::plan(p, command, false));
+    }
+    if mode == Mode::DryRun || !empty {
+        let _ = writeln!(err, "{}", summary(&p.outcome, command, dry));
+    }
+    (out, err)
 }
 
 /// What to print (stdout, stderr) when an interrupted run was found: finished,
