@@ -167,6 +167,18 @@ impl<'a> FileFacts<'a> {
         self.doc.source.line_text(line)
     }
 
+    /// The 1-based column, in characters (Unicode code points), of the 1-based
+    /// byte column `byte_col` on `line`: what editors and SARIF's
+    /// `unicodeCodePoints` count, where comrak and regexes count bytes.
+    pub fn char_column(&self, line: usize, byte_col: usize) -> usize {
+        let text = self.line(line);
+        let mut end = byte_col.saturating_sub(1).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        text[..end].chars().count() + 1
+    }
+
     /// Number of lines.
     pub fn lines(&self) -> usize {
         self.doc.source.line_count()

@@ -207,7 +207,7 @@ impl Rule for LinkBroken {
                                 ev.extend(hidden_note(hit.as_ref(), "this file"));
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} to `#{anchor}`: no heading in this file has that anchor"))
-                                        .column(link.column)
+                                        .column(f.char_column(link.line, link.column))
                                         .evidence(ev),
                                 );
                             }
@@ -223,7 +223,7 @@ impl Rule for LinkBroken {
                             if !exists {
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} target `{url}` does not exist ({shown})"))
-                                        .column(link.column)
+                                        .column(f.char_column(link.line, link.column))
                                         .evidence([format!("line {}: {}", link.line, quote(f.line(link.line)))]),
                                 );
                                 continue;
@@ -252,7 +252,7 @@ impl Rule for LinkBroken {
                                 ev.extend(hidden_note(hit.as_ref(), &shown));
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} to `{url}`: no heading in {shown} has the anchor `#{anchor}`"))
-                                        .column(link.column)
+                                        .column(f.char_column(link.line, link.column))
                                         .evidence(ev),
                                 );
                             }

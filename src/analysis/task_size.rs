@@ -136,7 +136,7 @@ impl Rule for TaskSize {
                         t.min_minutes, t.max_minutes
                     ),
                 )
-                .column(v.start() + 1)
+                .column(file.char_column(l, v.start() + 1))
                 .evidence([format!("line {l}: {}", quote(text))]),
             );
             return;

@@ -1,11 +1,52 @@
 //! Findings as SARIF 2.1.0, for code-scanning uploads. Every registered rule is
-//! listed in the driver with its default level; results point at root-relative
-//! paths (`uriBaseId: %SRCROOT%`).
+//! listed in the driver with its default level, its long description and help
+//! (what `replan rule ID` prints); results point at root-relative paths
+//! (`uriBaseId: %SRCROOT%`), columns count code points, and each result has a
+//! fingerprint that survives lines moving, so a scanner does not report a
+//! finding as new because text was added above it.
 
 use serde_json::{json, Value};
 
-use crate::analysis::RULES;
+use std::collections::HashMap;
+
+use crate::analysis::{RuleInfo, RULES};
 use crate::finding::{Finding, Severity};
+
+/// A finding's identity without its place in the file: rule, path and message
+/// with every number taken out (messages quote line numbers). Repeats in one
+/// file are told apart by their order (`:1`, `:2`).
+fn fingerprint(f: &Finding) -> String {
+    let message: String = f.message.chars().filter(|c| !c.is_ascii_digit()).collect();
+    let h = crate::model::sha256(format!("{}\0{}\0{message}", f.rule, f.path).as_bytes());
+    h[..16].to_string()
+}
+
+fn help_text(r: &RuleInfo) -> String {
+    let mut s = format!("{}\n\n{}", r.doc, r.long);
+    if !r.settings.is_empty() {
+        s.push_str(&format!(
+            "\n\nSettings: {} (rules/README.md#{}).",
+            r.settings.join(", "),
+            r.section
+        ));
+    }
+    s
+}
+
+fn help_markdown(r: &RuleInfo) -> String {
+    let mut s = format!("**{}**: {}\n\n{}", r.id, r.doc, r.long);
+    if !r.settings.is_empty() {
+        let keys: Vec<String> = r.settings.iter().map(|k| format!("`{k}`")).collect();
+        s.push_str(&format!(
+            "\n\nSettings: {} ([rules/README.md](rules/README.md#{})). Silence one line with \
+             `<!-- replan-disable-next-line {} -->`.",
+            keys.join(", "),
+            r.section,
+            r.id
+        ));
+    }
+    s
+}
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -23,13 +64,20 @@ pub fn report(findings: &[Finding]) -> String {
                 "id": r.id,
                 "name": r.id,
                 "shortDescription": {"text": r.doc},
+                "fullDescription": {"text": r.long},
+                "help": {"text": help_text(r), "markdown": help_markdown(r)},
                 "defaultConfiguration": {"level": level(r.default)},
             })
         })
         .collect();
+    let mut seen: HashMap<String, usize> = HashMap::new();
     let results: Vec<Value> = findings
         .iter()
         .map(|f| {
+            let key = fingerprint(f);
+            let n = seen.entry(key.clone()).or_default();
+            *n += 1;
+            let print = format!("{key}:{n}");
             let mut text = f.message.clone();
             for e in &f.evidence {
                 text.push_str("\n  ");
@@ -39,6 +87,7 @@ pub fn report(findings: &[Finding]) -> String {
                 "ruleId": f.rule,
                 "level": level(f.severity),
                 "message": {"text": text},
+                "partialFingerprints": {"replanFinding/v1": print},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
@@ -88,10 +137,60 @@ mod tests {
             r["locations"][0]["physicalLocation"]["region"]["startLine"],
             1
         );
+        assert!(r["partialFingerprints"]["replanFinding/v1"]
+            .as_str()
+            .is_some_and(|p| p.ends_with(":1")));
         let idx = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(
             v["runs"][0]["tool"]["driver"]["rules"][idx]["id"],
             "link.broken"
         );
+    }
+
+    #[test]
+    fn fingerprints_survive_lines_moving_and_tell_repeats_apart() {
+        let a = Finding::new(
+            "link.broken",
+            Severity::Error,
+            "a.md",
+            10,
+            "link on line 10 broken",
+        );
+        let moved = Finding::new(
+            "link.broken",
+            Severity::Error,
+            "a.md",
+            42,
+            "link on line 42 broken",
+        );
+        assert_eq!(fingerprint(&a), fingerprint(&moved));
+        let other = Finding::new(
+            "link.broken",
+            Severity::Error,
+            "b.md",
+            10,
+            "link on line 10 broken",
+        );
+        assert_ne!(fingerprint(&a), fingerprint(&other));
+        let v: Value = serde_json::from_str(&report(&[a.clone(), moved])).unwrap();
+        let prints: Vec<&str> = v["runs"][0]["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["replanFinding/v1"]
+                    .as_str()
+                    .unwrap()
+            })
+            .collect();
+        assert_ne!(prints[0], prints[1]);
+        let rules = v["runs"][0]["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), RULES.len());
+        assert!(rules.iter().all(|r| r["help"]["markdown"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+            && r["fullDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())));
     }
 }
