@@ -44,7 +44,7 @@ pub struct Global {
     pub color: ColorChoice,
 }
 
-/// Output format.
+/// Output format of split, migrate and consolidate.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
 pub enum Format {
     /// Human-readable text.
@@ -52,8 +52,21 @@ pub enum Format {
     Text,
     /// Versioned JSON for machines.
     Json,
-    /// SARIF 2.1.0 (check only).
+}
+
+/// Output format of check.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum CheckFormat {
+    /// `path:line:col: severity rule: message`, evidence indented below.
+    #[default]
+    Text,
+    /// Versioned JSON for machines.
+    Json,
+    /// SARIF 2.1.0 for code-scanning uploads.
     Sarif,
+    /// GitHub Actions workflow commands (`::error file=…,line=…::…`), shown as
+    /// annotations on the pull request.
+    Github,
 }
 
 /// Output format of documentation.
@@ -235,8 +248,11 @@ pub struct CheckArgs {
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+    /// After the findings, count them per rule (on stderr).
+    #[arg(long)]
+    pub statistics: bool,
     /// Also check the archive (`.claude/archive/` and the configured `archive.dir`),
     /// skipped by default.
     #[arg(long)]

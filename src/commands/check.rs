@@ -7,7 +7,7 @@
 use std::io::Write;
 
 use super::{load_config, Exit};
-use crate::cli::{CheckArgs, Format, Global};
+use crate::cli::{CheckArgs, CheckFormat as Format, Global};
 use crate::finding::Severity;
 use crate::ops::check::{self, root_for, Options};
 use crate::{analysis, render, ui};
@@ -42,12 +42,16 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
             render::json::report(report.encoding.name(), &report.files, &report.findings)
         }
         Format::Sarif => render::sarif::report(&report.findings),
+        Format::Github => render::text::github(&report.findings),
     };
     {
         let mut so = anstream::stdout().lock();
         so.write_all(out.as_bytes())
             .and_then(|_| so.flush())
             .map_err(|e| anyhow::anyhow!("cannot write output: {e}"))?;
+    }
+    if args.statistics {
+        eprint!("{}", render::text::statistics(&report.findings));
     }
     eprintln!(
         "{}",

@@ -69,9 +69,6 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     if !root.is_dir() {
         anyhow::bail!("{}: not a folder", root.display());
     }
-    if format == Format::Sarif {
-        anyhow::bail!("--format sarif is for `replan check`; use text or json");
-    }
     crate::ops::warm_likely_encoding(Some(root), &config_source(g));
     let cfg = load_config(Some(root), g)?;
     let (command, check) = (opts.command, opts.mode == Mode::Check);

@@ -40,6 +40,59 @@ pub fn findings(findings: &[Finding]) -> String {
     out
 }
 
+/// Findings as GitHub Actions workflow commands, one per line, which the runner
+/// shows as annotations on the changed files. Properties and message are
+/// escaped as the runner requires (`%`, CR, LF; and `:`/`,` in properties).
+pub fn github(findings: &[Finding]) -> String {
+    let data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut text = f.message.clone();
+        for e in &f.evidence {
+            text.push('\n');
+            text.push_str(e);
+        }
+        let _ = writeln!(
+            out,
+            "::{level} file={},line={},col={},title={}::{}",
+            prop(&f.path),
+            f.line.max(1),
+            f.column.max(1),
+            prop(f.rule),
+            data(&text)
+        );
+    }
+    out
+}
+
+/// How many findings each rule gave, most first (`--statistics`, as ruff's).
+pub fn statistics(findings: &[Finding]) -> String {
+    let mut counts: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    for f in findings {
+        let c = counts.entry(f.rule).or_default();
+        match f.severity {
+            Severity::Error => c.0 += 1,
+            Severity::Warning => c.1 += 1,
+        }
+    }
+    let mut rows: Vec<(&str, (usize, usize))> = counts.into_iter().collect();
+    rows.sort_by(|a, b| (b.1 .0 + b.1 .1).cmp(&(a.1 .0 + a.1 .1)).then(a.0.cmp(b.0)));
+    let mut out = String::new();
+    for (rule, (e, w)) in rows {
+        let _ = writeln!(out, "{:>5}  {rule:<26} {e} error, {w} warning", e + w);
+    }
+    out
+}
+
 /// The one-line summary printed on stderr.
 pub fn summary(findings: &[Finding], files: usize, encoding: &str) -> String {
     let errors = findings

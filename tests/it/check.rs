@@ -403,3 +403,55 @@ fn configured_archive_is_skipped() {
         .iter()
         .any(|f| f["path"] == "docs/retired/old.md" && f["rule"] == "budget.lines"));
 }
+
+#[test]
+fn github_annotations_and_statistics() {
+    let out = replan()
+        .args(["check", "--format", "github", "--statistics", "samples/pcc"])
+        .current_dir(repo())
+        .assert()
+        .code(1);
+    let o = out.get_output();
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(!lines.is_empty());
+    for l in &lines {
+        assert!(
+            (l.starts_with("::error file=") || l.starts_with("::warning file="))
+                && l.contains(",line=")
+                && l.contains(",title="),
+            "{l}"
+        );
+        assert!(!l[2..].contains('\n'));
+    }
+    assert!(
+        stdout.contains("file=.claude/status/brief.md,line=28,"),
+        "{stdout}"
+    );
+    // Statistics: one row per rule, counts adding up to the annotations.
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    let total: usize = stderr
+        .lines()
+        .filter(|l| l.contains(" error, "))
+        .map(|l| {
+            l.split_whitespace()
+                .next()
+                .unwrap()
+                .parse::<usize>()
+                .unwrap()
+        })
+        .sum();
+    assert_eq!(total, lines.len(), "{stderr}");
+    assert!(stderr.contains("phase.mislabeled"), "{stderr}");
+}
+
+#[test]
+fn sarif_is_for_check_only() {
+    for cmd in ["split", "migrate", "consolidate"] {
+        replan()
+            .args([cmd, "--format", "sarif", "samples/pcc"])
+            .current_dir(repo())
+            .assert()
+            .code(2);
+    }
+}
