@@ -97,6 +97,7 @@ pub fn plan_tree(
     crate::analysis::encoding(cfg).warm();
     let loaded = load::tree(root, progress);
     let mut warnings = loaded.walk_warnings;
+    warnings.extend(linked_plan_dirs(root, cfg));
     warnings.extend(loaded.read_errors);
     let (manifest_text, generated) = read_manifest(root, cfg)?;
     let exists = |p: &Path| {
@@ -115,6 +116,26 @@ pub fn plan_tree(
     let outcome = restructure::plan(&inputs);
     pb.finish_and_clear();
     Ok((outcome, manifest_text, warnings))
+}
+
+/// A plan folder that is a symbolic link is never walked (replan does not
+/// follow links: writing through one could reach outside the tree); say so,
+/// rather than only that nothing is under `plan_dirs`.
+fn linked_plan_dirs(root: &Path, cfg: &Config) -> Vec<String> {
+    cfg.plan_dirs
+        .sources()
+        .iter()
+        .filter_map(|g| {
+            let fixed = g.split(['*', '?', '[', '{']).next().unwrap_or("");
+            let fixed = fixed.trim_end_matches('/');
+            let meta = std::fs::symlink_metadata(root.join(fixed)).ok()?;
+            (!fixed.is_empty() && meta.file_type().is_symlink()).then(|| {
+                format!(
+                    "{fixed}: is a symbolic link, and replan never follows links (a write through one could land outside the tree); run replan where the folder really is, or set plan_dirs to a real folder"
+                )
+            })
+        })
+        .collect()
 }
 
 /// Files with uncommitted changes that the plan would touch, as one error.

@@ -337,3 +337,21 @@ fn a_disk_too_full_for_the_run_stops_it_with_nothing_written() {
         assert_eq!(snapshot_tree(root), before, "{cmd}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_plan_folder_is_not_followed_and_says_why() {
+    let real = small_tree();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".claude")).unwrap();
+    std::os::unix::fs::symlink(
+        real.path().join(".claude/plans"),
+        dir.path().join(".claude/plans"),
+    )
+    .unwrap();
+    let before = snapshot_tree(real.path());
+    let out = replan().arg("migrate").arg(dir.path()).assert().success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(err.contains(".claude/plans: is a symbolic link"), "{err}");
+    assert_eq!(snapshot_tree(real.path()), before);
+}
