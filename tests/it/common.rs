@@ -156,3 +156,8 @@ pub fn snapshot_tree(root: &Path) -> Vec<(String, Vec<u8>, u32)> {
 pub fn replan_bin() -> PathBuf {
     assert_cmd::cargo::cargo_bin("replan")
 }
+
+/// A finished run's stderr, as text.
+pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
+    String::from_utf8_lossy(&a.get_output().stderr).into_owned()
+}

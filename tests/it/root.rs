@@ -158,7 +158,7 @@ fn restore_with_nothing_to_restore_is_not_a_failure() {
     let dir = copy_tree(&repo().join("samples/pcc"));
     let before = snapshot(dir.path());
     let out = replan().arg("restore").arg(dir.path()).assert().success();
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains("nothing to restore"), "{err}");
     assert_eq!(snapshot(dir.path()), before);
 }

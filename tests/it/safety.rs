@@ -82,7 +82,7 @@ fn a_second_run_waits_then_refuses_naming_the_holder_and_writes_nothing() {
     std::fs::write(root.join(".replan.lock"), "pid 4242 (migrate) since then\n").unwrap();
     for cmd in ["migrate", "consolidate", "restore"] {
         let out = replan().arg(cmd).arg(root).assert().code(2);
-        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let err = stderr_of(&out);
         assert!(
             err.contains("holds the lock") && err.contains("pid 4242"),
             "{cmd}: {err}"
@@ -107,7 +107,7 @@ fn restore_during_a_paused_migrate_waits_its_turn_and_loses_nothing() {
     let (child, pause) = start_paused(&["migrate"], root, 6).expect("pauses at step 6");
     // Restore must not touch the journal of a run in flight.
     let out = replan().arg("restore").arg(root).assert().code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains("holds the lock"), "{err}");
     let (code, err) = resume(child, &pause);
     assert_eq!(code, Some(0), "{err}");
@@ -152,7 +152,7 @@ fn an_edit_made_while_migrate_applies_is_never_lost() {
                 assert!(err.contains("edited while replan ran"), "step {n}: {err}");
                 // Finishing the run keeps the edit, and says so.
                 let out = replan().arg("migrate").arg(root).assert().success();
-                let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+                let err = stderr_of(&out);
                 assert!(err.contains("kept as it is"), "step {n}: {err}");
                 let now = std::fs::read_to_string(&brief).unwrap();
                 assert!(
@@ -265,7 +265,7 @@ fn a_work_tree_git_refuses_to_read_stops_migrate_with_nothing_written() {
     std::fs::create_dir(root.join(".git")).unwrap();
     let before = snapshot_tree(root);
     let out = replan().arg("migrate").arg(root).assert().code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains("looks like a git work tree"), "{err}");
     assert_eq!(snapshot_tree(root), before);
     // The way out it names works.
@@ -291,11 +291,11 @@ fn dry_run_shows_the_refusal_a_real_run_would_make() {
         &["consolidate", "--check"][..],
     ] {
         let out = replan().args(args).arg(root).assert().code(2);
-        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let err = stderr_of(&out);
         assert!(err.contains("leaves the root"), "{args:?}: {err}");
     }
     let out = replan().arg("migrate").arg(root).assert().code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains("leaves the root"), "{err}");
     assert_eq!(snapshot_tree(root), before);
 }
@@ -331,7 +331,7 @@ fn a_disk_too_full_for_the_run_stops_it_with_nothing_written() {
             .arg(root)
             .assert()
             .code(2);
-        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        let err = stderr_of(&out);
         assert!(err.contains("not enough free space"), "{cmd}: {err}");
         // Not even the journal, the archive folder or the lock is left.
         assert_eq!(snapshot_tree(root), before, "{cmd}");
@@ -351,7 +351,7 @@ fn a_linked_plan_folder_is_not_followed_and_says_why() {
     .unwrap();
     let before = snapshot_tree(real.path());
     let out = replan().arg("migrate").arg(dir.path()).assert().success();
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains(".claude/plans: is a symbolic link"), "{err}");
     assert_eq!(snapshot_tree(real.path()), before);
 }

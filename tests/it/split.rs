@@ -157,7 +157,7 @@ fn a_yaml_file_is_not_split_and_one_part_is_one_file() {
     )
     .unwrap();
     let out = replan().arg("split").arg(&y).assert().code(2);
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains("not Markdown"), "{err}");
     assert_eq!(std::fs::read_dir(d.path()).unwrap().count(), 1);
     let m = d.path().join("one.md");
@@ -167,6 +167,6 @@ fn a_yaml_file_is_not_split_and_one_part_is_one_file() {
         .arg(&m)
         .assert()
         .success();
-    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let err = stderr_of(&out);
     assert!(err.contains("would write 1 file ("), "{err}");
 }
