@@ -123,12 +123,15 @@ impl Planner<'_> {
             .iter()
             .map(|(rel, doc)| analysis::Input { rel, doc })
             .partition(|i| self.archived(i.rel));
+        // An original is gone unless a part took its name. One set of the
+        // planned paths, not a scan of them per split: that was quadratic.
+        let after: HashSet<&Path> = after_docs.iter().map(|(q, _)| q.as_path()).collect();
         let gone: Vec<&Path> = self
             .out
             .splits
             .iter()
             .map(|s| s.original.as_path())
-            .filter(|p| !after_docs.iter().any(|(q, _)| q == p))
+            .filter(|p| !after.contains(p))
             .collect();
         let planned = analysis::Planned {
             targets: &targets,
