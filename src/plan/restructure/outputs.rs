@@ -120,14 +120,21 @@ impl Planner<'_> {
                 .or_default()
                 .push(format!("{} (line {})", f.rule, f.line));
         }
+        // The files of each indexed folder, in the order of `after_docs`: one pass
+        // over the tree, not one per folder (that was quadratic).
+        let mut in_folder: HashMap<&Path, Vec<&(PathBuf, Cow<Document>)>> =
+            folders.iter().map(|f| (f.as_path(), Vec::new())).collect();
+        for d in after_docs {
+            if let Some(list) = d.0.parent().and_then(|f| in_folder.get_mut(f)) {
+                list.push(d);
+            }
+        }
         let mut ops = Vec::new();
         for folder in &folders {
             let ipath = folder.join(&self.cfg.index_name);
             let mut entries = Vec::new();
-            for (p, doc) in after_docs
-                .iter()
-                .filter(|(p, _)| p.parent() == Some(folder.as_path()) && *p != ipath)
-            {
+            let members = in_folder.remove(folder.as_path()).unwrap_or_default();
+            for (p, doc) in members.into_iter().filter(|(p, _)| *p != ipath) {
                 let name = p
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
