@@ -1,6 +1,7 @@
 //! Stages 4 and 5 of the restructure: the decision topic files and the folder
 //! indexes written from the planned tree, then every op in review order.
 
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -129,25 +130,37 @@ impl Planner<'_> {
                 list.push(d);
             }
         }
+        // Measuring a folder's files (their tokens) is its own work: on every core.
+        let folders: Vec<&PathBuf> = folders.iter().collect();
+        let rendered: Vec<(PathBuf, String)> = folders
+            .par_iter()
+            .map(|folder| {
+                let ipath = folder.join(&self.cfg.index_name);
+                let members = in_folder
+                    .get(folder.as_path())
+                    .map_or(&[][..], Vec::as_slice);
+                let entries: Vec<Entry> = members
+                    .iter()
+                    .filter(|(p, _)| *p != ipath)
+                    .map(|(p, doc)| {
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let mut e = Entry::measure(&name, doc, self.enc);
+                        if let Some(t) = index_title(doc, self.cfg) {
+                            e.title = t;
+                        }
+                        let key = p.to_string_lossy().replace('\\', "/");
+                        e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
+                        e
+                    })
+                    .collect();
+                (ipath, index::render(folder, entries, self.enc))
+            })
+            .collect();
         let mut ops = Vec::new();
-        for folder in &folders {
-            let ipath = folder.join(&self.cfg.index_name);
-            let mut entries = Vec::new();
-            let members = in_folder.remove(folder.as_path()).unwrap_or_default();
-            for (p, doc) in members.into_iter().filter(|(p, _)| *p != ipath) {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let mut e = Entry::measure(&name, doc, self.enc);
-                if let Some(t) = index_title(doc, self.cfg) {
-                    e.title = t;
-                }
-                let key = p.to_string_lossy().replace('\\', "/");
-                e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
-                entries.push(e);
-            }
-            let new = index::render(folder, entries, self.enc);
+        for (ipath, new) in rendered {
             match self.by_path.get(ipath.as_path()) {
                 Some(d) if !markers::is_index(&d.source.text) => said.notes.push(Note::new(
                     NoteKind::NotOverwritten,
