@@ -482,3 +482,35 @@ fn planned_check_tells_gone_originals_from_names_taken_by_parts() {
         assert!(broken.iter().any(|m| m.contains(&kept)), "{broken:?}");
     }
 }
+
+/// The hint names the folders holding the most files, leaving out a folder whose
+/// parent is named too (the parent's glob covers it).
+#[test]
+fn the_hint_leaves_out_folders_under_a_named_one() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (dir, n) in [
+        ("docs", 2),
+        ("docs/plans", 5),
+        ("planning/a", 3),
+        ("notes", 1),
+    ] {
+        for k in 0..n {
+            files.push((format!("{dir}/f{k}.md"), format!("# F{k}\n")));
+        }
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let o = run(&refs, &HashMap::new());
+    let hint = o
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .find(|n| n.contains("plan_dirs"))
+        .expect("a hint");
+    assert!(
+        hint.contains("`plan_dirs: ['planning/a/**', 'docs/**', 'notes/**']`"),
+        "{hint}"
+    );
+}
