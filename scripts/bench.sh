@@ -8,11 +8,14 @@
 #   2. `replan check` on a generated ~20 MB tree (copies of samples/pcc under
 #      distinct folders in /tmp) vs the floor over the same files, plus the same on
 #      a tree 10x smaller (scaling) and peak memory;
-#   3. `replan migrate --dry-run` on a copy of the user's real tree vs the floor.
+#   3. `replan migrate --dry-run` on a copy of the user's real tree vs the floor;
+#   4. scaling of planning: `replan migrate --dry-run` on 12,000 generated small
+#      planning files vs 3,000 (scripts/gen-tree.sh; linear is 4x), and with
+#      LARGE=1 on 50,000 of them vs `replan check` on the same tree.
 # The commands of each ratio are timed in turns (bash 5's EPOCHREALTIME, no extra
 # process per run); medians are reported.
 #
-# Usage: scripts/bench.sh            (RUNS=10 SHORT_RUNS=40 MB=20 NOTES=... to override)
+# Usage: scripts/bench.sh            (RUNS=10 SHORT_RUNS=40 MB=20 NOTES=... GEN_RUNS=5 LARGE=1 to override)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +23,9 @@ RUNS=${RUNS:-10}
 # Commands of ~100 ms are noisier than the 1 s tree runs: time them more often.
 SHORT_RUNS=${SHORT_RUNS:-$(( RUNS < 40 ? 40 : RUNS ))}
 MB=${MB:-20}
+# The generated trees take 2 s (3,000 files) and 8 s (12,000) a run: fewer runs.
+GEN_RUNS=${GEN_RUNS:-5}
+LARGE=${LARGE:-0}
 REAL=${REAL:-../shared/corpus/plans/RLGeeX__pcc-ai-memory}
 NOTES=${NOTES:-$REAL/.claude/archive/original-phases/phase-4-working-notes.md}
 [ -f "$NOTES" ] || { echo "skipping: $NOTES is absent"; exit 0; }
@@ -47,6 +53,9 @@ SMALL=$(( COPIES / 10 > 0 ? COPIES / 10 : 1 ))
 make_tree "$WORK/big" "$COPIES"
 make_tree "$WORK/small" "$SMALL"
 mkdir -p "$WORK/real" && cp -R "$REAL/." "$WORK/real/"
+scripts/gen-tree.sh 3000 "$WORK/gen-3k"
+scripts/gen-tree.sh 12000 "$WORK/gen-12k"
+[ "$LARGE" = 1 ] && scripts/gen-tree.sh 50000 "$WORK/gen-50k"
 tree_bytes() { find "$1" -name '*.md' -not -path '*/.claude/archive/*' -print0 | xargs -0 cat | wc -c; }
 
 # Time commands in turns (A B C, A B C, ...) and write each one's median seconds to
@@ -77,6 +86,7 @@ ratio() { awk -v a="$(cat "$WORK/$1.t")" -v b="$(cat "$WORK/$2.t")" 'BEGIN {prin
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), runs: $RUNS for the trees, $SHORT_RUNS for single files and the real tree (median)"
 echo "notes: $(wc -c < "$NOTES") bytes; tree: $COPIES copies, $(tree_bytes "$WORK/big") bytes of Markdown; small tree: $SMALL copies; real tree: $(tree_bytes "$WORK/real") bytes"
+echo "generated trees: $(find "$WORK/gen-3k" -name '*.md' | wc -l) and $(find "$WORK/gen-12k" -name '*.md' | wc -l) Markdown files, runs: $GEN_RUNS (median)"
 echo "floor breakdown on the notes:"; "$FLOOR" "$NOTES" >/dev/null
 echo "floor breakdown on the tree:";  "$FLOOR" "$WORK/big" >/dev/null
 
@@ -90,6 +100,13 @@ time_turns "$RUNS" check-tree "" "$BIN check $WORK/big" floor-tree "" "$FLOOR $W
 time_turns "$SHORT_RUNS" migrate-dry-run-real "" "$BIN migrate --dry-run $WORK/real" \
   floor-real "" "$FLOOR $WORK/real"
 
+time_turns "$GEN_RUNS" migrate-dry-run-3k "" "$BIN migrate --dry-run $WORK/gen-3k" \
+  migrate-dry-run-12k "" "$BIN migrate --dry-run $WORK/gen-12k"
+if [ "$LARGE" = 1 ]; then
+  time_turns 3 migrate-dry-run-50k "" "$BIN migrate --dry-run $WORK/gen-50k" \
+    check-50k "" "$BIN check $WORK/gen-50k"
+fi
+
 peak=$( (/usr/bin/time -f '%M' "$BIN" check "$WORK/big" 2>&1 >/dev/null || true) | tail -1)
 
 echo "ratios (lower is better):"
@@ -100,3 +117,6 @@ in_ratio=$(awk -v a="$(tree_bytes "$WORK/big")" -v b="$(tree_bytes "$WORK/small"
 echo "  check tree / check tree 10x smaller  $(ratio check-tree check-small-tree)x   (input ${in_ratio}x; target <= 1.05 x input ratio)"
 echo "  migrate --dry-run real / floor       $(ratio migrate-dry-run-real floor-real)x   (target <= 1.5)"
 echo "  check 20 MB tree peak RSS            ${peak} KB   (target <= 3 x corpus + 50 MB)"
+echo "  migrate --dry-run 12,000 / 3,000 files  $(ratio migrate-dry-run-12k migrate-dry-run-3k)x   (generated; linear is 4; target <= 4.5)"
+[ "$LARGE" = 1 ] && echo "  migrate --dry-run / check, 50,000 files $(ratio migrate-dry-run-50k check-50k)x   (generated; target <= 3.0)"
+exit 0

@@ -5,7 +5,7 @@
 //! file is no gap. TOC entries and cross-references to the missing numbers are
 //! quoted as evidence.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use regex::Regex;
 
@@ -175,6 +175,8 @@ impl Rule for PhaseMissing {
             for h in &headed {
                 all.extend(h.iter().map(|n| n.parts.clone()));
             }
+            // The folder's references to numbers, read at its first gap.
+            let mut refs: Option<Refs> = None;
             let mut report = |an: &Numbered, bn: &Numbered, missing: Vec<String>| {
                 let f = &files[bn.file];
                 let range = if missing.len() == 1 {
@@ -194,7 +196,12 @@ impl Rule for PhaseMissing {
                     }
                 };
                 let msg = format!("{range}: {} is followed by {}", place(an), place(bn));
-                let ev = references(files, members, bn.file, &missing, reference, max_ev);
+                let ev = match reference {
+                    Some(re) => refs
+                        .get_or_insert_with(|| Refs::new(files, members, re))
+                        .evidence(files, members, bn.file, &missing, max_ev),
+                    None => Vec::new(),
+                };
                 out.push(
                     cx.finding(INFO.id, f, bn.line, msg)
                         .subphase(missing[0].clone())
@@ -215,48 +222,67 @@ impl Rule for PhaseMissing {
     }
 }
 
-/// Lines in the folder that mention one of the missing numbers, the reporting
-/// file first.
-fn references(
-    files: &[FileFacts],
-    members: &[usize],
-    home: usize,
-    missing: &[String],
-    re: Option<&Regex>,
-    max: usize,
-) -> Vec<String> {
-    let Some(re) = re else { return Vec::new() };
-    let mut order: Vec<usize> = vec![home];
-    order.extend(members.iter().copied().filter(|&i| i != home));
-    let mut ev = Vec::new();
-    let mut more = 0usize;
-    for i in order {
-        let f = &files[i];
-        for l in 1..=f.lines() {
-            let t = f.line(l);
-            let hit = re.captures_iter(t).any(|c| {
-                c.name("number")
-                    .is_some_and(|m| missing.iter().any(|x| x == m.as_str()))
-            });
-            if !hit {
-                continue;
+/// Where the files of a folder refer to subphase numbers: each number as
+/// written, with every line naming it as (position among the folder's members,
+/// line). Read once per folder, so a folder with many gaps is not read once a
+/// gap.
+struct Refs {
+    by_number: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Refs {
+    fn new(files: &[FileFacts], members: &[usize], re: &Regex) -> Refs {
+        let mut by_number: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (pos, &i) in members.iter().enumerate() {
+            let f = &files[i];
+            for l in 1..=f.lines() {
+                for c in re.captures_iter(f.line(l)) {
+                    if let Some(m) = c.name("number") {
+                        let at = by_number.entry(m.as_str().to_string()).or_default();
+                        if at.last() != Some(&(pos, l)) {
+                            at.push((pos, l));
+                        }
+                    }
+                }
             }
-            if ev.len() >= max {
-                more += 1;
-                continue;
-            }
-            let loc = if i == home {
-                format!("line {l}")
-            } else {
-                format!("{}:{l}", f.name())
-            };
-            ev.push(format!("{loc}: {}", quote(t)));
         }
+        Refs { by_number }
     }
-    if more > 0 {
-        ev.push(format!("... and {more} more references"));
+
+    /// Lines in the folder that mention one of the missing numbers, the reporting
+    /// file (`home`) first, then the other members in order, each by line.
+    fn evidence(
+        &self,
+        files: &[FileFacts],
+        members: &[usize],
+        home: usize,
+        missing: &[String],
+        max: usize,
+    ) -> Vec<String> {
+        let home_pos = members.iter().position(|&i| i == home);
+        let mut hits: Vec<(bool, usize, usize)> = missing
+            .iter()
+            .filter_map(|m| self.by_number.get(m))
+            .flatten()
+            .map(|&(pos, l)| (Some(pos) != home_pos, pos, l))
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        let mut ev = Vec::new();
+        for &(elsewhere, pos, l) in hits.iter().take(max) {
+            let f = &files[members[pos]];
+            let loc = if elsewhere {
+                format!("{}:{l}", f.name())
+            } else {
+                format!("line {l}")
+            };
+            ev.push(format!("{loc}: {}", quote(f.line(l))));
+        }
+        if hits.len() > max {
+            ev.push(format!("... and {} more references", hits.len() - max));
+        }
+        ev
     }
-    ev
 }
 
 #[cfg(test)]
@@ -292,6 +318,51 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert_eq!(f[0].path, "p/phase-2.5.md");
         assert!(f[0].message.contains("2.3-2.4"), "{}", f[0].message);
+    }
+
+    /// Evidence for each gap of a folder: the reporting file's lines first, then
+    /// the other files in order, a line naming a number twice once, at most
+    /// `max_evidence` lines and a count of the rest.
+    #[test]
+    fn references_of_several_gaps_across_files() {
+        let many: String = (1..=7).map(|k| format!("Phase 2.2 note {k}\n")).collect();
+        let f = run_rule(
+            "phase.missing",
+            &[
+                (
+                    "p/phase-2.1.md",
+                    "# A\n\nSee Phase 2.2 and phase 2.2 again.\n",
+                ),
+                (
+                    "p/phase-2.3.md",
+                    "# C\n\nStep 2.5 is next; stage 2.2 was dropped.\n",
+                ),
+                ("p/phase-2.6.md", "# F\n\n- Phase 2.4\n- Phase 2.5\n"),
+                ("p/notes.md", many.as_str()),
+            ],
+        );
+        assert_eq!(f.len(), 2, "{f:?}");
+        let two = f.iter().find(|x| x.path == "p/phase-2.3.md").unwrap();
+        assert_eq!(
+            two.evidence,
+            [
+                "line 3: Step 2.5 is next; stage 2.2 was dropped.",
+                "phase-2.1.md:3: See Phase 2.2 and phase 2.2 again.",
+                "notes.md:1: Phase 2.2 note 1",
+                "notes.md:2: Phase 2.2 note 2",
+                "notes.md:3: Phase 2.2 note 3",
+                "... and 4 more references",
+            ]
+        );
+        let four = f.iter().find(|x| x.path == "p/phase-2.6.md").unwrap();
+        assert_eq!(
+            four.evidence,
+            [
+                "line 3: - Phase 2.4",
+                "line 4: - Phase 2.5",
+                "phase-2.3.md:3: Step 2.5 is next; stage 2.2 was dropped.",
+            ]
+        );
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! matching `claims.artifacts`. An artifact exists when some file or folder under
 //! a root has that path or ends with it.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -78,14 +78,22 @@ fn code_spans(line: &str) -> Vec<&str> {
         .collect()
 }
 
-/// Everything under the repository roots, as `/`-separated paths relative to each root.
+/// Everything under the repository roots, as `/`-separated paths relative to each
+/// root, held as every tail of them that starts after a `/` (and the whole path):
+/// `a/b/c.tf` is `a/b/c.tf`, `b/c.tf` and `c.tf`. An artifact exists when it is one
+/// of those, found with one lookup rather than by comparing it with every path.
 struct Index {
-    paths: HashSet<String>,
+    tails: HashSet<String>,
+}
+
+/// `path` and each part of it after a `/`.
+fn tails(path: &str) -> impl Iterator<Item = &str> {
+    std::iter::once(path).chain(path.match_indices('/').map(move |(i, _)| &path[i + 1..]))
 }
 
 impl Index {
     fn build(root: &Path, roots: &[String]) -> Index {
-        let mut paths = HashSet::new();
+        let mut tails_of_all = HashSet::new();
         for r in roots {
             let base = root.join(r);
             if !base.is_dir() {
@@ -103,24 +111,59 @@ impl Index {
                 if let Ok(rel) = e.path().strip_prefix(&base) {
                     let s = rel.to_string_lossy().replace('\\', "/");
                     if !s.is_empty() {
-                        paths.insert(s);
+                        tails_of_all.extend(tails(&s).map(str::to_string));
                     }
                 }
             }
         }
-        Index { paths }
+        Index {
+            tails: tails_of_all,
+        }
     }
 
+    /// Whether some path under a root is `artifact` or ends with `/artifact`.
     fn exists(&self, artifact: &str) -> bool {
         let a = artifact.trim_start_matches("./").trim_end_matches('/');
-        if a.is_empty() {
-            return true;
-        }
-        let suffix = format!("/{a}");
-        self.paths.iter().any(|p| p == a || p.ends_with(&suffix))
+        a.is_empty() || self.tails.contains(a)
     }
 }
 
+/// The artifacts named in the docs by phase, each list in the order they were
+/// named, so a claim finds those of its phase (and of its subphases) without
+/// reading every artifact of the tree.
+struct ByPhase<'a> {
+    named: &'a [Named],
+    phases: BTreeMap<&'a str, Vec<usize>>,
+}
+
+impl<'a> ByPhase<'a> {
+    fn new(named: &'a [Named]) -> ByPhase<'a> {
+        let mut phases: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, n) in named.iter().enumerate() {
+            phases.entry(n.phase.as_str()).or_default().push(i);
+        }
+        ByPhase { named, phases }
+    }
+
+    /// The artifacts that [`belongs`] to `claimed`, in the order they were named.
+    fn of(&self, claimed: &str) -> Vec<&'a Named> {
+        let below = format!("{claimed}.");
+        let mut idx: Vec<usize> = self.phases.get(claimed).cloned().unwrap_or_default();
+        for (phase, list) in self.phases.range(below.as_str()..) {
+            if !phase.starts_with(&below) {
+                break;
+            }
+            idx.extend(list);
+        }
+        idx.sort_unstable();
+        idx.into_iter().map(|i| &self.named[i]).collect()
+    }
+}
+
+/// Whether an artifact named in `artifact_phase` counts for a claim that phase
+/// `claimed` is done: the same phase or one of its subphases. [`ByPhase::of`]
+/// finds these; this says what it finds.
+#[cfg(test)]
 fn belongs(artifact_phase: &str, claimed: &str) -> bool {
     artifact_phase == claimed || artifact_phase.starts_with(&format!("{claimed}."))
 }
@@ -198,6 +241,7 @@ impl Rule for StatusClaims {
             }
         }
         let index = Index::build(cx.root, &cx.cfg.repo_roots);
+        let by_phase = ByPhase::new(&named);
         let roots = cx.cfg.repo_roots.join(", ");
         let max = c.max_evidence.max(1);
         for (i, f) in files.iter().enumerate() {
@@ -267,23 +311,21 @@ impl Rule for StatusClaims {
                     .or_else(|| heading_phase.clone());
                 let Some(phase) = phase else { continue };
                 let mut seen = HashSet::new();
-                let missing: Vec<&Named> = named
-                    .iter()
-                    .filter(|n| belongs(&n.phase, &phase))
+                let missing: Vec<&Named> = by_phase
+                    .of(&phase)
+                    .into_iter()
                     .filter(|n| seen.insert(n.artifact.trim_end_matches('/').to_string()))
                     .filter(|n| !index.exists(&n.artifact))
                     .collect();
-                // `secrets.tf` says nothing more than `terraform/secrets.tf`.
-                let missing: Vec<&Named> = missing
+                // `secrets.tf` says nothing more than `terraform/secrets.tf`: drop an
+                // artifact that is the tail after a `/` of another one.
+                let longer: HashSet<&str> = missing
                     .iter()
-                    .filter(|a| {
-                        let short = a.artifact.trim_end_matches('/');
-                        !missing.iter().any(|b| {
-                            let long = b.artifact.trim_end_matches('/');
-                            long.len() > short.len() && long.ends_with(&format!("/{short}"))
-                        })
-                    })
-                    .copied()
+                    .flat_map(|b| tails(b.artifact.trim_end_matches('/')).skip(1))
+                    .collect();
+                let missing: Vec<&Named> = missing
+                    .into_iter()
+                    .filter(|a| !longer.contains(a.artifact.trim_end_matches('/')))
                     .collect();
                 if missing.is_empty() {
                     continue;
@@ -324,10 +366,79 @@ impl Rule for StatusClaims {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::HashSet;
     use std::path::Path;
 
+    use super::{belongs, tails, ByPhase, Index, Named};
     use crate::analysis::testutil::run_rule_cfg;
     use crate::config::Config;
+
+    /// The lookups that replaced scans of every artifact and every path find
+    /// what the scans found, in the same order.
+    #[test]
+    fn lookups_find_what_the_scans_found() {
+        let phases = [
+            "2", "2.5", "2.10", "2.5.1", "20", "20.1", "2a", "3", "2.", "",
+        ];
+        let named: Vec<Named> = (0..40)
+            .map(|i| Named {
+                phase: phases[(i * 7) % phases.len()].to_string(),
+                artifact: format!("a{i}.tf"),
+                path: "p.md".into(),
+                line: i,
+            })
+            .collect();
+        let by = ByPhase::new(&named);
+        for claimed in phases.iter().chain(&["1", "2.1", "4"]) {
+            let got: Vec<usize> = by.of(claimed).iter().map(|n| n.line).collect();
+            let want: Vec<usize> = named
+                .iter()
+                .filter(|n| belongs(&n.phase, claimed))
+                .map(|n| n.line)
+                .collect();
+            assert_eq!(got, want, "phase {claimed:?}");
+        }
+        let paths = [
+            "app/terraform/secrets.tf",
+            "modules/gke/",
+            "x.tf",
+            "a//b.tf",
+        ];
+        let index = Index {
+            tails: paths
+                .iter()
+                .flat_map(|p| tails(p.trim_end_matches('/')))
+                .map(str::to_string)
+                .collect(),
+        };
+        let scan = |a: &str| {
+            let a = a.trim_start_matches("./").trim_end_matches('/');
+            a.is_empty()
+                || paths
+                    .iter()
+                    .map(|p| p.trim_end_matches('/'))
+                    .any(|p| p == a || p.ends_with(&format!("/{a}")))
+        };
+        for a in [
+            "secrets.tf",
+            "terraform/secrets.tf",
+            "./app/terraform/secrets.tf",
+            "rraform/secrets.tf",
+            "modules/gke/",
+            "gke",
+            "x.tf",
+            "/x.tf",
+            "b.tf",
+            "/b.tf",
+            "./",
+            "nope.tf",
+        ] {
+            assert_eq!(index.exists(a), scan(a), "{a}");
+        }
+        let longer: HashSet<&str> = paths.iter().flat_map(|p| tails(p).skip(1)).collect();
+        assert!(longer.contains("secrets.tf") && longer.contains("terraform/secrets.tf"));
+        assert!(!longer.contains("app/terraform/secrets.tf") && !longer.contains("x.tf"));
+    }
 
     fn tree() -> (tempfile::TempDir, Config) {
         let d = tempfile::tempdir().unwrap();

@@ -2,7 +2,8 @@
 //! dropped; later restatements (same words, or word-set Jaccard >= 0.8) are folded
 //! into the first statement as "Restated in" links.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use super::extract;
 use super::Decision;
@@ -105,29 +106,38 @@ pub(super) fn drop_archived_copies(all: Vec<Decision>, fuzzy: bool) -> Vec<Decis
 /// Fold restatements (identical, or word-set Jaccard >= 0.8) into the first statement.
 pub(super) fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision> {
     let mut words = Words::default();
-    let mut kept: Vec<(Decision, Vec<u32>)> = Vec::new();
+    // Each kept decision with its words and the places already listed (its own
+    // and its restatements): a decision restated in every folder of a large
+    // tree was checked against its list once per restatement, the square of them.
+    type Place = (PathBuf, Option<String>);
+    let mut kept: Vec<(Decision, Vec<u32>, HashSet<Place>)> = Vec::new();
     let mut exact: HashMap<String, usize> = HashMap::new();
     for d in all {
         let n = extract::norm(&d.text);
         let w = words.of(&d.text);
         let hit = match exact.get(&n) {
             Some(i) => Some(*i),
-            None if fuzzy => kept.iter().position(|(_, kw)| jaccard(kw, &w) >= SIMILAR),
+            None if fuzzy => kept
+                .iter()
+                .position(|(_, kw, _)| jaccard(kw, &w) >= SIMILAR),
             None => None,
         };
         match hit {
             Some(i) => {
-                let k = &mut kept[i].0;
-                let r = (d.rel.clone(), d.anchor.clone());
-                if (k.rel.clone(), k.anchor.clone()) != r && !k.restated.contains(&r) {
+                let (k, _, listed) = &mut kept[i];
+                let r = (d.rel, d.anchor);
+                if !listed.contains(&r) {
+                    listed.insert(r.clone());
                     k.restated.push(r);
                 }
             }
             None => {
                 exact.insert(n, kept.len());
-                kept.push((d, w));
+                let mut listed: HashSet<Place> = d.restated.iter().cloned().collect();
+                listed.insert((d.rel.clone(), d.anchor.clone()));
+                kept.push((d, w, listed));
             }
         }
     }
-    kept.into_iter().map(|(d, _)| d).collect()
+    kept.into_iter().map(|(d, _, _)| d).collect()
 }

@@ -3,6 +3,7 @@
 //! inside it is detected and never overwritten silently.
 
 use std::cmp::Ordering;
+use std::collections::hash_map::{Entry, HashMap};
 use std::path::Path;
 
 use crate::model::links::{edit, relative, resolve, Target};
@@ -101,11 +102,17 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
     if decisions.is_empty() {
         inner.push_str("\n_No decisions found._\n");
     }
+    // Groups in order of first appearance, found by phase through a map: a scan
+    // of the groups per decision grew with phases x decisions.
     let mut groups: Vec<(Option<String>, Vec<&Decision>)> = Vec::new();
+    let mut group_of: HashMap<Option<&str>, usize> = HashMap::new();
     for d in decisions {
-        match groups.iter_mut().find(|g| g.0 == d.phase) {
-            Some(g) => g.1.push(d),
-            None => groups.push((d.phase.clone(), vec![d])),
+        match group_of.entry(d.phase.as_deref()) {
+            Entry::Occupied(g) => groups[*g.get()].1.push(d),
+            Entry::Vacant(v) => {
+                v.insert(groups.len());
+                groups.push((d.phase.clone(), vec![d]));
+            }
         }
     }
     groups.sort_by(|a, b| phase_cmp(&a.0, &b.0));

@@ -296,6 +296,39 @@ fn archived_near_copy_gives_its_phase_to_the_active_copy() {
     assert!(!f.contains("archive"), "{f}");
 }
 
+/// A decision restated in every file of a folder is kept once, with each other
+/// place listed once, in order, and never its own; each phase gets one group.
+#[test]
+fn a_decision_restated_everywhere_lists_each_place_once() {
+    let files: Vec<(String, String)> = (0..40)
+        .map(|k| {
+            let text = format!(
+                "# Phase 5.{k}: Step {k}\n\n- **Decision**: Keep one state bucket per environment\n\
+                 - **Decision**: Keep one state bucket per environment\n\
+                 - **Decision**: Step {k} keeps owner {k}, reviewer {} and approver {}\n",
+                k * 7,
+                k * 13
+            );
+            (format!("p/phase-5.{k}.md"), text)
+        })
+        .collect();
+    let o = run_owned(&files, &BTreeMap::new());
+    let f = file(&o, "general");
+    assert_eq!(f.matches("Keep one state bucket").count(), 1, "{f}");
+    let restated: Vec<&str> = f.lines().filter(|l| l.contains("Restated in")).collect();
+    let want: Vec<String> = (1..40)
+        .map(|k| {
+            format!("  - Restated in [phase-5.{k}.md](../../p/phase-5.{k}.md#phase-5{k}-step-{k})")
+        })
+        .collect();
+    assert_eq!(restated, want, "{f}");
+    let groups: Vec<&str> = f.lines().filter(|l| l.starts_with("## Phase")).collect();
+    let want: Vec<String> = (0..40)
+        .map(|k| format!("## Phase 5.{k}: Step {k}"))
+        .collect();
+    assert_eq!(groups, want, "{f}");
+}
+
 #[test]
 fn many_decisions_exact_duplicates_still_fold() {
     let mut md = String::from("# Phase 3.1: GKE\n\n");

@@ -3,6 +3,7 @@
 //! every file it generated, which new files came from which original, and the
 //! original text of every file it modified in place. `restore` undoes the last run.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -92,8 +93,8 @@ impl Manifest {
     }
 
     /// Every generated path with the checksum it was written with (latest run wins).
-    pub fn generated(&self) -> std::collections::HashMap<PathBuf, String> {
-        let mut m = std::collections::HashMap::new();
+    pub fn generated(&self) -> HashMap<PathBuf, String> {
+        let mut m = HashMap::new();
         for r in &self.runs {
             for c in &r.created {
                 m.insert(c.path.clone(), c.sha256.clone());
@@ -114,6 +115,11 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
         time: now(),
         ..Default::default()
     };
+    // The parts of each original, the first entry for it (as a scan would find).
+    let mut parts_of: HashMap<&Path, &Vec<PathBuf>> = HashMap::new();
+    for (original, list) in parts {
+        parts_of.entry(original.as_path()).or_insert(list);
+    }
     for op in &plan.ops {
         match op {
             Op::Create { path, contents } => run.created.push(FileSum {
@@ -130,10 +136,9 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                 from: from.clone(),
                 to: to.clone(),
                 sha256: sha256(contents.as_bytes()),
-                parts: parts
-                    .iter()
-                    .find(|p| &p.0 == from)
-                    .map(|p| p.1.clone())
+                parts: parts_of
+                    .get(from.as_path())
+                    .map(|p| (*p).clone())
                     .unwrap_or_default(),
             }),
             Op::Delete { .. } => {}

@@ -3,6 +3,7 @@
 //! created files are removed. A file edited since the run wrote it is named and
 //! kept (unless forced), so undoing never loses an edit silently.
 
+use std::collections::HashSet;
 use std::path::Path;
 
 use super::manifest::Run;
@@ -22,18 +23,25 @@ pub fn undo_plan(
     edited: &mut Vec<String>,
 ) -> anyhow::Result<Plan> {
     let mut plan = Plan::new(root);
+    // What the run created and moved, by path and checksum: looked up, so a run
+    // of many files is not read once per file.
+    let created: HashSet<(&Path, &str)> = run
+        .created
+        .iter()
+        .map(|c| (c.path.as_path(), c.sha256.as_str()))
+        .collect();
+    let moved: HashSet<(&Path, &str)> = run
+        .moved
+        .iter()
+        .map(|m| (m.from.as_path(), m.sha256.as_str()))
+        .collect();
     // Originals come back first (apply copies before it removes anything).
     for m in &run.moved {
         let archived = read(&m.to)?;
         let here = read(&m.from)?;
         // A split's first part may stand in the original's place (it took the
         // name); it is deleted below, and the original replaces it.
-        let part_here = |h: &str| {
-            let sha = sha256(h.as_bytes());
-            run.created
-                .iter()
-                .any(|c| c.path == m.from && c.sha256 == sha)
-        };
+        let part_here = |h: &str| created.contains(&(m.from.as_path(), &*sha256(h.as_bytes())));
         match (archived, here) {
             (Some(a), Some(h)) if h != a && !part_here(&h) => anyhow::bail!(
                 "{}: a different file now stands where the original goes back; move it away first (nothing written)",
@@ -91,11 +99,7 @@ pub fn undo_plan(
         if let Some(t) = read(&c.path)? {
             let sha = sha256(t.as_bytes());
             // The original already back where its first part was.
-            if run
-                .moved
-                .iter()
-                .any(|m| m.from == c.path && m.sha256 == sha)
-            {
+            if moved.contains(&(c.path.as_path(), sha.as_str())) {
                 continue;
             }
             if sha != c.sha256 {

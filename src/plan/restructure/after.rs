@@ -1,6 +1,7 @@
 //! Stage 3 of the restructure: the tree as the plan leaves it, the check that
 //! every link resolving today still resolves there, and `check`'s findings on it.
 
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -81,7 +82,8 @@ impl Planner<'_> {
 
     /// The tree after the plan, parsed, sorted by path. Files whose text is
     /// unchanged (kept, moved to the archive, or parts parsed while planning)
-    /// are borrowed, not parsed again.
+    /// are borrowed, not parsed again; the others (files whose links were
+    /// rewritten) are parsed on every core.
     pub(super) fn after_docs<'s>(
         &'s self,
         after: &HashMap<PathBuf, String>,
@@ -100,7 +102,7 @@ impl Planner<'_> {
             }
         }
         paths
-            .into_iter()
+            .into_par_iter()
             .map(|p| {
                 let text = &after[p];
                 let same = |d: &&&'s Document| d.source.text == *text;
@@ -123,12 +125,15 @@ impl Planner<'_> {
             .iter()
             .map(|(rel, doc)| analysis::Input { rel, doc })
             .partition(|i| self.archived(i.rel));
+        // An original is gone unless a part took its name. One set of the
+        // planned paths, not a scan of them per split: that was quadratic.
+        let after: HashSet<&Path> = after_docs.iter().map(|(q, _)| q.as_path()).collect();
         let gone: Vec<&Path> = self
             .out
             .splits
             .iter()
             .map(|s| s.original.as_path())
-            .filter(|p| !after_docs.iter().any(|(q, _)| q == p))
+            .filter(|p| !after.contains(p))
             .collect();
         let planned = analysis::Planned {
             targets: &targets,

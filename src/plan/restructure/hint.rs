@@ -32,10 +32,11 @@ impl Planner<'_> {
             }
         }
         // A folder whose parent is listed too is covered by the parent's glob.
-        let listed: Vec<&Path> = by_dir.keys().copied().collect();
+        // Its ancestors are looked up, not every listed folder compared with it.
         let mut dirs: Vec<(&Path, usize)> = by_dir
-            .into_iter()
-            .filter(|(d, _)| !listed.iter().any(|l| l != d && d.starts_with(l)))
+            .iter()
+            .filter(|(d, _)| !d.ancestors().skip(1).any(|a| by_dir.contains_key(a)))
+            .map(|(d, n)| (*d, *n))
             .collect();
         dirs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let globs: Vec<String> = dirs

@@ -1,6 +1,7 @@
 //! Stages 4 and 5 of the restructure: the decision topic files and the folder
 //! indexes written from the planned tree, then every op in review order.
 
+use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -120,27 +121,46 @@ impl Planner<'_> {
                 .or_default()
                 .push(format!("{} (line {})", f.rule, f.line));
         }
-        let mut ops = Vec::new();
-        for folder in &folders {
-            let ipath = folder.join(&self.cfg.index_name);
-            let mut entries = Vec::new();
-            for (p, doc) in after_docs
-                .iter()
-                .filter(|(p, _)| p.parent() == Some(folder.as_path()) && *p != ipath)
-            {
-                let name = p
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let mut e = Entry::measure(&name, doc, self.enc);
-                if let Some(t) = index_title(doc, self.cfg) {
-                    e.title = t;
-                }
-                let key = p.to_string_lossy().replace('\\', "/");
-                e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
-                entries.push(e);
+        // The files of each indexed folder, in the order of `after_docs`: one pass
+        // over the tree, not one per folder (that was quadratic).
+        let mut in_folder: HashMap<&Path, Vec<&(PathBuf, Cow<Document>)>> =
+            folders.iter().map(|f| (f.as_path(), Vec::new())).collect();
+        for d in after_docs {
+            if let Some(list) = d.0.parent().and_then(|f| in_folder.get_mut(f)) {
+                list.push(d);
             }
-            let new = index::render(folder, entries, self.enc);
+        }
+        // Measuring a folder's files (their tokens) is its own work: on every core.
+        let folders: Vec<&PathBuf> = folders.iter().collect();
+        let rendered: Vec<(PathBuf, String)> = folders
+            .par_iter()
+            .map(|folder| {
+                let ipath = folder.join(&self.cfg.index_name);
+                let members = in_folder
+                    .get(folder.as_path())
+                    .map_or(&[][..], Vec::as_slice);
+                let entries: Vec<Entry> = members
+                    .iter()
+                    .filter(|(p, _)| *p != ipath)
+                    .map(|(p, doc)| {
+                        let name = p
+                            .file_name()
+                            .map(|n| n.to_string_lossy().into_owned())
+                            .unwrap_or_default();
+                        let mut e = Entry::measure(&name, doc, self.enc);
+                        if let Some(t) = index_title(doc, self.cfg) {
+                            e.title = t;
+                        }
+                        let key = p.to_string_lossy().replace('\\', "/");
+                        e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
+                        e
+                    })
+                    .collect();
+                (ipath, index::render(folder, entries, self.enc))
+            })
+            .collect();
+        let mut ops = Vec::new();
+        for (ipath, new) in rendered {
             match self.by_path.get(ipath.as_path()) {
                 Some(d) if !markers::is_index(&d.source.text) => said.notes.push(Note::new(
                     NoteKind::NotOverwritten,

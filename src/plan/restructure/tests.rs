@@ -406,3 +406,111 @@ fn every_op_carries_the_reason_the_planner_had() {
         .iter()
         .any(|op| o.reason(op) == Some(Reason::Part)));
 }
+
+/// One subphase of three 90-line tasks: over the 200-line budget, split into
+/// parts the first of which keeps the original's name.
+fn subphase_over_budget(number: &str, title: &str) -> String {
+    let mut s = format!("# Phase {number}: {title}\n\n");
+    for k in 1..=3 {
+        s.push_str(&format!("## Task {k}\n\n"));
+        for j in 0..90 {
+            s.push_str(&format!("Line {j} of task {k}.\n"));
+        }
+        s.push('\n');
+    }
+    s
+}
+
+/// The check of the planned tree tells a split original that is gone from one
+/// whose name its first part took: a link into the first is to a file that does
+/// not exist, one into the second to a file without that heading. Several splits
+/// of each kind, so the planned paths are looked up rather than found by chance.
+#[test]
+fn planned_check_tells_gone_originals_from_names_taken_by_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut files: Vec<(String, String)> = Vec::new();
+    let mut brief = String::from("# Brief\n\n");
+    for k in 1..=3 {
+        let gone = format!(".claude/plans/d{k}/notes.md");
+        let kept = format!(".claude/plans/d{k}/phase-9.{k}-step.md");
+        files.push((gone, NOTES.to_string()));
+        files.push((kept, subphase_over_budget(&format!("9.{k}"), "Step")));
+        brief.push_str(&format!("- [a](../plans/d{k}/notes.md#nope-{k})\n"));
+        brief.push_str(&format!(
+            "- [b](../plans/d{k}/phase-9.{k}-step.md#nope-{k})\n"
+        ));
+    }
+    files.push((".claude/status/brief.md".into(), brief));
+    for (p, t) in &files {
+        std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
+        std::fs::write(root.join(p), t).unwrap();
+    }
+    let cfg = Config::builtin();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let d = docs(&refs);
+    let exists = |p: &Path| root.join(p).exists();
+    let o = plan(&Inputs {
+        root,
+        cfg: &cfg,
+        docs: &d,
+        exists: &exists,
+        generated: &HashMap::new(),
+        tick: &|| {},
+    });
+    assert_eq!(o.splits.len(), 6, "{:?}", o.errors);
+    let mut broken: Vec<&str> = o
+        .findings
+        .iter()
+        .filter(|f| f.rule == "link.broken")
+        .map(|f| f.message.as_str())
+        .collect();
+    broken.sort();
+    assert_eq!(broken.len(), 6, "{broken:?}");
+    for k in 1..=3 {
+        let gone = format!("d{k}/notes.md)");
+        assert!(
+            broken
+                .iter()
+                .any(|m| m.contains("does not exist") && m.ends_with(&gone)),
+            "{broken:?}"
+        );
+        let kept = format!("phase-9.{k}-step.md has the anchor `#nope-{k}`");
+        assert!(broken.iter().any(|m| m.contains(&kept)), "{broken:?}");
+    }
+}
+
+/// The hint names the folders holding the most files, leaving out a folder whose
+/// parent is named too (the parent's glob covers it).
+#[test]
+fn the_hint_leaves_out_folders_under_a_named_one() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (dir, n) in [
+        ("docs", 2),
+        ("docs/plans", 5),
+        ("planning/a", 3),
+        ("notes", 1),
+    ] {
+        for k in 0..n {
+            files.push((format!("{dir}/f{k}.md"), format!("# F{k}\n")));
+        }
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let o = run(&refs, &HashMap::new());
+    let hint = o
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .find(|n| n.contains("plan_dirs"))
+        .expect("a hint");
+    assert!(
+        hint.contains("`plan_dirs: ['planning/a/**', 'docs/**', 'notes/**']`"),
+        "{hint}"
+    );
+}
