@@ -120,7 +120,7 @@ BEGIN {
   folders = int((N + 39) / 40)
   for (f = 0; f < folders; f++) mkdirs(folder(f))
   mkdirs(".claude/status"); mkdirs("infra/app/terraform"); mkdirs("infra/modules/mod-0")
-  for (d in dirs) { cmd = "mkdir -p \"" DIR "/" d "\""; list = list " \"" DIR "/" d "\"" }
+  for (d in dirs) list = list " \"" DIR "/" d "\""
   system("mkdir -p" list)
   g = 0
   for (f = 0; f < folders; f++) {
