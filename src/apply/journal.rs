@@ -181,7 +181,13 @@ pub fn settle(
 /// Write the journal, apply, remove the journal. A refusal found before anything
 /// was written removes the journal again; any later failure leaves it for the next
 /// run to finish (or `restore` to undo).
-pub fn apply_journaled(root: &Path, jrel: &Path, command: &str, plan: &Plan) -> anyhow::Result<()> {
+pub fn apply_journaled(
+    root: &Path,
+    jrel: &Path,
+    command: &str,
+    plan: &Plan,
+    report: &dyn Fn(usize, usize),
+) -> anyhow::Result<()> {
     let j = Journal {
         version: VERSION,
         command: command.to_string(),
@@ -191,7 +197,7 @@ pub fn apply_journaled(root: &Path, jrel: &Path, command: &str, plan: &Plan) -> 
     // written, not even the journal.
     super::preflight::check(plan, journal_size(&j))?;
     write(root, jrel, &j)?;
-    match super::apply(plan, super::ApplyOptions::default()) {
+    match super::apply_reporting(plan, super::ApplyOptions::default(), report) {
         Ok(_) => {
             remove(root, jrel)?;
             Ok(())

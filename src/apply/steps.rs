@@ -10,8 +10,11 @@ use super::ApplyError;
 /// `REPLAN_PAUSE_AFTER` it creates `REPLAN_PAUSE_FILE` and waits until that file
 /// is removed, so a test can edit the tree mid-run. A user's environment can
 /// never make apply fail or wait.
-pub(super) struct Steps {
+pub(super) struct Steps<'r> {
     done: usize,
+    total: usize,
+    /// Told `(done, total)` after each step (a progress bar).
+    report: &'r dyn Fn(usize, usize),
     fail_after: Option<usize>,
     pause_after: Option<usize>,
 }
@@ -26,16 +29,19 @@ fn env_step(_name: &str) -> Option<usize> {
     None
 }
 
-impl Steps {
-    pub(super) fn new() -> Steps {
+impl<'r> Steps<'r> {
+    pub(super) fn new(total: usize, report: &'r dyn Fn(usize, usize)) -> Steps<'r> {
         Steps {
             done: 0,
+            total,
+            report,
             fail_after: env_step("REPLAN_FAIL_AFTER"),
             pause_after: env_step("REPLAN_PAUSE_AFTER"),
         }
     }
     pub(super) fn tick(&mut self) -> Result<(), ApplyError> {
         self.done += 1;
+        (self.report)(self.done, self.total);
         if self.pause_after == Some(self.done) {
             pause();
         }

@@ -168,3 +168,23 @@ fn refuses_symlinked_folder() {
     assert!(apply(&plan, ApplyOptions::default()).is_err());
     assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
 }
+
+#[test]
+fn progress_counts_every_step_up_to_its_total() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("old.md"), "old\n").unwrap();
+    std::fs::write(d.path().join("gone.md"), "bye\n").unwrap();
+    let mut plan = Plan::new(d.path());
+    plan.ops.push(Op::create("a.md", "a\n"));
+    plan.ops.push(Op::modify("old.md", "old\n", "new\n"));
+    plan.ops.push(Op::moved("gone.md", "arch/gone.md", "bye\n"));
+    let seen = std::cell::RefCell::new(Vec::new());
+    apply_reporting(&plan, ApplyOptions::default(), &|d, t| {
+        seen.borrow_mut().push((d, t))
+    })
+    .unwrap();
+    let seen = seen.into_inner();
+    // Two steps a write (stage, rename) and a move (copy, remove).
+    assert_eq!(seen.last(), Some(&(6, 6)), "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 + 1 == w[1].0));
+}

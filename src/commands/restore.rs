@@ -33,7 +33,7 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
         dry_run: args.dry_run,
     };
     let green = |w: &str| paint(w, AnsiColor::Green, true, true);
-    match restore::run(&opts, &cfg)? {
+    match restore::run(&opts, &cfg, &ui::progress)? {
         Report::FinishedRestore {
             plan, done: false, ..
         } => {

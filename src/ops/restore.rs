@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::Progress;
 use crate::apply::{journal, lock, read_text, ApplyOptions};
 use crate::config::Config;
 use crate::plan::manifest::{Manifest, Run};
@@ -75,7 +76,7 @@ pub enum Report {
 }
 
 /// Restore the tree under `opts.root`.
-pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
+pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<Report> {
     let root = &opts.root;
     let jrel = PathBuf::from(&cfg.archive.journal);
     let mrel = PathBuf::from(&cfg.archive.manifest);
@@ -148,7 +149,12 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         Op::modify(mrel.clone(), mtext, m.to_text())
     });
     if !opts.dry_run {
-        journal::apply_journaled(root, &jrel, "restore", &plan)?;
+        let pb = progress(0, "restoring");
+        journal::apply_journaled(root, &jrel, "restore", &plan, &|d, t| {
+            pb.set_length(t as u64);
+            pb.set_position(d as u64);
+        })?;
+        pb.finish_and_clear();
         let mut paths: Vec<PathBuf> = run.created.iter().map(|c| c.path.clone()).collect();
         paths.extend(run.moved.iter().map(|m| m.to.clone()));
         paths.push(mrel);

@@ -237,7 +237,13 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
     let mut full = Plan::new(root);
     full.ops.push(mop);
     full.ops.extend(o.plan.ops.iter().cloned());
-    journal::apply_journaled(root, &jrel, opts.command, &full)?;
+    let pb = progress(0, "writing");
+    let report = |done: usize, total: usize| {
+        pb.set_length(total as u64);
+        pb.set_position(done as u64);
+    };
+    journal::apply_journaled(root, &jrel, opts.command, &full, &report)?;
+    pb.finish_and_clear();
     planned.applied = true;
     Ok(Report::Planned(planned))
 }
