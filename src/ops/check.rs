@@ -137,7 +137,7 @@ pub fn run(
     targets.sort_by(|a, b| a.1.cmp(&b.1));
     targets.dedup_by(|a, b| a.1 == b.1);
     asked.extend(scope(cfg, from_root));
-    let whole = asked.len() == targets.len();
+    let whole = targets.iter().all(|(_, rel)| asked.contains(rel));
 
     let loaded = read_all(&targets, &|n, _| progress(n, "checking"));
     let inputs: Vec<Input> = loaded
