@@ -96,7 +96,7 @@ impl<'a> FileFacts<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, h)| {
-                recognise(&h.text, cx.headings, envs)
+                recognise(&h.text, &cx.cfg.headings, envs)
                     .or_else(|| lettered(&h.text))
                     .map(|s| (i, s))
             })

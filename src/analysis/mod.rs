@@ -30,7 +30,7 @@ use rayon::prelude::*;
 pub use facts::{FileFacts, SubHead};
 
 use crate::config::check::Level;
-use crate::config::{Config, ConfigError, HeadingRules};
+use crate::config::{Config, ConfigError};
 use crate::finding::{self, Finding, Severity};
 use crate::model::Document;
 use crate::tokens::Encoding;
@@ -140,8 +140,6 @@ pub struct Ctx<'a> {
     pub root: &'a Path,
     /// The configuration.
     pub cfg: &'a Config,
-    /// Subphase heading patterns.
-    pub headings: &'a HeadingRules,
     /// The token encoding of the budgets.
     pub encoding: Encoding,
     /// Token counts already known, by input index.
@@ -256,7 +254,6 @@ fn run<'a>(
     let mut cx = Ctx {
         root,
         cfg,
-        headings: &cfg.headings,
         encoding: encoding(cfg),
         tokens,
         targets: planned.targets.iter().map(|t| (t.rel, t.doc)).collect(),

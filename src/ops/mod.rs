@@ -23,6 +23,15 @@ use crate::tokens::Encoding;
 /// whether it is drawn; operations only tick it.
 pub type Progress<'a> = &'a (dyn Fn(u64, &'static str) -> ProgressBar + Sync);
 
+/// A `(done, total)` reporter that moves `bar` (for apply's steps, whose total
+/// is known only once apply has checked the plan).
+pub fn steps_on(bar: &ProgressBar) -> impl Fn(usize, usize) + '_ {
+    move |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    }
+}
+
 /// A [`Progress`] that draws nothing.
 pub fn no_progress(_len: u64, _what: &'static str) -> ProgressBar {
     ProgressBar::hidden()

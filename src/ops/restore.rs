@@ -150,10 +150,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
     });
     if !opts.dry_run {
         let pb = progress(0, "restoring");
-        journal::apply_journaled(root, &jrel, "restore", &plan, &|d, t| {
-            pb.set_length(t as u64);
-            pb.set_position(d as u64);
-        })?;
+        journal::apply_journaled(root, &jrel, "restore", &plan, &super::steps_on(&pb))?;
         pb.finish_and_clear();
         let mut paths: Vec<PathBuf> = run.created.iter().map(|c| c.path.clone()).collect();
         paths.extend(run.moved.iter().map(|m| m.to.clone()));

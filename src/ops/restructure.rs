@@ -238,11 +238,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
     full.ops.push(mop);
     full.ops.extend(o.plan.ops.iter().cloned());
     let pb = progress(0, "writing");
-    let report = |done: usize, total: usize| {
-        pb.set_length(total as u64);
-        pb.set_position(done as u64);
-    };
-    journal::apply_journaled(root, &jrel, opts.command, &full, &report)?;
+    journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
     planned.applied = true;
     Ok(Report::Planned(planned))

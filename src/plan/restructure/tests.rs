@@ -24,6 +24,26 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
     })
 }
 
+/// As [`run`], with the files written under `root` first, so the planner's
+/// look at the disk (`exists`) sees them as a real run would.
+fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
+    for (p, t) in files {
+        std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
+        std::fs::write(root.join(p), t).unwrap();
+    }
+    let cfg = Config::builtin();
+    let d = docs(files);
+    let exists = |p: &Path| root.join(p).exists();
+    plan(&Inputs {
+        root,
+        cfg: &cfg,
+        docs: &d,
+        exists: &exists,
+        generated: &HashMap::new(),
+        tick: &|| {},
+    })
+}
+
 const NOTES: &str = "# Notes\n\nIntro, see [two](#phase-42-two).\n\n## Phase 4.1: One\n\nText one.\n\n### Troubleshooting\n\nx\n\n## Phase 4.2: Two\n\nText two.\n\n### Troubleshooting\n\ny\n";
 const BRIEF: &str = "# Brief\n\n- [one](../plans/d/notes.md#phase-41-one)\n- [t2](../plans/d/notes.md#troubleshooting-1)\n- [file](../plans/d/notes.md)\n- [gone](../plans/d/missing.md)\n- [web](https://example.com)\n";
 
@@ -350,21 +370,7 @@ fn planned_check_sees_moved_files_gone_and_new_folders_there() {
         (".claude/plans/d/notes.md", NOTES),
         (".claude/status/brief.md", brief),
     ];
-    for (p, t) in files {
-        std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
-        std::fs::write(root.join(p), t).unwrap();
-    }
-    let cfg = Config::builtin();
-    let d = docs(&files);
-    let exists = |p: &Path| root.join(p).exists();
-    let o = plan(&Inputs {
-        root,
-        cfg: &cfg,
-        docs: &d,
-        exists: &exists,
-        generated: &HashMap::new(),
-        tick: &|| {},
-    });
+    let o = run_on_disk(root, &files);
     assert_eq!(o.splits.len(), 1, "{:?}", o.errors);
     let broken: Vec<&str> = o
         .findings
@@ -442,25 +448,11 @@ fn planned_check_tells_gone_originals_from_names_taken_by_parts() {
         ));
     }
     files.push((".claude/status/brief.md".into(), brief));
-    for (p, t) in &files {
-        std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
-        std::fs::write(root.join(p), t).unwrap();
-    }
-    let cfg = Config::builtin();
     let refs: Vec<(&str, &str)> = files
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let d = docs(&refs);
-    let exists = |p: &Path| root.join(p).exists();
-    let o = plan(&Inputs {
-        root,
-        cfg: &cfg,
-        docs: &d,
-        exists: &exists,
-        generated: &HashMap::new(),
-        tick: &|| {},
-    });
+    let o = run_on_disk(root, &refs);
     assert_eq!(o.splits.len(), 6, "{:?}", o.errors);
     let mut broken: Vec<&str> = o
         .findings
