@@ -41,6 +41,10 @@ pub enum NoteKind {
     Uncommitted,
     /// Applying the plan would be refused (shown by a dry run).
     Refused,
+    /// Two documents of one plan hold the same subphase.
+    Overlap,
+    /// A framework's file is kept whole or split beside itself.
+    Framework,
 }
 
 /// One note about a place in the tree. Ordered by path, line (as a number),

@@ -5,6 +5,7 @@
 //! wrong type is reported with that file's line and column.
 
 pub mod check;
+pub mod frameworks;
 pub mod pattern;
 pub mod topics;
 
@@ -14,6 +15,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use check::{CheckRules, Environment};
+pub use frameworks::{Framework, Ownership};
 pub use pattern::{GlobPattern, Globs, Number, Pattern};
 pub use topics::{DecisionRules, TopicRoute, TopicRules};
 
@@ -37,6 +39,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/decisions.yaml"),
     ),
     ("rules/topics.yaml", include_str!("../../rules/topics.yaml")),
+    (
+        "rules/frameworks.yaml",
+        include_str!("../../rules/frameworks.yaml"),
+    ),
     (
         "archive-layout/default.yaml",
         include_str!("../../archive-layout/default.yaml"),
@@ -113,6 +119,20 @@ impl ArchiveLayout {
     }
 }
 
+/// Where the parts of a split document go.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// Flat beside the original when its folder is one plan (its files' names
+    /// carry the numbers their subphases use), else a folder per document.
+    #[default]
+    Auto,
+    /// Always a folder named after the document.
+    FolderPerPlan,
+    /// Always beside the original.
+    Flat,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -131,6 +151,11 @@ pub struct Config {
     pub topics: TopicRules,
     /// Archive layout.
     pub archive: ArchiveLayout,
+    /// Planning frameworks whose files keep their names.
+    pub frameworks: Vec<Framework>,
+    /// Where a split document's parts go: `auto` (flat in a folder that is one
+    /// plan, else a folder per document), `folder-per-plan` or `flat`.
+    pub layout: Layout,
     /// Globs (relative to the root) of folders holding plans.
     pub plan_dirs: Globs,
     /// Globs (relative to the root) of folders inside `plan_dirs` that hold

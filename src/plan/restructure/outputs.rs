@@ -98,8 +98,8 @@ impl Planner<'_> {
         said: &mut Said,
     ) -> Vec<Op> {
         let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-        for s in &self.out.splits {
-            if let Some(d) = s.original.parent() {
+        for s in self.out.splits.iter().filter(|s| !s.in_place) {
+            if let Some(d) = s.parts.first().and_then(|p| p.parent()) {
                 folders.insert(d.to_path_buf());
             }
         }
@@ -198,8 +198,16 @@ impl Planner<'_> {
         let mut ops: Vec<(Op, Reason)> = Vec::new();
         for s in &self.out.splits {
             if let Some(d) = self.by_path.get(s.original.as_path()) {
-                let op = Op::moved(&s.original, &s.archived, d.source.text.clone());
-                ops.push((op, Reason::Split));
+                let text = d.source.text.clone();
+                match self.in_place.remove(&s.original) {
+                    // A framework's file: a copy goes to the archive, and the file
+                    // keeps its name as the index of its parts.
+                    Some(index) if s.in_place => {
+                        ops.push((Op::create(&s.archived, text.clone()), Reason::Split));
+                        ops.push((Op::modify(&s.original, text, index), Reason::Split));
+                    }
+                    _ => ops.push((Op::moved(&s.original, &s.archived, text), Reason::Split)),
+                }
             }
             for p in self.parts.remove(&s.original).unwrap_or_default() {
                 ops.push((Op::create(p.path, p.contents), Reason::Part));
