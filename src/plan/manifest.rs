@@ -77,6 +77,9 @@ pub struct ModifiedFile {
     pub sha256_after: String,
     /// The original text, byte for byte.
     pub original: String,
+    /// Files generated from it, when it stays as their index (a framework's file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PathBuf>,
 }
 
 impl Manifest {
@@ -131,6 +134,10 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                 sha256_before: sha256(old.as_bytes()),
                 sha256_after: sha256(new.as_bytes()),
                 original: old.clone(),
+                parts: parts_of
+                    .get(path.as_path())
+                    .map(|p| (*p).clone())
+                    .unwrap_or_default(),
             }),
             Op::Move { from, to, contents } => run.moved.push(MovedFile {
                 from: from.clone(),
