@@ -60,6 +60,9 @@ pub struct Inputs<'a> {
     pub exists: &'a (dyn Fn(&Path) -> bool + Sync),
     /// Files replan generated, with the sha256 they were written with.
     pub generated: &'a HashMap<PathBuf, String>,
+    /// Parts earlier runs put in a folder of their own, with their place in
+    /// their original's reading order (from the manifest).
+    pub reading_order: &'a HashMap<PathBuf, usize>,
     /// Called once per document examined for splitting (drives a progress bar).
     pub tick: &'a (dyn Fn() + Sync),
 }

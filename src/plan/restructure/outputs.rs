@@ -123,6 +123,25 @@ impl Planner<'_> {
         }
         // The files of each indexed folder, in the order of `after_docs`: one pass
         // over the tree, not one per folder (that was quadratic).
+        // A folder made for one document's parts lists them in its reading order.
+        let mut rank: HashMap<&Path, usize> = self
+            .inp
+            .reading_order
+            .iter()
+            .map(|(p, k)| (p.as_path(), *k))
+            .collect();
+        for s in self.out.splits.iter().filter(|s| !s.in_place) {
+            let own_folder = s
+                .original
+                .parent()
+                .zip(s.original.file_stem())
+                .map(|(d, n)| d.join(n));
+            if s.parts.first().and_then(|p| p.parent()) == own_folder.as_deref() {
+                for (k, p) in s.parts.iter().enumerate() {
+                    rank.insert(p.as_path(), k);
+                }
+            }
+        }
         let mut in_folder: HashMap<&Path, Vec<&(PathBuf, Cow<Document>)>> =
             folders.iter().map(|f| (f.as_path(), Vec::new())).collect();
         for d in after_docs {
@@ -153,6 +172,7 @@ impl Planner<'_> {
                         }
                         let key = p.to_string_lossy().replace('\\', "/");
                         e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
+                        e.rank = rank.get(p.as_path()).copied();
                         e
                     })
                     .collect();

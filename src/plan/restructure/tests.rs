@@ -28,6 +28,7 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
         docs: &d,
         exists: &exists,
         generated,
+        reading_order: &HashMap::new(),
         tick: &|| {},
     })
 }
@@ -48,6 +49,7 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
         docs: &d,
         exists: &exists,
         generated: &HashMap::new(),
+        reading_order: &HashMap::new(),
         tick: &|| {},
     })
 }
@@ -359,6 +361,7 @@ fn an_archive_inside_the_plan_folders_is_never_split_again() {
         docs: &d,
         exists: &exists,
         generated: &HashMap::new(),
+        reading_order: &HashMap::new(),
         tick: &|| {},
     });
     assert!(o.errors.is_empty(), "{:?}", o.errors);

@@ -14,6 +14,7 @@ fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, S
         docs: &d,
         exists: &exists,
         generated,
+        reading_order: &HashMap::new(),
         tick: &|| {},
     })
 }
@@ -36,7 +37,7 @@ fn created(o: &Outcome) -> Vec<String> {
 /// Two plans in one folder, each with its own Step 1.1 and 1.2.
 fn two_plans() -> Vec<(&'static str, String)> {
     let plan = |a: &str| {
-        format!("# {a}\n\nIntro of {a}.\n\n## Step 1.1: Build {a}\n\nText.\n\n## Step 1.2: Ship {a}\n\nText.\n")
+        format!("# Zeta {a}\n\nIntro of {a}.\n\n## Step 1.1: Build {a}\n\nText.\n\n## Step 1.2: Ship {a}\n\nText.\n")
     };
     vec![
         ("docs/plans/parser-plan.md", plan("Parser")),
@@ -58,7 +59,19 @@ fn each_plan_gets_its_own_folder_and_no_new_duplicates() {
             s.parts.iter().all(|p| p.parent() == Some(folder.as_path())),
             "{s:?}"
         );
-        assert!(op_text(&o, &folder.join("INDEX.md").to_string_lossy()).is_some());
+        let index = op_text(&o, &folder.join("INDEX.md").to_string_lossy()).expect("index");
+        // Listed in the document's reading order.
+        let at: Vec<usize> = s
+            .parts
+            .iter()
+            .map(|p| {
+                index
+                    .find(&*p.file_name().unwrap().to_string_lossy())
+                    .unwrap()
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{:?} {index}", s.parts);
+        assert!(index.contains("in reading order"), "{index}");
     }
     assert!(
         !o.findings.iter().any(|f| f.rule == "phase.duplicate"),
