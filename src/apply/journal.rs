@@ -2,7 +2,6 @@
 //! and removed when it finished. If a run is interrupted, the journal is what lets
 //! the next `migrate` finish it (apply skips ops already done) or `restore` undo it.
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -10,6 +9,8 @@ use serde::{Deserialize, Serialize};
 use super::tree::{split, Tree};
 use super::{check_inside, io, temps, ApplyError};
 use crate::plan::{Op, Plan};
+
+pub use super::temps::remove as remove_temps;
 
 /// Format version.
 pub const VERSION: u32 = 1;
@@ -21,6 +22,12 @@ pub struct Journal {
     pub version: u32,
     /// The command that wrote it (`migrate`, `consolidate`, `restore`).
     pub command: String,
+    /// The id in the names of the run's temp files, `.replan-<run>-<n>.tmp`
+    /// ([`temps::run_id`] of `plan`, so recovery can name every file the run,
+    /// or one finishing or undoing it, stages; filled in from the plan when a
+    /// journal of an older version has none).
+    #[serde(default)]
+    pub run: String,
     /// The plan being applied (its root is replaced by the current root on read).
     pub plan: Plan,
 }
@@ -31,6 +38,7 @@ impl Journal {
         Journal {
             version: VERSION,
             command: command.to_string(),
+            run: temps::run_id(plan),
             plan: plan.clone(),
         }
     }
@@ -47,7 +55,7 @@ pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
     let tree = Tree::open(root)?;
     let (dir, name) = split(rel);
     let d = tree.dir_create(dir)?;
-    let tmp = temps::journal_name(&temps::run_id(&j.plan));
+    let tmp = temps::journal_name(&j.run);
     super::stage(&d, &tmp, text.as_bytes(), None)?;
     d.rename(&tmp, name, true).inspect_err(|_| {
         let _ = d.remove_file(&tmp);
@@ -84,6 +92,9 @@ pub fn read(root: &Path, rel: &Path) -> Result<Option<Journal>, ApplyError> {
         reason: format!("unreadable journal ({e}); move it away to continue"),
     })?;
     j.plan.root = root.to_path_buf();
+    if j.run.is_empty() {
+        j.run = temps::run_id(&j.plan);
+    }
     Ok(Some(j))
 }
 
@@ -124,44 +135,6 @@ pub fn inverse(plan: &Plan) -> Plan {
         });
     }
     inv
-}
-
-/// The folders an interrupted run may have left temp files in: those of every
-/// path its plan writes (a move's archive copy included), root-relative.
-fn touched_dirs(plan: &Plan) -> BTreeSet<PathBuf> {
-    let mut dirs = BTreeSet::new();
-    for op in &plan.ops {
-        dirs.insert(split(op.path()).0.to_path_buf());
-        if let Op::Move { from, .. } = op {
-            dirs.insert(split(from).0.to_path_buf());
-        }
-    }
-    dirs.insert(PathBuf::new());
-    dirs
-}
-
-/// Remove the `.replan-*.tmp` files a killed run left beside the files of its
-/// plan (and its journal), through folders opened without following links.
-/// Only called with the tree's lock held and the journal of that run in hand,
-/// so no other run's staged file is in flight.
-pub fn remove_temps(root: &Path, plan: &Plan, jrel: &Path) {
-    let Ok(tree) = Tree::open(root) else {
-        return;
-    };
-    let mut dirs = touched_dirs(plan);
-    dirs.insert(split(jrel).0.to_path_buf());
-    for dir in dirs {
-        let Ok(Some(d)) = tree.dir(&dir) else {
-            continue;
-        };
-        for n in d.names().unwrap_or_default() {
-            let s = n.to_string_lossy();
-            // A regular file only: never follow or remove a link.
-            if s.starts_with(".replan-") && s.ends_with(".tmp") && d.is_file(&n) {
-                let _ = d.remove_file(&n);
-            }
-        }
-    }
 }
 
 /// Settle an interrupted run: clear the temp files it left, apply `plan`
