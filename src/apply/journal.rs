@@ -56,7 +56,7 @@ pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
     let (dir, name) = split(rel);
     let d = tree.dir_create(dir)?;
     let tmp = temps::journal_name(&j.run);
-    super::stage(&d, &tmp, text.as_bytes(), None)?;
+    super::staged::stage(&d, &tmp, text.as_bytes(), None)?;
     d.rename(&tmp, name, true).inspect_err(|_| {
         let _ = d.remove_file(&tmp);
     })

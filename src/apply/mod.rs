@@ -3,7 +3,7 @@
 //! sha256, rename staged files into place, and only then remove originals.
 //! A failure before the renames leaves the tree as it was (staged temp files are
 //! removed when dropped; after a kill, recovery removes them by name, see
-//! [`temps`]). Every write goes through [`tree`]: on Linux relative to folder
+//! [`temps`]). Every write goes through `tree`: on Linux relative to folder
 //! descriptors opened without following links, so a link swapped into the tree
 //! while a run applies stops it instead of redirecting a write.
 //!
@@ -28,13 +28,15 @@ pub mod journal;
 pub mod lock;
 pub mod preflight;
 mod refill;
+mod staged;
 mod steps;
 pub mod temps;
 mod tree;
 
 use refill::refills;
+use staged::{stage, Staged};
 use steps::Steps;
-use tree::{split, Dir, Tree};
+use tree::{split, Tree};
 
 /// Why a plan could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -157,63 +159,6 @@ fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ApplyError> {
     }
 }
 
-/// Write `contents` as the temp file `tmp` in `dir`, synced and closed:
-/// however many files a plan has, at most one is open at a time. A file of
-/// that name is a leftover of the same plan killed before (names come from the
-/// plan, see [`temps`]) and is replaced.
-fn stage(
-    dir: &Dir,
-    tmp: &OsStr,
-    contents: &[u8],
-    mode: Option<&std::fs::Permissions>,
-) -> Result<(), ApplyError> {
-    match dir.write_new(tmp, contents, mode) {
-        Err(ApplyError::Io { error, .. }) if error.kind() == std::io::ErrorKind::AlreadyExists => {
-            dir.remove_file(tmp)?;
-            dir.write_new(tmp, contents, mode)
-        }
-        r => r,
-    }
-}
-
-/// The root-relative folder of `rel`, opened (it must exist by now: a folder
-/// removed under the run is an error naming it).
-fn dir_of<'a>(tree: &Tree, rel: &'a Path) -> Result<(Dir, &'a OsStr), ApplyError> {
-    let (dir, name) = split(rel);
-    match tree.dir(dir)? {
-        Some(d) => Ok((d, name)),
-        None => Err(io(dir)(std::io::Error::from(std::io::ErrorKind::NotFound))),
-    }
-}
-
-/// Temp files staged and not yet renamed; removed if apply stops early.
-struct Staged<'t> {
-    tree: &'t Tree,
-    /// Root-relative temp paths; `None` once renamed into place.
-    temps: Vec<Option<PathBuf>>,
-}
-
-impl Staged<'_> {
-    fn add(&mut self, tmp: PathBuf) -> usize {
-        self.temps.push(Some(tmp));
-        self.temps.len() - 1
-    }
-    fn done(&mut self, i: usize) {
-        self.temps[i] = None;
-    }
-}
-
-impl Drop for Staged<'_> {
-    fn drop(&mut self) {
-        for t in self.temps.iter().flatten() {
-            let (dir, name) = split(t);
-            if let Ok(Some(d)) = self.tree.dir(dir) {
-                let _ = d.remove_file(name);
-            }
-        }
-    }
-}
-
 /// What apply did.
 #[derive(Debug, Default, Clone)]
 pub struct Applied {
@@ -267,10 +212,7 @@ pub fn apply_reporting(
     let mut steps = Steps::new(total, report);
     let tree = Tree::open(root)?;
     let run = temps::run_id(plan);
-    let mut staged = Staged {
-        tree: &tree,
-        temps: Vec::new(),
-    };
+    let mut staged = Staged::new(&tree);
     // 2. Stage new contents beside their targets (closed once written), each
     // folder opened from the root without following a link.
     let mut renames: Vec<(usize, std::ffi::OsString, &OsStr, &Op, PathBuf)> = Vec::new();
@@ -318,7 +260,7 @@ pub fn apply_reporting(
     // 4. Rename staged files into place. Each check and its rename go through
     // one descriptor of the folder.
     for (i, tmp, name, op, abs) in renames {
-        let (d, _) = dir_of(&tree, op.path())?;
+        let (d, _) = tree.dir_of(op.path())?;
         let refill = match op {
             Op::Create { path, .. } => refills.get(path.as_path()),
             _ => None,
@@ -362,7 +304,7 @@ pub fn apply_reporting(
                 if refills.contains_key(from.as_path()) {
                     // Replaced in step 4.
                 } else {
-                    let (src, name) = dir_of(&tree, from)?;
+                    let (src, name) = tree.dir_of(from)?;
                     if let Some(b) = src.read(name)? {
                         if b != contents.as_bytes() {
                             // Someone edited it while we ran: keep it, and say so.

@@ -30,6 +30,18 @@ impl Tree {
             None => Ok(None),
         }
     }
+
+    /// The root-relative folder of `rel`, opened (it must exist by now: a folder
+    /// removed under the run is an error naming it).
+    pub fn dir_of<'a>(&self, rel: &'a Path) -> Result<(Dir, &'a OsStr), super::ApplyError> {
+        let (dir, name) = split(rel);
+        match self.dir(dir)? {
+            Some(d) => Ok((d, name)),
+            None => Err(super::io(dir)(std::io::Error::from(
+                std::io::ErrorKind::NotFound,
+            ))),
+        }
+    }
 }
 
 #[cfg(test)]
