@@ -7,6 +7,8 @@ use std::path::{Component, Path, PathBuf};
 
 use super::Document;
 
+pub mod mentions;
+
 /// What a link destination points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
