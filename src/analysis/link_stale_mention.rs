@@ -32,8 +32,8 @@ pub const INFO: RuleInfo = RuleInfo {
         as moved are reported, never a name merely missing from the tree. A path is read \
         from the file's folder, then from the root; a bare name means the moved file of \
         the same folder, the one the file is a part of, or the only moved file of that \
-        name below the file's folder when no file there has the name now. A name for a \
-        file elsewhere in the tree is left alone: in prose, `README.md`, `AGENTS.md` or \
+        name below the parent of the file's folder (a plan named from `status/` beside `plans/`) when no file there has the name now. A name for a \
+        file farther away is left alone: in prose, `README.md`, `AGENTS.md` or \
         `tasks.md` name a kind of file as often as one file. Code blocks, links and \
         replan's generated decision blocks are not read. Fix it by naming the new file.",
     settings: &[],
@@ -288,6 +288,7 @@ mod tests {
             vec![
                 (".claude/plans/next.md", 3, 16),
                 ("docs/notes.md", 3, 5),
+                ("docs/notes.md", 3, 25),
                 ("docs/notes.md", 5, 10)
             ],
             "{f:#?}"
@@ -310,7 +311,13 @@ mod tests {
         );
         // A prose name is reported but not offered as a rewrite; a path is.
         assert!(!f[1].evidence.iter().any(|e| e.starts_with("write")));
+        // From a folder beside the plan's: the one file of that name below their
+        // parent (the root).
         assert!(f[2]
+            .evidence
+            .iter()
+            .any(|e| e == "write `../.claude/plans/implementation-plan/INDEX.md` instead"));
+        assert!(f[3]
             .evidence
             .iter()
             .any(|e| e == "write `.claude/plans/implementation-plan/INDEX.md` instead"));
@@ -318,14 +325,17 @@ mod tests {
 
     #[test]
     fn near_misses_names_that_exist_links_code_and_generated_blocks() {
-        // `IMPLEMENTATION_PLAN.md` from a folder beside the plan's is a name, not
-        // a file: left alone.
+        // `IMPLEMENTATION_PLAN.md` far from the plan (not below the parent of the
+        // mentioning file's folder) is a name, not a file: left alone.
         let notes = "# Notes\n\n[the design](design-overview.md) says: fill in tasks.md \
                      and `IMPLEMENTATION_PLAN.md`.\n\n\
                      ```\ncat DESIGN.md\n```\n\n\
                      <!-- replan:decisions:begin sha256=x -->\n- Quoted from DESIGN.md\n\
                      <!-- replan:decisions:end -->\n\nREADME.md and NEW_PLAN.md are fine.\n";
-        let f = run_rule("link.stale-mention", &tree(&[("docs/notes.md", notes)]));
+        let f = run_rule(
+            "link.stale-mention",
+            &tree(&[("docs/team/notes.md", notes)]),
+        );
         assert!(f.is_empty(), "{f:#?}");
     }
 

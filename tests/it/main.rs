@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod corpus;
 mod decisions;
+mod generated; // replan's own files pass check; stale mentions, root-relative links
 mod hostile;
 mod layers;
 mod migrate; // migrate, restore and consolidate

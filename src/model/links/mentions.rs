@@ -433,11 +433,13 @@ fn original_named(
     if let Some(o) = moved.original_of(rel).filter(|o| file_name(o) == w) {
         return gone(o).then(|| (o.to_path_buf(), Named::Here));
     }
-    // A name written in a folder means a file at or below it: the one moved file
-    // of that name there, when no file there has the name now.
-    let mut below = originals.iter().filter(|o| o.starts_with(dir));
+    // Else a name written in a folder means a file near it: at or below the
+    // folder's parent (`status/` naming a plan in `plans/`), the one moved file of
+    // that name there, when no file there has the name now.
+    let near = dir.parent().unwrap_or(Path::new(""));
+    let mut below = originals.iter().filter(|o| o.starts_with(near));
     let one = below.next()?;
-    (below.next().is_none() && !(tree.has_name)(w, dir) && gone(one))
+    (below.next().is_none() && !(tree.has_name)(w, near) && gone(one))
         .then(|| (one.clone(), Named::Here))
 }
 
@@ -446,10 +448,10 @@ fn original_named(
 /// document's folder, then from the root, then as the tail of one moved path; a
 /// bare name counts when a file of that name moved from the same folder, when
 /// `doc` is a part of it, or when exactly one file of that name moved from below
-/// the document's folder and no file there has the name now. A name shared with
-/// files that exist, or naming a file elsewhere in the tree, is not reported: in
-/// prose, `README.md`, `AGENTS.md` or `tasks.md` are as often a kind of file as
-/// one file.
+/// the parent of the document's folder and no file there has the name now. A
+/// name shared with files that exist, or naming a file farther away, is not
+/// reported: in prose, `README.md`, `AGENTS.md` or `tasks.md` are as often a kind
+/// of file as one file.
 pub fn stale(doc: &Document, rel: &Path, moved: &Moved, tree: &Tree) -> Vec<Stale> {
     if moved.is_empty() {
         return Vec::new();
@@ -630,24 +632,26 @@ mod tests {
     }
 
     #[test]
-    fn names_shared_with_files_that_exist_or_elsewhere_are_left_alone() {
+    fn names_shared_with_files_that_exist_or_far_away_are_left_alone() {
         // From the moved file's own folder, a bare name means it.
         let t = "Fill in tasks.md, then DESIGN.md.\n";
         let found = stale_in("specs/001/spec.md", t, &["specs/002/tasks.md"]);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].2.as_deref(), Some("tasks-a.md"));
-        // From above it, when it is the only file of that name there.
+        // From above it, or a folder beside it, when it is the only file of that
+        // name there.
         let found = stale_in("specs/ROADMAP.md", t, &[]);
-        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found.len(), 2, "{found:?}");
         assert_eq!(found[0].2.as_deref(), Some("001/tasks-a.md"));
-        // Not when another feature's `tasks.md` exists below, nor from a folder
-        // beside it (another feature, a handoff note): it may mean a kind of file.
-        assert_eq!(
-            stale_in("specs/ROADMAP.md", t, &["specs/002/tasks.md"]),
-            vec![]
-        );
-        assert_eq!(stale_in("specs/003/spec.md", t, &[]), vec![]);
-        assert_eq!(stale_in("notes/handoff.md", t, &[]), vec![]);
+        let found = stale_in("specs/003/spec.md", t, &[]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].2.as_deref(), Some("../001/tasks-a.md"));
+        // Not when another feature's `tasks.md` exists there (it may mean a kind
+        // of file), nor from farther away.
+        let other = ["specs/002/tasks.md"];
+        assert_eq!(stale_in("specs/ROADMAP.md", "tasks.md\n", &other), vec![]);
+        assert_eq!(stale_in("specs/003/spec.md", "tasks.md\n", &other), vec![]);
+        assert_eq!(stale_in("a/notes/handoff.md", t, &[]), vec![]);
         // A path that resolves to a file that exists is not stale.
         let there = ["specs/002/tasks.md", "docs/DESIGN.md"];
         assert_eq!(stale_in("x.md", "`docs/DESIGN.md`\n", &there), vec![]);
