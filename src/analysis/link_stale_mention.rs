@@ -31,11 +31,13 @@ pub const INFO: RuleInfo = RuleInfo {
         files the migrate manifest (`archive.manifest`) or the plan being checked records \
         as moved are reported, never a name merely missing from the tree. A path is read \
         from the file's folder, then from the root; a bare name means the moved file of \
-        the same folder, the one the file is a part of, or the only moved file of that \
-        name below the parent of the file's folder (a plan named from `status/` beside `plans/`) when no file there has the name now. A name for a \
-        file farther away is left alone: in prose, `README.md`, `AGENTS.md` or \
-        `tasks.md` name a kind of file as often as one file. Code blocks, links and \
-        replan's generated decision blocks are not read. Fix it by naming the new file.",
+        the same folder or the one the file is a part of, else the only moved file of \
+        that name below the parent of the file's folder (a plan named from `status/` \
+        beside `plans/`) when no file there or at the root has the name now. Names every \
+        project has (`README.md`, `AGENTS.md`, `CLAUDE.md`, `CHANGELOG.md`, `index.md` \
+        ...) count only in their own folder: in prose they name a kind of file as often \
+        as one file. Code blocks, links and replan's generated decision blocks are not \
+        read. Fix it by naming the new file.",
     settings: &[],
     section: "check-rulescheckyaml",
     example: Some(Example {

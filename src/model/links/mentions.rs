@@ -306,6 +306,9 @@ pub struct Moved {
     now: HashMap<PathBuf, Option<PathBuf>>,
     by_name: HashMap<String, Vec<PathBuf>>,
     part_of: HashMap<PathBuf, PathBuf>,
+    /// Any moved file's name, to pass over texts that name none (every mention
+    /// of a moved file ends with its name). Built on first use.
+    names: OnceLock<Option<Regex>>,
 }
 
 impl Moved {
@@ -321,6 +324,18 @@ impl Moved {
             list.sort();
         }
         self.now.insert(original, now);
+        self.names = OnceLock::new();
+    }
+
+    /// Whether `text` holds the name of a moved file (when it cannot tell: yes).
+    fn named_in(&self, text: &str) -> bool {
+        let re = self.names.get_or_init(|| {
+            let mut names: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
+            names.sort_unstable();
+            let alt: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
+            Regex::new(&alt.join("|")).ok()
+        });
+        re.as_ref().is_none_or(|r| r.is_match(text))
     }
 
     /// Whether nothing moved.
@@ -352,6 +367,21 @@ fn file_name(p: &Path) -> String {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+/// Names of files that many folders and projects have: a bare mention of one
+/// away from its folder means the kind of file (the project's README, an agent's
+/// instructions), not the one replan moved.
+const CONVENTIONAL: &[&str] = &[
+    "README.md",
+    "CHANGELOG.md",
+    "CONTRIBUTING.md",
+    "LICENSE.md",
+    "SECURITY.md",
+    "AGENTS.md",
+    "CLAUDE.md",
+    "GEMINI.md",
+    "index.md",
+];
 
 /// What a caller knows of the tree a document sits in.
 pub struct Tree<'a> {
@@ -435,7 +465,11 @@ fn original_named(
     }
     // Else a name written in a folder means a file near it: at or below the
     // folder's parent (`status/` naming a plan in `plans/`), the one moved file of
-    // that name there, when no file there has the name now.
+    // that name there, when no file there (or at the root) has the name now and
+    // it is not a name every project uses.
+    if CONVENTIONAL.iter().any(|c| c.eq_ignore_ascii_case(w)) || (tree.exists)(Path::new(w)) {
+        return None;
+    }
     let near = dir.parent().unwrap_or(Path::new(""));
     let mut below = originals.iter().filter(|o| o.starts_with(near));
     let one = below.next()?;
@@ -453,10 +487,10 @@ fn original_named(
 /// reported: in prose, `README.md`, `AGENTS.md` or `tasks.md` are as often a kind
 /// of file as one file.
 pub fn stale(doc: &Document, rel: &Path, moved: &Moved, tree: &Tree) -> Vec<Stale> {
-    if moved.is_empty() {
+    let text = &doc.source.text;
+    if moved.is_empty() || !moved.named_in(text) {
         return Vec::new();
     }
-    let text = &doc.source.text;
     let mut out = Vec::new();
     for m in find(doc) {
         let written = &text[m.range.clone()];
@@ -652,6 +686,27 @@ mod tests {
         assert_eq!(stale_in("specs/ROADMAP.md", "tasks.md\n", &other), vec![]);
         assert_eq!(stale_in("specs/003/spec.md", "tasks.md\n", &other), vec![]);
         assert_eq!(stale_in("a/notes/handoff.md", t, &[]), vec![]);
+        // Nor a name every project has, or one a file at the root has.
+        assert_eq!(
+            stale_in("specs/ROADMAP.md", "DESIGN.md\n", &["DESIGN.md"]),
+            vec![]
+        );
+        let mut m = moved();
+        m.insert(
+            "docs/x/README.md".into(),
+            Some("docs/x/intro.md".into()),
+            &[],
+        );
+        let doc = Document::from_text("docs/plan.md", "See README.md.\n");
+        let none = |_: &Path| false;
+        let no_name = |_: &str, _: &Path| false;
+        let tree = Tree {
+            exists: &none,
+            has_name: &no_name,
+        };
+        assert_eq!(stale(&doc, Path::new("docs/plan.md"), &m, &tree), vec![]);
+        let doc = Document::from_text("docs/x/plan.md", "See README.md.\n");
+        assert_eq!(stale(&doc, Path::new("docs/x/plan.md"), &m, &tree).len(), 1);
         // A path that resolves to a file that exists is not stale.
         let there = ["specs/002/tasks.md", "docs/DESIGN.md"];
         assert_eq!(stale_in("x.md", "`docs/DESIGN.md`\n", &there), vec![]);
