@@ -125,10 +125,26 @@ pub(super) fn group_heading(phase: &Option<String>, ds: &[&Decision]) -> String 
     }
 }
 
+/// Where a decision was written, as seen from `topic`: a link, or for a file in
+/// the archive its path in a code span, so that active files never send readers
+/// into the archive (the decision survives only in a file someone retired).
+fn source(topic: &Path, rel: &Path, anchor: Option<&str>, archived: bool, label: &str) -> String {
+    if archived || crate::walk::in_archive(rel) {
+        let mut at = rel.to_string_lossy().replace('\\', "/");
+        if let Some(a) = anchor.filter(|a| !a.is_empty()) {
+            at.push('#');
+            at.push_str(a);
+        }
+        format!("{label}, archived: `{at}`")
+    } else {
+        format!("[{label}]({})", link(topic, rel, anchor))
+    }
+}
+
 /// The list item (and the lines under it) of one decision, as seen from `topic`.
 pub(super) fn entry(topic: &Path, d: &Decision) -> String {
     let mut out = String::new();
-    let src = format!("[source]({})", link(topic, &d.rel, d.anchor.as_deref()));
+    let src = source(topic, &d.rel, d.anchor.as_deref(), d.archived, "source");
     let (lead, rest) = item(&defuse(&rebase(&d.text, &d.rel, topic)), "  ");
     if lead.is_empty() {
         out.push_str(&format!("- {src}\n"));
@@ -153,10 +169,8 @@ pub(super) fn entry(topic: &Path, d: &Decision) -> String {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        out.push_str(&format!(
-            "  - Restated in [{name}]({})\n",
-            link(topic, rel, anchor.as_deref())
-        ));
+        let src = source(topic, rel, anchor.as_deref(), false, &name);
+        out.push_str(&format!("  - Restated in {src}\n"));
     }
     out
 }

@@ -758,3 +758,34 @@ fn decisions_tied_to_no_phase_get_a_page_per_plan_folder() {
         assert!(within(&cfg, f), "{} over budget", f.path.display());
     }
 }
+
+/// A decision that survives only in an archived file is cited by its path in a
+/// code span, not a link: active files never send readers into the archive.
+#[test]
+fn an_archived_source_is_named_not_linked() {
+    let d = Decision {
+        rel: PathBuf::from(".claude/archive/original-phases/old.md"),
+        line: 3,
+        phase: None,
+        phase_title: None,
+        anchor: Some("phase-41-x".into()),
+        text: "Use one cluster".into(),
+        rationale: None,
+        archived: true,
+        restated: vec![
+            (PathBuf::from(".claude/plans/new.md"), None),
+            (
+                PathBuf::from(".claude/archive/original-phases/older.md"),
+                None,
+            ),
+        ],
+    };
+    let e = super::render::entry(Path::new(".claude/architecture/general-design.md"), &d);
+    assert!(
+        e.contains("(source, archived: `.claude/archive/original-phases/old.md#phase-41-x`)"),
+        "{e}"
+    );
+    assert!(e.contains("Restated in [new.md](../plans/new.md)"), "{e}");
+    assert!(e.contains("Restated in older.md, archived: `"), "{e}");
+    assert!(!e.contains("](../archive"), "{e}");
+}
