@@ -31,6 +31,51 @@ pub fn in_archive(rel: &Path) -> bool {
 /// Markdown files under `root` (a folder) or `root` itself (a file), sorted.
 /// Symlinks are reported as warnings and skipped.
 pub fn markdown_files(root: &Path, opts: WalkOptions) -> (Vec<Found>, Vec<String>) {
+    markdown_files_with(root, opts, &[])
+}
+
+/// As [`markdown_files`], and also every Markdown file below the folders of
+/// `unignored` (relative to `root`) that `.gitignore` hides: people keep
+/// `.claude/` out of git, and its plans, and the files replan wrote there, are
+/// exactly what must be seen. Symlinked or missing folders are passed over.
+pub fn markdown_files_with(
+    root: &Path,
+    opts: WalkOptions,
+    unignored: &[PathBuf],
+) -> (Vec<Found>, Vec<String>) {
+    let (mut found, mut warnings) = walk(root, opts, true);
+    if root.is_dir() {
+        let mut seen: std::collections::HashSet<PathBuf> =
+            found.iter().map(|f| f.rel.clone()).collect();
+        for dir in unignored {
+            let abs = root.join(dir);
+            // Every component must be a real folder: a symlink is never followed.
+            let real = dir
+                .ancestors()
+                .filter(|a| !a.as_os_str().is_empty())
+                .all(|a| {
+                    std::fs::symlink_metadata(root.join(a)).is_ok_and(|m| m.file_type().is_dir())
+                });
+            if !real {
+                continue;
+            }
+            let (more, w) = walk(&abs, opts, false);
+            for f in more {
+                let rel = dir.join(&f.rel);
+                if (opts.include_archive || !in_archive(&rel)) && seen.insert(rel.clone()) {
+                    found.push(Found { abs: f.abs, rel });
+                }
+            }
+            warnings.extend(w);
+        }
+        found.sort();
+        warnings.sort();
+        warnings.dedup();
+    }
+    (found, warnings)
+}
+
+fn walk(root: &Path, opts: WalkOptions, git_ignore: bool) -> (Vec<Found>, Vec<String>) {
     let mut found = Vec::new();
     let mut warnings = Vec::new();
     if root.is_file() {
@@ -47,9 +92,10 @@ pub fn markdown_files(root: &Path, opts: WalkOptions) -> (Vec<Found>, Vec<String
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .follow_links(false)
-        .git_ignore(true)
+        .git_ignore(git_ignore)
         .git_global(false)
-        .git_exclude(true)
+        .git_exclude(git_ignore)
+        .parents(git_ignore)
         .require_git(false)
         .filter_entry(|e| e.file_name() != ".git")
         .build();
@@ -120,5 +166,32 @@ mod tests {
             },
         );
         assert_eq!(f.len(), 2);
+    }
+
+    #[test]
+    fn planning_folders_are_walked_even_when_gitignored() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::fs::create_dir_all(r.join(".claude/plans")).unwrap();
+        std::fs::create_dir_all(r.join("node_modules/x")).unwrap();
+        std::fs::write(r.join(".gitignore"), ".claude/\nnode_modules/\n").unwrap();
+        std::fs::write(r.join(".claude/plans/a.md"), "a").unwrap();
+        std::fs::write(r.join("node_modules/x/readme.md"), "x").unwrap();
+        std::fs::write(r.join("top.md"), "t").unwrap();
+        let rels = |f: Vec<Found>| -> Vec<String> {
+            f.iter()
+                .map(|f| f.rel.to_string_lossy().into_owned())
+                .collect()
+        };
+        let (f, _) = markdown_files(r, WalkOptions::default());
+        assert_eq!(rels(f), vec!["top.md"]);
+        let unignored = [PathBuf::from(".claude/plans"), PathBuf::from("missing")];
+        let (f, w) = markdown_files_with(r, WalkOptions::default(), &unignored);
+        assert_eq!(rels(f), vec![".claude/plans/a.md", "top.md"], "{w:?}");
+        // A symlinked planning folder is not followed.
+        std::fs::remove_dir_all(r.join(".claude/plans")).unwrap();
+        std::os::unix::fs::symlink(r.join("node_modules"), r.join(".claude/plans")).unwrap();
+        let (f, _) = markdown_files_with(r, WalkOptions::default(), &unignored);
+        assert_eq!(rels(f), vec!["top.md"]);
     }
 }

@@ -314,6 +314,42 @@ impl Config {
         }
     }
 
+    /// The folders the walk reads even when `.gitignore` hides them: the literal
+    /// heads of `plan_dirs` and `check_dirs` (`.claude/plans` of
+    /// `.claude/plans/**`), the topic folder and the archive, so a project that
+    /// keeps `.claude/` out of git is restructured and re-run like any other.
+    pub fn unignored_dirs(&self) -> Vec<PathBuf> {
+        let mut out: Vec<PathBuf> = Vec::new();
+        let globs = self
+            .plan_dirs
+            .sources()
+            .iter()
+            .chain(self.check_dirs.sources());
+        for g in globs {
+            let head: PathBuf = Path::new(g.trim())
+                .components()
+                .take_while(|c| {
+                    !c.as_os_str()
+                        .to_string_lossy()
+                        .contains(['*', '?', '[', '{'])
+                })
+                .collect();
+            if !head.as_os_str().is_empty() {
+                out.push(head);
+            }
+        }
+        out.push(PathBuf::from(self.topics.dir.trim().trim_end_matches('/')));
+        out.push(self.archive.dir_path());
+        out.push(PathBuf::from(".claude/archive"));
+        out.retain(|p| !p.as_os_str().is_empty() && !p.is_absolute());
+        out.sort();
+        out.dedup();
+        // A folder below another listed one is walked with it.
+        let all = out.clone();
+        out.retain(|p| !all.iter().any(|q| q != p && p.starts_with(q)));
+        out
+    }
+
     /// Whether a rule can report at all for some file (not switched off everywhere).
     pub fn enabled_somewhere(&self, rule: &str) -> bool {
         self.check.severity.get(rule) != Some(&check::Level::Off)

@@ -9,7 +9,7 @@ use super::load::read_all;
 use super::Progress;
 use crate::analysis::{self, Input};
 use crate::config::Config;
-use crate::walk::{markdown_files, WalkOptions};
+use crate::walk::{markdown_files_with, WalkOptions};
 
 /// What to check.
 #[derive(Debug, Clone)]
@@ -96,11 +96,18 @@ pub fn run(
         if !p.exists() {
             anyhow::bail!("{}: no such file or folder", p.display());
         }
-        let (found, warnings) = markdown_files(
+        // The project's planning folders are read even when gitignored.
+        let unignored = if is_root(p) {
+            cfg.unignored_dirs()
+        } else {
+            Vec::new()
+        };
+        let (found, warnings) = markdown_files_with(
             p,
             WalkOptions {
                 include_archive: opts.include_archive,
             },
+            &unignored,
         );
         walk_warnings.extend(warnings);
         for f in found {

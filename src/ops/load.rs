@@ -9,7 +9,7 @@ use rayon::prelude::*;
 
 use super::Progress;
 use crate::model::{Document, Source};
-use crate::walk::{markdown_files, WalkOptions};
+use crate::walk::{markdown_files_with, WalkOptions};
 
 /// Files read and parsed, with what could not be.
 #[derive(Debug, Default)]
@@ -50,12 +50,13 @@ pub fn read_all(targets: &[(PathBuf, PathBuf)], progress: Progress) -> Loaded {
 }
 
 /// Every Markdown file under `root`, archive included, parsed (the planner's input).
-pub fn tree(root: &Path, progress: Progress) -> Loaded {
-    let (found, walk_warnings) = markdown_files(
+pub fn tree(root: &Path, cfg: &crate::config::Config, progress: Progress) -> Loaded {
+    let (found, walk_warnings) = markdown_files_with(
         root,
         WalkOptions {
             include_archive: true,
         },
+        &cfg.unignored_dirs(),
     );
     let targets: Vec<(PathBuf, PathBuf)> = found.into_iter().map(|f| (f.abs, f.rel)).collect();
     let mut loaded = read_all(&targets, progress);

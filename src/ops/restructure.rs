@@ -108,7 +108,7 @@ pub fn plan_tree(
 ) -> anyhow::Result<(Outcome, Option<String>, Vec<String>)> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
-    let loaded = load::tree(root, progress);
+    let loaded = load::tree(root, cfg, progress);
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));
     warnings.extend(loaded.read_errors);
