@@ -4,10 +4,17 @@
 //! {"version":1,"encoding":"o200k_base",
 //!  "files":[{"path":"a.md","lines":12,"tokens":80}],
 //!  "findings":[{"rule":"link.broken","severity":"error","path":"a.md","line":3,
-//!               "subphase":null,"message":"...","evidence":["..."]}]}
+//!               "column":5,"end_line":3,"subphase":null,"message":"...",
+//!               "evidence":["..."]}],
+//!  "errors":[{"path":"b.md","line":2,"kind":"unreadable","message":"..."}]}
 //! ```
 //!
-//! `subphase` is the number as written ("4.7") when the finding is about one.
+//! `column` counts characters (code points) from 1, as the text output does;
+//! `end_line` is the last line of the place the finding is about (a section, a
+//! heading written over two lines, a fence open to the end of the file) and
+//! equals `line` for one line. `subphase` is the number as written ("4.7") when
+//! the finding is about one. `errors` lists the files that could not be read
+//! (not UTF-8, unreadable), in the shape of migrate's `diagnostics`.
 //! `split`, `migrate`, `consolidate` and `rule` have reports of their own below,
 //! under the same version.
 //! Findings are sorted by path, line, rule. New fields may be added within a
@@ -172,7 +179,7 @@ mod tests {
             serde_json::json!({"version":1,"encoding":"o200k_base",
                 "files":[{"path":"a.md","lines":10,"tokens":50}],
                 "findings":[{"rule":"phase.missing","severity":"error","path":"a.md","line":9,
-                    "subphase":"4.8","message":"m","evidence":[]}]})
+                    "column":3,"end_line":9,"subphase":"4.8","message":"m","evidence":[]}]})
         );
     }
 }

@@ -95,6 +95,9 @@ pub fn report(findings: &[Finding]) -> String {
                     }
                 }],
             });
+            if f.end_line > f.line.max(1) {
+                r["locations"][0]["physicalLocation"]["region"]["endLine"] = json!(f.end_line);
+            }
             if let Some(i) = RULES.iter().position(|x| x.id == f.rule) {
                 r["ruleIndex"] = json!(i);
             }

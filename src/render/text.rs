@@ -61,9 +61,14 @@ pub fn github(findings: &[Finding]) -> String {
             text.push('\n');
             text.push_str(e);
         }
+        let end = if f.end_line > f.line.max(1) {
+            format!(",endLine={}", f.end_line)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "::{level} file={},line={},col={},title={}::{}",
+            "::{level} file={},line={}{end},col={},title={}::{}",
             prop(&f.path),
             f.line.max(1),
             f.column.max(1),
@@ -145,6 +150,18 @@ mod tests {
         assert_eq!(
             summary(&[a, b], 4, "o200k_base"),
             "check: 1 error, 1 warning in 2 of 4 files (o200k_base)"
+        );
+    }
+
+    #[test]
+    fn github_annotations_carry_the_end_line_of_a_range() {
+        let one = Finding::new("link.broken", Severity::Error, "a.md", 3, "m").column(2);
+        let range = Finding::new("fence.unclosed", Severity::Error, "a.md", 5, "n").end_line(9);
+        let s = github(&[one, range]);
+        assert_eq!(
+            s,
+            "::error file=a.md,line=3,col=2,title=link.broken::m\n\
+             ::error file=a.md,line=5,endLine=9,col=1,title=fence.unclosed::n\n"
         );
     }
 }
