@@ -42,6 +42,25 @@ pub struct Global {
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print only findings, warnings and errors (and what the command was asked
+    /// to print): no summary line, notes or progress bars.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print, on stderr, the root and configuration used, how many files
+    /// were read and how long each stage took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+impl Global {
+    /// The verbosity `-q` and `-v` ask for.
+    pub fn verbosity(&self) -> crate::ui::Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => crate::ui::Verbosity::Quiet,
+            (_, true) => crate::ui::Verbosity::Verbose,
+            _ => crate::ui::Verbosity::Normal,
+        }
+    }
 }
 
 /// Output format of split, migrate and consolidate.
@@ -121,10 +140,10 @@ Examples:
 
 Exit codes:
   0  applied, or nothing to do (with --dry-run: the plan was shown)
-  2  the plan cannot be applied (a link would break, files with uncommitted
-     changes, another run holds the lock), or usage, configuration or I/O
-     failure; a run stopped part-way is finished by running it again or
-     undone by `replan restore`";
+  2  the plan cannot be applied (a link would break, a Markdown file cannot
+     be read, files with uncommitted changes, another run holds the lock), or
+     usage, configuration or I/O failure; a run stopped part-way is finished
+     by running it again or undone by `replan restore`";
 
 const RESTORE_HELP: &str = "\
 Examples:

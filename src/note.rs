@@ -41,6 +41,9 @@ pub enum NoteKind {
     Uncommitted,
     /// Applying the plan would be refused (shown by a dry run).
     Refused,
+    /// A file cannot be read (not UTF-8, not a regular file, too large, an
+    /// I/O error): nothing about it is known.
+    Unreadable,
 }
 
 /// One note about a place in the tree. Ordered by path, line (as a number),

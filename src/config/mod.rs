@@ -226,6 +226,16 @@ impl Config {
         Ok(cfg)
     }
 
+    /// The files read besides the built-in rules (`--rules` files, then
+    /// `replan.yaml` or `--config`), in merge order.
+    pub fn user_files(&self) -> Vec<&str> {
+        self.layers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| !BUILTIN.iter().any(|(b, _)| b == name))
+            .collect()
+    }
+
     /// `file:line:col` of the first layer (from the last) that holds `text` as
     /// written, for messages about a setting found after the files were read.
     pub fn locate(&self, text: &str) -> String {

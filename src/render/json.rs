@@ -37,15 +37,18 @@ struct Report<'a> {
     encoding: &'a str,
     files: &'a [FileStat],
     findings: &'a [Finding],
+    errors: &'a [Note],
 }
 
-/// Render the JSON report (pretty-printed, newline-terminated).
-pub fn report(encoding: &str, files: &[FileStat], findings: &[Finding]) -> String {
+/// Render the JSON report (pretty-printed, newline-terminated); `errors` are
+/// the files that could not be read.
+pub fn report(encoding: &str, files: &[FileStat], findings: &[Finding], errors: &[Note]) -> String {
     let r = Report {
         version: VERSION,
         encoding,
         files,
         findings,
+        errors,
     };
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|_| "{}".into());
     s.push('\n');
@@ -172,14 +175,16 @@ mod tests {
             lines: 10,
             tokens: 50,
         }];
+        let bad = Note::new(crate::note::NoteKind::Unreadable, "b.md", "not valid UTF-8").at(2);
         let v: serde_json::Value =
-            serde_json::from_str(&report("o200k_base", &files, &[f])).unwrap();
+            serde_json::from_str(&report("o200k_base", &files, &[f], &[bad])).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"version":1,"encoding":"o200k_base",
                 "files":[{"path":"a.md","lines":10,"tokens":50}],
                 "findings":[{"rule":"phase.missing","severity":"error","path":"a.md","line":9,
-                    "column":3,"end_line":9,"subphase":"4.8","message":"m","evidence":[]}]})
+                    "column":3,"end_line":9,"subphase":"4.8","message":"m","evidence":[]}],
+                "errors":[{"path":"b.md","line":2,"kind":"unreadable","message":"not valid UTF-8"}]})
         );
     }
 }
