@@ -4,6 +4,7 @@
 //! `<!-- replan-disable ... -->` comments.
 
 use super::RULES;
+use crate::config::edit_distance;
 
 /// The ids `id` was probably meant to be: those within two edits (the closest
 /// only), else those it starts, or whose name after the dot it starts
@@ -11,7 +12,7 @@ use super::RULES;
 pub fn similar_ids(id: &str) -> Vec<&'static str> {
     let id = id.trim().to_lowercase();
     let ids = || RULES.iter().map(|r| r.id);
-    let scored: Vec<(usize, &'static str)> = ids().map(|r| (distance(&id, r), r)).collect();
+    let scored: Vec<(usize, &'static str)> = ids().map(|r| (edit_distance(&id, r), r)).collect();
     if let Some(best) = scored.iter().map(|s| s.0).min().filter(|&d| d <= 2) {
         return scored
             .into_iter()
@@ -38,24 +39,6 @@ pub fn did_you_mean(suggestions: &[&str]) -> String {
         [one] => format!("; did you mean {one}?"),
         many => format!("; did you mean one of {}?", many.join(", ")),
     }
-}
-
-/// Levenshtein distance over chars.
-fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diag = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diag + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diag = row[j + 1];
-            row[j + 1] = next;
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -85,13 +68,5 @@ mod tests {
             did_you_mean(&["a.b", "a.c"]),
             "; did you mean one of `a.b`, `a.c`?"
         );
-    }
-
-    #[test]
-    fn edit_distance() {
-        assert_eq!(distance("", "abc"), 3);
-        assert_eq!(distance("kitten", "sitting"), 3);
-        assert_eq!(distance("same", "same"), 0);
-        assert_eq!(distance("ab", "ba"), 2);
     }
 }

@@ -519,3 +519,41 @@ fn a_file_that_is_not_utf8_is_an_error_of_check_and_migrate_alike() {
     let (code, _, err) = run_in(d.path(), &["check", ".claude/plans/x/a.md"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn config_mistakes_are_located_and_worded_for_people() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join(".claude")).unwrap();
+    let cases = [
+        (
+            "budgets:\n  max_lines: lots\n",
+            "error: ./replan.yaml:2:14: `max_lines` must be a whole number (0 or more), not `lots`",
+        ),
+        (
+            "check:\n  severity:\n    link.brokn: warning\n",
+            "error: ./replan.yaml:3:5: unknown rule id `link.brokn`; did you mean `link.broken`?",
+        ),
+    ];
+    for (yaml, want) in cases {
+        std::fs::write(d.path().join("replan.yaml"), yaml).unwrap();
+        let (code, out, err) = run_in(d.path(), &["check"]);
+        assert_eq!(code, 2, "{yaml}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.starts_with(want), "{yaml}:\n{err}");
+    }
+    // An inline comment naming a rule that is not one gets the same hint.
+    std::fs::remove_file(d.path().join("replan.yaml")).unwrap();
+    std::fs::write(
+        d.path().join(".claude/a.md"),
+        "# A\n\n<!-- replan-disable-next-line link.brokn -->\ntext\n",
+    )
+    .unwrap();
+    let (code, out, _) = run_in(d.path(), &["check"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            ".claude/a.md:3:1: warning suppression.unused: `replan-disable-next-line` names an unknown rule `link.brokn`; did you mean `link.broken`?"
+        ),
+        "{out}"
+    );
+}
