@@ -203,6 +203,18 @@ Exit codes:
   0  the rule (or the list) was printed
   2  no rule has that id (close ids are suggested)";
 
+const INIT_HELP: &str = "\
+Examples:
+  replan init --dry-run
+      Print the replan.yaml it would write for this repository; write nothing.
+  replan init path/to/repo --force
+      Write it there, replacing the replan.yaml already there.
+
+Exit codes:
+  0  the file was written (with --dry-run: printed)
+  2  a replan.yaml is there already (see --force; nothing written), or usage,
+     configuration or I/O failure";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -230,6 +242,10 @@ pub enum Command {
     /// Explain a check rule: severity, what it reports, the settings that tune it.
     #[command(after_long_help = RULE_HELP)]
     Rule(RuleArgs),
+    /// Write a commented replan.yaml for this repository: its planning folders,
+    /// frameworks and budgets taken from its own files.
+    #[command(after_long_help = INIT_HELP)]
+    Init(InitArgs),
 }
 
 /// `replan split`.
@@ -327,6 +343,21 @@ pub struct ConsolidateArgs {
     /// Touch files with uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
+}
+
+/// `replan init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// A folder of the repository (the file goes to its project root, or to
+    /// `--config FILE`).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print the file and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace a replan.yaml that is there already.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `replan completions`.

@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod consolidate;
+pub mod init;
 pub mod man;
 pub mod migrate;
 pub mod restore;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Completions(a) => completions::run(a),
         Command::Man => man::run(),
         Command::Rule(a) => rule::run(a),
+        Command::Init(a) => init::run(a, &cli.global),
     }
 }
 
@@ -59,21 +61,27 @@ pub fn root(g: &Global, discover: impl FnOnce() -> PathBuf) -> PathBuf {
     g.project_root.clone().unwrap_or_else(discover)
 }
 
+/// With `-v`, say which folder is the root and why.
+pub fn announce_root(root: &Path, g: &Global) {
+    if ui::verbosity() != ui::Verbosity::Verbose {
+        return;
+    }
+    let shown = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let why = match (&g.project_root, crate::ops::root::marker(root)) {
+        (Some(_), _) => "given with --root".to_string(),
+        (None, Some(m)) => format!("holds {m}"),
+        (None, None) => "no replan.yaml, .claude/, .planning/ or .git at or above the path".into(),
+    };
+    ui::detail(&format!("root: {} ({why})", shown.display()));
+}
+
 /// Load configuration for a root, honouring `--config` and `--rules`; with
 /// `-v`, say which root and which files.
 pub fn load_config(root: Option<&Path>, g: &Global) -> anyhow::Result<Config> {
     let cfg = crate::ops::load_config(root, &config_source(g))?;
     if ui::verbosity() == ui::Verbosity::Verbose {
         if let Some(r) = root {
-            let shown = std::fs::canonicalize(r).unwrap_or_else(|_| r.to_path_buf());
-            let why = match (&g.project_root, crate::ops::root::marker(r)) {
-                (Some(_), _) => "given with --root".to_string(),
-                (None, Some(m)) => format!("holds {m}"),
-                (None, None) => {
-                    "no replan.yaml, .claude/, .planning/ or .git at or above the path".into()
-                }
-            };
-            ui::detail(&format!("root: {} ({why})", shown.display()));
+            announce_root(r, g);
         }
         let files = cfg.user_files();
         ui::detail(&match files.as_slice() {

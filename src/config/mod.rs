@@ -6,6 +6,7 @@
 
 pub mod check;
 mod explain;
+pub mod layout;
 pub mod pattern;
 pub mod topics;
 

@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod decisions;
 mod hostile;
+mod init;
 mod layers;
 mod migrate; // migrate, restore and consolidate
 mod props;
