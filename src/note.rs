@@ -41,6 +41,10 @@ pub enum NoteKind {
     Uncommitted,
     /// Applying the plan would be refused (shown by a dry run).
     Refused,
+    /// Two documents of one plan hold the same subphase.
+    Overlap,
+    /// A framework's file is kept whole or split beside itself.
+    Framework,
     /// A file cannot be read (not UTF-8, not a regular file, too large, an
     /// I/O error): nothing about it is known.
     Unreadable,

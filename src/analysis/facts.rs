@@ -43,6 +43,9 @@ pub struct FileFacts<'a> {
     pub level: Option<u8>,
     /// Subphase headings at that level, in document order.
     pub subphases: Vec<SubHead>,
+    /// Subphase headings at another level (`## Phase 4.3 (revisited)` among
+    /// `### Phase 4.N` units): line, level and number, in document order.
+    pub off_level: Vec<(usize, u8, String)>,
     /// Line ranges (1-based, inclusive, sorted, disjoint) that lie inside code
     /// blocks (fence lines included). Ranges, not a flag per line: the facts of
     /// every file are held at once.
@@ -116,10 +119,12 @@ impl<'a> FileFacts<'a> {
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
         let total_lines = doc.source.line_count().max(1);
         let mut subphases = Vec::new();
+        let mut off_level = Vec::new();
         if let Some(level) = level {
             for (i, sp) in found {
                 let h = &doc.headings[i];
                 if h.level != level {
+                    off_level.push((h.line, h.level, sp.number));
                     continue;
                 }
                 let end_line = doc.headings[i + 1..]
@@ -152,6 +157,7 @@ impl<'a> FileFacts<'a> {
             doc,
             level,
             subphases,
+            off_level,
             in_code,
             continues,
         }

@@ -37,6 +37,44 @@ struct PhaseDuplicate;
 impl Rule for PhaseDuplicate {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
         let mut seen: HashMap<(Vec<u64>, String), usize> = HashMap::new();
+        let key = |number: &str| {
+            let parts = parse_number(number)?;
+            let letter: String = number.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+            Some((parts, letter.to_ascii_lowercase()))
+        };
+        // The same number at another heading level, as a section of its own: a
+        // shallower heading, or a deeper one outside that subphase's own section
+        // (inside it, `#### Phase 4.1 Checklist` is a part of 4.1).
+        let at_level: HashMap<(Vec<u64>, String), &super::SubHead> = file
+            .subphases
+            .iter()
+            .filter_map(|s| Some((key(&s.sp.number)?, s)))
+            .collect();
+        for (line, level, number) in &file.off_level {
+            let Some(unit) = key(number).as_ref().and_then(|k| at_level.get(k)) else {
+                continue;
+            };
+            let inside = *level > unit.level && *line > unit.line && *line <= unit.end_line;
+            if inside {
+                continue;
+            }
+            let first = unit.line;
+            out.push(
+                cx.finding(
+                    INFO.id,
+                    file,
+                    *line,
+                    format!(
+                        "subphase {number} appears again at another heading level (first at line {first})"
+                    ),
+                )
+                .subphase(number.clone())
+                .evidence([
+                    format!("line {first}: {}", file.line(first).trim()),
+                    format!("line {line}: {}", file.line(*line).trim()),
+                ]),
+            );
+        }
         for s in &file.subphases {
             let Some(parts) = parse_number(&s.sp.number) else {
                 continue;
@@ -120,6 +158,15 @@ mod tests {
         );
         assert_eq!(f.len(), 2, "{f:?}");
         assert_eq!(f[0].line, 5);
+    }
+
+    #[test]
+    fn fires_on_a_subphase_restated_at_another_level() {
+        let text = "# P\n\n## Part A\n\n### Phase 4.3: One\n\nx\n\n### Phase 4.4: Two\n\n## Phase 4.3: One (revisited)\n\ny\n\n## Notes\n\n#### Phase 4.4 again\n";
+        let f = run_rule("phase.duplicate", &[("a.md", text)]);
+        let lines: Vec<usize> = f.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![11, 17], "{f:?}");
+        assert!(f[0].message.contains("another heading level"), "{f:?}");
     }
 
     #[test]

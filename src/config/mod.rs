@@ -6,8 +6,9 @@
 
 pub mod check;
 mod explain;
-pub mod layout;
+pub mod frameworks;
 pub mod pattern;
+pub mod layout;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use serde_json::Value;
 
 pub use check::{CheckRules, Environment};
 pub use explain::edit_distance;
+pub use frameworks::{Framework, Ownership};
 pub use pattern::{GlobPattern, Globs, Number, Pattern};
 pub use topics::{DecisionRules, TopicRoute, TopicRules};
 
@@ -40,6 +42,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/decisions.yaml"),
     ),
     ("rules/topics.yaml", include_str!("../../rules/topics.yaml")),
+    (
+        "rules/frameworks.yaml",
+        include_str!("../../rules/frameworks.yaml"),
+    ),
     (
         "archive-layout/default.yaml",
         include_str!("../../archive-layout/default.yaml"),
@@ -116,6 +122,20 @@ impl ArchiveLayout {
     }
 }
 
+/// Where the parts of a split document go.
+#[derive(Debug, Clone, Copy, Deserialize, Default, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Layout {
+    /// Flat beside the original when its folder is one plan (its files' names
+    /// carry the numbers their subphases use), else a folder per document.
+    #[default]
+    Auto,
+    /// Always a folder named after the document.
+    FolderPerPlan,
+    /// Always beside the original.
+    Flat,
+}
+
 /// The whole configuration.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -134,6 +154,11 @@ pub struct Config {
     pub topics: TopicRules,
     /// Archive layout.
     pub archive: ArchiveLayout,
+    /// Planning frameworks whose files keep their names.
+    pub frameworks: Vec<Framework>,
+    /// Where a split document's parts go: `auto` (flat in a folder that is one
+    /// plan, else a folder per document), `folder-per-plan` or `flat`.
+    pub layout: Layout,
     /// Globs (relative to the root) of folders holding plans.
     pub plan_dirs: Globs,
     /// Globs (relative to the root) of folders inside `plan_dirs` that hold
@@ -279,6 +304,36 @@ impl Config {
             }
         }
         level
+    }
+
+    /// Whether a root-relative path is in the planning folders `check` of the
+    /// whole project reports on (`plan_dirs`, `check_dirs`, less `exclude`).
+    /// A project with no file there is checked whole ([`Config::check_scope`]).
+    pub fn in_planning_folders(&self, rel: &Path) -> bool {
+        (self.plan_dirs.is_match(rel)
+            || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d))
+            || self.check_dirs.is_match(rel))
+            && !self.exclude.is_match(rel)
+    }
+
+    /// Of the files of a whole project, those `check` reports on: the planning
+    /// folders, or every file not excluded when none is in them. `migrate` reports
+    /// the planned tree's findings in the same scope, so both say the same.
+    pub fn check_scope<'p>(&self, found: &[&'p Path]) -> Vec<&'p Path> {
+        let kept: Vec<&Path> = found
+            .iter()
+            .copied()
+            .filter(|r| self.in_planning_folders(r))
+            .collect();
+        if kept.is_empty() {
+            found
+                .iter()
+                .copied()
+                .filter(|r| !self.exclude.is_match(r))
+                .collect()
+        } else {
+            kept
+        }
     }
 
     /// Whether a rule can report at all for some file (not switched off everywhere).

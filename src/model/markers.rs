@@ -23,9 +23,29 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or("")
 }
 
-/// Whether a text is an index written by replan.
+/// The bytes of YAML front matter at the top of a text (`---` … `---` or `...`),
+/// 0 when there is none: a framework's file keeps its front matter first, so
+/// replan's marker in it comes right after.
+pub fn front_matter_len(text: &str) -> usize {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let bom = text.len() - body.len();
+    let mut lines = body.split_inclusive('\n');
+    if lines.next().map(str::trim_end) != Some("---") {
+        return 0;
+    }
+    let mut at = bom + body.find('\n').map_or(body.len(), |i| i + 1);
+    for l in lines {
+        at += l.len();
+        if matches!(l.trim_end(), "---" | "...") {
+            return at;
+        }
+    }
+    0
+}
+
+/// Whether a text is an index written by replan (after front matter, if any).
 pub fn is_index(text: &str) -> bool {
-    first_line(text).contains(INDEX)
+    first_line(text).contains(INDEX) || first_line(&text[front_matter_len(text)..]).contains(INDEX)
 }
 
 /// Whether a text is a continuation part written by replan.
@@ -49,5 +69,17 @@ mod tests {
         assert!(is_generated_text(&format!("{INDEX}\n")));
         assert!(!is_generated_text(&format!("# Plan\n{INDEX}\n")));
         assert!(!is_generated_text(""));
+        assert!(is_index(&format!("---\nwave: 1\n---\n{INDEX}\n# Plan\n")));
+        assert!(!is_index(&format!("---\nwave: 1\n---\n# Plan\n{INDEX}\n")));
+        assert!(!is_index(&format!("---\nnever closed\n{INDEX}\n")));
+    }
+
+    #[test]
+    fn front_matter_is_measured_to_its_closing_line() {
+        assert_eq!(front_matter_len("---\na: 1\n---\nbody"), 13);
+        assert_eq!(front_matter_len("---\r\na: 1\r\n...\r\nbody"), 16);
+        assert_eq!(front_matter_len("# no\n---\n"), 0);
+        assert_eq!(front_matter_len("---\nunclosed\n"), 0);
+        assert_eq!(front_matter_len(""), 0);
     }
 }

@@ -73,19 +73,32 @@ pub struct Planned {
     pub files: usize,
 }
 
-/// The manifest's text and the generated files it records.
-fn read_manifest(
-    root: &Path,
-    cfg: &Config,
-) -> anyhow::Result<(Option<String>, HashMap<PathBuf, String>)> {
+/// What the manifest records, for the planner.
+struct Recorded {
+    text: Option<String>,
+    generated: HashMap<PathBuf, String>,
+    reading_order: HashMap<PathBuf, usize>,
+}
+
+/// The manifest's text, the generated files it records and the reading order of
+/// the parts it put in a folder of their own.
+fn read_manifest(root: &Path, cfg: &Config) -> anyhow::Result<Recorded> {
     let rel = Path::new(&cfg.archive.manifest);
     match apply::read_text(root, rel)? {
         Some(t) => {
             let m = manifest::Manifest::parse(&t)
                 .map_err(|e| anyhow::anyhow!("{}: not a replan manifest: {e}", rel.display()))?;
-            Ok((Some(t), m.generated()))
+            Ok(Recorded {
+                generated: m.generated(),
+                reading_order: m.reading_order(),
+                text: Some(t),
+            })
         }
-        None => Ok((None, HashMap::new())),
+        None => Ok(Recorded {
+            text: None,
+            generated: HashMap::new(),
+            reading_order: HashMap::new(),
+        }),
     }
 }
 
@@ -112,7 +125,7 @@ pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Resul
     let loaded = load::tree(root, progress);
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));
-    let (manifest_text, generated) = read_manifest(root, cfg)?;
+    let recorded = read_manifest(root, cfg)?;
     let exists = |p: &Path| {
         apply::check_inside(root, p).is_ok_and(|abs| std::fs::symlink_metadata(abs).is_ok())
     };
@@ -137,7 +150,8 @@ pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Resul
         cfg,
         docs: &loaded.docs,
         exists: &exists,
-        generated: &generated,
+        generated: &recorded.generated,
+        reading_order: &recorded.reading_order,
         tick: &tick,
     };
     let outcome = restructure::plan(&inputs);
@@ -147,7 +161,7 @@ pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Resul
     }
     Ok(Tree {
         outcome,
-        manifest: manifest_text,
+        manifest: recorded.text,
         warnings,
         files: loaded.docs.len() + loaded.read_errors.len(),
         unreadable: loaded.read_errors,

@@ -23,6 +23,9 @@ pub struct Entry {
     pub tokens: usize,
     /// Findings to show (None: column left out).
     pub findings: Option<Vec<String>>,
+    /// Its place in the reading order of the document it was split from, when
+    /// the folder holds one document's parts: listed in that order, first.
+    pub rank: Option<usize>,
 }
 
 impl Entry {
@@ -40,6 +43,7 @@ impl Entry {
             lines: count_lines(&doc.source.text),
             tokens: enc.count(&doc.source.text),
             findings: None,
+            rank: None,
         }
     }
 }
@@ -51,11 +55,22 @@ fn cell(s: &str) -> String {
 /// Render the index of `folder` (root-relative) from its entries.
 pub fn render(folder: &Path, mut entries: Vec<Entry>, enc: Encoding) -> String {
     entries.sort_by(|a, b| {
-        cmp_natural(
-            a.name.trim_end_matches(".md"),
-            b.name.trim_end_matches(".md"),
-        )
+        (a.rank.is_none(), a.rank)
+            .cmp(&(b.rank.is_none(), b.rank))
+            .then_with(|| {
+                cmp_natural(
+                    a.name.trim_end_matches(".md"),
+                    b.name.trim_end_matches(".md"),
+                )
+            })
     });
+    let order = if !entries.is_empty() && entries.iter().all(|e| e.rank.is_some()) {
+        "in reading order"
+    } else if entries.iter().any(|e| e.rank.is_some()) {
+        "in reading order, then natural number order"
+    } else {
+        "in natural number order"
+    };
     let findings = entries.iter().any(|e| e.findings.is_some());
     let name = folder
         .file_name()
@@ -68,7 +83,7 @@ pub fn render(folder: &Path, mut entries: Vec<Entry>, enc: Encoding) -> String {
     let total_lines: usize = entries.iter().map(|e| e.lines).sum();
     let total_tokens: usize = entries.iter().map(|e| e.tokens).sum();
     s.push_str(&format!(
-        "{} files, {} lines, {} tokens ({}), in natural number order.\n\n",
+        "{} files, {} lines, {} tokens ({}), {order}.\n\n",
         entries.len(),
         total_lines,
         total_tokens,
@@ -134,5 +149,30 @@ mod tests {
         assert!(a < b && b < c, "{text}");
         assert!(text.contains("T \\| x"), "{text}");
         assert!(!text.contains("Findings"));
+        assert!(text.contains("in natural number order"), "{text}");
+    }
+
+    #[test]
+    fn ranked_entries_keep_their_reading_order() {
+        let enc = Encoding::O200kBase;
+        let mk = |n: &str, rank| {
+            let mut e = Entry::measure(n, &Document::from_text(n, "# T\n"), enc);
+            e.rank = rank;
+            e
+        };
+        let text = render(
+            Path::new("docs/plans/impl"),
+            vec![
+                mk("step-1.2-b.md", Some(2)),
+                mk("overview.md", Some(0)),
+                mk("added-later.md", None),
+                mk("step-1.1-a.md", Some(1)),
+            ],
+            enc,
+        );
+        let at = |n: &str| text.find(n).unwrap();
+        assert!(at("overview") < at("step-1.1-a") && at("step-1.1-a") < at("step-1.2-b"));
+        assert!(at("step-1.2-b") < at("added-later"), "{text}");
+        assert!(text.contains("in reading order, then natural number order"));
     }
 }

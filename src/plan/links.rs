@@ -16,6 +16,10 @@ pub type Dest = (PathBuf, Option<String>);
 pub struct Moved {
     /// Archive path of the original.
     pub archive: PathBuf,
+    /// Where a link to the original without an anchor goes: the part holding its
+    /// title, or the original itself when it stays as the index of its parts.
+    /// Never the archive: active plans do not send readers there.
+    pub landing: PathBuf,
     /// Lower-cased anchor in the original → (part path, anchor in the part).
     pub anchors: HashMap<String, (PathBuf, Option<String>)>,
 }
@@ -47,8 +51,8 @@ pub fn anchors(doc: &Document) -> HashSet<String> {
 pub fn retarget(d: &Dest, moves: &MoveMap) -> Option<Dest> {
     let m = moves.get(&d.0)?;
     match &d.1 {
-        None => Some((m.archive.clone(), None)),
-        Some(a) if a.is_empty() => Some((m.archive.clone(), None)),
+        None => Some((m.landing.clone(), None)),
+        Some(a) if a.is_empty() => Some((m.landing.clone(), None)),
         Some(a) => m.anchors.get(&a.to_lowercase()).cloned(),
     }
 }
@@ -85,6 +89,7 @@ mod tests {
         let mut moves = MoveMap::new();
         let mut m = Moved {
             archive: "arch/x/a.md".into(),
+            landing: "p/a-overview.md".into(),
             ..Default::default()
         };
         m.anchors.insert(
@@ -97,7 +102,10 @@ mod tests {
         let t = retarget(&d, &moves).unwrap();
         assert_eq!(url(from, &t), "../p/phase-4.1-one.md#phase-41-one");
         let d = dest_of(from, "../p/a.md").unwrap();
-        assert_eq!(url(from, &retarget(&d, &moves).unwrap()), "../arch/x/a.md");
+        assert_eq!(
+            url(from, &retarget(&d, &moves).unwrap()),
+            "../p/a-overview.md"
+        );
         let d = dest_of(from, "../p/a.md#nope").unwrap();
         assert!(retarget(&d, &moves).is_none());
         let d = dest_of(from, "../p/b.md#x").unwrap();

@@ -77,6 +77,9 @@ pub struct ModifiedFile {
     pub sha256_after: String,
     /// The original text, byte for byte.
     pub original: String,
+    /// Files generated from it, when it stays as their index (a framework's file).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<PathBuf>,
 }
 
 impl Manifest {
@@ -107,6 +110,28 @@ impl Manifest {
     }
 }
 
+impl Manifest {
+    /// The place of each part in its original's reading order, for the parts a
+    /// run put in a folder named after their original (their index lists them in
+    /// that order on every later run too).
+    pub fn reading_order(&self) -> HashMap<PathBuf, usize> {
+        let mut m = HashMap::new();
+        for f in self.runs.iter().flat_map(|r| &r.moved) {
+            let own = f
+                .from
+                .parent()
+                .zip(f.from.file_stem())
+                .map(|(d, n)| d.join(n));
+            if f.parts.first().and_then(|p| p.parent()) == own.as_deref() {
+                for (k, p) in f.parts.iter().enumerate() {
+                    m.insert(p.clone(), k);
+                }
+            }
+        }
+        m
+    }
+}
+
 /// Record of a plan, with `parts` saying which created files came from which original.
 pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> Run {
     let mut run = Run {
@@ -131,6 +156,10 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                 sha256_before: sha256(old.as_bytes()),
                 sha256_after: sha256(new.as_bytes()),
                 original: old.clone(),
+                parts: parts_of
+                    .get(path.as_path())
+                    .map(|p| (*p).clone())
+                    .unwrap_or_default(),
             }),
             Op::Move { from, to, contents } => run.moved.push(MovedFile {
                 from: from.clone(),

@@ -5,6 +5,7 @@ mod common;
 mod check;
 mod cli;
 mod corpus;
+mod corpus_migrate;
 mod decisions;
 mod hostile;
 mod init;

@@ -586,7 +586,8 @@ fn hostile_tree_is_refused_or_skipped_without_loss() {
         std::fs::read(plans.join("bad.latin1")).unwrap(),
         b"# Bad \xff\n"
     );
-    assert!(plans.join("phase-9.2-step-2.md").exists());
+    // `notes.md` does not carry its subphases' number: its parts get a folder.
+    assert!(plans.join("notes/phase-9.2-step-2.md").exists());
     assert!(std::fs::symlink_metadata(plans.join("link.md"))
         .unwrap()
         .file_type()
@@ -677,7 +678,7 @@ fn a_link_that_would_break_stops_the_migration() {
     migrate(root).success();
     assert_eq!(
         read(root, "ref.md"),
-        "See [step 2][s].\n\n[s]: .claude/plans/x/phase-9.2-step-2.md#phase-92-step-2\n"
+        "See [step 2][s].\n\n[s]: .claude/plans/x/notes/phase-9.2-step-2.md#phase-92-step-2\n"
     );
 }
 
@@ -981,8 +982,8 @@ fn consolidate_writes_a_relinked_index_once() {
 fn a_tree_without_plan_dirs_is_told_what_to_set() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
-    std::fs::create_dir_all(root.join("planning")).unwrap();
-    std::fs::write(root.join("planning/notes.md"), monolith()).unwrap();
+    std::fs::create_dir_all(root.join("work")).unwrap();
+    std::fs::write(root.join("work/notes.md"), monolith()).unwrap();
     std::fs::write(root.join("README.md"), "# Project\n").unwrap();
     let before = snapshot(root);
     let out = replan()
@@ -991,14 +992,17 @@ fn a_tree_without_plan_dirs_is_told_what_to_set() {
         .assert()
         .success();
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
-    assert!(err.contains("plan_dirs: ['planning/**']"), "{err}");
+    assert!(err.contains("plan_dirs: ['work/**']"), "{err}");
     assert_eq!(snapshot(root), before);
-    std::fs::write(root.join("replan.yaml"), "plan_dirs: ['planning/**']\n").unwrap();
+    std::fs::write(root.join("replan.yaml"), "plan_dirs: ['work/**']\n").unwrap();
     let out = migrate(root).success();
     let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
     assert!(
         !err.contains("no Markdown file is under plan_dirs"),
         "{err}"
     );
-    assert!(root.join("planning/phase-9.2-step-2.md").exists(), "{err}");
+    assert!(
+        root.join("work/notes/phase-9.2-step-2.md").exists(),
+        "{err}"
+    );
 }

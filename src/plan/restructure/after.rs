@@ -36,6 +36,9 @@ impl Planner<'_> {
         for p in self.parts.values().flatten() {
             after.insert(p.path.clone(), p.contents.clone());
         }
+        for (orig, index) in &self.in_place {
+            after.insert(orig.clone(), index.clone());
+        }
         after
     }
 

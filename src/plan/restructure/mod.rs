@@ -2,14 +2,18 @@
 //! parsed documents and returns a [`Plan`] plus the notes to print.
 //!
 //! 1. Every Markdown file in a plan folder that is over budget or holds several
-//!    subphases is split (as `split` does) into atomic files in its own folder, and
-//!    the original moves, byte-identical, to the archive. Files named in
+//!    subphases is split (as `split` does) into atomic files, and the original
+//!    moves, byte-identical, to the archive. The parts stay flat in a folder that
+//!    is one plan, else go to a folder named after the document (`layout`). A
+//!    framework's file keeps its name as the index of its parts, or is kept whole
+//!    when the framework parses it. Files named in
 //!    `archive.keep`, indexes, continuation parts, and files replan generated and
 //!    nobody edited since are left alone.
 //! 2. Every relative link in every Markdown file outside the archive is resolved
 //!    against today's tree; links whose target moves are rewritten (to the atomic
-//!    file holding the heading, with the anchor recomputed there; to the archive
-//!    when there is no anchor). Broken links are reported and left unchanged.
+//!    file holding the heading, with the anchor recomputed there; to the part
+//!    holding the title when there is no anchor, never into the archive). Broken
+//!    links are reported and left unchanged.
 //! 3. Every link that resolved before is checked against the tree after the plan;
 //!    one that would break is an error, and the plan must not be applied.
 //! 4. Decisions are extracted from the plans as they will be into topic files.
@@ -36,6 +40,7 @@ use crate::walk::in_archive;
 
 mod after;
 mod hint;
+mod layout;
 mod links;
 mod outputs;
 mod select;
@@ -55,6 +60,9 @@ pub struct Inputs<'a> {
     pub exists: &'a (dyn Fn(&Path) -> bool + Sync),
     /// Files replan generated, with the sha256 they were written with.
     pub generated: &'a HashMap<PathBuf, String>,
+    /// Parts earlier runs put in a folder of their own, with their place in
+    /// their original's reading order (from the manifest).
+    pub reading_order: &'a HashMap<PathBuf, usize>,
     /// Called once per document examined for splitting (drives a progress bar).
     pub tick: &'a (dyn Fn() + Sync),
 }
@@ -68,6 +76,9 @@ pub struct SplitFile {
     pub archived: PathBuf,
     /// The new files, in document order.
     pub parts: Vec<PathBuf>,
+    /// The original stays, as the index of its parts (a framework's file);
+    /// `archived` is then a copy.
+    pub in_place: bool,
 }
 
 /// The planner's result.
@@ -172,6 +183,12 @@ struct Planner<'a> {
     parts: BTreeMap<PathBuf, Vec<PartOut>>,
     modifies: Vec<Op>,
     checks: Vec<Check>,
+    /// The frameworks in use.
+    frameworks: Vec<&'a crate::config::Framework>,
+    /// Folders that are one plan: parts stay flat there.
+    one_plan: HashSet<PathBuf>,
+    /// A framework's file split beside itself → its text as the index of its parts.
+    in_place: BTreeMap<PathBuf, String>,
 }
 
 /// Plan a restructure.
@@ -205,10 +222,16 @@ pub fn plan(inp: &Inputs) -> Outcome {
         parts: BTreeMap::new(),
         modifies: Vec::new(),
         checks: Vec::new(),
+        frameworks: Planner::detect_frameworks(cfg, &|rel: &Path| {
+            inp.docs.iter().any(|(p, _)| p == rel) || (inp.exists)(rel)
+        }),
+        one_plan: HashSet::new(),
+        in_place: BTreeMap::new(),
     };
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
     }
+    p.one_plan = p.one_plan_folders();
     // The check of the planned tree counts the tokens of every file a token
     // budget could reject. Those the plan leaves as they are are counted now, on
     // the side, while files are split: splitting leaves a core idle in its
@@ -274,3 +297,5 @@ impl Planner<'_> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_layout;

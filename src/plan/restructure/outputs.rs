@@ -98,8 +98,8 @@ impl Planner<'_> {
         said: &mut Said,
     ) -> Vec<Op> {
         let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
-        for s in &self.out.splits {
-            if let Some(d) = s.original.parent() {
+        for s in self.out.splits.iter().filter(|s| !s.in_place) {
+            if let Some(d) = s.parts.first().and_then(|p| p.parent()) {
                 folders.insert(d.to_path_buf());
             }
         }
@@ -123,6 +123,25 @@ impl Planner<'_> {
         }
         // The files of each indexed folder, in the order of `after_docs`: one pass
         // over the tree, not one per folder (that was quadratic).
+        // A folder made for one document's parts lists them in its reading order.
+        let mut rank: HashMap<&Path, usize> = self
+            .inp
+            .reading_order
+            .iter()
+            .map(|(p, k)| (p.as_path(), *k))
+            .collect();
+        for s in self.out.splits.iter().filter(|s| !s.in_place) {
+            let own_folder = s
+                .original
+                .parent()
+                .zip(s.original.file_stem())
+                .map(|(d, n)| d.join(n));
+            if s.parts.first().and_then(|p| p.parent()) == own_folder.as_deref() {
+                for (k, p) in s.parts.iter().enumerate() {
+                    rank.insert(p.as_path(), k);
+                }
+            }
+        }
         let mut in_folder: HashMap<&Path, Vec<&(PathBuf, Cow<Document>)>> =
             folders.iter().map(|f| (f.as_path(), Vec::new())).collect();
         for d in after_docs {
@@ -153,6 +172,7 @@ impl Planner<'_> {
                         }
                         let key = p.to_string_lossy().replace('\\', "/");
                         e.findings = Some(by_file.get(key.as_str()).cloned().unwrap_or_default());
+                        e.rank = rank.get(p.as_path()).copied();
                         e
                     })
                     .collect();
@@ -198,16 +218,42 @@ impl Planner<'_> {
         let mut ops: Vec<(Op, Reason)> = Vec::new();
         for s in &self.out.splits {
             if let Some(d) = self.by_path.get(s.original.as_path()) {
-                let op = Op::moved(&s.original, &s.archived, d.source.text.clone());
-                ops.push((op, Reason::Split));
+                let text = d.source.text.clone();
+                match self.in_place.remove(&s.original) {
+                    // A framework's file: a copy goes to the archive, and the file
+                    // keeps its name as the index of its parts.
+                    Some(index) if s.in_place => {
+                        ops.push((Op::create(&s.archived, text.clone()), Reason::Split));
+                        ops.push((Op::modify(&s.original, text, index), Reason::Split));
+                    }
+                    _ => ops.push((Op::moved(&s.original, &s.archived, text), Reason::Split)),
+                }
             }
             for p in self.parts.remove(&s.original).unwrap_or_default() {
                 ops.push((Op::create(p.path, p.contents), Reason::Part));
             }
         }
+        // Reported in `check`'s scope, so migrate and check say the same.
+        let files: Vec<&Path> = findings
+            .iter()
+            .map(|f| Path::new(f.path.as_str()))
+            .collect();
+        let all: Vec<&Path> = self
+            .inp
+            .docs
+            .iter()
+            .map(|(p, _)| p.as_path())
+            .filter(|p| !self.archived(p))
+            .chain(files)
+            .collect();
+        let scope: HashSet<&Path> = self.cfg.check_scope(&all).into_iter().collect();
         let findings: Vec<Finding> = findings
-            .into_iter()
-            .filter(|f| !self.archived(Path::new(&f.path)))
+            .iter()
+            .filter(|f| {
+                let p = Path::new(&f.path);
+                !self.archived(p) && scope.contains(p)
+            })
+            .cloned()
             .collect();
         // A topic file or index is written whole by its own op, built from the
         // text with links rewritten (topics) or anew (indexes): one op per path,

@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{is_generated_text, Planner};
+use crate::config::Ownership;
 use crate::model::sha256;
 use crate::model::{count_lines, Document};
 use crate::subphase::recognise;
@@ -42,7 +43,7 @@ impl<'a> Planner<'a> {
     /// unedited, and over budget or holding several subphases; for a file within
     /// its line budget, that can hang on its tokens, counted by the caller.
     pub(super) fn candidacy(&self, rel: &Path, doc: &Document) -> Candidacy {
-        if !self.in_plan_dir(rel) {
+        if !self.in_plan_dir(rel) || matches!(self.ownership(rel), Ownership::History(_)) {
             return Candidacy::No;
         }
         let Some(name) = rel.file_name().map(|n| n.to_string_lossy().into_owned()) else {

@@ -7,6 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use super::{archive_path, Candidacy, PartOut, Planner, SplitFile};
+use crate::config::Ownership;
+use crate::model::markers;
 use crate::model::{count_lines, Document};
 use crate::note::{Note, NoteKind};
 use crate::plan::links::Moved;
@@ -23,6 +25,56 @@ fn numbered(p: &Path, k: usize) -> PathBuf {
         None => format!("{stem}-{k}"),
     };
     p.with_file_name(name)
+}
+
+/// A framework's file as the index of its parts: its front matter (its tools
+/// read it), replan's index marker, its title, why, and a link to each part.
+fn framework_index(
+    rel: &Path,
+    doc: &Document,
+    parts: &[PartOut],
+    framework: &str,
+    archived: &Path,
+) -> String {
+    let text = &doc.source.text;
+    let fm = markers::front_matter_len(text);
+    let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let title = doc
+        .headings
+        .first()
+        .map(|h| h.text.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| {
+            rel.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        });
+    let mut out = String::new();
+    out.push_str(&text[..fm]);
+    if fm > 0 && !text[..fm].ends_with('\n') {
+        out.push_str(nl);
+    }
+    out.push_str(markers::INDEX);
+    out.push_str(nl);
+    out.push_str(&format!("# {title}{nl}{nl}"));
+    out.push_str(&format!(
+        "{framework} reads this file by name, so it stays here as the index of its parts; \
+         replan split its text into them, in order (the original is kept in `{}`).{nl}{nl}",
+        archived.display().to_string().replace('\\', "/")
+    ));
+    for (k, p) in parts.iter().enumerate() {
+        let t = p
+            .doc
+            .headings
+            .first()
+            .map(|h| h.text.trim().to_string())
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| format!("Part {}", k + 1));
+        let t = t.replace('[', "\\[").replace(']', "\\]");
+        let link = crate::plan::links::url(rel, &(p.path.clone(), None));
+        out.push_str(&format!("{}. [{t}]({link}){nl}", k + 1));
+    }
+    out
 }
 
 impl Planner<'_> {
@@ -54,10 +106,18 @@ impl Planner<'_> {
             if !split {
                 continue;
             }
-            let Some(sp) = self.split_one(rel, doc, &claimed) else {
+            if let Ownership::Parsed(fw) = self.ownership(rel) {
+                self.out.notes.push(Note::new(
+                    NoteKind::Framework,
+                    rel,
+                    format!("over budget but kept whole: {fw} reads this file's structure; split it by hand or give it a budget override"),
+                ));
+                continue;
+            }
+            let (dir, in_place) = self.parts_dir(rel);
+            let Some(sp) = self.split_one(rel, doc, &dir, &claimed) else {
                 continue;
             };
-            let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
             let paths: Vec<PathBuf> = sp.parts.iter().map(|p| dir.join(&p.name)).collect();
             if let Some(clash) = paths
                 .iter()
@@ -116,12 +176,22 @@ impl Planner<'_> {
             }
             claimed.extend(paths.iter().cloned());
             claimed.insert(archived.clone());
-            let (moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
+            let (mut moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
+            if in_place {
+                moved.landing = rel.clone();
+                let fw = match self.ownership(rel) {
+                    Ownership::Owned(name) => name,
+                    _ => "its framework",
+                };
+                let index = framework_index(rel, doc, &parts_out, fw, &archived);
+                self.in_place.insert(rel.clone(), index);
+            }
             self.moves.insert(rel.clone(), moved);
             self.out.splits.push(SplitFile {
                 original: rel.clone(),
                 archived,
                 parts: paths,
+                in_place,
             });
             self.parts.insert(rel.clone(), parts_out);
         }
@@ -132,6 +202,7 @@ impl Planner<'_> {
         &mut self,
         rel: &Path,
         doc: &Document,
+        dir: &Path,
         claimed: &BTreeSet<PathBuf>,
     ) -> Option<split::SplitPlan> {
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
@@ -149,7 +220,6 @@ impl Planner<'_> {
         // avoided, so a new monolith's parts get `-2` rather than being refused.
         // The file's own name is free: it moves to the archive, and a part named
         // like it (`phase-6.28-….md` over budget) keeps that name.
-        let dir = rel.parent().unwrap_or(Path::new(""));
         let taken = |name: &str| {
             let p = dir.join(name);
             p != rel && (claimed.contains(&p) || self.exists_before(&p))
@@ -212,6 +282,7 @@ impl Planner<'_> {
         archived: PathBuf,
     ) -> (Moved, Vec<PartOut>) {
         let mut moved = Moved {
+            landing: paths.first().cloned().unwrap_or_else(|| archived.clone()),
             archive: archived,
             ..Default::default()
         };

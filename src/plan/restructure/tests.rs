@@ -3,15 +3,23 @@ use crate::config::Config;
 use crate::model::sha256;
 use crate::plan::links::dest_of;
 
-fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
+pub(super) fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
     files
         .iter()
         .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
         .collect()
 }
 
+/// The built-in configuration with parts kept flat beside their original: these
+/// tests are about splitting and links; the layout has its own tests.
+fn flat() -> Config {
+    let mut cfg = Config::builtin();
+    cfg.layout = crate::config::Layout::Flat;
+    cfg
+}
+
 fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
-    let cfg = Config::builtin();
+    let cfg = flat();
     let d = docs(files);
     let exists = |_: &Path| false;
     plan(&Inputs {
@@ -20,6 +28,7 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
         docs: &d,
         exists: &exists,
         generated,
+        reading_order: &HashMap::new(),
         tick: &|| {},
     })
 }
@@ -31,7 +40,7 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
         std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
         std::fs::write(root.join(p), t).unwrap();
     }
-    let cfg = Config::builtin();
+    let cfg = flat();
     let d = docs(files);
     let exists = |p: &Path| root.join(p).exists();
     plan(&Inputs {
@@ -40,6 +49,7 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
         docs: &d,
         exists: &exists,
         generated: &HashMap::new(),
+        reading_order: &HashMap::new(),
         tick: &|| {},
     })
 }
@@ -47,7 +57,7 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
 const NOTES: &str = "# Notes\n\nIntro, see [two](#phase-42-two).\n\n## Phase 4.1: One\n\nText one.\n\n### Troubleshooting\n\nx\n\n## Phase 4.2: Two\n\nText two.\n\n### Troubleshooting\n\ny\n";
 const BRIEF: &str = "# Brief\n\n- [one](../plans/d/notes.md#phase-41-one)\n- [t2](../plans/d/notes.md#troubleshooting-1)\n- [file](../plans/d/notes.md)\n- [gone](../plans/d/missing.md)\n- [web](https://example.com)\n";
 
-fn op_text<'a>(o: &'a Outcome, path: &str) -> Option<&'a str> {
+pub(super) fn op_text<'a>(o: &'a Outcome, path: &str) -> Option<&'a str> {
     o.plan.ops.iter().find_map(|op| match op {
         Op::Create { path: p, contents } if p == Path::new(path) => Some(contents.as_str()),
         Op::Modify { path: p, new, .. } if p == Path::new(path) => Some(new.as_str()),
@@ -82,10 +92,14 @@ fn splits_archives_and_rewrites_links() {
         brief.contains("(../plans/d/phase-4.2-two.md#troubleshooting)"),
         "{brief}"
     );
+    // A link to the whole file goes to the part holding its title, never into
+    // the archive.
+    let first = o.splits[0].parts[0].file_name().unwrap().to_string_lossy();
     assert!(
-        brief.contains("(../archive/original-phases/d/notes.md)"),
+        brief.contains(&format!("- [file](../plans/d/{first})")),
         "{brief}"
     );
+    assert!(!brief.contains("archive"), "{brief}");
     assert!(brief.contains("(../plans/d/missing.md)"), "{brief}");
     assert!(
         o.notes.iter().any(|n| n.to_string().contains("missing.md")),
@@ -114,7 +128,7 @@ fn splits_archives_and_rewrites_links() {
 }
 
 /// Apply a plan to an in-memory tree; returns the tree and the generated files.
-fn simulate(
+pub(super) fn simulate(
     files: &[(&str, &str)],
     o: &Outcome,
 ) -> (Vec<(String, String)>, HashMap<PathBuf, String>) {
@@ -347,6 +361,7 @@ fn an_archive_inside_the_plan_folders_is_never_split_again() {
         docs: &d,
         exists: &exists,
         generated: &HashMap::new(),
+        reading_order: &HashMap::new(),
         tick: &|| {},
     });
     assert!(o.errors.is_empty(), "{:?}", o.errors);
@@ -415,7 +430,7 @@ fn every_op_carries_the_reason_the_planner_had() {
 
 /// One subphase of three 90-line tasks: over the 200-line budget, split into
 /// parts the first of which keeps the original's name.
-fn subphase_over_budget(number: &str, title: &str) -> String {
+pub(super) fn subphase_over_budget(number: &str, title: &str) -> String {
     let mut s = format!("# Phase {number}: {title}\n\n");
     for k in 1..=3 {
         s.push_str(&format!("## Task {k}\n\n"));
@@ -480,12 +495,7 @@ fn planned_check_tells_gone_originals_from_names_taken_by_parts() {
 #[test]
 fn the_hint_leaves_out_folders_under_a_named_one() {
     let mut files: Vec<(String, String)> = Vec::new();
-    for (dir, n) in [
-        ("docs", 2),
-        ("docs/plans", 5),
-        ("planning/a", 3),
-        ("notes", 1),
-    ] {
+    for (dir, n) in [("docs", 2), ("docs/design", 5), ("work/a", 3), ("notes", 1)] {
         for k in 0..n {
             files.push((format!("{dir}/f{k}.md"), format!("# F{k}\n")));
         }
@@ -502,7 +512,7 @@ fn the_hint_leaves_out_folders_under_a_named_one() {
         .find(|n| n.contains("plan_dirs"))
         .expect("a hint");
     assert!(
-        hint.contains("`plan_dirs: ['planning/a/**', 'docs/**', 'notes/**']`"),
+        hint.contains("`plan_dirs: ['work/a/**', 'docs/**', 'notes/**']`"),
         "{hint}"
     );
 }

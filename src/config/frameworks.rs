@@ -1,0 +1,117 @@
+//! Planning frameworks whose tools read files by name (`rules/frameworks.yaml`):
+//! GSD's `.planning/`, OpenSpec's `openspec/`, spec-kit's `specs/` and `.specify/`.
+//! The restructure never renames, moves or archives a file such a framework owns;
+//! data, so a new framework or a local layout is a config change, not a release.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::pattern::Globs;
+
+/// One framework's layout.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct Framework {
+    /// Its name, said in notes (`GSD`, `OpenSpec`).
+    pub name: String,
+    /// Root-relative paths (files or folders); the framework is in use when any exists.
+    pub detect: Vec<String>,
+    /// Files its tools read by name: never renamed, moved or archived. One over
+    /// budget is split into parts in a folder beside it (named after it), and
+    /// keeps its name as the short index of those parts, front matter first.
+    pub owned: Globs,
+    /// Owned files whose structure its tools parse (requirements, task lists,
+    /// front matter of a plan): an index would break them, so they are kept
+    /// whole and only reported.
+    pub parsed: Globs,
+    /// Its own history (completed changes, old milestones): left alone.
+    pub history: Globs,
+}
+
+/// What the restructure may do with a file, by the frameworks in use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership<'a> {
+    /// No framework owns it: split, moved and archived as any plan file.
+    Free,
+    /// Owned: split only into a folder beside it, the file keeping its name as
+    /// the index of its parts.
+    Owned(&'a str),
+    /// Owned and parsed by its tools: never changed by a split.
+    Parsed(&'a str),
+    /// The framework's history: left alone.
+    History(&'a str),
+}
+
+impl Framework {
+    /// Whether the framework is in use in a tree, by `exists` on root-relative paths.
+    pub fn detected(&self, exists: &dyn Fn(&Path) -> bool) -> bool {
+        self.detect.iter().any(|p| exists(Path::new(p)))
+    }
+
+    /// What it says about a root-relative path, if it owns it.
+    pub fn ownership(&self, rel: &Path) -> Ownership<'_> {
+        if self.history.is_match(rel) {
+            Ownership::History(&self.name)
+        } else if self.parsed.is_match(rel) {
+            Ownership::Parsed(&self.name)
+        } else if self.owned.is_match(rel) {
+            Ownership::Owned(&self.name)
+        } else {
+            Ownership::Free
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    fn by_name<'a>(cfg: &'a Config, name: &str) -> &'a Framework {
+        cfg.frameworks.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn builtin_presets_know_each_frameworks_files() {
+        let cfg = Config::builtin();
+        let gsd = by_name(&cfg, "GSD");
+        fn own<'a>(f: &'a Framework, p: &str) -> Ownership<'a> {
+            f.ownership(Path::new(p))
+        }
+        assert_eq!(own(gsd, ".planning/ROADMAP.md"), Ownership::Parsed("GSD"));
+        assert_eq!(
+            own(gsd, ".planning/phases/01-setup/01-02-PLAN.md"),
+            Ownership::Parsed("GSD")
+        );
+        assert_eq!(
+            own(gsd, ".planning/research/PITFALLS.md"),
+            Ownership::Owned("GSD")
+        );
+        assert_eq!(own(gsd, "docs/plans/a.md"), Ownership::Free);
+        let os = by_name(&cfg, "OpenSpec");
+        assert_eq!(
+            own(os, "openspec/specs/cli-init/spec.md"),
+            Ownership::Parsed("OpenSpec")
+        );
+        assert_eq!(
+            own(os, "openspec/changes/archive/2025-01-01-x/tasks.md"),
+            Ownership::History("OpenSpec")
+        );
+        let sk = by_name(&cfg, "spec-kit");
+        assert_eq!(
+            own(sk, "specs/003-dsl/tasks.md"),
+            Ownership::Parsed("spec-kit")
+        );
+        // Notes of a spec-kit repo that are not spec-kit's own files are free.
+        assert_eq!(own(sk, "specs/000-pre-specs/cdl.md"), Ownership::Free);
+    }
+
+    #[test]
+    fn detected_by_any_marker() {
+        let cfg = Config::builtin();
+        let gsd = by_name(&cfg, "GSD");
+        assert!(gsd.detected(&|p| p == Path::new(".planning/ROADMAP.md")));
+        assert!(!gsd.detected(&|p| p == Path::new(".claude/plans")));
+    }
+}

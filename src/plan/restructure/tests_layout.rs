@@ -1,0 +1,227 @@
+//! Where parts go: a folder per plan unless the folder is one plan, and a
+//! framework's files keep their names.
+
+use super::tests::{docs, op_text, simulate, subphase_over_budget};
+use super::*;
+use crate::config::Config;
+
+fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
+    let d = docs(files);
+    let exists = |p: &Path| files.iter().any(|(f, _)| Path::new(f).starts_with(p));
+    plan(&Inputs {
+        root: Path::new("/r"),
+        cfg,
+        docs: &d,
+        exists: &exists,
+        generated,
+        reading_order: &HashMap::new(),
+        tick: &|| {},
+    })
+}
+
+fn run(files: &[(&str, &str)]) -> Outcome {
+    run_with(&Config::builtin(), files, &HashMap::new())
+}
+
+fn created(o: &Outcome) -> Vec<String> {
+    o.plan
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Create { path, .. } => Some(path.display().to_string()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Two plans in one folder, each with its own Step 1.1 and 1.2.
+fn two_plans() -> Vec<(&'static str, String)> {
+    let plan = |a: &str| {
+        format!("# Zeta {a}\n\nIntro of {a}.\n\n## Step 1.1: Build {a}\n\nText.\n\n## Step 1.2: Ship {a}\n\nText.\n")
+    };
+    vec![
+        ("docs/plans/parser-plan.md", plan("Parser")),
+        ("docs/plans/deploy-plan.md", plan("Deploy")),
+    ]
+}
+
+#[test]
+fn each_plan_gets_its_own_folder_and_no_new_duplicates() {
+    let files = two_plans();
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let o = run(&refs);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert_eq!(o.splits.len(), 2);
+    for s in &o.splits {
+        let stem = s.original.file_stem().unwrap();
+        let folder = s.original.parent().unwrap().join(stem);
+        assert!(
+            s.parts.iter().all(|p| p.parent() == Some(folder.as_path())),
+            "{s:?}"
+        );
+        let index = op_text(&o, &folder.join("INDEX.md").to_string_lossy()).expect("index");
+        // Listed in the document's reading order.
+        let at: Vec<usize> = s
+            .parts
+            .iter()
+            .map(|p| {
+                index
+                    .find(&*p.file_name().unwrap().to_string_lossy())
+                    .unwrap()
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{:?} {index}", s.parts);
+        assert!(index.contains("in reading order"), "{index}");
+    }
+    assert!(
+        !o.findings.iter().any(|f| f.rule == "phase.duplicate"),
+        "{:?}",
+        o.findings
+    );
+    // The same tree laid out flat puts both Step 1.1 side by side: a duplicate.
+    let mut cfg = Config::builtin();
+    cfg.layout = crate::config::Layout::Flat;
+    let flat = run_with(&cfg, &refs, &HashMap::new());
+    assert!(flat.findings.iter().any(|f| f.rule == "phase.duplicate"));
+}
+
+#[test]
+fn a_folder_whose_names_carry_its_numbers_stays_flat_and_overlaps_are_named() {
+    let files = [
+        (
+            ".claude/plans/dd/phase-3-subphases.md",
+            "# Phase 3\n\n## Phase 3.1: A\n\nx\n\n## Phase 3.2: B\n\ny\n".to_string(),
+        ),
+        (
+            ".claude/plans/dd/phase-4-working-notes.md",
+            "# Phase 4\n\n## Phase 4.1: C\n\nx\n\n## Phase 4.2: D\n\ny\n".to_string(),
+        ),
+        (
+            ".claude/plans/dd/phase-4-refactoring-plan.md",
+            "# Refactoring\n\n## Phase 4.2: D again\n\nz\n".to_string(),
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let o = run(&refs);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    for p in o.splits.iter().flat_map(|s| &s.parts) {
+        assert_eq!(p.parent(), Some(Path::new(".claude/plans/dd")), "{p:?}");
+    }
+    let overlap: Vec<String> = o
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Overlap)
+        .map(|n| n.to_string())
+        .collect();
+    assert_eq!(overlap.len(), 1, "{:?}", o.notes);
+    assert!(
+        overlap[0].contains("4.2") && overlap[0].contains("phase-4-working-notes.md"),
+        "{overlap:?}"
+    );
+}
+
+#[test]
+fn a_link_to_a_split_file_goes_to_its_first_part_not_the_archive() {
+    let mut files = two_plans();
+    files.push((
+        "docs/status.md",
+        "See [the parser plan](plans/parser-plan.md).\n".to_string(),
+    ));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let o = run(&refs);
+    let status = op_text(&o, "docs/status.md").expect("rewritten");
+    let s = o
+        .splits
+        .iter()
+        .find(|s| s.original.ends_with("parser-plan.md"))
+        .unwrap();
+    let first = s.parts[0]
+        .strip_prefix("docs")
+        .unwrap()
+        .display()
+        .to_string();
+    assert_eq!(status, format!("See [the parser plan]({first}).\n"));
+}
+
+const ROADMAP: &str = "# Roadmap\n\n## Phase 1: Setup\n";
+
+#[test]
+fn a_frameworks_file_keeps_its_name_as_the_index_of_its_parts() {
+    let research = format!(
+        "---\nphase: 02\n---\n{}",
+        subphase_over_budget("2.1", "Research")
+    );
+    let plan_md = subphase_over_budget("1.2", "Plan");
+    let files = [
+        (".planning/ROADMAP.md", ROADMAP),
+        (".planning/research/PITFALLS.md", research.as_str()),
+        (".planning/phases/01-setup/01-02-PLAN.md", plan_md.as_str()),
+        (
+            ".planning/STATE.md",
+            "See [pitfalls](research/PITFALLS.md) and [plan](phases/01-setup/01-02-PLAN.md).\n",
+        ),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    // Nothing of GSD's is moved or renamed.
+    assert!(
+        !o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })),
+        "{:#?}",
+        o.plan.ops
+    );
+    let index = op_text(&o, ".planning/research/PITFALLS.md").expect("index in place");
+    assert!(
+        index.starts_with("---\nphase: 02\n---\n<!-- replan:index -->\n"),
+        "{index}"
+    );
+    assert!(index.contains("(PITFALLS/"), "{index}");
+    assert!(created(&o)
+        .iter()
+        .all(|p| p.starts_with(".planning/research/PITFALLS/") || p.starts_with(".claude/")));
+    // The original is kept, byte for byte, in the archive.
+    assert!(o.plan.ops.iter().any(|op| matches!(op,
+        Op::Create { path, contents } if path.starts_with(".claude/archive") && *contents == research)));
+    // The plan file GSD parses is kept whole, with a note saying why.
+    assert!(op_text(&o, ".planning/phases/01-setup/01-02-PLAN.md").is_none());
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| n.kind == NoteKind::Framework && n.path.ends_with("01-02-PLAN.md")));
+    // STATE.md's link to the whole file still names it (it still exists).
+    assert!(op_text(&o, ".planning/STATE.md").is_none());
+    // Applying it and planning again does nothing more.
+    let (tree, generated) = simulate(&files, &o);
+    let refs: Vec<(&str, &str)> = tree.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let again = run_with(&Config::builtin(), &refs, &generated);
+    assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
+}
+
+#[test]
+fn a_tree_of_framework_files_only_renames_nothing_and_says_why() {
+    let spec = subphase_over_budget("1.1", "Spec");
+    let files = [
+        ("openspec/project.md", "# Project\n"),
+        ("openspec/specs/cli/spec.md", spec.as_str()),
+        (
+            "openspec/changes/archive/2025-01-01-x/tasks.md",
+            spec.as_str(),
+        ),
+    ];
+    let o = run(&files);
+    assert!(o.plan.is_empty(), "{:#?}", o.plan.ops);
+    let why: Vec<&Note> = o
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Framework)
+        .collect();
+    assert_eq!(why.len(), 1, "{:?}", o.notes);
+    assert!(why[0].message.contains("OpenSpec"), "{why:?}");
+}
+
+#[test]
+fn without_its_markers_a_framework_owns_nothing() {
+    // No ROADMAP/STATE/PROJECT: `.planning/` is an ordinary planning folder.
+    let research = subphase_over_budget("2.1", "Research");
+    let o = run(&[(".planning/research/PITFALLS.md", research.as_str())]);
+    assert!(o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })));
+}
