@@ -29,10 +29,10 @@ pub fn run(args: InitArgs, g: &Global) -> anyhow::Result<Exit> {
     for f in &p.found {
         ui::detail(&format!(
             "found {} in {}/ ({} files; {})",
-            f.layout.framework.name(),
-            f.layout.dir,
+            f.folder.name,
+            f.folder.dir,
             f.sizes.files,
-            f.layout.evidence.join(", ")
+            f.folder.evidence.join(", ")
         ));
     }
     let text = render::init::config(&p);
@@ -52,7 +52,7 @@ pub fn run(args: InitArgs, g: &Global) -> anyhow::Result<Exit> {
     let found: Vec<String> = p
         .found
         .iter()
-        .map(|f| format!("{} in {}/", f.layout.framework.name(), f.layout.dir))
+        .map(|f| format!("{} in {}/", f.folder.name, f.folder.dir))
         .collect();
     let what = if found.is_empty() {
         "no planning folder found; the built-in folders".to_string()

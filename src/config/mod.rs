@@ -8,7 +8,7 @@ pub mod check;
 mod explain;
 pub mod frameworks;
 pub mod pattern;
-pub mod layout;
+pub mod planning;
 pub mod topics;
 
 use std::path::{Path, PathBuf};

@@ -1,8 +1,8 @@
-//! `init` as an operation: find the repository's planning folders and
-//! frameworks ([`crate::config::layout::detect_layouts`]), measure the files in
-//! each, and propose the settings a `replan.yaml` should hold; then, as a
-//! separate step, write the text the front end rendered from the proposal
-//! (through `apply`, like every write).
+//! `init` as an operation: find the repository's planning folders and the
+//! frameworks that own them ([`crate::config::planning::detect_layouts`]),
+//! measure the files in each, and propose the settings a `replan.yaml` should
+//! hold; then, as a separate step, write the text the front end rendered from
+//! the proposal (through `apply`, like every write).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::load::read_all;
 use super::Progress;
 use crate::apply::{apply, ApplyOptions};
-use crate::config::layout::{detect_layouts, Layout};
+use crate::config::planning::{detect_layouts, PlanningFolder};
 use crate::config::Config;
 use crate::plan::{Op, Plan};
 use crate::walk::{markdown_files, WalkOptions};
@@ -45,12 +45,23 @@ pub struct Sizes {
 #[derive(Debug, Clone)]
 pub struct Found {
     /// What was found.
-    pub layout: Layout,
+    pub folder: PlanningFolder,
     /// How long its files are (history excluded).
     pub sizes: Sizes,
-    /// `(max_lines, max_tokens)` for a folder replan only checks whose files
-    /// are longer than the built-in budgets; `None` keeps the built-in ones.
+    /// `(max_lines, max_tokens)` when the folder's files run longer than the
+    /// built-in budget and their length is not `migrate`'s to fix; `None`
+    /// keeps the built-in budget.
     pub budget: Option<(usize, usize)>,
+}
+
+impl Found {
+    /// Whether files over the budget here are `migrate`'s to split: free-form
+    /// plans in `plan_dirs`. A framework's files are kept whole or split
+    /// beside themselves, and folders only checked are never restructured,
+    /// so their length is what it is.
+    pub fn split_by_migrate(&self) -> bool {
+        self.folder.plan_dir && self.folder.framework.is_none()
+    }
 }
 
 /// What a `replan.yaml` for this repository should say.
@@ -62,13 +73,13 @@ pub struct Proposal {
     pub exists: bool,
     /// The planning folders found, in [`detect_layouts`] order.
     pub found: Vec<Found>,
-    /// Folders `migrate` restructures (free-form plans).
+    /// Folders `migrate` restructures.
     pub plan_dirs: Vec<String>,
     /// Retired plans inside them.
     pub plan_exclude: Vec<String>,
-    /// Other folders `check` reports on (framework folders, notes).
+    /// Other folders `check` reports on.
     pub check_dirs: Vec<String>,
-    /// History and templates `check` leaves out.
+    /// History, templates and configuration `check` leaves out.
     pub exclude: Vec<String>,
     /// The built-in budgets: lines, tokens, encoding.
     pub defaults: (usize, usize, String),
@@ -99,6 +110,10 @@ fn p90(mut v: Vec<usize>) -> usize {
     v[rank.max(1) - 1]
 }
 
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
 /// Look at the repository under `root` (with `cfg` the built-in rules, or
 /// `--rules`) and propose its `replan.yaml`, to be written at `path`.
 pub fn propose(
@@ -113,23 +128,28 @@ pub fn propose(
     let enc = crate::analysis::encoding(cfg);
     enc.warm();
     let (walked, _) = markdown_files(root, WalkOptions::default());
-    let rels: Vec<PathBuf> = walked.iter().map(|f| f.rel.clone()).collect();
-    let layouts = detect_layouts(&rels);
+    let mut paths: Vec<PathBuf> = walked.iter().map(|f| f.rel.clone()).collect();
+    // A framework may be known by a file that is no Markdown (GSD's
+    // `.planning/config.json`); a folder marker shows in the paths below it.
+    for f in &cfg.frameworks {
+        paths.extend(
+            f.detect
+                .iter()
+                .filter(|d| root.join(d).is_file() && !paths.contains(&PathBuf::from(d)))
+                .map(PathBuf::from)
+                .collect::<Vec<_>>(),
+        );
+    }
+    let folders = detect_layouts(&paths, cfg);
 
-    // Each file is measured for the most specific folder holding it
-    // (`.claude/plans/x.md` for the plans, not for `.claude/`).
-    let owner = |rel: &str| -> Option<usize> {
-        layouts
-            .iter()
-            .enumerate()
-            .filter(|(_, l)| rel.starts_with(&format!("{}/", l.dir)))
-            .max_by_key(|(_, l)| l.dir.len())
-            .filter(|(_, l)| l.holds(rel))
-            .map(|(i, _)| i)
-    };
+    let owner: std::collections::HashMap<&str, usize> = folders
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.files.iter().map(move |r| (r.as_str(), i)))
+        .collect();
     let targets: Vec<(PathBuf, PathBuf)> = walked
         .into_iter()
-        .filter(|f| owner(&display(&f.rel)).is_some())
+        .filter(|f| owner.contains_key(display(&f.rel).as_str()))
         .map(|f| (f.abs, f.rel))
         .collect();
     let loaded = read_all(&targets, progress);
@@ -138,7 +158,7 @@ pub fn propose(
         .docs
         .par_iter()
         .map(|(rel, doc)| {
-            let i = owner(&display(rel)).unwrap_or(0);
+            let i = owner.get(display(rel).as_str()).copied().unwrap_or(0);
             let tokens = enc.count(&doc.source.text);
             pb.inc(1);
             (i, doc.source.line_count(), tokens)
@@ -149,10 +169,12 @@ pub fn propose(
     let (max_lines, max_tokens) = (cfg.budgets.max_lines, cfg.budgets.max_tokens);
     let over =
         |l: usize, t: usize| (max_lines > 0 && l > max_lines) || (max_tokens > 0 && t > max_tokens);
-    let found: Vec<Found> = layouts
+    let fit =
+        |p: usize, step: usize, default: usize| round_up(p, step).max(default).min(default * CAP);
+    let found: Vec<Found> = folders
         .into_iter()
         .enumerate()
-        .map(|(i, layout)| {
+        .map(|(i, folder)| {
             let mine: Vec<(usize, usize)> = measured
                 .iter()
                 .filter(|m| m.0 == i)
@@ -165,21 +187,18 @@ pub fn propose(
                 max_lines: mine.iter().map(|m| m.0).max().unwrap_or(0),
                 over: mine.iter().filter(|m| over(m.0, m.1)).count(),
             };
-            let longer = over(sizes.p90_lines, sizes.p90_tokens);
-            let fit = |p: usize, step: usize, default: usize| {
-                round_up(p, step).max(default).min(default * CAP)
-            };
-            let budget = (!layout.framework.restructure() && longer).then(|| {
-                (
-                    fit(sizes.p90_lines, LINE_STEP, max_lines),
-                    fit(sizes.p90_tokens, TOKEN_STEP, max_tokens),
-                )
-            });
-            Found {
-                layout,
+            let mut f = Found {
+                folder,
                 sizes,
-                budget,
+                budget: None,
+            };
+            if !f.split_by_migrate() && over(f.sizes.p90_lines, f.sizes.p90_tokens) {
+                f.budget = Some((
+                    fit(f.sizes.p90_lines, LINE_STEP, max_lines),
+                    fit(f.sizes.p90_tokens, TOKEN_STEP, max_tokens),
+                ));
             }
+            f
         })
         .collect();
 
@@ -188,20 +207,17 @@ pub fn propose(
     let mut check_dirs = Vec::new();
     let mut exclude: BTreeSet<String> = BTreeSet::new();
     for f in &found {
-        exclude.extend(f.layout.history.iter().cloned());
-        if f.layout.framework.restructure() {
-            plan_dirs.push(f.layout.glob());
-            plan_exclude.extend(f.layout.history.iter().cloned());
+        exclude.extend(f.folder.history.iter().cloned());
+        if f.folder.plan_dir {
+            plan_dirs.push(f.folder.glob());
+            plan_exclude.extend(f.folder.history.iter().cloned());
         } else {
-            check_dirs.push(f.layout.glob());
+            check_dirs.push(f.folder.glob());
         }
     }
     if found.is_empty() {
         plan_dirs = cfg.plan_dirs.sources().to_vec();
         check_dirs = cfg.check_dirs.sources().to_vec();
-    }
-    // The built-in retired-plan folders still apply to the built-in plan folder.
-    if plan_dirs.iter().any(|d| d.starts_with(".claude/plans")) {
         plan_exclude.extend(cfg.plan_exclude.sources().iter().cloned());
     }
     Ok(Proposal {
@@ -220,10 +236,6 @@ pub fn propose(
             .map(|o| (o.glob.as_str().to_string(), o.max_lines, o.max_tokens))
             .collect(),
     })
-}
-
-fn display(p: &Path) -> String {
-    p.to_string_lossy().replace('\\', "/")
 }
 
 /// Write `text` at `path`; an existing file is replaced only with `force`.
@@ -263,7 +275,7 @@ mod tests {
     }
 
     #[test]
-    fn long_framework_files_raise_their_budget_and_plans_keep_the_default() {
+    fn a_frameworks_budget_follows_its_files_and_free_plans_keep_the_default() {
         let d = tempfile::tempdir().unwrap();
         let write = |rel: &str, lines: usize| {
             let p = d.path().join(rel);
@@ -279,25 +291,26 @@ mod tests {
         let target = d.path().join("replan.yaml");
         let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
         assert!(!p.exists);
-        assert_eq!(p.plan_dirs, [".claude/plans/**"]);
-        assert_eq!(p.check_dirs, [".planning/**"]);
+        assert_eq!(p.plan_dirs, [".claude/plans/**", ".planning/**"]);
+        assert!(p.check_dirs.is_empty(), "{:?}", p.check_dirs);
         assert_eq!(p.exclude, [".planning/milestones/**"]);
         let gsd = p
             .found
             .iter()
-            .find(|f| f.layout.dir == ".planning")
+            .find(|f| f.folder.dir == ".planning")
             .unwrap();
-        assert_eq!(gsd.layout.framework, crate::config::layout::Framework::Gsd);
+        assert_eq!(gsd.folder.framework.as_deref(), Some("GSD"));
         // The milestone archive is not measured.
         assert_eq!((gsd.sizes.files, gsd.sizes.max_lines), (2, 410));
         assert_eq!(gsd.budget, Some((450, 4000)));
         let plans = &p.found[0];
-        assert_eq!(plans.layout.dir, ".claude/plans");
+        assert_eq!(plans.folder.dir, ".claude/plans");
         assert_eq!((plans.sizes.over, plans.budget), (1, None));
         // A folder of very long notes is capped, not blessed.
         write(".claude/handoffs/log.md", 5000);
         let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
-        let notes = p.found.iter().find(|f| f.layout.dir == ".claude").unwrap();
+        let notes = p.found.iter().find(|f| f.folder.dir == ".claude").unwrap();
+        assert!(!notes.folder.plan_dir);
         assert_eq!(notes.budget, Some((200 * CAP, 10_000)));
     }
 }

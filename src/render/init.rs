@@ -41,11 +41,11 @@ fn files(n: usize) -> String {
 fn sizes(f: &Found) -> String {
     let s = &f.sizes;
     if s.files == 0 {
-        return format!("{}/: no Markdown file outside its history", f.layout.dir);
+        return format!("{}/: no Markdown file outside its history", f.folder.dir);
     }
     format!(
         "{}/: {}, 90% of them within {} lines and {} tokens, the longest {} lines",
-        f.layout.dir,
+        f.folder.dir,
         files(s.files),
         s.p90_lines,
         s.p90_tokens,
@@ -95,13 +95,8 @@ pub fn config(p: &Proposal) -> String {
                 0 => "no Markdown file outside its history".to_string(),
                 n => files(n),
             };
-            let _ = writeln!(
-                o,
-                "#   {}/: {}, {count}",
-                f.layout.dir,
-                f.layout.framework.name()
-            );
-            for e in &f.layout.evidence {
+            let _ = writeln!(o, "#   {}/: {}, {count}", f.folder.dir, f.folder.name);
+            for e in &f.folder.evidence {
                 let _ = writeln!(o, "#     {e}");
             }
         }
@@ -111,9 +106,9 @@ pub fn config(p: &Proposal) -> String {
         "\n# Folders `replan migrate` and `replan consolidate` restructure: a file over\n\
          # the budget or holding several subphases is split into one file per\n\
          # subphase, the original moved to the archive (`replan restore` undoes a\n\
-         # run), links rewritten, an index written. Only free-form plans belong\n\
-         # here: GSD, OpenSpec and spec-kit open their files by name, so they are\n\
-         # checked, never split.\n",
+         # run), links rewritten, an index written. A framework's own files keep\n\
+         # their names (rules/frameworks.yaml): one its tools parse is kept whole and\n\
+         # reported, any other is split into a folder beside it.\n",
     );
     list(&mut o, "plan_dirs", &p.plan_dirs);
     if !p.plan_exclude.is_empty() {
@@ -121,12 +116,15 @@ pub fn config(p: &Proposal) -> String {
         list(&mut o, "plan_exclude", &p.plan_exclude);
     }
     o.push_str(
-        "\n# Where `replan check` reports besides plan_dirs; any other file is checked\n\
-         # when it is named on the command line.\n",
+        "\n# Where `replan check` also reports (notes, a framework's memory), never\n\
+         # restructured; any other file is checked when named on the command line.\n",
     );
     list(&mut o, "check_dirs", &p.check_dirs);
     if !p.exclude.is_empty() {
-        o.push_str("\n# Finished, archived and template folders `check` leaves out.\n");
+        o.push_str(
+            "\n# Finished, archived, template and tool-configuration folders `check`\n\
+             # leaves out.\n",
+        );
         list(&mut o, "exclude", &p.exclude);
     }
 
@@ -137,15 +135,17 @@ pub fn config(p: &Proposal) -> String {
     let _ = write!(
         o,
         "\n# The built-in budget of every file: {max_lines} lines and {max_tokens} tokens\n\
-         # ({encoding}; Claude's own counts run 1.5-2x higher). A folder replan only\n\
-         # checks whose files run longer gets the size 90% of its files fit today,\n\
-         # rounded up to {LINE_STEP} lines and {TOKEN_STEP} tokens, never below the built-in\n\
-         # budget and never above {CAP} times it: `check` passes on the files as they\n\
-         # are and points at the longest tenth; lower it as they shrink. Plan folders\n\
-         # keep the built-in budget: a file over it is what `migrate` splits.\n"
+         # ({encoding}; Claude's own counts run 1.5-2x higher). A folder whose length\n\
+         # migrate does not fix (a framework's files, kept whole or split beside\n\
+         # themselves; folders only checked) and whose files run longer gets the size\n\
+         # 90% of its files fit today, rounded up to {LINE_STEP} lines and {TOKEN_STEP} tokens, never\n\
+         # below the built-in budget and never above {CAP} times it: `check` passes on\n\
+         # the files as they are and points at the longest tenth; lower it as they\n\
+         # shrink. Free-form plan folders keep the built-in budget: a file over it is\n\
+         # what `migrate` splits.\n"
     );
     for f in p.found.iter().filter(|f| f.budget.is_none()) {
-        let why = if f.layout.framework.restructure() {
+        let why = if f.split_by_migrate() {
             match f.sizes.over {
                 0 => "every file fits the built-in budget".to_string(),
                 1 => "1 file is over the built-in budget; `replan migrate` splits it".into(),
@@ -179,16 +179,18 @@ pub fn config(p: &Proposal) -> String {
             let Some((l, t)) = f.budget else { continue };
             // A plan folder inside this one keeps the built-in budget: it must
             // come first, since the first match wins.
-            for d in p
-                .plan_dirs
-                .iter()
-                .filter(|d| d.starts_with(&format!("{}/", f.layout.dir)))
-            {
+            let holds = |inner: &Found| inner.folder.dir.starts_with(&format!("{}/", f.folder.dir));
+            for inner in p.found.iter().filter(|i| i.budget.is_none() && holds(i)) {
                 let _ = writeln!(
                     o,
-                    "    # {d} keeps the built-in budget (before the folder holding it)."
+                    "    # {}/ keeps the built-in budget (before the folder holding it).",
+                    inner.folder.dir
                 );
-                o.push_str(&budget_entry(d, Some(*max_lines), Some(*max_tokens)));
+                o.push_str(&budget_entry(
+                    &inner.folder.glob(),
+                    Some(*max_lines),
+                    Some(*max_tokens),
+                ));
             }
             let capped = if l == max_lines * CAP || t == max_tokens * CAP {
                 format!(" (capped at {CAP} times the built-in budget)")
@@ -196,7 +198,7 @@ pub fn config(p: &Proposal) -> String {
                 String::new()
             };
             comment(&mut o, "    # ", &format!("{}{capped}.", sizes(f)));
-            o.push_str(&budget_entry(&f.layout.glob(), Some(l), Some(t)));
+            o.push_str(&budget_entry(&f.folder.glob(), Some(l), Some(t)));
         }
     }
 
@@ -211,16 +213,19 @@ pub fn config(p: &Proposal) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::layout::{Framework, Layout};
+    use crate::config::planning::PlanningFolder;
     use crate::ops::init::Sizes;
 
-    fn found(framework: Framework, dir: &str, budget: Option<(usize, usize)>) -> Found {
+    fn found(name: &str, dir: &str, plan_dir: bool, budget: Option<(usize, usize)>) -> Found {
         Found {
-            layout: Layout {
-                framework,
+            folder: PlanningFolder {
                 dir: dir.into(),
+                name: name.into(),
+                framework: None,
+                plan_dir,
                 evidence: vec![format!("{dir}/a.md")],
                 history: vec![],
+                files: vec![format!("{dir}/a.md")],
             },
             sizes: Sizes {
                 files: 3,
@@ -258,8 +263,8 @@ mod tests {
     #[test]
     fn a_plan_folder_inside_a_raised_folder_keeps_the_built_in_budget() {
         let text = config(&proposal(vec![
-            found(Framework::ClaudePlans, ".claude/plans", None),
-            found(Framework::ClaudeNotes, ".claude", Some((450, 4500))),
+            found("Claude Code plans", ".claude/plans", true, None),
+            found("Claude Code notes", ".claude", false, Some((450, 4500))),
         ]));
         let c = load(&text);
         assert_eq!(c.budget_for(".claude/plans/x.md".as_ref()), (200, 4000));
@@ -289,8 +294,9 @@ mod tests {
     #[test]
     fn without_raised_budgets_the_built_in_ones_stay_untouched() {
         let text = config(&proposal(vec![found(
-            Framework::ClaudePlans,
+            "Claude Code plans",
             ".claude/plans",
+            true,
             None,
         )]));
         assert!(!text.contains("\n  overrides:"), "{text}");

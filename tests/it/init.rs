@@ -58,10 +58,13 @@ fn init_in_a_gsd_repo_writes_a_config_naming_planning_that_loads() {
     assert!(err.contains("wrote") && err.contains("GSD"), "{err}");
     let text = std::fs::read_to_string(d.path().join("replan.yaml")).expect("written at the root");
     let cfg = Config::load(Some(d.path()), None, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
-    assert_eq!(cfg.check_dirs.sources(), [".planning/**"], "{text}");
+    // GSD's own files keep their names under migrate (rules/frameworks.yaml),
+    // so its folder is a plan folder like any other.
+    assert_eq!(cfg.plan_dirs.sources(), [".planning/**"], "{text}");
+    assert!(cfg.check_dirs.is_empty(), "{text}");
     assert!(
-        cfg.plan_dirs.is_empty(),
-        "GSD files are checked, not split: {text}"
+        text.contains("#   .planning/: GSD, 5 Markdown files"),
+        "{text}"
     );
     assert!(cfg.exclude.is_match(".planning/milestones/v1.0-ROADMAP.md"));
     // The 300-line plan sets the folder's budget; the README keeps none.
@@ -96,7 +99,7 @@ fn init_never_overwrites_without_force_and_a_dry_run_writes_nothing() {
     // A dry run prints the file it would write, even over a broken one.
     let (code, out, err) = run_in(d.path(), &["init", "--dry-run"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("check_dirs:\n  - '.planning/**'"), "{out}");
+    assert!(out.contains("plan_dirs:\n  - '.planning/**'"), "{out}");
     assert!(err.contains("nothing written"), "{err}");
     assert_eq!(snapshot(d.path()), before, "a dry run wrote");
 
@@ -123,15 +126,20 @@ fn init_without_planning_folders_writes_the_built_in_ones() {
 /// What `init` should say of each real tree in the corpus: a folder it must
 /// report on and where it must sit.
 const EXPECTED: &[(&str, &str, &str)] = &[
-    ("0antinomia__tui01", "check_dirs", ".planning/**"),
-    ("ahmetb__kubectl-fields", "check_dirs", ".planning/**"),
-    ("Fission-AI__OpenSpec", "check_dirs", "openspec/**"),
+    ("0antinomia__tui01", "plan_dirs", ".planning/**"),
+    ("ahmetb__kubectl-fields", "plan_dirs", ".planning/**"),
+    (
+        "ahmetb__kubectl-fields",
+        "exclude",
+        ".planning/milestones/**",
+    ),
+    ("Fission-AI__OpenSpec", "plan_dirs", "openspec/**"),
     (
         "Fission-AI__OpenSpec",
         "exclude",
         "openspec/changes/archive/**",
     ),
-    ("deepcausality-rs__deep_causality", "check_dirs", "specs/**"),
+    ("deepcausality-rs__deep_causality", "plan_dirs", "specs/**"),
     (
         "deepcausality-rs__deep_causality",
         "check_dirs",
@@ -139,7 +147,8 @@ const EXPECTED: &[(&str, &str, &str)] = &[
     ),
     ("RLGeeX__pcc-ai-memory", "plan_dirs", ".claude/plans/**"),
     ("RLGeeX__pcc-ai-memory", "check_dirs", ".claude/**"),
-    ("gutohuida__AgentWeave", "check_dirs", "openspec/**"),
+    ("gutohuida__AgentWeave", "plan_dirs", "openspec/**"),
+    ("gutohuida__AgentWeave", "check_dirs", ".claude/**"),
     ("CMBAgents__cmbcluster", "plan_dirs", "planning/**"),
     ("tachyon-beep__elspeth", "plan_dirs", "docs/plans/**"),
 ];
