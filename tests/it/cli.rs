@@ -326,10 +326,9 @@ fn quiet_migrate_and_consolidate_say_nothing_when_all_goes_well() {
     let d = monolith_tree();
     let (code, out, err) = run_in(d.path(), &["migrate", "-q"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
-    assert!(d
-        .path()
-        .join(".claude/plans/x/phase-9.2-step-2.md")
-        .exists());
+    // It did its work: the monolith went to the archive.
+    let archived = ".claude/archive/original-phases/x/notes.md";
+    assert!(d.path().join(archived).exists());
     let (code, out, err) = run_in(d.path(), &["consolidate", "--check", "-q"]);
     assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
     // Without -q, the same runs say what they did.
