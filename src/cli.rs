@@ -47,7 +47,7 @@ pub struct Global {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Also print, on stderr, the root and configuration used, how many files
-    /// were read and how long each stage took.
+    /// were read and how long it took.
     #[arg(short, long, global = true)]
     pub verbose: bool,
 }
