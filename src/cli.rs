@@ -42,6 +42,25 @@ pub struct Global {
     /// When to use colour.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print only findings, warnings and errors (and what the command was asked
+    /// to print): no summary line, notes or progress bars.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print, on stderr, the root and configuration used, how many files
+    /// were read and how long it took.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+impl Global {
+    /// The verbosity `-q` and `-v` ask for.
+    pub fn verbosity(&self) -> crate::ui::Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => crate::ui::Verbosity::Quiet,
+            (_, true) => crate::ui::Verbosity::Verbose,
+            _ => crate::ui::Verbosity::Normal,
+        }
+    }
 }
 
 /// Output format of split, migrate and consolidate.
@@ -121,10 +140,10 @@ Examples:
 
 Exit codes:
   0  applied, or nothing to do (with --dry-run: the plan was shown)
-  2  the plan cannot be applied (a link would break, files with uncommitted
-     changes, another run holds the lock), or usage, configuration or I/O
-     failure; a run stopped part-way is finished by running it again or
-     undone by `replan restore`";
+  2  the plan cannot be applied (a link would break, a Markdown file cannot
+     be read, files with uncommitted changes, another run holds the lock), or
+     usage, configuration or I/O failure; a run stopped part-way is finished
+     by running it again or undone by `replan restore`";
 
 const RESTORE_HELP: &str = "\
 Examples:
@@ -184,6 +203,18 @@ Exit codes:
   0  the rule (or the list) was printed
   2  no rule has that id (close ids are suggested)";
 
+const INIT_HELP: &str = "\
+Examples:
+  replan init --dry-run
+      Print the replan.yaml it would write for this repository; write nothing.
+  replan init path/to/repo --force
+      Write it there, replacing the replan.yaml already there.
+
+Exit codes:
+  0  the file was written (with --dry-run: printed)
+  2  a replan.yaml is there already (see --force; nothing written), or usage,
+     configuration or I/O failure";
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -211,6 +242,10 @@ pub enum Command {
     /// Explain a check rule: severity, what it reports, the settings that tune it.
     #[command(after_long_help = RULE_HELP)]
     Rule(RuleArgs),
+    /// Write a commented replan.yaml for this repository: its planning folders,
+    /// frameworks and budgets taken from its own files.
+    #[command(after_long_help = INIT_HELP)]
+    Init(InitArgs),
 }
 
 /// `replan split`.
@@ -308,6 +343,21 @@ pub struct ConsolidateArgs {
     /// Touch files with uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
+}
+
+/// `replan init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// A folder of the repository (the file goes to its project root, or to
+    /// `--config FILE`).
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print the file and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Replace a replan.yaml that is there already.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `replan completions`.

@@ -37,9 +37,12 @@ pub struct Finding {
     pub path: String,
     /// 1-based line (0 when the finding is about the whole file and has no line).
     pub line: usize,
-    /// 1-based column (not part of the JSON report; used by text and SARIF).
-    #[serde(skip_serializing)]
+    /// 1-based column, in characters (code points), as text and SARIF show it.
     pub column: usize,
+    /// 1-based last line of the place the finding is about (a section, a
+    /// two-line heading, a fence left open to the end of the file); `line` when
+    /// it is about one line.
+    pub end_line: usize,
     /// The subphase number as written ("4.7") when the finding is about one.
     pub subphase: Option<String>,
     /// One-line explanation.
@@ -64,6 +67,7 @@ impl Finding {
             path: path.into(),
             line,
             column: 1,
+            end_line: line,
             subphase: None,
             message: message.into(),
             evidence: Vec::new(),
@@ -79,6 +83,12 @@ impl Finding {
     /// Set the column.
     pub fn column(mut self, c: usize) -> Finding {
         self.column = c.max(1);
+        self
+    }
+
+    /// Set the last line of the place (never before `line`).
+    pub fn end_line(mut self, l: usize) -> Finding {
+        self.end_line = l.max(self.line);
         self
     }
 

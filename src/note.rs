@@ -45,6 +45,9 @@ pub enum NoteKind {
     Overlap,
     /// A framework's file is kept whole or split beside itself.
     Framework,
+    /// A file cannot be read (not UTF-8, not a regular file, too large, an
+    /// I/O error): nothing about it is known.
+    Unreadable,
 }
 
 /// One note about a place in the tree. Ordered by path, line (as a number),

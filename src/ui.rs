@@ -1,5 +1,6 @@
 //! Human output helpers: colour when the stream is a terminal, progress bars that
-//! hide themselves when stderr is not one.
+//! hide themselves when stderr is not one, and how much is said on stderr
+//! (`-q` keeps findings, warnings and errors only; `-v` adds details).
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU8, Ordering};
@@ -20,6 +21,59 @@ pub enum ColorChoice {
 
 static COLOR: AtomicU8 = AtomicU8::new(0);
 
+/// How much a command says on stderr besides findings, warnings and errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// `-q`: no summaries, notes or progress bars.
+    Quiet = 0,
+    /// The default: a summary line, notes, progress bars on a terminal.
+    Normal = 1,
+    /// `-v`: also the root and configuration used, counts and times.
+    Verbose = 2,
+}
+
+static VERBOSITY: AtomicU8 = AtomicU8::new(Verbosity::Normal as u8);
+
+/// Set the verbosity once, from the command line.
+pub fn set_verbosity(v: Verbosity) {
+    VERBOSITY.store(v as u8, Ordering::Relaxed);
+}
+
+/// The verbosity set by [`set_verbosity`].
+pub fn verbosity() -> Verbosity {
+    match VERBOSITY.load(Ordering::Relaxed) {
+        0 => Verbosity::Quiet,
+        2 => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    }
+}
+
+/// Whether `-q` was given.
+pub fn quiet() -> bool {
+    verbosity() == Verbosity::Quiet
+}
+
+/// Print a status line (a summary, "nothing to do") to stderr, unless `-q`.
+pub fn status(msg: &str) {
+    if !quiet() {
+        eprintln!("{msg}");
+    }
+}
+
+/// Print text that is already one or more status lines to stderr, unless `-q`.
+pub fn status_text(text: &str) {
+    if !quiet() {
+        eprint!("{text}");
+    }
+}
+
+/// Print a detail line to stderr with `-v`: `info: …`.
+pub fn detail(msg: &str) {
+    if verbosity() == Verbosity::Verbose {
+        eprintln!("{}: {msg}", paint("info", AnsiColor::Cyan, false, true));
+    }
+}
+
 /// Set the colour choice once, from the command line.
 pub fn set_color(c: ColorChoice) {
     let v = match c {
@@ -35,7 +89,7 @@ fn enabled(stderr: bool) -> bool {
         1 => true,
         2 => false,
         _ => {
-            std::env::var_os("NO_COLOR").is_none()
+            !vetoed(std::env::var_os("NO_COLOR"))
                 && if stderr {
                     std::io::stderr().is_terminal()
                 } else {
@@ -43,6 +97,12 @@ fn enabled(stderr: bool) -> bool {
                 }
         }
     }
+}
+
+/// Whether a `NO_COLOR` value turns colour off: any value but an empty one
+/// (<https://no-color.org>).
+fn vetoed(no_color: Option<std::ffi::OsString>) -> bool {
+    no_color.is_some_and(|v| !v.is_empty())
 }
 
 /// Paint `text` for stdout (or stderr) if colour is on.
@@ -58,10 +118,17 @@ pub fn paint(text: &str, color: AnsiColor, bold: bool, stderr: bool) -> String {
 }
 
 /// Write a whole output to stdout; a closed pipe or a full disk is an error
-/// (exit 2), not a panic.
+/// (exit 2), not a panic. Colour was decided by [`paint`] (`--color always`
+/// colours a pipe too); the stream only translates it for a legacy Windows
+/// console, or strips stray escapes when colour is off.
 pub fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
     use std::io::Write;
-    let mut so = std::io::stdout().lock();
+    let choice = if enabled(false) {
+        anstream::ColorChoice::Always
+    } else {
+        anstream::ColorChoice::Never
+    };
+    let mut so = anstream::AutoStream::new(std::io::stdout().lock(), choice);
     so.write_all(bytes)
         .and_then(|_| so.flush())
         .map_err(|e| anyhow::anyhow!("cannot write output: {e}"))
@@ -77,15 +144,37 @@ pub fn error(msg: &str) {
     eprintln!("{}: {msg}", paint("error", AnsiColor::Red, true, true));
 }
 
-/// A progress bar on stderr, hidden unless stderr is a terminal.
-pub fn progress(len: u64, what: &str) -> ProgressBar {
-    let pb = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::stderr());
-    if !std::io::stderr().is_terminal() {
-        pb.set_draw_target(ProgressDrawTarget::hidden());
+/// A progress bar on stderr for `len` steps, or (`None`) a spinner with the
+/// time spent, for work whose steps cannot be counted. Hidden unless stderr is
+/// a terminal, and with `-q`; the caller clears it when done.
+pub fn progress(len: Option<u64>, what: &str) -> ProgressBar {
+    if quiet() || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
     }
-    if let Ok(style) = ProgressStyle::with_template("{prefix:>12} [{bar:30}] {pos}/{len}") {
+    let pb = ProgressBar::with_draw_target(len, ProgressDrawTarget::stderr());
+    let template = match len {
+        Some(_) => "{prefix:>12} [{bar:30}] {pos}/{len}",
+        None => "{prefix:>12} {spinner} {elapsed}",
+    };
+    if let Ok(style) = ProgressStyle::with_template(template) {
         pb.set_style(style.progress_chars("=> "));
     }
     pb.set_prefix(what.to_string());
+    if len.is_none() {
+        pb.enable_steady_tick(std::time::Duration::from_millis(120));
+    }
     pb
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_non_empty_no_color_turns_colour_off() {
+        assert!(vetoed(Some("1".into())));
+        assert!(vetoed(Some("false".into())));
+        assert!(!vetoed(Some("".into())));
+        assert!(!vetoed(None));
+    }
 }

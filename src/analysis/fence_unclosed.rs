@@ -136,7 +136,9 @@ impl Rule for FenceUnclosed {
                     heads.len() - MAX
                 ));
             }
-            out.push(cx.finding(INFO.id, file, b.line, msg).evidence(ev));
+            // Everything from the fence to the end of the file reads as code.
+            let f = cx.finding(INFO.id, file, b.line, msg);
+            out.push(f.end_line(file.lines()).evidence(ev));
         }
     }
 }

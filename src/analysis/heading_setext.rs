@@ -64,6 +64,7 @@ impl Rule for HeadingSetext {
                         "-".repeat(ulen)
                     ),
                 )
+                .end_line(uline)
                 .evidence([format!("lines {}-{uline} read as one heading", h.line)]),
             );
         }

@@ -19,6 +19,7 @@ mod phase_mislabeled;
 mod phase_missing;
 mod phase_order;
 mod status_claims;
+pub mod suggest;
 mod suppress;
 mod task_size;
 pub mod words;
@@ -119,12 +120,21 @@ pub fn check_rule_ids(cfg: &Config) -> Result<(), ConfigError> {
         .chain(cfg.check.overrides.iter().flat_map(|o| o.severity.keys()));
     for id in named {
         if rule(id).is_none() {
-            return Err(ConfigError {
-                file: cfg.locate(id),
-                message: format!(
+            let close = suggest::similar_ids(id);
+            let message = if close.is_empty() {
+                format!(
                     "unknown rule id `{id}` (known: {})",
                     rule_ids().collect::<Vec<_>>().join(", ")
-                ),
+                )
+            } else {
+                format!(
+                    "unknown rule id `{id}`{} (`replan rule --all` lists every rule)",
+                    suggest::did_you_mean(&close)
+                )
+            };
+            return Err(ConfigError {
+                file: cfg.locate(id),
+                message,
             });
         }
     }

@@ -240,6 +240,7 @@ impl PhaseMislabeled {
                     format!("subphase {own} looks mislabeled: {}", parts.join("; ")),
                 )
                 .subphase(own.clone())
+                .end_line(s.end_line)
                 .evidence(ev),
             );
         }

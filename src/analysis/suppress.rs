@@ -228,7 +228,11 @@ pub(super) fn apply(cx: &Ctx, files: &[FileFacts], findings: Vec<Finding>) -> Ve
             }
             for (k, r) in d.rules.iter().enumerate() {
                 if super::rule(r).is_none() {
-                    report(format!("`replan-{}` names an unknown rule `{r}`", d.word));
+                    let hint = super::suggest::did_you_mean(&super::suggest::similar_ids(r));
+                    report(format!(
+                        "`replan-{}` names an unknown rule `{r}`{hint}",
+                        d.word
+                    ));
                 } else if !d.used[k] {
                     report(format!("`replan-{} {r}` suppresses nothing", d.word));
                 }
@@ -266,5 +270,16 @@ mod tests {
         assert!(f
             .iter()
             .any(|x| x.message.contains("unknown rule `bogus.rule`")));
+    }
+
+    #[test]
+    fn a_misspelled_rule_in_a_comment_gets_a_suggestion() {
+        let text = "# A\n\n<!-- replan-disable-next-line heading.setext -->\ntext\n";
+        let f = run_rule("suppression.unused", &[("a.md", text)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            f[0].message,
+            "`replan-disable-next-line` names an unknown rule `heading.setext`; did you mean `heading.setext-ambiguous`?"
+        );
     }
 }

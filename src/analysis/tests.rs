@@ -23,6 +23,34 @@ fn unknown_rule_ids_are_located_known_ones_pass() {
 }
 
 #[test]
+fn a_misspelled_rule_id_in_the_configuration_gets_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("replan.yaml"),
+        "check:\n  severity:\n    link.brokn: warning\n",
+    )
+    .unwrap();
+    let cfg = Config::load(Some(dir.path()), None, None).unwrap();
+    let e = check_rule_ids(&cfg).unwrap_err().to_string();
+    assert!(
+        e.contains("replan.yaml:3:5: unknown rule id `link.brokn`; did you mean `link.broken`?"),
+        "{e}"
+    );
+    // Nothing close: the known ids are listed instead.
+    std::fs::write(
+        dir.path().join("replan.yaml"),
+        "check:\n  severity:\n    zzz: warning\n",
+    )
+    .unwrap();
+    let cfg = Config::load(Some(dir.path()), None, None).unwrap();
+    let e = check_rule_ids(&cfg).unwrap_err().to_string();
+    assert!(
+        !e.contains("did you mean") && e.contains("known: budget.lines"),
+        "{e}"
+    );
+}
+
+#[test]
 fn every_rule_example_gives_the_finding_its_docs_promise() {
     let mut cfg = Config::builtin();
     cfg.repo_roots = vec!["infra".into()];

@@ -4,8 +4,6 @@
 //! file that cannot be read is reported and the run goes on, the exit code
 //! remembers it.
 
-use std::io::Write;
-
 use super::{load_config, Exit};
 use crate::cli::{CheckArgs, CheckFormat as Format, Global};
 use crate::finding::Severity;
@@ -28,35 +26,43 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
         include_archive: args.include_archive,
         count_all,
     };
+    let started = std::time::Instant::now();
     let c = check::run(&root, &opts, &cfg, &ui::progress)?;
+    ui::detail(&format!(
+        "read {} of the project's Markdown files, reporting on {}; {} ms",
+        c.read,
+        c.files,
+        started.elapsed().as_millis()
+    ));
     for w in &c.walk_warnings {
         ui::warn(w);
     }
     for e in &c.read_errors {
-        ui::error(e);
+        ui::error(&e.to_string());
     }
     let report = &c.report;
     let out = match args.format {
         Format::Text => render::text::findings(&report.findings),
-        Format::Json => {
-            render::json::report(report.encoding.name(), &report.files, &report.findings)
-        }
-        Format::Sarif => render::sarif::report(&report.findings),
-        Format::Github => render::text::github(&report.findings),
+        Format::Json => render::json::report(
+            report.encoding.name(),
+            &report.files,
+            &report.findings,
+            &c.read_errors,
+        ),
+        Format::Sarif => render::sarif::report(&report.findings, &c.read_errors),
+        Format::Github => render::text::github(&report.findings, &c.read_errors),
     };
-    {
-        let mut so = anstream::stdout().lock();
-        so.write_all(out.as_bytes())
-            .and_then(|_| so.flush())
-            .map_err(|e| anyhow::anyhow!("cannot write output: {e}"))?;
-    }
+    ui::write_stdout(out.as_bytes())?;
+    // Asked for by name, so printed even with -q.
     if args.statistics {
         eprint!("{}", render::text::statistics(&report.findings));
     }
-    eprintln!(
-        "{}",
-        render::text::summary(&report.findings, c.files, report.encoding.name())
-    );
+    ui::status(&render::text::summary(
+        &report.findings,
+        c.files,
+        c.read_errors.len(),
+        report.encoding.name(),
+    ));
     Ok(if !c.read_errors.is_empty() {
         Exit::Failure
     } else if report

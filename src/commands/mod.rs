@@ -4,6 +4,7 @@
 pub mod check;
 pub mod completions;
 pub mod consolidate;
+pub mod init;
 pub mod man;
 pub mod migrate;
 pub mod restore;
@@ -33,6 +34,7 @@ pub enum Exit {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<Exit> {
     crate::ui::set_color(cli.global.color);
+    crate::ui::set_verbosity(cli.global.verbosity());
     match cli.command {
         Command::Split(a) => split::run(a, &cli.global),
         Command::Check(a) => check::run(a, &cli.global),
@@ -42,6 +44,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Exit> {
         Command::Completions(a) => completions::run(a),
         Command::Man => man::run(),
         Command::Rule(a) => rule::run(a),
+        Command::Init(a) => init::run(a, &cli.global),
     }
 }
 
@@ -58,9 +61,36 @@ pub fn root(g: &Global, discover: impl FnOnce() -> PathBuf) -> PathBuf {
     g.project_root.clone().unwrap_or_else(discover)
 }
 
-/// Load configuration for a root, honouring `--config` and `--rules`.
+/// With `-v`, say which folder is the root and why.
+pub fn announce_root(root: &Path, g: &Global) {
+    if ui::verbosity() != ui::Verbosity::Verbose {
+        return;
+    }
+    let shown = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let why = match (&g.project_root, crate::ops::root::marker(root)) {
+        (Some(_), _) => "given with --root".to_string(),
+        (None, Some(m)) => format!("holds {m}"),
+        (None, None) => "no replan.yaml, .claude/, .planning/ or .git at or above the path".into(),
+    };
+    ui::detail(&format!("root: {} ({why})", shown.display()));
+}
+
+/// Load configuration for a root, honouring `--config` and `--rules`; with
+/// `-v`, say which root and which files.
 pub fn load_config(root: Option<&Path>, g: &Global) -> anyhow::Result<Config> {
-    Ok(crate::ops::load_config(root, &config_source(g))?)
+    let cfg = crate::ops::load_config(root, &config_source(g))?;
+    if ui::verbosity() == ui::Verbosity::Verbose {
+        if let Some(r) = root {
+            announce_root(r, g);
+        }
+        let files = cfg.user_files();
+        ui::detail(&match files.as_slice() {
+            [] => "config: the built-in rules".to_string(),
+            _ if g.rules.is_some() => format!("config: {}", files.join(", ")),
+            _ => format!("config: {} over the built-in rules", files.join(", ")),
+        });
+    }
+    Ok(cfg)
 }
 
 /// `migrate` and `consolidate`: run the restructure, then show or report it.
@@ -72,6 +102,7 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     crate::ops::warm_likely_encoding(Some(root), &config_source(g));
     let cfg = load_config(Some(root), g)?;
     let (command, check) = (opts.command, opts.mode == Mode::Check);
+    let started = std::time::Instant::now();
     let p = match restructure::run(opts, &cfg, &ui::progress)? {
         Report::Interrupted {
             command: was,
@@ -80,15 +111,21 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
             kept,
         } => {
             let journal = &cfg.archive.journal;
-            let (out, err) = text::interrupted(&was, journal, &plan, finished, &kept);
+            let (out, err) = text::interrupted(&was, journal, &plan, finished, &kept, ui::quiet());
             print!("{out}");
             eprint!("{err}");
             return Ok(if check { Exit::Findings } else { Exit::Ok });
         }
         Report::Planned(p) => p,
     };
+    ui::detail(&format!(
+        "read {} Markdown files, planned {} operations; {} ms",
+        p.files,
+        p.outcome.plan.ops.len(),
+        started.elapsed().as_millis()
+    ));
     let json = format == Format::Json;
-    let (out, err) = text::planned(&p, opts.mode, json, command);
+    let (out, err) = text::planned(&p, opts.mode, json, command, ui::quiet());
     print!("{out}");
     eprint!("{err}");
     let empty = p.outcome.plan.is_empty();

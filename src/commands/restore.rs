@@ -27,6 +27,10 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
     }
     let root = super::root(g, || discover(&args.root));
     let cfg = load_config(Some(&root), g)?;
+    ui::detail(&format!(
+        "manifest: {}; journal: {}",
+        cfg.archive.manifest, cfg.archive.journal
+    ));
     let opts = Options {
         root,
         force: args.force,
@@ -38,11 +42,11 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
             plan, done: false, ..
         } => {
             print!("{}", diff::render(&plan));
-            eprintln!("restore: would finish the interrupted restore; nothing written");
+            ui::status("restore: would finish the interrupted restore; nothing written");
         }
         Report::FinishedRestore { kept, .. } => {
             warn_kept(&kept);
-            eprintln!("{} the interrupted restore", green("finished"));
+            ui::status(&format!("{} the interrupted restore", green("finished")));
         }
         Report::UndidInterrupted {
             command,
@@ -51,20 +55,22 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
             ..
         } => {
             print!("{}", diff::render(&plan));
-            eprintln!("restore: would undo the interrupted `{command}`; nothing written");
+            ui::status(&format!(
+                "restore: would undo the interrupted `{command}`; nothing written"
+            ));
         }
         Report::UndidInterrupted { command, kept, .. } => {
             warn_kept(&kept);
-            eprintln!("{} the interrupted `{command}`", green("undid"));
+            ui::status(&format!("{} the interrupted `{command}`", green("undid")));
         }
         // Nothing to undo is not a failure (exit 2 means I/O or usage trouble).
         Report::NoManifest { manifest } => {
             let m = manifest.display();
-            eprintln!("restore: nothing to restore ({m}: no manifest)");
+            ui::status(&format!("restore: nothing to restore ({m}: no manifest)"));
         }
         Report::NoRun { manifest } => {
             let m = manifest.display();
-            eprintln!("restore: nothing to restore ({m} records no run)");
+            ui::status(&format!("restore: nothing to restore ({m} records no run)"));
         }
         Report::Refused { command, edited } => {
             ui::error(&format!(
@@ -85,21 +91,21 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
             }
             if !done {
                 print!("{}", diff::render(&plan));
-                eprintln!(
+                ui::status(&format!(
                     "restore: would undo `{}` of {} ({}); nothing written",
                     run.command,
                     run.time,
                     crate::render::restructure::undo_summary(&plan)
-                );
+                ));
             } else {
-                eprintln!(
+                ui::status(&format!(
                     "{} `{}` of {} ({} files back, {} removed)",
                     green("restored"),
                     run.command,
                     run.time,
                     run.moved.len() + run.modified.len(),
                     run.created.len()
-                );
+                ));
             }
         }
     }

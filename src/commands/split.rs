@@ -27,7 +27,19 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
         encoding,
         force: args.force,
     };
+    ui::detail(&format!(
+        "budget: {} lines, {} tokens ({})",
+        opts.max_lines.unwrap_or(cfg.budgets.max_lines),
+        opts.max_tokens.unwrap_or(cfg.budgets.max_tokens),
+        encoding.map_or(cfg.budgets.encoding.as_str(), |e| e.name())
+    ));
+    let started = std::time::Instant::now();
     let r = split::run(&opts, &cfg)?;
+    ui::detail(&format!(
+        "{} parts planned in {} ms",
+        r.parts.len(),
+        started.elapsed().as_millis()
+    ));
     let file = args.file.display();
     for line in &r.unclosed_fences {
         ui::warn(&format!(
@@ -46,10 +58,14 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
         .iter()
         .map(|p| (p.path.display().to_string(), p.lines, p.tokens))
         .collect();
-    let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
-    println!("{:width$}  {:>6}  {:>7}", "file", "lines", "tokens");
-    for (path, lines, tokens) in &rows {
-        println!("{path:width$}  {lines:>6}  {tokens:>7}");
+    // The table is what a dry run was asked for; after a real split it is a
+    // record of what was written, which -q leaves out.
+    if args.dry_run || !ui::quiet() {
+        let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0);
+        println!("{:width$}  {:>6}  {:>7}", "file", "lines", "tokens");
+        for (path, lines, tokens) in &rows {
+            println!("{path:width$}  {lines:>6}  {tokens:>7}");
+        }
     }
     for o in &r.oversize {
         ui::warn(&format!(
@@ -64,12 +80,12 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
         ""
     };
     let files = if rows.len() == 1 { "file" } else { "files" };
-    eprintln!(
+    ui::status(&format!(
         "{} {} {files} ({} tokens counted with {}){tail}",
         paint(verb, AnsiColor::Green, true, true),
         rows.len(),
         rows.iter().map(|r| r.2).sum::<usize>(),
         r.encoding.name(),
-    );
+    ));
     Ok(Exit::Ok)
 }

@@ -5,8 +5,10 @@
 //! wrong type is reported with that file's line and column.
 
 pub mod check;
+mod explain;
 pub mod frameworks;
 pub mod pattern;
+pub mod planning;
 pub mod topics;
 
 use std::path::{Path, PathBuf};
@@ -15,6 +17,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 pub use check::{CheckRules, Environment};
+pub use explain::edit_distance;
 pub use frameworks::{Framework, Ownership};
 pub use pattern::{GlobPattern, Globs, Number, Pattern};
 pub use topics::{DecisionRules, TopicRoute, TopicRules};
@@ -234,14 +237,23 @@ impl Config {
             // are tested to load, so their patterns are compiled once, below.
             let builtin = BUILTIN.iter().any(|(n, _)| n == name);
             if !builtin {
-                serde_saphyr::from_str::<Config>(text).map_err(|e| located(name, e))?;
+                serde_saphyr::from_str::<Config>(text).map_err(|e| located(name, text, e))?;
             }
-            let v: Value = serde_saphyr::from_str(text).map_err(|e| located(name, e))?;
+            let v: Value = serde_saphyr::from_str(text).map_err(|e| located(name, text, e))?;
             merge(&mut merged, v);
         }
-        let mut cfg: Config = serde_json::from_value(merged).map_err(|e| ConfigError {
+        // The merged tree is read by the same YAML reader as each file (JSON is
+        // YAML), so it takes what each file was checked to take: `"200"` for a
+        // number, `3` for a name. serde_json would refuse those here, after the
+        // check, with no place to point at.
+        let merged = serde_json::to_string(&merged).unwrap_or_default();
+        let mut cfg: Config = serde_saphyr::from_str(&merged).map_err(|e| ConfigError {
             file: "configuration".into(),
-            message: e.to_string(),
+            message: serde_saphyr::MessageFormatter::format_message(
+                &explain::Wording { text: "" },
+                e.without_snippet(),
+            )
+            .into_owned(),
         })?;
         cfg.validate().map_err(|(text, msg)| ConfigError {
             file: locate(&layers, &text),
@@ -249,6 +261,16 @@ impl Config {
         })?;
         cfg.layers = std::sync::Arc::new(layers);
         Ok(cfg)
+    }
+
+    /// The files read besides the built-in rules (`--rules` files, then
+    /// `replan.yaml` or `--config`), in merge order.
+    pub fn user_files(&self) -> Vec<&str> {
+        self.layers
+            .iter()
+            .map(|(name, _)| name.as_str())
+            .filter(|name| !BUILTIN.iter().any(|(b, _)| b == name))
+            .collect()
     }
 
     /// `file:line:col` of the first layer (from the last) that holds `text` as
@@ -362,10 +384,14 @@ impl Config {
 }
 
 /// A YAML error of one file, as `file:line:col: message` when the parser knows
-/// where, with its snippet labelled with the file (not `<input>`) and without the
-/// parser's own "error: line N column M:" lead, which the place already says.
-fn located(name: &str, e: serde_saphyr::Error) -> ConfigError {
-    let text = e.to_string().replace("<input>", name);
+/// where, in the words of the setting ([`explain`]), with its snippet labelled
+/// with the file (not `<input>`) and without the parser's own "error: line N
+/// column M:" lead, which the place already says.
+fn located(name: &str, yaml: &str, e: serde_saphyr::Error) -> ConfigError {
+    let wording = explain::Wording { text: yaml };
+    let mut options = serde_saphyr::RenderOptions::new(&wording);
+    options.source_name = Some(name);
+    let text = e.render_with_options(options).replace("<input>", name);
     let Some(l) = e.location() else {
         return ConfigError {
             file: name.to_string(),

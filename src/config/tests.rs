@@ -99,11 +99,99 @@ fn a_yaml_error_names_the_file_once_and_its_snippet_too() {
         .unwrap_err()
         .to_string();
     assert!(
-        msg.contains("replan.yaml:3:3: unknown field `bogus`"),
+        msg.contains("replan.yaml:3:3: unknown setting `bogus` under `budgets`"),
         "{msg}"
     );
     assert!(
         !msg.contains("<input>") && !msg.contains("error: line"),
         "{msg}"
     );
+}
+
+/// The error `Config::load` gives for a `replan.yaml` holding `yaml`.
+fn load_error(yaml: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("replan.yaml"), yaml).unwrap();
+    Config::load(Some(dir.path()), None, None)
+        .unwrap_err()
+        .to_string()
+}
+
+#[test]
+fn common_mistakes_are_told_in_the_words_of_the_setting() {
+    let cases = [
+        (
+            "budgets:\n  max_lines: abc\n",
+            "replan.yaml:2:14: `max_lines` must be a whole number (0 or more), not `abc`",
+        ),
+        (
+            "budgets:\n  max_lines: -5\n",
+            "`max_lines` must be a whole number (0 or more), not `-5`",
+        ),
+        (
+            "budgets:\n  max_tokens:\n",
+            "`max_tokens` must be a whole number (0 or more); it is empty",
+        ),
+        (
+            "check:\n  mislabeled:\n    ratio: high\n",
+            "`ratio` must be a number, such as 3.0, not `high`",
+        ),
+        (
+            "plan_dirs: .claude/plans\n",
+            "replan.yaml:1:12: `plan_dirs` must be a list, such as `plan_dirs: [.claude/plans]`, not `.claude/plans`",
+        ),
+        (
+            "exclude: docs/**\n",
+            "`exclude` must be a list, such as `exclude: ['docs/**']`",
+        ),
+        (
+            "budgets:\n  overrides:\n    glob: x\n",
+            "`overrides` must be a list: start each entry below it with `- `",
+        ),
+        (
+            "budgets: 200\n",
+            "`budgets` must hold `name: value` settings, one per line indented below it, not `200`",
+        ),
+        (
+            "check:\n  severity:\n    link.broken: fatal\n",
+            "`fatal` is not a value `link.broken` takes; use one of error, warning, off",
+        ),
+        (
+            "budgets:\n  max_line: 3\n",
+            "unknown setting `max_line` under `budgets`; did you mean `max_lines`?",
+        ),
+        (
+            "index_name: [a, b]\n",
+            "`index_name` must be a single value (text), not a list or a map",
+        ),
+    ];
+    for (yaml, want) in cases {
+        let msg = load_error(yaml);
+        assert!(msg.contains(want), "{yaml:?}:\n{msg}");
+        for jargon in [
+            "invalid u64",
+            "sequence start",
+            "mapping start",
+            "unknown field",
+            "variant",
+        ] {
+            assert!(!msg.contains(jargon), "{yaml:?}: {jargon}:\n{msg}");
+        }
+    }
+}
+
+#[test]
+fn a_quoted_number_is_the_number_and_a_number_the_name() {
+    // Each file's own check has always taken these; the merged settings now
+    // take them too, instead of refusing them unlocated in serde's words.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("replan.yaml"),
+        "budgets:\n  max_lines: \"150\"\nindex_name: 2024\n",
+    )
+    .unwrap();
+    let c = Config::load(Some(dir.path()), None, None).unwrap();
+    assert_eq!(c.budgets.max_lines, 150);
+    assert_eq!(c.index_name, "2024");
+    assert_eq!(c.budgets.max_tokens, 4000);
 }

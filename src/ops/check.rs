@@ -9,6 +9,7 @@ use super::load::read_all;
 use super::Progress;
 use crate::analysis::{self, Input};
 use crate::config::Config;
+use crate::note::Note;
 use crate::walk::{markdown_files_with, WalkOptions};
 
 /// What to check.
@@ -27,12 +28,16 @@ pub struct Options {
 pub struct Checked {
     /// Findings, the encoding and (with `count_all`) every file's size.
     pub report: analysis::Report,
-    /// Files checked.
+    /// Files checked (reported on).
     pub files: usize,
+    /// Files read: the whole project, whatever part of it is reported on.
+    pub read: usize,
     /// Problems of the walk, to show as warnings.
     pub walk_warnings: Vec<String>,
-    /// Files that could not be read.
-    pub read_errors: Vec<String>,
+    /// Files that could not be read, among those reported on (with the root
+    /// asked for, the whole project: a file nothing can be known about is an
+    /// error wherever it is, as it is for `migrate`).
+    pub read_errors: Vec<Note>,
 }
 
 /// The root for a set of paths: the project root of the first
@@ -55,6 +60,11 @@ fn scope(cfg: &Config, found: Vec<PathBuf>) -> Vec<PathBuf> {
         .filter(|p| kept.contains(p.as_path()))
         .cloned()
         .collect()
+}
+
+/// A root-relative path as findings and notes spell it (`/`-separated).
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
 }
 
 fn relative_to(root_abs: &Path, abs: &Path, shown: &Path) -> PathBuf {
@@ -132,6 +142,7 @@ pub fn run(
     }
     targets.sort_by(|a, b| a.1.cmp(&b.1));
     targets.dedup_by(|a, b| a.1 == b.1);
+    let project: HashSet<String> = from_root.iter().map(|p| display(p)).collect();
     asked.extend(scope(cfg, from_root));
     let whole = targets.iter().all(|(_, rel)| asked.contains(rel));
 
@@ -150,13 +161,16 @@ pub fn run(
             findings: analysis::run_all(&root_abs, &inputs, cfg),
         }
     };
+    let shown: HashSet<String> = asked.iter().map(|p| display(p)).collect();
+    let read = loaded.docs.len() + loaded.read_errors.len();
+    let read_errors: Vec<Note> = loaded
+        .read_errors
+        .into_iter()
+        .filter(|n| shown.contains(&n.path) || project.contains(&n.path))
+        .collect();
     let files = if whole {
         inputs.len()
     } else {
-        let shown: HashSet<String> = asked
-            .iter()
-            .map(|p| p.to_string_lossy().replace('\\', "/"))
-            .collect();
         report.findings.retain(|f| shown.contains(&f.path));
         report.files.retain(|f| shown.contains(&f.path));
         loaded
@@ -168,7 +182,8 @@ pub fn run(
     Ok(Checked {
         report,
         files,
+        read,
         walk_warnings,
-        read_errors: loaded.read_errors,
+        read_errors,
     })
 }

@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use super::Progress;
-use crate::model::{Document, Source};
+use crate::model::{Document, Source, SourceError};
+use crate::note::{Note, NoteKind};
 use crate::walk::{markdown_files_with, WalkOptions};
 
 /// Files read and parsed, with what could not be.
@@ -18,19 +19,38 @@ pub struct Loaded {
     pub docs: Vec<(PathBuf, Document)>,
     /// Problems of the walk (symlinks skipped, unreadable folders).
     pub walk_warnings: Vec<String>,
-    /// Files that could not be read, one message each.
-    pub read_errors: Vec<String>,
+    /// Files that could not be read, one note each, in input order.
+    pub read_errors: Vec<Note>,
+}
+
+/// A file that cannot be read, as a note about it: the same words for every
+/// command, the place as data.
+pub fn unreadable(e: &SourceError) -> Note {
+    let note = |path: &Path, message: String| Note::new(NoteKind::Unreadable, path, message);
+    match e {
+        SourceError::NotUtf8 { path, line, offset } => note(
+            path,
+            format!("not valid UTF-8 (first bad byte at offset {offset})"),
+        )
+        .at(*line),
+        SourceError::Io { path, error } => note(path, format!("cannot read: {error}")),
+        SourceError::NotAFile { path } => note(path, "not a regular file".into()),
+        SourceError::TooLarge { path, size } => note(
+            path,
+            format!("{size} bytes is more than replan reads (4 GiB)"),
+        ),
+    }
 }
 
 /// Read and parse `(path to open, root-relative path)` pairs, in parallel.
 pub fn read_all(targets: &[(PathBuf, PathBuf)], progress: Progress) -> Loaded {
-    let pb = progress(targets.len() as u64, "reading");
-    let parsed: Vec<Result<(PathBuf, Document), String>> = targets
+    let pb = progress(Some(targets.len() as u64), "reading");
+    let parsed: Vec<Result<(PathBuf, Document), Note>> = targets
         .par_iter()
         .map(|(abs, rel)| {
             let r = Source::read(abs, rel)
                 .map(|s| (rel.clone(), Document::parse(s)))
-                .map_err(|e| e.to_string());
+                .map_err(|e| unreadable(&e));
             pb.inc(1);
             r
         })
@@ -69,6 +89,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_that_is_not_utf8_is_named_with_its_line() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("bad.md"), b"# A\n\nCaf\xe9\n").unwrap();
+        let targets = vec![(d.path().join("bad.md"), PathBuf::from("x/bad.md"))];
+        let l = read_all(&targets, &super::super::no_progress);
+        assert_eq!(
+            l.read_errors[0].to_string(),
+            "x/bad.md:3: not valid UTF-8 (first bad byte at offset 8)"
+        );
+    }
+
+    #[test]
     fn keeps_order_and_reports_unreadable_files() {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("a.md"), "# A\n").unwrap();
@@ -82,6 +114,7 @@ mod tests {
         let names: Vec<_> = l.docs.iter().map(|(p, _)| p.clone()).collect();
         assert_eq!(names, vec![PathBuf::from("b.md"), PathBuf::from("a.md")]);
         assert_eq!(l.read_errors.len(), 1, "{:?}", l.read_errors);
-        assert!(l.read_errors[0].contains("gone.md"));
+        assert_eq!(l.read_errors[0].path, "gone.md");
+        assert_eq!(l.read_errors[0].kind, NoteKind::Unreadable);
     }
 }

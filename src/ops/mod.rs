@@ -5,6 +5,7 @@
 //! end.
 
 pub mod check;
+pub mod init;
 pub mod load;
 pub mod restore;
 pub mod restructure;
@@ -19,9 +20,10 @@ use indicatif::ProgressBar;
 use crate::config::{Config, ConfigError};
 use crate::tokens::Encoding;
 
-/// Makes a progress bar for `len` steps of the named work. The front end decides
-/// whether it is drawn; operations only tick it.
-pub type Progress<'a> = &'a (dyn Fn(u64, &'static str) -> ProgressBar + Sync);
+/// Makes a progress bar for `len` steps of the named work, or (`None`) a
+/// spinner for work whose steps are not counted. The front end decides whether
+/// and how it is drawn; operations only tick it and clear it when done.
+pub type Progress<'a> = &'a (dyn Fn(Option<u64>, &'static str) -> ProgressBar + Sync);
 
 /// A `(done, total)` reporter that moves `bar` (for apply's steps, whose total
 /// is known only once apply has checked the plan).
@@ -33,7 +35,7 @@ pub fn steps_on(bar: &ProgressBar) -> impl Fn(usize, usize) + '_ {
 }
 
 /// A [`Progress`] that draws nothing.
-pub fn no_progress(_len: u64, _what: &'static str) -> ProgressBar {
+pub fn no_progress(_len: Option<u64>, _what: &'static str) -> ProgressBar {
     ProgressBar::hidden()
 }
 

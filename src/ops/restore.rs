@@ -149,7 +149,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         Op::modify(mrel.clone(), mtext, m.to_text())
     });
     if !opts.dry_run {
-        let pb = progress(0, "restoring");
+        let pb = progress(Some(0), "restoring");
         journal::apply_journaled(root, &jrel, "restore", &plan, &super::steps_on(&pb))?;
         pb.finish_and_clear();
         let mut paths: Vec<PathBuf> = run.created.iter().map(|c| c.path.clone()).collect();

@@ -69,6 +69,8 @@ pub struct Planned {
     pub errors: Vec<Note>,
     /// Whether the plan was applied.
     pub applied: bool,
+    /// Markdown files read (the planner's input).
+    pub files: usize,
 }
 
 /// What the manifest records, for the planner.
@@ -100,24 +102,49 @@ fn read_manifest(root: &Path, cfg: &Config) -> anyhow::Result<Recorded> {
     }
 }
 
+/// A tree read and planned.
+#[derive(Debug)]
+pub struct Tree {
+    /// The planner's result.
+    pub outcome: Outcome,
+    /// The manifest's text, when there is one.
+    pub manifest: Option<String>,
+    /// Problems of the walk (links not followed); they do not stop the run.
+    pub warnings: Vec<String>,
+    /// Files that cannot be read. The planner cannot see their links, so it
+    /// cannot tell whether the plan breaks them: the plan must not be applied.
+    pub unreadable: Vec<Note>,
+    /// Markdown files read.
+    pub files: usize,
+}
+
 /// Plan a restructure of `root`: the tree as it is now, and the manifest's text.
-pub fn plan_tree(
-    root: &Path,
-    cfg: &Config,
-    progress: Progress,
-) -> anyhow::Result<(Outcome, Option<String>, Vec<String>)> {
+pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Result<Tree> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
     let loaded = load::tree(root, cfg, progress);
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));
-    warnings.extend(loaded.read_errors);
     let recorded = read_manifest(root, cfg)?;
     let exists = |p: &Path| {
         apply::check_inside(root, p).is_ok_and(|abs| std::fs::symlink_metadata(abs).is_ok())
     };
-    let pb = progress(loaded.docs.len() as u64, "planning");
-    let tick = || pb.inc(1);
+    // The planner ticks once per file it examines for splitting, its first
+    // stage. After the last file the bar would sit full while the rest runs
+    // (links, the check of the planned tree, decisions, indexes: seconds on a
+    // big tree), so it gives way to a spinner that shows the time spent.
+    let total = loaded.docs.len() as u64;
+    let pb = progress(Some(total), "planning");
+    let after = std::sync::OnceLock::new();
+    let tick = || {
+        pb.inc(1);
+        if pb.position() >= total {
+            after.get_or_init(|| {
+                pb.finish_and_clear();
+                progress(None, "checking")
+            });
+        }
+    };
     let inputs = Inputs {
         root,
         cfg,
@@ -129,7 +156,16 @@ pub fn plan_tree(
     };
     let outcome = restructure::plan(&inputs);
     pb.finish_and_clear();
-    Ok((outcome, recorded.text, warnings))
+    if let Some(spinner) = after.get() {
+        spinner.finish_and_clear();
+    }
+    Ok(Tree {
+        outcome,
+        manifest: recorded.text,
+        warnings,
+        files: loaded.docs.len() + loaded.read_errors.len(),
+        unreadable: loaded.read_errors,
+    })
 }
 
 /// A plan folder that is a symbolic link is never walked (replan does not
@@ -211,8 +247,15 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         });
     }
 
-    let (outcome, manifest_text, warnings) = plan_tree(root, cfg, progress)?;
-    let mut errors = outcome.errors.clone();
+    let Tree {
+        outcome,
+        manifest: manifest_text,
+        warnings,
+        unreadable,
+        files,
+    } = plan_tree(root, cfg, progress)?;
+    let mut errors = unreadable;
+    errors.extend(outcome.errors.iter().cloned());
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
         errors.extend(git_guard(root, &outcome.plan));
     }
@@ -234,6 +277,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         warnings,
         errors,
         applied: false,
+        files,
     };
     if opts.mode != Mode::Apply || !planned.errors.is_empty() || planned.outcome.plan.is_empty() {
         return Ok(Report::Planned(planned));
@@ -251,9 +295,39 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
     let mut full = Plan::new(root);
     full.ops.push(mop);
     full.ops.extend(o.plan.ops.iter().cloned());
-    let pb = progress(0, "writing");
+    let pb = progress(Some(0), "writing");
     journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
     planned.applied = true;
     Ok(Report::Planned(planned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use indicatif::ProgressBar;
+    use std::sync::Mutex;
+
+    #[test]
+    fn the_stages_after_the_split_get_a_spinner_of_their_own() {
+        let d = tempfile::tempdir().unwrap();
+        let plans = d.path().join(".claude/plans");
+        std::fs::create_dir_all(&plans).unwrap();
+        std::fs::write(plans.join("a.md"), "# A\n\ntext\n").unwrap();
+        std::fs::write(plans.join("b.md"), "# B\n\ntext\n").unwrap();
+        let asked: Mutex<Vec<(Option<u64>, &str)>> = Mutex::default();
+        let progress = |len: Option<u64>, what: &'static str| {
+            asked.lock().unwrap().push((len, what));
+            ProgressBar::hidden()
+        };
+        plan_tree(d.path(), &Config::builtin(), &progress).unwrap();
+        assert_eq!(
+            asked.into_inner().unwrap(),
+            [
+                (Some(2), "reading"),
+                (Some(2), "planning"),
+                (None, "checking")
+            ]
+        );
+    }
 }

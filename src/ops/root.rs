@@ -16,13 +16,25 @@ fn folder_of(path: &Path) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
-/// Whether `dir` marks a project root: it holds `replan.yaml`, a planning folder
-/// (`.claude/`, `.planning/`), or `.git` (never climb out of a repository).
+/// What marks `dir` as a project root, if anything: `replan.yaml`, a planning
+/// folder (`.claude/`, `.planning/`), or `.git` (never climb out of a
+/// repository), first found in that order.
+pub fn marker(dir: &Path) -> Option<&'static str> {
+    if dir.join("replan.yaml").is_file() {
+        Some("replan.yaml")
+    } else if dir.join(".claude").is_dir() {
+        Some(".claude/")
+    } else if dir.join(".planning").is_dir() {
+        Some(".planning/")
+    } else if dir.join(".git").exists() {
+        Some(".git")
+    } else {
+        None
+    }
+}
+
 fn is_root(dir: &Path) -> bool {
-    dir.join("replan.yaml").is_file()
-        || dir.join(".claude").is_dir()
-        || dir.join(".planning").is_dir()
-        || dir.join(".git").exists()
+    marker(dir).is_some()
 }
 
 /// The root for `path`: the nearest folder at or above it that holds

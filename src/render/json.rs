@@ -4,10 +4,17 @@
 //! {"version":1,"encoding":"o200k_base",
 //!  "files":[{"path":"a.md","lines":12,"tokens":80}],
 //!  "findings":[{"rule":"link.broken","severity":"error","path":"a.md","line":3,
-//!               "subphase":null,"message":"...","evidence":["..."]}]}
+//!               "column":5,"end_line":3,"subphase":null,"message":"...",
+//!               "evidence":["..."]}],
+//!  "errors":[{"path":"b.md","line":2,"kind":"unreadable","message":"..."}]}
 //! ```
 //!
-//! `subphase` is the number as written ("4.7") when the finding is about one.
+//! `column` counts characters (code points) from 1, as the text output does;
+//! `end_line` is the last line of the place the finding is about (a section, a
+//! heading written over two lines, a fence open to the end of the file) and
+//! equals `line` for one line. `subphase` is the number as written ("4.7") when
+//! the finding is about one. `errors` lists the files that could not be read
+//! (not UTF-8, unreadable), in the shape of migrate's `diagnostics`.
 //! `split`, `migrate`, `consolidate` and `rule` have reports of their own below,
 //! under the same version.
 //! Findings are sorted by path, line, rule. New fields may be added within a
@@ -30,15 +37,18 @@ struct Report<'a> {
     encoding: &'a str,
     files: &'a [FileStat],
     findings: &'a [Finding],
+    errors: &'a [Note],
 }
 
-/// Render the JSON report (pretty-printed, newline-terminated).
-pub fn report(encoding: &str, files: &[FileStat], findings: &[Finding]) -> String {
+/// Render the JSON report (pretty-printed, newline-terminated); `errors` are
+/// the files that could not be read.
+pub fn report(encoding: &str, files: &[FileStat], findings: &[Finding], errors: &[Note]) -> String {
     let r = Report {
         version: VERSION,
         encoding,
         files,
         findings,
+        errors,
     };
     let mut s = serde_json::to_string_pretty(&r).unwrap_or_else(|_| "{}".into());
     s.push('\n');
@@ -168,14 +178,16 @@ mod tests {
             lines: 10,
             tokens: 50,
         }];
+        let bad = Note::new(crate::note::NoteKind::Unreadable, "b.md", "not valid UTF-8").at(2);
         let v: serde_json::Value =
-            serde_json::from_str(&report("o200k_base", &files, &[f])).unwrap();
+            serde_json::from_str(&report("o200k_base", &files, &[f], &[bad])).unwrap();
         assert_eq!(
             v,
             serde_json::json!({"version":1,"encoding":"o200k_base",
                 "files":[{"path":"a.md","lines":10,"tokens":50}],
                 "findings":[{"rule":"phase.missing","severity":"error","path":"a.md","line":9,
-                    "subphase":"4.8","message":"m","evidence":[]}]})
+                    "column":3,"end_line":9,"subphase":"4.8","message":"m","evidence":[]}],
+                "errors":[{"path":"b.md","line":2,"kind":"unreadable","message":"not valid UTF-8"}]})
         );
     }
 }

@@ -54,8 +54,15 @@ pub fn findings_after(findings: &[Finding], command: &str) -> String {
 /// What to print (stdout, stderr) for a planned run of `command`: the notes,
 /// what check would still find, then the plan as JSON, a diff, the reasons
 /// (`--check`) or the errors, and the summary. `--check` with nothing to do is
-/// one line, as a CI step should be.
-pub fn planned(p: &Planned, mode: Mode, json: bool, command: &str) -> (String, String) {
+/// one line, as a CI step should be. `quiet` (`-q`) leaves out what check
+/// would still find, "nothing to do" and the summary.
+pub fn planned(
+    p: &Planned,
+    mode: Mode,
+    json: bool,
+    command: &str,
+    quiet: bool,
+) -> (String, String) {
     let (mut out, mut err) = (String::new(), String::new());
     let (dry, empty) = (mode != Mode::Apply, p.outcome.plan.is_empty());
     let ok = p.errors.is_empty();
@@ -67,7 +74,9 @@ pub fn planned(p: &Planned, mode: Mode, json: bool, command: &str) -> (String, S
         for n in &p.outcome.notes {
             let _ = writeln!(err, "{warning}: {n}");
         }
-        err.push_str(&findings_after(&p.outcome.findings, command));
+        if !quiet {
+            err.push_str(&findings_after(&p.outcome.findings, command));
+        }
     }
     if json && (dry || !ok) {
         let _ = writeln!(out, "{}", crate::render::json::plan(p, command, dry));
@@ -83,6 +92,7 @@ pub fn planned(p: &Planned, mode: Mode, json: bool, command: &str) -> (String, S
     }
     match mode {
         Mode::DryRun if !json => out.push_str(&crate::render::diff::render(&p.outcome.plan)),
+        _ if quiet && empty => {}
         Mode::Check if empty => {
             let _ = writeln!(err, "{command}: nothing to do");
         }
@@ -99,31 +109,43 @@ pub fn planned(p: &Planned, mode: Mode, json: bool, command: &str) -> (String, S
     if json && p.applied {
         let _ = writeln!(out, "{}", crate::render::json::plan(p, command, false));
     }
-    if mode == Mode::DryRun || !empty {
+    if !quiet && (mode == Mode::DryRun || !empty) {
         let _ = writeln!(err, "{}", summary(&p.outcome, command, dry));
     }
     (out, err)
 }
 
 /// What to print (stdout, stderr) when an interrupted run was found: finished,
-/// or shown as a diff with what to do next.
+/// or shown as a diff with what to do next. `quiet` (`-q`) keeps the warnings
+/// and the diff only.
 pub fn interrupted(
     was: &str,
     journal: &str,
     plan: &Plan,
     finished: bool,
     kept: &[std::path::PathBuf],
+    quiet: bool,
 ) -> (String, String) {
     let note = paint("note", AnsiColor::Cyan, true, true);
     let mut err = format!("{note}: an interrupted `{was}` was found ({journal})\n");
     let warning = paint("warning", AnsiColor::Yellow, true, true);
+    let mut warnings = String::new();
     for k in kept {
         let k = k.display();
         let _ = writeln!(
-            err,
+            warnings,
             "{warning}: {k}: edited since the run was planned; kept as it is"
         );
     }
+    if quiet {
+        let out = if finished {
+            String::new()
+        } else {
+            crate::render::diff::render(plan)
+        };
+        return (out, warnings);
+    }
+    err.push_str(&warnings);
     if !finished {
         err.push_str("re-run without --dry-run/--check to finish it, or `replan restore` to undo it; nothing written\n");
         return (crate::render::diff::render(plan), err);

@@ -68,12 +68,7 @@ pub fn list(rules: &[RuleInfo]) -> String {
 
 /// The error for an id that is no rule.
 pub fn unknown(id: &str, suggestions: &[&str]) -> String {
-    let quoted: Vec<String> = suggestions.iter().map(|s| format!("`{s}`")).collect();
-    let hint = match quoted.as_slice() {
-        [] => String::new(),
-        [one] => format!("; did you mean {one}?"),
-        many => format!("; did you mean one of {}?", many.join(", ")),
-    };
+    let hint = crate::analysis::suggest::did_you_mean(suggestions);
     format!("unknown rule `{id}`{hint} (`replan rule --all` lists every rule)")
 }
 

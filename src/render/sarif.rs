@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use crate::analysis::{RuleInfo, RULES};
 use crate::finding::{Finding, Severity};
+use crate::note::Note;
 
 /// A finding's identity without its place in the file: rule, path and message
 /// with every number taken out (messages quote line numbers). Repeats in one
@@ -55,8 +56,10 @@ fn level(s: Severity) -> &'static str {
     }
 }
 
-/// Render a SARIF 2.1.0 log (pretty-printed, newline-terminated).
-pub fn report(findings: &[Finding]) -> String {
+/// Render a SARIF 2.1.0 log (pretty-printed, newline-terminated). Files that
+/// could not be read (`errors`) are the invocation's error notifications, and
+/// make it unsuccessful.
+pub fn report(findings: &[Finding], errors: &[Note]) -> String {
     let rules: Vec<Value> = RULES
         .iter()
         .map(|r| {
@@ -95,6 +98,9 @@ pub fn report(findings: &[Finding]) -> String {
                     }
                 }],
             });
+            if f.end_line > f.line.max(1) {
+                r["locations"][0]["physicalLocation"]["region"]["endLine"] = json!(f.end_line);
+            }
             if let Some(i) = RULES.iter().position(|x| x.id == f.rule) {
                 r["ruleIndex"] = json!(i);
             }
@@ -104,7 +110,23 @@ pub fn report(findings: &[Finding]) -> String {
             r
         })
         .collect();
-    let log = json!({
+    let notifications: Vec<Value> = errors
+        .iter()
+        .map(|e| {
+            let mut place = json!({
+                "artifactLocation": {"uri": e.path, "uriBaseId": "%SRCROOT%"},
+            });
+            if e.line > 0 {
+                place["region"] = json!({"startLine": e.line});
+            }
+            json!({
+                "level": "error",
+                "message": {"text": e.message},
+                "locations": [{"physicalLocation": place}],
+            })
+        })
+        .collect();
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -117,6 +139,12 @@ pub fn report(findings: &[Finding]) -> String {
             "results": results,
         }]
     });
+    if !notifications.is_empty() {
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": notifications,
+        }]);
+    }
     let mut s = serde_json::to_string_pretty(&log).unwrap_or_else(|_| "{}".into());
     s.push('\n');
     s
@@ -129,7 +157,7 @@ mod tests {
     #[test]
     fn is_sarif_2_1_0() {
         let f = Finding::new("link.broken", Severity::Error, "a/b.md", 0, "m").subphase("4.7");
-        let v: Value = serde_json::from_str(&report(&[f])).unwrap();
+        let v: Value = serde_json::from_str(&report(&[f], &[])).unwrap();
         assert_eq!(v["version"], "2.1.0");
         let r = &v["runs"][0]["results"][0];
         assert_eq!(r["ruleId"], "link.broken");
@@ -172,7 +200,7 @@ mod tests {
             "link on line 10 broken",
         );
         assert_ne!(fingerprint(&a), fingerprint(&other));
-        let v: Value = serde_json::from_str(&report(&[a.clone(), moved])).unwrap();
+        let v: Value = serde_json::from_str(&report(&[a.clone(), moved], &[])).unwrap();
         let prints: Vec<&str> = v["runs"][0]["results"]
             .as_array()
             .unwrap()
@@ -192,5 +220,21 @@ mod tests {
             && r["fullDescription"]["text"]
                 .as_str()
                 .is_some_and(|t| !t.is_empty())));
+    }
+
+    #[test]
+    fn an_unreadable_file_is_a_failed_invocation_naming_it() {
+        let bad = Note::new(crate::note::NoteKind::Unreadable, "b.md", "not valid UTF-8").at(2);
+        let v: Value = serde_json::from_str(&report(&[], &[bad])).unwrap();
+        let inv = &v["runs"][0]["invocations"][0];
+        assert_eq!(inv["executionSuccessful"], false);
+        let n = &inv["toolExecutionNotifications"][0];
+        assert_eq!(n["level"], "error");
+        assert_eq!(n["message"]["text"], "not valid UTF-8");
+        let place = &n["locations"][0]["physicalLocation"];
+        assert_eq!(place["artifactLocation"]["uri"], "b.md");
+        assert_eq!(place["region"]["startLine"], 2);
+        let clean: Value = serde_json::from_str(&report(&[], &[])).unwrap();
+        assert!(clean["runs"][0].get("invocations").is_none());
     }
 }

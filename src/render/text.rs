@@ -6,6 +6,7 @@ use std::fmt::Write;
 use anstyle::AnsiColor;
 
 use crate::finding::{Finding, Severity};
+use crate::note::Note;
 use crate::ui::paint;
 
 /// Render findings (already in report order) for stdout.
@@ -41,9 +42,10 @@ pub fn findings(findings: &[Finding]) -> String {
 }
 
 /// Findings as GitHub Actions workflow commands, one per line, which the runner
-/// shows as annotations on the changed files. Properties and message are
-/// escaped as the runner requires (`%`, CR, LF; and `:`/`,` in properties).
-pub fn github(findings: &[Finding]) -> String {
+/// shows as annotations on the changed files, after the files that could not be
+/// read (`errors`). Properties and message are escaped as the runner requires
+/// (`%`, CR, LF; and `:`/`,` in properties).
+pub fn github(findings: &[Finding], errors: &[Note]) -> String {
     let data = |s: &str| {
         s.replace('%', "%25")
             .replace('\r', "%0D")
@@ -51,6 +53,19 @@ pub fn github(findings: &[Finding]) -> String {
     };
     let prop = |s: &str| data(s).replace(':', "%3A").replace(',', "%2C");
     let mut out = String::new();
+    for e in errors {
+        let line = if e.line > 0 {
+            format!(",line={}", e.line)
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            "::error file={}{line},title=unreadable::{}",
+            prop(&e.path),
+            data(&e.message)
+        );
+    }
     for f in findings {
         let level = match f.severity {
             Severity::Error => "error",
@@ -61,9 +76,14 @@ pub fn github(findings: &[Finding]) -> String {
             text.push('\n');
             text.push_str(e);
         }
+        let end = if f.end_line > f.line.max(1) {
+            format!(",endLine={}", f.end_line)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             out,
-            "::{level} file={},line={},col={},title={}::{}",
+            "::{level} file={},line={}{end},col={},title={}::{}",
             prop(&f.path),
             f.line.max(1),
             f.column.max(1),
@@ -93,8 +113,18 @@ pub fn statistics(findings: &[Finding]) -> String {
     out
 }
 
-/// The one-line summary printed on stderr.
-pub fn summary(findings: &[Finding], files: usize, encoding: &str) -> String {
+/// The one-line summary printed on stderr; `unreadable` files were named
+/// before it, as errors.
+pub fn summary(findings: &[Finding], files: usize, unreadable: usize, encoding: &str) -> String {
+    let line = counts(findings, files, encoding);
+    match unreadable {
+        0 => line,
+        1 => format!("{line}; 1 file could not be read"),
+        n => format!("{line}; {n} files could not be read"),
+    }
+}
+
+fn counts(findings: &[Finding], files: usize, encoding: &str) -> String {
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
@@ -143,8 +173,26 @@ mod tests {
             "a.md:3:1: error link.broken: m\n    line 3: x\n\nb.md:1:5: warning task.size: n\n"
         );
         assert_eq!(
-            summary(&[a, b], 4, "o200k_base"),
+            summary(&[a.clone(), b], 4, 0, "o200k_base"),
             "check: 1 error, 1 warning in 2 of 4 files (o200k_base)"
+        );
+        assert_eq!(
+            summary(&[], 4, 1, "o200k_base"),
+            "check: no findings in 4 files (o200k_base); 1 file could not be read"
+        );
+    }
+
+    #[test]
+    fn github_annotations_carry_the_end_line_of_a_range() {
+        let one = Finding::new("link.broken", Severity::Error, "a.md", 3, "m").column(2);
+        let range = Finding::new("fence.unclosed", Severity::Error, "a.md", 5, "n").end_line(9);
+        let bad = Note::new(crate::note::NoteKind::Unreadable, "b.md", "not UTF-8").at(4);
+        let s = github(&[one, range], &[bad]);
+        assert_eq!(
+            s,
+            "::error file=b.md,line=4,title=unreadable::not UTF-8\n\
+             ::error file=a.md,line=3,col=2,title=link.broken::m\n\
+             ::error file=a.md,line=5,endLine=9,col=1,title=fence.unclosed::n\n"
         );
     }
 }

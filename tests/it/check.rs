@@ -455,3 +455,105 @@ fn sarif_is_for_check_only() {
             .code(2);
     }
 }
+
+/// Run replan in `dir`; return (exit code, stdout, stderr).
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = replan().current_dir(dir).args(args).output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_an_error_of_check_and_migrate_alike() {
+    let d = tempfile::tempdir().unwrap();
+    let plans = d.path().join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("a.md"), "# A\n\nSee [b](b.md).\n").unwrap();
+    std::fs::write(plans.join("b.md"), "# B\n").unwrap();
+    std::fs::write(plans.join("bad.md"), b"# Caf\xe9\n").unwrap();
+    let line = "error: .claude/plans/x/bad.md:1: not valid UTF-8 (first bad byte at offset 5)";
+    let before = crate::common::snapshot(d.path());
+
+    // The same exit code and the same line on stderr, from every command.
+    for args in [
+        &["check"][..],
+        &["migrate"],
+        &["migrate", "--dry-run"],
+        &["consolidate", "--check"],
+    ] {
+        let (code, _, err) = run_in(d.path(), args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(err.lines().any(|l| l == line), "{args:?}: {err}");
+    }
+    assert_eq!(
+        crate::common::snapshot(d.path()),
+        before,
+        "something was written"
+    );
+
+    // Machines get it too, in the same shape.
+    let want = serde_json::json!({
+        "path": ".claude/plans/x/bad.md", "line": 1, "kind": "unreadable",
+        "message": "not valid UTF-8 (first bad byte at offset 5)"});
+    let (code, v, _) = check_json(&[], d.path());
+    assert_eq!(code, 2);
+    assert_eq!(v["errors"], serde_json::json!([want]));
+    let (code, out, _) = run_in(d.path(), &["migrate", "--dry-run", "--format", "json"]);
+    assert_eq!(code, 2);
+    let m: Value = serde_json::from_str(&out).expect("JSON");
+    let mut want = want;
+    want["severity"] = "error".into();
+    assert_eq!(m["diagnostics"], serde_json::json!([want]));
+    let (_, sarif, _) = run_in(d.path(), &["check", "--format", "sarif"]);
+    let s: Value = serde_json::from_str(&sarif).expect("SARIF");
+    let n = &s["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
+    assert_eq!(
+        n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        ".claude/plans/x/bad.md"
+    );
+
+    // Narrowed to another file, check does not fail on it.
+    let (code, _, err) = run_in(d.path(), &["check", ".claude/plans/x/a.md"]);
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn config_mistakes_are_located_and_worded_for_people() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join(".claude")).unwrap();
+    let cases = [
+        (
+            "budgets:\n  max_lines: lots\n",
+            "error: ./replan.yaml:2:14: `max_lines` must be a whole number (0 or more), not `lots`",
+        ),
+        (
+            "check:\n  severity:\n    link.brokn: warning\n",
+            "error: ./replan.yaml:3:5: unknown rule id `link.brokn`; did you mean `link.broken`?",
+        ),
+    ];
+    for (yaml, want) in cases {
+        std::fs::write(d.path().join("replan.yaml"), yaml).unwrap();
+        let (code, out, err) = run_in(d.path(), &["check"]);
+        assert_eq!(code, 2, "{yaml}");
+        assert!(out.is_empty(), "{out}");
+        assert!(err.starts_with(want), "{yaml}:\n{err}");
+    }
+    // An inline comment naming a rule that is not one gets the same hint.
+    std::fs::remove_file(d.path().join("replan.yaml")).unwrap();
+    std::fs::write(
+        d.path().join(".claude/a.md"),
+        "# A\n\n<!-- replan-disable-next-line link.brokn -->\ntext\n",
+    )
+    .unwrap();
+    let (code, out, _) = run_in(d.path(), &["check"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            ".claude/a.md:3:1: warning suppression.unused: `replan-disable-next-line` names an unknown rule `link.brokn`; did you mean `link.broken`?"
+        ),
+        "{out}"
+    );
+}

@@ -270,3 +270,150 @@ fn the_top_level_help_and_the_man_page_give_the_shared_exit_codes() {
     );
     assert!(page.contains("usage, configuration or I/O failure"));
 }
+
+/// Run replan in `dir` with `args`; return (exit code, stdout, stderr).
+fn run_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = replan().current_dir(dir).args(args).output().expect("runs");
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).into_owned(),
+        String::from_utf8_lossy(&stderr).into_owned(),
+    )
+}
+
+/// A tree with one plan too long for the budget, in a fresh folder.
+fn monolith_tree() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    let plans = d.path().join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    let mut text = String::from("# Notes\n\n");
+    for i in 1..=3 {
+        text.push_str(&format!("## Phase 9.{i}: Step {i}\n\n"));
+        for j in 0..90 {
+            text.push_str(&format!("Line {j} of step {i}.\n"));
+        }
+        text.push('\n');
+    }
+    std::fs::write(plans.join("notes.md"), text).unwrap();
+    d
+}
+
+#[test]
+fn quiet_check_prints_the_findings_and_no_summary() {
+    let root = crate::common::repo();
+    let (code, out, err) = run_in(&root, &["check", "samples/pcc"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("check: "),
+        "the summary is there without -q: {err}"
+    );
+    let (qcode, qout, qerr) = run_in(&root, &["check", "-q", "samples/pcc"]);
+    assert_eq!(qcode, 1);
+    assert_eq!(qout, out, "-q keeps every finding");
+    assert_eq!(qerr, "", "-q prints no summary");
+    // Asked for by name, the statistics stay.
+    let (_, _, err) = run_in(&root, &["check", "--quiet", "--statistics", "samples/pcc"]);
+    assert!(err.contains("link.broken"), "{err}");
+    assert!(!err.contains("check: "), "{err}");
+}
+
+#[test]
+fn quiet_migrate_and_consolidate_say_nothing_when_all_goes_well() {
+    let d = monolith_tree();
+    let (code, out, err) = run_in(d.path(), &["migrate", "-q"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    // It did its work: the monolith went to the archive.
+    let archived = ".claude/archive/original-phases/x/notes.md";
+    assert!(d.path().join(archived).exists());
+    let (code, out, err) = run_in(d.path(), &["consolidate", "--check", "-q"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    // Without -q, the same runs say what they did.
+    let (_, _, err) = run_in(d.path(), &["consolidate", "--check"]);
+    assert!(err.contains("nothing to do"), "{err}");
+    let (code, _, err) = run_in(d.path(), &["restore", "-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    let (code, out, err) = run_in(d.path(), &["migrate", "--dry-run", "-q"]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(
+        out.starts_with("diff --git"),
+        "the diff asked for is shown: {out}"
+    );
+}
+
+#[test]
+fn quiet_split_writes_silently_but_a_dry_run_shows_its_table() {
+    let d = monolith_tree();
+    let notes = ".claude/plans/x/notes.md";
+    let (code, out, err) = run_in(d.path(), &["split", "-q", "--dry-run", notes]);
+    assert_eq!((code, err.as_str()), (0, ""));
+    assert!(out.starts_with("file "), "{out}");
+    let (code, out, err) = run_in(d.path(), &["split", "-q", notes]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    assert!(d
+        .path()
+        .join(".claude/plans/x/phase-9.3-step-3.md")
+        .exists());
+}
+
+#[test]
+fn verbose_names_the_root_the_configuration_and_what_was_read() {
+    let d = monolith_tree();
+    std::fs::write(d.path().join("replan.yaml"), "budgets:\n  max_lines: 500\n").unwrap();
+    let sub = d.path().join(".claude/plans/x");
+    let (code, _, err) = run_in(&sub, &["check", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    let root = std::fs::canonicalize(d.path()).unwrap();
+    let want = format!("info: root: {} (holds replan.yaml)", root.display());
+    assert!(err.lines().any(|l| l == want), "{err}");
+    assert!(
+        err.lines().any(|l| l.starts_with("info: config: ")
+            && l.ends_with("replan.yaml over the built-in rules")),
+        "{err}"
+    );
+    assert!(
+        err.contains("info: read 1 of the project's Markdown files, reporting on 1;"),
+        "{err}"
+    );
+    let (_, _, err) = run_in(d.path(), &["migrate", "--dry-run", "--verbose"]);
+    assert!(
+        err.contains("info: read 1 Markdown files, planned "),
+        "{err}"
+    );
+    // Without -v, none of it.
+    let (_, _, err) = run_in(&sub, &["check"]);
+    assert!(!err.contains("info:"), "{err}");
+}
+
+#[test]
+fn quiet_and_verbose_are_on_every_command_and_exclude_each_other() {
+    for sub in subcommands() {
+        let name = sub.get_name();
+        let (code, out, err) = run(&[name, "--help"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert!(out.contains("-q, --quiet"), "{name} --help: {out}");
+        assert!(out.contains("-v, --verbose"), "{name} --help: {out}");
+    }
+    let (code, _, err) = run(&["check", "-q", "-v"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+}
+
+#[test]
+fn color_always_colours_findings_on_a_pipe() {
+    let root = crate::common::repo();
+    let check = |color: &str| {
+        let out = replan()
+            .current_dir(&root)
+            .args(["check", "--color", color, "samples/pcc"])
+            .output()
+            .expect("runs");
+        String::from_utf8_lossy(&out.stdout).contains("\u{1b}[")
+    };
+    assert!(check("always"), "--color always: no escape codes on a pipe");
+    assert!(!check("never"));
+    assert!(!check("auto"), "a pipe is no terminal");
+}

@@ -9,6 +9,7 @@ mod corpus_migrate;
 mod decisions;
 mod generated; // replan's own files pass check; stale mentions, root-relative links
 mod hostile;
+mod init;
 mod layers;
 mod migrate; // migrate, restore and consolidate
 mod props;

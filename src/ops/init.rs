@@ -1,0 +1,316 @@
+//! `init` as an operation: find the repository's planning folders and the
+//! frameworks that own them ([`crate::config::planning::detect_layouts`]),
+//! measure the files in each, and propose the settings a `replan.yaml` should
+//! hold; then, as a separate step, write the text the front end rendered from
+//! the proposal (through `apply`, like every write).
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::load::read_all;
+use super::Progress;
+use crate::apply::{apply, ApplyOptions};
+use crate::config::planning::{detect_layouts, PlanningFolder};
+use crate::config::Config;
+use crate::plan::{Op, Plan};
+use crate::walk::{markdown_files_with, WalkOptions};
+
+/// Lines are proposed in steps of this many.
+pub const LINE_STEP: usize = 50;
+/// Tokens are proposed in steps of this many.
+pub const TOKEN_STEP: usize = 500;
+/// A proposed budget is at most this many times the built-in one: past that a
+/// file is too long to hand to a model whole, whichever folder it is in, and
+/// with few files the 90th percentile is the longest file, however long.
+pub const CAP: usize = 3;
+
+/// How long the files of one folder are.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Sizes {
+    /// Markdown files measured.
+    pub files: usize,
+    /// The 90th percentile of their lines (nearest rank).
+    pub p90_lines: usize,
+    /// The 90th percentile of their tokens.
+    pub p90_tokens: usize,
+    /// The longest, in lines.
+    pub max_lines: usize,
+    /// Files over the built-in budgets (lines or tokens).
+    pub over: usize,
+}
+
+/// A planning folder found, with its sizes and the budget proposed for it.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// What was found.
+    pub folder: PlanningFolder,
+    /// How long its files are (history excluded).
+    pub sizes: Sizes,
+    /// `(max_lines, max_tokens)` when the folder's files run longer than the
+    /// built-in budget and their length is not `migrate`'s to fix; `None`
+    /// keeps the built-in budget.
+    pub budget: Option<(usize, usize)>,
+}
+
+impl Found {
+    /// Whether files over the budget here are `migrate`'s to split: free-form
+    /// plans in `plan_dirs`. A framework's files are kept whole or split
+    /// beside themselves, and folders only checked are never restructured,
+    /// so their length is what it is.
+    pub fn split_by_migrate(&self) -> bool {
+        self.folder.plan_dir && self.folder.framework.is_none()
+    }
+}
+
+/// What a `replan.yaml` for this repository should say.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// Where it goes.
+    pub path: PathBuf,
+    /// Whether a file is there already.
+    pub exists: bool,
+    /// The planning folders found, in [`detect_layouts`] order.
+    pub found: Vec<Found>,
+    /// Folders `migrate` restructures.
+    pub plan_dirs: Vec<String>,
+    /// Retired plans inside them.
+    pub plan_exclude: Vec<String>,
+    /// Other folders `check` reports on.
+    pub check_dirs: Vec<String>,
+    /// History, templates and configuration `check` leaves out.
+    pub exclude: Vec<String>,
+    /// The built-in budgets: lines, tokens, encoding.
+    pub defaults: (usize, usize, String),
+    /// The built-in per-glob budgets (README, CHANGELOG), as `(glob, lines,
+    /// tokens)`: a list in `replan.yaml` replaces the built-in one, so they are
+    /// written again before the proposed ones.
+    pub builtin_overrides: Vec<(String, Option<usize>, Option<usize>)>,
+}
+
+impl Proposal {
+    /// Whether any planning folder was found.
+    pub fn nothing_found(&self) -> bool {
+        self.found.is_empty()
+    }
+}
+
+fn round_up(n: usize, step: usize) -> usize {
+    n.div_ceil(step) * step
+}
+
+/// The nearest-rank 90th percentile of `v` (sorted here); 0 for none.
+fn p90(mut v: Vec<usize>) -> usize {
+    if v.is_empty() {
+        return 0;
+    }
+    v.sort_unstable();
+    let rank = (v.len() * 9).div_ceil(10);
+    v[rank.max(1) - 1]
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Look at the repository under `root` (with `cfg` the built-in rules, or
+/// `--rules`) and propose its `replan.yaml`, to be written at `path`.
+pub fn propose(
+    root: &Path,
+    path: &Path,
+    cfg: &Config,
+    progress: Progress,
+) -> anyhow::Result<Proposal> {
+    if !root.is_dir() {
+        anyhow::bail!("{}: not a folder", root.display());
+    }
+    let enc = crate::analysis::encoding(cfg);
+    enc.warm();
+    let (walked, _) = markdown_files_with(root, WalkOptions::default(), &cfg.unignored_dirs());
+    let mut paths: Vec<PathBuf> = walked.iter().map(|f| f.rel.clone()).collect();
+    // A framework may be known by a file that is no Markdown (GSD's
+    // `.planning/config.json`); a folder marker shows in the paths below it.
+    for f in &cfg.frameworks {
+        paths.extend(
+            f.detect
+                .iter()
+                .filter(|d| root.join(d).is_file() && !paths.contains(&PathBuf::from(d)))
+                .map(PathBuf::from)
+                .collect::<Vec<_>>(),
+        );
+    }
+    let folders = detect_layouts(&paths, cfg);
+
+    let owner: std::collections::HashMap<&str, usize> = folders
+        .iter()
+        .enumerate()
+        .flat_map(|(i, f)| f.files.iter().map(move |r| (r.as_str(), i)))
+        .collect();
+    let targets: Vec<(PathBuf, PathBuf)> = walked
+        .into_iter()
+        .filter(|f| owner.contains_key(display(&f.rel).as_str()))
+        .map(|f| (f.abs, f.rel))
+        .collect();
+    let loaded = read_all(&targets, progress);
+    let pb = progress(Some(loaded.docs.len() as u64), "counting");
+    let measured: Vec<(usize, usize, usize)> = loaded
+        .docs
+        .par_iter()
+        .map(|(rel, doc)| {
+            let i = owner.get(display(rel).as_str()).copied().unwrap_or(0);
+            let tokens = enc.count(&doc.source.text);
+            pb.inc(1);
+            (i, doc.source.line_count(), tokens)
+        })
+        .collect();
+    pb.finish_and_clear();
+
+    let (max_lines, max_tokens) = (cfg.budgets.max_lines, cfg.budgets.max_tokens);
+    let over =
+        |l: usize, t: usize| (max_lines > 0 && l > max_lines) || (max_tokens > 0 && t > max_tokens);
+    let fit =
+        |p: usize, step: usize, default: usize| round_up(p, step).max(default).min(default * CAP);
+    let found: Vec<Found> = folders
+        .into_iter()
+        .enumerate()
+        .map(|(i, folder)| {
+            let mine: Vec<(usize, usize)> = measured
+                .iter()
+                .filter(|m| m.0 == i)
+                .map(|m| (m.1, m.2))
+                .collect();
+            let sizes = Sizes {
+                files: mine.len(),
+                p90_lines: p90(mine.iter().map(|m| m.0).collect()),
+                p90_tokens: p90(mine.iter().map(|m| m.1).collect()),
+                max_lines: mine.iter().map(|m| m.0).max().unwrap_or(0),
+                over: mine.iter().filter(|m| over(m.0, m.1)).count(),
+            };
+            let mut f = Found {
+                folder,
+                sizes,
+                budget: None,
+            };
+            if !f.split_by_migrate() && over(f.sizes.p90_lines, f.sizes.p90_tokens) {
+                f.budget = Some((
+                    fit(f.sizes.p90_lines, LINE_STEP, max_lines),
+                    fit(f.sizes.p90_tokens, TOKEN_STEP, max_tokens),
+                ));
+            }
+            f
+        })
+        .collect();
+
+    let mut plan_dirs = Vec::new();
+    let mut plan_exclude: BTreeSet<String> = BTreeSet::new();
+    let mut check_dirs = Vec::new();
+    let mut exclude: BTreeSet<String> = BTreeSet::new();
+    for f in &found {
+        exclude.extend(f.folder.history.iter().cloned());
+        if f.folder.plan_dir {
+            plan_dirs.push(f.folder.glob());
+            plan_exclude.extend(f.folder.history.iter().cloned());
+        } else {
+            check_dirs.push(f.folder.glob());
+        }
+    }
+    if found.is_empty() {
+        plan_dirs = cfg.plan_dirs.sources().to_vec();
+        check_dirs = cfg.check_dirs.sources().to_vec();
+        plan_exclude.extend(cfg.plan_exclude.sources().iter().cloned());
+    }
+    Ok(Proposal {
+        path: path.to_path_buf(),
+        exists: std::fs::symlink_metadata(path).is_ok(),
+        found,
+        plan_dirs,
+        plan_exclude: plan_exclude.into_iter().collect(),
+        check_dirs,
+        exclude: exclude.into_iter().collect(),
+        defaults: (max_lines, max_tokens, enc.name().to_string()),
+        builtin_overrides: cfg
+            .budgets
+            .overrides
+            .iter()
+            .map(|o| (o.glob.as_str().to_string(), o.max_lines, o.max_tokens))
+            .collect(),
+    })
+}
+
+/// Write `text` at `path`; an existing file is replaced only with `force`.
+pub fn write(path: &Path, text: &str, force: bool) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .ok_or_else(|| anyhow::anyhow!("{}: not a file name", path.display()))?;
+    let mut plan = Plan::new(dir);
+    plan.ops.push(Op::create(PathBuf::from(name), text));
+    apply(
+        &plan,
+        ApplyOptions {
+            force,
+            ..ApplyOptions::default()
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_90th_percentile_is_a_file_that_exists() {
+        assert_eq!(p90(vec![]), 0);
+        assert_eq!(p90(vec![7]), 7);
+        assert_eq!(p90((1..=10).collect()), 9);
+        assert_eq!(p90((1..=20).rev().collect()), 18);
+        assert_eq!(p90(vec![100, 5, 5]), 100);
+        assert_eq!(round_up(201, 50), 250);
+        assert_eq!(round_up(200, 50), 200);
+    }
+
+    #[test]
+    fn a_frameworks_budget_follows_its_files_and_free_plans_keep_the_default() {
+        let d = tempfile::tempdir().unwrap();
+        let write = |rel: &str, lines: usize| {
+            let p = d.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "word\n".repeat(lines)).unwrap();
+        };
+        write(".planning/ROADMAP.md", 410);
+        write(".planning/STATE.md", 90);
+        write(".planning/milestones/v1.0-ROADMAP.md", 5000);
+        write(".claude/plans/big.md", 900);
+        write("README.md", 3000);
+        let cfg = Config::builtin();
+        let target = d.path().join("replan.yaml");
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        assert!(!p.exists);
+        assert_eq!(p.plan_dirs, [".claude/plans/**", ".planning/**"]);
+        assert!(p.check_dirs.is_empty(), "{:?}", p.check_dirs);
+        assert_eq!(p.exclude, [".planning/milestones/**"]);
+        let gsd = p
+            .found
+            .iter()
+            .find(|f| f.folder.dir == ".planning")
+            .unwrap();
+        assert_eq!(gsd.folder.framework.as_deref(), Some("GSD"));
+        // The milestone archive is not measured.
+        assert_eq!((gsd.sizes.files, gsd.sizes.max_lines), (2, 410));
+        assert_eq!(gsd.budget, Some((450, 4000)));
+        let plans = &p.found[0];
+        assert_eq!(plans.folder.dir, ".claude/plans");
+        assert_eq!((plans.sizes.over, plans.budget), (1, None));
+        // A folder of very long notes is capped, not blessed.
+        write(".claude/handoffs/log.md", 5000);
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        let notes = p.found.iter().find(|f| f.folder.dir == ".claude").unwrap();
+        assert!(!notes.folder.plan_dir);
+        assert_eq!(notes.budget, Some((200 * CAP, 10_000)));
+    }
+}
