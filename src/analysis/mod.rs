@@ -28,6 +28,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use facts::{FileFacts, SubHead};
+pub use phase_mislabeled::Verdict;
 
 use crate::config::check::Level;
 use crate::config::{Config, ConfigError};
@@ -324,6 +325,47 @@ fn run<'a>(
     let mut out = suppress::apply(&cx, &facts, out);
     finding::sort(&mut out);
     out
+}
+
+/// Run `f` with a context and the facts of one file read on its own (no
+/// other files, no token counts): what a fix needs of what the rules know.
+pub fn with_facts<R>(
+    cfg: &Config,
+    rel: &Path,
+    doc: &Document,
+    f: impl FnOnce(&Ctx, &FileFacts) -> R,
+) -> R {
+    let cx = Ctx {
+        root: Path::new(""),
+        cfg,
+        encoding: encoding(cfg),
+        tokens: None,
+        targets: HashMap::new(),
+        target_dirs: HashSet::new(),
+        gone: HashSet::new(),
+    };
+    let facts = FileFacts::new(0, rel, doc, &cx);
+    f(&cx, &facts)
+}
+
+/// What `phase.mislabeled` concludes about each subphase of one file it reports.
+pub fn mislabeled(cfg: &Config, rel: &Path, doc: &Document) -> Vec<Verdict> {
+    with_facts(cfg, rel, doc, phase_mislabeled::verdicts)
+}
+
+/// The findings of the rules named `ids` on one file read on its own, before
+/// configured severities and suppressions: how a fix checks its result.
+pub fn rules_on(cfg: &Config, rel: &Path, doc: &Document, ids: &[&str]) -> Vec<Finding> {
+    with_facts(cfg, rel, doc, |cx, facts| {
+        let mut out = Vec::new();
+        for r in RULES.iter().filter(|r| ids.contains(&r.id)) {
+            let rule = (r.ctor)(cx);
+            rule.check_file(cx, facts, &mut out);
+            rule.check_set(cx, std::slice::from_ref(facts), &mut out);
+        }
+        finding::sort(&mut out);
+        out
+    })
 }
 
 #[cfg(test)]
