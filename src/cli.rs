@@ -106,11 +106,16 @@ Examples:
       Check every Markdown file under .claude/plans.
   replan check --format sarif . > replan.sarif
       Write SARIF for a code-scanning upload.
+  replan check --diff --unsafe-fixes
+      Show every fix as a diff (exit 1 if there is one); write nothing.
+  replan check --fix
+      Apply the safe fixes; `replan restore` undoes them.
 
 Exit codes:
-  0  no finding of error severity (warnings allowed)
-  1  findings of error severity
-  2  usage or configuration error, or a file that cannot be read";
+  0  no finding of error severity (warnings allowed); with --diff: no fix
+  1  findings of error severity (after --fix: that remain); with --diff: fixes
+  2  usage or configuration error, a file that cannot be read, or fixes that
+     cannot be applied (nothing written)";
 
 const MIGRATE_HELP: &str = "\
 Examples:
@@ -257,6 +262,24 @@ pub struct CheckArgs {
     /// skipped by default.
     #[arg(long)]
     pub include_archive: bool,
+
+    // Fixes (issue 16), kept together.
+    /// Print the fixes for the findings as a unified diff and write nothing
+    /// (exit 1 when there is a fix, 0 when none). Safe fixes only, unless
+    /// --unsafe-fixes.
+    #[arg(long, group = "fixing", help_heading = "Fixes")]
+    pub diff: bool,
+    /// Apply the safe fixes (through a journal, recorded in the manifest, so
+    /// `replan restore` undoes them), then print the findings that remain.
+    #[arg(long, group = "fixing", help_heading = "Fixes")]
+    pub fix: bool,
+    /// With --fix or --diff: take the unsafe fixes too (a mislabeled heading
+    /// rewritten from the evidence).
+    #[arg(long, requires = "fixing", help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+    /// With --fix: touch files with uncommitted git changes.
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub allow_dirty: bool,
 }
 
 /// `replan migrate`.

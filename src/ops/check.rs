@@ -9,6 +9,7 @@ use super::load::read_all;
 use super::Progress;
 use crate::analysis::{self, Input};
 use crate::config::Config;
+use crate::model::Document;
 use crate::walk::{markdown_files, WalkOptions};
 
 /// What to check.
@@ -33,6 +34,8 @@ pub struct Checked {
     pub walk_warnings: Vec<String>,
     /// Files that could not be read.
     pub read_errors: Vec<String>,
+    /// Every file read, root-relative and parsed (the fixes edit them).
+    pub docs: Vec<(PathBuf, Document)>,
 }
 
 /// The root for a set of paths: the project root of the first
@@ -174,5 +177,6 @@ pub fn run(
         files,
         walk_warnings,
         read_errors: loaded.read_errors,
+        docs: loaded.docs,
     })
 }

@@ -153,7 +153,7 @@ fn linked_plan_dirs(root: &Path, cfg: &Config) -> Vec<String> {
 }
 
 /// Files with uncommitted changes that the plan would touch, as one error.
-fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
+pub(super) fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
     let dirty = match crate::git::dirty(root) {
         Ok(d) => d,
         Err(e) => return Some(Note::new(NoteKind::Uncommitted, "", e)),
