@@ -251,6 +251,24 @@ fn run<'a>(
     cfg: &'a Config,
     tokens: Option<&'a [usize]>,
 ) -> Vec<Finding> {
+    run_some(root, files, planned, cfg, tokens, None)
+}
+
+/// Like [`run_all`], with only the rules named `ids` (and their findings):
+/// how the fixes re-check the files they changed.
+pub fn run_only(root: &Path, files: &[Input], cfg: &Config, ids: &[&str]) -> Vec<Finding> {
+    run_some(root, files, &Planned::default(), cfg, None, Some(ids))
+}
+
+fn run_some<'a>(
+    root: &'a Path,
+    files: &[Input],
+    planned: &Planned<'a>,
+    cfg: &'a Config,
+    tokens: Option<&'a [usize]>,
+    only: Option<&[&str]>,
+) -> Vec<Finding> {
+    let wanted = |id: &str| only.is_none_or(|o| o.contains(&id));
     let counted: Vec<usize>;
     let mut cx = Ctx {
         root,
@@ -266,7 +284,10 @@ fn run<'a>(
             .collect(),
         gone: planned.gone.iter().copied().collect(),
     };
-    if cx.tokens.is_none() && cfg.enabled_somewhere(budget_tokens::INFO.id) {
+    if cx.tokens.is_none()
+        && wanted(budget_tokens::INFO.id)
+        && cfg.enabled_somewhere(budget_tokens::INFO.id)
+    {
         // Count the files a token budget could reject up front, largest first, so
         // the two cores finish together instead of one waiting on a big file.
         let mut need: Vec<usize> = (0..files.len())
@@ -295,7 +316,11 @@ fn run<'a>(
         .enumerate()
         .map(|(i, f)| FileFacts::new(i, f.rel, f.doc, &cx))
         .collect();
-    let rules: Vec<(&RuleInfo, Box<dyn Rule>)> = RULES.iter().map(|r| (r, (r.ctor)(&cx))).collect();
+    let rules: Vec<(&RuleInfo, Box<dyn Rule>)> = RULES
+        .iter()
+        .filter(|r| wanted(r.id))
+        .map(|r| (r, (r.ctor)(&cx)))
+        .collect();
     let mut out: Vec<Finding> = facts
         .par_iter()
         .flat_map_iter(|f| {
@@ -323,6 +348,7 @@ fn run<'a>(
         None => true,
     });
     let mut out = suppress::apply(&cx, &facts, out);
+    out.retain(|f| wanted(f.rule));
     finding::sort(&mut out);
     out
 }

@@ -107,9 +107,13 @@ impl Fixability {
     /// How `replan rule` says it.
     pub fn describe(self) -> &'static str {
         match self {
-            Fixability::Safe => "safe (applied by `check --fix`)",
-            Fixability::Unsafe => "unsafe (applied by `check --fix --unsafe-fixes`)",
-            Fixability::None => "none",
+            Fixability::Safe => {
+                "safe: `check --fix` applies it when the repair is unambiguous (`check --diff` shows it first)"
+            }
+            Fixability::Unsafe => {
+                "unsafe: `check --fix --unsafe-fixes` applies it (`check --diff --unsafe-fixes` shows it first)"
+            }
+            Fixability::None => "none: the repair needs a person",
         }
     }
 }

@@ -172,6 +172,7 @@ pub fn run(
             .filter(|(rel, _)| asked.contains(rel))
             .count()
     };
+    explain_unfixable(cfg, &loaded.docs, &mut report.findings);
     Ok(Checked {
         report,
         files,
@@ -179,4 +180,30 @@ pub fn run(
         read_errors: loaded.read_errors,
         docs: loaded.docs,
     })
+}
+
+/// A finding of a rule that has fixes, whose repair here is not clear (fences
+/// that do not pair, a tie in the evidence), says why there is no fix.
+fn explain_unfixable(
+    cfg: &Config,
+    docs: &[(PathBuf, Document)],
+    findings: &mut [crate::finding::Finding],
+) {
+    use crate::fix::{self, Fixability};
+    if !findings
+        .iter()
+        .any(|f| fix::fixability(f.rule) != Fixability::None)
+    {
+        return;
+    }
+    let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
+    let found = fix::find(cfg, &inputs, findings);
+    for u in found.unfixable {
+        if let Some(f) = findings
+            .iter_mut()
+            .find(|f| f.rule == u.rule && f.line == u.line && f.path == u.path)
+        {
+            f.evidence.push(format!("no automatic fix: {}", u.reason));
+        }
+    }
 }

@@ -13,15 +13,16 @@ use std::path::{Path, PathBuf};
 
 use super::check::{self, Checked};
 use super::Progress;
-use crate::analysis::Input;
+use crate::analysis::{self, Input};
 use crate::apply::{self, journal, lock};
 use crate::config::Config;
 use crate::fix::{self, Fix, Safety, Unfixable};
+use crate::model::{Document, Source};
 use crate::note::{Note, NoteKind};
 use crate::plan::{manifest, Op, Plan};
 
 /// The command a fix run is recorded as (manifest, journal, lock).
-pub const COMMAND: &str = "check --fix";
+pub const COMMAND: &str = manifest::FIX_COMMAND;
 
 /// What to do with the fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -100,46 +101,23 @@ pub fn run(
         }
     }
     let before = check::run(root, &opts.check, cfg, progress)?;
-    let inputs: Vec<Input> = before
-        .docs
-        .iter()
-        .map(|(rel, doc)| Input { rel, doc })
-        .collect();
-    let found = fix::find(cfg, &inputs, &before.report.findings);
-    let (taken, held): (Vec<Fix>, Vec<Fix>) = found
-        .fixes
-        .into_iter()
-        .partition(|f| f.safety == Safety::Safe || opts.unsafe_fixes);
-    // One pass per file; overlapping fixes keep the first.
-    let mut by_file: BTreeMap<PathBuf, Vec<Fix>> = BTreeMap::new();
-    for f in taken {
-        by_file.entry(f.path.clone()).or_default().push(f);
-    }
+    let fixed = fix_docs(
+        root,
+        cfg,
+        &before.docs,
+        &before.report.findings,
+        opts.unsafe_fixes,
+    );
     let mut plan = Plan::new(root);
-    let mut fixes = Vec::new();
-    let mut skipped = Vec::new();
-    for (path, list) in by_file {
-        let Some(doc) = inputs.iter().find(|i| i.rel == path).map(|i| i.doc) else {
-            continue;
-        };
-        let refs: Vec<&Fix> = list.iter().collect();
-        let (new, applied, left) = fix::apply(&doc.source.text, &refs);
-        for s in left {
-            skipped.push((list[s.index].clone(), s.reason));
-        }
-        if new != doc.source.text {
-            plan.ops
-                .push(Op::modify(&path, doc.source.text.clone(), new));
-        }
-        fixes.extend(applied.into_iter().map(|i| list[i].clone()));
+    for (path, old, new) in fixed.changed {
+        plan.ops.push(Op::modify(path, old, new));
     }
-    drop(inputs);
     let mut report = Report {
         before,
-        fixes,
-        held,
-        skipped,
-        unfixable: found.unfixable,
+        fixes: fixed.fixes,
+        held: fixed.held,
+        skipped: fixed.skipped,
+        unfixable: fixed.unfixable,
         plan,
         errors: Vec::new(),
         applied: false,
@@ -181,4 +159,122 @@ pub fn run(
     report.applied = true;
     report.after = Some(check::run(root, &opts.check, cfg, progress)?);
     Ok(report)
+}
+
+/// The rules that have fixes: what a file is checked for again once fixed.
+const FIXABLE: &[&str] = &[
+    "fence.suspicious",
+    "fence.unclosed",
+    "heading.setext-ambiguous",
+    "phase.mislabeled",
+];
+
+/// How many times the fixed files are checked and fixed again: a repaired
+/// fence can reveal a heading that is mislabeled, and a fix skipped for
+/// overlapping another is taken in the next round.
+const ROUNDS: usize = 5;
+
+/// The fixes of a set of files, applied in memory until nothing changes.
+#[derive(Debug, Default)]
+pub struct Fixed {
+    /// (path, text as read, text fixed) of every file that changes.
+    pub changed: Vec<(PathBuf, String, String)>,
+    /// The fixes applied, in the order of their rounds.
+    pub fixes: Vec<Fix>,
+    /// Unsafe fixes left out.
+    pub held: Vec<Fix>,
+    /// Fixes left out because they overlap another (after the last round).
+    pub skipped: Vec<(Fix, String)>,
+    /// Findings of fixable rules that have no fix, with why.
+    pub unfixable: Vec<Unfixable>,
+}
+
+/// Fix `docs` (root-relative, parsed) given their `findings`: in rounds, each
+/// checking again only the files the previous one changed, at most [`ROUNDS`].
+pub fn fix_docs(
+    root: &Path,
+    cfg: &Config,
+    docs: &[(PathBuf, Document)],
+    findings: &[crate::finding::Finding],
+    unsafe_fixes: bool,
+) -> Fixed {
+    // The latest text of every file changed so far, and those of the last round.
+    let mut latest: BTreeMap<PathBuf, Document> = BTreeMap::new();
+    let mut last_round: Vec<PathBuf> = Vec::new();
+    let mut findings = findings.to_vec();
+    let mut applied: Vec<Fix> = Vec::new();
+    // What the last round that looked at a file said about it.
+    let mut held: BTreeMap<PathBuf, Vec<Fix>> = BTreeMap::new();
+    let mut skipped: BTreeMap<PathBuf, Vec<(Fix, String)>> = BTreeMap::new();
+    let mut unfixable: BTreeMap<String, Vec<Unfixable>> = BTreeMap::new();
+    for round in 0..ROUNDS {
+        let inputs: Vec<Input> = if round == 0 {
+            docs.iter().map(|(rel, doc)| Input { rel, doc }).collect()
+        } else {
+            last_round
+                .iter()
+                .filter_map(|p| latest.get_key_value(p))
+                .map(|(rel, doc)| Input { rel, doc })
+                .collect()
+        };
+        let found = fix::find(cfg, &inputs, &findings);
+        for i in &inputs {
+            held.remove(i.rel);
+            skipped.remove(i.rel);
+            unfixable.remove(&i.rel.to_string_lossy().replace('\\', "/"));
+        }
+        for u in found.unfixable {
+            unfixable.entry(u.path.clone()).or_default().push(u);
+        }
+        let mut by_file: BTreeMap<PathBuf, Vec<Fix>> = BTreeMap::new();
+        for f in found.fixes {
+            if f.safety == Safety::Safe || unsafe_fixes {
+                by_file.entry(f.path.clone()).or_default().push(f);
+            } else {
+                held.entry(f.path.clone()).or_default().push(f);
+            }
+        }
+        let mut next: Vec<(PathBuf, Document)> = Vec::new();
+        for (path, list) in by_file {
+            let Some(doc) = inputs.iter().find(|i| i.rel == path).map(|i| i.doc) else {
+                continue;
+            };
+            let refs: Vec<&Fix> = list.iter().collect();
+            let (new, taken, left) = fix::apply(&doc.source.text, &refs);
+            for s in left {
+                skipped
+                    .entry(path.clone())
+                    .or_default()
+                    .push((list[s.index].clone(), s.reason));
+            }
+            applied.extend(taken.into_iter().map(|i| list[i].clone()));
+            if new != doc.source.text {
+                next.push((path.clone(), Document::parse(Source::new(&path, new))));
+            }
+        }
+        drop(inputs);
+        if next.is_empty() {
+            break;
+        }
+        let changed: Vec<Input> = next.iter().map(|(rel, doc)| Input { rel, doc }).collect();
+        findings = analysis::run_only(root, &changed, cfg, FIXABLE);
+        drop(changed);
+        last_round = next.iter().map(|(p, _)| p.clone()).collect();
+        latest.extend(next);
+    }
+    let original: BTreeMap<&Path, &Document> = docs.iter().map(|(p, d)| (p.as_path(), d)).collect();
+    let changed = latest
+        .into_iter()
+        .filter_map(|(p, d)| {
+            let old = original.get(p.as_path())?.source.text.clone();
+            (old != d.source.text).then(|| (p, old, d.source.text))
+        })
+        .collect();
+    Fixed {
+        changed,
+        fixes: applied,
+        held: held.into_values().flatten().collect(),
+        skipped: skipped.into_values().flatten().collect(),
+        unfixable: unfixable.into_values().flatten().collect(),
+    }
 }

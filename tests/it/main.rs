@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod corpus_migrate;
 mod decisions;
+mod fix;
 mod hostile;
 mod layers;
 mod migrate; // migrate, restore and consolidate
