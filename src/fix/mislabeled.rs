@@ -108,9 +108,10 @@ fn find_number(text: &str, number: &str) -> Option<usize> {
         let before = i.checked_sub(1).map(|k| b[k]);
         let after = b.get(i + number.len()).copied();
         let after2 = b.get(i + number.len() + 1).copied();
-        !before.is_some_and(|c| c.is_ascii_digit() || c == b'.')
-            && !after.is_some_and(|c| c.is_ascii_digit())
-            && !(after == Some(b'.') && after2.is_some_and(|c| c.is_ascii_digit()))
+        let glued_before = before.is_some_and(|c| c.is_ascii_digit() || c == b'.');
+        let glued_after = after.is_some_and(|c| c.is_ascii_digit())
+            || (after == Some(b'.') && after2.is_some_and(|c| c.is_ascii_digit()));
+        !glued_before && !glued_after
     })
 }
 
@@ -378,6 +379,17 @@ mod tests {
             "{}",
             fixed[0]
         );
+    }
+
+    #[test]
+    fn finds_a_number_only_whole() {
+        use super::find_number;
+        assert_eq!(
+            find_number("Phase 14.7, 4.71, 4.7.1, 4.7:", "4.7"),
+            Some(26)
+        );
+        assert_eq!(find_number("Phase 4.7", "4.7"), Some(6));
+        assert_eq!(find_number("Phase 4.70", "4.7"), None);
     }
 
     #[test]

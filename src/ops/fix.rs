@@ -267,7 +267,10 @@ pub fn fix_docs(
         .into_iter()
         .filter_map(|(p, d)| {
             let old = original.get(p.as_path())?.source.text.clone();
-            (old != d.source.text).then(|| (p, old, d.source.text))
+            if old == d.source.text {
+                return None;
+            }
+            Some((p, old, d.source.text))
         })
         .collect();
     Fixed {
@@ -276,5 +279,70 @@ pub fn fix_docs(
         held: held.into_values().flatten().collect(),
         skipped: skipped.into_values().flatten().collect(),
         unfixable: unfixable.into_values().flatten().collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(root: &Path, mode: Mode) -> Options {
+        Options {
+            check: check::Options {
+                paths: vec![root.to_path_buf()],
+                include_archive: false,
+                count_all: false,
+            },
+            mode,
+            unsafe_fixes: false,
+            allow_dirty: true,
+        }
+    }
+
+    #[test]
+    fn a_file_changed_since_it_was_read_is_refused_and_kept() {
+        let d = tempfile::tempdir().unwrap();
+        let f = d.path().join("a.md");
+        std::fs::write(&f, "# A\n\nText above dashes\n---\n").unwrap();
+        let cfg = Config::builtin();
+        let r = run(
+            d.path(),
+            &opts(d.path(), Mode::Diff),
+            &cfg,
+            &super::super::no_progress,
+        )
+        .unwrap();
+        assert_eq!(r.plan.ops.len(), 1, "{:?}", r.fixes);
+        assert!(!r.applied);
+        // Edited between the fixes being made and written: apply refuses it.
+        std::fs::write(&f, "# A\n\nEdited\n---\n").unwrap();
+        let err = apply::apply(&r.plan, apply::ApplyOptions::default()).unwrap_err();
+        assert!(
+            err.to_string().contains("changed since it was read"),
+            "{err}"
+        );
+        assert_eq!(std::fs::read_to_string(&f).unwrap(), "# A\n\nEdited\n---\n");
+    }
+
+    #[test]
+    fn rounds_fix_what_an_earlier_fix_reveals() {
+        // The heading and its `---` are hidden in a stray code block until the
+        // fence is repaired.
+        let text = "# A\n\n```markdown\n```bash\nls\n```\n```\n\nText\n---\n";
+        let docs = vec![(
+            PathBuf::from("a.md"),
+            Document::parse(Source::new(Path::new("a.md"), text.to_string())),
+        )];
+        let cfg = Config::builtin();
+        let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
+        let findings = analysis::run_all(Path::new("."), &inputs, &cfg);
+        drop(inputs);
+        let fixed = fix_docs(Path::new("."), &cfg, &docs, &findings, false);
+        let rules: Vec<&str> = fixed.fixes.iter().map(|f| f.rule).collect();
+        assert_eq!(rules, vec!["fence.suspicious", "heading.setext-ambiguous"]);
+        assert_eq!(
+            fixed.changed[0].2,
+            "# A\n\n````markdown\n```bash\nls\n```\n````\n\nText\n\n---\n"
+        );
     }
 }
