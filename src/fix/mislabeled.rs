@@ -386,7 +386,7 @@ mod tests {
         use super::find_number;
         assert_eq!(
             find_number("Phase 14.7, 4.71, 4.7.1, 4.7:", "4.7"),
-            Some(26)
+            Some(25)
         );
         assert_eq!(find_number("Phase 4.7", "4.7"), Some(6));
         assert_eq!(find_number("Phase 4.70", "4.7"), None);
