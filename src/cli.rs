@@ -123,6 +123,8 @@ Examples:
       Show the restructure of ./.claude as a diff; write nothing.
   replan migrate path/to/repo --format json
       Apply it to path/to/repo and report what was done as JSON.
+  replan migrate --dry-run --fix --unsafe-fixes
+      The same, with check's fixes applied first in the same plan.
 
 Exit codes:
   0  applied, or nothing to do (with --dry-run: the plan was shown)
@@ -297,6 +299,15 @@ pub struct MigrateArgs {
     /// Touch files with uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
+
+    // Fixes (issue 16), kept together.
+    /// Apply the safe fixes of `check --fix` first, in the same plan, so the
+    /// split files are cut from (and named after) the repaired text.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+    /// With --fix: the unsafe fixes too (a mislabeled heading rewritten).
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
 }
 
 /// `replan restore`.

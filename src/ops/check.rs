@@ -50,7 +50,7 @@ pub fn root_for(paths: &[PathBuf]) -> PathBuf {
 /// planning folders (`plan_dirs`, `check_dirs`) less `exclude`, so a README or a
 /// CHANGELOG is not a budget error; a file named on the command line is always
 /// checked. A project with no file in those folders is checked whole.
-fn scope(cfg: &Config, found: Vec<PathBuf>) -> Vec<PathBuf> {
+pub(super) fn scope(cfg: &Config, found: Vec<PathBuf>) -> Vec<PathBuf> {
     let planning = |rel: &Path| {
         cfg.plan_dirs.is_match(rel)
             || rel.parent().is_some_and(|d| cfg.plan_dirs.is_match(d))

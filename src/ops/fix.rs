@@ -24,6 +24,18 @@ use crate::plan::{manifest, Op, Plan};
 /// The command a fix run is recorded as (manifest, journal, lock).
 pub const COMMAND: &str = manifest::FIX_COMMAND;
 
+/// Which fixes a run takes (`migrate --fix`, `--unsafe-fixes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Fixes {
+    /// None.
+    #[default]
+    Off,
+    /// The safe ones.
+    Safe,
+    /// The safe and the unsafe ones.
+    Unsafe,
+}
+
 /// What to do with the fixes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -281,6 +293,80 @@ pub fn fix_docs(
         unfixable: unfixable.into_values().flatten().collect(),
     }
 }
+
+/// Fix the planning files among `docs` in place before a restructure plans
+/// them (`migrate --fix`): the files `check` reports on, the archive left out.
+/// Returns the fixes and, for each changed file, its text on disk and fixed.
+pub fn repair_tree(
+    root: &Path,
+    cfg: &Config,
+    docs: &mut [(PathBuf, Document)],
+    fixes: Fixes,
+) -> (Vec<Fix>, Repaired) {
+    if fixes == Fixes::Off {
+        return (Vec::new(), BTreeMap::new());
+    }
+    let archive = cfg.archive.dir_path();
+    let rels: Vec<PathBuf> = docs
+        .iter()
+        .map(|(p, _)| p.clone())
+        .filter(|p| {
+            !p.starts_with(".claude/archive")
+                && (archive.as_os_str().is_empty() || !p.starts_with(&archive))
+        })
+        .collect();
+    let scope: std::collections::HashSet<PathBuf> = check::scope(cfg, rels).into_iter().collect();
+    let inputs: Vec<Input> = docs
+        .iter()
+        .filter(|(p, _)| scope.contains(p))
+        .map(|(rel, doc)| Input { rel, doc })
+        .collect();
+    let findings = analysis::run_only(root, &inputs, cfg, FIXABLE);
+    drop(inputs);
+    let fixed = fix_docs(root, cfg, docs, &findings, fixes == Fixes::Unsafe);
+    let mut originals = BTreeMap::new();
+    for (path, old, new) in fixed.changed {
+        if let Some(slot) = docs.iter_mut().find(|(p, _)| *p == path) {
+            slot.1 = Document::parse(Source::new(&path, new.clone()));
+            originals.insert(path, (old, new));
+        }
+    }
+    (fixed.fixes, originals)
+}
+
+/// A restructure planned from fixed texts, made to apply to the files as they
+/// are on disk: the ops on a fixed file expect (and archive) its bytes as read,
+/// and a fixed file the restructure does not touch gets a `Modify` of its own.
+pub fn reconcile(plan: &mut Plan, originals: &Repaired) {
+    let mut touched: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+    for op in &mut plan.ops {
+        match op {
+            Op::Move { from, contents, .. } => {
+                if let Some((o, _)) = originals.get(from.as_path()) {
+                    *contents = o.clone();
+                    touched.insert(from.clone());
+                }
+            }
+            Op::Modify { path, old, .. } | Op::Delete { path, old } => {
+                if let Some((o, _)) = originals.get(path.as_path()) {
+                    *old = o.clone();
+                    touched.insert(path.clone());
+                }
+            }
+            Op::Create { .. } => {}
+        }
+    }
+    let mut own: Vec<Op> = Vec::new();
+    for (path, (old, new)) in originals {
+        if !touched.contains(path) {
+            own.push(Op::modify(path, old.clone(), new.clone()));
+        }
+    }
+    plan.ops.splice(0..0, own);
+}
+
+/// Files fixed before a restructure: path to (text on disk, fixed text).
+pub type Repaired = BTreeMap<PathBuf, (String, String)>;
 
 #[cfg(test)]
 mod tests {

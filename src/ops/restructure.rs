@@ -37,6 +37,8 @@ pub struct Options {
     pub mode: Mode,
     /// Touch files with uncommitted git changes.
     pub allow_dirty: bool,
+    /// Fixes to apply first, in the same plan (`migrate --fix`).
+    pub fixes: super::fix::Fixes,
 }
 
 /// What a restructure run did or would do.
@@ -69,6 +71,8 @@ pub struct Planned {
     pub errors: Vec<Note>,
     /// Whether the plan was applied.
     pub applied: bool,
+    /// The fixes applied first (`migrate --fix`), part of the plan.
+    pub fixes: Vec<crate::fix::Fix>,
 }
 
 /// What the manifest records, for the planner.
@@ -106,9 +110,22 @@ pub fn plan_tree(
     cfg: &Config,
     progress: Progress,
 ) -> anyhow::Result<(Outcome, Option<String>, Vec<String>)> {
+    plan_fixed_tree(root, cfg, progress, super::fix::Fixes::Off).map(|(o, m, w, _)| (o, m, w))
+}
+
+/// [`plan_tree`] of the tree with `fixes` applied first: the plan holds the
+/// fixes (a fixed file is archived as it was read, its parts cut from the fixed
+/// text) and the fixes come back too.
+pub fn plan_fixed_tree(
+    root: &Path,
+    cfg: &Config,
+    progress: Progress,
+    fixes: super::fix::Fixes,
+) -> anyhow::Result<(Outcome, Option<String>, Vec<String>, Vec<crate::fix::Fix>)> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
-    let loaded = load::tree(root, progress);
+    let mut loaded = load::tree(root, progress);
+    let (fixed, repaired) = super::fix::repair_tree(root, cfg, &mut loaded.docs, fixes);
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));
     warnings.extend(loaded.read_errors);
@@ -127,9 +144,10 @@ pub fn plan_tree(
         reading_order: &recorded.reading_order,
         tick: &tick,
     };
-    let outcome = restructure::plan(&inputs);
+    let mut outcome = restructure::plan(&inputs);
     pb.finish_and_clear();
-    Ok((outcome, recorded.text, warnings))
+    super::fix::reconcile(&mut outcome.plan, &repaired);
+    Ok((outcome, recorded.text, warnings, fixed))
 }
 
 /// A plan folder that is a symbolic link is never walked (replan does not
@@ -211,7 +229,8 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         });
     }
 
-    let (outcome, manifest_text, warnings) = plan_tree(root, cfg, progress)?;
+    let (outcome, manifest_text, warnings, fixes) =
+        plan_fixed_tree(root, cfg, progress, opts.fixes)?;
     let mut errors = outcome.errors.clone();
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
         errors.extend(git_guard(root, &outcome.plan));
@@ -234,6 +253,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         warnings,
         errors,
         applied: false,
+        fixes,
     };
     if opts.mode != Mode::Apply || !planned.errors.is_empty() || planned.outcome.plan.is_empty() {
         return Ok(Report::Planned(planned));

@@ -32,10 +32,7 @@ pub fn diff(r: &Report) -> String {
 
 /// Every fix and what was left out, and the summary, for stderr.
 pub fn notes(r: &Report, mode: Mode) -> String {
-    let mut out = String::new();
-    for f in &r.fixes {
-        let _ = writeln!(out, "fix: {}: {}", place(f), f.message);
-    }
+    let mut out = listed(&r.fixes);
     for (f, why) in &r.skipped {
         let _ = writeln!(out, "skipped: {}: {}: {why}", place(f), f.message);
     }
@@ -103,6 +100,15 @@ pub fn notes(r: &Report, mode: Mode) -> String {
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    out
+}
+
+/// The fixes a `migrate --fix` plan holds, one a line (for stderr).
+pub fn listed(fixes: &[Fix]) -> String {
+    let mut out = String::new();
+    for f in fixes {
+        let _ = writeln!(out, "fix: {}: {}", place(f), f.message);
     }
     out
 }

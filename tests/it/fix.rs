@@ -365,3 +365,55 @@ fn real_notes_four_fence_lines_the_4_7_heading_and_the_hidden_sections_back() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read(dir.path().join(&rel)).unwrap(), original);
 }
+
+/// `migrate --fix` runs the fixes first in the same plan: the dry run shows the
+/// repaired text in the parts, the archive keeps the bytes as read, and
+/// `restore` gives the tree back.
+#[test]
+fn migrate_fix_cuts_parts_from_the_repaired_text_and_restore_undoes_it() {
+    let dir = planted();
+    let before = snapshot(dir.path());
+    let (code, out, err) = run(
+        dir.path(),
+        &["migrate", "--dry-run", "--fix", "--unsafe-fixes"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("+````markdown"), "{out}");
+    assert!(
+        out.contains("phase-4.10-install-argocd-on-devops-prod-cluster.md"),
+        "{}",
+        out.lines()
+            .filter(|l| l.starts_with("diff --git"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert!(
+        err.contains("fix: .claude/plans/rollout.md:9: fence.suspicious"),
+        "{err}"
+    );
+    // The CRLF file is not split: its fix is a Modify of its own.
+    assert!(
+        out.contains("diff --git a/.claude/plans/crlf.md b/.claude/plans/crlf.md"),
+        "{out}"
+    );
+    assert_eq!(snapshot(dir.path()), before, "--dry-run wrote something");
+    // Without --fix, the parts keep the old name.
+    let (_, plain, _) = run(dir.path(), &["migrate", "--dry-run"]);
+    assert!(!plain.contains("phase-4.10-"), "{plain}");
+
+    let (code, _, err) = run(dir.path(), &["migrate", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{err}");
+    let archived: Vec<(String, Vec<u8>)> = snapshot(dir.path())
+        .into_iter()
+        .filter(|(p, _)| p.starts_with(".claude/archive/") && p.ends_with("rollout.md"))
+        .collect();
+    assert_eq!(archived.len(), 1, "{archived:?}");
+    assert_eq!(
+        archived[0].1,
+        PLAN.as_bytes(),
+        "the archive holds the bytes as read"
+    );
+    let (code, _, err) = run(dir.path(), &["restore"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+}
