@@ -113,6 +113,9 @@ pub fn plan_tree(
     plan_fixed_tree(root, cfg, progress, super::fix::Fixes::Off).map(|(o, m, w, _)| (o, m, w))
 }
 
+/// A plan of the tree, the manifest's text, warnings, and the fixes applied first.
+pub type FixedTree = (Outcome, Option<String>, Vec<String>, Vec<crate::fix::Fix>);
+
 /// [`plan_tree`] of the tree with `fixes` applied first: the plan holds the
 /// fixes (a fixed file is archived as it was read, its parts cut from the fixed
 /// text) and the fixes come back too.
@@ -121,7 +124,7 @@ pub fn plan_fixed_tree(
     cfg: &Config,
     progress: Progress,
     fixes: super::fix::Fixes,
-) -> anyhow::Result<(Outcome, Option<String>, Vec<String>, Vec<crate::fix::Fix>)> {
+) -> anyhow::Result<FixedTree> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
     let mut loaded = load::tree(root, progress);
