@@ -13,6 +13,7 @@
 //! text says, on evidence), as in ruff.
 
 mod fence;
+mod link;
 mod mislabeled;
 mod setext;
 
@@ -122,7 +123,7 @@ impl Fixability {
 pub fn fixability(rule: &str) -> Fixability {
     match rule {
         "fence.suspicious" | "fence.unclosed" | "heading.setext-ambiguous" => Fixability::Safe,
-        "phase.mislabeled" => Fixability::Unsafe,
+        "phase.mislabeled" | "link.broken" => Fixability::Unsafe,
         _ => Fixability::None,
     }
 }
@@ -142,7 +143,7 @@ pub fn find(cfg: &Config, files: &[Input], findings: &[Finding]) -> Found {
         .filter_map(|input| {
             let path = input.rel.to_string_lossy().replace('\\', "/");
             let mine = by_path.get(path.as_str())?;
-            Some(for_file(cfg, input, &path, mine))
+            Some(for_file(cfg, files, input, &path, mine))
         })
         .collect();
     let mut out = Found::default();
@@ -158,7 +159,13 @@ pub fn find(cfg: &Config, files: &[Input], findings: &[Finding]) -> Found {
 }
 
 /// The fixes for one file's findings.
-fn for_file(cfg: &Config, input: &Input, path: &str, findings: &[&Finding]) -> Found {
+fn for_file(
+    cfg: &Config,
+    files: &[Input],
+    input: &Input,
+    path: &str,
+    findings: &[&Finding],
+) -> Found {
     let mut out = Found::default();
     let fences: Vec<&Finding> = findings
         .iter()
@@ -168,10 +175,13 @@ fn for_file(cfg: &Config, input: &Input, path: &str, findings: &[&Finding]) -> F
     if !fences.is_empty() {
         fence::fixes(cfg, input, path, &fences, &mut out);
     }
+    // link.broken fixes every link of a line at once: one fix per line.
+    let mut link_lines = std::collections::HashSet::new();
     for f in findings {
         match f.rule {
             "heading.setext-ambiguous" => setext::fix(input, f, &mut out),
             "phase.mislabeled" => mislabeled::fix(cfg, input, path, f, &mut out),
+            "link.broken" if link_lines.insert(f.line) => link::fix(files, input, f, &mut out),
             _ => {}
         }
     }

@@ -178,6 +178,7 @@ const FIXABLE: &[&str] = &[
     "fence.suspicious",
     "fence.unclosed",
     "heading.setext-ambiguous",
+    "link.broken",
     "phase.mislabeled",
 ];
 
