@@ -106,10 +106,6 @@ Examples:
       Check every Markdown file under .claude/plans.
   replan check --format sarif . > replan.sarif
       Write SARIF for a code-scanning upload.
-  replan check --diff --unsafe-fixes
-      Show every fix as a diff (exit 1 if there is one); write nothing.
-  replan check --fix
-      Apply the safe fixes; `replan restore` undoes them.
 
 Exit codes:
   0  no finding of error severity (warnings allowed); with --diff: no fix
@@ -123,8 +119,6 @@ Examples:
       Show the restructure of ./.claude as a diff; write nothing.
   replan migrate path/to/repo --format json
       Apply it to path/to/repo and report what was done as JSON.
-  replan migrate --dry-run --fix --unsafe-fixes
-      The same, with check's fixes applied first in the same plan.
 
 Exit codes:
   0  applied, or nothing to do (with --dry-run: the plan was shown)

@@ -297,6 +297,7 @@ pub(super) fn fixes(
     input: &Input,
     path: &str,
     findings: &[&Finding],
+    verify: bool,
     out: &mut Found,
 ) {
     let src = &input.doc.source;
@@ -311,7 +312,7 @@ pub(super) fn fixes(
             _ => Vec::new(),
         })
         .collect();
-    let failed = (!edits.is_empty())
+    let failed = (verify && !edits.is_empty())
         .then(|| check(cfg, input, &edits, &pieces))
         .flatten();
     let unfixable = |f: &Finding, reason: String| Unfixable {

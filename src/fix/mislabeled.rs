@@ -169,7 +169,16 @@ fn new_number(cfg: &Config, input: &Input, v: &Verdict) -> Result<Option<String>
 }
 
 /// Add the fix for one finding.
-pub(super) fn fix(cfg: &Config, input: &Input, path: &str, f: &Finding, out: &mut Found) {
+/// Without `full`, only why there is no fix is found (the new anchor, which
+/// needs the file parsed again, is not).
+pub(super) fn fix(
+    cfg: &Config,
+    input: &Input,
+    path: &str,
+    f: &Finding,
+    full: bool,
+    out: &mut Found,
+) {
     let no = |reason: String| Unfixable {
         rule: f.rule,
         path: path.to_string(),
@@ -197,6 +206,9 @@ pub(super) fn fix(cfg: &Config, input: &Input, path: &str, f: &Finding, out: &mu
         out.unfixable.push(no(
             "the evidence does not say what the heading should be (a tie, or a number already taken)".to_string(),
         ));
+        return;
+    }
+    if !full {
         return;
     }
     let relabel = Relabel {

@@ -131,6 +131,18 @@ pub fn fixability(rule: &str) -> Fixability {
 /// The fixes for `findings` (as reported, after severities and suppressions)
 /// in `files`. A finding about a file not among `files` is ignored.
 pub fn find(cfg: &Config, files: &[Input], findings: &[Finding]) -> Found {
+    find_with(cfg, files, findings, true)
+}
+
+/// Why the findings of fixable rules in `files` have no fix, found without
+/// checking the fixes there are (no file is parsed again): cheap enough for
+/// every `check`. A fence repair that its check would turn down is only said
+/// by [`find`].
+pub fn unfixable(cfg: &Config, files: &[Input], findings: &[Finding]) -> Vec<Unfixable> {
+    find_with(cfg, files, findings, false).unfixable
+}
+
+fn find_with(cfg: &Config, files: &[Input], findings: &[Finding], verify: bool) -> Found {
     use rayon::prelude::*;
     let mut by_path: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in findings {
@@ -143,7 +155,7 @@ pub fn find(cfg: &Config, files: &[Input], findings: &[Finding]) -> Found {
         .filter_map(|input| {
             let path = input.rel.to_string_lossy().replace('\\', "/");
             let mine = by_path.get(path.as_str())?;
-            Some(for_file(cfg, files, input, &path, mine))
+            Some(for_file(cfg, files, input, &path, mine, verify))
         })
         .collect();
     let mut out = Found::default();
@@ -165,6 +177,7 @@ fn for_file(
     input: &Input,
     path: &str,
     findings: &[&Finding],
+    verify: bool,
 ) -> Found {
     let mut out = Found::default();
     let fences: Vec<&Finding> = findings
@@ -173,14 +186,14 @@ fn for_file(
         .filter(|f| f.rule.starts_with("fence."))
         .collect();
     if !fences.is_empty() {
-        fence::fixes(cfg, input, path, &fences, &mut out);
+        fence::fixes(cfg, input, path, &fences, verify, &mut out);
     }
     // link.broken fixes every link of a line at once: one fix per line.
     let mut link_lines = std::collections::HashSet::new();
     for f in findings {
         match f.rule {
             "heading.setext-ambiguous" => setext::fix(input, f, &mut out),
-            "phase.mislabeled" => mislabeled::fix(cfg, input, path, f, &mut out),
+            "phase.mislabeled" => mislabeled::fix(cfg, input, path, f, verify, &mut out),
             "link.broken" if link_lines.insert(f.line) => link::fix(files, input, f, &mut out),
             _ => {}
         }

@@ -197,8 +197,7 @@ fn explain_unfixable(
         return;
     }
     let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
-    let found = fix::find(cfg, &inputs, findings);
-    for u in found.unfixable {
+    for u in fix::unfixable(cfg, &inputs, findings) {
         if let Some(f) = findings
             .iter_mut()
             .find(|f| f.rule == u.rule && f.line == u.line && f.path == u.path)
