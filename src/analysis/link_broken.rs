@@ -1,6 +1,9 @@
 //! `link.broken`: relative links whose file does not exist, and `#anchors` that no
 //! heading (GitHub slug rules, `-1`/`-2` for repeats) or HTML `id`/`name` defines.
-//! Target files outside the checked set are read and parsed at most once.
+//! A root-relative link to a Markdown file (`/docs/plans/a.md`) is resolved from
+//! the root, as GitHub does; other root-relative links (`/docs/intro`, `/img/x.png`)
+//! may be a docs site's routes and are not checked. Target files outside the
+//! checked set are read and parsed at most once.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -13,7 +16,7 @@ use super::facts::{code_ranges, in_ranges, quote};
 use super::fence_unclosed::atx_heading;
 use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
-use crate::model::links::{resolve, Target};
+use crate::model::links::{is_markdown, resolve, Target};
 use crate::model::slug::github_anchor;
 use crate::model::{Document, Source};
 
@@ -25,6 +28,10 @@ pub const INFO: RuleInfo = RuleInfo {
     ctor: |_| Box::new(LinkBroken::default()),
     long: "A relative link whose file does not exist, or an `#anchor` that no heading \
         (GitHub's slugs, `-1`/`-2` for repeated titles) or HTML `id`/`name` defines. \
+        A link from the root to a Markdown file (`/docs/plans/a.md#step-2`) is read as \
+        GitHub reads it, from the repository root; other root-relative links \
+        (`/docs/intro`, `/img/logo.png`) may be routes of a site built from the \
+        repository and are not checked. \
         `migrate` rewrites every link to what it moves, and refuses rather than break one \
         that works today; links already broken are reported and left alone.",
     settings: &[],
@@ -146,11 +153,6 @@ impl LinkBroken {
         }
         parsed
     }
-}
-
-fn is_markdown(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
 }
 
 fn anchor_ok(a: &Anchors, anchor: &str) -> bool {
@@ -293,6 +295,32 @@ mod tests {
             "{:?}",
             f[0].evidence
         );
+    }
+
+    #[test]
+    fn root_relative_markdown_links_are_checked_from_the_root() {
+        let a = "# A\n\n[ok](/docs/plans/b.md#yes) [file](/.claude/plans/gone.md) \
+                 [anchor](/docs/plans/b.md#nope)\n";
+        let b = "# B\n\n## Yes\n";
+        let f = run_rule(
+            "link.broken",
+            &[(".claude/status/a.md", a), ("docs/plans/b.md", b)],
+        );
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f
+            .iter()
+            .any(|x| x.message.contains("/.claude/plans/gone.md")
+                && x.message.contains("does not exist")));
+        assert!(f.iter().any(|x| x.message.contains("#nope")));
+    }
+
+    #[test]
+    fn root_relative_site_routes_and_urls_are_not_checked() {
+        // A docs site's routes and assets, an absolute URL and a protocol-relative
+        // one: none names a Markdown file of the repository.
+        let a = "# A\n\n[intro](/docs/intro) [logo](/img/logo.png) \
+                 [abs](https://example.com/docs/gone.md) [cdn](//cdn.example.com/x.md)\n";
+        assert!(run_rule("link.broken", &[("docs/a.md", a)]).is_empty());
     }
 
     #[test]

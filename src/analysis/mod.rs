@@ -13,6 +13,7 @@ mod fence_suspicious;
 mod fence_unclosed;
 mod heading_setext;
 mod link_broken;
+mod link_stale_mention;
 mod phase_duplicate;
 mod phase_mislabeled;
 mod phase_missing;
@@ -93,6 +94,7 @@ pub static RULES: &[RuleInfo] = &[
     fence_unclosed::INFO,
     heading_setext::INFO,
     link_broken::INFO,
+    link_stale_mention::INFO,
     phase_duplicate::INFO,
     phase_mislabeled::INFO,
     phase_missing::INFO,
@@ -152,6 +154,11 @@ pub struct Ctx<'a> {
     pub target_dirs: HashSet<&'a Path>,
     /// Files a plan moves away or deletes: gone, though still on disk.
     pub gone: HashSet<&'a Path>,
+    /// Files a plan moves into the archive, with the parts made of them.
+    pub moved: Vec<MovedFile<'a>>,
+    /// The migrate manifest's text when it is among the files given (tests and
+    /// rule examples); otherwise rules read it from under the root.
+    pub manifest: Option<&'a str>,
 }
 
 impl Ctx<'_> {
@@ -196,8 +203,8 @@ pub fn encoding(cfg: &Config) -> Encoding {
 }
 
 /// Run every rule over a set of parsed files under `root`; findings sorted by path,
-/// line, rule. Pure except for existence checks of link targets and artifacts under
-/// `root`. Tokens are counted only for files a token budget could reject.
+/// line, rule. Pure except for reads under `root`: existence checks of link targets
+/// and artifacts, and the migrate manifest (`link.stale-mention`). Tokens are counted only for files a token budget could reject.
 pub fn run_all(root: &Path, files: &[Input], cfg: &Config) -> Vec<Finding> {
     run(root, files, &Planned::default(), cfg, None)
 }
@@ -212,6 +219,20 @@ pub struct Planned<'a> {
     /// Files the plan moves away or deletes: links into them are broken, though
     /// the files are still on disk.
     pub gone: &'a [&'a Path],
+    /// Files the plan splits and archives: mentions of them go stale (as the
+    /// manifest will record them once the plan is applied).
+    pub moved: &'a [MovedFile<'a>],
+}
+
+/// A Markdown file a plan moves into the archive, and the parts made of it.
+#[derive(Debug, Clone, Copy)]
+pub struct MovedFile<'a> {
+    /// Its root-relative path before the plan.
+    pub from: &'a Path,
+    /// Its root-relative path in the archive.
+    pub to: &'a Path,
+    /// The files made of its text, in reading order.
+    pub parts: &'a [std::path::PathBuf],
 }
 
 /// Like [`run_all`], on a tree that exists only as a plan.
@@ -283,6 +304,11 @@ fn run_some<'a>(
             .filter(|d| !d.as_os_str().is_empty())
             .collect(),
         gone: planned.gone.iter().copied().collect(),
+        moved: planned.moved.to_vec(),
+        manifest: files
+            .iter()
+            .find(|f| f.rel == Path::new(&cfg.archive.manifest))
+            .map(|f| f.doc.source.text.as_str()),
     };
     if cx.tokens.is_none()
         && wanted(budget_tokens::INFO.id)
@@ -369,6 +395,8 @@ pub fn with_facts<R>(
         targets: HashMap::new(),
         target_dirs: HashSet::new(),
         gone: HashSet::new(),
+        moved: Vec::new(),
+        manifest: None,
     };
     let facts = FileFacts::new(0, rel, doc, &cx);
     f(&cx, &facts)

@@ -2,14 +2,15 @@
 //! and removed when it finished. If a run is interrupted, the journal is what lets
 //! the next `migrate` finish it (apply skips ops already done) or `restore` undo it.
 
-use std::collections::BTreeSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_inside, io, ApplyError};
+use super::tree::{split, Tree};
+use super::{check_inside, io, temps, ApplyError};
 use crate::plan::{Op, Plan};
+
+pub use super::temps::remove as remove_temps;
 
 /// Format version.
 pub const VERSION: u32 = 1;
@@ -21,28 +22,44 @@ pub struct Journal {
     pub version: u32,
     /// The command that wrote it (`migrate`, `consolidate`, `restore`).
     pub command: String,
+    /// The id in the names of the run's temp files, `.replan-<run>-<n>.tmp`
+    /// ([`temps::run_id`] of `plan`, so recovery can name every file the run,
+    /// or one finishing or undoing it, stages; filled in from the plan when a
+    /// journal of an older version has none).
+    #[serde(default)]
+    pub run: String,
     /// The plan being applied (its root is replaced by the current root on read).
     pub plan: Plan,
 }
 
-/// Write the journal at root-relative `rel` (temp file, fsync, rename).
+impl Journal {
+    /// The journal of `command` applying `plan`.
+    pub fn new(command: &str, plan: &Plan) -> Journal {
+        Journal {
+            version: VERSION,
+            command: command.to_string(),
+            run: temps::run_id(plan),
+            plan: plan.clone(),
+        }
+    }
+}
+
+/// Write the journal at root-relative `rel` (temp file named from its run,
+/// fsync, rename), through folders opened without following links.
 pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
-    let abs = check_inside(root, rel)?;
-    let dir = abs.parent().unwrap_or(root);
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    check_inside(root, rel)?;
     let text = serde_json::to_string(j).map_err(|e| ApplyError::Refused {
         path: rel.to_path_buf(),
         reason: e.to_string(),
     })?;
-    let mut t = tempfile::Builder::new()
-        .prefix(".replan-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(io(dir))?;
-    t.write_all(text.as_bytes()).map_err(io(&abs))?;
-    t.as_file().sync_all().map_err(io(&abs))?;
-    t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
-    Ok(())
+    let tree = Tree::open(root)?;
+    let (dir, name) = split(rel);
+    let d = tree.dir_create(dir)?;
+    let tmp = temps::journal_name(&j.run);
+    super::staged::stage(&d, &tmp, text.as_bytes(), None)?;
+    d.rename(&tmp, name, true).inspect_err(|_| {
+        let _ = d.remove_file(&tmp);
+    })
 }
 
 /// The bytes the journal of `j` takes on disk (estimated from its contents, so
@@ -75,17 +92,20 @@ pub fn read(root: &Path, rel: &Path) -> Result<Option<Journal>, ApplyError> {
         reason: format!("unreadable journal ({e}); move it away to continue"),
     })?;
     j.plan.root = root.to_path_buf();
+    if j.run.is_empty() {
+        j.run = temps::run_id(&j.plan);
+    }
     Ok(Some(j))
 }
 
 /// Remove the journal after a run finished (absent is fine).
 pub fn remove(root: &Path, rel: &Path) -> Result<(), ApplyError> {
-    let abs = check_inside(root, rel)?;
-    match std::fs::remove_file(&abs) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io(&abs)(e)),
+    check_inside(root, rel)?;
+    let (dir, name) = split(rel);
+    if let Some(d) = Tree::open(root)?.dir(dir)? {
+        d.remove_file(name)?;
     }
+    Ok(())
 }
 
 /// The plan that undoes `plan`, whatever part of it was applied: creates become
@@ -117,49 +137,6 @@ pub fn inverse(plan: &Plan) -> Plan {
     inv
 }
 
-/// The folders an interrupted run may have left temp files in: those of every
-/// path its plan writes (a move's archive copy included).
-fn touched_dirs(root: &Path, plan: &Plan) -> BTreeSet<PathBuf> {
-    let mut dirs = BTreeSet::new();
-    for op in &plan.ops {
-        let mut paths = vec![op.path()];
-        if let Op::Move { from, .. } = op {
-            paths.push(from);
-        }
-        for p in paths {
-            if let Some(d) = p.parent() {
-                dirs.insert(root.join(d));
-            }
-        }
-    }
-    dirs.insert(root.to_path_buf());
-    dirs
-}
-
-/// Remove the `.replan-*.tmp` files a killed run left beside the files of its
-/// plan (and its journal). Only called with the tree's lock held and the
-/// journal of that run in hand, so no other run's staged file is in flight.
-pub fn remove_temps(root: &Path, plan: &Plan, jrel: &Path) {
-    let mut dirs = touched_dirs(root, plan);
-    if let Some(d) = jrel.parent() {
-        dirs.insert(root.join(d));
-    }
-    for dir in dirs {
-        let Ok(rd) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for e in rd.flatten() {
-            let name = e.file_name();
-            let name = name.to_string_lossy();
-            let ours = name.starts_with(".replan-") && name.ends_with(".tmp");
-            // A regular file only: never follow or remove a link.
-            if ours && e.file_type().is_ok_and(|t| t.is_file()) {
-                let _ = std::fs::remove_file(e.path());
-            }
-        }
-    }
-}
-
 /// Settle an interrupted run: clear the temp files it left, apply `plan`
 /// (finishing or undoing `recorded`, the journaled plan), then drop the journal
 /// and the folders `recorded` left empty. Returns the files kept as edited.
@@ -188,11 +165,7 @@ pub fn apply_journaled(
     plan: &Plan,
     report: &dyn Fn(usize, usize),
 ) -> anyhow::Result<()> {
-    let j = Journal {
-        version: VERSION,
-        command: command.to_string(),
-        plan: plan.clone(),
-    };
+    let j = Journal::new(command, plan);
     // Refusals first: with too little room or a read-only folder nothing is
     // written, not even the journal.
     super::preflight::check(plan, journal_size(&j))?;
@@ -213,22 +186,23 @@ pub fn apply_journaled(
 }
 
 /// Remove folders left empty by a restore, walking up from each path's folder but
-/// never removing `root` itself or anything outside it.
+/// never removing `root` itself or anything outside it, nor following a link.
 pub fn prune_empty_dirs(root: &Path, rels: &[PathBuf]) {
+    let Ok(tree) = Tree::open(root) else {
+        return;
+    };
     for rel in rels {
-        let mut dir = rel.parent().map(Path::to_path_buf);
+        let mut dir = rel.parent();
         while let Some(d) = dir {
-            if d.as_os_str().is_empty() {
+            if d.as_os_str().is_empty() || check_inside(root, d).is_err() {
                 break;
             }
-            let Ok(abs) = check_inside(root, &d) else {
-                break;
-            };
-            // remove_dir only succeeds on an empty folder.
-            if std::fs::remove_dir(&abs).is_err() {
+            let (parent, name) = split(d);
+            // Only an empty folder is removed.
+            if !matches!(tree.dir(parent), Ok(Some(p)) if p.remove_dir(name)) {
                 break;
             }
-            dir = d.parent().map(Path::to_path_buf);
+            dir = d.parent();
         }
     }
 }
@@ -275,11 +249,7 @@ mod tests {
         plan.ops.push(Op::moved("p/a.md", "arch/p/a.md", "A\n"));
         plan.ops.push(Op::create("p/a1.md", "A\n"));
         plan.ops.push(Op::modify("s.md", "old\n", "new\n"));
-        let j = Journal {
-            version: VERSION,
-            command: "migrate".into(),
-            plan: plan.clone(),
-        };
+        let j = Journal::new("migrate", &plan);
         write(root, Path::new("arch/j.json"), &j).unwrap();
         let back = read(root, Path::new("arch/j.json")).unwrap().unwrap();
         assert_eq!(back.plan.ops, plan.ops);

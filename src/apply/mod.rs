@@ -2,7 +2,10 @@
 //! temp file beside its target, copy originals into the archive and verify their
 //! sha256, rename staged files into place, and only then remove originals.
 //! A failure before the renames leaves the tree as it was (staged temp files are
-//! removed when dropped).
+//! removed when dropped; after a kill, recovery removes them by name, see
+//! [`temps`]). Every write goes through `tree`: on Linux relative to folder
+//! descriptors opened without following links, so a link swapped into the tree
+//! while a run applies stops it instead of redirecting a write.
 //!
 //! A path may be emptied and filled by the same plan: a split's first part takes
 //! its original's name (a Create where a Move starts), and restore puts the
@@ -11,22 +14,29 @@
 //! archive copy verified, or it is the part being deleted), and is never removed.
 
 use std::collections::HashMap;
-use std::io::Write;
+use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
-
-use tempfile::TempPath;
 
 use crate::model::sha256;
 use crate::plan::{Op, Plan};
 
+#[cfg(target_os = "linux")]
+mod fsat;
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+mod fspath;
 pub mod journal;
 pub mod lock;
 pub mod preflight;
 mod refill;
+mod staged;
 mod steps;
+pub mod temps;
+mod tree;
 
 use refill::refills;
+use staged::{stage, Staged};
 use steps::Steps;
+use tree::{split, Tree};
 
 /// Why a plan could not be applied.
 #[derive(Debug, thiserror::Error)]
@@ -68,6 +78,16 @@ pub enum ApplyError {
     EditedDuringRun {
         /// The file.
         path: PathBuf,
+    },
+    /// Something on a path changed under the run in a way it must not write
+    /// through (a folder swapped for a symbolic link); nothing was written
+    /// there and the run stopped.
+    #[error("{path}: {reason}; nothing was written through it, and the run stopped there")]
+    Unsafe {
+        /// The path at fault.
+        path: PathBuf,
+        /// What was found there.
+        reason: &'static str,
     },
     /// A failure injected by `REPLAN_FAIL_AFTER` (crash-test builds only).
     #[error("injected failure after step {0}")]
@@ -139,30 +159,6 @@ fn read_opt(path: &Path) -> Result<Option<Vec<u8>>, ApplyError> {
     }
 }
 
-/// Write `contents` to a temp file beside `target`, synced and closed: however
-/// many files a plan has, at most one descriptor is open at a time. The
-/// `.replan-*.tmp` name is how a run that was killed has its leftovers found
-/// ([`journal::remove_temps`]).
-fn stage(target: &Path, contents: &[u8]) -> Result<TempPath, ApplyError> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let mut t = tempfile::Builder::new()
-        .prefix(".replan-")
-        .suffix(".tmp")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o644))
-        .tempfile_in(dir)
-        .map_err(io(dir))?;
-    t.write_all(contents).map_err(io(target))?;
-    // A file written over keeps its permissions.
-    if let Ok(m) = std::fs::metadata(target) {
-        t.as_file()
-            .set_permissions(m.permissions())
-            .map_err(io(target))?;
-    }
-    t.as_file().sync_all().map_err(io(target))?;
-    Ok(t.into_temp_path())
-}
-
 /// What apply did.
 #[derive(Debug, Default, Clone)]
 pub struct Applied {
@@ -175,9 +171,10 @@ pub struct Applied {
     pub kept_edited: Vec<PathBuf>,
 }
 
-/// The ops of a plan still to do (with their absolute paths), and what is
-/// already done or kept; every refusal apply would make, found without writing.
-type Checked<'p> = (Vec<(&'p Op, PathBuf)>, Applied);
+/// The ops of a plan still to do (with their index in the plan and absolute
+/// paths), and what is already done or kept; every refusal apply would make,
+/// found without writing.
+type Checked<'p> = (Vec<(usize, &'p Op, PathBuf)>, Applied);
 
 /// Show whether `plan` would be applied: the same checks as [`apply`] (paths,
 /// links, files changed since they were read, existing files, free space,
@@ -207,62 +204,70 @@ pub fn apply_reporting(
     // Each write is staged then renamed; each move is copied then removed.
     let total: usize = todo
         .iter()
-        .map(|(op, _)| match op {
+        .map(|(_, op, _)| match op {
             Op::Create { .. } | Op::Modify { .. } | Op::Move { .. } => 2,
             Op::Delete { .. } => 1,
         })
         .sum();
     let mut steps = Steps::new(total, report);
-    // 2. Stage new contents beside their targets (closed once written).
-    let mut staged: Vec<(TempPath, PathBuf, &Op)> = Vec::new();
-    for (op, abs) in &todo {
+    let tree = Tree::open(root)?;
+    let run = temps::run_id(plan);
+    let mut staged = Staged::new(&tree);
+    // 2. Stage new contents beside their targets (closed once written), each
+    // folder opened from the root without following a link.
+    let mut renames: Vec<(usize, std::ffi::OsString, &OsStr, &Op, PathBuf)> = Vec::new();
+    for (n, op, abs) in &todo {
         let contents = match op {
             Op::Create { contents, .. } => contents,
             Op::Modify { new, .. } => new,
             _ => continue,
         };
-        // Checked again right before each write: a link swapped into the path
-        // since the plan was checked is refused, not written through.
-        check_inside(root, op.path())?;
-        staged.push((stage(abs, contents.as_bytes())?, abs.clone(), op));
+        let (dir, name) = split(op.path());
+        let d = tree.dir_create(dir)?;
+        let tmp = temps::name(&run, *n);
+        let i = staged.add(dir.join(&tmp));
+        // A file written over keeps its permissions.
+        stage(&d, &tmp, contents.as_bytes(), d.mode(name)?.as_ref())?;
+        renames.push((i, tmp, name, op, abs.clone()));
         steps.tick()?;
     }
     // 3. Archive copies, verified.
-    for (op, abs) in &todo {
+    for (n, op, _) in &todo {
         if let Op::Move { contents, to, from } = op {
-            let there = read_opt(abs)?;
+            let (d, name) = split(to);
+            let d = tree.dir_create(d)?;
+            let there = d.read(name)?;
             let replaces = there
                 .as_deref()
                 .is_some_and(|t| refills.get(to.as_path()).is_some_and(|r| r.old == t));
             if there.is_none() || replaces {
-                check_inside(root, to)?;
-                let t = stage(abs, contents.as_bytes())?;
+                let tmp = temps::name(&run, *n);
+                let i = staged.add(split(to).0.join(&tmp));
                 // The archived copy keeps the original's permissions.
-                if let Ok(m) = std::fs::metadata(root.join(from)) {
-                    std::fs::set_permissions(&t, m.permissions()).map_err(io(abs))?;
-                }
-                if replaces {
-                    t.persist(abs).map_err(|e| io(abs)(e.error))?;
-                } else {
-                    t.persist_noclobber(abs).map_err(|e| io(abs)(e.error))?;
-                }
+                let mode = tree.dir(split(from).0)?.map(|s| s.mode(split(from).1));
+                let mode = mode.transpose()?.flatten();
+                stage(&d, &tmp, contents.as_bytes(), mode.as_ref())?;
+                d.rename(&tmp, name, replaces)?;
+                staged.done(i);
             }
-            let back = read_opt(abs)?.unwrap_or_default();
+            let back = d.read(name)?.unwrap_or_default();
             if sha256(&back) != sha256(contents.as_bytes()) {
                 return Err(ApplyError::Checksum { path: to.clone() });
             }
             steps.tick()?;
         }
     }
-    // 4. Rename staged files into place.
-    for (t, abs, op) in staged {
+    // 4. Rename staged files into place. Each check and its rename go through
+    // one descriptor of the folder.
+    for (i, tmp, name, op, abs) in renames {
+        let (d, _) = tree.dir_of(op.path())?;
         let refill = match op {
             Op::Create { path, .. } => refills.get(path.as_path()),
             _ => None,
         };
         if let Some(r) = refill {
             // Its original was archived (and verified) in step 3.
-            if read_opt(&abs)?.is_some_and(|b| b != r.old) {
+            if d.read(name)?.is_some_and(|b| b != r.old) {
                 return Err(ApplyError::ChangedDuringRun {
                     path: op.path().clone(),
                 });
@@ -270,61 +275,63 @@ pub fn apply_reporting(
         }
         // Compare and swap: right before a file is replaced, it must still be
         // what the plan read; an edit made meanwhile is kept and the run stops.
-        check_inside(root, op.path())?;
         if let Op::Modify { old, .. } = op {
-            if read_opt(&abs)?.as_deref() != Some(old.as_bytes()) {
+            if d.read(name)?.as_deref() != Some(old.as_bytes()) {
                 return Err(ApplyError::EditedDuringRun {
                     path: op.path().clone(),
                 });
             }
         }
         let create = matches!(op, Op::Create { .. });
-        if create && refill.is_none() && !opts.force {
-            t.persist_noclobber(&abs)
-                .map_err(|e| match e.error.kind() {
-                    std::io::ErrorKind::AlreadyExists => ApplyError::EditedDuringRun {
-                        path: op.path().clone(),
-                    },
-                    _ => io(&abs)(e.error),
-                })?;
-        } else {
-            t.persist(&abs).map_err(|e| io(&abs)(e.error))?;
-        }
+        let replace = !create || refill.is_some() || opts.force;
+        d.rename(&tmp, name, replace).map_err(|e| match e {
+            ApplyError::Io { error, .. } if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                ApplyError::EditedDuringRun {
+                    path: op.path().clone(),
+                }
+            }
+            e => e,
+        })?;
+        staged.done(i);
         applied.written.push(abs);
         steps.tick()?;
     }
     // 5. Remove originals (after their copies verified) and deleted files, but
     // never a path the plan has filled again.
-    for (op, abs) in &todo {
+    for (_, op, _) in &todo {
         match op {
-            Op::Move { from, contents, .. } => {
-                let src = check_inside(root, from)?;
+            Op::Move { from, to, contents } => {
                 if refills.contains_key(from.as_path()) {
                     // Replaced in step 4.
-                } else if let Some(b) = read_opt(&src)? {
-                    if b != contents.as_bytes() {
-                        // Someone edited it while we ran: keep it, and say so.
-                        return Err(ApplyError::ChangedDuringRun { path: from.clone() });
+                } else {
+                    let (src, name) = tree.dir_of(from)?;
+                    if let Some(b) = src.read(name)? {
+                        if b != contents.as_bytes() {
+                            // Someone edited it while we ran: keep it, and say so.
+                            return Err(ApplyError::ChangedDuringRun { path: from.clone() });
+                        }
+                        if tree.read(to)?.as_deref() != Some(contents.as_bytes()) {
+                            return Err(ApplyError::Checksum { path: to.clone() });
+                        }
+                        src.remove_file(name)?;
                     }
-                    if read_opt(abs)?.as_deref() != Some(contents.as_bytes()) {
-                        return Err(ApplyError::Checksum {
-                            path: op.path().clone(),
-                        });
-                    }
-                    std::fs::remove_file(&src).map_err(io(&src))?;
                 }
                 steps.tick()?;
             }
             Op::Delete { path, old } => {
                 if !refills.contains_key(path.as_path()) {
-                    check_inside(root, path)?;
                     // Compare and swap, as for a replacement (gone already is fine).
-                    match read_opt(abs)? {
-                        None => {}
-                        Some(b) if b == old.as_bytes() => {
-                            std::fs::remove_file(abs).map_err(io(abs))?
+                    let (d, name) = split(path);
+                    if let Some(d) = tree.dir(d)? {
+                        match d.read(name)? {
+                            None => {}
+                            Some(b) if b == old.as_bytes() => {
+                                d.remove_file(name)?;
+                            }
+                            Some(_) => {
+                                return Err(ApplyError::EditedDuringRun { path: path.clone() })
+                            }
                         }
-                        Some(_) => return Err(ApplyError::EditedDuringRun { path: path.clone() }),
                     }
                 }
                 steps.tick()?;
@@ -343,8 +350,8 @@ fn check_all<'p>(
 ) -> Result<Checked<'p>, ApplyError> {
     let root = &plan.root;
     let mut applied = Applied::default();
-    let mut todo: Vec<(&Op, PathBuf)> = Vec::new();
-    for op in &plan.ops {
+    let mut todo: Vec<(usize, &Op, PathBuf)> = Vec::new();
+    for (n, op) in plan.ops.iter().enumerate() {
         let abs = check_inside(root, op.path())?;
         let refuse = |reason: String| ApplyError::Refused {
             path: op.path().clone(),
@@ -425,11 +432,11 @@ fn check_all<'p>(
         if skip {
             applied.already_done += 1;
         } else {
-            todo.push((op, abs));
+            todo.push((n, op, abs));
         }
     }
     let mut doing = Plan::new(root);
-    doing.ops = todo.iter().map(|(op, _)| (*op).clone()).collect();
+    doing.ops = todo.iter().map(|(_, op, _)| (*op).clone()).collect();
     preflight::check(&doing, 0)?;
     Ok((todo, applied))
 }

@@ -284,6 +284,36 @@ impl Config {
         level
     }
 
+    /// Whether a root-relative path is in the planning folders `check` of the
+    /// whole project reports on (`plan_dirs`, `check_dirs`, less `exclude`).
+    /// A project with no file there is checked whole ([`Config::check_scope`]).
+    pub fn in_planning_folders(&self, rel: &Path) -> bool {
+        (self.plan_dirs.is_match(rel)
+            || rel.parent().is_some_and(|d| self.plan_dirs.is_match(d))
+            || self.check_dirs.is_match(rel))
+            && !self.exclude.is_match(rel)
+    }
+
+    /// Of the files of a whole project, those `check` reports on: the planning
+    /// folders, or every file not excluded when none is in them. `migrate` reports
+    /// the planned tree's findings in the same scope, so both say the same.
+    pub fn check_scope<'p>(&self, found: &[&'p Path]) -> Vec<&'p Path> {
+        let kept: Vec<&Path> = found
+            .iter()
+            .copied()
+            .filter(|r| self.in_planning_folders(r))
+            .collect();
+        if kept.is_empty() {
+            found
+                .iter()
+                .copied()
+                .filter(|r| !self.exclude.is_match(r))
+                .collect()
+        } else {
+            kept
+        }
+    }
+
     /// Whether a rule can report at all for some file (not switched off everywhere).
     pub fn enabled_somewhere(&self, rule: &str) -> bool {
         self.check.severity.get(rule) != Some(&check::Level::Off)

@@ -12,6 +12,7 @@ mod dedupe;
 pub mod extract;
 mod labels;
 mod lines;
+mod pages;
 mod render;
 pub mod route;
 
@@ -397,6 +398,7 @@ fn render_all(
             by_topic.push((name, Vec::new()));
         }
     }
+    let budget = pages::Budget::new(ctx.cfg);
     for (topic, ds) in by_topic {
         let path = topic_path(ctx.cfg, &topic);
         let title = if topic == general && !topics.general_title.trim().is_empty() {
@@ -410,16 +412,12 @@ fn render_all(
                 .unwrap_or_else(|| format!("{topic} design"))
         };
         let refs: Vec<&Decision> = ds.iter().collect();
-        let block = render::block(&path, &refs);
-        let old = existing(&path);
-        match render::merge(old.as_deref(), &title, &block) {
-            Ok(contents) => {
-                if old.as_deref() != Some(contents.as_str()) {
-                    out.files.push(TopicFile { path, contents });
-                }
-            }
-            Err(why) => out.notes.push(Note::new(NoteKind::Decisions, &path, why)),
-        }
+        let t = pages::Topic {
+            path,
+            name: &topic,
+            title,
+        };
+        pages::write(&t, &refs, &budget, existing, out);
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
 }

@@ -312,7 +312,8 @@ fn a_decision_restated_everywhere_lists_each_place_once() {
             (format!("p/phase-5.{k}.md"), text)
         })
         .collect();
-    let o = run_owned(&files, &BTreeMap::new());
+    // One file however long (pages are tested below).
+    let o = run_cfg(&files, &no_budget(), &BTreeMap::new());
     let f = file(&o, "general");
     assert_eq!(f.matches("Keep one state bucket").count(), 1, "{f}");
     let restated: Vec<&str> = f.lines().filter(|l| l.contains("Restated in")).collect();
@@ -340,7 +341,7 @@ fn many_decisions_exact_duplicates_still_fold() {
         ));
     }
     md.push_str("- **Decision**: cluster 1 gets pool 7 in zone 1\n");
-    let o = run(&[("p.md", md.as_str())], &BTreeMap::new());
+    let o = run_cfg(&[("p.md".into(), md)], &no_budget(), &BTreeMap::new());
     let f = file(&o, "gke");
     assert_eq!(f.lines().filter(|l| l.starts_with("- ")).count(), 5000);
     assert!(
@@ -519,4 +520,272 @@ fn decision_and_topic_rules_are_strict_and_merge() {
     assert_eq!(c.topics.routes.len(), 3, "routes kept from the defaults");
     assert_eq!(c.decisions.labels, vec!["Choice".to_string()]);
     assert!(!c.decisions.sections.is_empty());
+}
+
+// ---- topics over budget become pages ----
+
+/// The planner over in-memory files with a configuration and disk.
+fn run_cfg(
+    files: &[(String, String)],
+    cfg: &Config,
+    disk: &BTreeMap<PathBuf, String>,
+) -> DecisionsOutcome {
+    let docs: Vec<(PathBuf, Document)> = files
+        .iter()
+        .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
+        .collect();
+    let sources: Vec<SourceDoc> = docs
+        .iter()
+        .map(|(p, d)| SourceDoc {
+            rel: p.clone(),
+            doc: d,
+        })
+        .collect();
+    let get = |p: &Path| disk.get(p).cloned();
+    plan_topics(Path::new("/r"), &sources, cfg, &get)
+}
+
+/// No budget at all: a topic stays one file.
+fn no_budget() -> Config {
+    let mut cfg = Config::builtin();
+    cfg.budgets.max_lines = 0;
+    cfg.budgets.max_tokens = 0;
+    cfg
+}
+
+/// A budget of 40 lines and 1,500 tokens for every file.
+fn small_budget() -> Config {
+    let mut cfg = Config::builtin();
+    cfg.budgets.max_lines = 40;
+    cfg.budgets.max_tokens = 1500;
+    cfg
+}
+
+/// `phases` plan files with `per` decisions each, about a line each.
+fn many_decisions(phases: usize, per: usize) -> Vec<(String, String)> {
+    (1..=phases)
+        .map(|p| {
+            let mut t = format!("# Phase 9.{p}: Step {p}\n\n");
+            for i in 0..per {
+                t.push_str(&format!(
+                    "**Decision**: choice {p}.{i} keeps the widget number {i} small.\n\n"
+                ));
+            }
+            (format!(".claude/plans/phase-9.{p}.md"), t)
+        })
+        .collect()
+}
+
+fn within(cfg: &Config, f: &TopicFile) -> bool {
+    let (lines, tokens) = cfg.budget_for(&f.path);
+    let enc = crate::tokens::Encoding::from_name(&cfg.budgets.encoding).unwrap();
+    crate::model::count_lines(&f.contents) <= lines && enc.count(&f.contents) <= tokens
+}
+
+#[test]
+fn a_topic_over_budget_becomes_an_index_of_pages_by_phase() {
+    let cfg = small_budget();
+    let files = many_decisions(4, 40);
+    let o = run_cfg(&files, &cfg, &BTreeMap::new());
+    let paths: Vec<String> = o
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert!(
+        paths.contains(&".claude/architecture/general-design.md".to_string()),
+        "{paths:?}"
+    );
+    // One phase per page, a long phase cut into parts; every file within budget.
+    assert!(
+        paths.contains(&".claude/architecture/general/phase-9.1-step-1.md".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths
+            .iter()
+            .any(|p| p.ends_with("phase-9.4-step-4-part-2.md")),
+        "{paths:?}"
+    );
+    for f in &o.files {
+        assert!(
+            within(&cfg, f),
+            "{} over budget:\n{}",
+            f.path.display(),
+            f.contents
+        );
+    }
+    // Every decision is on exactly one page, with a link back to its source.
+    let pages: String = o
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with(".claude/architecture/general/"))
+        .map(|f| f.contents.as_str())
+        .collect();
+    for p in 1..=4 {
+        assert_eq!(pages.matches(&format!("choice {p}.0 keeps")).count(), 1);
+    }
+    assert!(
+        pages.contains("([source](../../plans/phase-9.1.md#phase-91-step-1))"),
+        "{pages}"
+    );
+    assert!(pages.contains("_Part of [General design decisions](../general-design.md)._"));
+    let index = file(&o, "general");
+    // The index counts what the pages hold.
+    let listed: usize = index
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("- [")?
+                .rsplit_once("): ")?
+                .1
+                .split(' ')
+                .next()?
+                .parse::<usize>()
+                .ok()
+        })
+        .sum();
+    assert!(
+        index.contains(&format!("\n{listed} decisions, too many")),
+        "{index}"
+    );
+    assert_eq!(
+        listed,
+        pages.lines().filter(|l| l.starts_with("- ")).count(),
+        "{index}"
+    );
+    assert!(
+        index.contains("- [Phase 9.1: Step 1 (part 1 of 2)](general/phase-9.1-step-1.md): "),
+        "{index}"
+    );
+    // Links from the index and pages resolve to files the run writes.
+    let written: std::collections::HashSet<&Path> =
+        o.files.iter().map(|f| f.path.as_path()).collect();
+    for f in &o.files {
+        let doc = Document::from_text(&f.path.to_string_lossy(), &f.contents);
+        for l in &doc.links {
+            if let crate::model::links::Target::File { path, .. } =
+                crate::model::links::resolve(&f.path, &l.url)
+            {
+                let source = files.iter().any(|(p, _)| Path::new(p) == path);
+                assert!(
+                    written.contains(path.as_path()) || source,
+                    "{}: {}",
+                    f.path.display(),
+                    l.url
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn pages_are_stable_keep_hand_text_and_empty_when_the_topic_fits_again() {
+    let cfg = small_budget();
+    let files = many_decisions(3, 40);
+    let o = run_cfg(&files, &cfg, &BTreeMap::new());
+    let mut disk: BTreeMap<PathBuf, String> = o
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.contents.clone()))
+        .collect();
+    // Same plans, same files: nothing to write.
+    let again = run_cfg(&files, &cfg, &disk);
+    assert!(again.files.is_empty(), "{:?}", again.files);
+    // Hand-written text on a page survives a change of its decisions.
+    let page = PathBuf::from(".claude/architecture/general/phase-9.2-step-2.md");
+    let mine = format!("{}\nMy note.\n", disk[&page]);
+    disk.insert(page.clone(), mine);
+    let mut fewer = files.clone();
+    fewer[1].1 = "# Phase 9.2: Step 2\n\n**Decision**: only this one.\n".into();
+    let o = run_cfg(&fewer, &cfg, &disk);
+    let p = o
+        .files
+        .iter()
+        .find(|f| f.path == page)
+        .expect("page rewritten");
+    assert!(p.contents.contains("only this one") && p.contents.ends_with("\nMy note.\n"));
+    // Once the topic fits, it is one file again and its pages point home, empty.
+    let one = vec![files[0].clone()];
+    let cfg_big = Config::builtin();
+    let o = run_cfg(&one, &cfg_big, &disk);
+    let topic = file(&o, "general");
+    assert!(topic.contains("## Phase 9.1: Step 1"), "{topic}");
+    let emptied = o
+        .files
+        .iter()
+        .find(|f| f.path == page)
+        .expect("an unused page is emptied");
+    assert!(
+        emptied.contents.contains("No decisions here any more"),
+        "{}",
+        emptied.contents
+    );
+    assert!(emptied.contents.ends_with("\nMy note.\n"));
+    assert!(!emptied.contents.contains("choice 2."));
+}
+
+#[test]
+fn decisions_tied_to_no_phase_get_a_page_per_plan_folder() {
+    let cfg = small_budget();
+    let mut files = Vec::new();
+    for dir in ["specs/001-alpha", "specs/002-beta"] {
+        let mut t = "# Notes\n\n".to_string();
+        for i in 0..25 {
+            t.push_str(&format!("**Decision**: {dir} rule {i} stays simple.\n\n"));
+        }
+        files.push((format!("{dir}/plan.md"), t));
+    }
+    let o = run_cfg(&files, &cfg, &BTreeMap::new());
+    let paths: Vec<String> = o
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    assert!(
+        paths.contains(&".claude/architecture/general/001-alpha.md".to_string()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&".claude/architecture/general/002-beta.md".to_string()),
+        "{paths:?}"
+    );
+    let index = file(&o, "general");
+    assert!(
+        index.contains("[Not tied to a phase: specs/001-alpha/](general/001-alpha.md)"),
+        "{index}"
+    );
+    for f in &o.files {
+        assert!(within(&cfg, f), "{} over budget", f.path.display());
+    }
+}
+
+/// A decision that survives only in an archived file is cited by its path in a
+/// code span, not a link: active files never send readers into the archive.
+#[test]
+fn an_archived_source_is_named_not_linked() {
+    let d = Decision {
+        rel: PathBuf::from(".claude/archive/original-phases/old.md"),
+        line: 3,
+        phase: None,
+        phase_title: None,
+        anchor: Some("phase-41-x".into()),
+        text: "Use one cluster".into(),
+        rationale: None,
+        archived: true,
+        restated: vec![
+            (PathBuf::from(".claude/plans/new.md"), None),
+            (
+                PathBuf::from(".claude/archive/original-phases/older.md"),
+                None,
+            ),
+        ],
+    };
+    let e = super::render::entry(Path::new(".claude/architecture/general-design.md"), &d);
+    assert!(
+        e.contains("(source, archived: `.claude/archive/original-phases/old.md#phase-41-x`)"),
+        "{e}"
+    );
+    assert!(e.contains("Restated in [new.md](../plans/new.md)"), "{e}");
+    assert!(e.contains("Restated in older.md, archived: `"), "{e}");
+    assert!(!e.contains("](../archive"), "{e}");
 }

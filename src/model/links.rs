@@ -7,6 +7,8 @@ use std::path::{Component, Path, PathBuf};
 
 use super::Document;
 
+pub mod mentions;
+
 /// What a link destination points at.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
@@ -17,14 +19,19 @@ pub enum Target {
         /// The anchor, percent-decoded, without `#`.
         anchor: String,
     },
-    /// A file relative to the linking file (path normalised, relative to the root).
+    /// A file relative to the linking file, or a Markdown file named from the
+    /// root (`/docs/plans/a.md`, as GitHub reads it); path normalised, relative
+    /// to the root.
     File {
         /// Root-relative path of the target.
         path: PathBuf,
         /// Anchor, if any.
         anchor: Option<String>,
     },
-    /// A path that climbs above the root or is absolute: not checked.
+    /// A path that climbs above the root, or a root-relative path to something
+    /// other than a Markdown file (`/img/logo.png`, `/docs/intro`: on a site built
+    /// from the repository these are often the site's routes, not the repository's
+    /// files): not checked.
     Outside,
 }
 
@@ -45,6 +52,12 @@ fn percent_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+/// Whether a path names a Markdown file (`.md`, `.markdown`, any case).
+pub fn is_markdown(p: &Path) -> bool {
+    p.extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("md") || x.eq_ignore_ascii_case("markdown"))
 }
 
 /// Normalise `a/b/../c` without touching the disk; `None` if it climbs above the start.
@@ -89,8 +102,14 @@ pub fn resolve(from: &Path, url: &str) -> Target {
             None => Target::External,
         };
     }
-    if path.starts_with('/') {
-        return Target::Outside;
+    if let Some(rooted) = path.strip_prefix('/') {
+        // GitHub resolves `/x` from the repository root. Only Markdown files are
+        // taken at their word: other root-relative links may be a docs site's routes.
+        let rooted = percent_decode(rooted);
+        return match normalize(Path::new(&rooted)) {
+            Some(path) if is_markdown(&path) => Target::File { path, anchor },
+            _ => Target::Outside,
+        };
     }
     let dir = from.parent().unwrap_or(Path::new(""));
     match normalize(&dir.join(percent_decode(path))) {
@@ -202,6 +221,31 @@ mod tests {
             }
         );
         assert_eq!(resolve(from, "../../../x.md"), Target::Outside);
+    }
+
+    #[test]
+    fn root_relative_markdown_resolves_from_the_root() {
+        let from = Path::new(".claude/status/brief.md");
+        assert_eq!(
+            resolve(from, "/.claude/plans/a.md"),
+            Target::File {
+                path: ".claude/plans/a.md".into(),
+                anchor: None
+            }
+        );
+        assert_eq!(
+            resolve(from, "/docs/plans/b%20c.MD#step-1"),
+            Target::File {
+                path: "docs/plans/b c.MD".into(),
+                anchor: Some("step-1".into())
+            }
+        );
+        // Near misses: a site's routes and assets, protocol-relative URLs, climbing.
+        assert_eq!(resolve(from, "/docs/intro"), Target::Outside);
+        assert_eq!(resolve(from, "/img/logo.png"), Target::Outside);
+        assert_eq!(resolve(from, "//cdn.example.com/a.md"), Target::External);
+        assert_eq!(resolve(from, "/../a.md"), Target::Outside);
+        assert_eq!(resolve(from, "/"), Target::Outside);
     }
 
     #[test]

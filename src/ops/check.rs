@@ -50,25 +50,14 @@ pub fn root_for(paths: &[PathBuf]) -> PathBuf {
 /// planning folders (`plan_dirs`, `check_dirs`) less `exclude`, so a README or a
 /// CHANGELOG is not a budget error; a file named on the command line is always
 /// checked. A project with no file in those folders is checked whole.
-pub(super) fn scope(cfg: &Config, found: Vec<PathBuf>) -> Vec<PathBuf> {
-    let planning = |rel: &Path| {
-        cfg.plan_dirs.is_match(rel)
-            || rel.parent().is_some_and(|d| cfg.plan_dirs.is_match(d))
-            || cfg.check_dirs.is_match(rel)
-    };
-    let kept: Vec<PathBuf> = found
+fn scope(cfg: &Config, found: Vec<PathBuf>) -> Vec<PathBuf> {
+    let refs: Vec<&Path> = found.iter().map(PathBuf::as_path).collect();
+    let kept: std::collections::HashSet<&Path> = cfg.check_scope(&refs).into_iter().collect();
+    found
         .iter()
-        .filter(|r| planning(r) && !cfg.exclude.is_match(r))
+        .filter(|p| kept.contains(p.as_path()))
         .cloned()
-        .collect();
-    if kept.is_empty() {
-        found
-            .into_iter()
-            .filter(|r| !cfg.exclude.is_match(r))
-            .collect()
-    } else {
-        kept
-    }
+        .collect()
 }
 
 fn relative_to(root_abs: &Path, abs: &Path, shown: &Path) -> PathBuf {

@@ -308,18 +308,18 @@ pub fn repair_tree(
         return (Vec::new(), BTreeMap::new());
     }
     let archive = cfg.archive.dir_path();
-    let rels: Vec<PathBuf> = docs
+    let rels: Vec<&Path> = docs
         .iter()
-        .map(|(p, _)| p.clone())
+        .map(|(p, _)| p.as_path())
         .filter(|p| {
             !p.starts_with(".claude/archive")
                 && (archive.as_os_str().is_empty() || !p.starts_with(&archive))
         })
         .collect();
-    let scope: std::collections::HashSet<PathBuf> = check::scope(cfg, rels).into_iter().collect();
+    let scope: std::collections::HashSet<&Path> = cfg.check_scope(&rels).into_iter().collect();
     let inputs: Vec<Input> = docs
         .iter()
-        .filter(|(p, _)| scope.contains(p))
+        .filter(|(p, _)| scope.contains(p.as_path()))
         .map(|(rel, doc)| Input { rel, doc })
         .collect();
     let findings = analysis::run_only(root, &inputs, cfg, FIXABLE);

@@ -117,6 +117,8 @@ struct PlanReport<'a> {
     applied: bool,
     summary: crate::plan::Summary,
     links_rewritten: usize,
+    /// Names of split files in code spans and paths rewritten.
+    mentions_rewritten: usize,
     notes: Vec<String>,
     errors: Vec<String>,
     /// The notes and errors again, with their place as fields.
@@ -140,6 +142,7 @@ pub fn plan(p: &crate::ops::restructure::Planned, command: &str, dry_run: bool) 
         applied: p.applied,
         summary: p.outcome.plan.summary(),
         links_rewritten: p.outcome.links_rewritten,
+        mentions_rewritten: p.outcome.mentions_rewritten,
         notes: p.outcome.notes.iter().map(Note::to_string).collect(),
         errors: p.errors.iter().map(Note::to_string).collect(),
         diagnostics: (p.outcome.notes.iter().map(|n| ("warning", n)))

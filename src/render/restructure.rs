@@ -169,12 +169,17 @@ pub fn summary(o: &Outcome, command: &str, dry: bool) -> String {
     let s = o.plan.summary();
     let verb = if dry { "would change" } else { "changed" };
     format!(
-        "{}: {} {} ({s}); {} files split, {} links rewritten{}",
+        "{}: {} {} ({s}); {} files split, {} links rewritten{}{}",
         command,
         paint(verb, AnsiColor::Green, true, true),
         s.created + s.modified + s.moved + s.deleted,
         o.splits.len(),
         o.links_rewritten,
+        match o.mentions_rewritten {
+            0 => String::new(),
+            1 => ", 1 mention rewritten".to_string(),
+            n => format!(", {n} mentions rewritten"),
+        },
         if dry { "; nothing written" } else { "" }
     )
 }

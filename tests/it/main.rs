@@ -8,6 +8,7 @@ mod corpus;
 mod corpus_migrate;
 mod decisions;
 mod fix;
+mod generated; // replan's own files pass check; stale mentions, root-relative links
 mod hostile;
 mod layers;
 mod migrate; // migrate, restore and consolidate

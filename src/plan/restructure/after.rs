@@ -138,9 +138,20 @@ impl Planner<'_> {
             .map(|s| s.original.as_path())
             .filter(|p| !after.contains(p))
             .collect();
+        let moved: Vec<analysis::MovedFile> = self
+            .out
+            .splits
+            .iter()
+            .map(|s| analysis::MovedFile {
+                from: &s.original,
+                to: &s.archived,
+                parts: &s.parts,
+            })
+            .collect();
         let planned = analysis::Planned {
             targets: &targets,
             gone: &gone,
+            moved: &moved,
         };
         analysis::run_planned(self.inp.root, &inputs, &planned, self.cfg)
     }

@@ -30,11 +30,14 @@ impl Planner<'_> {
     pub(super) fn rewrite_links(&mut self) {
         let mut broken: Vec<Note> = Vec::new();
         let docs = self.inp.docs;
+        let names = self.after_names();
         for (rel, doc) in docs {
             if self.archived(rel) || self.moves.contains_key(rel) {
                 continue;
             }
-            let mut edits = Vec::new();
+            let mut edits = self.mention_edits(&names, rel, doc);
+            let mentions = edits.len();
+            self.out.mentions_rewritten += mentions;
             for l in locate_all(doc) {
                 let Some(d) = dest_of(rel, &l.url) else {
                     continue;
@@ -71,7 +74,7 @@ impl Planner<'_> {
                 }
             }
             if !edits.is_empty() {
-                self.out.links_rewritten += edits.len();
+                self.out.links_rewritten += edits.len() - mentions;
                 let new = edit(&doc.source.text, edits);
                 if new != doc.source.text {
                     self.modifies.push(Op::Modify {
@@ -90,6 +93,14 @@ impl Planner<'_> {
             let locs = locate_all(doc);
             for part in list.iter_mut() {
                 self.rewrite_part(orig, doc, &locs, part, &mut broken);
+                // Names of split files in the moved text, its own original's
+                // included, read from where the part now is.
+                let edits = self.mention_edits(&names, &part.path, &part.doc);
+                if !edits.is_empty() {
+                    self.out.mentions_rewritten += edits.len();
+                    part.contents = edit(&part.contents, edits);
+                    part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
+                }
             }
         }
         self.parts = parts;

@@ -42,6 +42,7 @@ mod after;
 mod hint;
 mod layout;
 mod links;
+mod mentions;
 mod outputs;
 mod select;
 mod split;
@@ -94,6 +95,8 @@ pub struct Outcome {
     pub errors: Vec<Note>,
     /// Links rewritten.
     pub links_rewritten: usize,
+    /// Names of split files in code spans and paths rewritten.
+    pub mentions_rewritten: usize,
     /// Findings of `check` on the tree after the plan (archive excluded).
     pub findings: Vec<Finding>,
     /// Why each op is in the plan, by the path it writes ([`Op::path`], unique
@@ -200,6 +203,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         notes: Vec::new(),
         errors: Vec::new(),
         links_rewritten: 0,
+        mentions_rewritten: 0,
         findings: Vec::new(),
         reasons: HashMap::new(),
     };

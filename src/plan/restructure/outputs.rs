@@ -233,9 +233,27 @@ impl Planner<'_> {
                 ops.push((Op::create(p.path, p.contents), Reason::Part));
             }
         }
+        // Reported in `check`'s scope, so migrate and check say the same.
+        let files: Vec<&Path> = findings
+            .iter()
+            .map(|f| Path::new(f.path.as_str()))
+            .collect();
+        let all: Vec<&Path> = self
+            .inp
+            .docs
+            .iter()
+            .map(|(p, _)| p.as_path())
+            .filter(|p| !self.archived(p))
+            .chain(files)
+            .collect();
+        let scope: HashSet<&Path> = self.cfg.check_scope(&all).into_iter().collect();
         let findings: Vec<Finding> = findings
-            .into_iter()
-            .filter(|f| !self.archived(Path::new(&f.path)))
+            .iter()
+            .filter(|f| {
+                let p = Path::new(&f.path);
+                !self.archived(p) && scope.contains(p)
+            })
+            .cloned()
             .collect();
         // A topic file or index is written whole by its own op, built from the
         // text with links rewritten (topics) or anew (indexes): one op per path,

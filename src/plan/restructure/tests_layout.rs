@@ -225,3 +225,23 @@ fn without_its_markers_a_framework_owns_nothing() {
     let o = run(&[(".planning/research/PITFALLS.md", research.as_str())]);
     assert!(o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })));
 }
+
+#[test]
+fn names_of_split_files_in_code_spans_and_paths_are_rewritten_not_in_prose() {
+    let mut files = two_plans();
+    files.push((
+        "docs/status.md",
+        "Read `docs/plans/parser-plan.md` first, then docs/plans/deploy-plan.md.\n\nThe parser-plan.md is long.\n"
+            .to_string(),
+    ));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let o = run(&refs);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let status = op_text(&o, "docs/status.md").expect("rewritten");
+    assert_eq!(
+        status,
+        "Read `docs/plans/parser-plan/INDEX.md` first, then docs/plans/deploy-plan/INDEX.md.\n\nThe parser-plan.md is long.\n"
+    );
+    assert_eq!(o.mentions_rewritten, 2);
+    assert_eq!(o.links_rewritten, 0);
+}

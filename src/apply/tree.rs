@@ -1,0 +1,137 @@
+//! The tree apply writes in, behind one interface: descriptor-relative on
+//! Linux (`fsat`: a link swapped in after the checks stops the run), path-based
+//! elsewhere (`fspath`: the window is narrowed, not closed). See the README's
+//! safety table.
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+#[cfg(target_os = "linux")]
+pub use super::fsat::{Dir, Tree};
+#[cfg(not(target_os = "linux"))]
+pub use super::fspath::{Dir, Tree};
+
+/// A root-relative file path's folder and name (an empty name, which no
+/// plan's path has, opens nothing).
+pub fn split(rel: &Path) -> (&Path, &OsStr) {
+    (
+        rel.parent().unwrap_or(Path::new("")),
+        rel.file_name().unwrap_or_default(),
+    )
+}
+
+impl Tree {
+    /// The bytes of the root-relative file `rel`, `None` if it (or its folder)
+    /// does not exist.
+    pub fn read(&self, rel: &Path) -> Result<Option<Vec<u8>>, super::ApplyError> {
+        let (dir, name) = split(rel);
+        match self.dir(dir)? {
+            Some(d) => d.read(name),
+            None => Ok(None),
+        }
+    }
+
+    /// The root-relative folder of `rel`, opened (it must exist by now: a folder
+    /// removed under the run is an error naming it).
+    pub fn dir_of<'a>(&self, rel: &'a Path) -> Result<(Dir, &'a OsStr), super::ApplyError> {
+        let (dir, name) = split(rel);
+        match self.dir(dir)? {
+            Some(d) => Ok((d, name)),
+            None => Err(super::io(dir)(std::io::Error::from(
+                std::io::ErrorKind::NotFound,
+            ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// What both implementations promise, run against each.
+    macro_rules! contract {
+        ($m:ident) => {
+            mod $m {
+                use std::ffi::OsStr;
+                use std::path::Path;
+
+                use crate::apply::$m::Tree;
+                use crate::apply::ApplyError;
+
+                fn read(t: &Tree, rel: &str) -> Result<Option<Vec<u8>>, ApplyError> {
+                    let (dir, name) = crate::apply::tree::split(Path::new(rel));
+                    match t.dir(dir)? {
+                        Some(d) => d.read(name),
+                        None => Ok(None),
+                    }
+                }
+
+                #[test]
+                fn writes_renames_and_removes_inside_the_root_only() {
+                    let d = tempfile::tempdir().unwrap();
+                    let t = Tree::open(d.path()).unwrap();
+                    let n = OsStr::new;
+                    let dir = t.dir_create(Path::new("a/b")).unwrap();
+                    dir.write_new(n("t"), b"one", None).unwrap();
+                    let e = dir.write_new(n("t"), b"two", None).unwrap_err();
+                    assert!(
+                        matches!(&e, ApplyError::Io { error, .. } if error.kind() == std::io::ErrorKind::AlreadyExists),
+                        "{e}"
+                    );
+                    dir.rename(n("t"), n("f"), false).unwrap();
+                    assert_eq!(read(&t, "a/b/f").unwrap().unwrap(), b"one");
+                    dir.write_new(n("t"), b"two", None).unwrap();
+                    assert!(dir.rename(n("t"), n("f"), false).is_err());
+                    dir.rename(n("t"), n("f"), true).unwrap();
+                    assert_eq!(dir.read(n("f")).unwrap().unwrap(), b"two");
+                    assert!(dir.is_file(n("f")));
+                    assert!(dir.names().unwrap().contains(&"f".into()));
+                    assert!(dir.remove_file(n("f")).unwrap());
+                    assert!(!dir.remove_file(n("f")).unwrap());
+                    assert!(read(&t, "a/none/x").unwrap().is_none());
+                    assert!(t.dir(Path::new("a/none")).unwrap().is_none());
+                    let a = t.dir(Path::new("a")).unwrap().unwrap();
+                    assert!(a.remove_dir(n("b")));
+                    assert!(!d.path().join("a/b").exists());
+                }
+
+                #[cfg(unix)]
+                #[test]
+                fn keeps_a_given_mode() {
+                    use std::os::unix::fs::PermissionsExt;
+                    let d = tempfile::tempdir().unwrap();
+                    let t = Tree::open(d.path()).unwrap();
+                    let dir = t.dir_create(Path::new("")).unwrap();
+                    let m = std::fs::Permissions::from_mode(0o600);
+                    dir.write_new(OsStr::new("f"), b"x", Some(&m)).unwrap();
+                    let got = dir.mode(OsStr::new("f")).unwrap().unwrap();
+                    assert_eq!(got.mode() & 0o777, 0o600);
+                    assert!(dir.mode(OsStr::new("none")).unwrap().is_none());
+                }
+
+                #[cfg(unix)]
+                #[test]
+                fn a_folder_swapped_for_a_link_after_it_was_checked_stops_the_write() {
+                    let d = tempfile::tempdir().unwrap();
+                    let out = tempfile::tempdir().unwrap();
+                    let t = Tree::open(d.path()).unwrap();
+                    t.dir_create(Path::new("p")).unwrap();
+                    std::fs::remove_dir(d.path().join("p")).unwrap();
+                    std::os::unix::fs::symlink(out.path(), d.path().join("p")).unwrap();
+                    for create in [false, true] {
+                        let e = if create {
+                            t.dir_create(Path::new("p/q")).map(|_| ()).unwrap_err()
+                        } else {
+                            t.dir(Path::new("p")).map(|_| ()).unwrap_err()
+                        };
+                        assert!(matches!(e, ApplyError::Unsafe { .. }), "{e}");
+                    }
+                    assert!(read(&t, "p/x").is_err());
+                    assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+                }
+            }
+        };
+    }
+
+    #[cfg(target_os = "linux")]
+    contract!(fsat);
+    contract!(fspath);
+}
