@@ -270,7 +270,8 @@ pub struct CheckArgs {
     #[arg(long, group = "fixing", help_heading = "Fixes")]
     pub fix: bool,
     /// With --fix or --diff: take the unsafe fixes too (a mislabeled heading
-    /// rewritten from the evidence).
+    /// rewritten from the evidence, a broken anchor pointed at its one close
+    /// heading).
     #[arg(long, requires = "fixing", help_heading = "Fixes")]
     pub unsafe_fixes: bool,
     /// With --fix: touch files with uncommitted git changes.
