@@ -127,9 +127,10 @@ Examples:
       Write SARIF for a code-scanning upload.
 
 Exit codes:
-  0  no finding of error severity (warnings allowed)
-  1  findings of error severity
-  2  usage or configuration error, or a file that cannot be read";
+  0  no finding of error severity (warnings allowed); with --diff: no fix
+  1  findings of error severity (after --fix: that remain); with --diff: fixes
+  2  usage or configuration error, a file that cannot be read, or fixes that
+     cannot be applied (nothing written)";
 
 const MIGRATE_HELP: &str = "\
 Examples:
@@ -292,6 +293,25 @@ pub struct CheckArgs {
     /// skipped by default.
     #[arg(long)]
     pub include_archive: bool,
+
+    // Fixes (issue 16), kept together.
+    /// Print the fixes for the findings as a unified diff and write nothing
+    /// (exit 1 when there is a fix, 0 when none). Safe fixes only, unless
+    /// --unsafe-fixes.
+    #[arg(long, group = "fixing", help_heading = "Fixes")]
+    pub diff: bool,
+    /// Apply the safe fixes (through a journal, recorded in the manifest, so
+    /// `replan restore` undoes them), then print the findings that remain.
+    #[arg(long, group = "fixing", help_heading = "Fixes")]
+    pub fix: bool,
+    /// With --fix or --diff: take the unsafe fixes too (a mislabeled heading
+    /// rewritten from the evidence, a broken anchor pointed at its one close
+    /// heading).
+    #[arg(long, requires = "fixing", help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+    /// With --fix: touch files with uncommitted git changes.
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub allow_dirty: bool,
 }
 
 /// `replan migrate`.
@@ -309,6 +329,15 @@ pub struct MigrateArgs {
     /// Touch files with uncommitted git changes.
     #[arg(long)]
     pub allow_dirty: bool,
+
+    // Fixes (issue 16), kept together.
+    /// Apply the safe fixes of `check --fix` first, in the same plan, so the
+    /// split files are cut from (and named after) the repaired text.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+    /// With --fix: the unsafe fixes too (a mislabeled heading rewritten).
+    #[arg(long, requires = "fix", help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
 }
 
 /// `replan restore`.

@@ -23,6 +23,7 @@ pub mod walk; // the Markdown files under a path, .gitignore honoured
 // Stages: pure passes over parsed documents.
 pub mod analysis; // the check rules, one per file, and their registry
 pub mod decisions; // decisions found in plans, routed into topic files
+pub mod fix; // the findings check can repair, as small edits of the original bytes
 pub mod split; // cutting one document into parts within budget
 
 // Plan and apply: what should change, and the only code that writes.

@@ -30,6 +30,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use facts::{FileFacts, SubHead};
+pub use phase_mislabeled::Verdict;
 
 use crate::config::check::Level;
 use crate::config::{Config, ConfigError};
@@ -281,6 +282,24 @@ fn run<'a>(
     cfg: &'a Config,
     tokens: Option<&'a [usize]>,
 ) -> Vec<Finding> {
+    run_some(root, files, planned, cfg, tokens, None)
+}
+
+/// Like [`run_all`], with only the rules named `ids` (and their findings):
+/// how the fixes re-check the files they changed.
+pub fn run_only(root: &Path, files: &[Input], cfg: &Config, ids: &[&str]) -> Vec<Finding> {
+    run_some(root, files, &Planned::default(), cfg, None, Some(ids))
+}
+
+fn run_some<'a>(
+    root: &'a Path,
+    files: &[Input],
+    planned: &Planned<'a>,
+    cfg: &'a Config,
+    tokens: Option<&'a [usize]>,
+    only: Option<&[&str]>,
+) -> Vec<Finding> {
+    let wanted = |id: &str| only.is_none_or(|o| o.contains(&id));
     let counted: Vec<usize>;
     let mut cx = Ctx {
         root,
@@ -301,7 +320,10 @@ fn run<'a>(
             .find(|f| f.rel == Path::new(&cfg.archive.manifest))
             .map(|f| f.doc.source.text.as_str()),
     };
-    if cx.tokens.is_none() && cfg.enabled_somewhere(budget_tokens::INFO.id) {
+    if cx.tokens.is_none()
+        && wanted(budget_tokens::INFO.id)
+        && cfg.enabled_somewhere(budget_tokens::INFO.id)
+    {
         // Count the files a token budget could reject up front, largest first, so
         // the two cores finish together instead of one waiting on a big file.
         let mut need: Vec<usize> = (0..files.len())
@@ -330,7 +352,11 @@ fn run<'a>(
         .enumerate()
         .map(|(i, f)| FileFacts::new(i, f.rel, f.doc, &cx))
         .collect();
-    let rules: Vec<(&RuleInfo, Box<dyn Rule>)> = RULES.iter().map(|r| (r, (r.ctor)(&cx))).collect();
+    let rules: Vec<(&RuleInfo, Box<dyn Rule>)> = RULES
+        .iter()
+        .filter(|r| wanted(r.id))
+        .map(|r| (r, (r.ctor)(&cx)))
+        .collect();
     let mut out: Vec<Finding> = facts
         .par_iter()
         .flat_map_iter(|f| {
@@ -358,8 +384,52 @@ fn run<'a>(
         None => true,
     });
     let mut out = suppress::apply(&cx, &facts, out);
+    out.retain(|f| wanted(f.rule));
     finding::sort(&mut out);
     out
+}
+
+/// Run `f` with a context and the facts of one file read on its own (no
+/// other files, no token counts): what a fix needs of what the rules know.
+pub fn with_facts<R>(
+    cfg: &Config,
+    rel: &Path,
+    doc: &Document,
+    f: impl FnOnce(&Ctx, &FileFacts) -> R,
+) -> R {
+    let cx = Ctx {
+        root: Path::new(""),
+        cfg,
+        encoding: encoding(cfg),
+        tokens: None,
+        targets: HashMap::new(),
+        target_dirs: HashSet::new(),
+        gone: HashSet::new(),
+        moved: Vec::new(),
+        manifest: None,
+    };
+    let facts = FileFacts::new(0, rel, doc, &cx);
+    f(&cx, &facts)
+}
+
+/// What `phase.mislabeled` concludes about each subphase of one file it reports.
+pub fn mislabeled(cfg: &Config, rel: &Path, doc: &Document) -> Vec<Verdict> {
+    with_facts(cfg, rel, doc, phase_mislabeled::verdicts)
+}
+
+/// The findings of the rules named `ids` on one file read on its own, before
+/// configured severities and suppressions: how a fix checks its result.
+pub fn rules_on(cfg: &Config, rel: &Path, doc: &Document, ids: &[&str]) -> Vec<Finding> {
+    with_facts(cfg, rel, doc, |cx, facts| {
+        let mut out = Vec::new();
+        for r in RULES.iter().filter(|r| ids.contains(&r.id)) {
+            let rule = (r.ctor)(cx);
+            rule.check_file(cx, facts, &mut out);
+            rule.check_set(cx, std::slice::from_ref(facts), &mut out);
+        }
+        finding::sort(&mut out);
+        out
+    })
 }
 
 #[cfg(test)]

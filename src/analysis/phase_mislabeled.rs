@@ -122,6 +122,19 @@ impl PhaseMislabeled {
         rest: &[&FileFacts],
         out: &mut Vec<Finding>,
     ) {
+        self.judge(cx, file, rest, out, None);
+    }
+
+    /// Report the mislabeled subphases of `file` into `out`, or, with `verdicts`,
+    /// say what the evidence shows about each of them there instead.
+    fn judge(
+        &self,
+        cx: &Ctx,
+        file: &FileFacts,
+        rest: &[&FileFacts],
+        out: &mut Vec<Finding>,
+        mut verdicts: Option<&mut Vec<Verdict>>,
+    ) {
         let m = &cx.cfg.check.mislabeled;
         let n_env = self.envs.names.len();
         for s in &file.subphases {
@@ -179,6 +192,30 @@ impl PhaseMislabeled {
             let self_flag =
                 m.self_reference_weight > 0 && !selfrefs.is_empty() && self_score >= m.margin;
             if env_flag.is_none() && !self_flag {
+                continue;
+            }
+            if let Some(v) = verdicts.as_deref_mut() {
+                // The environment the body is about, unless another one scores as high.
+                let body_env = env_flag.and_then(|(c, best)| {
+                    let ties = (0..n_env)
+                        .filter(|&i| i != c && scores[i] == scores[best])
+                        .count();
+                    (ties == 1).then_some(best)
+                });
+                let mut numbers: Vec<String> = Vec::new();
+                for (_, n) in &selfrefs {
+                    if !numbers.contains(n) {
+                        numbers.push(n.clone());
+                    }
+                }
+                v.push(Verdict {
+                    heading: s.heading,
+                    line: s.line,
+                    number: own.clone(),
+                    claimed,
+                    body_env,
+                    self_numbers: if self_flag { numbers } else { Vec::new() },
+                });
                 continue;
             }
             let mut parts = Vec::new();
@@ -300,6 +337,35 @@ impl PhaseMislabeled {
             }
         }
     }
+}
+
+/// What the evidence says about one mislabeled subphase heading, for a fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Index into the document's headings.
+    pub heading: usize,
+    /// 1-based line of the heading.
+    pub line: usize,
+    /// The number the heading gives.
+    pub number: String,
+    /// The environment the heading names (index into `environments`).
+    pub claimed: Option<usize>,
+    /// The environment the body is about, when it leads alone (no tie).
+    pub body_env: Option<usize>,
+    /// The other subphase numbers the body names itself, first seen first
+    /// (empty when they do not weigh enough to report).
+    pub self_numbers: Vec<String>,
+}
+
+/// The verdicts on the mislabeled subphases of one file (read without its
+/// continuation parts).
+pub fn verdicts(cx: &Ctx, file: &FileFacts) -> Vec<Verdict> {
+    let rule = PhaseMislabeled {
+        envs: EnvMatcher::new(&cx.cfg.environments),
+    };
+    let mut v = Vec::new();
+    rule.judge(cx, file, &[], &mut Vec::new(), Some(&mut v));
+    v
 }
 
 /// A line of evidence: in the file itself (`None`) or in its continuation part `k`.

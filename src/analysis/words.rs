@@ -114,11 +114,60 @@ impl EnvMatcher {
         out
     }
 
+    /// Every maximal match in `text` with its byte range (for rewriting a
+    /// heading's environment words; slower than [`EnvMatcher::hits`]).
+    pub fn spans(&self, text: &str) -> Vec<(std::ops::Range<usize>, Hit)> {
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !is_token_char(char::from(bytes[i])) {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            while i < bytes.len() && is_token_char(char::from(bytes[i])) {
+                i += 1;
+            }
+            // The token's parts with their byte ranges in `text`.
+            let mut pr: Vec<std::ops::Range<usize>> = Vec::new();
+            let mut p = start;
+            for piece in text[start..i].split(['-', '_']) {
+                if !piece.is_empty() {
+                    pr.push(p..p + piece.len());
+                }
+                p += piece.len() + 1;
+            }
+            let tp: Vec<&str> = pr.iter().map(|r| &text[r.clone()]).collect();
+            for (s, e, ti) in self.token_matches(&tp) {
+                let t = &self.terms[ti];
+                out.push((
+                    pr[s].start..pr[e - 1].end,
+                    Hit {
+                        env: t.env,
+                        kind: t.kind,
+                    },
+                ));
+            }
+        }
+        out
+    }
+
     /// `tp`: the token's non-empty parts as written (compared ASCII-case-insensitively
     /// with the terms' lower-cased parts; tokens are ASCII).
     fn token_hits(&self, tp: &[&str], out: &mut Vec<Hit>) {
+        for (_, _, ti) in self.token_matches(tp) {
+            out.push(Hit {
+                env: self.terms[ti].env,
+                kind: self.terms[ti].kind,
+            });
+        }
+    }
+
+    /// The maximal matches in a token's parts: (first part, end part, term index).
+    fn token_matches(&self, tp: &[&str]) -> Vec<(usize, usize, usize)> {
         if tp.is_empty() {
-            return;
+            return Vec::new();
         }
         // (start, end, term index)
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
@@ -138,7 +187,7 @@ impl EnvMatcher {
             }
         }
         if found.is_empty() {
-            return;
+            return found;
         }
         let mut kept: Vec<(usize, usize, usize)> = Vec::new();
         for &(s, e, ti) in &found {
@@ -157,12 +206,7 @@ impl EnvMatcher {
             }
             kept.push((s, e, ti));
         }
-        for (_, _, ti) in kept {
-            out.push(Hit {
-                env: self.terms[ti].env,
-                kind: self.terms[ti].kind,
-            });
-        }
+        kept
     }
 
     /// Index of an environment by name or alias (for `(env)` labels).
@@ -199,6 +243,28 @@ mod tests {
         assert_eq!(envs_of("the Prod cluster"), vec!["prod:Alias"]);
         assert_eq!(envs_of("product production"), vec!["prod:Alias"]);
         assert!(envs_of("reproduce prodigy").is_empty());
+    }
+
+    #[test]
+    fn spans_locate_the_words() {
+        let c = Config::builtin();
+        let m = EnvMatcher::new(&c.environments);
+        let t = "Install on Devops Nonprod (pcc-devops-prod)";
+        let got: Vec<(&str, String)> = m
+            .spans(t)
+            .into_iter()
+            .map(|(r, h)| (&t[r], m.names[h.env].clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("Nonprod", "nonprod".to_string()),
+                ("pcc-devops-prod", "prod".to_string())
+            ]
+        );
+        // The same hits as `hits`, in the same order.
+        let hits: Vec<Hit> = m.spans(t).into_iter().map(|(_, h)| h).collect();
+        assert_eq!(hits, m.hits(t));
     }
 
     #[test]

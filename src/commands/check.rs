@@ -12,6 +12,9 @@ use crate::{analysis, render, ui};
 
 /// Run `replan check`.
 pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
+    if args.diff || args.fix {
+        return fix(args, g);
+    }
     let root = super::root(g, || root_for(&args.paths));
     let cfg = load_config(Some(&root), g)?;
     // Warmed only once the configuration says tokens will be counted: loading the
@@ -37,11 +40,17 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     for w in &c.walk_warnings {
         ui::warn(w);
     }
+    print_checked(args.format, args.statistics, &c)
+}
+
+/// The findings of a check (and the files it could not read) in the format asked
+/// for, the summary, and the exit code: after `check` and after `check --fix`.
+fn print_checked(format: Format, statistics: bool, c: &check::Checked) -> anyhow::Result<Exit> {
     for e in &c.read_errors {
         ui::error(&e.to_string());
     }
     let report = &c.report;
-    let out = match args.format {
+    let out = match format {
         Format::Text => render::text::findings(&report.findings),
         Format::Json => render::json::report(
             report.encoding.name(),
@@ -54,7 +63,7 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     };
     ui::write_stdout(out.as_bytes())?;
     // Asked for by name, so printed even with -q.
-    if args.statistics {
+    if statistics {
         eprint!("{}", render::text::statistics(&report.findings));
     }
     ui::status(&render::text::summary(
@@ -74,4 +83,43 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     })
+}
+
+/// `check --diff` and `check --fix`: show or apply the fixes, then (after a
+/// real run) print the findings that remain as `check` would.
+fn fix(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
+    use crate::ops::fix::{self, Mode};
+    let root = super::root(g, || root_for(&args.paths));
+    let cfg = load_config(Some(&root), g)?;
+    let mode = if args.fix { Mode::Apply } else { Mode::Diff };
+    let opts = fix::Options {
+        check: Options {
+            paths: args.paths,
+            include_archive: args.include_archive,
+            count_all: args.format == Format::Json,
+        },
+        mode,
+        unsafe_fixes: args.unsafe_fixes,
+        allow_dirty: args.allow_dirty,
+    };
+    let r = fix::run(&root, &opts, &cfg, &ui::progress)?;
+    for w in &r.before.walk_warnings {
+        ui::warn(w);
+    }
+    if mode == Mode::Diff {
+        ui::write_stdout(render::fix::diff(&r).as_bytes())?;
+    }
+    eprint!("{}", render::fix::notes(&r, mode));
+    if !r.errors.is_empty() {
+        return Ok(Exit::Failure);
+    }
+    if mode == Mode::Diff {
+        return Ok(if r.plan.is_empty() {
+            Exit::Ok
+        } else {
+            Exit::Findings
+        });
+    }
+    let c = r.after.as_ref().unwrap_or(&r.before);
+    print_checked(args.format, args.statistics, c)
 }

@@ -20,6 +20,7 @@ pub fn run(args: ConsolidateArgs, g: &Global) -> anyhow::Result<Exit> {
         root: super::root(g, || discover(&args.root)),
         mode,
         allow_dirty: args.allow_dirty,
+        fixes: crate::ops::fix::Fixes::Off,
     };
     restructure(&opts, args.format, g)
 }

@@ -5,6 +5,7 @@
 
 use super::{restructure, Exit};
 use crate::cli::{Global, MigrateArgs};
+use crate::ops::fix::Fixes;
 use crate::ops::restructure::{Mode, Options};
 use crate::ops::root::discover;
 
@@ -19,6 +20,11 @@ pub fn run(args: MigrateArgs, g: &Global) -> anyhow::Result<Exit> {
             Mode::Apply
         },
         allow_dirty: args.allow_dirty,
+        fixes: match (args.fix, args.unsafe_fixes) {
+            (false, _) => Fixes::Off,
+            (true, false) => Fixes::Safe,
+            (true, true) => Fixes::Unsafe,
+        },
     };
     restructure(&opts, args.format, g)
 }

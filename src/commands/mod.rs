@@ -127,6 +127,7 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     let json = format == Format::Json;
     let (out, err) = text::planned(&p, opts.mode, json, command, ui::quiet());
     print!("{out}");
+    eprint!("{}", crate::render::fix::listed(&p.fixes));
     eprint!("{err}");
     let empty = p.outcome.plan.is_empty();
     if !p.errors.is_empty() {

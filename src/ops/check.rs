@@ -9,6 +9,7 @@ use super::load::read_all;
 use super::Progress;
 use crate::analysis::{self, Input};
 use crate::config::Config;
+use crate::model::Document;
 use crate::note::Note;
 use crate::walk::{markdown_files_with, WalkOptions};
 
@@ -38,6 +39,8 @@ pub struct Checked {
     /// asked for, the whole project: a file nothing can be known about is an
     /// error wherever it is, as it is for `migrate`).
     pub read_errors: Vec<Note>,
+    /// Every file read, root-relative and parsed (the fixes edit them).
+    pub docs: Vec<(PathBuf, Document)>,
 }
 
 /// The root for a set of paths: the project root of the first
@@ -179,11 +182,38 @@ pub fn run(
             .filter(|(rel, _)| asked.contains(rel))
             .count()
     };
+    explain_unfixable(cfg, &loaded.docs, &mut report.findings);
     Ok(Checked {
         report,
         files,
         read,
         walk_warnings,
         read_errors,
+        docs: loaded.docs,
     })
+}
+
+/// A finding of a rule that has fixes, whose repair here is not clear (fences
+/// that do not pair, a tie in the evidence), says why there is no fix.
+fn explain_unfixable(
+    cfg: &Config,
+    docs: &[(PathBuf, Document)],
+    findings: &mut [crate::finding::Finding],
+) {
+    use crate::fix::{self, Fixability};
+    if !findings
+        .iter()
+        .any(|f| fix::fixability(f.rule) != Fixability::None)
+    {
+        return;
+    }
+    let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
+    for u in fix::unfixable(cfg, &inputs, findings) {
+        if let Some(f) = findings
+            .iter_mut()
+            .find(|f| f.rule == u.rule && f.line == u.line && f.path == u.path)
+        {
+            f.evidence.push(format!("no automatic fix: {}", u.reason));
+        }
+    }
 }

@@ -5,6 +5,7 @@
 //! end.
 
 pub mod check;
+pub mod fix;
 pub mod init;
 pub mod load;
 pub mod restore;

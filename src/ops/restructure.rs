@@ -37,6 +37,8 @@ pub struct Options {
     pub mode: Mode,
     /// Touch files with uncommitted git changes.
     pub allow_dirty: bool,
+    /// Fixes to apply first, in the same plan (`migrate --fix`).
+    pub fixes: super::fix::Fixes,
 }
 
 /// What a restructure run did or would do.
@@ -71,6 +73,8 @@ pub struct Planned {
     pub applied: bool,
     /// Markdown files read (the planner's input).
     pub files: usize,
+    /// The fixes applied first (`migrate --fix`), part of the plan.
+    pub fixes: Vec<crate::fix::Fix>,
 }
 
 /// What the manifest records, for the planner.
@@ -116,13 +120,28 @@ pub struct Tree {
     pub unreadable: Vec<Note>,
     /// Markdown files read.
     pub files: usize,
+    /// The fixes applied first (`migrate --fix`), part of the plan.
+    pub fixes: Vec<crate::fix::Fix>,
 }
 
 /// Plan a restructure of `root`: the tree as it is now, and the manifest's text.
 pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Result<Tree> {
+    plan_fixed_tree(root, cfg, progress, super::fix::Fixes::Off)
+}
+
+/// [`plan_tree`] of the tree with `fixes` applied first: the plan holds the
+/// fixes (a fixed file is archived as it was read, its parts cut from the fixed
+/// text) and [`Tree::fixes`] says which.
+pub fn plan_fixed_tree(
+    root: &Path,
+    cfg: &Config,
+    progress: Progress,
+    fixes: super::fix::Fixes,
+) -> anyhow::Result<Tree> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
-    let loaded = load::tree(root, cfg, progress);
+    let mut loaded = load::tree(root, cfg, progress);
+    let (fixed, repaired) = super::fix::repair_tree(root, cfg, &mut loaded.docs, fixes);
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));
     let recorded = read_manifest(root, cfg)?;
@@ -154,17 +173,19 @@ pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Resul
         reading_order: &recorded.reading_order,
         tick: &tick,
     };
-    let outcome = restructure::plan(&inputs);
+    let mut outcome = restructure::plan(&inputs);
     pb.finish_and_clear();
     if let Some(spinner) = after.get() {
         spinner.finish_and_clear();
     }
+    super::fix::reconcile(&mut outcome.plan, &repaired);
     Ok(Tree {
         outcome,
         manifest: recorded.text,
         warnings,
         files: loaded.docs.len() + loaded.read_errors.len(),
         unreadable: loaded.read_errors,
+        fixes: fixed,
     })
 }
 
@@ -189,7 +210,7 @@ fn linked_plan_dirs(root: &Path, cfg: &Config) -> Vec<String> {
 }
 
 /// Files with uncommitted changes that the plan would touch, as one error.
-fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
+pub(super) fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
     let dirty = match crate::git::dirty(root) {
         Ok(d) => d,
         Err(e) => return Some(Note::new(NoteKind::Uncommitted, "", e)),
@@ -253,7 +274,8 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         warnings,
         unreadable,
         files,
-    } = plan_tree(root, cfg, progress)?;
+        fixes,
+    } = plan_fixed_tree(root, cfg, progress, opts.fixes)?;
     let mut errors = unreadable;
     errors.extend(outcome.errors.iter().cloned());
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
@@ -278,6 +300,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         errors,
         applied: false,
         files,
+        fixes,
     };
     if opts.mode != Mode::Apply || !planned.errors.is_empty() || planned.outcome.plan.is_empty() {
         return Ok(Report::Planned(planned));

@@ -14,6 +14,9 @@ use crate::plan::{Op, Plan};
 /// Format version of the manifest.
 pub const VERSION: u32 = 1;
 
+/// The command a run of `check --fix` is recorded as.
+pub const FIX_COMMAND: &str = "check --fix";
+
 /// The whole manifest file.
 #[derive(Debug, Clone, Serialize, Deserialize, Default, PartialEq, Eq)]
 pub struct Manifest {
@@ -95,10 +98,12 @@ impl Manifest {
         s
     }
 
-    /// Every generated path with the checksum it was written with (latest run wins).
+    /// Every generated path with the checksum it was written with (latest run
+    /// wins). A fix run ([`FIX_COMMAND`]) generates nothing: the files it edits
+    /// stay the author's, to be split and refreshed like any other.
     pub fn generated(&self) -> HashMap<PathBuf, String> {
         let mut m = HashMap::new();
-        for r in &self.runs {
+        for r in self.runs.iter().filter(|r| r.command != FIX_COMMAND) {
             for c in &r.created {
                 m.insert(c.path.clone(), c.sha256.clone());
             }
@@ -251,6 +256,22 @@ mod tests {
         assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
         assert_eq!(rfc3339(1_700_000_000), "2023-11-14T22:13:20Z");
         assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+    }
+
+    #[test]
+    fn a_fix_run_generates_nothing() {
+        let mut plan = Plan::new(".");
+        plan.ops.push(Op::modify("notes.md", "o", "n"));
+        let m = Manifest {
+            version: VERSION,
+            runs: vec![record(&plan, FIX_COMMAND, &[])],
+        };
+        assert!(m.generated().is_empty());
+        let m = Manifest {
+            version: VERSION,
+            runs: vec![record(&plan, "migrate", &[])],
+        };
+        assert_eq!(m.generated().len(), 1);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Output only: diffs, text and JSON renderings of plans and findings.
 
 pub mod diff;
+pub mod fix;
 pub mod init;
 pub mod json;
 pub mod man;

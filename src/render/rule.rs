@@ -40,6 +40,7 @@ pub fn text(r: &RuleInfo) -> String {
          in a file: <!-- replan-disable {} -->",
         r.id
     );
+    let _ = writeln!(o, "\nFix: {}", crate::fix::fixability(r.id).describe());
     if let Some(ex) = &r.example {
         o.push_str("\nExample:\n");
         for (path, text) in ex.files {

@@ -22,6 +22,7 @@ const LAYERS: &[(&str, u8)] = &[
     ("analysis", 1),
     ("split", 1),
     ("decisions", 1),
+    ("fix", 1),
     ("plan", 2),
     ("apply", 3),
     ("ops", 4),

@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod corpus_migrate;
 mod decisions;
+mod fix;
 mod generated; // replan's own files pass check; stale mentions, root-relative links
 mod hostile;
 mod init;

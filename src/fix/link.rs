@@ -1,0 +1,149 @@
+//! The fix for `link.broken` (unsafe): an anchor that no heading of its target
+//! has, rewritten to the one heading anchor that is close to it: the same
+//! anchor but for GitHub's `-1`, `-2` suffix of repeated headings, or a heading
+//! with the same words in another order. None or several such headings: no fix.
+//! Only anchors are fixed (a moved file is left alone), in links whose target
+//! is among the files checked.
+
+use std::path::Path;
+
+use super::{Edit, Fix, Found, Safety};
+use crate::analysis::Input;
+use crate::finding::Finding;
+use crate::model::links::{resolve, Target};
+use crate::model::Document;
+
+/// The anchor without a trailing `-N` (GitHub's suffix for repeats).
+fn base(anchor: &str) -> &str {
+    match anchor.rsplit_once('-') {
+        Some((b, n)) if !b.is_empty() && !n.is_empty() && n.bytes().all(|c| c.is_ascii_digit()) => {
+            b
+        }
+        _ => anchor,
+    }
+}
+
+/// An anchor's words, sorted.
+fn words(anchor: &str) -> Vec<&str> {
+    let mut w: Vec<&str> = anchor.split('-').filter(|w| !w.is_empty()).collect();
+    w.sort_unstable();
+    w
+}
+
+/// The one heading anchor of `target` close to `anchor`, if there is exactly one.
+fn close_match<'d>(target: &'d Document, anchor: &str) -> Option<&'d str> {
+    let a = anchor.to_lowercase();
+    if target
+        .headings
+        .iter()
+        .any(|h| h.anchor.eq_ignore_ascii_case(&a))
+    {
+        return None;
+    }
+    let mut found: Vec<&str> = target
+        .headings
+        .iter()
+        .map(|h| h.anchor.as_str())
+        .filter(|h| base(h) == base(&a) || words(h) == words(&a))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    match found.as_slice() {
+        [one] => Some(one),
+        _ => None,
+    }
+}
+
+/// Add the fixes for one `link.broken` finding in `input`, whose targets are
+/// looked up among `files`.
+pub(super) fn fix(files: &[Input], input: &Input, f: &Finding, out: &mut Found) {
+    let doc = input.doc;
+    let src = &doc.source;
+    let mut edits = Vec::new();
+    let mut said = Vec::new();
+    for l in doc.links.iter().filter(|l| l.line == f.line && !l.image) {
+        let Some(dest) = l.dest.clone() else { continue };
+        let (target, anchor) = match resolve(input.rel, &l.url) {
+            Target::SameFile { anchor } => (Some(doc), anchor),
+            Target::File {
+                path,
+                anchor: Some(anchor),
+            } => (
+                files
+                    .iter()
+                    .find(|i| i.rel == Path::new(&path))
+                    .map(|i| i.doc),
+                anchor,
+            ),
+            _ => continue,
+        };
+        let Some(target) = target else { continue };
+        let Some(new) = close_match(target, &anchor) else {
+            continue;
+        };
+        // Only an anchor written as it reads (not percent-encoded) is edited.
+        let Some(text) = src.text.get(dest.clone()) else {
+            continue;
+        };
+        let Some(hash) = text.rfind('#') else {
+            continue;
+        };
+        if text[hash + 1..] != anchor {
+            continue;
+        }
+        let start = dest.start + hash + 1;
+        edits.push(Edit {
+            range: start..dest.end,
+            text: new.to_string(),
+        });
+        said.push(format!("`#{anchor}` to `#{new}`"));
+    }
+    if edits.is_empty() {
+        return;
+    }
+    out.fixes.push(Fix {
+        rule: f.rule,
+        path: input.rel.to_path_buf(),
+        line: f.line,
+        safety: Safety::Unsafe,
+        message: format!(
+            "point the link at the one heading close to its anchor: {}",
+            said.join(", ")
+        ),
+        edits,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::analysis::testutil::run_rule;
+    use crate::fix::tests::{diff_lines, fix_text};
+
+    #[test]
+    fn rewrites_an_anchor_with_one_close_heading() {
+        let text = "# A\n\nSee [t](#troubleshooting-1) and [b](b.md#step-two-deploy).\n\n## Troubleshooting\n";
+        let b = "# B\n\n## Deploy: step two\n";
+        let (fixed, found) = fix_text(&[("a.md", text), ("b.md", b)], true);
+        assert_eq!(found.fixes.len(), 1, "{found:?}");
+        assert_eq!(
+            diff_lines(text, &fixed[0]),
+            vec![(
+                3,
+                "See [t](#troubleshooting) and [b](b.md#deploy-step-two).".to_string()
+            )]
+        );
+        assert!(run_rule("link.broken", &[("a.md", &fixed[0]), ("b.md", b)]).is_empty());
+        // Unsafe: not taken without --unsafe-fixes.
+        let (safe, _) = fix_text(&[("a.md", text), ("b.md", b)], false);
+        assert_eq!(safe[0], text);
+    }
+
+    #[test]
+    fn near_misses_no_or_several_close_headings() {
+        // Two headings share the base; none has the words.
+        let text = "# A\n\n[x](#setup-3) [y](#nothing-like-it)\n\n## Setup\n\n## Setup\n";
+        let (fixed, found) = fix_text(&[("a.md", text)], true);
+        assert!(found.fixes.is_empty(), "{found:?}");
+        assert_eq!(fixed[0], text);
+    }
+}
