@@ -7,6 +7,18 @@ use std::path::Path;
 use super::Planner;
 use crate::note::{Note, NoteKind};
 
+/// Top folders that hold a forge's templates, editor settings or other people's
+/// code: never proposed as plan folders.
+const NOT_PLANS: &[&str] = &[
+    ".github",
+    ".gitlab",
+    ".vscode",
+    ".idea",
+    "node_modules",
+    "vendor",
+    "third_party",
+];
+
 impl Planner<'_> {
     /// When no file is in a plan folder, say so and name the folders that hold
     /// the most Markdown files outside the archive, as `plan_dirs` to try:
@@ -18,7 +30,11 @@ impl Planner<'_> {
         }
         let mut by_dir: BTreeMap<&Path, usize> = BTreeMap::new();
         for (rel, _) in self.inp.docs {
-            if self.archived(rel) {
+            let first = rel
+                .components()
+                .next()
+                .map(|c| c.as_os_str().to_string_lossy());
+            if self.archived(rel) || first.is_some_and(|c| NOT_PLANS.contains(&c.as_ref())) {
                 continue;
             }
             // The folder's first two levels: `docs/plans`, `planning`, `.claude/status`.

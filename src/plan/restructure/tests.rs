@@ -495,7 +495,14 @@ fn planned_check_tells_gone_originals_from_names_taken_by_parts() {
 #[test]
 fn the_hint_leaves_out_folders_under_a_named_one() {
     let mut files: Vec<(String, String)> = Vec::new();
-    for (dir, n) in [("docs", 2), ("docs/design", 5), ("work/a", 3), ("notes", 1)] {
+    for (dir, n) in [
+        ("docs", 2),
+        ("docs/design", 5),
+        ("work/a", 3),
+        ("notes", 1),
+        (".github/ISSUE_TEMPLATE", 9),
+        ("node_modules/x", 9),
+    ] {
         for k in 0..n {
             files.push((format!("{dir}/f{k}.md"), format!("# F{k}\n")));
         }
