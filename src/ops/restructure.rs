@@ -189,6 +189,59 @@ pub fn plan_fixed_tree(
     })
 }
 
+/// Of the Markdown files that cannot be read as UTF-8, those the plan must not go
+/// ahead without (errors): the ones whose links, read leniently, name a file the
+/// plan moves away, so they would break unseen, or that cannot be read at all.
+/// The others are left as they are and said (warnings): one stray byte in a spec
+/// somewhere does not stop a restructure of the plans.
+fn unreadable_in_the_way(
+    root: &Path,
+    unreadable: Vec<Note>,
+    outcome: &Outcome,
+) -> (Vec<Note>, Vec<String>) {
+    let moved: std::collections::HashSet<&Path> = outcome
+        .splits
+        .iter()
+        .filter(|s| !s.in_place)
+        .map(|s| s.original.as_path())
+        .collect();
+    let (mut errors, mut passed) = (Vec::new(), Vec::new());
+    for n in unreadable {
+        let rel = PathBuf::from(&n.path);
+        let bytes = apply::check_inside(root, &rel)
+            .ok()
+            .and_then(|abs| std::fs::read(abs).ok());
+        let Some(bytes) = bytes else {
+            errors.push(n);
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        let doc = crate::model::Document::from_text(&n.path, &text);
+        let hit = crate::model::links::locate_all(&doc)
+            .into_iter()
+            .find_map(|l| {
+                let (to, _) = crate::plan::links::dest_of(&rel, &l.url)?;
+                moved
+                    .contains(to.as_path())
+                    .then(|| to.display().to_string())
+            });
+        match hit {
+            Some(to) => {
+                let mut e = n;
+                e.message = format!(
+                    "{}, and it links to {to}, which this plan moves: fix its encoding first",
+                    e.message
+                );
+                errors.push(e);
+            }
+            None => passed.push(format!(
+                "{n}; left as it is (it links to no file this plan moves)"
+            )),
+        }
+    }
+    (errors, passed)
+}
+
 /// A plan folder that is a symbolic link is never walked (replan does not
 /// follow links: writing through one could reach outside the tree); say so,
 /// rather than only that nothing is under `plan_dirs`.
@@ -276,7 +329,9 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         files,
         fixes,
     } = plan_fixed_tree(root, cfg, progress, opts.fixes)?;
-    let mut errors = unreadable;
+    let (mut errors, passed) = unreadable_in_the_way(root, unreadable, &outcome);
+    let mut warnings = warnings;
+    warnings.extend(passed);
     errors.extend(outcome.errors.iter().cloned());
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
         errors.extend(git_guard(root, &outcome.plan));

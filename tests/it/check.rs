@@ -472,8 +472,11 @@ fn a_file_that_is_not_utf8_is_an_error_of_check_and_migrate_alike() {
     let plans = d.path().join(".claude/plans/x");
     std::fs::create_dir_all(&plans).unwrap();
     std::fs::write(plans.join("a.md"), "# A\n\nSee [b](b.md).\n").unwrap();
-    std::fs::write(plans.join("b.md"), "# B\n").unwrap();
-    std::fs::write(plans.join("bad.md"), b"# Caf\xe9\n").unwrap();
+    // b.md holds two subphases: migrate splits it and moves it away.
+    let b = "# B\n\n## Phase 1.1: One\n\nx\n\n## Phase 1.2: Two\n\ny\n";
+    std::fs::write(plans.join("b.md"), b).unwrap();
+    // The unreadable file links to it: its link would break unseen.
+    std::fs::write(plans.join("bad.md"), b"# Caf\xe9\n\nSee [b](b.md).\n").unwrap();
     let line = "error: .claude/plans/x/bad.md:1: not valid UTF-8 (first bad byte at offset 5)";
     let before = crate::common::snapshot(d.path());
 
@@ -486,7 +489,13 @@ fn a_file_that_is_not_utf8_is_an_error_of_check_and_migrate_alike() {
     ] {
         let (code, _, err) = run_in(d.path(), args);
         assert_eq!(code, 2, "{args:?}: {err}");
-        assert!(err.lines().any(|l| l == line), "{args:?}: {err}");
+        assert!(err.lines().any(|l| l.starts_with(line)), "{args:?}: {err}");
+        if args[0] != "check" {
+            assert!(
+                err.contains("it links to .claude/plans/x/b.md, which this plan moves"),
+                "{err}"
+            );
+        }
     }
     assert_eq!(
         crate::common::snapshot(d.path()),
@@ -504,9 +513,10 @@ fn a_file_that_is_not_utf8_is_an_error_of_check_and_migrate_alike() {
     let (code, out, _) = run_in(d.path(), &["migrate", "--dry-run", "--format", "json"]);
     assert_eq!(code, 2);
     let m: Value = serde_json::from_str(&out).expect("JSON");
-    let mut want = want;
-    want["severity"] = "error".into();
-    assert_eq!(m["diagnostics"], serde_json::json!([want]));
+    let diag = &m["diagnostics"][0];
+    assert_eq!(diag["severity"], "error");
+    assert_eq!(diag["kind"], "unreadable");
+    assert_eq!(diag["path"], ".claude/plans/x/bad.md");
     let (_, sarif, _) = run_in(d.path(), &["check", "--format", "sarif"]);
     let s: Value = serde_json::from_str(&sarif).expect("SARIF");
     let n = &s["runs"][0]["invocations"][0]["toolExecutionNotifications"][0];
@@ -518,6 +528,21 @@ fn a_file_that_is_not_utf8_is_an_error_of_check_and_migrate_alike() {
     // Narrowed to another file, check does not fail on it.
     let (code, _, err) = run_in(d.path(), &["check", ".claude/plans/x/a.md"]);
     assert_eq!(code, 0, "{err}");
+
+    // An unreadable file that links to nothing the plan moves does not stop a
+    // migrate: it is left as it is, and said.
+    std::fs::write(plans.join("bad.md"), b"# Caf\xe9\n\nSee [a](a.md).\n").unwrap();
+    let (code, _, err) = run_in(d.path(), &["migrate"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("bad.md:1: not valid UTF-8") && err.contains("left as it is"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read(plans.join("bad.md")).unwrap(),
+        b"# Caf\xe9\n\nSee [a](a.md).\n"
+    );
+    assert!(!plans.join("b.md").exists(), "b.md was split and archived");
 }
 
 #[test]
