@@ -9,6 +9,7 @@ mod decisions;
 mod hostile;
 mod layers;
 mod migrate; // migrate, restore and consolidate
+mod patterns;
 mod props;
 mod root;
 mod safety;
