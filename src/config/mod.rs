@@ -63,6 +63,11 @@ pub struct HeadingRules {
     pub duration: Pattern,
     /// Longest slug after the number in a generated file name.
     pub slug_max: usize,
+    /// Headings too generic to name a file alone (`Decision`, `Next Steps`): a
+    /// part named after one gets its parent's name in front.
+    pub generic: Vec<String>,
+    /// Words a generated file name never ends with (`for`, `the`).
+    pub stop_words: Vec<String>,
 }
 
 /// Line and token budgets.

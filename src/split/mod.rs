@@ -135,13 +135,13 @@ pub fn plan_avoiding(
 ) -> SplitPlan {
     let units = units::find(doc, rules, envs);
     let sizes = budget::BlockSizes::measure(doc, opts.encoding);
-    let mut names = naming::Namer::new(stem, opts.slug_max);
+    let mut names = naming::Namer::new(doc, rules, stem, opts.slug_max);
     names.also_taken(taken);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
     let defs = refdefs::DefIndex::new(doc);
-    for unit in &units.units {
-        let base = names.base(unit, stem);
+    for (ui, unit) in units.units.iter().enumerate() {
+        let base = names.base(doc, unit, ui == 0);
         // Measure the continuation this unit's parts would carry (with the widest
         // part numbers and a uniqueness suffix), so a long title cannot push a
         // part over the token budget.

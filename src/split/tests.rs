@@ -39,7 +39,7 @@ fn one_file_per_subphase_groups_travel() {
             "phase-4.1-setup.md",
             "phase-4.2-install-argocd.md",
             "phase-4.11-prod.md",
-            "next-steps.md"
+            "notes-next-steps.md"
         ]
     );
     assert_eq!(p.reassemble(&doc), text);
@@ -185,7 +185,7 @@ fn sections_before_a_group_are_not_swallowed_by_it() {
         names(&p),
         vec![
             "title.md",
-            "overview.md",
+            "title-overview.md",
             "phase-4.1-a.md",
             "phase-4.2-b.md",
             "another-h1.md"
@@ -242,4 +242,186 @@ fn an_accidental_setext_heading_does_not_start_a_unit() {
     let text = "#### Phase 4.6: A\n\nApply the manifests and wait\n---\n\nmore\n\n#### Phase 4.7: B\n\nb\n";
     let (_, p) = split(text, 200);
     assert_eq!(names(&p), vec!["phase-4.6-a.md", "phase-4.7-b.md"]);
+}
+
+// ---- names with context (issue 12, item 3) ----
+
+fn split_with(text: &str, o: &SplitOptions, stem: &str) -> (Document, SplitPlan) {
+    let c = Config::builtin();
+    let doc = Document::from_text(&format!("{stem}.md"), text);
+    let p = plan(&doc, &c.headings, &c.environments, o, stem);
+    (doc, p)
+}
+
+#[test]
+fn headings_leaked_from_an_embedded_template_never_name_a_file() {
+    // elspeth: a ```markdown guide holds ```bash; the first bare ``` closes the
+    // guide, its headings leak out, and its own closer opens a stray block
+    // that hides "Step 10.2".
+    let text = "# Tracing\n\n## Task 10: Docs\n\n### Step 10.1: Create guide\n\n```markdown\n# Guide\n\n## Setup\n\n```bash\npip install x\n```\n\n### Langfuse\n\nUse it.\n\n```yaml\na: b\n```\n\n## Troubleshooting\n\ntext\n```\n\n### Step 10.2: Commit\n\n```bash\ngit commit\n```\n\n## Task 11: Checks\n\n### Step 11.1: Run mypy\n\nRun it.\n";
+    let (doc, p) = split(text, 200);
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(
+        names(&p),
+        [
+            "tracing.md",
+            "step-10.1-create-guide.md",
+            "step-11.1-run-mypy.md"
+        ]
+    );
+    // A template that is closed properly hides its headings from CommonMark
+    // already; a plain fence with an inner fence is reported, not guessed at.
+    let text = "## Phase 1.1: A\n\n```markdown\n# Guide\n## Setup\n```\n\n## Phase 1.2: B\n\nb\n";
+    let (_, p) = split(text, 200);
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+}
+
+fn names_of(text: &str, stem: &str) -> Vec<String> {
+    let (_, p) = split_with(text, &opts(200), stem);
+    p.parts.iter().map(|x| x.name.clone()).collect()
+}
+
+#[test]
+fn slugs_drop_list_numbers_durations_emoji_and_trailing_stop_words() {
+    let text = "# Plan\n\n## 0. Read this first\n\na\n\n## 10. Risk register\n\nb\n\n## 📊 Executive Summary (~1 week)\n\nc\n\n## Rollout (Week 2)\n\nd\n\n## Phase 1.1: Write failing test for the tracing config parsing in the module (30-45 min)\n\ne\n\n## Nächste Schritte\n\nf\n\n## Sign in\n\ng\n";
+    assert_eq!(
+        names_of(text, "plan"),
+        [
+            "plan-overview.md",
+            "read-this-first.md",
+            "risk-register.md",
+            "executive-summary.md",
+            "rollout.md",
+            "phase-1.1-write-failing-test-for-the-tracing-config-parsing.md",
+            "naechste-schritte.md",
+            "sign-in.md",
+        ]
+    );
+}
+
+#[test]
+fn a_slug_is_cut_at_a_word_boundary() {
+    let c = Config::builtin();
+    let w = naming::Words::new(&c.headings);
+    for (text, max, want) in [
+        (
+            "Install ArgoCD on Devops Nonprod Cluster",
+            50,
+            "install-argocd-on-devops-nonprod-cluster",
+        ),
+        (
+            "Install ArgoCD on Devops Nonprod Cluster",
+            20,
+            "install-argocd",
+        ),
+        (
+            "Summary of work prior to this week (2025-10-15 to 2025-10-19)",
+            50,
+            "summary-of-work-prior-to-this-week-2025-10-15",
+        ),
+        ("supercalifragilisticexpialidocious", 10, "supercalif"),
+        ("Phase 4.7 notes.", 50, "phase-4.7-notes"),
+        ("Timeline ~1 week", 50, "timeline"),
+        ("~2h", 50, ""),
+        ("🎯", 50, ""),
+        ("The end of", 50, "the-end-of"),
+        (
+            "Migration architecture for the new parser",
+            29,
+            "migration-architecture",
+        ),
+        ("of of of of", 3, "of"),
+    ] {
+        let s = w.slug(text, max);
+        assert_eq!(s, want, "{text:?} at {max}");
+        assert!(s.len() <= max && !s.ends_with('-'), "{s}");
+    }
+}
+
+#[test]
+fn generic_headings_get_their_parents_name_in_front() {
+    // The ADRs have a context long enough to be sections of their own.
+    let context = "context\n\n".repeat(12);
+    let text = format!("# ADRs\n\n## ADR-003: Use Private Service Connect\n\n{context}### Decision\n\nuse psc\n\n### Rationale\n\nwhy\n\n## ADR-004: Flyway\n\n{context}### Decision\n\nflyway\n\n### Phase 1.1: Build\n\nb\n\n## Next Steps\n\nn\n");
+    assert_eq!(
+        names_of(&text, "decisions"),
+        [
+            "adrs.md",
+            "adr-003-use-private-service-connect.md",
+            "adr-003-use-private-service-connect-decision.md",
+            "adr-003-use-private-service-connect-rationale.md",
+            "adr-004-flyway.md",
+            "adr-004-flyway-decision.md",
+            "phase-1.1-build.md",
+            "decisions-next-steps.md",
+        ]
+    );
+    // A subphase parent lends its title, not its number (a name with the number
+    // would read as that subphase's file), and a `Demo 2` is generic too.
+    let text = "## Phase 2.1: Build parser\n\n### Step 2.1.1: Lex\n\nx\n\n### Step 2.1.2: Parse\n\ny\n\n### Demo 2\n\nd\n\n## Phase 2.2: Deploy\n\n### Step 2.2.1: Ship\n\nz\n";
+    assert_eq!(
+        names_of(text, "plan"),
+        [
+            "phase-2.1-build-parser.md",
+            "step-2.1.1-lex.md",
+            "step-2.1.2-parse.md",
+            "build-parser-demo-2.md",
+            "phase-2.2-deploy.md",
+            "step-2.2.1-ship.md"
+        ]
+    );
+}
+
+#[test]
+fn subphase_names_carry_their_kind() {
+    let text = "## Story 1.1: Sign in\n\na\n\n## Story 1.2: Sign out\n\nb\n\n## Milestone 2: Beta\n\nc\n\n## Plan 05-01: Executor\n\nd\n";
+    assert_eq!(
+        names_of(text, "plan"),
+        [
+            "story-1.1-sign-in.md",
+            "story-1.2-sign-out.md",
+            "milestone-2-beta.md",
+            "phase-05.01-executor.md"
+        ]
+    );
+    // `Step 1: install` in a code block is no heading, and no subphase anyway.
+    let text = "## Phase 1.1: A\n\n```bash\n## Step 1.2: install\n# Step 1: install\n```\n\n## Phase 1.2: B\n\nb\n";
+    assert_eq!(names_of(text, "plan"), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+}
+
+#[test]
+fn names_never_collide() {
+    // Generic headings everywhere, repeated titles, a heading named like a part
+    // and like a uniqueness suffix, and names taken in the folder already.
+    let mut text = String::from("# Notes\n\n");
+    for _ in 0..3 {
+        text.push_str("## Summary\n\nx\n\n## Notes Summary\n\ny\n\n## Summary Part 2\n\nz\n\n## Summary 2\n\nw\n\n");
+    }
+    text.push_str("## Phase 1.1: A\n\n");
+    for i in 0..40 {
+        text.push_str(&format!("para {i}\n\n"));
+    }
+    text.push_str("## Phase 1.1: A\n\nagain\n");
+    let c = Config::builtin();
+    let doc = Document::from_text("notes.md", &text);
+    let taken = |n: &str| n == "notes-summary.md" || n == "phase-1.1-a-part-2.md";
+    let p = plan_avoiding(
+        &doc,
+        &c.headings,
+        &c.environments,
+        &opts(30),
+        "notes",
+        &taken,
+    );
+    assert_eq!(p.reassemble(&doc), text);
+    let mut seen = std::collections::HashSet::new();
+    for part in &p.parts {
+        assert!(
+            seen.insert(part.name.clone()),
+            "{} twice: {:?}",
+            part.name,
+            names(&p)
+        );
+        assert!(!taken(&part.name), "{} was taken", part.name);
+    }
 }

@@ -24,6 +24,8 @@ pub struct Unit {
     pub subphase: Option<Subphase>,
     /// Heading text that names it; empty for a headingless preamble.
     pub title: String,
+    /// Block of the heading that names it, if any.
+    pub heading: Option<usize>,
 }
 
 /// All units of a document and the subphase level used.
@@ -35,22 +37,80 @@ pub struct Units {
     pub level: Option<u8>,
 }
 
+/// Line ranges (`first..=last`) whose headings leaked out of an embedded
+/// template: a closed fence holding an inner opener that its own closer ends
+/// (a ```markdown block holding a ```bash block) lets the rest of the template
+/// out as Markdown. The leak runs to the block the intended outer closer opens:
+/// the first fenced block after it that is never closed, or that has no info
+/// string and hides a subphase heading of the plan; when there is none, to the
+/// next fenced block (as `fence.suspicious` reports it).
+fn leaked_lines(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> Vec<(usize, usize)> {
+    let fence = |b: &crate::model::Block| match &b.kind {
+        BlockKind::Code(c) if c.fenced => Some(c.clone()),
+        _ => None,
+    };
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    // The block a template's intended closer opens holds the template's tail
+    // (and often an inner fence too): it is no template of its own.
+    let mut stray_at: Option<usize> = None;
+    for (i, b) in doc.blocks.iter().enumerate() {
+        let Some(c) = fence(b) else { continue };
+        if !c.closed || b.end_line <= b.line + 1 || stray_at == Some(b.line) {
+            continue;
+        }
+        let inner = (b.line + 1..b.end_line).any(|l| {
+            let t = doc.source.line_text(l).trim();
+            let run = t.chars().take_while(|&ch| ch == c.fence_char).count();
+            run >= c.fence_len && !t[run * c.fence_char.len_utf8()..].trim().is_empty()
+        });
+        if !inner {
+            continue;
+        }
+        let later: Vec<&crate::model::Block> = doc.blocks[i + 1..]
+            .iter()
+            .filter(|x| fence(x).is_some())
+            .collect();
+        let stray = later.iter().find(|x| {
+            let Some(k) = fence(x) else { return false };
+            !k.closed
+                || (k.info.trim().is_empty()
+                    && (x.line + 1..x.end_line).any(|l| {
+                        let t = doc.source.line_text(l).trim_start();
+                        let h = t.trim_start_matches('#');
+                        (1..=6).contains(&(t.len() - h.len()))
+                            && h.starts_with(' ')
+                            && recognise(h.trim(), rules, envs).is_some()
+                    }))
+        });
+        let next = stray.or(later.first());
+        stray_at = next.map(|n| n.line);
+        let end = next.map(|n| n.line - 1).unwrap_or(usize::MAX);
+        if end > b.end_line {
+            out.push((b.end_line + 1, end));
+        }
+    }
+    out
+}
+
 /// Find the units of a document.
 pub fn find(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> Units {
+    let leaked = leaked_lines(doc, rules, envs);
     let tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
         .top_headings()
+        .filter(|(_, h)| !leaked.iter().any(|&(a, z)| a <= h.line && h.line <= z))
         .map(|(b, h)| (b, h.level, h.text.as_str(), recognise(&h.text, rules, envs)))
         .collect();
     let level = unit_level(tops.iter().filter(|t| t.3.is_some()).map(|t| t.1));
     let n = doc.blocks.len();
     let Some(level) = level else {
         // No subphases: the whole file is one unit, named after its first heading.
-        let title = tops.first().map(|t| t.2.to_string()).unwrap_or_default();
+        let first = tops.first();
         return Units {
             units: vec![Unit {
                 blocks: 0..n,
                 subphase: None,
-                title,
+                title: first.map(|t| t.2.to_string()).unwrap_or_default(),
+                heading: first.map(|t| t.0),
             }],
             level: None,
         };
@@ -74,16 +134,13 @@ pub fn find(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> Units
     let mut units: Vec<(Unit, Option<u8>)> = Vec::new();
     let first = starts.first().map(|t| t.0).unwrap_or(n);
     if first > 0 {
-        let title = tops
-            .iter()
-            .find(|t| t.0 < first)
-            .map(|t| t.2.to_string())
-            .unwrap_or_default();
+        let head = tops.iter().find(|t| t.0 < first);
         units.push((
             Unit {
                 blocks: 0..first,
                 subphase: None,
-                title,
+                title: head.map(|t| t.2.to_string()).unwrap_or_default(),
+                heading: head.map(|t| t.0),
             },
             None,
         ));
@@ -95,6 +152,7 @@ pub fn find(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> Units
                 blocks: t.0..end,
                 subphase: t.3.clone(),
                 title: t.2.to_string(),
+                heading: Some(t.0),
             },
             Some(t.1),
         ));
