@@ -82,6 +82,9 @@ pub struct Budgets {
     pub encoding: String,
     /// Per-glob overrides; the first matching one wins.
     pub overrides: Vec<BudgetOverride>,
+    /// Share of a file's budget below which a split part is a sliver (0.25: a
+    /// quarter of the lines and of the tokens); 0 turns the floor off.
+    pub floor: f64,
 }
 
 /// A budget for files matching a glob.

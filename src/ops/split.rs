@@ -99,6 +99,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         max_tokens: opts.max_tokens.unwrap_or(cfg.budgets.max_tokens),
         encoding,
         slug_max: cfg.headings.slug_max.max(8),
+        floor: cfg.budgets.floor,
     };
     let stem = opts
         .file

@@ -8,6 +8,7 @@ pub(crate) fn opts(max_lines: usize) -> SplitOptions {
         max_tokens: 100_000,
         encoding: Encoding::O200kBase,
         slug_max: 50,
+        floor: 0.0,
     }
 }
 
@@ -244,7 +245,7 @@ fn an_accidental_setext_heading_does_not_start_a_unit() {
     assert_eq!(names(&p), vec!["phase-4.6-a.md", "phase-4.7-b.md"]);
 }
 
-// ---- names with context (issue 12, item 3) ----
+// ---- no slivers (issue 12, item 2) ----
 
 fn split_with(text: &str, o: &SplitOptions, stem: &str) -> (Document, SplitPlan) {
     let c = Config::builtin();
@@ -252,6 +253,225 @@ fn split_with(text: &str, o: &SplitOptions, stem: &str) -> (Document, SplitPlan)
     let p = plan(&doc, &c.headings, &c.environments, o, stem);
     (doc, p)
 }
+
+fn floored(max_lines: usize) -> SplitOptions {
+    SplitOptions {
+        floor: 0.25,
+        ..opts(max_lines)
+    }
+}
+
+fn paras(prefix: &str, n: usize) -> String {
+    (0..n).map(|i| format!("{prefix} {i}\n\n")).collect()
+}
+
+#[test]
+fn a_small_title_overview_and_toc_travel_with_the_first_subphase() {
+    let text = format!(
+        "---\ntitle: Rollout\n---\n# Rollout plan\n\n## Overview\n\nshort\n\n## Contents\n\n- [A](#phase-11-a)\n\n## Phase 1.1: A\n\n{}## Phase 1.2: B\n\n{}",
+        paras("a", 30),
+        paras("b", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+    assert!(doc.slice(p.parts[0].span.clone()).starts_with("---\ntitle"));
+    assert_eq!(p.reassemble(&doc), text);
+    // Without a floor the same file keeps its title and overview apart.
+    let (_, p) = split_with(&text, &opts(200), "plan");
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+}
+
+#[test]
+fn a_parent_subphase_with_only_a_heading_joins_its_first_child() {
+    // CMBCluster's plan: `### 0.2 Setup` is a subphase of its own with no body;
+    // the `####` level holds most subphases.
+    let mut text = String::from("# Plan\n\n");
+    for m in 1..=3 {
+        text.push_str(&format!("### 0.{m} Group {m}\n\n"));
+        for k in 1..=2 {
+            text.push_str(&format!("#### 0.{m}.{k} Step {k}\n\n{}", paras("x", 30)));
+        }
+    }
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(
+        names(&p),
+        [
+            "phase-0.1.1-step-1.md",
+            "phase-0.1.2-step-2.md",
+            "phase-0.2.1-step-1.md",
+            "phase-0.2.2-step-2.md",
+            "phase-0.3.1-step-1.md",
+            "phase-0.3.2-step-2.md"
+        ]
+    );
+    assert!(doc
+        .slice(p.parts[2].span.clone())
+        .starts_with("### 0.2 Group 2\n\n#### 0.2.1"));
+    assert!(p.parts.iter().all(|x| x.lines >= 8), "{:?}", names(&p));
+}
+
+#[test]
+fn small_sections_gather_and_join_the_section_before() {
+    // pcc's tail: several short appendix sections after the last subphase
+    // become one file; one short section alone joins the subphase before it.
+    let mut text = String::from("# Notes\n\n## Phase 4.1: A\n\n");
+    text.push_str(&paras("a", 40));
+    for s in ["Key Decisions", "Scope", "Dependencies", "Review"] {
+        text.push_str(&format!("## {s}\n\n{}", paras("s", 8)));
+    }
+    text.push_str("## Next Steps\n\nn\n");
+    let (doc, p) = split_with(&text, &floored(200), "phase-4-working-notes");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(names(&p), ["phase-4.1-a.md", "phase-4-key-decisions.md"]);
+    let text = format!(
+        "## Phase 1.1: A\n\n{}### Deliverables\n\n- x\n- y\n\n## Phase 1.2: B\n\n{}",
+        paras("a", 30),
+        paras("b", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+    assert!(doc
+        .slice(p.parts[0].span.clone())
+        .ends_with("### Deliverables\n\n- x\n- y\n\n"));
+}
+
+#[test]
+fn a_small_subphase_joins_the_step_it_finishes() {
+    // elspeth's TDD steps: "Run test to verify it fails" is a few lines after
+    // the step that wrote the test, in a plan that must be cut anyway.
+    let text = format!(
+        "## Task 1\n\n### Step 1.1: Write the failing test\n\n{}### Step 1.2: Run test to verify it fails\n\nRun: `pytest`\n\n### Step 1.3: Implement\n\n{}",
+        paras("a", 30),
+        paras("c", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(
+        names(&p),
+        [
+            "step-1.1-write-the-failing-test.md",
+            "step-1.3-implement.md"
+        ]
+    );
+    assert!(doc.slice(p.parts[0].span.clone()).contains("### Step 1.2"));
+    // A file within its budget is split exactly at its subphases.
+    let (_, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(p.parts.len(), 3, "{:?}", names(&p));
+    // A first small step joins the one after it.
+    let text = format!(
+        "## Phase 1.1: A\n\nshort\n\n## Phase 1.2: B\n\n{}## Phase 1.3: C\n\n{}",
+        paras("b", 30),
+        paras("c", 40)
+    );
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.3-c.md"]);
+    // Where neither sibling has room, a small subphase stays a file of its own.
+    let text = format!(
+        "## Phase 1.1: A\n\n{}## Phase 1.2: B\n\nshort\n\n## Phase 1.3: C\n\n{}",
+        paras("a", 47),
+        paras("c", 48)
+    );
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(
+        names(&p),
+        ["phase-1.1-a.md", "phase-1.2-b.md", "phase-1.3-c.md"],
+        "{:?}",
+        p.parts.iter().map(|x| x.lines).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_sliver_joins_only_where_it_fits() {
+    // The section before is full: joining it would cut a subphase that fits in
+    // two, so the short section stays on its own.
+    let text = format!("## Phase 1.1: A\n\n{}## Next Steps\n\nn\n", paras("a", 47));
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "plan-next-steps.md"]);
+}
+
+#[test]
+fn cuts_keep_parts_above_the_floor() {
+    // Section A nearly fills a file and B is short: the cheap seam is the
+    // heading before B, which would leave B a sliver; the floor moves the cut.
+    let text = format!("# T\n\n## A\n\n{}## B\n\n{}", paras("a", 20), paras("b", 2));
+    let (doc, p) = split_with(&text, &opts(50), "t");
+    assert_eq!(p.parts.len(), 2);
+    assert!(
+        p.parts.iter().any(|x| x.lines < 13),
+        "without a floor the heading seam wins: {:?}",
+        p.parts.iter().map(|x| x.lines).collect::<Vec<_>>()
+    );
+    let (_, p) = split_with(&text, &floored(50), "t");
+    assert_eq!(p.reassemble(&doc), text);
+    for part in &p.parts {
+        assert!(
+            (13..=50).contains(&part.lines),
+            "{} has {} lines",
+            part.name,
+            part.lines
+        );
+    }
+}
+
+#[test]
+fn a_trailing_break_stays_with_the_block_before_it() {
+    // A 60-line code block (over budget) followed by `---`: the break is no part
+    // of its own, and a cut never falls just before it.
+    let mut text = String::from("# Big\n\nintro\n\n```yaml\n");
+    for i in 0..60 {
+        text.push_str(&format!("k{i}: v\n"));
+    }
+    text.push_str("```\n\n---\n\n");
+    let (doc, p) = split_with(&text, &floored(40), "big");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(p.oversize.len(), 1);
+    assert!(p.parts.iter().all(|x| x.lines >= 8), "{:?}", names(&p));
+    assert!(doc
+        .slice(p.parts.last().unwrap().span.clone())
+        .ends_with("```\n\n---\n\n"));
+    // Without a floor, still no part starts at the break.
+    let (_, p) = split_with(&text, &opts(40), "big");
+    assert!(p
+        .parts
+        .iter()
+        .all(|x| !doc.slice(x.span.clone()).starts_with("---")));
+}
+
+#[test]
+fn a_long_list_is_cut_between_its_items() {
+    let mut text = String::from("# Checklist\n\n");
+    for i in 0..80 {
+        text.push_str(&format!("- [ ] item {i}\n  detail {i}\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(60), "checklist");
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() >= 3, "{:?}", names(&p));
+    assert!(p.oversize.is_empty(), "{:?}", p.oversize);
+    for part in &p.parts {
+        assert!(part.lines <= 60, "{} has {}", part.name, part.lines);
+        let body = doc.slice(part.span.clone());
+        assert!(
+            part.part == 1 || body.starts_with("- [ ] item"),
+            "{} starts mid-item: {body:.40}",
+            part.name
+        );
+    }
+}
+
+#[test]
+fn a_list_item_alone_over_budget_is_reported() {
+    let mut text = String::from("# Checklist\n\n- short\n- long\n");
+    for i in 0..70 {
+        text.push_str(&format!("  line {i}\n"));
+    }
+    text.push_str("- after\n");
+    let (doc, p) = split_with(&text, &floored(40), "checklist");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(p.oversize.len(), 1, "{:?}", p.oversize);
+    assert_eq!(p.oversize[0].line, 4, "the long item is named");
+}
+
+// ---- names with context (issue 12, item 3) ----
 
 #[test]
 fn headings_leaked_from_an_embedded_template_never_name_a_file() {
@@ -370,6 +590,20 @@ fn generic_headings_get_their_parents_name_in_front() {
             "step-2.2.1-ship.md"
         ]
     );
+}
+
+#[test]
+fn the_first_part_is_named_after_front_matter_unless_it_slugs_to_nothing() {
+    let text = "---\ntitle: \"Auth rollout\"\nstatus: draft\n---\n# Plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["auth-rollout.md", "phase-1.1-a.md"]);
+    let text = "---\nname: kubectl-fields\n---\n# Plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["kubectl-fields.md", "phase-1.1-a.md"]);
+    // Chinese or emoji only: the heading names it.
+    let text = "---\ntitle: 项目计划 🎯\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["rollout-plan.md", "phase-1.1-a.md"]);
+    // A block scalar is no title.
+    let text = "---\ntitle: |\n  long\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["rollout-plan.md", "phase-1.1-a.md"]);
 }
 
 #[test]

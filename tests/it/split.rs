@@ -80,7 +80,14 @@ fn split_monolith_checks(notes: &std::path::Path) {
 fn dry_run_writes_nothing_and_lists_counts() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("notes.md");
-    std::fs::write(&f, "# T\n\n## Phase 1.1: A\n\nx\n\n## Phase 1.2: B\n\ny\n").unwrap();
+    // Subphases long enough to be files of their own (a heading and a line or
+    // two would join its sibling).
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        &f,
+        format!("# T\n\n## Phase 1.1: A\n\n{body}## Phase 1.2: B\n\n{body}"),
+    )
+    .unwrap();
     let out = replan()
         .args(["split", "--dry-run"])
         .arg(&f)
@@ -103,7 +110,12 @@ fn dry_run_writes_nothing_and_lists_counts() {
 fn refuses_to_overwrite_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("notes.md");
-    std::fs::write(&f, "## Phase 1.1: A\n\nx\n\n## Phase 1.2: B\n\ny\n").unwrap();
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        &f,
+        format!("## Phase 1.1: A\n\n{body}## Phase 1.2: B\n\n{body}"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("phase-1.2-b.md"), "mine\n").unwrap();
     replan().arg("split").arg(&f).assert().code(2);
     assert!(
@@ -121,7 +133,7 @@ fn refuses_to_overwrite_without_force() {
         .success();
     assert_eq!(
         std::fs::read_to_string(dir.path().join("phase-1.2-b.md")).unwrap(),
-        "## Phase 1.2: B\n\ny\n"
+        format!("## Phase 1.2: B\n\n{body}")
     );
 }
 

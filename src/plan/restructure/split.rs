@@ -140,6 +140,7 @@ impl Planner<'_> {
             max_tokens,
             encoding: self.enc,
             slug_max: self.cfg.headings.slug_max.max(8),
+            floor: self.cfg.budgets.floor,
         };
         let stem = rel
             .file_stem()
