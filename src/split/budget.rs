@@ -99,16 +99,34 @@ pub struct Segs {
     pub tokens: Vec<usize>,
     /// The block each segment belongs to.
     pub block: Vec<usize>,
+    /// Tokens a segment may gain when its links are rewritten after the split;
+    /// counted against the budget, not in a part's exact count.
+    pub grow: Vec<usize>,
     /// The first segment of each block, and the number of segments at the end.
     first: Vec<usize>,
 }
 
 impl Segs {
     /// The segments of `doc`: a list whose lines or tokens exceed three quarters
-    /// of the budget becomes one segment per top-level item.
-    pub fn build(doc: &Document, sizes: &BlockSizes, o: &SplitOptions) -> Segs {
+    /// of the budget becomes one segment per top-level item. `growth` lists
+    /// `(line, tokens)` that links may gain when rewritten after the split
+    /// ([`Segs::grow`]).
+    pub fn build(
+        doc: &Document,
+        sizes: &BlockSizes,
+        o: &SplitOptions,
+        growth: &[(usize, usize)],
+    ) -> Segs {
+        let mut block_growth = vec![0usize; doc.blocks.len()];
+        for &(line, t) in growth {
+            let b = doc.blocks.partition_point(|b| b.line <= line);
+            if let Some(g) = block_growth.get_mut(b.saturating_sub(1)) {
+                *g += t;
+            }
+        }
         let big = |b: usize| {
-            4 * sizes.lines[b] > 3 * o.max_lines || 4 * sizes.tokens[b] > 3 * o.max_tokens
+            4 * sizes.lines[b] > 3 * o.max_lines
+                || 4 * (sizes.tokens[b] + block_growth[b]) > 3 * o.max_tokens
         };
         let mut s = Segs {
             span: Vec::with_capacity(doc.blocks.len()),
@@ -116,6 +134,7 @@ impl Segs {
             lines: Vec::with_capacity(doc.blocks.len()),
             tokens: Vec::with_capacity(doc.blocks.len()),
             block: Vec::with_capacity(doc.blocks.len()),
+            grow: Vec::new(),
             first: Vec::with_capacity(doc.blocks.len() + 1),
         };
         for (i, b) in doc.blocks.iter().enumerate() {
@@ -149,7 +168,25 @@ impl Segs {
             }
         }
         s.first.push(s.span.len());
+        s.grow = vec![0; s.span.len()];
+        for &(line, t) in growth {
+            s.grow_at(line, t);
+        }
         s
+    }
+
+    /// Count `tokens` more against the budget for the segment holding `line`.
+    fn grow_at(&mut self, line: usize, tokens: usize) {
+        let k = self.line.partition_point(|&l| l <= line).saturating_sub(1);
+        if let Some(g) = self.grow.get_mut(k) {
+            *g += tokens;
+        }
+    }
+
+    /// Tokens counted against the budget for segments `r`: their own and what
+    /// their links may gain.
+    fn budget_tokens(&self, r: Range<usize>) -> usize {
+        self.range_tokens(r.clone()) + self.grow[r].iter().sum::<usize>()
     }
 
     /// The segments of blocks `r`.
@@ -191,7 +228,7 @@ impl Floor {
 
 fn fits(segs: &Segs, r: Range<usize>, o: &SplitOptions, res: Reserve) -> bool {
     segs.range_lines(r.clone()) + res.lines <= o.max_lines
-        && segs.range_tokens(r) + res.tokens <= o.max_tokens
+        && segs.budget_tokens(r) + res.tokens <= o.max_tokens
 }
 
 /// Rank of a cut before segment `k`; `None` where no cut may fall.
@@ -249,7 +286,7 @@ pub fn cut(
     let mut pt = vec![0usize; n + 1];
     for k in 0..n {
         pl[k + 1] = pl[k] + segs.lines[s + k];
-        pt[k + 1] = pt[k] + segs.tokens[s + k];
+        pt[k + 1] = pt[k] + segs.tokens[s + k] + segs.grow[s + k];
     }
     let rank_at = |k: usize| {
         if k == 0 {

@@ -128,6 +128,41 @@ impl SplitPlan {
     pub fn is_split(&self) -> bool {
         self.parts.len() > 1
     }
+
+    /// Where each heading of `doc` went: `(heading, part, anchor)` for every
+    /// heading (an index into `doc.headings`), the index of the part holding it,
+    /// and its anchor there (GitHub's `-1` suffixes count per document), or
+    /// `None` when the part's own parse does not see it again. `parts` are the
+    /// parts' contents parsed, in the order of [`SplitPlan::parts`].
+    pub fn heading_map(
+        &self,
+        doc: &Document,
+        parts: &[&Document],
+    ) -> Vec<(usize, usize, Option<String>)> {
+        let mut out = Vec::with_capacity(doc.headings.len());
+        for (k, (part, pdoc)) in self.parts.iter().zip(parts).enumerate() {
+            let first = doc.source.line_of(part.span.start);
+            let last = if part.span.end == 0 {
+                0
+            } else {
+                doc.source.line_of(part.span.end - 1)
+            };
+            let shift = count_lines(&part.prefix);
+            for (i, h) in doc.headings.iter().enumerate() {
+                if h.line < first || h.line > last {
+                    continue;
+                }
+                let new_line = h.line - first + 1 + shift;
+                let anchor = pdoc
+                    .headings
+                    .iter()
+                    .find(|ph| ph.line == new_line)
+                    .map(|ph| ph.anchor.clone());
+                out.push((i, k, anchor));
+            }
+        }
+        out
+    }
 }
 
 /// Plan the split of `doc`, whose own file stem is `stem`. The file stays where
@@ -164,14 +199,21 @@ pub fn plan_avoiding(
         cap_tokens: opts.max_tokens.saturating_sub(budget::PREFIX_TOKENS),
     };
     let units = units::find(doc, rules, envs, &sizes, &limits);
-    let segs = budget::Segs::build(doc, &sizes, opts);
     let mut names = naming::Namer::new(doc, rules, stem, opts.slug_max);
     names.also_taken(taken);
+    let bases: Vec<String> = units
+        .units
+        .iter()
+        .enumerate()
+        .map(|(ui, unit)| names.base(doc, unit, ui == 0))
+        .collect();
+    let growth = link_growth(doc, &units.units, &bases, opts.encoding);
+    let segs = budget::Segs::build(doc, &sizes, opts, &growth);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
     let defs = refdefs::DefIndex::new(doc);
     for (ui, unit) in units.units.iter().enumerate() {
-        let base = names.base(doc, unit, ui == 0);
+        let base = bases[ui].clone();
         // Measure the continuation this unit's parts would carry (with the widest
         // part numbers and a uniqueness suffix), so a long title cannot push a
         // part over the token budget.
@@ -255,6 +297,42 @@ pub fn plan_avoiding(
         oversize,
         unit_level: units.level,
     }
+}
+
+/// Tokens that links may gain when a split rewrites them, as `(line, tokens)`:
+/// a `#anchor` to a heading that lands in another part gets that part's name in
+/// front (`phase-4.3-….md#…`). Counted for the widest name the heading's unit
+/// can get (a uniqueness suffix and a part number), once per link.
+fn link_growth(
+    doc: &Document,
+    units: &[units::Unit],
+    bases: &[String],
+    enc: Encoding,
+) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = units
+        .iter()
+        .map(|u| doc.blocks.get(u.blocks.start).map_or(0, |b| b.line))
+        .collect();
+    let unit_at = |line: usize| starts.partition_point(|&s| s <= line).saturating_sub(1);
+    let heading_unit: std::collections::HashMap<String, usize> = doc
+        .headings
+        .iter()
+        .map(|h| (h.anchor.to_lowercase(), unit_at(h.line)))
+        .collect();
+    let mut widest: Vec<Option<usize>> = vec![None; units.len()];
+    let mut out = Vec::new();
+    for l in &doc.links {
+        let Some(anchor) = l.url.trim().strip_prefix('#') else {
+            continue;
+        };
+        let Some(&v) = heading_unit.get(&anchor.to_lowercase()) else {
+            continue;
+        };
+        let Some(base) = bases.get(v) else { continue };
+        let w = *widest[v].get_or_insert_with(|| enc.count(&format!("{base}-99-part-99.md")));
+        out.push((l.line, w));
+    }
+    out
 }
 
 /// Tokens of `prefix` plus segments `piece`, exactly: from the segments' counts
