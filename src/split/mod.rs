@@ -193,8 +193,7 @@ pub fn plan_avoiding(
     let sizes = budget::BlockSizes::measure(doc, opts.encoding);
     let floor = opts.floor();
     let limits = units::Limits {
-        floor_lines: floor.lines,
-        floor_tokens: floor.tokens,
+        floor,
         cap_lines: opts.max_lines.saturating_sub(budget::PREFIX_LINES),
         cap_tokens: opts.max_tokens.saturating_sub(budget::PREFIX_TOKENS),
     };

@@ -23,7 +23,7 @@
 
 use std::ops::Range;
 
-use super::budget::BlockSizes;
+use super::budget::{BlockSizes, Floor};
 use crate::config::{Environment, HeadingRules};
 use crate::model::{BlockKind, Document};
 use crate::subphase::{recognise, unit_level, Subphase};
@@ -57,26 +57,28 @@ pub struct Units {
 /// What a unit must reach not to be a sliver, and what fits in a file.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
-    /// A unit under both of these is a sliver (0 turns the floor off).
-    pub floor_lines: usize,
-    /// See `floor_lines`.
-    pub floor_tokens: usize,
-    /// Room for a unit's body in one file.
+    /// A unit under it is a sliver.
+    pub floor: Floor,
+    /// Room for a unit's body in one file: lines.
     pub cap_lines: usize,
-    /// See `cap_lines`.
+    /// Room for a unit's body in one file: tokens.
     pub cap_tokens: usize,
 }
 
 impl Limits {
     /// Whether `lines` and `tokens` are under the floor.
-    pub fn below_floor(&self, lines: usize, tokens: usize) -> bool {
-        lines < self.floor_lines && tokens < self.floor_tokens
+    fn below_floor(&self, lines: usize, tokens: usize) -> bool {
+        self.floor.below(lines, tokens)
     }
 
     /// Whether a subphase of this size is only a heading and a few lines: under
     /// a quarter of the floor. A subphase any bigger keeps a file of its own.
-    pub fn tiny(&self, lines: usize, tokens: usize) -> bool {
-        lines < self.floor_lines.div_ceil(4) && tokens < self.floor_tokens.div_ceil(4)
+    fn tiny(&self, lines: usize, tokens: usize) -> bool {
+        Floor {
+            lines: self.floor.lines.div_ceil(4),
+            tokens: self.floor.tokens.div_ceil(4),
+        }
+        .below(lines, tokens)
     }
 
     fn fits(&self, lines: usize, tokens: usize) -> bool {
