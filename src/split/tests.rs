@@ -618,8 +618,9 @@ fn subphase_names_carry_their_kind() {
             "phase-05.01-executor.md"
         ]
     );
-    // `Step 1: install` in a code block is no heading, and no subphase anyway.
-    let text = "## Phase 1.1: A\n\n```bash\n## Step 1.2: install\n# Step 1: install\n```\n\n## Phase 1.2: B\n\nb\n";
+    // `Step 1: install` in a code block is no heading, and no subphase anyway;
+    // a heading line inside an HTML block is HTML.
+    let text = "## Phase 1.1: A\n\n```bash\n## Step 1.2: install\n# Step 1: install\n```\n\n<details>\n## Phase 1.5: Hidden\n</details>\n\n## Phase 1.2: B\n\nb\n";
     assert_eq!(names_of(text, "plan"), ["phase-1.1-a.md", "phase-1.2-b.md"]);
 }
 
