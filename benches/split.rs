@@ -30,6 +30,7 @@ fn bench(c: &mut Criterion, text: &str) {
         max_tokens: cfg.budgets.max_tokens,
         encoding: Encoding::O200kBase,
         slug_max: cfg.headings.slug_max,
+        floor: cfg.budgets.floor,
     };
     // Load the tables outside the timings (load time is measured by scripts/bench.sh).
     opts.encoding.count("warm");

@@ -6,10 +6,14 @@ use std::cmp::Ordering;
 use crate::config::{Environment, HeadingRules};
 
 /// A heading recognised as a numbered subphase.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Subphase {
-    /// The number as written, e.g. `4.10`.
+    /// The number, e.g. `4.10`: as written when it is dotted digits, else its
+    /// digit runs joined by dots (GSD's `05-01` is `05.01`).
     pub number: String,
+    /// The word before the number, lower-cased (`step` for "Step 1.2"), when the
+    /// pattern captures one as `kind`.
+    pub kind: Option<String>,
     /// Title without duration or environment label.
     pub title: String,
     /// A parenthesised environment label, e.g. `nonprod` from `(nonprod)`.
@@ -23,7 +27,11 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
     let text = text.trim();
     for re in rules.subphase.iter().filter_map(|p| p.regex()) {
         let Some(c) = re.captures(text) else { continue };
-        let number = c.name("number")?.as_str().to_string();
+        let number = dotted(c.name("number")?.as_str())?;
+        let kind = c
+            .name("kind")
+            .map(|k| k.as_str().trim().to_lowercase())
+            .filter(|k| !k.is_empty());
         let mut title = c
             .name("title")
             .map(|m| m.as_str().trim().to_string())
@@ -48,12 +56,27 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
             .to_string();
         return Some(Subphase {
             number,
+            kind,
             title,
             env_label,
             duration,
         });
     }
     None
+}
+
+/// A number as dotted digits: `4.10` stays, `05-01` and `06 Plan 02` become
+/// `05.01` and `06.02`; `None` when it holds no digit.
+fn dotted(s: &str) -> Option<String> {
+    let s = s.trim();
+    if s.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return (!s.is_empty()).then(|| s.to_string());
+    }
+    let runs: Vec<&str> = s
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty())
+        .collect();
+    (!runs.is_empty()).then(|| runs.join("."))
 }
 
 fn is_env(s: &str, envs: &[Environment]) -> bool {
@@ -145,6 +168,76 @@ mod tests {
         assert!(rec("Phase 4: ArgoCD").is_none());
         assert!(rec("Overview").is_none());
         assert_eq!(rec("Phase 2.5 (Secrets)").unwrap().title, "(Secrets)");
+    }
+
+    /// Each form of rules/headings.yaml fires, with its number and kind, and its
+    /// near misses do not.
+    #[test]
+    fn every_pattern_fires_and_its_near_misses_do_not() {
+        let fire = [
+            (
+                "Story 1.2: Sign-in page",
+                "1.2",
+                Some("story"),
+                "Sign-in page",
+            ),
+            (
+                "Task 3.4 - Wire the API",
+                "3.4",
+                Some("task"),
+                "Wire the API",
+            ),
+            ("Step 8.1: Commit", "8.1", Some("step"), "Commit"),
+            ("step 7.12", "7.12", Some("step"), ""),
+            ("Milestone 3: Beta", "3", Some("milestone"), "Beta"),
+            ("Milestone 2", "2", Some("milestone"), ""),
+            ("Plan 05-01: Executor", "05.01", None, "Executor"),
+            ("05-02-PLAN: Content panel", "05.02", None, "Content panel"),
+            ("05-03: Showcase split", "05.03", None, "Showcase split"),
+            (
+                "Phase 06 Plan 02: Render Signature Integration Summary",
+                "06.02",
+                Some("phase"),
+                "Render Signature Integration Summary",
+            ),
+            (
+                "1.1 Environment Preparation",
+                "1.1",
+                None,
+                "Environment Preparation",
+            ),
+            (
+                "0.3.2 Create GCS Backend (GCP)",
+                "0.3.2",
+                None,
+                "Create GCS Backend (GCP)",
+            ),
+            ("Phase 4.7: Install", "4.7", Some("phase"), "Install"),
+        ];
+        for (text, number, kind, title) in fire {
+            let s = rec(text).unwrap_or_else(|| panic!("{text:?} is not a subphase"));
+            assert_eq!(
+                (s.number.as_str(), s.kind.as_deref(), s.title.as_str()),
+                (number, kind, title),
+                "{text:?}"
+            );
+        }
+        for near in [
+            "Step 1: install",
+            "Task 2",
+            "Story time",
+            "v1.2 release notes",
+            "Release v1.2",
+            "Milestones",
+            "Milestone-Übersicht",
+            "10-15 minutes of setup",
+            "2025-10-31 notes",
+            "Phase 4: ArgoCD",
+            "Phase 06 planning",
+            "Plan 5 alternatives",
+        ] {
+            assert!(rec(near).is_none(), "{near:?} read as {:?}", rec(near));
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Fuzz the model and the split planner: any UTF-8 input parses into blocks that
 //! tile it exactly, and split planning never panics, loses no byte, cuts only at
-//! block boundaries and stays within budget unless it reports an oversize block.
+//! block boundaries (or between the top-level items of a list) and stays within
+//! budget unless it reports an oversize block.
 //!
 //! Run: `RUSTC_BOOTSTRAP=1 cargo fuzz run model --fuzz-dir fuzz -- -max_total_time=600`
 #![no_main]
@@ -16,10 +17,16 @@ use replan::tokens::Encoding;
 static RULES: LazyLock<Config> = LazyLock::new(Config::builtin);
 
 fuzz_target!(|data: &[u8]| {
-    // The first two bytes choose the budget; the rest is the document.
-    let (max_lines, max_tokens, bytes) = match data {
-        [a, b, rest @ ..] => (3 + usize::from(*a % 64), 70 + 8 * usize::from(*b), rest),
-        _ => (200, 4000, data),
+    // The first two bytes choose the budget (the high bits of the first, the
+    // sliver floor); the rest is the document.
+    let (max_lines, max_tokens, floor, bytes) = match data {
+        [a, b, rest @ ..] => (
+            3 + usize::from(*a % 64),
+            70 + 8 * usize::from(*b),
+            f64::from(*a / 64) * 0.2,
+            rest,
+        ),
+        _ => (200, 4000, 0.25, data),
     };
     let Ok(source) = Source::from_bytes(std::path::Path::new("fuzz.md"), bytes.to_vec()) else {
         return;
@@ -47,13 +54,19 @@ fuzz_target!(|data: &[u8]| {
         max_tokens,
         encoding: Encoding::O200kBase,
         slug_max: 50,
+        floor,
     };
     let p = split::plan(&doc, &cfg.headings, &cfg.environments, &opts, "fuzz");
     assert!(p.reassemble(&doc) == text, "parts do not reassemble the input");
     let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span.start).collect();
     for part in &p.parts {
+        let in_list = doc.blocks.iter().any(|b| {
+            b.kind == replan::model::BlockKind::List
+                && b.span.start < part.span.start
+                && part.span.start < b.span.end
+        });
         assert!(
-            starts.binary_search(&part.span.start).is_ok(),
+            starts.binary_search(&part.span.start).is_ok() || in_list,
             "{} starts inside a block",
             part.name
         );

@@ -216,8 +216,7 @@ fn lettered(text: &str) -> Option<Subphase> {
     Some(Subphase {
         number: c["number"].to_string(),
         title: c["title"].trim().to_string(),
-        env_label: None,
-        duration: None,
+        ..Subphase::default()
     })
 }
 

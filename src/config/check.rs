@@ -205,6 +205,13 @@ impl crate::config::Config {
                 "unknown encoding (use o200k_base or cl100k_base)".into(),
             ));
         }
+        let f = self.budgets.floor;
+        if !(f.is_finite() && (0.0..1.0).contains(&f)) {
+            return Err((
+                "floor".into(),
+                "budgets.floor must be a share from 0 up to (not including) 1".into(),
+            ));
+        }
         if !(c.mislabeled.ratio.is_finite() && c.mislabeled.ratio >= 1.0) {
             return Err((
                 "ratio".into(),
@@ -255,6 +262,20 @@ mod tests {
         assert!(e.contains("`value`"), "{e}");
         let e = load("check:\n  severity: { link.broken: loud }\n").unwrap_err();
         assert!(e.contains("loud"), "{e}");
+    }
+
+    #[test]
+    fn the_split_floor_is_a_share_below_one() {
+        assert_eq!(
+            load("budgets: { max_lines: 10 }\n").unwrap().budgets.floor,
+            0.25
+        );
+        assert_eq!(load("budgets: { floor: 0 }\n").unwrap().budgets.floor, 0.0);
+        for bad in ["1", "1.5", "-0.1"] {
+            let e = load(&format!("budgets: {{ floor: {bad} }}\n")).unwrap_err();
+            assert!(e.contains("budgets.floor"), "{bad}: {e}");
+        }
+        assert!(load("budgets: { floor: .nan }\n").is_err());
     }
 
     #[test]

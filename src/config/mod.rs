@@ -72,6 +72,11 @@ pub struct HeadingRules {
     pub duration: Pattern,
     /// Longest slug after the number in a generated file name.
     pub slug_max: usize,
+    /// Headings too generic to name a file alone (`Decision`, `Next Steps`): a
+    /// part named after one gets its parent's name in front.
+    pub generic: Vec<String>,
+    /// Words a generated file name never ends with (`for`, `the`).
+    pub stop_words: Vec<String>,
 }
 
 /// Line and token budgets.
@@ -86,6 +91,9 @@ pub struct Budgets {
     pub encoding: String,
     /// Per-glob overrides; the first matching one wins.
     pub overrides: Vec<BudgetOverride>,
+    /// Share of a file's budget below which a split part is a sliver (0.25: a
+    /// quarter of the lines and of the tokens); 0 turns the floor off.
+    pub floor: f64,
 }
 
 /// A budget for files matching a glob.

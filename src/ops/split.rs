@@ -3,9 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use std::path::Component;
+
 use crate::apply::{apply, ApplyOptions};
 use crate::config::Config;
+use crate::model::links::{edit, locate_all};
 use crate::model::{Document, Source};
+use crate::plan::links::{anchors, part_links, MoveMap, Moved, PartText};
 use crate::plan::{Op, Plan};
 use crate::split::{self, Oversize, SplitOptions};
 use crate::subphase::cmp_natural;
@@ -60,6 +64,9 @@ pub struct Report {
     pub max_tokens: usize,
     /// The encoding tokens were counted in.
     pub encoding: Encoding,
+    /// Links in the parts rewritten so they still reach their heading (a TOC's
+    /// `#anchor` to a heading now in another part).
+    pub links_rewritten: usize,
 }
 
 /// Endings of files that are something other than Markdown: split would read a
@@ -99,6 +106,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         max_tokens: opts.max_tokens.unwrap_or(cfg.budgets.max_tokens),
         encoding,
         slug_max: cfg.headings.slug_max.max(8),
+        floor: cfg.budgets.floor,
     };
     let stem = opts
         .file
@@ -115,18 +123,25 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(".")),
     };
+    let (contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
     let mut plan = Plan::new(&out_dir);
-    for part in &sp.parts {
+    for (part, (text, _)) in sp.parts.iter().zip(&contents) {
         plan.ops
-            .push(Op::create(PathBuf::from(&part.name), part.contents(&doc)));
+            .push(Op::create(PathBuf::from(&part.name), text.clone()));
     }
     let mut parts: Vec<Part> = sp
         .parts
         .iter()
-        .map(|p| Part {
+        .zip(&contents)
+        .map(|(p, (text, edited))| Part {
             path: out_dir.join(&p.name),
             lines: p.lines,
-            tokens: p.tokens,
+            // A rewritten link changes the count (the split kept room for it).
+            tokens: if *edited {
+                encoding.count(text)
+            } else {
+                p.tokens
+            },
             subphase: p.subphase.as_ref().map(|s| s.number.clone()),
             line: p.line,
         })
@@ -151,5 +166,92 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         max_lines: sopts.max_lines,
         max_tokens: sopts.max_tokens,
         encoding,
+        links_rewritten,
     })
+}
+
+/// A path made absolute (without touching the disk) and without its root, so
+/// the link helpers, which work on root-relative paths, can relate the file
+/// and its parts wherever `--out` puts them; and the root it was taken from.
+fn from_root(p: &Path) -> Option<(PathBuf, PathBuf)> {
+    let abs = std::path::absolute(p).ok()?;
+    let mut root = PathBuf::new();
+    let mut rest = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::Prefix(_) | Component::RootDir => root.push(c),
+            c => rest.push(c),
+        }
+    }
+    Some((root, rest))
+}
+
+/// The parts' contents with the links in them rewritten as `migrate` rewrites
+/// moved text: a link to a heading now in another part (a TOC's `#anchor`)
+/// names that part, a relative link is rewritten for a part written into
+/// another folder, and links that were broken are left as they were. Returns
+/// each part's contents and whether a link in it changed, and how many did.
+fn relink(
+    doc: &Document,
+    sp: &split::SplitPlan,
+    file: &Path,
+    out_dir: &Path,
+) -> (Vec<(String, bool)>, usize) {
+    let contents: Vec<String> = sp.parts.iter().map(|p| p.contents(doc)).collect();
+    let as_is = |c: Vec<String>| c.into_iter().map(|t| (t, false)).collect();
+    let (Some((root, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
+        return (as_is(contents), 0);
+    };
+    if !sp.is_split() && Some(out.as_path()) == orig.parent() {
+        return (as_is(contents), 0);
+    }
+    let paths: Vec<PathBuf> = sp.parts.iter().map(|p| out.join(&p.name)).collect();
+    let pdocs: Vec<Document> = contents
+        .iter()
+        .zip(&sp.parts)
+        .map(|(c, p)| Document::from_text(&p.name, c))
+        .collect();
+    // The original stays where it is: a link to it without an anchor still
+    // reaches it; one with an anchor goes to the part holding the heading.
+    let mut moved = Moved {
+        archive: orig.clone(),
+        ..Default::default()
+    };
+    for (h, k, anchor) in sp.heading_map(doc, &pdocs.iter().collect::<Vec<_>>()) {
+        moved.anchors.insert(
+            doc.headings[h].anchor.to_lowercase(),
+            (paths[k].clone(), anchor),
+        );
+    }
+    let own = anchors(doc);
+    let mut moves = MoveMap::new();
+    moves.insert(orig.clone(), moved);
+    let resolves = |d: &(PathBuf, Option<String>)| match &d.1 {
+        _ if d.0 != orig => root.join(&d.0).exists(),
+        Some(a) if !a.is_empty() => own.contains(&a.to_lowercase()),
+        _ => true,
+    };
+    let locs = locate_all(doc);
+    let mut changed = 0;
+    let mut out_texts = Vec::with_capacity(contents.len());
+    for ((part, text), path) in sp.parts.iter().zip(&contents).zip(&paths) {
+        let t = PartText {
+            path,
+            contents: text,
+            span: &part.span,
+            prefix: part.prefix.len(),
+        };
+        let edits: Vec<_> = part_links(&orig, &locs, doc, t, &moves)
+            .into_iter()
+            .filter(|l| resolves(&l.dest) && l.new != l.loc.url)
+            .filter_map(|l| l.pos.map(|p| (p, l.new)))
+            .collect();
+        changed += edits.len();
+        out_texts.push(if edits.is_empty() {
+            (text.clone(), false)
+        } else {
+            (edit(text, edits), true)
+        });
+    }
+    (out_texts, changed)
 }

@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use crate::model::links::{relative, resolve, Target};
+use crate::model::links::{relative, resolve, Loc, Target};
 use crate::model::Document;
 
 /// A link target after resolution against the linking file: a root-relative path
@@ -78,6 +78,98 @@ pub fn url(from: &Path, to: &Dest) -> String {
         s.push_str(a);
     }
     s
+}
+
+/// One part of a split original, as the link rewriting sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct PartText<'a> {
+    /// Where the part goes (relative to the same root as the original's path).
+    pub path: &'a Path,
+    /// Its whole contents: the added prefix, the original's bytes, copied
+    /// definitions.
+    pub contents: &'a str,
+    /// Bytes of the original it carries.
+    pub span: &'a std::ops::Range<usize>,
+    /// Length of the text replan put before those bytes.
+    pub prefix: usize,
+}
+
+/// A destination inside a part: what it meant in the original and what it is
+/// written as from the part.
+#[derive(Debug, Clone)]
+pub struct PartLink {
+    /// As located in the original (`line` 0 for a copied definition).
+    pub loc: Loc,
+    /// What it resolved to in the original.
+    pub dest: Dest,
+    /// Where that is after the moves.
+    pub target: Dest,
+    /// Its byte range in the part's contents, when located exactly.
+    pub pos: Option<std::ops::Range<usize>>,
+    /// The destination text that keeps its meaning from the part: as written
+    /// when nothing it points at moved and the part sits beside the original.
+    pub new: String,
+}
+
+/// The destinations in `part` of the split original `orig` (`locs` are
+/// [`crate::model::links::locate_all`] of it), with the text each needs in the
+/// part: those of the original's bytes it carries, then those of the link
+/// definitions copied after them (they mean what they meant in the original).
+/// Links that are not checked (external, outside the root) are left out; the
+/// caller decides what to do with those that were broken before.
+pub fn part_links(
+    orig: &Path,
+    locs: &[Loc],
+    doc: &Document,
+    part: PartText,
+    moves: &MoveMap,
+) -> Vec<PartLink> {
+    let first = doc.source.line_of(part.span.start);
+    let last = doc
+        .source
+        .line_of(part.span.end.saturating_sub(1).max(part.span.start));
+    let mut here: Vec<(Loc, Option<std::ops::Range<usize>>)> = Vec::new();
+    for l in locs {
+        match &l.range {
+            Some(r) if r.start >= part.span.start && r.end <= part.span.end => {
+                let s = part.prefix + (r.start - part.span.start);
+                here.push((l.clone(), Some(s..s + r.len())));
+            }
+            None if l.line >= first && l.line <= last => here.push((l.clone(), None)),
+            _ => {}
+        }
+    }
+    let tail = (part.prefix + part.span.len()).min(part.contents.len());
+    for d in crate::model::refdefs::scan(part.contents.get(tail..).unwrap_or(""), &[]) {
+        let at = tail + d.url_range.start..tail + d.url_range.end;
+        let loc = Loc {
+            url: d.url,
+            range: None,
+            line: 0,
+        };
+        here.push((loc, Some(at)));
+    }
+    let mut out = Vec::new();
+    for (loc, pos) in here {
+        let Some(dest) = dest_of(orig, &loc.url) else {
+            continue;
+        };
+        let target = retarget(&dest, moves).unwrap_or(dest.clone());
+        let same_file = loc.url.trim_start().starts_with('#');
+        let new = if !same_file && target == dest && part.path.parent() == orig.parent() {
+            loc.url.clone()
+        } else {
+            url(part.path, &target)
+        };
+        out.push(PartLink {
+            loc,
+            dest,
+            target,
+            pos,
+            new,
+        });
+    }
+    out
 }
 
 #[cfg(test)]

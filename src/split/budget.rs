@@ -1,9 +1,13 @@
-//! Cutting a unit that is over budget. Boundaries between blocks are ranked:
-//! before a heading of level h ranks h, between other blocks ranks 7, and right
-//! after a heading is never allowed (no part ends on a bare heading). The cuts are
-//! chosen together, by dynamic programming, to minimise the ranks cut at plus how
-//! far each part falls short of the budget, so parts come out even and shallow
-//! headings are preferred as seams.
+//! Cutting a unit that is over budget. A unit is a run of *segments*: its
+//! top-level blocks, except that a list too big for a file is one segment per
+//! top-level item. Boundaries between segments are ranked: before a heading of
+//! level h ranks h, between other blocks 7, between two items of a list 8; right
+//! after a heading (no part ends on a bare heading) and right before a thematic
+//! break (a trailing `---` stays with the block before it) are never allowed.
+//! The cuts are chosen together, by dynamic programming, to minimise the ranks
+//! cut at plus how far each part falls short of the budget plus a heavy cost for
+//! each part under the floor, so parts come out even, shallow headings are
+//! preferred as seams and no cut leaves a sliver where another cut would do.
 
 use std::ops::Range;
 
@@ -12,9 +16,19 @@ use crate::model::{count_lines, BlockKind, Document};
 use crate::tokens::Encoding;
 
 /// Lines of the added continuation text, kept free in every part.
-const PREFIX_LINES: usize = 2;
+pub const PREFIX_LINES: usize = 2;
 /// Least tokens kept free in every part for the added continuation text.
 pub const PREFIX_TOKENS: usize = 60;
+
+/// Rank of a cut between two items of one list: the last resort.
+const ITEM_RANK: u8 = 8;
+
+/// Cost of a part under the floor: above any cut and fill cost, below going
+/// over budget.
+const SLIVER_PENALTY: f64 = 500.0;
+
+/// Cost of a part over budget.
+const OVER_PENALTY: f64 = 1000.0;
 
 /// Room kept free in every part for the continuation text replan adds.
 #[derive(Debug, Clone, Copy)]
@@ -71,29 +85,175 @@ impl BlockSizes {
     }
 }
 
-fn fits(sizes: &BlockSizes, r: Range<usize>, o: &SplitOptions, res: Reserve) -> bool {
-    sizes.range_lines(r.clone()) + res.lines <= o.max_lines
-        && sizes.range_tokens(r) + res.tokens <= o.max_tokens
+/// The segments of a document: its blocks, with each list too big for a file
+/// cut into its top-level items.
+#[derive(Debug, Clone)]
+pub struct Segs {
+    /// Byte range of each segment; adjacent, tiling the text.
+    pub span: Vec<Range<usize>>,
+    /// 1-based first line of each segment.
+    pub line: Vec<usize>,
+    /// Lines per segment.
+    pub lines: Vec<usize>,
+    /// Tokens per segment.
+    pub tokens: Vec<usize>,
+    /// The block each segment belongs to.
+    pub block: Vec<usize>,
+    /// Tokens a segment may gain when its links are rewritten after the split;
+    /// counted against the budget, not in a part's exact count.
+    pub grow: Vec<usize>,
+    /// The first segment of each block, and the number of segments at the end.
+    first: Vec<usize>,
 }
 
-fn rank(doc: &Document, i: usize) -> Option<u8> {
+impl Segs {
+    /// The segments of `doc`: a list whose lines or tokens exceed three quarters
+    /// of the budget becomes one segment per top-level item. `growth` lists
+    /// `(line, tokens)` that links may gain when rewritten after the split
+    /// ([`Segs::grow`]).
+    pub fn build(
+        doc: &Document,
+        sizes: &BlockSizes,
+        o: &SplitOptions,
+        growth: &[(usize, usize)],
+    ) -> Segs {
+        let mut block_growth = vec![0usize; doc.blocks.len()];
+        for &(line, t) in growth {
+            let b = doc.blocks.partition_point(|b| b.line <= line);
+            if let Some(g) = block_growth.get_mut(b.saturating_sub(1)) {
+                *g += t;
+            }
+        }
+        let big = |b: usize| {
+            4 * sizes.lines[b] > 3 * o.max_lines
+                || 4 * (sizes.tokens[b] + block_growth[b]) > 3 * o.max_tokens
+        };
+        let mut s = Segs {
+            span: Vec::with_capacity(doc.blocks.len()),
+            line: Vec::with_capacity(doc.blocks.len()),
+            lines: Vec::with_capacity(doc.blocks.len()),
+            tokens: Vec::with_capacity(doc.blocks.len()),
+            block: Vec::with_capacity(doc.blocks.len()),
+            grow: Vec::new(),
+            first: Vec::with_capacity(doc.blocks.len() + 1),
+        };
+        for (i, b) in doc.blocks.iter().enumerate() {
+            s.first.push(s.span.len());
+            let items = if b.kind == BlockKind::List && big(i) {
+                super::items::starts(doc, i)
+            } else {
+                Vec::new()
+            };
+            if items.is_empty() {
+                s.span.push(b.span.clone());
+                s.line.push(b.line);
+                s.lines.push(sizes.lines[i]);
+                s.tokens.push(sizes.tokens[i]);
+                s.block.push(i);
+                continue;
+            }
+            let mut at = b.span.start;
+            for end in items.iter().copied().chain(std::iter::once(b.span.end)) {
+                let text = &doc.source.text[at..end];
+                s.line.push(if at == b.span.start {
+                    b.line
+                } else {
+                    doc.source.line_of(at)
+                });
+                s.span.push(at..end);
+                s.lines.push(count_lines(text));
+                s.tokens.push(o.encoding.count(text));
+                s.block.push(i);
+                at = end;
+            }
+        }
+        s.first.push(s.span.len());
+        s.grow = vec![0; s.span.len()];
+        for &(line, t) in growth {
+            s.grow_at(line, t);
+        }
+        s
+    }
+
+    /// Count `tokens` more against the budget for the segment holding `line`.
+    fn grow_at(&mut self, line: usize, tokens: usize) {
+        let k = self.line.partition_point(|&l| l <= line).saturating_sub(1);
+        if let Some(g) = self.grow.get_mut(k) {
+            *g += tokens;
+        }
+    }
+
+    /// Tokens counted against the budget for segments `r`: their own and what
+    /// their links may gain.
+    fn budget_tokens(&self, r: Range<usize>) -> usize {
+        self.range_tokens(r.clone()) + self.grow[r].iter().sum::<usize>()
+    }
+
+    /// The segments of blocks `r`.
+    pub fn of_blocks(&self, r: Range<usize>) -> Range<usize> {
+        self.first[r.start]..self.first[r.end]
+    }
+
+    /// Byte range of segments `r` (not empty).
+    pub fn bytes(&self, r: Range<usize>) -> Range<usize> {
+        self.span[r.start].start..self.span[r.end - 1].end
+    }
+
+    /// Sum of lines over segments.
+    pub fn range_lines(&self, r: Range<usize>) -> usize {
+        self.lines[r].iter().sum()
+    }
+
+    /// Sum of tokens over segments (see [`BlockSizes::range_tokens`]).
+    pub fn range_tokens(&self, r: Range<usize>) -> usize {
+        self.tokens[r].iter().sum()
+    }
+}
+
+/// What makes a part a sliver: under both counts (0 lines: no floor).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Floor {
+    /// Lines.
+    pub lines: usize,
+    /// Tokens.
+    pub tokens: usize,
+}
+
+impl Floor {
+    /// Whether a part of this size is a sliver.
+    pub fn below(&self, lines: usize, tokens: usize) -> bool {
+        lines < self.lines && tokens < self.tokens
+    }
+}
+
+fn fits(segs: &Segs, r: Range<usize>, o: &SplitOptions, res: Reserve) -> bool {
+    segs.range_lines(r.clone()) + res.lines <= o.max_lines
+        && segs.budget_tokens(r) + res.tokens <= o.max_tokens
+}
+
+/// Rank of a cut before segment `k`; `None` where no cut may fall.
+fn rank(doc: &Document, segs: &Segs, k: usize) -> Option<u8> {
+    let (b, pb) = (segs.block[k], segs.block[k - 1]);
+    if b == pb {
+        return Some(ITEM_RANK);
+    }
     if matches!(
-        doc.blocks[i - 1].kind,
+        doc.blocks[pb].kind,
         BlockKind::Heading { .. } | BlockKind::FrontMatter
-    ) {
+    ) || doc.blocks[b].kind == BlockKind::ThematicBreak
+    {
         return None;
     }
-    Some(doc.heading_level(i).unwrap_or(7))
+    Some(doc.heading_level(b).unwrap_or(7))
 }
 
-/// Penalty for cutting before a block of the given rank: shallow headings are
-/// the natural seams, a cut between two paragraphs the last resort.
+/// Penalty for cutting before a segment of the given rank: shallow headings are
+/// the natural seams, a cut between two list items the last resort.
 fn cut_penalty(rank: u8) -> f64 {
     f64::from(rank) * 6.0
 }
 
-/// Penalty for a part that uses only part of the budget: keeps parts even and
-/// avoids slivers.
+/// Penalty for a part that uses only part of the budget: keeps parts even.
 fn fill_penalty(lines: usize, tokens: usize, o: &SplitOptions, res: Reserve) -> f64 {
     let cap_l = o.max_lines.saturating_sub(res.lines).max(1) as f64;
     let cap_t = o.max_tokens.saturating_sub(res.tokens).max(1) as f64;
@@ -101,21 +261,23 @@ fn fill_penalty(lines: usize, tokens: usize, o: &SplitOptions, res: Reserve) -> 
     60.0 * (1.0 - fill).powi(2)
 }
 
-/// Cut `r` into pieces within budget, choosing the cuts that minimise the sum of
-/// cut and fill penalties (dynamic programming over block boundaries). A run of
-/// blocks with no allowed cut inside that is still over budget becomes a piece of
-/// its own; its blocks over budget are returned as the second value.
+/// Cut segments `r` into pieces within budget, choosing the cuts that minimise
+/// the sum of cut, fill and sliver penalties (dynamic programming over segment
+/// boundaries). A run with no allowed cut inside that is still over budget
+/// becomes a piece of its own, and a sliver beside such a piece joins it; the
+/// segments over budget are returned as the second value.
 pub fn cut(
     doc: &Document,
-    sizes: &BlockSizes,
+    segs: &Segs,
     r: Range<usize>,
     o: &SplitOptions,
     res: Reserve,
+    floor: Floor,
 ) -> (Vec<Range<usize>>, Vec<usize>) {
     if r.is_empty() {
         return (Vec::new(), Vec::new());
     }
-    if fits(sizes, r.clone(), o, res) {
+    if fits(segs, r.clone(), o, res) {
         return (vec![r], Vec::new());
     }
     let (s, n) = (r.start, r.len());
@@ -123,10 +285,16 @@ pub fn cut(
     let mut pl = vec![0usize; n + 1];
     let mut pt = vec![0usize; n + 1];
     for k in 0..n {
-        pl[k + 1] = pl[k] + sizes.lines[s + k];
-        pt[k + 1] = pt[k] + sizes.tokens[s + k];
+        pl[k + 1] = pl[k] + segs.lines[s + k];
+        pt[k + 1] = pt[k] + segs.tokens[s + k] + segs.grow[s + k];
     }
-    let rank_at = |k: usize| if k == 0 { Some(0) } else { rank(doc, s + k) };
+    let rank_at = |k: usize| {
+        if k == 0 {
+            Some(0)
+        } else {
+            rank(doc, segs, s + k)
+        }
+    };
     let cap_l = o.max_lines.saturating_sub(res.lines);
     let cap_t = o.max_tokens.saturating_sub(res.tokens);
     let mut best = vec![f64::INFINITY; n + 1];
@@ -146,10 +314,16 @@ pub fn cut(
                 break;
             }
             if best[j].is_finite() {
-                let over = if fits { 0.0 } else { 1000.0 };
+                let over = if fits { 0.0 } else { OVER_PENALTY };
+                let sliver = if floor.below(l, t) {
+                    SLIVER_PENALTY
+                } else {
+                    0.0
+                };
                 let c = best[j]
                     + fill_penalty(l, t, o, res)
                     + over
+                    + sliver
                     + if j == 0 { 0.0 } else { cut_penalty(rj) };
                 if c < best[i] {
                     best[i] = c;
@@ -174,12 +348,13 @@ pub fn cut(
         i = j;
     }
     pieces.reverse();
+    let pieces = slivers_join_oversize(segs, pieces, o, res, floor);
     let mut big = Vec::new();
     for p in &pieces {
-        if !fits(sizes, p.clone(), o, res) {
+        if !fits(segs, p.clone(), o, res) {
             let over: Vec<usize> = p
                 .clone()
-                .filter(|&b| !fits(sizes, b..b + 1, o, res))
+                .filter(|&b| !fits(segs, b..b + 1, o, res))
                 .collect();
             if over.is_empty() {
                 big.push(p.start);
@@ -189,4 +364,36 @@ pub fn cut(
         }
     }
     (pieces, big)
+}
+
+/// A sliver beside a piece that is over budget anyway joins it (the one before
+/// first): a `---` or a closing line after a huge code block, or a heading and
+/// one line of intro before it, is no file of its own.
+fn slivers_join_oversize(
+    segs: &Segs,
+    mut pieces: Vec<Range<usize>>,
+    o: &SplitOptions,
+    res: Reserve,
+    floor: Floor,
+) -> Vec<Range<usize>> {
+    let over = |p: &Range<usize>| !fits(segs, p.clone(), o, res);
+    let sliver =
+        |p: &Range<usize>| floor.below(segs.range_lines(p.clone()), segs.range_tokens(p.clone()));
+    let mut k = 0;
+    while k < pieces.len() {
+        if pieces.len() > 1 && sliver(&pieces[k]) {
+            if k > 0 && over(&pieces[k - 1]) {
+                pieces[k - 1].end = pieces[k].end;
+                pieces.remove(k);
+                continue;
+            }
+            if k + 1 < pieces.len() && over(&pieces[k + 1]) {
+                pieces[k + 1].start = pieces[k].start;
+                pieces.remove(k);
+                continue;
+            }
+        }
+        k += 1;
+    }
+    pieces
 }

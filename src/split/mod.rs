@@ -1,9 +1,12 @@
-//! Split planning: choose units (one per subphase, plus the text around them),
-//! then cut any unit over budget at the shallowest heading level available, then
-//! between top-level blocks, never inside one. Pure: returns byte ranges into the
+//! Split planning: choose units (one per subphase, plus the text around them;
+//! slivers join a neighbour), then cut any unit over budget at the shallowest
+//! heading level available, then between top-level blocks (or the items of a
+//! list too long for a file), never inside one, and never leaving a part under
+//! the floor where another cut would do. Pure: returns byte ranges into the
 //! original and the short continuation lines to add; writing is someone else's job.
 
 mod budget;
+mod items;
 mod naming;
 mod refdefs;
 mod units;
@@ -28,6 +31,25 @@ pub struct SplitOptions {
     pub encoding: Encoding,
     /// Longest slug after the number.
     pub slug_max: usize,
+    /// Share of the budget (lines and tokens) below which a part is a sliver
+    /// (`budgets.floor`); 0 for none.
+    pub floor: f64,
+}
+
+impl SplitOptions {
+    /// The floor in lines and tokens.
+    fn floor(&self) -> budget::Floor {
+        let share = if self.floor.is_finite() {
+            self.floor.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        let of = |n: usize| (n as f64 * share).ceil() as usize;
+        budget::Floor {
+            lines: of(self.max_lines),
+            tokens: of(self.max_tokens),
+        }
+    }
 }
 
 /// One output file of a split.
@@ -106,6 +128,41 @@ impl SplitPlan {
     pub fn is_split(&self) -> bool {
         self.parts.len() > 1
     }
+
+    /// Where each heading of `doc` went: `(heading, part, anchor)` for every
+    /// heading (an index into `doc.headings`), the index of the part holding it,
+    /// and its anchor there (GitHub's `-1` suffixes count per document), or
+    /// `None` when the part's own parse does not see it again. `parts` are the
+    /// parts' contents parsed, in the order of [`SplitPlan::parts`].
+    pub fn heading_map(
+        &self,
+        doc: &Document,
+        parts: &[&Document],
+    ) -> Vec<(usize, usize, Option<String>)> {
+        let mut out = Vec::with_capacity(doc.headings.len());
+        for (k, (part, pdoc)) in self.parts.iter().zip(parts).enumerate() {
+            let first = doc.source.line_of(part.span.start);
+            let last = if part.span.end == 0 {
+                0
+            } else {
+                doc.source.line_of(part.span.end - 1)
+            };
+            let shift = count_lines(&part.prefix);
+            for (i, h) in doc.headings.iter().enumerate() {
+                if h.line < first || h.line > last {
+                    continue;
+                }
+                let new_line = h.line - first + 1 + shift;
+                let anchor = pdoc
+                    .headings
+                    .iter()
+                    .find(|ph| ph.line == new_line)
+                    .map(|ph| ph.anchor.clone());
+                out.push((i, k, anchor));
+            }
+        }
+        out
+    }
 }
 
 /// Plan the split of `doc`, whose own file stem is `stem`. The file stays where
@@ -133,15 +190,29 @@ pub fn plan_avoiding(
     stem: &str,
     taken: &dyn Fn(&str) -> bool,
 ) -> SplitPlan {
-    let units = units::find(doc, rules, envs);
     let sizes = budget::BlockSizes::measure(doc, opts.encoding);
-    let mut names = naming::Namer::new(stem, opts.slug_max);
+    let floor = opts.floor();
+    let limits = units::Limits {
+        floor,
+        cap_lines: opts.max_lines.saturating_sub(budget::PREFIX_LINES),
+        cap_tokens: opts.max_tokens.saturating_sub(budget::PREFIX_TOKENS),
+    };
+    let units = units::find(doc, rules, envs, &sizes, &limits);
+    let mut names = naming::Namer::new(doc, rules, stem, opts.slug_max);
     names.also_taken(taken);
+    let bases: Vec<String> = units
+        .units
+        .iter()
+        .enumerate()
+        .map(|(ui, unit)| names.base(doc, unit, ui == 0))
+        .collect();
+    let growth = link_growth(doc, &units.units, &bases, opts.encoding);
+    let segs = budget::Segs::build(doc, &sizes, opts, &growth);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
     let defs = refdefs::DefIndex::new(doc);
-    for unit in &units.units {
-        let base = names.base(unit, stem);
+    for (ui, unit) in units.units.iter().enumerate() {
+        let base = bases[ui].clone();
         // Measure the continuation this unit's parts would carry (with the widest
         // part numbers and a uniqueness suffix), so a long title cannot push a
         // part over the token budget.
@@ -165,12 +236,13 @@ pub fn plan_avoiding(
                 reserve.tokens += opts.encoding.count(&s) + 2;
             }
         }
-        let (pieces, big) = budget::cut(doc, &sizes, unit.blocks.clone(), opts, reserve);
+        let range = segs.of_blocks(unit.blocks.clone());
+        let (pieces, big) = budget::cut(doc, &segs, range, opts, reserve, floor);
         let n = pieces.len();
         let part_names = names.part_names(&base, n);
         let first = part_names.first().cloned().unwrap_or_default();
         for (k, (piece, name)) in pieces.iter().zip(part_names).enumerate() {
-            let span = doc.blocks[piece.start].span.start..doc.blocks[piece.end - 1].span.end;
+            let span = segs.bytes(piece.clone());
             let prefix = if k == 0 {
                 String::new()
             } else {
@@ -178,12 +250,12 @@ pub fn plan_avoiding(
             };
             let body = &doc.source.text[span.clone()];
             let lines = count_lines(&prefix) + count_lines(body);
-            let tokens = exact_tokens(doc, &sizes, piece.clone(), &prefix, opts.encoding);
+            let tokens = exact_tokens(doc, &segs, piece.clone(), &prefix, opts.encoding);
             parts.push(Part {
                 name: name.clone(),
                 prefix,
                 suffix: String::new(),
-                line: doc.blocks[piece.start].line.max(1),
+                line: segs.line[piece.start].max(1),
                 span,
                 lines,
                 tokens,
@@ -194,9 +266,9 @@ pub fn plan_avoiding(
             });
             for &b in big.iter().filter(|&&b| piece.contains(&b)) {
                 oversize.push(Oversize {
-                    line: doc.blocks[b].line,
-                    lines: sizes.lines[b],
-                    tokens: sizes.tokens[b],
+                    line: segs.line[b],
+                    lines: segs.lines[b],
+                    tokens: segs.tokens[b],
                     part: name.clone(),
                 });
             }
@@ -226,26 +298,62 @@ pub fn plan_avoiding(
     }
 }
 
-/// Tokens of `prefix` plus blocks `piece`, exactly: from the blocks' counts where
-/// every join is clean (the usual case: blocks end a line and start with text),
-/// else by counting the text.
+/// Tokens that links may gain when a split rewrites them, as `(line, tokens)`:
+/// a `#anchor` to a heading that lands in another part gets that part's name in
+/// front (`phase-4.3-….md#…`). Counted for the widest name the heading's unit
+/// can get (a uniqueness suffix and a part number), once per link.
+fn link_growth(
+    doc: &Document,
+    units: &[units::Unit],
+    bases: &[String],
+    enc: Encoding,
+) -> Vec<(usize, usize)> {
+    let starts: Vec<usize> = units
+        .iter()
+        .map(|u| doc.blocks.get(u.blocks.start).map_or(0, |b| b.line))
+        .collect();
+    let unit_at = |line: usize| starts.partition_point(|&s| s <= line).saturating_sub(1);
+    let heading_unit: std::collections::HashMap<String, usize> = doc
+        .headings
+        .iter()
+        .map(|h| (h.anchor.to_lowercase(), unit_at(h.line)))
+        .collect();
+    let mut widest: Vec<Option<usize>> = vec![None; units.len()];
+    let mut out = Vec::new();
+    for l in &doc.links {
+        let Some(anchor) = l.url.trim().strip_prefix('#') else {
+            continue;
+        };
+        let Some(&v) = heading_unit.get(&anchor.to_lowercase()) else {
+            continue;
+        };
+        let Some(base) = bases.get(v) else { continue };
+        let w = *widest[v].get_or_insert_with(|| enc.count(&format!("{base}-99-part-99.md")));
+        out.push((l.line, w));
+    }
+    out
+}
+
+/// Tokens of `prefix` plus segments `piece`, exactly: from the segments' counts
+/// where every join is clean (the usual case: segments end a line and start with
+/// text), else by counting the text.
 fn exact_tokens(
     doc: &Document,
-    sizes: &budget::BlockSizes,
+    segs: &budget::Segs,
     piece: Range<usize>,
     prefix: &str,
     enc: Encoding,
 ) -> usize {
-    let block = |i: usize| &doc.source.text[doc.blocks[i].span.clone()];
+    let seg = |i: usize| &doc.source.text[segs.span[i].clone()];
     let clean = piece
         .clone()
         .skip(1)
-        .all(|i| joins_cleanly(block(i - 1), block(i)))
-        && joins_cleanly(prefix, block(piece.start));
+        .all(|i| joins_cleanly(seg(i - 1), seg(i)))
+        && joins_cleanly(prefix, seg(piece.start));
     if clean {
-        return enc.count(prefix) + sizes.range_tokens(piece);
+        return enc.count(prefix) + segs.range_tokens(piece);
     }
-    let span = doc.blocks[piece.start].span.start..doc.blocks[piece.end - 1].span.end;
+    let span = segs.bytes(piece);
     let mut text = String::with_capacity(prefix.len() + span.len());
     text.push_str(prefix);
     text.push_str(&doc.source.text[span]);

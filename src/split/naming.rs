@@ -1,28 +1,247 @@
 //! File names for units and parts, and the continuation line added to parts.
+//!
+//! A name is made of a heading's words: without a list number (`0.`, `10.`), a
+//! duration (`(30-45 min)`, `~1 week`, `(Week 2)`), emoji or punctuation; cut to
+//! `slug_max` at a word boundary, never ending on a stop word. A subphase is
+//! `<kind>-<number>-<words>` (`step-8.1-commit.md`). A heading too generic to
+//! name a file alone (`Decision`, `Next Steps`) gets its parent heading's words
+//! in front, or the document's name when it has no parent. A file's first part
+//! is named after its front matter `title:`/`name:` when there is one. Names are
+//! unique within a split and never one the caller says is taken.
 
 use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use regex::Regex;
 
 use super::units::Unit;
-use crate::model::slug::file_slug;
-
+use crate::config::HeadingRules;
 use crate::model::markers::CONTINUATION;
+use crate::model::slug::file_slug;
+use crate::model::{BlockKind, Document};
+use crate::subphase::recognise;
 
 /// Hands out unique names within one split.
 pub struct Namer<'t> {
     taken: HashSet<String>,
     /// Names taken outside this split (files already in the folder).
     outside: Option<&'t dyn Fn(&str) -> bool>,
+    words: Words<'t>,
     slug_max: usize,
     /// `phase-4` when the file's own name carries a phase number, so the
     /// non-subphase parts of `phase-4-working-notes.md` sort with phase 4.
     phase_prefix: Option<String>,
+    /// The file's own name as a slug.
+    own: String,
+    /// Slug of the front matter's `title:` or `name:`, if it has words.
+    front: Option<String>,
+}
+
+/// Turns heading text into slug words.
+pub struct Words<'r> {
+    rules: &'r HeadingRules,
+    stop: HashSet<String>,
+    generic: HashSet<String>,
+}
+
+fn re(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pattern).unwrap_or_else(|_| unreachable!()))
+}
+
+/// A parenthesised group, innermost first.
+fn paren_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"[(\[]([^()\[\]]*)[)\]]")
+}
+
+/// `~1 week`, `~2h`, `~20 min`: an approximate duration anywhere.
+fn approx_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(
+        &RE,
+        r"(?i)(?:~|\bca\.\s*|\babout\s+)\s*\d[\d.,]*(?:\s*[-–—]\s*\d[\d.,]*)?\s*(?:min|mins|minutes|m|h|hr|hrs|hours?|d|days?|w|wks?|weeks?|months?)\b",
+    )
+}
+
+/// A time frame in parentheses: `Week 2`, `Days 1-3`, `Sprint 4`.
+fn frame_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(
+        &RE,
+        r"(?i)^\s*(?:~\s*)?(?:week|day|month|sprint|iteration)s?\s+\d[\d\s,\-–—+]*$",
+    )
+}
+
+/// A list number at the start: `0. `, `10) `.
+fn list_number_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^\s*\d{1,3}[.)]\s+")
+}
+
+/// Latin letters with diacritics as ASCII, so `Nächste` keeps its letters.
+fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' => "a",
+        'ä' | 'æ' => "ae",
+        'ç' | 'č' | 'ć' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ø' => "o",
+        'ö' | 'œ' => "oe",
+        'ù' | 'ú' | 'û' | 'ů' => "u",
+        'ü' => "ue",
+        'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'š' => "s",
+        'ž' => "z",
+        'ł' => "l",
+        _ => return None,
+    })
+}
+
+impl<'r> Words<'r> {
+    /// Word lists from the heading rules.
+    pub fn new(rules: &'r HeadingRules) -> Words<'r> {
+        let norm = |s: &String| s.trim().to_lowercase();
+        let mut w = Words {
+            rules,
+            stop: rules.stop_words.iter().map(norm).collect(),
+            generic: HashSet::new(),
+        };
+        w.generic = rules
+            .generic
+            .iter()
+            .map(|g| w.words(g).join("-"))
+            .filter(|g| !g.is_empty())
+            .collect();
+        w
+    }
+
+    /// The words of a heading text, lower-case ASCII, in order.
+    pub fn words(&self, text: &str) -> Vec<String> {
+        let mut t = text.replace(['\r', '\n'], " ");
+        // Parenthesised durations and time frames, innermost first.
+        loop {
+            let mut changed = false;
+            let out = paren_re().replace_all(&t, |c: &regex::Captures| {
+                let inner = c[1].trim();
+                if self.rules.duration.is_match(inner) || frame_re().is_match(inner) {
+                    changed = true;
+                    " ".to_string()
+                } else {
+                    format!(" {inner} ")
+                }
+            });
+            let out = out.into_owned();
+            if !changed || out == t {
+                t = out;
+                break;
+            }
+            t = out;
+        }
+        let t = approx_re().replace_all(&t, " ");
+        let t = list_number_re().replace(&t, "");
+        let mut folded = String::with_capacity(t.len());
+        for c in t.chars() {
+            match fold(c.to_lowercase().next().unwrap_or(c)) {
+                Some(s) => folded.push_str(s),
+                None => folded.push(c),
+            }
+        }
+        file_slug(&folded, usize::MAX)
+            .split('-')
+            .filter(|w| !w.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// `words` joined by hyphens within `max` bytes, cut at a word boundary
+    /// (a first word longer than `max` is cut); where words were cut off, it
+    /// never ends on a stop word (`…-architecture-for`) unless that is the only
+    /// word left. A heading's own last word stays (`Sign in`).
+    pub fn join(&self, words: &[String], max: usize) -> String {
+        let mut out = String::new();
+        let mut n = 0;
+        for w in words {
+            let extra = if out.is_empty() { w.len() } else { w.len() + 1 };
+            if out.len() + extra > max {
+                break;
+            }
+            if !out.is_empty() {
+                out.push('-');
+            }
+            out.push_str(w);
+            n += 1;
+        }
+        if n == 0 {
+            if let Some(w) = words.first() {
+                let mut end = max.min(w.len());
+                while !w.is_char_boundary(end) {
+                    end -= 1;
+                }
+                return w[..end].trim_end_matches('.').to_string();
+            }
+            return out;
+        }
+        if n == words.len() {
+            return out;
+        }
+        let mut kept: Vec<&str> = out.split('-').collect();
+        while kept.len() > 1 && kept.last().is_some_and(|w| self.stop.contains(*w)) {
+            kept.pop();
+        }
+        kept.join("-")
+    }
+
+    /// The slug of a heading text within `max` bytes.
+    pub fn slug(&self, text: &str, max: usize) -> String {
+        self.join(&self.words(text), max)
+    }
+
+    /// Whether a heading says nothing on its own (`Decision`, `Next Steps 2`).
+    pub fn is_generic(&self, text: &str) -> bool {
+        let mut w = self.words(text);
+        while w.len() > 1
+            && w.last()
+                .is_some_and(|x| x.bytes().all(|b| b.is_ascii_digit()))
+        {
+            w.pop();
+        }
+        !w.is_empty() && self.generic.contains(&w.join("-"))
+    }
+}
+
+/// `title:` (else `name:`) of a YAML front matter block, unquoted.
+fn front_matter_title(doc: &Document) -> Option<String> {
+    let b = doc.blocks.first()?;
+    if b.kind != BlockKind::FrontMatter {
+        return None;
+    }
+    let mut name = None;
+    for line in doc.source.text[b.span.clone()].lines() {
+        for key in ["title:", "name:"] {
+            let Some(v) = line.strip_prefix(key) else {
+                continue;
+            };
+            let v = v.trim().trim_matches(['"', '\'']).trim();
+            if v.is_empty() || v.starts_with(['|', '>', '&', '*', '[', '{']) {
+                continue;
+            }
+            if key == "title:" {
+                return Some(v.to_string());
+            }
+            name.get_or_insert_with(|| v.to_string());
+        }
+    }
+    name
 }
 
 impl<'t> Namer<'t> {
     /// A namer for one file. Its own name is free: a caller that keeps the file
     /// where it is says so through [`Namer::also_taken`].
-    pub fn new(stem: &str, slug_max: usize) -> Namer<'t> {
-        let taken = HashSet::new();
+    pub fn new(doc: &Document, rules: &'t HeadingRules, stem: &str, slug_max: usize) -> Namer<'t> {
+        let words = Words::new(rules);
         let own = file_slug(stem, usize::MAX);
         let phase_prefix = own.strip_prefix("phase-").and_then(|rest| {
             let num: String = rest
@@ -32,37 +251,124 @@ impl<'t> Namer<'t> {
             let num = num.trim_end_matches('.');
             (!num.is_empty()).then(|| format!("phase-{num}"))
         });
+        let own = words.join(&words.words(stem), slug_max);
+        let front = front_matter_title(doc)
+            .map(|t| words.slug(&t, slug_max))
+            .filter(|s| !s.is_empty());
         Namer {
-            taken,
+            taken: HashSet::new(),
             outside: None,
+            words,
             slug_max,
             phase_prefix,
+            own,
+            front,
         }
     }
 
-    /// The base name (no `.md`) for a unit.
-    pub fn base(&self, unit: &Unit, stem: &str) -> String {
-        match &unit.subphase {
-            Some(s) => {
-                let slug = file_slug(&s.title, self.slug_max);
-                if slug.is_empty() {
-                    format!("phase-{}", s.number)
-                } else {
-                    format!("phase-{}-{}", s.number, slug)
-                }
+    /// What names the document as a whole: the phase its file name carries, its
+    /// front matter title, else its file name.
+    fn document(&self) -> String {
+        if let Some(p) = &self.phase_prefix {
+            return p.clone();
+        }
+        match &self.front {
+            Some(f) => f.clone(),
+            None if self.own.is_empty() => "notes".to_string(),
+            None => self.own.clone(),
+        }
+    }
+
+    /// The words of the nearest heading above `heading` that is shallower and
+    /// not generic itself; `None` when the only one is the document's title
+    /// (the document's own name stands for it) or there is none.
+    fn parent(&self, doc: &Document, heading: usize, title_block: Option<usize>) -> Option<String> {
+        let level = doc.heading_level(heading)?;
+        let mut need = level;
+        for (b, h) in doc
+            .top_headings()
+            .filter(|(b, _)| *b < heading)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            if h.level >= need {
+                continue;
             }
-            None => {
-                let slug = file_slug(&unit.title, self.slug_max);
-                let own = file_slug(stem, self.slug_max);
-                if slug.is_empty() || slug == own {
-                    format!("{own}-overview")
-                } else {
-                    match &self.phase_prefix {
-                        Some(p) if !slug.starts_with("phase-") => format!("{p}-{slug}"),
-                        _ => slug,
-                    }
-                }
+            need = h.level;
+            if Some(b) == title_block {
+                return None;
             }
+            if self.words.is_generic(&h.text) {
+                continue;
+            }
+            // A subphase parent lends its title, not its number: a name with
+            // the number would read as that subphase's file to `check`.
+            let text = recognise(&h.text, self.words.rules, &[])
+                .map(|s| s.title)
+                .unwrap_or_else(|| h.text.clone());
+            let w = self.words.words(&text);
+            if !w.is_empty() {
+                return Some(self.words.join(&w, self.slug_max));
+            }
+        }
+        None
+    }
+
+    /// The base name (no `.md`) for a unit; `first` for the file's first unit.
+    pub fn base(&self, doc: &Document, unit: &Unit, first: bool) -> String {
+        if let Some(s) = &unit.subphase {
+            let kind = s.kind.as_deref().unwrap_or("phase");
+            let kind = self.words.join(&self.words.words(kind), 20);
+            let kind = if kind.is_empty() {
+                "phase".into()
+            } else {
+                kind
+            };
+            let slug = self.words.slug(&s.title, self.slug_max);
+            return if slug.is_empty() {
+                format!("{kind}-{}", s.number)
+            } else {
+                format!("{kind}-{}-{}", s.number, slug)
+            };
+        }
+        if first {
+            if let Some(f) = &self.front {
+                return self.with_phase(f.clone());
+            }
+        }
+        let slug = self.words.slug(&unit.title, self.slug_max);
+        if slug.is_empty() || slug == self.own {
+            return format!("{}-overview", self.document());
+        }
+        if !self.words.is_generic(&unit.title) {
+            return self.with_phase(slug);
+        }
+        // The document's title: a first heading shallower than every other.
+        let title_block = doc
+            .top_headings()
+            .next()
+            .filter(|(b, f)| {
+                doc.top_headings()
+                    .all(|(c, t)| c == *b || t.level > f.level)
+            })
+            .map(|(b, _)| b);
+        let context = unit
+            .heading
+            .and_then(|h| self.parent(doc, h, title_block))
+            .unwrap_or_else(|| self.document());
+        let room = self.slug_max.saturating_sub(slug.len() + 1).max(8);
+        let context = self.words.slug(&context, room);
+        if context.is_empty() || slug.starts_with(&context) {
+            return self.with_phase(slug);
+        }
+        self.with_phase(format!("{context}-{slug}"))
+    }
+
+    fn with_phase(&self, slug: String) -> String {
+        match &self.phase_prefix {
+            Some(p) if !slug.starts_with("phase-") => format!("{p}-{slug}"),
+            _ => slug,
         }
     }
 

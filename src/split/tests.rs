@@ -8,6 +8,7 @@ pub(crate) fn opts(max_lines: usize) -> SplitOptions {
         max_tokens: 100_000,
         encoding: Encoding::O200kBase,
         slug_max: 50,
+        floor: 0.0,
     }
 }
 
@@ -39,7 +40,7 @@ fn one_file_per_subphase_groups_travel() {
             "phase-4.1-setup.md",
             "phase-4.2-install-argocd.md",
             "phase-4.11-prod.md",
-            "next-steps.md"
+            "notes-next-steps.md"
         ]
     );
     assert_eq!(p.reassemble(&doc), text);
@@ -185,7 +186,7 @@ fn sections_before_a_group_are_not_swallowed_by_it() {
         names(&p),
         vec![
             "title.md",
-            "overview.md",
+            "title-overview.md",
             "phase-4.1-a.md",
             "phase-4.2-b.md",
             "another-h1.md"
@@ -242,4 +243,420 @@ fn an_accidental_setext_heading_does_not_start_a_unit() {
     let text = "#### Phase 4.6: A\n\nApply the manifests and wait\n---\n\nmore\n\n#### Phase 4.7: B\n\nb\n";
     let (_, p) = split(text, 200);
     assert_eq!(names(&p), vec!["phase-4.6-a.md", "phase-4.7-b.md"]);
+}
+
+// ---- no slivers (issue 12, item 2) ----
+
+fn split_with(text: &str, o: &SplitOptions, stem: &str) -> (Document, SplitPlan) {
+    let c = Config::builtin();
+    let doc = Document::from_text(&format!("{stem}.md"), text);
+    let p = plan(&doc, &c.headings, &c.environments, o, stem);
+    (doc, p)
+}
+
+fn floored(max_lines: usize) -> SplitOptions {
+    SplitOptions {
+        floor: 0.25,
+        ..opts(max_lines)
+    }
+}
+
+fn paras(prefix: &str, n: usize) -> String {
+    (0..n).map(|i| format!("{prefix} {i}\n\n")).collect()
+}
+
+#[test]
+fn a_small_title_overview_and_toc_travel_with_the_first_subphase() {
+    let text = format!(
+        "---\ntitle: Rollout\n---\n# Rollout plan\n\n## Overview\n\nshort\n\n## Contents\n\n- [A](#phase-11-a)\n\n## Phase 1.1: A\n\n{}## Phase 1.2: B\n\n{}",
+        paras("a", 30),
+        paras("b", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+    assert!(doc.slice(p.parts[0].span.clone()).starts_with("---\ntitle"));
+    assert_eq!(p.reassemble(&doc), text);
+    // Without a floor the same file keeps its title and overview apart.
+    let (_, p) = split_with(&text, &opts(200), "plan");
+    assert!(p.parts.len() > 2, "{:?}", names(&p));
+}
+
+#[test]
+fn a_parent_subphase_with_only_a_heading_joins_its_first_child() {
+    // CMBCluster's plan: `### 0.2 Setup` is a subphase of its own with no body;
+    // the `####` level holds most subphases.
+    let mut text = String::from("# Plan\n\n");
+    for m in 1..=3 {
+        text.push_str(&format!("### 0.{m} Group {m}\n\n"));
+        for k in 1..=2 {
+            text.push_str(&format!("#### 0.{m}.{k} Step {k}\n\n{}", paras("x", 30)));
+        }
+    }
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(
+        names(&p),
+        [
+            "phase-0.1.1-step-1.md",
+            "phase-0.1.2-step-2.md",
+            "phase-0.2.1-step-1.md",
+            "phase-0.2.2-step-2.md",
+            "phase-0.3.1-step-1.md",
+            "phase-0.3.2-step-2.md"
+        ]
+    );
+    assert!(doc
+        .slice(p.parts[2].span.clone())
+        .starts_with("### 0.2 Group 2\n\n#### 0.2.1"));
+    assert!(p.parts.iter().all(|x| x.lines >= 8), "{:?}", names(&p));
+}
+
+#[test]
+fn small_sections_gather_and_join_the_section_before() {
+    // pcc's tail: several short appendix sections after the last subphase
+    // become one file; one short section alone joins the subphase before it.
+    let mut text = String::from("# Notes\n\n## Phase 4.1: A\n\n");
+    text.push_str(&paras("a", 40));
+    for s in ["Key Decisions", "Scope", "Dependencies", "Review"] {
+        text.push_str(&format!("## {s}\n\n{}", paras("s", 8)));
+    }
+    text.push_str("## Next Steps\n\nn\n");
+    let (doc, p) = split_with(&text, &floored(200), "phase-4-working-notes");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(names(&p), ["phase-4.1-a.md", "phase-4-key-decisions.md"]);
+    let text = format!(
+        "## Phase 1.1: A\n\n{}### Deliverables\n\n- x\n- y\n\n## Phase 1.2: B\n\n{}",
+        paras("a", 30),
+        paras("b", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+    assert!(doc
+        .slice(p.parts[0].span.clone())
+        .ends_with("### Deliverables\n\n- x\n- y\n\n"));
+}
+
+#[test]
+fn a_small_subphase_joins_the_step_it_finishes() {
+    // elspeth's TDD steps: "Run test to verify it fails" is a few lines after
+    // the step that wrote the test, in a plan that must be cut anyway.
+    let text = format!(
+        "## Task 1\n\n### Step 1.1: Write the failing test\n\n{}### Step 1.2: Run test to verify it fails\n\nRun: `pytest`\n\n### Step 1.3: Implement\n\n{}",
+        paras("a", 30),
+        paras("c", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(
+        names(&p),
+        [
+            "step-1.1-write-the-failing-test.md",
+            "step-1.3-implement.md"
+        ]
+    );
+    assert!(doc.slice(p.parts[0].span.clone()).contains("### Step 1.2"));
+    // A file within its budget is split exactly at its subphases.
+    let (_, p) = split_with(&text, &floored(200), "plan");
+    assert_eq!(p.parts.len(), 3, "{:?}", names(&p));
+    // A first small step joins the one after it.
+    let text = format!(
+        "## Phase 1.1: A\n\nshort\n\n## Phase 1.2: B\n\n{}## Phase 1.3: C\n\n{}",
+        paras("b", 30),
+        paras("c", 40)
+    );
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.3-c.md"]);
+    // Where neither sibling has room, a small subphase stays a file of its own.
+    let text = format!(
+        "## Phase 1.1: A\n\n{}## Phase 1.2: B\n\nshort\n\n## Phase 1.3: C\n\n{}",
+        paras("a", 47),
+        paras("c", 48)
+    );
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(
+        names(&p),
+        ["phase-1.1-a.md", "phase-1.2-b.md", "phase-1.3-c.md"],
+        "{:?}",
+        p.parts.iter().map(|x| x.lines).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_sliver_joins_only_where_it_fits() {
+    // The section before is full: joining it would cut a subphase that fits in
+    // two, so the short section stays on its own.
+    let text = format!("## Phase 1.1: A\n\n{}## Next Steps\n\nn\n", paras("a", 47));
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    assert_eq!(names(&p), ["phase-1.1-a.md", "plan-next-steps.md"]);
+}
+
+#[test]
+fn cuts_keep_parts_above_the_floor() {
+    // Section A nearly fills a file and B is short: the cheap seam is the
+    // heading before B, which would leave B a sliver; the floor moves the cut.
+    let text = format!("# T\n\n## A\n\n{}## B\n\n{}", paras("a", 20), paras("b", 2));
+    let (doc, p) = split_with(&text, &opts(50), "t");
+    assert_eq!(p.parts.len(), 2);
+    assert!(
+        p.parts.iter().any(|x| x.lines < 13),
+        "without a floor the heading seam wins: {:?}",
+        p.parts.iter().map(|x| x.lines).collect::<Vec<_>>()
+    );
+    let (_, p) = split_with(&text, &floored(50), "t");
+    assert_eq!(p.reassemble(&doc), text);
+    for part in &p.parts {
+        assert!(
+            (13..=50).contains(&part.lines),
+            "{} has {} lines",
+            part.name,
+            part.lines
+        );
+    }
+}
+
+#[test]
+fn a_trailing_break_stays_with_the_block_before_it() {
+    // A 60-line code block (over budget) followed by `---`: the break is no part
+    // of its own, and a cut never falls just before it.
+    let mut text = String::from("# Big\n\nintro\n\n```yaml\n");
+    for i in 0..60 {
+        text.push_str(&format!("k{i}: v\n"));
+    }
+    text.push_str("```\n\n---\n\n");
+    let (doc, p) = split_with(&text, &floored(40), "big");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(p.oversize.len(), 1);
+    assert!(p.parts.iter().all(|x| x.lines >= 8), "{:?}", names(&p));
+    assert!(doc
+        .slice(p.parts.last().unwrap().span.clone())
+        .ends_with("```\n\n---\n\n"));
+    // Without a floor, still no part starts at the break.
+    let (_, p) = split_with(&text, &opts(40), "big");
+    assert!(p
+        .parts
+        .iter()
+        .all(|x| !doc.slice(x.span.clone()).starts_with("---")));
+}
+
+#[test]
+fn a_long_list_is_cut_between_its_items() {
+    let mut text = String::from("# Checklist\n\n");
+    for i in 0..80 {
+        text.push_str(&format!("- [ ] item {i}\n  detail {i}\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(60), "checklist");
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() >= 3, "{:?}", names(&p));
+    assert!(p.oversize.is_empty(), "{:?}", p.oversize);
+    for part in &p.parts {
+        assert!(part.lines <= 60, "{} has {}", part.name, part.lines);
+        let body = doc.slice(part.span.clone());
+        assert!(
+            part.part == 1 || body.starts_with("- [ ] item"),
+            "{} starts mid-item: {body:.40}",
+            part.name
+        );
+    }
+}
+
+#[test]
+fn a_list_item_alone_over_budget_is_reported() {
+    let mut text = String::from("# Checklist\n\n- short\n- long\n");
+    for i in 0..70 {
+        text.push_str(&format!("  line {i}\n"));
+    }
+    text.push_str("- after\n");
+    let (doc, p) = split_with(&text, &floored(40), "checklist");
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(p.oversize.len(), 1, "{:?}", p.oversize);
+    assert_eq!(p.oversize[0].line, 4, "the long item is named");
+}
+
+// ---- names with context (issue 12, item 3) ----
+
+#[test]
+fn headings_leaked_from_an_embedded_template_never_name_a_file() {
+    // elspeth: a ```markdown guide holds ```bash; the first bare ``` closes the
+    // guide, its headings leak out, and its own closer opens a stray block
+    // that hides "Step 10.2".
+    let text = "# Tracing\n\n## Task 10: Docs\n\n### Step 10.1: Create guide\n\n```markdown\n# Guide\n\n## Setup\n\n```bash\npip install x\n```\n\n### Langfuse\n\nUse it.\n\n```yaml\na: b\n```\n\n## Troubleshooting\n\ntext\n```\n\n### Step 10.2: Commit\n\n```bash\ngit commit\n```\n\n## Task 11: Checks\n\n### Step 11.1: Run mypy\n\nRun it.\n";
+    let (doc, p) = split(text, 200);
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(
+        names(&p),
+        [
+            "tracing.md",
+            "step-10.1-create-guide.md",
+            "step-11.1-run-mypy.md"
+        ]
+    );
+    // A template that is closed properly hides its headings from CommonMark
+    // already; a plain fence with an inner fence is reported, not guessed at.
+    let text = "## Phase 1.1: A\n\n```markdown\n# Guide\n## Setup\n```\n\n## Phase 1.2: B\n\nb\n";
+    let (_, p) = split(text, 200);
+    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+}
+
+fn names_of(text: &str, stem: &str) -> Vec<String> {
+    let (_, p) = split_with(text, &opts(200), stem);
+    p.parts.iter().map(|x| x.name.clone()).collect()
+}
+
+#[test]
+fn slugs_drop_list_numbers_durations_emoji_and_trailing_stop_words() {
+    let text = "# Plan\n\n## 0. Read this first\n\na\n\n## 10. Risk register\n\nb\n\n## 📊 Executive Summary (~1 week)\n\nc\n\n## Rollout (Week 2)\n\nd\n\n## Phase 1.1: Write failing test for the tracing config parsing in the module (30-45 min)\n\ne\n\n## Nächste Schritte\n\nf\n\n## Sign in\n\ng\n";
+    assert_eq!(
+        names_of(text, "plan"),
+        [
+            "plan-overview.md",
+            "read-this-first.md",
+            "risk-register.md",
+            "executive-summary.md",
+            "rollout.md",
+            "phase-1.1-write-failing-test-for-the-tracing-config-parsing.md",
+            "naechste-schritte.md",
+            "sign-in.md",
+        ]
+    );
+}
+
+#[test]
+fn a_slug_is_cut_at_a_word_boundary() {
+    let c = Config::builtin();
+    let w = naming::Words::new(&c.headings);
+    for (text, max, want) in [
+        (
+            "Install ArgoCD on Devops Nonprod Cluster",
+            50,
+            "install-argocd-on-devops-nonprod-cluster",
+        ),
+        (
+            "Install ArgoCD on Devops Nonprod Cluster",
+            20,
+            "install-argocd",
+        ),
+        (
+            "Summary of work prior to this week (2025-10-15 to 2025-10-19)",
+            50,
+            "summary-of-work-prior-to-this-week-2025-10-15",
+        ),
+        ("supercalifragilisticexpialidocious", 10, "supercalif"),
+        ("Phase 4.7 notes.", 50, "phase-4.7-notes"),
+        ("Timeline ~1 week", 50, "timeline"),
+        ("~2h", 50, ""),
+        ("🎯", 50, ""),
+        ("The end of", 50, "the-end-of"),
+        (
+            "Migration architecture for the new parser",
+            29,
+            "migration-architecture",
+        ),
+        ("of of of of", 3, "of"),
+    ] {
+        let s = w.slug(text, max);
+        assert_eq!(s, want, "{text:?} at {max}");
+        assert!(s.len() <= max && !s.ends_with('-'), "{s}");
+    }
+}
+
+#[test]
+fn generic_headings_get_their_parents_name_in_front() {
+    // The ADRs have a context long enough to be sections of their own.
+    let context = "context\n\n".repeat(12);
+    let text = format!("# ADRs\n\n## ADR-003: Use Private Service Connect\n\n{context}### Decision\n\nuse psc\n\n### Rationale\n\nwhy\n\n## ADR-004: Flyway\n\n{context}### Decision\n\nflyway\n\n### Phase 1.1: Build\n\nb\n\n## Next Steps\n\nn\n");
+    assert_eq!(
+        names_of(&text, "decisions"),
+        [
+            "adrs.md",
+            "adr-003-use-private-service-connect.md",
+            "adr-003-use-private-service-connect-decision.md",
+            "adr-003-use-private-service-connect-rationale.md",
+            "adr-004-flyway.md",
+            "adr-004-flyway-decision.md",
+            "phase-1.1-build.md",
+            "decisions-next-steps.md",
+        ]
+    );
+    // A subphase parent lends its title, not its number (a name with the number
+    // would read as that subphase's file), and a `Demo 2` is generic too.
+    let text = "## Phase 2.1: Build parser\n\n### Step 2.1.1: Lex\n\nx\n\n### Step 2.1.2: Parse\n\ny\n\n### Demo 2\n\nd\n\n## Phase 2.2: Deploy\n\n### Step 2.2.1: Ship\n\nz\n";
+    assert_eq!(
+        names_of(text, "plan"),
+        [
+            "phase-2.1-build-parser.md",
+            "step-2.1.1-lex.md",
+            "step-2.1.2-parse.md",
+            "build-parser-demo-2.md",
+            "phase-2.2-deploy.md",
+            "step-2.2.1-ship.md"
+        ]
+    );
+}
+
+#[test]
+fn the_first_part_is_named_after_front_matter_unless_it_slugs_to_nothing() {
+    let text = "---\ntitle: \"Auth rollout\"\nstatus: draft\n---\n# Plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["auth-rollout.md", "phase-1.1-a.md"]);
+    let text = "---\nname: kubectl-fields\n---\n# Plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["kubectl-fields.md", "phase-1.1-a.md"]);
+    // Chinese or emoji only: the heading names it.
+    let text = "---\ntitle: 项目计划 🎯\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["rollout-plan.md", "phase-1.1-a.md"]);
+    // A block scalar is no title.
+    let text = "---\ntitle: |\n  long\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["rollout-plan.md", "phase-1.1-a.md"]);
+}
+
+#[test]
+fn subphase_names_carry_their_kind() {
+    let text = "## Story 1.1: Sign in\n\na\n\n## Story 1.2: Sign out\n\nb\n\n## Milestone 2: Beta\n\nc\n\n## Plan 05-01: Executor\n\nd\n";
+    assert_eq!(
+        names_of(text, "plan"),
+        [
+            "story-1.1-sign-in.md",
+            "story-1.2-sign-out.md",
+            "milestone-2-beta.md",
+            "phase-05.01-executor.md"
+        ]
+    );
+    // `Step 1: install` in a code block is no heading, and no subphase anyway;
+    // a heading line inside an HTML block is HTML.
+    let text = "## Phase 1.1: A\n\n```bash\n## Step 1.2: install\n# Step 1: install\n```\n\n<details>\n## Phase 1.5: Hidden\n</details>\n\n## Phase 1.2: B\n\nb\n";
+    assert_eq!(names_of(text, "plan"), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+}
+
+#[test]
+fn names_never_collide() {
+    // Generic headings everywhere, repeated titles, a heading named like a part
+    // and like a uniqueness suffix, and names taken in the folder already.
+    let mut text = String::from("# Notes\n\n");
+    for _ in 0..3 {
+        text.push_str("## Summary\n\nx\n\n## Notes Summary\n\ny\n\n## Summary Part 2\n\nz\n\n## Summary 2\n\nw\n\n");
+    }
+    text.push_str("## Phase 1.1: A\n\n");
+    for i in 0..40 {
+        text.push_str(&format!("para {i}\n\n"));
+    }
+    text.push_str("## Phase 1.1: A\n\nagain\n");
+    let c = Config::builtin();
+    let doc = Document::from_text("notes.md", &text);
+    let taken = |n: &str| n == "notes-summary.md" || n == "phase-1.1-a-part-2.md";
+    let p = plan_avoiding(
+        &doc,
+        &c.headings,
+        &c.environments,
+        &opts(30),
+        "notes",
+        &taken,
+    );
+    assert_eq!(p.reassemble(&doc), text);
+    let mut seen = std::collections::HashSet::new();
+    for part in &p.parts {
+        assert!(
+            seen.insert(part.name.clone()),
+            "{} twice: {:?}",
+            part.name,
+            names(&p)
+        );
+        assert!(!taken(&part.name), "{} was taken", part.name);
+    }
 }

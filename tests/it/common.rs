@@ -161,3 +161,30 @@ pub fn replan_bin() -> PathBuf {
 pub fn stderr_of(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stderr).into_owned()
 }
+
+/// Whether byte `at` starts a top-level item of a list block of `doc` (not its
+/// first): a line start inside the block whose line holds a list marker at the
+/// indentation of the list's first line. A split may cut a long list there.
+pub fn is_list_item_start(doc: &replan::model::Document, at: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start_matches([' ', '\t']).len();
+    let marker = |l: &str| {
+        let t = l.trim_start_matches([' ', '\t']);
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let rest = &t[digits..];
+        if digits > 0 {
+            rest.starts_with(['.', ')'])
+        } else {
+            rest.starts_with(['-', '*', '+'])
+        }
+    };
+    let src = &doc.source;
+    let line = src.line_of(at);
+    src.line_start(line) == at
+        && doc.blocks.iter().any(|b| {
+            b.kind == replan::model::BlockKind::List
+                && b.span.start < at
+                && at < b.span.end
+                && marker(src.line_text(line))
+                && indent(src.line_text(line)) == indent(src.line_text(b.line))
+        })
+}

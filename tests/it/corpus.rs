@@ -61,7 +61,9 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
     }
     let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span.start).collect();
     for part in &p.parts {
-        if starts.binary_search(&part.span.start).is_err() {
+        if starts.binary_search(&part.span.start).is_err()
+            && !crate::common::is_list_item_start(&doc, part.span.start)
+        {
             return Err(format!(
                 "{}: part {} starts inside a block (line {})",
                 path.display(),
@@ -139,6 +141,7 @@ fn every_corpus_file_splits_losslessly_within_budget() {
         max_tokens: cfg.budgets.max_tokens,
         encoding: Encoding::from_name(&cfg.budgets.encoding).expect("encoding"),
         slug_max: cfg.headings.slug_max,
+        floor: cfg.budgets.floor,
     };
     let results: Vec<Result<usize, String>> = files
         .par_iter()

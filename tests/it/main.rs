@@ -13,6 +13,7 @@ mod hostile;
 mod init;
 mod layers;
 mod migrate; // migrate, restore and consolidate
+mod patterns;
 mod props;
 mod root;
 mod safety;

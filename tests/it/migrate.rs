@@ -720,8 +720,13 @@ fn a_reused_monolith_name_is_split_and_archived_with_new_names() {
     let root = dir.path();
     migrate(root).success();
     let plans = root.join(".claude/plans/devtest-deployment");
-    let again = "# Notes\n\n#### Phase 4.12: Configure GitHub Integration for Prod ArgoCD (20-25 min)\n\nnew text\n\n#### Phase 4.13: Other\n\nmore\n";
-    std::fs::write(plans.join("phase-4-working-notes.md"), again).unwrap();
+    // Subphases long enough to be files of their own.
+    let again = format!(
+        "# Notes\n\n#### Phase 4.12: Configure GitHub Integration for Prod ArgoCD (20-25 min)\n\n{}#### Phase 4.13: Other\n\n{}",
+        "new text\n\n".repeat(8),
+        "more\n\n".repeat(8)
+    );
+    std::fs::write(plans.join("phase-4-working-notes.md"), &again).unwrap();
     replan()
         .args(["consolidate", "--check"])
         .arg(root)

@@ -31,6 +31,9 @@ struct Chunk {
     atomic: bool,
     /// Lines (0-based within the chunk) where a `#` line is code or HTML, not a heading.
     hidden: Vec<usize>,
+    /// Lines (0-based within the chunk) where a top-level list item starts: a
+    /// part may start there (a long list is cut between items), a block may not.
+    items: Vec<usize>,
 }
 
 impl Chunk {
@@ -39,6 +42,7 @@ impl Chunk {
             lines,
             atomic,
             hidden: Vec::new(),
+            items: Vec::new(),
         }
     }
 }
@@ -49,6 +53,8 @@ struct Gen {
     text: String,
     /// Byte offsets of line starts strictly inside an atomic chunk.
     forbidden: BTreeSet<usize>,
+    /// Byte offsets where a top-level list item starts.
+    items: BTreeSet<usize>,
     /// 1-based lines that must not be headings.
     hidden_lines: BTreeSet<usize>,
 }
@@ -129,6 +135,7 @@ fn fence() -> impl Strategy<Value = Chunk> {
                 lines,
                 atomic: true,
                 hidden,
+                items: Vec::new(),
             }
         })
 }
@@ -154,6 +161,7 @@ fn nested_fence() -> impl Strategy<Value = Chunk> {
                 lines,
                 atomic: true,
                 hidden,
+                items: Vec::new(),
             }
         })
 }
@@ -174,6 +182,7 @@ fn list() -> impl Strategy<Value = Chunk> {
     )
         .prop_map(|(marker, items)| {
             let mut lines = Vec::new();
+            let mut starts = Vec::new();
             for (k, (w, extra)) in items.into_iter().enumerate() {
                 let m = if marker == "1. " {
                     format!("{}. ", k + 1)
@@ -181,6 +190,7 @@ fn list() -> impl Strategy<Value = Chunk> {
                     marker.to_string()
                 };
                 let pad = " ".repeat(m.len());
+                starts.push(lines.len());
                 lines.push(format!("{m}{w}"));
                 match extra {
                     1 => lines.push(format!("{pad}- nested {w}")),
@@ -189,11 +199,17 @@ fn list() -> impl Strategy<Value = Chunk> {
                         lines.push(String::new());
                         lines.push(format!("{pad}second paragraph"));
                     }
-                    4 => lines.push(format!("{m}[ ] task {w}")),
+                    4 => {
+                        starts.push(lines.len());
+                        lines.push(format!("{m}[ ] task {w}"));
+                    }
                     _ => {}
                 }
             }
-            Chunk::new(lines, true)
+            Chunk {
+                items: starts,
+                ..Chunk::new(lines, true)
+            }
         })
 }
 
@@ -227,6 +243,7 @@ fn html() -> impl Strategy<Value = Chunk> {
             lines,
             atomic: true,
             hidden,
+            items: Vec::new(),
         }
     })
 }
@@ -359,6 +376,7 @@ fn front_matter() -> impl Strategy<Value = Chunk> {
             lines,
             atomic: true,
             hidden,
+            items: Vec::new(),
         }
     })
 }
@@ -388,15 +406,21 @@ fn assemble(
     bom: bool,
     final_newline: bool,
 ) -> Gen {
-    let mut all: Vec<(String, bool, bool)> = Vec::new(); // line, forbidden start, hidden
+    // line, forbidden start, hidden, list item start
+    let mut all: Vec<(String, bool, bool, bool)> = Vec::new();
     for (k, c) in chunks.into_iter().enumerate() {
         if k > 0 {
             for _ in 0..seps.get(k).copied().unwrap_or(1) {
-                all.push((String::new(), false, false));
+                all.push((String::new(), false, false, false));
             }
         }
         for (i, l) in c.lines.into_iter().enumerate() {
-            all.push((l, c.atomic && i > 0, c.hidden.contains(&i)));
+            all.push((
+                l,
+                c.atomic && i > 0,
+                c.hidden.contains(&i),
+                c.items.contains(&i),
+            ));
         }
     }
     let mut text = String::new();
@@ -404,12 +428,16 @@ fn assemble(
         text.push('\u{feff}');
     }
     let mut forbidden = BTreeSet::new();
+    let mut items = BTreeSet::new();
     let mut hidden_lines = BTreeSet::new();
     let mut prev = "";
     let n = all.len();
-    for (i, (line, f, h)) in all.into_iter().enumerate() {
+    for (i, (line, f, h, it)) in all.into_iter().enumerate() {
         if f {
             forbidden.insert(text.len());
+        }
+        if it {
+            items.insert(text.len());
         }
         if h {
             hidden_lines.insert(i + 1);
@@ -433,6 +461,7 @@ fn assemble(
     Gen {
         text,
         forbidden,
+        items,
         hidden_lines,
     }
 }
@@ -471,14 +500,18 @@ fn doc_strategy(wild: bool) -> impl Strategy<Value = Gen> {
 }
 
 fn split_opts() -> impl Strategy<Value = SplitOptions> {
-    (3usize..60, prop_oneof![80usize..400, Just(100_000)]).prop_map(|(max_lines, max_tokens)| {
-        SplitOptions {
+    (
+        3usize..60,
+        prop_oneof![80usize..400, Just(100_000)],
+        prop_oneof![Just(0.0), Just(0.25), 0.0f64..0.9],
+    )
+        .prop_map(|(max_lines, max_tokens, floor)| SplitOptions {
             max_lines,
             max_tokens,
             encoding: Encoding::O200kBase,
             slug_max: 50,
-        }
-    })
+            floor,
+        })
 }
 
 fn plan(doc: &Document, opts: &SplitOptions) -> SplitPlan {
@@ -530,8 +563,9 @@ fn check_split(
         prop_assert_eq!(part.span.start, at, "{} is not adjacent", &part.name);
         at = part.span.end;
         prop_assert!(
-            starts.contains(&part.span.start),
-            "{} starts at byte {}, not a block boundary",
+            starts.contains(&part.span.start)
+                || crate::common::is_list_item_start(doc, part.span.start),
+            "{} starts at byte {}, not a block boundary or a list item",
             &part.name,
             part.span.start
         );
@@ -570,6 +604,38 @@ fn check_split(
         );
     }
     prop_assert_eq!(at, text.len());
+    check_no_needless_sliver(doc, p, opts, text)?;
+    Ok(())
+}
+
+/// Within a unit, no part under the floor sits beside another part it could
+/// have shared a file with. Checked where the room a part keeps free is known
+/// from outside: the token budget is out of reach and no definitions are copied
+/// (so a part keeps 2 lines free for its continuation line).
+fn check_no_needless_sliver(
+    doc: &Document,
+    p: &SplitPlan,
+    opts: &SplitOptions,
+    text: &str,
+) -> Result<(), TestCaseError> {
+    if opts.max_tokens < 100_000 || text.contains("]:") || opts.floor <= 0.0 {
+        return Ok(());
+    }
+    let floor = (opts.max_lines as f64 * opts.floor).ceil() as usize;
+    let body = |k: usize| count_lines(doc.slice(p.parts[k].span.clone()));
+    for k in 1..p.parts.len() {
+        if p.parts[k].part == 1 {
+            continue; // a new unit
+        }
+        let (a, b) = (body(k - 1), body(k));
+        prop_assert!(
+            (a >= floor && b >= floor) || a + b + 2 > opts.max_lines,
+            "{} ({a} lines) and {} ({b} lines) fit in one file of {} but one is under the floor {floor}",
+            &p.parts[k - 1].name,
+            &p.parts[k].name,
+            opts.max_lines
+        );
+    }
     Ok(())
 }
 
@@ -612,8 +678,8 @@ proptest! {
         check_split(&doc, &p, &opts, &g.text)?;
         for part in &p.parts {
             prop_assert!(
-                !g.forbidden.contains(&part.span.start),
-                "{} starts inside a block (byte {})",
+                !g.forbidden.contains(&part.span.start) || g.items.contains(&part.span.start),
+                "{} starts inside a block, not between list items (byte {})",
                 &part.name,
                 part.span.start
             );

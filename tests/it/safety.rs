@@ -205,6 +205,8 @@ fn two_thousand_new_files_fit_in_sixty_four_descriptors() {
         plan.push_str(&format!("## Phase 1.{k}: Step {k}\n\nDo step {k}.\n\n"));
     }
     std::fs::write(plans.join("phase-1.md"), plan).unwrap();
+    // Each step is a heading and one line: with no sliver floor, one file each.
+    std::fs::write(dir.path().join("replan.yaml"), "budgets: { floor: 0 }\n").unwrap();
     let out = Command::new("sh")
         .arg("-c")
         .arg("ulimit -n 64 && exec \"$0\" migrate \"$1\"")

@@ -15,9 +15,65 @@ fn sample_monolith_splits_into_subphases_losslessly() {
     );
 }
 
+/// `text` with every link destination replan locates cut out, so texts that
+/// differ only where links were rewritten compare equal.
+fn without_destinations(text: &str) -> String {
+    let doc = replan::model::Document::from_text("x.md", text);
+    let mut ranges: Vec<std::ops::Range<usize>> = replan::model::links::locate_all(&doc)
+        .into_iter()
+        .filter_map(|l| l.range)
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start >= at {
+            out.push_str(&text[at..r.start]);
+            at = r.end;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Anchor links (`#a`, `x.md#a`) among `files` (name, text) whose file or
+/// heading is not there.
+fn unresolved_anchor_links(files: &[(String, String)]) -> Vec<String> {
+    use replan::model::links::{resolve, Target};
+    let docs: Vec<(String, replan::model::Document)> = files
+        .iter()
+        .map(|(n, t)| (n.clone(), replan::model::Document::from_text(n, t)))
+        .collect();
+    let mut out = Vec::new();
+    for (name, doc) in &docs {
+        for l in replan::model::links::locate_all(doc) {
+            let (file, anchor) = match resolve(std::path::Path::new(name), &l.url) {
+                Target::SameFile { anchor } => (name.clone(), anchor),
+                Target::File {
+                    path,
+                    anchor: Some(a),
+                } => (path.to_string_lossy().into_owned(), a),
+                _ => continue,
+            };
+            let ok = docs.iter().any(|(n, d)| {
+                *n == file
+                    && d.headings
+                        .iter()
+                        .any(|h| h.anchor.eq_ignore_ascii_case(&anchor))
+            });
+            if !ok {
+                out.push(format!("{name}: {}", l.url));
+            }
+        }
+    }
+    out
+}
+
 /// Split a Phase 4 monolith and check: a file for each present subphase, none for
 /// 4.8-4.10, every part within budget unless it holds a reported oversize block,
-/// and the parts (less the added lines) concatenate back to the input.
+/// the parts (less the added lines, and but for the link destinations split
+/// rewrites) concatenate back to the input, and every anchor link that resolved
+/// in the input resolves among the parts.
 fn split_monolith_checks(notes: &std::path::Path) {
     let out = tempfile::tempdir().unwrap();
     let res = replan()
@@ -52,6 +108,7 @@ fn split_monolith_checks(notes: &std::path::Path) {
         .map(|o| o["part"].as_str().unwrap().to_string())
         .collect();
     let mut joined = String::new();
+    let mut written = Vec::new();
     for path in &rows {
         let text = std::fs::read_to_string(path).unwrap();
         let lines = text.lines().count();
@@ -65,22 +122,40 @@ fn split_monolith_checks(notes: &std::path::Path) {
             "{name} has {lines} lines and no oversize block"
         );
         joined.push_str(part_body(&text));
+        written.push((name, text));
     }
     let input = std::fs::read_to_string(notes).unwrap();
+    let (a, b) = (without_destinations(&joined), without_destinations(&input));
     assert!(
-        joined == input,
-        "concatenated parts differ from the input ({} vs {} bytes)",
-        joined.len(),
-        input.len()
+        a == b,
+        "concatenated parts differ from the input beyond link destinations ({} vs {} bytes)",
+        a.len(),
+        b.len()
     );
     assert_eq!(rows.len(), files.len());
+    // Links to headings: those broken in the input stay broken (4.8-4.10 have
+    // no section), every other one reaches its heading in its new part.
+    let before = unresolved_anchor_links(&[("notes.md".into(), input.clone())]);
+    let after = unresolved_anchor_links(&written);
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "broken before: {before:#?}\nbroken after: {after:#?}"
+    );
 }
 
 #[test]
 fn dry_run_writes_nothing_and_lists_counts() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("notes.md");
-    std::fs::write(&f, "# T\n\n## Phase 1.1: A\n\nx\n\n## Phase 1.2: B\n\ny\n").unwrap();
+    // Subphases long enough to be files of their own (a heading and a line or
+    // two would join its sibling).
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        &f,
+        format!("# T\n\n## Phase 1.1: A\n\n{body}## Phase 1.2: B\n\n{body}"),
+    )
+    .unwrap();
     let out = replan()
         .args(["split", "--dry-run"])
         .arg(&f)
@@ -103,7 +178,12 @@ fn dry_run_writes_nothing_and_lists_counts() {
 fn refuses_to_overwrite_without_force() {
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("notes.md");
-    std::fs::write(&f, "## Phase 1.1: A\n\nx\n\n## Phase 1.2: B\n\ny\n").unwrap();
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        &f,
+        format!("## Phase 1.1: A\n\n{body}## Phase 1.2: B\n\n{body}"),
+    )
+    .unwrap();
     std::fs::write(dir.path().join("phase-1.2-b.md"), "mine\n").unwrap();
     replan().arg("split").arg(&f).assert().code(2);
     assert!(
@@ -121,7 +201,7 @@ fn refuses_to_overwrite_without_force() {
         .success();
     assert_eq!(
         std::fs::read_to_string(dir.path().join("phase-1.2-b.md")).unwrap(),
-        "## Phase 1.2: B\n\ny\n"
+        format!("## Phase 1.2: B\n\n{body}")
     );
 }
 
@@ -169,4 +249,103 @@ fn a_yaml_file_is_not_split_and_one_part_is_one_file() {
         .success();
     let err = stderr_of(&out);
     assert!(err.contains("would write 1 file ("), "{err}");
+}
+
+/// Issue 12 item 5: `split` rewrites its outputs' links as `migrate` rewrites
+/// moved text. A TOC's `#anchor` to a heading now in another part names that
+/// part (with the heading's anchor there: `troubleshooting-1` becomes
+/// `troubleshooting` in a part of its own); a link within one part, a broken
+/// anchor and a link to another file beside the original stay as written; a
+/// part written into another folder gets its relative links rewritten.
+#[test]
+fn split_rewrites_anchor_links_to_the_part_holding_the_heading() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "line\n\n".repeat(8);
+    let text = format!(
+        "# Plan\n\n- [A](#phase-11-a)\n- [B](#phase-12-b)\n- [B's fix](#troubleshooting-1)\n- [gone](#phase-13-gone)\n- [other](other.md)\n\n## Phase 1.1: A\n\n{body}### Troubleshooting\n\nsee [B](#phase-12-b)\n\n## Phase 1.2: B\n\n{body}### Troubleshooting\n\nback to [top](#troubleshooting-1)\n"
+    );
+    let f = dir.path().join("plan.md");
+    std::fs::write(&f, &text).unwrap();
+    std::fs::write(dir.path().join("other.md"), "# Other\n").unwrap();
+    replan().arg("split").arg(&f).assert().success();
+    let a = std::fs::read_to_string(dir.path().join("phase-1.1-a.md")).unwrap();
+    let b = std::fs::read_to_string(dir.path().join("phase-1.2-b.md")).unwrap();
+    for want in [
+        "- [A](#phase-11-a)",
+        "- [B](phase-1.2-b.md#phase-12-b)",
+        "- [B's fix](phase-1.2-b.md#troubleshooting)",
+        "- [gone](#phase-13-gone)",
+        "- [other](other.md)",
+        "see [B](phase-1.2-b.md#phase-12-b)",
+    ] {
+        assert!(a.contains(want), "{want} not in:\n{a}");
+    }
+    assert!(b.contains("back to [top](#troubleshooting)"), "{b}");
+    // Into another folder: the relative link follows.
+    let out = dir.path().join("parts");
+    std::fs::create_dir(&out).unwrap();
+    replan()
+        .args(["split", "--out"])
+        .arg(&out)
+        .arg(&f)
+        .assert()
+        .success();
+    let a = std::fs::read_to_string(out.join("phase-1.1-a.md")).unwrap();
+    assert!(a.contains("- [other](../other.md)"), "{a}");
+    assert!(a.contains("- [B](phase-1.2-b.md#phase-12-b)"), "{a}");
+    // The original is untouched.
+    assert_eq!(std::fs::read_to_string(&f).unwrap(), text);
+}
+
+/// A rewritten link is longer (`#a` becomes `phase-1.7-….md#a`): the split keeps
+/// room for that, so a long table of contents is still within the token budget
+/// once its links name their parts.
+#[test]
+fn rewritten_links_stay_within_the_token_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let title = |k: usize| format!("Configure the deployment pipeline stage number {k}");
+    let mut text = String::from("# Plan\n\n");
+    for k in 1..=40 {
+        let anchor = format!("phase-1{k}-configure-the-deployment-pipeline-stage-number-{k}");
+        text.push_str(&format!("- [{}](#{anchor})\n", title(k)));
+    }
+    text.push('\n');
+    for k in 1..=40 {
+        text.push_str(&format!(
+            "## Phase 1.{k}: {}\n\n{}",
+            title(k),
+            "Step text.\n\n".repeat(8)
+        ));
+    }
+    let f = dir.path().join("plan.md");
+    std::fs::write(&f, &text).unwrap();
+    let max_tokens = 1200;
+    let res = replan()
+        .args(["split", "--format", "json", "--max-tokens", "1200"])
+        .arg(&f)
+        .assert()
+        .success();
+    let report: serde_json::Value = serde_json::from_slice(&res.get_output().stdout).unwrap();
+    let oversize: Vec<&str> = report["oversize"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["part"].as_str().unwrap())
+        .collect();
+    let mut rewritten = 0;
+    for row in report["files"].as_array().unwrap() {
+        let path = row["path"].as_str().unwrap();
+        let written = std::fs::read_to_string(path).unwrap();
+        rewritten += written.matches(".md#phase-1").count();
+        let tokens = row["tokens"].as_u64().unwrap() as usize;
+        let name = std::path::Path::new(path)
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
+        assert!(
+            tokens <= max_tokens || oversize.contains(&name.as_ref()),
+            "{name} has {tokens} tokens"
+        );
+    }
+    assert!(rewritten >= 39, "{rewritten} links rewritten");
 }

@@ -8,7 +8,7 @@ use super::{sorted, At, Check, PartOut, Planner};
 use crate::model::links::{edit, locate_all, Loc};
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
-use crate::plan::links::{dest_of, retarget, url, Dest};
+use crate::plan::links::{dest_of, part_links, retarget, url, Dest, PartText};
 use crate::plan::Op;
 
 impl Planner<'_> {
@@ -116,83 +116,51 @@ impl Planner<'_> {
         part: &mut PartOut,
         broken: &mut Vec<Note>,
     ) {
-        let first = doc.source.line_of(part.span.start);
-        let last = doc
-            .source
-            .line_of(part.span.end.saturating_sub(1).max(part.span.start));
-        // Destinations in the part with their byte range in the part's contents:
-        // those of the original's bytes it carries, then the definitions copied
-        // after them (they mean what they meant in the original, too).
-        let mut here: Vec<(Loc, Option<std::ops::Range<usize>>)> = Vec::new();
-        for l in locs {
-            match &l.range {
-                Some(r) if r.start >= part.span.start && r.end <= part.span.end => {
-                    let s = part.prefix + (r.start - part.span.start);
-                    here.push((l.clone(), Some(s..s + r.len())));
-                }
-                None if l.line >= first && l.line <= last => here.push((l.clone(), None)),
-                _ => {}
-            }
-        }
-        let tail = (part.prefix + part.span.len()).min(part.contents.len());
-        for d in crate::model::refdefs::scan(part.contents.get(tail..).unwrap_or(""), &[]) {
-            let at = tail + d.url_range.start..tail + d.url_range.end;
-            let loc = Loc {
-                url: d.url,
-                range: None,
-                line: 0,
-            };
-            here.push((loc, Some(at)));
-        }
+        let text = PartText {
+            path: &part.path,
+            contents: &part.contents,
+            span: &part.span,
+            prefix: part.prefix,
+        };
         let mut edits = Vec::new();
-        for (l, pos) in here {
-            let Some(d) = dest_of(orig, &l.url) else {
-                continue;
-            };
-            let at = if l.line > 0 {
-                At::line(orig, l.line)
+        for l in part_links(orig, locs, doc, text, &self.moves) {
+            let at = if l.loc.line > 0 {
+                At::line(orig, l.loc.line)
             } else {
                 At {
                     path: format!("{} (copied definition)", part.path.display()),
                     line: 0,
                 }
             };
-            if !self.resolves_before(&d) {
-                if l.line > 0 {
-                    let msg = format!("link `{}` is broken; left unchanged", l.url);
+            if !self.resolves_before(&l.dest) {
+                if l.loc.line > 0 {
+                    let msg = format!("link `{}` is broken; left unchanged", l.loc.url);
                     broken.push(at.note(NoteKind::LinkBroken, msg));
                 }
                 continue;
             }
-            let target = retarget(&d, &self.moves).unwrap_or(d.clone());
-            let Some(pos) = pos else {
+            let Some(pos) = l.pos else {
                 // Not located exactly (escaped, or nested definitions): it must keep
                 // its meaning unchanged from the new file, or the plan is refused.
-                if dest_of(&part.path, &l.url) != Some(target.clone()) {
+                if dest_of(&part.path, &l.loc.url) != Some(l.target.clone()) {
                     self.out.errors.push(at.note(
                         NoteKind::LinkUnlocated,
                         format!(
                             "link `{}` would need rewriting in {}, but replan cannot locate it in the text",
-                            l.url,
+                            l.loc.url,
                             part.path.display()
                         ),
                     ));
                 }
                 continue;
             };
-            let same_file = l.url.trim_start().starts_with('#');
-            let new = if !same_file && target == d && part.path.parent() == orig.parent() {
-                l.url.clone()
-            } else {
-                url(&part.path, &target)
-            };
             self.checks.push(Check {
                 file: part.path.clone(),
-                url: new.clone(),
+                url: l.new.clone(),
                 at,
             });
-            if new != l.url {
-                edits.push((pos, new));
+            if l.new != l.loc.url {
+                edits.push((pos, l.new));
             }
         }
         if !edits.is_empty() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{archive_path, Candidacy, PartOut, Planner, SplitFile};
 use crate::config::Ownership;
 use crate::model::markers;
-use crate::model::{count_lines, Document};
+use crate::model::Document;
 use crate::note::{Note, NoteKind};
 use crate::plan::links::Moved;
 use crate::split::{self, SplitOptions};
@@ -211,6 +211,7 @@ impl Planner<'_> {
             max_tokens,
             encoding: self.enc,
             slug_max: self.cfg.headings.slug_max.max(8),
+            floor: self.cfg.budgets.floor,
         };
         let stem = rel
             .file_stem()
@@ -300,43 +301,28 @@ impl Planner<'_> {
                 (contents, pdoc)
             })
             .collect();
-        for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
-            let first = doc.source.line_of(part.span.start);
-            let last = if part.span.end == 0 {
-                0
-            } else {
-                doc.source.line_of(part.span.end - 1)
-            };
-            let shift = count_lines(&part.prefix);
-            for h in doc
-                .headings
-                .iter()
-                .filter(|h| h.line >= first && h.line <= last)
-            {
-                let new_line = h.line - first + 1 + shift;
-                let anchor = pdoc
-                    .headings
-                    .iter()
-                    .find(|ph| ph.line == new_line)
-                    .map(|ph| ph.anchor.clone());
-                if anchor.is_none() {
-                    self.out.notes.push(
-                        Note::new(
-                            NoteKind::HeadingLost,
-                            rel,
-                            format!(
-                                "heading `{}` not found again in {}; links to it point to the file",
-                                h.text,
-                                path.display()
-                            ),
-                        )
-                        .at(h.line),
-                    );
-                }
-                moved
-                    .anchors
-                    .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
+        let pdocs: Vec<&Document> = parsed.iter().map(|p| &p.1).collect();
+        for (h, k, anchor) in sp.heading_map(doc, &pdocs) {
+            let (h, path) = (&doc.headings[h], &paths[k]);
+            if anchor.is_none() {
+                self.out.notes.push(
+                    Note::new(
+                        NoteKind::HeadingLost,
+                        rel,
+                        format!(
+                            "heading `{}` not found again in {}; links to it point to the file",
+                            h.text,
+                            path.display()
+                        ),
+                    )
+                    .at(h.line),
+                );
             }
+            moved
+                .anchors
+                .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
+        }
+        for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
             parts_out.push(PartOut {
                 path: path.clone(),
                 contents,
