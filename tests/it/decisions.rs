@@ -10,8 +10,23 @@ use replan::model::Document;
 
 use crate::common::{real_notes, repo};
 
-/// Run the whole planner over in-memory files with an in-memory disk.
+/// The sample project's configuration (`samples/pcc/replan.yaml`: its topic routes).
+fn pcc() -> Config {
+    Config::load(Some(&repo().join("samples/pcc")), None, None).expect("sample config")
+}
+
+/// Run the whole planner over in-memory files with an in-memory disk, with the
+/// sample project's routes.
 fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOutcome {
+    run_with(files, disk, &pcc())
+}
+
+/// As [`run`] with a configuration.
+fn run_with(
+    files: &[(&str, &str)],
+    disk: &BTreeMap<PathBuf, String>,
+    cfg: &Config,
+) -> DecisionsOutcome {
     let docs: Vec<(PathBuf, Document)> = files
         .iter()
         .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
@@ -24,7 +39,7 @@ fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOut
         })
         .collect();
     let get = |p: &Path| disk.get(p).cloned();
-    plan_topics(Path::new("/r"), &sources, &Config::builtin(), &get)
+    plan_topics(Path::new("/r"), &sources, cfg, &get)
 }
 
 fn file<'a>(o: &'a DecisionsOutcome, topic: &str) -> &'a str {
@@ -141,6 +156,30 @@ fn real_notes_key_architecture_decisions_are_recovered() {
     let text = std::fs::read_to_string(notes).expect("the real notes");
     let o = run(&[(rel, text.as_str())], &BTreeMap::new());
     let argocd = file(&o, "argocd");
+    // With no routes configured (the user's tree has no replan.yaml) the same
+    // decisions go to their phase's topic, named from the notes' own heading.
+    let generic = run_with(
+        &[(rel, text.as_str())],
+        &BTreeMap::new(),
+        &Config::builtin(),
+    );
+    let phase4: Vec<_> = generic
+        .files
+        .iter()
+        .filter(|f| {
+            f.path
+                .to_string_lossy()
+                .starts_with(".claude/architecture/phase-4-")
+        })
+        .collect();
+    assert!(!phase4.is_empty(), "{:?}", generic.files);
+    assert!(
+        phase4.iter().any(|f| f
+            .contents
+            .contains("- **Repository Decision**: `infra/pcc-app-shared-infra`")),
+        "{:?}",
+        generic.files
+    );
     for item in [
         "**Nonprod Role**: ONLY for testing",
         "**Prod Role**: Manages all application clusters",
@@ -178,4 +217,83 @@ fn real_notes_key_architecture_decisions_are_recovered() {
     );
     // Links point at headings GitHub renders, not at the heading hidden in the fence.
     assert!(!argocd.contains("#key-architecture-decisions"), "{argocd}");
+}
+
+/// Every real planning folder of the corpus: `(name, root)`.
+fn corpus_trees() -> Vec<(String, PathBuf)> {
+    let Some(c) = crate::common::corpus() else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, PathBuf)> = std::fs::read_dir(c.join("plans"))
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// The planner over every Markdown file of a real tree, with the built-in rules.
+fn corpus_outcome(root: &Path) -> (DecisionsOutcome, String) {
+    let files = tree(root, "");
+    let all_text: String = files
+        .iter()
+        .map(|(_, t)| t.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    (
+        run_with(&refs, &BTreeMap::new(), &Config::builtin()),
+        all_text.to_lowercase(),
+    )
+}
+
+#[test]
+fn corpus_topic_files_are_named_only_with_words_their_folder_uses() {
+    let trees = corpus_trees();
+    if crate::common::corpus().is_some() {
+        assert!(trees.len() >= 5, "{trees:?}");
+    }
+    for (name, root) in &trees {
+        let (o, text) = corpus_outcome(root);
+        for f in &o.files {
+            let stem = f.path.file_stem().unwrap().to_string_lossy().into_owned();
+            let topic = f
+                .path
+                .strip_prefix(".claude/architecture")
+                .ok()
+                .and_then(|p| p.components().next())
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .unwrap_or(stem);
+            let topic = topic.trim_end_matches(".md").trim_end_matches("-design");
+            for word in topic.split('-') {
+                if word.len() < 3 || word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+                    continue;
+                }
+                assert!(
+                    text.contains(word),
+                    "{name}: topic file {} is named with `{word}`, which the folder never uses",
+                    f.path.display()
+                );
+            }
+        }
+        // The sample project's technologies never name a topic where they are not
+        // written: the built-in rules route by nothing but the plans' own headings.
+        for tech in ["alloydb", "gke", "argocd"] {
+            if !text.contains(tech) {
+                assert!(
+                    o.files
+                        .iter()
+                        .all(|f| !f.path.to_string_lossy().contains(tech)),
+                    "{name}: a {tech} topic"
+                );
+            }
+        }
+    }
 }
