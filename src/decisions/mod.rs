@@ -195,7 +195,8 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> V
             NoteKind::Decisions,
             "",
             format!(
-                "decisions: {} found; above {} only identical texts are merged",
+                "decisions: {} found; above {} only identical texts are merged, and \
+                 decisions that change an earlier one are not marked",
                 all.len(),
                 dedupe::MAX_FUZZY
             ),
