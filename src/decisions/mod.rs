@@ -152,6 +152,55 @@ pub fn plan_topics(
     out
 }
 
+/// A decision that changes an earlier one (see `rules/README.md`, "Restatement
+/// vs change"): where each is, and their lead texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// Root-relative path of the later decision.
+    pub rel: PathBuf,
+    /// 1-based line of the later decision.
+    pub line: usize,
+    /// The later decision's lead text.
+    pub lead: String,
+    /// The earlier decision it changes.
+    pub earlier: Changed,
+}
+
+/// The decisions of `sources` that change an earlier one, in source order.
+/// Archived sources are left out: an archived plan is the past, not a
+/// contradiction. Pure, like [`plan_topics`].
+pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
+    let ctx = Ctx {
+        cfg,
+        rules: extract::Rules::new(&cfg.decisions),
+        headings: &cfg.headings,
+        phase_headings: regexes(&cfg.topics.phase_headings),
+        phase_files: regexes(&cfg.topics.phase_files),
+    };
+    let archive = cfg.archive.dir_path();
+    let active: Vec<SourceDoc> = sources
+        .iter()
+        .filter(|s| archive.as_os_str().is_empty() || !s.rel.starts_with(&archive))
+        .map(|s| SourceDoc {
+            rel: s.rel.clone(),
+            doc: s.doc,
+        })
+        .collect();
+    let mut notes = Vec::new();
+    extract_all(&ctx, &active, &mut notes)
+        .into_iter()
+        .filter_map(|d| {
+            let earlier = d.changes?;
+            Some(Conflict {
+                lead: extract::lead_text(&d.text),
+                rel: d.rel,
+                line: d.line,
+                earlier,
+            })
+        })
+        .collect()
+}
+
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
 fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> Vec<Decision> {
     let dir = topics_dir(ctx_cfg.cfg);
