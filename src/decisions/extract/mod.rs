@@ -105,6 +105,26 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
 }
 
 impl<'a> Scanner<'a> {
+    /// Whether the item or paragraph at `i` may be a decision by its rationale
+    /// alone: not labelled as a task, test, risk or the like, and not a labelled
+    /// neighbour right after a labelled decision (`**Decision**`, then
+    /// `**Fields available**`, then `**Rationale**`: the rationale is the
+    /// decision's, cut off by the label between, and makes no decision of it).
+    fn implied_here(&self, i: usize, last_taken: Option<usize>) -> bool {
+        let l = &self.lines[i];
+        let Some(lab) = self.rules.label(l.content) else {
+            return true;
+        };
+        if lab.kind != LabelKind::Other {
+            return true;
+        }
+        let name = norm(lab.full);
+        if self.rules.not_implied.contains(&name) {
+            return false;
+        }
+        !last_taken.is_some_and(|e| e <= i && (e..i).all(|k| self.lines[k].kind == Kind::Blank))
+    }
+
     fn heading(&self, i: usize) -> Option<&'a Heading> {
         self.heading_at
             .get(i)
@@ -131,6 +151,9 @@ impl<'a> Scanner<'a> {
         let n = self.lines.len();
         let mut stack: Vec<(u8, Sec)> = Vec::new();
         let mut item_indent: Option<usize> = None;
+        // Where the last labelled decision ended: a rationale after another label
+        // that follows it belongs to neither.
+        let mut last_taken: Option<usize> = None;
         let mut i = 0;
         while i < n {
             let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
@@ -204,6 +227,7 @@ impl<'a> Scanner<'a> {
                             let takes_list = !l.item
                                 && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
                             i = self.take(i, first, takes_list);
+                            last_taken = Some(i);
                             continue;
                         }
                         Some(Label {
@@ -251,7 +275,11 @@ impl<'a> Scanner<'a> {
                         continue;
                     }
                     let starts = l.item || i == 0 || self.lines[i - 1].kind != Kind::Text;
-                    if self.rules.implied && starts && self.has_rationale(i) {
+                    if self.rules.implied
+                        && starts
+                        && self.implied_here(i, last_taken)
+                        && self.has_rationale(i)
+                    {
                         let first = l.content.trim().to_string();
                         i = self.take(i, first, false);
                         continue;
