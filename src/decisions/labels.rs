@@ -270,9 +270,13 @@ impl Rules {
         let n = norm(label);
         // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
         let n = strip_number(&n).to_string();
+        // `**Why seal**:` is a rationale, of the thing just above it.
+        let why = n.split_once(' ').is_some_and(|(w, rest)| {
+            rest.split(' ').count() <= 2 && self.rationale.iter().any(|r| r == w)
+        });
         let kind = if self.excluded_labels.contains(&n) {
             LabelKind::Excluded
-        } else if self.rationale.contains(&n) {
+        } else if self.rationale.contains(&n) || (bold && why) {
             LabelKind::Rationale
         } else if !bold {
             // Plain `Decision:` is too common in prose and link lists; only bold counts.

@@ -42,6 +42,18 @@ fn run_with(
     plan_topics(Path::new("/r"), &sources, cfg, &get)
 }
 
+/// A topic's file and its pages (when over budget it is an index of them), joined.
+fn topic_text(o: &DecisionsOutcome, topic: &str) -> String {
+    let file = PathBuf::from(format!(".claude/architecture/{topic}-design.md"));
+    let pages = PathBuf::from(format!(".claude/architecture/{topic}"));
+    o.files
+        .iter()
+        .filter(|f| f.path == file || f.path.starts_with(&pages))
+        .map(|f| f.contents.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 fn file<'a>(o: &'a DecisionsOutcome, topic: &str) -> &'a str {
     let p = PathBuf::from(format!(".claude/architecture/{topic}-design.md"));
     o.files
@@ -161,7 +173,8 @@ fn real_notes_key_architecture_decisions_are_recovered() {
     let Some(notes) = real_notes() else { return };
     let text = std::fs::read_to_string(notes).expect("the real notes");
     let o = run(&[(rel, text.as_str())], &BTreeMap::new());
-    let argocd = file(&o, "argocd");
+    let argocd = topic_text(&o, "argocd");
+    let argocd = argocd.as_str();
     // With no routes configured (the user's tree has no replan.yaml) the same
     // decisions go to their phase's topic, named from the notes' own heading.
     let generic = run_with(
