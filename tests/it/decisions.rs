@@ -316,3 +316,98 @@ fn corpus_topic_files_are_named_only_with_words_their_folder_uses() {
         }
     }
 }
+
+
+/// Per real folder, decisions that must be found and lookalikes that must not
+/// (read from the files; each near miss is one the extractor once took).
+const PINNED: &[(&str, &[&str], &[&str])] = &[
+    (
+        "0antinomia__tui01",
+        &[
+            "Theme uses manual `impl Default` rather than `#[derive(Default)]`",
+            "RenderContext carries Theme by value",
+            "- [Init]: Chosen architecture: ControlTrait + BuiltinControl enum",
+        ],
+        &["**Confidence**: HIGH", "**Why seal**"],
+    ),
+    (
+        "CMBAgents__cmbcluster",
+        &[
+            "- Conditional Helm Templates",
+            "- Security Validation in Deploy Scripts",
+        ],
+        &[
+            "- Single source of truth for both clouds",
+            "- **Benefits:**",
+            "- Easy testing",
+        ],
+    ),
+    (
+        "Fission-AI__OpenSpec",
+        &[
+            "Use zod for validation but preserve unknown fields",
+            "Keep routing centralized in `src/cli/index.ts`",
+        ],
+        &["- **Examples:**", "- **WARNING**:"],
+    ),
+    (
+        "RLGeeX__pcc-ai-memory",
+        &[
+            "- **Nonprod Role**: ONLY for testing ArgoCD upgrades/configuration",
+            "- **Repository Decision**: `infra/pcc-app-shared-infra`",
+            "- Use SNAT (VM has static internal IP via Network LB)",
+        ],
+        &[
+            "- **Verify audit logging for Secret Manager**",
+            "- **Validate across HA replicas**",
+            "- **Test ArgoCD's internal credential handling**",
+        ],
+    ),
+    (
+        "deepcausality-rs__deep_causality",
+        &[
+            "**Structure Decision**: Option 1: Single project (new crate `deep_causality_discovery`)",
+            "Use Option 1 - implement `Zero` and `One` for scalar matrices",
+        ],
+        &["- **REJECTED** - Need both safe and algebraic APIs"],
+    ),
+    (
+        "gutohuida__AgentWeave",
+        &[
+            "**Env var over a per-run Hub-issued bearer token.**",
+            "**Probe cache is a 5-minute in-process TTL dict, not persisted.**",
+        ],
+        &["**Superseded by 16.2's decision.**"],
+    ),
+    // No decision is written in these; a line about where decisions are kept
+    // is not one.
+    ("ahmetb__kubectl-fields", &[], &["All decisions from v1.0 are archived"]),
+    ("ADASK-B__agent-ready-k8s", &[], &[]),
+    ("tachyon-beep__elspeth", &[], &[]),
+];
+
+#[test]
+fn corpus_pinned_decisions_are_found_and_lookalikes_are_not() {
+    let trees = corpus_trees();
+    for (name, root) in &trees {
+        let Some((_, must, must_not)) = PINNED.iter().find(|(n, _, _)| n == name) else {
+            panic!("{name}: no pinned decisions; read its files and add some");
+        };
+        let (o, _) = corpus_outcome(root);
+        let all: String = o
+            .files
+            .iter()
+            .map(|f| f.contents.as_str())
+            .collect::<Vec<_>>()
+            .join("\n");
+        for m in *must {
+            assert!(all.contains(m), "{name}: `{m}` not found");
+        }
+        for m in *must_not {
+            assert!(!all.contains(m), "{name}: `{m}` taken for a decision");
+        }
+        if must.is_empty() {
+            assert!(o.files.is_empty(), "{name}: {:?}", o.files);
+        }
+    }
+}

@@ -112,17 +112,62 @@ impl<'a> Scanner<'a> {
     /// decision's, cut off by the label between, and makes no decision of it).
     fn implied_here(&self, i: usize, last_taken: Option<usize>) -> bool {
         let l = &self.lines[i];
-        let Some(lab) = self.rules.label(l.content) else {
-            return true;
+        let lab = self.rules.label(l.content);
+        let name = match &lab {
+            Some(lab) if lab.kind != LabelKind::Other => return true,
+            Some(lab) => norm(lab.full),
+            // `**Verify audit logging** (security compliance):` is labelled by
+            // its bold lead too.
+            None => match l
+                .content
+                .strip_prefix("**")
+                .and_then(|r| r.split_once("**"))
+            {
+                Some((bold, _)) => norm(bold),
+                None => return true,
+            },
         };
-        if lab.kind != LabelKind::Other {
-            return true;
-        }
-        let name = norm(lab.full);
-        if self.rules.not_implied.contains(&name) {
+        let first = name.split(' ').next().unwrap_or("");
+        if self
+            .rules
+            .not_implied
+            .iter()
+            .any(|n| *n == name || (!n.contains(' ') && n == first))
+        {
             return false;
         }
-        !last_taken.is_some_and(|e| e <= i && (e..i).all(|k| self.lines[k].kind == Kind::Blank))
+        lab.is_none()
+            || !last_taken
+                .is_some_and(|e| e <= i && (e..i).all(|k| self.lines[k].kind == Kind::Blank))
+    }
+
+    /// The title of a numbered sub-heading of a decisions section
+    /// (`### 1. Conditional Helm Templates`) whose section labels nothing as a
+    /// decision, rationale or non-decision (those are read one by one).
+    fn numbered_decision(&self, i: usize, h: &'a Heading, stack: &[(u8, Sec)]) -> Option<&'a str> {
+        if !stack.iter().any(|s| s.1 == Sec::Decisions)
+            || stack.iter().any(|s| s.1 == Sec::Excluded)
+        {
+            return None;
+        }
+        let t = h.text.trim();
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        let rest = t[digits..].strip_prefix(['.', ')'])?;
+        if digits == 0 || !rest.starts_with(' ') || rest.trim().is_empty() {
+            return None;
+        }
+        let end = self.section_end(i, h.level);
+        let labelled = (i + 1..end).any(|k| {
+            self.lines[k].kind == Kind::Text
+                && matches!(
+                    self.rules.label(self.lines[k].content),
+                    Some(Label {
+                        kind: LabelKind::Decision { .. } | LabelKind::Rationale,
+                        ..
+                    })
+                )
+        });
+        (!labelled).then(|| rest.trim())
     }
 
     fn heading(&self, i: usize) -> Option<&'a Heading> {
@@ -188,6 +233,13 @@ impl<'a> Scanner<'a> {
                         self.heading_decision(i, end, rest);
                         i = end;
                         continue;
+                    } else if let Some(title) = self.numbered_decision(i, h, &stack) {
+                        // `## Key Design Decisions` / `### 1. Conditional Helm
+                        // Templates`: each numbered sub-heading names one.
+                        let end = self.section_end(i, h.level);
+                        self.heading_decision(i, end, title);
+                        i = end;
+                        continue;
                     } else if self.rules.is_section(&hn) {
                         stack.push((h.level, Sec::Decisions));
                     } else {
@@ -239,9 +291,13 @@ impl<'a> Scanner<'a> {
                         }
                         Some(Label {
                             kind: LabelKind::Excluded,
+                            rest,
                             ..
                         }) => {
-                            i = self.extent(i, false);
+                            // `**Benefits:**` with its list: none of it is a decision.
+                            let takes_list = !l.item
+                                && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
+                            i = self.extent(i, takes_list);
                             continue;
                         }
                         Some(Label {

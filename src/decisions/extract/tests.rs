@@ -406,3 +406,22 @@ fn a_numbered_decision_and_rationale_section_is_found() {
     // Near miss: a numbered section about something else.
     assert!(texts("## 1. Background\n\nWe use SQLite because it is embedded.\n").is_empty());
 }
+
+#[test]
+fn numbered_sub_headings_of_a_decisions_section_are_decisions() {
+    let md = "## Key Design Decisions\n\n### 1. Conditional Helm Templates\nUsed Helm's templating to render per cloud.\n\n\
+              **Benefits:**\n- Single source of truth\n- Easy to maintain\n\n### 2. Env Propagation\nOne .env file.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Conditional Helm Templates\n\nUsed Helm's templating to render per cloud.".to_string(),
+            "Env Propagation\n\nOne .env file.".to_string()
+        ]
+    );
+    // Near misses: an unnumbered sub-heading whose decision is TBD, and a
+    // benefits list read on its own.
+    let md =
+        "## Design Decisions\n\n### Read Pool Autoscaling\n\nCould use CPU.\n\n**Decision**: TBD\n";
+    assert!(texts(md).is_empty(), "{:?}", texts(md));
+    assert!(texts("## Decisions\n\n**Benefits:**\n- Single source of truth\n").is_empty());
+}
