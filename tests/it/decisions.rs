@@ -317,7 +317,6 @@ fn corpus_topic_files_are_named_only_with_words_their_folder_uses() {
     }
 }
 
-
 /// Per real folder, decisions that must be found and lookalikes that must not
 /// (read from the files; each near miss is one the extractor once took).
 const PINNED: &[(&str, &[&str], &[&str])] = &[

@@ -124,7 +124,11 @@ impl<'a> Scanner<'a> {
                 .and_then(|r| r.split_once("**"))
             {
                 Some((bold, _)) => norm(bold),
-                None => return true,
+                // `Expected: …` (a plain label).
+                None => match super::labels::split_label(l.content) {
+                    Some((plain, _, _)) => norm(plain),
+                    None => return true,
+                },
             },
         };
         let first = name.split(' ').next().unwrap_or("");

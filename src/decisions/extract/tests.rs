@@ -387,6 +387,8 @@ fn tasks_and_risks_with_a_why_are_not_decisions() {
         "- **What:** Run targeted API tests\n  - **Why:** catch regressions\n",
         "- **Risk**: data loss\n  - **Mitigation**: backups\n  - **Why**: it matters\n",
         "**Risk**: data loss\n\n**Rationale**: it matters\n",
+        "- Expected: checkout succeeds\n  - **Why sparse checkout**: tests reads\n",
+        "- **Verify audit logging** (compliance):\n  - **Rationale**: audits\n",
     ] {
         assert!(found(md).is_empty(), "{md}: {:?}", found(md));
     }
