@@ -8,6 +8,7 @@
 mod budget_lines;
 mod budget_tokens;
 mod content_terms;
+mod decision_conflict;
 mod facts;
 mod fence_suspicious;
 mod fence_unclosed;
@@ -91,6 +92,7 @@ pub static RULES: &[RuleInfo] = &[
     budget_lines::INFO,
     budget_tokens::INFO,
     content_terms::INFO,
+    decision_conflict::INFO,
     fence_suspicious::INFO,
     fence_unclosed::INFO,
     heading_setext::INFO,

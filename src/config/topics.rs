@@ -20,6 +20,10 @@ pub struct DecisionRules {
     /// An item or paragraph with a rationale (as a direct sub-item or the next item
     /// or paragraph) is a decision even without a decision label.
     pub rationale_implies_decision: bool,
+    /// Bold labels whose item or paragraph is never a decision by its rationale
+    /// alone (`**What:** Run targeted API tests` with a `**Why:**`, a `**Risk**`
+    /// with its `**Mitigation**`).
+    pub not_implied_labels: Vec<String>,
     /// Labels that are never decisions (`**Rejected**`, `**Decision Pending**`).
     pub excluded_labels: Vec<String>,
     /// Heading prefixes that make the heading a decision (`### Decision: …`).

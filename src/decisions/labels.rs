@@ -129,6 +129,7 @@ pub struct Rules {
     pub(super) labels: Vec<String>,
     pub(super) qualified: bool,
     pub(super) implied: bool,
+    pub(super) not_implied: Vec<String>,
     pub(super) rationale: Vec<String>,
     pub(super) excluded_labels: Vec<String>,
     pub(super) heading_prefixes: Vec<String>,
@@ -161,6 +162,7 @@ impl Rules {
             labels: n(&r.labels),
             qualified: r.qualified_labels,
             implied: r.rationale_implies_decision,
+            not_implied: n(&r.not_implied_labels),
             rationale: n(&r.rationale_labels),
             excluded_labels: n(&r.excluded_labels),
             heading_prefixes: n(&r.heading_prefixes),
@@ -211,6 +213,50 @@ impl Rules {
             })
     }
 
+    /// `**Decision.** Text`: a decision or rationale label closed by a period
+    /// inside the bold, with text after it. Nothing else written this way is a
+    /// label (`**Note.** …` stays prose).
+    fn period_label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
+        let open = if content.starts_with("**") {
+            "**"
+        } else if content.starts_with("__") {
+            "__"
+        } else {
+            return None;
+        };
+        let inner_end = 2 + content[2..].find(open)?;
+        let inner = content[2..inner_end].trim_end();
+        let label = inner.strip_suffix('.')?;
+        if label.chars().count() > MAX_BOLD_LABEL || label.contains(['*', '_']) {
+            return None;
+        }
+        let rest = content[inner_end + 2..].trim_start();
+        if rest.is_empty() {
+            return None;
+        }
+        let n = norm(label);
+        let n = strip_number(&n).to_string();
+        let kind = if self.excluded_labels.contains(&n) {
+            LabelKind::Excluded
+        } else if self.rationale.contains(&n) {
+            LabelKind::Rationale
+        } else if self.labels.contains(&n)
+            || (self.qualified && Rules::ends_with_any(&self.labels, &n))
+        {
+            LabelKind::Decision {
+                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
+            }
+        } else {
+            return None;
+        };
+        Some(Label {
+            kind,
+            bold: true,
+            full: content[..inner_end + 2].trim_end(),
+            rest,
+        })
+    }
+
     /// Whether a decision text is really an open question, TBD or pending.
     pub fn not_decision(&self, text: &str) -> bool {
         let t = text.trim();
@@ -218,13 +264,19 @@ impl Rules {
     }
 
     pub(super) fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
-        let (label, rest, bold) = split_label(content)?;
+        let Some((label, rest, bold)) = split_label(content) else {
+            return self.period_label(content);
+        };
         let n = norm(label);
         // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
         let n = strip_number(&n).to_string();
+        // `**Why seal**:` is a rationale, of the thing just above it.
+        let why = n.split_once(' ').is_some_and(|(w, rest)| {
+            rest.split(' ').count() <= 2 && self.rationale.iter().any(|r| r == w)
+        });
         let kind = if self.excluded_labels.contains(&n) {
             LabelKind::Excluded
-        } else if self.rationale.contains(&n) {
+        } else if self.rationale.contains(&n) || (bold && why) {
             LabelKind::Rationale
         } else if !bold {
             // Plain `Decision:` is too common in prose and link lists; only bold counts.

@@ -75,6 +75,31 @@ pub struct Decision {
     pub archived: bool,
     /// Later restatements: source path and anchor.
     pub restated: Vec<(PathBuf, Option<String>)>,
+    /// Title of the top-level phase, when a heading enclosing the decision names it.
+    pub top_title: Option<String>,
+    /// The words after the top-level phase's number in a heading above it with
+    /// no title of the `Phase N: Title` form, used when no heading gives one.
+    pub top_loose: Option<String>,
+    /// Title of the plan document the decision is written in.
+    pub doc_title: String,
+    /// The earlier decision this one changes (same words but a number, version,
+    /// name or quantity), when there is one.
+    pub changes: Option<Changed>,
+}
+
+/// An earlier decision a later one changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Changed {
+    /// Root-relative source path of the earlier decision.
+    pub rel: PathBuf,
+    /// 1-based line of the earlier decision.
+    pub line: usize,
+    /// Anchor of the heading above it.
+    pub anchor: Option<String>,
+    /// Its lead text.
+    pub lead: String,
+    /// Whether that source is archived.
+    pub archived: bool,
 }
 
 /// Most unclosed fences re-read per file (each re-read is shorter than the last).
@@ -127,6 +152,55 @@ pub fn plan_topics(
     out
 }
 
+/// A decision that changes an earlier one (see `rules/README.md`, "Restatement
+/// vs change"): where each is, and their lead texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    /// Root-relative path of the later decision.
+    pub rel: PathBuf,
+    /// 1-based line of the later decision.
+    pub line: usize,
+    /// The later decision's lead text.
+    pub lead: String,
+    /// The earlier decision it changes.
+    pub earlier: Changed,
+}
+
+/// The decisions of `sources` that change an earlier one, in source order.
+/// Archived sources are left out: an archived plan is the past, not a
+/// contradiction. Pure, like [`plan_topics`].
+pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
+    let ctx = Ctx {
+        cfg,
+        rules: extract::Rules::new(&cfg.decisions),
+        headings: &cfg.headings,
+        phase_headings: regexes(&cfg.topics.phase_headings),
+        phase_files: regexes(&cfg.topics.phase_files),
+    };
+    let archive = cfg.archive.dir_path();
+    let active: Vec<SourceDoc> = sources
+        .iter()
+        .filter(|s| archive.as_os_str().is_empty() || !s.rel.starts_with(&archive))
+        .map(|s| SourceDoc {
+            rel: s.rel.clone(),
+            doc: s.doc,
+        })
+        .collect();
+    let mut notes = Vec::new();
+    extract_all(&ctx, &active, &mut notes)
+        .into_iter()
+        .filter_map(|d| {
+            let earlier = d.changes?;
+            Some(Conflict {
+                lead: extract::lead_text(&d.text),
+                rel: d.rel,
+                line: d.line,
+                earlier,
+            })
+        })
+        .collect()
+}
+
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
 fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> Vec<Decision> {
     let dir = topics_dir(ctx_cfg.cfg);
@@ -148,13 +222,30 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> V
         all.extend(found);
         notes.extend(said);
     }
+    // A decision under `Phase 2.3` in its own file takes the title of phase 2
+    // from the heading that names it elsewhere (the first, in path order).
+    if all
+        .iter()
+        .any(|d| d.phase.is_some() && d.top_title.is_none())
+    {
+        let titles = top_titles(ctx_cfg, sources);
+        for d in all.iter_mut().filter(|d| d.top_title.is_none()) {
+            if let Some(p) = &d.phase {
+                let n = top_phase(p);
+                d.top_title = top_title_near(&titles, &d.rel, &n, true)
+                    .or_else(|| d.top_loose.clone())
+                    .or_else(|| top_title_near(&titles, &d.rel, &n, false));
+            }
+        }
+    }
     let fuzzy = all.len() <= dedupe::MAX_FUZZY;
     if !fuzzy {
         notes.push(Note::new(
             NoteKind::Decisions,
             "",
             format!(
-                "decisions: {} found; above {} only identical texts are merged",
+                "decisions: {} found; above {} only identical texts are merged, and \
+                 decisions that change an earlier one are not marked",
                 all.len(),
                 dedupe::MAX_FUZZY
             ),
@@ -167,6 +258,51 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> V
             .then(a.line.cmp(&b.line))
     });
     dedupe::fold_restatements(all, fuzzy)
+}
+
+/// Titles headings give top-level phases: `(folder, number, title, explicit)`
+/// in path and line order across the sources; `explicit` when the heading has
+/// the `Phase N: Title` form.
+type TopTitles = Vec<(PathBuf, String, String, bool)>;
+
+fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
+    let mut found: Vec<(&Path, usize, String, String, bool)> = Vec::new();
+    for src in sources {
+        for h in &src.doc.headings {
+            if let Some((n, t)) = phase_in(ctx, &h.text) {
+                if n.contains('.') {
+                    continue;
+                }
+                let explicit = t.is_some();
+                if let Some(t) = t.or_else(|| after_number(&h.text, &n)) {
+                    found.push((&src.rel, h.line, top_phase(&n), t, explicit));
+                }
+            }
+        }
+    }
+    found.sort_by(|a, b| {
+        cmp_natural(&a.0.to_string_lossy(), &b.0.to_string_lossy()).then(a.1.cmp(&b.1))
+    });
+    found
+        .into_iter()
+        .map(|(rel, _, n, t, e)| {
+            let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+            (folder, n, t, e)
+        })
+        .collect()
+}
+
+/// The title of top-level phase `n` for a decision in `rel`: the first heading
+/// naming it (of the `Phase N: Title` form when `explicit`) in the same folder,
+/// else anywhere.
+fn top_title_near(titles: &TopTitles, rel: &Path, n: &str, explicit: bool) -> Option<String> {
+    let folder = rel.parent().unwrap_or(Path::new(""));
+    let ok = |e: bool| e || !explicit;
+    titles
+        .iter()
+        .find(|(f, m, _, e)| f == folder && m == n && ok(*e))
+        .or_else(|| titles.iter().find(|(_, m, _, e)| m == n && ok(*e)))
+        .map(|(_, _, t, _)| t.clone())
 }
 
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
@@ -216,22 +352,42 @@ fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -
     out
 }
 
+/// The phase a heading names (`Phase 4.7: Title`, `## Phase 2 - Title`), with its title.
+fn phase_in(ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
+    if let Some(sp) = recognise(t, ctx.headings, &ctx.cfg.environments) {
+        return Some((sp.number, Some(sp.title).filter(|t| !t.is_empty())));
+    }
+    for re in &ctx.phase_headings {
+        if let Some(c) = re.captures(t.trim()) {
+            if let Some(n) = c.name("number") {
+                let title = c
+                    .name("title")
+                    .map(|m| drop_duration(ctx, m.as_str()))
+                    .filter(|t| !t.is_empty());
+                return Some((n.as_str().to_string(), title));
+            }
+        }
+    }
+    None
+}
+
+/// The top-level phase of a phase number: `4` of `4.7.2` and of `4b`.
+pub(crate) fn top_phase(p: &str) -> String {
+    let head = p.split('.').next().unwrap_or(p);
+    let digits: String = head.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        head.to_string()
+    } else {
+        // `Phase 06` is phase 6.
+        let t = digits.trim_start_matches('0');
+        if t.is_empty() { "0" } else { t }.to_string()
+    }
+}
+
 fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<String>) {
     for a in chain {
-        let t = &a.text;
-        if let Some(sp) = recognise(t, ctx.headings, &ctx.cfg.environments) {
-            return (Some(sp.number), Some(sp.title).filter(|t| !t.is_empty()));
-        }
-        for re in &ctx.phase_headings {
-            if let Some(c) = re.captures(t.trim()) {
-                if let Some(n) = c.name("number") {
-                    let title = c
-                        .name("title")
-                        .map(|m| drop_duration(ctx, m.as_str()))
-                        .filter(|t| !t.is_empty());
-                    return (Some(n.as_str().to_string()), title);
-                }
-            }
+        if let Some(found) = phase_in(ctx, &a.text) {
+            return (Some(found.0), found.1);
         }
     }
     let name = rel
@@ -244,6 +400,76 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
         }
     }
     (None, None)
+}
+
+/// The title of the top-level phase `top` when a heading enclosing the decision
+/// names it (`## Phase 2: AlloyDB Cluster` above `### Phase 2.3: Backups`).
+/// `loose`: also take the words after the number of a heading with no title
+/// of its form (`# Phase 4 Working Notes: ArgoCD`).
+fn top_title_of(ctx: &Ctx, chain: &[Anc], top: &str, loose: bool) -> Option<String> {
+    chain.iter().find_map(|a| match phase_in(ctx, &a.text) {
+        Some((n, t)) if !n.contains('.') && top_phase(&n) == top => {
+            if loose {
+                t.or_else(|| after_number(&a.text, &n))
+            } else {
+                t
+            }
+        }
+        _ => None,
+    })
+}
+
+/// The words of a heading after the phase number `n` it names, if any.
+fn after_number(text: &str, n: &str) -> Option<String> {
+    let i = text.find(n)?;
+    let rest = text[i + n.len()..]
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .trim();
+    (!rest.is_empty()).then(|| rest.to_string())
+}
+
+/// The title of the plan document `doc` is (part of): the title a continuation
+/// part links back to, else its first level-1 heading, else its file name.
+fn doc_title(doc: &Document, rel: &Path) -> String {
+    let first = doc.source.text.lines().next().unwrap_or("");
+    if first.contains(crate::model::markers::CONTINUATION) {
+        if let Some((t, _)) = first.split_once('[').and_then(|(_, r)| r.split_once("](")) {
+            if !t.trim().is_empty() {
+                return t.trim().to_string();
+            }
+        }
+    }
+    let title = doc
+        .headings
+        .iter()
+        .find(|h| h.level == 1 && h.block.is_some() && !h.text.trim().is_empty())
+        .map(|h| h.text.trim().to_string())
+        .or_else(|| rel.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    // `# Tasks` in `changes/add-x/tasks.md`: the folder tells it from the others.
+    let generic = [
+        "design",
+        "tasks",
+        "proposal",
+        "spec",
+        "plan",
+        "readme",
+        "index",
+        "summary",
+        "notes",
+        "overview",
+        "todo",
+        "research",
+        "context",
+        "decisions",
+    ];
+    let n = labels::norm(&title);
+    if n.is_empty() || generic.contains(&n.as_str()) {
+        if let Some(dir) = rel.parent().and_then(|p| p.file_name()) {
+            return format!("{} {title}", dir.to_string_lossy());
+        }
+    }
+    title
 }
 
 /// A title without a trailing `(20-30 min)`.
@@ -289,6 +515,7 @@ fn collect(
         fence: None,
     }];
     let mut recoveries = 0;
+    let title = doc_title(src.doc, &src.rel);
     while let Some(region) = stack.pop() {
         let doc = region.doc.as_ref().unwrap_or(src.doc);
         let scan = extract::scan(doc, &ctx.rules);
@@ -297,6 +524,19 @@ fn collect(
             let rendered = region.fence.is_none();
             let chain = ancestors(&doc.headings, f.line, &region.outer, rendered);
             let (phase, phase_title) = phase_of(ctx, &chain, &src.rel);
+            // The phase's title from a heading above, else from the plan document's
+            // title (a part of a split plan names it), else (later) from elsewhere.
+            let named = Anc {
+                level: 1,
+                text: title.clone(),
+                anchor: None,
+            };
+            let top_of = |loose: bool| {
+                let top = top_phase(phase.as_deref()?);
+                top_title_of(ctx, &chain, &top, loose)
+                    .or_else(|| top_title_of(ctx, std::slice::from_ref(&named), &top, loose))
+            };
+            let (top_title, top_loose) = (top_of(false), top_of(true));
             let anchor = match &region.anchor {
                 // Re-read text: the innermost enclosing heading GitHub renders, else
                 // the last one before the fence.
@@ -319,6 +559,10 @@ fn collect(
                 rationale: f.rationale,
                 archived,
                 restated: Vec::new(),
+                top_title,
+                top_loose,
+                doc_title: title.clone(),
+                changes: None,
             });
         }
         if let Some(fence) = region.fence {
@@ -372,6 +616,44 @@ fn collect(
     }
 }
 
+/// A topic a decision goes to: its file's name and the title of a new file.
+struct TopicName {
+    name: String,
+    title: String,
+}
+
+/// The topic of a decision when no route is configured: its top-level phase
+/// (`Phase 2: AlloyDB Cluster` -> `phase-2-alloydb-cluster`), else the plan
+/// document it is written in. Names come from the plans, never from a list of
+/// technologies.
+fn generic_topic(d: &Decision, general: &str) -> TopicName {
+    use crate::model::slug::file_slug;
+    let heading = match &d.phase {
+        Some(p) => {
+            let n = top_phase(p);
+            match &d.top_title {
+                Some(t) => format!("Phase {n}: {t}"),
+                None => format!("Phase {n}"),
+            }
+        }
+        None => d.doc_title.clone(),
+    };
+    let slug = file_slug(&heading, 60);
+    // `Design: Spec Commands` is the topic `spec-commands` (the file adds `-design`).
+    let slug = slug.trim_end_matches("-design");
+    let slug = slug.strip_prefix("design-").unwrap_or(slug).to_string();
+    if slug.is_empty() || slug == "design" {
+        return TopicName {
+            name: general.to_string(),
+            title: "General design decisions".to_string(),
+        };
+    }
+    TopicName {
+        name: slug,
+        title: format!("{}: design decisions", heading.trim()),
+    }
+}
+
 fn render_all(
     ctx: &Ctx,
     decisions: Vec<Decision>,
@@ -380,29 +662,40 @@ fn render_all(
 ) {
     let topics = &ctx.cfg.topics;
     let general = route::general(topics);
-    let mut by_topic: Vec<(String, Vec<Decision>)> = Vec::new();
+    let generic = topics.routes.is_empty();
+    let mut by_topic: Vec<(String, String, Vec<Decision>)> = Vec::new();
     for d in decisions {
-        let t = route::route(topics, d.phase.as_deref(), &d.text);
-        match by_topic.iter_mut().find(|(k, _)| *k == t) {
-            Some((_, v)) => v.push(d),
-            None => by_topic.push((t, vec![d])),
+        let t = if generic {
+            generic_topic(&d, &general)
+        } else {
+            let name = route::route(topics, d.phase.as_deref(), &d.text);
+            TopicName {
+                title: String::new(),
+                name,
+            }
+        };
+        match by_topic.iter_mut().find(|(k, _, _)| *k == t.name) {
+            Some((_, _, v)) => v.push(d),
+            None => by_topic.push((t.name, t.title, vec![d])),
         }
     }
     // Topics with a generated block on disk but no decisions now get an empty block.
     let mut names: Vec<String> = topics.routes.iter().map(|r| r.topic.clone()).collect();
     names.push(general.clone());
     for name in names {
-        if by_topic.iter().all(|(k, _)| *k != name)
+        if by_topic.iter().all(|(k, _, _)| *k != name)
             && existing(&topic_path(ctx.cfg, &name)).is_some_and(|t| render::has_block(&t))
         {
-            by_topic.push((name, Vec::new()));
+            by_topic.push((name, String::new(), Vec::new()));
         }
     }
     let budget = pages::Budget::new(ctx.cfg);
-    for (topic, ds) in by_topic {
+    for (topic, generic_title, ds) in by_topic {
         let path = topic_path(ctx.cfg, &topic);
         let title = if topic == general && !topics.general_title.trim().is_empty() {
             topics.general_title.clone()
+        } else if !generic_title.is_empty() {
+            generic_title
         } else {
             topics
                 .routes

@@ -164,6 +164,16 @@ pub(super) fn entry(topic: &Path, d: &Decision) -> String {
             out.push('\n');
         }
     }
+    if let Some(c) = &d.changes {
+        let name = c
+            .rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let src = source(topic, &c.rel, c.anchor.as_deref(), c.archived, &name);
+        let lead = short(&c.lead, 120).replace('`', "");
+        out.push_str(&format!("  - Changes \"{}\" ({src})\n", defuse(&lead)));
+    }
     for (rel, anchor) in &d.restated {
         let name = rel
             .file_name()
@@ -333,6 +343,16 @@ pub fn without_block(text: &str) -> Option<String> {
         .lines()
         .any(|l| !l.trim().is_empty() && !l.starts_with("# "));
     hand_written.then_some(rest)
+}
+
+/// At most `max` characters of `text`, cut at a space, with `…` when cut.
+fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at = cut.rfind(' ').unwrap_or(cut.len());
+    format!("{}…", cut[..at].trim_end())
 }
 
 /// Text copied from a plan must not close (or open) our block.

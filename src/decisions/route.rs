@@ -72,7 +72,6 @@ pub fn general(rules: &TopicRules) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Config;
 
     #[test]
     fn phases_and_ranges() {
@@ -89,7 +88,7 @@ mod tests {
 
     #[test]
     fn routes_by_phase_then_keyword_then_general() {
-        let t = Config::builtin().topics;
+        let t = crate::decisions::tests::pcc().topics;
         assert_eq!(route(&t, Some("2.5"), "anything"), "alloydb");
         assert_eq!(route(&t, Some("3"), "anything"), "gke");
         assert_eq!(route(&t, Some("4.14"), "AlloyDB"), "argocd");
@@ -98,5 +97,16 @@ mod tests {
         assert_eq!(route(&t, None, "Use tabs"), "general");
         // whole words only: "gkehub" is not "gke"
         assert_eq!(route(&t, None, "gkehub.gatewayAdmin role"), "general");
+    }
+
+    #[test]
+    fn keywords_route_only_when_configured() {
+        let t = crate::config::Config::builtin().topics;
+        assert!(t.routes.is_empty());
+        assert_eq!(route(&t, Some("2"), "Use AlloyDB read pools"), "general");
+        assert_eq!(
+            route(&t, None, "ArgoCD with RBAC on the cluster"),
+            "general"
+        );
     }
 }

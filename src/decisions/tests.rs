@@ -9,7 +9,15 @@ use super::*;
 use crate::config::Config;
 use crate::model::markers::{DECISIONS_BEGIN as BEGIN, DECISIONS_END as END};
 
-/// Run the whole planner over in-memory files with an in-memory disk.
+/// The built-in rules with the sample project's topic routes
+/// (`samples/pcc/replan.yaml`): AlloyDB, GKE and ArgoCD by phase and keyword.
+pub(crate) fn pcc() -> Config {
+    let f = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/pcc/replan.yaml");
+    Config::load(None, Some(&f), None).expect("the sample configuration loads")
+}
+
+/// Run the whole planner over in-memory files with an in-memory disk, with the
+/// sample project's routes.
 fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOutcome {
     let docs: Vec<(PathBuf, Document)> = files
         .iter()
@@ -23,7 +31,7 @@ fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOut
         })
         .collect();
     let get = |p: &Path| disk.get(p).cloned();
-    plan_topics(Path::new("/r"), &sources, &Config::builtin(), &get)
+    plan_topics(Path::new("/r"), &sources, &pcc(), &get)
 }
 
 fn file<'a>(o: &'a DecisionsOutcome, topic: &str) -> &'a str {
@@ -84,19 +92,76 @@ fn many_fences_do_not_overflow() {
 #[test]
 fn restatement_is_noted_not_repeated() {
     let a = "# Phase 2.1: Cluster\n\n- **Decision**: AlloyDB uses automated daily backups with 14-day retention.\n";
-    let b = "# Phase 2.3: Backups\n\n**Decision:** AlloyDB uses automated daily backups with a 14-day retention.\n";
+    let b = "# Phase 2.3: Backups\n\n**Decision:** alloydb uses *automated* daily backups, with 14-day retention\n";
     let o = run(
         &[("p/phase-2.3.md", b), ("p/phase-2.1.md", a)],
         &BTreeMap::new(),
     );
     let f = file(&o, "alloydb");
-    assert_eq!(f.matches("automated daily backups").count(), 1, "{f}");
+    assert_eq!(f.matches("daily backups").count(), 1, "{f}");
     assert!(
         f.contains("  - Restated in [phase-2.3.md](../../p/phase-2.3.md#phase-23-backups)"),
         "{f}"
     );
     // phase order is natural: 2.1 before 2.3, whatever the input order
     assert!(f.contains("## Phase 2.1: Cluster"));
+}
+
+/// Two statements that differ in a word are two decisions: a restatement is the
+/// same text (case, emphasis, punctuation and whitespace aside) and nothing else.
+#[test]
+fn a_near_restatement_is_kept_whole() {
+    let a = "# Phase 2.1: Cluster\n\n- **Decision**: AlloyDB uses automated daily backups with 14-day retention.\n";
+    let b = "# Phase 2.3: Backups\n\n**Decision:** AlloyDB uses automated daily backups with a 14-day retention.\n";
+    let o = run(
+        &[("p/phase-2.3.md", b), ("p/phase-2.1.md", a)],
+        &BTreeMap::new(),
+    );
+    let f = file(&o, "alloydb");
+    assert!(
+        f.contains("- AlloyDB uses automated daily backups with 14-day retention."),
+        "{f}"
+    );
+    assert!(
+        f.contains("- AlloyDB uses automated daily backups with a 14-day retention."),
+        "{f}"
+    );
+    assert!(!f.contains("Restated") && !f.contains("Changes"), "{f}");
+}
+
+/// The generated trees' misses: decisions that differ in a number were folded
+/// into one, losing the later. Both are kept in source order, the later marked.
+#[test]
+fn a_decision_that_differs_in_a_number_is_a_change_and_both_are_kept() {
+    let a = "# Phase 2.1: Cluster\n\n- **Decision**: Enable automated backups with a 4-day retention window\n\n\
+             - **Decision**: HA mode with 3 replicas\n";
+    let b = "# Phase 2.6: Tuning\n\n**Decision**: Enable automated backups with a 6-day retention window\n\n\
+             **Decision**: HA mode with 7 replicas\n";
+    let o = run(
+        &[("p/phase-2.6.md", b), ("p/phase-2.1.md", a)],
+        &BTreeMap::new(),
+    );
+    let f = file(&o, "alloydb");
+    let four = f.find("- Enable automated backups with a 4-day").expect(f);
+    let six = f.find("- Enable automated backups with a 6-day").expect(f);
+    assert!(four < six, "{f}");
+    assert!(
+        f.contains(
+            "  - Changes \"Enable automated backups with a 4-day retention window\" \
+             ([phase-2.1.md](../../p/phase-2.1.md#phase-21-cluster))"
+        ),
+        "{f}"
+    );
+    assert!(f.contains("- HA mode with 3 replicas"), "{f}");
+    assert!(
+        f.contains("  - Changes \"HA mode with 3 replicas\" ([phase-2.1.md]"),
+        "{f}"
+    );
+    assert_eq!(f.matches("  - Changes").count(), 2, "{f}");
+    // Siblings in one section are a list of different things, not changes.
+    let c = "# Phase 3.1: Pools\n\n- **Decision**: pool A gets 3 nodes\n- **Decision**: pool B gets 5 nodes\n";
+    let o = run(&[("p/phase-3.1.md", c)], &BTreeMap::new());
+    assert!(!file(&o, "gke").contains("Changes"));
 }
 
 #[test]
@@ -142,7 +207,7 @@ fn phase_from_heading_or_file_name_routes_topics() {
 
 #[test]
 fn topic_dir_is_configurable_and_own_output_is_not_read() {
-    let mut cfg = Config::builtin();
+    let mut cfg = pcc();
     cfg.topics.dir = "docs/architecture/".into();
     let d1 = Document::from_text("a", "**Decision**: x1\n");
     let d2 = Document::from_text("b", "**Decision**: from my own output\n");
@@ -517,7 +582,11 @@ fn decision_and_topic_rules_are_strict_and_merge() {
     .unwrap();
     let c = Config::load(Some(dir.path()), None, None).unwrap();
     assert_eq!(c.topics.dir, "docs/arch");
-    assert_eq!(c.topics.routes.len(), 3, "routes kept from the defaults");
+    assert!(c.topics.routes.is_empty(), "no routes unless configured");
+    assert!(
+        !c.topics.phase_headings.is_empty(),
+        "kept from the defaults"
+    );
     assert_eq!(c.decisions.labels, vec!["Choice".to_string()]);
     assert!(!c.decisions.sections.is_empty());
 }
@@ -547,7 +616,7 @@ fn run_cfg(
 
 /// No budget at all: a topic stays one file.
 fn no_budget() -> Config {
-    let mut cfg = Config::builtin();
+    let mut cfg = pcc();
     cfg.budgets.max_lines = 0;
     cfg.budgets.max_tokens = 0;
     cfg
@@ -555,7 +624,7 @@ fn no_budget() -> Config {
 
 /// A budget of 40 lines and 1,500 tokens for every file.
 fn small_budget() -> Config {
-    let mut cfg = Config::builtin();
+    let mut cfg = pcc();
     cfg.budgets.max_lines = 40;
     cfg.budgets.max_tokens = 1500;
     cfg
@@ -706,7 +775,7 @@ fn pages_are_stable_keep_hand_text_and_empty_when_the_topic_fits_again() {
     assert!(p.contents.contains("only this one") && p.contents.ends_with("\nMy note.\n"));
     // Once the topic fits, it is one file again and its pages point home, empty.
     let one = vec![files[0].clone()];
-    let cfg_big = Config::builtin();
+    let cfg_big = pcc();
     let o = run_cfg(&one, &cfg_big, &disk);
     let topic = file(&o, "general");
     assert!(topic.contains("## Phase 9.1: Step 1"), "{topic}");
@@ -779,6 +848,10 @@ fn an_archived_source_is_named_not_linked() {
                 None,
             ),
         ],
+        top_title: None,
+        top_loose: None,
+        doc_title: "Old".into(),
+        changes: None,
     };
     let e = super::render::entry(Path::new(".claude/architecture/general-design.md"), &d);
     assert!(
@@ -788,4 +861,77 @@ fn an_archived_source_is_named_not_linked() {
     assert!(e.contains("Restated in [new.md](../plans/new.md)"), "{e}");
     assert!(e.contains("Restated in older.md, archived: `"), "{e}");
     assert!(!e.contains("](../archive"), "{e}");
+}
+
+// ---- generic topics (no routes configured) ----
+
+/// The planner with the built-in rules only: no routes.
+fn run_generic(files: &[(&str, &str)]) -> DecisionsOutcome {
+    let owned: Vec<(String, String)> = files
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    run_cfg(&owned, &Config::builtin(), &BTreeMap::new())
+}
+
+fn names(o: &DecisionsOutcome) -> Vec<String> {
+    o.files
+        .iter()
+        .map(|f| f.path.to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn without_routes_a_topic_is_a_top_level_phase_named_from_its_heading() {
+    let plan = "# Plan\n\n## Phase 2: AlloyDB Cluster\n\n### Phase 2.3: Backups\n\n\
+                **Decision**: Keep 7 days of backups.\n\n## Phase 3: GKE\n\n\
+                **Decision**: One regional cluster.\n";
+    // A subphase in a file of its own takes its phase's title from the plan.
+    let sub = "# Phase 2.5: Users\n\n**Decision**: IAM users only.\n";
+    let o = run_generic(&[
+        (".claude/plans/plan.md", plan),
+        (".claude/plans/phase-2.5.md", sub),
+    ]);
+    assert_eq!(
+        names(&o),
+        [
+            ".claude/architecture/phase-2-alloydb-cluster-design.md",
+            ".claude/architecture/phase-3-gke-design.md"
+        ]
+    );
+    let p2 = &o.files[0].contents;
+    assert!(
+        p2.starts_with("# Phase 2: AlloyDB Cluster: design decisions\n"),
+        "{p2}"
+    );
+    assert!(p2.contains("- Keep 7 days of backups."), "{p2}");
+    assert!(p2.contains("- IAM users only."), "{p2}");
+}
+
+#[test]
+fn without_routes_or_phases_a_topic_is_a_plan_document() {
+    // A parser library deciding to keep no database: no AlloyDB file, whatever
+    // the words; one topic per plan document, named from its title.
+    let a = "# Parser rewrite\n\n**Decision**: Keep no database; parse in memory.\n";
+    let b = "# Error reporting\n\n**Decision**: Spans on every error.\n";
+    let part = "*Continued from [Parser rewrite](parser.md) (part 2 of 2).* <!-- replan:continuation -->\n\n\
+                ## Later\n\n**Decision**: No cluster of workers.\n";
+    let o = run_generic(&[
+        ("docs/plans/parser.md", a),
+        ("docs/plans/parser-part-2.md", part),
+        ("docs/plans/errors.md", b),
+    ]);
+    assert_eq!(
+        names(&o),
+        [
+            ".claude/architecture/error-reporting-design.md",
+            ".claude/architecture/parser-rewrite-design.md"
+        ]
+    );
+    assert!(o.files[1].contents.contains("No cluster of workers"));
+    for f in &o.files {
+        for tech in ["alloydb", "gke", "argocd", "general"] {
+            assert!(!f.path.to_string_lossy().contains(tech), "{:?}", f.path);
+        }
+    }
 }

@@ -27,6 +27,24 @@ impl Scanner<'_> {
     /// `Some(rest)` when the heading text starts with a decision prefix.
     pub(super) fn decision_heading<'h>(&self, text: &'h str) -> Option<&'h str> {
         let t = text.trim();
+        // A heading naming a file (`decision-log.md`, `docs/decisions/`) is not one.
+        let names_file = t.split_whitespace().any(|w| {
+            let w = w.trim_matches(|c: char| !c.is_alphanumeric());
+            w.to_lowercase().contains("decision") && w.contains(['.', '/', '_', '-', '`'])
+        });
+        if names_file {
+            return None;
+        }
+        // `## 1. Decision and rationale`: section numbers are not words.
+        let numbered = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+        let t = if numbered.len() < t.len() && numbered.starts_with(' ') {
+            numbered.trim()
+        } else {
+            t
+        };
+        if let Some(r) = self.qualified_heading(t) {
+            return Some(r);
+        }
         for p in &self.rules.heading_prefixes {
             // Compare word by word on the normalised heading.
             let n = norm(t);
@@ -60,26 +78,70 @@ impl Scanner<'_> {
                 if sep.is_empty() {
                     return Some("");
                 }
+                // `Decision and rationale`: the section states both.
+                let rest_n = norm(sep);
+                let rest_n = rest_n.strip_prefix("and ").unwrap_or(&rest_n);
+                if self.rules.rationale.iter().any(|r| r == rest_n) {
+                    return Some("");
+                }
             }
         }
         None
     }
 
+    /// `Key Structural Decision: One crate per layer`: a qualified label ending in a
+    /// singular decision label (a plural is a section), then a colon and the decision.
+    fn qualified_heading<'h>(&self, t: &'h str) -> Option<&'h str> {
+        if !self.rules.qualified {
+            return None;
+        }
+        let (before, after) = t.split_once(':')?;
+        let n = norm(before);
+        let words = n.split(' ').count();
+        let after = after.trim();
+        if after.is_empty() || !(2..=5).contains(&words) || self.rules.excluded_labels.contains(&n)
+        {
+            return None;
+        }
+        let singular = self
+            .rules
+            .labels
+            .iter()
+            .filter(|l| !l.ends_with('s'))
+            .any(|l| n.ends_with(l.as_str()) && n[..n.len() - l.len()].ends_with(' '));
+        singular.then_some(after)
+    }
+
+    /// A table with a decision column: one decision per row. With two decision
+    /// columns (`| Decision | Choice |`) the first is the question and the last
+    /// the answer; else a first column of its own is the label. Every other
+    /// column (alternatives, status, …) is kept under the decision, the
+    /// rationale column as its rationale.
     pub(super) fn table(&mut self, i: usize, end: usize) {
         if end < i + 2 {
             return;
         }
         let header = cells(self.lines[i].inner);
         let names: Vec<String> = header.iter().map(|c| norm(c)).collect();
-        let Some(dc) = names
+        let dcols: Vec<usize> = names
             .iter()
-            .position(|n| self.rules.table_cols.iter().any(|t| t == n))
-        else {
+            .enumerate()
+            .filter(|(_, n)| self.rules.table_cols.iter().any(|t| t == *n))
+            .map(|(k, _)| k)
+            .collect();
+        let Some(&dc) = dcols.last() else {
             return;
         };
         let rc = names
             .iter()
             .position(|n| self.rules.rationale_cols.iter().any(|t| t == n));
+        let label_col = if dcols.len() > 1 {
+            Some(dcols[0])
+        } else if dc != 0 && rc != Some(0) {
+            Some(0)
+        } else {
+            None
+        };
         for j in i + 2..end {
             if self.lines[j].kind == Kind::Blank {
                 continue;
@@ -91,16 +153,27 @@ impl Scanner<'_> {
             if self.rules.not_decision(d) {
                 continue;
             }
-            let label = if dc != 0 && rc != Some(0) {
-                row.first().map(|s| s.trim()).filter(|s| !s.is_empty())
-            } else {
-                None
-            };
-            let text = match label {
+            let label = label_col
+                .and_then(|c| row.get(c))
+                .map(|s| s.trim())
+                .filter(|s| !s.is_empty());
+            let mut text = match label {
                 Some(l) if !l.starts_with("**") => format!("**{l}**: {d}"),
                 Some(l) => format!("{l}: {d}"),
                 None => d.to_string(),
             };
+            for (k, cell) in row.iter().enumerate() {
+                let cell = cell.trim();
+                if k == dc || Some(k) == label_col || Some(k) == rc || cell.is_empty() {
+                    continue;
+                }
+                let name = header.get(k).map(|h| h.trim()).unwrap_or("");
+                if name.is_empty() {
+                    text.push_str(&format!("\n- {cell}"));
+                } else {
+                    text.push_str(&format!("\n- {name}: {cell}"));
+                }
+            }
             let rationale = rc
                 .and_then(|rc| row.get(rc))
                 .map(|s| s.trim().to_string())
@@ -261,6 +334,12 @@ impl Scanner<'_> {
                             };
                             if under == 2 && rationale.is_none() {
                                 rationale = Some(self.paragraph(j, end));
+                            } else if want && para.is_none() && adr == Body::Adr {
+                                // An ADR's Decision part is all of it: its lists too.
+                                let (text, e) = self.subsection(j, end, under_level);
+                                para = Some(text);
+                                j = e;
+                                continue;
                             } else if want && para.is_none() {
                                 para = Some(self.paragraph(j, end));
                             }
@@ -272,6 +351,42 @@ impl Scanner<'_> {
             }
         }
         (para, para_line, rationale.filter(|r| !r.is_empty()))
+    }
+
+    /// The text from line `j` to the next heading of level `level` or above (or a
+    /// rationale label at the left margin), dedented, and the line it stops at.
+    fn subsection(&self, j: usize, end: usize, level: u8) -> (String, usize) {
+        let base = self.lines[j].indent;
+        let mut v = Vec::new();
+        let mut k = j;
+        while k < end {
+            let l = &self.lines[k];
+            match l.kind {
+                Kind::Heading => match self.heading(k) {
+                    Some(h) if h.level > level => v.push(format!("**{}**", h.text.trim())),
+                    _ => break,
+                },
+                Kind::Text | Kind::Fenced | Kind::Table | Kind::Blank | Kind::Skip => {
+                    let rationale = l.kind == Kind::Text
+                        && k > j
+                        && l.indent <= base
+                        && !l.item
+                        && matches!(
+                            self.rules.label(l.content),
+                            Some(Label {
+                                kind: LabelKind::Rationale,
+                                ..
+                            })
+                        );
+                    if rationale {
+                        break;
+                    }
+                    v.push(dedent(l.inner, base));
+                }
+            }
+            k += 1;
+        }
+        (tidy(&v), k)
     }
 
     /// The lines of the paragraph starting at `j`, joined with newlines.

@@ -105,6 +105,75 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
 }
 
 impl<'a> Scanner<'a> {
+    /// Whether the item or paragraph at `i` may be a decision by its rationale
+    /// alone: not labelled as a task, test, risk or the like, and not a labelled
+    /// neighbour right after a labelled decision (`**Decision**`, then
+    /// `**Fields available**`, then `**Rationale**`: the rationale is the
+    /// decision's, cut off by the label between, and makes no decision of it).
+    fn implied_here(&self, i: usize, last_taken: Option<usize>) -> bool {
+        let l = &self.lines[i];
+        let lab = self.rules.label(l.content);
+        let name = match &lab {
+            Some(lab) if lab.kind != LabelKind::Other => return true,
+            Some(lab) => norm(lab.full),
+            // `**Verify audit logging** (security compliance):` is labelled by
+            // its bold lead too.
+            None => match l
+                .content
+                .strip_prefix("**")
+                .and_then(|r| r.split_once("**"))
+            {
+                Some((bold, _)) => norm(bold),
+                // `Expected: …` (a plain label).
+                None => match super::labels::split_label(l.content) {
+                    Some((plain, _, _)) => norm(plain),
+                    None => return true,
+                },
+            },
+        };
+        let first = name.split(' ').next().unwrap_or("");
+        if self
+            .rules
+            .not_implied
+            .iter()
+            .any(|n| *n == name || (!n.contains(' ') && n == first))
+        {
+            return false;
+        }
+        lab.is_none()
+            || !last_taken
+                .is_some_and(|e| e <= i && (e..i).all(|k| self.lines[k].kind == Kind::Blank))
+    }
+
+    /// The title of a numbered sub-heading of a decisions section
+    /// (`### 1. Conditional Helm Templates`) whose section labels nothing as a
+    /// decision, rationale or non-decision (those are read one by one).
+    fn numbered_decision(&self, i: usize, h: &'a Heading, stack: &[(u8, Sec)]) -> Option<&'a str> {
+        if !stack.iter().any(|s| s.1 == Sec::Decisions)
+            || stack.iter().any(|s| s.1 == Sec::Excluded)
+        {
+            return None;
+        }
+        let t = h.text.trim();
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        let rest = t[digits..].strip_prefix(['.', ')'])?;
+        if digits == 0 || !rest.starts_with(' ') || rest.trim().is_empty() {
+            return None;
+        }
+        let end = self.section_end(i, h.level);
+        let labelled = (i + 1..end).any(|k| {
+            self.lines[k].kind == Kind::Text
+                && matches!(
+                    self.rules.label(self.lines[k].content),
+                    Some(Label {
+                        kind: LabelKind::Decision { .. } | LabelKind::Rationale,
+                        ..
+                    })
+                )
+        });
+        (!labelled).then(|| rest.trim())
+    }
+
     fn heading(&self, i: usize) -> Option<&'a Heading> {
         self.heading_at
             .get(i)
@@ -131,6 +200,9 @@ impl<'a> Scanner<'a> {
         let n = self.lines.len();
         let mut stack: Vec<(u8, Sec)> = Vec::new();
         let mut item_indent: Option<usize> = None;
+        // Where the last labelled decision ended: a rationale after another label
+        // that follows it belongs to neither.
+        let mut last_taken: Option<usize> = None;
         let mut i = 0;
         while i < n {
             let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
@@ -163,6 +235,13 @@ impl<'a> Scanner<'a> {
                     } else if let Some(rest) = self.decision_heading(&h.text) {
                         let end = self.section_end(i, h.level);
                         self.heading_decision(i, end, rest);
+                        i = end;
+                        continue;
+                    } else if let Some(title) = self.numbered_decision(i, h, &stack) {
+                        // `## Key Design Decisions` / `### 1. Conditional Helm
+                        // Templates`: each numbered sub-heading names one.
+                        let end = self.section_end(i, h.level);
+                        self.heading_decision(i, end, title);
                         i = end;
                         continue;
                     } else if self.rules.is_section(&hn) {
@@ -204,6 +283,7 @@ impl<'a> Scanner<'a> {
                             let takes_list = !l.item
                                 && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
                             i = self.take(i, first, takes_list);
+                            last_taken = Some(i);
                             continue;
                         }
                         Some(Label {
@@ -215,9 +295,13 @@ impl<'a> Scanner<'a> {
                         }
                         Some(Label {
                             kind: LabelKind::Excluded,
+                            rest,
                             ..
                         }) => {
-                            i = self.extent(i, false);
+                            // `**Benefits:**` with its list: none of it is a decision.
+                            let takes_list = !l.item
+                                && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
+                            i = self.extent(i, takes_list);
                             continue;
                         }
                         Some(Label {
@@ -251,7 +335,11 @@ impl<'a> Scanner<'a> {
                         continue;
                     }
                     let starts = l.item || i == 0 || self.lines[i - 1].kind != Kind::Text;
-                    if self.rules.implied && starts && self.has_rationale(i) {
+                    if self.rules.implied
+                        && starts
+                        && self.implied_here(i, last_taken)
+                        && self.has_rationale(i)
+                    {
                         let first = l.content.trim().to_string();
                         i = self.take(i, first, false);
                         continue;

@@ -179,7 +179,7 @@ fn adr_with_decision_part() {
     assert_eq!(
         found(md),
         vec![(
-            "**ADR 003: HA Strategy**: We tier HA by environment.".into(),
+            "**ADR 003: HA Strategy**: We tier HA by environment.\n\n- **Justification**: nested, not the rationale".into(),
             Some("Cost.".into())
         )]
     );
@@ -195,7 +195,7 @@ fn adr_rationale_comes_from_its_rationale_part_with_sub_headings() {
     assert_eq!(
         found(md),
         vec![(
-            "**ADR 7: Tiers**: Tier HA.".into(),
+            "**ADR 7: Tiers**: Tier HA.\n\n**Devtest**\n\n- **Justification**: not this".into(),
             Some("1. **Cost**\n   - cheaper".into())
         )]
     );
@@ -294,4 +294,136 @@ fn deep_nesting_does_not_overflow() {
     assert!(texts(&nested).len() <= 1);
     let quoted_items = format!("{}**Decision**: q\n", "> - ".repeat(5_000));
     assert!(texts(&quoted_items).len() <= 1);
+}
+
+// ---- exact forms seen on real plans (issue 14): each with a near miss ----
+
+#[test]
+fn a_decision_choice_rationale_table_keeps_every_column() {
+    let md = "| Decision | Choice | Rationale | Alternatives |\n|---|---|---|---|\n\
+              | Storage | SQLite | embedded, no server | Postgres |\n| Cache | TBD | | |\n";
+    assert_eq!(
+        found(md),
+        vec![(
+            "**Storage**: SQLite\n- Alternatives: Postgres".into(),
+            Some("embedded, no server".into())
+        )]
+    );
+    // Near miss: a column that only mentions decisions is not a decision column.
+    assert!(found("| Question | Decision needed by |\n|---|---|\n| Storage | May |\n").is_empty());
+}
+
+#[test]
+fn an_adr_keeps_its_whole_decision_subsection() {
+    let md = "## ADR-001: Use SQLite\n\n### Context\n\nWe need storage.\n\n### Decision\n\n\
+              Use SQLite for all state.\n\n- one file per workspace\n- WAL mode on\n\n\
+              ### Consequences\n\nNo server to run.\n";
+    let f = found(md);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        f[0].0,
+        "**ADR-001: Use SQLite**: Use SQLite for all state.\n\n- one file per workspace\n- WAL mode on"
+    );
+    // Near miss: the Context and Consequences are not part of it.
+    assert!(
+        !f[0].0.contains("storage") && !f[0].0.contains("server"),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn a_decision_label_closed_by_a_period_is_found() {
+    assert_eq!(
+        texts("**Decision.** Keep the parser single-pass.\n"),
+        vec!["Keep the parser single-pass.".to_string()]
+    );
+    // Near misses: another label with a period, and a bare `**Decision.**`.
+    assert!(texts("**Note.** Keep the parser single-pass.\n").is_empty());
+    assert!(texts("**Decision.**\n").is_empty());
+}
+
+#[test]
+fn a_qualified_decision_heading_is_found() {
+    let f = texts("### Key Structural Decision: One crate per layer\n\nBuilds stay small.\n");
+    assert_eq!(
+        f,
+        vec!["One crate per layer\n\nBuilds stay small.".to_string()]
+    );
+    // Near misses: a plural is a section title, an open decision is not made.
+    assert!(texts("### Key Decisions: phase 2\n\nSome prose.\n").is_empty());
+    assert!(texts("### Open Decision: which cache\n\nSome prose.\n").is_empty());
+}
+
+#[test]
+fn a_heading_naming_a_decision_file_is_not_a_decision() {
+    assert!(texts("### decision-log.md\n\nThe log of choices.\n").is_empty());
+    assert!(texts("### Update `docs/decisions.md`\n\nAdd the entry.\n").is_empty());
+    assert!(texts("### DECISIONS_LOG\n\nAdd the entry.\n").is_empty());
+    // Must find: the same words as a decision heading.
+    assert_eq!(
+        texts("### Decision: keep a decision log\n\nOne file.\n"),
+        vec!["keep a decision log\n\nOne file.".to_string()]
+    );
+}
+
+#[test]
+fn a_rationale_never_binds_across_an_intervening_label() {
+    for md in [
+        "- **Decision**: Use X\n- **Fields available**: a, b\n- **Rationale**: because fields\n",
+        "**Decision**: Use X\n\n**Fields available**: a, b\n\n**Rationale**: because fields\n",
+    ] {
+        assert_eq!(found(md), vec![("Use X".into(), None)], "{md}");
+    }
+    // Must find: the rationale right after the decision is its own.
+    assert_eq!(
+        found("- **Decision**: Use X\n- **Rationale**: because\n- **Fields available**: a\n"),
+        vec![("Use X".into(), Some("because".into()))]
+    );
+}
+
+#[test]
+fn tasks_and_risks_with_a_why_are_not_decisions() {
+    for md in [
+        "- **What:** Run targeted API tests\n  - **Why:** catch regressions\n",
+        "- **Risk**: data loss\n  - **Mitigation**: backups\n  - **Why**: it matters\n",
+        "**Risk**: data loss\n\n**Rationale**: it matters\n",
+        "- Expected: checkout succeeds\n  - **Why sparse checkout**: tests reads\n",
+        "- **Verify audit logging** (compliance):\n  - **Rationale**: audits\n",
+    ] {
+        assert!(found(md).is_empty(), "{md}: {:?}", found(md));
+    }
+    // Must find: a plain labelled item with a rationale still is one.
+    assert_eq!(
+        texts("- **Helm chart**: v3.1.9\n  - **Rationale**: latest stable\n"),
+        vec!["**Helm chart**: v3.1.9".to_string()]
+    );
+}
+
+#[test]
+fn a_numbered_decision_and_rationale_section_is_found() {
+    assert_eq!(
+        texts("## 1. Decision and rationale\n\nWe use SQLite because it is embedded.\n"),
+        vec!["We use SQLite because it is embedded.".to_string()]
+    );
+    // Near miss: a numbered section about something else.
+    assert!(texts("## 1. Background\n\nWe use SQLite because it is embedded.\n").is_empty());
+}
+
+#[test]
+fn numbered_sub_headings_of_a_decisions_section_are_decisions() {
+    let md = "## Key Design Decisions\n\n### 1. Conditional Helm Templates\nUsed Helm's templating to render per cloud.\n\n\
+              **Benefits:**\n- Single source of truth\n- Easy to maintain\n\n### 2. Env Propagation\nOne .env file.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Conditional Helm Templates\n\nUsed Helm's templating to render per cloud.".to_string(),
+            "Env Propagation\n\nOne .env file.".to_string()
+        ]
+    );
+    // Near misses: an unnumbered sub-heading whose decision is TBD, and a
+    // benefits list read on its own.
+    let md =
+        "## Design Decisions\n\n### Read Pool Autoscaling\n\nCould use CPU.\n\n**Decision**: TBD\n";
+    assert!(texts(md).is_empty(), "{:?}", texts(md));
+    assert!(texts("## Decisions\n\n**Benefits:**\n- Single source of truth\n").is_empty());
 }
