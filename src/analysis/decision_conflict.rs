@@ -42,21 +42,40 @@ pub const INFO: RuleInfo = RuleInfo {
 
 struct DecisionConflict;
 
+/// The conflicts among these files. Its own step, so `check` can run it on one
+/// core while the other counts tokens: extraction costs as much as a rule pass.
+pub(super) fn find(
+    files: &[(&std::path::Path, &crate::model::Document)],
+    cfg: &crate::config::Config,
+) -> Vec<crate::decisions::Conflict> {
+    let sources: Vec<SourceDoc> = files
+        .iter()
+        .map(|(rel, doc)| SourceDoc {
+            rel: rel.to_path_buf(),
+            doc,
+        })
+        .collect();
+    if sources.is_empty() {
+        return Vec::new();
+    }
+    conflicts(&sources, cfg)
+}
+
 impl Rule for DecisionConflict {
     fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
-        let sources: Vec<SourceDoc> = files
-            .iter()
-            .map(|f| SourceDoc {
-                rel: f.rel.to_path_buf(),
-                doc: f.doc,
-            })
-            .collect();
-        if sources.is_empty() {
-            return;
-        }
+        let found;
+        let list = match &cx.decision_conflicts {
+            Some(list) => list,
+            None => {
+                let sources: Vec<(&std::path::Path, &crate::model::Document)> =
+                    files.iter().map(|f| (f.rel, f.doc)).collect();
+                found = find(&sources, cx.cfg);
+                &found
+            }
+        };
         let by_rel: HashMap<&std::path::Path, &FileFacts> =
             files.iter().map(|f| (f.rel, f)).collect();
-        for c in conflicts(&sources, cx.cfg) {
+        for c in list.iter().cloned() {
             let Some(file) = by_rel.get(c.rel.as_path()) else {
                 continue;
             };

@@ -15,7 +15,7 @@ use super::facts::quote;
 use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
 use crate::model::links::is_markdown;
-use crate::model::links::mentions::{self, Moved, Tree};
+use crate::model::links::mentions::{self, Moved, NameIndex, Tree};
 use crate::model::markers::{DECISIONS_BEGIN, DECISIONS_END};
 
 /// Registry entry.
@@ -159,15 +159,8 @@ impl Rule for StaleMention {
                 || cx.target_dirs.contains(p)
                 || (!cx.gone.contains(p) && cx.root.join(p).exists())
         };
-        let mut named: HashMap<&str, Vec<&Path>> = HashMap::new();
-        for f in files.iter().filter(|f| !archived(f.rel)) {
-            named.entry(f.name()).or_default().push(f.rel);
-        }
-        let has_name = |n: &str, under: &Path| {
-            named
-                .get(n)
-                .is_some_and(|v| v.iter().any(|p| p.starts_with(under)))
-        };
+        let named = NameIndex::new(files.iter().map(|f| f.rel).filter(|p| !archived(p)));
+        let has_name = |n: &str, under: &Path| named.has(n, under);
         let tree = Tree {
             exists: &exists,
             has_name: &has_name,

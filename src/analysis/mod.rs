@@ -171,6 +171,8 @@ pub struct Ctx<'a> {
     /// The migrate manifest's text when it is among the files given (tests and
     /// rule examples); otherwise rules read it from under the root.
     pub manifest: Option<&'a str>,
+    /// `decision.conflict`'s findings, found beside the token count.
+    pub decision_conflicts: Option<Vec<crate::decisions::Conflict>>,
 }
 
 impl Ctx<'_> {
@@ -321,7 +323,19 @@ fn run_some<'a>(
             .iter()
             .find(|f| f.rel == Path::new(&cfg.archive.manifest))
             .map(|f| f.doc.source.text.as_str()),
+        decision_conflicts: None,
     };
+    // Extracting decisions for `decision.conflict` is as costly as a rule pass:
+    // it runs on one core while the other counts tokens.
+    let want_conflicts =
+        wanted(decision_conflict::INFO.id) && cfg.enabled_somewhere(decision_conflict::INFO.id);
+    let conflicts_job = || {
+        want_conflicts.then(|| {
+            let list: Vec<(&Path, &Document)> = files.iter().map(|f| (f.rel, f.doc)).collect();
+            decision_conflict::find(&list, cfg)
+        })
+    };
+    let mut conflicts = None;
     if cx.tokens.is_none()
         && wanted(budget_tokens::INFO.id)
         && cfg.enabled_somewhere(budget_tokens::INFO.id)
@@ -337,11 +351,17 @@ fn run_some<'a>(
             })
             .collect();
         need.sort_by_key(|&i| std::cmp::Reverse(files[i].doc.source.text.len()));
-        let pairs: Vec<(usize, usize)> = need
-            .par_iter()
-            .with_max_len(1)
-            .map(|&i| (i, cx.encoding.count(&files[i].doc.source.text)))
-            .collect();
+        let enc = cx.encoding;
+        let (pairs, found): (Vec<(usize, usize)>, _) = rayon::join(
+            || {
+                need.par_iter()
+                    .with_max_len(1)
+                    .map(|&i| (i, enc.count(&files[i].doc.source.text)))
+                    .collect()
+            },
+            conflicts_job,
+        );
+        conflicts = Some(found);
         let mut v = vec![0; files.len()];
         for (i, n) in pairs {
             v[i] = n;
@@ -349,6 +369,10 @@ fn run_some<'a>(
         counted = v;
         cx.tokens = Some(&counted);
     }
+    cx.decision_conflicts = match conflicts {
+        Some(found) => found,
+        None => conflicts_job(),
+    };
     let facts: Vec<FileFacts> = files
         .par_iter()
         .enumerate()
@@ -409,6 +433,7 @@ pub fn with_facts<R>(
         gone: HashSet::new(),
         moved: Vec::new(),
         manifest: None,
+        decision_conflicts: None,
     };
     let facts = FileFacts::new(0, rel, doc, &cx);
     f(&cx, &facts)

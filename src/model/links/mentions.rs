@@ -383,6 +383,38 @@ const CONVENTIONAL: &[&str] = &[
     "index.md",
 ];
 
+/// Which file names lie at or below which folders, for [`Tree::has_name`]:
+/// one entry per name and ancestor folder, so a lookup costs the same however
+/// many folders hold a file of that name (`INDEX.md`, `notes.md`), where a scan
+/// of them made a large tree's plan quadratic.
+#[derive(Debug, Default)]
+pub struct NameIndex {
+    at: std::collections::HashSet<(String, PathBuf)>,
+}
+
+impl NameIndex {
+    /// Index the files at these root-relative paths.
+    pub fn new<'p>(paths: impl IntoIterator<Item = &'p Path>) -> NameIndex {
+        let mut at = std::collections::HashSet::new();
+        for p in paths {
+            let Some(name) = p.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            for dir in p.ancestors().skip(1) {
+                if !at.insert((name.clone(), dir.to_path_buf())) {
+                    break;
+                }
+            }
+        }
+        NameIndex { at }
+    }
+
+    /// Whether a file of this name lies at or below `under` (`""`: the root).
+    pub fn has(&self, name: &str, under: &Path) -> bool {
+        self.at.contains(&(name.to_string(), under.to_path_buf()))
+    }
+}
+
 /// What a caller knows of the tree a document sits in.
 pub struct Tree<'a> {
     /// Whether a root-relative path exists (as a file or folder).
@@ -529,6 +561,22 @@ mod tests {
             .into_iter()
             .map(|m| (text[m.range].to_string(), m.kind))
             .collect()
+    }
+
+    #[test]
+    fn the_name_index_answers_for_every_ancestor() {
+        let paths = [
+            Path::new("a/b/INDEX.md"),
+            Path::new("a/c/INDEX.md"),
+            Path::new("x.md"),
+        ];
+        let ix = NameIndex::new(paths);
+        assert!(ix.has("INDEX.md", Path::new("a/b")));
+        assert!(ix.has("INDEX.md", Path::new("a")));
+        assert!(ix.has("INDEX.md", Path::new("")));
+        assert!(ix.has("x.md", Path::new("")));
+        assert!(!ix.has("x.md", Path::new("a")));
+        assert!(!ix.has("INDEX.md", Path::new("a/d")));
     }
 
     #[test]

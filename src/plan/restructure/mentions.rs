@@ -4,19 +4,18 @@
 //! sentence is the author's wording: `check` reports it (`link.stale-mention`)
 //! and it is left as written.
 
-use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use super::Planner;
-use crate::model::links::mentions::{self, Moved, Tree};
+use crate::model::links::mentions::{self, Moved, NameIndex, Tree};
 use crate::model::Document;
 
 /// What the mention finder needs to know of the tree as the plan leaves it.
 pub(super) struct AfterNames {
     moved: Moved,
-    /// File names of the planned tree (archive aside), with their paths.
-    named: HashMap<String, Vec<PathBuf>>,
+    /// File names of the planned tree (archive aside), by folder.
+    named: NameIndex,
     /// Paths of the planned tree, and their folders.
     present: std::collections::HashSet<PathBuf>,
 }
@@ -28,7 +27,7 @@ impl Planner<'_> {
     pub(super) fn after_names(&self) -> AfterNames {
         let mut moved = Moved::default();
         let mut present = std::collections::HashSet::new();
-        let mut named: HashMap<String, Vec<PathBuf>> = HashMap::new();
+        let mut files: Vec<PathBuf> = Vec::new();
         let mut add = |p: &Path| {
             for a in p.ancestors().skip(1) {
                 if !present.insert(a.to_path_buf()) {
@@ -36,12 +35,7 @@ impl Planner<'_> {
                 }
             }
             present.insert(p.to_path_buf());
-            if let Some(n) = p.file_name() {
-                named
-                    .entry(n.to_string_lossy().into_owned())
-                    .or_default()
-                    .push(p.to_path_buf());
-            }
+            files.push(p.to_path_buf());
         };
         for (rel, _) in self.inp.docs {
             if !self.archived(rel) && !self.moves.contains_key(rel) {
@@ -71,7 +65,7 @@ impl Planner<'_> {
         }
         AfterNames {
             moved,
-            named,
+            named: NameIndex::new(files.iter().map(PathBuf::as_path)),
             present,
         }
     }
@@ -90,12 +84,7 @@ impl Planner<'_> {
         let exists = |p: &Path| {
             names.present.contains(p) || (!self.moves.contains_key(p) && (self.inp.exists)(p))
         };
-        let has_name = |n: &str, under: &Path| {
-            names
-                .named
-                .get(n)
-                .is_some_and(|v| v.iter().any(|p| p.starts_with(under)))
-        };
+        let has_name = |n: &str, under: &Path| names.named.has(n, under);
         let tree = Tree {
             exists: &exists,
             has_name: &has_name,
