@@ -40,18 +40,7 @@ fn jaccard(a: &[u32], b: &[u32]) -> f64 {
     if large.is_empty() || (small.len() as f64) < SIMILAR * large.len() as f64 {
         return 0.0;
     }
-    let (mut i, mut j, mut inter) = (0, 0, 0usize);
-    while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                inter += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
+    let inter = common(small, large);
     let union = a.len() + b.len() - inter;
     inter as f64 / union as f64
 }
@@ -274,16 +263,11 @@ pub(super) fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision
 /// Word-set similarity a change must have before its words are aligned.
 const CHANGE_SIMILAR: f64 = 0.3;
 
-/// Whether word-set Jaccard similarity is at least `min` (with the size bound
-/// checked first, so most pairs cost two lengths).
-fn jaccard_at_least(a: &[u32], b: &[u32], min: f64) -> bool {
-    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if large.is_empty() || (small.len() as f64) < min * large.len() as f64 {
-        return false;
-    }
+/// How many values two sorted, deduplicated slices share (a merge walk).
+fn common(a: &[u32], b: &[u32]) -> usize {
     let (mut i, mut j, mut inter) = (0, 0, 0usize);
-    while i < small.len() && j < large.len() {
-        match small[i].cmp(&large[j]) {
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
             std::cmp::Ordering::Less => i += 1,
             std::cmp::Ordering::Greater => j += 1,
             std::cmp::Ordering::Equal => {
@@ -293,6 +277,17 @@ fn jaccard_at_least(a: &[u32], b: &[u32], min: f64) -> bool {
             }
         }
     }
+    inter
+}
+
+/// Whether word-set Jaccard similarity is at least `min` (with the size bound
+/// checked first, so most pairs cost two lengths).
+fn jaccard_at_least(a: &[u32], b: &[u32], min: f64) -> bool {
+    let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if large.is_empty() || (small.len() as f64) < min * large.len() as f64 {
+        return false;
+    }
+    let inter = common(small, large);
     inter as f64 >= min * (a.len() + b.len() - inter) as f64
 }
 
