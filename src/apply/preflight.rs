@@ -92,6 +92,13 @@ fn available(_dir: &Path) -> Option<u64> {
 /// Free space is measured where the root is: a plan writes only below it.
 pub fn check(plan: &Plan, extra: u64) -> Result<(), ApplyError> {
     let root = &plan.root;
+    // Every write goes through a descriptor of the root (`tree`): it must exist.
+    if !plan.ops.is_empty() && !root.is_dir() {
+        return Err(ApplyError::Refused {
+            path: root.clone(),
+            reason: "no such folder; create it first".into(),
+        });
+    }
     for dir in folders(plan) {
         check_inside(root, &dir)?;
         let at = existing_ancestor(root, &dir);

@@ -349,3 +349,28 @@ fn rewritten_links_stay_within_the_token_budget() {
     }
     assert!(rewritten >= 39, "{rewritten} links rewritten");
 }
+
+/// An output folder that does not exist is named in the refusal (it used to be
+/// an empty path: `error: : … is not writable`), and nothing is written.
+#[test]
+fn a_missing_output_folder_is_named_and_nothing_is_written() {
+    let d = tempfile::tempdir().unwrap();
+    let src = repo().join("samples/pcc/.claude/plans/devtest-deployment/phase-4-working-notes.md");
+    let out_dir = d.path().join("new/dir");
+    let out = replan()
+        .arg("split")
+        .arg(&src)
+        .arg("--out")
+        .arg(&out_dir)
+        .assert()
+        .code(2);
+    let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(
+        err.contains(&format!(
+            "error: {}: no such folder; create it first",
+            out_dir.display()
+        )),
+        "{err}"
+    );
+    assert!(!d.path().join("new").exists());
+}
