@@ -122,12 +122,7 @@ impl Manifest {
     pub fn reading_order(&self) -> HashMap<PathBuf, usize> {
         let mut m = HashMap::new();
         for f in self.runs.iter().flat_map(|r| &r.moved) {
-            let own = f
-                .from
-                .parent()
-                .zip(f.from.file_stem())
-                .map(|(d, n)| d.join(n));
-            if f.parts.first().and_then(|p| p.parent()) == own.as_deref() {
+            if super::parts_in_own_folder(&f.from, &f.parts) {
                 for (k, p) in f.parts.iter().enumerate() {
                     m.insert(p.clone(), k);
                 }

@@ -108,6 +108,17 @@ pub enum Reason {
     Index,
 }
 
+/// Whether the parts of a split `original` went to a folder of their own, named
+/// after it (`plans/impl.md` → `plans/impl/…`): their index lists them in the
+/// original's reading order, and its `INDEX.md` is where the original's text is.
+pub fn parts_in_own_folder(original: &std::path::Path, parts: &[PathBuf]) -> bool {
+    let own = original
+        .parent()
+        .zip(original.file_stem())
+        .map(|(d, n)| d.join(n));
+    own.is_some() && parts.first().and_then(|p| p.parent()) == own.as_deref()
+}
+
 /// An ordered list of operations under one root.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Plan {

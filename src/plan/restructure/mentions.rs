@@ -46,14 +46,11 @@ impl Planner<'_> {
             for p in &s.parts {
                 add(p);
             }
-            let own = s
-                .original
-                .parent()
-                .zip(s.original.file_stem())
-                .map(|(d, n)| d.join(n));
             let folder = s.parts.first().and_then(|p| p.parent());
             let now = match folder {
-                Some(f) if own.as_deref() == Some(f) => f.join(&self.cfg.index_name),
+                Some(f) if crate::plan::parts_in_own_folder(&s.original, &s.parts) => {
+                    f.join(&self.cfg.index_name)
+                }
                 _ => s
                     .parts
                     .first()

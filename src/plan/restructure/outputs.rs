@@ -131,12 +131,7 @@ impl Planner<'_> {
             .map(|(p, k)| (p.as_path(), *k))
             .collect();
         for s in self.out.splits.iter().filter(|s| !s.in_place) {
-            let own_folder = s
-                .original
-                .parent()
-                .zip(s.original.file_stem())
-                .map(|(d, n)| d.join(n));
-            if s.parts.first().and_then(|p| p.parent()) == own_folder.as_deref() {
+            if crate::plan::parts_in_own_folder(&s.original, &s.parts) {
                 for (k, p) in s.parts.iter().enumerate() {
                     rank.insert(p.as_path(), k);
                 }
