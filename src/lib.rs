@@ -38,3 +38,24 @@ pub mod cli; // the command line (clap), whose doc comments are --help
 pub mod commands; // one file per subcommand: args -> options -> op -> output
 pub mod render; // diffs, text, JSON and SARIF renderings
 pub mod ui; // colour, warnings, progress bars on stderr
+
+/// Settings the unit tests share.
+#[cfg(test)]
+pub(crate) mod testing {
+    /// Property tests run from a fixed seed unless `PROPTEST_RNG_SEED` is set,
+    /// so CI replays the same cases every time and a failure is never a coin
+    /// toss; a deep run sets `PROPTEST_CASES` and a seed of its own.
+    pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+        let mut config = proptest::test_runner::Config::with_cases(cases);
+        if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+            config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x7e91_a4);
+        }
+        if let Some(n) = std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+        {
+            config.cases = n;
+        }
+        config
+    }
+}

@@ -392,7 +392,7 @@ mod tests {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(3000))]
+        #![proptest_config(crate::testing::proptest_config(3000))]
         /// On one line (no `\n`: a line's content never holds one).
         #[test]
         fn agrees_with_the_patterns(

@@ -513,7 +513,7 @@ mod props {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig::with_cases(64))]
+        #![proptest_config(crate::testing::proptest_config(64))]
         #[test]
         fn never_panics_and_a_second_run_changes_nothing(a in doc_text(), b in doc_text()) {
             let files = vec![

@@ -51,7 +51,7 @@ fn counts_match_tiktoken_on_the_samples() {
 }
 
 proptest::proptest! {
-    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(1000))]
+    #![proptest_config(crate::testing::proptest_config(1000))]
     /// Wherever `joins_cleanly` says so, counting apart adds up exactly
     /// (every cut between the generated pieces is tried; line breaks are
     /// frequent so that many cuts follow one).

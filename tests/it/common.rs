@@ -177,6 +177,15 @@ pub fn is_list_item_start(doc: &replan::model::Document, at: usize) -> bool {
             rest.starts_with(['-', '*', '+'])
         }
     };
+    // A marker left of the first item's text opens a sibling item, whatever
+    // its own indent ("` * a`" then "`*`" are two items of one list).
+    let content_column = |l: &str| {
+        let t = l.trim_start_matches([' ', '\t']);
+        let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+        let after = t.get(digits + 1..).unwrap_or("");
+        let gap = after.len() - after.trim_start_matches(' ').len();
+        indent(l) + digits + 1 + if (1..=4).contains(&gap) { gap } else { 1 }
+    };
     let src = &doc.source;
     let line = src.line_of(at);
     src.line_start(line) == at
@@ -185,6 +194,23 @@ pub fn is_list_item_start(doc: &replan::model::Document, at: usize) -> bool {
                 && b.span.start < at
                 && at < b.span.end
                 && marker(src.line_text(line))
-                && indent(src.line_text(line)) == indent(src.line_text(b.line))
+                && indent(src.line_text(line)) < content_column(src.line_text(b.line))
         })
+}
+
+/// Property tests run from a fixed seed unless `PROPTEST_RNG_SEED` is set, so
+/// CI replays the same cases every time and a failure is never a coin toss; a
+/// deep run sets `PROPTEST_CASES` (and a seed of its own to explore further).
+pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
+    let mut config = proptest::test_runner::Config::with_cases(cases);
+    if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
+        config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x7e91_a4);
+    }
+    if let Some(n) = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+    {
+        config.cases = n;
+    }
+    config
 }

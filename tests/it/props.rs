@@ -641,10 +641,7 @@ fn check_no_needless_sliver(
 
 proptest! {
     // 256 cases by default (well under a second); PROPTEST_CASES=20000 for a deep run.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::common::proptest_config(256))]
 
     #[test]
     fn blocks_tile_the_input(g in doc_strategy(true)) {
@@ -718,10 +715,7 @@ fn replan_in_process(args: &[&str]) -> anyhow::Result<replan::commands::Exit> {
 
 proptest! {
     // Each case writes a small tree and runs three commands in-process.
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::common::proptest_config(24))]
 
     #[test]
     fn migrate_then_consolidate_is_empty_and_restore_is_the_identity(

@@ -210,7 +210,7 @@ mod props {
     }
 
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #![proptest_config(crate::testing::proptest_config(24))]
 
         #[test]
         fn links_keep_resolving_and_a_second_plan_is_empty((text, picks) in notes()) {
