@@ -66,6 +66,15 @@ fn print_checked(format: Format, statistics: bool, c: &check::Checked) -> anyhow
     if statistics {
         eprint!("{}", render::text::statistics(&report.findings));
     }
+    if c.files == 0 && c.read > 0 {
+        // Otherwise "no findings in 0 files" reads as a clean bill of health.
+        ui::warn(&format!(
+            "none of the {} Markdown files read is in the planning folders \
+             (plan_dirs and check_dirs, less exclude); `replan init` proposes \
+             folders, and a file named on the command line is always checked",
+            c.read
+        ));
+    }
     ui::status(&render::text::summary(
         &report.findings,
         c.files,

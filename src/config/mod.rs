@@ -326,14 +326,24 @@ impl Config {
 
     /// Of the files of a whole project, those `check` reports on: the planning
     /// folders, or every file not excluded when none is in them. `migrate` reports
-    /// the planned tree's findings in the same scope, so both say the same.
+    /// the planned tree's findings in the same scope, so both say the same. A
+    /// project whose planning folders hold only excluded files (Claude Code's
+    /// skills and commands) has planning folders: it is not checked whole, where
+    /// its README and docs would all be reported.
     pub fn check_scope<'p>(&self, found: &[&'p Path]) -> Vec<&'p Path> {
         let kept: Vec<&Path> = found
             .iter()
             .copied()
             .filter(|r| self.in_planning_folders(r))
             .collect();
-        if kept.is_empty() {
+        let has_folders = || {
+            found.iter().any(|r| {
+                self.plan_dirs.is_match(r)
+                    || r.parent().is_some_and(|d| self.plan_dirs.is_match(d))
+                    || self.check_dirs.is_match(r)
+            })
+        };
+        if kept.is_empty() && !has_folders() {
             found
                 .iter()
                 .copied()

@@ -205,7 +205,9 @@ pub fn propose(
     let mut plan_dirs = Vec::new();
     let mut plan_exclude: BTreeSet<String> = BTreeSet::new();
     let mut check_dirs = Vec::new();
-    let mut exclude: BTreeSet<String> = BTreeSet::new();
+    // A list written here replaces the built-in one, so the built-in exclusions
+    // (Claude Code's own configuration) are written out with the found ones.
+    let mut exclude: BTreeSet<String> = cfg.exclude.sources().iter().cloned().collect();
     for f in &found {
         exclude.extend(f.folder.history.iter().cloned());
         if f.folder.plan_dir {
@@ -293,7 +295,9 @@ mod tests {
         assert!(!p.exists);
         assert_eq!(p.plan_dirs, [".claude/plans/**", ".planning/**"]);
         assert!(p.check_dirs.is_empty(), "{:?}", p.check_dirs);
-        assert_eq!(p.exclude, [".planning/milestones/**"]);
+        // The built-in exclusions are kept: the written list replaces them.
+        assert!(p.exclude.iter().any(|g| g == ".planning/milestones/**"));
+        assert!(p.exclude.iter().any(|g| g == ".claude/skills/**"));
         let gsd = p
             .found
             .iter()

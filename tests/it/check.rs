@@ -199,6 +199,22 @@ fn clean_tree_exits_zero_and_warnings_do_not_fail() {
 }
 
 #[test]
+fn claude_code_configuration_is_not_reported_unless_named() {
+    let d = tempfile::tempdir().unwrap();
+    let skill = d.path().join(".claude/skills/deploy/SKILL.md");
+    std::fs::create_dir_all(skill.parent().unwrap()).unwrap();
+    std::fs::write(&skill, "# Skill\n\n".to_string() + &"- step\n".repeat(400)).unwrap();
+    let plan = d.path().join(".claude/plans/a.md");
+    std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
+    std::fs::write(&plan, "# A\n\n## Phase 1.1: A\n\ntext\n").unwrap();
+    let (code, json, _) = check_json(&["."], d.path());
+    assert_eq!((code, findings(&json).len()), (0, 0), "{json}");
+    let (code, json, _) = check_json(&[".claude/skills/deploy/SKILL.md"], d.path());
+    assert_eq!(code, 1, "a file named is always checked");
+    assert_eq!(findings(&json)[0]["rule"], "budget.lines");
+}
+
+#[test]
 fn severity_is_configurable_per_rule_and_glob() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("a.md"), "# A\n\n[x](missing.md)\n").unwrap();

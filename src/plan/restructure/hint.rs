@@ -34,7 +34,10 @@ impl Planner<'_> {
                 .components()
                 .next()
                 .map(|c| c.as_os_str().to_string_lossy());
-            if self.archived(rel) || first.is_some_and(|c| NOT_PLANS.contains(&c.as_ref())) {
+            if self.archived(rel)
+                || self.cfg.exclude.is_match(rel)
+                || first.is_some_and(|c| NOT_PLANS.contains(&c.as_ref()))
+            {
                 continue;
             }
             // The folder's first two levels: `docs/plans`, `planning`, `.claude/status`.
