@@ -24,7 +24,7 @@ pub struct Subphase {
 
 /// Recognise a heading text as a subphase.
 pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Option<Subphase> {
-    let text = text.trim();
+    let text = without_status_mark(text.trim());
     for re in rules.subphase.iter().filter_map(|p| p.regex()) {
         let Some(c) = re.captures(text) else { continue };
         let number = dotted(c.name("number")?.as_str())?;
@@ -63,6 +63,26 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
         });
     }
     None
+}
+
+/// The heading text after a leading status mark: plans that track progress
+/// in their headings write "⬜ Task Group 2.2: …", "✅ Phase 4.7 …" or
+/// "[x] Step 1.2"; the mark says how far the work is, not what it is. Only
+/// symbols are taken (no letter, digit or ASCII punctuation but a checkbox).
+fn without_status_mark(text: &str) -> &str {
+    let mut rest = text;
+    for box_ in ["[ ]", "[x]", "[X]"] {
+        if let Some(r) = rest.strip_prefix(box_) {
+            return r.trim_start();
+        }
+    }
+    rest = rest
+        .trim_start_matches(|c: char| c.is_whitespace() || (!c.is_ascii() && !c.is_alphanumeric()));
+    if rest.len() < text.len() && rest.chars().next().is_some_and(char::is_alphanumeric) {
+        rest
+    } else {
+        text
+    }
 }
 
 /// A number as dotted digits: `4.10` stays, `05-01` and `06 Plan 02` become
@@ -191,6 +211,26 @@ mod tests {
             ("step 7.12", "7.12", Some("step"), ""),
             ("Milestone 3: Beta", "3", Some("milestone"), "Beta"),
             ("Milestone 2", "2", Some("milestone"), ""),
+            (
+                "Checkpoint 1: Project entity",
+                "1",
+                Some("checkpoint"),
+                "Project entity",
+            ),
+            (
+                "⬜ Task Group 2.2: Sessions API",
+                "2.2",
+                Some("task"),
+                "Sessions API",
+            ),
+            ("✅ Phase 4.7: ArgoCD", "4.7", Some("phase"), "ArgoCD"),
+            ("[x] Step 1.2 - Wire it", "1.2", Some("step"), "Wire it"),
+            (
+                "⬜ Task 1.1.1: Create model",
+                "1.1.1",
+                Some("task"),
+                "Create model",
+            ),
             ("Plan 05-01: Executor", "05.01", None, "Executor"),
             ("05-02-PLAN: Content panel", "05.02", None, "Content panel"),
             ("05-03: Showcase split", "05.03", None, "Showcase split"),
@@ -223,6 +263,10 @@ mod tests {
             );
         }
         for near in [
+            "⬜ Overview",
+            "✅ Done: 4.7 shipped",
+            "🚀 Task groups 1.1 to 1.4",
+            "Checkpoints",
             "Step 1: install",
             "Task 2",
             "Story time",
