@@ -59,6 +59,9 @@ pub struct DecisionsOutcome {
     /// Every file this run generates, changed or not, sorted: a file an earlier
     /// run generated that is not here is stale.
     pub written: Vec<PathBuf>,
+    /// Pages of an earlier run that hold nothing now, written as a pointer home
+    /// (in `files` and `written`): removed instead when nobody wrote in them.
+    pub emptied: Vec<PathBuf>,
 }
 
 /// What records (`decisions.records_dir`) need from outside the plans.

@@ -256,6 +256,7 @@ pub(super) fn write(
             topic.title,
             render::link_to(&p, &topic.path)
         );
+        out.emptied.push(p.clone());
         match merge(Some(&text), &topic.title, &wrap(&body)) {
             Ok(c) => put(out, Some(&text), &p, c),
             Err(why) => out.notes.push(Note::new(NoteKind::Decisions, &p, why)),

@@ -321,6 +321,23 @@ fn a_record_over_budget_is_split_by_phase_with_the_record_as_index() {
         .collect();
     assert_eq!(own, Vec::<(String, String)>::new());
     run(r, &["consolidate", "--check"]).code(0);
+    // The budget grows: the record and topic fit whole again, and the pages
+    // nobody wrote in are removed in the same run (a second run has nothing to do).
+    let pages = r.join("docs/adr").join(stem);
+    std::fs::write(
+        r.join("replan.yaml"),
+        "decisions:\n  records_dir: docs/adr\nbudgets:\n  max_lines: 400\n",
+    )
+    .unwrap();
+    let before = snapshot(r);
+    run(r, &["consolidate"]).success();
+    // (apply removes files, not folders: the folder stays, empty)
+    let left = std::fs::read_dir(&pages).map_or(0, |d| d.count());
+    assert_eq!(left, 0, "untouched pages removed");
+    assert!(!read(r, &format!("docs/adr/{rec}")).contains("within budget"));
+    run(r, &["consolidate", "--check"]).code(0);
+    run(r, &["restore"]).success();
+    assert_eq!(snapshot(r), before);
 }
 
 #[test]

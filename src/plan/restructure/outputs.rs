@@ -87,10 +87,13 @@ impl Planner<'_> {
             &existing,
             records_dir.is_some().then_some(&env),
         );
+        let mut ops = self.stale(&topics, records_dir.as_deref(), said);
         said.notes.extend(topics.notes);
         said.errors.extend(topics.errors);
-        let mut ops = self.stale(&topics.written, records_dir.as_deref(), said);
         for f in topics.files {
+            if ops.iter().any(|op| *op.path() == f.path) {
+                continue; // an emptied page removed instead
+            }
             match self.by_path.get(f.path.as_path()) {
                 Some(d) if d.source.text == f.contents => {}
                 Some(d) => ops.push(Op::Modify {
@@ -138,15 +141,23 @@ impl Planner<'_> {
     /// Files an earlier run generated in the topic or records folder that this
     /// run no longer generates (a topic renamed, a record whose topic is gone):
     /// deleted when they are byte-identical to what replan wrote (`restore` brings
-    /// them back), else left as they are and said.
-    fn stale(&self, written: &[PathBuf], records: Option<&Path>, said: &mut Said) -> Vec<Op> {
+    /// them back), else left as they are and said. A page emptied this run goes
+    /// the same way when untouched, else keeps its pointer home.
+    fn stale(
+        &self,
+        topics: &crate::decisions::DecisionsOutcome,
+        records: Option<&Path>,
+        said: &mut Said,
+    ) -> Vec<Op> {
+        let written = &topics.written;
+        let emptied = |p: &Path| topics.emptied.iter().any(|e| e == p);
         let ours =
             |p: &Path| p.starts_with(&self.topics_dir) || records.is_some_and(|r| p.starts_with(r));
         let mut gone: Vec<(&PathBuf, &String)> = self
             .inp
             .generated
             .iter()
-            .filter(|(p, _)| ours(p) && written.binary_search(p).is_err())
+            .filter(|(p, _)| ours(p) && (written.binary_search(p).is_err() || emptied(p)))
             .collect();
         gone.sort();
         let mut ops = Vec::new();
@@ -171,7 +182,7 @@ impl Planner<'_> {
                     path: p.clone(),
                     old: text.clone(),
                 });
-            } else {
+            } else if !emptied(p) {
                 said.notes.push(Note::new(
                     NoteKind::Decisions,
                     p,
