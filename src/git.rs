@@ -78,6 +78,25 @@ pub fn dirty(root: &Path) -> Result<BTreeSet<PathBuf>, String> {
     Ok(set)
 }
 
+/// The date (`YYYY-MM-DD`, the committer's) of the last commit that touched
+/// any of `paths` (root-relative), or `None` outside a work tree, when git
+/// cannot tell, or when none of them was ever committed.
+pub fn last_commit_date(root: &Path, paths: &[PathBuf]) -> Option<String> {
+    if paths.is_empty() {
+        return None;
+    }
+    let mut args: Vec<String> = ["log", "-1", "--format=%cd", "--date=short", "--"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = git(root, &refs).ok()?;
+    let date = String::from_utf8_lossy(&out).trim().to_string();
+    let ok = date.len() == 10 && date.chars().all(|c| c.is_ascii_digit() || c == '-');
+    ok.then_some(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +136,10 @@ mod tests {
         );
         let set = dirty(r).unwrap();
         assert!(set.contains(Path::new("b.md")), "{set:?}");
+        // The committed file has a date, the untracked one none.
+        let date = last_commit_date(r, &[PathBuf::from("a.md")]).unwrap();
+        assert_eq!(date.len(), 10, "{date}");
+        assert_eq!(last_commit_date(r, &[PathBuf::from("b.md")]), None);
         assert!(!set.contains(Path::new("a.md")), "{set:?}");
         // A root below the work tree's top sees its own root-relative paths.
         std::fs::create_dir_all(r.join("sub/x")).unwrap();

@@ -381,6 +381,7 @@ impl Config {
         out.push(PathBuf::from(self.topics.dir.trim().trim_end_matches('/')));
         out.push(self.archive.dir_path());
         out.push(PathBuf::from(".claude/archive"));
+        out.extend(self.decisions.records_path());
         out.retain(|p| !p.as_os_str().is_empty() && !p.is_absolute());
         out.sort();
         out.dedup();

@@ -40,6 +40,18 @@ pub struct DecisionRules {
     pub excluded_sections: Vec<String>,
     /// Regexes: a decision text matching any of them is not a decision (TBD, pending, …).
     pub not_decisions: Vec<Pattern>,
+    /// Folder (relative to the root) of numbered MADR records (`NNN-slug.md`):
+    /// when set, migrate and consolidate write one record per topic there, numbered
+    /// after the highest number the folder holds. Empty: no records.
+    pub records_dir: String,
+}
+
+impl DecisionRules {
+    /// The records folder, relative to the root; `None` when not set.
+    pub fn records_path(&self) -> Option<std::path::PathBuf> {
+        let d = self.records_dir.trim().trim_end_matches('/');
+        (!d.is_empty()).then(|| std::path::PathBuf::from(d))
+    }
 }
 
 /// Where decisions go.

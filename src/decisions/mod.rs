@@ -12,7 +12,9 @@ mod dedupe;
 pub mod extract;
 mod labels;
 mod lines;
+mod madr;
 mod pages;
+mod records;
 mod render;
 pub mod route;
 
@@ -26,7 +28,7 @@ use crate::model::{Document, Heading};
 use crate::note::{Note, NoteKind};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
-pub use render::without_block;
+pub use render::{has_block, only_generated, without_block};
 
 /// One parsed file to extract decisions from.
 pub struct SourceDoc<'a> {
@@ -52,6 +54,23 @@ pub struct DecisionsOutcome {
     pub files: Vec<TopicFile>,
     /// Warnings to print: recovered text, hand edits inside markers, unreadable sections.
     pub notes: Vec<Note>,
+    /// Reasons nothing must be written (a records folder replan cannot number).
+    pub errors: Vec<Note>,
+    /// Every file this run generates, changed or not, sorted: a file an earlier
+    /// run generated that is not here is stale.
+    pub written: Vec<PathBuf>,
+    /// Pages of an earlier run that hold nothing now, written as a pointer home
+    /// (in `files` and `written`): removed instead when nobody wrote in them.
+    pub emptied: Vec<PathBuf>,
+}
+
+/// What records (`decisions.records_dir`) need from outside the plans.
+pub struct RecordsEnv<'a> {
+    /// Root-relative paths of the Markdown files directly in the records folder.
+    pub listing: Vec<PathBuf>,
+    /// The date (`YYYY-MM-DD`) a new record carries, given the root-relative
+    /// files its decisions come from.
+    pub date: &'a dyn Fn(&[PathBuf]) -> String,
 }
 
 /// A decision with where it came from and where it goes.
@@ -85,6 +104,8 @@ pub struct Decision {
     /// The earlier decision this one changes (same words but a number, version,
     /// name or quantity), when there is one.
     pub changes: Option<Changed>,
+    /// What the plan says follows from it (an ADR's Consequences), if it says.
+    pub consequences: Option<String>,
 }
 
 /// An earlier decision a later one changes.
@@ -134,10 +155,22 @@ fn regexes<G: Group>(list: &[Pattern<G>]) -> Vec<&Regex> {
 /// Extract, route and render. `existing` returns the current contents of a
 /// root-relative path, if any. Same input, same output bytes.
 pub fn plan_topics(
+    root: &Path,
+    sources: &[SourceDoc],
+    cfg: &Config,
+    existing: &dyn Fn(&Path) -> Option<String>,
+) -> DecisionsOutcome {
+    plan_decisions(root, sources, cfg, existing, None)
+}
+
+/// [`plan_topics`], and with `records` (when `decisions.records_dir` is set) one
+/// MADR record per topic in that folder.
+pub fn plan_decisions(
     _root: &Path,
     sources: &[SourceDoc],
     cfg: &Config,
     existing: &dyn Fn(&Path) -> Option<String>,
+    records: Option<&RecordsEnv>,
 ) -> DecisionsOutcome {
     let mut out = DecisionsOutcome::default();
     let ctx = Ctx {
@@ -148,7 +181,9 @@ pub fn plan_topics(
         phase_files: regexes(&cfg.topics.phase_files),
     };
     let decisions = extract_all(&ctx, sources, &mut out.notes);
-    render_all(&ctx, decisions, existing, &mut out);
+    render_all(&ctx, decisions, existing, records, &mut out);
+    out.written.sort();
+    out.written.dedup();
     out
 }
 
@@ -204,12 +239,14 @@ pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
 fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> Vec<Decision> {
     let dir = topics_dir(ctx_cfg.cfg);
+    let records = ctx_cfg.cfg.decisions.records_path();
     let archive = ctx_cfg.cfg.archive.dir_path();
     // Files are scanned independently, on every core; results keep file order.
     use rayon::prelude::*;
     let per_file: Vec<(Vec<Decision>, Vec<Note>)> = sources
         .par_iter()
         .filter(|src| !src.rel.starts_with(&dir))
+        .filter(|src| records.as_ref().is_none_or(|r| !src.rel.starts_with(r)))
         .map(|src| {
             let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
             let (mut found, mut said) = (Vec::new(), Vec::new());
@@ -563,6 +600,7 @@ fn collect(
                 top_loose,
                 doc_title: title.clone(),
                 changes: None,
+                consequences: f.consequences,
             });
         }
         if let Some(fence) = region.fence {
@@ -616,6 +654,74 @@ fn collect(
     }
 }
 
+/// The MADR record of one topic, in the records folder (see `madr`, `records`).
+#[allow(clippy::too_many_arguments)]
+fn write_record(
+    folder: &mut records::Folder,
+    env: &RecordsEnv,
+    topic: &str,
+    topic_title: &str,
+    topic_file: &Path,
+    ds: &[&Decision],
+    budget: &pages::Budget,
+    existing: &dyn Fn(&Path) -> Option<String>,
+    out: &mut DecisionsOutcome,
+) {
+    // A decision with no words cannot be recorded as one: said, and left out.
+    let mut kept: Vec<&Decision> = Vec::new();
+    for d in ds {
+        if madr::no_words(&d.text) {
+            out.notes.push(
+                Note::new(
+                    NoteKind::Decisions,
+                    &d.rel,
+                    format!(
+                        "a decision with no text (`{}`); left out of its record, the plan is \
+                         unchanged: write what was decided there",
+                        extract::lead_text(&d.text)
+                    ),
+                )
+                .at(d.line),
+            );
+        } else {
+            kept.push(d);
+        }
+    }
+    let (path, new) = folder.record_for(topic);
+    let title = madr::title(topic_title);
+    let head = if new && existing(&path).is_none() {
+        let rels: Vec<PathBuf> = kept.iter().map(|d| d.rel.clone()).collect();
+        madr::head(&title, &(env.date)(&rels))
+    } else {
+        madr::head(&title, "")
+    };
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let at = path.clone();
+    let render = |b: &pages::Body| {
+        madr::block(
+            &madr::Record {
+                topic,
+                path: &at,
+                topic_file,
+                title: &title,
+                decisions: &kept,
+            },
+            b,
+        )
+    };
+    let t = pages::Topic {
+        path: path.clone(),
+        name: &stem,
+        title: title.clone(),
+        head,
+        render: &render,
+    };
+    pages::write(&t, &kept, budget, existing, out);
+}
+
 /// A topic a decision goes to: its file's name and the title of a new file.
 struct TopicName {
     name: String,
@@ -658,6 +764,7 @@ fn render_all(
     ctx: &Ctx,
     decisions: Vec<Decision>,
     existing: &dyn Fn(&Path) -> Option<String>,
+    records: Option<&RecordsEnv>,
     out: &mut DecisionsOutcome,
 ) {
     let topics = &ctx.cfg.topics;
@@ -690,6 +797,16 @@ fn render_all(
         }
     }
     let budget = pages::Budget::new(ctx.cfg);
+    let mut folder = match (ctx.cfg.decisions.records_path(), records) {
+        (Some(dir), Some(env)) => match records::Folder::read(&dir, &env.listing, existing) {
+            Ok(f) => Some((f, env)),
+            Err(why) => {
+                out.errors.push(Note::new(NoteKind::Decisions, &dir, why));
+                None
+            }
+        },
+        _ => None,
+    };
     for (topic, generic_title, ds) in by_topic {
         let path = topic_path(ctx.cfg, &topic);
         let title = if topic == general && !topics.general_title.trim().is_empty() {
@@ -705,12 +822,19 @@ fn render_all(
                 .unwrap_or_else(|| format!("{topic} design"))
         };
         let refs: Vec<&Decision> = ds.iter().collect();
+        let at = path.clone();
+        let render = move |b: &pages::Body| pages::topic_block(&at, b);
         let t = pages::Topic {
-            path,
+            path: path.clone(),
             name: &topic,
-            title,
+            head: format!("# {title}\n\n"),
+            title: title.clone(),
+            render: &render,
         };
         pages::write(&t, &refs, &budget, existing, out);
+        if let Some((f, env)) = folder.as_mut() {
+            write_record(f, env, &topic, &title, &path, &refs, &budget, existing, out);
+        }
     }
     out.files.sort_by(|a, b| a.path.cmp(&b.path));
 }

@@ -16,7 +16,7 @@ use crate::model::slug::file_slug;
 use crate::note::{Note, NoteKind};
 use crate::tokens::Encoding;
 
-use super::render::{self, entry, group_heading, groups, merge, wrap};
+use super::render::{self, entry, group_heading, groups, merge, merge_under, wrap};
 use super::{Decision, DecisionsOutcome, TopicFile};
 
 /// One topic to write.
@@ -27,6 +27,42 @@ pub(super) struct Topic<'a> {
     pub name: &'a str,
     /// The title of a new topic file.
     pub title: String,
+    /// What a new file starts with before its block (its title; a record's
+    /// front matter and title).
+    pub head: String,
+    /// The generated block of the file itself, whole or as an index of pages.
+    pub render: &'a dyn Fn(&Body) -> String,
+}
+
+/// What the generated block of a topic file (or record) holds.
+pub(super) enum Body<'a, 'd> {
+    /// Every decision, in order.
+    Whole(&'a [&'d Decision]),
+    /// Too many for one file: `total` decisions in `pages`.
+    Index {
+        /// Decisions in all pages.
+        total: usize,
+        /// One line each: heading, link from the file, decisions.
+        pages: Vec<PageLink>,
+    },
+}
+
+/// A page as the file that indexes it lists it.
+pub(super) struct PageLink {
+    /// The heading the page shows.
+    pub heading: String,
+    /// Link destination from the indexing file.
+    pub link: String,
+    /// Decisions on it.
+    pub count: usize,
+}
+
+/// The block of a topic file: its decisions by phase, or the list of its pages.
+pub(super) fn topic_block(path: &Path, body: &Body) -> String {
+    match body {
+        Body::Whole(ds) => render::block(path, ds),
+        Body::Index { total, pages } => index_block(*total, pages),
+    }
 }
 
 /// The budget files replan writes must keep.
@@ -157,10 +193,10 @@ pub(super) fn write(
         .into_iter()
         .filter(|p| p.starts_with(&folder))
         .collect();
-    let whole = match merge(
+    let whole = match merge_under(
         old.as_deref(),
-        &topic.title,
-        &render::block(&topic.path, decisions),
+        &topic.head,
+        &(topic.render)(&Body::Whole(decisions)),
     ) {
         Ok(c) => c,
         Err(why) => {
@@ -174,8 +210,19 @@ pub(super) fn write(
         Vec::new()
     } else {
         let pages = paginate(topic, &folder, decisions, budget, existing, out);
-        let index = index_block(topic, decisions.len(), &pages);
-        match merge(old.as_deref(), &topic.title, &index) {
+        let links = pages
+            .iter()
+            .map(|p| PageLink {
+                heading: p.heading.clone(),
+                link: render::link_to(&topic.path, &p.path),
+                count: p.ds.len(),
+            })
+            .collect();
+        let index = (topic.render)(&Body::Index {
+            total: decisions.len(),
+            pages: links,
+        });
+        match merge_under(old.as_deref(), &topic.head, &index) {
             Ok(c) => {
                 if !budget.fits(&topic.path, &c) {
                     out.notes.push(Note::new(
@@ -209,6 +256,7 @@ pub(super) fn write(
             topic.title,
             render::link_to(&p, &topic.path)
         );
+        out.emptied.push(p.clone());
         match merge(Some(&text), &topic.title, &wrap(&body)) {
             Ok(c) => put(out, Some(&text), &p, c),
             Err(why) => out.notes.push(Note::new(NoteKind::Decisions, &p, why)),
@@ -217,6 +265,7 @@ pub(super) fn write(
 }
 
 fn put(out: &mut DecisionsOutcome, old: Option<&str>, path: &Path, contents: String) {
+    out.written.push(path.to_path_buf());
     if old != Some(contents.as_str()) {
         out.files.push(TopicFile {
             path: path.to_path_buf(),
@@ -348,20 +397,25 @@ fn chunk<'d>(
     out
 }
 
-/// The topic file's block when its decisions are in pages: one line per page.
-fn index_block(topic: &Topic, total: usize, pages: &[Page]) -> String {
+/// The list of pages an over-budget file shows instead of its decisions.
+pub(super) fn index_lines(total: usize, pages: &[PageLink]) -> String {
     let mut body = format!(
-        "\n{total} decisions, too many for one file within budget: one page per phase \
+        "{total} decisions, too many for one file within budget: one page per phase \
          (decisions tied to no phase, per plan folder).\n\n"
     );
     for p in pages {
-        let n = p.ds.len();
+        let n = p.count;
         body.push_str(&format!(
             "- [{}]({}): {n} decision{}\n",
             p.heading,
-            render::link_to(&topic.path, &p.path),
+            p.link,
             if n == 1 { "" } else { "s" }
         ));
     }
-    wrap(&body)
+    body
+}
+
+/// The topic file's block when its decisions are in pages: one line per page.
+fn index_block(total: usize, pages: &[PageLink]) -> String {
+    wrap(&format!("\n{}", index_lines(total, pages)))
 }

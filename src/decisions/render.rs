@@ -204,8 +204,25 @@ pub fn block(topic: &Path, decisions: &[&Decision]) -> String {
 /// A generated block around `body` (Markdown after the preamble): markers, the
 /// hash of the content, a final newline.
 pub(super) fn wrap(body: &str) -> String {
+    wrap_as(None, body)
+}
+
+/// [`wrap`], naming in the begin marker the topic a record is written for
+/// (` record=<topic>`), so a later run finds the record whatever its number.
+pub(super) fn wrap_as(record: Option<&str>, body: &str) -> String {
     let inner = format!("{PREAMBLE}{body}\n");
-    format!("{BEGIN} sha256={} -->\n{inner}{END}\n", hash(&inner))
+    let key = record.map(|k| format!(" record={k}")).unwrap_or_default();
+    format!("{BEGIN}{key} sha256={} -->\n{inner}{END}\n", hash(&inner))
+}
+
+/// The topic a record's generated block names (` record=<topic>` in its begin
+/// marker), if the text holds one.
+pub(super) fn record_key(text: &str) -> Option<String> {
+    let b = at_line_start(text, BEGIN, 0)?;
+    let line = text[b..].lines().next()?;
+    let rest = line.split(" record=").nth(1)?;
+    let key: String = rest.chars().take_while(|c| !c.is_whitespace()).collect();
+    (!key.is_empty()).then_some(key)
 }
 
 /// A link from the file at `from` to the file at `to`, escaped for a destination.
@@ -286,8 +303,18 @@ fn find(text: &str) -> Result<Option<Found>, &'static str> {
 
 /// The new contents of a topic file given what is on disk now, or why it is kept.
 pub fn merge(existing: Option<&str>, title: &str, block: &str) -> Result<String, String> {
+    merge_under(existing, &format!("# {title}\n\n"), block)
+}
+
+/// [`merge`] with the text a new file starts with (`head`: its title, or a
+/// record's front matter and title) before the block.
+pub(super) fn merge_under(
+    existing: Option<&str>,
+    head: &str,
+    block: &str,
+) -> Result<String, String> {
     let Some(old) = existing else {
-        return Ok(format!("# {title}\n\n{block}"));
+        return Ok(format!("{head}{block}"));
     };
     // Keep a CRLF file CRLF (the recorded hash ignores line endings).
     let crlf = old.contains("\r\n");
@@ -343,6 +370,29 @@ pub fn without_block(text: &str) -> Option<String> {
         .lines()
         .any(|l| !l.trim().is_empty() && !l.starts_with("# "));
     hand_written.then_some(rest)
+}
+
+/// Whether all of `text` is what replan writes: an intact generated block, a
+/// title, and a record's front matter as replan writes it. A file an earlier run
+/// generated that holds only this can go when no run generates it any more;
+/// anything else someone wrote keeps it.
+pub fn only_generated(text: &str) -> bool {
+    let Ok(Some(f)) = find(text) else {
+        return false;
+    };
+    if hash(&text[f.inner.clone()]) != f.recorded {
+        return false;
+    }
+    let rest = format!("{}{}", &text[..f.whole.start], &text[f.whole.end..]);
+    let body = &rest[crate::model::markers::front_matter_len(&rest)..];
+    let fm = &rest[..rest.len() - body.len()];
+    let fm_ours = fm
+        .lines()
+        .all(|l| l.trim() == "---" || l.starts_with("status: accepted") || l.starts_with("date: "));
+    fm_ours
+        && body
+            .lines()
+            .all(|l| l.trim().is_empty() || l.starts_with("# "))
 }
 
 /// At most `max` characters of `text`, cut at a space, with `…` when cut.

@@ -852,6 +852,7 @@ fn an_archived_source_is_named_not_linked() {
         top_loose: None,
         doc_title: "Old".into(),
         changes: None,
+        consequences: None,
     };
     let e = super::render::entry(Path::new(".claude/architecture/general-design.md"), &d);
     assert!(

@@ -172,6 +172,7 @@ pub fn plan_fixed_tree(
         generated: &recorded.generated,
         reading_order: &recorded.reading_order,
         tick: &tick,
+        last_commit: &|paths: &[PathBuf]| crate::git::last_commit_date(root, paths),
     };
     let mut outcome = restructure::plan(&inputs);
     pb.finish_and_clear();

@@ -41,6 +41,9 @@ pub struct Run {
     pub created: Vec<FileSum>,
     /// Files modified in place, with their original text.
     pub modified: Vec<ModifiedFile>,
+    /// Files removed (generated files no run generates any more), with their text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deleted: Vec<DeletedFile>,
     /// The manifest's text before this run, when it was there but recorded no
     /// run: undoing the run puts it back as it was instead of removing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -67,6 +70,17 @@ pub struct FileSum {
     pub path: PathBuf,
     /// sha256 of its contents as written.
     pub sha256: String,
+}
+
+/// A file removed by a run, with its text so that `restore` can put it back.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct DeletedFile {
+    /// Root-relative path.
+    pub path: PathBuf,
+    /// sha256 of its text.
+    pub sha256: String,
+    /// Its text, byte for byte.
+    pub original: String,
 }
 
 /// A file modified in place.
@@ -170,7 +184,11 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                     .map(|p| (*p).clone())
                     .unwrap_or_default(),
             }),
-            Op::Delete { .. } => {}
+            Op::Delete { path, old } => run.deleted.push(DeletedFile {
+                path: path.clone(),
+                sha256: sha256(old.as_bytes()),
+                original: old.clone(),
+            }),
         }
     }
     run

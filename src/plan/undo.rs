@@ -95,6 +95,20 @@ pub fn undo_plan(
             }
         }
     }
+    // Files the run removed come back, unless something else stands there now.
+    for f in &run.deleted {
+        match read(&f.path)? {
+            None => plan.ops.push(Op::Create {
+                path: f.path.clone(),
+                contents: f.original.clone(),
+            }),
+            Some(t) if sha256(t.as_bytes()) == f.sha256 => {}
+            Some(_) => edited.push(format!(
+                "{} (written since it was removed)",
+                f.path.display()
+            )),
+        }
+    }
     for c in &run.created {
         if let Some(t) = read(&c.path)? {
             let sha = sha256(t.as_bytes());
@@ -125,4 +139,48 @@ pub fn undo_plan(
         }
     }
     Ok(plan)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::manifest::DeletedFile;
+    use std::path::PathBuf;
+
+    fn run_deleting(text: &str) -> Run {
+        Run {
+            deleted: vec![DeletedFile {
+                path: PathBuf::from("a/x-design.md"),
+                sha256: sha256(text.as_bytes()),
+                original: text.to_string(),
+            }],
+            ..Run::default()
+        }
+    }
+
+    #[test]
+    fn a_file_the_run_removed_comes_back_unless_another_stands_there() {
+        let run = run_deleting("# X\n");
+        let mut edited = Vec::new();
+        let gone = |_: &Path| Ok(None);
+        let p = undo_plan(Path::new("/r"), &run, &gone, false, &mut edited).unwrap();
+        assert_eq!(
+            p.ops,
+            vec![Op::Create {
+                path: PathBuf::from("a/x-design.md"),
+                contents: "# X\n".into()
+            }]
+        );
+        // Already back: nothing to do. Another text there: named, kept.
+        let same = |_: &Path| Ok(Some("# X\n".to_string()));
+        assert!(undo_plan(Path::new("/r"), &run, &same, false, &mut edited)
+            .unwrap()
+            .ops
+            .is_empty());
+        assert!(edited.is_empty());
+        let other = |_: &Path| Ok(Some("# Y\n".to_string()));
+        let p = undo_plan(Path::new("/r"), &run, &other, false, &mut edited).unwrap();
+        assert!(p.ops.is_empty());
+        assert_eq!(edited.len(), 1, "{edited:?}");
+    }
 }

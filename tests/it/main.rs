@@ -15,6 +15,7 @@ mod layers;
 mod migrate; // migrate, restore and consolidate
 mod patterns;
 mod props;
+mod records; // MADR records in decisions.records_dir
 mod root;
 mod safety;
 mod split;

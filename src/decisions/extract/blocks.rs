@@ -182,6 +182,7 @@ impl Scanner<'_> {
                 line: j + 1,
                 text,
                 rationale,
+                consequences: None,
             });
         }
     }
@@ -189,7 +190,7 @@ impl Scanner<'_> {
     /// `### Decision: …` with its first paragraph and rationale.
     pub(super) fn heading_decision(&mut self, i: usize, end: usize, rest: &str) {
         let titled = !rest.trim().is_empty();
-        let (para, used, rationale) = self.body_parts(i + 1, end, Body::Heading { titled });
+        let (para, used, rationale, _) = self.body_parts(i + 1, end, Body::Heading { titled });
         let mut text = rest.trim().to_string();
         if !titled {
             match para {
@@ -204,6 +205,7 @@ impl Scanner<'_> {
                 line: i + 1,
                 text,
                 rationale,
+                consequences: None,
             });
         }
         // Labelled decisions below a titled heading are decisions of their own.
@@ -235,7 +237,7 @@ impl Scanner<'_> {
 
     /// `ADR-003: Title` with its Decision part.
     pub(super) fn adr(&mut self, i: usize, end: usize, h: &Heading, title: &str) {
-        let (para, _, rationale) = self.body_parts(i + 1, end, Body::Adr);
+        let (para, _, rationale, consequences) = self.body_parts(i + 1, end, Body::Adr);
         // A rejected or superseded ADR is not a decision in force.
         for l in &self.lines[i + 1..end] {
             if l.kind != Kind::Text {
@@ -262,18 +264,26 @@ impl Scanner<'_> {
             line: i + 1,
             text,
             rationale,
+            consequences,
         });
     }
 
     /// In lines `from..end`: the decision paragraph and the rationale. For an ADR
     /// (`adr` set) the paragraph is the one under a `Decision` sub-heading or label;
-    /// otherwise the first unlabelled paragraph.
+    /// otherwise the first unlabelled paragraph. An ADR's consequences come from
+    /// its `Consequences` sub-heading or label.
     fn body_parts(
         &self,
         from: usize,
         end: usize,
         adr: Body,
-    ) -> (Option<String>, Option<usize>, Option<String>) {
+    ) -> (
+        Option<String>,
+        Option<usize>,
+        Option<String>,
+        Option<String>,
+    ) {
+        let mut consequences: Option<String> = None;
         let mut para: Option<String> = None;
         // The labelled decision line used as the paragraph, if one was.
         let mut para_line = None;
@@ -290,7 +300,9 @@ impl Scanner<'_> {
                     if let Some(h) = self.heading(j) {
                         if under == 0 || h.level <= under_level {
                             let n = norm(&h.text);
-                            under = if self.rules.labels.contains(&n)
+                            under = if n == "consequences" && adr == Body::Adr {
+                                4
+                            } else if self.rules.labels.contains(&n)
                                 || self.rules.heading_prefixes.contains(&n)
                             {
                                 1
@@ -307,6 +319,22 @@ impl Scanner<'_> {
                 Kind::Text => {
                     let lab = self.rules.label(l.content);
                     let e = self.extent(j, false).min(end).max(j + 1);
+                    if adr == Body::Adr && consequences.is_none() {
+                        if under == 4 {
+                            let (text, e) = self.subsection(j, end, under_level);
+                            consequences = Some(text).filter(|c| !c.trim().is_empty());
+                            j = e;
+                            continue;
+                        }
+                        if let Some((name, rest, true)) = split_label(l.content) {
+                            if norm(name) == "consequences" {
+                                let c = self.gather(j, e, rest.trim().to_string());
+                                consequences = Some(c).filter(|c| !c.trim().is_empty());
+                                j = e;
+                                continue;
+                            }
+                        }
+                    }
                     match lab {
                         Some(Label {
                             kind: LabelKind::Rationale,
@@ -350,7 +378,12 @@ impl Scanner<'_> {
                 _ => j += 1,
             }
         }
-        (para, para_line, rationale.filter(|r| !r.is_empty()))
+        (
+            para,
+            para_line,
+            rationale.filter(|r| !r.is_empty()),
+            consequences,
+        )
     }
 
     /// The text from line `j` to the next heading of level `level` or above (or a

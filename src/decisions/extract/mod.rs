@@ -26,6 +26,8 @@ pub struct Found {
     pub text: String,
     /// Rationale text, if one was given.
     pub rationale: Option<String>,
+    /// What follows from it, when an ADR states it (its Consequences part).
+    pub consequences: Option<String>,
 }
 
 /// What one scan of a document yields.

@@ -427,3 +427,28 @@ fn numbered_sub_headings_of_a_decisions_section_are_decisions() {
     assert!(texts(md).is_empty(), "{:?}", texts(md));
     assert!(texts("## Decisions\n\n**Benefits:**\n- Single source of truth\n").is_empty());
 }
+
+#[test]
+fn an_adr_keeps_its_consequences_apart_from_its_decision() {
+    let consequences = |md: &str| -> Vec<Option<String>> {
+        scan(&Document::from_text("t.md", md), &rules())
+            .found
+            .into_iter()
+            .map(|f| f.consequences)
+            .collect()
+    };
+    let md = "## ADR-001: Use SQLite\n\n### Decision\n\nUse SQLite.\n\n\
+              ### Consequences\n\n- No server to run.\n- One writer.\n\n## Next\n\nText.\n";
+    assert_eq!(
+        consequences(md),
+        vec![Some("- No server to run.\n- One writer.".into())]
+    );
+    let labelled =
+        "### ADR-002: Use PSC\n\n**Decision**: Use PSC.\n\n**Consequences**: no peering.\n";
+    assert_eq!(consequences(labelled), vec![Some("no peering.".into())]);
+    // Near miss: a decision outside an ADR has none, even beside a Consequences label.
+    assert_eq!(
+        consequences("**Decision**: Keep it.\n\n**Consequences**: none.\n"),
+        vec![None]
+    );
+}

@@ -134,6 +134,7 @@ impl Scanner<'_> {
                 line: i + 1,
                 text,
                 rationale: rationale.filter(|r| !r.trim().is_empty()),
+                consequences: None,
             });
         }
         next

@@ -66,6 +66,9 @@ pub struct Inputs<'a> {
     pub reading_order: &'a HashMap<PathBuf, usize>,
     /// Called once per document examined for splitting (drives a progress bar).
     pub tick: &'a (dyn Fn() + Sync),
+    /// The date (`YYYY-MM-DD`) of the last commit touching any of these
+    /// root-relative files, when there is one (a new decision record's date).
+    pub last_commit: &'a (dyn Fn(&[PathBuf]) -> Option<String> + Sync),
 }
 
 /// One original split into parts.

@@ -30,6 +30,7 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
         generated,
         reading_order: &HashMap::new(),
         tick: &|| {},
+        last_commit: &|_| None,
     })
 }
 
@@ -51,6 +52,7 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
         generated: &HashMap::new(),
         reading_order: &HashMap::new(),
         tick: &|| {},
+        last_commit: &|_| None,
     })
 }
 
@@ -363,6 +365,7 @@ fn an_archive_inside_the_plan_folders_is_never_split_again() {
         generated: &HashMap::new(),
         reading_order: &HashMap::new(),
         tick: &|| {},
+        last_commit: &|_| None,
     });
     assert!(o.errors.is_empty(), "{:?}", o.errors);
     let moved: Vec<_> = o.splits.iter().map(|s| s.original.clone()).collect();

@@ -16,6 +16,7 @@ fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, S
         generated,
         reading_order: &HashMap::new(),
         tick: &|| {},
+        last_commit: &|_| None,
     })
 }
 

@@ -1,0 +1,241 @@
+//! The numbered records folder (`decisions.records_dir`): which record each topic
+//! has, and the number a new one takes. A record replan wrote names its topic in
+//! its begin marker (` record=<topic>`), so it is found again whatever its number
+//! or name; a new topic's record is numbered after the highest number the folder
+//! holds, zero-padded as the folder already pads, so numbers already given never
+//! move, and a record someone wrote is never renumbered or edited.
+//!
+//! A folder replan cannot number safely (another scheme such as `ADR-0001-x.md`,
+//! or Markdown files with no numbers at all) is refused with a reason: guessing
+//! would give a number someone else means.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use super::render::record_key;
+
+/// Padding of numbers in a folder that has none yet: MADR's own (`0001-…`).
+const DEFAULT_WIDTH: usize = 4;
+
+/// File names in a records folder that are not records (compared lowercase).
+const NOT_RECORDS: &[&str] = &["readme.md", "index.md", "template.md", "adr-template.md"];
+
+/// A records folder as it is before this run.
+#[derive(Debug)]
+pub(super) struct Folder {
+    /// Root-relative path of the folder.
+    pub dir: PathBuf,
+    /// Digits of a number (`3` for `003-…`).
+    width: usize,
+    /// The highest number given so far (this run's new records included).
+    highest: u64,
+    /// Records replan wrote, by the topic their marker names.
+    by_topic: HashMap<String, PathBuf>,
+}
+
+/// The leading number of a record's file name (`003-x.md` → (3, 3 digits)).
+fn number(name: &str) -> Option<(u64, usize)> {
+    let digits: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
+    let rest = &name[digits.len()..];
+    if digits.is_empty() || !(rest.starts_with('-') || rest.starts_with('_')) {
+        return None;
+    }
+    Some((digits.parse().ok()?, digits.len()))
+}
+
+/// Whether a name is numbered in a scheme with a prefix (`ADR-0001-x.md`,
+/// `adr_12.md`), which replan does not write.
+fn prefixed_number(name: &str) -> bool {
+    let letters = name.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let rest = name[letters..].trim_start_matches(['-', '_', ' ']);
+    letters > 0 && rest.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Why `dir` is not inside the root, if it is not.
+pub(super) fn outside_root(dir: &Path) -> Option<String> {
+    let escapes = dir.is_absolute()
+        || dir
+            .components()
+            .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)));
+    escapes.then(|| {
+        format!(
+            "decisions.records_dir `{}` is outside the tree; replan writes records only \
+             inside the root it restructures: set a folder relative to the root, such as \
+             `.claude/docs/ADR` (nothing written)",
+            dir.display()
+        )
+    })
+}
+
+impl Folder {
+    /// Read the folder from its Markdown files (`listing`, root-relative, the
+    /// files directly in `dir`) and their text. An error says why no number can
+    /// be given.
+    pub(super) fn read(
+        dir: &Path,
+        listing: &[PathBuf],
+        existing: &dyn Fn(&Path) -> Option<String>,
+    ) -> Result<Folder, String> {
+        if let Some(why) = outside_root(dir) {
+            return Err(why);
+        }
+        let mut f = Folder {
+            dir: dir.to_path_buf(),
+            width: 0,
+            highest: 0,
+            by_topic: HashMap::new(),
+        };
+        let (mut foreign, mut unnumbered) = (Vec::new(), Vec::new());
+        let mut numbered = 0;
+        let mut files: Vec<&PathBuf> = listing.iter().filter(|p| p.parent() == Some(dir)).collect();
+        files.sort();
+        for p in files {
+            let Some(name) = p.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+                continue;
+            };
+            if !name.to_lowercase().ends_with(".md")
+                || NOT_RECORDS.contains(&name.to_lowercase().as_str())
+            {
+                continue;
+            }
+            if let Some(key) = existing(p).as_deref().and_then(record_key) {
+                f.by_topic.entry(key).or_insert_with(|| p.clone());
+            }
+            match number(&name) {
+                Some((n, w)) => {
+                    numbered += 1;
+                    f.highest = f.highest.max(n);
+                    f.width = f.width.max(w);
+                }
+                None if prefixed_number(&name) => foreign.push(name),
+                None => unnumbered.push(name),
+            }
+        }
+        if !foreign.is_empty() {
+            return Err(format!(
+                "holds records numbered with a prefix ({}); replan numbers records \
+                 `NNN-slug.md` and will not mix two schemes in one folder: rename them \
+                 (`0001-x.md`) or set decisions.records_dir to another folder (nothing written)",
+                foreign.join(", ")
+            ));
+        }
+        if numbered == 0 && !unnumbered.is_empty() {
+            return Err(format!(
+                "holds Markdown files but none numbered `NNN-slug.md` ({}), so the next \
+                 number cannot be told: number the records, or set decisions.records_dir \
+                 to a folder of numbered records or an empty one (nothing written)",
+                unnumbered.join(", ")
+            ));
+        }
+        if f.width == 0 {
+            f.width = DEFAULT_WIDTH;
+        }
+        Ok(f)
+    }
+
+    /// The record of `topic`: the one replan wrote earlier, else a new one
+    /// numbered after the highest so far. `bool`: whether it is new.
+    pub(super) fn record_for(&mut self, topic: &str) -> (PathBuf, bool) {
+        if let Some(p) = self.by_topic.get(topic) {
+            return (p.clone(), false);
+        }
+        self.highest += 1;
+        let name = format!("{:0w$}-{topic}.md", self.highest, w = self.width);
+        let p = self.dir.join(name);
+        self.by_topic.insert(topic.to_string(), p.clone());
+        (p, true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(files: &[(&str, &str)]) -> Result<Folder, String> {
+        let dir = Path::new(".claude/docs/ADR");
+        let listing: Vec<PathBuf> = files.iter().map(|(n, _)| dir.join(n)).collect();
+        let texts: HashMap<PathBuf, String> = files
+            .iter()
+            .map(|(n, t)| (dir.join(n), t.to_string()))
+            .collect();
+        Folder::read(dir, &listing, &|p| texts.get(p).cloned())
+    }
+
+    #[test]
+    fn new_records_are_numbered_after_the_highest_padded_as_the_folder_pads() {
+        let mut f = folder(&[("003-alloydb-ha.md", "# ADR 003\n"), ("README.md", "")]).unwrap();
+        assert_eq!(
+            f.record_for("phase-4"),
+            (PathBuf::from(".claude/docs/ADR/004-phase-4.md"), true)
+        );
+        assert_eq!(
+            f.record_for("general"),
+            (PathBuf::from(".claude/docs/ADR/005-general.md"), true)
+        );
+        // Asked again, a topic keeps its record.
+        assert!(!f.record_for("phase-4").1);
+    }
+
+    #[test]
+    fn an_empty_folder_starts_at_one_with_madr_padding() {
+        let mut f = folder(&[]).unwrap();
+        assert_eq!(
+            f.record_for("x").0,
+            PathBuf::from(".claude/docs/ADR/0001-x.md")
+        );
+    }
+
+    #[test]
+    fn a_record_replan_wrote_keeps_its_number_even_renamed() {
+        let ours = "---\nstatus: superseded\n---\n\n# X\n\n<!-- replan:decisions:begin record=phase-2 sha256=00 -->\n";
+        let mut f = folder(&[("003-a.md", ""), ("010-renamed.md", ours)]).unwrap();
+        assert_eq!(
+            f.record_for("phase-2"),
+            (PathBuf::from(".claude/docs/ADR/010-renamed.md"), false)
+        );
+        // A new topic still goes after the highest, not into a gap.
+        assert_eq!(
+            f.record_for("phase-5").0,
+            PathBuf::from(".claude/docs/ADR/011-phase-5.md")
+        );
+    }
+
+    #[test]
+    fn a_folder_numbered_another_way_is_refused() {
+        let e = folder(&[("ADR-0001-x.md", "# x\n")]).unwrap_err();
+        assert!(
+            e.contains("ADR-0001-x.md") && e.contains("nothing written"),
+            "{e}"
+        );
+        // Near miss: a name that only starts with letters is not a number.
+        assert!(folder(&[("001-a.md", ""), ("adr-notes.md", "")]).is_ok());
+    }
+
+    #[test]
+    fn a_folder_without_numbers_is_refused_but_a_readme_alone_is_not() {
+        let e = folder(&[("alloydb.md", ""), ("gke.md", "")]).unwrap_err();
+        assert!(e.contains("alloydb.md, gke.md"), "{e}");
+        assert!(folder(&[("README.md", "# ADRs\n")]).is_ok());
+    }
+
+    #[test]
+    fn only_what_replan_wrote_counts_as_generated() {
+        use crate::decisions::render::{only_generated, wrap_as};
+        let block = wrap_as(Some("t"), "\nx\n");
+        let record = format!("---\nstatus: accepted\ndate: 2024-01-01\n---\n\n# T\n\n{block}");
+        assert!(only_generated(&record));
+        assert!(only_generated(&format!("# T\n\n{block}")));
+        // Text someone wrote, a changed status, an edited block: not only replan's.
+        assert!(!only_generated(&format!("{record}\nMine.\n")));
+        assert!(!only_generated(&record.replace("accepted", "superseded")));
+        assert!(!only_generated(&record.replace("\nx\n", "\ny\n")));
+    }
+
+    #[test]
+    fn a_folder_outside_the_root_is_refused() {
+        for d in ["../ADR", "/tmp/ADR", "docs/../../ADR"] {
+            assert!(outside_root(Path::new(d)).is_some(), "{d}");
+        }
+        assert!(outside_root(Path::new(".claude/docs/ADR")).is_none());
+    }
+}
