@@ -426,7 +426,8 @@ mod tests {
         drop(inputs);
         let fixed = fix_docs(Path::new("."), &cfg, &docs, &findings, false);
         let rules: Vec<&str> = fixed.fixes.iter().map(|f| f.rule).collect();
-        assert_eq!(rules, vec!["fence.suspicious", "heading.setext-ambiguous"]);
+        // The fence left open to the end is the unclosed block's finding.
+        assert_eq!(rules, vec!["fence.unclosed", "heading.setext-ambiguous"]);
         assert_eq!(
             fixed.changed[0].2,
             "# A\n\n````markdown\n```bash\nls\n```\n````\n\nText\n\n---\n"
