@@ -696,7 +696,9 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].line, 1);
         assert!(
-            f[0].evidence.iter().any(|e| e.contains("or open a block of its own")),
+            f[0].evidence
+                .iter()
+                .any(|e| e.contains("or open a block of its own")),
             "{:#?}",
             f[0].evidence
         );
