@@ -5,10 +5,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
-use super::facts::{at, quote};
 use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
-use crate::model::BlockKind;
 
 /// Registry entry.
 pub const INFO: RuleInfo = RuleInfo {
@@ -18,8 +16,11 @@ pub const INFO: RuleInfo = RuleInfo {
     ctor: |_| Box::new(FenceUnclosed),
     long: "A fenced code block still open at the end of the file: everything after its \
         opening line renders as code, so the headings below it vanish from the outline and \
-        their links break. The finding names the hidden headings. Close the fence; \
-        `migrate` and `consolidate` say how many decisions they recovered from behind it.",
+        their links break. The finding names the hidden headings, and sits at the cause: \
+        the opener itself, the mis-nested block whose intended closer was left open, the \
+        stray fence that shifted every pair after it, or the HTML block that swallowed an \
+        opening fence. Close the fence; `migrate` and `consolidate` say how many \
+        decisions they recovered from behind it.",
     settings: &[],
     section: "check-rulescheckyaml",
     example: Some(Example {
@@ -87,58 +88,16 @@ pub(super) fn heading_like(file: &FileFacts, first: usize, last: usize) -> Vec<u
 
 impl Rule for FenceUnclosed {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
-        let total = file.lines();
-        for b in &file.doc.blocks {
-            let BlockKind::Code(c) = &b.kind else {
-                continue;
-            };
-            if !c.fenced || c.closed {
+        for t in super::fence_reading::troubles(file) {
+            if t.rule != INFO.id {
                 continue;
             }
-            let fence = c.fence_char.to_string().repeat(c.fence_len);
-            let hidden_lines = total.saturating_sub(b.line);
-            let heads = heading_like(file, b.line + 1, total);
-            let mut msg = if hidden_lines == 0 {
-                format!(
-                    "code fence {fence}{} on the last line is never closed",
-                    c.info
-                )
-            } else {
-                format!(
-                    "code fence {fence}{} opened here is never closed: the remaining {hidden_lines} line{} ({}-{total}) render as code",
-                    c.info,
-                    if hidden_lines == 1 { "" } else { "s" },
-                    b.line + 1
-                )
-            };
-            if !heads.is_empty() {
-                msg.push_str(&format!(
-                    ", hiding {} heading{}",
-                    heads.len(),
-                    if heads.len() == 1 { "" } else { "s" }
-                ));
+            let mut f = cx.finding(INFO.id, file, t.line, t.message);
+            if let Some(end) = t.end_line {
+                // Everything from the fence to the end of the file reads as code.
+                f = f.end_line(end);
             }
-            let mut ev: Vec<String> = Vec::new();
-            if c.info.is_empty() {
-                ev.push(format!(
-                    "line {}: {} has no info string, so it was probably meant to close a block that ended earlier (look for fence.suspicious above)",
-                    b.line,
-                    quote(file.line(b.line))
-                ));
-            }
-            const MAX: usize = 12;
-            for &l in heads.iter().take(MAX) {
-                ev.push(format!("hidden heading {}", at(l, file.line(l))));
-            }
-            if heads.len() > MAX {
-                ev.push(format!(
-                    "... and {} more hidden headings",
-                    heads.len() - MAX
-                ));
-            }
-            // Everything from the fence to the end of the file reads as code.
-            let f = cx.finding(INFO.id, file, b.line, msg);
-            out.push(f.end_line(file.lines()).evidence(ev));
+            out.push(f.evidence(t.evidence));
         }
     }
 }

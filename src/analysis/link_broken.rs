@@ -155,6 +155,63 @@ impl LinkBroken {
     }
 }
 
+/// The Markdown files under the root by file name, outside the archive: the
+/// files checked and those the walk finds. Built once, on the first link to a
+/// file that does not exist.
+#[derive(Default)]
+struct Names(OnceLock<HashMap<String, Vec<PathBuf>>>);
+
+impl Names {
+    fn get(&self, cx: &Ctx, files: &[FileFacts], name: &str) -> Vec<PathBuf> {
+        let map = self.0.get_or_init(|| {
+            let mut all: HashSet<PathBuf> = files.iter().map(|f| f.rel.to_path_buf()).collect();
+            let (walked, _) =
+                crate::walk::markdown_files(cx.root, crate::walk::WalkOptions::default());
+            all.extend(walked.into_iter().map(|w| w.rel));
+            all.extend(cx.targets.keys().map(|p| p.to_path_buf()));
+            let mut map: HashMap<String, Vec<PathBuf>> = HashMap::new();
+            for p in all {
+                if crate::walk::in_archive(&p) || cx.gone.contains(p.as_path()) {
+                    continue;
+                }
+                if let Some(n) = p.file_name() {
+                    map.entry(n.to_string_lossy().into_owned())
+                        .or_default()
+                        .push(p);
+                }
+            }
+            map
+        });
+        map.get(name).cloned().unwrap_or_default()
+    }
+}
+
+/// Evidence for a link to a file that does not exist, when a file of the same
+/// name lies at exactly one place under the root: the file most likely moved
+/// there. The link to write, relative to the linking file, keeps the anchor.
+/// None or several such files: no evidence, since which one is meant is a guess.
+fn moved_to(
+    from: &Path,
+    url: &str,
+    path: &Path,
+    named: &dyn Fn(&str) -> Vec<PathBuf>,
+) -> Option<String> {
+    let name = path.file_name()?.to_string_lossy().into_owned();
+    let found = named(&name);
+    let [only] = found.as_slice() else {
+        return None;
+    };
+    if only == path || only == from || url.starts_with('/') {
+        return None;
+    }
+    let anchor = url.find('#').map_or("", |i| &url[i..]);
+    let new = format!("{}{anchor}", crate::model::links::relative(from, only));
+    Some(format!(
+        "the only file named {name} under the root is {}: write `{new}` instead",
+        super::facts::display(only)
+    ))
+}
+
 fn anchor_ok(a: &Anchors, anchor: &str) -> bool {
     let l = anchor.to_lowercase();
     l.is_empty() || l == "top" || a.defined.contains(&l)
@@ -189,6 +246,7 @@ impl Rule for LinkBroken {
             let l = l as usize;
             (x == h).then(|| (l, files[i].line(l).trim().to_string()))
         };
+        let names = Names::default();
         let found: Vec<Finding> = files
             .par_iter()
             .flat_map_iter(|f| {
@@ -223,10 +281,14 @@ impl Rule for LinkBroken {
                             let gone = cx.gone.contains(path.as_path());
                             let exists = in_set.is_some() || planned || (!gone && abs.exists());
                             if !exists {
+                                let mut ev = vec![format!("line {}: {}", link.line, quote(f.line(link.line)))];
+                                if !link.image {
+                                    ev.extend(moved_to(f.rel, url, &path, &|n| names.get(cx, files, n)));
+                                }
                                 v.push(
                                     cx.finding(INFO.id, f, link.line, format!("{what} target `{url}` does not exist ({shown})"))
                                         .column(f.char_column(link.line, link.column))
-                                        .evidence([format!("line {}: {}", link.line, quote(f.line(link.line)))]),
+                                        .evidence(ev),
                                 );
                                 continue;
                             }

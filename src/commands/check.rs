@@ -116,7 +116,11 @@ fn fix(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
         ui::warn(w);
     }
     if mode == Mode::Diff {
-        ui::write_stdout(render::fix::diff(&r).as_bytes())?;
+        let out = match args.format {
+            Format::Json => render::fix::json(&r),
+            _ => render::fix::diff(&r),
+        };
+        ui::write_stdout(out.as_bytes())?;
     }
     eprint!("{}", render::fix::notes(&r, mode));
     if !r.errors.is_empty() {

@@ -21,61 +21,8 @@ use super::{Edit, Fix, Found, Safety, Unfixable};
 use crate::analysis::{self, Input};
 use crate::config::Config;
 use crate::finding::Finding;
+use crate::model::fences::{self, Fence, Piece as Read};
 use crate::model::{Document, Source};
-
-/// A fence line.
-#[derive(Debug, Clone)]
-struct Fence {
-    /// 1-based line.
-    line: usize,
-    /// `` ` `` or `~`.
-    ch: char,
-    /// Length of the run.
-    len: usize,
-    /// Whether an info string follows the run (such a fence only opens).
-    info: bool,
-    /// Byte offset just after the run.
-    run_end: usize,
-}
-
-/// The fence lines of a file, in order.
-fn fences(src: &Source) -> Vec<Fence> {
-    let mut out = Vec::new();
-    for line in 1..=src.line_count() {
-        let mut text = src.line_text(line);
-        let mut base = src.line_start(line);
-        if line == 1 {
-            if let Some(t) = text.strip_prefix('\u{feff}') {
-                text = t;
-                base += '\u{feff}'.len_utf8();
-            }
-        }
-        let indent = text.len() - text.trim_start_matches(' ').len();
-        if indent > 3 {
-            continue;
-        }
-        let rest = &text[indent..];
-        let Some(ch) = rest.chars().next().filter(|c| *c == '`' || *c == '~') else {
-            continue;
-        };
-        let len = rest.chars().take_while(|&c| c == ch).count();
-        if len < 3 {
-            continue;
-        }
-        let info = rest[len..].trim();
-        if ch == '`' && info.contains('`') {
-            continue;
-        }
-        out.push(Fence {
-            line,
-            ch,
-            len,
-            info: !info.is_empty(),
-            run_end: base + indent + len,
-        });
-    }
-    out
-}
 
 /// A stretch of the file, as the scan reads it.
 #[derive(Debug, Clone)]
@@ -100,119 +47,37 @@ enum Piece {
 
 /// Read the fences of `src` (see the module doc).
 fn scan(src: &Source, fs: &[Fence]) -> Vec<Piece> {
-    let mut out = Vec::new();
-    let mut open: Option<usize> = None;
-    let mut i = 0;
-    while i < fs.len() {
-        let Some(o) = open else {
-            open = Some(i);
-            i += 1;
-            continue;
-        };
-        let (f, of) = (&fs[i], &fs[o]);
-        if f.ch == of.ch && f.len >= of.len {
-            if !f.info {
-                open = None;
-                i += 1;
-                continue;
-            }
-            // An inner opener that the outer block's closer kind would end.
-            match stack(fs, o) {
-                Ok((end, pairs)) => {
-                    out.push(nest(fs, o, end, &pairs));
-                    open = None;
-                    i = end + 1;
-                }
-                Err(reason) => {
-                    out.push(Piece::Tangle {
-                        start: of.line,
-                        reason,
-                    });
-                    return out;
-                }
-            }
-            continue;
-        }
-        i += 1;
-    }
-    if let Some(o) = open {
-        out.push(open_at_end(src, &fs[o]));
-    }
-    out
-}
-
-/// Pair the fences from `o` on as a stack: the index of the fence that closes
-/// `o` and every pair (opener, closer), inner ones first.
-fn stack(fs: &[Fence], o: usize) -> Result<(usize, Vec<(usize, usize)>), String> {
-    let mut st = vec![o];
-    let mut pairs = Vec::new();
-    for (j, f) in fs.iter().enumerate().skip(o + 1) {
-        let Some(&top) = st.last() else { break };
-        let t = &fs[top];
-        if !f.info && f.ch == t.ch && f.len >= t.len {
-            st.pop();
-            pairs.push((top, j));
-            if st.is_empty() {
-                return Ok((j, pairs));
-            }
-        } else {
-            st.push(j);
-        }
-    }
-    let last = st.last().map_or(fs[o].line, |&k| fs[k].line);
-    Err(format!(
-        "read as a stack (an info string opens, a bare fence closes), the fences from line {} do not pair: the block opened at line {last} is never closed, so where the nesting was meant to end is not clear",
-        fs[o].line
-    ))
+    fences::read(fs)
+        .into_iter()
+        .map(|p| match p {
+            Read::Nest { open, close, pairs } => nest(fs, open, close, &pairs),
+            Read::Tangle { open, unclosed } => Piece::Tangle {
+                start: fs[open].line,
+                reason: format!(
+                    "read as a stack (an info string opens, a bare fence closes), the fences from line {} do not pair: the block opened at line {} is never closed, so where the nesting was meant to end is not clear",
+                    fs[open].line, fs[unclosed].line
+                ),
+            },
+            Read::Either { open, close } => Piece::Tangle {
+                start: fs[open].line,
+                reason: format!(
+                    "read as a stack (an info string opens, a bare fence closes), the fences from line {} pair two ways: the bare fence at line {} may close the block or open one of its own, so where the block was meant to end is not clear",
+                    fs[open].line, fs[close].line
+                ),
+            },
+            Read::Open { open } => open_at_end(src, &fs[open]),
+        })
+        .collect()
 }
 
 /// The edits that make CommonMark read the pairs of `fs[o..=end]` as nested.
 fn nest(fs: &[Fence], o: usize, end: usize, pairs: &[(usize, usize)]) -> Piece {
-    let mut len: Vec<usize> = fs.iter().map(|f| f.len).collect();
-    for &(a, b) in pairs {
-        let inner = (a + 1..b)
-            .filter(|&k| fs[k].ch == fs[a].ch)
-            .map(|k| len[k])
-            .max();
-        if let Some(m) = inner {
-            let want = fs[a].len.max(m + 1);
-            len[a] = want;
-            len[b] = fs[b].len.max(want);
-        }
-    }
-    let mut edits = Vec::new();
-    let mut grown: Vec<(usize, String)> = Vec::new();
-    for k in o..=end {
-        let f = &fs[k];
-        if len[k] > f.len {
-            edits.push(Edit {
-                range: f.run_end..f.run_end,
-                text: f.ch.to_string().repeat(len[k] - f.len),
-            });
-            grown.push((f.line, f.ch.to_string().repeat(len[k])));
-        }
-    }
-    // "lines 6113 and 6165 to ````", grouped by the new fence.
-    let mut groups: Vec<(String, Vec<usize>)> = Vec::new();
-    for (line, fence) in grown {
-        match groups.iter_mut().find(|g| g.0 == fence) {
-            Some(g) => g.1.push(line),
-            None => groups.push((fence, vec![line])),
-        }
-    }
-    let said: Vec<String> = groups
+    let grown = fences::lengthened(fs, pairs);
+    let edits = grown
         .iter()
-        .map(|(fence, lines)| {
-            let l: Vec<String> = lines.iter().map(usize::to_string).collect();
-            let l = match l.len() {
-                1 => format!("line {}", l[0]),
-                _ => format!(
-                    "lines {} and {}",
-                    l[..l.len() - 1].join(", "),
-                    l[l.len() - 1]
-                ),
-            };
-            format!("{l} to {fence}")
+        .map(|&(k, len)| Edit {
+            range: fs[k].run_end..fs[k].run_end,
+            text: fs[k].ch.to_string().repeat(len - fs[k].len),
         })
         .collect();
     Piece::Nest {
@@ -221,7 +86,7 @@ fn nest(fs: &[Fence], o: usize, end: usize, pairs: &[(usize, usize)]) -> Piece {
         edits,
         message: format!(
             "lengthen the fences at {}, so the fences nested inside cannot close them",
-            said.join("; ")
+            fences::describe_lengthened(fs, &grown)
         ),
     }
 }
@@ -301,7 +166,14 @@ pub(super) fn fixes(
     out: &mut Found,
 ) {
     let src = &input.doc.source;
-    let fs = fences(src);
+    let swallowed = analysis::fence_reading::swallowed(input.doc);
+    if !swallowed.is_empty() {
+        // A blank line moves every line below it: the fence pairs are read
+        // again, and repaired, in the next round.
+        swallow_fixes(cfg, input, path, findings, &swallowed, verify, out);
+        return;
+    }
+    let fs = fences::top_level(input.doc);
     let pieces = scan(src, &fs);
     // Every edit of the file, checked together.
     let edits: Vec<Edit> = pieces
@@ -330,7 +202,11 @@ pub(super) fn fixes(
         let at = pieces.iter().enumerate().find(|(_, p)| match p {
             Piece::Nest { start, end, .. } => (*start..=*end).contains(&f.line),
             Piece::Tangle { start, .. } => f.line >= *start,
-            Piece::Open { line, .. } => *line == f.line,
+            // A stray fence further up is named as the culprit of a bare
+            // fence left open at the end.
+            Piece::Open { line, .. } => {
+                *line == f.line || (f.rule == "fence.unclosed" && f.line < *line)
+            }
         });
         match at {
             Some((k, Piece::Nest { edits, message, .. })) => {
@@ -370,6 +246,74 @@ pub(super) fn fixes(
                 f,
                 "read as a stack (an info string opens, a bare fence closes), the fences here pair as CommonMark pairs them, so there is no nesting to repair".to_string(),
             )),
+        }
+    }
+}
+
+/// The fixes for a file whose HTML blocks swallow opening fences: a blank
+/// line before each such fence ends the HTML block there, so the fence opens
+/// a code block. Checked by parsing the file again: no HTML block may swallow
+/// a fence and no fence finding may be new.
+fn swallow_fixes(
+    cfg: &Config,
+    input: &Input,
+    path: &str,
+    findings: &[&Finding],
+    swallowed: &[analysis::fence_reading::Swallow],
+    verify: bool,
+    out: &mut Found,
+) {
+    let src = &input.doc.source;
+    let fixes: Vec<Fix> = swallowed
+        .iter()
+        .filter_map(|s| {
+            let f = findings.iter().find(|f| f.line == s.fence)?;
+            let at = src.line_start(s.fence);
+            Some(Fix {
+                rule: f.rule,
+                path: input.rel.to_path_buf(),
+                line: s.fence,
+                safety: Safety::Safe,
+                message: format!(
+                    "insert a blank line before line {}, so the HTML block above ends there and the fence opens a code block",
+                    s.fence
+                ),
+                edits: vec![Edit {
+                    range: at..at,
+                    text: super::terminator(src, s.fence - 1).to_string(),
+                }],
+            })
+        })
+        .collect();
+    let failed = (verify && !fixes.is_empty())
+        .then(|| {
+            let refs: Vec<&Fix> = fixes.iter().collect();
+            let (text, applied, _) = super::apply(&src.text, &refs);
+            let doc = Document::parse(Source::new(input.rel, text));
+            let before = fence_findings(cfg, input).len();
+            let after = fence_findings(cfg, &Input { rel: input.rel, doc: &doc }).len();
+            let still = analysis::fence_reading::swallowed(&doc).len();
+            (applied.len() != fixes.len() || still > 0 || after >= before).then(|| {
+                "the blank line was checked and would not end the HTML block before the fence, so the file is left as it is".to_string()
+            })
+        })
+        .flatten();
+    for f in findings {
+        let mine = fixes.iter().find(|x| x.line == f.line);
+        match (mine, &failed) {
+            (Some(x), None) => out.fixes.push(x.clone()),
+            (Some(_), Some(reason)) => out.unfixable.push(Unfixable {
+                rule: f.rule,
+                path: path.to_string(),
+                line: f.line,
+                reason: reason.clone(),
+            }),
+            (None, _) => out.unfixable.push(Unfixable {
+                rule: f.rule,
+                path: path.to_string(),
+                line: f.line,
+                reason: "an HTML block in the file swallows a fence: that is repaired first, and the fences are read again after".to_string(),
+            }),
         }
     }
 }
@@ -428,7 +372,8 @@ mod tests {
             "# A\n\n```markdown\n# Runbook\n```bash\nls\n```\n\n## Leaked\n\n```\n\n## After\n";
         let (fixed, found) = fix_text(&[("a.md", text)], false);
         assert_eq!(found.fixes.len(), 1, "{found:?}");
-        assert_eq!(found.fixes[0].rule, "fence.suspicious");
+        // The outer closer at 11 is left open to the end: an unclosed block.
+        assert_eq!(found.fixes[0].rule, "fence.unclosed");
         assert!(
             found.fixes[0].message.contains("lines 3 and 11 to ````"),
             "{}",
@@ -503,5 +448,35 @@ mod tests {
             "{found:?}"
         );
         assert_eq!(fixed[0], text);
+    }
+
+    #[test]
+    fn a_blank_line_frees_a_fence_an_html_block_swallowed() {
+        let text = "# Plan\r\n\r\n<tasks>\r\n<action>\r\n```bash\r\n# install\r\n\r\n# build\r\n```\r\n</action>\r\n</tasks>\r\n";
+        let (fixed, found) = fix_text(&[("a.md", text)], false);
+        assert_eq!(found.fixes.len(), 1, "{found:?}");
+        assert_eq!(
+            fixed[0],
+            "# Plan\r\n\r\n<tasks>\r\n<action>\r\n\r\n```bash\r\n# install\r\n\r\n# build\r\n```\r\n</action>\r\n</tasks>\r\n"
+        );
+        assert!(run_rule("fence.unclosed", &[("a.md", &fixed[0])]).is_empty());
+        assert!(run_rule("fence.suspicious", &[("a.md", &fixed[0])]).is_empty());
+    }
+
+    #[test]
+    fn a_nesting_that_pairs_two_ways_is_not_fixed() {
+        // Found on a real plan: the bare fence at 6 may close the markdown
+        // block or open an output block; lengthening 1 and 6 would hide 10.
+        let text = "```markdown\n# Guide\n```bash\nls\n```\n```\nout\n```\n\n## Tail\n\n```\n";
+        let (fixed, found) = fix_text(&[("a.md", text)], false);
+        assert!(found.fixes.is_empty(), "{found:?}");
+        assert_eq!(fixed[0], text);
+        assert!(
+            found
+                .unfixable
+                .iter()
+                .any(|u| u.reason.contains("pair two ways")),
+            "{found:?}"
+        );
     }
 }

@@ -2,8 +2,11 @@
 //! has, rewritten to the one heading anchor that is close to it: the same
 //! anchor but for GitHub's `-1`, `-2` suffix of repeated headings, or a heading
 //! with the same words in another order. None or several such headings: no fix.
-//! Only anchors are fixed (a moved file is left alone), in links whose target
-//! is among the files checked.
+//! Anchors are fixed in links whose target is among the files checked. A link
+//! to a file that does not exist is rewritten when a file of the same name
+//! lies at exactly one other place under the root (the rule's evidence names
+//! the link to write, relative to the linking file, anchor kept); with none or
+//! several, no fix.
 
 use std::path::Path;
 
@@ -56,13 +59,38 @@ fn close_match<'d>(target: &'d Document, anchor: &str) -> Option<&'d str> {
 
 /// Add the fixes for one `link.broken` finding in `input`, whose targets are
 /// looked up among `files`.
-pub(super) fn fix(files: &[Input], input: &Input, f: &Finding, out: &mut Found) {
+pub(super) fn fix(
+    files: &[Input],
+    input: &Input,
+    findings: &[&Finding],
+    f: &Finding,
+    out: &mut Found,
+) {
     let doc = input.doc;
     let src = &doc.source;
     let mut edits = Vec::new();
     let mut said = Vec::new();
     for l in doc.links.iter().filter(|l| l.line == f.line && !l.image) {
         let Some(dest) = l.dest.clone() else { continue };
+        // A file that moved to exactly one place: the finding names the link to write.
+        let gone = format!("target `{}` does not exist", l.url.trim());
+        let moved = findings
+            .iter()
+            .filter(|x| x.rule == f.rule && x.line == f.line && x.message.contains(&gone))
+            .find_map(|x| super::written_instead(x));
+        if let Some(new) = moved {
+            if src.text.get(dest.clone()) == Some(l.url.trim()) {
+                edits.push(Edit {
+                    range: dest.clone(),
+                    text: new.to_string(),
+                });
+                said.push(format!(
+                    "`{}` to `{new}` (the file moved there)",
+                    l.url.trim()
+                ));
+            }
+            continue;
+        }
         let (target, anchor) = match resolve(input.rel, &l.url) {
             Target::SameFile { anchor } => (Some(doc), anchor),
             Target::File {
@@ -106,10 +134,7 @@ pub(super) fn fix(files: &[Input], input: &Input, f: &Finding, out: &mut Found) 
         path: input.rel.to_path_buf(),
         line: f.line,
         safety: Safety::Unsafe,
-        message: format!(
-            "point the link at the one heading close to its anchor: {}",
-            said.join(", ")
-        ),
+        message: format!("point the link where its target is: {}", said.join(", ")),
         edits,
     });
 }
@@ -136,6 +161,24 @@ mod tests {
         // Unsafe: not taken without --unsafe-fixes.
         let (safe, _) = fix_text(&[("a.md", text), ("b.md", b)], false);
         assert_eq!(safe[0], text);
+    }
+
+    #[test]
+    fn a_link_to_a_file_that_moved_to_one_place_follows_it() {
+        let text = "# A\n\nSee [b](old/b.md#setup) and [c](c.md).\n";
+        let b = "# B\n\n## Setup\n";
+        let files = [("plans/a.md", text), ("plans/done/b.md", b)];
+        let (fixed, found) = fix_text(&files, true);
+        assert_eq!(found.fixes.len(), 1, "{found:?}");
+        assert_eq!(
+            diff_lines(text, &fixed[0]),
+            vec![(3, "See [b](done/b.md#setup) and [c](c.md).".to_string())]
+        );
+        // Two files of that name: which one is meant is a guess.
+        let files = [("plans/a.md", text), ("plans/done/b.md", b), ("x/b.md", b)];
+        let (fixed, found) = fix_text(&files, true);
+        assert!(found.fixes.is_empty(), "{found:?}");
+        assert_eq!(fixed[0], text);
     }
 
     #[test]

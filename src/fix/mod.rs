@@ -14,6 +14,7 @@
 
 mod fence;
 mod link;
+mod mention;
 mod mislabeled;
 mod setext;
 
@@ -122,7 +123,10 @@ impl Fixability {
 /// Whether (and how safely) `check --fix` repairs a rule's findings.
 pub fn fixability(rule: &str) -> Fixability {
     match rule {
-        "fence.suspicious" | "fence.unclosed" | "heading.setext-ambiguous" => Fixability::Safe,
+        "fence.suspicious"
+        | "fence.unclosed"
+        | "heading.setext-ambiguous"
+        | "link.stale-mention" => Fixability::Safe,
         "phase.mislabeled" | "link.broken" => Fixability::Unsafe,
         _ => Fixability::None,
     }
@@ -194,11 +198,22 @@ fn for_file(
         match f.rule {
             "heading.setext-ambiguous" => setext::fix(input, f, &mut out),
             "phase.mislabeled" => mislabeled::fix(cfg, input, path, f, verify, &mut out),
-            "link.broken" if link_lines.insert(f.line) => link::fix(files, input, f, &mut out),
+            "link.broken" if link_lines.insert(f.line) => {
+                link::fix(files, input, findings, f, &mut out)
+            }
+            "link.stale-mention" => mention::fix(input, path, f, &mut out),
             _ => {}
         }
     }
     out
+}
+
+/// The one replacement a finding's evidence names ("write `X` instead").
+fn written_instead(f: &Finding) -> Option<&str> {
+    f.evidence.iter().find_map(|e| {
+        let i = e.find("write `")?;
+        e[i + "write `".len()..].strip_suffix("` instead")
+    })
 }
 
 /// A fix left out when fixes were applied together, and why.

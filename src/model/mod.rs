@@ -2,6 +2,7 @@
 
 pub mod digest;
 pub mod document;
+pub mod fences;
 pub mod links;
 pub mod markers;
 pub mod refdefs;

@@ -65,6 +65,9 @@ pub struct Report {
     pub before: Checked,
     /// The fixes taken, in the plan.
     pub fixes: Vec<Fix>,
+    /// For each of `fixes`, the round it was taken in and the bytes its edits
+    /// replace.
+    pub taken: Vec<Taken>,
     /// Unsafe fixes left out (no `--unsafe-fixes`).
     pub held: Vec<Fix>,
     /// Fixes left out because they overlap another, with why.
@@ -127,6 +130,7 @@ pub fn run(
     let mut report = Report {
         before,
         fixes: fixed.fixes,
+        taken: fixed.taken,
         held: fixed.held,
         skipped: fixed.skipped,
         unfixable: fixed.unfixable,
@@ -187,6 +191,17 @@ const FIXABLE: &[&str] = &[
 /// overlapping another is taken in the next round.
 const ROUNDS: usize = 5;
 
+/// When and on what a fix was applied: its edits' byte ranges are into the
+/// file as it read at the start of that round (round 0: as read from disk;
+/// round 1: with round 0's fixes applied, and so on).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Taken {
+    /// The round, from 0.
+    pub round: usize,
+    /// The text each edit replaces, in the order of the fix's edits.
+    pub old: Vec<String>,
+}
+
 /// The fixes of a set of files, applied in memory until nothing changes.
 #[derive(Debug, Default)]
 pub struct Fixed {
@@ -194,6 +209,8 @@ pub struct Fixed {
     pub changed: Vec<(PathBuf, String, String)>,
     /// The fixes applied, in the order of their rounds.
     pub fixes: Vec<Fix>,
+    /// For each of `fixes`: its round and the bytes it replaced.
+    pub taken: Vec<Taken>,
     /// Unsafe fixes left out.
     pub held: Vec<Fix>,
     /// Fixes left out because they overlap another (after the last round).
@@ -216,6 +233,7 @@ pub fn fix_docs(
     let mut last_round: Vec<PathBuf> = Vec::new();
     let mut findings = findings.to_vec();
     let mut applied: Vec<Fix> = Vec::new();
+    let mut taken_at: Vec<Taken> = Vec::new();
     // What the last round that looked at a file said about it.
     let mut held: BTreeMap<PathBuf, Vec<Fix>> = BTreeMap::new();
     let mut skipped: BTreeMap<PathBuf, Vec<(Fix, String)>> = BTreeMap::new();
@@ -260,7 +278,18 @@ pub fn fix_docs(
                     .or_default()
                     .push((list[s.index].clone(), s.reason));
             }
-            applied.extend(taken.into_iter().map(|i| list[i].clone()));
+            for i in taken {
+                let text = &doc.source.text;
+                taken_at.push(Taken {
+                    round,
+                    old: list[i]
+                        .edits
+                        .iter()
+                        .map(|e| text.get(e.range.clone()).unwrap_or_default().to_string())
+                        .collect(),
+                });
+                applied.push(list[i].clone());
+            }
             if new != doc.source.text {
                 next.push((path.clone(), Document::parse(Source::new(&path, new))));
             }
@@ -289,6 +318,7 @@ pub fn fix_docs(
     Fixed {
         changed,
         fixes: applied,
+        taken: taken_at,
         held: held.into_values().flatten().collect(),
         skipped: skipped.into_values().flatten().collect(),
         unfixable: unfixable.into_values().flatten().collect(),
@@ -426,7 +456,8 @@ mod tests {
         drop(inputs);
         let fixed = fix_docs(Path::new("."), &cfg, &docs, &findings, false);
         let rules: Vec<&str> = fixed.fixes.iter().map(|f| f.rule).collect();
-        assert_eq!(rules, vec!["fence.suspicious", "heading.setext-ambiguous"]);
+        // The fence left open to the end is the unclosed block's finding.
+        assert_eq!(rules, vec!["fence.unclosed", "heading.setext-ambiguous"]);
         assert_eq!(
             fixed.changed[0].2,
             "# A\n\n````markdown\n```bash\nls\n```\n````\n\nText\n\n---\n"

@@ -112,3 +112,114 @@ pub fn listed(fixes: &[Fix]) -> String {
     }
     out
 }
+
+/// Version of the JSON of `check --diff --format json`.
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(serde::Serialize)]
+struct JsonEdit<'a> {
+    /// Half-open byte range into the file as it read at the fix's round.
+    start: usize,
+    end: usize,
+    /// The bytes replaced (null for a held fix, which was not applied).
+    old: Option<&'a str>,
+    new: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonFix<'a> {
+    path: String,
+    rule: &'a str,
+    line: usize,
+    safety: &'a str,
+    message: &'a str,
+    /// 0: the edits are into the file as read; N: into it after the fixes of
+    /// the rounds before (a repaired fence can reveal another fix).
+    round: usize,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(serde::Serialize)]
+struct JsonNote<'a> {
+    path: String,
+    rule: &'a str,
+    line: usize,
+    reason: &'a str,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    fixes: Vec<JsonFix<'a>>,
+    /// Unsafe fixes not taken (no `--unsafe-fixes`).
+    held: Vec<JsonFix<'a>>,
+    skipped: Vec<JsonNote<'a>>,
+    unfixable: Vec<JsonNote<'a>>,
+    /// The whole change as a unified diff, as `check --diff` prints it.
+    diff: String,
+}
+
+fn json_fix<'a>(f: &'a Fix, t: Option<&'a crate::ops::fix::Taken>) -> JsonFix<'a> {
+    JsonFix {
+        path: f.path.to_string_lossy().replace('\\', "/"),
+        rule: f.rule,
+        line: f.line.max(1),
+        safety: f.safety.as_str(),
+        message: &f.message,
+        round: t.map_or(0, |t| t.round),
+        edits: f
+            .edits
+            .iter()
+            .enumerate()
+            .map(|(i, e)| JsonEdit {
+                start: e.range.start,
+                end: e.range.end,
+                old: t.and_then(|t| t.old.get(i)).map(String::as_str),
+                new: &e.text,
+            })
+            .collect(),
+    }
+}
+
+/// `check --diff --format json`: the fixes as data (file, rule, safety, byte
+/// ranges, old and new text) with the diff they make. Versioned; never mixed
+/// with the human notes, which still go to stderr.
+pub fn json(r: &Report) -> String {
+    let note = |path: String, rule, line: usize, reason| JsonNote {
+        path,
+        rule,
+        line: line.max(1),
+        reason,
+    };
+    let rep = JsonReport {
+        version: JSON_VERSION,
+        fixes: r
+            .fixes
+            .iter()
+            .enumerate()
+            .map(|(i, f)| json_fix(f, r.taken.get(i)))
+            .collect(),
+        held: r.held.iter().map(|f| json_fix(f, None)).collect(),
+        skipped: r
+            .skipped
+            .iter()
+            .map(|(f, why)| {
+                note(
+                    f.path.to_string_lossy().replace('\\', "/"),
+                    f.rule,
+                    f.line,
+                    why.as_str(),
+                )
+            })
+            .collect(),
+        unfixable: r
+            .unfixable
+            .iter()
+            .map(|u| note(u.path.clone(), u.rule, u.line, u.reason.as_str()))
+            .collect(),
+        diff: diff(r),
+    };
+    let mut s = serde_json::to_string_pretty(&rep).unwrap_or_else(|_| "{}".into());
+    s.push('\n');
+    s
+}

@@ -355,7 +355,21 @@ fn real_tree_mislabeled_missing_and_open_fence() {
         .iter()
         .find(|x| x["rule"] == "fence.unclosed" && x["path"] == NOTES)
         .expect("open fence reported");
-    assert_eq!(fence["line"], 6243);
+    // Reported at its cause, the second mis-nested "create file" block,
+    // whose intended closer at 6243 is the fence left open.
+    assert_eq!(fence["line"], 6171);
+    let msg = fence["message"].as_str().unwrap();
+    assert!(
+        msg.contains("outer closer at line 6243 opens a block that is never closed"),
+        "{msg}"
+    );
+    // One finding per mis-nesting: 6113 and 6171, nothing at 6165 or 6243.
+    let lines: Vec<u64> = f
+        .iter()
+        .filter(|x| x["rule"].as_str().unwrap_or("").starts_with("fence.") && x["path"] == NOTES)
+        .filter_map(|x| x["line"].as_u64())
+        .collect();
+    assert_eq!(lines, vec![6113, 6171], "{f:#?}");
     let ev: Vec<&str> = fence["evidence"]
         .as_array()
         .unwrap()

@@ -417,3 +417,114 @@ fn migrate_fix_cuts_parts_from_the_repaired_text_and_restore_undoes_it() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// `check --diff --format json`: the fixes as data, whose round-0 edits
+/// replace exactly the bytes they name, and nothing written.
+#[test]
+fn diff_as_json_carries_each_fix_as_data() {
+    let dir = planted();
+    let before = snapshot(dir.path());
+    let (code, out, err) = run(
+        dir.path(),
+        &["check", "--diff", "--format", "json", "--unsafe-fixes"],
+    );
+    assert_eq!(code, 1, "{err}");
+    let v: Value = serde_json::from_str(&out).expect("json on stdout only");
+    assert_eq!(v["version"], 1);
+    let fixes = v["fixes"].as_array().unwrap();
+    let rules: Vec<&str> = fixes.iter().filter_map(|f| f["rule"].as_str()).collect();
+    for r in [
+        "fence.suspicious",
+        "heading.setext-ambiguous",
+        "phase.mislabeled",
+    ] {
+        assert!(rules.contains(&r), "{r} missing: {rules:?}");
+    }
+    for f in fixes.iter().filter(|f| f["round"] == 0) {
+        let text = std::fs::read(dir.path().join(f["path"].as_str().unwrap())).unwrap();
+        for e in f["edits"].as_array().unwrap() {
+            let (a, z) = (
+                e["start"].as_u64().unwrap() as usize,
+                e["end"].as_u64().unwrap() as usize,
+            );
+            assert_eq!(&text[a..z], e["old"].as_str().unwrap().as_bytes(), "{f}");
+        }
+        assert!(["safe", "unsafe"].contains(&f["safety"].as_str().unwrap()));
+    }
+    assert!(v["diff"].as_str().unwrap().contains("+````markdown"));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+/// A link to a file that moved to exactly one place follows it (unsafe); with
+/// two files of that name, no fix.
+#[test]
+fn a_link_to_a_moved_file_is_rewritten_only_when_one_place_fits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let plans = dir.path().join(".claude/plans");
+    std::fs::create_dir_all(plans.join("done")).unwrap();
+    let index = "# Index\n\n- [Setup](setup.md#step-2)\n";
+    std::fs::write(plans.join("index.md"), index).unwrap();
+    std::fs::write(plans.join("done/setup.md"), "# Setup\n\n## Step 2\n").unwrap();
+    let (code, out, err) = run(dir.path(), &["check", "--diff"]);
+    assert_eq!(
+        code, 0,
+        "unsafe, so not shown without --unsafe-fixes: {out}{err}"
+    );
+    let (code, out, err) = run(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("+- [Setup](done/setup.md#step-2)"), "{out}");
+    let (_, _, err) = run(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(
+        std::fs::read_to_string(plans.join("index.md")).unwrap(),
+        "# Index\n\n- [Setup](done/setup.md#step-2)\n",
+        "{err}"
+    );
+    // A second file of that name: which one is meant is a guess.
+    std::fs::write(plans.join("index.md"), index).unwrap();
+    std::fs::create_dir_all(plans.join("old")).unwrap();
+    std::fs::write(plans.join("old/setup.md"), "# Old setup\n").unwrap();
+    let (code, out, err) = run(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+/// A stale mention in a code span or a path is rewritten by `--fix` (safe); a
+/// name in a sentence is left to its author; a second `--fix` changes nothing.
+#[test]
+fn stale_mentions_in_code_spans_and_paths_are_fixed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".claude/archive/original-phases")).unwrap();
+    std::fs::create_dir_all(root.join(".claude/plans/plan")).unwrap();
+    std::fs::write(
+        root.join(".claude/archive/replan-manifest.json"),
+        r#"{"version": 1, "runs": [
+          {"tool": "replan 0.1.0", "command": "migrate", "time": "", "created": [], "modified": [],
+           "moved": [
+            {"from": ".claude/plans/PLAN.md", "to": ".claude/archive/original-phases/PLAN.md",
+             "sha256": "", "parts": [".claude/plans/plan/step-1.1-setup.md"]}]}]}"#,
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".claude/archive/original-phases/PLAN.md"),
+        "# Plan\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".claude/plans/plan/step-1.1-setup.md"),
+        "# Step 1.1\n",
+    )
+    .unwrap();
+    let notes = root.join(".claude/plans/notes.md");
+    std::fs::write(&notes, "# Notes\n\nSee `PLAN.md`; PLAN.md is done.\n").unwrap();
+    let (code, out, err) = run(root, &["check", "--fix"]);
+    assert!(code == 0 || code == 1, "exit {code}: {err}");
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        "# Notes\n\nSee `plan/step-1.1-setup.md`; PLAN.md is done.\n",
+        "{err}"
+    );
+    // The name in the sentence remains, and says why it has no fix.
+    assert!(out.contains("author's wording"), "{out}{err}");
+    let (code, out, err) = run(root, &["check", "--diff"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
