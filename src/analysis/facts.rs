@@ -106,9 +106,9 @@ impl<'a> FileFacts<'a> {
             .collect();
         // Files replan writes itself (decision topic files, folder indexes) group
         // content under phase headings; those headings are labels, not sections.
-        let topics = cx.cfg.topics.dir.trim_matches('/');
-        let generated = crate::model::markers::is_index(&doc.source.text)
-            || (!topics.is_empty() && rel.starts_with(topics));
+        let topics = cx.cfg.topics.dir_path();
+        let generated =
+            crate::model::markers::is_index(&doc.source.text) || rel.starts_with(&topics);
         // A continuation part holds the inside of a subphase whose heading is in the
         // first part: its "Phase 4.10 Complete" headings were never sections.
         let first_line = doc.source.line_text(1);

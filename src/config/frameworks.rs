@@ -27,6 +27,13 @@ pub struct Framework {
     pub parsed: Globs,
     /// Its own history (completed changes, old milestones): left alone.
     pub history: Globs,
+    /// Where it records its decisions itself (GSD's `PROJECT.md` "Key
+    /// Decisions", an OpenSpec change's `design.md`, spec-kit's `research.md`).
+    /// When set, the decisions in files it owns are its own: they are not
+    /// copied into topic files, which its users never asked for and which
+    /// would only drift from the framework's record. A `topics.dir` the user
+    /// sets asks for them all and wins.
+    pub keeps_decisions: Vec<String>,
 }
 
 /// What the restructure may do with a file, by the frameworks in use.

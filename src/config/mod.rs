@@ -378,7 +378,7 @@ impl Config {
                 out.push(head);
             }
         }
-        out.push(PathBuf::from(self.topics.dir.trim().trim_end_matches('/')));
+        out.push(self.topics.dir_path());
         out.push(self.archive.dir_path());
         out.push(PathBuf::from(".claude/archive"));
         out.extend(self.decisions.records_path());

@@ -26,6 +26,10 @@ pub struct DecisionRules {
     pub not_implied_labels: Vec<String>,
     /// Labels that are never decisions (`**Rejected**`, `**Decision Pending**`).
     pub excluded_labels: Vec<String>,
+    /// Labels of facts about a decision, not of a decision (`**Made**: 2026-02-16`,
+    /// `**Status**: accepted`, `Author: …`): never a decision, never joined onto
+    /// the text of the one above.
+    pub metadata_labels: Vec<String>,
     /// Heading prefixes that make the heading a decision (`### Decision: …`).
     pub heading_prefixes: Vec<String>,
     /// Regex for ADR headings; its `title` group names the decision.
@@ -72,6 +76,28 @@ pub struct TopicRules {
     pub phase_files: Vec<Pattern<Number>>,
     /// Routes, tried in order: first by phase, then by keyword.
     pub routes: Vec<TopicRoute>,
+}
+
+/// The topic folder when `topics.dir` is not set.
+pub const DEFAULT_TOPICS_DIR: &str = ".claude/architecture";
+
+impl TopicRules {
+    /// The topic folder, relative to the root: `dir`, else [`DEFAULT_TOPICS_DIR`].
+    pub fn dir_path(&self) -> std::path::PathBuf {
+        if self.dir_is_set() {
+            std::path::PathBuf::from(self.dir.trim().trim_end_matches('/'))
+        } else {
+            std::path::PathBuf::from(DEFAULT_TOPICS_DIR)
+        }
+    }
+
+    /// Whether the configuration names the topic folder. The built-in rules
+    /// leave it empty, so a folder written in a user's `replan.yaml` is a
+    /// request for topic files there: it is honoured for every plan, a
+    /// framework's too (see `Framework::keeps_decisions`).
+    pub fn dir_is_set(&self) -> bool {
+        !self.dir.trim().trim_end_matches('/').is_empty()
+    }
 }
 
 /// One topic and what goes into it.

@@ -149,6 +149,16 @@ fn is_value(word: &str, first: bool) -> bool {
         || QUANTITIES.contains(&lower.as_str())
 }
 
+/// A text with its calendar dates (`2026-02-16`, `2026/02/16`) as one word:
+/// when a decision was written down is a fact about it, so two statements that
+/// differ only in their dates never change one another.
+fn without_dates(text: &str) -> std::borrow::Cow<'_, str> {
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"\b\d{4}[-/]\d{1,2}[-/]\d{1,2}\b").expect("a valid pattern")
+    });
+    DATE.replace_all(text, "date")
+}
+
 /// Most words a statement may have for the change test (it is quadratic).
 const MAX_CHANGE_WORDS: usize = 200;
 
@@ -156,7 +166,8 @@ const MAX_CHANGE_WORDS: usize = 200;
 /// some numbers, versions, names or quantities substituted (not added or
 /// dropped), and most words shared.
 pub(super) fn is_change(earlier: &str, later: &str) -> bool {
-    let (a, b) = (tokens(earlier), tokens(later));
+    let (earlier, later) = (without_dates(earlier), without_dates(later));
+    let (a, b) = (tokens(&earlier), tokens(&later));
     if a.is_empty() || b.is_empty() || a.len() > MAX_CHANGE_WORDS || b.len() > MAX_CHANGE_WORDS {
         return false;
     }
@@ -327,6 +338,12 @@ mod tests {
             // too little in common
             ("Use 3 nodes", "Pick 5 zones"),
             ("", "x"),
+            // only when it was written down differs (two sessions' `**Made**:` lines)
+            ("**Made**: 2026-02-16", "**Made**: 2026-02-19"),
+            (
+                "Keep the log append-only\n- Date: 2026-01-06",
+                "Keep the log append-only\n- Date: 2026/01/09",
+            ),
         ] {
             assert!(!is_change(a, b), "{a} -> {b}");
         }

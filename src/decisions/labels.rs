@@ -132,6 +132,7 @@ pub struct Rules {
     pub(super) not_implied: Vec<String>,
     pub(super) rationale: Vec<String>,
     pub(super) excluded_labels: Vec<String>,
+    pub(super) metadata: Vec<String>,
     pub(super) heading_prefixes: Vec<String>,
     pub(super) adr: Option<Regex>,
     pub(super) table_cols: Vec<String>,
@@ -165,6 +166,7 @@ impl Rules {
             not_implied: n(&r.not_implied_labels),
             rationale: n(&r.rationale_labels),
             excluded_labels: n(&r.excluded_labels),
+            metadata: n(&r.metadata_labels),
             heading_prefixes: n(&r.heading_prefixes),
             adr,
             table_cols: n(&r.table_columns),
@@ -276,6 +278,8 @@ impl Rules {
         });
         let kind = if self.excluded_labels.contains(&n) {
             LabelKind::Excluded
+        } else if self.metadata.contains(&n) {
+            LabelKind::Metadata
         } else if self.rationale.contains(&n) || (bold && why) {
             LabelKind::Rationale
         } else if !bold {
@@ -307,10 +311,14 @@ impl Rules {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum LabelKind {
-    Decision { keep: bool },
+    Decision {
+        keep: bool,
+    },
     Rationale,
     Section,
     Excluded,
+    /// A fact about a decision (`**Made**: 2026-02-16`): neither one nor part of one.
+    Metadata,
     Other,
 }
 

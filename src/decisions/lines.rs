@@ -118,6 +118,26 @@ pub(super) fn mark_nested_fences(lines: &mut [Line]) {
     }
 }
 
+/// Whether a line is nothing but one HTML or XML tag (`</context>`, `<tasks>`,
+/// `<task type="auto">`, `<br/>`). Plans written for agents wrap their parts in
+/// such tags, and CommonMark lets a closing tag run on as the last line of the
+/// paragraph above it; a tag is markup, never a word of a decision.
+pub(super) fn is_tag_line(s: &str) -> bool {
+    let t = s.trim();
+    let Some(inner) = t.strip_prefix('<').and_then(|r| r.strip_suffix('>')) else {
+        return false;
+    };
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    let name_len = inner
+        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
+        .unwrap_or(inner.len());
+    let (name, attrs) = inner.split_at(name_len);
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && (attrs.is_empty() || attrs.starts_with(char::is_whitespace))
+        && !attrs.contains(['<', '>'])
+}
+
 /// Length of a list marker at the start of `s` (`-`, `*`, `+`, `1.`, `1)`), if any.
 pub(super) fn list_marker(s: &str) -> Option<usize> {
     let b = s.as_bytes();

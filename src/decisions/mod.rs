@@ -128,11 +128,7 @@ const MAX_RECOVERIES: usize = 32;
 
 /// The topic folder, relative to the root.
 pub fn topics_dir(cfg: &Config) -> PathBuf {
-    if cfg.topics.dir.trim().is_empty() {
-        PathBuf::from(".claude/architecture")
-    } else {
-        PathBuf::from(cfg.topics.dir.trim().trim_end_matches('/'))
-    }
+    cfg.topics.dir_path()
 }
 
 /// Root-relative path of a topic's file.
@@ -472,7 +468,7 @@ fn doc_title(doc: &Document, rel: &Path) -> String {
     if first.contains(crate::model::markers::CONTINUATION) {
         if let Some((t, _)) = first.split_once('[').and_then(|(_, r)| r.split_once("](")) {
             if !t.trim().is_empty() {
-                return t.trim().to_string();
+                return without_extension(t.trim()).to_string();
             }
         }
     }
@@ -480,7 +476,7 @@ fn doc_title(doc: &Document, rel: &Path) -> String {
         .headings
         .iter()
         .find(|h| h.level == 1 && h.block.is_some() && !h.text.trim().is_empty())
-        .map(|h| h.text.trim().to_string())
+        .map(|h| without_extension(h.text.trim()).to_string())
         .or_else(|| rel.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_default();
     // `# Tasks` in `changes/add-x/tasks.md`: the folder tells it from the others.
@@ -504,6 +500,18 @@ fn doc_title(doc: &Document, rel: &Path) -> String {
     if n.is_empty() || generic.contains(&n.as_str()) {
         if let Some(dir) = rel.parent().and_then(|p| p.file_name()) {
             return format!("{} {title}", dir.to_string_lossy());
+        }
+    }
+    title
+}
+
+/// A title that is a file name (a part links back to `overview.md`) without
+/// its extension, so the topic is `overview`, not `overview-md`.
+fn without_extension(title: &str) -> &str {
+    let lower = title.to_ascii_lowercase();
+    for ext in [".md", ".markdown"] {
+        if lower.ends_with(ext) && title.len() > ext.len() && !title.contains(' ') {
+            return &title[..title.len() - ext.len()];
         }
     }
     title
@@ -744,7 +752,11 @@ fn generic_topic(d: &Decision, general: &str) -> TopicName {
         }
         None => d.doc_title.clone(),
     };
-    let slug = file_slug(&heading, 60);
+    // `Notes on overview.md`: a file name's extension is no word of the topic.
+    static EXT: std::sync::LazyLock<Regex> = std::sync::LazyLock::new(|| {
+        Regex::new(r"(?i)\.(?:md|markdown)\b").expect("a valid pattern")
+    });
+    let slug = file_slug(&EXT.replace_all(&heading, ""), 60);
     // `Design: Spec Commands` is the topic `spec-commands` (the file adds `-design`).
     let slug = slug.trim_end_matches("-design");
     let slug = slug.strip_prefix("design-").unwrap_or(slug).to_string();

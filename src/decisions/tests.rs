@@ -936,3 +936,32 @@ fn without_routes_or_phases_a_topic_is_a_plan_document() {
         }
     }
 }
+
+#[test]
+fn a_title_that_is_a_file_name_names_its_topic_without_the_extension() {
+    // Regression: a part linking back to `epp-hkt-migration-overview.md` gave the
+    // topic `epp-hkt-migration-overview-md`.
+    let part = "*Continued from [migration-overview.md](overview.md) (part 2 of 2).* <!-- replan:continuation -->\n\n\
+                ## Later\n\n**Decision**: Keep the old aliases for one release.\n";
+    let notes = "# Notes on setup.md\n\n**Decision**: One config file.\n";
+    let o = run_generic(&[
+        ("docs/plans/overview-part-2.md", part),
+        ("docs/plans/notes.md", notes),
+    ]);
+    assert_eq!(
+        names(&o),
+        [
+            ".claude/architecture/migration-overview-design.md",
+            ".claude/architecture/notes-on-setup-design.md"
+        ]
+    );
+    assert!(o.files[0]
+        .contents
+        .starts_with("# migration-overview: design decisions\n"));
+    // Near miss: a title merely ending in the letters `md` keeps them.
+    let o = run_generic(&[(
+        "docs/plans/a.md",
+        "# Plan for cmd\n\n**Decision**: Use clap.\n",
+    )]);
+    assert_eq!(names(&o), [".claude/architecture/plan-for-cmd-design.md"]);
+}

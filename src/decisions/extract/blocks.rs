@@ -3,7 +3,7 @@
 
 use super::{lead_text, norm, Found, Scanner};
 use crate::decisions::labels::{split_label, Label, LabelKind};
-use crate::decisions::lines::{cells, dedent, tidy, Kind};
+use crate::decisions::lines::{cells, dedent, is_tag_line, tidy, Kind};
 use crate::model::Heading;
 
 /// Whose body [`Scanner::body_parts`] reads.
@@ -318,7 +318,10 @@ impl Scanner<'_> {
                 }
                 Kind::Text => {
                     let lab = self.rules.label(l.content);
-                    let e = self.extent(j, false).min(end).max(j + 1);
+                    // `**Rationale**:` alone on its line introduces the list below it.
+                    let lists = matches!(&lab, Some(Label { kind: LabelKind::Rationale, rest, .. })
+                        if !l.item && (rest.trim().is_empty() || rest.trim_end().ends_with(':')));
+                    let e = self.extent(j, lists).min(end).max(j + 1);
                     if adr == Body::Adr && consequences.is_none() {
                         if under == 4 {
                             let (text, e) = self.subsection(j, end, under_level);
@@ -343,6 +346,20 @@ impl Scanner<'_> {
                         }) if adr != Body::Adr || under == 0 || under == 2 => {
                             if rationale.is_none() {
                                 rationale = Some(self.gather(j, e, rest.trim().to_string()));
+                            }
+                        }
+                        // `**Confidence**: HIGH`, `**Made**: 2026-02-16`: about it, not it.
+                        Some(Label {
+                            kind: LabelKind::Metadata | LabelKind::Excluded,
+                            ..
+                        }) => {}
+                        // Under a heading that states the decision, what follows its
+                        // rationale still argues for it.
+                        _ if adr.has_title() && lab.is_none() && rationale.is_some() => {
+                            if let Some(r) = rationale.as_mut() {
+                                let more = self.gather(j, e, l.inner.trim().to_string());
+                                r.push_str("\n\n");
+                                r.push_str(&more);
                             }
                         }
                         Some(Label {
@@ -414,7 +431,9 @@ impl Scanner<'_> {
                     if rationale {
                         break;
                     }
-                    v.push(dedent(l.inner, base));
+                    if !is_tag_line(l.inner) {
+                        v.push(dedent(l.inner, base));
+                    }
                 }
             }
             k += 1;

@@ -12,7 +12,7 @@ use crate::model::{BlockKind, Document, Heading};
 pub use super::labels::{norm, Rules};
 use super::labels::{Label, LabelKind};
 pub use super::lines::{ends_lead, lead_text};
-use super::lines::{mark_nested_fences, peel, Kind, Line};
+use super::lines::{is_tag_line, mark_nested_fences, peel, Kind, Line};
 
 mod blocks;
 mod text;
@@ -91,6 +91,12 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
         }
     }
     mark_nested_fences(&mut lines);
+    // A lone tag line (`</context>`) is markup: it ends the text above it.
+    for l in lines.iter_mut() {
+        if l.kind == Kind::Text && is_tag_line(l.content) {
+            l.kind = Kind::Skip;
+        }
+    }
     let mut s = Scanner {
         rules,
         doc,
@@ -116,6 +122,7 @@ impl<'a> Scanner<'a> {
         let l = &self.lines[i];
         let lab = self.rules.label(l.content);
         let name = match &lab {
+            Some(lab) if lab.kind == LabelKind::Metadata => return false,
             Some(lab) if lab.kind != LabelKind::Other => return true,
             Some(lab) => norm(lab.full),
             // `**Verify audit logging** (security compliance):` is labelled by
@@ -147,33 +154,49 @@ impl<'a> Scanner<'a> {
                 .is_some_and(|e| e <= i && (e..i).all(|k| self.lines[k].kind == Kind::Blank))
     }
 
-    /// The title of a numbered sub-heading of a decisions section
-    /// (`### 1. Conditional Helm Templates`) whose section labels nothing as a
-    /// decision, rationale or non-decision (those are read one by one).
-    fn numbered_decision(&self, i: usize, h: &'a Heading, stack: &[(u8, Sec)]) -> Option<&'a str> {
+    /// The decision a sub-heading of a decisions section states by its title:
+    /// a numbered one (`### 1. Conditional Helm Templates`) whose section labels
+    /// nothing as a decision or rationale (those are read one by one), or any
+    /// whose section gives a rationale and labels no decision (`### Keep a full
+    /// mirror in the database` / `**Rationale**: …` / `**Made**: 2026-02-16`):
+    /// the rationale argues for the heading, so the heading is what was decided.
+    fn titled_decision(&self, i: usize, h: &'a Heading, stack: &[(u8, Sec)]) -> Option<&'a str> {
         if !stack.iter().any(|s| s.1 == Sec::Decisions)
             || stack.iter().any(|s| s.1 == Sec::Excluded)
         {
             return None;
         }
         let t = h.text.trim();
-        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-        let rest = t[digits..].strip_prefix(['.', ')'])?;
-        if digits == 0 || !rest.starts_with(' ') || rest.trim().is_empty() {
-            return None;
-        }
         let end = self.section_end(i, h.level);
-        let labelled = (i + 1..end).any(|k| {
-            self.lines[k].kind == Kind::Text
-                && matches!(
-                    self.rules.label(self.lines[k].content),
-                    Some(Label {
-                        kind: LabelKind::Decision { .. } | LabelKind::Rationale,
-                        ..
-                    })
-                )
-        });
-        (!labelled).then(|| rest.trim())
+        let (mut decision, mut rationale) = (false, false);
+        for k in i + 1..end {
+            if self.lines[k].kind != Kind::Text {
+                continue;
+            }
+            match self.rules.label(self.lines[k].content) {
+                Some(Label {
+                    kind: LabelKind::Decision { .. },
+                    ..
+                }) => decision = true,
+                Some(Label {
+                    kind: LabelKind::Rationale,
+                    ..
+                }) => rationale = true,
+                _ => {}
+            }
+        }
+        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
+        let numbered = t[digits..]
+            .strip_prefix(['.', ')'])
+            .filter(|rest| digits > 0 && rest.starts_with(' ') && !rest.trim().is_empty());
+        match numbered {
+            Some(rest) => (!decision).then(|| rest.trim()),
+            None => {
+                let n = norm(t);
+                let plain = !n.is_empty() && !self.rules.is_section(&n);
+                (plain && rationale && !decision).then_some(t)
+            }
+        }
     }
 
     fn heading(&self, i: usize) -> Option<&'a Heading> {
@@ -239,7 +262,7 @@ impl<'a> Scanner<'a> {
                         self.heading_decision(i, end, rest);
                         i = end;
                         continue;
-                    } else if let Some(title) = self.numbered_decision(i, h, &stack) {
+                    } else if let Some(title) = self.titled_decision(i, h, &stack) {
                         // `## Key Design Decisions` / `### 1. Conditional Helm
                         // Templates`: each numbered sub-heading names one.
                         let end = self.section_end(i, h.level);
@@ -307,7 +330,7 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                         Some(Label {
-                            kind: LabelKind::Rationale,
+                            kind: LabelKind::Rationale | LabelKind::Metadata,
                             ..
                         }) => {
                             i = self.extent(i, false);

@@ -452,3 +452,91 @@ fn an_adr_keeps_its_consequences_apart_from_its_decision() {
         vec![None]
     );
 }
+
+// ---- taken from real trees written for agents (paraphrased) ----
+
+#[test]
+fn a_tag_line_is_never_part_of_a_decision() {
+    // A GSD plan's `<context>` ends in a paragraph CommonMark runs the closing tag into.
+    let md = "<context>\n@docs/a.md\n\n**Decision:** Keep the parser pure; no I/O in it.\n</context>\n\n<tasks>\n";
+    assert_eq!(
+        texts(md),
+        vec!["Keep the parser pure; no I/O in it.".to_string()]
+    );
+    let item = "- **Decision**: Use one queue.\n  </details>\n";
+    assert_eq!(texts(item), vec!["Use one queue.".to_string()]);
+    // Near miss: a tag with text after it is prose, and a comparison is no tag.
+    assert!(super::super::lines::is_tag_line("<task type=\"auto\">"));
+    assert!(super::super::lines::is_tag_line("</context>"));
+    assert!(!super::super::lines::is_tag_line("<tasks> and more"));
+    assert!(!super::super::lines::is_tag_line("<= 3 retries >"));
+    assert!(!super::super::lines::is_tag_line("<https://example.com>"));
+}
+
+#[test]
+fn a_key_decisions_heading_with_rationale_is_the_decision_and_dates_are_metadata() {
+    let md = "## Key Decisions\n\n### Mirror every session in the database\n\
+              **Rationale**: Queries across sessions are worth the sync.\n**Made**: 2026-02-16\n\n\
+              ### Sync on open and after each tool call\n**Rationale**:\n- **On open**: catch up in a batch\n\
+              - **After a call**: sync that one session\n\nThis keeps the store fresh.\n**Made**: 2026-02-16\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "Mirror every session in the database".to_string(),
+                Some("Queries across sessions are worth the sync.".to_string())
+            ),
+            (
+                "Sync on open and after each tool call".to_string(),
+                Some(
+                    "- **On open**: catch up in a batch\n- **After a call**: sync that one session\n\n\
+                     This keeps the store fresh."
+                        .to_string()
+                )
+            ),
+        ]
+    );
+    // Near misses: a metadata label is no decision, in a decisions section or
+    // after one; an unnumbered sub-heading with no rationale still has its
+    // items read one by one.
+    assert!(texts("## Key Decisions\n\n**Made**: 2026-02-19\n").is_empty());
+    assert_eq!(
+        texts("## Key Decisions\n\n- Keep the log append-only\n**Made**: 2026-02-19\n"),
+        vec!["Keep the log append-only".to_string()]
+    );
+    assert_eq!(
+        texts("## Decisions\n\n### Storage\n\n- Use SQLite\n- One file per project\n"),
+        vec!["Use SQLite".to_string(), "One file per project".to_string()]
+    );
+}
+
+#[test]
+fn reminders_of_decisions_made_elsewhere_and_empty_templates_are_not_decisions() {
+    // A GSD plan restates constraints from earlier phases; a summary says none were made.
+    let md = "**Established patterns:** Timeout via a flag\n\
+              **Constraining decisions:** Do not break the default agent; the new one is optional\n";
+    assert!(texts(md).is_empty(), "{:?}", texts(md));
+    for none in [
+        "## Decisions Made\n\n- None - followed plan as specified.\n",
+        "## Decisions Made\n\n- None (audit plan).\n",
+        "## Decisions Made\n\n- [Any decisions about default paths] (or \"None\")\n",
+        "## Key Decisions\n\n### Use X\n**Rationale**: [why]\n**Made**: [YYYY-MM-DD]\n",
+    ] {
+        let got = texts(none);
+        assert!(
+            got.iter()
+                .all(|t| !t.contains("None") && !t.starts_with('[')),
+            "{none}: {got:?}"
+        );
+    }
+    // Near misses: a decision that starts with "None of" is one; a label of a
+    // decision (`**Key decision:**`) still is.
+    assert_eq!(
+        texts("## Decisions Made\n\n- None of the data leaves the machine\n"),
+        vec!["None of the data leaves the machine".to_string()]
+    );
+    assert_eq!(
+        texts("**Key decision:** Do not break the default agent\n"),
+        vec!["**Key decision:** Do not break the default agent".to_string()]
+    );
+}

@@ -217,7 +217,7 @@ impl Scanner<'_> {
             top = Some(l.indent);
             let first = match self.rules.label(l.content) {
                 Some(Label {
-                    kind: LabelKind::Excluded | LabelKind::Rationale,
+                    kind: LabelKind::Excluded | LabelKind::Rationale | LabelKind::Metadata,
                     ..
                 }) => {
                     j = self.extent(k, false);

@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{first_line, Outcome, Planner, Said};
@@ -40,12 +40,23 @@ impl Planner<'_> {
         after_docs: &[(PathBuf, Cow<Document>)],
         said: &mut Said,
     ) -> Vec<Op> {
+        // Per framework that keeps its decisions itself: how many its files hold.
+        let mut kept_by: BTreeMap<&str, usize> = BTreeMap::new();
+        let rules = crate::decisions::extract::Rules::new(&self.cfg.decisions);
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
             .iter()
             .filter(|(p, d)| {
                 (self.in_plan_dir(p) || p.starts_with(&self.archive_dir))
                     && !p.starts_with(&self.topics_dir)
                     && !markers::is_index(&d.source.text)
+            })
+            .filter(|(p, d)| match self.keeps_decisions(p) {
+                Some(fw) => {
+                    *kept_by.entry(fw).or_default() +=
+                        crate::decisions::extract::scan(d, &rules).found.len();
+                    false
+                }
+                None => true,
             })
             .map(|(p, d)| crate::decisions::SourceDoc {
                 rel: p.clone(),
@@ -87,6 +98,23 @@ impl Planner<'_> {
             &existing,
             records_dir.is_some().then_some(&env),
         );
+        for (fw, n) in kept_by.into_iter().filter(|(_, n)| *n > 0) {
+            let at = self
+                .frameworks
+                .iter()
+                .find(|f| f.name == fw)
+                .map(|f| f.keeps_decisions.join(", "))
+                .unwrap_or_default();
+            said.notes.push(Note::new(
+                NoteKind::Framework,
+                "",
+                format!(
+                    "{fw} records its decisions itself ({at}); the {n} its files state are \
+                     not copied into topic files. Set topics.dir in replan.yaml to have them \
+                     extracted too"
+                ),
+            ));
+        }
         let mut ops = self.stale(&topics, records_dir.as_deref(), said);
         said.notes.extend(topics.notes);
         said.errors.extend(topics.errors);
@@ -113,6 +141,43 @@ impl Planner<'_> {
             }
         }
         ops
+    }
+
+    /// The framework whose own decisions a file holds, when that framework
+    /// keeps them itself (`keeps_decisions`) and the user set no `topics.dir`:
+    /// its files (or their archived copies) are then not read for topic files.
+    fn keeps_decisions(&self, rel: &Path) -> Option<&str> {
+        if self.cfg.topics.dir_is_set() {
+            return None;
+        }
+        // A part or an archived copy speaks for its original: split this run
+        // (`splits`), or earlier (an archived copy keeps its original's path
+        // below the archive folder; a framework's file is split into a folder
+        // named after it, beside it).
+        let mut originals: Vec<PathBuf> = vec![rel.to_path_buf()];
+        if let Some(s) = self
+            .out
+            .splits
+            .iter()
+            .find(|s| s.archived == rel || s.parts.iter().any(|p| p == rel))
+        {
+            originals.push(s.original.clone());
+        }
+        if let Ok(below) = rel.strip_prefix(&self.archive_dir) {
+            originals.push(below.to_path_buf());
+        }
+        if let Some(folder) = rel.parent().filter(|f| !f.as_os_str().is_empty()) {
+            originals.push(folder.with_extension("md"));
+        }
+        self.frameworks
+            .iter()
+            .filter(|f| !f.keeps_decisions.is_empty())
+            .find(|f| {
+                originals
+                    .iter()
+                    .any(|o| f.ownership(o) != crate::config::frameworks::Ownership::Free)
+            })
+            .map(|f| f.name.as_str())
     }
 
     /// The date of a new decision record: `SOURCE_DATE_EPOCH`'s, else that of

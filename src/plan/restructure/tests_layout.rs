@@ -246,3 +246,49 @@ fn names_of_split_files_in_code_spans_and_paths_are_rewritten_not_in_prose() {
     assert_eq!(o.mentions_rewritten, 2);
     assert_eq!(o.links_rewritten, 0);
 }
+
+/// A GSD tree as its tools leave it: decisions in a plan's `<context>` and a
+/// summary's "Decisions Made", all in the framework's own files.
+fn gsd_with_decisions() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (".planning/ROADMAP.md", "# Roadmap\n\n## Phase 1: Core\n"),
+        (
+            ".planning/PROJECT.md",
+            "# Tool\n\n## Key Decisions\n\n| Decision | Rationale |\n|---|---|\n| Sequential runs | Reliable |\n",
+        ),
+        (
+            ".planning/phases/01-core/01-01-SUMMARY.md",
+            "# Phase 1 Plan 1: Core Summary\n\n## Decisions Made\n\n- Keep the log append-only\n",
+        ),
+    ]
+}
+
+#[test]
+fn a_framework_that_keeps_its_decisions_gets_no_topic_files_unless_asked() {
+    // Regression: a GSD repo got a `.claude/` folder of one-decision topic files.
+    let o = run(&gsd_with_decisions());
+    assert!(o.plan.is_empty(), "{:#?}", o.plan.ops);
+    let said: Vec<&Note> = o
+        .notes
+        .iter()
+        .filter(|n| n.message.contains("records its decisions itself"))
+        .collect();
+    assert_eq!(said.len(), 1, "{:?}", o.notes);
+    assert!(
+        said[0].message.contains("GSD") && said[0].message.contains("the 2 "),
+        "{said:?}"
+    );
+    // Near miss: a `topics.dir` the user sets asks for them, and wins.
+    let mut cfg = Config::builtin();
+    cfg.topics.dir = "docs/decisions".into();
+    let asked = run_with(&cfg, &gsd_with_decisions(), &HashMap::new());
+    let made = created(&asked);
+    assert!(
+        !made.is_empty() && made.iter().all(|p| p.starts_with("docs/decisions/")),
+        "{made:?}"
+    );
+    assert!(asked
+        .notes
+        .iter()
+        .all(|n| !n.message.contains("records its decisions")));
+}
