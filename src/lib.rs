@@ -17,7 +17,7 @@ pub mod git; // which files have uncommitted changes
 pub mod model; // Source, Document, links, markers, sha256: the lossless model
 pub mod note; // a planner's note or error with its place as data
 pub mod subphase; // recognising "Phase 4.7: …" headings, natural order
-pub mod tokens; // exact tiktoken counts (bpe-openai), tables loaded once
+pub mod tokens; // exact tiktoken counts, rank tables embedded and read in place
 pub mod walk; // the Markdown files under a path, .gitignore honoured
 
 // Stages: pure passes over parsed documents.
@@ -48,7 +48,7 @@ pub(crate) mod testing {
     pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
         let mut config = proptest::test_runner::Config::with_cases(cases);
         if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-            config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x7e91_a4);
+            config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x007e_91a4);
         }
         if let Some(n) = std::env::var("PROPTEST_CASES")
             .ok()
