@@ -69,7 +69,7 @@ fn counts_match_tiktoken_on_the_samples() {
 fn the_pieces_tile_the_text() {
     for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
         let text = "  Hi there!\n\n\n  x = 12345; don't // ok\r\n\t日本 🚀  ";
-        let pieces: Vec<&str> = enc.pretokenizer().pieces(text).collect();
+        let pieces: Vec<&str> = enc.pretokenizer().pieces(text);
         assert_eq!(pieces.concat(), text);
         assert!(pieces.iter().all(|p| !p.is_empty()));
         assert!(pieces.len() > 10, "{pieces:?}");
