@@ -2,13 +2,19 @@
 # Time replan against its floor in one run and print the ratios.
 #
 # The floor (examples/floor.rs) reads the same files, comrak-parses each once and
-# counts its tokens once (o200k_base with bpe-openai, replan's tokenizer) on one thread, nothing else.
+# counts its tokens once (o200k_base with replan's counter) on one thread, nothing else;
+# with --copy DIR it also writes every file's bytes under DIR and syncs them once.
 #   1. `replan split --dry-run` of the user's real 297 KB notes vs the floor on
-#      that file, and vs Python `mdsplit` splitting it at level 4 (pip install mdsplit);
+#      that file, and vs Python `mdsplit` splitting it at level 4 (installed into a
+#      venv under the bench's temp folder when it is not on PATH); `replan split`
+#      writing the parts into a fresh folder vs `mdsplit` writing its own;
 #   2. `replan check` on a generated ~20 MB tree (copies of samples/pcc under
 #      distinct folders in /tmp) vs the floor over the same files, plus the same on
 #      a tree 10x smaller (scaling) and peak memory;
-#   3. `replan migrate --dry-run` on a copy of the user's real tree vs the floor;
+#   3. `replan migrate --dry-run` on a copy of the user's real tree vs the floor,
+#      and `replan migrate` (writing) of a fresh copy of a generated tree of
+#      MIG_FILES (4,000: ~20 MB) planning files vs the floor reading, parsing,
+#      counting and copying it (--copy);
 #   4. scaling of planning: `replan migrate --dry-run` on 12,000 generated small
 #      planning files vs 3,000 (scripts/gen-tree.sh; linear is 4x), and with
 #      LARGE=1 on 50,000 of them vs `replan check` on the same tree.
@@ -54,6 +60,8 @@ make_tree "$WORK/big" "$COPIES"
 make_tree "$WORK/small" "$SMALL"
 mkdir -p "$WORK/real" && cp -R "$REAL/." "$WORK/real/"
 scripts/gen-tree.sh 3000 "$WORK/gen-3k"
+MIG_FILES=${MIG_FILES:-4000}
+scripts/gen-tree.sh "$MIG_FILES" "$WORK/gen-mig"
 scripts/gen-tree.sh 12000 "$WORK/gen-12k"
 [ "$LARGE" = 1 ] && scripts/gen-tree.sh 50000 "$WORK/gen-50k"
 tree_bytes() { find "$1" -name '*.md' -not -path '*/.claude/archive/*' -print0 | xargs -0 cat | wc -c; }
@@ -90,15 +98,33 @@ echo "generated trees: $(find "$WORK/gen-3k" -name '*.md' | wc -l) and $(find "$
 echo "floor breakdown on the notes:"; "$FLOOR" "$NOTES" >/dev/null
 echo "floor breakdown on the tree:";  "$FLOOR" "$WORK/big" >/dev/null
 
+# Python mdsplit: from PATH, else installed into a venv here (skipped offline).
+MDSPLIT_BIN=$(command -v mdsplit || true)
+if [ -z "$MDSPLIT_BIN" ] && python3 -m venv "$WORK/venv" >/dev/null 2>&1 &&
+   "$WORK/venv/bin/pip" install -q mdsplit >/dev/null 2>&1; then
+  MDSPLIT_BIN=$WORK/venv/bin/mdsplit
+fi
+
 echo "timings:"
-MDSPLIT=()
-command -v mdsplit >/dev/null && MDSPLIT=(mdsplit-notes "rm -rf $WORK/md" "mdsplit $NOTES -l 4 -o $WORK/md")
+MDSPLIT=() MDSPLIT_WRITE=()
+if [ -n "$MDSPLIT_BIN" ]; then
+  MDSPLIT=(mdsplit-notes "rm -rf $WORK/md" "$MDSPLIT_BIN $NOTES -l 4 -o $WORK/md")
+  MDSPLIT_WRITE=(mdsplit-notes-write "rm -rf $WORK/md" "$MDSPLIT_BIN $NOTES -l 4 -o $WORK/md")
+fi
 time_turns "$SHORT_RUNS" split-notes "" "$BIN split --dry-run $NOTES" \
   floor-notes "" "$FLOOR $NOTES" "${MDSPLIT[@]}"
+# Both write into an empty folder (replan needs it to exist, mdsplit makes it),
+# removed before each run.
+time_turns "$SHORT_RUNS" split-notes-write "rm -rf $WORK/parts && mkdir $WORK/parts" "$BIN split $NOTES --out $WORK/parts" \
+  "${MDSPLIT_WRITE[@]}"
 time_turns "$RUNS" check-tree "" "$BIN check $WORK/big" floor-tree "" "$FLOOR $WORK/big" \
   check-small-tree "" "$BIN check $WORK/small"
 time_turns "$SHORT_RUNS" migrate-dry-run-real "" "$BIN migrate --dry-run $WORK/real" \
   floor-real "" "$FLOOR $WORK/real"
+# Writing: each run gets a fresh copy of the generated tree (copied outside the
+# timing; the samples tree has no root migrate would restructure).
+time_turns "$RUNS" migrate-tree "rm -rf $WORK/mig && cp -R $WORK/gen-mig $WORK/mig && sync" "$BIN migrate $WORK/mig" \
+  floor-copy-tree "rm -rf $WORK/copy && sync" "$FLOOR --copy $WORK/copy $WORK/gen-mig"
 
 time_turns "$GEN_RUNS" migrate-dry-run-3k "" "$BIN migrate --dry-run $WORK/gen-3k" \
   migrate-dry-run-12k "" "$BIN migrate --dry-run $WORK/gen-12k"
@@ -112,10 +138,12 @@ peak=$( (/usr/bin/time -f '%M' "$BIN" check "$WORK/big" 2>&1 >/dev/null || true)
 echo "ratios (lower is better):"
 echo "  split --dry-run notes / floor        $(ratio split-notes floor-notes)x   (target: fast; issue: <= mdsplit)"
 [ -f "$WORK/mdsplit-notes.t" ] && echo "  split --dry-run notes / mdsplit      $(ratio split-notes mdsplit-notes)x   (target <= 1.0)"
-echo "  check 20 MB tree / floor             $(ratio check-tree floor-tree)x   (target <= 1.0)"
+[ -f "$WORK/mdsplit-notes-write.t" ] && echo "  split notes, writing / mdsplit       $(ratio split-notes-write mdsplit-notes-write)x   (both write their files; target <= 0.8)"
+echo "  check 20 MB tree / floor             $(ratio check-tree floor-tree)x   (target <= 0.6)"
 in_ratio=$(awk -v a="$(tree_bytes "$WORK/big")" -v b="$(tree_bytes "$WORK/small")" 'BEGIN {printf "%.2f", a/b}')
 echo "  check tree / check tree 10x smaller  $(ratio check-tree check-small-tree)x   (input ${in_ratio}x; target <= 1.05 x input ratio)"
-echo "  migrate --dry-run real / floor       $(ratio migrate-dry-run-real floor-real)x   (target <= 1.5)"
+echo "  migrate --dry-run real / floor       $(ratio migrate-dry-run-real floor-real)x   (target <= 1.0)"
+echo "  migrate $MIG_FILES files / floor + copy  $(ratio migrate-tree floor-copy-tree)x   (writing, $(tree_bytes "$WORK/gen-mig") bytes; target <= 1.5)"
 echo "  check 20 MB tree peak RSS            ${peak} KB   (target <= 3 x corpus + 50 MB)"
 echo "  migrate --dry-run 12,000 / 3,000 files  $(ratio migrate-dry-run-12k migrate-dry-run-3k)x   (generated; linear is 4; target <= 4.5)"
 [ "$LARGE" = 1 ] && echo "  migrate --dry-run / check, 50,000 files $(ratio migrate-dry-run-50k check-50k)x   (generated; target <= 3.0)"

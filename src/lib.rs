@@ -17,7 +17,7 @@ pub mod git; // which files have uncommitted changes
 pub mod model; // Source, Document, links, markers, sha256: the lossless model
 pub mod note; // a planner's note or error with its place as data
 pub mod subphase; // recognising "Phase 4.7: …" headings, natural order
-pub mod tokens; // exact tiktoken counts (bpe-openai), tables loaded once
+pub mod tokens; // exact tiktoken counts, rank tables embedded and read in place
 pub mod walk; // the Markdown files under a path, .gitignore honoured
 
 // Stages: pure passes over parsed documents.

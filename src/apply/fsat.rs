@@ -90,6 +90,29 @@ impl Tree {
         Ok(Tree { root })
     }
 
+    /// Make the root-relative `files` durable (contents and names), with
+    /// everything else written on their file systems: one `syncfs` per file
+    /// system their folders are on (a folder may be a mount point), instead of
+    /// one `fsync` per file. A folder that cannot be opened for reading gets a
+    /// `sync` of everything.
+    pub fn sync_written(&self, files: &[PathBuf]) -> Result<(), ApplyError> {
+        let dirs: std::collections::BTreeSet<&Path> =
+            files.iter().map(|f| super::tree::split(f).0).collect();
+        let mut synced = std::collections::HashSet::new();
+        for rel in dirs {
+            let Some(d) = self.dir(rel)? else { continue };
+            let Some(fd) = d.readable() else {
+                rfs::sync();
+                return Ok(());
+            };
+            let dev = rfs::fstat(&fd).map_err(|e| err(rel, e))?.st_dev;
+            if synced.insert(dev) {
+                rfs::syncfs(&fd).map_err(|e| err(rel, e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// The folder `rel` (root-relative), `None` if it does not exist.
     pub fn dir(&self, rel: &Path) -> Result<Option<Dir>, ApplyError> {
         self.resolve(rel, false, !NO_OPENAT2.load(Ordering::Relaxed))
@@ -232,7 +255,9 @@ impl Dir {
 
     /// Create `name`, which must not exist (`O_EXCL`: an existing one is an
     /// `AlreadyExists` error), write `contents`, give it `mode` when set
-    /// (else 0644 less the umask), sync and close it.
+    /// (else 0644 less the umask), and close it. Not synced: apply makes all
+    /// its staged files durable at once ([`Tree::sync_written`]), the journal
+    /// its one file ([`Dir::sync_file`]).
     pub fn write_new(
         &self,
         name: &OsStr,
@@ -249,7 +274,35 @@ impl Dir {
         if let Some(m) = mode {
             f.set_permissions(m.clone()).map_err(super::io(&path))?;
         }
-        f.sync_all().map_err(super::io(&path))
+        Ok(())
+    }
+
+    /// Make the contents of the file `name` durable (`fsync`).
+    pub fn sync_file(&self, name: &OsStr) -> Result<(), ApplyError> {
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;
+        let fd =
+            rfs::openat(&self.fd, name, flags, Mode::empty()).map_err(|e| self.fail(name, e))?;
+        rfs::fsync(&fd).map_err(|e| self.fail(name, e))
+    }
+
+    /// Make this folder's entries durable (new names, renames, removals):
+    /// `fsync` of the folder, or where it cannot be opened for reading, a
+    /// `sync` of everything.
+    pub fn sync(&self) -> Result<(), ApplyError> {
+        match self.readable() {
+            Some(fd) => rfs::fsync(&fd).map_err(|e| err(&self.rel, e)),
+            None => {
+                rfs::sync();
+                Ok(())
+            }
+        }
+    }
+
+    /// This folder opened for reading (`fsync` and `syncfs` refuse the
+    /// `O_PATH` handle it is held by); `None` without read permission.
+    fn readable(&self) -> Option<OwnedFd> {
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        rfs::openat(&self.fd, c".", flags, Mode::empty()).ok()
     }
 
     /// Rename `from` to `to` in this folder. Unless `replace`, an existing `to`

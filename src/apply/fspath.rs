@@ -41,6 +41,19 @@ impl Tree {
     }
 
     /// The folder `rel` (root-relative), `None` if it does not exist.
+    /// Make the root-relative `files` durable: their `fsync`s run in
+    /// parallel, so the waits for the disk overlap.
+    pub fn sync_written(&self, files: &[PathBuf]) -> Result<(), ApplyError> {
+        use rayon::prelude::*;
+        files.par_iter().try_for_each(|rel| {
+            let (dir, name) = super::tree::split(rel);
+            match self.dir(dir)? {
+                Some(d) => d.sync_file(name),
+                None => Err(io(dir)(std::io::Error::from(ErrorKind::NotFound))),
+            }
+        })
+    }
+
     pub fn dir(&self, rel: &Path) -> Result<Option<Dir>, ApplyError> {
         self.resolve(rel, false)
     }
@@ -169,7 +182,34 @@ impl Dir {
         if let Some(m) = mode {
             f.set_permissions(m.clone()).map_err(self.io(name))?;
         }
+        Ok(())
+    }
+
+    /// Make the contents of the file `name` durable. Windows flushes only a
+    /// handle opened for writing; elsewhere a read handle does (and works for
+    /// a file whose mode forbids writing).
+    pub fn sync_file(&self, name: &OsStr) -> Result<(), ApplyError> {
+        let p = self.file(name)?;
+        let f = OpenOptions::new()
+            .read(!cfg!(windows))
+            .write(cfg!(windows))
+            .open(&p)
+            .map_err(self.io(name))?;
         f.sync_all().map_err(self.io(name))
+    }
+
+    /// Make this folder's entries durable. Unix: `fsync` of the folder.
+    /// Windows cannot open a folder to flush it (NTFS journals its own
+    /// metadata), so there it does nothing.
+    pub fn sync(&self) -> Result<(), ApplyError> {
+        if is_link(&self.abs) {
+            return Err(swapped(&self.rel));
+        }
+        #[cfg(unix)]
+        std::fs::File::open(&self.abs)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| io(&self.rel)(e))?;
+        Ok(())
     }
 
     /// Rename `from` to `to` in this folder. Unless `replace`, an existing `to`

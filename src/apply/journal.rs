@@ -45,7 +45,8 @@ impl Journal {
 }
 
 /// Write the journal at root-relative `rel` (temp file named from its run,
-/// fsync, rename), through folders opened without following links.
+/// fsync, rename, fsync of its folder), through folders opened without
+/// following links: it is durable before the run's first write.
 pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
     check_inside(root, rel)?;
     let text = serde_json::to_string(j).map_err(|e| ApplyError::Refused {
@@ -57,9 +58,12 @@ pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
     let d = tree.dir_create(dir)?;
     let tmp = temps::journal_name(&j.run);
     super::staged::stage(&d, &tmp, text.as_bytes(), None)?;
-    d.rename(&tmp, name, true).inspect_err(|_| {
-        let _ = d.remove_file(&tmp);
-    })
+    d.sync_file(&tmp)
+        .and_then(|()| d.rename(&tmp, name, true))
+        .inspect_err(|_| {
+            let _ = d.remove_file(&tmp);
+        })?;
+    d.sync()
 }
 
 /// The bytes the journal of `j` takes on disk (estimated from its contents, so

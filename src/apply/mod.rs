@@ -20,6 +20,7 @@ use std::path::{Component, Path, PathBuf};
 use crate::model::sha256;
 use crate::plan::{Op, Plan};
 
+mod durability;
 #[cfg(target_os = "linux")]
 mod fsat;
 #[cfg_attr(target_os = "linux", allow(dead_code))]
@@ -33,6 +34,7 @@ mod steps;
 pub mod temps;
 mod tree;
 
+use durability::Touched;
 use refill::refills;
 use staged::{stage, Staged};
 use steps::Steps;
@@ -213,8 +215,8 @@ pub fn apply_reporting(
     let tree = Tree::open(root)?;
     let run = temps::run_id(plan);
     let mut staged = Staged::new(&tree);
-    // 2. Stage new contents beside their targets (closed once written), each
-    // folder opened from the root without following a link.
+    // 2. Stage new contents beside their targets (closed once written, not yet
+    // synced), each folder opened from the root without following a link.
     let mut renames: Vec<(usize, std::ffi::OsString, &OsStr, &Op, PathBuf)> = Vec::new();
     for (n, op, abs) in &todo {
         let contents = match op {
@@ -231,7 +233,10 @@ pub fn apply_reporting(
         renames.push((i, tmp, name, op, abs.clone()));
         steps.tick()?;
     }
-    // 3. Archive copies, verified.
+    // ... and the archive copies still to make, beside theirs.
+    // (staged temp, whether it replaces what is there) per move.
+    type Copy = Option<(usize, std::ffi::OsString, bool)>;
+    let mut copies: Vec<(Copy, &Op)> = Vec::new();
     for (n, op, _) in &todo {
         if let Op::Move { contents, to, from } = op {
             let (d, name) = split(to);
@@ -240,6 +245,7 @@ pub fn apply_reporting(
             let replaces = there
                 .as_deref()
                 .is_some_and(|t| refills.get(to.as_path()).is_some_and(|r| r.old == t));
+            let mut copy = None;
             if there.is_none() || replaces {
                 let tmp = temps::name(&run, *n);
                 let i = staged.add(split(to).0.join(&tmp));
@@ -247,15 +253,31 @@ pub fn apply_reporting(
                 let mode = tree.dir(split(from).0)?.map(|s| s.mode(split(from).1));
                 let mode = mode.transpose()?.flatten();
                 stage(&d, &tmp, contents.as_bytes(), mode.as_ref())?;
-                d.rename(&tmp, name, replaces)?;
-                staged.done(i);
+                copy = Some((i, tmp, replaces));
             }
-            let back = d.read(name)?.unwrap_or_default();
-            if sha256(&back) != sha256(contents.as_bytes()) {
-                return Err(ApplyError::Checksum { path: to.clone() });
-            }
-            steps.tick()?;
+            copies.push((copy, op));
         }
+    }
+    // Everything staged reaches the disk before any of it is renamed into
+    // place (see `durability`).
+    tree.sync_written(&staged.pending())?;
+    let mut touched = Touched::default();
+    // 3. Archive copies renamed into place, verified.
+    for (copy, op) in copies {
+        let Op::Move { contents, to, .. } = op else {
+            continue;
+        };
+        let (d, name) = tree.dir_of(to)?;
+        if let Some((i, tmp, replaces)) = copy {
+            d.rename(&tmp, name, replaces)?;
+            staged.done(i);
+            touched.add(to);
+        }
+        let back = d.read(name)?.unwrap_or_default();
+        if sha256(&back) != sha256(contents.as_bytes()) {
+            return Err(ApplyError::Checksum { path: to.clone() });
+        }
+        steps.tick()?;
     }
     // 4. Rename staged files into place. Each check and its rename go through
     // one descriptor of the folder.
@@ -293,9 +315,12 @@ pub fn apply_reporting(
             e => e,
         })?;
         staged.done(i);
+        touched.add(op.path());
         applied.written.push(abs);
         steps.tick()?;
     }
+    // The new names are durable before any original goes.
+    touched.sync(&tree)?;
     // 5. Remove originals (after their copies verified) and deleted files, but
     // never a path the plan has filled again.
     for (_, op, _) in &todo {
@@ -314,6 +339,7 @@ pub fn apply_reporting(
                             return Err(ApplyError::Checksum { path: to.clone() });
                         }
                         src.remove_file(name)?;
+                        touched.add(from);
                     }
                 }
                 steps.tick()?;
@@ -327,6 +353,7 @@ pub fn apply_reporting(
                             None => {}
                             Some(b) if b == old.as_bytes() => {
                                 d.remove_file(name)?;
+                                touched.add(path);
                             }
                             Some(_) => {
                                 return Err(ApplyError::EditedDuringRun { path: path.clone() })
@@ -339,6 +366,8 @@ pub fn apply_reporting(
             _ => {}
         }
     }
+    // The removals are durable before the caller drops the journal.
+    touched.sync(&tree)?;
     Ok(applied)
 }
 

@@ -1,6 +1,6 @@
-//! Staging: each new file is written as a temp file beside its target, synced
-//! and closed, and renamed into place later; the ones not renamed when apply
-//! stops early are removed again.
+//! Staging: each new file is written as a temp file beside its target and
+//! closed, made durable with the others (see `durability`) and renamed into
+//! place later; the ones not renamed when apply stops early are removed again.
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use super::tree::{split, Dir, Tree};
 use super::ApplyError;
 
-/// Write `contents` as the temp file `tmp` in `dir`, synced and closed:
+/// Write `contents` as the temp file `tmp` in `dir`, closed (not synced):
 /// however many files a plan has, at most one is open at a time. A file of
 /// that name is a leftover of the same plan killed before (names come from the
 /// plan, see `temps`) and is replaced.
@@ -46,6 +46,10 @@ impl<'t> Staged<'t> {
     pub(super) fn add(&mut self, tmp: PathBuf) -> usize {
         self.temps.push(Some(tmp));
         self.temps.len() - 1
+    }
+    /// The temp files written and not yet renamed (root-relative).
+    pub(super) fn pending(&self) -> Vec<PathBuf> {
+        self.temps.iter().flatten().cloned().collect()
     }
     /// Renamed into place: no longer to remove.
     pub(super) fn done(&mut self, i: usize) {

@@ -93,6 +93,23 @@ mod tests {
                     assert!(!d.path().join("a/b").exists());
                 }
 
+                #[test]
+                fn syncs_written_files_and_folders() {
+                    let d = tempfile::tempdir().unwrap();
+                    let t = Tree::open(d.path()).unwrap();
+                    let n = OsStr::new;
+                    let dir = t.dir_create(Path::new("a/b")).unwrap();
+                    dir.write_new(n("t"), b"one", None).unwrap();
+                    let top = t.dir_create(Path::new("")).unwrap();
+                    top.write_new(n("u"), b"two", None).unwrap();
+                    let files = ["a/b/t", "u"].map(std::path::PathBuf::from);
+                    t.sync_written(&files).unwrap();
+                    dir.sync_file(n("t")).unwrap();
+                    dir.sync().unwrap();
+                    assert!(dir.sync_file(n("none")).is_err());
+                    assert_eq!(read(&t, "a/b/t").unwrap().unwrap(), b"one");
+                }
+
                 #[cfg(unix)]
                 #[test]
                 fn keeps_a_given_mode() {

@@ -48,6 +48,51 @@ fn counts_match_tiktoken_on_the_samples() {
     ] {
         same(t, &t);
     }
+    // Long pieces take the heap merge: a rule of dashes, a run of spaces, a blob
+    // with no spaces, a long word, mixed scripts with no break.
+    let blob: String = (0..3000u32)
+        .map(|i| char::from(b"AZaz09+/="[(i * 7 % 9) as usize]))
+        .collect();
+    for t in [
+        "-".repeat(5000),
+        format!("{}x", " ".repeat(3000)),
+        blob,
+        "abcdefghij".repeat(300),
+        "日本語ü🚀".repeat(200),
+        "\r\n".repeat(500),
+    ] {
+        same(&t, &t.len());
+    }
+}
+
+#[test]
+fn the_pieces_tile_the_text() {
+    for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+        let text = "  Hi there!\n\n\n  x = 12345; don't // ok\r\n\t日本 🚀  ";
+        let pieces: Vec<&str> = enc.pretokenizer().pieces(text);
+        assert_eq!(pieces.concat(), text);
+        assert!(pieces.iter().all(|p| !p.is_empty()));
+        assert!(pieces.len() > 10, "{pieces:?}");
+    }
+}
+
+#[test]
+fn the_tables_hold_every_rank_of_tiktoken() {
+    // o200k_base: 199,998 ranks; cl100k_base: 100,256. Each token looks itself up.
+    let o200k = Encoding::O200kBase.ranks();
+    let cl100k = Encoding::Cl100kBase.ranks();
+    assert_eq!(o200k.len(), 199_998);
+    assert_eq!(cl100k.len(), 100_256);
+    for b in 0..=255u8 {
+        assert!(o200k.rank(&[b]).is_some() && cl100k.rank(&[b]).is_some());
+    }
+    let tiktoken = tiktoken_rs::o200k_base().unwrap();
+    for word in ["hello", " world", "\n\n", "Install", " cluster"] {
+        let ids = tiktoken.encode_ordinary(word);
+        assert_eq!(ids.len(), 1, "{word:?}");
+        assert_eq!(o200k.rank(word.as_bytes()), Some(ids[0]), "{word:?}");
+    }
+    assert_eq!(o200k.rank(b"xq\x00zz\xff"), None);
 }
 
 proptest::proptest! {

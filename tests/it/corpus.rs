@@ -156,3 +156,42 @@ fn every_corpus_file_splits_losslessly_within_budget() {
         files.len()
     );
 }
+
+/// replan counts every corpus file, and every paragraph of it, exactly as
+/// tiktoken-rs does, in both encodings (replan merges by rank itself, from tables
+/// generated at build time; tiktoken-rs is the reference).
+#[test]
+fn every_corpus_file_counts_exactly_as_tiktoken() {
+    let Some(root) = corpus() else { return };
+    let files = corpus_files(&root);
+    assert!(files.len() > 10, "corpus looks empty");
+    let reference = [
+        (Encoding::O200kBase, tiktoken_rs::o200k_base().unwrap()),
+        (Encoding::Cl100kBase, tiktoken_rs::cl100k_base().unwrap()),
+    ];
+    let failures: Vec<String> = files
+        .par_iter()
+        .flat_map_iter(|f| {
+            let text = std::fs::read_to_string(f).unwrap_or_default();
+            let pieces: Vec<String> = std::iter::once(text.clone())
+                .chain(text.split("\n\n").map(str::to_owned))
+                .collect();
+            let mut bad = Vec::new();
+            for (enc, tiktoken) in &reference {
+                for t in &pieces {
+                    let (ours, theirs) = (enc.count(t), tiktoken.encode_ordinary(t).len());
+                    if ours != theirs {
+                        bad.push(format!(
+                            "{} ({}): {ours} tokens, tiktoken {theirs}: {:?}",
+                            f.display(),
+                            enc.name(),
+                            t.chars().take(80).collect::<String>()
+                        ));
+                    }
+                }
+            }
+            bad
+        })
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
