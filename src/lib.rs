@@ -48,7 +48,7 @@ pub(crate) mod testing {
     pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
         let mut config = proptest::test_runner::Config::with_cases(cases);
         if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
-            config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x7e91_a4);
+            config.rng_seed = proptest::test_runner::RngSeed::Fixed(0x007e_91a4);
         }
         if let Some(n) = std::env::var("PROPTEST_CASES")
             .ok()
