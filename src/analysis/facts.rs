@@ -111,10 +111,11 @@ impl<'a> FileFacts<'a> {
             || (!topics.is_empty() && rel.starts_with(topics));
         // A continuation part holds the inside of a subphase whose heading is in the
         // first part: its "Phase 4.10 Complete" headings were never sections.
-        let first_line = doc.source.line_text(1);
-        let continues = crate::split::continued_from(first_line)
+        let cont = crate::model::markers::continuation_line(&doc.source.text);
+        let continues = cont
+            .and_then(crate::split::continued_from)
             .map(|(first, part)| (rel.parent().unwrap_or(Path::new("")).join(first), part));
-        let generated = generated || first_line.contains(crate::model::markers::CONTINUATION);
+        let generated = generated || cont.is_some();
         let found = if generated { Vec::new() } else { found };
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
         let total_lines = doc.source.line_count().max(1);

@@ -11,6 +11,7 @@ use crate::config::Ownership;
 use crate::model::markers;
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
+use crate::plan::conserve::{self, Ledger};
 use crate::plan::links::Moved;
 use crate::split::{self, SplitOptions};
 
@@ -192,6 +193,10 @@ impl Planner<'_> {
                 archived,
                 parts: paths,
                 in_place,
+                text: doc.source.text.clone(),
+                tally: conserve::Tally::of(doc),
+                // Filled in when the parts are final (`finish`).
+                ledgers: Vec::new(),
             });
             self.parts.insert(rel.clone(), parts_out);
         }
@@ -329,6 +334,7 @@ impl Planner<'_> {
                 doc: pdoc,
                 span: part.span.clone(),
                 prefix: part.prefix.len(),
+                ledger: Ledger::cut(part.prefix.len(), part.suffix.len()),
             });
         }
         (moved, parts_out)
