@@ -207,7 +207,7 @@ impl<'a> FileFacts<'a> {
 
 /// A lettered part such as "Phase 4.5A: Title" (the heading patterns want a plain
 /// number); its number keeps the letter.
-fn lettered(text: &str) -> Option<Subphase> {
+pub(crate) fn lettered(text: &str) -> Option<Subphase> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(r"^(?i:phase|step|stage)\s+(?P<number>\d+(?:\.\d+)+[A-Za-z])(?:\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")

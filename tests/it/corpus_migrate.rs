@@ -177,6 +177,19 @@ fn migrate_leaves_every_real_planning_folder_better_and_restores_it() {
         if !own.is_empty() {
             problems.push(format!("{name}: findings in replan's own files: {own:?}"));
         }
+        // Every original's conservation account is recorded, and equal.
+        let manifest =
+            std::fs::read_to_string(root.join(".claude/archive/replan-manifest.json")).unwrap();
+        let m: Value = serde_json::from_str(&manifest).unwrap();
+        let accounts: Vec<&Value> = m["runs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["conservation"].as_array().into_iter().flatten())
+            .collect();
+        if accounts.len() != made.originals.len() || accounts.iter().any(|a| a["equal"] != true) {
+            problems.push(format!("{name}: conservation: {accounts:?}"));
+        }
         let into = links_into_archive(root);
         if !into.is_empty() {
             problems.push(format!(

@@ -40,6 +40,7 @@ use crate::tokens::Encoding;
 use crate::walk::in_archive;
 
 mod after;
+mod cards;
 mod hint;
 mod layout;
 mod links;
@@ -166,6 +167,23 @@ struct PartOut {
     prefix: usize,
     /// What replan added to it, to take out again.
     ledger: Ledger,
+    /// The subphase it holds (part of), for its card.
+    unit: Option<UnitOf>,
+}
+
+/// The subphase a part holds (part of), as its card tells it.
+#[derive(Debug, Clone)]
+struct UnitOf {
+    number: String,
+    /// Number and title (`4.7 Configure GitHub Integration`).
+    title: String,
+    /// The duration the heading states.
+    duration: Option<String>,
+    /// 1-based part, parts.
+    part: usize,
+    parts: usize,
+    /// 1-based lines of the original it holds.
+    lines: (usize, usize),
 }
 
 /// A link that resolves today: the file holding it after the plan, its destination
@@ -225,6 +243,8 @@ struct Planner<'a> {
     one_plan: HashSet<PathBuf>,
     /// A framework's file split beside itself → its text as the index of its parts.
     in_place: BTreeMap<PathBuf, String>,
+    /// The fields of a task card, when cards are on.
+    card_fields: Option<Vec<crate::config::CardField>>,
 }
 
 /// Plan a restructure.
@@ -264,6 +284,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         }),
         one_plan: HashSet::new(),
         in_place: BTreeMap::new(),
+        card_fields: cfg.cards.fields(),
     };
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
@@ -288,6 +309,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         },
     );
     p.rewrite_links();
+    p.cards();
     let after = p.after();
     p.verify_links(&after);
     let after_docs = p.after_docs(&after);
