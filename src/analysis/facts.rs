@@ -50,6 +50,9 @@ pub struct FileFacts<'a> {
     /// blocks (fence lines included). Ranges, not a flag per line: the facts of
     /// every file are held at once.
     pub in_code: Vec<(usize, usize)>,
+    /// 1-based line ranges of replan's task cards (inclusive): not the
+    /// author's text, so [`FileFacts::line`] reads them as empty.
+    pub in_card: Vec<(usize, usize)>,
     /// For a continuation part written by a split: the first part of its unit
     /// (root-relative, from the continuation line's link) and its part number.
     pub continues: Option<(PathBuf, usize)>,
@@ -151,6 +154,13 @@ impl<'a> FileFacts<'a> {
             }
         }
         let in_code = code_ranges(doc);
+        let in_card = crate::model::markers::card_spans(&doc.source.text)
+            .into_iter()
+            .map(|r| {
+                let end = r.end.saturating_sub(1).max(r.start);
+                (doc.source.line_of(r.start), doc.source.line_of(end))
+            })
+            .collect();
         FileFacts {
             index,
             rel,
@@ -160,6 +170,7 @@ impl<'a> FileFacts<'a> {
             subphases,
             off_level,
             in_code,
+            in_card,
             continues,
         }
     }
@@ -169,8 +180,12 @@ impl<'a> FileFacts<'a> {
         in_ranges(&self.in_code, line)
     }
 
-    /// Text of 1-based `line`.
+    /// Text of 1-based `line`; empty inside a task card (replan's text: its
+    /// links and names are not evidence of what the author wrote).
     pub fn line(&self, line: usize) -> &str {
+        if in_ranges(&self.in_card, line) {
+            return "";
+        }
         self.doc.source.line_text(line)
     }
 

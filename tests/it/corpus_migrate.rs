@@ -95,7 +95,9 @@ fn links_into_archive(root: &Path) -> Vec<String> {
         .into_iter()
         .filter(|(p, _)| p.ends_with(".md") && !p.starts_with(".claude/archive/"))
         .filter(|(_, b)| {
+            // A task card's source link names the archived original on purpose.
             let t = String::from_utf8_lossy(b);
+            let t = replan::model::markers::strip_cards(&t);
             t.contains("archive/original-phases/")
                 && (t.contains("](") || t.contains("]:"))
                 && t.lines().any(|l| {
