@@ -19,6 +19,9 @@ pub enum NoteKind {
     CannotArchive,
     /// A split would not reassemble to its original.
     NotLossless,
+    /// The parts as the plan writes them, replan's text taken out, are not
+    /// their original byte for byte (the conservation account).
+    NotConserved,
     /// A code fence is never closed.
     UnclosedFence,
     /// A single block exceeds the budget and is kept whole.

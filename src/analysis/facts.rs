@@ -50,6 +50,9 @@ pub struct FileFacts<'a> {
     /// blocks (fence lines included). Ranges, not a flag per line: the facts of
     /// every file are held at once.
     pub in_code: Vec<(usize, usize)>,
+    /// 1-based line ranges of replan's task cards (inclusive): not the
+    /// author's text, so [`FileFacts::line`] reads them as empty.
+    pub in_card: Vec<(usize, usize)>,
     /// For a continuation part written by a split: the first part of its unit
     /// (root-relative, from the continuation line's link) and its part number.
     pub continues: Option<(PathBuf, usize)>,
@@ -111,10 +114,11 @@ impl<'a> FileFacts<'a> {
             crate::model::markers::is_index(&doc.source.text) || rel.starts_with(&topics);
         // A continuation part holds the inside of a subphase whose heading is in the
         // first part: its "Phase 4.10 Complete" headings were never sections.
-        let first_line = doc.source.line_text(1);
-        let continues = crate::split::continued_from(first_line)
+        let cont = crate::model::markers::continuation_line(&doc.source.text);
+        let continues = cont
+            .and_then(crate::split::continued_from)
             .map(|(first, part)| (rel.parent().unwrap_or(Path::new("")).join(first), part));
-        let generated = generated || first_line.contains(crate::model::markers::CONTINUATION);
+        let generated = generated || cont.is_some();
         let found = if generated { Vec::new() } else { found };
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
         let total_lines = doc.source.line_count().max(1);
@@ -150,6 +154,13 @@ impl<'a> FileFacts<'a> {
             }
         }
         let in_code = code_ranges(doc);
+        let in_card = crate::model::markers::card_spans(&doc.source.text)
+            .into_iter()
+            .map(|r| {
+                let end = r.end.saturating_sub(1).max(r.start);
+                (doc.source.line_of(r.start), doc.source.line_of(end))
+            })
+            .collect();
         FileFacts {
             index,
             rel,
@@ -159,6 +170,7 @@ impl<'a> FileFacts<'a> {
             subphases,
             off_level,
             in_code,
+            in_card,
             continues,
         }
     }
@@ -168,8 +180,12 @@ impl<'a> FileFacts<'a> {
         in_ranges(&self.in_code, line)
     }
 
-    /// Text of 1-based `line`.
+    /// Text of 1-based `line`; empty inside a task card (replan's text: its
+    /// links and names are not evidence of what the author wrote).
     pub fn line(&self, line: usize) -> &str {
+        if in_ranges(&self.in_card, line) {
+            return "";
+        }
         self.doc.source.line_text(line)
     }
 
@@ -206,7 +222,7 @@ impl<'a> FileFacts<'a> {
 
 /// A lettered part such as "Phase 4.5A: Title" (the heading patterns want a plain
 /// number); its number keeps the letter.
-fn lettered(text: &str) -> Option<Subphase> {
+pub(crate) fn lettered(text: &str) -> Option<Subphase> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
         regex::Regex::new(r"^(?i:phase|step|stage)\s+(?P<number>\d+(?:\.\d+)+[A-Za-z])(?:\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")

@@ -9,7 +9,7 @@ mod budget_lines;
 mod budget_tokens;
 mod content_terms;
 mod decision_conflict;
-mod facts;
+pub(crate) mod facts;
 pub(crate) mod fence_reading;
 mod fence_suspicious;
 mod fence_unclosed;

@@ -124,6 +124,9 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
         p.outcome.plan.ops.len(),
         started.elapsed().as_millis()
     ));
+    for line in text::conservation_lines(&p.conservation) {
+        ui::detail(&line);
+    }
     let json = format == Format::Json;
     let (out, err) = text::planned(&p, opts.mode, json, command, ui::quiet());
     print!("{out}");

@@ -73,6 +73,13 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
             o.line, o.lines, o.tokens, r.max_lines, r.max_tokens, o.part
         ));
     }
+    if !ui::quiet() {
+        if let Some(line) =
+            crate::render::restructure::conservation_summary(std::slice::from_ref(&r.conservation))
+        {
+            eprintln!("{line}");
+        }
+    }
     let verb = if args.dry_run { "would write" } else { "wrote" };
     let tail = if args.dry_run {
         "; nothing written"

@@ -4,6 +4,7 @@
 //! Every file is first read on its own into the typed structs, so an unknown key or a
 //! wrong type is reported with that file's line and column.
 
+pub mod cards;
 pub mod check;
 mod explain;
 pub mod frameworks;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::Value;
 
+pub use cards::{CardField, CardFieldKind, Cards};
 pub use check::{CheckRules, Environment};
 pub use explain::edit_distance;
 pub use frameworks::{Framework, Ownership};
@@ -42,6 +44,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../rules/decisions.yaml"),
     ),
     ("rules/topics.yaml", include_str!("../../rules/topics.yaml")),
+    ("rules/cards.yaml", include_str!("../../rules/cards.yaml")),
     (
         "rules/frameworks.yaml",
         include_str!("../../rules/frameworks.yaml"),
@@ -183,6 +186,8 @@ pub struct Config {
     pub repo_roots: Vec<String>,
     /// The files this configuration was read from, `(name, text)` in merge order,
     /// to locate settings that are judged after load (rule ids).
+    /// Task cards on the files a split writes (`cards: false` turns them off).
+    pub cards: Cards,
     #[serde(skip)]
     layers: std::sync::Arc<Vec<(String, String)>>,
 }

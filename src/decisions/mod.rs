@@ -464,9 +464,9 @@ fn after_number(text: &str, n: &str) -> Option<String> {
 /// The title of the plan document `doc` is (part of): the title a continuation
 /// part links back to, else its first level-1 heading, else its file name.
 fn doc_title(doc: &Document, rel: &Path) -> String {
-    let first = doc.source.text.lines().next().unwrap_or("");
-    if first.contains(crate::model::markers::CONTINUATION) {
-        if let Some((t, _)) = first.split_once('[').and_then(|(_, r)| r.split_once("](")) {
+    if let Some(first) = crate::model::markers::continuation_line(&doc.source.text) {
+        let after = first.split_once("Continued from [").map(|(_, r)| r);
+        if let Some((t, _)) = after.and_then(|r| r.split_once("](")) {
             if !t.trim().is_empty() {
                 return without_extension(t.trim()).to_string();
             }

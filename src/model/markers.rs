@@ -6,6 +6,13 @@
 /// by size, not a subphase of its own.
 pub const CONTINUATION: &str = "<!-- replan:continuation -->";
 
+/// The line that opens a task card (see `split::card`): the block from it to the
+/// [`CARD_END`] line, and the one blank line after, is replan's own text.
+pub const CARD_BEGIN: &str = "<!-- replan:card -->";
+
+/// The line that closes a task card.
+pub const CARD_END: &str = "<!-- /replan:card -->";
+
 /// Before the link reference definitions a split part carries over from its original.
 pub const DEFINITIONS: &str = "<!-- replan:definitions -->";
 
@@ -50,7 +57,73 @@ pub fn is_index(text: &str) -> bool {
 
 /// Whether a text is a continuation part written by replan.
 pub fn is_continuation(text: &str) -> bool {
-    first_line(text).contains(CONTINUATION)
+    continuation_line(text).is_some()
+}
+
+/// The line of a continuation part that says what it continues: its first line,
+/// or, when the part starts with a task card, the card's line carrying
+/// [`CONTINUATION`]. `None` for any other text.
+pub fn continuation_line(text: &str) -> Option<&str> {
+    let first = first_line(text);
+    if first.contains(CONTINUATION) {
+        return Some(first);
+    }
+    if first.trim_end() != CARD_BEGIN {
+        return None;
+    }
+    text.lines()
+        .skip(1)
+        .take_while(|l| l.trim_end() != CARD_END)
+        .find(|l| l.contains(CONTINUATION))
+}
+
+/// The byte ranges of every task card in `text`: from the start of a
+/// [`CARD_BEGIN`] line through the end of its [`CARD_END`] line and one blank
+/// line after it, when there is one. A begin line without an end line is not a
+/// card (it is left as text). Cards never nest.
+pub fn card_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Option<usize> = None;
+    let mut at = 0;
+    let mut lines = text.split_inclusive('\n').peekable();
+    while let Some(l) = lines.next() {
+        let start = at;
+        at += l.len();
+        let bare = l.trim_end_matches(['\n', '\r']);
+        match open {
+            None if bare == CARD_BEGIN => open = Some(start),
+            Some(s) if bare == CARD_END => {
+                let mut end = at;
+                if let Some(next) = lines.peek() {
+                    if next.trim_end_matches(['\n', '\r']).is_empty() && next.ends_with('\n') {
+                        end += next.len();
+                        at += next.len();
+                        lines.next();
+                    }
+                }
+                out.push(s..end);
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `text` without its task cards ([`card_spans`]): what the author's bytes were.
+pub fn strip_cards(text: &str) -> std::borrow::Cow<'_, str> {
+    let spans = card_spans(text);
+    if spans.is_empty() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in spans {
+        out.push_str(&text[at..r.start]);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether replan generated this text (index or continuation part).
@@ -72,6 +145,42 @@ mod tests {
         assert!(is_index(&format!("---\nwave: 1\n---\n{INDEX}\n# Plan\n")));
         assert!(!is_index(&format!("---\nwave: 1\n---\n# Plan\n{INDEX}\n")));
         assert!(!is_index(&format!("---\nnever closed\n{INDEX}\n")));
+    }
+
+    #[test]
+    fn cards_are_removed_byte_for_byte() {
+        let card = format!("{CARD_BEGIN}\n- **Phase:** 4.7\n{CARD_END}\n\n");
+        let text = format!("# Phase 4.7\n{card}\nBody.\n");
+        assert_eq!(strip_cards(&text), "# Phase 4.7\n\nBody.\n");
+        let crlf = card.replace('\n', "\r\n");
+        assert_eq!(
+            strip_cards(&format!("## A\r\n{crlf}x\r\n")),
+            "## A\r\nx\r\n"
+        );
+        // At the end, without the blank line; and an unclosed card is text.
+        assert_eq!(
+            strip_cards(&format!("# A\n{CARD_BEGIN}\n{CARD_END}\n")),
+            "# A\n"
+        );
+        let open = format!("# A\n{CARD_BEGIN}\nx\n");
+        assert_eq!(strip_cards(&open), open);
+        // Only whole lines are markers.
+        let quoted = format!("> {CARD_BEGIN}\n> {CARD_END}\n");
+        assert_eq!(strip_cards(&quoted), quoted);
+    }
+
+    #[test]
+    fn a_card_at_the_top_carries_the_continuation() {
+        let text = format!(
+            "{CARD_BEGIN}\n- **Part:** *Continued from [A](a.md) (part 2 of 3).* {CONTINUATION}\n{CARD_END}\n\nbody\n"
+        );
+        assert!(is_continuation(&text));
+        assert!(continuation_line(&text).unwrap().contains("(part 2 of 3)"));
+        let first = format!("# A\n{CARD_BEGIN}\n- **Part:** 1 of 3\n{CARD_END}\n\n");
+        assert!(!is_continuation(&first));
+        assert!(!is_continuation(&format!(
+            "{CARD_BEGIN}\nx\n{CARD_END}\n{CONTINUATION}\n"
+        )));
     }
 
     #[test]

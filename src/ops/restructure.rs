@@ -12,6 +12,7 @@ use super::Progress;
 use crate::apply::{self, journal, lock, ApplyOptions};
 use crate::config::Config;
 use crate::note::{Note, NoteKind};
+use crate::plan::conserve::Account;
 use crate::plan::restructure::{self, Inputs, Outcome};
 use crate::plan::{manifest, Op, Plan};
 
@@ -56,8 +57,9 @@ pub enum Report {
         /// Files left as they are because they were edited since it was planned.
         kept: Vec<PathBuf>,
     },
-    /// A plan was made (and applied, when `applied`).
-    Planned(Planned),
+    /// A plan was made (and applied, when `applied`); boxed, as it is
+    /// much the bigger of the two.
+    Planned(Box<Planned>),
 }
 
 /// A planned (and maybe applied) restructure.
@@ -75,6 +77,8 @@ pub struct Planned {
     pub files: usize,
     /// The fixes applied first (`migrate --fix`), part of the plan.
     pub fixes: Vec<crate::fix::Fix>,
+    /// One account per original split: what went in, what the parts hold.
+    pub conservation: Vec<Account>,
 }
 
 /// What the manifest records, for the planner.
@@ -322,6 +326,23 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         });
     }
 
+    let tree = plan_fixed_tree(root, cfg, progress, opts.fixes)?;
+    settle(opts, cfg, progress, tree)
+}
+
+/// The gate after planning: the refusals (the planner's errors, the
+/// conservation account of every split against the plan as it will be
+/// written, unreadable files in the way, the git guard, apply's own checks),
+/// then, with [`Mode::Apply`] and none of them, the plan applied with its
+/// manifest entry. Nothing is written when any refusal speaks.
+pub fn settle(
+    opts: &Options,
+    cfg: &Config,
+    progress: Progress,
+    tree: Tree,
+) -> anyhow::Result<Report> {
+    let root = &opts.root;
+    let jrel = PathBuf::from(&cfg.archive.journal);
     let Tree {
         outcome,
         manifest: manifest_text,
@@ -329,11 +350,20 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         unreadable,
         files,
         fixes,
-    } = plan_fixed_tree(root, cfg, progress, opts.fixes)?;
+    } = tree;
     let (mut errors, passed) = unreadable_in_the_way(root, unreadable, &outcome);
     let mut warnings = warnings;
     warnings.extend(passed);
     errors.extend(outcome.errors.iter().cloned());
+    let conservation = outcome.conservation();
+    errors.extend(conservation.iter().filter(|a| !a.equal).map(|a| {
+        let msg = format!(
+            "its parts, replan's added text taken out, are not the original byte for byte \
+             ({} bytes, {} lines, {} blocks in; {} bytes, {} lines, {} blocks in the parts); not written",
+            a.input.bytes, a.input.lines, a.input.blocks, a.parts.bytes, a.parts.lines, a.parts.blocks
+        );
+        Note::new(NoteKind::NotConserved, &a.original, msg)
+    }));
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
         errors.extend(git_guard(root, &outcome.plan));
     }
@@ -357,9 +387,10 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         applied: false,
         files,
         fixes,
+        conservation,
     };
     if opts.mode != Mode::Apply || !planned.errors.is_empty() || planned.outcome.plan.is_empty() {
-        return Ok(Report::Planned(planned));
+        return Ok(Report::Planned(Box::new(planned)));
     }
     let o = &planned.outcome;
     let parts: Vec<(PathBuf, Vec<PathBuf>)> = o
@@ -367,7 +398,8 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         .iter()
         .map(|s| (s.original.clone(), s.parts.clone()))
         .collect();
-    let run = manifest::record(&o.plan, opts.command, &parts);
+    let mut run = manifest::record(&o.plan, opts.command, &parts);
+    run.conservation = planned.conservation.clone();
     let mrel = PathBuf::from(&cfg.archive.manifest);
     let mop = manifest::append_op(&mrel, manifest_text.as_deref(), run)
         .map_err(|e| anyhow::anyhow!(e))?;
@@ -378,7 +410,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
     journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
     planned.applied = true;
-    Ok(Report::Planned(planned))
+    Ok(Report::Planned(Box::new(planned)))
 }
 
 #[cfg(test)]
@@ -386,6 +418,69 @@ mod tests {
     use super::*;
     use indicatif::ProgressBar;
     use std::sync::Mutex;
+
+    /// A part that would not give its original back (here corrupted in memory
+    /// between planning and writing) refuses the run: an error, nothing written.
+    #[test]
+    fn a_part_that_does_not_add_up_refuses_the_run() {
+        let d = tempfile::tempdir().unwrap();
+        let plans = d.path().join(".claude/plans");
+        std::fs::create_dir_all(&plans).unwrap();
+        let text = "# Plan\n\n## Phase 1.1: A\n\nOne.\n\n## Phase 1.2: B\n\nTwo.\n";
+        std::fs::write(plans.join("p.md"), text).unwrap();
+        let opts = Options {
+            command: "migrate",
+            root: d.path().to_path_buf(),
+            mode: Mode::Apply,
+            allow_dirty: true,
+            fixes: crate::ops::fix::Fixes::Off,
+        };
+        let cfg = Config::builtin();
+        let quiet = |_: Option<u64>, _: &'static str| ProgressBar::hidden();
+        let mut tree = plan_tree(d.path(), &cfg, &quiet).unwrap();
+        let accounts = tree.outcome.conservation();
+        assert_eq!(accounts.len(), 1);
+        assert!(accounts[0].equal, "{accounts:?}");
+        let part = tree
+            .outcome
+            .plan
+            .ops
+            .iter_mut()
+            .find_map(|op| match op {
+                Op::Create { path, contents } if path.ends_with("phase-1.2-b.md") => Some(contents),
+                _ => None,
+            })
+            .expect("a part for 1.2");
+        *part = part.replace("Two.", "Tw0.");
+        let Report::Planned(p) = settle(&opts, &cfg, &quiet, tree).unwrap() else {
+            panic!("planned expected")
+        };
+        assert!(!p.applied);
+        assert!(
+            p.errors.iter().any(|e| e.kind == NoteKind::NotConserved),
+            "{:?}",
+            p.errors
+        );
+        assert!(!p.conservation[0].equal);
+        let files: Vec<_> = walkdir(d.path());
+        assert_eq!(files, vec![plans.join("p.md")]);
+        assert_eq!(std::fs::read_to_string(plans.join("p.md")).unwrap(), text);
+    }
+
+    fn walkdir(root: &Path) -> Vec<PathBuf> {
+        let mut out = Vec::new();
+        let mut todo = vec![root.to_path_buf()];
+        while let Some(d) = todo.pop() {
+            for e in std::fs::read_dir(d).unwrap().flatten() {
+                if e.path().is_dir() {
+                    todo.push(e.path());
+                } else {
+                    out.push(e.path());
+                }
+            }
+        }
+        out
+    }
 
     #[test]
     fn the_stages_after_the_split_get_a_spinner_of_their_own() {

@@ -7,8 +7,9 @@ use std::path::Component;
 
 use crate::apply::{apply, ApplyOptions};
 use crate::config::Config;
-use crate::model::links::{edit, locate_all};
+use crate::model::links::locate_all;
 use crate::model::{Document, Source};
+use crate::plan::conserve::{self, Account, Ledger, Tally};
 use crate::plan::links::{anchors, part_links, MoveMap, Moved, PartText};
 use crate::plan::{Op, Plan};
 use crate::split::{self, Oversize, SplitOptions};
@@ -67,6 +68,8 @@ pub struct Report {
     /// Links in the parts rewritten so they still reach their heading (a TOC's
     /// `#anchor` to a heading now in another part).
     pub links_rewritten: usize,
+    /// What went in and what the parts hold, replan's text taken out.
+    pub conservation: Account,
 }
 
 /// Endings of files that are something other than Markdown: split would read a
@@ -124,8 +127,15 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             .unwrap_or_else(|| PathBuf::from(".")),
     };
     let (contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
+    let conservation = account(&opts.file, &doc, &contents);
+    if !conservation.equal {
+        anyhow::bail!(
+            "{}: its parts, replan's added text taken out, are not the original byte for byte; nothing written",
+            opts.file.display()
+        );
+    }
     let mut plan = Plan::new(&out_dir);
-    for (part, (text, _)) in sp.parts.iter().zip(&contents) {
+    for (part, (text, _, _)) in sp.parts.iter().zip(&contents) {
         plan.ops
             .push(Op::create(PathBuf::from(&part.name), text.clone()));
     }
@@ -133,7 +143,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         .parts
         .iter()
         .zip(&contents)
-        .map(|(p, (text, edited))| Part {
+        .map(|(p, (text, edited, _))| Part {
             path: out_dir.join(&p.name),
             lines: p.lines,
             // A rewritten link changes the count (the split kept room for it).
@@ -167,7 +177,17 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         max_tokens: sopts.max_tokens,
         encoding,
         links_rewritten,
+        conservation,
     })
+}
+
+/// The conservation account of a split's parts as they will be written.
+fn account(file: &Path, doc: &Document, parts: &[(String, bool, Ledger)]) -> Account {
+    let parts: Vec<(&Ledger, Option<&str>)> = parts
+        .iter()
+        .map(|(t, _, l)| (l, Some(t.as_str())))
+        .collect();
+    conserve::account(file, &doc.source.text, Tally::of(doc), &parts)
 }
 
 /// A path made absolute (without touching the disk) and without its root, so
@@ -190,15 +210,22 @@ fn from_root(p: &Path) -> Option<(PathBuf, PathBuf)> {
 /// moved text: a link to a heading now in another part (a TOC's `#anchor`)
 /// names that part, a relative link is rewritten for a part written into
 /// another folder, and links that were broken are left as they were. Returns
-/// each part's contents and whether a link in it changed, and how many did.
+/// each part's contents, whether a link in it changed and the ledger of what
+/// replan added, and how many links changed.
 fn relink(
     doc: &Document,
     sp: &split::SplitPlan,
     file: &Path,
     out_dir: &Path,
-) -> (Vec<(String, bool)>, usize) {
+) -> (Vec<(String, bool, Ledger)>, usize) {
     let contents: Vec<String> = sp.parts.iter().map(|p| p.contents(doc)).collect();
-    let as_is = |c: Vec<String>| c.into_iter().map(|t| (t, false)).collect();
+    let ledger = |p: &split::Part| Ledger::cut(p.prefix.len(), p.suffix.len());
+    let as_is = |c: Vec<String>| {
+        c.into_iter()
+            .zip(&sp.parts)
+            .map(|(t, p)| (t, false, ledger(p)))
+            .collect()
+    };
     let (Some((root, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
         return (as_is(contents), 0);
     };
@@ -247,10 +274,12 @@ fn relink(
             .filter_map(|l| l.pos.map(|p| (p, l.new)))
             .collect();
         changed += edits.len();
+        let mut l = ledger(part);
         out_texts.push(if edits.is_empty() {
-            (text.clone(), false)
+            (text.clone(), false, l)
         } else {
-            (edit(text, edits), true)
+            let t = l.edit(text, edits);
+            (t, true, l)
         });
     }
     (out_texts, changed)

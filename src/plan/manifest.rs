@@ -48,6 +48,10 @@ pub struct Run {
     /// run: undoing the run puts it back as it was instead of removing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest_before: Option<String>,
+    /// The conservation account of each original split by this run: bytes,
+    /// lines and blocks in, the same over its parts, and whether they are equal.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conservation: Vec<crate::plan::conserve::Account>,
 }
 
 /// An original moved to the archive.

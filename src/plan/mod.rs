@@ -180,6 +180,8 @@ impl std::fmt::Display for Summary {
     }
 }
 
+pub mod card;
+pub mod conserve;
 pub mod index;
 pub mod links;
 pub mod manifest;

@@ -86,6 +86,8 @@ struct SplitReport<'a> {
     dry_run: bool,
     files: Vec<PartRow<'a>>,
     oversize: Vec<OversizeRow<'a>>,
+    /// The file's conservation account (a list, as `migrate` gives one).
+    conservation: &'a [crate::plan::conserve::Account],
 }
 
 /// The versioned JSON report of `split` (no trailing newline).
@@ -116,6 +118,7 @@ pub fn split(r: &crate::ops::split::Report, file: &Path, dry_run: bool) -> Strin
                 part: &o.part,
             })
             .collect(),
+        conservation: std::slice::from_ref(&r.conservation),
     })
 }
 
@@ -133,6 +136,9 @@ struct PlanReport<'a> {
     errors: Vec<String>,
     /// The notes and errors again, with their place as fields.
     diagnostics: Vec<Diagnostic<'a>>,
+    /// One account per original split: bytes, lines and blocks in and in its
+    /// parts (replan's added text taken out), and whether they are equal.
+    conservation: &'a [crate::plan::conserve::Account],
     ops: &'a [crate::plan::Op],
 }
 
@@ -159,6 +165,7 @@ pub fn plan(p: &crate::ops::restructure::Planned, command: &str, dry_run: bool) 
             .chain(p.errors.iter().map(|n| ("error", n)))
             .map(|(severity, note)| Diagnostic { severity, note })
             .collect(),
+        conservation: &p.conservation,
         ops: &p.outcome.plan.ops,
     })
 }

@@ -8,6 +8,7 @@ use anstyle::AnsiColor;
 
 use crate::finding::Finding;
 use crate::ops::restructure::{Mode, Planned};
+use crate::plan::conserve::{Account, Tally};
 use crate::plan::restructure::Outcome;
 use crate::plan::{Op, Plan, Reason};
 use crate::ui::paint;
@@ -110,6 +111,9 @@ pub fn planned(
         let _ = writeln!(out, "{}", crate::render::json::plan(p, command, false));
     }
     if !quiet && (mode == Mode::DryRun || !empty) {
+        if let Some(line) = conservation_summary(&p.conservation) {
+            let _ = writeln!(err, "{line}");
+        }
         let _ = writeln!(err, "{}", summary(&p.outcome, command, dry));
     }
     (out, err)
@@ -184,6 +188,66 @@ pub fn undo_summary(plan: &Plan) -> String {
         "{} moved back from the archive, {} restored in place, {} removed, {} re-created",
         s.moved, s.modified, s.deleted, s.created
     )
+}
+
+/// One line for all the originals a run split: how many, what went in and
+/// whether their parts hold it all. Per-original lines go to `-v`
+/// ([`conservation_lines`]): a tree of fifty monoliths would otherwise print
+/// fifty lines of `equal` on every run; the manifest and JSON keep them all,
+/// and an unequal original is an error, printed whatever the verbosity.
+pub fn conservation_summary(accounts: &[Account]) -> Option<String> {
+    if accounts.is_empty() {
+        return None;
+    }
+    let sum = |f: fn(&Tally) -> usize, parts: bool| -> usize {
+        accounts
+            .iter()
+            .map(|a| f(if parts { &a.parts } else { &a.input }))
+            .sum()
+    };
+    let unequal = accounts.iter().filter(|a| !a.equal).count();
+    let (b, l, k) = (
+        sum(|t| t.bytes, false),
+        sum(|t| t.lines, false),
+        sum(|t| t.blocks, false),
+    );
+    let verdict = if unequal == 0 {
+        paint("equal", AnsiColor::Green, true, true)
+    } else {
+        paint(&format!("{unequal} not equal"), AnsiColor::Red, true, true)
+    };
+    let n = accounts.len();
+    let originals = if n == 1 { "original" } else { "originals" };
+    Some(if unequal == 0 {
+        format!(
+            "conservation: {n} {originals}, {b} bytes, {l} lines, {k} blocks in; the same in their parts: {verdict}"
+        )
+    } else {
+        format!(
+            "conservation: {n} {originals}, {b} bytes, {l} lines, {k} blocks in; {} bytes, {} lines, {} blocks in their parts: {verdict}",
+            sum(|t| t.bytes, true),
+            sum(|t| t.lines, true),
+            sum(|t| t.blocks, true),
+        )
+    })
+}
+
+/// One line per original: `path: in B bytes, L lines, K blocks; parts …; equal`.
+pub fn conservation_lines(accounts: &[Account]) -> Vec<String> {
+    accounts
+        .iter()
+        .map(|a| {
+            let t =
+                |t: &Tally| format!("{} bytes, {} lines, {} blocks", t.bytes, t.lines, t.blocks);
+            format!(
+                "{}: in {}; parts {}; {}",
+                a.original.display(),
+                t(&a.input),
+                t(&a.parts),
+                if a.equal { "equal" } else { "NOT equal" }
+            )
+        })
+        .collect()
 }
 
 /// The closing line: what changed (or would), files split, links rewritten.

@@ -95,7 +95,9 @@ fn links_into_archive(root: &Path) -> Vec<String> {
         .into_iter()
         .filter(|(p, _)| p.ends_with(".md") && !p.starts_with(".claude/archive/"))
         .filter(|(_, b)| {
+            // A task card's source link names the archived original on purpose.
             let t = String::from_utf8_lossy(b);
+            let t = replan::model::markers::strip_cards(&t);
             t.contains("archive/original-phases/")
                 && (t.contains("](") || t.contains("]:"))
                 && t.lines().any(|l| {
@@ -176,6 +178,19 @@ fn migrate_leaves_every_real_planning_folder_better_and_restores_it() {
             .collect();
         if !own.is_empty() {
             problems.push(format!("{name}: findings in replan's own files: {own:?}"));
+        }
+        // Every original's conservation account is recorded, and equal.
+        let manifest =
+            std::fs::read_to_string(root.join(".claude/archive/replan-manifest.json")).unwrap();
+        let m: Value = serde_json::from_str(&manifest).unwrap();
+        let accounts: Vec<&Value> = m["runs"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|r| r["conservation"].as_array().into_iter().flatten())
+            .collect();
+        if accounts.len() != made.originals.len() || accounts.iter().any(|a| a["equal"] != true) {
+            problems.push(format!("{name}: conservation: {accounts:?}"));
         }
         let into = links_into_archive(root);
         if !into.is_empty() {

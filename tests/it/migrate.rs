@@ -1004,3 +1004,104 @@ fn a_tree_without_plan_dirs_is_told_what_to_set() {
         "{err}"
     );
 }
+
+/// Every part migrate writes for a subphase carries a task card whose links
+/// resolve; the conservation line is in the text and JSON output; taking the
+/// cards out of the parts gives back their text; `cards: false` writes none.
+#[test]
+fn parts_carry_cards_and_the_run_accounts_for_every_byte() {
+    let Some(src) = samples() else { return };
+    let dir = copy_tree(&src);
+    let root = dir.path();
+    let dry = replan()
+        .args(["migrate", "--dry-run", "--format", "json"])
+        .arg(root)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&dry.stdout).unwrap();
+    let accounts = v["conservation"].as_array().unwrap();
+    assert!(!accounts.is_empty());
+    assert!(accounts
+        .iter()
+        .all(|a| a["equal"] == true && a["in"] == a["parts"]));
+    let out = replan()
+        .arg("migrate")
+        .arg(root)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .assert()
+        .success();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains(&format!("conservation: {} original", accounts.len()))
+            && err.contains("the same in their parts: equal"),
+        "{err}"
+    );
+    let m: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join(".claude/archive/replan-manifest.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        m["runs"][0]["conservation"].as_array().unwrap().len(),
+        accounts.len()
+    );
+    let parts: Vec<String> = m["runs"][0]["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["parts"].as_array().unwrap().iter())
+        .map(|p| p.as_str().unwrap().to_string())
+        .collect();
+    let mut carded = 0;
+    for p in &parts {
+        let text = std::fs::read_to_string(root.join(p)).unwrap();
+        // Its first line a subphase heading: `## Phase 4.7: …`.
+        let phase = text.lines().next().is_some_and(|l| {
+            l.starts_with('#')
+                && l.split("Phase ").nth(1).is_some_and(|r| {
+                    let n: String = r
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '.')
+                        .collect();
+                    n.contains('.') && n.starts_with(|c: char| c.is_ascii_digit())
+                })
+        });
+        let has = text.contains(replan::model::markers::CARD_BEGIN);
+        if has {
+            carded += 1;
+            let card: &str = &text[text.find(replan::model::markers::CARD_BEGIN).unwrap()..];
+            let card = &card[..card.find(replan::model::markers::CARD_END).unwrap()];
+            assert!(card.contains("- **Source:** ["), "{p}: {card}");
+            // Every link of the card (previous, next, source, depends-on) resolves.
+            for l in &replan::model::Document::from_text(p, card).links {
+                let to = Path::new(p).parent().unwrap().join(&l.url);
+                assert!(
+                    root.join(&to).is_file(),
+                    "{p}: card link {} does not resolve",
+                    l.url
+                );
+            }
+            assert!(!replan::model::markers::strip_cards(&text).contains("replan:card"));
+        }
+        if phase && text.starts_with('#') {
+            assert!(has, "{p} holds a subphase but has no card");
+        }
+        if text.contains(replan::model::markers::CONTINUATION) {
+            assert!(replan::model::markers::is_continuation(&text), "{p}");
+        }
+    }
+    assert!(carded > 0);
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+
+    let off = copy_tree(&src);
+    std::fs::write(off.path().join("replan.yaml"), "cards: false\n").unwrap();
+    replan().arg("migrate").arg(off.path()).assert().success();
+    let any = crate::common::snapshot(off.path())
+        .into_iter()
+        .any(|(_, b)| String::from_utf8_lossy(&b).contains(replan::model::markers::CARD_BEGIN));
+    assert!(!any, "cards: false still wrote a card");
+}

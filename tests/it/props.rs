@@ -756,6 +756,16 @@ proptest! {
             return Ok(()); // nothing to migrate
         }
         MIGRATED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        // The run's conservation account: the parts, cards and continuation
+        // lines taken out, are the original byte for byte.
+        let manifest = std::fs::read_to_string(root.join(".claude/archive/replan-manifest.json")).unwrap();
+        let m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        let accounts = m["runs"][0]["conservation"].as_array().cloned().unwrap_or_default();
+        prop_assert_eq!(accounts.len(), m["runs"][0]["moved"].as_array().map_or(0, Vec::len));
+        for a in &accounts {
+            prop_assert_eq!(&a["equal"], &serde_json::Value::Bool(true), "{}", a);
+            prop_assert_eq!(a["in"]["bytes"].as_u64(), Some(g.text.len() as u64));
+        }
         let back = replan_in_process(&["restore", r]);
         prop_assert!(matches!(back, Ok(Exit::Ok)), "restore failed: {:?}", back);
         let after = crate::common::snapshot(root);

@@ -98,7 +98,7 @@ impl Planner<'_> {
                 let edits = self.mention_edits(&names, &part.path, &part.doc);
                 if !edits.is_empty() {
                     self.out.mentions_rewritten += edits.len();
-                    part.contents = edit(&part.contents, edits);
+                    part.contents = part.ledger.edit(&part.contents, edits);
                     part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
                 }
             }
@@ -165,7 +165,7 @@ impl Planner<'_> {
         }
         if !edits.is_empty() {
             self.out.links_rewritten += edits.len();
-            part.contents = edit(&part.contents, edits);
+            part.contents = part.ledger.edit(&part.contents, edits);
             part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
         }
     }

@@ -28,6 +28,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::conserve::{self, Account, Ledger, Tally};
 use super::links::{anchors, MoveMap};
 use super::{Op, Plan, Reason};
 use crate::analysis;
@@ -39,6 +40,7 @@ use crate::tokens::Encoding;
 use crate::walk::in_archive;
 
 mod after;
+mod cards;
 mod hint;
 mod layout;
 mod links;
@@ -83,6 +85,40 @@ pub struct SplitFile {
     /// The original stays, as the index of its parts (a framework's file);
     /// `archived` is then a copy.
     pub in_place: bool,
+    /// The text that was split (the original as read, or as `--fix` left it),
+    /// and its size: what the parts must add up to.
+    pub text: String,
+    /// The original's tally, measured on its parse.
+    pub tally: Tally,
+    /// What replan added to each part, in the order of `parts`.
+    pub ledgers: Vec<Ledger>,
+}
+
+impl SplitFile {
+    /// The conservation account of this split against `plan`: each part's text
+    /// as the plan writes it, replan's added text taken out.
+    pub fn account(&self, plan: &Plan) -> Account {
+        let written = |p: &PathBuf| {
+            plan.ops.iter().find_map(|op| match op {
+                Op::Create { path, contents } if path == p => Some(contents.as_str()),
+                _ => None,
+            })
+        };
+        let parts: Vec<(&Ledger, Option<&str>)> = self
+            .ledgers
+            .iter()
+            .zip(&self.parts)
+            .map(|(l, p)| (l, written(p)))
+            .collect();
+        conserve::account(&self.original, &self.text, self.tally, &parts)
+    }
+}
+
+impl Outcome {
+    /// The conservation account of every split, against the plan as it is now.
+    pub fn conservation(&self) -> Vec<Account> {
+        self.splits.iter().map(|s| s.account(&self.plan)).collect()
+    }
 }
 
 /// The planner's result.
@@ -121,10 +157,6 @@ pub fn archive_path(cfg: &Config, rel: &Path) -> PathBuf {
     Path::new(&cfg.archive.dir).join(below)
 }
 
-pub(super) fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or("")
-}
-
 pub use crate::model::markers::is_generated_text;
 
 /// One new file cut from an original.
@@ -136,6 +168,25 @@ struct PartOut {
     span: std::ops::Range<usize>,
     /// Length of the text replan put before those bytes.
     prefix: usize,
+    /// What replan added to it, to take out again.
+    ledger: Ledger,
+    /// The subphase it holds (part of), for its card.
+    unit: Option<UnitOf>,
+}
+
+/// The subphase a part holds (part of), as its card tells it.
+#[derive(Debug, Clone)]
+struct UnitOf {
+    number: String,
+    /// Number and title (`4.7 Configure GitHub Integration`).
+    title: String,
+    /// The duration the heading states.
+    duration: Option<String>,
+    /// 1-based part, parts.
+    part: usize,
+    parts: usize,
+    /// 1-based lines of the original it holds.
+    lines: (usize, usize),
 }
 
 /// A link that resolves today: the file holding it after the plan, its destination
@@ -195,6 +246,8 @@ struct Planner<'a> {
     one_plan: HashSet<PathBuf>,
     /// A framework's file split beside itself → its text as the index of its parts.
     in_place: BTreeMap<PathBuf, String>,
+    /// The fields of a task card, when cards are on.
+    card_fields: Option<Vec<crate::config::CardField>>,
 }
 
 /// Plan a restructure.
@@ -234,6 +287,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         }),
         one_plan: HashSet::new(),
         in_place: BTreeMap::new(),
+        card_fields: cfg.cards.fields(),
     };
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
@@ -258,6 +312,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         },
     );
     p.rewrite_links();
+    p.cards();
     let after = p.after();
     p.verify_links(&after);
     let after_docs = p.after_docs(&after);

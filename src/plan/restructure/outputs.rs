@@ -6,10 +6,10 @@ use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
-use super::{first_line, Outcome, Planner, Said};
+use super::{Outcome, Planner, Said};
 use crate::config::Config;
 use crate::finding::Finding;
-use crate::model::markers::{self, CONTINUATION};
+use crate::model::markers;
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
 use crate::plan::index::{self, Entry};
@@ -19,9 +19,8 @@ use crate::subphase::recognise;
 /// The title an index shows: a continuation part's unit and part number, else the
 /// first subphase heading, else `None` (the first heading).
 fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
-    let first = first_line(&doc.source.text);
-    if first.contains(CONTINUATION) {
-        let t = first.split_once('[')?.1;
+    if let Some(first) = markers::continuation_line(&doc.source.text) {
+        let t = first.split_once("*Continued from [")?.1;
         let (title, rest) = t.split_once("](")?;
         let part = rest.rsplit_once("(part ")?.1.split_once(')')?.0;
         return Some(format!("{title} (part {part})"));
@@ -382,7 +381,7 @@ impl Planner<'_> {
         indexes: Vec<Op>,
     ) -> Outcome {
         let mut ops: Vec<(Op, Reason)> = Vec::new();
-        for s in &self.out.splits {
+        for s in &mut self.out.splits {
             if let Some(d) = self.by_path.get(s.original.as_path()) {
                 let text = d.source.text.clone();
                 match self.in_place.remove(&s.original) {
@@ -396,6 +395,7 @@ impl Planner<'_> {
                 }
             }
             for p in self.parts.remove(&s.original).unwrap_or_default() {
+                s.ledgers.push(p.ledger);
                 ops.push((Op::create(p.path, p.contents), Reason::Part));
             }
         }

@@ -11,8 +11,19 @@ use crate::config::Ownership;
 use crate::model::markers;
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
+use crate::plan::conserve::{self, Ledger};
 use crate::plan::links::Moved;
 use crate::split::{self, SplitOptions};
+
+/// A budget with `room` kept free (0, no budget, stays 0), never below half
+/// of it: a tiny budget still gets parts with some text in them.
+fn keep_room(budget: usize, room: usize) -> usize {
+    if budget == 0 {
+        0
+    } else {
+        budget.saturating_sub(room).max(budget / 2).max(1)
+    }
+}
 
 /// `dir/name-k.md` for `dir/name.md`.
 fn numbered(p: &Path, k: usize) -> PathBuf {
@@ -192,6 +203,10 @@ impl Planner<'_> {
                 archived,
                 parts: paths,
                 in_place,
+                text: doc.source.text.clone(),
+                tally: conserve::Tally::of(doc),
+                // Filled in when the parts are final (`finish`).
+                ledgers: Vec::new(),
             });
             self.parts.insert(rel.clone(), parts_out);
         }
@@ -206,6 +221,14 @@ impl Planner<'_> {
         claimed: &BTreeSet<PathBuf>,
     ) -> Option<split::SplitPlan> {
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
+        // Each part keeps room for its card.
+        let (max_lines, max_tokens) = match &self.card_fields {
+            Some(f) => (
+                keep_room(max_lines, crate::plan::card::max_lines(f)),
+                keep_room(max_tokens, crate::plan::card::max_tokens(f)),
+            ),
+            None => (max_lines, max_tokens),
+        };
         let opts = SplitOptions {
             max_lines,
             max_tokens,
@@ -323,12 +346,40 @@ impl Planner<'_> {
                 .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
         }
         for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
+            let last = if part.span.is_empty() {
+                part.line
+            } else {
+                doc.source.line_of(part.span.end - 1)
+            };
+            // A lettered subphase ("Phase 4.5B") is one too, though the
+            // heading patterns want a plain number.
+            let lettered = || {
+                let mut s = crate::analysis::facts::lettered(&part.title)?;
+                if let Some((t, d)) = s.title.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+                    if self.cfg.headings.duration.is_match(d.trim()) {
+                        s.duration = Some(d.trim().to_string());
+                        s.title = t.trim_end().to_string();
+                    }
+                }
+                Some(s)
+            };
+            let sub = part.subphase.clone().or_else(lettered);
+            let unit = sub.as_ref().map(|s| super::UnitOf {
+                number: s.number.clone(),
+                title: format!("{} {}", s.number, s.title).trim().to_string(),
+                duration: s.duration.clone(),
+                part: part.part,
+                parts: part.parts,
+                lines: (part.line, last),
+            });
             parts_out.push(PartOut {
+                unit,
                 path: path.clone(),
                 contents,
                 doc: pdoc,
                 span: part.span.clone(),
                 prefix: part.prefix.len(),
+                ledger: Ledger::cut(part.prefix.len(), part.suffix.len()),
             });
         }
         (moved, parts_out)
