@@ -15,19 +15,7 @@ impl Planner<'_> {
     /// The Markdown files of each folder that receives parts, after the plan,
     /// in the index's order (its own index left out).
     fn reading_order_of_folders(&self) -> HashMap<PathBuf, Vec<PathBuf>> {
-        let mut rank: HashMap<&Path, usize> = self
-            .inp
-            .reading_order
-            .iter()
-            .map(|(p, k)| (p.as_path(), *k))
-            .collect();
-        for s in self.out.splits.iter().filter(|s| !s.in_place) {
-            if crate::plan::parts_in_own_folder(&s.original, &s.parts) {
-                for (k, p) in s.parts.iter().enumerate() {
-                    rank.insert(p.as_path(), k);
-                }
-            }
-        }
+        let rank = self.reading_ranks();
         let mut folders: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
         for p in self.parts.values().flatten() {
             if let Some(d) = p.path.parent() {

@@ -294,19 +294,7 @@ impl Planner<'_> {
         // The files of each indexed folder, in the order of `after_docs`: one pass
         // over the tree, not one per folder (that was quadratic).
         // A folder made for one document's parts lists them in its reading order.
-        let mut rank: HashMap<&Path, usize> = self
-            .inp
-            .reading_order
-            .iter()
-            .map(|(p, k)| (p.as_path(), *k))
-            .collect();
-        for s in self.out.splits.iter().filter(|s| !s.in_place) {
-            if crate::plan::parts_in_own_folder(&s.original, &s.parts) {
-                for (k, p) in s.parts.iter().enumerate() {
-                    rank.insert(p.as_path(), k);
-                }
-            }
-        }
+        let rank = self.reading_ranks();
         let mut in_folder: HashMap<&Path, Vec<&(PathBuf, Cow<Document>)>> =
             folders.iter().map(|f| (f.as_path(), Vec::new())).collect();
         for d in after_docs {
@@ -442,5 +430,27 @@ impl Planner<'_> {
         }
         self.out.findings = findings;
         self.out
+    }
+}
+
+impl Planner<'_> {
+    /// Each file's rank in reading order: the manifest's order of the tree, and
+    /// within a folder made for one document's parts, the parts' own order. The
+    /// index and the task cards read the same order.
+    pub(super) fn reading_ranks(&self) -> HashMap<&Path, usize> {
+        let mut rank: HashMap<&Path, usize> = self
+            .inp
+            .reading_order
+            .iter()
+            .map(|(p, k)| (p.as_path(), *k))
+            .collect();
+        for s in self.out.splits.iter().filter(|s| !s.in_place) {
+            if crate::plan::parts_in_own_folder(&s.original, &s.parts) {
+                for (k, p) in s.parts.iter().enumerate() {
+                    rank.insert(p.as_path(), k);
+                }
+            }
+        }
+        rank
     }
 }
