@@ -214,3 +214,28 @@ pub fn proptest_config(cases: u32) -> proptest::test_runner::Config {
     }
     config
 }
+
+/// `git init` and one commit of everything under `root`, dated `date` when
+/// given (committer and author); false when git is not available, so the
+/// caller can skip.
+pub fn git_commit_all(root: &Path, date: Option<&str>) -> bool {
+    let git = |args: &[&str]| {
+        let mut c = std::process::Command::new("git");
+        c.arg("-C").arg(root).args(args);
+        if let Some(d) = date {
+            c.env("GIT_COMMITTER_DATE", d).env("GIT_AUTHOR_DATE", d);
+        }
+        c.output().map(|o| o.status.success()).unwrap_or(false)
+    };
+    git(&["init", "-q"])
+        && git(&["add", "-A"])
+        && git(&[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "x",
+        ])
+}

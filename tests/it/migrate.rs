@@ -338,29 +338,10 @@ fn refuses_dirty_git_files_unless_allowed() {
     let Some(s) = samples() else { return };
     let dir = copy_tree(&s);
     let root = dir.path();
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    };
-    if !git(&["init", "-q"]) {
+    if !crate::common::git_commit_all(root, None) {
         eprintln!("skipping: git not available");
         return;
     }
-    git(&["add", "."]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@t",
-        "commit",
-        "-qm",
-        "x",
-    ]);
     std::fs::write(
         root.join(".claude/status/brief.md"),
         read(root, ".claude/status/brief.md") + "\nmine\n",

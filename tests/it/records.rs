@@ -344,31 +344,10 @@ fn a_record_over_budget_is_split_by_phase_with_the_record_as_index() {
 fn a_new_record_is_dated_by_the_last_commit_of_its_plan() {
     let d = tree(&[]);
     let r = d.path();
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(r)
-            .args(args)
-            .env("GIT_COMMITTER_DATE", "2024-02-03T10:00:00Z")
-            .env("GIT_AUTHOR_DATE", "2024-02-03T10:00:00Z")
-            .output()
-            .map(|o| o.status.success())
-            .unwrap_or(false)
-    };
-    if !git(&["init", "-q"]) {
+    if !crate::common::git_commit_all(r, Some("2024-02-03T10:00:00Z")) {
         eprintln!("skipping: git not available");
         return;
     }
-    git(&["add", "-A"]);
-    git(&[
-        "-c",
-        "user.name=t",
-        "-c",
-        "user.email=t@t",
-        "commit",
-        "-qm",
-        "plans",
-    ]);
     replan()
         .env_remove("SOURCE_DATE_EPOCH")
         .arg("migrate")
