@@ -107,7 +107,8 @@ pub fn planned(
         }
         _ => {}
     }
-    if json && p.applied {
+    // A JSON reader gets an object whatever happened: applied, or nothing to do.
+    if json && (p.applied || empty) {
         let _ = writeln!(out, "{}", crate::render::json::plan(p, command, false));
     }
     if !quiet && (mode == Mode::DryRun || !empty) {

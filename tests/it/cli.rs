@@ -417,3 +417,18 @@ fn color_always_colours_findings_on_a_pipe() {
     assert!(!check("never"));
     assert!(!check("auto"), "a pipe is no terminal");
 }
+
+#[test]
+fn json_is_printed_even_when_there_is_nothing_to_do() {
+    // A script reading `--format json` gets an object from every run, not an
+    // empty stdout when the tree needs no change.
+    let d = monolith_tree();
+    let (code, _, _) = run_in(d.path(), &["migrate"]);
+    assert_eq!(code, 0);
+    let (code, out, _) = run_in(d.path(), &["consolidate", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("JSON on stdout");
+    assert_eq!(v["command"], "consolidate");
+    assert_eq!(v["applied"], false);
+    assert_eq!(v["summary"]["created"], 0);
+}
