@@ -37,18 +37,50 @@ impl AnchorSet {
     }
 }
 
-/// A file-name slug: lowercase ASCII letters and digits joined by single hyphens,
-/// at most `max` bytes, cut at a hyphen so words stay whole.
+/// Latin letters with diacritics as ASCII, so `Nächste` keeps its letters.
+pub fn fold(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' => "a",
+        'ä' | 'æ' => "ae",
+        'ç' | 'č' | 'ć' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ø' => "o",
+        'ö' | 'œ' => "oe",
+        'ù' | 'ú' | 'û' | 'ů' => "u",
+        'ü' => "ue",
+        'ý' | 'ÿ' => "y",
+        'ß' => "ss",
+        'š' => "s",
+        'ž' => "z",
+        'ł' => "l",
+        _ => return None,
+    })
+}
+
+/// A file-name slug: lowercase letters and digits joined by single hyphens, at
+/// most `max` bytes, cut at a hyphen so words stay whole. Letters of any script
+/// are kept (`任务-8-补齐个人绑定的离职保护`): a slug of only the ASCII in a
+/// Chinese heading would be `8`, a name that says nothing. Latin letters with
+/// diacritics become ASCII ([`fold`]: `Nächste` → `naechste`), as people write
+/// such names by hand. Everything else (punctuation, full-width or not, emoji,
+/// symbols) separates words.
 pub fn file_slug(text: &str, max: usize) -> String {
     let mut out = String::new();
     let mut pending_hyphen = false;
     for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
             if pending_hyphen && !out.is_empty() {
                 out.push('-');
             }
             pending_hyphen = false;
-            out.push(c.to_ascii_lowercase());
+            for l in c.to_lowercase() {
+                match fold(l) {
+                    Some(ascii) => out.push_str(ascii),
+                    None => out.push(l),
+                }
+            }
         } else if c == '.' && out.chars().last().is_some_and(|p| p.is_ascii_digit()) {
             // keep "4.7" style numbers intact
             pending_hyphen = false;
@@ -61,7 +93,11 @@ pub fn file_slug(text: &str, max: usize) -> String {
     if out.len() <= max {
         return out;
     }
-    let cut = &out[..max];
+    let mut end = max;
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = &out[..end];
     match cut.rfind('-') {
         Some(i) if i > max / 2 => cut[..i].to_string(),
         _ => cut.trim_end_matches(['-', '.']).to_string(),
@@ -88,12 +124,24 @@ mod tests {
     }
 
     #[test]
-    fn file_slugs_are_ascii_and_short() {
+    fn file_slugs_are_letters_digits_and_short() {
         assert_eq!(
             file_slug("Install ArgoCD on Devops Nonprod Cluster", 50),
             "install-argocd-on-devops-nonprod-cluster"
         );
-        assert_eq!(file_slug("Über größe!", 50), "ber-gr-e");
+        assert_eq!(file_slug("Über größe!", 50), "ueber-groesse");
+        // Other scripts keep their letters; full-width punctuation separates.
+        assert_eq!(
+            file_slug("任务 8：补齐个人绑定的离职保护", 50),
+            "任务-8-补齐个人绑定的离职保护"
+        );
+        assert_eq!(file_slug("Настройка кластера", 50), "настройка-кластера");
+        // A cut never falls inside a character.
+        for max in 1..12 {
+            let s = file_slug("补齐个人绑定的离职保护", max);
+            assert!(s.len() <= max, "{s}");
+        }
+        assert_eq!(file_slug("🚀 Launch ✅", 50), "launch");
         let long = file_slug(&"word ".repeat(30), 50);
         assert!(long.len() <= 50 && !long.ends_with('-'), "{long}");
         assert_eq!(file_slug("Phase 4.7 notes.", 50), "phase-4.7-notes");

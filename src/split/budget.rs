@@ -348,7 +348,7 @@ pub fn cut(
         i = j;
     }
     pieces.reverse();
-    let pieces = slivers_join_oversize(segs, pieces, o, res, floor);
+    let pieces = slivers_join_oversize(doc, segs, pieces, o, res, floor);
     let mut big = Vec::new();
     for p in &pieces {
         if !fits(segs, p.clone(), o, res) {
@@ -366,10 +366,14 @@ pub fn cut(
     (pieces, big)
 }
 
-/// A sliver beside a piece that is over budget anyway joins it (the one before
-/// first): a `---` or a closing line after a huge code block, or a heading and
-/// one line of intro before it, is no file of its own.
+/// A sliver beside a piece that is over budget anyway joins it: a `---` or a
+/// closing line after a huge code block, or a heading and one line of intro
+/// before it, is no file of its own. A sliver that opens with a heading joins
+/// the piece after it (the heading introduces that text: `## Task 3` and its
+/// first step belong with Task 3's big code block, not at the foot of Task 2);
+/// any other sliver joins the piece before it first.
 fn slivers_join_oversize(
+    doc: &Document,
     segs: &Segs,
     mut pieces: Vec<Range<usize>>,
     o: &SplitOptions,
@@ -379,16 +383,36 @@ fn slivers_join_oversize(
     let over = |p: &Range<usize>| !fits(segs, p.clone(), o, res);
     let sliver =
         |p: &Range<usize>| floor.below(segs.range_lines(p.clone()), segs.range_tokens(p.clone()));
+    // The last segment of a piece that starts a heading (a cut may fall there).
+    let last_heading = |p: &Range<usize>| {
+        p.clone().rev().find(|&i| {
+            (i == p.start || segs.block[i] != segs.block[i - 1])
+                && doc.heading_level(segs.block[i]).is_some()
+        })
+    };
     let mut k = 0;
     while k < pieces.len() {
         if pieces.len() > 1 && sliver(&pieces[k]) {
-            if k > 0 && over(&pieces[k - 1]) {
-                pieces[k - 1].end = pieces[k].end;
+            let before = k > 0 && over(&pieces[k - 1]);
+            let after = k + 1 < pieces.len() && over(&pieces[k + 1]);
+            let seam = last_heading(&pieces[k]);
+            if after && (!before || seam == Some(pieces[k].start)) {
+                pieces[k + 1].start = pieces[k].start;
                 pieces.remove(k);
                 continue;
             }
-            if k + 1 < pieces.len() && over(&pieces[k + 1]) {
-                pieces[k + 1].start = pieces[k].start;
+            if before && after {
+                if let Some(h) = seam {
+                    // Text before the heading closes the piece before; the
+                    // heading and its intro open the piece after.
+                    pieces[k - 1].end = h;
+                    pieces[k + 1].start = h;
+                    pieces.remove(k);
+                    continue;
+                }
+            }
+            if before {
+                pieces[k - 1].end = pieces[k].end;
                 pieces.remove(k);
                 continue;
             }

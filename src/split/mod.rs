@@ -206,7 +206,7 @@ pub fn plan_avoiding(
         .enumerate()
         .map(|(ui, unit)| names.base(doc, unit, ui == 0))
         .collect();
-    let growth = link_growth(doc, &units.units, &bases, opts.encoding);
+    let growth = link_growth(doc, &units.units, &bases, &names, opts.encoding);
     let segs = budget::Segs::build(doc, &sizes, opts, &growth);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
@@ -239,7 +239,19 @@ pub fn plan_avoiding(
         let range = segs.of_blocks(unit.blocks.clone());
         let (pieces, big) = budget::cut(doc, &segs, range, opts, reserve, floor);
         let n = pieces.len();
-        let part_names = names.part_names(&base, n);
+        let mut part_names = names.part_names(&base, n);
+        if unit.subphase.is_none() {
+            // A later part of a unit that is no subphase, when it opens with a
+            // heading, is named after it (`task-5-create-drift-detector.md`,
+            // not `implementation-plan-part-5.md`): the part is that section.
+            for (k, piece) in pieces.iter().enumerate().skip(1) {
+                if let Some(own) = heading_part_base(&names, doc, &segs, piece) {
+                    if let Some(name) = names.free_name(&own) {
+                        part_names[k] = name;
+                    }
+                }
+            }
+        }
         let first = part_names.first().cloned().unwrap_or_default();
         for (k, (piece, name)) in pieces.iter().zip(part_names).enumerate() {
             let span = segs.bytes(piece.clone());
@@ -302,10 +314,38 @@ pub fn plan_avoiding(
 /// a `#anchor` to a heading that lands in another part gets that part's name in
 /// front (`phase-4.3-….md#…`). Counted for the widest name the heading's unit
 /// can get (a uniqueness suffix and a part number), once per link.
+/// The base name of a part that opens with a heading (its first segment starts
+/// a heading block): the heading's own name, as a unit of its own would get.
+fn heading_part_base(
+    names: &naming::Namer,
+    doc: &Document,
+    segs: &budget::Segs,
+    piece: &Range<usize>,
+) -> Option<String> {
+    let b = *segs.block.get(piece.start)?;
+    let starts_block = piece.start == 0 || segs.block[piece.start - 1] != b;
+    starts_block.then_some(())?;
+    heading_base(names, doc, b)
+}
+
+/// The name a heading block would give a unit that starts with it.
+fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<String> {
+    doc.heading_level(b)?;
+    let h = doc.headings.iter().find(|h| h.block == Some(b))?;
+    let unit = units::Unit {
+        blocks: b..b + 1,
+        subphase: None,
+        title: h.text.clone(),
+        heading: Some(b),
+    };
+    Some(names.base(doc, &unit, false))
+}
+
 fn link_growth(
     doc: &Document,
     units: &[units::Unit],
     bases: &[String],
+    names: &naming::Namer,
     enc: Encoding,
 ) -> Vec<(usize, usize)> {
     let starts: Vec<usize> = units
@@ -328,7 +368,21 @@ fn link_growth(
             continue;
         };
         let Some(base) = bases.get(v) else { continue };
-        let w = *widest[v].get_or_insert_with(|| enc.count(&format!("{base}-99-part-99.md")));
+        // A part may also be named after a heading inside the unit (see
+        // `heading_part_base`): the widest of those names counts too.
+        let w = *widest[v].get_or_insert_with(|| {
+            let own = enc.count(&format!("{base}-99-part-99.md"));
+            let unit = &units[v];
+            let by_heading = unit
+                .blocks
+                .clone()
+                .filter(|_| unit.subphase.is_none())
+                .filter_map(|b| heading_base(names, doc, b))
+                .map(|n| enc.count(&format!("{n}-99.md")))
+                .max()
+                .unwrap_or(0);
+            own.max(by_heading)
+        });
         out.push((l.line, w));
     }
     out

@@ -78,28 +78,6 @@ fn list_number_re() -> &'static Regex {
     re(&RE, r"^\s*\d{1,3}[.)]\s+")
 }
 
-/// Latin letters with diacritics as ASCII, so `Nächste` keeps its letters.
-fn fold(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à' | 'á' | 'â' | 'ã' | 'å' | 'ā' => "a",
-        'ä' | 'æ' => "ae",
-        'ç' | 'č' | 'ć' => "c",
-        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ě' => "e",
-        'ì' | 'í' | 'î' | 'ï' => "i",
-        'ñ' | 'ń' => "n",
-        'ò' | 'ó' | 'ô' | 'õ' | 'ø' => "o",
-        'ö' | 'œ' => "oe",
-        'ù' | 'ú' | 'û' | 'ů' => "u",
-        'ü' => "ue",
-        'ý' | 'ÿ' => "y",
-        'ß' => "ss",
-        'š' => "s",
-        'ž' => "z",
-        'ł' => "l",
-        _ => return None,
-    })
-}
-
 impl<'r> Words<'r> {
     /// Word lists from the heading rules.
     pub fn new(rules: &'r HeadingRules) -> Words<'r> {
@@ -142,14 +120,7 @@ impl<'r> Words<'r> {
         }
         let t = approx_re().replace_all(&t, " ");
         let t = list_number_re().replace(&t, "");
-        let mut folded = String::with_capacity(t.len());
-        for c in t.chars() {
-            match fold(c.to_lowercase().next().unwrap_or(c)) {
-                Some(s) => folded.push_str(s),
-                None => folded.push(c),
-            }
-        }
-        file_slug(&folded, usize::MAX)
+        file_slug(&t, usize::MAX)
             .split('-')
             .filter(|w| !w.is_empty())
             .map(str::to_string)
@@ -166,6 +137,22 @@ impl<'r> Words<'r> {
         for w in words {
             let extra = if out.is_empty() { w.len() } else { w.len() + 1 };
             if out.len() + extra > max {
+                // Scripts written without spaces (Chinese, Japanese) make a whole
+                // phrase one "word": keep as many of its characters as fit, at
+                // least two, rather than drop the phrase.
+                let room = max.saturating_sub(out.len() + usize::from(!out.is_empty()));
+                let fit: String = w
+                    .chars()
+                    .scan(0, |used, c| {
+                        *used += c.len_utf8();
+                        (*used <= room).then_some(c)
+                    })
+                    .collect();
+                if !w.is_ascii() && fit.chars().count() >= 2 && !out.is_empty() {
+                    out.push('-');
+                    out.push_str(&fit);
+                    n += 1;
+                }
                 break;
             }
             if !out.is_empty() {
@@ -381,6 +368,22 @@ impl<'t> Namer<'t> {
         self.taken.contains(name) || self.outside.is_some_and(|f| f(name))
     }
 
+    /// `base.md`, or `base-2.md`, `base-3.md`, ... when taken; reserved. `None`
+    /// when all of the first hundred are taken (the caller keeps its own name).
+    pub fn free_name(&mut self, base: &str) -> Option<String> {
+        if base.is_empty() {
+            return None;
+        }
+        let name = (1..100)
+            .map(|k| match k {
+                1 => format!("{base}.md"),
+                k => format!("{base}-{k}.md"),
+            })
+            .find(|x| !self.is_taken(x))?;
+        self.taken.insert(name.clone());
+        Some(name)
+    }
+
     /// Unique names for the `n` parts of a unit: `base.md`, `base-part-2.md`, ...
     /// Duplicate units get `-2`, `-3` so nothing is ever overwritten.
     pub fn part_names(&mut self, base: &str, n: usize) -> Vec<String> {
@@ -465,5 +468,25 @@ mod tests {
             None
         );
         assert_eq!(continued_from("# A heading"), None);
+    }
+}
+
+#[cfg(test)]
+mod slug_tests {
+    use super::*;
+    use crate::config::Config;
+
+    /// A Chinese phrase is one "word" with no spaces: a name keeps as much of
+    /// it as fits instead of stopping at the task number.
+    #[test]
+    fn a_phrase_without_spaces_is_cut_not_dropped() {
+        let c = Config::builtin();
+        let w = Words::new(&c.headings);
+        let s = w.slug("任务 6：把集成控制面切到团队绑定模型", 50);
+        assert!(s.starts_with("任务-6-把集成控制面"), "{s}");
+        assert!(s.len() <= 50, "{s}");
+        // English words are never cut in the middle.
+        let s = w.slug("Task 6 internationalisation", 12);
+        assert_eq!(s, "task-6");
     }
 }

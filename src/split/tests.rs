@@ -598,8 +598,11 @@ fn the_first_part_is_named_after_front_matter_unless_it_slugs_to_nothing() {
     assert_eq!(names_of(text, "x"), ["auth-rollout.md", "phase-1.1-a.md"]);
     let text = "---\nname: kubectl-fields\n---\n# Plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
     assert_eq!(names_of(text, "x"), ["kubectl-fields.md", "phase-1.1-a.md"]);
-    // Chinese or emoji only: the heading names it.
+    // A Chinese title names it in its own letters.
     let text = "---\ntitle: 项目计划 🎯\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
+    assert_eq!(names_of(text, "x"), ["项目计划.md", "phase-1.1-a.md"]);
+    // Emoji only: the heading names it.
+    let text = "---\ntitle: 🎯 ✅\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
     assert_eq!(names_of(text, "x"), ["rollout-plan.md", "phase-1.1-a.md"]);
     // A block scalar is no title.
     let text = "---\ntitle: |\n  long\n---\n# Rollout plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
@@ -659,4 +662,41 @@ fn names_never_collide() {
         );
         assert!(!taken(&part.name), "{} was taken", part.name);
     }
+}
+
+#[test]
+fn a_heading_between_two_oversize_blocks_goes_with_the_block_it_introduces() {
+    // A superpowers-style plan: each task is a heading, a few lines and a code
+    // block longer than the budget. The cut falls before `## Task 3`, not
+    // between its first step and its code.
+    let block = |name: &str| {
+        let mut s = format!("```ts\n// {name}\n");
+        for i in 0..70 {
+            s.push_str(&format!("const x{i} = {i};\n"));
+        }
+        s.push_str("```\n\n");
+        s
+    };
+    let mut text = String::from("# Plan\n\n## Task 2: Builder\n\n**Step 1: Create it**\n\n");
+    text.push_str(&block("builder"));
+    text.push_str("**Step 2: Commit**\n\n---\n\n## Task 3: Deployer\n\n**Files:**\n- Create: `d.ts`\n\n**Step 1: Create the class**\n\n");
+    text.push_str(&block("deployer"));
+    let (doc, p) = split_with(&text, &floored(60), "plan");
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(
+        p.parts
+            .iter()
+            .any(|x| doc.slice(x.span.clone()).starts_with("## Task 3")),
+        "{:?}",
+        p.parts
+            .iter()
+            .map(|x| doc.slice(x.span.clone()).lines().next().unwrap_or(""))
+            .collect::<Vec<_>>()
+    );
+    // The part that opens with the heading is named after it.
+    assert_eq!(
+        names(&p),
+        vec!["plan-overview.md", "task-3-deployer.md"],
+        "a later part that opens with a heading is named after it"
+    );
 }
