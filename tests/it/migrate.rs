@@ -1086,3 +1086,52 @@ fn parts_carry_cards_and_the_run_accounts_for_every_byte() {
         .any(|(_, b)| String::from_utf8_lossy(&b).contains(replan::model::markers::CARD_BEGIN));
     assert!(!any, "cards: false still wrote a card");
 }
+
+/// A superpowers-style plan in Chinese: `### 任务 N：…` sections, a table of
+/// contents linking them, each task with a long code block.
+fn chinese_task_plan() -> String {
+    let mut s = String::from("# 团队集成加固实施计划\n\n## 目录\n\n");
+    for n in 1..=4 {
+        s.push_str(&format!("- [任务 {n}](#任务-{n}第{n}项工作)\n"));
+    }
+    s.push_str("\n## 任务\n\n");
+    for n in 1..=4 {
+        s.push_str(&format!(
+            "### 任务 {n}：第{n}项工作\n\n**文件：**\n- 新建：`src/task{n}.ts`\n\n```ts\n"
+        ));
+        for i in 0..120 {
+            s.push_str(&format!("export const t{n}_{i} = {i};\n"));
+        }
+        s.push_str("```\n\n");
+    }
+    s
+}
+
+#[test]
+fn a_chinese_plan_gets_names_in_its_own_words_and_links_that_resolve() {
+    let d = tempfile::tempdir().unwrap();
+    let plans = d.path().join("docs/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(plans.join("2026-04-09-hardening.md"), chinese_task_plan()).unwrap();
+    let before = snapshot(d.path());
+    migrate(d.path()).success();
+    let names: Vec<String> = snapshot(d.path())
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| p.starts_with("docs/plans/") && !p.ends_with("INDEX.md"))
+        .collect();
+    // Every part opening a task is named after it, in its own script; none is
+    // a bare number or a `-part-N` of the document.
+    for n in 2..=4 {
+        assert!(
+            names
+                .iter()
+                .any(|p| p.contains(&format!("任务-{n}-第{n}项工作"))),
+            "{names:?}"
+        );
+    }
+    assert!(names.iter().all(|p| !p.contains("-part-")), "{names:?}");
+    assert_eq!(broken_links(d.path()), Vec::<String>::new());
+    replan().arg("restore").arg(d.path()).assert().success();
+    assert_eq!(snapshot(d.path()), before);
+}
