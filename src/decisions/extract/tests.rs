@@ -540,3 +540,31 @@ fn reminders_of_decisions_made_elsewhere_and_empty_templates_are_not_decisions()
         vec!["**Key decision:** Do not break the default agent".to_string()]
     );
 }
+
+#[test]
+fn a_plain_decision_line_with_its_rationale_is_found() {
+    // spec-kit's research notes: `- Decision: …` / `- Rationale: …`, unbolded.
+    let md = "### Storage\n\n- Decision: Keep the ledger in AlloyDB.\n- Rationale: managed HA.\n\n\
+              Some context.\n\nDecision: Expose it only through PSC.\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "Keep the ledger in AlloyDB.".into(),
+                Some("managed HA.".into())
+            ),
+            ("Expose it only through PSC.".into(), None),
+        ]
+    );
+}
+
+#[test]
+fn plain_decision_lookalikes_are_not_decisions() {
+    // A link to a decision made elsewhere, a list heading, a qualified label in
+    // prose, an open question, an empty template and a placeholder.
+    let md = "- Decision: [ADR-3](adr-3.md)\n- Decisions: [the log](log.md#top).\n\n\
+              Decisions:\n\nFinal decision: we talk about it on Monday\n\n\
+              Decision needed: should we shard the archive?\n\n\
+              TBD: should we shard the archive?\n\nDecision:\n\n- Decision: [what was chosen]\n";
+    assert!(texts(md).is_empty(), "{:?}", texts(md));
+}
