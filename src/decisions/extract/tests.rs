@@ -568,3 +568,19 @@ fn plain_decision_lookalikes_are_not_decisions() {
               TBD: should we shard the archive?\n\nDecision:\n\n- Decision: [what was chosen]\n";
     assert!(texts(md).is_empty(), "{:?}", texts(md));
 }
+
+#[test]
+fn who_decides_is_not_a_decision() {
+    // The shape of a session spec's `**Agent-driven decision**: … and decides:`
+    // with the questions weighed below it: a process, nothing decided yet.
+    let md = "**Review Integration**:\n\
+              - **When**: at the end of the session.\n\
+              - **Reviewer-led decision**: The reviewer reads the diff and the ticket and decides:\n  \
+              - whether the change needs a second reviewer\n  - where the notes go\n\
+              - **Runtime decision**: the scheduler decides which pool runs the job\n\
+              - **Repository decision**: Keep the review notes in `docs/reviews/`.\n";
+    assert_eq!(
+        texts(md),
+        vec!["**Repository decision**: Keep the review notes in `docs/reviews/`."]
+    );
+}
