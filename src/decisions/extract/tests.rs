@@ -584,3 +584,25 @@ fn who_decides_is_not_a_decision() {
         vec!["**Repository decision**: Keep the review notes in `docs/reviews/`."]
     );
 }
+
+#[test]
+fn a_rationale_list_in_a_decisions_section_is_no_decision() {
+    // A session spec's `## Resolved Decisions`: each `**Rationale**:` list
+    // argues for the decision above it; its items are reasons, not decisions.
+    let md = "## Resolved Decisions\n\n### 1. Files hold the truth\n\n\
+              **Decision**: The folder owns the state. The index can be rebuilt.\n\n\
+              **Rationale**:\n- No second copy to keep in step\n- Backups are a copy of the folder\n\n\
+              ### 2. Updates\n\n**Decision**:\n- Watchers for automatic updates\n- Commands for explicit changes\n\n\
+              **Rationale**:\n- Some transitions cannot be seen by a watcher\n";
+    let t = texts(md);
+    assert_eq!(t.len(), 2, "{t:#?}");
+    assert!(t[0].starts_with("The folder owns the state."), "{t:#?}");
+    assert!(t[1].contains("Watchers for automatic updates"), "{t:#?}");
+    let f = found(md);
+    assert!(
+        f[0].1
+            .as_deref()
+            .is_some_and(|r| r.contains("No second copy")),
+        "{f:#?}"
+    );
+}
