@@ -189,6 +189,20 @@ pub fn apply_journaled(
     }
 }
 
+/// The paths a plan empties: files it deletes and originals it moves away.
+/// Their folders are the only ones [`prune_empty_dirs`] may remove after it, so a
+/// folder the user keeps empty elsewhere is never touched.
+pub fn emptied_by(plan: &Plan) -> Vec<PathBuf> {
+    plan.ops
+        .iter()
+        .filter_map(|o| match o {
+            Op::Delete { path, .. } => Some(path.clone()),
+            Op::Move { from, .. } => Some(from.clone()),
+            Op::Create { .. } | Op::Modify { .. } => None,
+        })
+        .collect()
+}
+
 /// Remove folders left empty by a restore, walking up from each path's folder but
 /// never removing `root` itself or anything outside it, nor following a link.
 pub fn prune_empty_dirs(root: &Path, rels: &[PathBuf]) {

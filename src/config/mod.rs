@@ -273,6 +273,20 @@ impl Config {
             message: msg,
         })?;
         cfg.layers = std::sync::Arc::new(layers);
+        if let Some(root) = root {
+            if !cfg.topics.dir_is_set() {
+                let owned: Vec<&str> = [
+                    &cfg.archive.dir,
+                    &cfg.archive.manifest,
+                    &cfg.archive.journal,
+                ]
+                .iter()
+                .filter_map(|p| p.trim().strip_prefix(".claude/"))
+                .filter_map(|p| p.split('/').next())
+                .collect();
+                cfg.topics.default_dir = Some(topics::default_topics_dir(root, &owned));
+            }
+        }
         Ok(cfg)
     }
 

@@ -195,3 +195,27 @@ fn a_quoted_number_is_the_number_and_a_number_the_name() {
     assert_eq!(c.index_name, "2024");
     assert_eq!(c.budgets.max_tokens, 4000);
 }
+
+#[test]
+fn the_topic_folder_follows_where_the_project_keeps_its_notes() {
+    let load = |root: &std::path::Path| Config::load(Some(root), None, None).unwrap();
+    let dir = |c: &Config| c.topics.dir_path().to_string_lossy().into_owned();
+    // No `.claude/`: beside the documentation.
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("docs/plans")).unwrap();
+    assert_eq!(dir(&load(d.path())), "docs/design");
+    // Only replan's own archive there (after a migrate): still the same place.
+    std::fs::create_dir_all(d.path().join(".claude/archive/original-phases")).unwrap();
+    assert_eq!(dir(&load(d.path())), "docs/design");
+    // Anything of the user's in `.claude/`: `.claude/architecture`.
+    std::fs::write(d.path().join(".claude/settings.json"), "{}").unwrap();
+    assert_eq!(dir(&load(d.path())), ".claude/architecture");
+    // Set in replan.yaml: that, whatever `.claude/` holds.
+    std::fs::write(d.path().join("replan.yaml"), "topics:\n  dir: notes/adr/\n").unwrap();
+    assert_eq!(dir(&load(d.path())), "notes/adr");
+    // No root known: the built-in default.
+    assert_eq!(
+        dir(&Config::load(None, None, None).unwrap()),
+        ".claude/architecture"
+    );
+}

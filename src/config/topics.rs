@@ -76,18 +76,51 @@ pub struct TopicRules {
     pub phase_files: Vec<Pattern<Number>>,
     /// Routes, tried in order: first by phase, then by keyword.
     pub routes: Vec<TopicRoute>,
+    /// The folder `dir` stands for when it is empty, chosen from the root when
+    /// the configuration is loaded ([`default_topics_dir`]); `None` without a root.
+    #[serde(skip)]
+    pub default_dir: Option<&'static str>,
 }
 
-/// The topic folder when `topics.dir` is not set.
+/// The topic folder when `topics.dir` is not set and the project keeps its
+/// notes in `.claude/` (or no root is known).
 pub const DEFAULT_TOPICS_DIR: &str = ".claude/architecture";
 
+/// The topic folder when `topics.dir` is not set and `.claude/` holds nothing
+/// of the user's: beside the project's other documentation, outside the plan
+/// folders (so topic files are never taken for plans to split).
+pub const DOCS_TOPICS_DIR: &str = "docs/design";
+
+/// Where topic files go by default under `root`: `.claude/architecture` when
+/// the root's `.claude/` holds anything but what replan itself writes there
+/// (`replan_owned`: the names under `.claude/` of its archive, manifest and
+/// journal), else `docs/design`. A project that never used `.claude/` does not
+/// get its design notes hidden in a dot-folder it never opens; and because
+/// replan's own archive does not count, the answer is the same before and
+/// after a migrate, so consolidate finds the topic files where migrate wrote them.
+pub fn default_topics_dir(root: &std::path::Path, replan_owned: &[&str]) -> &'static str {
+    let Ok(rd) = std::fs::read_dir(root.join(".claude")) else {
+        return DOCS_TOPICS_DIR;
+    };
+    let users = rd.filter_map(Result::ok).any(|e| {
+        let name = e.file_name();
+        !replan_owned.iter().any(|o| name == std::ffi::OsStr::new(o))
+    });
+    if users {
+        DEFAULT_TOPICS_DIR
+    } else {
+        DOCS_TOPICS_DIR
+    }
+}
+
 impl TopicRules {
-    /// The topic folder, relative to the root: `dir`, else [`DEFAULT_TOPICS_DIR`].
+    /// The topic folder, relative to the root: `dir`, else the default chosen
+    /// for the root ([`default_topics_dir`]), else [`DEFAULT_TOPICS_DIR`].
     pub fn dir_path(&self) -> std::path::PathBuf {
         if self.dir_is_set() {
             std::path::PathBuf::from(self.dir.trim().trim_end_matches('/'))
         } else {
-            std::path::PathBuf::from(DEFAULT_TOPICS_DIR)
+            std::path::PathBuf::from(self.default_dir.unwrap_or(DEFAULT_TOPICS_DIR))
         }
     }
 

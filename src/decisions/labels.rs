@@ -283,8 +283,17 @@ impl Rules {
         } else if self.rationale.contains(&n) || (bold && why) {
             LabelKind::Rationale
         } else if !bold {
-            // Plain `Decision:` is too common in prose and link lists; only bold counts.
-            return None;
+            // A plain `Decision: Use PSC` (spec-kit's research notes write them so)
+            // is one when the label is exactly a decision label and text follows;
+            // not `Decisions:` heading a list, a qualified `Final decision:` in
+            // prose, nor `Decision: [ADR-3](adr-3.md)`, a pointer to one made
+            // elsewhere.
+            if !self.labels.contains(&n) || !plain_decision_text(rest) {
+                return None;
+            }
+            LabelKind::Decision {
+                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
+            }
         } else if rest.trim().is_empty() && self.is_section(&n) {
             LabelKind::Section
         } else if self.labels.contains(&n)
@@ -330,6 +339,23 @@ pub(super) struct Label<'a> {
     /// The label with its emphasis and colon, e.g. `**Repository Decision**:`.
     pub(super) full: &'a str,
     pub(super) rest: &'a str,
+}
+
+/// Whether the text after a plain `Decision:` states something: words, not
+/// nothing and not only a link (a list of links to decisions made elsewhere).
+fn plain_decision_text(rest: &str) -> bool {
+    let t = rest.trim();
+    if norm(t).is_empty() {
+        return false;
+    }
+    let only_link = t.starts_with('[')
+        && t.find("](").is_some_and(|i| {
+            let after = &t[i + 2..];
+            after
+                .find(')')
+                .is_some_and(|j| norm(&after[j + 1..]).is_empty())
+        });
+    !only_link
 }
 
 /// A normalised label without a trailing number word (`decision 3` -> `decision`).

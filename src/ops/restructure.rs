@@ -317,6 +317,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
             };
             kept = apply::apply(&j.plan, keep)?.kept_edited;
             journal::remove(root, &jrel)?;
+            journal::prune_empty_dirs(root, &journal::emptied_by(&j.plan));
         }
         return Ok(Report::Interrupted {
             command: j.command,
@@ -409,6 +410,9 @@ pub fn settle(
     let pb = progress(Some(0), "writing");
     journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
+    // A topic's pages folder whose pages all went (the topic fits in one file
+    // again) is not left behind empty; restore puts it back with the pages.
+    journal::prune_empty_dirs(root, &journal::emptied_by(&full));
     planned.applied = true;
     Ok(Report::Planned(Box::new(planned)))
 }

@@ -14,6 +14,7 @@ mod init;
 mod layers;
 mod migrate; // migrate, restore and consolidate
 mod patterns;
+mod planted; // recall on generated PCC-style trees
 mod props;
 mod records; // MADR records in decisions.records_dir
 mod root;

@@ -1135,3 +1135,80 @@ fn a_chinese_plan_gets_names_in_its_own_words_and_links_that_resolve() {
     replan().arg("restore").arg(d.path()).assert().success();
     assert_eq!(snapshot(d.path()), before);
 }
+
+#[test]
+fn without_claude_folder_topics_go_beside_the_docs_and_stay_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join("docs/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(
+        plans.join("roadmap.md"),
+        "# Roadmap\n\n## Phase 1: Storage\n\n**Decision**: Keep the ledger in one table.\n\
+         **Rationale**: one writer.\n",
+    )
+    .unwrap();
+    let before = snapshot(root);
+    migrate(root).success();
+    let topic = read(root, "docs/design/phase-1-storage-design.md");
+    assert!(topic.contains("Keep the ledger in one table."), "{topic}");
+    assert!(!root.join(".claude/architecture").exists());
+    // The archive replan wrote under `.claude/` does not move the topics.
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(snapshot(root), before);
+}
+
+#[test]
+fn a_pages_folder_consolidate_empties_is_removed_and_restore_brings_it_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    // A user's empty folder beside the topics: never replan's to remove.
+    std::fs::create_dir_all(root.join(".claude/architecture/drafts")).unwrap();
+    let mut t = String::from("# Platform plan\n\n");
+    for p in 1..=6 {
+        t.push_str(&format!("## Phase 7.{p}: Stage {p}\n\n"));
+        for i in 0..40 {
+            t.push_str(&format!(
+                "**Decision**: stage {p} picks option {i} for component {} because it is simplest.\n\n",
+                p * 100 + i
+            ));
+        }
+    }
+    std::fs::write(plans.join("platform.md"), t).unwrap();
+    migrate(root).success();
+    let pages = root.join(".claude/architecture/phase-7");
+    assert!(pages.is_dir(), "the topic is over budget: pages");
+    // A larger budget: the topic fits in one file again, its pages go.
+    std::fs::write(
+        root.join("replan.yaml"),
+        "budgets:\n  max_lines: 5000\n  max_tokens: 200000\n",
+    )
+    .unwrap();
+    let before = snapshot_tree(root);
+    replan()
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .arg("consolidate")
+        .arg(root)
+        .assert()
+        .success();
+    assert!(!pages.exists(), "the emptied pages folder is removed");
+    assert!(root.join(".claude/architecture/drafts").is_dir());
+    let topic = read(root, ".claude/architecture/phase-7-design.md");
+    assert!(
+        topic.contains("picks option 2 for component 102"),
+        "{topic}"
+    );
+    replan().arg("restore").arg(root).assert().success();
+    assert_eq!(
+        snapshot_tree(root),
+        before,
+        "restore is byte-exact, folders too"
+    );
+}

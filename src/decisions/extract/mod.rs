@@ -330,7 +330,17 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                         Some(Label {
-                            kind: LabelKind::Rationale | LabelKind::Metadata,
+                            kind: LabelKind::Rationale,
+                            rest,
+                            ..
+                        }) => {
+                            // `**Rationale**:` with its list: the reasons, never
+                            // decisions, even in a decisions section.
+                            i = self.extent(i, self.label_takes_list(i, rest));
+                            continue;
+                        }
+                        Some(Label {
+                            kind: LabelKind::Metadata,
                             ..
                         }) => {
                             i = self.extent(i, false);

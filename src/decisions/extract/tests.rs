@@ -540,3 +540,69 @@ fn reminders_of_decisions_made_elsewhere_and_empty_templates_are_not_decisions()
         vec!["**Key decision:** Do not break the default agent".to_string()]
     );
 }
+
+#[test]
+fn a_plain_decision_line_with_its_rationale_is_found() {
+    // spec-kit's research notes: `- Decision: …` / `- Rationale: …`, unbolded.
+    let md = "### Storage\n\n- Decision: Keep the ledger in AlloyDB.\n- Rationale: managed HA.\n\n\
+              Some context.\n\nDecision: Expose it only through PSC.\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "Keep the ledger in AlloyDB.".into(),
+                Some("managed HA.".into())
+            ),
+            ("Expose it only through PSC.".into(), None),
+        ]
+    );
+}
+
+#[test]
+fn plain_decision_lookalikes_are_not_decisions() {
+    // A link to a decision made elsewhere, a list heading, a qualified label in
+    // prose, an open question, an empty template and a placeholder.
+    let md = "- Decision: [ADR-3](adr-3.md)\n- Decisions: [the log](log.md#top).\n\n\
+              Decisions:\n\nFinal decision: we talk about it on Monday\n\n\
+              Decision needed: should we shard the archive?\n\n\
+              TBD: should we shard the archive?\n\nDecision:\n\n- Decision: [what was chosen]\n";
+    assert!(texts(md).is_empty(), "{:?}", texts(md));
+}
+
+#[test]
+fn who_decides_is_not_a_decision() {
+    // The shape of a session spec's `**Agent-driven decision**: … and decides:`
+    // with the questions weighed below it: a process, nothing decided yet.
+    let md = "**Review Integration**:\n\
+              - **When**: at the end of the session.\n\
+              - **Reviewer-led decision**: The reviewer reads the diff and the ticket and decides:\n  \
+              - whether the change needs a second reviewer\n  - where the notes go\n\
+              - **Runtime decision**: the scheduler decides which pool runs the job\n\
+              - **Repository decision**: Keep the review notes in `docs/reviews/`.\n";
+    assert_eq!(
+        texts(md),
+        vec!["**Repository decision**: Keep the review notes in `docs/reviews/`."]
+    );
+}
+
+#[test]
+fn a_rationale_list_in_a_decisions_section_is_no_decision() {
+    // A session spec's `## Resolved Decisions`: each `**Rationale**:` list
+    // argues for the decision above it; its items are reasons, not decisions.
+    let md = "## Resolved Decisions\n\n### 1. Files hold the truth\n\n\
+              **Decision**: The folder owns the state. The index can be rebuilt.\n\n\
+              **Rationale**:\n- No second copy to keep in step\n- Backups are a copy of the folder\n\n\
+              ### 2. Updates\n\n**Decision**:\n- Watchers for automatic updates\n- Commands for explicit changes\n\n\
+              **Rationale**:\n- Some transitions cannot be seen by a watcher\n";
+    let t = texts(md);
+    assert_eq!(t.len(), 2, "{t:#?}");
+    assert!(t[0].starts_with("The folder owns the state."), "{t:#?}");
+    assert!(t[1].contains("Watchers for automatic updates"), "{t:#?}");
+    let f = found(md);
+    assert!(
+        f[0].1
+            .as_deref()
+            .is_some_and(|r| r.contains("No second copy")),
+        "{f:#?}"
+    );
+}

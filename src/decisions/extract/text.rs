@@ -92,7 +92,7 @@ impl Scanner<'_> {
                     ..
                 }) = self.rules.label(l.content)
                 {
-                    let r_end = self.extent(j, false).min(end);
+                    let r_end = self.extent(j, self.label_takes_list(j, rest)).min(end);
                     let r = self.gather(j, r_end, rest.trim().to_string());
                     if rationale.is_none() {
                         rationale = Some(r);
@@ -121,7 +121,7 @@ impl Scanner<'_> {
                     ..
                 }) = self.rules.label(self.lines[k].content)
                 {
-                    let r_end = self.extent(k, false);
+                    let r_end = self.extent(k, self.label_takes_list(k, rest));
                     rationale = Some(self.gather(k, r_end, rest.trim().to_string()));
                     next = r_end;
                 }
@@ -138,6 +138,12 @@ impl Scanner<'_> {
             });
         }
         next
+    }
+
+    /// Whether the label on line `i` (not an item) heads the list below it:
+    /// nothing after it, or a colon (`**Rationale**:` then `- reason`).
+    pub(super) fn label_takes_list(&self, i: usize, rest: &str) -> bool {
+        !self.lines[i].item && (rest.trim().is_empty() || rest.trim_end().ends_with(':'))
     }
 
     /// Text of lines `i..end` (first line replaced by `first`), dedented.
