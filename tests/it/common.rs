@@ -87,7 +87,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 
 /// A split part's own text: without the continuation line replan adds at the top
 /// and the copied link definitions it adds at the end.
-pub fn part_body(text: &str) -> &str {
+pub fn part_body(text: &str) -> String {
+    // A task card is replan's text too; a continuation part's card carries
+    // the continuation line.
+    let text = replan::model::markers::strip_cards(text);
     let t = match text.find(replan::model::markers::CONTINUATION) {
         Some(i) => {
             let rest = &text[i + replan::model::markers::CONTINUATION.len()..];
@@ -96,7 +99,7 @@ pub fn part_body(text: &str) -> &str {
                 .find_map(|nl| rest.strip_prefix(nl))
                 .unwrap_or(rest)
         }
-        None => text,
+        None => &text,
     };
     match t.rfind(replan::model::markers::DEFINITIONS) {
         Some(i) => {
@@ -104,8 +107,9 @@ pub fn part_body(text: &str) -> &str {
             head.strip_suffix("\r\n")
                 .or_else(|| head.strip_suffix('\n'))
                 .unwrap_or(head)
+                .to_string()
         }
-        None => t,
+        None => t.to_string(),
     }
 }
 

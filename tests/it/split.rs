@@ -121,7 +121,7 @@ fn split_monolith_checks(notes: &std::path::Path) {
             lines <= 200 || oversize.contains(&name),
             "{name} has {lines} lines and no oversize block"
         );
-        joined.push_str(part_body(&text));
+        joined.push_str(&part_body(&text));
         written.push((name, text));
     }
     let input = std::fs::read_to_string(notes).unwrap();
