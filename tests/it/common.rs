@@ -243,3 +243,42 @@ pub fn git_commit_all(root: &Path, date: Option<&str>) -> bool {
             "x",
         ])
 }
+
+/// The user's tree as it was before their manual restructure: the corpus copy with
+/// the archived 297 KB working notes put back in the plan folder.
+pub fn real_tree() -> Option<tempfile::TempDir> {
+    let src = corpus()?.join("plans/RLGeeX__pcc-ai-memory");
+    let notes = real_notes()?;
+    let dir = copy_tree(&src);
+    let back = dir
+        .path()
+        .join(".claude/plans/devtest-deployment/phase-4-working-notes.md");
+    std::fs::copy(&notes, &back).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join(".claude/archive/original-phases/phase-4-working-notes.md"),
+    )
+    .unwrap();
+    Some(dir)
+}
+
+/// `text` with every link destination replan locates cut out, so texts that
+/// differ only where links were rewritten compare equal.
+pub fn without_destinations(text: &str) -> String {
+    let doc = replan::model::Document::from_text("x.md", text);
+    let mut ranges: Vec<std::ops::Range<usize>> = replan::model::links::locate_all(&doc)
+        .into_iter()
+        .filter_map(|l| l.range)
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start >= at {
+            out.push_str(&text[at..r.start]);
+            at = r.end;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}

@@ -15,27 +15,6 @@ fn sample_monolith_splits_into_subphases_losslessly() {
     );
 }
 
-/// `text` with every link destination replan locates cut out, so texts that
-/// differ only where links were rewritten compare equal.
-fn without_destinations(text: &str) -> String {
-    let doc = replan::model::Document::from_text("x.md", text);
-    let mut ranges: Vec<std::ops::Range<usize>> = replan::model::links::locate_all(&doc)
-        .into_iter()
-        .filter_map(|l| l.range)
-        .collect();
-    ranges.sort_by_key(|r| r.start);
-    let mut out = String::new();
-    let mut at = 0;
-    for r in ranges {
-        if r.start >= at {
-            out.push_str(&text[at..r.start]);
-            at = r.end;
-        }
-    }
-    out.push_str(&text[at..]);
-    out
-}
-
 /// Anchor links (`#a`, `x.md#a`) among `files` (name, text) whose file or
 /// heading is not there.
 fn unresolved_anchor_links(files: &[(String, String)]) -> Vec<String> {
