@@ -178,8 +178,17 @@ fn refuses_to_overwrite_without_force() {
         .arg(&f)
         .assert()
         .success();
+    // Overwritten with the subphase's text and, after its heading, its card.
+    let written = std::fs::read_to_string(dir.path().join("phase-1.2-b.md")).unwrap();
+    assert!(
+        written.starts_with(&format!(
+            "## Phase 1.2: B\n{}\n",
+            replan::model::markers::CARD_BEGIN
+        )),
+        "{written}"
+    );
     assert_eq!(
-        std::fs::read_to_string(dir.path().join("phase-1.2-b.md")).unwrap(),
+        replan::model::markers::strip_cards(&written),
         format!("## Phase 1.2: B\n\n{body}")
     );
 }
