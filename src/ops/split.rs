@@ -8,7 +8,8 @@ use std::path::Component;
 use crate::apply::{apply, ApplyOptions};
 use crate::config::Config;
 use crate::model::links::locate_all;
-use crate::model::{Document, Source};
+use crate::model::{count_lines, Document, Source};
+use crate::plan::carding::{self, Context, Slot, Unit};
 use crate::plan::conserve::{self, Account, Ledger, Tally};
 use crate::plan::links::{anchors, part_links, MoveMap, Moved, PartText};
 use crate::plan::{Op, Plan};
@@ -116,7 +117,16 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let sp = split::plan(&doc, &cfg.headings, &cfg.environments, &sopts, &stem);
+    // Each part keeps room for its card; the report says the budgets asked for.
+    let fields = cfg.cards.fields();
+    let (max_lines, max_tokens) = (sopts.max_lines, sopts.max_tokens);
+    let (l, t) = carding::budgets_with_room(max_lines, max_tokens, fields.as_deref());
+    let cut = SplitOptions {
+        max_lines: l,
+        max_tokens: t,
+        ..sopts
+    };
+    let sp = split::plan(&doc, &cfg.headings, &cfg.environments, &cut, &stem);
     let out_dir: PathBuf = match &opts.out {
         Some(d) => d.clone(),
         None => opts
@@ -126,7 +136,10 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(".")),
     };
-    let (contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
+    let (mut contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
+    if let Some(fields) = &fields {
+        cards(cfg, fields, &doc, &sp, &opts.file, &out_dir, &mut contents);
+    }
     let conservation = account(&opts.file, &doc, &contents);
     if !conservation.equal {
         anyhow::bail!(
@@ -145,7 +158,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         .zip(&contents)
         .map(|(p, (text, edited, _))| Part {
             path: out_dir.join(&p.name),
-            lines: p.lines,
+            lines: if *edited { count_lines(text) } else { p.lines },
             // A rewritten link changes the count (the split kept room for it).
             tokens: if *edited {
                 encoding.count(text)
@@ -173,12 +186,88 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         parts,
         oversize: sp.oversize,
         unclosed_fences: doc.unclosed_fences().map(|u| u.line).collect(),
-        max_lines: sopts.max_lines,
-        max_tokens: sopts.max_tokens,
+        max_lines,
+        max_tokens,
         encoding,
         links_rewritten,
         conservation,
     })
+}
+
+/// A task card in every part that holds a subphase, as `migrate` writes them:
+/// its source is the original (which stays where it is) with the lines the
+/// part came from, its neighbours the parts before and after it in reading
+/// order. Paths are taken from the file system's root, so links between the
+/// parts and to the original hold wherever `--out` puts them. A part that got
+/// a card is marked edited (its lines and tokens are counted again).
+fn cards(
+    cfg: &Config,
+    fields: &[crate::config::CardField],
+    doc: &Document,
+    sp: &split::SplitPlan,
+    file: &Path,
+    out_dir: &Path,
+    contents: &mut [(String, bool, Ledger)],
+) {
+    let (Some((_, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
+        return;
+    };
+    let paths: Vec<PathBuf> = sp.parts.iter().map(|p| out.join(&p.name)).collect();
+    // One part written over the original itself (`--force`) would name
+    // itself as its source: a file that is not split gets no card.
+    if !sp.is_split() && paths.first() == Some(&orig) {
+        return;
+    }
+    let units: Vec<Option<Unit>> = sp
+        .parts
+        .iter()
+        .map(|p| Unit::of(p, doc, &cfg.headings, &cfg.environments))
+        .collect();
+    let mut first_of = std::collections::HashMap::new();
+    for (p, u) in paths.iter().zip(&units) {
+        if let Some(u) = u.as_ref().filter(|u| u.part == 1) {
+            first_of
+                .entry(u.number.clone())
+                .or_insert_with(|| p.clone());
+        }
+    }
+    let neighbours = |p: &Path| {
+        let i = paths.iter().position(|q| q == p);
+        let prev = i.and_then(|i| i.checked_sub(1)).and_then(|j| paths.get(j));
+        let next = i.and_then(|i| paths.get(i + 1));
+        (prev.cloned(), next.cloned())
+    };
+    let ctx = Context {
+        fields,
+        headings: &cfg.headings,
+        envs: &cfg.environments,
+        source: Some(&orig),
+        neighbours: &neighbours,
+        first_of: &first_of,
+    };
+    let mut docs: Vec<Document> = contents
+        .iter()
+        .zip(&paths)
+        .map(|((t, _, _), p)| Document::from_text(&p.to_string_lossy(), t))
+        .collect();
+    let before: Vec<String> = contents.iter().map(|c| c.0.clone()).collect();
+    let mut slots: Vec<Slot> = contents
+        .iter_mut()
+        .zip(&mut docs)
+        .zip(&paths)
+        .zip(&units)
+        .map(|((((text, _, ledger), doc), path), unit)| Slot {
+            path,
+            contents: text,
+            doc,
+            ledger,
+            unit: unit.as_ref(),
+        })
+        .collect();
+    carding::card_parts(&mut slots, &ctx);
+    for (c, b) in contents.iter_mut().zip(before) {
+        c.1 |= c.0 != b;
+    }
 }
 
 /// The conservation account of a split's parts as they will be written.

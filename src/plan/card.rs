@@ -148,12 +148,19 @@ pub fn insert(
 pub fn duration(from_heading: Option<&str>, body: &str) -> Option<String> {
     static LINE: OnceLock<Regex> = OnceLock::new();
     let line = LINE.get_or_init(|| {
-        Regex::new(r"(?im)^[\s>*_-]*(?:\*\*)?(?:duration|estimated(?: time| duration)?|time estimate|estimate)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.+?)\s*$").expect("static regex")
+        Regex::new(r"(?im)^[\s>*_-]*(?:\*\*)?(?:total\s+)?(?:duration|estimated(?: time| duration)?|time estimate|estimate)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.+?)\s*$").expect("static regex")
     });
     let raw = from_heading.map(str::to_string).or_else(|| {
         let head: String = body.lines().take(15).collect::<Vec<_>>().join("\n");
-        line.captures(&head)
-            .map(|c| c[1].trim_matches(['*', '_', ' ']).to_string())
+        line.captures(&head).map(|c| {
+            let v = c[1].trim_matches(['*', '_', ' ']);
+            // A remark after the time ("85-125 minutes (broken into 5
+            // sub-phases)") is not part of it.
+            match v.strip_suffix(')').and_then(|t| t.rsplit_once(" (")) {
+                Some((t, _)) if t.chars().any(|c| c.is_ascii_digit()) => t.trim_end().to_string(),
+                _ => v.to_string(),
+            }
+        })
     })?;
     static RANGE: OnceLock<Regex> = OnceLock::new();
     let range =
@@ -252,6 +259,15 @@ mod tests {
             Some("1 day")
         );
         assert_eq!(duration(None, "No time given.\n"), None);
+        // The user's 4.7: a total, with a remark after it.
+        assert_eq!(
+            duration(
+                None,
+                "**Total Duration**: 85-125 minutes (broken into 5 digestible sub-phases)\n"
+            )
+            .as_deref(),
+            Some("85–125 minutes")
+        );
     }
 
     #[test]

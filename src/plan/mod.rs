@@ -106,6 +106,8 @@ pub enum Reason {
     Decisions,
     /// A folder index is out of date.
     Index,
+    /// A task card is out of date (neighbours, status, title or source).
+    Card,
 }
 
 /// Whether the parts of a split `original` went to a folder of their own, named
@@ -181,6 +183,7 @@ impl std::fmt::Display for Summary {
 }
 
 pub mod card;
+pub mod carding;
 pub mod conserve;
 pub mod index;
 pub mod links;

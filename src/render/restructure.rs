@@ -167,6 +167,7 @@ pub fn why(op: &Op, o: &Outcome) -> String {
         Some(Reason::Decisions) => "decisions changed",
         Some(Reason::Part) => "part of a split",
         Some(Reason::Links) => "links to moved files",
+        Some(Reason::Card) => "task card out of date",
         Some(Reason::Split) | None => "planned",
     };
     match op {

@@ -87,7 +87,10 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 
 /// A split part's own text: without the continuation line replan adds at the top
 /// and the copied link definitions it adds at the end.
-pub fn part_body(text: &str) -> &str {
+pub fn part_body(text: &str) -> String {
+    // A task card is replan's text too; a continuation part's card carries
+    // the continuation line.
+    let text = replan::model::markers::strip_cards(text);
     let t = match text.find(replan::model::markers::CONTINUATION) {
         Some(i) => {
             let rest = &text[i + replan::model::markers::CONTINUATION.len()..];
@@ -96,7 +99,7 @@ pub fn part_body(text: &str) -> &str {
                 .find_map(|nl| rest.strip_prefix(nl))
                 .unwrap_or(rest)
         }
-        None => text,
+        None => &text,
     };
     match t.rfind(replan::model::markers::DEFINITIONS) {
         Some(i) => {
@@ -104,8 +107,9 @@ pub fn part_body(text: &str) -> &str {
             head.strip_suffix("\r\n")
                 .or_else(|| head.strip_suffix('\n'))
                 .unwrap_or(head)
+                .to_string()
         }
-        None => t,
+        None => t.to_string(),
     }
 }
 
@@ -238,4 +242,43 @@ pub fn git_commit_all(root: &Path, date: Option<&str>) -> bool {
             "-qm",
             "x",
         ])
+}
+
+/// The user's tree as it was before their manual restructure: the corpus copy with
+/// the archived 297 KB working notes put back in the plan folder.
+pub fn real_tree() -> Option<tempfile::TempDir> {
+    let src = corpus()?.join("plans/RLGeeX__pcc-ai-memory");
+    let notes = real_notes()?;
+    let dir = copy_tree(&src);
+    let back = dir
+        .path()
+        .join(".claude/plans/devtest-deployment/phase-4-working-notes.md");
+    std::fs::copy(&notes, &back).unwrap();
+    std::fs::remove_file(
+        dir.path()
+            .join(".claude/archive/original-phases/phase-4-working-notes.md"),
+    )
+    .unwrap();
+    Some(dir)
+}
+
+/// `text` with every link destination replan locates cut out, so texts that
+/// differ only where links were rewritten compare equal.
+pub fn without_destinations(text: &str) -> String {
+    let doc = replan::model::Document::from_text("x.md", text);
+    let mut ranges: Vec<std::ops::Range<usize>> = replan::model::links::locate_all(&doc)
+        .into_iter()
+        .filter_map(|l| l.range)
+        .collect();
+    ranges.sort_by_key(|r| r.start);
+    let mut out = String::new();
+    let mut at = 0;
+    for r in ranges {
+        if r.start >= at {
+            out.push_str(&text[at..r.start]);
+            at = r.end;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
 }

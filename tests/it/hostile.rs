@@ -96,7 +96,7 @@ fn split_losslessly(s: &Scene, file: &Path, extra: &[&str]) -> serde_json::Value
             p.starts_with(file.parent().unwrap()),
             "{path} written outside the root"
         );
-        joined.push_str(part_body(&std::fs::read_to_string(p).unwrap()));
+        joined.push_str(&part_body(&std::fs::read_to_string(p).unwrap()));
     }
     let input = String::from_utf8(input).unwrap();
     // A last part without a final newline gets one before its copied definitions;

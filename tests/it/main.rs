@@ -2,6 +2,7 @@
 
 mod common;
 
+mod cards; // task cards: split, consolidate refresh, the real tree
 mod check;
 mod cli;
 mod corpus;

@@ -17,24 +17,6 @@ fn samples() -> Option<PathBuf> {
     }
 }
 
-/// The user's tree as it was before their manual restructure: the corpus copy with
-/// the archived 297 KB working notes put back in the plan folder.
-fn real_tree() -> Option<tempfile::TempDir> {
-    let src = corpus()?.join("plans/RLGeeX__pcc-ai-memory");
-    let notes = real_notes()?;
-    let dir = copy_tree(&src);
-    let back = dir
-        .path()
-        .join(".claude/plans/devtest-deployment/phase-4-working-notes.md");
-    std::fs::copy(&notes, &back).unwrap();
-    std::fs::remove_file(
-        dir.path()
-            .join(".claude/archive/original-phases/phase-4-working-notes.md"),
-    )
-    .unwrap();
-    Some(dir)
-}
-
 /// Every relative link outside the archive that does not resolve, by its text.
 fn broken_links(root: &Path) -> Vec<String> {
     use replan::model::links::{resolve, Target};

@@ -1,46 +1,122 @@
 //! Stage 2, continued: a task card for every part that holds a subphase (see
 //! [`crate::plan::card`]), written once its links are final. Neighbours follow
 //! the reading order the folder's index lists: a document's own parts in their
-//! order first, then natural number order.
+//! order first, then natural number order. The reading order and the file of
+//! each subphase are read from the whole planned tree, by the same code for
+//! new parts and for the cards `refresh` brings up to date, so a run right
+//! after another finds every card as it would write it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use super::Planner;
-use crate::model::Document;
-use crate::plan::card::{self, Facts};
-use crate::subphase::{cmp_natural, recognise};
+use crate::model::{markers, Document};
+use crate::plan::carding::{self, Context, Slot};
+use crate::subphase::cmp_natural;
+
+/// Each folder's Markdown files in reading order, and the file holding each
+/// subphase's heading.
+pub(super) struct Maps {
+    pub(super) order: HashMap<PathBuf, Vec<PathBuf>>,
+    pub(super) first_of: HashMap<String, PathBuf>,
+}
+
+impl Maps {
+    /// A file's neighbours in its folder's reading order.
+    pub(super) fn neighbours(&self, p: &Path) -> (Option<PathBuf>, Option<PathBuf>) {
+        let Some(list) = p.parent().and_then(|d| self.order.get(d)) else {
+            return (None, None);
+        };
+        let Some(i) = list.iter().position(|q| q == p) else {
+            return (None, None);
+        };
+        let prev = i.checked_sub(1).and_then(|j| list.get(j)).cloned();
+        (prev, list.get(i + 1).cloned())
+    }
+}
 
 impl Planner<'_> {
-    /// The Markdown files of each folder that receives parts, after the plan,
-    /// in the index's order (its own index left out).
-    fn reading_order_of_folders(&self) -> HashMap<PathBuf, Vec<PathBuf>> {
-        let rank = self.reading_ranks();
-        let mut folders: HashMap<PathBuf, Vec<PathBuf>> = HashMap::new();
-        for p in self.parts.values().flatten() {
-            if let Some(d) = p.path.parent() {
-                folders.entry(d.to_path_buf()).or_default();
-            }
-        }
-        let members = self
-            .inp
+    /// The files that stay (not moved away, or kept as their parts' index),
+    /// with their text as the plan leaves it so far.
+    pub(super) fn staying(&self) -> Vec<(&Path, &str)> {
+        let modified: HashMap<&Path, &str> = self
+            .modifies
+            .iter()
+            .filter_map(|op| match op {
+                crate::plan::Op::Modify { path, new, .. } => Some((path.as_path(), new.as_str())),
+                _ => None,
+            })
+            .collect();
+        self.inp
             .docs
             .iter()
-            .map(|(p, _)| p)
-            .filter(|p| !self.moves.contains_key(*p) || self.in_place.contains_key(*p))
-            .chain(self.parts.values().flatten().map(|p| &p.path));
+            .filter(|(p, _)| !self.moves.contains_key(p) || self.in_place.contains_key(p))
+            .map(|(p, d)| {
+                let text = match self.in_place.get(p) {
+                    Some(index) => index.as_str(),
+                    None => modified
+                        .get(p.as_path())
+                        .copied()
+                        .unwrap_or(d.source.text.as_str()),
+                };
+                (p.as_path(), text)
+            })
+            .collect()
+    }
+
+    /// Reading order of every folder that receives parts or holds a card, and
+    /// the file of each subphase (the first by path when two hold one).
+    pub(super) fn card_maps(&self) -> Maps {
+        let rank = self.reading_ranks();
+        let staying = self.staying();
+        let mut folders: BTreeSet<PathBuf> = BTreeSet::new();
+        let mut heads: Vec<(PathBuf, String)> = Vec::new();
+        for p in self.parts.values().flatten() {
+            if let Some(d) = p.path.parent() {
+                folders.insert(d.to_path_buf());
+            }
+            if let Some(u) = p.unit.as_ref().filter(|u| u.part == 1) {
+                heads.push((p.path.clone(), u.number.clone()));
+            }
+        }
+        for (p, text) in &staying {
+            if self.archived(p) || markers::card_spans(text).is_empty() {
+                continue;
+            }
+            if let Some(d) = p.parent() {
+                folders.insert(d.to_path_buf());
+            }
+            if markers::is_continuation(text) {
+                continue;
+            }
+            let doc = Document::from_text(&p.to_string_lossy(), text);
+            if let Some(s) = self.heading_before_card(&doc) {
+                heads.push((p.to_path_buf(), s.number));
+            }
+        }
+        heads.sort();
+        let mut first_of: HashMap<String, PathBuf> = HashMap::new();
+        for (p, n) in heads {
+            first_of.entry(n).or_insert(p);
+        }
+        let mut order: HashMap<PathBuf, Vec<PathBuf>> =
+            folders.into_iter().map(|f| (f, Vec::new())).collect();
+        let members = staying
+            .iter()
+            .map(|(p, _)| *p)
+            .chain(self.parts.values().flatten().map(|p| p.path.as_path()));
         for p in members {
-            let Some(list) = p.parent().and_then(|d| folders.get_mut(d)) else {
+            let Some(list) = p.parent().and_then(|d| order.get_mut(d)) else {
                 continue;
             };
             let index = p
                 .file_name()
                 .is_some_and(|n| n == self.cfg.index_name.as_str());
-            if !index && !list.contains(p) {
-                list.push(p.clone());
+            if !index && !list.iter().any(|q| q == p) {
+                list.push(p.to_path_buf());
             }
         }
-        for list in folders.values_mut() {
+        for list in order.values_mut() {
             let name = |p: &PathBuf| {
                 p.file_name()
                     .map(|n| n.to_string_lossy().trim_end_matches(".md").to_string())
@@ -53,7 +129,18 @@ impl Planner<'_> {
                     .then_with(|| cmp_natural(&name(a), &name(b)))
             });
         }
-        folders
+        Maps { order, first_of }
+    }
+
+    /// The subphase whose heading a file's card follows (the card goes right
+    /// after it), when the file has a card there.
+    pub(super) fn heading_before_card(&self, doc: &Document) -> Option<crate::subphase::Subphase> {
+        let span = markers::card_spans(&doc.source.text).into_iter().next()?;
+        let line = doc.source.line_of(span.start);
+        let (_, h) = doc
+            .top_headings()
+            .find(|(b, _)| doc.blocks.get(*b).is_some_and(|b| b.end_line + 1 == line))?;
+        carding::subphase_of(&h.text, &self.cfg.headings, &self.cfg.environments)
     }
 
     /// Put a card into every part that holds a subphase.
@@ -61,109 +148,35 @@ impl Planner<'_> {
         let Some(fields) = self.card_fields.clone() else {
             return;
         };
-        let order = self.reading_order_of_folders();
-        let neighbours = |p: &Path| -> (Option<PathBuf>, Option<PathBuf>) {
-            let Some(list) = p.parent().and_then(|d| order.get(d)) else {
-                return (None, None);
-            };
-            let Some(i) = list.iter().position(|q| q == p) else {
-                return (None, None);
-            };
-            let prev = i.checked_sub(1).and_then(|j| list.get(j)).cloned();
-            (prev, list.get(i + 1).cloned())
-        };
-        // Where each subphase starts (its first part), for depends-on links.
-        let mut first_of: HashMap<String, PathBuf> = HashMap::new();
-        for p in self.parts.values().flatten() {
-            if let Some(u) = p.unit.as_ref().filter(|u| u.part == 1) {
-                first_of
-                    .entry(u.number.clone())
-                    .or_insert_with(|| p.path.clone());
-            }
-        }
+        let maps = self.card_maps();
+        let neighbours = |p: &Path| maps.neighbours(p);
         let archived: HashMap<PathBuf, PathBuf> = self
             .out
             .splits
             .iter()
             .map(|s| (s.original.clone(), s.archived.clone()))
             .collect();
-        let (headings, envs) = (&self.cfg.headings, &self.cfg.environments);
         let mut parts = std::mem::take(&mut self.parts);
         for (orig, list) in &mut parts {
-            // The whole subphase's text (all its parts) for status and
-            // dependencies.
-            let mut unit_text: HashMap<(String, usize), String> = HashMap::new();
-            let mut unit_no = 0;
-            for p in list.iter() {
-                if let Some(u) = &p.unit {
-                    if u.part == 1 {
-                        unit_no += 1;
-                    }
-                    unit_text
-                        .entry((u.number.clone(), unit_no))
-                        .or_default()
-                        .push_str(&p.contents);
-                }
-            }
-            let mut unit_no = 0;
-            let mut first_path = PathBuf::new();
-            for p in list.iter_mut() {
-                let Some(u) = p.unit.clone() else { continue };
-                if u.part == 1 {
-                    unit_no += 1;
-                    first_path = p.path.clone();
-                }
-                let whole = unit_text
-                    .get(&(u.number.clone(), unit_no))
-                    .map_or("", String::as_str);
-                let prefix = p.ledger.prefix();
-                let body = p.contents.get(prefix..).unwrap_or("");
-                let (previous, next) = neighbours(&p.path);
-                let facts = Facts {
-                    number: u.number.clone(),
-                    title: u.title.clone(),
-                    duration: card::duration(u.duration.as_deref(), body),
-                    part: (u.part, u.parts),
-                    continued: (prefix > 0).then(|| {
-                        p.contents[..prefix]
-                            .lines()
-                            .next()
-                            .unwrap_or("")
-                            .to_string()
-                    }),
-                    source: archived
-                        .get(orig)
-                        .map(|a| (a.clone(), u.lines.0, u.lines.1)),
-                    previous,
-                    next,
-                    depends_on: card::depends_on(whole, &u.number)
-                        .into_iter()
-                        .map(|n| {
-                            let at = first_of.get(&n).filter(|f| **f != first_path).cloned();
-                            (n, at)
-                        })
-                        .collect(),
-                    checkboxes: card::checkboxes(whole),
-                };
-                let nl = if p.contents.contains("\r\n") {
-                    "\r\n"
-                } else {
-                    "\n"
-                };
-                let text = card::render(&facts, &p.path, &fields, nl);
-                let is_heading = |t: &str| {
-                    recognise(t, headings, envs)
-                        .or_else(|| crate::analysis::facts::lettered(t))
-                        .is_some_and(|s| s.number == u.number)
-                };
-                if let Some(new) = card::insert(&p.contents, &p.doc, &text, prefix, &is_heading) {
-                    if prefix > 0 {
-                        p.ledger.drop_prefix();
-                    }
-                    p.contents = new;
-                    p.doc = Document::from_text(&p.path.to_string_lossy(), &p.contents);
-                }
-            }
+            let ctx = Context {
+                fields: &fields,
+                headings: &self.cfg.headings,
+                envs: &self.cfg.environments,
+                source: archived.get(orig).map(PathBuf::as_path),
+                neighbours: &neighbours,
+                first_of: &maps.first_of,
+            };
+            let mut slots: Vec<Slot> = list
+                .iter_mut()
+                .map(|p| Slot {
+                    path: &p.path,
+                    contents: &mut p.contents,
+                    doc: &mut p.doc,
+                    ledger: &mut p.ledger,
+                    unit: p.unit.as_ref(),
+                })
+                .collect();
+            carding::card_parts(&mut slots, &ctx);
         }
         self.parts = parts;
     }

@@ -38,12 +38,24 @@ impl Planner<'_> {
             let mut edits = self.mention_edits(&names, rel, doc);
             let mentions = edits.len();
             self.out.mentions_rewritten += mentions;
+            // A card's links are replan's text, rewritten whole when the card
+            // is refreshed: one gone stale is not the author's broken link.
+            let cards = match self.card_fields {
+                Some(_) => crate::model::markers::card_spans(&doc.source.text),
+                None => Vec::new(),
+            };
             for l in locate_all(doc) {
                 let Some(d) = dest_of(rel, &l.url) else {
                     continue;
                 };
                 let at = At::line(rel, l.line);
                 if !self.resolves_before(&d) {
+                    let in_card = l.range.as_ref().is_some_and(|r| {
+                        cards.iter().any(|c| c.start <= r.start && r.end <= c.end)
+                    });
+                    if in_card {
+                        continue;
+                    }
                     let msg = format!("link `{}` is broken; left unchanged", l.url);
                     broken.push(at.note(NoteKind::LinkBroken, msg));
                     continue;
@@ -86,8 +98,12 @@ impl Planner<'_> {
             }
         }
         let mut parts = std::mem::take(&mut self.parts);
+        let stripped = std::mem::take(&mut self.stripped);
         for (orig, list) in &mut parts {
-            let Some(doc) = self.by_path.get(orig.as_path()).copied() else {
+            let doc = stripped
+                .get(orig)
+                .or(self.by_path.get(orig.as_path()).copied());
+            let Some(doc) = doc else {
                 continue;
             };
             let locs = locate_all(doc);
@@ -104,6 +120,7 @@ impl Planner<'_> {
             }
         }
         self.parts = parts;
+        self.stripped = stripped;
         self.out.notes.extend(sorted(broken));
     }
 

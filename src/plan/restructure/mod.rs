@@ -46,6 +46,7 @@ mod layout;
 mod links;
 mod mentions;
 mod outputs;
+mod refresh;
 mod select;
 mod split;
 
@@ -171,22 +172,7 @@ struct PartOut {
     /// What replan added to it, to take out again.
     ledger: Ledger,
     /// The subphase it holds (part of), for its card.
-    unit: Option<UnitOf>,
-}
-
-/// The subphase a part holds (part of), as its card tells it.
-#[derive(Debug, Clone)]
-struct UnitOf {
-    number: String,
-    /// Number and title (`4.7 Configure GitHub Integration`).
-    title: String,
-    /// The duration the heading states.
-    duration: Option<String>,
-    /// 1-based part, parts.
-    part: usize,
-    parts: usize,
-    /// 1-based lines of the original it holds.
-    lines: (usize, usize),
+    unit: Option<crate::plan::carding::Unit>,
 }
 
 /// A link that resolves today: the file holding it after the plan, its destination
@@ -248,6 +234,11 @@ struct Planner<'a> {
     in_place: BTreeMap<PathBuf, String>,
     /// The fields of a task card, when cards are on.
     card_fields: Option<Vec<crate::config::CardField>>,
+    /// Files split with their task cards taken out: the text the parts were
+    /// cut from, which their links are located in.
+    stripped: HashMap<PathBuf, Document>,
+    /// Files modified only because their task card was out of date.
+    cards_only: HashSet<PathBuf>,
 }
 
 /// Plan a restructure.
@@ -288,6 +279,8 @@ pub fn plan(inp: &Inputs) -> Outcome {
         one_plan: HashSet::new(),
         in_place: BTreeMap::new(),
         card_fields: cfg.cards.fields(),
+        stripped: HashMap::new(),
+        cards_only: HashSet::new(),
     };
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
@@ -313,6 +306,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     );
     p.rewrite_links();
     p.cards();
+    p.refresh_cards();
     let after = p.after();
     p.verify_links(&after);
     let after_docs = p.after_docs(&after);

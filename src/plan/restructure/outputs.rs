@@ -421,7 +421,15 @@ impl Planner<'_> {
             .retain(|op| !rewritten_whole.contains(op.path().as_path()));
         self.modifies.sort_by(|a, b| a.path().cmp(b.path()));
         let tagged = |list: Vec<Op>, r: Reason| list.into_iter().map(move |op| (op, r));
-        ops.extend(tagged(self.modifies, Reason::Links));
+        let cards_only = &self.cards_only;
+        ops.extend(self.modifies.into_iter().map(|op| {
+            let r = if cards_only.contains(op.path()) {
+                Reason::Card
+            } else {
+                Reason::Links
+            };
+            (op, r)
+        }));
         ops.extend(tagged(topics, Reason::Decisions));
         ops.extend(tagged(indexes, Reason::Index));
         for (op, reason) in ops {

@@ -11,19 +11,10 @@ use crate::config::Ownership;
 use crate::model::markers;
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
+use crate::plan::carding;
 use crate::plan::conserve::{self, Ledger};
 use crate::plan::links::Moved;
 use crate::split::{self, SplitOptions};
-
-/// A budget with `room` kept free (0, no budget, stays 0), never below half
-/// of it: a tiny budget still gets parts with some text in them.
-fn keep_room(budget: usize, room: usize) -> usize {
-    if budget == 0 {
-        0
-    } else {
-        budget.saturating_sub(room).max(budget / 2).max(1)
-    }
-}
 
 /// `dir/name-k.md` for `dir/name.md`.
 fn numbered(p: &Path, k: usize) -> PathBuf {
@@ -125,6 +116,17 @@ impl Planner<'_> {
                 ));
                 continue;
             }
+            // A part someone edited past its budget carries the card of an
+            // earlier run: replan's text, stale by now. It is split without it
+            // (each new part gets its own card); the archive keeps the file as
+            // it was, card and all.
+            let stripped = (!markers::card_spans(&doc.source.text).is_empty()).then(|| {
+                Document::from_text(
+                    &rel.to_string_lossy(),
+                    &markers::strip_cards(&doc.source.text),
+                )
+            });
+            let doc = stripped.as_ref().unwrap_or(doc);
             let (dir, in_place) = self.parts_dir(rel);
             let Some(sp) = self.split_one(rel, doc, &dir, &claimed) else {
                 continue;
@@ -209,6 +211,9 @@ impl Planner<'_> {
                 ledgers: Vec::new(),
             });
             self.parts.insert(rel.clone(), parts_out);
+            if let Some(d) = stripped {
+                self.stripped.insert(rel.clone(), d);
+            }
         }
     }
 
@@ -222,13 +227,8 @@ impl Planner<'_> {
     ) -> Option<split::SplitPlan> {
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
         // Each part keeps room for its card.
-        let (max_lines, max_tokens) = match &self.card_fields {
-            Some(f) => (
-                keep_room(max_lines, crate::plan::card::max_lines(f)),
-                keep_room(max_tokens, crate::plan::card::max_tokens(f)),
-            ),
-            None => (max_lines, max_tokens),
-        };
+        let (max_lines, max_tokens) =
+            carding::budgets_with_room(max_lines, max_tokens, self.card_fields.as_deref());
         let opts = SplitOptions {
             max_lines,
             max_tokens,
@@ -345,33 +345,22 @@ impl Planner<'_> {
                 .anchors
                 .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
         }
+        // Lines of a text split with its cards taken out are said as lines of
+        // the file as it was (the archive keeps it so).
+        let cards = self
+            .by_path
+            .get(rel)
+            .map(|d| carding::card_lines(d))
+            .unwrap_or_default();
         for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
-            let last = if part.span.is_empty() {
-                part.line
-            } else {
-                doc.source.line_of(part.span.end - 1)
-            };
-            // A lettered subphase ("Phase 4.5B") is one too, though the
-            // heading patterns want a plain number.
-            let lettered = || {
-                let mut s = crate::analysis::facts::lettered(&part.title)?;
-                if let Some((t, d)) = s.title.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
-                    if self.cfg.headings.duration.is_match(d.trim()) {
-                        s.duration = Some(d.trim().to_string());
-                        s.title = t.trim_end().to_string();
-                    }
-                }
-                Some(s)
-            };
-            let sub = part.subphase.clone().or_else(lettered);
-            let unit = sub.as_ref().map(|s| super::UnitOf {
-                number: s.number.clone(),
-                title: format!("{} {}", s.number, s.title).trim().to_string(),
-                duration: s.duration.clone(),
-                part: part.part,
-                parts: part.parts,
-                lines: (part.line, last),
-            });
+            let unit = carding::Unit::of(part, doc, &self.cfg.headings, &self.cfg.environments)
+                .map(|mut u| {
+                    u.lines = (
+                        carding::line_with_cards(u.lines.0, &cards),
+                        carding::line_with_cards(u.lines.1, &cards),
+                    );
+                    u
+                });
             parts_out.push(PartOut {
                 unit,
                 path: path.clone(),

@@ -1,0 +1,307 @@
+//! Task cards put into the parts of one split, shared by `split` and the
+//! restructure (`migrate`, `consolidate`): which subphase a part holds, what
+//! its card says, and where the card goes. [`crate::plan::card`] knows what a
+//! card is; this module knows the parts a split cuts, so the two commands
+//! cannot write different cards for the same text.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::config::{CardField, Environment, HeadingRules};
+use crate::model::Document;
+use crate::plan::card::{self, Facts};
+use crate::plan::conserve::Ledger;
+use crate::subphase::{recognise, Subphase};
+
+/// The subphase a part holds (part of), as its card tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    /// Its number (`4.7`).
+    pub number: String,
+    /// Number and title (`4.7 Configure GitHub Integration`).
+    pub title: String,
+    /// The duration the heading states.
+    pub duration: Option<String>,
+    /// 1-based part of the subphase.
+    pub part: usize,
+    /// Parts of the subphase.
+    pub parts: usize,
+    /// 1-based lines of the original it holds.
+    pub lines: (usize, usize),
+}
+
+/// The subphase a heading names: as the heading patterns read it, or a
+/// lettered one ("Phase 4.5B", which the patterns leave out) with its
+/// parenthesised duration taken off the title.
+pub fn subphase_of(text: &str, headings: &HeadingRules, envs: &[Environment]) -> Option<Subphase> {
+    if let Some(s) = recognise(text, headings, envs) {
+        return Some(s);
+    }
+    let mut s = crate::analysis::facts::lettered(text)?;
+    if let Some((t, d)) = s.title.strip_suffix(')').and_then(|t| t.rsplit_once('(')) {
+        if headings.duration.is_match(d.trim()) {
+            s.duration = Some(d.trim().to_string());
+            s.title = t.trim_end().to_string();
+        }
+    }
+    Some(s)
+}
+
+impl Unit {
+    /// The unit of a part cut from `doc` whose unit heading reads `title`
+    /// (its subphase, when the split recognised one), or `None` when the part
+    /// holds no subphase.
+    pub fn of(
+        part: &crate::split::Part,
+        doc: &Document,
+        headings: &HeadingRules,
+        envs: &[Environment],
+    ) -> Option<Unit> {
+        let last = if part.span.is_empty() {
+            part.line
+        } else {
+            doc.source.line_of(part.span.end - 1)
+        };
+        let sub = part
+            .subphase
+            .clone()
+            .or_else(|| subphase_of(&part.title, headings, envs))?;
+        Some(Unit {
+            title: format!("{} {}", sub.number, sub.title).trim().to_string(),
+            number: sub.number,
+            duration: sub.duration,
+            part: part.part,
+            parts: part.parts,
+            lines: (part.line, last),
+        })
+    }
+}
+
+/// Each part keeps room in its budget for a card of `fields`: a budget less
+/// the card's size (0, no budget, stays 0), never below half of it, so a tiny
+/// budget still gets parts with some text in them.
+pub fn budgets_with_room(
+    max_lines: usize,
+    max_tokens: usize,
+    fields: Option<&[CardField]>,
+) -> (usize, usize) {
+    let keep = |budget: usize, room: usize| {
+        if budget == 0 {
+            0
+        } else {
+            budget.saturating_sub(room).max(budget / 2).max(1)
+        }
+    };
+    match fields {
+        Some(f) => (
+            keep(max_lines, card::max_lines(f)),
+            keep(max_tokens, card::max_tokens(f)),
+        ),
+        None => (max_lines, max_tokens),
+    }
+}
+
+/// One part of a split, as its card is written into it.
+pub struct Slot<'a> {
+    /// Where it goes (root-relative: the card's links are made from it).
+    pub path: &'a Path,
+    /// Its text; the card goes in.
+    pub contents: &'a mut String,
+    /// Its parse, kept in step with `contents`.
+    pub doc: &'a mut Document,
+    /// What replan added to it; a continuation line replaced by the card
+    /// leaves it.
+    pub ledger: &'a mut Ledger,
+    /// The subphase it holds, if any: only those get a card.
+    pub unit: Option<&'a Unit>,
+}
+
+/// The files before and after one in reading order.
+pub type Neighbours = (Option<PathBuf>, Option<PathBuf>);
+
+/// What the cards of one original's parts are made from beyond the parts.
+pub struct Context<'a> {
+    /// The fields to write.
+    pub fields: &'a [CardField],
+    /// Heading patterns, to find the subphase heading the card goes after.
+    pub headings: &'a HeadingRules,
+    /// Environments, for the same.
+    pub envs: &'a [Environment],
+    /// The original the lines came from, where a reader finds it now (the
+    /// archive, or where it stays).
+    pub source: Option<&'a Path>,
+    /// A file's neighbours in reading order.
+    pub neighbours: &'a dyn Fn(&Path) -> Neighbours,
+    /// The file holding each subphase's heading, for depends-on links.
+    pub first_of: &'a HashMap<String, PathBuf>,
+}
+
+/// The line ending a text uses (CRLF when it has any), for the card put in it.
+pub fn line_ending(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// The subphase texts of consecutive parts, without replan's continuation
+/// lines: what status and dependencies are read from, the same text a later
+/// run reads from the files once their cards are taken out.
+fn unit_texts(parts: &[Slot]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for p in parts {
+        let Some(u) = p.unit else { continue };
+        if u.part == 1 || out.is_empty() {
+            out.push(String::new());
+        }
+        if let Some(last) = out.last_mut() {
+            last.push_str(p.contents.get(p.ledger.prefix()..).unwrap_or(""));
+        }
+    }
+    out
+}
+
+/// Put a card into every part of one original that holds a subphase, right
+/// after its heading (in place of the continuation line, in a continuation
+/// part). A part whose heading ends the text without a line break gets none.
+pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
+    let texts = unit_texts(parts);
+    let mut unit_no: Option<usize> = None;
+    let mut first_path = PathBuf::new();
+    for p in parts.iter_mut() {
+        let Some(u) = p.unit else { continue };
+        if u.part == 1 || unit_no.is_none() {
+            unit_no = Some(unit_no.map_or(0, |n| n + 1));
+            first_path = p.path.to_path_buf();
+        }
+        let whole = unit_no
+            .and_then(|n| texts.get(n))
+            .map_or("", String::as_str);
+        let prefix = p.ledger.prefix();
+        let body = p.contents.get(prefix..).unwrap_or("");
+        let (previous, next) = (ctx.neighbours)(p.path);
+        let facts = Facts {
+            number: u.number.clone(),
+            title: u.title.clone(),
+            duration: card::duration(u.duration.as_deref(), body),
+            part: (u.part, u.parts),
+            continued: (prefix > 0).then(|| {
+                p.contents[..prefix]
+                    .lines()
+                    .next()
+                    .unwrap_or("")
+                    .to_string()
+            }),
+            source: ctx.source.map(|s| (s.to_path_buf(), u.lines.0, u.lines.1)),
+            previous,
+            next,
+            depends_on: depends_on(whole, &u.number, ctx.first_of, &first_path),
+            checkboxes: card::checkboxes(whole),
+        };
+        let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));
+        let is_heading =
+            |t: &str| subphase_of(t, ctx.headings, ctx.envs).is_some_and(|s| s.number == u.number);
+        if let Some(new) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
+            if prefix > 0 {
+                p.ledger.drop_prefix();
+            }
+            *p.contents = new;
+            *p.doc = Document::from_text(&p.path.to_string_lossy(), p.contents);
+        }
+    }
+}
+
+/// The subphases `whole` names as prerequisites, each linked to the file
+/// holding its heading unless that is the subphase's own first part.
+pub fn depends_on(
+    whole: &str,
+    own: &str,
+    first_of: &HashMap<String, PathBuf>,
+    own_first: &Path,
+) -> Vec<(String, Option<PathBuf>)> {
+    card::depends_on(whole, own)
+        .into_iter()
+        .map(|n| {
+            let at = first_of
+                .get(&n)
+                .filter(|f| f.as_path() != own_first)
+                .cloned();
+            (n, at)
+        })
+        .collect()
+}
+
+/// A 1-based line of a text whose task cards were taken out, as a line of the
+/// text with them: `cards` are each card's first line and line count in the
+/// text with them, in order.
+pub fn line_with_cards(line: usize, cards: &[(usize, usize)]) -> usize {
+    let mut out = line;
+    for (first, n) in cards {
+        if out >= *first {
+            out += n;
+        }
+    }
+    out
+}
+
+/// The first line and line count of each task card in a document, counted
+/// as the document counts lines.
+pub fn card_lines(doc: &Document) -> Vec<(usize, usize)> {
+    crate::model::markers::card_spans(&doc.source.text)
+        .into_iter()
+        .filter(|r| !r.is_empty())
+        .map(|r| {
+            let first = doc.source.line_of(r.start);
+            (first, doc.source.line_of(r.end - 1) + 1 - first)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::markers;
+
+    #[test]
+    fn lines_map_back_over_removed_cards() {
+        let text = format!(
+            "# A\n{}\n- x\n{}\n\nbody\nmore\n",
+            markers::CARD_BEGIN,
+            markers::CARD_END
+        );
+        let cards = card_lines(&Document::from_text("a.md", &text));
+        assert_eq!(cards, [(2, 4)]);
+        let stripped = markers::strip_cards(&text);
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, l) in stripped.lines().enumerate() {
+            assert_eq!(lines[line_with_cards(i + 1, &cards) - 1], l);
+        }
+        assert_eq!(line_with_cards(1, &cards), 1);
+        assert_eq!(line_with_cards(2, &cards), 6);
+    }
+
+    #[test]
+    fn room_is_kept_for_the_card_but_never_more_than_half() {
+        let f = crate::config::Config::builtin().cards.fields().unwrap();
+        let (l, t) = budgets_with_room(200, 4000, Some(&f));
+        assert_eq!(l, 200 - card::max_lines(&f));
+        assert_eq!(t, 4000 - card::max_tokens(&f));
+        assert_eq!(budgets_with_room(8, 0, Some(&f)), (4, 0));
+        assert_eq!(budgets_with_room(8, 10, None), (8, 10));
+    }
+
+    #[test]
+    fn lettered_subphases_lose_their_duration_from_the_title() {
+        let cfg = crate::config::Config::builtin();
+        let s = subphase_of(
+            "Phase 4.5B: Wire it (30-45 min)",
+            &cfg.headings,
+            &cfg.environments,
+        )
+        .unwrap();
+        assert_eq!(s.number, "4.5B");
+        assert_eq!(s.title, "Wire it");
+        assert_eq!(s.duration.as_deref(), Some("30-45 min"));
+    }
+}
