@@ -99,26 +99,39 @@ impl SplitFile {
     /// The conservation account of this split against `plan`: each part's text
     /// as the plan writes it, replan's added text taken out.
     pub fn account(&self, plan: &Plan) -> Account {
-        let written = |p: &PathBuf| {
-            plan.ops.iter().find_map(|op| match op {
-                Op::Create { path, contents } if path == p => Some(contents.as_str()),
-                _ => None,
-            })
-        };
+        self.account_in(&created(plan))
+    }
+
+    /// [`SplitFile::account`] against the plan's new files by path.
+    fn account_in(&self, created: &HashMap<&Path, &str>) -> Account {
         let parts: Vec<(&Ledger, Option<&str>)> = self
             .ledgers
             .iter()
             .zip(&self.parts)
-            .map(|(l, p)| (l, written(p)))
+            .map(|(l, p)| (l, created.get(p.as_path()).copied()))
             .collect();
         conserve::account(&self.original, &self.text, self.tally, &parts)
     }
 }
 
+/// The contents of every file `plan` creates, by path (the first op for a
+/// path, as a scan of the ops would find it).
+fn created(plan: &Plan) -> HashMap<&Path, &str> {
+    let mut out = HashMap::new();
+    for op in &plan.ops {
+        if let Op::Create { path, contents } = op {
+            out.entry(path.as_path()).or_insert(contents.as_str());
+        }
+    }
+    out
+}
+
 impl Outcome {
     /// The conservation account of every split, against the plan as it is now.
     pub fn conservation(&self) -> Vec<Account> {
-        self.splits.iter().map(|s| s.account(&self.plan)).collect()
+        // One map of the new files, not a scan of every op per part.
+        let created = created(&self.plan);
+        self.splits.iter().map(|s| s.account_in(&created)).collect()
     }
 }
 

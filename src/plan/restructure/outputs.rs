@@ -42,6 +42,19 @@ impl Planner<'_> {
         // Per framework that keeps its decisions itself: how many its files hold.
         let mut kept_by: BTreeMap<&str, usize> = BTreeMap::new();
         let rules = crate::decisions::extract::Rules::new(&self.cfg.decisions);
+        // Each part and archived copy made this run, to its original: one map,
+        // not a scan of every split per file (quadratic on 8,000-file trees).
+        let original_of: HashMap<&Path, &Path> = self
+            .out
+            .splits
+            .iter()
+            .flat_map(|s| {
+                s.parts
+                    .iter()
+                    .chain(std::iter::once(&s.archived))
+                    .map(move |p| (p.as_path(), s.original.as_path()))
+            })
+            .collect();
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
             .iter()
             .filter(|(p, d)| {
@@ -49,7 +62,7 @@ impl Planner<'_> {
                     && !p.starts_with(&self.topics_dir)
                     && !markers::is_index(&d.source.text)
             })
-            .filter(|(p, d)| match self.keeps_decisions(p) {
+            .filter(|(p, d)| match self.keeps_decisions(p, &original_of) {
                 Some(fw) => {
                     *kept_by.entry(fw).or_default() +=
                         crate::decisions::extract::scan(d, &rules).found.len();
@@ -145,22 +158,17 @@ impl Planner<'_> {
     /// The framework whose own decisions a file holds, when that framework
     /// keeps them itself (`keeps_decisions`) and the user set no `topics.dir`:
     /// its files (or their archived copies) are then not read for topic files.
-    fn keeps_decisions(&self, rel: &Path) -> Option<&str> {
+    fn keeps_decisions(&self, rel: &Path, original_of: &HashMap<&Path, &Path>) -> Option<&str> {
         if self.cfg.topics.dir_is_set() {
             return None;
         }
         // A part or an archived copy speaks for its original: split this run
-        // (`splits`), or earlier (an archived copy keeps its original's path
-        // below the archive folder; a framework's file is split into a folder
-        // named after it, beside it).
+        // (`original_of`), or earlier (an archived copy keeps its original's
+        // path below the archive folder; a framework's file is split into a
+        // folder named after it, beside it).
         let mut originals: Vec<PathBuf> = vec![rel.to_path_buf()];
-        if let Some(s) = self
-            .out
-            .splits
-            .iter()
-            .find(|s| s.archived == rel || s.parts.iter().any(|p| p == rel))
-        {
-            originals.push(s.original.clone());
+        if let Some(o) = original_of.get(rel) {
+            originals.push(o.to_path_buf());
         }
         if let Ok(below) = rel.strip_prefix(&self.archive_dir) {
             originals.push(below.to_path_buf());
