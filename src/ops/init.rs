@@ -83,6 +83,11 @@ pub struct Proposal {
     pub exclude: Vec<String>,
     /// The built-in budgets: lines, tokens, encoding.
     pub defaults: (usize, usize, String),
+    /// Other folders named like plans (`plans`, `planning`, `roadmap`) that hold
+    /// Markdown, with how many files: shown as commented `plan_dirs` entries, so
+    /// a tree keeping its plans in `docs/architecture/plans` learns where to
+    /// point replan without having it restructure thousands of files unasked.
+    pub elsewhere: Vec<(String, usize)>,
     /// The built-in per-glob budgets (README, CHANGELOG), as `(glob, lines,
     /// tokens)`: a list in `replan.yaml` replaces the built-in one, so they are
     /// written again before the proposed ones.
@@ -222,7 +227,9 @@ pub fn propose(
         check_dirs = cfg.check_dirs.sources().to_vec();
         plan_exclude.extend(cfg.plan_exclude.sources().iter().cloned());
     }
+    let elsewhere = named_like_plans(&paths, &found, cfg);
     Ok(Proposal {
+        elsewhere,
         path: path.to_path_buf(),
         exists: std::fs::symlink_metadata(path).is_ok(),
         found,
@@ -238,6 +245,44 @@ pub fn propose(
             .map(|o| (o.glob.as_str().to_string(), o.max_lines, o.max_tokens))
             .collect(),
     })
+}
+
+/// Folder names that say "plans" whatever framework wrote them.
+const PLAN_FOLDER_NAMES: [&str; 4] = ["plans", "planning", "roadmap", "roadmaps"];
+
+/// The shallowest folder named like plans above each Markdown file that is not
+/// in a found folder, the archive or an excluded one, with its file count, most
+/// files first.
+fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(String, usize)> {
+    let archive = Path::new(cfg.archive.dir.trim_end_matches('/'));
+    let mut count: std::collections::BTreeMap<PathBuf, usize> = Default::default();
+    for rel in paths {
+        let is_md = rel
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"));
+        let known = found
+            .iter()
+            .any(|f| rel.starts_with(&f.folder.dir) || Path::new(&f.folder.dir).starts_with(rel));
+        if !is_md || known || rel.starts_with(archive) || cfg.exclude.is_match(rel) {
+            continue;
+        }
+        let mut dir = PathBuf::new();
+        let parents = rel.parent().map(|p| p.components().count()).unwrap_or(0);
+        for c in rel.components().take(parents) {
+            dir.push(c);
+            let name = c.as_os_str().to_string_lossy().to_lowercase();
+            if PLAN_FOLDER_NAMES.contains(&name.as_str()) {
+                *count.entry(dir.clone()).or_default() += 1;
+                break;
+            }
+        }
+    }
+    let mut out: Vec<(String, usize)> = count
+        .into_iter()
+        .map(|(d, n)| (format!("{}/**", display(&d)), n))
+        .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
 }
 
 /// Write `text` at `path`; an existing file is replaced only with `force`.
@@ -310,6 +355,22 @@ mod tests {
         let plans = &p.found[0];
         assert_eq!(plans.folder.dir, ".claude/plans");
         assert_eq!((plans.sizes.over, plans.budget), (1, None));
+        assert!(p.elsewhere.is_empty(), "{:?}", p.elsewhere);
+        // Plans kept under another name are pointed at, not taken.
+        write("docs/architecture/plans/MASTER/plans/a.md", 10);
+        write("docs/architecture/plans/b.md", 10);
+        write("services/api/roadmap/c.md", 10);
+        write("services/api/roadmap/notes.txt", 10);
+        write("docs/guide.md", 10);
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        assert_eq!(
+            p.elsewhere,
+            [
+                ("docs/architecture/plans/**".to_string(), 2),
+                ("services/api/roadmap/**".to_string(), 1)
+            ]
+        );
+        assert_eq!(p.plan_dirs, [".claude/plans/**", ".planning/**"]);
         // A folder of very long notes is capped, not blessed.
         write(".claude/handoffs/log.md", 5000);
         let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();

@@ -111,6 +111,12 @@ pub fn config(p: &Proposal) -> String {
          # reported, any other is split into a folder beside it.\n",
     );
     list(&mut o, "plan_dirs", &p.plan_dirs);
+    if !p.elsewhere.is_empty() {
+        o.push_str("  # Also named like plans; add a line here to have migrate restructure it:\n");
+        for (glob, n) in &p.elsewhere {
+            let _ = writeln!(o, "  # - {}  # {}", quoted(glob), files(*n));
+        }
+    }
     if !p.plan_exclude.is_empty() {
         o.push_str("\n# Retired plans inside plan_dirs: never split or indexed.\n");
         list(&mut o, "plan_exclude", &p.plan_exclude);
@@ -248,6 +254,7 @@ mod tests {
             exclude: vec![],
             defaults: (200, 4000, "o200k_base".into()),
             builtin_overrides: vec![("README.md".into(), Some(0), Some(0))],
+            elsewhere: vec![("docs/architecture/plans/**".into(), 6436)],
             found,
         }
     }
@@ -272,6 +279,12 @@ mod tests {
         assert_eq!(c.budget_for("README.md".as_ref()), (0, 0));
         assert!(c.check_dirs.is_match("it's/a.md"), "{text}");
         assert!(c.plan_exclude.is_match(".claude/plans/archived/a.md"));
+        // A folder named like plans is offered, commented: not taken.
+        assert!(
+            text.contains("  # - 'docs/architecture/plans/**'  # 6436 Markdown files"),
+            "{text}"
+        );
+        assert!(!c.plan_dirs.is_match("docs/architecture/plans/a.md"));
         let flat = text.replace("\n#   ", " ");
         assert!(
             flat.contains("2 files are over the built-in budget; `replan migrate` splits them"),
