@@ -158,10 +158,17 @@ fn a_plan_all_done_is_stale_and_one_open_box_keeps_it_active() {
     let b = "# Phase 2.2: B\n\n**Status**: Complete\n";
     let f = run_rule(
         "status.stale-plan",
-        &[(".claude/plans/d/phase-2.1.md", a), (".claude/plans/d/phase-2.2.md", b)],
+        &[
+            (".claude/plans/d/phase-2.1.md", a),
+            (".claude/plans/d/phase-2.2.md", b),
+        ],
     );
     assert_eq!(f.len(), 1, "{f:?}");
-    assert!(f[0].message.contains(".claude/plans/d/"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains(".claude/plans/d/"),
+        "{}",
+        f[0].message
+    );
     // ... unless a file of it says nothing of its status.
     let f = run_rule(
         "status.stale-plan",

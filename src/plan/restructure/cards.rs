@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use super::Planner;
+use crate::analysis::status::derive;
 use crate::model::Document;
 use crate::plan::card::{self, Facts};
 use crate::subphase::{cmp_natural, recognise};
@@ -93,6 +94,9 @@ impl Planner<'_> {
             // The whole subphase's text (all its parts) for status and
             // dependencies.
             let mut unit_text: HashMap<(String, usize), String> = HashMap::new();
+            // Each part's own bytes and the original line they start at, so the
+            // status names a line of the original (the card's Source).
+            let mut unit_parts: HashMap<(String, usize), Vec<(&str, usize)>> = HashMap::new();
             let mut unit_no = 0;
             for p in list.iter() {
                 if let Some(u) = &p.unit {
@@ -103,8 +107,19 @@ impl Planner<'_> {
                         .entry((u.number.clone(), unit_no))
                         .or_default()
                         .push_str(&p.contents);
+                    unit_parts
+                        .entry((u.number.clone(), unit_no))
+                        .or_default()
+                        .push((p.contents.get(p.ledger.prefix()..).unwrap_or(""), u.lines.0));
                 }
             }
+            let status: HashMap<(String, usize), String> = unit_parts
+                .into_iter()
+                .filter_map(|(k, parts)| {
+                    let d = derive::of_text(&self.cfg.check.status, &k.0, &parts)?;
+                    Some((k, d.describe(&|l| format!("source line {l}"))))
+                })
+                .collect();
             let mut unit_no = 0;
             let mut first_path = PathBuf::new();
             for p in list.iter_mut() {
@@ -144,6 +159,7 @@ impl Planner<'_> {
                         })
                         .collect(),
                     checkboxes: card::checkboxes(whole),
+                    status: status.get(&(u.number.clone(), unit_no)).cloned(),
                 };
                 let nl = if p.contents.contains("\r\n") {
                     "\r\n"
