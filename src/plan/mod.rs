@@ -183,6 +183,7 @@ impl std::fmt::Display for Summary {
 pub mod card;
 pub mod conserve;
 pub mod index;
+pub mod index_status;
 pub mod links;
 pub mod manifest;
 pub mod restructure;
