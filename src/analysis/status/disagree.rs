@@ -1,7 +1,9 @@
 //! `status.disagree`: a status file claims a phase is done ("Phase 4: ✅ 100%
 //! complete") or that k of its subphases are, while the plan's own text says
 //! more of them are open (open checkboxes, an open `Status:` line). One finding
-//! at the claim, naming each open subphase where its evidence is.
+//! at the claim, naming each open subphase where its evidence is. A claim
+//! about a phase that two files have a heading for is not judged: numbers
+//! belong to a plan, and which plan the claim means is unknown.
 
 use super::claims::{claims, Claimed};
 use super::derive::State;
@@ -80,6 +82,18 @@ impl Rule for Disagree {
         let max = rules.max_evidence.max(1);
         for f in files.iter().filter(|f| is_status(cx, f.rel)) {
             for c in claims(rules, f) {
+                // Phase numbers belong to a plan: when two files have a heading
+                // for this very phase (a design doc's own "Phase 2" beside the
+                // roadmap's), the claim cannot be placed, and says nothing.
+                let mut defining: Vec<usize> = units
+                    .iter()
+                    .filter(|u| u.number == c.phase)
+                    .map(|u| u.file)
+                    .collect();
+                defining.dedup();
+                if defining.len() > 1 {
+                    continue;
+                }
                 let of: Vec<&Unit> = units
                     .iter()
                     .filter(|u| under(&u.number, &c.phase))

@@ -189,3 +189,21 @@ fn a_plan_all_done_is_stale_and_one_open_box_keeps_it_active() {
     );
     assert!(f.is_empty(), "{f:?}");
 }
+
+#[test]
+fn whole_phase_headings_are_units_unless_two_plans_number_the_same_phase() {
+    let roadmap = (
+        ".claude/plans/roadmap.md",
+        "# Roadmap\n\n### Phase 1: Net\n\n- [x] vpc\n\n### Phase 2: DB\n\n- [ ] cluster\n",
+    );
+    let claim = (".claude/status/brief.md", "- Phase 2: ✅ 100% complete\n");
+    let f = run_rule("status.disagree", &[claim, roadmap]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("roadmap.md:9"), "{}", f[0].message);
+    // A design doc with its own "Phase 2": which plan the claim means is unknown.
+    let design = (
+        ".claude/plans/design.md",
+        "# Design\n\n## Phase 1: A\n\n- [x] a\n\n## Phase 2: B\n\n- [x] b\n",
+    );
+    assert!(run_rule("status.disagree", &[claim, roadmap, design]).is_empty());
+}

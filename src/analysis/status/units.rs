@@ -94,6 +94,48 @@ fn file_number(cx: &Ctx, f: &FileFacts) -> String {
         .unwrap_or_default()
 }
 
+/// In a file without subphase headings, the sections of its whole-phase
+/// headings (`### Phase 4: DevOps Prod GKE Cluster`), at the level holding most
+/// of them: number, heading line, last line. A heading counts when it starts
+/// with what `check.status.phase` finds.
+fn phase_sections(cx: &Ctx, f: &FileFacts) -> Vec<(String, usize, usize)> {
+    let Some(re) = cx.cfg.check.status.phase.regex() else {
+        return Vec::new();
+    };
+    let found: Vec<(usize, u8, String)> = f
+        .doc
+        .headings
+        .iter()
+        .enumerate()
+        .filter_map(|(i, h)| {
+            let t = h
+                .text
+                .trim_start_matches(|c: char| !c.is_alphanumeric())
+                .trim_start();
+            let c = re.captures(t)?;
+            let n = c.name("number")?.as_str().to_string();
+            (c.get(0)?.start() == 0).then_some((i, h.level, n))
+        })
+        .collect();
+    let Some(level) = crate::subphase::unit_level(found.iter().map(|(_, l, _)| *l)) else {
+        return Vec::new();
+    };
+    let total = f.lines().max(1);
+    found
+        .into_iter()
+        .filter(|(_, l, _)| *l == level)
+        .map(|(i, _, number)| {
+            let h = &f.doc.headings[i];
+            let end = f.doc.headings[i + 1..]
+                .iter()
+                .find(|n| n.level <= h.level && n.line > h.line)
+                .map_or(total, |n| n.line - 1)
+                .max(h.line);
+            (number, h.line, end)
+        })
+        .collect()
+}
+
 /// Every subphase of the active plans, in file and line order.
 pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
     let rules = &cx.cfg.check.status;
@@ -135,7 +177,16 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             };
             scans.push((unit, scan));
         };
-        if f.subphases.is_empty() {
+        let phases = if f.subphases.is_empty() {
+            phase_sections(cx, f)
+        } else {
+            Vec::new()
+        };
+        if !phases.is_empty() {
+            for (number, line, end) in phases {
+                add(number, line, end, false);
+            }
+        } else if f.subphases.is_empty() {
             add(file_number(cx, f), 1, f.lines(), true);
         } else {
             for s in &f.subphases {
