@@ -100,7 +100,9 @@ pub fn render(folder: &Path, mut entries: Vec<Entry>, enc: Encoding) -> String {
         enc.name()
     ));
     if let Some(t) = crate::plan::index_status::totals(&entries) {
-        s.push_str(&format!("Status by the subphases' own text: {t}.\n\n"));
+        s.push_str(&format!(
+            "Status by each file's own text (a subphase in parts counted once): {t}.\n\n"
+        ));
     }
     let mut head = String::from("| # | File | Title | Lines | Tokens |");
     let mut rule = String::from("|--:|------|-------|------:|-------:|");

@@ -52,7 +52,9 @@ pub fn fill(entries: &mut [Entry], texts: &[&str], cfg: &Config) {
             markers::continuation_line(t)
                 .and_then(crate::split::continued_from)
                 .and_then(|(first, _)| by_name.get(first).copied())
-                .filter(|&f| f != i)
+                // A part of a subphase shares its status; a part of a long
+                // document without subphases has its own.
+                .filter(|&f| f != i && !number(&entries[f].name, texts[f], cfg).is_empty())
                 .unwrap_or(i)
         })
         .collect();

@@ -38,6 +38,9 @@ fn a_status_line_wins_over_checkboxes_and_planning_says_nothing() {
     // "Planning Complete" is not the work done: the boxes decide.
     let t = "## Phase 2.1: A\n\n**Status**: Planning Complete\n\n- [x] a\n- [ ] b\n";
     assert_eq!(describe("2.1", t), "open (1/2 checkboxes)");
+    // An expected command output is no status line.
+    let t = "## Phase 4.3: A\n\n- **Expected output**:\n  - STATUS: `deployed`\n\n- [ ] b\n";
+    assert_eq!(describe("4.3", t), "open (0/1 checkboxes)");
     // Open words win over done ones.
     let t = "Status: Done, review in progress\n";
     assert_eq!(derive("", t).map(|d| d.0), Some(State::Open));
@@ -206,4 +209,22 @@ fn whole_phase_headings_are_units_unless_two_plans_number_the_same_phase() {
         "# Design\n\n## Phase 1: A\n\n- [x] a\n\n## Phase 2: B\n\n- [x] b\n",
     );
     assert!(run_rule("status.disagree", &[claim, roadmap, design]).is_empty());
+}
+
+#[test]
+fn a_document_about_a_phase_is_not_that_phase() {
+    // "Phase 4 Refactoring Plan" beside the notes' "Phase 4: ArgoCD" leaves
+    // one file defining phase 4, so the claim is judged.
+    let notes = (
+        ".claude/plans/d/notes.md",
+        "# Phase 4: ArgoCD\n\n- [ ] install\n",
+    );
+    let about = (
+        ".claude/plans/d/refactoring.md",
+        "# Phase 4 Refactoring Plan\n\n- [x] split\n",
+    );
+    let claim = (".claude/status/brief.md", "- Phase 4: ✅ 100% complete\n");
+    let f = run_rule("status.disagree", &[claim, notes, about]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("notes.md:3"), "{}", f[0].message);
 }

@@ -97,7 +97,7 @@ fn file_number(cx: &Ctx, f: &FileFacts) -> String {
 /// In a file without subphase headings, the sections of its whole-phase
 /// headings (`### Phase 4: DevOps Prod GKE Cluster`), at the level holding most
 /// of them: number, heading line, last line. A heading counts when it starts
-/// with what `check.status.phase` finds.
+/// with what `check.status.phase` finds, for a whole phase (no dot).
 fn phase_sections(cx: &Ctx, f: &FileFacts) -> Vec<(String, usize, usize)> {
     let Some(re) = cx.cfg.check.status.phase.regex() else {
         return Vec::new();
@@ -114,7 +114,13 @@ fn phase_sections(cx: &Ctx, f: &FileFacts) -> Vec<(String, usize, usize)> {
                 .trim_start();
             let c = re.captures(t)?;
             let n = c.name("number")?.as_str().to_string();
-            (c.get(0)?.start() == 0).then_some((i, h.level, n))
+            // Whole phases only; "Phase 4.10 Complete" is a mark, not a section.
+            // "Phase 4: Title", never "Phase 4 Refactoring Plan" (a document about it).
+            let m = c.get(0)?;
+            let rest = t[m.end()..].trim_start();
+            let titled = rest.is_empty() || rest.starts_with([':', '-', '–', '—', '(', '|']);
+            let mark = cx.cfg.check.status.done_heading.is_match(t);
+            (m.start() == 0 && titled && !n.contains('.') && !mark).then_some((i, h.level, n))
         })
         .collect();
     let Some(level) = crate::subphase::unit_level(found.iter().map(|(_, l, _)| *l)) else {
@@ -195,24 +201,44 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
         }
         last_of.insert(f.rel, scans.len() - 1);
     }
+    // A continuation part's lines up to its first whole-phase heading are the
+    // first part's last unit; a part of a long roadmap holds phases of its own.
     for i in continuations {
         let f = &files[i];
-        let Some(&u) = f
-            .continues
-            .as_ref()
-            .and_then(|(first, _)| last_of.get(first.as_path()))
-        else {
-            continue;
-        };
         let heads: HashMap<usize, &str> = f
             .doc
             .headings
             .iter()
             .map(|h| (h.line, h.text.as_str()))
             .collect();
-        let scan = &mut scans[u].1;
-        scan.file(i);
-        feed(scan, f, &heads, 1, f.lines());
+        let own = phase_sections(cx, f);
+        let upto = own.first().map_or(f.lines(), |(_, line, _)| line - 1);
+        if let Some(&u) = f
+            .continues
+            .as_ref()
+            .and_then(|(first, _)| last_of.get(first.as_path()))
+        {
+            let scan = &mut scans[u].1;
+            scan.file(i);
+            feed(scan, f, &heads, 1, upto);
+        }
+        for (number, line, end) in own {
+            let mut scan = Scan::new(rules, &number);
+            scan.file(i);
+            if let Some(h) = heads.get(&line) {
+                scan.own_heading(line, h);
+            }
+            feed(&mut scan, f, &heads, line + 1, end);
+            let unit = Unit {
+                number,
+                file: i,
+                line,
+                whole_file: false,
+                derived: None,
+                checkboxes: (0, 0),
+            };
+            scans.push((unit, scan));
+        }
     }
     scans
         .into_iter()
