@@ -20,6 +20,7 @@ mod phase_duplicate;
 mod phase_mislabeled;
 mod phase_missing;
 mod phase_order;
+pub mod status;
 mod status_claims;
 pub mod suggest;
 mod suppress;
@@ -103,6 +104,8 @@ pub static RULES: &[RuleInfo] = &[
     phase_mislabeled::INFO,
     phase_missing::INFO,
     phase_order::INFO,
+    status::disagree::INFO,
+    status::stale::INFO,
     status_claims::INFO,
     suppress::INFO,
     task_size::INFO,

@@ -142,6 +142,42 @@ pub struct ClaimRules {
     pub max_evidence: usize,
 }
 
+/// Settings of `status.disagree` and `status.stale-plan`: how a subphase's own
+/// text says how far it is, and how a status file's line claims a phase is done.
+/// Data, not code, because every team words its status notes its own way.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields, default)]
+pub struct StatusRules {
+    /// Globs of status files (notes, handoffs, `STATE.md`) whose lines are claims.
+    pub files: Globs,
+    /// Regexes with a `number` group: a line matching one claims that phase done.
+    pub claims: Vec<Pattern<Number>>,
+    /// Regex matched against each cell of a table row whose first cell is a phase
+    /// number (`| 4 | ArgoCD | ✅ Complete |`): a match claims that phase done.
+    pub done_cell: Pattern,
+    /// Regex with `done` and `all` groups: a line naming a phase and matching it
+    /// claims that many of the phase's subphases done (`4 of 14 done`).
+    pub counts: Pattern,
+    /// Regex with a `number` group finding the phase a count line is about.
+    pub phase: Pattern<Number>,
+    /// Regexes: a line matching one is never a claim (`Planning complete`).
+    pub ignore: Vec<Pattern>,
+    /// Regex with a `value` group: a subphase's own `Status:` line.
+    pub status_line: Pattern<Value>,
+    /// Regex matched against a status value that says done.
+    pub done: Pattern,
+    /// Regex matched against a status value that says not done yet; it wins
+    /// over `done` (`✅ Done, review in progress` is open).
+    pub open: Pattern,
+    /// Regex with a `number` group: a heading (or all-bold line) inside a
+    /// subphase saying that number is complete (`Phase 4.7 Complete`).
+    pub done_heading: Pattern<Number>,
+    /// Regex: a line of its own marking the subphase done (`✅ Complete`).
+    pub done_mark: Pattern,
+    /// Most open subphases quoted per finding.
+    pub max_evidence: usize,
+}
+
 /// Settings of `task.size`.
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields, default)]
@@ -184,6 +220,8 @@ pub struct CheckRules {
     pub numbering: NumberingRules,
     /// `status.unbacked-claim`.
     pub claims: ClaimRules,
+    /// `status.disagree`, `status.stale-plan`.
+    pub status: StatusRules,
     /// `task.size`.
     pub task_size: TaskSizeRules,
     /// `content.forbidden-terms`.

@@ -244,6 +244,7 @@ fn cards(
         source: Some(&orig),
         neighbours: &neighbours,
         first_of: &first_of,
+        status: &cfg.check.status,
     };
     let mut docs: Vec<Document> = contents
         .iter()

@@ -42,6 +42,9 @@ pub struct Facts {
     pub depends_on: Vec<(String, Option<PathBuf>)>,
     /// Checkboxes of the whole subphase: done, all.
     pub checkboxes: (usize, usize),
+    /// The subphase's derived status and its source
+    /// ([`crate::analysis::status::derive`]), shown instead of the checkbox count.
+    pub status: Option<String>,
 }
 
 fn name_of(p: &Path) -> String {
@@ -83,6 +86,7 @@ pub fn render(f: &Facts, at: &Path, fields: &[CardField], nl: &str) -> String {
                     .join(", ")
             }),
             CardFieldKind::Status => match f.checkboxes {
+                _ if f.status.is_some() => f.status.clone(),
                 (_, 0) => None,
                 (d, n) if d == n => Some(format!("done ({d} of {n} checkboxes)")),
                 (d, n) => Some(format!("open ({d} of {n} checkboxes done)")),

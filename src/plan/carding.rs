@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use crate::config::check::StatusRules;
 use crate::config::{CardField, Environment, HeadingRules};
 use crate::model::Document;
 use crate::plan::card::{self, Facts};
@@ -134,6 +135,16 @@ pub struct Context<'a> {
     pub neighbours: &'a dyn Fn(&Path) -> Neighbours,
     /// The file holding each subphase's heading, for depends-on links.
     pub first_of: &'a HashMap<String, PathBuf>,
+    /// How a subphase's status is read from its text (`check.status`).
+    pub status: &'a StatusRules,
+}
+
+/// A subphase's status as its card shows it: derived from its parts' text
+/// (each with the line of the original it starts at) and named by that line,
+/// the same words whether migrate writes the card or consolidate refreshes it.
+pub fn status_of(rules: &StatusRules, number: &str, parts: &[(&str, usize)]) -> Option<String> {
+    crate::analysis::status::derive::of_text(rules, number, parts)
+        .map(|d| d.describe(&|l| format!("source line {l}")))
 }
 
 /// The line ending a text uses (CRLF when it has any), for the card put in it.
@@ -149,14 +160,24 @@ pub fn line_ending(text: &str) -> &'static str {
 /// lines: what status and dependencies are read from, the same text a later
 /// run reads from the files once their cards are taken out.
 fn unit_texts(parts: &[Slot]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    unit_pieces(parts)
+        .into_iter()
+        .map(|(_, pieces)| pieces.into_iter().map(|(t, _)| t).collect())
+        .collect()
+}
+
+/// Per subphase of consecutive parts (grouped as [`unit_texts`] does), its
+/// number and each part's text (continuation line left out) with the original
+/// line it starts at: what its status is read from.
+fn unit_pieces<'s>(parts: &'s [Slot]) -> Vec<(&'s str, Vec<(&'s str, usize)>)> {
+    let mut out: Vec<(&str, Vec<(&str, usize)>)> = Vec::new();
     for p in parts {
         let Some(u) = p.unit else { continue };
         if u.part == 1 || out.is_empty() {
-            out.push(String::new());
+            out.push((u.number.as_str(), Vec::new()));
         }
-        if let Some(last) = out.last_mut() {
-            last.push_str(p.contents.get(p.ledger.prefix()..).unwrap_or(""));
+        if let Some((_, last)) = out.last_mut() {
+            last.push((p.contents.get(p.ledger.prefix()..).unwrap_or(""), u.lines.0));
         }
     }
     out
@@ -167,6 +188,10 @@ fn unit_texts(parts: &[Slot]) -> Vec<String> {
 /// part). A part whose heading ends the text without a line break gets none.
 pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
     let texts = unit_texts(parts);
+    let statuses: Vec<Option<String>> = unit_pieces(parts)
+        .iter()
+        .map(|(number, pieces)| status_of(ctx.status, number, pieces))
+        .collect();
     let mut unit_no: Option<usize> = None;
     let mut first_path = PathBuf::new();
     for p in parts.iter_mut() {
@@ -198,6 +223,7 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
             next,
             depends_on: depends_on(whole, &u.number, ctx.first_of, &first_path),
             checkboxes: card::checkboxes(whole),
+            status: unit_no.and_then(|n| statuses.get(n).cloned().flatten()),
         };
         let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));
         let is_heading =

@@ -8,6 +8,7 @@ use crate::model::{count_lines, Document};
 use crate::subphase::cmp_natural;
 use crate::tokens::Encoding;
 
+use crate::analysis::status::derive::State;
 use crate::model::markers;
 
 /// One row of an index.
@@ -26,6 +27,12 @@ pub struct Entry {
     /// Its place in the reading order of the document it was split from, when
     /// the folder holds one document's parts: listed in that order, first.
     pub rank: Option<usize>,
+    /// Its subphase's derived status and source (`open (3/5 checkboxes)`),
+    /// filled by [`crate::plan::index_status::fill`]; None: no evidence.
+    pub status: Option<String>,
+    /// The same as a state (None: no evidence), and whether this entry counts
+    /// in the totals (a continuation part does not: its first part does).
+    pub state: (Option<State>, bool),
 }
 
 impl Entry {
@@ -44,6 +51,8 @@ impl Entry {
             tokens: enc.count(&doc.source.text),
             findings: None,
             rank: None,
+            status: None,
+            state: (None, true),
         }
     }
 }
@@ -72,6 +81,7 @@ pub fn render(folder: &Path, mut entries: Vec<Entry>, enc: Encoding) -> String {
         "in natural number order"
     };
     let findings = entries.iter().any(|e| e.findings.is_some());
+    let status = entries.iter().any(|e| e.status.is_some());
     let name = folder
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -89,13 +99,22 @@ pub fn render(folder: &Path, mut entries: Vec<Entry>, enc: Encoding) -> String {
         total_tokens,
         enc.name()
     ));
-    if findings {
-        s.push_str("| # | File | Title | Lines | Tokens | Findings |\n");
-        s.push_str("|--:|------|-------|------:|-------:|----------|\n");
-    } else {
-        s.push_str("| # | File | Title | Lines | Tokens |\n");
-        s.push_str("|--:|------|-------|------:|-------:|\n");
+    if let Some(t) = crate::plan::index_status::totals(&entries) {
+        s.push_str(&format!(
+            "Status by each file's own text (a subphase in parts counted once): {t}.\n\n"
+        ));
     }
+    let mut head = String::from("| # | File | Title | Lines | Tokens |");
+    let mut rule = String::from("|--:|------|-------|------:|-------:|");
+    if status {
+        head.push_str(" Status |");
+        rule.push_str("--------|");
+    }
+    if findings {
+        head.push_str(" Findings |");
+        rule.push_str("----------|");
+    }
+    s.push_str(&format!("{head}\n{rule}\n"));
     for (i, e) in entries.iter().enumerate() {
         let target = if e.name.contains([' ', '(', ')']) {
             format!("<{}>", e.name)
@@ -111,6 +130,10 @@ pub fn render(folder: &Path, mut entries: Vec<Entry>, enc: Encoding) -> String {
             e.lines,
             e.tokens
         ));
+        if status {
+            let t = e.status.as_deref().map_or("—".to_string(), cell);
+            s.push_str(&format!(" {t} |"));
+        }
         if findings {
             let f = e.findings.clone().unwrap_or_default();
             let f = if f.is_empty() {

@@ -186,6 +186,7 @@ pub mod card;
 pub mod carding;
 pub mod conserve;
 pub mod index;
+pub mod index_status;
 pub mod links;
 pub mod manifest;
 pub mod restructure;

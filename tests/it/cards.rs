@@ -207,7 +207,7 @@ fn consolidate_refreshes_stale_cards_and_touches_nothing_outside_them() {
     let p414_2 = part(root, "phase-4.14-validate-prod-argocd-end-to-end-part-2");
     assert!(field(card_of(&read(root, &p47)).unwrap(), "Status")
         .unwrap()
-        .starts_with("open (0 of"));
+        .starts_with("open (0/"));
     // A person ticks a checkbox of 4.7 (in its last part), renames 4.5, adds a
     // 4.8 and removes the second part of 4.14.
     let t = read(root, &p47_4);
@@ -255,7 +255,7 @@ fn consolidate_refreshes_stale_cards_and_touches_nothing_outside_them() {
     }
     let status = |p: &str| field(card_of(&read(root, p)).unwrap(), "Status").map(str::to_string);
     let s47 = status(&p47).unwrap();
-    assert!(s47.starts_with("open (1 of"), "{s47}");
+    assert!(s47.starts_with("open (1/"), "{s47}");
     assert_eq!(status(&p47_4).unwrap(), s47);
     for p in [
         &p45,

@@ -21,3 +21,4 @@ mod records; // MADR records in decisions.records_dir
 mod root;
 mod safety;
 mod split;
+mod status; // status.disagree, status.stale-plan

@@ -165,6 +165,7 @@ impl Planner<'_> {
                 source: archived.get(orig).map(PathBuf::as_path),
                 neighbours: &neighbours,
                 first_of: &maps.first_of,
+                status: &self.cfg.check.status,
             };
             let mut slots: Vec<Slot> = list
                 .iter_mut()

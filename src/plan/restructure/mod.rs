@@ -368,3 +368,5 @@ impl Planner<'_> {
 mod tests;
 #[cfg(test)]
 mod tests_layout;
+#[cfg(test)]
+mod tests_status;

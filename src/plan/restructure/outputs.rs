@@ -319,9 +319,9 @@ impl Planner<'_> {
                 let members = in_folder
                     .get(folder.as_path())
                     .map_or(&[][..], Vec::as_slice);
-                let entries: Vec<Entry> = members
+                let members: Vec<_> = members.iter().filter(|(p, _)| *p != ipath).collect();
+                let mut entries: Vec<Entry> = members
                     .iter()
-                    .filter(|(p, _)| *p != ipath)
                     .map(|(p, doc)| {
                         let name = p
                             .file_name()
@@ -337,6 +337,11 @@ impl Planner<'_> {
                         e
                     })
                     .collect();
+                let texts: Vec<&str> = members
+                    .iter()
+                    .map(|(_, d)| d.source.text.as_str())
+                    .collect();
+                crate::plan::index_status::fill(&mut entries, &texts, self.cfg);
                 (ipath, index::render(folder, entries, self.enc))
             })
             .collect();

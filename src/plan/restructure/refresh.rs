@@ -165,6 +165,23 @@ impl Planner<'_> {
             .flatten()
             .filter_map(|p| p.unit.as_ref().map(|u| (p.path.as_path(), u)))
             .collect();
+        // The original line each carded file starts at, from its card's source
+        // (this run's parts included: a refreshed card may continue one).
+        let mut line_of: HashMap<&Path, usize> = found
+            .iter()
+            .filter_map(|f| f.source.as_ref().map(|s| (f.path.as_path(), s.1)))
+            .collect();
+        for (p, t) in &texts {
+            if line_of.contains_key(p) {
+                continue;
+            }
+            let Some(span) = markers::card_spans(t).into_iter().next() else {
+                continue;
+            };
+            if let Some((_, a, _)) = source_of(&t[span], p) {
+                line_of.insert(p, a);
+            }
+        }
         let mut edits: Vec<(PathBuf, String, String)> = Vec::new();
         for f in &found {
             let first = match &f.continued {
@@ -197,6 +214,20 @@ impl Planner<'_> {
                     whole.push_str(&markers::strip_cards(t));
                 }
             }
+            // The status from each part's text and the original line it starts
+            // at, as migrate read it (the card's source names that line).
+            let start = |p: &Path| line_of.get(p).copied().unwrap_or(0);
+            let mut pieces: Vec<(String, usize)> = texts
+                .get(first)
+                .map(|t| vec![(markers::strip_cards(t).into_owned(), start(first))])
+                .unwrap_or_default();
+            for (_, _, p) in conts {
+                if let Some(t) = texts.get(p) {
+                    pieces.push((markers::strip_cards(t).into_owned(), start(p)));
+                }
+            }
+            let pieces: Vec<(&str, usize)> = pieces.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+            let status = carding::status_of(&self.cfg.check.status, &number, &pieces);
             let body = markers::strip_cards(&f.text);
             let parts = conts.iter().map(|(_, n, _)| *n).max().unwrap_or(1);
             let facts = Facts {
@@ -212,6 +243,7 @@ impl Planner<'_> {
                 next: maps.neighbours(&f.path).1,
                 depends_on: carding::depends_on(&whole, &number, &maps.first_of, first),
                 checkboxes: card::checkboxes(&whole),
+                status,
                 number,
             };
             let old = &f.text[f.span.clone()];

@@ -1,0 +1,164 @@
+//! `status.stale-plan`: a plan among the active ones (`plan_dirs`, not the
+//! archive or `plan_exclude`) whose subphases are all done by their own text,
+//! so it could be archived. A plan is a folder whose files' subphases are all
+//! done (two or more), else a file holding two or more subphases, all done, or
+//! a file without subphases whose three or more checkboxes are all ticked. A
+//! file a planning framework owns is the framework's to retire, never reported.
+
+use std::collections::BTreeMap;
+
+use super::derive::{Source, State};
+use super::units::{units, Unit};
+use crate::analysis::{Ctx, Example, FileFacts, Rule, RuleInfo};
+use crate::config::Ownership;
+use crate::finding::{Finding, Severity};
+
+/// Registry entry.
+pub const INFO: RuleInfo = RuleInfo {
+    id: "status.stale-plan",
+    doc: "an active plan whose subphases are all done (archive it)",
+    default: Severity::Warning,
+    ctor: |_| Box::new(Stale),
+    long: "Every subphase of a plan in the active planning folders (`plan_dirs`, outside the \
+        archive and `plan_exclude`) is done by its own text: a `Status:` line that says done, \
+        a \"✅ Complete\" line, or all its checkboxes ticked. Reported once per plan: for a \
+        folder whose files' subphases are all done, at its first file; else for a file \
+        with two or more subphases all done, or with three or more checkboxes all ticked. \
+        Agents that load the active plans read finished work as work to do: move the plan \
+        to an archive folder listed in `plan_exclude` (or to `.claude/archive/`). Files a \
+        planning framework owns are left to it.",
+    settings: &[
+        "plan_dirs",
+        "plan_exclude",
+        "check.status.status_line",
+        "check.status.done",
+        "check.status.done_mark",
+    ],
+    section: "status-statusdisagree-statusstale-plan",
+    example: Some(Example {
+        files: &[(
+            ".claude/plans/rollout.md",
+            "# Rollout\n\n## Phase 1.1: Build\n\n- [x] Image\n\n## Phase 1.2: Ship\n\n**Status**: ✅ Complete\n",
+        )],
+        message: "every subphase of this plan is done",
+    }),
+};
+
+struct Stale;
+
+fn done(u: &Unit) -> bool {
+    u.derived.as_ref().is_some_and(|d| d.state == State::Done)
+}
+
+/// A file that holds no subphase but is done by three or more ticked boxes.
+fn done_by_boxes(u: &Unit) -> bool {
+    matches!(
+        u.derived.as_ref().map(|d| (&d.state, &d.source)),
+        Some((State::Done, Source::Checkboxes { all, .. })) if *all >= 3
+    )
+}
+
+impl Rule for Stale {
+    fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
+        let units = units(cx, files);
+        if units.is_empty() {
+            return;
+        }
+        let in_use: Vec<_> = cx
+            .cfg
+            .frameworks
+            .iter()
+            .filter(|fw| {
+                fw.detected(&|p| cx.root.join(p).exists() || files.iter().any(|f| f.rel == p))
+            })
+            .collect();
+        let owned = |f: &FileFacts| {
+            in_use
+                .iter()
+                .any(|fw| !matches!(fw.ownership(f.rel), Ownership::Free))
+        };
+        let mut by_file: BTreeMap<usize, Vec<&Unit>> = BTreeMap::new();
+        for u in &units {
+            by_file.entry(u.file).or_default().push(u);
+        }
+        let mut by_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for &i in by_file.keys() {
+            by_folder.entry(files[i].folder()).or_default().push(i);
+        }
+        for (folder, list) in &by_folder {
+            let all: Vec<&Unit> = list.iter().flat_map(|i| by_file[i].clone()).collect();
+            let folder_done = list.len() >= 2
+                && all.len() >= 2
+                && all.iter().all(|u| done(u))
+                && !list.iter().any(|&i| owned(&files[i]));
+            if folder_done {
+                let first = &files[list[0]];
+                out.push(
+                    cx.finding(
+                        INFO.id,
+                        first,
+                        1,
+                        format!(
+                            "every subphase of the plan in `{}/` is done ({} subphases in {} files); archive the folder",
+                            if folder.is_empty() { "." } else { folder },
+                            all.len(),
+                            list.len()
+                        ),
+                    )
+                    .evidence(all.iter().take(cx.cfg.check.status.max_evidence.max(1)).map(|u| line_of(files, u))),
+                );
+                continue;
+            }
+            for &i in list {
+                let us = &by_file[&i];
+                let stale = if us.len() >= 2 {
+                    us.iter().all(|u| done(u))
+                } else {
+                    us[0].whole_file && done_by_boxes(us[0])
+                };
+                if !stale || owned(&files[i]) {
+                    continue;
+                }
+                out.push(
+                    cx.finding(
+                        INFO.id,
+                        &files[i],
+                        1,
+                        format!(
+                            "every subphase of this plan is done ({}); archive it",
+                            if us.len() >= 2 {
+                                format!("{} subphases", us.len())
+                            } else {
+                                us[0]
+                                    .derived
+                                    .as_ref()
+                                    .map(|d| d.describe(&|l| format!("line {l}")))
+                                    .unwrap_or_default()
+                            }
+                        ),
+                    )
+                    .evidence(
+                        us.iter()
+                            .take(cx.cfg.check.status.max_evidence.max(1))
+                            .map(|u| line_of(files, u)),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// `Phase 4.1 (path:12): done (3/3 checkboxes)`.
+fn line_of(files: &[FileFacts], u: &Unit) -> String {
+    let d = u
+        .derived
+        .as_ref()
+        .map(|d| d.describe(&|l| format!("line {l}")))
+        .unwrap_or_default();
+    let name = if u.number.is_empty() {
+        files[u.file].name().to_string()
+    } else {
+        format!("Phase {}", u.number)
+    };
+    format!("{name} ({}:{}): {d}", files[u.file].path, u.line)
+}

@@ -1,0 +1,230 @@
+//! Status derivation, claims and the two rules: must-fire cases and their
+//! near misses.
+
+use super::derive::{of_text, Source, State};
+use crate::analysis::testutil::run_rule;
+use crate::config::Config;
+
+fn derive(number: &str, text: &str) -> Option<(State, Source)> {
+    let cfg = Config::builtin();
+    of_text(&cfg.check.status, number, &[(text, 1)]).map(|d| (d.state, d.source))
+}
+
+fn describe(number: &str, text: &str) -> String {
+    let cfg = Config::builtin();
+    of_text(&cfg.check.status, number, &[(text, 1)])
+        .map(|d| d.describe(&|l| format!("line {l}")))
+        .unwrap_or_default()
+}
+
+#[test]
+fn checkboxes_say_done_only_when_all_are_ticked() {
+    let all = "## Phase 4.1: A\n\n- [x] a\n- [X] b\n";
+    assert_eq!(describe("4.1", all), "done (2/2 checkboxes)");
+    let some = "## Phase 4.1: A\n\n- [x] a\n- [ ] b\n";
+    assert_eq!(describe("4.1", some), "open (1/2 checkboxes)");
+    // Boxes in code are examples, not work.
+    let fenced = "## Phase 4.1: A\n\n- [x] a\n```md\n- [ ] b\n```\n";
+    assert_eq!(describe("4.1", fenced), "done (1/1 checkboxes)");
+    assert_eq!(derive("4.1", "## Phase 4.1: A\n\nProse only.\n"), None);
+}
+
+#[test]
+fn a_status_line_wins_over_checkboxes_and_planning_says_nothing() {
+    let t = "## Phase 4.1: A\n\n**Status**: In progress\n\n- [x] a\n";
+    assert_eq!(describe("4.1", t), "open — Status: In progress (line 3)");
+    let t = "## Phase 4.1: A\n\n**Status:** ✅ Complete\n\n- [ ] optional\n";
+    assert_eq!(describe("4.1", t), "done — Status: ✅ Complete (line 3)");
+    // "Planning Complete" is not the work done: the boxes decide.
+    let t = "## Phase 2.1: A\n\n**Status**: Planning Complete\n\n- [x] a\n- [ ] b\n";
+    assert_eq!(describe("2.1", t), "open (1/2 checkboxes)");
+    // An expected command output is no status line.
+    let t = "## Phase 4.3: A\n\n- **Expected output**:\n  - STATUS: `deployed`\n\n- [ ] b\n";
+    assert_eq!(describe("4.3", t), "open (0/1 checkboxes)");
+    // Open words win over done ones.
+    let t = "Status: Done, review in progress\n";
+    assert_eq!(derive("", t).map(|d| d.0), Some(State::Open));
+}
+
+#[test]
+fn marks_and_own_completion_headings_say_done() {
+    let t = "## Phase 4.7: A\n\nBody.\n\n**✅ COMPLETE**\n";
+    assert_eq!(derive("4.7", t).map(|d| d.0), Some(State::Done));
+    let t = "## Phase 4.7: A\n\n### Phase 4.7 Complete\n\n- [ ] left\n";
+    assert_eq!(describe("4.7", t), "done — Phase 4.7 Complete (line 3)");
+    // A heading naming another subphase complete is not this one's (4.7's
+    // body ending with "Phase 4.10 Complete" is mislabeled, not done).
+    let t = "## Phase 4.7: A\n\n### Phase 4.10 Complete\n\n- [ ] left\n";
+    assert_eq!(describe("4.7", t), "open (0/1 checkboxes)");
+    let t = "## ✅ Phase 4.3: Install\n\n- [ ] left\n";
+    assert_eq!(derive("4.3", t).map(|d| d.0), Some(State::Done));
+}
+
+#[test]
+fn cards_are_not_evidence() {
+    let t = "## Phase 4.1: A\n<!-- replan:card -->\n- **Status:** done (1/1 checkboxes)\n<!-- /replan:card -->\n\n- [ ] b\n";
+    assert_eq!(describe("4.1", t), "open (0/1 checkboxes)");
+}
+
+const OPEN_PLAN: (&str, &str) = (
+    ".claude/plans/p/phase-4-notes.md",
+    "# Phase 4\n\n## Phase 4.1: Install\n\n- [x] chart\n- [ ] smoke test\n\n## Phase 4.2: Configure\n\n- [x] sso\n",
+);
+
+fn disagree(status: &str) -> Vec<crate::finding::Finding> {
+    run_rule(
+        "status.disagree",
+        &[(".claude/status/brief.md", status), OPEN_PLAN],
+    )
+}
+
+#[test]
+fn claims_of_done_against_open_subphases_fire() {
+    for claim in [
+        "- Phase 4: ✅ 100% complete\n",
+        "Phase 4.1 complete.\n",
+        "**Phase 4**: Done\n",
+        "## ✅ Phase 4: ArgoCD\n",
+        "| Phase | Scope | Status |\n|---|---|---|\n| 4 | ArgoCD | ✅ Complete |\n",
+        "Phase 4: 2 of 2 subphases done\n",
+    ] {
+        let f = disagree(claim);
+        assert_eq!(f.len(), 1, "{claim:?}: {f:?}");
+        assert!(
+            f[0].message.contains("phase-4-notes.md:6"),
+            "{claim:?}: {}",
+            f[0].message
+        );
+    }
+}
+
+#[test]
+fn near_misses_stay_quiet() {
+    for claim in [
+        // Not claims of the work being done.
+        "- Phase 4: planning complete\n",
+        "Phase 4.1 review complete\n",
+        "Start Phase 5 after Phase 4 complete\n",
+        "- [ ] Phase 4 complete\n",
+        "Is Phase 4 complete?\n",
+        "Phase 4 not complete yet\n",
+        "✅ **Phase 4 Plan Created**\n",
+        "Phase 4: 100% coverage (12 of 12 sub-tasks created)\n",
+        // A table whose first column is not a phase.
+        "| # | Task | Status |\n|---|---|---|\n| 4 | Write | ✅ Done |\n",
+        // A count the plan allows (4.2 is done).
+        "Phase 4: 1 of 2 done\n",
+        // Claims about what the plan says is done, or knows nothing of.
+        "Phase 4.2 complete\n",
+        "Phase 7 complete\n",
+        "```\nPhase 4 complete\n```\n",
+    ] {
+        let f = disagree(claim);
+        assert!(f.is_empty(), "{claim:?}: {f:?}");
+    }
+}
+
+#[test]
+fn a_consistent_plan_or_an_archived_one_gives_nothing() {
+    let done = OPEN_PLAN.1.replace("- [ ]", "- [x]");
+    let f = run_rule(
+        "status.disagree",
+        &[
+            (".claude/status/brief.md", "- Phase 4: ✅ 100% complete\n"),
+            (OPEN_PLAN.0, &done),
+        ],
+    );
+    assert!(f.is_empty(), "{f:?}");
+    let f = run_rule(
+        "status.disagree",
+        &[
+            (".claude/status/brief.md", "- Phase 4: ✅ 100% complete\n"),
+            (
+                ".claude/archive/original-phases/p/phase-4-notes.md",
+                OPEN_PLAN.1,
+            ),
+        ],
+    );
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn a_plan_all_done_is_stale_and_one_open_box_keeps_it_active() {
+    let done = OPEN_PLAN.1.replace("- [ ]", "- [x]");
+    let f = run_rule("status.stale-plan", &[(OPEN_PLAN.0, &done)]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].line, 1);
+    assert!(f[0].message.contains("2 subphases"), "{}", f[0].message);
+    assert!(run_rule("status.stale-plan", &[OPEN_PLAN]).is_empty());
+    // A folder of atomic files, all done.
+    let a = "# Phase 2.1: A\n\n- [x] a\n";
+    let b = "# Phase 2.2: B\n\n**Status**: Complete\n";
+    let f = run_rule(
+        "status.stale-plan",
+        &[
+            (".claude/plans/d/phase-2.1.md", a),
+            (".claude/plans/d/phase-2.2.md", b),
+        ],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(
+        f[0].message.contains(".claude/plans/d/"),
+        "{}",
+        f[0].message
+    );
+    // ... unless a file of it says nothing of its status.
+    let f = run_rule(
+        "status.stale-plan",
+        &[
+            (".claude/plans/d/phase-2.1.md", a),
+            (".claude/plans/d/phase-2.2.md", b),
+            (".claude/plans/d/notes.md", "# Notes\n\nProse.\n"),
+        ],
+    );
+    assert!(f.is_empty(), "{f:?}");
+    // Retired plans and a file with one ticked box are not reported.
+    let f = run_rule(
+        "status.stale-plan",
+        &[
+            (".claude/plans/archived/p.md", &done),
+            (".claude/plans/one.md", "# One\n\n- [x] reviewed\n"),
+        ],
+    );
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[test]
+fn whole_phase_headings_are_units_unless_two_plans_number_the_same_phase() {
+    let roadmap = (
+        ".claude/plans/roadmap.md",
+        "# Roadmap\n\n### Phase 1: Net\n\n- [x] vpc\n\n### Phase 2: DB\n\n- [ ] cluster\n",
+    );
+    let claim = (".claude/status/brief.md", "- Phase 2: ✅ 100% complete\n");
+    let f = run_rule("status.disagree", &[claim, roadmap]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("roadmap.md:9"), "{}", f[0].message);
+    // A design doc with its own "Phase 2": which plan the claim means is unknown.
+    let design = (
+        ".claude/plans/design.md",
+        "# Design\n\n## Phase 1: A\n\n- [x] a\n\n## Phase 2: B\n\n- [x] b\n",
+    );
+    assert!(run_rule("status.disagree", &[claim, roadmap, design]).is_empty());
+}
+
+#[test]
+fn a_document_about_a_phase_is_not_that_phase() {
+    // "Phase 4 Refactoring Plan" beside the notes' "Phase 4: ArgoCD" leaves
+    // one file defining phase 4, so the claim is judged.
+    let notes = (
+        ".claude/plans/d/notes.md",
+        "# Phase 4: ArgoCD\n\n- [ ] install\n",
+    );
+    let about = (
+        ".claude/plans/d/refactoring.md",
+        "# Phase 4 Refactoring Plan\n\n- [x] split\n",
+    );
+    let claim = (".claude/status/brief.md", "- Phase 4: ✅ 100% complete\n");
+    let f = run_rule("status.disagree", &[claim, notes, about]);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("notes.md:3"), "{}", f[0].message);
+}

@@ -1,0 +1,140 @@
+//! `status.disagree` and `status.stale-plan` end to end: the sample's status
+//! files call phases 2 and 4 complete while their subphases have open
+//! checkboxes (must fire, at each claim); a copy whose boxes are ticked is
+//! consistent (quiet); the corpus gives no status finding (each candidate claim
+//! line was read: the real tree's "Phase 4.6 COMPLETE" lines are about reviews
+//! of subphases whose text has no status, and its archived log's "✅ Phase 2"
+//! names a number two plans use); and a claim added to a copy of the user's real
+//! tree fires against its roadmap's open checkbox. The corpus tests
+//! skip when `../shared` is absent.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::common::{copy_tree, corpus, replan, repo};
+
+fn status_findings(dir: &Path, target: &str) -> Vec<Value> {
+    let out = replan()
+        .current_dir(dir)
+        .args(["check", target, "--format", "json"])
+        .output()
+        .expect("runs");
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        code == 0 || code == 1,
+        "exit {code} for {target}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    json["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"].as_str().is_some_and(|r| r.starts_with("status.")))
+        .filter(|f| f["rule"] != "status.unbacked-claim")
+        .cloned()
+        .collect()
+}
+
+fn at(f: &Value) -> (String, String, u64) {
+    (
+        f["rule"].as_str().unwrap_or_default().to_string(),
+        f["path"].as_str().unwrap_or_default().to_string(),
+        f["line"].as_u64().unwrap_or_default(),
+    )
+}
+
+#[test]
+fn the_samples_phase_4_claim_disagrees_with_its_open_checkboxes() {
+    let got: Vec<_> = status_findings(&repo(), "samples/pcc")
+        .iter()
+        .map(at)
+        .collect();
+    let d = "status.disagree".to_string();
+    let brief = ".claude/status/brief.md".to_string();
+    let progress = ".claude/status/current-progress.md".to_string();
+    assert_eq!(
+        got,
+        [
+            (d.clone(), brief.clone(), 11),
+            (d.clone(), brief, 13),
+            (d.clone(), progress.clone(), 13),
+            (d, progress, 15),
+        ]
+    );
+    let f = status_findings(&repo(), "samples/pcc");
+    let four = f[1]["message"].as_str().unwrap();
+    assert!(
+        four.starts_with("claims Phase 4 is done (\"Phase 4: ✅ 100% complete\")")
+            && four.contains("phase-4-working-notes.md:449"),
+        "{four}"
+    );
+}
+
+#[test]
+fn a_consistent_copy_of_the_sample_is_quiet() {
+    let dir = copy_tree(&repo().join("samples/pcc"));
+    let plans = dir.path().join(".claude/plans/devtest-deployment");
+    let mut ticked = 0;
+    for e in walk(&plans) {
+        let t = std::fs::read_to_string(&e).unwrap();
+        ticked += t.matches("- [ ]").count();
+        std::fs::write(&e, t.replace("- [ ]", "- [x]")).unwrap();
+    }
+    assert!(ticked > 50, "the sample's open boxes: {ticked}");
+    let f = status_findings(dir.path(), ".");
+    assert!(f.iter().all(|f| f["rule"] != "status.disagree"), "{f:#?}");
+    // Everything in the folder is done now, except the notes without a status.
+    assert!(f.iter().all(|f| f["rule"] == "status.stale-plan"), "{f:#?}");
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else if p.extension().is_some_and(|x| x == "md") {
+            out.push(p);
+        }
+    }
+    out
+}
+
+#[test]
+fn the_corpus_gives_no_status_finding() {
+    let Some(c) = corpus() else { return };
+    let plans = c.join("plans");
+    let mut trees: Vec<_> = std::fs::read_dir(&plans)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    trees.sort();
+    assert_eq!(trees.len(), 9, "{trees:?}");
+    for t in trees {
+        let f = status_findings(&t, ".");
+        assert!(f.is_empty(), "{}: {f:#?}", t.display());
+    }
+}
+
+#[test]
+fn a_claim_added_to_the_real_tree_fires_against_its_open_boxes() {
+    let Some(c) = corpus() else { return };
+    let dir = copy_tree(&c.join("plans/RLGeeX__pcc-ai-memory"));
+    let brief = dir.path().join(".claude/status/brief.md");
+    let mut t = std::fs::read_to_string(&brief).unwrap();
+    t.push_str("\n- Phase 4: ✅ 100% complete\n");
+    std::fs::write(&brief, t).unwrap();
+    let f = status_findings(dir.path(), ".");
+    assert_eq!(f.len(), 1, "{f:#?}");
+    assert_eq!(f[0]["rule"], "status.disagree");
+    let m = f[0]["message"].as_str().unwrap();
+    assert!(
+        m.contains(
+            "Phase 4: open (0/1 checkboxes) at .claude/plans/devtest-deployment-phases.md:274"
+        ),
+        "{m}"
+    );
+}
