@@ -118,6 +118,14 @@ fn near_misses_stay_quiet() {
         "Phase 4.2 complete\n",
         "Phase 7 complete\n",
         "```\nPhase 4 complete\n```\n",
+        // Conditions and instructions, as real plans write them: acceptance
+        // criteria headings, gates, what waits on the phase.
+        "### Phase 4 Complete When:\n- [ ] API renders\n",
+        "**Phase 4 Complete When:**\n",
+        "Phase 4 complete when the API ships.\n",
+        "Mark Phase 4 COMPLETE only if all closeout gates are actually satisfied.\n",
+        "Phases 5 and 6 can proceed in PARALLEL after Phase 4 completes\n",
+        "```python\nprint(\"PHASE 4 COMPLETE - DATA PRODUCTIZATION SUCCESSFUL\")\n```\n",
     ] {
         let f = disagree(claim);
         assert!(f.is_empty(), "{claim:?}: {f:?}");
