@@ -73,6 +73,35 @@ fn the_samples_phase_4_claim_disagrees_with_its_open_checkboxes() {
 }
 
 #[test]
+fn the_claims_still_disagree_after_migrate_splits_the_plans() {
+    // The subphases' evidence moves into their parts (cards and INDEX.md are
+    // replan's text, not evidence): the same four claims fire, now against
+    // the parts, and no card or index makes a finding of its own.
+    let dir = copy_tree(&repo().join("samples/pcc"));
+    replan().arg("migrate").arg(dir.path()).assert().success();
+    let f = status_findings(dir.path(), ".");
+    let got: Vec<_> = f.iter().map(at).collect();
+    let d = "status.disagree".to_string();
+    let brief = ".claude/status/brief.md".to_string();
+    let progress = ".claude/status/current-progress.md".to_string();
+    assert_eq!(
+        got,
+        [
+            (d.clone(), brief.clone(), 11),
+            (d.clone(), brief, 13),
+            (d.clone(), progress.clone(), 13),
+            (d, progress, 15),
+        ],
+        "{f:#?}"
+    );
+    let four = f[1]["message"].as_str().unwrap();
+    assert!(
+        four.contains("at .claude/plans/devtest-deployment/phase-4") && !four.contains("archive"),
+        "points at the plans as they are now, not the archive: {four}"
+    );
+}
+
+#[test]
 fn a_consistent_copy_of_the_sample_is_quiet() {
     let dir = copy_tree(&repo().join("samples/pcc"));
     let plans = dir.path().join(".claude/plans/devtest-deployment");
