@@ -124,18 +124,29 @@ impl Rule for Stale {
                         INFO.id,
                         &files[i],
                         1,
-                        format!(
-                            "every subphase of this plan is done ({}); archive it",
-                            if us.len() >= 2 {
-                                format!("{} subphases", us.len())
-                            } else {
-                                us[0]
-                                    .derived
-                                    .as_ref()
-                                    .map(|d| d.describe(&|l| format!("line {l}")))
-                                    .unwrap_or_default()
-                            }
-                        ),
+                        if us.len() >= 2 {
+                            format!(
+                                "every subphase of this plan is done ({} subphases); archive it",
+                                us.len()
+                            )
+                        } else {
+                            // A file without subphases, done by its checkboxes.
+                            let (d, n) = us[0]
+                                .derived
+                                .as_ref()
+                                .map(|d| match d.source {
+                                    crate::analysis::status::derive::Source::Checkboxes {
+                                        done,
+                                        all,
+                                        ..
+                                    } => (done, all),
+                                    _ => (0, 0),
+                                })
+                                .unwrap_or_default();
+                            format!(
+                                "this plan is done (all {d} of {n} checkboxes ticked); archive it"
+                            )
+                        },
                     )
                     .evidence(
                         us.iter()

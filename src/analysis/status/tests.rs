@@ -190,6 +190,24 @@ fn a_plan_all_done_is_stale_and_one_open_box_keeps_it_active() {
         ],
     );
     assert!(f.is_empty(), "{f:?}");
+    // A checklist without subphases, every box ticked, says so plainly.
+    let f = run_rule(
+        "status.stale-plan",
+        &[(
+            ".claude/plans/c.md",
+            "# Checklist
+
+- [x] a
+- [x] b
+- [x] c
+",
+        )],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(
+        f[0].message,
+        "this plan is done (all 3 of 3 checkboxes ticked); archive it"
+    );
     // Retired plans and a file with one ticked box are not reported.
     let f = run_rule(
         "status.stale-plan",
