@@ -1113,6 +1113,12 @@ fn a_chinese_plan_gets_names_in_its_own_words_and_links_that_resolve() {
         );
     }
     assert!(names.iter().all(|p| !p.contains("-part-")), "{names:?}");
+    // The index titles such a part by its heading, in its plan.
+    let index = read(d.path(), "docs/plans/2026-04-09-hardening/INDEX.md");
+    assert!(
+        index.contains("| 任务 3：第3项工作 (团队集成加固实施计划, part 3 of 4) |"),
+        "{index}"
+    );
     assert_eq!(broken_links(d.path()), Vec::<String>::new());
     replan().arg("restore").arg(d.path()).assert().success();
     assert_eq!(snapshot(d.path()), before);

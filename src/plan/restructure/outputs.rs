@@ -16,14 +16,24 @@ use crate::plan::index::{self, Entry};
 use crate::plan::{Op, Reason};
 use crate::subphase::recognise;
 
-/// The title an index shows: a continuation part's unit and part number, else the
-/// first subphase heading, else `None` (the first heading).
+/// The title an index shows: a continuation part's unit and part number (with
+/// the heading it opens with, when it opens with one: such a part is named after
+/// it), else the first subphase heading, else `None` (the first heading).
 fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
     if let Some(first) = markers::continuation_line(&doc.source.text) {
         let t = first.split_once("*Continued from [")?.1;
         let (title, rest) = t.split_once("](")?;
         let part = rest.rsplit_once("(part ")?.1.split_once(')')?.0;
-        return Some(format!("{title} (part {part})"));
+        let opens = doc
+            .top_headings()
+            .next()
+            .filter(|(b, _)| *b == 1)
+            .map(|(_, h)| h.text.trim().to_string())
+            .filter(|h| !h.is_empty() && h != title);
+        return Some(match opens {
+            Some(h) => format!("{h} ({title}, part {part})"),
+            None => format!("{title} (part {part})"),
+        });
     }
     doc.top_headings()
         .map(|(_, h)| h)
