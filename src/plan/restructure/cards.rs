@@ -107,15 +107,25 @@ impl Planner<'_> {
             }
             let mut unit_no = 0;
             let mut first_path = PathBuf::new();
+            // What a card says of its whole unit (dependencies, checkboxes),
+            // read once per unit, not once per part: per part, a unit of many
+            // parts was read as many times (quadratic on a big file).
+            let mut unit_facts: HashMap<(String, usize), (Vec<String>, (usize, usize))> =
+                HashMap::new();
             for p in list.iter_mut() {
                 let Some(u) = p.unit.clone() else { continue };
                 if u.part == 1 {
                     unit_no += 1;
                     first_path = p.path.clone();
                 }
-                let whole = unit_text
-                    .get(&(u.number.clone(), unit_no))
-                    .map_or("", String::as_str);
+                let key = (u.number.clone(), unit_no);
+                let (depends_on, checkboxes) = unit_facts
+                    .entry(key)
+                    .or_insert_with_key(|key| {
+                        let whole = unit_text.get(key).map_or("", String::as_str);
+                        (card::depends_on(whole, &u.number), card::checkboxes(whole))
+                    })
+                    .clone();
                 let prefix = p.ledger.prefix();
                 let body = p.contents.get(prefix..).unwrap_or("");
                 let (previous, next) = neighbours(&p.path);
@@ -136,14 +146,14 @@ impl Planner<'_> {
                         .map(|a| (a.clone(), u.lines.0, u.lines.1)),
                     previous,
                     next,
-                    depends_on: card::depends_on(whole, &u.number)
+                    depends_on: depends_on
                         .into_iter()
                         .map(|n| {
                             let at = first_of.get(&n).filter(|f| **f != first_path).cloned();
                             (n, at)
                         })
                         .collect(),
-                    checkboxes: card::checkboxes(whole),
+                    checkboxes,
                 };
                 let nl = if p.contents.contains("\r\n") {
                     "\r\n"
