@@ -33,7 +33,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 pub use facts::{FileFacts, SubHead};
-pub use phase_mislabeled::Verdict;
+pub use phase_mislabeled::{verdicts as mislabeled_verdicts, Verdict};
 
 use crate::config::check::Level;
 use crate::config::{Config, ConfigError};

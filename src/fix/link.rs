@@ -8,13 +8,14 @@
 //! the link to write, relative to the linking file, anchor kept); with none or
 //! several, no fix.
 
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 
 use super::{Edit, Fix, Found, Safety};
 use crate::analysis::Input;
 use crate::finding::Finding;
 use crate::model::links::{resolve, Target};
-use crate::model::Document;
+use crate::model::{Document, Link};
 
 /// The anchor without a trailing `-N` (GitHub's suffix for repeats).
 fn base(anchor: &str) -> &str {
@@ -33,21 +34,51 @@ fn words(anchor: &str) -> Vec<&str> {
     w
 }
 
-/// The one heading anchor of `target` close to `anchor`, if there is exactly one.
-fn close_match<'d>(target: &'d Document, anchor: &str) -> Option<&'d str> {
+/// A document's heading anchors, looked up by what [`close_match`] compares:
+/// built once per target a file's findings link to, so each broken link costs
+/// a lookup rather than a pass over every heading (a big file has thousands of
+/// both, which made the pass quadratic).
+pub(super) struct Anchors<'d> {
+    /// Every anchor, ASCII-lowercased (an exact heading makes no fix).
+    exact: HashSet<String>,
+    /// Anchors by [`base`].
+    by_base: HashMap<&'d str, Vec<&'d str>>,
+    /// Anchors by their sorted [`words`].
+    by_words: HashMap<Vec<&'d str>, Vec<&'d str>>,
+}
+
+impl<'d> Anchors<'d> {
+    /// Index the headings of `doc`.
+    pub(super) fn of(doc: &'d Document) -> Anchors<'d> {
+        let mut a = Anchors {
+            exact: HashSet::new(),
+            by_base: HashMap::new(),
+            by_words: HashMap::new(),
+        };
+        for h in &doc.headings {
+            let h = h.anchor.as_str();
+            a.exact.insert(h.to_ascii_lowercase());
+            a.by_base.entry(base(h)).or_default().push(h);
+            a.by_words.entry(words(h)).or_default().push(h);
+        }
+        a
+    }
+}
+
+/// The one heading anchor of the target close to `anchor`, if there is exactly one.
+fn close_match<'d>(target: &Anchors<'d>, anchor: &str) -> Option<&'d str> {
     let a = anchor.to_lowercase();
-    if target
-        .headings
-        .iter()
-        .any(|h| h.anchor.eq_ignore_ascii_case(&a))
-    {
+    if target.exact.contains(&a.to_ascii_lowercase()) {
         return None;
     }
+    let none = Vec::new();
     let mut found: Vec<&str> = target
-        .headings
+        .by_base
+        .get(base(&a))
+        .unwrap_or(&none)
         .iter()
-        .map(|h| h.anchor.as_str())
-        .filter(|h| base(h) == base(&a) || words(h) == words(&a))
+        .chain(target.by_words.get(&words(&a)).unwrap_or(&none))
+        .copied()
         .collect();
     found.sort_unstable();
     found.dedup();
@@ -59,18 +90,24 @@ fn close_match<'d>(target: &'d Document, anchor: &str) -> Option<&'d str> {
 
 /// Add the fixes for one `link.broken` finding in `input`, whose targets are
 /// looked up among `files`.
-pub(super) fn fix(
-    files: &[Input],
-    input: &Input,
-    findings: &[&Finding],
+///
+/// `on_line` holds the file's findings and links on the finding's line;
+/// `anchors` caches each target's [`Anchors`] by its index in `files`
+/// (`None`: the file itself).
+pub(super) fn fix<'d>(
+    files: &[Input<'d>],
+    input: &Input<'d>,
+    on_line: (&[&Finding], &[&Link]),
+    anchors: &mut HashMap<Option<usize>, Anchors<'d>>,
     f: &Finding,
     out: &mut Found,
 ) {
+    let (findings, links) = on_line;
     let doc = input.doc;
     let src = &doc.source;
     let mut edits = Vec::new();
     let mut said = Vec::new();
-    for l in doc.links.iter().filter(|l| l.line == f.line && !l.image) {
+    for l in links.iter().filter(|l| l.line == f.line && !l.image) {
         let Some(dest) = l.dest.clone() else { continue };
         // A file that moved to exactly one place: the finding names the link to write.
         let gone = format!("target `{}` does not exist", l.url.trim());
@@ -92,20 +129,23 @@ pub(super) fn fix(
             continue;
         }
         let (target, anchor) = match resolve(input.rel, &l.url) {
-            Target::SameFile { anchor } => (Some(doc), anchor),
+            Target::SameFile { anchor } => (Some((None, doc)), anchor),
             Target::File {
                 path,
                 anchor: Some(anchor),
             } => (
                 files
                     .iter()
-                    .find(|i| i.rel == Path::new(&path))
-                    .map(|i| i.doc),
+                    .position(|i| i.rel == Path::new(&path))
+                    .map(|k| (Some(k), files[k].doc)),
                 anchor,
             ),
             _ => continue,
         };
-        let Some(target) = target else { continue };
+        let Some((key, target)) = target else {
+            continue;
+        };
+        let target = anchors.entry(key).or_insert_with(|| Anchors::of(target));
         let Some(new) = close_match(target, &anchor) else {
             continue;
         };

@@ -194,12 +194,34 @@ fn for_file(
     }
     // link.broken fixes every link of a line at once: one fix per line.
     let mut link_lines = std::collections::HashSet::new();
+    // What the fixes read, gathered once per file rather than once per
+    // finding (per finding, a big file's fixes were quadratic).
+    let verdicts = std::cell::OnceCell::new();
+    let mut anchors = HashMap::new();
+    let mut broken_on: HashMap<usize, Vec<&Finding>> = HashMap::new();
+    let mut links_on: HashMap<usize, Vec<&crate::model::Link>> = HashMap::new();
+    if findings.iter().any(|f| f.rule == "link.broken") {
+        for f in findings.iter().filter(|f| f.rule == "link.broken") {
+            broken_on.entry(f.line).or_default().push(f);
+        }
+        for l in &input.doc.links {
+            links_on.entry(l.line).or_default().push(l);
+        }
+    }
     for f in findings {
         match f.rule {
             "heading.setext-ambiguous" => setext::fix(input, f, &mut out),
-            "phase.mislabeled" => mislabeled::fix(cfg, input, path, f, verify, &mut out),
+            "phase.mislabeled" => {
+                let verdicts = verdicts.get_or_init(|| mislabeled::verdicts(cfg, input));
+                mislabeled::fix(cfg, input, verdicts, path, f, verify, &mut out)
+            }
             "link.broken" if link_lines.insert(f.line) => {
-                link::fix(files, input, findings, f, &mut out)
+                let none = Vec::new();
+                let on_line = (
+                    broken_on.get(&f.line).unwrap_or(&none).as_slice(),
+                    links_on.get(&f.line).map_or(&[][..], Vec::as_slice),
+                );
+                link::fix(files, input, on_line, &mut anchors, f, &mut out)
             }
             "link.stale-mention" => mention::fix(input, path, f, &mut out),
             _ => {}

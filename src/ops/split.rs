@@ -147,11 +147,6 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             opts.file.display()
         );
     }
-    let mut plan = Plan::new(&out_dir);
-    for (part, (text, _, _)) in sp.parts.iter().zip(&contents) {
-        plan.ops
-            .push(Op::create(PathBuf::from(&part.name), text.clone()));
-    }
     let mut parts: Vec<Part> = sp
         .parts
         .iter()
@@ -174,6 +169,11 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         cmp_natural(a.trim_end_matches(".md"), b.trim_end_matches(".md"))
     });
     if !opts.dry_run {
+        // The parts' texts move into the plan (no second copy of each).
+        let mut plan = Plan::new(&out_dir);
+        for (part, (text, _, _)) in sp.parts.iter().zip(contents) {
+            plan.ops.push(Op::create(PathBuf::from(&part.name), text));
+        }
         apply(
             &plan,
             ApplyOptions {
@@ -323,10 +323,13 @@ fn relink(
         return (as_is(contents), 0);
     }
     let paths: Vec<PathBuf> = sp.parts.iter().map(|p| out.join(&p.name)).collect();
-    let pdocs: Vec<Document> = contents
+    // Only the parts' headings are kept of their parse: a part's text is
+    // already in `contents`, and a second copy of every part was a whole
+    // input's worth of memory more.
+    let pheads: Vec<Vec<crate::model::Heading>> = contents
         .iter()
         .zip(&sp.parts)
-        .map(|(c, p)| Document::from_text(&p.name, c))
+        .map(|(c, p)| Document::from_text(&p.name, c).headings)
         .collect();
     // The original stays where it is: a link to it without an anchor still
     // reaches it; one with an anchor goes to the part holding the heading.
@@ -334,7 +337,8 @@ fn relink(
         archive: orig.clone(),
         ..Default::default()
     };
-    for (h, k, anchor) in sp.heading_map(doc, &pdocs.iter().collect::<Vec<_>>()) {
+    let heads: Vec<&[crate::model::Heading]> = pheads.iter().map(Vec::as_slice).collect();
+    for (h, k, anchor) in sp.heading_map(doc, &heads) {
         moved.anchors.insert(
             doc.headings[h].anchor.to_lowercase(),
             (paths[k].clone(), anchor),
@@ -351,10 +355,13 @@ fn relink(
     let locs = locate_all(doc);
     let mut changed = 0;
     let mut out_texts = Vec::with_capacity(contents.len());
-    for ((part, text), path) in sp.parts.iter().zip(&contents).zip(&paths) {
+    drop(heads);
+    drop(pheads);
+    // Each part's text is moved on, not copied, when no link in it changes.
+    for ((part, text), path) in sp.parts.iter().zip(contents).zip(&paths) {
         let t = PartText {
             path,
-            contents: text,
+            contents: &text,
             span: &part.span,
             prefix: part.prefix.len(),
         };
@@ -366,9 +373,9 @@ fn relink(
         changed += edits.len();
         let mut l = ledger(part);
         out_texts.push(if edits.is_empty() {
-            (text.clone(), false, l)
+            (text, false, l)
         } else {
-            let t = l.edit(text, edits);
+            let t = l.edit(&text, edits);
             (t, true, l)
         });
     }

@@ -194,15 +194,30 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
         .collect();
     let mut unit_no: Option<usize> = None;
     let mut first_path = PathBuf::new();
+    // What a card says of its whole unit (dependencies, checkboxes), read once
+    // per unit: read per part, a unit of many parts was read as many times
+    // (quadratic on a big file).
+    type UnitFacts = (Vec<(String, Option<PathBuf>)>, (usize, usize));
+    let mut unit_facts: Option<(usize, UnitFacts)> = None;
     for p in parts.iter_mut() {
         let Some(u) = p.unit else { continue };
         if u.part == 1 || unit_no.is_none() {
             unit_no = Some(unit_no.map_or(0, |n| n + 1));
             first_path = p.path.to_path_buf();
         }
-        let whole = unit_no
-            .and_then(|n| texts.get(n))
-            .map_or("", String::as_str);
+        let n = unit_no.unwrap_or(0);
+        if unit_facts.as_ref().is_none_or(|(k, _)| *k != n) {
+            let whole = texts.get(n).map_or("", String::as_str);
+            let facts = (
+                depends_on(whole, &u.number, ctx.first_of, &first_path),
+                card::checkboxes(whole),
+            );
+            unit_facts = Some((n, facts));
+        }
+        let (deps, boxes) = unit_facts
+            .as_ref()
+            .map(|(_, f)| f.clone())
+            .unwrap_or_default();
         let prefix = p.ledger.prefix();
         let body = p.contents.get(prefix..).unwrap_or("");
         let (previous, next) = (ctx.neighbours)(p.path);
@@ -221,8 +236,8 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
             source: ctx.source.map(|s| (s.to_path_buf(), u.lines.0, u.lines.1)),
             previous,
             next,
-            depends_on: depends_on(whole, &u.number, ctx.first_of, &first_path),
-            checkboxes: card::checkboxes(whole),
+            depends_on: deps,
+            checkboxes: boxes,
             status: unit_no.and_then(|n| statuses.get(n).cloned().flatten()),
         };
         let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));

@@ -14,7 +14,7 @@ mod units;
 use std::ops::Range;
 
 use crate::config::{Environment, HeadingRules};
-use crate::model::{count_lines, Document};
+use crate::model::{count_lines, Document, Heading};
 use crate::subphase::Subphase;
 use crate::tokens::{joins_cleanly, Encoding};
 
@@ -133,14 +133,23 @@ impl SplitPlan {
     /// heading (an index into `doc.headings`), the index of the part holding it,
     /// and its anchor there (GitHub's `-1` suffixes count per document), or
     /// `None` when the part's own parse does not see it again. `parts` are the
-    /// parts' contents parsed, in the order of [`SplitPlan::parts`].
+    /// headings of the parts' contents parsed, in the order of
+    /// [`SplitPlan::parts`] (only the headings: a caller need not hold every
+    /// part's parse at once).
     pub fn heading_map(
         &self,
         doc: &Document,
-        parts: &[&Document],
+        parts: &[&[Heading]],
     ) -> Vec<(usize, usize, Option<String>)> {
         let mut out = Vec::with_capacity(doc.headings.len());
-        for (k, (part, pdoc)) in self.parts.iter().zip(parts).enumerate() {
+        // Headings come in line order (comrak's document order), so a part's
+        // are one stretch of them, found by search rather than by a pass over
+        // every heading for every part (quadratic on a big file). Should an
+        // order ever be broken (comrak has moved footnote definitions), every
+        // heading is looked at, as before.
+        let sorted = |hs: &[Heading]| hs.is_sorted_by_key(|h| h.line);
+        let in_order = sorted(&doc.headings);
+        for (k, (part, pheads)) in self.parts.iter().zip(parts).enumerate() {
             let first = doc.source.line_of(part.span.start);
             let last = if part.span.end == 0 {
                 0
@@ -148,17 +157,27 @@ impl SplitPlan {
                 doc.source.line_of(part.span.end - 1)
             };
             let shift = count_lines(&part.prefix);
-            for (i, h) in doc.headings.iter().enumerate() {
+            let (from, to) = if in_order {
+                (
+                    doc.headings.partition_point(|h| h.line < first),
+                    doc.headings.partition_point(|h| h.line <= last),
+                )
+            } else {
+                (0, doc.headings.len())
+            };
+            let part_in_order = sorted(pheads);
+            for (i, h) in doc.headings.iter().enumerate().take(to).skip(from) {
                 if h.line < first || h.line > last {
                     continue;
                 }
                 let new_line = h.line - first + 1 + shift;
-                let anchor = pdoc
-                    .headings
-                    .iter()
-                    .find(|ph| ph.line == new_line)
-                    .map(|ph| ph.anchor.clone());
-                out.push((i, k, anchor));
+                let found = if part_in_order {
+                    let at = pheads.partition_point(|ph| ph.line < new_line);
+                    pheads.get(at).filter(|ph| ph.line == new_line)
+                } else {
+                    pheads.iter().find(|ph| ph.line == new_line)
+                };
+                out.push((i, k, found.map(|ph| ph.anchor.clone())));
             }
         }
         out

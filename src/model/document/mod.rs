@@ -6,7 +6,7 @@
 use std::ops::Range;
 
 use comrak::nodes::{AstNode, NodeValue};
-use comrak::{Arena, Options};
+use comrak::Options;
 
 use super::slug::AnchorSet;
 use super::source::Source;
@@ -159,7 +159,17 @@ fn front_matter_lines(src: &Source) -> usize {
 
 impl Document {
     /// Parse a source. Never fails: every byte ends up in some block.
+    ///
+    /// A big file is parsed in windows (see [`locate`]): comrak's tree takes
+    /// about eight bytes per byte of text, and held whole for a 50 MB file it
+    /// was most of the run's peak memory. The result is the same as one parse.
     pub fn parse(source: Source) -> Document {
+        Document::parse_in_windows(source, locate::WINDOW)
+    }
+
+    /// [`Document::parse`] with comrak given at most about `window` bytes at a
+    /// time (where the text allows it); tests use small windows.
+    fn parse_in_windows(source: Source, window: usize) -> Document {
         let fm_lines = front_matter_lines(&source);
         let body_start = if fm_lines > 0 {
             source.line_start(fm_lines + 1)
@@ -168,78 +178,29 @@ impl Document {
         } else {
             0
         };
-        let arena = Arena::new();
-        let options = comrak_options();
-        let root = comrak::parse_document(&arena, &source.text[body_start..], &options);
-        // comrak's line 1 is our line `fm_lines + 1`.
-        let line_offset = fm_lines;
-
-        let mut raw: Vec<(usize, usize, BlockKind)> = Vec::new();
+        let mut found = locate::all(&source, body_start, fm_lines, window);
         if fm_lines > 0 {
-            raw.push((1, fm_lines, BlockKind::FrontMatter));
+            found.raw.insert(0, (1, fm_lines, BlockKind::FrontMatter));
         }
-        for node in root.children() {
-            let data = node.data();
-            let sp = data.sourcepos;
-            if sp.start.line == 0 {
-                continue;
-            }
-            let kind = kind_of(&data.value);
-            raw.push((
-                sp.start.line + line_offset,
-                sp.end.line.max(sp.start.line) + line_offset,
-                kind,
-            ));
-        }
-        let blocks = tile(&source, raw);
-
-        let mut headings = Vec::new();
-        let mut links = Vec::new();
+        let blocks = tile(&source, found.raw);
         let mut anchors = AnchorSet::default();
-        for node in root.descendants() {
-            let data = node.data();
-            match &data.value {
-                NodeValue::Heading(h) => {
-                    let text = inline_text(node);
-                    let line = data.sourcepos.start.line + line_offset;
-                    let top = node.parent().is_some_and(|p| p.same_node(root));
-                    let block = if top {
-                        blocks.binary_search_by_key(&line, |b| b.line).ok()
-                    } else {
-                        None
-                    };
-                    headings.push(Heading {
-                        level: h.level,
-                        setext: h.setext,
-                        anchor: anchors.next(&text),
-                        text,
-                        line,
-                        block,
-                    });
-                }
-                NodeValue::Link(l) | NodeValue::Image(l) => {
-                    let image = matches!(data.value, NodeValue::Image(_));
-                    let line = data.sourcepos.start.line + line_offset;
-                    let column = data.sourcepos.start.column;
-                    let dest = locate_dest(
-                        &source,
-                        line,
-                        column,
-                        data.sourcepos.end,
-                        line_offset,
-                        &l.url,
-                    );
-                    links.push(Link {
-                        url: l.url.clone(),
-                        dest,
-                        line,
-                        column,
-                        image,
-                    });
-                }
-                _ => {}
-            }
-        }
+        let mut headings: Vec<Heading> = found
+            .headings
+            .into_iter()
+            .map(|h| Heading {
+                level: h.level,
+                setext: h.setext,
+                anchor: anchors.next(&h.text),
+                block: if h.top {
+                    blocks.binary_search_by_key(&h.line, |b| b.line).ok()
+                } else {
+                    None
+                },
+                text: h.text,
+                line: h.line,
+            })
+            .collect();
+        let mut links = found.links;
         // Many documents stay alive together (check holds the whole tree): keep
         // no spare capacity.
         headings.shrink_to_fit();
@@ -393,6 +354,8 @@ fn locate_dest(
         None
     }
 }
+
+mod locate;
 
 #[cfg(test)]
 mod tests;

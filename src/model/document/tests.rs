@@ -70,3 +70,80 @@ fn lone_cr_and_empty() {
         assert_eq!(concat(&doc), text);
     }
 }
+
+/// Everything the model holds of a parse, as text, to compare two parses.
+fn model_of(doc: &Document) -> String {
+    format!("{:?}\n{:?}\n{:?}", doc.blocks, doc.headings, doc.links)
+}
+
+/// A parse in small windows gives what one parse of the whole text gives.
+fn same_in_windows(path: &str, text: &str) {
+    let whole = Document::parse_in_windows(
+        Source::new(std::path::Path::new(path), text.to_string()),
+        usize::MAX,
+    );
+    for window in [1, 40, 300, 4096] {
+        let parts = Document::parse_in_windows(
+            Source::new(std::path::Path::new(path), text.to_string()),
+            window,
+        );
+        assert_eq!(
+            model_of(&parts),
+            model_of(&whole),
+            "{path}: window {window}"
+        );
+    }
+}
+
+#[test]
+fn windows_give_the_whole_parse() {
+    // Cuts after lists, quotes, tables, HTML, setext headings and fences that
+    // hold `#` lines; duplicate headings (anchors count across windows); a BOM
+    // with front matter; CRLF; no heading at all; a reference definition (the
+    // text is then parsed whole).
+    let cases = [
+        "# A\n\n- one\n- two\n# B\n> quote\n# B\n| a | b |\n|---|---|\n| 1 | 2 |\n# C\n",
+        "# A\n\n```bash\n# not a heading\n\n# nor this\n```\n\n## A\n\ntext [l](x.md#a)\n\n## A\n",
+        "<!-- comment\n# inside html\n-->\n# After\n\nPara\n===\n\n# Last\n",
+        "\u{feff}---\ntitle: x\n---\n# One\r\n\r\n* item\r\n\r\n  more\r\n# Two\r\n",
+        "no heading at all\n\njust text\n\n- and\n- a list\n",
+        "# A\n\nSee [ref] and [^1].\n\n# B\n\n[ref]: a.md\n[^1]: note\n",
+        "# A\n    # indented code\n\n1. x\n# B\n~~~\n# in tilde fence\n",
+    ];
+    for (i, text) in cases.iter().enumerate() {
+        same_in_windows(&format!("case-{i}.md"), text);
+    }
+}
+
+#[test]
+fn windows_give_the_whole_parse_on_samples_and_the_corpus() {
+    // The samples are the project's own; the corpus (others' real trees) is
+    // read where it is, when it is there.
+    let mut roots = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples")];
+    let corpus = std::path::Path::new("/work/shared/corpus/plans");
+    if corpus.is_dir() {
+        roots.push(corpus.to_path_buf());
+    }
+    let mut seen = 0;
+    for root in roots {
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") {
+                    let Ok(text) = std::fs::read_to_string(&p) else {
+                        continue;
+                    };
+                    same_in_windows(&p.display().to_string(), &text);
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 10, "only {seen} files read");
+}

@@ -324,8 +324,9 @@ impl Planner<'_> {
                 (contents, pdoc)
             })
             .collect();
-        let pdocs: Vec<&Document> = parsed.iter().map(|p| &p.1).collect();
-        for (h, k, anchor) in sp.heading_map(doc, &pdocs) {
+        let pheads: Vec<&[crate::model::Heading]> =
+            parsed.iter().map(|p| p.1.headings.as_slice()).collect();
+        for (h, k, anchor) in sp.heading_map(doc, &pheads) {
             let (h, path) = (&doc.headings[h], &paths[k]);
             if anchor.is_none() {
                 self.out.notes.push(
