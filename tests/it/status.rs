@@ -45,24 +45,27 @@ fn at(f: &Value) -> (String, String, u64) {
     )
 }
 
+/// Where `status.disagree` fires in the sample: its two status files' claims
+/// that phases 2 and 4 are complete.
+fn sample_claims() -> Vec<(String, String, u64)> {
+    let d = "status.disagree".to_string();
+    let brief = ".claude/status/brief.md".to_string();
+    let progress = ".claude/status/current-progress.md".to_string();
+    vec![
+        (d.clone(), brief.clone(), 11),
+        (d.clone(), brief, 13),
+        (d.clone(), progress.clone(), 13),
+        (d, progress, 15),
+    ]
+}
+
 #[test]
 fn the_samples_phase_4_claim_disagrees_with_its_open_checkboxes() {
     let got: Vec<_> = status_findings(&repo(), "samples/pcc")
         .iter()
         .map(at)
         .collect();
-    let d = "status.disagree".to_string();
-    let brief = ".claude/status/brief.md".to_string();
-    let progress = ".claude/status/current-progress.md".to_string();
-    assert_eq!(
-        got,
-        [
-            (d.clone(), brief.clone(), 11),
-            (d.clone(), brief, 13),
-            (d.clone(), progress.clone(), 13),
-            (d, progress, 15),
-        ]
-    );
+    assert_eq!(got, sample_claims());
     let f = status_findings(&repo(), "samples/pcc");
     let four = f[1]["message"].as_str().unwrap();
     assert!(
@@ -81,19 +84,7 @@ fn the_claims_still_disagree_after_migrate_splits_the_plans() {
     replan().arg("migrate").arg(dir.path()).assert().success();
     let f = status_findings(dir.path(), ".");
     let got: Vec<_> = f.iter().map(at).collect();
-    let d = "status.disagree".to_string();
-    let brief = ".claude/status/brief.md".to_string();
-    let progress = ".claude/status/current-progress.md".to_string();
-    assert_eq!(
-        got,
-        [
-            (d.clone(), brief.clone(), 11),
-            (d.clone(), brief, 13),
-            (d.clone(), progress.clone(), 13),
-            (d, progress, 15),
-        ],
-        "{f:#?}"
-    );
+    assert_eq!(got, sample_claims(), "{f:#?}");
     let four = f[1]["message"].as_str().unwrap();
     assert!(
         four.contains("at .claude/plans/devtest-deployment/phase-4") && !four.contains("archive"),

@@ -184,14 +184,7 @@ impl<'r> Scan<'r> {
             .and_then(|c| c.name("number"))
             .is_some_and(|n| !self.number.is_empty() && n.as_str() == self.number);
         if own {
-            self.mark = Some(Derived {
-                state: State::Done,
-                source: Source::Mark {
-                    line,
-                    text: text.trim().to_string(),
-                },
-                file: self.file,
-            });
+            self.mark = Some(self.done_mark(line, text));
         }
     }
 
@@ -239,17 +232,22 @@ impl<'r> Scan<'r> {
         }
         if self.mark.is_none() {
             if self.rules.done_mark.is_match(text) {
-                self.mark = Some(Derived {
-                    state: State::Done,
-                    source: Source::Mark {
-                        line,
-                        text: text.trim().to_string(),
-                    },
-                    file: self.file,
-                });
+                self.mark = Some(self.done_mark(line, text));
             } else if let Some(inner) = all_bold(text) {
                 self.heading(line, inner);
             }
+        }
+    }
+
+    /// A mark that says this subphase is done, at `line` of the current file.
+    fn done_mark(&self, line: usize, text: &str) -> Derived {
+        Derived {
+            state: State::Done,
+            source: Source::Mark {
+                line,
+                text: text.trim().to_string(),
+            },
+            file: self.file,
         }
     }
 

@@ -30,6 +30,20 @@ pub struct Unit {
     pub checkboxes: (usize, usize),
 }
 
+impl Unit {
+    /// A unit about to be scanned: what its text says is filled in after.
+    fn scanned(number: String, file: usize, line: usize, whole_file: bool) -> Unit {
+        Unit {
+            number,
+            file,
+            line,
+            whole_file,
+            derived: None,
+            checkboxes: (0, 0),
+        }
+    }
+}
+
 /// Whether `rel` is a status file (its lines are claims, not plans).
 pub fn is_status(cx: &Ctx, rel: &Path) -> bool {
     cx.cfg.check.status.files.is_match(rel)
@@ -173,14 +187,7 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
                 from = line + 1;
             }
             feed(&mut scan, f, &heads, from, to);
-            let unit = Unit {
-                number,
-                file: i,
-                line,
-                whole_file: whole,
-                derived: None,
-                checkboxes: (0, 0),
-            };
+            let unit = Unit::scanned(number, i, line, whole);
             scans.push((unit, scan));
         };
         let phases = if f.subphases.is_empty() {
@@ -229,14 +236,7 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
                 scan.own_heading(line, h);
             }
             feed(&mut scan, f, &heads, line + 1, end);
-            let unit = Unit {
-                number,
-                file: i,
-                line,
-                whole_file: false,
-                derived: None,
-                checkboxes: (0, 0),
-            };
+            let unit = Unit::scanned(number, i, line, false);
             scans.push((unit, scan));
         }
     }
