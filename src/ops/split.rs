@@ -245,6 +245,7 @@ fn cards(
         neighbours: &neighbours,
         first_of: &first_of,
         status: &cfg.check.status,
+        reparse: false,
     };
     let mut docs: Vec<Document> = contents
         .iter()

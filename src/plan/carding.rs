@@ -137,6 +137,10 @@ pub struct Context<'a> {
     pub first_of: &'a HashMap<String, PathBuf>,
     /// How a subphase's status is read from its text (`check.status`).
     pub status: &'a StatusRules,
+    /// Whether a carded part's parse is brought up to date: the restructure
+    /// reads the parts' links and headings afterwards; `split` writes the text
+    /// and drops the parse, so a second parse of every part would be waste.
+    pub reparse: bool,
 }
 
 /// A subphase's status as its card shows it: derived from its parts' text
@@ -248,7 +252,9 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
                 p.ledger.drop_prefix();
             }
             *p.contents = new;
-            *p.doc = Document::from_text(&p.path.to_string_lossy(), p.contents);
+            if ctx.reparse {
+                *p.doc = Document::from_text(&p.path.to_string_lossy(), p.contents);
+            }
         }
     }
 }

@@ -166,6 +166,7 @@ impl Planner<'_> {
                 neighbours: &neighbours,
                 first_of: &maps.first_of,
                 status: &self.cfg.check.status,
+                reparse: true,
             };
             let mut slots: Vec<Slot> = list
                 .iter_mut()
