@@ -11,6 +11,7 @@ use std::path::Path;
 
 use super::derive::{Derived, Scan};
 use crate::analysis::{Ctx, FileFacts};
+use crate::config::check::StatusRules;
 use crate::model::markers;
 
 /// One subphase of an active plan.
@@ -83,6 +84,39 @@ pub fn active(cx: &Ctx, files: &[FileFacts]) -> Vec<bool> {
 
 /// Feed lines `from..=to` of `f` to `scan`: code and cards skipped, headings
 /// read as headings.
+/// A file's headings by line.
+fn heads_of<'f>(f: &'f FileFacts) -> HashMap<usize, &'f str> {
+    f.doc
+        .headings
+        .iter()
+        .map(|h| (h.line, h.text.as_str()))
+        .collect()
+}
+
+/// The unit of subphase `number` whose heading is at `line` (the whole file
+/// when `whole`) in file `file`, and the scan of its lines up to `to`.
+#[allow(clippy::too_many_arguments)]
+fn scan_unit<'r>(
+    rules: &'r StatusRules,
+    f: &FileFacts,
+    file: usize,
+    heads: &HashMap<usize, &str>,
+    number: String,
+    line: usize,
+    to: usize,
+    whole: bool,
+) -> (Unit, Scan<'r>) {
+    let mut scan = Scan::new(rules, &number);
+    scan.file(file);
+    let mut from = line;
+    if let Some(h) = heads.get(&line).filter(|_| !whole) {
+        scan.own_heading(line, h);
+        from = line + 1;
+    }
+    feed(&mut scan, f, heads, from, to);
+    (Unit::scanned(number, file, line, whole), scan)
+}
+
 fn feed(scan: &mut Scan, f: &FileFacts, heads: &HashMap<usize, &str>, from: usize, to: usize) {
     for l in from..=to.min(f.lines()) {
         if f.is_code(l) {
@@ -172,23 +206,9 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             continuations.push(i);
             continue;
         }
-        let heads: HashMap<usize, &str> = f
-            .doc
-            .headings
-            .iter()
-            .map(|h| (h.line, h.text.as_str()))
-            .collect();
+        let heads = heads_of(f);
         let mut add = |number: String, line: usize, to: usize, whole: bool| {
-            let mut scan = Scan::new(rules, &number);
-            scan.file(i);
-            let mut from = line;
-            if let Some(h) = heads.get(&line).filter(|_| !whole) {
-                scan.own_heading(line, h);
-                from = line + 1;
-            }
-            feed(&mut scan, f, &heads, from, to);
-            let unit = Unit::scanned(number, i, line, whole);
-            scans.push((unit, scan));
+            scans.push(scan_unit(rules, f, i, &heads, number, line, to, whole));
         };
         let phases = if f.subphases.is_empty() {
             phase_sections(cx, f)
@@ -212,12 +232,7 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
     // first part's last unit; a part of a long roadmap holds phases of its own.
     for i in continuations {
         let f = &files[i];
-        let heads: HashMap<usize, &str> = f
-            .doc
-            .headings
-            .iter()
-            .map(|h| (h.line, h.text.as_str()))
-            .collect();
+        let heads = heads_of(f);
         let own = phase_sections(cx, f);
         let upto = own.first().map_or(f.lines(), |(_, line, _)| line - 1);
         if let Some(&u) = f
@@ -229,15 +244,10 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             scan.file(i);
             feed(scan, f, &heads, 1, upto);
         }
+        // Phase sections start at their heading (`phase_sections` reads the
+        // headings), so each is scanned as the first part's sections are.
         for (number, line, end) in own {
-            let mut scan = Scan::new(rules, &number);
-            scan.file(i);
-            if let Some(h) = heads.get(&line) {
-                scan.own_heading(line, h);
-            }
-            feed(&mut scan, f, &heads, line + 1, end);
-            let unit = Unit::scanned(number, i, line, false);
-            scans.push((unit, scan));
+            scans.push(scan_unit(rules, f, i, &heads, number, line, end, false));
         }
     }
     scans
