@@ -108,6 +108,17 @@ mod tests {
     use crate::plan::index::render;
     use crate::tokens::Encoding;
 
+    /// Index entries of `files`, measured and with their status filled in.
+    fn filled(files: &[(&str, String)], enc: Encoding) -> Vec<Entry> {
+        let mut entries: Vec<Entry> = files
+            .iter()
+            .map(|(n, t)| Entry::measure(n, &Document::from_text(n, t), enc))
+            .collect();
+        let texts: Vec<&str> = files.iter().map(|(_, t)| t.as_str()).collect();
+        fill(&mut entries, &texts, &Config::builtin());
+        entries
+    }
+
     #[test]
     fn the_index_shows_each_files_status_and_counts_a_subphase_once() {
         let enc = Encoding::O200kBase;
@@ -127,12 +138,7 @@ mod tests {
             ),
             ("notes.md", "# Notes\n\nProse.\n".to_string()),
         ];
-        let mut entries: Vec<Entry> = files
-            .iter()
-            .map(|(n, t)| Entry::measure(n, &Document::from_text(n, t), enc))
-            .collect();
-        let texts: Vec<&str> = files.iter().map(|(_, t)| t.as_str()).collect();
-        fill(&mut entries, &texts, &Config::builtin());
+        let entries = filled(&files, enc);
         // The open box in part 2 makes 4.1 open, in both its parts.
         assert_eq!(entries[0].status.as_deref(), Some("open (1/2 checkboxes)"));
         assert_eq!(entries[1].status.as_deref(), Some("open (1/2 checkboxes)"));
@@ -161,12 +167,7 @@ mod tests {
             ("a-part-2.md", format!("{cont}**Status**: In progress\n")),
         ];
         let enc = Encoding::O200kBase;
-        let mut entries: Vec<Entry> = files
-            .iter()
-            .map(|(n, t)| Entry::measure(n, &Document::from_text(n, t), enc))
-            .collect();
-        let texts: Vec<&str> = files.iter().map(|(_, t)| t.as_str()).collect();
-        fill(&mut entries, &texts, &Config::builtin());
+        let entries = filled(&files, enc);
         assert_eq!(
             entries[0].status.as_deref(),
             Some("open — Status: In progress (a-part-2.md line 3)")
