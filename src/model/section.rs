@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::document::{BlockKind, Document};
+use super::document::{BlockKind, Document, Heading};
 
 /// A heading's section.
 #[derive(Debug, Clone)]
@@ -53,6 +53,17 @@ impl Document {
         out
     }
 
+    /// The heading of a top-level heading block, found by its line (headings
+    /// are in text order): a scan per block would be quadratic in headings.
+    pub fn heading_of_block(&self, block: usize) -> Option<&Heading> {
+        let line = self.blocks.get(block)?.line;
+        let i = self.headings.partition_point(|h| h.line < line);
+        self.headings[i..]
+            .iter()
+            .take_while(|h| h.line == line)
+            .find(|h| h.block == Some(block))
+    }
+
     /// Level of the block if it is a heading.
     pub fn heading_level(&self, block: usize) -> Option<u8> {
         match self.blocks.get(block)?.kind {
@@ -75,5 +86,15 @@ mod tests {
             spans,
             vec!["# A\nx\n## B\ny\n## C\n", "## B\ny\n", "## C\n", "# D\n"]
         );
+    }
+
+    #[test]
+    fn a_heading_block_finds_its_heading_and_nothing_else_does() {
+        let doc = Document::from_text("t.md", "# A\n\n> ## Quoted\n\npara\n\n## B\n");
+        let found: Vec<Option<&str>> = (0..doc.blocks.len())
+            .map(|b| doc.heading_of_block(b).map(|h| h.text.as_str()))
+            .collect();
+        assert_eq!(found, vec![Some("A"), None, None, Some("B")]);
+        assert!(doc.heading_of_block(99).is_none());
     }
 }

@@ -349,8 +349,7 @@ fn heading_part_base(
 
 /// The name a heading block would give a unit that starts with it.
 fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<String> {
-    doc.heading_level(b)?;
-    let h = doc.headings.iter().find(|h| h.block == Some(b))?;
+    let h = doc.heading_of_block(b)?;
     let unit = units::Unit {
         blocks: b..b + 1,
         subphase: None,
