@@ -182,6 +182,12 @@ impl Planner<'_> {
                 line_of.insert(p, a);
             }
         }
+        type UnitFacts = (
+            Vec<(String, Option<PathBuf>)>,
+            (usize, usize),
+            Option<String>,
+        );
+        let mut unit_facts: HashMap<PathBuf, UnitFacts> = HashMap::new();
         let mut edits: Vec<(PathBuf, String, String)> = Vec::new();
         for f in &found {
             let first = match &f.continued {
@@ -205,29 +211,31 @@ impl Planner<'_> {
                 continue;
             };
             let conts = continuations.get(first).map_or(&[][..], Vec::as_slice);
-            let mut whole = texts
-                .get(first)
-                .map(|t| markers::strip_cards(t).into_owned())
-                .unwrap_or_default();
-            for (_, _, p) in conts {
-                if let Some(t) = texts.get(p) {
-                    whole.push_str(&markers::strip_cards(t));
-                }
-            }
-            // The status from each part's text and the original line it starts
-            // at, as migrate read it (the card's source names that line).
-            let start = |p: &Path| line_of.get(p).copied().unwrap_or(0);
-            let mut pieces: Vec<(String, usize)> = texts
-                .get(first)
-                .map(|t| vec![(markers::strip_cards(t).into_owned(), start(first))])
-                .unwrap_or_default();
-            for (_, _, p) in conts {
-                if let Some(t) = texts.get(p) {
-                    pieces.push((markers::strip_cards(t).into_owned(), start(p)));
-                }
-            }
-            let pieces: Vec<(&str, usize)> = pieces.iter().map(|(t, l)| (t.as_str(), *l)).collect();
-            let status = carding::status_of(&self.cfg.check.status, &number, &pieces);
+            // What the card says of the whole subphase, read once per subphase
+            // (each of its parts' cards says the same): its parts' texts without
+            // cards, each with the original line it starts at, as migrate read
+            // them (the card's source names that line).
+            let (deps, boxes, status) = unit_facts
+                .entry(first.to_path_buf())
+                .or_insert_with(|| {
+                    let start = |p: &Path| line_of.get(p).copied().unwrap_or(0);
+                    let pieces: Vec<(String, usize)> = std::iter::once(first)
+                        .chain(conts.iter().map(|(_, _, p)| *p))
+                        .filter_map(|p| {
+                            let t = texts.get(p)?;
+                            Some((markers::strip_cards(t).into_owned(), start(p)))
+                        })
+                        .collect();
+                    let whole: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+                    let pieces: Vec<(&str, usize)> =
+                        pieces.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+                    (
+                        carding::depends_on(&whole, &number, &maps.first_of, first),
+                        card::checkboxes(&whole),
+                        carding::status_of(&self.cfg.check.status, &number, &pieces),
+                    )
+                })
+                .clone();
             let body = markers::strip_cards(&f.text);
             let parts = conts.iter().map(|(_, n, _)| *n).max().unwrap_or(1);
             let facts = Facts {
@@ -241,8 +249,8 @@ impl Planner<'_> {
                 source: f.source.clone(),
                 previous: maps.neighbours(&f.path).0,
                 next: maps.neighbours(&f.path).1,
-                depends_on: carding::depends_on(&whole, &number, &maps.first_of, first),
-                checkboxes: card::checkboxes(&whole),
+                depends_on: deps,
+                checkboxes: boxes,
                 status,
                 number,
             };
