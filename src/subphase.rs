@@ -20,6 +20,9 @@ pub struct Subphase {
     pub env_label: Option<String>,
     /// A parenthesised duration, e.g. `30-45 min`.
     pub duration: Option<String>,
+    /// Whether it is a bare section number ("2.3 API": no word before it, digits
+    /// and dots only), which names a subphase only in a phased document.
+    pub bare: bool,
 }
 
 /// Recognise a heading text as a subphase.
@@ -27,7 +30,8 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
     let text = without_status_mark(text.trim());
     for re in rules.subphase.iter().filter_map(|p| p.regex()) {
         let Some(c) = re.captures(text) else { continue };
-        let number = dotted(c.name("number")?.as_str())?;
+        let raw = c.name("number")?.as_str();
+        let number = dotted(raw)?;
         let kind = c
             .name("kind")
             .map(|k| k.as_str().trim().to_lowercase())
@@ -54,8 +58,10 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
         let title = title
             .trim_end_matches([' ', '-', '–', '—', ':'])
             .to_string();
+        let bare = kind.is_none() && raw.bytes().all(|b| b.is_ascii_digit() || b == b'.');
         return Some(Subphase {
             number,
+            bare,
             kind,
             title,
             env_label,
@@ -63,6 +69,54 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
         });
     }
     None
+}
+
+/// How one document's headings read as subphases: as [`recognise`] reads them,
+/// except that a bare section number ("### 2.3 API") counts only in a phased
+/// document (`headings.phased`). A spec numbers its sections as an outline;
+/// cutting a within-budget spec at each of them made slivers. Everything that
+/// cuts or names a document's parts reads its headings through one of these, so
+/// choosing the files to split and cutting them agree.
+#[derive(Clone, Copy)]
+pub struct Reading<'a> {
+    rules: &'a HeadingRules,
+    envs: &'a [Environment],
+    bare: bool,
+}
+
+impl<'a> Reading<'a> {
+    /// The reading of a document whose top-level heading texts are `texts`.
+    pub fn of<'t>(
+        texts: impl IntoIterator<Item = &'t str>,
+        rules: &'a HeadingRules,
+        envs: &'a [Environment],
+    ) -> Reading<'a> {
+        let phased = |t: &str| {
+            let t = without_status_mark(t.trim());
+            rules.phased.regex().is_some_and(|re| re.is_match(t))
+                || recognise(t, rules, envs).is_some_and(|s| !s.bare)
+        };
+        let bare = rules.phased.regex().is_none() || texts.into_iter().any(phased);
+        Reading { rules, envs, bare }
+    }
+
+    /// The reading of a parsed document.
+    pub fn of_doc(
+        doc: &crate::model::Document,
+        rules: &'a HeadingRules,
+        envs: &'a [Environment],
+    ) -> Reading<'a> {
+        Reading::of(
+            doc.top_headings().map(|(_, h)| h.text.as_str()),
+            rules,
+            envs,
+        )
+    }
+
+    /// The subphase a heading of this document names, if any.
+    pub fn recognise(&self, text: &str) -> Option<Subphase> {
+        recognise(text, self.rules, self.envs).filter(|s| self.bare || !s.bare)
+    }
 }
 
 /// The heading text after a leading status mark: plans that track progress
@@ -188,6 +242,32 @@ mod tests {
         assert!(rec("Phase 4: ArgoCD").is_none());
         assert!(rec("Overview").is_none());
         assert_eq!(rec("Phase 2.5 (Secrets)").unwrap().title, "(Secrets)");
+    }
+
+    /// A bare section number is a subphase only in a phased document; a word
+    /// before the number makes one anywhere.
+    #[test]
+    fn bare_numbers_count_only_in_phased_documents() {
+        let c = Config::builtin();
+        let read = |texts: &[&str], t: &str| {
+            Reading::of(texts.iter().copied(), &c.headings, &c.environments).recognise(t)
+        };
+        let spec = ["Design", "2. Architecture", "2.3 API"];
+        assert!(read(&spec, "2.3 API").is_none());
+        let phased = ["📋 PHASE 0: Preparation", "0.1 Environment"];
+        assert_eq!(read(&phased, "0.1 Environment").unwrap().number, "0.1");
+        let keyword = ["Task 1.1: Write it", "1.2 Run it"];
+        assert!(read(&keyword, "1.2 Run it").is_some());
+        // "Phase 4.7" is a subphase in any document.
+        assert!(read(&spec, "Phase 4.7: Install").is_some());
+        assert!(rec("2.3 API").unwrap().bare && !rec("Phase 4.7: Install").unwrap().bare);
+        // GSD's plan ids are not bare section numbers.
+        assert!(!rec("05-01: Title").unwrap().bare);
+        // With the pattern unset, bare numbers count everywhere (the old reading).
+        let mut all = Config::builtin();
+        all.headings.phased = Default::default();
+        let r = Reading::of(spec.iter().copied(), &all.headings, &all.environments);
+        assert!(r.recognise("2.3 API").is_some());
     }
 
     /// Each form of rules/headings.yaml fires, with its number and kind, and its

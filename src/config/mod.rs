@@ -71,6 +71,11 @@ pub struct ConfigError {
 pub struct HeadingRules {
     /// Regexes with `number` and `title` groups, tried in order.
     pub subphase: Vec<Pattern<Number>>,
+    /// Headings that make a document phased ("Phase 0: Setup", "Step 2",
+    /// "Milestone 1"): only in such a document are bare section numbers ("### 2.3
+    /// API") subphases; elsewhere they are a spec's outline. Unset: every
+    /// document is phased (bare numbers are always subphases).
+    pub phased: Pattern,
     /// Regex matched against a trailing parenthesised group to call it a duration.
     pub duration: Pattern,
     /// Longest slug after the number in a generated file name.

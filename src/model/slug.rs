@@ -86,6 +86,10 @@ pub fn file_slug(text: &str, max: usize) -> String {
             pending_hyphen = false;
             out.push('.');
         } else {
+            // "3.3.2. Title": a number's closing dot goes with the gap after it.
+            if out.ends_with('.') {
+                out.pop();
+            }
             pending_hyphen = true;
         }
     }
@@ -145,5 +149,8 @@ mod tests {
         let long = file_slug(&"word ".repeat(30), 50);
         assert!(long.len() <= 50 && !long.ends_with('-'), "{long}");
         assert_eq!(file_slug("Phase 4.7 notes.", 50), "phase-4.7-notes");
+        // An outline number's closing dot is not kept before the title.
+        assert_eq!(file_slug("3.3.2. Applicative", 50), "3.3.2-applicative");
+        assert_eq!(file_slug("v1.x", 50), "v1.x");
     }
 }

@@ -12,7 +12,7 @@ use crate::config::{CardField, Environment, HeadingRules};
 use crate::model::Document;
 use crate::plan::card::{self, Facts};
 use crate::plan::conserve::Ledger;
-use crate::subphase::{recognise, Subphase};
+use crate::subphase::{recognise, Reading, Subphase};
 
 /// The subphase a part holds (part of), as its card tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,10 +63,16 @@ impl Unit {
         } else {
             doc.source.line_of(part.span.end - 1)
         };
-        let sub = part
-            .subphase
-            .clone()
-            .or_else(|| subphase_of(&part.title, headings, envs))?;
+        // A bare section number in a document that is not phased is an outline
+        // entry, not a subphase: the split did not cut there, so no card.
+        let sub = part.subphase.clone().or_else(|| {
+            subphase_of(&part.title, headings, envs).filter(|s| {
+                !s.bare
+                    || Reading::of_doc(doc, headings, envs)
+                        .recognise(&part.title)
+                        .is_some()
+            })
+        })?;
         Some(Unit {
             title: format!("{} {}", sub.number, sub.title).trim().to_string(),
             number: sub.number,

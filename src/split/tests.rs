@@ -284,8 +284,9 @@ fn a_small_title_overview_and_toc_travel_with_the_first_subphase() {
 #[test]
 fn a_parent_subphase_with_only_a_heading_joins_its_first_child() {
     // CMBCluster's plan: `### 0.2 Setup` is a subphase of its own with no body;
-    // the `####` level holds most subphases.
-    let mut text = String::from("# Plan\n\n");
+    // the `####` level holds most subphases. Its `## PHASE 0` heading makes its
+    // bare section numbers subphases.
+    let mut text = String::from("# Plan\n\n## Phase 0: Preparation\n\n");
     for m in 1..=3 {
         text.push_str(&format!("### 0.{m} Group {m}\n\n"));
         for k in 1..=2 {

@@ -26,7 +26,7 @@ use std::ops::Range;
 use super::budget::{BlockSizes, Floor};
 use crate::config::{Environment, HeadingRules};
 use crate::model::{BlockKind, Document};
-use crate::subphase::{recognise, unit_level, Subphase};
+use crate::subphase::{recognise, unit_level, Reading, Subphase};
 
 /// Most lines a group heading and its intro may have and still travel with the
 /// subphase that follows, whatever the floor.
@@ -161,10 +161,11 @@ pub fn find(
     limits: &Limits,
 ) -> Units {
     let leaked = leaked_lines(doc, rules, envs);
+    let reading = Reading::of_doc(doc, rules, envs);
     let tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
         .top_headings()
         .filter(|(_, h)| !leaked.iter().any(|&(a, z)| a <= h.line && h.line <= z))
-        .map(|(b, h)| (b, h.level, h.text.as_str(), recognise(&h.text, rules, envs)))
+        .map(|(b, h)| (b, h.level, h.text.as_str(), reading.recognise(&h.text)))
         .collect();
     let level = unit_level(tops.iter().filter(|t| t.3.is_some()).map(|t| t.1));
     let n = doc.blocks.len();

@@ -1200,3 +1200,42 @@ fn a_pages_folder_consolidate_empties_is_removed_and_restore_brings_it_back() {
         "restore is byte-exact, folders too"
     );
 }
+
+/// A spec's numbered sections ("### 2.1 Types") are its outline, not subphases:
+/// a spec within budget is left whole. The same numbers under a "Phase 1"
+/// heading are a phased plan's subphases, and each gets its file.
+#[test]
+fn a_spec_within_budget_keeps_its_numbered_sections_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    let body = |n: &str| format!("Text of {n}, a paragraph.\n\n");
+    let mut spec = String::from("# Sparse matrix spec\n\n## 1. Objective\n\n");
+    spec.push_str(&body("the objective"));
+    spec.push_str("## 2. Design\n\n");
+    for k in 1..=4 {
+        spec.push_str(&format!("### 2.{k}. Part {k}\n\n{}", body("a part")));
+    }
+    std::fs::write(plans.join("spec.md"), &spec).unwrap();
+    let plan = spec.replace("## 2. Design", "## Phase 2: Build");
+    std::fs::write(plans.join("plan.md"), &plan).unwrap();
+    let v = dry_run_report("migrate", root);
+    let ops = v["ops"].as_array().unwrap();
+    let touched = |name: &str| {
+        ops.iter()
+            .any(|o| o["from"].as_str().is_some_and(|f| f.ends_with(name)))
+    };
+    assert!(!touched("x/spec.md"), "{ops:#?}");
+    assert!(touched("x/plan.md"), "{ops:#?}");
+    let made: Vec<&str> = ops
+        .iter()
+        .filter_map(|o| o["path"].as_str())
+        .filter(|p| p.starts_with(".claude/plans/x/plan/phase-"))
+        .collect();
+    assert_eq!(made.len(), 4, "{made:?}");
+    assert!(
+        made.iter().any(|p| p.ends_with("phase-2.1-part-1.md")),
+        "{made:?}"
+    );
+}

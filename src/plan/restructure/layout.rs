@@ -12,7 +12,7 @@ use super::Planner;
 use crate::config::{Framework, Layout, Ownership};
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
-use crate::subphase::recognise;
+use crate::subphase::Reading;
 
 /// The numbers a file name carries: its runs of digits, after dates
 /// (`2025-10-30`) are taken out so a date does not pass for a phase number.
@@ -51,9 +51,10 @@ pub(super) fn name_numbers(stem: &str) -> BTreeSet<u64> {
 /// The leading numbers of a document's subphases (`4` for 4.7), with each
 /// full number as written, in document order.
 fn subphase_numbers(planner: &Planner, doc: &Document) -> Vec<(u64, String, usize)> {
+    let reading = Reading::of_doc(doc, &planner.cfg.headings, &planner.cfg.environments);
     doc.top_headings()
         .filter_map(|(_, h)| {
-            let sp = recognise(&h.text, &planner.cfg.headings, &planner.cfg.environments)?;
+            let sp = reading.recognise(&h.text)?;
             let major = sp
                 .number
                 .split('.')

@@ -8,7 +8,7 @@ use super::{is_generated_text, Planner};
 use crate::config::Ownership;
 use crate::model::sha256;
 use crate::model::{count_lines, Document};
-use crate::subphase::recognise;
+use crate::subphase::Reading;
 
 /// Whether a file is split, before its tokens are counted.
 pub(super) enum Candidacy {
@@ -75,10 +75,9 @@ impl<'a> Planner<'a> {
     }
 
     fn subphases(&self, doc: &Document) -> usize {
+        let reading = Reading::of_doc(doc, &self.cfg.headings, &self.cfg.environments);
         doc.top_headings()
-            .filter(|(_, h)| {
-                recognise(&h.text, &self.cfg.headings, &self.cfg.environments).is_some()
-            })
+            .filter(|(_, h)| reading.recognise(&h.text).is_some())
             .count()
     }
 }
