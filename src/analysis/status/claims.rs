@@ -1,6 +1,7 @@
 //! What a status file claims about phases, line by line (`check.status`): a
 //! line matching one of `claims` says phase `number` is done ("Phase 4.7
-//! complete", "Phase 4: ✅ 100% complete", "✅ Phase 4: ArgoCD"); a row of a
+//! complete", "Phase 4: ✅ 100% complete", "✅ Phase 4: ArgoCD", "- [x] Phase
+//! 4.6"); a row of a
 //! table headed "Phase" whose first cell is a number and another cell says done
 //! (`| 4 | ArgoCD | ✅ Complete |`) says the same; a line naming a phase and a
 //! count ("Phase 4: 4 of 14 done") says how many of its subphases are done.

@@ -87,6 +87,8 @@ fn claims_of_done_against_open_subphases_fire() {
         "## ✅ Phase 4: ArgoCD\n",
         "| Phase | Scope | Status |\n|---|---|---|\n| 4 | ArgoCD | ✅ Complete |\n",
         "Phase 4: 2 of 2 subphases done\n",
+        "- [x] Phase 4.1\n",
+        "* [X] **Phase 4**: ArgoCD\n",
     ] {
         let f = disagree(claim);
         assert_eq!(f.len(), 1, "{claim:?}: {f:?}");
@@ -106,6 +108,9 @@ fn near_misses_stay_quiet() {
         "Phase 4.1 review complete\n",
         "Start Phase 5 after Phase 4 complete\n",
         "- [ ] Phase 4 complete\n",
+        "- [ ] Phase 4.1\n",
+        "- [x] Phase 4.2\n",
+        "- [x] Review Phase 4.1\n",
         "Is Phase 4 complete?\n",
         "Phase 4 not complete yet\n",
         "✅ **Phase 4 Plan Created**\n",
