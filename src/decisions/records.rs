@@ -5,8 +5,11 @@
 //! holds, zero-padded as the folder already pads, so numbers already given never
 //! move, and a record someone wrote is never renumbered or edited.
 //!
-//! A folder replan cannot number safely (another scheme such as `ADR-0001-x.md`,
-//! or Markdown files with no numbers at all) is refused with a reason: guessing
+//! A folder whose records carry a prefix (`ADR-0001-x.md`) gets new records with
+//! that prefix; numbers are counted across every record of the folder, prefixed
+//! or not, so a new number is never one already given. A folder replan cannot
+//! number safely (two prefixes, `ADR-…` and `RFC-…`, which may count apart, or
+//! Markdown files with no numbers at all) is refused with a reason: guessing
 //! would give a number someone else means.
 
 use std::collections::HashMap;
@@ -27,28 +30,36 @@ pub(super) struct Folder {
     pub dir: PathBuf,
     /// Digits of a number (`3` for `003-…`).
     width: usize,
+    /// What a new record's name starts with: the folder's prefix (`ADR-`), or
+    /// nothing.
+    prefix: String,
     /// The highest number given so far (this run's new records included).
     highest: u64,
     /// Records replan wrote, by the topic their marker names.
     by_topic: HashMap<String, PathBuf>,
 }
 
-/// The leading number of a record's file name (`003-x.md` → (3, 3 digits)).
-fn number(name: &str) -> Option<(u64, usize)> {
-    let digits: String = name.chars().take_while(|c| c.is_ascii_digit()).collect();
-    let rest = &name[digits.len()..];
-    if digits.is_empty() || !(rest.starts_with('-') || rest.starts_with('_')) {
+/// The number of a record's file name, with the prefix written before it:
+/// `003-x.md` → ("", 3, 3 digits), `ADR-0001-x.md` → ("ADR-", 1, 4).
+fn number(name: &str) -> Option<(&str, u64, usize)> {
+    let letters = name.chars().take_while(|c| c.is_ascii_alphabetic()).count();
+    let seps = name[letters..]
+        .chars()
+        .take_while(|c| matches!(c, '-' | '_'))
+        .count();
+    if letters > 0 && seps > 1 {
         return None;
     }
-    Some((digits.parse().ok()?, digits.len()))
-}
-
-/// Whether a name is numbered in a scheme with a prefix (`ADR-0001-x.md`,
-/// `adr_12.md`), which replan does not write.
-fn prefixed_number(name: &str) -> bool {
-    let letters = name.chars().take_while(|c| c.is_ascii_alphabetic()).count();
-    let rest = name[letters..].trim_start_matches(['-', '_', ' ']);
-    letters > 0 && rest.starts_with(|c: char| c.is_ascii_digit())
+    let at = letters + seps;
+    let digits = name[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    let rest = &name[at + digits..];
+    if digits == 0 || !(rest.starts_with('-') || rest.starts_with('_')) {
+        return None;
+    }
+    Some((&name[..at], name[at..at + digits].parse().ok()?, digits))
 }
 
 /// Why `dir` is not inside the root, if it is not.
@@ -82,11 +93,15 @@ impl Folder {
         let mut f = Folder {
             dir: dir.to_path_buf(),
             width: 0,
+            prefix: String::new(),
             highest: 0,
             by_topic: HashMap::new(),
         };
-        let (mut foreign, mut unnumbered) = (Vec::new(), Vec::new());
+        let mut unnumbered = Vec::new();
         let mut numbered = 0;
+        // Records per prefix as written (`ADR-`, or "" for none), and the widest
+        // number of each.
+        let mut schemes: Vec<(String, usize, usize, String)> = Vec::new();
         let mut files: Vec<&PathBuf> = listing.iter().filter(|p| p.parent() == Some(dir)).collect();
         files.sort();
         for p in files {
@@ -102,22 +117,41 @@ impl Folder {
                 f.by_topic.entry(key).or_insert_with(|| p.clone());
             }
             match number(&name) {
-                Some((n, w)) => {
+                Some((prefix, n, w)) => {
                     numbered += 1;
                     f.highest = f.highest.max(n);
-                    f.width = f.width.max(w);
+                    match schemes.iter_mut().find(|s| s.0 == prefix) {
+                        Some(s) => {
+                            s.1 += 1;
+                            s.2 = s.2.max(w);
+                        }
+                        None => schemes.push((prefix.to_string(), 1, w, name.clone())),
+                    }
                 }
-                None if prefixed_number(&name) => foreign.push(name),
                 None => unnumbered.push(name),
             }
         }
-        if !foreign.is_empty() {
+        let prefixed: Vec<&(String, usize, usize, String)> =
+            schemes.iter().filter(|s| !s.0.is_empty()).collect();
+        if prefixed
+            .iter()
+            .any(|s| !s.0.eq_ignore_ascii_case(&prefixed[0].0))
+        {
             return Err(format!(
-                "holds records numbered with a prefix ({}); replan numbers records \
-                 `NNN-slug.md` and will not mix two schemes in one folder: rename them \
-                 (`0001-x.md`) or set decisions.records_dir to another folder (nothing written)",
-                foreign.join(", ")
+                "holds records numbered with two prefixes ({}), which may count apart; \
+                 replan will not guess which one a new record continues: set \
+                 decisions.records_dir to a folder of one scheme (nothing written)",
+                prefixed
+                    .iter()
+                    .map(|s| s.3.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
+        }
+        // The scheme most records use names new ones (the prefixed one on a tie).
+        if let Some(s) = schemes.iter().max_by_key(|s| (s.1, !s.0.is_empty())) {
+            f.prefix = s.0.clone();
+            f.width = s.2;
         }
         if numbered == 0 && !unnumbered.is_empty() {
             return Err(format!(
@@ -140,7 +174,12 @@ impl Folder {
             return (p.clone(), false);
         }
         self.highest += 1;
-        let name = format!("{:0w$}-{topic}.md", self.highest, w = self.width);
+        let name = format!(
+            "{}{:0w$}-{topic}.md",
+            self.prefix,
+            self.highest,
+            w = self.width
+        );
         let p = self.dir.join(name);
         self.by_topic.insert(topic.to_string(), p.clone());
         (p, true)
@@ -201,14 +240,37 @@ mod tests {
     }
 
     #[test]
-    fn a_folder_numbered_another_way_is_refused() {
-        let e = folder(&[("ADR-0001-x.md", "# x\n")]).unwrap_err();
-        assert!(
-            e.contains("ADR-0001-x.md") && e.contains("nothing written"),
-            "{e}"
+    fn a_prefixed_folder_gets_prefixed_records_numbered_after_every_record() {
+        // hb-intel's ADR folder: mostly `ADR-NNNN-…`, a few without the prefix.
+        let mut f = folder(&[
+            ("ADR-0001-x.md", "# x\n"),
+            ("ADR-0002-y.md", "# y\n"),
+            ("0095-z.md", "# z\n"),
+        ])
+        .unwrap();
+        assert_eq!(
+            f.record_for("phase-4").0,
+            PathBuf::from(".claude/docs/ADR/ADR-0096-phase-4.md")
+        );
+        // Mostly unprefixed: new ones are too.
+        let mut f = folder(&[("001-a.md", ""), ("002-b.md", ""), ("adr_3-c.md", "")]).unwrap();
+        assert_eq!(
+            f.record_for("t").0,
+            PathBuf::from(".claude/docs/ADR/004-t.md")
         );
         // Near miss: a name that only starts with letters is not a number.
         assert!(folder(&[("001-a.md", ""), ("adr-notes.md", "")]).is_ok());
+    }
+
+    #[test]
+    fn a_folder_of_two_prefixes_is_refused() {
+        let e = folder(&[("ADR-0001-x.md", ""), ("RFC-0002-y.md", "")]).unwrap_err();
+        assert!(
+            e.contains("ADR-0001-x.md, RFC-0002-y.md") && e.contains("nothing written"),
+            "{e}"
+        );
+        // One prefix written in two cases is one scheme.
+        assert!(folder(&[("ADR-0001-x.md", ""), ("adr-0002-y.md", "")]).is_ok());
     }
 
     #[test]

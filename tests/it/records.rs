@@ -237,9 +237,9 @@ fn a_renamed_topic_removes_what_replan_wrote_for_the_old_name_unless_edited() {
 fn a_records_folder_replan_cannot_number_is_refused_before_anything_is_written() {
     for (records, yaml, want) in [
         (
-            &[("ADR-0001-x.md", "# x\n")][..],
+            &[("ADR-0001-x.md", "# x\n"), ("RFC-0002-y.md", "# y\n")][..],
             "docs/adr",
-            "ADR-0001-x.md",
+            "ADR-0001-x.md, RFC-0002-y.md",
         ),
         (&[("alloydb.md", "# a\n")][..], "docs/adr", "none numbered"),
         (&[][..], "../outside", "outside the tree"),
@@ -401,4 +401,36 @@ fn the_users_real_tree_gets_records_after_003() {
     assert_eq!(snapshot(r), once);
     run(r, &["restore"]).success();
     assert_eq!(snapshot(r), start);
+}
+
+#[test]
+fn a_prefixed_records_folder_gets_records_with_its_prefix() {
+    let d = tree(&[
+        ("ADR-0001-monorepo.md", "# ADR-0001: Monorepo\n"),
+        ("ADR-0007-zustand.md", "# ADR-0007: Zustand\n"),
+        ("0009-stubs.md", "# 0009: Stubs\n"),
+    ]);
+    let r = d.path();
+    run(r, &["migrate"]).success();
+    let mut made: Vec<String> = std::fs::read_dir(r.join("docs/adr"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".md"))
+        .collect();
+    made.sort();
+    let new: Vec<&String> = made
+        .iter()
+        .filter(|n| {
+            ![
+                "ADR-0001-monorepo.md",
+                "ADR-0007-zustand.md",
+                "0009-stubs.md",
+            ]
+            .contains(&n.as_str())
+        })
+        .collect();
+    assert!(!new.is_empty(), "{made:?}");
+    assert!(new[0].starts_with("ADR-0010-"), "{made:?}");
+    assert!(new.iter().all(|n| n.starts_with("ADR-00")), "{made:?}");
+    run(r, &["restore"]).success();
 }
