@@ -88,6 +88,10 @@ pub struct Proposal {
     /// a tree keeping its plans in `docs/architecture/plans` learns where to
     /// point replan without having it restructure thousands of files unasked.
     pub elsewhere: Vec<(String, usize)>,
+    /// Folders of numbered decision records (`docs/adr` holding `0001-x.md` or
+    /// `ADR-0001-x.md`), with how many: shown as a commented
+    /// `decisions.records_dir`, which is off unless set.
+    pub records: Vec<(String, usize)>,
     /// The built-in per-glob budgets (README, CHANGELOG), as `(glob, lines,
     /// tokens)`: a list in `replan.yaml` replaces the built-in one, so they are
     /// written again before the proposed ones.
@@ -228,8 +232,10 @@ pub fn propose(
         plan_exclude.extend(cfg.plan_exclude.sources().iter().cloned());
     }
     let elsewhere = named_like_plans(&paths, &found, cfg);
+    let records = record_folders(&paths, cfg);
     Ok(Proposal {
         elsewhere,
+        records,
         path: path.to_path_buf(),
         exists: std::fs::symlink_metadata(path).is_ok(),
         found,
@@ -281,6 +287,46 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
         .into_iter()
         .map(|(d, n)| (format!("{}/**", display(&d)), n))
         .collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    out
+}
+
+/// Folder names that hold decision records.
+const RECORD_FOLDER_NAMES: [&str; 5] = [
+    "adr",
+    "adrs",
+    "decisions",
+    "decision-records",
+    "architecture-decisions",
+];
+
+/// Folders named like decision records that hold numbered Markdown files
+/// (`0001-x.md`, `ADR-0001-x.md`) directly, with how many, most first; the
+/// archive and excluded folders left out.
+fn record_folders(paths: &[PathBuf], cfg: &Config) -> Vec<(String, usize)> {
+    let archive = Path::new(cfg.archive.dir.trim_end_matches('/'));
+    let numbered = |name: &str| {
+        let lower = name.to_lowercase();
+        let rest = lower
+            .strip_prefix("adr")
+            .map_or(lower.as_str(), |r| r.trim_start_matches(['-', '_']));
+        lower.ends_with(".md") && rest.starts_with(|c: char| c.is_ascii_digit())
+    };
+    let mut count: std::collections::BTreeMap<&Path, usize> = Default::default();
+    for rel in paths {
+        let (Some(dir), Some(name)) = (rel.parent(), rel.file_name()) else {
+            continue;
+        };
+        let folder = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
+        if folder.is_some_and(|f| RECORD_FOLDER_NAMES.contains(&f.as_str()))
+            && numbered(&name.to_string_lossy())
+            && !rel.starts_with(archive)
+            && !cfg.exclude.is_match(rel)
+        {
+            *count.entry(dir).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(String, usize)> = count.into_iter().map(|(d, n)| (display(d), n)).collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
 }
@@ -371,6 +417,14 @@ mod tests {
             ]
         );
         assert_eq!(p.plan_dirs, [".claude/plans/**", ".planning/**"]);
+        // A folder of numbered decision records is offered as records_dir.
+        assert!(p.records.is_empty(), "{:?}", p.records);
+        write("docs/architecture/adr/ADR-0001-monorepo.md", 10);
+        write("docs/architecture/adr/0095-stubs.md", 10);
+        write("docs/architecture/adr/README.md", 10);
+        write("docs/decisions/notes.md", 10);
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        assert_eq!(p.records, [("docs/architecture/adr".to_string(), 2)]);
         // A folder of very long notes is capped, not blessed.
         write(".claude/handoffs/log.md", 5000);
         let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();

@@ -37,6 +37,10 @@ fn files(n: usize) -> String {
     format!("{n} Markdown file{}", if n == 1 { "" } else { "s" })
 }
 
+fn records(n: usize) -> String {
+    format!("{n} numbered record{}", if n == 1 { "" } else { "s" })
+}
+
 /// What a folder's files measure.
 fn sizes(f: &Found) -> String {
     let s = &f.sizes;
@@ -208,6 +212,18 @@ pub fn config(p: &Proposal) -> String {
         }
     }
 
+    if !p.records.is_empty() {
+        o.push_str(
+            "\n# Decision records: with `decisions.records_dir` set, migrate and consolidate\n\
+             # also write one MADR record per decision topic there, numbered after the\n\
+             # folder's highest record and with its prefix. Found:\n\
+             # decisions:\n",
+        );
+        for (i, (dir, n)) in p.records.iter().enumerate() {
+            let or = if i == 0 { "" } else { "  # or" };
+            let _ = writeln!(o, "#   records_dir: {}  # {}{or}", quoted(dir), records(*n));
+        }
+    }
     o.push_str(
         "\n# Folders holding what the plans build (code, Terraform), against which\n\
          # status.unbacked-claim checks \"done\" claims; the rule is off while unset.\n\
@@ -255,6 +271,7 @@ mod tests {
             defaults: (200, 4000, "o200k_base".into()),
             builtin_overrides: vec![("README.md".into(), Some(0), Some(0))],
             elsewhere: vec![("docs/architecture/plans/**".into(), 6436)],
+            records: vec![("docs/architecture/adr".into(), 130)],
             found,
         }
     }
@@ -285,6 +302,20 @@ mod tests {
             "{text}"
         );
         assert!(!c.plan_dirs.is_match("docs/architecture/plans/a.md"));
+        // So is a folder of records, which stays off until set.
+        assert!(
+            text.contains(
+                "# decisions:\n#   records_dir: 'docs/architecture/adr'  # 130 numbered records"
+            ),
+            "{text}"
+        );
+        assert!(c.decisions.records_path().is_none());
+        // Uncommented, the lines are the setting.
+        let on = load(&text.replace("# decisions:\n#   records_dir", "decisions:\n  records_dir"));
+        assert_eq!(
+            on.decisions.records_path(),
+            Some("docs/architecture/adr".into())
+        );
         let flat = text.replace("\n#   ", " ");
         assert!(
             flat.contains("2 files are over the built-in budget; `replan migrate` splits them"),
