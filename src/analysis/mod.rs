@@ -179,7 +179,7 @@ pub struct Ctx<'a> {
     pub decision_conflicts: Option<Vec<crate::decisions::Conflict>>,
     /// When asked for: `phase.mislabeled`'s verdicts on each file it read on
     /// its own (by input index), kept for the fixes of this run.
-    pub verdicts: Option<&'a std::sync::Mutex<Vec<(usize, Vec<Verdict>)>>>,
+    pub verdicts: Option<&'a KeptVerdicts>,
 }
 
 impl Ctx<'_> {
@@ -223,6 +223,9 @@ pub struct Report {
 
 /// `phase.mislabeled`'s verdicts on a file's subphases, by its root-relative path.
 pub type Verdicts = HashMap<std::path::PathBuf, Vec<Verdict>>;
+
+/// The verdicts kept during a run, by input index (filled from the rule's threads).
+pub type KeptVerdicts = std::sync::Mutex<Vec<(usize, Vec<Verdict>)>>;
 
 /// The configured budget encoding (o200k_base when unset or unknown).
 pub fn encoding(cfg: &Config) -> Encoding {
@@ -370,7 +373,7 @@ fn run_inner<'a>(
     cfg: &'a Config,
     tokens: Option<&'a [usize]>,
     only: Option<&[&str]>,
-    keep: Option<&'a std::sync::Mutex<Vec<(usize, Vec<Verdict>)>>>,
+    keep: Option<&'a KeptVerdicts>,
 ) -> Vec<Finding> {
     let wanted = |id: &str| only.is_none_or(|o| o.contains(&id));
     let counted: Vec<usize>;
