@@ -177,6 +177,9 @@ pub struct Ctx<'a> {
     pub manifest: Option<&'a str>,
     /// `decision.conflict`'s findings, found beside the token count.
     pub decision_conflicts: Option<Vec<crate::decisions::Conflict>>,
+    /// When asked for: `phase.mislabeled`'s verdicts on each file it read on
+    /// its own (by input index), kept for the fixes of this run.
+    pub verdicts: Option<&'a KeptVerdicts>,
 }
 
 impl Ctx<'_> {
@@ -213,7 +216,16 @@ pub struct Report {
     pub files: Vec<FileStat>,
     /// Findings in report order.
     pub findings: Vec<Finding>,
+    /// `phase.mislabeled`'s verdicts on the files it judged on their own, by
+    /// root-relative path: what the fixes read, judged once.
+    pub verdicts: Verdicts,
 }
+
+/// `phase.mislabeled`'s verdicts on a file's subphases, by its root-relative path.
+pub type Verdicts = HashMap<std::path::PathBuf, Vec<Verdict>>;
+
+/// The verdicts kept during a run, by input index (filled from the rule's threads).
+pub type KeptVerdicts = std::sync::Mutex<Vec<(usize, Vec<Verdict>)>>;
 
 /// The configured budget encoding (o200k_base when unset or unknown).
 pub fn encoding(cfg: &Config) -> Encoding {
@@ -261,12 +273,27 @@ pub fn run_planned(root: &Path, files: &[Input], planned: &Planned, cfg: &Config
 /// Like [`run_all`], but counts every file's tokens as well (in parallel) and
 /// returns them with the findings.
 pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
+    report(root, files, cfg, true)
+}
+
+/// [`run_all`]'s findings with `phase.mislabeled`'s verdicts, and with
+/// `count_all` every file's tokens (counted in parallel) as [`check`] gives them.
+pub fn report(root: &Path, files: &[Input], cfg: &Config, count_all: bool) -> Report {
     let enc = encoding(cfg);
+    if !count_all {
+        let (findings, verdicts) = run_judged(root, files, cfg, None);
+        return Report {
+            encoding: enc,
+            files: Vec::new(),
+            findings,
+            verdicts,
+        };
+    }
     let tokens: Vec<usize> = files
         .par_iter()
         .map(|f| enc.count(&f.doc.source.text))
         .collect();
-    let findings = run(root, files, &Planned::default(), cfg, Some(&tokens));
+    let (findings, verdicts) = run_judged(root, files, cfg, Some(&tokens));
     let stats = files
         .iter()
         .zip(&tokens)
@@ -280,7 +307,35 @@ pub fn check(root: &Path, files: &[Input], cfg: &Config) -> Report {
         encoding: enc,
         files: stats,
         findings,
+        verdicts,
     }
+}
+
+/// The findings of every rule, and the verdicts `phase.mislabeled` kept.
+fn run_judged(
+    root: &Path,
+    files: &[Input],
+    cfg: &Config,
+    tokens: Option<&[usize]>,
+) -> (Vec<Finding>, Verdicts) {
+    let keep = std::sync::Mutex::new(Vec::new());
+    let findings = run_inner(
+        root,
+        files,
+        &Planned::default(),
+        cfg,
+        tokens,
+        None,
+        Some(&keep),
+    );
+    let verdicts = keep
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(i, v)| (files[i].rel.to_path_buf(), v))
+        .collect();
+    (findings, verdicts)
 }
 
 fn run<'a>(
@@ -307,6 +362,19 @@ fn run_some<'a>(
     tokens: Option<&'a [usize]>,
     only: Option<&[&str]>,
 ) -> Vec<Finding> {
+    run_inner(root, files, planned, cfg, tokens, only, None)
+}
+
+/// [`run_some`], keeping `phase.mislabeled`'s verdicts in `keep` when given.
+fn run_inner<'a>(
+    root: &'a Path,
+    files: &[Input],
+    planned: &Planned<'a>,
+    cfg: &'a Config,
+    tokens: Option<&'a [usize]>,
+    only: Option<&[&str]>,
+    keep: Option<&'a KeptVerdicts>,
+) -> Vec<Finding> {
     let wanted = |id: &str| only.is_none_or(|o| o.contains(&id));
     let counted: Vec<usize>;
     let mut cx = Ctx {
@@ -328,6 +396,7 @@ fn run_some<'a>(
             .find(|f| f.rel == Path::new(&cfg.archive.manifest))
             .map(|f| f.doc.source.text.as_str()),
         decision_conflicts: None,
+        verdicts: keep,
     };
     // Extracting decisions for `decision.conflict` is as costly as a rule pass:
     // it runs on one core while the other counts tokens.
@@ -438,6 +507,7 @@ pub fn with_facts<R>(
         moved: Vec::new(),
         manifest: None,
         decision_conflicts: None,
+        verdicts: None,
     };
     let facts = FileFacts::new(0, rel, doc, &cx);
     f(&cx, &facts)

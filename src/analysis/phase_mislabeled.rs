@@ -79,6 +79,10 @@ struct Tally {
 }
 
 fn bold_line(t: &str) -> Option<&str> {
+    // Asked of every line of every section: most have no `**` at all.
+    if !t.contains("**") {
+        return None;
+    }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"^\s*\*\*([^*]+)\*\*\s*:?\s*$").expect("valid"));
     re.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str())
@@ -105,7 +109,18 @@ impl Rule for PhaseMislabeled {
                     .map(|v| v.iter().map(|(_, p)| *p).collect())
                     .unwrap_or_default();
                 let mut v = Vec::new();
-                self.check_file_with(cx, f, &rest, &mut v);
+                match &cx.verdicts {
+                    // Read on its own, the file's verdicts are what a fix
+                    // reads: kept, so the fixes need not judge it again.
+                    Some(keep) if rest.is_empty() => {
+                        let mut judged = Vec::new();
+                        self.judge(cx, f, &[], Some(&mut v), Some(&mut judged));
+                        if let Ok(mut k) = keep.lock() {
+                            k.push((f.index, judged));
+                        }
+                    }
+                    _ => self.judge(cx, f, &rest, Some(&mut v), None),
+                }
                 v
             })
             .collect();
@@ -114,25 +129,15 @@ impl Rule for PhaseMislabeled {
 }
 
 impl PhaseMislabeled {
-    /// Check the subphases of `file`; its last section continues in `rest`.
-    fn check_file_with(
-        &self,
-        cx: &Ctx,
-        file: &FileFacts,
-        rest: &[&FileFacts],
-        out: &mut Vec<Finding>,
-    ) {
-        self.judge(cx, file, rest, out, None);
-    }
-
-    /// Report the mislabeled subphases of `file` into `out`, or, with `verdicts`,
-    /// say what the evidence shows about each of them there instead.
+    /// Report the mislabeled subphases of `file` into `out`, and with
+    /// `verdicts` say what the evidence shows about each of them there; `file`'s
+    /// last section continues in `rest`.
     fn judge(
         &self,
         cx: &Ctx,
         file: &FileFacts,
         rest: &[&FileFacts],
-        out: &mut Vec<Finding>,
+        mut out: Option<&mut Vec<Finding>>,
         mut verdicts: Option<&mut Vec<Verdict>>,
     ) {
         let m = &cx.cfg.check.mislabeled;
@@ -216,8 +221,10 @@ impl PhaseMislabeled {
                     body_env,
                     self_numbers: if self_flag { numbers } else { Vec::new() },
                 });
-                continue;
             }
+            let Some(out) = out.as_deref_mut() else {
+                continue;
+            };
             let mut parts = Vec::new();
             let mut ev = Vec::new();
             if let Some((c, best)) = env_flag {
@@ -304,10 +311,11 @@ impl PhaseMislabeled {
             .filter(|h| h.line >= first && h.line <= last && h.level > into.level)
             .map(|h| (h.line, h))
             .collect();
+        let mut seen = vec![false; n_env];
         for l in lines {
             let t = file.line(l);
-            let mut seen = vec![false; n_env];
-            for h in self.envs.hits(t) {
+            seen.fill(false);
+            self.envs.for_each_hit(t, |h| {
                 let e = &mut into.tally[h.env];
                 match h.kind {
                     TermKind::Alias => e.aliases += 1,
@@ -319,7 +327,7 @@ impl PhaseMislabeled {
                         e.lines.push((part, l));
                     }
                 }
-            }
+            });
             // Self-references: a deeper heading (or a bold-only line) that is a
             // subphase heading with another number, not a child of this one.
             let named = match deeper.get(&l) {
@@ -364,7 +372,7 @@ pub fn verdicts(cx: &Ctx, file: &FileFacts) -> Vec<Verdict> {
         envs: EnvMatcher::new(&cx.cfg.environments),
     };
     let mut v = Vec::new();
-    rule.judge(cx, file, &[], &mut Vec::new(), Some(&mut v));
+    rule.judge(cx, file, &[], None, Some(&mut v));
     v
 }
 

@@ -73,3 +73,75 @@ fn every_rule_example_gives_the_finding_its_docs_promise() {
     // The budgets need a file too long to show; every other rule has an example.
     assert_eq!(shown, RULES.len() - 2);
 }
+
+/// The verdicts `phase.mislabeled` keeps while reporting are the ones a fix
+/// would reach judging each file again on its own: on the sample, where most
+/// subphases are mislabeled, and on a file whose section continues in a part
+/// (judged again by the fix: not kept).
+#[test]
+fn kept_verdicts_are_those_a_fix_would_reach() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/pcc");
+    let cfg = Config::load(Some(&root), None, None).unwrap();
+    let mut docs = Vec::new();
+    let mut stack = vec![root.join(".claude")];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() && !p.ends_with("archive") {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "md") {
+                let rel = p.strip_prefix(&root).unwrap().to_path_buf();
+                let text = std::fs::read_to_string(&p).unwrap();
+                docs.push((
+                    rel.clone(),
+                    Document::from_text(&rel.to_string_lossy(), &text),
+                ));
+            }
+        }
+    }
+    let prod = "```bash\nkubectl --context gke_pcc-prj-devops-prod_us-east4_pcc-devops-prod get pods\n```\n";
+    let first = "## Phase 4.7: Install ArgoCD on Devops Nonprod Cluster\n\nIntro.\n";
+    let cont = format!(
+        "*Continued from [Phase 4.7: Install ArgoCD on Devops Nonprod Cluster](phase-4.7-install.md) (part 2 of 2).* {}\n\n{}",
+        crate::model::markers::CONTINUATION,
+        prod.repeat(3)
+    );
+    for (p, t) in [
+        ("d/phase-4.7-install.md", first.to_string()),
+        ("d/phase-4.7-install-part-2.md", cont),
+    ] {
+        docs.push((p.into(), Document::from_text(p, &t)));
+    }
+    let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
+    let text = report(&root, &inputs, &cfg, false);
+    let json = report(&root, &inputs, &cfg, true);
+    assert_eq!(text.verdicts, json.verdicts);
+    assert!(
+        !text.verdicts.is_empty(),
+        "the sample's notes have mislabeled subphases: {:?}",
+        text.verdicts
+    );
+    for (rel, doc) in &docs {
+        let again = mislabeled(&cfg, rel, doc);
+        match text.verdicts.get(rel) {
+            Some(kept) => assert_eq!(kept, &again, "{}", rel.display()),
+            None if rel.ends_with("phase-4.7-install.md") => {}
+            None => assert!(again.is_empty(), "{}: {again:?}", rel.display()),
+        }
+    }
+    let mine: Vec<_> = text
+        .findings
+        .iter()
+        .filter(|f| f.path.starts_with("d/"))
+        .collect();
+    // Judged with its continuation, the first part is reported but not kept.
+    assert!(!text
+        .verdicts
+        .contains_key(std::path::Path::new("d/phase-4.7-install.md")));
+    assert!(
+        text.findings
+            .iter()
+            .any(|f| f.rule == "phase.mislabeled" && f.path == "d/phase-4.7-install.md"),
+        "{mine:?}"
+    );
+}

@@ -24,15 +24,22 @@ struct Term {
     env: usize,
     kind: TermKind,
     parts: Vec<String>,
+    /// The bit of its first part in a token's mask (see [`EnvMatcher::firsts`]).
+    bit: u64,
 }
 
 /// A compiled set of environment terms.
 #[derive(Debug, Clone)]
 pub struct EnvMatcher {
     terms: Vec<Term>,
-    /// Lower-cased first bytes of the terms' first parts: a token none of whose
-    /// parts starts with one of these cannot match (a cheap reject).
-    first: [bool; 256],
+    /// The terms' distinct first parts (lower-cased), by their first byte: a
+    /// token none of whose parts is one of these cannot match, and that is
+    /// nearly every token of a text. Checking a part is a table lookup and a
+    /// few short comparisons, where matching every term at every part of every
+    /// token made this the hottest loop of `check`.
+    /// Each first part has a bit (the 64th shared by any beyond 63): a token's
+    /// mask of the first parts it holds picks the terms worth matching.
+    firsts: Vec<Vec<(Box<[u8]>, u64)>>,
     /// Environment names, by index.
     pub names: Vec<String>,
 }
@@ -57,6 +64,10 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
+fn is_token_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
+}
+
 impl EnvMatcher {
     /// Compile the environments' names, aliases and evidence.
     pub fn new(envs: &[Environment]) -> EnvMatcher {
@@ -72,17 +83,29 @@ impl EnvMatcher {
                         env: i,
                         kind,
                         parts: p,
+                        bit: 0,
                     });
                 }
             }
         }
-        let mut first = [false; 256];
-        for t in &terms {
-            first[t.parts[0].as_bytes()[0] as usize] = true;
+        let mut firsts: Vec<Vec<(Box<[u8]>, u64)>> = vec![Vec::new(); 256];
+        let mut distinct = 0u32;
+        for t in &mut terms {
+            let p = t.parts[0].as_bytes();
+            let bucket = &mut firsts[p[0] as usize];
+            t.bit = match bucket.iter().find(|(q, _)| **q == *p) {
+                Some(&(_, bit)) => bit,
+                None => {
+                    let bit = 1u64 << distinct.min(63);
+                    distinct += 1;
+                    bucket.push((p.into(), bit));
+                    bit
+                }
+            };
         }
         EnvMatcher {
             terms,
-            first,
+            firsts,
             names: envs.iter().map(|e| e.name.clone()).collect(),
         }
     }
@@ -90,28 +113,63 @@ impl EnvMatcher {
     /// Every maximal match in `text`.
     pub fn hits(&self, text: &str) -> Vec<Hit> {
         let mut out = Vec::new();
+        self.for_each_hit(text, |h| out.push(h));
+        out
+    }
+
+    /// Every maximal match in `text`, in the order of [`EnvMatcher::hits`],
+    /// handed to `f` (no list built: a section is scanned line by line). One
+    /// pass over the bytes: a token's parts are looked up as they are cut, and
+    /// only a token holding a term's first part is matched term by term.
+    pub fn for_each_hit(&self, text: &str, mut f: impl FnMut(Hit)) {
+        let bytes = text.as_bytes();
         let mut tp: Vec<&str> = Vec::new();
-        // Token characters are ASCII, so cutting the bytes gives the same tokens
-        // as cutting the characters, without decoding UTF-8.
-        for token in text.as_bytes().split(|&b| !is_token_char(char::from(b))) {
-            if token.is_empty() {
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !is_token_byte(bytes[i]) {
+                i += 1;
                 continue;
             }
-            // Only ASCII letters, digits, `-` and `_` remain.
-            let Ok(token) = std::str::from_utf8(token) else {
+            // A token: its parts run between `-` and `_`.
+            let start = i;
+            let mut mask = 0u64;
+            let mut part = i;
+            while i < bytes.len() && is_token_byte(bytes[i]) {
+                if matches!(bytes[i], b'-' | b'_') {
+                    mask |= self.first_bit(&bytes[part..i]);
+                    part = i + 1;
+                }
+                i += 1;
+            }
+            mask |= self.first_bit(&bytes[part..i]);
+            if mask == 0 {
                 continue;
-            };
+            }
+            // Token bytes are ASCII: the slice is on character boundaries.
+            let token = &text[start..i];
             tp.clear();
             tp.extend(token.split(['-', '_']).filter(|p| !p.is_empty()));
-            if !tp
-                .iter()
-                .any(|p| self.first[p.as_bytes()[0].to_ascii_lowercase() as usize])
-            {
-                continue;
+            self.matches_into(&tp, mask, &mut found);
+            for &(_, _, ti) in &found {
+                f(Hit {
+                    env: self.terms[ti].env,
+                    kind: self.terms[ti].kind,
+                });
             }
-            self.token_hits(&tp, &mut out);
         }
-        out
+    }
+
+    /// The bit of `part` (as written) when it is, ignoring ASCII case, the
+    /// first part of a term; 0 otherwise.
+    fn first_bit(&self, part: &[u8]) -> u64 {
+        let Some(&b) = part.first() else {
+            return 0;
+        };
+        self.firsts[b.to_ascii_lowercase() as usize]
+            .iter()
+            .find(|(q, _)| q.len() == part.len() && q.eq_ignore_ascii_case(part))
+            .map_or(0, |&(_, bit)| bit)
     }
 
     /// Every maximal match in `text` with its byte range (for rewriting a
@@ -155,23 +213,26 @@ impl EnvMatcher {
 
     /// `tp`: the token's non-empty parts as written (compared ASCII-case-insensitively
     /// with the terms' lower-cased parts; tokens are ASCII).
-    fn token_hits(&self, tp: &[&str], out: &mut Vec<Hit>) {
-        for (_, _, ti) in self.token_matches(tp) {
-            out.push(Hit {
-                env: self.terms[ti].env,
-                kind: self.terms[ti].kind,
-            });
-        }
-    }
-
     /// The maximal matches in a token's parts: (first part, end part, term index).
     fn token_matches(&self, tp: &[&str]) -> Vec<(usize, usize, usize)> {
+        let mut found = Vec::new();
+        self.matches_into(tp, u64::MAX, &mut found);
+        found
+    }
+
+    /// [`EnvMatcher::token_matches`] into `kept`, trying only the terms whose
+    /// first part's bit is in `mask`.
+    fn matches_into(&self, tp: &[&str], mask: u64, kept: &mut Vec<(usize, usize, usize)>) {
+        kept.clear();
         if tp.is_empty() {
-            return Vec::new();
+            return;
         }
         // (start, end, term index)
         let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for (ti, t) in self.terms.iter().enumerate() {
+            if t.bit & mask == 0 {
+                continue;
+            }
             let n = t.parts.len();
             if n > tp.len() {
                 continue;
@@ -186,10 +247,6 @@ impl EnvMatcher {
                 }
             }
         }
-        if found.is_empty() {
-            return found;
-        }
-        let mut kept: Vec<(usize, usize, usize)> = Vec::new();
         for &(s, e, ti) in &found {
             let inside_longer = found
                 .iter()
@@ -206,7 +263,6 @@ impl EnvMatcher {
             }
             kept.push((s, e, ti));
         }
-        kept
     }
 
     /// Index of an environment by name or alias (for `(env)` labels).
@@ -265,6 +321,50 @@ mod tests {
         // The same hits as `hits`, in the same order.
         let hits: Vec<Hit> = m.spans(t).into_iter().map(|(_, h)| h).collect();
         assert_eq!(hits, m.hits(t));
+    }
+
+    /// The first-part filter drops no match: every token run through the full
+    /// matcher gives the same hits, on every sample file.
+    #[test]
+    fn the_first_part_filter_keeps_every_hit() {
+        let c = Config::builtin();
+        let m = EnvMatcher::new(&c.environments);
+        let unfiltered = |text: &str| {
+            let mut out = Vec::new();
+            for token in text.split(|c: char| !is_token_char(c)) {
+                let tp: Vec<&str> = token.split(['-', '_']).filter(|p| !p.is_empty()).collect();
+                for (_, _, ti) in m.token_matches(&tp) {
+                    out.push(Hit {
+                        env: m.terms[ti].env,
+                        kind: m.terms[ti].kind,
+                    });
+                }
+            }
+            out
+        };
+        let mut texts = vec![
+            "PROD-Nonprod pcc_DEVOPS-prod dev-Test app__devtest -prd- x-pcc-prj-app-devtest-y"
+                .to_string(),
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/pcc/.claude");
+        let mut stack = vec![dir];
+        while let Some(d) = stack.pop() {
+            for e in std::fs::read_dir(&d).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if p.extension().is_some_and(|x| x == "md") {
+                    texts.push(std::fs::read_to_string(&p).unwrap());
+                }
+            }
+        }
+        let mut total = 0;
+        for t in &texts {
+            let got = m.hits(t);
+            assert_eq!(got, unfiltered(t));
+            total += got.len();
+        }
+        assert!(total > 100, "the samples name environments: {total}");
     }
 
     #[test]

@@ -186,6 +186,17 @@ pub(super) fn verdicts(cfg: &Config, input: &Input) -> Vec<Judged> {
     })
 }
 
+/// [`verdicts`] from the verdicts the rule reached on the file read on its own
+/// (`check` keeps them): the numbers are worked out, the evidence not read again.
+pub(super) fn numbered(cfg: &Config, input: &Input, known: &[Verdict]) -> Vec<Judged> {
+    analysis::with_facts(cfg, input.rel, input.doc, |_, facts| {
+        known
+            .iter()
+            .map(|v| (v.clone(), new_number(facts, v)))
+            .collect()
+    })
+}
+
 /// Add the fix for one finding, given the file's [`verdicts`].
 /// Without `full`, only why there is no fix is found (the new anchor, which
 /// needs the file parsed again, is not).

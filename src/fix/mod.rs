@@ -135,7 +135,7 @@ pub fn fixability(rule: &str) -> Fixability {
 /// The fixes for `findings` (as reported, after severities and suppressions)
 /// in `files`. A finding about a file not among `files` is ignored.
 pub fn find(cfg: &Config, files: &[Input], findings: &[Finding]) -> Found {
-    find_with(cfg, files, findings, true)
+    find_with(cfg, files, findings, true, None)
 }
 
 /// Why the findings of fixable rules in `files` have no fix, found without
@@ -143,10 +143,28 @@ pub fn find(cfg: &Config, files: &[Input], findings: &[Finding]) -> Found {
 /// every `check`. A fence repair that its check would turn down is only said
 /// by [`find`].
 pub fn unfixable(cfg: &Config, files: &[Input], findings: &[Finding]) -> Vec<Unfixable> {
-    find_with(cfg, files, findings, false).unfixable
+    find_with(cfg, files, findings, false, None).unfixable
 }
 
-fn find_with(cfg: &Config, files: &[Input], findings: &[Finding], verify: bool) -> Found {
+/// [`unfixable`], given the verdicts `phase.mislabeled` reached while it
+/// reported `findings` ([`crate::analysis::Report::verdicts`]): a file judged
+/// there is not judged again (a file missing from them is).
+pub fn unfixable_judged(
+    cfg: &Config,
+    files: &[Input],
+    findings: &[Finding],
+    verdicts: &crate::analysis::Verdicts,
+) -> Vec<Unfixable> {
+    find_with(cfg, files, findings, false, Some(verdicts)).unfixable
+}
+
+fn find_with(
+    cfg: &Config,
+    files: &[Input],
+    findings: &[Finding],
+    verify: bool,
+    known: Option<&crate::analysis::Verdicts>,
+) -> Found {
     use rayon::prelude::*;
     let mut by_path: HashMap<&str, Vec<&Finding>> = HashMap::new();
     for f in findings {
@@ -159,7 +177,8 @@ fn find_with(cfg: &Config, files: &[Input], findings: &[Finding], verify: bool) 
         .filter_map(|input| {
             let path = input.rel.to_string_lossy().replace('\\', "/");
             let mine = by_path.get(path.as_str())?;
-            Some(for_file(cfg, files, input, &path, mine, verify))
+            let known = known.and_then(|k| k.get(input.rel)).map(Vec::as_slice);
+            Some(for_file(cfg, files, input, &path, mine, verify, known))
         })
         .collect();
     let mut out = Found::default();
@@ -182,6 +201,7 @@ fn for_file(
     path: &str,
     findings: &[&Finding],
     verify: bool,
+    known: Option<&[crate::analysis::Verdict]>,
 ) -> Found {
     let mut out = Found::default();
     let fences: Vec<&Finding> = findings
@@ -212,7 +232,10 @@ fn for_file(
         match f.rule {
             "heading.setext-ambiguous" => setext::fix(input, f, &mut out),
             "phase.mislabeled" => {
-                let verdicts = verdicts.get_or_init(|| mislabeled::verdicts(cfg, input));
+                let verdicts = verdicts.get_or_init(|| match known {
+                    Some(v) => mislabeled::numbered(cfg, input, v),
+                    None => mislabeled::verdicts(cfg, input),
+                });
                 mislabeled::fix(cfg, input, verdicts, path, f, verify, &mut out)
             }
             "link.broken" if link_lines.insert(f.line) => {

@@ -155,15 +155,7 @@ pub fn run(
         .iter()
         .map(|(rel, doc)| Input { rel, doc })
         .collect();
-    let mut report = if opts.count_all {
-        analysis::check(&root_abs, &inputs, cfg)
-    } else {
-        analysis::Report {
-            encoding: analysis::encoding(cfg),
-            files: Vec::new(),
-            findings: analysis::run_all(&root_abs, &inputs, cfg),
-        }
-    };
+    let mut report = analysis::report(&root_abs, &inputs, cfg, opts.count_all);
     let shown: HashSet<String> = asked.iter().map(|p| display(p)).collect();
     let read = loaded.docs.len() + loaded.read_errors.len();
     let read_errors: Vec<Note> = loaded
@@ -182,7 +174,7 @@ pub fn run(
             .filter(|(rel, _)| asked.contains(rel))
             .count()
     };
-    explain_unfixable(cfg, &loaded.docs, &mut report.findings);
+    explain_unfixable(cfg, &loaded.docs, &report.verdicts, &mut report.findings);
     Ok(Checked {
         report,
         files,
@@ -198,6 +190,7 @@ pub fn run(
 fn explain_unfixable(
     cfg: &Config,
     docs: &[(PathBuf, Document)],
+    verdicts: &analysis::Verdicts,
     findings: &mut [crate::finding::Finding],
 ) {
     use crate::fix::{self, Fixability};
@@ -208,7 +201,7 @@ fn explain_unfixable(
         return;
     }
     let inputs: Vec<Input> = docs.iter().map(|(rel, doc)| Input { rel, doc }).collect();
-    for u in fix::unfixable(cfg, &inputs, findings) {
+    for u in fix::unfixable_judged(cfg, &inputs, findings, verdicts) {
         if let Some(f) = findings
             .iter_mut()
             .find(|f| f.rule == u.rule && f.line == u.line && f.path == u.path)
