@@ -111,6 +111,7 @@ fn near_misses_stay_quiet() {
         "- [ ] Phase 4.1\n",
         "- [x] Phase 4.2\n",
         "- [x] Review Phase 4.1\n",
+        "- [x] Phase 4.1A-C: Architecture\n",
         "Is Phase 4 complete?\n",
         "Phase 4 not complete yet\n",
         "✅ **Phase 4 Plan Created**\n",
