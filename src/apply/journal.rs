@@ -32,14 +32,26 @@ pub struct Journal {
     pub plan: Plan,
 }
 
-impl Journal {
+/// A journal as it is written: [`Journal`]'s fields, in its order, with the plan
+/// borrowed. A journal holding its own plan was a clone of every new file's and
+/// every original's text while the run was applied (the largest plans hold
+/// about twice their input).
+#[derive(Debug, Serialize)]
+pub struct Entry<'a> {
+    version: u32,
+    command: &'a str,
+    run: String,
+    plan: &'a Plan,
+}
+
+impl<'a> Entry<'a> {
     /// The journal of `command` applying `plan`.
-    pub fn new(command: &str, plan: &Plan) -> Journal {
-        Journal {
+    pub fn new(command: &'a str, plan: &'a Plan) -> Entry<'a> {
+        Entry {
             version: VERSION,
-            command: command.to_string(),
+            command,
             run: temps::run_id(plan),
-            plan: plan.clone(),
+            plan,
         }
     }
 }
@@ -47,7 +59,7 @@ impl Journal {
 /// Write the journal at root-relative `rel` (temp file named from its run,
 /// fsync, rename, fsync of its folder), through folders opened without
 /// following links: it is durable before the run's first write.
-pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
+pub fn write(root: &Path, rel: &Path, j: &Entry) -> Result<(), ApplyError> {
     check_inside(root, rel)?;
     let text = serde_json::to_string(j).map_err(|e| ApplyError::Refused {
         path: rel.to_path_buf(),
@@ -68,7 +80,7 @@ pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
 
 /// The bytes the journal of `j` takes on disk (estimated from its contents, so
 /// the plan is not serialized twice).
-fn journal_size(j: &Journal) -> u64 {
+fn journal_size(j: &Entry) -> u64 {
     let text: u64 = j
         .plan
         .ops
@@ -169,7 +181,7 @@ pub fn apply_journaled(
     plan: &Plan,
     report: &dyn Fn(usize, usize),
 ) -> anyhow::Result<()> {
-    let j = Journal::new(command, plan);
+    let j = Entry::new(command, plan);
     // Refusals first: with too little room or a read-only folder nothing is
     // written, not even the journal.
     super::preflight::check(plan, journal_size(&j))?;
@@ -267,7 +279,7 @@ mod tests {
         plan.ops.push(Op::moved("p/a.md", "arch/p/a.md", "A\n"));
         plan.ops.push(Op::create("p/a1.md", "A\n"));
         plan.ops.push(Op::modify("s.md", "old\n", "new\n"));
-        let j = Journal::new("migrate", &plan);
+        let j = Entry::new("migrate", &plan);
         write(root, Path::new("arch/j.json"), &j).unwrap();
         let back = read(root, Path::new("arch/j.json")).unwrap().unwrap();
         assert_eq!(back.plan.ops, plan.ops);
