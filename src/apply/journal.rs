@@ -61,21 +61,51 @@ impl<'a> Entry<'a> {
 /// following links: it is durable before the run's first write.
 pub fn write(root: &Path, rel: &Path, j: &Entry) -> Result<(), ApplyError> {
     check_inside(root, rel)?;
-    let text = serde_json::to_string(j).map_err(|e| ApplyError::Refused {
-        path: rel.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    // The journal is serialized straight into its temp file (held whole, its
+    // text was as big as every file the plan writes). The only thing that
+    // cannot be serialized is a path that is not UTF-8: refused here, before
+    // anything is written.
+    if let Some(p) = unserializable(j.plan) {
+        return Err(ApplyError::Refused {
+            path: rel.to_path_buf(),
+            reason: format!(
+                "{}: a path that is not UTF-8 cannot be journaled",
+                p.display()
+            ),
+        });
+    }
     let tree = Tree::open(root)?;
     let (dir, name) = split(rel);
     let d = tree.dir_create(dir)?;
     let tmp = temps::journal_name(&j.run);
-    super::staged::stage(&d, &tmp, text.as_bytes(), None)?;
+    let serialize = |w: &mut dyn std::io::Write| {
+        let mut w = std::io::BufWriter::new(w);
+        serde_json::to_writer(&mut w, j)?;
+        std::io::Write::flush(&mut w)
+    };
+    super::staged::stage_with(&d, &tmp, &serialize, None).inspect_err(|_| {
+        let _ = d.remove_file(&tmp);
+    })?;
     d.sync_file(&tmp)
         .and_then(|()| d.rename(&tmp, name, true))
         .inspect_err(|_| {
             let _ = d.remove_file(&tmp);
         })?;
     d.sync()
+}
+
+/// The first path of `plan` that JSON cannot hold (not UTF-8), if any.
+fn unserializable(plan: &Plan) -> Option<&Path> {
+    let paths = plan.ops.iter().flat_map(|op| match op {
+        Op::Move { from, to, .. } => [Some(from), Some(to)],
+        Op::Create { path, .. } | Op::Modify { path, .. } | Op::Delete { path, .. } => {
+            [Some(path), None]
+        }
+    });
+    std::iter::once(&plan.root)
+        .chain(paths.flatten())
+        .map(PathBuf::as_path)
+        .find(|p| p.to_str().is_none())
 }
 
 /// The bytes the journal of `j` takes on disk (estimated from its contents, so
@@ -266,6 +296,23 @@ mod tests {
         assert_eq!((mode("arch/a.md"), mode("s.md")), (0o600, 0o600));
         apply(&inverse(&plan), ApplyOptions::default()).unwrap();
         assert_eq!((mode("a.md"), mode("s.md")), (0o600, 0o600));
+    }
+
+    /// A journal that cannot be serialized is refused before its file exists:
+    /// it is written as it is serialized, so the check comes first.
+    #[test]
+    fn a_path_that_is_not_utf8_is_refused_before_the_journal_is_written() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut plan = Plan::new(root);
+        plan.ops.push(Op::create("a.md", "A\n"));
+        let bad = PathBuf::from(std::ffi::OsStr::from_bytes(b"p/\xff.md"));
+        plan.ops.push(Op::moved("b.md", bad, "B\n"));
+        let j = Entry::new("migrate", &plan);
+        let e = write(root, Path::new("arch/j.json"), &j).unwrap_err();
+        assert!(matches!(e, ApplyError::Refused { .. }), "{e}");
+        assert!(!root.join("arch").exists(), "nothing written");
     }
 
     #[test]
