@@ -264,13 +264,25 @@ impl Dir {
         contents: &[u8],
         mode: Option<&Permissions>,
     ) -> Result<(), ApplyError> {
+        self.write_new_with(name, &|w| w.write_all(contents), mode)
+    }
+
+    /// [`Dir::write_new`] with the contents written by `write` as they are
+    /// made: the journal is serialized straight into its file, never held
+    /// whole in memory.
+    pub fn write_new_with(
+        &self,
+        name: &OsStr,
+        write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+        mode: Option<&Permissions>,
+    ) -> Result<(), ApplyError> {
         let flags =
             OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let fd = rfs::openat(&self.fd, name, flags, Mode::from_raw_mode(0o644))
             .map_err(|e| self.fail(name, e))?;
         let mut f = File::from(fd);
         let path = self.path(name);
-        f.write_all(contents).map_err(super::io(&path))?;
+        write(&mut f).map_err(super::io(&path))?;
         if let Some(m) = mode {
             f.set_permissions(m.clone()).map_err(super::io(&path))?;
         }

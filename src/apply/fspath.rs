@@ -172,13 +172,24 @@ impl Dir {
         contents: &[u8],
         mode: Option<&Permissions>,
     ) -> Result<(), ApplyError> {
+        self.write_new_with(name, &|w| w.write_all(contents), mode)
+    }
+
+    /// [`Dir::write_new`] with the contents written by `write` as they are
+    /// made (the journal, serialized straight into its file).
+    pub fn write_new_with(
+        &self,
+        name: &OsStr,
+        write: &dyn Fn(&mut dyn Write) -> std::io::Result<()>,
+        mode: Option<&Permissions>,
+    ) -> Result<(), ApplyError> {
         let p = self.file(name)?;
         let mut f = OpenOptions::new()
             .write(true)
             .create_new(true)
             .open(&p)
             .map_err(self.io(name))?;
-        f.write_all(contents).map_err(self.io(name))?;
+        write(&mut f).map_err(self.io(name))?;
         if let Some(m) = mode {
             f.set_permissions(m.clone()).map_err(self.io(name))?;
         }

@@ -32,14 +32,26 @@ pub struct Journal {
     pub plan: Plan,
 }
 
-impl Journal {
+/// A journal as it is written: [`Journal`]'s fields, in its order, with the plan
+/// borrowed. A journal holding its own plan was a clone of every new file's and
+/// every original's text while the run was applied (the largest plans hold
+/// about twice their input).
+#[derive(Debug, Serialize)]
+pub struct Entry<'a> {
+    version: u32,
+    command: &'a str,
+    run: String,
+    plan: &'a Plan,
+}
+
+impl<'a> Entry<'a> {
     /// The journal of `command` applying `plan`.
-    pub fn new(command: &str, plan: &Plan) -> Journal {
-        Journal {
+    pub fn new(command: &'a str, plan: &'a Plan) -> Entry<'a> {
+        Entry {
             version: VERSION,
-            command: command.to_string(),
+            command,
             run: temps::run_id(plan),
-            plan: plan.clone(),
+            plan,
         }
     }
 }
@@ -47,17 +59,33 @@ impl Journal {
 /// Write the journal at root-relative `rel` (temp file named from its run,
 /// fsync, rename, fsync of its folder), through folders opened without
 /// following links: it is durable before the run's first write.
-pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
+pub fn write(root: &Path, rel: &Path, j: &Entry) -> Result<(), ApplyError> {
     check_inside(root, rel)?;
-    let text = serde_json::to_string(j).map_err(|e| ApplyError::Refused {
-        path: rel.to_path_buf(),
-        reason: e.to_string(),
-    })?;
+    // The journal is serialized straight into its temp file (held whole, its
+    // text was as big as every file the plan writes). The only thing that
+    // cannot be serialized is a path that is not UTF-8: refused here, before
+    // anything is written.
+    if let Some(p) = unserializable(j.plan) {
+        return Err(ApplyError::Refused {
+            path: rel.to_path_buf(),
+            reason: format!(
+                "{}: a path that is not UTF-8 cannot be journaled",
+                p.display()
+            ),
+        });
+    }
     let tree = Tree::open(root)?;
     let (dir, name) = split(rel);
     let d = tree.dir_create(dir)?;
     let tmp = temps::journal_name(&j.run);
-    super::staged::stage(&d, &tmp, text.as_bytes(), None)?;
+    let serialize = |w: &mut dyn std::io::Write| {
+        let mut w = std::io::BufWriter::new(w);
+        serde_json::to_writer(&mut w, j)?;
+        std::io::Write::flush(&mut w)
+    };
+    super::staged::stage_with(&d, &tmp, &serialize, None).inspect_err(|_| {
+        let _ = d.remove_file(&tmp);
+    })?;
     d.sync_file(&tmp)
         .and_then(|()| d.rename(&tmp, name, true))
         .inspect_err(|_| {
@@ -66,9 +94,23 @@ pub fn write(root: &Path, rel: &Path, j: &Journal) -> Result<(), ApplyError> {
     d.sync()
 }
 
+/// The first path of `plan` that JSON cannot hold (not UTF-8), if any.
+fn unserializable(plan: &Plan) -> Option<&Path> {
+    let paths = plan.ops.iter().flat_map(|op| match op {
+        Op::Move { from, to, .. } => [Some(from), Some(to)],
+        Op::Create { path, .. } | Op::Modify { path, .. } | Op::Delete { path, .. } => {
+            [Some(path), None]
+        }
+    });
+    std::iter::once(&plan.root)
+        .chain(paths.flatten())
+        .map(PathBuf::as_path)
+        .find(|p| p.to_str().is_none())
+}
+
 /// The bytes the journal of `j` takes on disk (estimated from its contents, so
 /// the plan is not serialized twice).
-fn journal_size(j: &Journal) -> u64 {
+fn journal_size(j: &Entry) -> u64 {
     let text: u64 = j
         .plan
         .ops
@@ -169,7 +211,7 @@ pub fn apply_journaled(
     plan: &Plan,
     report: &dyn Fn(usize, usize),
 ) -> anyhow::Result<()> {
-    let j = Journal::new(command, plan);
+    let j = Entry::new(command, plan);
     // Refusals first: with too little room or a read-only folder nothing is
     // written, not even the journal.
     super::preflight::check(plan, journal_size(&j))?;
@@ -256,6 +298,23 @@ mod tests {
         assert_eq!((mode("a.md"), mode("s.md")), (0o600, 0o600));
     }
 
+    /// A journal that cannot be serialized is refused before its file exists:
+    /// it is written as it is serialized, so the check comes first.
+    #[test]
+    fn a_path_that_is_not_utf8_is_refused_before_the_journal_is_written() {
+        use std::os::unix::ffi::OsStrExt;
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let mut plan = Plan::new(root);
+        plan.ops.push(Op::create("a.md", "A\n"));
+        let bad = PathBuf::from(std::ffi::OsStr::from_bytes(b"p/\xff.md"));
+        plan.ops.push(Op::moved("b.md", bad, "B\n"));
+        let j = Entry::new("migrate", &plan);
+        let e = write(root, Path::new("arch/j.json"), &j).unwrap_err();
+        assert!(matches!(e, ApplyError::Refused { .. }), "{e}");
+        assert!(!root.join("arch").exists(), "nothing written");
+    }
+
     #[test]
     fn round_trip_and_inverse() {
         let dir = tempfile::tempdir().unwrap();
@@ -267,7 +326,7 @@ mod tests {
         plan.ops.push(Op::moved("p/a.md", "arch/p/a.md", "A\n"));
         plan.ops.push(Op::create("p/a1.md", "A\n"));
         plan.ops.push(Op::modify("s.md", "old\n", "new\n"));
-        let j = Journal::new("migrate", &plan);
+        let j = Entry::new("migrate", &plan);
         write(root, Path::new("arch/j.json"), &j).unwrap();
         let back = read(root, Path::new("arch/j.json")).unwrap().unwrap();
         assert_eq!(back.plan.ops, plan.ops);

@@ -464,9 +464,8 @@ fn check_all<'p>(
             todo.push((n, op, abs));
         }
     }
-    let mut doing = Plan::new(root);
-    doing.ops = todo.iter().map(|(_, op, _)| (*op).clone()).collect();
-    preflight::check(&doing, 0)?;
+    let doing: Vec<&Op> = todo.iter().map(|(_, op, _)| *op).collect();
+    preflight::check_ops(root, &doing, 0)?;
     Ok((todo, applied))
 }
 

@@ -14,9 +14,8 @@ use crate::plan::{Op, Plan};
 const MARGIN: u64 = 1 << 20;
 
 /// Bytes a plan writes: new and modified contents, archive copies.
-fn bytes_written(plan: &Plan) -> u64 {
-    plan.ops
-        .iter()
+fn bytes_written(ops: &[&Op]) -> u64 {
+    ops.iter()
         .map(|op| match op {
             Op::Create { contents, .. } | Op::Move { contents, .. } => contents.len() as u64,
             Op::Modify { new, .. } => new.len() as u64,
@@ -27,10 +26,10 @@ fn bytes_written(plan: &Plan) -> u64 {
 
 /// The folders a plan writes into or removes from: each op's target folder,
 /// and a move's source folder.
-fn folders(plan: &Plan) -> BTreeSet<PathBuf> {
+fn folders(ops: &[&Op]) -> BTreeSet<PathBuf> {
     let parent = |p: &Path| p.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut out = BTreeSet::new();
-    for op in &plan.ops {
+    for op in ops {
         out.insert(parent(op.path()));
         if let Op::Move { from, .. } = op {
             out.insert(parent(from));
@@ -91,15 +90,21 @@ fn available(_dir: &Path) -> Option<u64> {
 /// Check that `plan` (plus `extra` bytes, the journal) can be written in full.
 /// Free space is measured where the root is: a plan writes only below it.
 pub fn check(plan: &Plan, extra: u64) -> Result<(), ApplyError> {
-    let root = &plan.root;
+    let ops: Vec<&Op> = plan.ops.iter().collect();
+    check_ops(&plan.root, &ops, extra)
+}
+
+/// [`check`] of some of a plan's ops under `root`, borrowed: apply checks the
+/// ops it has left to do, and a plan of them would copy every file's text.
+pub fn check_ops(root: &Path, ops: &[&Op], extra: u64) -> Result<(), ApplyError> {
     // Every write goes through a descriptor of the root (`tree`): it must exist.
-    if !plan.ops.is_empty() && !root.is_dir() {
+    if !ops.is_empty() && !root.is_dir() {
         return Err(ApplyError::Refused {
-            path: root.clone(),
+            path: root.to_path_buf(),
             reason: "no such folder; create it first".into(),
         });
     }
-    for dir in folders(plan) {
+    for dir in folders(ops) {
         check_inside(root, &dir)?;
         let at = existing_ancestor(root, &dir);
         if !writable(&at) {
@@ -109,7 +114,7 @@ pub fn check(plan: &Plan, extra: u64) -> Result<(), ApplyError> {
             });
         }
     }
-    let need = bytes_written(plan) + extra + MARGIN;
+    let need = bytes_written(ops) + extra + MARGIN;
     // Crash-test builds can pretend the disk is nearly full.
     #[cfg(any(test, feature = "fault-injection"))]
     let free = std::env::var("REPLAN_FREE_BYTES")
@@ -121,7 +126,7 @@ pub fn check(plan: &Plan, extra: u64) -> Result<(), ApplyError> {
     if let Some(free) = free {
         if free < need {
             return Err(ApplyError::Refused {
-                path: root.clone(),
+                path: root.to_path_buf(),
                 reason: format!(
                     "not enough free space: the run writes {} KiB, {} KiB are free",
                     need / 1024,
@@ -144,8 +149,9 @@ mod tests {
         p.ops.push(Op::modify("b.md", "1", "123"));
         p.ops.push(Op::moved("c/o.md", "arch/c/o.md", "1234567"));
         p.ops.push(Op::delete("d/z.md", "gone"));
-        assert_eq!(bytes_written(&p), 15);
-        let f: Vec<_> = folders(&p).into_iter().collect();
+        let ops: Vec<&Op> = p.ops.iter().collect();
+        assert_eq!(bytes_written(&ops), 15);
+        let f: Vec<_> = folders(&ops).into_iter().collect();
         let want: Vec<PathBuf> = ["", "a", "arch/c", "c", "d"]
             .iter()
             .map(PathBuf::from)

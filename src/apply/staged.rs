@@ -27,6 +27,22 @@ pub(super) fn stage(
     }
 }
 
+/// [`stage`] with the contents written by `write` as they are made.
+pub(super) fn stage_with(
+    dir: &Dir,
+    tmp: &OsStr,
+    write: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    mode: Option<&std::fs::Permissions>,
+) -> Result<(), ApplyError> {
+    match dir.write_new_with(tmp, write, mode) {
+        Err(ApplyError::Io { error, .. }) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+            dir.remove_file(tmp)?;
+            dir.write_new_with(tmp, write, mode)
+        }
+        r => r,
+    }
+}
+
 /// Temp files staged and not yet renamed; removed if apply stops early.
 pub(super) struct Staged<'t> {
     tree: &'t Tree,

@@ -94,6 +94,25 @@ mod tests {
                 }
 
                 #[test]
+                fn a_file_written_as_it_is_made_holds_what_was_written_or_fails() {
+                    let d = tempfile::tempdir().unwrap();
+                    let t = Tree::open(d.path()).unwrap();
+                    let dir = t.dir_create(Path::new("j")).unwrap();
+                    let pieces = |w: &mut dyn std::io::Write| {
+                        w.write_all(b"one ")?;
+                        w.write_all(b"two")
+                    };
+                    dir.write_new_with(OsStr::new("t"), &pieces, None).unwrap();
+                    assert_eq!(read(&t, "j/t").unwrap().unwrap(), b"one two");
+                    let broken = |w: &mut dyn std::io::Write| {
+                        w.write_all(b"half")?;
+                        Err(std::io::Error::other("cannot serialize"))
+                    };
+                    let e = dir.write_new_with(OsStr::new("u"), &broken, None);
+                    assert!(e.is_err());
+                }
+
+                #[test]
                 fn syncs_written_files_and_folders() {
                     let d = tempfile::tempdir().unwrap();
                     let t = Tree::open(d.path()).unwrap();

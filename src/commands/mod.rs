@@ -129,6 +129,11 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     }
     let json = format == Format::Json;
     let (out, err) = text::planned(&p, opts.mode, json, command, ui::quiet());
+    if text::shows_diff(&p, opts.mode, json) {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        crate::render::diff::write(&p.outcome.plan, &mut stdout)
+            .and_then(|()| std::io::Write::flush(&mut stdout))?;
+    }
     print!("{out}");
     eprint!("{}", crate::render::fix::listed(&p.fixes));
     eprint!("{err}");

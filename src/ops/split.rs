@@ -138,7 +138,16 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
     };
     let (mut contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
     if let Some(fields) = &fields {
-        cards(cfg, fields, &doc, &sp, &opts.file, &out_dir, &mut contents);
+        cards(
+            cfg,
+            fields,
+            &doc,
+            &sp,
+            &opts.file,
+            &out_dir,
+            &mut contents,
+            CARD_CHUNK,
+        );
     }
     let conservation = account(&opts.file, &doc, &contents);
     if !conservation.equal {
@@ -200,6 +209,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
 /// order. Paths are taken from the file system's root, so links between the
 /// parts and to the original hold wherever `--out` puts them. A part that got
 /// a card is marked edited (its lines and tokens are counted again).
+#[allow(clippy::too_many_arguments)]
 fn cards(
     cfg: &Config,
     fields: &[crate::config::CardField],
@@ -208,6 +218,7 @@ fn cards(
     file: &Path,
     out_dir: &Path,
     contents: &mut [(String, bool, Ledger)],
+    chunk: usize,
 ) {
     let (Some((_, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
         return;
@@ -247,17 +258,55 @@ fn cards(
         status: &cfg.check.status,
         reparse: false,
     };
+    // The parts are carded a few subphases at a time: each part's parse (a
+    // copy of its text and its blocks) and its text before the card are held
+    // only while its own subphase is carded. Held for every part at once they
+    // were three times the input of a big file. A chunk starts only where a
+    // subphase's first part does, so every unit's parts are carded together,
+    // as one call over all of them would.
+    let mut start = 0;
+    while start < contents.len() {
+        let end = chunk_end(&units, start, chunk);
+        card_chunk(
+            &mut contents[start..end],
+            &paths[start..end],
+            &units[start..end],
+            &ctx,
+        );
+        start = end;
+    }
+}
+
+/// About how many parts are carded at once (see [`cards`]).
+const CARD_CHUNK: usize = 64;
+
+/// The end of the chunk of parts from `start`: at least `size` parts on, at the
+/// next part that begins a subphase (or the end).
+fn chunk_end(units: &[Option<Unit>], start: usize, size: usize) -> usize {
+    let begins = |i: &usize| units[*i].as_ref().is_some_and(|u| u.part == 1);
+    (start.saturating_add(size.max(1))..units.len())
+        .find(begins)
+        .unwrap_or(units.len())
+}
+
+/// Cards into one chunk of parts; a part whose text changed is marked edited.
+fn card_chunk(
+    contents: &mut [(String, bool, Ledger)],
+    paths: &[PathBuf],
+    units: &[Option<Unit>],
+    ctx: &Context,
+) {
     let mut docs: Vec<Document> = contents
         .iter()
-        .zip(&paths)
+        .zip(paths)
         .map(|((t, _, _), p)| Document::from_text(&p.to_string_lossy(), t))
         .collect();
     let before: Vec<String> = contents.iter().map(|c| c.0.clone()).collect();
     let mut slots: Vec<Slot> = contents
         .iter_mut()
         .zip(&mut docs)
-        .zip(&paths)
-        .zip(&units)
+        .zip(paths)
+        .zip(units)
         .map(|((((text, _, ledger), doc), path), unit)| Slot {
             path,
             contents: text,
@@ -266,7 +315,7 @@ fn cards(
             unit: unit.as_ref(),
         })
         .collect();
-    carding::card_parts(&mut slots, &ctx);
+    carding::card_parts(&mut slots, ctx);
     for (c, b) in contents.iter_mut().zip(before) {
         c.1 |= c.0 != b;
     }
@@ -381,4 +430,66 @@ fn relink(
         });
     }
     (out_texts, changed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(part: usize) -> Option<Unit> {
+        Some(Unit {
+            number: "1.1".into(),
+            title: "1.1 A".into(),
+            duration: None,
+            part,
+            parts: 3,
+            lines: (1, 1),
+        })
+    }
+
+    #[test]
+    fn a_chunk_ends_only_where_a_subphase_begins() {
+        let units = vec![unit(1), unit(2), unit(3), None, unit(1), unit(2), unit(1)];
+        assert_eq!(chunk_end(&units, 0, 1), 4);
+        assert_eq!(chunk_end(&units, 0, 2), 4);
+        assert_eq!(chunk_end(&units, 0, 5), 6);
+        assert_eq!(chunk_end(&units, 4, 1), 6);
+        assert_eq!(chunk_end(&units, 6, 1), 7);
+        assert_eq!(
+            chunk_end(&units, 0, 0),
+            4,
+            "a chunk holds at least one part"
+        );
+    }
+
+    /// The parts of the sample notes carded a chunk at a time are the parts
+    /// carded in one call.
+    #[test]
+    fn carding_in_chunks_gives_the_same_parts() {
+        let cfg = Config::builtin();
+        let file = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("samples/pcc/.claude/plans/devtest-deployment/phase-4-working-notes.md");
+        let doc = Document::parse(Source::read(&file, &file).unwrap());
+        let opts = SplitOptions {
+            max_lines: cfg.budgets.max_lines,
+            max_tokens: cfg.budgets.max_tokens,
+            encoding: Encoding::from_name(&cfg.budgets.encoding).unwrap(),
+            slug_max: cfg.headings.slug_max.max(8),
+            floor: cfg.budgets.floor,
+        };
+        let sp = split::plan(&doc, &cfg.headings, &cfg.environments, &opts, "notes");
+        let out = Path::new("/tmp/replan-split-test-out");
+        let fields = cfg.cards.fields().unwrap();
+        let carded = |chunk| {
+            let (mut contents, _) = relink(&doc, &sp, &file, out);
+            cards(&cfg, &fields, &doc, &sp, &file, out, &mut contents, chunk);
+            contents
+        };
+        let (one, many) = (carded(usize::MAX), carded(1));
+        assert!(one.len() > 3, "{}", one.len());
+        assert!(one.iter().filter(|c| c.1).count() > 3, "cards were put in");
+        for (a, b) in one.iter().zip(&many) {
+            assert_eq!((&a.0, a.1), (&b.0, b.1));
+        }
+    }
 }

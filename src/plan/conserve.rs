@@ -222,33 +222,47 @@ pub fn account(
     input: Tally,
     parts: &[(&Ledger, Option<&str>)],
 ) -> Account {
-    let mut joined = String::with_capacity(text.len());
-    let mut lines = 0;
-    let mut whole = true;
+    // Each body is compared with the original where it should start, one part
+    // at a time: the parts put together (another copy of the whole input) are
+    // only made for an account that does not add up, to count what they hold.
+    let mut at = 0;
+    let mut equal = true;
     for (ledger, written) in parts {
-        match written.and_then(|w| ledger.body(w)) {
-            Some(b) => {
-                lines += count_lines(&b);
-                joined.push_str(&b);
-            }
-            None => whole = false,
+        let same = written.and_then(|w| ledger.body(w)).is_some_and(|b| {
+            let here = text.get(at..).is_some_and(|rest| rest.starts_with(&b));
+            at += b.len();
+            here
+        });
+        if !same {
+            equal = false;
+            break;
         }
     }
-    let equal = whole && joined == text;
+    let equal = equal && at == text.len();
     // The same bytes parse the same: the original's count stands.
-    let parts = if equal {
-        input
-    } else {
-        Tally {
-            lines,
-            ..Tally::of(&Document::from_text("conserve.md", &joined))
-        }
-    };
+    let parts = if equal { input } else { unequal_tally(parts) };
     Account {
         original: original.to_path_buf(),
         input,
         parts,
         equal,
+    }
+}
+
+/// What the parts of an account that does not add up hold, put together (a
+/// part that is missing or not the shape of its ledger adds nothing).
+fn unequal_tally(parts: &[(&Ledger, Option<&str>)]) -> Tally {
+    let mut joined = String::new();
+    let mut lines = 0;
+    for (ledger, written) in parts {
+        if let Some(b) = written.and_then(|w| ledger.body(w)) {
+            lines += count_lines(&b);
+            joined.push_str(&b);
+        }
+    }
+    Tally {
+        lines,
+        ..Tally::of(&Document::from_text("conserve.md", &joined))
     }
 }
 
@@ -333,5 +347,17 @@ mod tests {
         assert_eq!(bad.parts.bytes, text.len() + 1);
         let lost = account(Path::new("a.md"), text, t, &[(&l, Some(p1)), (&l, None)]);
         assert!(!lost.equal);
+        assert_eq!(lost.parts.bytes, p1.len());
+        // Parts that stop short, or hold more after the whole original, are
+        // unequal though every byte they hold is where it should be.
+        let short = account(Path::new("a.md"), text, t, &[(&l, Some(p1))]);
+        assert!(!short.equal);
+        assert_eq!(short.parts.bytes, p1.len());
+        let extra = [(&l, Some(p1)), (&l, Some(p2)), (&l, Some("x\n"))];
+        let more = account(Path::new("a.md"), text, t, &extra);
+        assert!(!more.equal);
+        assert_eq!(more.parts.bytes, text.len() + 2);
+        let empty = [(&l, Some(p1)), (&l, Some("")), (&l, Some(p2))];
+        assert!(account(Path::new("a.md"), text, t, &empty).equal);
     }
 }

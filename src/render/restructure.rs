@@ -52,8 +52,15 @@ pub fn findings_after(findings: &[Finding], command: &str) -> String {
     s
 }
 
+/// Whether a planned run shows its plan as a diff on stdout: a dry run, not
+/// JSON, with nothing in the way. [`planned`] leaves the diff out (its stdout
+/// is then empty) for the caller to stream with [`crate::render::diff::write`].
+pub fn shows_diff(p: &Planned, mode: Mode, json: bool) -> bool {
+    p.errors.is_empty() && mode == Mode::DryRun && !json
+}
+
 /// What to print (stdout, stderr) for a planned run of `command`: the notes,
-/// what check would still find, then the plan as JSON, a diff, the reasons
+/// what check would still find, then the plan as JSON, the reasons
 /// (`--check`) or the errors, and the summary. `--check` with nothing to do is
 /// one line, as a CI step should be. `quiet` (`-q`) leaves out what check
 /// would still find, "nothing to do" and the summary.
@@ -92,7 +99,8 @@ pub fn planned(
         return (out, err);
     }
     match mode {
-        Mode::DryRun if !json => out.push_str(&crate::render::diff::render(&p.outcome.plan)),
+        // The diff is written by the caller, one file at a time ([`shows_diff`]).
+        Mode::DryRun if !json => {}
         _ if quiet && empty => {}
         Mode::Check if empty => {
             let _ = writeln!(err, "{command}: nothing to do");
