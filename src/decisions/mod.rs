@@ -10,6 +10,7 @@
 
 mod dedupe;
 pub mod extract;
+mod extracted;
 mod labels;
 mod lines;
 mod madr;
@@ -28,6 +29,7 @@ use crate::model::{Document, Heading};
 use crate::note::{Note, NoteKind};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
+pub use extracted::Extracted;
 pub use render::{has_block, only_generated, without_block};
 
 /// One parsed file to extract decisions from.
@@ -138,10 +140,22 @@ pub fn topic_path(cfg: &Config, topic: &str) -> PathBuf {
 
 struct Ctx<'a> {
     cfg: &'a Config,
-    rules: extract::Rules,
+    rules: &'a extract::Rules,
     headings: &'a HeadingRules,
     phase_headings: Vec<&'a Regex>,
     phase_files: Vec<&'a Regex>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(cfg: &'a Config, rules: &'a extract::Rules) -> Ctx<'a> {
+        Ctx {
+            cfg,
+            rules,
+            headings: &cfg.headings,
+            phase_headings: regexes(&cfg.topics.phase_headings),
+            phase_files: regexes(&cfg.topics.phase_files),
+        }
+    }
 }
 
 fn regexes<G: Group>(list: &[Pattern<G>]) -> Vec<&Regex> {
@@ -156,27 +170,31 @@ pub fn plan_topics(
     cfg: &Config,
     existing: &dyn Fn(&Path) -> Option<String>,
 ) -> DecisionsOutcome {
-    plan_decisions(root, sources, cfg, existing, None)
+    plan_decisions(root, sources, cfg, existing, None, None)
 }
 
 /// [`plan_topics`], and with `records` (when `decisions.records_dir` is set) one
-/// MADR record per topic in that folder.
+/// MADR record per topic in that folder. A source whose decisions `extracted`
+/// holds (the same path and text, under this `cfg`) is not read again.
 pub fn plan_decisions(
     _root: &Path,
     sources: &[SourceDoc],
     cfg: &Config,
     existing: &dyn Fn(&Path) -> Option<String>,
     records: Option<&RecordsEnv>,
+    extracted: Option<&Extracted>,
 ) -> DecisionsOutcome {
     let mut out = DecisionsOutcome::default();
-    let ctx = Ctx {
-        cfg,
-        rules: extract::Rules::new(&cfg.decisions),
-        headings: &cfg.headings,
-        phase_headings: regexes(&cfg.topics.phase_headings),
-        phase_files: regexes(&cfg.topics.phase_files),
+    let own;
+    let rules = match extracted {
+        Some(e) => &e.rules,
+        None => {
+            own = extract::Rules::new(&cfg.decisions);
+            &own
+        }
     };
-    let decisions = extract_all(&ctx, sources, &mut out.notes);
+    let ctx = Ctx::new(cfg, rules);
+    let decisions = extract_all(&ctx, sources, extracted, &mut out.notes);
     render_all(&ctx, decisions, existing, records, &mut out);
     out.written.sort();
     out.written.dedup();
@@ -199,15 +217,22 @@ pub struct Conflict {
 
 /// The decisions of `sources` that change an earlier one, in source order.
 /// Archived sources are left out: an archived plan is the past, not a
-/// contradiction. Pure, like [`plan_topics`].
-pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
-    let ctx = Ctx {
-        cfg,
-        rules: extract::Rules::new(&cfg.decisions),
-        headings: &cfg.headings,
-        phase_headings: regexes(&cfg.topics.phase_headings),
-        phase_files: regexes(&cfg.topics.phase_files),
+/// contradiction. Pure, like [`plan_topics`]; a source whose decisions
+/// `extracted` holds is not read again (as in [`plan_decisions`]).
+pub fn conflicts(
+    sources: &[SourceDoc],
+    cfg: &Config,
+    extracted: Option<&Extracted>,
+) -> Vec<Conflict> {
+    let own;
+    let rules = match extracted {
+        Some(e) => &e.rules,
+        None => {
+            own = extract::Rules::new(&cfg.decisions);
+            &own
+        }
     };
+    let ctx = Ctx::new(cfg, rules);
     let archive = cfg.archive.dir_path();
     let active: Vec<SourceDoc> = sources
         .iter()
@@ -218,7 +243,7 @@ pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
         })
         .collect();
     let mut notes = Vec::new();
-    extract_all(&ctx, &active, &mut notes)
+    extract_all(&ctx, &active, extracted, &mut notes)
         .into_iter()
         .filter_map(|d| {
             let earlier = d.changes?;
@@ -233,21 +258,24 @@ pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
 }
 
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
-fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> Vec<Decision> {
-    let dir = topics_dir(ctx_cfg.cfg);
-    let records = ctx_cfg.cfg.decisions.records_path();
-    let archive = ctx_cfg.cfg.archive.dir_path();
+/// A file `extracted` already holds is taken from it, not read again.
+fn extract_all(
+    ctx_cfg: &Ctx,
+    sources: &[SourceDoc],
+    extracted: Option<&Extracted>,
+    notes: &mut Vec<Note>,
+) -> Vec<Decision> {
     // Files are scanned independently, on every core; results keep file order.
     use rayon::prelude::*;
     let per_file: Vec<(Vec<Decision>, Vec<Note>)> = sources
         .par_iter()
-        .filter(|src| !src.rel.starts_with(&dir))
-        .filter(|src| records.as_ref().is_none_or(|r| !src.rel.starts_with(r)))
-        .map(|src| {
-            let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
-            let (mut found, mut said) = (Vec::new(), Vec::new());
-            collect(ctx_cfg, src, archived, &mut found, &mut said);
-            (found, said)
+        .filter(|src| ctx_cfg.reads(&src.rel))
+        .map(|src| match extracted.and_then(|e| e.of(src, ctx_cfg.cfg)) {
+            Some(f) => (f.found.clone(), f.notes.clone()),
+            None => {
+                let (found, said, _) = collect(ctx_cfg, src, ctx_cfg.archived(&src.rel));
+                (found, said)
+            }
         })
         .collect();
     let mut all = Vec::new();
@@ -545,13 +573,11 @@ struct Region {
     fence: Option<usize>,
 }
 
-fn collect(
-    ctx: &Ctx,
-    src: &SourceDoc,
-    archived: bool,
-    all: &mut Vec<Decision>,
-    notes: &mut Vec<Note>,
-) {
+/// The decisions of one file, in file order, with what was said about it and
+/// how many its text states outside unclosed fences.
+fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<Note>, usize) {
+    let (mut all, mut notes) = (Vec::new(), Vec::new());
+    let mut stated = None;
     let mut stack = vec![Region {
         doc: None,
         line0: 0,
@@ -563,8 +589,9 @@ fn collect(
     let title = doc_title(src.doc, &src.rel);
     while let Some(region) = stack.pop() {
         let doc = region.doc.as_ref().unwrap_or(src.doc);
-        let scan = extract::scan(doc, &ctx.rules);
+        let scan = extract::scan(doc, ctx.rules);
         let count = scan.found.len();
+        stated.get_or_insert(count);
         for f in scan.found {
             let rendered = region.fence.is_none();
             let chain = ancestors(&doc.headings, f.line, &region.outer, rendered);
@@ -660,6 +687,7 @@ fn collect(
             });
         }
     }
+    (all, notes, stated.unwrap_or(0))
 }
 
 /// The MADR record of one topic, in the records folder (see `madr`, `records`).
