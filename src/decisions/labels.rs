@@ -331,7 +331,7 @@ pub(super) enum LabelKind {
     Other,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Label<'a> {
     pub(super) kind: LabelKind,
     /// Written in bold (`**Rationale**:`), not plain (`Why:`).
