@@ -152,13 +152,7 @@ impl<'a> Scanner<'a> {
                 },
             },
         };
-        let first = name.split(' ').next().unwrap_or("");
-        if self
-            .rules
-            .not_implied
-            .iter()
-            .any(|n| *n == name || (!n.contains(' ') && n == first))
-        {
+        if self.rules.not_implied(&name) {
             return false;
         }
         lab.is_none()
