@@ -117,3 +117,91 @@ impl std::fmt::Debug for Extracted<'_> {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::decisions::{conflicts, plan_decisions};
+
+    fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
+        files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
+            .collect()
+    }
+
+    fn sources(docs: &[(PathBuf, Document)]) -> Vec<SourceDoc<'_>> {
+        docs.iter()
+            .map(|(p, d)| SourceDoc {
+                rel: p.clone(),
+                doc: d,
+            })
+            .collect()
+    }
+
+    const EARLIER: (&str, &str) = (
+        ".claude/plans/phase-2.1.md",
+        "# Phase 2.1: Cluster\n\n**Decision**: HA mode with 3 replicas\n",
+    );
+    const LATER: (&str, &str) = (
+        ".claude/plans/phase-2.6.md",
+        "# Phase 2.6: Tuning\n\n**Decision**: HA mode with 7 replicas\n\n\
+         ```sh\n**Decision**: use the regional endpoint\n",
+    );
+    const ARCHIVED: (&str, &str) = (
+        ".claude/archive/notes.md",
+        "# Notes\n\n**Decision**: keep nightly exports\n",
+    );
+
+    #[test]
+    fn shared_decisions_give_what_each_reader_finds_alone() {
+        let cfg = crate::decisions::tests::pcc();
+        let docs = docs(&[EARLIER, LATER, ARCHIVED]);
+        let src = sources(&docs);
+        let shared = Extracted::new(&src, &cfg);
+        let alone = conflicts(&src, &cfg, None);
+        assert_eq!(alone.len(), 1, "{alone:?}");
+        assert_eq!(conflicts(&src, &cfg, Some(&shared)), alone);
+        let none = |_: &Path| None;
+        let a = plan_decisions(Path::new("/r"), &src, &cfg, &none, None, None);
+        let b = plan_decisions(Path::new("/r"), &src, &cfg, &none, None, Some(&shared));
+        assert_eq!(a.files, b.files);
+        assert!(a
+            .files
+            .iter()
+            .any(|f| f.contents.contains("regional endpoint")));
+        assert_eq!(format!("{:?}", a.notes), format!("{:?}", b.notes));
+        // The fence's decision is recovered, but not stated by the text itself.
+        let (rel, doc) = &docs[1];
+        assert_eq!(shared.stated(rel, doc), Some(1));
+        assert_eq!(
+            extract::scan(doc, &extract::Rules::new(&cfg.decisions))
+                .found
+                .len(),
+            1
+        );
+    }
+
+    /// A file whose text differs from the one extracted (a planned part that
+    /// took an original's path) is read again, never given the old answer.
+    #[test]
+    fn an_entry_for_other_text_or_config_is_not_used() {
+        let cfg = crate::decisions::tests::pcc();
+        let before = docs(&[EARLIER, LATER]);
+        let shared = Extracted::new(&sources(&before), &cfg);
+        let after = docs(&[
+            EARLIER,
+            (LATER.0, "# Phase 2.6: Tuning\n\nNothing decided here.\n"),
+        ]);
+        let src = sources(&after);
+        assert!(conflicts(&src, &cfg, None).is_empty());
+        assert!(conflicts(&src, &cfg, Some(&shared)).is_empty());
+        assert_eq!(shared.stated(&after[1].0, &after[1].1), None);
+        let other = crate::decisions::tests::pcc();
+        assert_eq!(shared.stated(&before[1].0, &before[1].1), Some(1));
+        let src = sources(&before);
+        assert!(shared.of(&src[1], &other).is_none());
+    }
+}

@@ -19,6 +19,7 @@ mod records;
 mod render;
 pub mod route;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
@@ -321,10 +322,43 @@ fn extract_all(
     dedupe::fold_restatements(all, fuzzy)
 }
 
-/// Titles headings give top-level phases: `(folder, number, title, explicit)`
-/// in path and line order across the sources; `explicit` when the heading has
-/// the `Phase N: Title` form.
-type TopTitles = Vec<(PathBuf, String, String, bool)>;
+/// Titles headings give top-level phases, the first in path and line order
+/// across the sources, by phase number: anywhere and per folder, of any form
+/// and of the `Phase N: Title` form. A map, not a list scanned per decision:
+/// with a title per file, that scan was quadratic in the tree's size.
+#[derive(Default)]
+struct TopTitles(HashMap<String, FirstTitles>);
+
+/// The first titles of one top-level phase.
+#[derive(Default)]
+struct FirstTitles {
+    anywhere: First,
+    by_folder: HashMap<PathBuf, First>,
+}
+
+/// The first title of any form, and the first of the `Phase N: Title` form.
+#[derive(Default)]
+struct First {
+    any: Option<String>,
+    explicit: Option<String>,
+}
+
+impl First {
+    fn offer(&mut self, title: &str, explicit: bool) {
+        self.any.get_or_insert_with(|| title.to_string());
+        if explicit {
+            self.explicit.get_or_insert_with(|| title.to_string());
+        }
+    }
+
+    fn get(&self, explicit: bool) -> Option<&String> {
+        if explicit {
+            self.explicit.as_ref()
+        } else {
+            self.any.as_ref()
+        }
+    }
+}
 
 fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
     let mut found: Vec<(&Path, usize, String, String, bool)> = Vec::new();
@@ -344,13 +378,21 @@ fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
     found.sort_by(|a, b| {
         cmp_natural(&a.0.to_string_lossy(), &b.0.to_string_lossy()).then(a.1.cmp(&b.1))
     });
-    found
-        .into_iter()
-        .map(|(rel, _, n, t, e)| {
-            let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-            (folder, n, t, e)
-        })
-        .collect()
+    let mut titles = TopTitles::default();
+    for (rel, _, n, t, e) in found {
+        let folder = rel.parent().unwrap_or(Path::new(""));
+        let phase = titles.0.entry(n).or_default();
+        phase.anywhere.offer(&t, e);
+        match phase.by_folder.get_mut(folder) {
+            Some(first) => first.offer(&t, e),
+            None => {
+                let mut first = First::default();
+                first.offer(&t, e);
+                phase.by_folder.insert(folder.to_path_buf(), first);
+            }
+        }
+    }
+    titles
 }
 
 /// The title of top-level phase `n` for a decision in `rel`: the first heading
@@ -358,12 +400,13 @@ fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
 /// else anywhere.
 fn top_title_near(titles: &TopTitles, rel: &Path, n: &str, explicit: bool) -> Option<String> {
     let folder = rel.parent().unwrap_or(Path::new(""));
-    let ok = |e: bool| e || !explicit;
-    titles
-        .iter()
-        .find(|(f, m, _, e)| f == folder && m == n && ok(*e))
-        .or_else(|| titles.iter().find(|(_, m, _, e)| m == n && ok(*e)))
-        .map(|(_, _, t, _)| t.clone())
+    let phase = titles.0.get(n)?;
+    phase
+        .by_folder
+        .get(folder)
+        .and_then(|f| f.get(explicit))
+        .or_else(|| phase.anywhere.get(explicit))
+        .cloned()
 }
 
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
