@@ -44,9 +44,11 @@ struct DecisionConflict;
 
 /// The conflicts among these files. Its own step, so `check` can run it on one
 /// core while the other counts tokens: extraction costs as much as a rule pass.
+/// Files whose decisions `extracted` holds are not read again.
 pub(super) fn find(
     files: &[(&std::path::Path, &crate::model::Document)],
     cfg: &crate::config::Config,
+    extracted: Option<&crate::decisions::Extracted>,
 ) -> Vec<crate::decisions::Conflict> {
     let sources: Vec<SourceDoc> = files
         .iter()
@@ -58,7 +60,7 @@ pub(super) fn find(
     if sources.is_empty() {
         return Vec::new();
     }
-    conflicts(&sources, cfg)
+    conflicts(&sources, cfg, extracted)
 }
 
 impl Rule for DecisionConflict {
@@ -69,7 +71,7 @@ impl Rule for DecisionConflict {
             None => {
                 let sources: Vec<(&std::path::Path, &crate::model::Document)> =
                     files.iter().map(|f| (f.rel, f.doc)).collect();
-                found = find(&sources, cx.cfg);
+                found = find(&sources, cx.cfg, None);
                 &found
             }
         };

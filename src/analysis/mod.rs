@@ -252,6 +252,9 @@ pub struct Planned<'a> {
     /// Files the plan splits and archives: mentions of them go stale (as the
     /// manifest will record them once the plan is applied).
     pub moved: &'a [MovedFile<'a>],
+    /// The decisions of the planned files, when the planner extracted them
+    /// already (for its topic files): `decision.conflict` reads them there.
+    pub decisions: Option<&'a crate::decisions::Extracted<'a>>,
 }
 
 /// A Markdown file a plan moves into the archive, and the parts made of it.
@@ -405,7 +408,7 @@ fn run_inner<'a>(
     let conflicts_job = || {
         want_conflicts.then(|| {
             let list: Vec<(&Path, &Document)> = files.iter().map(|f| (f.rel, f.doc)).collect();
-            decision_conflict::find(&list, cfg)
+            decision_conflict::find(&list, cfg, planned.decisions)
         })
     };
     let mut conflicts = None;

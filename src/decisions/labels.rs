@@ -1,5 +1,7 @@
 //! Labels (`**Decision**:`, `**Rationale:**`) and the compiled decision rules.
 
+use std::collections::HashMap;
+
 use regex::Regex;
 
 use crate::config::DecisionRules;
@@ -9,12 +11,23 @@ pub fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        // ASCII first: `char::is_alphanumeric` and `to_lowercase` agree with
+        // their ASCII forms there, and nearly every label is ASCII.
+        let word = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if word {
             if space && !out.is_empty() {
                 out.push(' ');
             }
             space = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else {
             space = true;
         }
@@ -49,10 +62,23 @@ pub(super) fn split_label(content: &str) -> Option<(&str, &str, bool)> {
 
 /// Byte offset after the whitespace (`\s`) starting at `at`.
 fn skip_ws(s: &str, at: usize) -> usize {
-    at + s[at..]
-        .char_indices()
-        .find(|(_, c)| !c.is_whitespace())
-        .map_or(s.len() - at, |(i, _)| i)
+    let b = s.as_bytes();
+    let mut i = at;
+    // ASCII whitespace byte by byte (`\s` there is `\t\n\x0B\x0C\r `); the
+    // rest of Unicode's only when a non-ASCII character comes.
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r' | b' ' => i += 1,
+            0x80.. => {
+                return i + s[i..]
+                    .char_indices()
+                    .find(|(_, c)| !c.is_whitespace())
+                    .map_or(s.len() - i, |(k, _)| k)
+            }
+            _ => return i,
+        }
+    }
+    i
 }
 
 fn closer_at(s: &str, at: usize) -> bool {
@@ -93,6 +119,12 @@ fn bold_label(s: &str) -> Option<(&str, usize)> {
                 break;
             }
             end += c.len_utf8();
+            // A tail starts with whitespace, a colon or a closer: any other
+            // ASCII character after the label cannot begin one.
+            let next = s.as_bytes().get(end).copied().unwrap_or(b' ');
+            if next.is_ascii_alphanumeric() {
+                continue;
+            }
             if let Some(m) = bold_tail(s, end) {
                 return Some((&s[start..end], m));
             }
@@ -103,24 +135,32 @@ fn bold_label(s: &str) -> Option<(&str, usize)> {
 
 /// Label and match end of a plain label: a letter, then the shortest run of up
 /// to 30 letters and spaces followed by optional whitespace and a colon.
+///
+/// Only one end can match: inside the run of letters and spaces, an end at a
+/// letter sees that letter, and one at a space with a letter later in the run
+/// skips to that letter. So the label ends where the run's trailing spaces
+/// start, if that is within 31 characters and a colon follows the whitespace.
 fn plain_label(s: &str) -> Option<(&str, usize)> {
-    if !s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) {
+    let b = s.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
-    let mut end = 1;
-    for k in 0..=MAX_PLAIN_LABEL - 1 {
-        if k > 0 {
-            match s.as_bytes().get(end) {
-                Some(b) if b.is_ascii_alphabetic() || *b == b' ' => end += 1,
-                _ => break,
-            }
-        }
-        let p = skip_ws(s, end);
-        if s[p..].starts_with(':') {
-            return Some((&s[..end], skip_ws(s, p + 1)));
-        }
+    let mut run = 1;
+    while b
+        .get(run)
+        .is_some_and(|c| c.is_ascii_alphabetic() || *c == b' ')
+    {
+        run += 1;
     }
-    None
+    let mut end = run;
+    while b[end - 1] == b' ' {
+        end -= 1;
+    }
+    if end > MAX_PLAIN_LABEL {
+        return None;
+    }
+    let p = skip_ws(s, run);
+    (b.get(p) == Some(&b':')).then(|| (&s[..end], skip_ws(s, p + 1)))
 }
 
 /// Decision rules, normalised and compiled.
@@ -142,7 +182,19 @@ pub struct Rules {
     pub(super) not_decisions: Vec<Regex>,
     /// ` — **Rationale**: ` inside a decision's line.
     pub(super) inline_rationale: Option<Regex>,
+    /// Every normalised label above, with the lists it is in: one lookup per
+    /// line instead of a scan of each list (there are over a hundred labels).
+    classes: HashMap<String, u8>,
 }
+
+/// Bits of [`Rules::classes`].
+const EXCLUDED: u8 = 1;
+const METADATA: u8 = 1 << 1;
+const RATIONALE: u8 = 1 << 2;
+const DECISION: u8 = 1 << 3;
+const NOT_IMPLIED: u8 = 1 << 4;
+/// A one-word not-implied label: any label starting with the word is one.
+const NOT_IMPLIED_WORD: u8 = 1 << 5;
 
 impl Rules {
     /// Normalise the configured rules (their patterns were compiled when read).
@@ -159,7 +211,8 @@ impl Rules {
             .iter()
             .filter_map(|p| p.regex().cloned())
             .collect();
-        Rules {
+        let mut rules = Rules {
+            classes: HashMap::new(),
             labels: n(&r.labels),
             qualified: r.qualified_labels,
             implied: r.rationale_implies_decision,
@@ -190,7 +243,38 @@ impl Rules {
                 ))
                 .ok()
             },
+        };
+        let lists: [(&[String], u8); 5] = [
+            (&rules.excluded_labels, EXCLUDED),
+            (&rules.metadata, METADATA),
+            (&rules.rationale, RATIONALE),
+            (&rules.labels, DECISION),
+            (&rules.not_implied, NOT_IMPLIED),
+        ];
+        let mut classes: HashMap<String, u8> = HashMap::new();
+        for (list, bit) in lists {
+            for l in list {
+                *classes.entry(l.clone()).or_default() |= bit;
+            }
         }
+        for l in rules.not_implied.iter().filter(|l| !l.contains(' ')) {
+            *classes.entry(l.clone()).or_default() |= NOT_IMPLIED_WORD;
+        }
+        rules.classes = classes;
+        rules
+    }
+
+    /// The lists a normalised label is in (bits of `classes`).
+    fn class(&self, n: &str) -> u8 {
+        self.classes.get(n).copied().unwrap_or(0)
+    }
+
+    /// Whether an item or paragraph labelled `name` (normalised) is not one a
+    /// rationale makes a decision: a task, test, risk and the like, or a label
+    /// starting with the one word of such a label.
+    pub(super) fn not_implied(&self, name: &str) -> bool {
+        let first = name.split(' ').next().unwrap_or("");
+        self.class(name) & NOT_IMPLIED != 0 || self.class(first) & NOT_IMPLIED_WORD != 0
     }
 
     fn ends_with_any(list: &[String], n: &str) -> bool {
@@ -237,16 +321,16 @@ impl Rules {
             return None;
         }
         let n = norm(label);
-        let n = strip_number(&n).to_string();
-        let kind = if self.excluded_labels.contains(&n) {
+        let n = strip_number(&n);
+        let class = self.class(n);
+        let kind = if class & EXCLUDED != 0 {
             LabelKind::Excluded
-        } else if self.rationale.contains(&n) {
+        } else if class & RATIONALE != 0 {
             LabelKind::Rationale
-        } else if self.labels.contains(&n)
-            || (self.qualified && Rules::ends_with_any(&self.labels, &n))
+        } else if class & DECISION != 0 || (self.qualified && Rules::ends_with_any(&self.labels, n))
         {
             LabelKind::Decision {
-                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
+                keep: !matches!(n, "decision" | "decisions" | "decided"),
             }
         } else {
             return None;
@@ -266,21 +350,33 @@ impl Rules {
     }
 
     pub(super) fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
+        // Every label starts with `**`, `__` or an ASCII letter: most lines of
+        // a plan (items, numbers, links, code) are turned away here.
+        let b = content.as_bytes();
+        if !(b.first().is_some_and(u8::is_ascii_alphabetic)
+            || b.starts_with(b"**")
+            || b.starts_with(b"__"))
+        {
+            return None;
+        }
         let Some((label, rest, bold)) = split_label(content) else {
             return self.period_label(content);
         };
         let n = norm(label);
         // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
-        let n = strip_number(&n).to_string();
+        let n = strip_number(&n);
+        let class = self.class(n);
         // `**Why seal**:` is a rationale, of the thing just above it.
-        let why = n.split_once(' ').is_some_and(|(w, rest)| {
-            rest.split(' ').count() <= 2 && self.rationale.iter().any(|r| r == w)
-        });
-        let kind = if self.excluded_labels.contains(&n) {
+        let why = |n: &str| {
+            n.split_once(' ').is_some_and(|(w, rest)| {
+                rest.split(' ').count() <= 2 && self.class(w) & RATIONALE != 0
+            })
+        };
+        let kind = if class & EXCLUDED != 0 {
             LabelKind::Excluded
-        } else if self.metadata.contains(&n) {
+        } else if class & METADATA != 0 {
             LabelKind::Metadata
-        } else if self.rationale.contains(&n) || (bold && why) {
+        } else if class & RATIONALE != 0 || (bold && why(n)) {
             LabelKind::Rationale
         } else if !bold {
             // A plain `Decision: Use PSC` (spec-kit's research notes write them so)
@@ -288,20 +384,20 @@ impl Rules {
             // not `Decisions:` heading a list, a qualified `Final decision:` in
             // prose, nor `Decision: [ADR-3](adr-3.md)`, a pointer to one made
             // elsewhere.
-            if !self.labels.contains(&n) || !plain_decision_text(rest) {
+            if class & DECISION == 0 || !plain_decision_text(rest) {
                 return None;
             }
             LabelKind::Decision {
-                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
+                keep: !matches!(n, "decision" | "decisions" | "decided"),
             }
-        } else if rest.trim().is_empty() && self.is_section(&n) {
+        } else if rest.trim().is_empty() && self.is_section(n) {
             LabelKind::Section
-        } else if self.labels.contains(&n)
-            || (self.qualified && Rules::ends_with_any(&self.labels, &n))
-            || self.is_section(&n)
+        } else if class & DECISION != 0
+            || (self.qualified && Rules::ends_with_any(&self.labels, n))
+            || self.is_section(n)
         {
             LabelKind::Decision {
-                keep: !matches!(n.as_str(), "decision" | "decisions" | "decided"),
+                keep: !matches!(n, "decision" | "decisions" | "decided"),
             }
         } else if bold {
             LabelKind::Other
@@ -331,7 +427,7 @@ pub(super) enum LabelKind {
     Other,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Label<'a> {
     pub(super) kind: LabelKind,
     /// Written in bold (`**Rationale**:`), not plain (`Why:`).

@@ -10,6 +10,7 @@
 
 mod dedupe;
 pub mod extract;
+mod extracted;
 mod labels;
 mod lines;
 mod madr;
@@ -18,6 +19,7 @@ mod records;
 mod render;
 pub mod route;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use regex::Regex;
@@ -28,6 +30,7 @@ use crate::model::{Document, Heading};
 use crate::note::{Note, NoteKind};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
+pub use extracted::Extracted;
 pub use render::{has_block, only_generated, without_block};
 
 /// One parsed file to extract decisions from.
@@ -138,10 +141,22 @@ pub fn topic_path(cfg: &Config, topic: &str) -> PathBuf {
 
 struct Ctx<'a> {
     cfg: &'a Config,
-    rules: extract::Rules,
+    rules: &'a extract::Rules,
     headings: &'a HeadingRules,
     phase_headings: Vec<&'a Regex>,
     phase_files: Vec<&'a Regex>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(cfg: &'a Config, rules: &'a extract::Rules) -> Ctx<'a> {
+        Ctx {
+            cfg,
+            rules,
+            headings: &cfg.headings,
+            phase_headings: regexes(&cfg.topics.phase_headings),
+            phase_files: regexes(&cfg.topics.phase_files),
+        }
+    }
 }
 
 fn regexes<G: Group>(list: &[Pattern<G>]) -> Vec<&Regex> {
@@ -156,27 +171,31 @@ pub fn plan_topics(
     cfg: &Config,
     existing: &dyn Fn(&Path) -> Option<String>,
 ) -> DecisionsOutcome {
-    plan_decisions(root, sources, cfg, existing, None)
+    plan_decisions(root, sources, cfg, existing, None, None)
 }
 
 /// [`plan_topics`], and with `records` (when `decisions.records_dir` is set) one
-/// MADR record per topic in that folder.
+/// MADR record per topic in that folder. A source whose decisions `extracted`
+/// holds (the same path and text, under this `cfg`) is not read again.
 pub fn plan_decisions(
     _root: &Path,
     sources: &[SourceDoc],
     cfg: &Config,
     existing: &dyn Fn(&Path) -> Option<String>,
     records: Option<&RecordsEnv>,
+    extracted: Option<&Extracted>,
 ) -> DecisionsOutcome {
     let mut out = DecisionsOutcome::default();
-    let ctx = Ctx {
-        cfg,
-        rules: extract::Rules::new(&cfg.decisions),
-        headings: &cfg.headings,
-        phase_headings: regexes(&cfg.topics.phase_headings),
-        phase_files: regexes(&cfg.topics.phase_files),
+    let own;
+    let rules = match extracted {
+        Some(e) => &e.rules,
+        None => {
+            own = extract::Rules::new(&cfg.decisions);
+            &own
+        }
     };
-    let decisions = extract_all(&ctx, sources, &mut out.notes);
+    let ctx = Ctx::new(cfg, rules);
+    let decisions = extract_all(&ctx, sources, extracted, &mut out.notes);
     render_all(&ctx, decisions, existing, records, &mut out);
     out.written.sort();
     out.written.dedup();
@@ -199,15 +218,22 @@ pub struct Conflict {
 
 /// The decisions of `sources` that change an earlier one, in source order.
 /// Archived sources are left out: an archived plan is the past, not a
-/// contradiction. Pure, like [`plan_topics`].
-pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
-    let ctx = Ctx {
-        cfg,
-        rules: extract::Rules::new(&cfg.decisions),
-        headings: &cfg.headings,
-        phase_headings: regexes(&cfg.topics.phase_headings),
-        phase_files: regexes(&cfg.topics.phase_files),
+/// contradiction. Pure, like [`plan_topics`]; a source whose decisions
+/// `extracted` holds is not read again (as in [`plan_decisions`]).
+pub fn conflicts(
+    sources: &[SourceDoc],
+    cfg: &Config,
+    extracted: Option<&Extracted>,
+) -> Vec<Conflict> {
+    let own;
+    let rules = match extracted {
+        Some(e) => &e.rules,
+        None => {
+            own = extract::Rules::new(&cfg.decisions);
+            &own
+        }
     };
+    let ctx = Ctx::new(cfg, rules);
     let archive = cfg.archive.dir_path();
     let active: Vec<SourceDoc> = sources
         .iter()
@@ -218,7 +244,7 @@ pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
         })
         .collect();
     let mut notes = Vec::new();
-    extract_all(&ctx, &active, &mut notes)
+    extract_all(&ctx, &active, extracted, &mut notes)
         .into_iter()
         .filter_map(|d| {
             let earlier = d.changes?;
@@ -233,21 +259,24 @@ pub fn conflicts(sources: &[SourceDoc], cfg: &Config) -> Vec<Conflict> {
 }
 
 /// Every decision in the sources, sorted and deduplicated (not yet routed).
-fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> Vec<Decision> {
-    let dir = topics_dir(ctx_cfg.cfg);
-    let records = ctx_cfg.cfg.decisions.records_path();
-    let archive = ctx_cfg.cfg.archive.dir_path();
+/// A file `extracted` already holds is taken from it, not read again.
+fn extract_all(
+    ctx_cfg: &Ctx,
+    sources: &[SourceDoc],
+    extracted: Option<&Extracted>,
+    notes: &mut Vec<Note>,
+) -> Vec<Decision> {
     // Files are scanned independently, on every core; results keep file order.
     use rayon::prelude::*;
     let per_file: Vec<(Vec<Decision>, Vec<Note>)> = sources
         .par_iter()
-        .filter(|src| !src.rel.starts_with(&dir))
-        .filter(|src| records.as_ref().is_none_or(|r| !src.rel.starts_with(r)))
-        .map(|src| {
-            let archived = !archive.as_os_str().is_empty() && src.rel.starts_with(&archive);
-            let (mut found, mut said) = (Vec::new(), Vec::new());
-            collect(ctx_cfg, src, archived, &mut found, &mut said);
-            (found, said)
+        .filter(|src| ctx_cfg.reads(&src.rel))
+        .map(|src| match extracted.and_then(|e| e.of(src, ctx_cfg.cfg)) {
+            Some(f) => (f.found.clone(), f.notes.clone()),
+            None => {
+                let (found, said, _) = collect(ctx_cfg, src, ctx_cfg.archived(&src.rel));
+                (found, said)
+            }
         })
         .collect();
     let mut all = Vec::new();
@@ -293,10 +322,43 @@ fn extract_all(ctx_cfg: &Ctx, sources: &[SourceDoc], notes: &mut Vec<Note>) -> V
     dedupe::fold_restatements(all, fuzzy)
 }
 
-/// Titles headings give top-level phases: `(folder, number, title, explicit)`
-/// in path and line order across the sources; `explicit` when the heading has
-/// the `Phase N: Title` form.
-type TopTitles = Vec<(PathBuf, String, String, bool)>;
+/// Titles headings give top-level phases, the first in path and line order
+/// across the sources, by phase number: anywhere and per folder, of any form
+/// and of the `Phase N: Title` form. A map, not a list scanned per decision:
+/// with a title per file, that scan was quadratic in the tree's size.
+#[derive(Default)]
+struct TopTitles(HashMap<String, FirstTitles>);
+
+/// The first titles of one top-level phase.
+#[derive(Default)]
+struct FirstTitles {
+    anywhere: First,
+    by_folder: HashMap<PathBuf, First>,
+}
+
+/// The first title of any form, and the first of the `Phase N: Title` form.
+#[derive(Default)]
+struct First {
+    any: Option<String>,
+    explicit: Option<String>,
+}
+
+impl First {
+    fn offer(&mut self, title: &str, explicit: bool) {
+        self.any.get_or_insert_with(|| title.to_string());
+        if explicit {
+            self.explicit.get_or_insert_with(|| title.to_string());
+        }
+    }
+
+    fn get(&self, explicit: bool) -> Option<&String> {
+        if explicit {
+            self.explicit.as_ref()
+        } else {
+            self.any.as_ref()
+        }
+    }
+}
 
 fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
     let mut found: Vec<(&Path, usize, String, String, bool)> = Vec::new();
@@ -316,13 +378,21 @@ fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
     found.sort_by(|a, b| {
         cmp_natural(&a.0.to_string_lossy(), &b.0.to_string_lossy()).then(a.1.cmp(&b.1))
     });
-    found
-        .into_iter()
-        .map(|(rel, _, n, t, e)| {
-            let folder = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-            (folder, n, t, e)
-        })
-        .collect()
+    let mut titles = TopTitles::default();
+    for (rel, _, n, t, e) in found {
+        let folder = rel.parent().unwrap_or(Path::new(""));
+        let phase = titles.0.entry(n).or_default();
+        phase.anywhere.offer(&t, e);
+        match phase.by_folder.get_mut(folder) {
+            Some(first) => first.offer(&t, e),
+            None => {
+                let mut first = First::default();
+                first.offer(&t, e);
+                phase.by_folder.insert(folder.to_path_buf(), first);
+            }
+        }
+    }
+    titles
 }
 
 /// The title of top-level phase `n` for a decision in `rel`: the first heading
@@ -330,12 +400,13 @@ fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
 /// else anywhere.
 fn top_title_near(titles: &TopTitles, rel: &Path, n: &str, explicit: bool) -> Option<String> {
     let folder = rel.parent().unwrap_or(Path::new(""));
-    let ok = |e: bool| e || !explicit;
-    titles
-        .iter()
-        .find(|(f, m, _, e)| f == folder && m == n && ok(*e))
-        .or_else(|| titles.iter().find(|(_, m, _, e)| m == n && ok(*e)))
-        .map(|(_, _, t, _)| t.clone())
+    let phase = titles.0.get(n)?;
+    phase
+        .by_folder
+        .get(folder)
+        .and_then(|f| f.get(explicit))
+        .or_else(|| phase.anywhere.get(explicit))
+        .cloned()
 }
 
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
@@ -545,13 +616,11 @@ struct Region {
     fence: Option<usize>,
 }
 
-fn collect(
-    ctx: &Ctx,
-    src: &SourceDoc,
-    archived: bool,
-    all: &mut Vec<Decision>,
-    notes: &mut Vec<Note>,
-) {
+/// The decisions of one file, in file order, with what was said about it and
+/// how many its text states outside unclosed fences.
+fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<Note>, usize) {
+    let (mut all, mut notes) = (Vec::new(), Vec::new());
+    let mut stated = None;
     let mut stack = vec![Region {
         doc: None,
         line0: 0,
@@ -563,8 +632,9 @@ fn collect(
     let title = doc_title(src.doc, &src.rel);
     while let Some(region) = stack.pop() {
         let doc = region.doc.as_ref().unwrap_or(src.doc);
-        let scan = extract::scan(doc, &ctx.rules);
+        let scan = extract::scan(doc, ctx.rules);
         let count = scan.found.len();
+        stated.get_or_insert(count);
         for f in scan.found {
             let rendered = region.fence.is_none();
             let chain = ancestors(&doc.headings, f.line, &region.outer, rendered);
@@ -660,6 +730,7 @@ fn collect(
             });
         }
     }
+    (all, notes, stated.unwrap_or(0))
 }
 
 /// The MADR record of one topic, in the records folder (see `madr`, `records`).

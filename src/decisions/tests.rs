@@ -909,6 +909,37 @@ fn without_routes_a_topic_is_a_top_level_phase_named_from_its_heading() {
     assert!(p2.contains("- IAM users only."), "{p2}");
 }
 
+/// The title a subphase file's phase takes from elsewhere: the first heading
+/// naming it in its own folder, of the `Phase N: Title` form before a loose
+/// one; the first anywhere else only when its folder has none.
+#[test]
+fn a_phase_title_comes_from_its_own_folder_first() {
+    let loose = "# Phase 2 working notes\n\nText.\n";
+    let named = |t: &str| format!("# Plan\n\n## Phase 2: {t}\n\nText.\n");
+    let sub = "# Phase 2.5: Users\n\n**Decision**: IAM users only.\n";
+    let (a, b) = (named("Alpha Cluster"), named("Beta Cluster"));
+    let o = run_generic(&[
+        ("plans/a/plan.md", &a),
+        ("plans/b/notes.md", loose),
+        ("plans/b/plan.md", &b),
+        ("plans/b/phase-2.5.md", sub),
+    ]);
+    assert_eq!(
+        names(&o),
+        [".claude/architecture/phase-2-beta-cluster-design.md"]
+    );
+    // No heading in its folder: the first anywhere, in path order.
+    let o = run_generic(&[
+        ("plans/a/plan.md", &a),
+        ("plans/b/plan.md", &b),
+        ("plans/c/phase-2.5.md", sub),
+    ]);
+    assert_eq!(
+        names(&o),
+        [".claude/architecture/phase-2-alpha-cluster-design.md"]
+    );
+}
+
 #[test]
 fn without_routes_or_phases_a_topic_is_a_plan_document() {
     // A parser library deciding to keep no database: no AlloyDB file, whatever

@@ -218,7 +218,7 @@ impl Scanner<'_> {
                     full,
                     rest,
                     ..
-                }) = self.rules.label(l.content)
+                }) = self.label(j)
                 {
                     let first = if keep {
                         format!("{full} {rest}").trim().to_string()
@@ -317,7 +317,7 @@ impl Scanner<'_> {
                     j += 1;
                 }
                 Kind::Text => {
-                    let lab = self.rules.label(l.content);
+                    let lab = self.label(j);
                     // `**Rationale**:` alone on its line introduces the list below it.
                     let lists = matches!(&lab, Some(Label { kind: LabelKind::Rationale, rest, .. })
                         if !l.item && (rest.trim().is_empty() || rest.trim_end().ends_with(':')));
@@ -422,7 +422,7 @@ impl Scanner<'_> {
                         && l.indent <= base
                         && !l.item
                         && matches!(
-                            self.rules.label(l.content),
+                            self.label(k),
                             Some(Label {
                                 kind: LabelKind::Rationale,
                                 ..

@@ -7,6 +7,8 @@
 //! decisions in items, paragraphs and lists) and `blocks` (a `### Decision`
 //! heading's section, an ADR, a decision table).
 
+use std::cell::OnceCell;
+
 use crate::model::{BlockKind, Document, Heading};
 
 pub use super::labels::{norm, Rules};
@@ -54,6 +56,10 @@ struct Scanner<'a> {
     heading_at: Vec<Option<usize>>,
     /// For table lines: the block's last line index + 1.
     block_end: Vec<usize>,
+    /// Each line's label, read the first time a recogniser asks (several ask
+    /// about the same line: the scan, the extent of the text above, a
+    /// rationale's lookahead).
+    labels: Vec<OnceCell<Option<Label<'a>>>>,
     out: Vec<Found>,
 }
 
@@ -103,6 +109,7 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
         lines,
         heading_at,
         block_end,
+        labels: (0..n).map(|_| OnceCell::new()).collect(),
         out: Vec::new(),
     };
     s.run();
@@ -113,6 +120,11 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
 }
 
 impl<'a> Scanner<'a> {
+    /// The label of line `i` (see [`Rules::label`]), read once.
+    fn label(&self, i: usize) -> Option<Label<'a>> {
+        *self.labels[i].get_or_init(|| self.rules.label(self.lines[i].content))
+    }
+
     /// Whether the item or paragraph at `i` may be a decision by its rationale
     /// alone: not labelled as a task, test, risk or the like, and not a labelled
     /// neighbour right after a labelled decision (`**Decision**`, then
@@ -120,7 +132,7 @@ impl<'a> Scanner<'a> {
     /// decision's, cut off by the label between, and makes no decision of it).
     fn implied_here(&self, i: usize, last_taken: Option<usize>) -> bool {
         let l = &self.lines[i];
-        let lab = self.rules.label(l.content);
+        let lab = self.label(i);
         let name = match &lab {
             Some(lab) if lab.kind == LabelKind::Metadata => return false,
             Some(lab) if lab.kind != LabelKind::Other => return true,
@@ -140,13 +152,7 @@ impl<'a> Scanner<'a> {
                 },
             },
         };
-        let first = name.split(' ').next().unwrap_or("");
-        if self
-            .rules
-            .not_implied
-            .iter()
-            .any(|n| *n == name || (!n.contains(' ') && n == first))
-        {
+        if self.rules.not_implied(&name) {
             return false;
         }
         lab.is_none()
@@ -173,7 +179,7 @@ impl<'a> Scanner<'a> {
             if self.lines[k].kind != Kind::Text {
                 continue;
             }
-            match self.rules.label(self.lines[k].content) {
+            match self.label(k) {
                 Some(Label {
                     kind: LabelKind::Decision { .. },
                     ..
@@ -293,7 +299,7 @@ impl<'a> Scanner<'a> {
                     if !l.item && l.indent == 0 && i > 0 && self.lines[i - 1].kind == Kind::Blank {
                         item_indent = None;
                     }
-                    match self.rules.label(l.content) {
+                    match self.label(i) {
                         Some(Label {
                             kind: LabelKind::Decision { keep },
                             full,
@@ -354,7 +360,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Other,
                             rest,
                             ..
-                        }) = self.rules.label(l.content)
+                        }) = self.label(i)
                         {
                             let takes_list =
                                 rest.trim().is_empty() || rest.trim_end().ends_with(':');

@@ -4,7 +4,7 @@
 
 use super::{lead_text, Found, Scanner};
 use crate::decisions::labels::{Label, LabelKind};
-use crate::decisions::lines::{dedent, tidy, Kind, Line};
+use crate::decisions::lines::{dedent, tidy, Kind};
 
 impl Scanner<'_> {
     /// Whether the item or paragraph at `i` carries a rationale: a direct sub-item,
@@ -13,12 +13,13 @@ impl Scanner<'_> {
     pub(super) fn has_rationale(&self, i: usize) -> bool {
         const LOOKAHEAD: usize = 200;
         let base = &self.lines[i];
-        let is_rationale = |l: &Line| {
+        let is_rationale = |k: usize| {
+            let l = &self.lines[k];
             l.kind == Kind::Text
                 // Only a bold label counts: skip the label parse for every other line.
                 && (l.content.starts_with("**") || l.content.starts_with("__"))
                 && matches!(
-                    self.rules.label(l.content),
+                    self.label(k),
                     Some(Label {
                         kind: LabelKind::Rationale,
                         bold: true,
@@ -26,12 +27,12 @@ impl Scanner<'_> {
                     })
                 )
         };
-        if is_rationale(base) {
+        if is_rationale(i) {
             return false;
         }
         let mut child: Option<usize> = None;
         let mut blank = false;
-        for l in self.lines.iter().skip(i + 1).take(LOOKAHEAD) {
+        for (k, l) in self.lines.iter().enumerate().skip(i + 1).take(LOOKAHEAD) {
             match l.kind {
                 Kind::Blank => {
                     blank = true;
@@ -47,11 +48,11 @@ impl Scanner<'_> {
             if l.indent <= base.indent {
                 // The next sibling: a rationale there belongs to us.
                 let sibling = if base.item { l.item } else { blank };
-                return sibling && is_rationale(l);
+                return sibling && is_rationale(k);
             }
             if base.item && l.item {
                 let c = *child.get_or_insert(l.indent);
-                if l.indent == c && is_rationale(l) {
+                if l.indent == c && is_rationale(k) {
                     return true;
                 }
             }
@@ -90,7 +91,7 @@ impl Scanner<'_> {
                     kind: LabelKind::Rationale,
                     rest,
                     ..
-                }) = self.rules.label(l.content)
+                }) = self.label(j)
                 {
                     let r_end = self.extent(j, self.label_takes_list(j, rest)).min(end);
                     let r = self.gather(j, r_end, rest.trim().to_string());
@@ -119,7 +120,7 @@ impl Scanner<'_> {
                     kind: LabelKind::Rationale,
                     rest,
                     ..
-                }) = self.rules.label(self.lines[k].content)
+                }) = self.label(k)
                 {
                     let r_end = self.extent(k, self.label_takes_list(k, rest));
                     rationale = Some(self.gather(k, r_end, rest.trim().to_string()));
@@ -191,7 +192,7 @@ impl Scanner<'_> {
                 break;
             }
             if l.indent <= ind && !(takes_list && l.item) {
-                if let Some(lab) = self.rules.label(l.content) {
+                if let Some(lab) = self.label(j) {
                     if !is_item || lab.kind != LabelKind::Other {
                         break;
                     }
@@ -221,7 +222,7 @@ impl Scanner<'_> {
                 return k;
             }
             top = Some(l.indent);
-            let first = match self.rules.label(l.content) {
+            let first = match self.label(k) {
                 Some(Label {
                     kind: LabelKind::Excluded | LabelKind::Rationale | LabelKind::Metadata,
                     ..

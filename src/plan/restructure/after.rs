@@ -123,7 +123,12 @@ impl Planner<'_> {
 
     /// Findings of check on the tree after the plan.
     /// The archive is not checked (as by `replan check`), only resolved as a link target.
-    pub(super) fn findings(&self, after_docs: &[(PathBuf, Cow<Document>)]) -> Vec<Finding> {
+    /// `decision.conflict` reads the decisions `extracted` holds.
+    pub(super) fn findings(
+        &self,
+        after_docs: &[(PathBuf, Cow<Document>)],
+        extracted: &crate::decisions::Extracted,
+    ) -> Vec<Finding> {
         let (targets, inputs): (Vec<analysis::Input>, Vec<analysis::Input>) = after_docs
             .iter()
             .map(|(rel, doc)| analysis::Input { rel, doc })
@@ -152,6 +157,7 @@ impl Planner<'_> {
             targets: &targets,
             gone: &gone,
             moved: &moved,
+            decisions: Some(extracted),
         };
         analysis::run_planned(self.inp.root, &inputs, &planned, self.cfg)
     }

@@ -324,13 +324,16 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.verify_links(&after);
     let after_docs = p.after_docs(&after);
     drop(after);
-    // Checking the planned tree and extracting its decisions are independent
+    // Each planned file's decisions, read once for both readers below.
+    let extracted = p.extract_decisions(&after_docs);
+    // Checking the planned tree and writing the topic files are independent
     // reads of it, each parallel over files with sequential stretches.
     let mut said = Said::default();
     let (findings, topic_ops) = rayon::join(
-        || p.findings(&after_docs),
-        || p.topics(&after_docs, &mut said),
+        || p.findings(&after_docs, &extracted),
+        || p.topics(&after_docs, &extracted, &mut said),
     );
+    drop(extracted);
     let index_ops = p.indexes(&after_docs, &findings, &mut said);
     drop(after_docs);
     p.out.notes.extend(said.notes);

@@ -42,16 +42,37 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
 }
 
 impl Planner<'_> {
+    /// The decisions of the planned files that the topic files or
+    /// `decision.conflict` read (the plans and the archive; with
+    /// `decision.conflict` on, every file outside the archive), extracted once.
+    pub(super) fn extract_decisions<'s>(
+        &'s self,
+        after_docs: &'s [(PathBuf, Cow<Document>)],
+    ) -> crate::decisions::Extracted<'s> {
+        let conflicts = self.cfg.enabled_somewhere("decision.conflict");
+        let sources: Vec<crate::decisions::SourceDoc> = after_docs
+            .iter()
+            .filter(|(p, _)| conflicts || self.in_plan_dir(p) || self.archived(p))
+            .map(|(p, d)| crate::decisions::SourceDoc {
+                rel: p.clone(),
+                doc: d,
+            })
+            .collect();
+        crate::decisions::Extracted::new(&sources, self.cfg)
+    }
+
     /// Stage 4: decisions, extracted from the plans as they will be (parts and
     /// unchanged files) and the archived originals, into the topic files.
+    /// `extracted` holds them already (the files it lacks are read here).
     pub(super) fn topics(
         &self,
         after_docs: &[(PathBuf, Cow<Document>)],
+        extracted: &crate::decisions::Extracted,
         said: &mut Said,
     ) -> Vec<Op> {
         // Per framework that keeps its decisions itself: how many its files hold.
         let mut kept_by: BTreeMap<&str, usize> = BTreeMap::new();
-        let rules = crate::decisions::extract::Rules::new(&self.cfg.decisions);
+        let rules = std::sync::OnceLock::new();
         // Each part and archived copy made this run, to its original: one map,
         // not a scan of every split per file (quadratic on 8,000-file trees).
         let original_of: HashMap<&Path, &Path> = self
@@ -75,7 +96,12 @@ impl Planner<'_> {
             .filter(|(p, d)| match self.keeps_decisions(p, &original_of) {
                 Some(fw) => {
                     *kept_by.entry(fw).or_default() +=
-                        crate::decisions::extract::scan(d, &rules).found.len();
+                        extracted.stated(p, d).unwrap_or_else(|| {
+                            let rules = rules.get_or_init(|| {
+                                crate::decisions::extract::Rules::new(&self.cfg.decisions)
+                            });
+                            crate::decisions::extract::scan(d, rules).found.len()
+                        });
                     false
                 }
                 None => true,
@@ -119,6 +145,7 @@ impl Planner<'_> {
             self.cfg,
             &existing,
             records_dir.is_some().then_some(&env),
+            Some(extracted),
         );
         for (fw, n) in kept_by.into_iter().filter(|(_, n)| *n > 0) {
             let at = self

@@ -1,0 +1,207 @@
+//! Each file's decisions, extracted once per run and shared by everyone who
+//! reads them: `migrate` and `consolidate` check the planned tree for
+//! `decision.conflict` and write the topic files from the same files, and each
+//! used to scan every file itself (extraction was ~40% of a dry run).
+//!
+//! A plain value built from the run's parsed files and passed down the
+//! pipeline, not a cache: it lives as long as the run's documents, and a
+//! consumer takes a file's entry only when the entry is provably what its own
+//! extraction would give (the same configuration, path and text; see
+//! [`Extracted::of`]), else it extracts the file itself.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::{collect, extract, topics_dir, Ctx, Decision, SourceDoc};
+use crate::config::Config;
+use crate::model::Document;
+use crate::note::Note;
+
+/// The decisions of a set of files, by root-relative path.
+pub struct Extracted<'a> {
+    /// The configuration they were extracted under.
+    cfg: &'a Config,
+    /// The compiled rules (compiled once; consumers borrow them).
+    pub(super) rules: extract::Rules,
+    files: HashMap<PathBuf, FileDecisions<'a>>,
+}
+
+/// One file's decisions, as `collect` finds them.
+pub(super) struct FileDecisions<'a> {
+    /// The text they were read from.
+    doc: &'a Document,
+    /// Its decisions, in file order, not yet deduplicated or routed.
+    pub(super) found: Vec<Decision>,
+    /// What extraction said about it (text recovered from unclosed fences).
+    pub(super) notes: Vec<Note>,
+    /// How many decisions its text states outside unclosed fences: what one
+    /// [`extract::scan`] of it finds.
+    pub(super) stated: usize,
+}
+
+impl<'a> Extracted<'a> {
+    /// Extract the decisions of every source that can hold any (not the topic
+    /// files, not the records folder), on every core.
+    pub fn new(sources: &[SourceDoc<'a>], cfg: &'a Config) -> Extracted<'a> {
+        let rules = extract::Rules::new(&cfg.decisions);
+        let files = {
+            let ctx = Ctx::new(cfg, &rules);
+            sources
+                .par_iter()
+                .filter(|src| ctx.reads(&src.rel))
+                .map(|src| {
+                    let (found, notes, stated) = collect(&ctx, src, ctx.archived(&src.rel));
+                    let entry = FileDecisions {
+                        doc: src.doc,
+                        found,
+                        notes,
+                        stated,
+                    };
+                    (src.rel.clone(), entry)
+                })
+                .collect()
+        };
+        Extracted { cfg, rules, files }
+    }
+
+    /// The entry of `src` when it holds exactly what extracting `src` under
+    /// `cfg` gives: the same configuration (by identity), the same path and the
+    /// same text. The document is the same when the text is (it is parsed from
+    /// the text alone), and nothing else goes into one file's extraction.
+    pub(super) fn of(&self, src: &SourceDoc, cfg: &Config) -> Option<&FileDecisions<'a>> {
+        if !std::ptr::eq(self.cfg, cfg) {
+            return None;
+        }
+        let f = self.files.get(&src.rel)?;
+        let same = std::ptr::eq(f.doc, src.doc) || f.doc.source.text == src.doc.source.text;
+        same.then_some(f)
+    }
+
+    /// How many decisions the text of `rel` states (outside unclosed fences),
+    /// when it was extracted from `doc`: what [`extract::scan`] would count.
+    pub fn stated(&self, rel: &Path, doc: &Document) -> Option<usize> {
+        let src = SourceDoc {
+            rel: rel.to_path_buf(),
+            doc,
+        };
+        self.of(&src, self.cfg).map(|f| f.stated)
+    }
+}
+
+impl Ctx<'_> {
+    /// Whether decisions are read from `rel`: not from the topic files
+    /// replan writes, nor from the records folder.
+    pub(super) fn reads(&self, rel: &Path) -> bool {
+        !rel.starts_with(topics_dir(self.cfg))
+            && self
+                .cfg
+                .decisions
+                .records_path()
+                .as_ref()
+                .is_none_or(|r| !rel.starts_with(r))
+    }
+
+    /// Whether `rel` is an archived original.
+    pub(super) fn archived(&self, rel: &Path) -> bool {
+        let archive = self.cfg.archive.dir_path();
+        !archive.as_os_str().is_empty() && rel.starts_with(&archive)
+    }
+}
+
+impl std::fmt::Debug for Extracted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Extracted")
+            .field("files", &self.files.len())
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::decisions::{conflicts, plan_decisions};
+
+    fn docs(files: &[(&str, &str)]) -> Vec<(PathBuf, Document)> {
+        files
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
+            .collect()
+    }
+
+    fn sources(docs: &[(PathBuf, Document)]) -> Vec<SourceDoc<'_>> {
+        docs.iter()
+            .map(|(p, d)| SourceDoc {
+                rel: p.clone(),
+                doc: d,
+            })
+            .collect()
+    }
+
+    const EARLIER: (&str, &str) = (
+        ".claude/plans/phase-2.1.md",
+        "# Phase 2.1: Cluster\n\n**Decision**: HA mode with 3 replicas\n",
+    );
+    const LATER: (&str, &str) = (
+        ".claude/plans/phase-2.6.md",
+        "# Phase 2.6: Tuning\n\n**Decision**: HA mode with 7 replicas\n\n\
+         ```sh\n**Decision**: use the regional endpoint\n",
+    );
+    const ARCHIVED: (&str, &str) = (
+        ".claude/archive/notes.md",
+        "# Notes\n\n**Decision**: keep nightly exports\n",
+    );
+
+    #[test]
+    fn shared_decisions_give_what_each_reader_finds_alone() {
+        let cfg = crate::decisions::tests::pcc();
+        let docs = docs(&[EARLIER, LATER, ARCHIVED]);
+        let src = sources(&docs);
+        let shared = Extracted::new(&src, &cfg);
+        let alone = conflicts(&src, &cfg, None);
+        assert_eq!(alone.len(), 1, "{alone:?}");
+        assert_eq!(conflicts(&src, &cfg, Some(&shared)), alone);
+        let none = |_: &Path| None;
+        let a = plan_decisions(Path::new("/r"), &src, &cfg, &none, None, None);
+        let b = plan_decisions(Path::new("/r"), &src, &cfg, &none, None, Some(&shared));
+        assert_eq!(a.files, b.files);
+        assert!(a
+            .files
+            .iter()
+            .any(|f| f.contents.contains("regional endpoint")));
+        assert_eq!(format!("{:?}", a.notes), format!("{:?}", b.notes));
+        // The fence's decision is recovered, but not stated by the text itself.
+        let (rel, doc) = &docs[1];
+        assert_eq!(shared.stated(rel, doc), Some(1));
+        assert_eq!(
+            extract::scan(doc, &extract::Rules::new(&cfg.decisions))
+                .found
+                .len(),
+            1
+        );
+    }
+
+    /// A file whose text differs from the one extracted (a planned part that
+    /// took an original's path) is read again, never given the old answer.
+    #[test]
+    fn an_entry_for_other_text_or_config_is_not_used() {
+        let cfg = crate::decisions::tests::pcc();
+        let before = docs(&[EARLIER, LATER]);
+        let shared = Extracted::new(&sources(&before), &cfg);
+        let after = docs(&[
+            EARLIER,
+            (LATER.0, "# Phase 2.6: Tuning\n\nNothing decided here.\n"),
+        ]);
+        let src = sources(&after);
+        assert!(conflicts(&src, &cfg, None).is_empty());
+        assert!(conflicts(&src, &cfg, Some(&shared)).is_empty());
+        assert_eq!(shared.stated(&after[1].0, &after[1].1), None);
+        let other = crate::decisions::tests::pcc();
+        assert_eq!(shared.stated(&before[1].0, &before[1].1), Some(1));
+        let src = sources(&before);
+        assert!(shared.of(&src[1], &other).is_none());
+    }
+}
