@@ -136,9 +136,29 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(".")),
     };
-    let (mut contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
+    let (mut contents, links_rewritten, parsed) = relink(&doc, &sp, &opts.file, &out_dir);
+    // Each part's exact tokens while known: the split's, until a link in it
+    // is rewritten.
+    let mut tokens: Vec<Option<usize>> = sp
+        .parts
+        .iter()
+        .zip(&contents)
+        .map(|(p, (_, edited, _))| (!edited).then_some(p.tokens))
+        .collect();
     if let Some(fields) = &fields {
-        cards(cfg, fields, &doc, &sp, &opts.file, &out_dir, &mut contents);
+        let ctx = Cards {
+            cfg,
+            fields,
+            encoding,
+        };
+        ctx.put(
+            &doc,
+            &sp,
+            (&opts.file, &out_dir),
+            parsed,
+            &mut contents,
+            &mut tokens,
+        );
     }
     let conservation = account(&opts.file, &doc, &contents);
     if !conservation.equal {
@@ -151,15 +171,13 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         .parts
         .iter()
         .zip(&contents)
-        .map(|(p, (text, edited, _))| Part {
+        .zip(&tokens)
+        .map(|((p, (text, edited, _)), t)| Part {
             path: out_dir.join(&p.name),
             lines: if *edited { count_lines(text) } else { p.lines },
-            // A rewritten link changes the count (the split kept room for it).
-            tokens: if *edited {
-                encoding.count(text)
-            } else {
-                p.tokens
-            },
+            // A rewritten link changes the count (the split kept room for it);
+            // a card's is worked out as it goes in.
+            tokens: t.unwrap_or_else(|| encoding.count(text)),
             subphase: p.subphase.as_ref().map(|s| s.number.clone()),
             line: p.line,
         })
@@ -200,75 +218,95 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
 /// order. Paths are taken from the file system's root, so links between the
 /// parts and to the original hold wherever `--out` puts them. A part that got
 /// a card is marked edited (its lines and tokens are counted again).
-fn cards(
-    cfg: &Config,
-    fields: &[crate::config::CardField],
-    doc: &Document,
-    sp: &split::SplitPlan,
-    file: &Path,
-    out_dir: &Path,
-    contents: &mut [(String, bool, Ledger)],
-) {
-    let (Some((_, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
-        return;
-    };
-    let paths: Vec<PathBuf> = sp.parts.iter().map(|p| out.join(&p.name)).collect();
-    // One part written over the original itself (`--force`) would name
-    // itself as its source: a file that is not split gets no card.
-    if !sp.is_split() && paths.first() == Some(&orig) {
-        return;
-    }
-    let units: Vec<Option<Unit>> = sp
-        .parts
-        .iter()
-        .map(|p| Unit::of(p, doc, &cfg.headings, &cfg.environments))
-        .collect();
-    let mut first_of = std::collections::HashMap::new();
-    for (p, u) in paths.iter().zip(&units) {
-        if let Some(u) = u.as_ref().filter(|u| u.part == 1) {
-            first_of
-                .entry(u.number.clone())
-                .or_insert_with(|| p.clone());
+struct Cards<'a> {
+    cfg: &'a Config,
+    fields: &'a [crate::config::CardField],
+    encoding: Encoding,
+}
+
+impl Cards<'_> {
+    fn put(
+        &self,
+        doc: &Document,
+        sp: &split::SplitPlan,
+        (file, out_dir): (&Path, &Path),
+        parsed: Vec<Option<Document>>,
+        contents: &mut [(String, bool, Ledger)],
+        tokens: &mut [Option<usize>],
+    ) {
+        let Cards {
+            cfg,
+            fields,
+            encoding,
+        } = *self;
+        let (Some((_, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
+            return;
+        };
+        let paths: Vec<PathBuf> = sp.parts.iter().map(|p| out.join(&p.name)).collect();
+        // One part written over the original itself (`--force`) would name
+        // itself as its source: a file that is not split gets no card.
+        if !sp.is_split() && paths.first() == Some(&orig) {
+            return;
         }
-    }
-    let neighbours = |p: &Path| {
-        let i = paths.iter().position(|q| q == p);
-        let prev = i.and_then(|i| i.checked_sub(1)).and_then(|j| paths.get(j));
-        let next = i.and_then(|i| paths.get(i + 1));
-        (prev.cloned(), next.cloned())
-    };
-    let ctx = Context {
-        fields,
-        headings: &cfg.headings,
-        envs: &cfg.environments,
-        source: Some(&orig),
-        neighbours: &neighbours,
-        first_of: &first_of,
-        status: &cfg.check.status,
-        reparse: false,
-    };
-    let mut docs: Vec<Document> = contents
-        .iter()
-        .zip(&paths)
-        .map(|((t, _, _), p)| Document::from_text(&p.to_string_lossy(), t))
-        .collect();
-    let before: Vec<String> = contents.iter().map(|c| c.0.clone()).collect();
-    let mut slots: Vec<Slot> = contents
-        .iter_mut()
-        .zip(&mut docs)
-        .zip(&paths)
-        .zip(&units)
-        .map(|((((text, _, ledger), doc), path), unit)| Slot {
-            path,
-            contents: text,
-            doc,
-            ledger,
-            unit: unit.as_ref(),
-        })
-        .collect();
-    carding::card_parts(&mut slots, &ctx);
-    for (c, b) in contents.iter_mut().zip(before) {
-        c.1 |= c.0 != b;
+        let units: Vec<Option<Unit>> = sp
+            .parts
+            .iter()
+            .map(|p| Unit::of(p, doc, &cfg.headings, &cfg.environments))
+            .collect();
+        let mut first_of = std::collections::HashMap::new();
+        for (p, u) in paths.iter().zip(&units) {
+            if let Some(u) = u.as_ref().filter(|u| u.part == 1) {
+                first_of
+                    .entry(u.number.clone())
+                    .or_insert_with(|| p.clone());
+            }
+        }
+        let neighbours = |p: &Path| {
+            let i = paths.iter().position(|q| q == p);
+            let prev = i.and_then(|i| i.checked_sub(1)).and_then(|j| paths.get(j));
+            let next = i.and_then(|i| paths.get(i + 1));
+            (prev.cloned(), next.cloned())
+        };
+        let ctx = Context {
+            fields,
+            headings: &cfg.headings,
+            envs: &cfg.environments,
+            source: Some(&orig),
+            neighbours: &neighbours,
+            first_of: &first_of,
+            status: &cfg.check.status,
+            reparse: false,
+            encoding,
+        }; // A part's parse from the relinking is its text's while no link in
+           // it changed; the others are parsed now.
+        let mut docs: Vec<Document> = contents
+            .iter()
+            .zip(&paths)
+            .zip(parsed)
+            .map(|(((t, _, _), p), d)| {
+                d.unwrap_or_else(|| Document::from_text(&p.to_string_lossy(), t))
+            })
+            .collect();
+        let before: Vec<String> = contents.iter().map(|c| c.0.clone()).collect();
+        let mut slots: Vec<Slot> = contents
+            .iter_mut()
+            .zip(&mut docs)
+            .zip(&paths)
+            .zip(&units)
+            .zip(tokens.iter_mut())
+            .map(|(((((text, _, ledger), doc), path), unit), tokens)| Slot {
+                path,
+                contents: text,
+                doc,
+                ledger,
+                unit: unit.as_ref(),
+                tokens,
+            })
+            .collect();
+        carding::card_parts(&mut slots, &ctx);
+        for (c, b) in contents.iter_mut().zip(before) {
+            c.1 |= c.0 != b;
+        }
     }
 }
 
@@ -297,49 +335,58 @@ fn from_root(p: &Path) -> Option<(PathBuf, PathBuf)> {
     Some((root, rest))
 }
 
+/// What [`relink`] returns: each part's text, whether a link in it changed and
+/// its ledger; how many links changed; each part's parse while it still holds.
+type Relinked = (Vec<(String, bool, Ledger)>, usize, Vec<Option<Document>>);
+
 /// The parts' contents with the links in them rewritten as `migrate` rewrites
 /// moved text: a link to a heading now in another part (a TOC's `#anchor`)
 /// names that part, a relative link is rewritten for a part written into
 /// another folder, and links that were broken are left as they were. Returns
 /// each part's contents, whether a link in it changed and the ledger of what
-/// replan added, and how many links changed.
+/// replan added, how many links changed, and the parse of each part made to
+/// find its headings, while no link in it changed (the cards go in after
+/// them: the text of a 300 KB file was parsed once more for that).
 fn relink(
     doc: &Document,
     sp: &split::SplitPlan,
     file: &Path,
     out_dir: &Path,
-) -> (Vec<(String, bool, Ledger)>, usize) {
+) -> Relinked {
     let contents: Vec<String> = sp.parts.iter().map(|p| p.contents(doc)).collect();
     let ledger = |p: &split::Part| Ledger::cut(p.prefix.len(), p.suffix.len());
     let as_is = |c: Vec<String>| {
-        c.into_iter()
+        let n = c.len();
+        let texts = c
+            .into_iter()
             .zip(&sp.parts)
             .map(|(t, p)| (t, false, ledger(p)))
-            .collect()
+            .collect();
+        (texts, 0, std::iter::repeat_with(|| None).take(n).collect())
     };
     let (Some((root, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
-        return (as_is(contents), 0);
+        return as_is(contents);
     };
     if !sp.is_split() && Some(out.as_path()) == orig.parent() {
-        return (as_is(contents), 0);
+        return as_is(contents);
     }
     let paths: Vec<PathBuf> = sp.parts.iter().map(|p| out.join(&p.name)).collect();
-    // Only the parts' headings are kept of their parse: a part's text is
-    // already in `contents`, and a second copy of every part was a whole
-    // input's worth of memory more.
-    let pheads: Vec<Vec<crate::model::Heading>> = contents
+    // The parts' parses are kept for their cards (which held them all at
+    // once anyway).
+    let pdocs: Vec<Document> = contents
         .iter()
         .zip(&sp.parts)
-        .map(|(c, p)| Document::from_text(&p.name, c).headings)
+        .map(|(c, p)| Document::from_text(&p.name, c))
         .collect();
+    let pheads: Vec<&[crate::model::Heading]> =
+        pdocs.iter().map(|d| d.headings.as_slice()).collect();
     // The original stays where it is: a link to it without an anchor still
     // reaches it; one with an anchor goes to the part holding the heading.
     let mut moved = Moved {
         archive: orig.clone(),
         ..Default::default()
     };
-    let heads: Vec<&[crate::model::Heading]> = pheads.iter().map(Vec::as_slice).collect();
-    for (h, k, anchor) in sp.heading_map(doc, &heads) {
+    for (h, k, anchor) in sp.heading_map(doc, &pheads) {
         moved.anchors.insert(
             doc.headings[h].anchor.to_lowercase(),
             (paths[k].clone(), anchor),
@@ -356,10 +403,10 @@ fn relink(
     let locs = locate_all(doc);
     let mut changed = 0;
     let mut out_texts = Vec::with_capacity(contents.len());
-    drop(heads);
+    let mut kept = Vec::with_capacity(contents.len());
     drop(pheads);
     // Each part's text is moved on, not copied, when no link in it changes.
-    for ((part, text), path) in sp.parts.iter().zip(contents).zip(&paths) {
+    for (((part, text), path), pdoc) in sp.parts.iter().zip(contents).zip(&paths).zip(pdocs) {
         let t = PartText {
             path,
             contents: &text,
@@ -373,6 +420,7 @@ fn relink(
             .collect();
         changed += edits.len();
         let mut l = ledger(part);
+        kept.push(edits.is_empty().then_some(pdoc));
         out_texts.push(if edits.is_empty() {
             (text, false, l)
         } else {
@@ -380,5 +428,5 @@ fn relink(
             (t, true, l)
         });
     }
-    (out_texts, changed)
+    (out_texts, changed, kept)
 }
