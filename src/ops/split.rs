@@ -347,12 +347,7 @@ type Relinked = (Vec<(String, bool, Ledger)>, usize, Vec<Option<Document>>);
 /// replan added, how many links changed, and the parse of each part made to
 /// find its headings, while no link in it changed (the cards go in after
 /// them: the text of a 300 KB file was parsed once more for that).
-fn relink(
-    doc: &Document,
-    sp: &split::SplitPlan,
-    file: &Path,
-    out_dir: &Path,
-) -> Relinked {
+fn relink(doc: &Document, sp: &split::SplitPlan, file: &Path, out_dir: &Path) -> Relinked {
     let contents: Vec<String> = sp.parts.iter().map(|p| p.contents(doc)).collect();
     let ledger = |p: &split::Part| Ledger::cut(p.prefix.len(), p.suffix.len());
     let as_is = |c: Vec<String>| {
