@@ -6,10 +6,11 @@
 //! A regex of the merged configuration is parsed when read (its syntax and
 //! required group checked there) but compiled on first use: compiling all ~50
 //! built-in patterns took ~110 M instructions, a third of a `split` of a 300 KB
-//! file, and most commands use a few of them. Each user file is first read on
-//! its own with every pattern compiled ([`eagerly`]), so an error only the
-//! compiler finds (a pattern too big) is still reported at load, located; the
-//! built-in ones are tested to compile.
+//! file, and most commands use a few of them; a list of globs, likewise, is
+//! parsed when read and built into its set on first use. Each user file is
+//! first read on its own with every pattern compiled ([`eagerly`]), so an
+//! error only the compiler finds (a pattern too big) is still reported at
+//! load, located; the built-in ones are tested to compile.
 
 use std::cell::Cell;
 use std::fmt;
@@ -223,29 +224,56 @@ impl<'de> Deserialize<'de> for GlobPattern {
     }
 }
 
-/// A list of globs compiled into one set: matches when any of them does.
+/// A list of globs compiled into one set: matches when any of them does. Each
+/// glob is parsed when read; the set, like a [`Pattern`]'s regex, is built on
+/// first use (building every configured set took ~18 M instructions at each
+/// start, and `split` uses none of them).
 #[derive(Clone, Default)]
 pub struct Globs {
     sources: Vec<String>,
-    set: GlobSet,
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
 }
 
 impl Globs {
     /// Compile a list of globs.
     pub fn new<S: AsRef<str>>(sources: &[S]) -> Result<Self, String> {
-        let mut b = GlobSetBuilder::new();
-        for s in sources {
-            b.add(glob(s.as_ref())?);
-        }
+        let g = Globs::checked(sources)?;
+        let set = g.build().map_err(|e| e.to_string())?;
+        let _ = g.set.set(set);
+        Ok(g)
+    }
+
+    /// Parse a list of globs, leaving the set to be built on first use.
+    pub fn checked<S: AsRef<str>>(sources: &[S]) -> Result<Self, String> {
         Ok(Globs {
             sources: sources.iter().map(|s| s.as_ref().to_string()).collect(),
-            set: b.build().map_err(|e| e.to_string())?,
+            globs: sources
+                .iter()
+                .map(|s| glob(s.as_ref()))
+                .collect::<Result<_, _>>()?,
+            set: OnceLock::new(),
         })
+    }
+
+    fn build(&self) -> Result<GlobSet, globset::Error> {
+        let mut b = GlobSetBuilder::new();
+        for g in &self.globs {
+            b.add(g.clone());
+        }
+        b.build()
+    }
+
+    /// The set, built now if not yet. One that does not build (too big:
+    /// caught at load for user files) matches nothing.
+    fn set(&self) -> &GlobSet {
+        self.set
+            .get_or_init(|| self.build().unwrap_or_else(|_| GlobSet::empty()))
     }
 
     /// Whether a root-relative path matches any of the globs.
     pub fn is_match(&self, path: impl AsRef<Path>) -> bool {
-        !self.sources.is_empty() && self.set.is_match(path)
+        !self.sources.is_empty() && self.set().is_match(path)
     }
 
     /// Whether the list is empty.
@@ -268,7 +296,12 @@ impl fmt::Debug for Globs {
 impl<'de> Deserialize<'de> for Globs {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Vec::<String>::deserialize(d)?;
-        Globs::new(&v).map_err(serde::de::Error::custom)
+        let g = if EAGER.with(Cell::get) {
+            Globs::new(&v)
+        } else {
+            Globs::checked(&v)
+        };
+        g.map_err(serde::de::Error::custom)
     }
 }
 
@@ -335,6 +368,13 @@ mod tests {
         assert!(g.is_match("a/b/c.md") && g.is_match("x.txt") && !g.is_match("b/c.md"));
         assert!(!Globs::default().is_match("a"));
         assert!(Globs::new(&["a[b"]).unwrap_err().contains("bad glob"));
+        assert_eq!(
+            Globs::checked(&["a[b"]).unwrap_err(),
+            Globs::new(&["a[b"]).unwrap_err()
+        );
+        let lazy = Globs::checked(&["a/**", "*.txt"]).unwrap();
+        assert!(lazy.set.get().is_none(), "built before its first use");
+        assert!(lazy.is_match("a/b/c.md") && !lazy.is_match("b/c.md"));
         assert!(GlobPattern::new("**/status/*.md")
             .unwrap()
             .is_match(".claude/status/x.md"));
