@@ -12,10 +12,11 @@
 //!    their names and the folders made for them durable (Linux; elsewhere the
 //!    temp files are `fsync`ed in parallel, [`super::tree::Tree::sync_written`]);
 //! 4. the archive copies, then the new files, are renamed into place;
-//! 5. every folder a rename touched, and the folders above it, is `fsync`ed
-//!    ([`Touched::sync`]): the new names are durable;
-//! 6. originals and deleted files are removed, and their folders `fsync`ed,
-//!    before the journal is removed.
+//! 5. every folder a rename touched, and the folders above it, is made
+//!    durable ([`Touched::sync`]: one more `syncfs` per file system on Linux,
+//!    an `fsync` per folder elsewhere): the new names are durable;
+//! 6. originals and deleted files are removed, and their folders made
+//!    durable the same way, before the journal is removed.
 //!
 //! Why nothing can be lost, whatever the crash or power loss:
 //! - A rename never makes durable a name whose contents are not: every
@@ -57,15 +58,26 @@ impl Touched {
         }
     }
 
-    /// `fsync` each folder once, then forget them. A folder gone meanwhile
-    /// (removed by another program) has nothing left to make durable.
+    /// Make each folder's entries durable, then forget them: on Linux one
+    /// `syncfs` per file system the folders are on (it commits every
+    /// folder's changed entries, as an `fsync` of each would), elsewhere an
+    /// `fsync` of each. A folder gone meanwhile (removed by another program)
+    /// has nothing left to make durable.
     pub(super) fn sync(&mut self, tree: &Tree) -> Result<(), ApplyError> {
-        for d in std::mem::take(&mut self.0) {
-            if let Some(d) = tree.dir(&d)? {
-                d.sync()?;
-            }
+        let dirs = std::mem::take(&mut self.0);
+        #[cfg(target_os = "linux")]
+        {
+            tree.sync_folders(dirs.iter().map(PathBuf::as_path))
         }
-        Ok(())
+        #[cfg(not(target_os = "linux"))]
+        {
+            for d in dirs {
+                if let Some(d) = tree.dir(&d)? {
+                    d.sync()?;
+                }
+            }
+            Ok(())
+        }
     }
 }
 

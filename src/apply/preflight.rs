@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{check_inside, ApplyError};
+use super::{ApplyError, Inside};
 use crate::plan::{Op, Plan};
 
 /// Room kept free beyond what the plan needs, for the file system's own blocks.
@@ -104,8 +104,9 @@ pub fn check_ops(root: &Path, ops: &[&Op], extra: u64) -> Result<(), ApplyError>
             reason: "no such folder; create it first".into(),
         });
     }
+    let mut inside = Inside::new(root);
     for dir in folders(ops) {
-        check_inside(root, &dir)?;
+        inside.check(&dir)?;
         let at = existing_ancestor(root, &dir);
         if !writable(&at) {
             return Err(ApplyError::Refused {

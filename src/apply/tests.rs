@@ -188,3 +188,51 @@ fn progress_counts_every_step_up_to_its_total() {
     assert_eq!(seen.last(), Some(&(6, 6)), "{seen:?}");
     assert!(seen.windows(2).all(|w| w[0].0 + 1 == w[1].0));
 }
+
+/// The checks of one `Inside`, remembered from path to path, answer as a
+/// walk that looks at every folder again (what `check_inside` did), asked
+/// twice over: refused through a link or out of the root, else the path.
+#[cfg(unix)]
+#[test]
+fn inside_checks_many_paths_as_check_inside_does_one() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    std::fs::create_dir_all(root.join("a/b")).unwrap();
+    std::fs::write(root.join("a/b/f.md"), "x").unwrap();
+    std::os::unix::fs::symlink(root.join("a"), root.join("ln")).unwrap();
+    std::os::unix::fs::symlink(root.join("a/b/f.md"), root.join("a/lf.md")).unwrap();
+    let paths = [
+        "a/b/f.md",
+        "a/b/new.md",
+        "new/dir/x.md",
+        "ln",
+        "ln/b/f.md",
+        "a/lf.md",
+        "a/lf.md/x",
+        "./a/b/f.md",
+        "a/../a/b/f.md",
+        "/etc/passwd",
+        "",
+    ];
+    let walk = |rel: &Path| -> Option<PathBuf> {
+        let mut cur = root.to_path_buf();
+        for c in rel.components() {
+            match c {
+                std::path::Component::Normal(n) => cur.push(n),
+                std::path::Component::CurDir => {}
+                _ => return None,
+            }
+            if std::fs::symlink_metadata(&cur).is_ok_and(|m| m.file_type().is_symlink()) {
+                return None;
+            }
+        }
+        Some(cur)
+    };
+    let mut inside = Inside::new(root);
+    for _ in 0..2 {
+        for p in paths {
+            assert_eq!(inside.check(Path::new(p)).ok(), walk(Path::new(p)), "{p}");
+        }
+    }
+    assert!(inside.check(Path::new("ln/b/f.md")).is_err());
+}

@@ -251,11 +251,13 @@ impl Config {
                 continue;
             }
             // Each file is read on its own first, so an unknown key, a wrong type or
-            // a bad pattern is reported at its line and column. The embedded files
-            // are tested to load, so their patterns are compiled once, below.
+            // a bad pattern is reported at its line and column: its patterns are
+            // compiled here, so the merged tree's can wait for their first use.
+            // The embedded files are tested to compile.
             let builtin = BUILTIN.iter().any(|(n, _)| n == name);
             if !builtin {
-                serde_saphyr::from_str::<Config>(text).map_err(|e| located(name, text, e))?;
+                pattern::eagerly(|| serde_saphyr::from_str::<Config>(text))
+                    .map_err(|e| located(name, text, e))?;
             }
             let v: Value = serde_saphyr::from_str(text).map_err(|e| located(name, text, e))?;
             merge(&mut merged, v);

@@ -1,11 +1,22 @@
-//! Compiled settings: regexes and globs are compiled while the configuration is
+//! Compiled settings: regexes and globs are checked while the configuration is
 //! read, so a bad one is an error located at its line and column in the file that
-//! wrote it, and every user of the configuration gets ready matchers (no caches,
-//! no fallback to the built-in patterns for errors that cannot happen after load).
+//! wrote it, and every user of the configuration gets ready matchers (no fallback
+//! to the built-in patterns for errors that cannot happen after load).
+//!
+//! A regex of the merged configuration is parsed when read (its syntax and
+//! required group checked there) but compiled on first use: compiling all ~50
+//! built-in patterns took ~110 M instructions, a third of a `split` of a 300 KB
+//! file, and most commands use a few of them; a list of globs, likewise, is
+//! parsed when read and built into its set on first use. Each user file is
+//! first read on its own with every pattern compiled ([`eagerly`]), so an
+//! error only the compiler finds (a pattern too big) is still reported at
+//! load, located; the built-in ones are tested to compile.
 
+use std::cell::Cell;
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
 use regex::Regex;
@@ -38,30 +49,61 @@ impl Group for Value {
     const NAME: Option<&'static str> = Some("value");
 }
 
-/// A configured regex, compiled when read. An empty (or all-blank) pattern means
-/// "unset" and has no regex.
+thread_local! {
+    /// Whether patterns read on this thread are compiled as they are read.
+    static EAGER: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f` (a deserialization) with every pattern it reads compiled at once,
+/// so a pattern the regex compiler refuses is an error of that read.
+pub fn eagerly<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            EAGER.with(|e| e.set(self.0));
+        }
+    }
+    let _reset = Reset(EAGER.with(|e| e.replace(true)));
+    f()
+}
+
+/// A configured regex, checked when read and compiled on first use (see the
+/// module doc). An empty (or all-blank) pattern means "unset" and has no regex.
 pub struct Pattern<G: Group = AnyGroup> {
     source: String,
-    regex: Option<Regex>,
+    regex: OnceLock<Option<Regex>>,
     group: PhantomData<G>,
 }
 
 impl<G: Group> Pattern<G> {
     /// Compile `source`, checking the required group; the error names the pattern.
     pub fn new(source: &str) -> Result<Self, String> {
-        let regex = if source.trim().is_empty() {
-            None
-        } else {
+        let p = Pattern::checked(source)?;
+        if p.regex.get().is_none() {
             let r = Regex::new(source).map_err(|e| format!("bad pattern `{source}`: {e}"))?;
+            let _ = p.regex.set(Some(r));
+        }
+        Ok(p)
+    }
+
+    /// Parse `source` and check the required group, leaving the compile to
+    /// the first use. Errors read as [`Pattern::new`]'s: the regex crate
+    /// reports a syntax error with the parser's own words, as here.
+    pub fn checked(source: &str) -> Result<Self, String> {
+        let regex = OnceLock::new();
+        if source.trim().is_empty() {
+            let _ = regex.set(None);
+        } else {
+            let hir = regex_automata::util::syntax::parse(source)
+                .map_err(|e| format!("bad pattern `{source}`: {e}"))?;
             if let Some(g) = G::NAME {
-                if r.capture_names().flatten().all(|n| n != g) {
+                if !has_group(&hir, g) {
                     return Err(format!(
                         "bad pattern `{source}`: needs a `{g}` capture group"
                     ));
                 }
             }
-            Some(r)
-        };
+        }
         Ok(Pattern {
             source: source.to_string(),
             regex,
@@ -69,9 +111,13 @@ impl<G: Group> Pattern<G> {
         })
     }
 
-    /// The compiled regex, `None` when unset.
+    /// The compiled regex, `None` when unset. A pattern that parsed but does
+    /// not compile (too big: caught at load for user files, tested for the
+    /// built-in ones) matches nothing rather than stopping the run.
     pub fn regex(&self) -> Option<&Regex> {
-        self.regex.as_ref()
+        self.regex
+            .get_or_init(|| Regex::new(&self.source).ok())
+            .as_ref()
     }
 
     /// The pattern as written.
@@ -81,7 +127,18 @@ impl<G: Group> Pattern<G> {
 
     /// Whether the pattern is set and matches `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        self.regex.as_ref().is_some_and(|r| r.is_match(text))
+        self.regex().is_some_and(|r| r.is_match(text))
+    }
+}
+
+/// Whether a parsed regex has a capture group named `name`.
+fn has_group(hir: &regex_syntax::hir::Hir, name: &str) -> bool {
+    use regex_syntax::hir::HirKind;
+    match hir.kind() {
+        HirKind::Capture(c) => c.name.as_deref() == Some(name) || has_group(&c.sub, name),
+        HirKind::Repetition(r) => has_group(&r.sub, name),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v.iter().any(|h| has_group(h, name)),
+        _ => false,
     }
 }
 
@@ -89,7 +146,7 @@ impl<G: Group> Default for Pattern<G> {
     fn default() -> Self {
         Pattern {
             source: String::new(),
-            regex: None,
+            regex: OnceLock::from(None),
             group: PhantomData,
         }
     }
@@ -114,7 +171,12 @@ impl<G: Group> fmt::Debug for Pattern<G> {
 impl<'de, G: Group> Deserialize<'de> for Pattern<G> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
-        Pattern::new(&s).map_err(serde::de::Error::custom)
+        let p = if EAGER.with(Cell::get) {
+            Pattern::new(&s)
+        } else {
+            Pattern::checked(&s)
+        };
+        p.map_err(serde::de::Error::custom)
     }
 }
 
@@ -162,29 +224,56 @@ impl<'de> Deserialize<'de> for GlobPattern {
     }
 }
 
-/// A list of globs compiled into one set: matches when any of them does.
+/// A list of globs compiled into one set: matches when any of them does. Each
+/// glob is parsed when read; the set, like a [`Pattern`]'s regex, is built on
+/// first use (building every configured set took ~18 M instructions at each
+/// start, and `split` uses none of them).
 #[derive(Clone, Default)]
 pub struct Globs {
     sources: Vec<String>,
-    set: GlobSet,
+    globs: Vec<Glob>,
+    set: OnceLock<GlobSet>,
 }
 
 impl Globs {
     /// Compile a list of globs.
     pub fn new<S: AsRef<str>>(sources: &[S]) -> Result<Self, String> {
-        let mut b = GlobSetBuilder::new();
-        for s in sources {
-            b.add(glob(s.as_ref())?);
-        }
+        let g = Globs::checked(sources)?;
+        let set = g.build().map_err(|e| e.to_string())?;
+        let _ = g.set.set(set);
+        Ok(g)
+    }
+
+    /// Parse a list of globs, leaving the set to be built on first use.
+    pub fn checked<S: AsRef<str>>(sources: &[S]) -> Result<Self, String> {
         Ok(Globs {
             sources: sources.iter().map(|s| s.as_ref().to_string()).collect(),
-            set: b.build().map_err(|e| e.to_string())?,
+            globs: sources
+                .iter()
+                .map(|s| glob(s.as_ref()))
+                .collect::<Result<_, _>>()?,
+            set: OnceLock::new(),
         })
+    }
+
+    fn build(&self) -> Result<GlobSet, globset::Error> {
+        let mut b = GlobSetBuilder::new();
+        for g in &self.globs {
+            b.add(g.clone());
+        }
+        b.build()
+    }
+
+    /// The set, built now if not yet. One that does not build (too big:
+    /// caught at load for user files) matches nothing.
+    fn set(&self) -> &GlobSet {
+        self.set
+            .get_or_init(|| self.build().unwrap_or_else(|_| GlobSet::empty()))
     }
 
     /// Whether a root-relative path matches any of the globs.
     pub fn is_match(&self, path: impl AsRef<Path>) -> bool {
-        !self.sources.is_empty() && self.set.is_match(path)
+        !self.sources.is_empty() && self.set().is_match(path)
     }
 
     /// Whether the list is empty.
@@ -207,7 +296,12 @@ impl fmt::Debug for Globs {
 impl<'de> Deserialize<'de> for Globs {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let v = Vec::<String>::deserialize(d)?;
-        Globs::new(&v).map_err(serde::de::Error::custom)
+        let g = if EAGER.with(Cell::get) {
+            Globs::new(&v)
+        } else {
+            Globs::checked(&v)
+        };
+        g.map_err(serde::de::Error::custom)
     }
 }
 
@@ -230,11 +324,57 @@ mod tests {
     }
 
     #[test]
+    fn a_checked_pattern_fails_as_a_compiled_one_and_compiles_on_first_use() {
+        for bad in ["(", "a{2,1}", "(?P<number>x", "[z-a]"] {
+            assert_eq!(
+                Pattern::<AnyGroup>::checked(bad).unwrap_err(),
+                Pattern::<AnyGroup>::new(bad).unwrap_err()
+            );
+        }
+        assert_eq!(
+            Pattern::<Number>::checked("phase (\\d+)").unwrap_err(),
+            Pattern::<Number>::new("phase (\\d+)").unwrap_err()
+        );
+        let p = Pattern::<Number>::checked("(?:x|(?P<number>\\d+))+").unwrap();
+        assert!(p.regex.get().is_none(), "compiled before its first use");
+        assert!(p.is_match("x4"));
+        assert!(p.regex.get().is_some_and(Option::is_some));
+        assert!(Pattern::<AnyGroup>::checked(" ").unwrap().regex().is_none());
+    }
+
+    /// Only the compiler finds a pattern too big: a file read [`eagerly`] says
+    /// so when it is read, not when the pattern is first used.
+    #[test]
+    fn a_pattern_too_big_is_an_error_when_read_eagerly() {
+        let too_big = "\\w{400}{400}";
+        let read = |eager: bool| {
+            let de = || Pattern::<AnyGroup>::deserialize(serde_json::json!(too_big));
+            if eager {
+                eagerly(de)
+            } else {
+                de()
+            }
+        };
+        let e = read(true).unwrap_err().to_string();
+        assert!(e.contains("bad pattern"), "{e}");
+        let lazy = read(false).expect("parses");
+        assert!(lazy.regex().is_none() && !lazy.is_match("x"));
+        assert!(!EAGER.with(Cell::get), "eagerly resets the flag");
+    }
+
+    #[test]
     fn globs_match_any_and_empty_matches_nothing() {
         let g = Globs::new(&["a/**", "*.txt"]).unwrap();
         assert!(g.is_match("a/b/c.md") && g.is_match("x.txt") && !g.is_match("b/c.md"));
         assert!(!Globs::default().is_match("a"));
         assert!(Globs::new(&["a[b"]).unwrap_err().contains("bad glob"));
+        assert_eq!(
+            Globs::checked(&["a[b"]).unwrap_err(),
+            Globs::new(&["a[b"]).unwrap_err()
+        );
+        let lazy = Globs::checked(&["a/**", "*.txt"]).unwrap();
+        assert!(lazy.set.get().is_none(), "built before its first use");
+        assert!(lazy.is_match("a/b/c.md") && !lazy.is_match("b/c.md"));
         assert!(GlobPattern::new("**/status/*.md")
             .unwrap()
             .is_match(".claude/status/x.md"));

@@ -8,6 +8,7 @@ pub mod check;
 pub mod fix;
 pub mod init;
 pub mod load;
+mod on_disk;
 pub mod restore;
 pub mod restructure;
 pub mod root;

@@ -149,9 +149,8 @@ pub fn plan_fixed_tree(
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));
     let recorded = read_manifest(root, cfg)?;
-    let exists = |p: &Path| {
-        apply::check_inside(root, p).is_ok_and(|abs| std::fs::symlink_metadata(abs).is_ok())
-    };
+    let disk = super::on_disk::OnDisk::new(root);
+    let exists = |p: &Path| disk.exists(p);
     // The planner ticks once per file it examines for splitting, its first
     // stage. After the last file the bar would sit full while the rest runs
     // (links, the check of the planned tree, decisions, indexes: seconds on a

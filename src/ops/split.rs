@@ -137,15 +137,22 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             .unwrap_or_else(|| PathBuf::from(".")),
     };
     let (mut contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
+    // Each part's exact tokens while known: the split's, until a link in it
+    // is rewritten.
+    let mut tokens: Vec<Option<usize>> = sp
+        .parts
+        .iter()
+        .zip(&contents)
+        .map(|(p, (_, edited, _))| (!edited).then_some(p.tokens))
+        .collect();
     if let Some(fields) = &fields {
         cards(
-            cfg,
-            fields,
+            (cfg, fields, encoding),
             &doc,
             &sp,
-            &opts.file,
-            &out_dir,
+            (&opts.file, &out_dir),
             &mut contents,
+            &mut tokens,
             CARD_CHUNK,
         );
     }
@@ -160,15 +167,13 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         .parts
         .iter()
         .zip(&contents)
-        .map(|(p, (text, edited, _))| Part {
+        .zip(&tokens)
+        .map(|((p, (text, edited, _)), t)| Part {
             path: out_dir.join(&p.name),
             lines: if *edited { count_lines(text) } else { p.lines },
-            // A rewritten link changes the count (the split kept room for it).
-            tokens: if *edited {
-                encoding.count(text)
-            } else {
-                p.tokens
-            },
+            // A rewritten link changes the count (the split kept room for it);
+            // a card's is worked out as it goes in.
+            tokens: t.unwrap_or_else(|| encoding.count(text)),
             subphase: p.subphase.as_ref().map(|s| s.number.clone()),
             line: p.line,
         })
@@ -209,15 +214,13 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
 /// order. Paths are taken from the file system's root, so links between the
 /// parts and to the original hold wherever `--out` puts them. A part that got
 /// a card is marked edited (its lines and tokens are counted again).
-#[allow(clippy::too_many_arguments)]
 fn cards(
-    cfg: &Config,
-    fields: &[crate::config::CardField],
+    (cfg, fields, encoding): (&Config, &[crate::config::CardField], Encoding),
     doc: &Document,
     sp: &split::SplitPlan,
-    file: &Path,
-    out_dir: &Path,
+    (file, out_dir): (&Path, &Path),
     contents: &mut [(String, bool, Ledger)],
+    tokens: &mut [Option<usize>],
     chunk: usize,
 ) {
     let (Some((_, orig)), Some((_, out))) = (from_root(file), from_root(out_dir)) else {
@@ -257,6 +260,7 @@ fn cards(
         first_of: &first_of,
         status: &cfg.check.status,
         reparse: false,
+        encoding,
     };
     // The parts are carded a few subphases at a time: each part's parse (a
     // copy of its text and its blocks) and its text before the card are held
@@ -269,6 +273,7 @@ fn cards(
         let end = chunk_end(&units, start, chunk);
         card_chunk(
             &mut contents[start..end],
+            &mut tokens[start..end],
             &paths[start..end],
             &units[start..end],
             &ctx,
@@ -292,6 +297,7 @@ fn chunk_end(units: &[Option<Unit>], start: usize, size: usize) -> usize {
 /// Cards into one chunk of parts; a part whose text changed is marked edited.
 fn card_chunk(
     contents: &mut [(String, bool, Ledger)],
+    tokens: &mut [Option<usize>],
     paths: &[PathBuf],
     units: &[Option<Unit>],
     ctx: &Context,
@@ -307,12 +313,14 @@ fn card_chunk(
         .zip(&mut docs)
         .zip(paths)
         .zip(units)
-        .map(|((((text, _, ledger), doc), path), unit)| Slot {
+        .zip(tokens.iter_mut())
+        .map(|(((((text, _, ledger), doc), path), unit), tokens)| Slot {
             path,
             contents: text,
             doc,
             ledger,
             unit: unit.as_ref(),
+            tokens,
         })
         .collect();
     carding::card_parts(&mut slots, ctx);
@@ -482,7 +490,16 @@ mod tests {
         let fields = cfg.cards.fields().unwrap();
         let carded = |chunk| {
             let (mut contents, _) = relink(&doc, &sp, &file, out);
-            cards(&cfg, &fields, &doc, &sp, &file, out, &mut contents, chunk);
+            let mut tokens: Vec<Option<usize>> = vec![None; contents.len()];
+            cards(
+                (&cfg, &fields, opts.encoding),
+                &doc,
+                &sp,
+                (&file, out),
+                &mut contents,
+                &mut tokens,
+                chunk,
+            );
             contents
         };
         let (one, many) = (carded(usize::MAX), carded(1));

@@ -9,6 +9,7 @@
 //! right after the subphase heading, or, in a continuation part, replaces the
 //! "Continued from" line and carries it (so the part is still known as one).
 
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -122,18 +123,20 @@ pub fn max_tokens(fields: &[CardField]) -> usize {
 /// `contents` with `card` inserted right after the heading of subphase `number`
 /// (the first top-level heading recognised as it, else the first heading), or,
 /// when `prefix` bytes of replan's continuation line lead the text, in their
-/// place. `None` when there is no such heading or it ends the text without a
-/// line break (a card there could not be taken out again byte for byte).
+/// place; with the range of `contents` the card took the place of (empty where
+/// it was put in). `None` when there is no such heading or it ends the text
+/// without a line break (a card there could not be taken out again byte for
+/// byte).
 pub fn insert(
     contents: &str,
     doc: &Document,
     card: &str,
     prefix: usize,
     is_heading: &dyn Fn(&str) -> bool,
-) -> Option<String> {
+) -> Option<(String, Range<usize>)> {
     if prefix > 0 {
         let rest = contents.get(prefix..)?;
-        return Some(format!("{card}{rest}"));
+        return Some((format!("{card}{rest}"), 0..prefix));
     }
     let (b, _) = doc
         .top_headings()
@@ -144,7 +147,10 @@ pub fn insert(
     if at == 0 || at > contents.len() || !contents[..at].ends_with('\n') {
         return None;
     }
-    Some(format!("{}{card}{}", &contents[..at], &contents[at..]))
+    Some((
+        format!("{}{card}{}", &contents[..at], &contents[at..]),
+        at..at,
+    ))
 }
 
 /// A duration as the heading states it, else as a `Duration:` / `Estimated
@@ -318,7 +324,9 @@ mod tests {
             .contains("- **Next:** [phase-4.7-install-part-2.md](phase-4.7-install-part-2.md)\n"));
         assert!(card.contains("open (1 of 3 checkboxes done)"));
         assert!(!card.contains("Previous"));
-        let with = insert(text, &doc, &card, 0, &|t| t.contains("4.7")).unwrap();
+        let (with, at) = insert(text, &doc, &card, 0, &|t| t.contains("4.7")).unwrap();
+        let heading_end = text.find("min)\n").unwrap() + "min)\n".len();
+        assert_eq!(at, heading_end..heading_end, "put in, nothing replaced");
         assert!(with.starts_with(
             "Intro line.\n\n## Phase 4.7: Install (30-45 min)\n<!-- replan:card -->\n"
         ));

@@ -13,6 +13,7 @@ use crate::model::Document;
 use crate::plan::card::{self, Facts};
 use crate::plan::conserve::Ledger;
 use crate::subphase::{recognise, Reading, Subphase};
+use crate::tokens::{joins_cleanly, Encoding};
 
 /// The subphase a part holds (part of), as its card tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,6 +122,10 @@ pub struct Slot<'a> {
     pub ledger: &'a mut Ledger,
     /// The subphase it holds, if any: only those get a card.
     pub unit: Option<&'a Unit>,
+    /// The exact tokens of `contents`, when known; kept in step as the card
+    /// goes in (worked out from the card and the text around it, see
+    /// [`spliced_tokens`]) and remembered, so no stage counts the part again.
+    pub tokens: &'a mut Option<usize>,
 }
 
 /// The files before and after one in reading order.
@@ -147,6 +152,8 @@ pub struct Context<'a> {
     /// reads the parts' links and headings afterwards; `split` writes the text
     /// and drops the parse, so a second parse of every part would be waste.
     pub reparse: bool,
+    /// The encoding the parts' tokens are counted in.
+    pub encoding: Encoding,
 }
 
 /// A subphase's status as its card shows it: derived from its parts' text
@@ -253,9 +260,14 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
         let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));
         let is_heading =
             |t: &str| subphase_of(t, ctx.headings, ctx.envs).is_some_and(|s| s.number == u.number);
-        if let Some(new) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
+        if let Some((new, replaced)) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
             if prefix > 0 {
                 p.ledger.drop_prefix();
+            }
+            if let Some(n) = *p.tokens {
+                let n = spliced_tokens(ctx.encoding, p.contents, n, replaced, &text);
+                ctx.encoding.remember(&new, n);
+                *p.tokens = Some(n);
             }
             *p.contents = new;
             if ctx.reparse {
@@ -263,6 +275,46 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
             }
         }
     }
+}
+
+/// The exact tokens of `old` with `old[replaced]` replaced by `insert`, from
+/// `old`'s exact count `old_tokens`. Pre-tokenizer pieces never join across a
+/// clean line start ([`joins_cleanly`]), so the text after the first one past
+/// the change counts alike in both versions: only the text before it is
+/// counted, old and new (a heading line and a card, where counting the whole
+/// part with its card took as long as the split's own count of it). Where no
+/// such line start comes soon, the new text is counted whole.
+pub fn spliced_tokens(
+    enc: Encoding,
+    old: &str,
+    old_tokens: usize,
+    replaced: std::ops::Range<usize>,
+    insert: &str,
+) -> usize {
+    let new_head = |q: usize| {
+        let mut t = String::with_capacity(replaced.start + insert.len() + q - replaced.end);
+        t.push_str(&old[..replaced.start]);
+        t.push_str(insert);
+        t.push_str(&old[replaced.end..q]);
+        t
+    };
+    // Line starts from the end of the change on, the change's end first.
+    let starts = std::iter::once(replaced.end).chain(
+        old.as_bytes()[replaced.end..]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| matches!(b, b'\n' | b'\r'))
+            .map(|(i, _)| replaced.end + i + 1),
+    );
+    for q in starts.take_while(|&q| q < old.len() && q - replaced.end <= old.len() / 2) {
+        let (before, rest) = old.split_at(q);
+        let head = new_head(q);
+        if joins_cleanly(before, rest) && joins_cleanly(&head, rest) {
+            let old_head = enc.count(before);
+            return (old_tokens + enc.count(&head)).saturating_sub(old_head);
+        }
+    }
+    enc.count(&new_head(old.len()))
 }
 
 /// The subphases `whole` names as prerequisites, each linked to the file
@@ -332,6 +384,44 @@ mod tests {
         }
         assert_eq!(line_with_cards(1, &cards), 1);
         assert_eq!(line_with_cards(2, &cards), 6);
+    }
+
+    /// A card put in at every line start of a sample plan (and in place of
+    /// its first line, as of a continuation line) is counted from the text's
+    /// count exactly as counting the new text would, in both encodings.
+    #[test]
+    fn spliced_counts_are_exact() {
+        let text = include_str!(
+            "../../samples/pcc/.claude/plans/devtest-deployment/phase-4-working-notes.md"
+        );
+        let cut = text.as_bytes()[..6_000]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(0);
+        let text = &text[..cut + 1];
+        let card = format!(
+            "{}\n- **Part:** 1 of 2\n{}\n\n",
+            markers::CARD_BEGIN,
+            markers::CARD_END
+        );
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .filter(|&i| i < text.len())
+            .collect();
+        let first_line = text.find('\n').map_or(text.len(), |i| i + 1);
+        for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+            let n = enc.count_uncached(text);
+            let mut cases: Vec<std::ops::Range<usize>> = starts.iter().map(|&i| i..i).collect();
+            cases.push(0..first_line);
+            for r in cases {
+                let new = format!("{}{card}{}", &text[..r.start], &text[r.end..]);
+                assert_eq!(
+                    spliced_tokens(enc, text, n, r.clone(), &card),
+                    enc.count_uncached(&new),
+                    "{enc:?} at {r:?}"
+                );
+            }
+        }
     }
 
     #[test]

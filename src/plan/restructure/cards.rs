@@ -167,6 +167,7 @@ impl Planner<'_> {
                 first_of: &maps.first_of,
                 status: &self.cfg.check.status,
                 reparse: true,
+                encoding: self.enc,
             };
             let mut slots: Vec<Slot> = list
                 .iter_mut()
@@ -176,6 +177,7 @@ impl Planner<'_> {
                     doc: &mut p.doc,
                     ledger: &mut p.ledger,
                     unit: p.unit.as_ref(),
+                    tokens: &mut p.tokens,
                 })
                 .collect();
             carding::card_parts(&mut slots, &ctx);

@@ -115,6 +115,7 @@ impl Planner<'_> {
                 if !edits.is_empty() {
                     self.out.mentions_rewritten += edits.len();
                     part.contents = part.ledger.edit(&part.contents, edits);
+                    part.tokens = None;
                     part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
                 }
             }
@@ -183,6 +184,7 @@ impl Planner<'_> {
         if !edits.is_empty() {
             self.out.links_rewritten += edits.len();
             part.contents = part.ledger.edit(&part.contents, edits);
+            part.tokens = None;
             part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
         }
     }

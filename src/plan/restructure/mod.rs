@@ -186,6 +186,10 @@ struct PartOut {
     ledger: Ledger,
     /// The subphase it holds (part of), for its card.
     unit: Option<crate::plan::carding::Unit>,
+    /// The exact tokens of `contents` while they are known without counting
+    /// (the split's count, kept in step by the card; `None` once a link in
+    /// it is rewritten).
+    tokens: Option<usize>,
 }
 
 /// A link that resolves today: the file holding it after the plan, its destination

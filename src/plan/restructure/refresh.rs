@@ -274,6 +274,7 @@ impl Planner<'_> {
             if let Some(part) = self.parts.values_mut().flatten().find(|p| p.path == path) {
                 part.doc = Document::from_text(&path.to_string_lossy(), &text);
                 part.contents = text;
+                part.tokens = None;
                 continue;
             }
             let merged = self.modifies.iter_mut().find_map(|op| match op {

@@ -370,6 +370,7 @@ impl Planner<'_> {
                 span: part.span.clone(),
                 prefix: part.prefix.len(),
                 ledger: Ledger::cut(part.prefix.len(), part.suffix.len()),
+                tokens: Some(part.tokens),
             });
         }
         (moved, parts_out)
