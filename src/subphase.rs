@@ -28,6 +28,12 @@ pub struct Subphase {
 /// Recognise a heading text as a subphase.
 pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Option<Subphase> {
     let text = without_status_mark(text.trim());
+    // The number a match must capture is a piece of the text that `dotted`
+    // accepts only with a digit or a dot in it: a heading with neither ("Tasks",
+    // "Overview") is no subphase whatever the patterns, and needs no regex.
+    if !text.bytes().any(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
     for re in rules.subphase.iter().filter_map(|p| p.regex()) {
         let Some(c) = re.captures(text) else { continue };
         let raw = c.name("number")?.as_str();
@@ -362,6 +368,22 @@ mod tests {
         ] {
             assert!(rec(near).is_none(), "{near:?} read as {:?}", rec(near));
         }
+    }
+
+    /// Headings are skipped before any pattern only when no number can be in
+    /// them: a configured pattern whose number is dots alone still reads one.
+    #[test]
+    fn headings_without_digits_or_dots_skip_the_patterns_and_only_they() {
+        let c = Config::builtin();
+        for t in ["Tasks", "Overview and goals", "✅ Done", ""] {
+            assert!(recognise(t, &c.headings, &c.environments).is_none(), "{t}");
+        }
+        let mut rules = c.headings.clone();
+        rules.subphase =
+            vec![crate::config::pattern::Pattern::new(r"^Part (?P<number>\.+)$").unwrap()];
+        let s = recognise("Part ..", &rules, &c.environments).unwrap();
+        assert_eq!(s.number, "..");
+        assert!(recognise("Part one", &rules, &c.environments).is_none());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `budget.tokens`: a file with more tokens than its budget. Tokens are counted
-//! only when the file has more bytes than the budget (a token is at least a byte).
+//! only when the file has more bytes than the budget (a token is at least a byte),
+//! and then only as far as needed to know it fits ([`crate::tokens::Encoding::count_over`]).
 
 use super::{Ctx, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
@@ -34,7 +35,7 @@ impl Rule for BudgetTokens {
         }
         let tokens = match cx.tokens.and_then(|t| t.get(file.index)) {
             Some(&t) => t,
-            None => cx.encoding.count(text),
+            None => cx.encoding.count_over(text, max).over().unwrap_or(0),
         };
         if tokens <= max {
             return;

@@ -161,7 +161,8 @@ pub struct Ctx<'a> {
     pub cfg: &'a Config,
     /// The token encoding of the budgets.
     pub encoding: Encoding,
-    /// Token counts already known, by input index.
+    /// Token counts already known, by input index; 0 for a file the run only
+    /// made sure fits its token budget (`budget.tokens` is the only reader).
     pub tokens: Option<&'a [usize]>,
     /// Files a plan will create that are not checked (the archive): links into
     /// them resolve before they exist on disk.
@@ -432,7 +433,11 @@ fn run_inner<'a>(
             || {
                 need.par_iter()
                     .with_max_len(1)
-                    .map(|&i| (i, enc.count(&files[i].doc.source.text)))
+                    .map(|&i| {
+                        let (_, max) = cfg.budget_for(files[i].rel);
+                        let t = enc.count_over(&files[i].doc.source.text, max);
+                        (i, t.over().unwrap_or(0))
+                    })
                     .collect()
             },
             conflicts_job,
@@ -459,19 +464,36 @@ fn run_inner<'a>(
         .filter(|r| wanted(r.id))
         .map(|r| (r, (r.ctor)(&cx)))
         .collect();
-    let mut out: Vec<Finding> = facts
-        .par_iter()
-        .flat_map_iter(|f| {
-            let mut v = Vec::new();
-            for (_, r) in &rules {
-                r.check_file(&cx, f, &mut v);
-            }
-            v
-        })
-        .collect();
-    for (_, r) in &rules {
-        r.check_set(&cx, &facts, &mut out);
-    }
+    // The rules over the whole set read only the facts, never the per-file
+    // findings: they run beside the per-file pass (and beside each other)
+    // instead of on one core after it. Findings keep the order of the serial
+    // run: per file, then each set rule's in registry order.
+    let (mut out, per_set): (Vec<Finding>, Vec<Vec<Finding>>) = rayon::join(
+        || {
+            facts
+                .par_iter()
+                .flat_map_iter(|f| {
+                    let mut v = Vec::new();
+                    for (_, r) in &rules {
+                        r.check_file(&cx, f, &mut v);
+                    }
+                    v
+                })
+                .collect()
+        },
+        || {
+            rules
+                .par_iter()
+                .with_max_len(1)
+                .map(|(_, r)| {
+                    let mut v = Vec::new();
+                    r.check_set(&cx, &facts, &mut v);
+                    v
+                })
+                .collect()
+        },
+    );
+    out.extend(per_set.into_iter().flatten());
     // Severity from configuration; `off` drops the finding.
     out.retain_mut(|f| match cfg.level_for(f.rule, &f.path) {
         Some(Level::Off) => false,

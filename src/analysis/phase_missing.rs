@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::facts::quote;
@@ -138,87 +139,96 @@ impl Rule for PhaseMissing {
         for (i, f) in files.iter().enumerate() {
             folders.entry(f.folder()).or_default().push(i);
         }
-        for members in folders.values() {
-            // Numbers given by file names, and by subphase headings, per folder.
-            let mut named: Vec<Numbered> = Vec::new();
-            let mut headed: Vec<Vec<Numbered>> = Vec::new();
-            for &i in members {
-                let f = &files[i];
-                if let Some(n) = name_number(cx, f) {
-                    if let Some(parts) = parse_number(&n) {
-                        named.push(Numbered {
-                            parts,
-                            text: n,
-                            file: i,
-                            line: 1,
-                            from_name: true,
-                        });
+        // Folders are judged on their own: in parallel, their findings kept in
+        // folder order.
+        let folders: Vec<&Vec<usize>> = folders.values().collect();
+        let found: Vec<Vec<Finding>> = folders
+            .par_iter()
+            .map(|&members| {
+                let mut out = Vec::new();
+                // Numbers given by file names, and by subphase headings, per folder.
+                let mut named: Vec<Numbered> = Vec::new();
+                let mut headed: Vec<Vec<Numbered>> = Vec::new();
+                for &i in members {
+                    let f = &files[i];
+                    if let Some(n) = name_number(cx, f) {
+                        if let Some(parts) = parse_number(&n) {
+                            named.push(Numbered {
+                                parts,
+                                text: n,
+                                file: i,
+                                line: 1,
+                                from_name: true,
+                            });
+                        }
+                    }
+                    headed.push(
+                        f.subphases
+                            .iter()
+                            .filter_map(|s| {
+                                parse_number(&s.sp.number).map(|parts| Numbered {
+                                    parts,
+                                    text: s.sp.number.clone(),
+                                    file: i,
+                                    line: s.line,
+                                    from_name: false,
+                                })
+                            })
+                            .collect(),
+                    );
+                }
+                let by_name: HashSet<Vec<u64>> = named.iter().map(|n| n.parts.clone()).collect();
+                let mut all = by_name.clone();
+                for h in &headed {
+                    all.extend(h.iter().map(|n| n.parts.clone()));
+                }
+                // The folder's references to numbers, read at its first gap.
+                let mut refs: Option<Refs> = None;
+                let mut report = |an: &Numbered, bn: &Numbered, missing: Vec<String>| {
+                    let f = &files[bn.file];
+                    let range = if missing.len() == 1 {
+                        format!("subphase {} is missing", missing[0])
+                    } else {
+                        format!(
+                            "subphases {}-{} are missing",
+                            missing[0],
+                            missing[missing.len() - 1]
+                        )
+                    };
+                    let place = |n: &Numbered| {
+                        if n.from_name {
+                            files[n.file].name().to_string()
+                        } else {
+                            format!("{} (line {})", n.text, n.line)
+                        }
+                    };
+                    let msg = format!("{range}: {} is followed by {}", place(an), place(bn));
+                    let ev = match reference {
+                        Some(re) => refs
+                            .get_or_insert_with(|| Refs::new(files, members, re))
+                            .evidence(files, members, bn.file, &missing, max_ev),
+                        None => Vec::new(),
+                    };
+                    out.push(
+                        cx.finding(INFO.id, f, bn.line, msg)
+                            .subphase(missing[0].clone())
+                            .evidence(ev),
+                    );
+                };
+                // Within a file: a gap only another file *named* for the number fills.
+                for h in &headed {
+                    for (a, b, missing) in gaps(h, &by_name) {
+                        report(a, b, missing);
                     }
                 }
-                headed.push(
-                    f.subphases
-                        .iter()
-                        .filter_map(|s| {
-                            parse_number(&s.sp.number).map(|parts| Numbered {
-                                parts,
-                                text: s.sp.number.clone(),
-                                file: i,
-                                line: s.line,
-                                from_name: false,
-                            })
-                        })
-                        .collect(),
-                );
-            }
-            let by_name: HashSet<Vec<u64>> = named.iter().map(|n| n.parts.clone()).collect();
-            let mut all = by_name.clone();
-            for h in &headed {
-                all.extend(h.iter().map(|n| n.parts.clone()));
-            }
-            // The folder's references to numbers, read at its first gap.
-            let mut refs: Option<Refs> = None;
-            let mut report = |an: &Numbered, bn: &Numbered, missing: Vec<String>| {
-                let f = &files[bn.file];
-                let range = if missing.len() == 1 {
-                    format!("subphase {} is missing", missing[0])
-                } else {
-                    format!(
-                        "subphases {}-{} are missing",
-                        missing[0],
-                        missing[missing.len() - 1]
-                    )
-                };
-                let place = |n: &Numbered| {
-                    if n.from_name {
-                        files[n.file].name().to_string()
-                    } else {
-                        format!("{} (line {})", n.text, n.line)
-                    }
-                };
-                let msg = format!("{range}: {} is followed by {}", place(an), place(bn));
-                let ev = match reference {
-                    Some(re) => refs
-                        .get_or_insert_with(|| Refs::new(files, members, re))
-                        .evidence(files, members, bn.file, &missing, max_ev),
-                    None => Vec::new(),
-                };
-                out.push(
-                    cx.finding(INFO.id, f, bn.line, msg)
-                        .subphase(missing[0].clone())
-                        .evidence(ev),
-                );
-            };
-            // Within a file: a gap only another file *named* for the number fills.
-            for h in &headed {
-                for (a, b, missing) in gaps(h, &by_name) {
+                // Across the folder's file names: any subphase heading in the folder fills.
+                for (a, b, missing) in gaps(&named, &all) {
                     report(a, b, missing);
                 }
-            }
-            // Across the folder's file names: any subphase heading in the folder fills.
-            for (a, b, missing) in gaps(&named, &all) {
-                report(a, b, missing);
-            }
-        }
+                out
+            })
+            .collect();
+        out.extend(found.into_iter().flatten());
     }
 }
 
@@ -236,7 +246,13 @@ impl Refs {
         for (pos, &i) in members.iter().enumerate() {
             let f = &files[i];
             for l in 1..=f.lines() {
-                for c in re.captures_iter(f.line(l)) {
+                let line = f.line(l);
+                // Finding no match is far cheaper than finding captures, and
+                // nearly every line has none.
+                if !re.is_match(line) {
+                    continue;
+                }
+                for c in re.captures_iter(line) {
                     if let Some(m) = c.name("number") {
                         let at = by_number.entry(m.as_str().to_string()).or_default();
                         if at.last() != Some(&(pos, l)) {

@@ -22,12 +22,24 @@ const LONG: usize = 128;
 
 /// Tokens in `piece`, using `parts` as scratch space.
 pub fn count(ranks: &Ranks, piece: &[u8], parts: &mut Vec<(usize, u32)>) -> usize {
+    match known(ranks, piece) {
+        Some(n) => n,
+        None if piece.len() >= LONG => count_long(ranks, piece),
+        None => count_short(ranks, piece, parts),
+    }
+}
+
+/// The tokens of `piece` when they need no merging: none for no bytes, one for
+/// a byte or a short piece that is itself a token. `None` means [`count`] would
+/// merge, and then the count is at least 2 and at most the piece's bytes (each
+/// token holds a byte or more): the bound [`super::Encoding::count_over`] uses.
+#[inline]
+pub fn known(ranks: &Ranks, piece: &[u8]) -> Option<usize> {
     match piece.len() {
-        0 => 0,
-        1 => 1,
-        n if n >= LONG => count_long(ranks, piece),
-        _ if ranks.rank(piece).is_some() => 1,
-        _ => count_short(ranks, piece, parts),
+        0 => Some(0),
+        1 => Some(1),
+        n if n >= LONG => None,
+        _ => ranks.rank(piece).map(|_| 1),
     }
 }
 

@@ -135,6 +135,54 @@ impl Encoding {
         }
     }
 
+    /// Whether `text` has more tokens than `max`: `Over(n)` with the exact count
+    /// when it has, `Within(bound)` with a sound upper bound (at most `max`)
+    /// when it has not. A budget check needs the count only to print it, and
+    /// most pieces of planning text are one token each, found with one lookup;
+    /// the bound takes every other piece at its bytes (a token is a byte or
+    /// more), then merges those pieces one by one only until the bound, with
+    /// each merged piece's exact count, falls within `max`. A file between its
+    /// budget and a few times it in bytes usually fits after a few merges or none,
+    /// while one over the budget costs what [`Encoding::count`] costs (the pieces
+    /// are cut once either way) and is remembered as it is.
+    pub fn count_over(self, text: &str, max: usize) -> Budgeted {
+        if text.len() <= max {
+            return Budgeted::Within(text.len());
+        }
+        let memo_key = (text.len() >= MEMO_MIN).then(|| key(self, text));
+        if let Some(n) = memo_key.and_then(|k| memo().lock().ok()?.get(&k).copied()) {
+            return Budgeted::of(n, max);
+        }
+        let ranks = self.ranks();
+        // Pieces that need merging, as byte ranges of `text`, and what is known.
+        let mut merge: Vec<(usize, usize)> = Vec::new();
+        let (mut exact, mut unmerged) = (0, 0);
+        let mut at = 0;
+        self.pretokenizer().for_each_piece(text, |piece| {
+            let b = piece.as_bytes();
+            match merge::known(&ranks, b) {
+                Some(n) => exact += n,
+                None => {
+                    merge.push((at, at + b.len()));
+                    unmerged += b.len();
+                }
+            }
+            at += b.len();
+        });
+        let mut parts = Vec::new();
+        for &(start, end) in &merge {
+            if exact + unmerged <= max {
+                return Budgeted::Within(exact + unmerged);
+            }
+            exact += merge::count(&ranks, &text.as_bytes()[start..end], &mut parts);
+            unmerged -= end - start;
+        }
+        if let (Some(k), Ok(mut m)) = (memo_key, memo().lock()) {
+            m.insert(k, exact);
+        }
+        Budgeted::of(exact, max)
+    }
+
     /// Tokens in `text`, counted now: not looked up in, nor added to, the
     /// process's memo (for the floor and benchmarks, which time counting).
     pub fn count_uncached(self, text: &str) -> usize {
@@ -145,6 +193,33 @@ impl Encoding {
             n += merge::count(&ranks, piece.as_bytes(), &mut parts);
         });
         n
+    }
+}
+
+/// What [`Encoding::count_over`] found out about a text against a budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budgeted {
+    /// At most the budget: at most this many tokens (not the count).
+    Within(usize),
+    /// Over the budget: exactly this many tokens.
+    Over(usize),
+}
+
+impl Budgeted {
+    fn of(n: usize, max: usize) -> Budgeted {
+        if n > max {
+            Budgeted::Over(n)
+        } else {
+            Budgeted::Within(n)
+        }
+    }
+
+    /// The exact count when over the budget.
+    pub fn over(self) -> Option<usize> {
+        match self {
+            Budgeted::Over(n) => Some(n),
+            Budgeted::Within(_) => None,
+        }
     }
 }
 

@@ -142,3 +142,74 @@ fn counts_known_text() {
     );
     assert_eq!(Encoding::from_name("gpt2"), None);
 }
+
+/// `count_over` agrees with the count at every budget around it: the exact count
+/// when over, a bound between the count and the budget when within.
+fn assert_count_over_sound(enc: Encoding, text: &str) {
+    let n = enc.count_uncached(text);
+    let budgets = [
+        0,
+        1,
+        n / 2,
+        n.saturating_sub(1),
+        n,
+        n + 1,
+        n * 2,
+        text.len(),
+    ];
+    for max in budgets {
+        match enc.count_over(text, max) {
+            Budgeted::Over(m) => assert!(m == n && n > max, "{max}: over {m}, count {n}"),
+            Budgeted::Within(b) => assert!(n <= b && b <= max, "{max}: within {b}, count {n}"),
+        }
+    }
+}
+
+#[test]
+fn count_over_is_exact_over_the_budget_and_a_bound_within_it() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("samples/pcc/.claude/plans/devtest-deployment");
+    let mut n = 0;
+    for e in std::fs::read_dir(dir).unwrap() {
+        let Ok(text) = std::fs::read_to_string(e.unwrap().path()) else {
+            continue;
+        };
+        for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+            assert_count_over_sound(enc, &text);
+        }
+        n += 1;
+    }
+    assert!(n > 5, "too few files: {n}");
+    // A piece that needs merging is taken at its bytes until merged.
+    for t in ["xyzzyplughfoobarbazquux ".repeat(40), "-".repeat(500)] {
+        assert_count_over_sound(Encoding::O200kBase, &t);
+    }
+}
+
+/// Plain prose fits a budget below its bytes without a single merge.
+#[test]
+fn count_over_bounds_prose_within_its_bytes() {
+    let text = "Install the agent on the cluster and verify it.\n".repeat(100);
+    let n = Encoding::O200kBase.count_uncached(&text);
+    match Encoding::O200kBase.count_over(&text, n + 10) {
+        Budgeted::Within(b) => assert!(b < text.len() / 2, "bound {b} of {}", text.len()),
+        other => panic!("{other:?}"),
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(crate::testing::proptest_config(200))]
+    #[test]
+    fn count_over_sound_on_any_text(
+        parts in proptest::collection::vec(
+            proptest::sample::select(vec![
+                " ", "\n", "word", " the", "xyzzyq", "---", "**", "|", "12345", "é", "🚀", "  ",
+            ]),
+            0..200,
+        ),
+    ) {
+        let text: String = parts.concat();
+        assert_count_over_sound(Encoding::O200kBase, &text);
+        assert_count_over_sound(Encoding::Cl100kBase, &text);
+    }
+}
