@@ -53,6 +53,12 @@ impl Ranks {
         &self.blob[self.bytes_at + start..self.bytes_at + end]
     }
 
+    /// The bytes of the token of rank `r`, for tests.
+    #[cfg(test)]
+    pub fn token_of(&self, r: u32) -> &'static [u8] {
+        self.token(r)
+    }
+
     /// The number of tokens.
     #[cfg(test)]
     pub fn len(&self) -> usize {

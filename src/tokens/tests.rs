@@ -213,3 +213,32 @@ proptest::proptest! {
         assert_count_over_sound(Encoding::Cl100kBase, &text);
     }
 }
+
+/// tiktoken looks every piece up before it merges; `merge::known` looks up only
+/// pieces under 128 bytes and merges longer ones. That is the same count only
+/// if the merges reach every long token (both tables hold tokens of 128 bytes
+/// and more): each token alone must count one.
+#[test]
+fn every_token_alone_counts_one() {
+    for enc in [Encoding::O200kBase, Encoding::Cl100kBase] {
+        let ranks = enc.ranks();
+        let mut parts = Vec::new();
+        let mut longest = 0;
+        for r in 0..ranks.len() as u32 {
+            let t = ranks.token_of(r);
+            longest = longest.max(t.len());
+            assert_eq!(
+                merge::count(&ranks, t, &mut parts),
+                1,
+                "{} rank {r}: {:?}",
+                enc.name(),
+                String::from_utf8_lossy(t)
+            );
+        }
+        assert!(
+            longest >= 128,
+            "{}: longest token {longest} bytes",
+            enc.name()
+        );
+    }
+}
