@@ -186,20 +186,26 @@ pub fn plan_decisions(
     extracted: Option<&Extracted>,
 ) -> DecisionsOutcome {
     let mut out = DecisionsOutcome::default();
-    let own;
-    let rules = match extracted {
-        Some(e) => &e.rules,
-        None => {
-            own = extract::Rules::new(&cfg.decisions);
-            &own
-        }
-    };
-    let ctx = Ctx::new(cfg, rules);
+    let mut own = None;
+    let ctx = Ctx::new(cfg, rules_in(cfg, extracted, &mut own));
     let decisions = extract_all(&ctx, sources, extracted, &mut out.notes);
     render_all(&ctx, decisions, existing, records, &mut out);
     out.written.sort();
     out.written.dedup();
     out
+}
+
+/// The compiled decision rules: those `extracted` was made with, else the
+/// configuration's compiled into `own`.
+fn rules_in<'a>(
+    cfg: &Config,
+    extracted: Option<&'a Extracted>,
+    own: &'a mut Option<extract::Rules>,
+) -> &'a extract::Rules {
+    match extracted {
+        Some(e) => &e.rules,
+        None => own.insert(extract::Rules::new(&cfg.decisions)),
+    }
 }
 
 /// A decision that changes an earlier one (see `rules/README.md`, "Restatement
@@ -225,15 +231,8 @@ pub fn conflicts(
     cfg: &Config,
     extracted: Option<&Extracted>,
 ) -> Vec<Conflict> {
-    let own;
-    let rules = match extracted {
-        Some(e) => &e.rules,
-        None => {
-            own = extract::Rules::new(&cfg.decisions);
-            &own
-        }
-    };
-    let ctx = Ctx::new(cfg, rules);
+    let mut own = None;
+    let ctx = Ctx::new(cfg, rules_in(cfg, extracted, &mut own));
     let archive = cfg.archive.dir_path();
     let active: Vec<SourceDoc> = sources
         .iter()
