@@ -112,15 +112,22 @@ impl Planner<'_> {
             })
             .collect();
         // A topic file's own text as the plan leaves it: with its links rewritten.
+        // By path, not a scan of every modify per question: topic pages ask once
+        // each, and a big tree has thousands of both.
         let by_path = &self.by_path;
-        let modifies = &self.modifies;
+        let modified: HashMap<&Path, &String> = self
+            .modifies
+            .iter()
+            .rev()
+            .filter_map(|op| match op {
+                Op::Modify { path, new, .. } => Some((path.as_path(), new)),
+                _ => None,
+            })
+            .collect();
         let existing = |p: &Path| {
-            modifies
-                .iter()
-                .find_map(|op| match op {
-                    Op::Modify { path, new, .. } if path == p => Some(new.clone()),
-                    _ => None,
-                })
+            modified
+                .get(p)
+                .map(|t| (*t).clone())
                 .or_else(|| by_path.get(p).map(|d| d.source.text.clone()))
         };
         let records_dir = self.cfg.decisions.records_path();
