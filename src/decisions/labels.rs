@@ -437,6 +437,41 @@ pub(super) struct Label<'a> {
     pub(super) rest: &'a str,
 }
 
+/// A [`Label`] as lengths into the line it was read from (12 bytes, not 40):
+/// the scan remembers one per line of a file, and its label is always a
+/// prefix of the line and its rest a suffix.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PackedLabel {
+    kind: LabelKind,
+    bold: bool,
+    full_len: u32,
+    rest_start: u32,
+}
+
+impl PackedLabel {
+    /// `label` as read from `content`.
+    pub(super) fn pack(content: &str, label: Label) -> PackedLabel {
+        debug_assert!(content.starts_with(label.full) && content.ends_with(label.rest));
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        PackedLabel {
+            kind: label.kind,
+            bold: label.bold,
+            full_len: len(label.full.len()),
+            rest_start: len(content.len() - label.rest.len()),
+        }
+    }
+
+    /// The label again, from the same `content`.
+    pub(super) fn unpack(self, content: &str) -> Label<'_> {
+        Label {
+            kind: self.kind,
+            bold: self.bold,
+            full: content.get(..self.full_len as usize).unwrap_or(""),
+            rest: content.get(self.rest_start as usize..).unwrap_or(""),
+        }
+    }
+}
+
 /// Whether the text after a plain `Decision:` states something: words, not
 /// nothing and not only a link (a list of links to decisions made elsewhere).
 fn plain_decision_text(rest: &str) -> bool {

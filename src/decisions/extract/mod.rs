@@ -12,7 +12,7 @@ use std::cell::OnceCell;
 use crate::model::{BlockKind, Document, Heading};
 
 pub use super::labels::{norm, Rules};
-use super::labels::{Label, LabelKind};
+use super::labels::{Label, LabelKind, PackedLabel};
 pub use super::lines::{ends_lead, lead_text};
 use super::lines::{is_tag_line, mark_nested_fences, peel, Kind, Line};
 
@@ -61,7 +61,7 @@ struct Scanner<'a> {
     /// Each line's label, read the first time a recogniser asks (several ask
     /// about the same line: the scan, the extent of the text above, a
     /// rationale's lookahead).
-    labels: Vec<OnceCell<Option<Label<'a>>>>,
+    labels: Vec<OnceCell<Option<PackedLabel>>>,
     out: Vec<Found>,
 }
 
@@ -128,7 +128,14 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
 impl<'a> Scanner<'a> {
     /// The label of line `i` (see [`Rules::label`]), read once.
     fn label(&self, i: usize) -> Option<Label<'a>> {
-        *self.labels[i].get_or_init(|| self.rules.label(self.lines[i].content()))
+        let content = self.lines[i].content();
+        self.labels[i]
+            .get_or_init(|| {
+                self.rules
+                    .label(content)
+                    .map(|l| PackedLabel::pack(content, l))
+            })
+            .map(|p| p.unpack(content))
     }
 
     /// Whether the item or paragraph at `i` may be a decision by its rationale
