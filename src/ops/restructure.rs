@@ -183,6 +183,14 @@ pub fn plan_fixed_tree(
     if let Some(spinner) = after.get() {
         spinner.finish_and_clear();
     }
+    // A fixed file's parts were cut from its fixed text, and its archive copy
+    // is about to carry the text as read instead: its account is held to the
+    // fixed text.
+    for s in &mut outcome.splits {
+        if let (None, Some((_, fixed))) = (&s.text, repaired.get(&s.original)) {
+            s.text = Some(fixed.clone());
+        }
+    }
     super::fix::reconcile(&mut outcome.plan, &repaired);
     Ok(Tree {
         outcome,
