@@ -521,6 +521,35 @@ mod tests {
         split_label(content).map(|(l, r, b)| (l.to_string(), r.to_string(), b))
     }
 
+    /// A packed label gives back the same label from the same line, for every
+    /// written form (bold, plain, closed by a period), and stays small: the
+    /// scan holds one per line of a file.
+    #[test]
+    fn packed_labels_unpack_to_the_label_read() {
+        let rules = Rules::new(&crate::config::Config::builtin().decisions);
+        let mut seen = 0;
+        for line in [
+            "**Decision**: use X",
+            "**Rationale:** cheaper  ",
+            "Decision: keep the queue",
+            "**Decision.** Use Postgres.",
+            "**Verify audit logging** (security compliance): on",
+            "Why: it is simpler",
+        ] {
+            let Some(label) = rules.label(line) else {
+                continue;
+            };
+            seen += 1;
+            let back = PackedLabel::pack(line, label).unpack(line);
+            assert_eq!(back.kind, label.kind, "{line}");
+            assert_eq!(back.bold, label.bold, "{line}");
+            assert_eq!(back.full, label.full, "{line}");
+            assert_eq!(back.rest, label.rest, "{line}");
+        }
+        assert!(seen >= 4, "only {seen} lines were labels");
+        assert!(std::mem::size_of::<Option<PackedLabel>>() <= 12);
+    }
+
     #[test]
     fn known_lines() {
         for (line, want) in [

@@ -251,3 +251,22 @@ pub fn ends_lead(line: &str) -> bool {
             .iter()
             .any(|p| t.starts_with(p))
 }
+
+#[cfg(test)]
+mod compact_tests {
+    use super::*;
+
+    /// Peeling keeps every view of the line it had when each was a field: the
+    /// content is the text after the markers, trailing blanks left out.
+    #[test]
+    fn a_peeled_line_gives_its_content_and_stays_small() {
+        let l = peel("> > - [x] **Decision**: use X  \t");
+        assert_eq!((l.quote(), l.indent(), l.item), (2, 0, true));
+        assert_eq!(l.content(), "**Decision**: use X");
+        assert_eq!(&l.inner[l.col()..], "**Decision**: use X  \t");
+        let l = peel("\t  1. text");
+        assert_eq!((l.quote(), l.indent(), l.item), (0, 6, true));
+        assert_eq!(l.content(), "text");
+        assert!(std::mem::size_of::<Line>() <= 40);
+    }
+}
