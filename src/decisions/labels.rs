@@ -437,6 +437,41 @@ pub(super) struct Label<'a> {
     pub(super) rest: &'a str,
 }
 
+/// A [`Label`] as lengths into the line it was read from (12 bytes, not 40):
+/// the scan remembers one per line of a file, and its label is always a
+/// prefix of the line and its rest a suffix.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct PackedLabel {
+    kind: LabelKind,
+    bold: bool,
+    full_len: u32,
+    rest_start: u32,
+}
+
+impl PackedLabel {
+    /// `label` as read from `content`.
+    pub(super) fn pack(content: &str, label: Label) -> PackedLabel {
+        debug_assert!(content.starts_with(label.full) && content.ends_with(label.rest));
+        let len = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        PackedLabel {
+            kind: label.kind,
+            bold: label.bold,
+            full_len: len(label.full.len()),
+            rest_start: len(content.len() - label.rest.len()),
+        }
+    }
+
+    /// The label again, from the same `content`.
+    pub(super) fn unpack(self, content: &str) -> Label<'_> {
+        Label {
+            kind: self.kind,
+            bold: self.bold,
+            full: content.get(..self.full_len as usize).unwrap_or(""),
+            rest: content.get(self.rest_start as usize..).unwrap_or(""),
+        }
+    }
+}
+
 /// Whether the text after a plain `Decision:` states something: words, not
 /// nothing and not only a link (a list of links to decisions made elsewhere).
 fn plain_decision_text(rest: &str) -> bool {
@@ -484,6 +519,35 @@ mod tests {
 
     fn ours(content: &str) -> Option<(String, String, bool)> {
         split_label(content).map(|(l, r, b)| (l.to_string(), r.to_string(), b))
+    }
+
+    /// A packed label gives back the same label from the same line, for every
+    /// written form (bold, plain, closed by a period), and stays small: the
+    /// scan holds one per line of a file.
+    #[test]
+    fn packed_labels_unpack_to_the_label_read() {
+        let rules = Rules::new(&crate::config::Config::builtin().decisions);
+        let mut seen = 0;
+        for line in [
+            "**Decision**: use X",
+            "**Rationale:** cheaper  ",
+            "Decision: keep the queue",
+            "**Decision.** Use Postgres.",
+            "**Verify audit logging** (security compliance): on",
+            "Why: it is simpler",
+        ] {
+            let Some(label) = rules.label(line) else {
+                continue;
+            };
+            seen += 1;
+            let back = PackedLabel::pack(line, label).unpack(line);
+            assert_eq!(back.kind, label.kind, "{line}");
+            assert_eq!(back.bold, label.bold, "{line}");
+            assert_eq!(back.full, label.full, "{line}");
+            assert_eq!(back.rest, label.rest, "{line}");
+        }
+        assert!(seen >= 4, "only {seen} lines were labels");
+        assert!(std::mem::size_of::<Option<PackedLabel>>() <= 12);
     }
 
     #[test]

@@ -184,12 +184,22 @@ pub fn locate_all(doc: &Document) -> Vec<Loc> {
 /// Apply byte-range replacements to a text (ranges must not overlap).
 pub fn edit(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
     edits.sort_by_key(|e| e.0.start);
-    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    edits.retain(|(r, _)| {
+        let ok = r.start >= at && r.end <= text.len();
+        if ok {
+            at = r.end;
+        }
+        ok
+    });
+    // Sized exactly: the result is held to the end of the run (a plan's new
+    // text), and growing past the original's length doubled its buffer.
+    let len = edits
+        .iter()
+        .fold(text.len(), |n, (r, new)| n - r.len() + new.len());
+    let mut out = String::with_capacity(len);
     let mut at = 0;
     for (r, new) in edits {
-        if r.start < at || r.end > text.len() {
-            continue;
-        }
         out.push_str(&text[at..r.start]);
         out.push_str(&new);
         at = r.end;

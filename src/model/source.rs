@@ -107,13 +107,18 @@ impl Source {
 
     /// Build from text (under 4 GiB: [`Source::read`] and [`Source::from_bytes`]
     /// refuse larger input; past that, line offsets would saturate).
-    pub fn new(path: &Path, text: String) -> Source {
+    pub fn new(path: &Path, mut text: String) -> Source {
         debug_assert!(
             u32::try_from(text.len()).is_ok(),
             "{}: over 4 GiB",
             path.display()
         );
-        let line_starts = line_starts(&text);
+        // Held as long as the document, often beside many others: no spare
+        // capacity (a text built by pushing, a part after its links were
+        // rewritten, could hold up to twice its length).
+        text.shrink_to_fit();
+        let mut line_starts = line_starts(&text);
+        line_starts.shrink_to_fit();
         let bom = text.starts_with('\u{feff}');
         let crlf = text.matches("\r\n").count();
         let lf = text.matches('\n').count();

@@ -182,6 +182,14 @@ pub fn plan_fixed_tree(
     if let Some(spinner) = after.get() {
         spinner.finish_and_clear();
     }
+    // A fixed file's parts were cut from its fixed text, and its archive copy
+    // is about to carry the text as read instead: its account is held to the
+    // fixed text.
+    for s in &mut outcome.splits {
+        if let (None, Some((_, fixed))) = (&s.text, repaired.get(&s.original)) {
+            s.text = Some(fixed.clone());
+        }
+    }
     super::fix::reconcile(&mut outcome.plan, &repaired);
     Ok(Tree {
         outcome,
@@ -405,13 +413,17 @@ pub fn settle(
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut full = Plan::new(root);
     full.ops.push(mop);
-    full.ops.extend(o.plan.ops.iter().cloned());
+    // The plan's ops are moved in, not cloned (a clone was every new file's
+    // and original's text again at the writing run's peak), and given back to
+    // the report once written.
+    full.ops.append(&mut planned.outcome.plan.ops);
     let pb = progress(Some(0), "writing");
     journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
     // A topic's pages folder whose pages all went (the topic fits in one file
     // again) is not left behind empty; restore puts it back with the pages.
     journal::prune_empty_dirs(root, &journal::emptied_by(&full));
+    planned.outcome.plan.ops = full.ops.split_off(1);
     planned.applied = true;
     Ok(Report::Planned(Box::new(planned)))
 }

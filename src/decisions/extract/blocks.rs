@@ -243,7 +243,7 @@ impl Scanner<'_> {
             if l.kind != Kind::Text {
                 continue;
             }
-            if let Some((lab, rest, true)) = split_label(l.content) {
+            if let Some((lab, rest, true)) = split_label(l.content()) {
                 let rest = rest.to_lowercase();
                 if norm(lab) == "status"
                     && ["rejected", "superseded", "deprecated", "proposed"]
@@ -329,7 +329,7 @@ impl Scanner<'_> {
                             j = e;
                             continue;
                         }
-                        if let Some((name, rest, true)) = split_label(l.content) {
+                        if let Some((name, rest, true)) = split_label(l.content()) {
                             if norm(name) == "consequences" {
                                 let c = self.gather(j, e, rest.trim().to_string());
                                 consequences = Some(c).filter(|c| !c.trim().is_empty());
@@ -406,7 +406,7 @@ impl Scanner<'_> {
     /// The text from line `j` to the next heading of level `level` or above (or a
     /// rationale label at the left margin), dedented, and the line it stops at.
     fn subsection(&self, j: usize, end: usize, level: u8) -> (String, usize) {
-        let base = self.lines[j].indent;
+        let base = self.lines[j].indent();
         let mut v = Vec::new();
         let mut k = j;
         while k < end {
@@ -419,7 +419,7 @@ impl Scanner<'_> {
                 Kind::Text | Kind::Fenced | Kind::Table | Kind::Blank | Kind::Skip => {
                     let rationale = l.kind == Kind::Text
                         && k > j
-                        && l.indent <= base
+                        && l.indent() <= base
                         && !l.item
                         && matches!(
                             self.label(k),
@@ -443,7 +443,7 @@ impl Scanner<'_> {
 
     /// The lines of the paragraph starting at `j`, joined with newlines.
     fn paragraph(&self, j: usize, end: usize) -> String {
-        let base = self.lines[j].indent;
+        let base = self.lines[j].indent();
         let mut v = Vec::new();
         let mut k = j;
         while k < end && self.lines[k].kind == Kind::Text {

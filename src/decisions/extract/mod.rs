@@ -12,7 +12,7 @@ use std::cell::OnceCell;
 use crate::model::{BlockKind, Document, Heading};
 
 pub use super::labels::{norm, Rules};
-use super::labels::{Label, LabelKind};
+use super::labels::{Label, LabelKind, PackedLabel};
 pub use super::lines::{ends_lead, lead_text};
 use super::lines::{is_tag_line, mark_nested_fences, peel, Kind, Line};
 
@@ -52,14 +52,16 @@ struct Scanner<'a> {
     rules: &'a Rules,
     doc: &'a Document,
     lines: Vec<Line<'a>>,
-    /// Top-level heading starting at each line (index into doc.headings).
-    heading_at: Vec<Option<usize>>,
-    /// For table lines: the block's last line index + 1.
-    block_end: Vec<usize>,
+    /// Top-level headings by the 0-based line they start at, with their
+    /// index into doc.headings, in line order (a few per file: looked up, not
+    /// held per line).
+    heading_at: Vec<(u32, u32)>,
+    /// For table lines: the block's last line index + 1 (32 bits: held per line).
+    block_end: Vec<u32>,
     /// Each line's label, read the first time a recogniser asks (several ask
     /// about the same line: the scan, the extent of the text above, a
     /// rationale's lookahead).
-    labels: Vec<OnceCell<Option<Label<'a>>>>,
+    labels: Vec<OnceCell<Option<PackedLabel>>>,
     out: Vec<Found>,
 }
 
@@ -67,8 +69,8 @@ struct Scanner<'a> {
 pub fn scan(doc: &Document, rules: &Rules) -> Scan {
     let n = doc.source.line_count();
     let mut lines: Vec<Line> = (1..=n).map(|l| peel(doc.source.line_text(l))).collect();
-    let mut heading_at = vec![None; n];
-    let mut block_end = vec![0; n];
+    let mut heading_at = Vec::new();
+    let mut block_end = vec![0u32; n];
     let mut unclosed = Vec::new();
     for b in &doc.blocks {
         let kind = match &b.kind {
@@ -88,18 +90,22 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
         let last = b.end_line.min(n);
         for i in b.line.saturating_sub(1)..last {
             lines[i].kind = kind;
-            block_end[i] = last;
+            block_end[i] = u32::try_from(last).unwrap_or(u32::MAX);
         }
     }
     for (hi, h) in doc.headings.iter().enumerate() {
         if h.block.is_some() && h.line >= 1 && h.line <= n {
-            heading_at[h.line - 1] = Some(hi);
+            if let (Ok(line), Ok(hi)) = (u32::try_from(h.line - 1), u32::try_from(hi)) {
+                heading_at.push((line, hi));
+            }
         }
     }
+    // Stable: of two headings on one line the later is found, as before.
+    heading_at.sort_by_key(|&(l, _)| l);
     mark_nested_fences(&mut lines);
     // A lone tag line (`</context>`) is markup: it ends the text above it.
     for l in lines.iter_mut() {
-        if l.kind == Kind::Text && is_tag_line(l.content) {
+        if l.kind == Kind::Text && is_tag_line(l.content()) {
             l.kind = Kind::Skip;
         }
     }
@@ -122,7 +128,14 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
 impl<'a> Scanner<'a> {
     /// The label of line `i` (see [`Rules::label`]), read once.
     fn label(&self, i: usize) -> Option<Label<'a>> {
-        *self.labels[i].get_or_init(|| self.rules.label(self.lines[i].content))
+        let content = self.lines[i].content();
+        self.labels[i]
+            .get_or_init(|| {
+                self.rules
+                    .label(content)
+                    .map(|l| PackedLabel::pack(content, l))
+            })
+            .map(|p| p.unpack(content))
     }
 
     /// Whether the item or paragraph at `i` may be a decision by its rationale
@@ -140,13 +153,13 @@ impl<'a> Scanner<'a> {
             // `**Verify audit logging** (security compliance):` is labelled by
             // its bold lead too.
             None => match l
-                .content
+                .content()
                 .strip_prefix("**")
                 .and_then(|r| r.split_once("**"))
             {
                 Some((bold, _)) => norm(bold),
                 // `Expected: …` (a plain label).
-                None => match super::labels::split_label(l.content) {
+                None => match super::labels::split_label(l.content()) {
                     Some((plain, _, _)) => norm(plain),
                     None => return true,
                 },
@@ -206,11 +219,13 @@ impl<'a> Scanner<'a> {
     }
 
     fn heading(&self, i: usize) -> Option<&'a Heading> {
-        self.heading_at
-            .get(i)
-            .copied()
+        let i = u32::try_from(i).ok()?;
+        // The last heading starting at line `i` (as a table by line kept it).
+        let k = self.heading_at.partition_point(|&(l, _)| l <= i);
+        let &(l, h) = self.heading_at.get(k.checked_sub(1)?)?;
+        (l == i)
+            .then(|| self.doc.headings.get(h as usize))
             .flatten()
-            .and_then(|h| self.doc.headings.get(h))
     }
 
     /// First line index after the section of the heading at `i` (level `level`).
@@ -283,7 +298,7 @@ impl<'a> Scanner<'a> {
                     i += 1;
                 }
                 Kind::Table => {
-                    let end = self.block_end[i].max(i + 1);
+                    let end = (self.block_end[i] as usize).max(i + 1);
                     if !excluded {
                         self.table(i, end);
                     }
@@ -296,7 +311,8 @@ impl<'a> Scanner<'a> {
                         continue;
                     }
                     let l = &self.lines[i];
-                    if !l.item && l.indent == 0 && i > 0 && self.lines[i - 1].kind == Kind::Blank {
+                    if !l.item && l.indent() == 0 && i > 0 && self.lines[i - 1].kind == Kind::Blank
+                    {
                         item_indent = None;
                     }
                     match self.label(i) {
@@ -321,7 +337,7 @@ impl<'a> Scanner<'a> {
                             kind: LabelKind::Section,
                             ..
                         }) => {
-                            i = self.take_list(i + 1, l.quote);
+                            i = self.take_list(i + 1, l.quote());
                             continue;
                         }
                         Some(Label {
@@ -364,14 +380,14 @@ impl<'a> Scanner<'a> {
                         {
                             let takes_list =
                                 rest.trim().is_empty() || rest.trim_end().ends_with(':');
-                            let first = l.content.trim().to_string();
+                            let first = l.content().trim().to_string();
                             i = self.take(i, first, takes_list);
                             continue;
                         }
                     }
-                    if in_section && l.item && item_indent.is_none_or(|ind| l.indent <= ind) {
-                        item_indent = Some(l.indent);
-                        let first = l.content.trim().to_string();
+                    if in_section && l.item && item_indent.is_none_or(|ind| l.indent() <= ind) {
+                        item_indent = Some(l.indent());
+                        let first = l.content().trim().to_string();
                         i = self.take(i, first, false);
                         continue;
                     }
@@ -381,7 +397,7 @@ impl<'a> Scanner<'a> {
                         && self.implied_here(i, last_taken)
                         && self.has_rationale(i)
                     {
-                        let first = l.content.trim().to_string();
+                        let first = l.content().trim().to_string();
                         i = self.take(i, first, false);
                         continue;
                     }

@@ -17,7 +17,7 @@ impl Scanner<'_> {
             let l = &self.lines[k];
             l.kind == Kind::Text
                 // Only a bold label counts: skip the label parse for every other line.
-                && (l.content.starts_with("**") || l.content.starts_with("__"))
+                && (l.content().starts_with("**") || l.content().starts_with("__"))
                 && matches!(
                     self.label(k),
                     Some(Label {
@@ -38,21 +38,21 @@ impl Scanner<'_> {
                     blank = true;
                     continue;
                 }
-                Kind::Text if l.quote == base.quote => {}
+                Kind::Text if l.quote() == base.quote() => {}
                 Kind::Fenced => {
                     blank = false;
                     continue;
                 }
                 _ => return false,
             }
-            if l.indent <= base.indent {
+            if l.indent() <= base.indent() {
                 // The next sibling: a rationale there belongs to us.
                 let sibling = if base.item { l.item } else { blank };
                 return sibling && is_rationale(k);
             }
             if base.item && l.item {
-                let c = *child.get_or_insert(l.indent);
-                if l.indent == c && is_rationale(k) {
+                let c = *child.get_or_insert(l.indent());
+                if l.indent() == c && is_rationale(k) {
                     return true;
                 }
             }
@@ -65,7 +65,7 @@ impl Scanner<'_> {
     /// index after it (and after a following rationale).
     pub(super) fn take(&mut self, i: usize, first: String, takes_list: bool) -> usize {
         let end = self.extent(i, takes_list);
-        let base_col = self.lines[i].col;
+        let base_col = self.lines[i].col();
         let mut rationale: Option<String> = None;
         let mut first = first;
         if let Some(m) = self
@@ -113,8 +113,8 @@ impl Scanner<'_> {
             }
             if k < self.lines.len()
                 && self.lines[k].kind == Kind::Text
-                && self.lines[k].quote <= self.lines[i].quote
-                && self.lines[k].indent <= self.lines[i].indent + 1
+                && self.lines[k].quote() <= self.lines[i].quote()
+                && self.lines[k].indent() <= self.lines[i].indent() + 1
             {
                 if let Some(Label {
                     kind: LabelKind::Rationale,
@@ -149,7 +149,7 @@ impl Scanner<'_> {
 
     /// Text of lines `i..end` (first line replaced by `first`), dedented.
     pub(super) fn gather(&self, i: usize, end: usize, first: String) -> String {
-        let base = self.lines[i].col;
+        let base = self.lines[i].col();
         let mut v = vec![first];
         for l in &self.lines[i + 1..end] {
             v.push(dedent(l.inner, base));
@@ -160,7 +160,7 @@ impl Scanner<'_> {
     /// Index after the item or paragraph starting at line `i`.
     pub(super) fn extent(&self, i: usize, takes_list: bool) -> usize {
         let base = &self.lines[i];
-        let (q, ind, is_item) = (base.quote, base.indent, base.item);
+        let (q, ind, is_item) = (base.quote(), base.indent(), base.item);
         let mut end = i + 1;
         let mut j = i + 1;
         while j < self.lines.len() {
@@ -171,27 +171,27 @@ impl Scanner<'_> {
                     continue;
                 }
                 Kind::Text => {}
-                Kind::Fenced if l.quote == q => {
+                Kind::Fenced if l.quote() == q => {
                     end = j + 1;
                     j += 1;
                     continue;
                 }
                 _ => break,
             }
-            if l.quote != q {
+            if l.quote() != q {
                 break;
             }
             let after_blank = j > end;
-            if after_blank && !((is_item && l.indent > ind) || (takes_list && l.item)) {
+            if after_blank && !((is_item && l.indent() > ind) || (takes_list && l.item)) {
                 break;
             }
-            if l.item && l.indent <= ind && !takes_list {
+            if l.item && l.indent() <= ind && !takes_list {
                 break;
             }
-            if !l.item && takes_list && l.indent <= ind && after_blank {
+            if !l.item && takes_list && l.indent() <= ind && after_blank {
                 break;
             }
-            if l.indent <= ind && !(takes_list && l.item) {
+            if l.indent() <= ind && !(takes_list && l.item) {
                 if let Some(lab) = self.label(j) {
                     if !is_item || lab.kind != LabelKind::Other {
                         break;
@@ -215,13 +215,13 @@ impl Scanner<'_> {
             let Some(l) = self.lines.get(k) else {
                 return k;
             };
-            if l.kind != Kind::Text || l.quote != quote || !l.item {
+            if l.kind != Kind::Text || l.quote() != quote || !l.item {
                 return if top.is_some() { k } else { j };
             }
-            if top.is_some_and(|t| l.indent > t) {
+            if top.is_some_and(|t| l.indent() > t) {
                 return k;
             }
-            top = Some(l.indent);
+            top = Some(l.indent());
             let first = match self.label(k) {
                 Some(Label {
                     kind: LabelKind::Excluded | LabelKind::Rationale | LabelKind::Metadata,
@@ -235,7 +235,7 @@ impl Scanner<'_> {
                     rest,
                     ..
                 }) => rest.trim().to_string(),
-                _ => l.content.trim().to_string(),
+                _ => l.content().trim().to_string(),
             };
             j = self.take(k, first, false);
         }

@@ -10,40 +10,43 @@ use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
 use crate::model::Document;
-use crate::note::NoteKind;
+use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
 
 impl Planner<'_> {
-    /// The Markdown tree after the plan: text by root-relative path.
-    pub(super) fn after(&self) -> HashMap<PathBuf, String> {
-        let mut after: HashMap<PathBuf, String> = HashMap::new();
+    /// The Markdown tree after the plan: text by root-relative path, borrowed
+    /// from the inputs and the planner (a copy of every file's text was a
+    /// whole tree's worth of memory at migrate's peak).
+    pub(super) fn after(&self) -> HashMap<PathBuf, &str> {
+        let mut after: HashMap<PathBuf, &str> = HashMap::new();
         for (rel, doc) in self.inp.docs {
             if !self.moves.contains_key(rel) {
-                after.insert(rel.clone(), doc.source.text.clone());
+                after.insert(rel.clone(), doc.source.text.as_str());
             }
         }
         for (orig, m) in &self.moves {
             if let Some(d) = self.by_path.get(orig.as_path()) {
-                after.insert(m.archive.clone(), d.source.text.clone());
+                after.insert(m.archive.clone(), d.source.text.as_str());
             }
         }
         for op in &self.modifies {
             if let Op::Modify { path, new, .. } = op {
-                after.insert(path.clone(), new.clone());
+                after.insert(path.clone(), new.as_str());
             }
         }
         for p in self.parts.values().flatten() {
-            after.insert(p.path.clone(), p.contents.clone());
+            after.insert(p.path.clone(), p.contents());
         }
         for (orig, index) in &self.in_place {
-            after.insert(orig.clone(), index.clone());
+            after.insert(orig.clone(), index.as_str());
         }
         after
     }
 
-    /// Stage 3: every link that resolved before must resolve after.
-    pub(super) fn verify_links(&mut self, after: &HashMap<PathBuf, String>) {
+    /// Stage 3: every link that resolved before must resolve after. Returns
+    /// the errors (the planner is borrowed by `after` meanwhile).
+    pub(super) fn verify_links(&self, after: &HashMap<PathBuf, &str>) -> Vec<Note> {
         let mut after_anchors: HashMap<PathBuf, HashSet<String>> = HashMap::new();
         for p in self.parts.values().flatten() {
             after_anchors.insert(p.path.clone(), anchors(&p.doc));
@@ -62,7 +65,7 @@ impl Planner<'_> {
                     (Some(a), Some(text)) => {
                         let set = after_anchors.entry(d.0.clone()).or_insert_with(|| {
                             match self.by_path.get(d.0.as_path()) {
-                                Some(doc) if doc.source.text == *text => anchors(doc),
+                                Some(doc) if doc.source.text == **text => anchors(doc),
                                 _ => anchors(&Document::from_text(&d.0.to_string_lossy(), text)),
                             }
                         });
@@ -80,7 +83,7 @@ impl Planner<'_> {
                 ));
             }
         }
-        self.out.errors.extend(errors);
+        errors
     }
 
     /// The tree after the plan, parsed, sorted by path. Files whose text is
@@ -89,7 +92,7 @@ impl Planner<'_> {
     /// rewritten) are parsed on every core.
     pub(super) fn after_docs<'s>(
         &'s self,
-        after: &HashMap<PathBuf, String>,
+        after: &HashMap<PathBuf, &str>,
     ) -> Vec<(PathBuf, Cow<'s, Document>)> {
         let mut paths: Vec<&PathBuf> = after.keys().collect();
         paths.sort();
@@ -107,8 +110,8 @@ impl Planner<'_> {
         paths
             .into_par_iter()
             .map(|p| {
-                let text = &after[p];
-                let same = |d: &&&'s Document| d.source.text == *text;
+                let text = after[p];
+                let same = |d: &&&'s Document| d.source.text == text;
                 let doc = match self.by_path.get(p.as_path()).filter(same) {
                     Some(d) => Cow::Borrowed(*d),
                     None => match known.get(p.as_path()).filter(same) {

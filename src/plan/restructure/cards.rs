@@ -158,6 +158,10 @@ impl Planner<'_> {
             .collect();
         let mut parts = std::mem::take(&mut self.parts);
         for (orig, list) in &mut parts {
+            // The slots write into their own copy of this original's parts'
+            // texts (a part holds its text only in its parse); a part whose
+            // card went in was parsed again from it, the others kept theirs.
+            let mut texts: Vec<String> = list.iter().map(|p| p.contents().to_string()).collect();
             let ctx = Context {
                 fields: &fields,
                 headings: &self.cfg.headings,
@@ -171,9 +175,10 @@ impl Planner<'_> {
             };
             let mut slots: Vec<Slot> = list
                 .iter_mut()
-                .map(|p| Slot {
+                .zip(&mut texts)
+                .map(|(p, contents)| Slot {
                     path: &p.path,
-                    contents: &mut p.contents,
+                    contents,
                     doc: &mut p.doc,
                     ledger: &mut p.ledger,
                     unit: p.unit.as_ref(),
@@ -181,6 +186,8 @@ impl Planner<'_> {
                 })
                 .collect();
             carding::card_parts(&mut slots, &ctx);
+            drop(slots);
+            debug_assert!(list.iter().zip(&texts).all(|(p, t)| p.contents() == t));
         }
         self.parts = parts;
     }

@@ -114,9 +114,8 @@ impl Planner<'_> {
                 let edits = self.mention_edits(&names, &part.path, &part.doc);
                 if !edits.is_empty() {
                     self.out.mentions_rewritten += edits.len();
-                    part.contents = part.ledger.edit(&part.contents, edits);
-                    part.tokens = None;
-                    part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
+                    let new = part.ledger.edit(&part.doc.source.text, edits);
+                    part.set_contents(new);
                 }
             }
         }
@@ -136,7 +135,7 @@ impl Planner<'_> {
     ) {
         let text = PartText {
             path: &part.path,
-            contents: &part.contents,
+            contents: part.contents(),
             span: &part.span,
             prefix: part.prefix,
         };
@@ -183,9 +182,8 @@ impl Planner<'_> {
         }
         if !edits.is_empty() {
             self.out.links_rewritten += edits.len();
-            part.contents = part.ledger.edit(&part.contents, edits);
-            part.tokens = None;
-            part.doc = Document::from_text(&part.path.to_string_lossy(), &part.contents);
+            let new = part.ledger.edit(&part.doc.source.text, edits);
+            part.set_contents(new);
         }
     }
 }

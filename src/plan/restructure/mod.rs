@@ -86,9 +86,11 @@ pub struct SplitFile {
     /// The original stays, as the index of its parts (a framework's file);
     /// `archived` is then a copy.
     pub in_place: bool,
-    /// The text that was split (the original as read, or as `--fix` left it),
-    /// and its size: what the parts must add up to.
-    pub text: String,
+    /// The text that was split, what the parts must add up to, when it is not
+    /// the original as read (its task cards were taken out first). `None`: the
+    /// original as read, which the plan's archive copy of it carries (a copy
+    /// here too was every split original's text once more at migrate's peak).
+    pub text: Option<String>,
     /// The original's tally, measured on its parse.
     pub tally: Tally,
     /// What replan added to each part, in the order of `parts`.
@@ -102,25 +104,38 @@ impl SplitFile {
         self.account_in(&created(plan))
     }
 
-    /// [`SplitFile::account`] against the plan's new files by path.
+    /// [`SplitFile::account`] against the plan's new and archived files by
+    /// path. An original missing from the plan's archive has nothing its
+    /// parts can add up to: its account fails (the plan is refused).
     fn account_in(&self, created: &HashMap<&Path, &str>) -> Account {
+        let text = match &self.text {
+            Some(t) => t.as_str(),
+            None => created.get(self.archived.as_path()).copied().unwrap_or(""),
+        };
         let parts: Vec<(&Ledger, Option<&str>)> = self
             .ledgers
             .iter()
             .zip(&self.parts)
             .map(|(l, p)| (l, created.get(p.as_path()).copied()))
             .collect();
-        conserve::account(&self.original, &self.text, self.tally, &parts)
+        conserve::account(&self.original, text, self.tally, &parts)
     }
 }
 
-/// The contents of every file `plan` creates, by path (the first op for a
-/// path, as a scan of the ops would find it).
+/// The contents of every file `plan` creates or moves into the archive, by
+/// the path it writes (the first op for a path, as a scan of the ops would
+/// find it).
 fn created(plan: &Plan) -> HashMap<&Path, &str> {
     let mut out = HashMap::new();
     for op in &plan.ops {
-        if let Op::Create { path, contents } = op {
-            out.entry(path.as_path()).or_insert(contents.as_str());
+        match op {
+            Op::Create { path, contents }
+            | Op::Move {
+                to: path, contents, ..
+            } => {
+                out.entry(path.as_path()).or_insert(contents.as_str());
+            }
+            _ => {}
         }
     }
     out
@@ -173,10 +188,11 @@ pub fn archive_path(cfg: &Config, rel: &Path) -> PathBuf {
 
 pub use crate::model::markers::is_generated_text;
 
-/// One new file cut from an original.
+/// One new file cut from an original. Its text is its parse's
+/// (`doc.source.text`): a part held its text twice, as contents and in its
+/// parse, every part of every split at once.
 struct PartOut {
     path: PathBuf,
-    contents: String,
     doc: Document,
     /// Bytes of the original it carries.
     span: std::ops::Range<usize>,
@@ -206,6 +222,22 @@ struct Check {
 struct At {
     path: String,
     line: usize,
+}
+
+impl PartOut {
+    /// The part's text as the plan writes it.
+    fn contents(&self) -> &str {
+        &self.doc.source.text
+    }
+
+    /// Replace its text, parsing it again.
+    fn set_contents(&mut self, text: String) {
+        // A changed text's tokens are no longer known.
+        self.tokens = None;
+        // As `Document::from_text` names it, without copying the text.
+        let name = self.path.to_string_lossy();
+        self.doc = Document::parse(crate::model::Source::new(Path::new(name.as_ref()), text));
+    }
 }
 
 impl At {
@@ -325,7 +357,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.cards();
     p.refresh_cards();
     let after = p.after();
-    p.verify_links(&after);
+    let broken = p.verify_links(&after);
     let after_docs = p.after_docs(&after);
     drop(after);
     // Each planned file's decisions, read once for both readers below.
@@ -340,6 +372,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     drop(extracted);
     let index_ops = p.indexes(&after_docs, &findings, &mut said);
     drop(after_docs);
+    p.out.errors.extend(broken);
     p.out.notes.extend(said.notes);
     p.out.errors.extend(said.errors);
     p.finish(findings, topic_ops, index_ops)

@@ -441,7 +441,7 @@ impl Planner<'_> {
             }
             for p in self.parts.remove(&s.original).unwrap_or_default() {
                 s.ledgers.push(p.ledger);
-                ops.push((Op::create(p.path, p.contents), Reason::Part));
+                ops.push((Op::create(p.path, p.doc.source.text), Reason::Part));
             }
         }
         // Reported in `check`'s scope, so migrate and check say the same.

@@ -93,7 +93,7 @@ impl Planner<'_> {
             .parts
             .values()
             .flatten()
-            .map(|p| (p.path.as_path(), p.contents.as_str()));
+            .map(|p| (p.path.as_path(), p.contents()));
         let mut out = Vec::new();
         for (p, text) in staying.chain(fresh) {
             // A file with several cards is not one replan wrote: left alone.
@@ -141,7 +141,7 @@ impl Planner<'_> {
             .map(|f| (f.path.as_path(), f.text.as_str()))
             .collect();
         for p in self.parts.values().flatten() {
-            texts.insert(p.path.as_path(), p.contents.as_str());
+            texts.insert(p.path.as_path(), p.contents());
         }
         let mut continuations: HashMap<PathBuf, Vec<(usize, usize, &Path)>> = HashMap::new();
         for (p, t) in &texts {
@@ -272,9 +272,7 @@ impl Planner<'_> {
     fn apply_card_edits(&mut self, edits: Vec<(PathBuf, String, String)>) {
         for (path, _, text) in edits {
             if let Some(part) = self.parts.values_mut().flatten().find(|p| p.path == path) {
-                part.doc = Document::from_text(&path.to_string_lossy(), &text);
-                part.contents = text;
-                part.tokens = None;
+                part.set_contents(text);
                 continue;
             }
             let merged = self.modifies.iter_mut().find_map(|op| match op {

@@ -205,7 +205,9 @@ impl Planner<'_> {
                 archived,
                 parts: paths,
                 in_place,
-                text: doc.source.text.clone(),
+                // The original as read is the archive's copy; a text with its
+                // cards taken out is only here.
+                text: stripped.as_ref().map(|d| d.source.text.clone()),
                 tally: conserve::Tally::of(doc),
                 // Filled in when the parts are final (`finish`).
                 ledgers: Vec::new(),
@@ -312,7 +314,7 @@ impl Planner<'_> {
         };
         let mut parts_out = Vec::new();
         let enc = self.enc;
-        let parsed: Vec<(String, Document)> = sp
+        let parsed: Vec<Document> = sp
             .parts
             .par_iter()
             .zip(paths)
@@ -320,12 +322,14 @@ impl Planner<'_> {
                 let contents = part.contents(doc);
                 // The split counted it exactly: the check of the planned tree need not.
                 enc.remember(&contents, part.tokens);
-                let pdoc = Document::from_text(&path.to_string_lossy(), &contents);
-                (contents, pdoc)
+                Document::parse(crate::model::Source::new(
+                    std::path::Path::new(path.to_string_lossy().as_ref()),
+                    contents,
+                ))
             })
             .collect();
         let pheads: Vec<&[crate::model::Heading]> =
-            parsed.iter().map(|p| p.1.headings.as_slice()).collect();
+            parsed.iter().map(|p| p.headings.as_slice()).collect();
         for (h, k, anchor) in sp.heading_map(doc, &pheads) {
             let (h, path) = (&doc.headings[h], &paths[k]);
             if anchor.is_none() {
@@ -353,7 +357,7 @@ impl Planner<'_> {
             .get(rel)
             .map(|d| carding::card_lines(d))
             .unwrap_or_default();
-        for ((part, path), (contents, pdoc)) in sp.parts.iter().zip(paths).zip(parsed) {
+        for ((part, path), pdoc) in sp.parts.iter().zip(paths).zip(parsed) {
             let unit = carding::Unit::of(part, doc, &self.cfg.headings, &self.cfg.environments)
                 .map(|mut u| {
                     u.lines = (
@@ -365,7 +369,6 @@ impl Planner<'_> {
             parts_out.push(PartOut {
                 unit,
                 path: path.clone(),
-                contents,
                 doc: pdoc,
                 span: part.span.clone(),
                 prefix: part.prefix.len(),
