@@ -349,27 +349,17 @@ fn run<'a>(
     cfg: &'a Config,
     tokens: Option<&'a [usize]>,
 ) -> Vec<Finding> {
-    run_some(root, files, planned, cfg, tokens, None)
+    run_inner(root, files, planned, cfg, tokens, None, None)
 }
 
 /// Like [`run_all`], with only the rules named `ids` (and their findings):
 /// how the fixes re-check the files they changed.
 pub fn run_only(root: &Path, files: &[Input], cfg: &Config, ids: &[&str]) -> Vec<Finding> {
-    run_some(root, files, &Planned::default(), cfg, None, Some(ids))
+    run_inner(root, files, &Planned::default(), cfg, None, Some(ids), None)
 }
 
-fn run_some<'a>(
-    root: &'a Path,
-    files: &[Input],
-    planned: &Planned<'a>,
-    cfg: &'a Config,
-    tokens: Option<&'a [usize]>,
-    only: Option<&[&str]>,
-) -> Vec<Finding> {
-    run_inner(root, files, planned, cfg, tokens, only, None)
-}
-
-/// [`run_some`], keeping `phase.mislabeled`'s verdicts in `keep` when given.
+/// The rules (only those named `only`, when given) over `files`, keeping
+/// `phase.mislabeled`'s verdicts in `keep` when given.
 fn run_inner<'a>(
     root: &'a Path,
     files: &[Input],
