@@ -62,6 +62,18 @@ fn number(name: &str) -> Option<(&str, u64, usize)> {
     Some((&name[..at], name[at..at + digits].parse().ok()?, digits))
 }
 
+/// One way the records of a folder are numbered.
+struct Scheme {
+    /// What comes before the number, as written (`ADR-`, or "" for none).
+    prefix: String,
+    /// How many records use it.
+    records: usize,
+    /// The widest number among them.
+    width: usize,
+    /// The first record's name, for messages.
+    first: String,
+}
+
 /// Why `dir` is not inside the root, if it is not.
 pub(super) fn outside_root(dir: &Path) -> Option<String> {
     let escapes = dir.is_absolute()
@@ -99,9 +111,8 @@ impl Folder {
         };
         let mut unnumbered = Vec::new();
         let mut numbered = 0;
-        // Records per prefix as written (`ADR-`, or "" for none), and the widest
-        // number of each.
-        let mut schemes: Vec<(String, usize, usize, String)> = Vec::new();
+        // The numbering schemes the records use, as written.
+        let mut schemes: Vec<Scheme> = Vec::new();
         let mut files: Vec<&PathBuf> = listing.iter().filter(|p| p.parent() == Some(dir)).collect();
         files.sort();
         for p in files {
@@ -120,22 +131,26 @@ impl Folder {
                 Some((prefix, n, w)) => {
                     numbered += 1;
                     f.highest = f.highest.max(n);
-                    match schemes.iter_mut().find(|s| s.0 == prefix) {
+                    match schemes.iter_mut().find(|s| s.prefix == prefix) {
                         Some(s) => {
-                            s.1 += 1;
-                            s.2 = s.2.max(w);
+                            s.records += 1;
+                            s.width = s.width.max(w);
                         }
-                        None => schemes.push((prefix.to_string(), 1, w, name.clone())),
+                        None => schemes.push(Scheme {
+                            prefix: prefix.to_string(),
+                            records: 1,
+                            width: w,
+                            first: name.clone(),
+                        }),
                     }
                 }
                 None => unnumbered.push(name),
             }
         }
-        let prefixed: Vec<&(String, usize, usize, String)> =
-            schemes.iter().filter(|s| !s.0.is_empty()).collect();
+        let prefixed: Vec<&Scheme> = schemes.iter().filter(|s| !s.prefix.is_empty()).collect();
         if prefixed
             .iter()
-            .any(|s| !s.0.eq_ignore_ascii_case(&prefixed[0].0))
+            .any(|s| !s.prefix.eq_ignore_ascii_case(&prefixed[0].prefix))
         {
             return Err(format!(
                 "holds records numbered with two prefixes ({}), which may count apart; \
@@ -143,15 +158,18 @@ impl Folder {
                  decisions.records_dir to a folder of one scheme (nothing written)",
                 prefixed
                     .iter()
-                    .map(|s| s.3.as_str())
+                    .map(|s| s.first.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
         }
         // The scheme most records use names new ones (the prefixed one on a tie).
-        if let Some(s) = schemes.iter().max_by_key(|s| (s.1, !s.0.is_empty())) {
-            f.prefix = s.0.clone();
-            f.width = s.2;
+        if let Some(s) = schemes
+            .iter()
+            .max_by_key(|s| (s.records, !s.prefix.is_empty()))
+        {
+            f.prefix = s.prefix.clone();
+            f.width = s.width;
         }
         if numbered == 0 && !unnumbered.is_empty() {
             return Err(format!(
