@@ -14,7 +14,7 @@ use crate::plan::conserve::{self, Account, Ledger, Tally};
 use crate::plan::links::{anchors, part_links, MoveMap, Moved, PartText};
 use crate::plan::{Op, Plan};
 use crate::split::{self, Oversize, SplitOptions};
-use crate::subphase::cmp_natural;
+use crate::subphase::{cmp_natural, Reading};
 use crate::tokens::Encoding;
 
 /// Options of a split.
@@ -232,10 +232,11 @@ fn cards(
     if !sp.is_split() && paths.first() == Some(&orig) {
         return;
     }
+    let reading = Reading::of_doc(doc, &cfg.headings, &cfg.environments);
     let units: Vec<Option<Unit>> = sp
         .parts
         .iter()
-        .map(|p| Unit::of(p, doc, &cfg.headings, &cfg.environments))
+        .map(|p| Unit::of(p, doc, &reading, &cfg.headings, &cfg.environments))
         .collect();
     let mut first_of = std::collections::HashMap::new();
     for (p, u) in paths.iter().zip(&units) {

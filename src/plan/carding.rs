@@ -53,9 +53,11 @@ impl Unit {
     /// The unit of a part cut from `doc` whose unit heading reads `title`
     /// (its subphase, when the split recognised one), or `None` when the part
     /// holds no subphase.
+    /// `reading` is `doc`'s ([`Reading::of_doc`]), made once for all its parts.
     pub fn of(
         part: &crate::split::Part,
         doc: &Document,
+        reading: &Reading,
         headings: &HeadingRules,
         envs: &[Environment],
     ) -> Option<Unit> {
@@ -67,12 +69,8 @@ impl Unit {
         // A bare section number in a document that is not phased is an outline
         // entry, not a subphase: the split did not cut there, so no card.
         let sub = part.subphase.clone().or_else(|| {
-            subphase_of(&part.title, headings, envs).filter(|s| {
-                !s.bare
-                    || Reading::of_doc(doc, headings, envs)
-                        .recognise(&part.title)
-                        .is_some()
-            })
+            subphase_of(&part.title, headings, envs)
+                .filter(|s| !s.bare || reading.recognise(&part.title).is_some())
         })?;
         Some(Unit {
             title: format!("{} {}", sub.number, sub.title).trim().to_string(),

@@ -15,6 +15,7 @@ use crate::plan::carding;
 use crate::plan::conserve::{self, Ledger};
 use crate::plan::links::Moved;
 use crate::split::{self, SplitOptions};
+use crate::subphase::Reading;
 
 /// `dir/name-k.md` for `dir/name.md`.
 fn numbered(p: &Path, k: usize) -> PathBuf {
@@ -357,15 +358,22 @@ impl Planner<'_> {
             .get(rel)
             .map(|d| carding::card_lines(d))
             .unwrap_or_default();
+        let reading = Reading::of_doc(doc, &self.cfg.headings, &self.cfg.environments);
         for ((part, path), pdoc) in sp.parts.iter().zip(paths).zip(parsed) {
-            let unit = carding::Unit::of(part, doc, &self.cfg.headings, &self.cfg.environments)
-                .map(|mut u| {
-                    u.lines = (
-                        carding::line_with_cards(u.lines.0, &cards),
-                        carding::line_with_cards(u.lines.1, &cards),
-                    );
-                    u
-                });
+            let unit = carding::Unit::of(
+                part,
+                doc,
+                &reading,
+                &self.cfg.headings,
+                &self.cfg.environments,
+            )
+            .map(|mut u| {
+                u.lines = (
+                    carding::line_with_cards(u.lines.0, &cards),
+                    carding::line_with_cards(u.lines.1, &cards),
+                );
+                u
+            });
             parts_out.push(PartOut {
                 unit,
                 path: path.clone(),
