@@ -117,8 +117,10 @@ pub fn detect_layouts<P: AsRef<Path>>(paths: &[P], cfg: &Config) -> Vec<Planning
             .iter()
             .find(|f| {
                 f.owned.sources().iter().any(|g| {
+                    // Its files are in the folder, or the folder is in its
+                    // tree (`.specify/specs` in spec-kit's `.specify/**`).
                     let fd = fixed_dir(g);
-                    fd == dir || inside(fd, dir)
+                    fd == dir || inside(fd, dir) || inside(dir, fd)
                 })
             })
             .map(|f| f.name.clone());
@@ -256,6 +258,7 @@ mod tests {
             "specs/001-login/spec.md",
             ".specify/memory/constitution.md",
             ".specify/templates/plan-template.md",
+            ".specify/specs/port-v1.md",
             "docs/plans/2025-01-01-x.md",
             "docs/plans/completed/2024-12-01-y.md",
             "planning/PLAN.md",
@@ -273,6 +276,7 @@ mod tests {
                 ("docs/plans", "a planning folder", true),
                 ("openspec", "OpenSpec", true),
                 ("specs", "spec-kit", true),
+                (".specify/specs", "spec-kit", true),
                 (".claude", "Claude Code notes", false),
                 (".specify", "spec-kit", false),
             ]
@@ -284,6 +288,8 @@ mod tests {
         assert_eq!(by(".claude").history, [".claude/agents/**"]);
         assert_eq!(by("openspec").history, ["openspec/changes/archive/**"]);
         assert_eq!(by(".specify").history, [".specify/templates/**"]);
+        assert_eq!(by(".specify").files, [".specify/memory/constitution.md"]);
+        assert_eq!(by(".specify/specs").files, [".specify/specs/port-v1.md"]);
         assert_eq!(by("docs/plans").history, ["docs/plans/completed/**"]);
     }
 
