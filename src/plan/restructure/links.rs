@@ -60,7 +60,11 @@ impl Planner<'_> {
                     broken.push(at.note(NoteKind::LinkBroken, msg));
                     continue;
                 }
-                match (retarget(&d, &self.moves), &l.range) {
+                // A framework's file that stays as the index of its parts keeps
+                // its path: a link to it already lands there, and rewriting it
+                // would only respell the user's text (`./x.md` → `x.md`).
+                let moved = retarget(&d, &self.moves).filter(|t| *t != d);
+                match (moved, &l.range) {
                     (Some(t), Some(r)) => {
                         let new = url(rel, &t);
                         self.checks.push(Check {

@@ -220,6 +220,34 @@ fn a_tree_of_framework_files_only_renames_nothing_and_says_why() {
 }
 
 #[test]
+fn spec_kit_keeps_a_features_spec_whole_but_splits_a_teams_own_file_in_specify_specs() {
+    // Some spec-kit set-ups keep features in .specify/specs/<feature>/; its
+    // commands read spec.md/plan.md/tasks.md there, not a flat file beside them.
+    let long = subphase_over_budget("1.1", "Spec");
+    let files = [
+        (".specify/memory/constitution.md", "# Constitution\n"),
+        (".specify/specs/001-login/spec.md", long.as_str()),
+        (".specify/specs/port-v1.md", long.as_str()),
+        (
+            ".specify/specs/run-v1.md",
+            "# Run\n\nSee [Port v1](./port-v1.md).\n",
+        ),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(op_text(&o, ".specify/specs/001-login/spec.md").is_none());
+    assert!(o
+        .notes
+        .iter()
+        .any(|n| n.kind == NoteKind::Framework && n.path.ends_with("001-login/spec.md")));
+    let index = op_text(&o, ".specify/specs/port-v1.md").expect("index in place");
+    assert!(index.contains("(port-v1/"), "{index}");
+    assert!(!o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })));
+    // A link to the file still lands on it (now its index): not respelled.
+    assert!(op_text(&o, ".specify/specs/run-v1.md").is_none());
+}
+
+#[test]
 fn without_its_markers_a_framework_owns_nothing() {
     // No ROADMAP/STATE/PROJECT: `.planning/` is an ordinary planning folder.
     let research = subphase_over_budget("2.1", "Research");
