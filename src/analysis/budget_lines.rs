@@ -2,6 +2,7 @@
 
 use super::{Ctx, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
+use crate::subphase::Reading;
 
 /// Registry entry.
 pub const INFO: RuleInfo = RuleInfo {
@@ -28,13 +29,22 @@ pub(super) fn exempt(doc: &crate::model::Document) -> bool {
 }
 
 /// Evidence that a file is a monolith of several subphases, and how to cut it.
-pub(super) fn monolith_evidence(file: &FileFacts) -> Vec<String> {
-    let n = file.subphases.len();
+/// The subphases are those split cuts at: a bare section number ("### 2.3 API")
+/// counts only in a phased document (`subphase::Reading`), so a numbered spec is
+/// not promised a file per section that split would not give it.
+pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
+    let reading = Reading::of_doc(file.doc, &cx.cfg.headings, &cx.cfg.environments);
+    let cut: Vec<&str> = file
+        .subphases
+        .iter()
+        .filter(|s| !s.sp.bare || reading.recognise(&s.text).is_some())
+        .map(|s| s.sp.number.as_str())
+        .collect();
+    let n = cut.len();
     if n < 2 {
         return Vec::new();
     }
-    let first = &file.subphases[0].sp.number;
-    let last = &file.subphases[n - 1].sp.number;
+    let (first, last) = (cut[0], cut[n - 1]);
     vec![format!(
         "a monolith of {n} subphases ({first} .. {last}); `replan split {}` cuts it into one file per subphase",
         file.path
@@ -55,7 +65,7 @@ impl Rule for BudgetLines {
                 1,
                 format!("{lines} lines, over the budget of {max} lines"),
             )
-            .evidence(monolith_evidence(file)),
+            .evidence(monolith_evidence(cx, file)),
         );
     }
 }
@@ -72,6 +82,24 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].path, "a.md");
         assert!(f[0].message.contains("201 lines"), "{}", f[0].message);
+    }
+
+    #[test]
+    fn names_the_subphases_split_would_cut_at_only() {
+        let body = "text\n".repeat(70);
+        let phased = format!("# Phase 2\n\n### 2.1 A\n{body}### 2.2 B\n{body}### 2.3 C\n{body}");
+        let f = run_rule("budget.lines", &[("p.md", &phased)]);
+        assert!(
+            f[0].evidence
+                .iter()
+                .any(|e| e.contains("a monolith of 3 subphases (2.1 .. 2.3)")),
+            "{:?}",
+            f[0].evidence
+        );
+        // A numbered research note: split cuts it at its headings, not per number.
+        let outline = phased.replace("# Phase 2", "# Research B");
+        let f = run_rule("budget.lines", &[("r.md", &outline)]);
+        assert!(f[0].evidence.is_empty(), "{:?}", f[0].evidence);
     }
 
     #[test]

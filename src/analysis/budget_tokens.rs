@@ -50,7 +50,7 @@ impl Rule for BudgetTokens {
                     cx.encoding.name()
                 ),
             )
-            .evidence(super::budget_lines::monolith_evidence(file)),
+            .evidence(super::budget_lines::monolith_evidence(cx, file)),
         );
     }
 }
