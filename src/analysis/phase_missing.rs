@@ -49,6 +49,15 @@ pub(super) fn parse_number(s: &str) -> Option<Vec<u64>> {
     s.split('.').map(|p| p.parse::<u64>().ok()).collect()
 }
 
+/// The dotted numbers a heading names (`2.14` and `2.15` in "2.14 x & 2.15 y"),
+/// parsed; a lone integer is no subphase number.
+fn numbers_in(text: &str) -> impl Iterator<Item = Vec<u64>> + '_ {
+    text.split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .map(|w| w.trim_matches('.'))
+        .filter(|w| w.contains('.'))
+        .filter_map(parse_number)
+}
+
 /// Where a number in a folder comes from.
 #[derive(Debug, Clone)]
 pub(super) struct Numbered {
@@ -215,9 +224,13 @@ impl Rule for PhaseMissing {
                             .evidence(ev),
                     );
                 };
-                // Within a file: a gap only another file *named* for the number fills.
-                for h in &headed {
-                    for (a, b, missing) in gaps(h, &by_name) {
+                // Within a file: a gap only another file *named* for the number
+                // fills, or a subphase heading of the file that names it too
+                // ("### 2.14 solderneer … & 2.15 bbawj …" covers 2.15).
+                for (h, &i) in headed.iter().zip(members) {
+                    let mut filled = by_name.clone();
+                    filled.extend(files[i].subphases.iter().flat_map(|s| numbers_in(&s.text)));
+                    for (a, b, missing) in gaps(h, &filled) {
                         report(a, b, missing);
                     }
                 }
@@ -319,6 +332,14 @@ mod tests {
             f[0].evidence
         );
         assert!(f[0].evidence.iter().any(|e| e.starts_with("line 7:")));
+    }
+
+    #[test]
+    fn a_heading_that_names_two_numbers_covers_both() {
+        let text = "# Research\n\n### 2.13 a\n\n### 2.14 b & 2.15 c\n\n### 2.16 d\n\n### 2.18 e\n";
+        let f = run_rule("phase.missing", &[("r.md", text)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].subphase.as_deref(), Some("2.17"));
     }
 
     #[test]
