@@ -31,6 +31,7 @@ use crate::note::{Note, NoteKind};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
 pub use extracted::Extracted;
+pub use records::{is_record, RECORD_FOLDER_NAMES};
 pub use render::{has_block, only_generated, without_block};
 
 /// One parsed file to extract decisions from.

@@ -62,6 +62,36 @@ fn number(name: &str) -> Option<(&str, u64, usize)> {
     Some((&name[..at], name[at..at + digits].parse().ok()?, digits))
 }
 
+/// Folder names that hold decision records.
+pub const RECORD_FOLDER_NAMES: [&str; 5] = [
+    "adr",
+    "adrs",
+    "decisions",
+    "decision-records",
+    "architecture-decisions",
+];
+
+/// Whether the file at `rel` (root-relative) is a decision record: a file of
+/// the configured records folder (`records_dir`), or a numbered Markdown file
+/// (`0004-x.md`, `ADR-0004-x.md`) right in a folder named like one (`adr/`,
+/// `decisions/`). Its decisions are recorded already; copying them into topic
+/// files made a design doc per record that only repeated it.
+pub fn is_record(rel: &Path, records_dir: Option<&Path>) -> bool {
+    let (Some(dir), Some(name)) = (rel.parent(), rel.file_name()) else {
+        return false;
+    };
+    let name = name.to_string_lossy();
+    let lower = name.to_lowercase();
+    if !lower.ends_with(".md") || NOT_RECORDS.contains(&lower.as_str()) {
+        return false;
+    }
+    if records_dir == Some(dir) {
+        return true;
+    }
+    let folder = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
+    folder.is_some_and(|f| RECORD_FOLDER_NAMES.contains(&f.as_str())) && number(&name).is_some()
+}
+
 /// One way the records of a folder are numbered.
 struct Scheme {
     /// What comes before the number, as written (`ADR-`, or "" for none).
@@ -309,6 +339,18 @@ mod tests {
         assert!(!only_generated(&format!("{record}\nMine.\n")));
         assert!(!only_generated(&record.replace("accepted", "superseded")));
         assert!(!only_generated(&record.replace("\nx\n", "\ny\n")));
+    }
+
+    #[test]
+    fn records_are_numbered_files_of_a_record_folder_or_the_configured_one() {
+        let yes = |p: &str, dir: Option<&str>| super::is_record(Path::new(p), dir.map(Path::new));
+        assert!(yes("docs/adr/0004-graph.md", None));
+        assert!(yes("docs/architecture/ADR/ADR-0001-monorepo.md", None));
+        assert!(yes("docs/records/why.md", Some("docs/records")));
+        assert!(!yes("docs/adr/README.md", None));
+        assert!(!yes("docs/adr/notes.md", None));
+        assert!(!yes("docs/plans/0004-graph.md", None));
+        assert!(!yes("docs/records/README.md", Some("docs/records")));
     }
 
     #[test]

@@ -291,15 +291,6 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
     out
 }
 
-/// Folder names that hold decision records.
-const RECORD_FOLDER_NAMES: [&str; 5] = [
-    "adr",
-    "adrs",
-    "decisions",
-    "decision-records",
-    "architecture-decisions",
-];
-
 /// Folders named like decision records that hold numbered Markdown files
 /// (`0001-x.md`, `ADR-0001-x.md`) directly, with how many, most first; the
 /// archive and excluded folders left out.
@@ -318,7 +309,7 @@ fn record_folders(paths: &[PathBuf], cfg: &Config) -> Vec<(String, usize)> {
             continue;
         };
         let folder = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
-        if folder.is_some_and(|f| RECORD_FOLDER_NAMES.contains(&f.as_str()))
+        if folder.is_some_and(|f| crate::decisions::RECORD_FOLDER_NAMES.contains(&f.as_str()))
             && numbered(&name.to_string_lossy())
             && !rel.starts_with(archive)
             && !cfg.exclude.is_match(rel)

@@ -72,6 +72,8 @@ impl Planner<'_> {
     ) -> Vec<Op> {
         // Per framework that keeps its decisions itself: how many its files hold.
         let mut kept_by: BTreeMap<&str, usize> = BTreeMap::new();
+        // Per folder of decision records: how many records it holds.
+        let mut records_in: BTreeMap<PathBuf, usize> = BTreeMap::new();
         let rules = std::sync::OnceLock::new();
         // Each part and archived copy made this run, to its original: one map,
         // not a scan of every split per file (quadratic on 8,000-file trees).
@@ -92,6 +94,13 @@ impl Planner<'_> {
                 (self.in_plan_dir(p) || p.starts_with(&self.archive_dir))
                     && !p.starts_with(&self.topics_dir)
                     && !markers::is_index(&d.source.text)
+            })
+            .filter(|(p, _)| match self.record_folder(p, &original_of) {
+                Some(dir) => {
+                    *records_in.entry(dir).or_default() += 1;
+                    false
+                }
+                None => true,
             })
             .filter(|(p, d)| match self.keeps_decisions(p, &original_of) {
                 Some(fw) => {
@@ -171,6 +180,15 @@ impl Planner<'_> {
                 ),
             ));
         }
+        for (dir, n) in records_in {
+            said.notes.push(Note::new(
+                NoteKind::Decisions,
+                &dir,
+                format!(
+                    "its {n} decision record(s) are decisions already; not copied into topic files"
+                ),
+            ));
+        }
         let mut ops = self.stale(&topics, records_dir.as_deref(), said);
         said.notes.extend(topics.notes);
         said.errors.extend(topics.errors);
@@ -197,6 +215,23 @@ impl Planner<'_> {
             }
         }
         ops
+    }
+
+    /// The folder of the decision record a file is, or is a part or archived
+    /// copy of (`decisions::is_record`): not read for topic files.
+    fn record_folder(&self, rel: &Path, original_of: &HashMap<&Path, &Path>) -> Option<PathBuf> {
+        let records_dir = self.cfg.decisions.records_path();
+        let mut originals: Vec<&Path> = vec![rel];
+        if let Some(o) = original_of.get(rel) {
+            originals.push(o);
+        }
+        if let Ok(below) = rel.strip_prefix(&self.archive_dir) {
+            originals.push(below);
+        }
+        originals
+            .into_iter()
+            .find(|o| crate::decisions::is_record(o, records_dir.as_deref()))
+            .and_then(|o| o.parent().map(Path::to_path_buf))
     }
 
     /// The framework whose own decisions a file holds, when that framework
