@@ -1,5 +1,6 @@
-//! The one question replan asks git: which files have uncommitted changes. Asked
-//! through `git status --porcelain`. Outside a work tree the answer is "none"
+//! The questions replan asks git: which files have uncommitted changes (asked
+//! through `git status --porcelain`), when files were last committed, and
+//! whether a path is ignored. Outside a work tree the answer is "none"
 //! (and `restore` is the way back); inside one, any failure of git is an error,
 //! never "clean": the guard fails closed.
 
@@ -97,6 +98,20 @@ pub fn last_commit_date(root: &Path, paths: &[PathBuf]) -> Option<String> {
     ok.then_some(date)
 }
 
+/// The ignore rule (`.gitignore:6: .claude/`) by which git ignores `rel`
+/// (root-relative; it need not exist yet), or `None` when git does not ignore
+/// it, `root` is no work tree, or git cannot tell.
+pub fn ignored_by(root: &Path, rel: &Path) -> Option<String> {
+    let rel = rel.to_string_lossy();
+    let out = git(root, &["check-ignore", "-v", "--", &rel]).ok()?;
+    // `<source>:<line>:<pattern>\t<path>`
+    let out = String::from_utf8_lossy(&out);
+    let rule = out.split('\t').next()?.trim();
+    let mut f = rule.splitn(3, ':');
+    let (source, line, pattern) = (f.next()?, f.next()?, f.next()?);
+    (!pattern.is_empty()).then(|| format!("{source}:{line}: {pattern}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +178,25 @@ mod tests {
         std::fs::write(d.path().join("a.md"), "x").unwrap();
         let e = dirty(d.path()).unwrap_err();
         assert!(e.contains("--allow-dirty"), "{e}");
+    }
+
+    #[test]
+    fn an_ignored_folder_is_named_with_its_rule_even_before_it_exists() {
+        let d = tempfile::tempdir().unwrap();
+        let ok = Command::new("git")
+            .arg("-C")
+            .arg(d.path())
+            .args(["init", "-q"])
+            .status()
+            .is_ok_and(|s| s.success());
+        if !ok {
+            return; // no git here
+        }
+        std::fs::write(d.path().join(".gitignore"), "build/\n.claude/\n").unwrap();
+        assert_eq!(
+            ignored_by(d.path(), Path::new(".claude/archive/a.md")).as_deref(),
+            Some(".gitignore:2: .claude/")
+        );
+        assert_eq!(ignored_by(d.path(), Path::new("docs/archive/a.md")), None);
     }
 }

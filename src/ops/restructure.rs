@@ -274,6 +274,25 @@ fn linked_plan_dirs(root: &Path, cfg: &Config) -> Vec<String> {
         .collect()
 }
 
+/// A warning when git ignores the archive the plan moves originals into (a
+/// repository that ignores `.claude/` as local tool configuration): the
+/// originals would not be committed with their parts, so a clone gets the
+/// parts without the archive, and `restore` works on this machine only.
+fn archive_ignored(root: &Path, cfg: &Config, plan: &Plan) -> Option<String> {
+    let archive = Path::new(cfg.archive.dir.trim_end_matches('/'));
+    let to = plan.ops.iter().find_map(|op| match op {
+        Op::Move { to, .. } if to.starts_with(archive) => Some(to),
+        _ => None,
+    })?;
+    let rule = crate::git::ignored_by(root, to)?;
+    Some(format!(
+        "{}: git ignores the archive ({rule}), so the originals moved there are not \
+         committed with their parts and `replan restore` works on this machine only; \
+         set archive.dir and archive.manifest in replan.yaml to a folder git keeps",
+        archive.display()
+    ))
+}
+
 /// Files with uncommitted changes that the plan would touch, as one error.
 pub(super) fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
     let dirty = match crate::git::dirty(root) {
@@ -375,6 +394,7 @@ pub fn settle(
     if opts.mode == Mode::Apply && !opts.allow_dirty && !outcome.plan.is_empty() {
         errors.extend(git_guard(root, &outcome.plan));
     }
+    warnings.extend(archive_ignored(root, cfg, &outcome.plan));
     // A plan that is only shown still gets apply's refusals (a file in the way,
     // a path through a link, too little room), so --dry-run says what a real
     // run would say.

@@ -1239,3 +1239,44 @@ fn a_spec_within_budget_keeps_its_numbered_sections_together() {
         "{made:?}"
     );
 }
+
+/// A repository that ignores `.claude/` (as local tool configuration) would
+/// commit the parts without the originals: migrate says so, dry run included,
+/// naming the rule; a repository that keeps the archive is not warned.
+#[test]
+fn an_archive_git_ignores_is_named_with_its_rule() {
+    let d = tempfile::tempdir().unwrap();
+    let plans = d.path().join("docs/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let body = "Work.\n".repeat(150);
+    let text = format!("# Plan\n\n## Phase 1.1: A\n\n{body}\n## Phase 1.2: B\n\n{body}");
+    std::fs::write(plans.join("plan.md"), text).unwrap();
+    std::fs::write(d.path().join(".gitignore"), "target/\n.claude/\n").unwrap();
+    if !git_commit_all(d.path(), None) {
+        eprintln!("skipping: git is not available");
+        return;
+    }
+    let warned = |a: &assert_cmd::assert::Assert| {
+        stderr_of(a).contains(
+            ".claude/archive/original-phases: git ignores the archive (.gitignore:2: .claude/)",
+        )
+    };
+    let a = replan()
+        .args(["migrate", "--dry-run"])
+        .arg(d.path())
+        .assert()
+        .success();
+    assert!(warned(&a), "{}", stderr_of(&a));
+    // Near miss: the archive kept by git.
+    std::fs::write(d.path().join(".gitignore"), "target/\n").unwrap();
+    let a = replan()
+        .args(["migrate", "--dry-run"])
+        .arg(d.path())
+        .assert()
+        .success();
+    assert!(
+        !warned(&a) && !stderr_of(&a).contains("git ignores"),
+        "{}",
+        stderr_of(&a)
+    );
+}
