@@ -158,3 +158,23 @@ fn a_claim_added_to_the_real_tree_fires_against_its_open_boxes() {
         "{m}"
     );
 }
+
+/// A finished plan already in a `completed/` folder is not told to be archived
+/// (0xfe/buddy keeps its finished plans in docs/plans/completed/); the same
+/// plan among the active ones is.
+#[test]
+fn a_done_plan_in_a_completed_folder_is_not_stale() {
+    let d = tempfile::tempdir().unwrap();
+    let plan = "# Plan\n\n- [x] One\n- [x] Two\n- [x] Three\n";
+    for rel in ["docs/plans/completed/old.md", "docs/plans/live.md"] {
+        let p = d.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, plan).unwrap();
+    }
+    let stale: Vec<String> = status_findings(d.path(), ".")
+        .iter()
+        .filter(|f| f["rule"] == "status.stale-plan")
+        .map(|f| f["path"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(stale, ["docs/plans/live.md"]);
+}

@@ -320,3 +320,48 @@ fn a_framework_that_keeps_its_decisions_gets_no_topic_files_unless_asked() {
         .iter()
         .all(|n| !n.message.contains("records its decisions")));
 }
+
+#[test]
+fn decision_records_in_a_plan_folder_are_not_copied_into_topic_files() {
+    // Regression: 3MagicLabs/Grandplan (plan_dirs: docs/**) got a design doc per
+    // ADR in docs/adr/, each repeating its record.
+    let adr = "# 4. Planning model\n\n## Status\n\nAccepted\n\n## Decision\n\nUse one append-only graph; plans are projections of it.\n";
+    let plan = "# Plan\n\n## Decision\n\nUse one append-only graph; plans are projections of it.\n";
+    let mut cfg = Config::builtin();
+    cfg.plan_dirs = crate::config::Globs::new(&["docs/**"]).unwrap();
+    let files = [
+        ("docs/adr/0004-planning-model.md", adr),
+        ("docs/adr/README.md", "# ADRs\n"),
+    ];
+    let o = run_with(&cfg, &files, &HashMap::new());
+    assert!(o.plan.is_empty(), "{:#?}", o.plan.ops);
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n.path == "docs/adr" && n.message.contains("1 decision record")),
+        "{:?}",
+        o.notes
+    );
+    // Near miss: the same decision in a plan beside it is extracted.
+    let files = [
+        ("docs/adr/0004-planning-model.md", adr),
+        ("docs/notes/plan.md", plan),
+    ];
+    let o = run_with(&cfg, &files, &HashMap::new());
+    assert!(!created(&o).is_empty(), "{:#?}", o.plan.ops);
+}
+
+#[test]
+fn finished_plans_in_a_completed_or_done_folder_are_left_alone() {
+    // Regression: 0xfe/buddy keeps finished plans in docs/plans/completed/;
+    // migrate split all of them, and check then said "archive it" of each.
+    let long = subphase_over_budget("1.1", "Plan");
+    for folder in ["completed", "done", "archive"] {
+        let path = format!("docs/plans/{folder}/plan-2026-02-27-x.md");
+        let o = run(&[(path.as_str(), long.as_str())]);
+        assert!(o.plan.is_empty(), "{folder}: {:#?}", o.plan.ops);
+    }
+    // Near miss: the same plan among the active ones is split.
+    let o = run(&[("docs/plans/plan-2026-02-27-x.md", long.as_str())]);
+    assert!(!o.plan.is_empty());
+}
