@@ -617,3 +617,42 @@ fn config_mistakes_are_located_and_worded_for_people() {
         "{out}"
     );
 }
+
+/// Retired plans (a `completed/` or `archive/` folder: migrate leaves them
+/// as they are) are not reported by a check of the whole project, which would
+/// otherwise nag about what no run will change; named, one is checked.
+#[test]
+fn retired_plans_are_checked_only_when_named() {
+    let d = tempfile::tempdir().unwrap();
+    let long = "Line.\n".repeat(250);
+    for rel in [
+        "docs/plans/completed/old.md",
+        "docs/plans/archive/older.md",
+        "docs/plans/live.md",
+    ] {
+        let p = d.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, format!("# Plan\n\n{long}")).unwrap();
+    }
+    let out = replan()
+        .current_dir(d.path())
+        .args(["check", "."])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("docs/plans/live.md:1:1: error budget.lines"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("completed/") && !text.contains("archive/"),
+        "{text}"
+    );
+    let out = replan()
+        .current_dir(d.path())
+        .args(["check", "docs/plans/completed/old.md"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("old.md:1:1: error budget.lines"), "{text}");
+}
