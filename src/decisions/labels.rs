@@ -286,8 +286,25 @@ impl Rules {
         })
     }
 
+    /// Whether a normalised heading names a section of decisions: one of
+    /// `sections`, or a title ending in one ("ArgoCD Decisions"), but not a
+    /// sentence that ends in the word ("Add a cost model for parsing
+    /// decisions", "Guidelines for making decisions"): a preposition other than
+    /// "of" before it makes the title about decisions, not a list of them.
     pub(super) fn is_section(&self, n: &str) -> bool {
-        !self.excluded_sections.iter().any(|e| e == n) && Rules::ends_with_any(&self.sections, n)
+        const ABOUT: [&str; 8] = ["for", "about", "to", "with", "into", "when", "on", "how"];
+        if self.excluded_sections.iter().any(|e| e == n) || !Rules::ends_with_any(&self.sections, n)
+        {
+            return false;
+        }
+        let qualifier = self
+            .sections
+            .iter()
+            .filter(|l| n.ends_with(l.as_str()))
+            .map(|l| &n[..n.len() - l.len()])
+            .min_by_key(|q| q.len())
+            .unwrap_or("");
+        !qualifier.split(' ').any(|w| ABOUT.contains(&w))
     }
 
     pub(super) fn is_excluded_section(&self, n: &str) -> bool {
@@ -548,6 +565,22 @@ mod tests {
         }
         assert!(seen >= 4, "only {seen} lines were labels");
         assert!(std::mem::size_of::<Option<PackedLabel>>() <= 12);
+    }
+
+    #[test]
+    fn a_title_ending_in_decisions_is_a_section_unless_it_is_about_them() {
+        let rules = Rules::new(&crate::config::Config::builtin().decisions);
+        for (title, want) in [
+            ("decisions", true),
+            ("key decisions", true),
+            ("argocd deployment decisions", true),
+            ("summary of decisions", true),
+            ("add entropy-cost model for parsing decisions", false),
+            ("guidelines for making decisions", false),
+            ("open decisions", false),
+        ] {
+            assert_eq!(rules.is_section(title), want, "{title}");
+        }
     }
 
     #[test]
