@@ -274,6 +274,9 @@ struct Planner<'a> {
     moves: MoveMap,
     parts: BTreeMap<PathBuf, Vec<PartOut>>,
     modifies: Vec<Op>,
+    /// During stage 3, the parse of each of `modifies` (by index), which holds
+    /// its planned text meanwhile (see [`Planner::parse_modified`]).
+    modified: Vec<Option<Document>>,
     checks: Vec<Check>,
     /// The frameworks in use.
     frameworks: Vec<&'a crate::config::Framework>,
@@ -321,6 +324,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         moves: MoveMap::new(),
         parts: BTreeMap::new(),
         modifies: Vec::new(),
+        modified: Vec::new(),
         checks: Vec::new(),
         frameworks: Planner::detect_frameworks(cfg, &|rel: &Path| {
             inp.docs.iter().any(|(p, _)| p == rel) || (inp.exists)(rel)
@@ -356,6 +360,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.rewrite_links();
     p.cards();
     p.refresh_cards();
+    p.parse_modified();
     let after = p.after();
     let broken = p.verify_links(&after);
     let after_docs = p.after_docs(&after);
@@ -372,6 +377,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     drop(extracted);
     let index_ops = p.indexes(&after_docs, &findings, &mut said);
     drop(after_docs);
+    p.unparse_modified();
     p.out.errors.extend(broken);
     p.out.notes.extend(said.notes);
     p.out.errors.extend(said.errors);
