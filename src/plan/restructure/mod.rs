@@ -362,6 +362,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.rewrite_links();
     p.cards();
     p.refresh_cards();
+    p.forget_moved_anchors();
     p.parse_modified();
     let after = p.after();
     let broken = p.verify_links(&after);
