@@ -181,6 +181,9 @@ pub struct Ctx<'a> {
     /// When asked for: `phase.mislabeled`'s verdicts on each file it read on
     /// its own (by input index), kept for the fixes of this run.
     pub verdicts: Option<&'a KeptVerdicts>,
+    /// The subphases of the active plans, once a status rule has asked
+    /// ([`status::units::units_of`]).
+    pub(crate) units: std::sync::OnceLock<Vec<status::units::Unit>>,
 }
 
 impl Ctx<'_> {
@@ -391,6 +394,7 @@ fn run_inner<'a>(
             .map(|f| f.doc.source.text.as_str()),
         decision_conflicts: None,
         verdicts: keep,
+        units: std::sync::OnceLock::new(),
     };
     // Extracting decisions for `decision.conflict` is as costly as a rule pass:
     // it runs on one core while the other counts tokens.
@@ -523,6 +527,7 @@ pub fn with_facts<R>(
         manifest: None,
         decision_conflicts: None,
         verdicts: None,
+        units: std::sync::OnceLock::new(),
     };
     let facts = FileFacts::new(0, rel, doc, &cx);
     f(&cx, &facts)

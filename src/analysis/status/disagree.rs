@@ -7,7 +7,7 @@
 
 use super::claims::{claims, Claimed};
 use super::derive::State;
-use super::units::{is_status, under, units, Unit};
+use super::units::{is_status, under, units_of, Unit};
 use crate::analysis::facts::quote;
 use crate::analysis::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
@@ -78,7 +78,7 @@ impl Rule for Disagree {
         if rules.files.is_empty() || !files.iter().any(|f| is_status(cx, f.rel)) {
             return;
         }
-        let units = units(cx, files);
+        let units = units_of(cx, files);
         let max = rules.max_evidence.max(1);
         for f in files.iter().filter(|f| is_status(cx, f.rel)) {
             for c in claims(rules, f) {

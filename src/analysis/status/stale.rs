@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::derive::{Source, State};
-use super::units::{units, Unit};
+use super::units::{units_of, Unit};
 use crate::analysis::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::config::Ownership;
 use crate::finding::{Finding, Severity};
@@ -60,7 +60,7 @@ fn done_by_boxes(u: &Unit) -> bool {
 
 impl Rule for Stale {
     fn check_set(&self, cx: &Ctx, files: &[FileFacts], out: &mut Vec<Finding>) {
-        let units = units(cx, files);
+        let units = units_of(cx, files);
         if units.is_empty() {
             return;
         }
@@ -78,7 +78,7 @@ impl Rule for Stale {
                 .any(|fw| !matches!(fw.ownership(f.rel), Ownership::Free))
         };
         let mut by_file: BTreeMap<usize, Vec<&Unit>> = BTreeMap::new();
-        for u in &units {
+        for u in units {
             by_file.entry(u.file).or_default().push(u);
         }
         let mut by_folder: BTreeMap<String, Vec<usize>> = BTreeMap::new();

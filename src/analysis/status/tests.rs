@@ -260,3 +260,21 @@ fn a_document_about_a_phase_is_not_that_phase() {
     assert_eq!(f.len(), 1, "{f:?}");
     assert!(f[0].message.contains("notes.md:3"), "{}", f[0].message);
 }
+
+/// `status.stale` and `status.disagree` share one list of units a run: the
+/// second ask gets the first list, the same as working them out again.
+#[test]
+fn units_are_worked_out_once_per_run() {
+    use super::units::{units, units_of};
+    let text = "# Plan\n\n## Phase 1.1: A\n\n- [x] a\n\n## Phase 1.2: B\n\n- [ ] b\n";
+    let doc = crate::model::Document::from_text(".claude/plans/p.md", text);
+    let rel = std::path::Path::new(".claude/plans/p.md");
+    crate::analysis::with_facts(&Config::builtin(), rel, &doc, |cx, f| {
+        let files = std::slice::from_ref(f);
+        let first = units_of(cx, files);
+        assert_eq!(first.len(), 2, "{first:?}");
+        assert!(std::ptr::eq(first, units_of(cx, files)));
+        let again = units(cx, files);
+        assert_eq!(format!("{first:?}"), format!("{again:?}"));
+    });
+}

@@ -190,6 +190,14 @@ fn phase_sections(cx: &Ctx, f: &FileFacts) -> Vec<(String, usize, usize)> {
         .collect()
 }
 
+/// [`units`] of a run's files, worked out once per run (a run's rules are
+/// always handed the same files): `status.stale` and `status.disagree` both
+/// read them, side by side, and each built its own, every plan's units twice
+/// at once (~2.6 MB of a 4,000-file tree each).
+pub fn units_of<'c>(cx: &'c Ctx, files: &[FileFacts]) -> &'c [Unit] {
+    cx.units.get_or_init(|| units(cx, files))
+}
+
 /// Every subphase of the active plans, in file and line order.
 pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
     let rules = &cx.cfg.check.status;
@@ -250,14 +258,17 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             scans.push(scan_unit(rules, f, i, &heads, number, line, end, false));
         }
     }
-    scans
+    let mut out: Vec<Unit> = scans
         .into_iter()
         .map(|(mut unit, scan)| {
             unit.checkboxes = scan.checkboxes();
             unit.derived = scan.finish();
             unit
         })
-        .collect()
+        .collect();
+    // Collected in place, it kept the capacity of the scans it was made from.
+    out.shrink_to_fit();
+    out
 }
 
 /// Whether subphase `number` is `phase` or lies below it (`4.7` under `4`).

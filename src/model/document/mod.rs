@@ -29,8 +29,10 @@ pub enum BlockKind {
     List,
     /// A GFM table.
     Table,
-    /// A fenced or indented code block.
-    Code(CodeInfo),
+    /// A fenced or indented code block. Boxed: it is much the biggest kind,
+    /// and every block of every file of a tree is held at once (a block took
+    /// 72 bytes with it inline, 48 boxed; code blocks are few).
+    Code(Box<CodeInfo>),
     /// An HTML block.
     Html,
     /// `---`, `***`, `___`.
@@ -246,13 +248,13 @@ fn kind_of(v: &NodeValue) -> BlockKind {
         NodeValue::Paragraph => BlockKind::Paragraph,
         NodeValue::List(_) => BlockKind::List,
         NodeValue::Table(_) => BlockKind::Table,
-        NodeValue::CodeBlock(c) => BlockKind::Code(CodeInfo {
+        NodeValue::CodeBlock(c) => BlockKind::Code(Box::new(CodeInfo {
             fenced: c.fenced,
             closed: c.closed,
             info: c.info.clone(),
             fence_char: c.fence_char as char,
             fence_len: c.fence_length,
-        }),
+        })),
         NodeValue::HtmlBlock(_) => BlockKind::Html,
         NodeValue::ThematicBreak => BlockKind::ThematicBreak,
         NodeValue::BlockQuote => BlockKind::BlockQuote,

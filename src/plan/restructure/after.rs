@@ -9,12 +9,100 @@ use std::path::{Path, PathBuf};
 use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
-use crate::model::Document;
+use crate::model::{Document, Source};
 use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
 
 impl Planner<'_> {
+    /// Stage 3 begins: where each heading of a moved file went was for
+    /// rewriting links (stage 2, done); from here on only the moves themselves
+    /// are read. Every moved heading's anchor, part path and part anchor were
+    /// held to the end of the run (~1.5 MB of a 4,000-file tree).
+    pub(super) fn forget_moved_anchors(&mut self) {
+        for m in self.moves.values_mut() {
+            m.anchors = HashMap::new();
+        }
+    }
+
+    /// Then each modified file's planned text moves out of its op
+    /// into its parse, as a part's text lives in its parse, and goes back into
+    /// the op once the planned tree has been read ([`Planner::unparse_modified`]).
+    /// The planned tree's check needs every modified file parsed, and that
+    /// parse held a copy of the text beside the op's (on a 4,000-file tree,
+    /// where nearly every file has a link rewritten, ~14 MB at migrate's peak).
+    pub(super) fn parse_modified(&mut self) {
+        let texts: Vec<Option<(PathBuf, String)>> = self
+            .modifies
+            .iter_mut()
+            .map(|op| match op {
+                Op::Modify { path, new, .. } => Some((path.clone(), std::mem::take(new))),
+                _ => None,
+            })
+            .collect();
+        self.modified = texts
+            .into_par_iter()
+            .map(|t| {
+                t.map(|(path, text)| {
+                    // As `Document::from_text` names it, without copying the text.
+                    let name = path.to_string_lossy();
+                    Document::parse(Source::new(Path::new(name.as_ref()), text))
+                })
+            })
+            .collect();
+    }
+
+    /// The planned texts of the modified files back into their ops, the
+    /// parses dropped: the end of [`Planner::parse_modified`].
+    pub(super) fn unparse_modified(&mut self) {
+        let docs = std::mem::take(&mut self.modified);
+        for (op, doc) in self.modifies.iter_mut().zip(docs) {
+            if let (Op::Modify { new, .. }, Some(doc)) = (op, doc) {
+                *new = doc.source.text;
+            }
+        }
+    }
+
+    /// Each modified file's planned text, by path, in the order of the ops:
+    /// the op's own while its text is in it, its parse's during stage 3.
+    pub(super) fn modified_texts(&self) -> impl DoubleEndedIterator<Item = (&Path, &str)> {
+        self.modifies
+            .iter()
+            .enumerate()
+            .filter_map(|(i, op)| match op {
+                Op::Modify { path, new, .. } => {
+                    let text = match self.modified.get(i) {
+                        Some(Some(doc)) => doc.source.text.as_str(),
+                        _ => new.as_str(),
+                    };
+                    Some((path.as_path(), text))
+                }
+                _ => None,
+            })
+    }
+
+    /// The planned tree's files whose parse the planner holds: the parts, the
+    /// archived originals (their parse as read) and the modified files.
+    fn parsed(&self) -> HashMap<&Path, &Document> {
+        let mut known: HashMap<&Path, &Document> = self
+            .parts
+            .values()
+            .flatten()
+            .map(|p| (p.path.as_path(), &p.doc))
+            .collect();
+        for s in &self.out.splits {
+            if let Some(d) = self.by_path.get(s.original.as_path()) {
+                known.insert(s.archived.as_path(), d);
+            }
+        }
+        for (op, doc) in self.modifies.iter().zip(&self.modified) {
+            if let (Op::Modify { path, .. }, Some(doc)) = (op, doc) {
+                known.insert(path.as_path(), doc);
+            }
+        }
+        known
+    }
+
     /// The Markdown tree after the plan: text by root-relative path, borrowed
     /// from the inputs and the planner (a copy of every file's text was a
     /// whole tree's worth of memory at migrate's peak).
@@ -30,10 +118,8 @@ impl Planner<'_> {
                 after.insert(m.archive.clone(), d.source.text.as_str());
             }
         }
-        for op in &self.modifies {
-            if let Op::Modify { path, new, .. } = op {
-                after.insert(path.clone(), new.as_str());
-            }
+        for (path, text) in self.modified_texts() {
+            after.insert(path.to_path_buf(), text);
         }
         for p in self.parts.values().flatten() {
             after.insert(p.path.clone(), p.contents());
@@ -51,6 +137,7 @@ impl Planner<'_> {
         for p in self.parts.values().flatten() {
             after_anchors.insert(p.path.clone(), anchors(&p.doc));
         }
+        let parsed = self.parsed();
         let mut errors = Vec::new();
         for c in &self.checks {
             let Some(d) = dest_of(&c.file, &c.url) else {
@@ -64,9 +151,15 @@ impl Planner<'_> {
                     (Some(a), _) if a.is_empty() => true,
                     (Some(a), Some(text)) => {
                         let set = after_anchors.entry(d.0.clone()).or_insert_with(|| {
-                            match self.by_path.get(d.0.as_path()) {
-                                Some(doc) if doc.source.text == **text => anchors(doc),
-                                _ => anchors(&Document::from_text(&d.0.to_string_lossy(), text)),
+                            let same = |doc: &&&Document| doc.source.text == **text;
+                            match self.by_path.get(d.0.as_path()).filter(same) {
+                                Some(doc) => anchors(doc),
+                                None => match parsed.get(d.0.as_path()).filter(same) {
+                                    Some(doc) => anchors(doc),
+                                    None => {
+                                        anchors(&Document::from_text(&d.0.to_string_lossy(), text))
+                                    }
+                                },
                             }
                         });
                         set.contains(&a.to_lowercase())
@@ -86,27 +179,17 @@ impl Planner<'_> {
         errors
     }
 
-    /// The tree after the plan, parsed, sorted by path. Files whose text is
-    /// unchanged (kept, moved to the archive, or parts parsed while planning)
-    /// are borrowed, not parsed again; the others (files whose links were
-    /// rewritten) are parsed on every core.
+    /// The tree after the plan, parsed, sorted by path. Files the planner
+    /// holds a parse of (kept, moved to the archive, parts, modified files)
+    /// are borrowed, not parsed again; any other (a framework's file become
+    /// its parts' index) is parsed here, on every core.
     pub(super) fn after_docs<'s>(
         &'s self,
         after: &HashMap<PathBuf, &str>,
     ) -> Vec<(PathBuf, Cow<'s, Document>)> {
         let mut paths: Vec<&PathBuf> = after.keys().collect();
         paths.sort();
-        let mut known: HashMap<&Path, &Document> = self
-            .parts
-            .values()
-            .flatten()
-            .map(|p| (p.path.as_path(), &p.doc))
-            .collect();
-        for s in &self.out.splits {
-            if let Some(d) = self.by_path.get(s.original.as_path()) {
-                known.insert(s.archived.as_path(), d);
-            }
-        }
+        let known = self.parsed();
         paths
             .into_par_iter()
             .map(|p| {

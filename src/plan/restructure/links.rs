@@ -8,7 +8,7 @@ use super::{sorted, At, Check, PartOut, Planner};
 use crate::model::links::{edit, locate_all, Loc};
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
-use crate::plan::links::{dest_of, part_links, retarget, url, Dest, PartText};
+use crate::plan::links::{anchors, dest_of, part_links, retarget, url, Dest, PartText};
 use crate::plan::Op;
 
 impl Planner<'_> {
@@ -20,7 +20,12 @@ impl Planner<'_> {
             None => true,
             Some(a) if a.is_empty() => true,
             Some(a) => match self.anchors_before.get(d.0.as_path()) {
-                Some(set) => set.contains(&a.to_lowercase()),
+                Some(set) => {
+                    // Both maps hold every input document.
+                    let doc = self.by_path.get(d.0.as_path());
+                    let set = set.get_or_init(|| doc.map(|d| anchors(d)).unwrap_or_default());
+                    set.contains(&a.to_lowercase())
+                }
                 None => true, // not Markdown: anchors are not checked
             },
         }

@@ -29,7 +29,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::conserve::{self, Account, Ledger, Tally};
-use super::links::{anchors, MoveMap};
+use super::links::MoveMap;
 use super::{Op, Plan, Reason};
 use crate::analysis;
 use crate::config::Config;
@@ -268,12 +268,17 @@ struct Planner<'a> {
     topics_dir: PathBuf,
     archive_dir: PathBuf,
     by_path: HashMap<&'a Path, &'a Document>,
-    /// Anchors of every document today.
-    anchors_before: HashMap<&'a Path, HashSet<String>>,
+    /// Anchors of every document today, each set made when a link first asks
+    /// for it: few files are the target of a link with an anchor, and a set for
+    /// every file was ~1.7 MB of a 4,000-file tree held to the end of the run.
+    anchors_before: HashMap<&'a Path, std::sync::OnceLock<HashSet<String>>>,
     out: Outcome,
     moves: MoveMap,
     parts: BTreeMap<PathBuf, Vec<PartOut>>,
     modifies: Vec<Op>,
+    /// During stage 3, the parse of each of `modifies` (by index), which holds
+    /// its planned text meanwhile (see [`Planner::parse_modified`]).
+    modified: Vec<Option<Document>>,
     checks: Vec<Check>,
     /// The frameworks in use.
     frameworks: Vec<&'a crate::config::Framework>,
@@ -315,12 +320,13 @@ pub fn plan(inp: &Inputs) -> Outcome {
         anchors_before: inp
             .docs
             .iter()
-            .map(|(p, d)| (p.as_path(), anchors(d)))
+            .map(|(p, _)| (p.as_path(), std::sync::OnceLock::new()))
             .collect(),
         out,
         moves: MoveMap::new(),
         parts: BTreeMap::new(),
         modifies: Vec::new(),
+        modified: Vec::new(),
         checks: Vec::new(),
         frameworks: Planner::detect_frameworks(cfg, &|rel: &Path| {
             inp.docs.iter().any(|(p, _)| p == rel) || (inp.exists)(rel)
@@ -356,6 +362,8 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.rewrite_links();
     p.cards();
     p.refresh_cards();
+    p.forget_moved_anchors();
+    p.parse_modified();
     let after = p.after();
     let broken = p.verify_links(&after);
     let after_docs = p.after_docs(&after);
@@ -372,6 +380,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     drop(extracted);
     let index_ops = p.indexes(&after_docs, &findings, &mut said);
     drop(after_docs);
+    p.unparse_modified();
     p.out.errors.extend(broken);
     p.out.notes.extend(said.notes);
     p.out.errors.extend(said.errors);

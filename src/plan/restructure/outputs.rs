@@ -124,19 +124,11 @@ impl Planner<'_> {
         // By path, not a scan of every modify per question: topic pages ask once
         // each, and a big tree has thousands of both.
         let by_path = &self.by_path;
-        let modified: HashMap<&Path, &String> = self
-            .modifies
-            .iter()
-            .rev()
-            .filter_map(|op| match op {
-                Op::Modify { path, new, .. } => Some((path.as_path(), new)),
-                _ => None,
-            })
-            .collect();
+        let modified: HashMap<&Path, &str> = self.modified_texts().rev().collect();
         let existing = |p: &Path| {
             modified
                 .get(p)
-                .map(|t| (*t).clone())
+                .map(|t| (*t).to_string())
                 .or_else(|| by_path.get(p).map(|d| d.source.text.clone()))
         };
         let records_dir = self.cfg.decisions.records_path();
