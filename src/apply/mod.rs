@@ -232,6 +232,17 @@ pub fn apply_reporting(
     opts: ApplyOptions,
     report: &dyn Fn(usize, usize),
 ) -> Result<Applied, ApplyError> {
+    apply_run(plan, opts, report, &temps::run_id(plan))
+}
+
+/// [`apply_reporting`] with the plan's run id ([`temps::run_id`]) given: the
+/// journal has it already, and it is a sha256 over every byte the plan holds.
+fn apply_run(
+    plan: &Plan,
+    opts: ApplyOptions,
+    report: &dyn Fn(usize, usize),
+    run: &str,
+) -> Result<Applied, ApplyError> {
     let root = &plan.root;
     let refills = refills(plan)?;
     // 1. Check everything before writing anything.
@@ -246,13 +257,12 @@ pub fn apply_reporting(
         .sum();
     let mut steps = Steps::new(total, report);
     let tree = Tree::open(root)?;
-    let run = temps::run_id(plan);
     let mut staged = Staged::new(&tree);
     // 2. Stage new contents beside their targets (closed once written, not yet
     // synced), each folder opened from the root without following a link,
     // folders on rayon's threads (see `bulk`); then the archive copies still
     // to make, beside theirs.
-    let (renames, copies) = bulk::stage_all(&tree, &todo, &refills, &run, &mut staged)?;
+    let (renames, copies) = bulk::stage_all(&tree, &todo, &refills, run, &mut staged)?;
     for _ in &renames {
         steps.tick()?;
     }
