@@ -18,6 +18,11 @@
 //! 6. originals and deleted files are removed, and their folders made
 //!    durable the same way, before the journal is removed.
 //!
+//! The files replaced in 4 and removed in 6 are held open until their rename
+//! or removal returned, then closed on closing threads ([`super::reaper`]: the
+//! discard of their blocks waits on the disk); apply waits for every close
+//! before the `syncfs` of 5 and of 6, so the order above is unchanged.
+//!
 //! Why nothing can be lost, whatever the crash or power loss:
 //! - A rename never makes durable a name whose contents are not: every
 //!   renamed file's bytes were synced in 3, before the first rename. So a

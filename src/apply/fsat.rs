@@ -226,6 +226,12 @@ impl Dir {
 
     /// The bytes of the regular file `name`, `None` if there is none.
     pub fn read(&self, name: &OsStr) -> Result<Option<Vec<u8>>, ApplyError> {
+        Ok(self.read_held(name)?.map(|(bytes, _)| bytes))
+    }
+
+    /// [`Dir::read`], the file kept open: a file replaced or removed while it
+    /// is open keeps its blocks until it is closed (see `reaper`).
+    pub fn read_held(&self, name: &OsStr) -> Result<Option<super::tree::Held>, ApplyError> {
         // Non-blocking, so a FIFO put there cannot hang the run.
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;
         let fd = match rfs::openat(&self.fd, name, flags, Mode::empty()) {
@@ -241,10 +247,10 @@ impl Dir {
             });
         }
         let mut bytes = Vec::new();
-        File::from(fd)
-            .read_to_end(&mut bytes)
+        let mut f = File::from(fd);
+        f.read_to_end(&mut bytes)
             .map_err(super::io(&self.path(name)))?;
-        Ok(Some(bytes))
+        Ok(Some((bytes, Some(f))))
     }
 
     /// The permissions of the file `name`, `None` if there is none.

@@ -131,6 +131,12 @@ impl Dir {
 
     /// The bytes of the regular file `name`, `None` if there is none.
     pub fn read(&self, name: &OsStr) -> Result<Option<Vec<u8>>, ApplyError> {
+        Ok(self.read_held(name)?.map(|(bytes, _)| bytes))
+    }
+
+    /// [`Dir::read`]; no file is kept open here (Windows may refuse to
+    /// replace or remove an open file), so the second field is `None`.
+    pub fn read_held(&self, name: &OsStr) -> Result<Option<super::tree::Held>, ApplyError> {
         let p = self.file(name)?;
         match std::fs::symlink_metadata(&p) {
             Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
@@ -143,7 +149,7 @@ impl Dir {
             _ => {}
         }
         match std::fs::read(&p) {
-            Ok(b) => Ok(Some(b)),
+            Ok(b) => Ok(Some((b, None))),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
             Err(e) => Err(self.io(name)(e)),
         }

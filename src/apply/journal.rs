@@ -216,7 +216,7 @@ pub fn apply_journaled(
     // written, not even the journal.
     super::preflight::check(plan, journal_size(&j))?;
     write(root, jrel, &j)?;
-    match super::apply_reporting(plan, super::ApplyOptions::default(), report) {
+    match super::apply_run(plan, super::ApplyOptions::default(), report, &j.run) {
         Ok(_) => {
             remove(root, jrel)?;
             Ok(())

@@ -14,12 +14,12 @@
 //! archive copy verified, or it is the part being deleted), and is never removed.
 
 use std::collections::HashMap;
-use std::ffi::OsStr;
 use std::path::{Component, Path, PathBuf};
 
 use crate::model::sha256;
 use crate::plan::{Op, Plan};
 
+mod bulk;
 mod durability;
 #[cfg(target_os = "linux")]
 mod fsat;
@@ -28,6 +28,7 @@ mod fspath;
 pub mod journal;
 pub mod lock;
 pub mod preflight;
+mod reaper;
 mod refill;
 mod staged;
 mod steps;
@@ -35,8 +36,9 @@ pub mod temps;
 mod tree;
 
 use durability::Touched;
+use reaper::Reaper;
 use refill::refills;
-use staged::{stage, Staged};
+use staged::Staged;
 use steps::Steps;
 use tree::{split, Tree};
 
@@ -230,6 +232,17 @@ pub fn apply_reporting(
     opts: ApplyOptions,
     report: &dyn Fn(usize, usize),
 ) -> Result<Applied, ApplyError> {
+    apply_run(plan, opts, report, &temps::run_id(plan))
+}
+
+/// [`apply_reporting`] with the plan's run id ([`temps::run_id`]) given: the
+/// journal has it already, and it is a sha256 over every byte the plan holds.
+fn apply_run(
+    plan: &Plan,
+    opts: ApplyOptions,
+    report: &dyn Fn(usize, usize),
+    run: &str,
+) -> Result<Applied, ApplyError> {
     let root = &plan.root;
     let refills = refills(plan)?;
     // 1. Check everything before writing anything.
@@ -244,57 +257,22 @@ pub fn apply_reporting(
         .sum();
     let mut steps = Steps::new(total, report);
     let tree = Tree::open(root)?;
-    let run = temps::run_id(plan);
     let mut staged = Staged::new(&tree);
     // 2. Stage new contents beside their targets (closed once written, not yet
-    // synced), each folder opened from the root without following a link.
-    let mut renames: Vec<(usize, std::ffi::OsString, &OsStr, &Op, PathBuf)> = Vec::new();
-    for (n, op, abs) in &todo {
-        let contents = match op {
-            Op::Create { contents, .. } => contents,
-            Op::Modify { new, .. } => new,
-            _ => continue,
-        };
-        let (dir, name) = split(op.path());
-        let d = tree.dir_create(dir)?;
-        let tmp = temps::name(&run, *n);
-        let i = staged.add(dir.join(&tmp));
-        // A file written over keeps its permissions.
-        stage(&d, &tmp, contents.as_bytes(), d.mode(name)?.as_ref())?;
-        renames.push((i, tmp, name, op, abs.clone()));
+    // synced), each folder opened from the root without following a link,
+    // folders on rayon's threads (see `bulk`); then the archive copies still
+    // to make, beside theirs.
+    let (renames, copies) = bulk::stage_all(&tree, &todo, &refills, run, &mut staged)?;
+    for _ in &renames {
         steps.tick()?;
-    }
-    // ... and the archive copies still to make, beside theirs.
-    // (staged temp, whether it replaces what is there) per move.
-    type Copy = Option<(usize, std::ffi::OsString, bool)>;
-    let mut copies: Vec<(Copy, &Op)> = Vec::new();
-    for (n, op, _) in &todo {
-        if let Op::Move { contents, to, from } = op {
-            let (d, name) = split(to);
-            let d = tree.dir_create(d)?;
-            let there = d.read(name)?;
-            let replaces = there
-                .as_deref()
-                .is_some_and(|t| refills.get(to.as_path()).is_some_and(|r| r.old == t));
-            let mut copy = None;
-            if there.is_none() || replaces {
-                let tmp = temps::name(&run, *n);
-                let i = staged.add(split(to).0.join(&tmp));
-                // The archived copy keeps the original's permissions.
-                let mode = tree.dir(split(from).0)?.map(|s| s.mode(split(from).1));
-                let mode = mode.transpose()?.flatten();
-                stage(&d, &tmp, contents.as_bytes(), mode.as_ref())?;
-                copy = Some((i, tmp, replaces));
-            }
-            copies.push((copy, op));
-        }
     }
     // Everything staged reaches the disk before any of it is renamed into
     // place (see `durability`).
     tree.sync_written(&staged.pending())?;
     let mut touched = Touched::default();
+    let mut reaper = Reaper::default();
     // 3. Archive copies renamed into place, verified.
-    for (copy, op) in copies {
+    for bulk::Copy { staged: copy, op } in copies {
         let Op::Move { contents, to, .. } = op else {
             continue;
         };
@@ -312,27 +290,43 @@ pub fn apply_reporting(
     }
     // 4. Rename staged files into place. Each check and its rename go through
     // one descriptor of the folder.
-    for (i, tmp, name, op, abs) in renames {
+    for bulk::Rename {
+        staged: i,
+        tmp,
+        name,
+        op,
+        abs,
+    } in renames
+    {
         let (d, _) = tree.dir_of(op.path())?;
         let refill = match op {
             Op::Create { path, .. } => refills.get(path.as_path()),
             _ => None,
         };
+        // The file replaced stays open until it is replaced, then a closing
+        // thread frees its blocks (see `reaper`).
+        let mut replaced = None;
         if let Some(r) = refill {
             // Its original was archived (and verified) in step 3.
-            if d.read(name)?.is_some_and(|b| b != r.old) {
-                return Err(ApplyError::ChangedDuringRun {
-                    path: op.path().clone(),
-                });
+            if let Some((b, f)) = d.read_held(name)? {
+                if b != r.old {
+                    return Err(ApplyError::ChangedDuringRun {
+                        path: op.path().clone(),
+                    });
+                }
+                replaced = f;
             }
         }
         // Compare and swap: right before a file is replaced, it must still be
         // what the plan read; an edit made meanwhile is kept and the run stops.
         if let Op::Modify { old, .. } = op {
-            if d.read(name)?.as_deref() != Some(old.as_bytes()) {
-                return Err(ApplyError::EditedDuringRun {
-                    path: op.path().clone(),
-                });
+            match d.read_held(name)? {
+                Some((b, f)) if b == old.as_bytes() => replaced = f,
+                _ => {
+                    return Err(ApplyError::EditedDuringRun {
+                        path: op.path().clone(),
+                    })
+                }
             }
         }
         let create = matches!(op, Op::Create { .. });
@@ -345,12 +339,14 @@ pub fn apply_reporting(
             }
             e => e,
         })?;
+        reaper.close(replaced);
         staged.done(i);
         touched.add(op.path());
         applied.written.push(abs);
         steps.tick()?;
     }
     // The new names are durable before any original goes.
+    reaper.finish();
     touched.sync(&tree)?;
     // 5. Remove originals (after their copies verified) and deleted files, but
     // never a path the plan has filled again.
@@ -361,7 +357,7 @@ pub fn apply_reporting(
                     // Replaced in step 4.
                 } else {
                     let (src, name) = tree.dir_of(from)?;
-                    if let Some(b) = src.read(name)? {
+                    if let Some((b, f)) = src.read_held(name)? {
                         if b != contents.as_bytes() {
                             // Someone edited it while we ran: keep it, and say so.
                             return Err(ApplyError::ChangedDuringRun { path: from.clone() });
@@ -370,6 +366,7 @@ pub fn apply_reporting(
                             return Err(ApplyError::Checksum { path: to.clone() });
                         }
                         src.remove_file(name)?;
+                        reaper.close(f);
                         touched.add(from);
                     }
                 }
@@ -380,10 +377,11 @@ pub fn apply_reporting(
                     // Compare and swap, as for a replacement (gone already is fine).
                     let (d, name) = split(path);
                     if let Some(d) = tree.dir(d)? {
-                        match d.read(name)? {
+                        match d.read_held(name)? {
                             None => {}
-                            Some(b) if b == old.as_bytes() => {
+                            Some((b, f)) if b == old.as_bytes() => {
                                 d.remove_file(name)?;
+                                reaper.close(f);
                                 touched.add(path);
                             }
                             Some(_) => {
@@ -398,6 +396,7 @@ pub fn apply_reporting(
         }
     }
     // The removals are durable before the caller drops the journal.
+    reaper.finish();
     touched.sync(&tree)?;
     Ok(applied)
 }

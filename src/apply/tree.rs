@@ -11,6 +11,10 @@ pub use super::fsat::{Dir, Tree};
 #[cfg(not(target_os = "linux"))]
 pub use super::fspath::{Dir, Tree};
 
+/// A file's bytes, and the file itself where it is kept open (Linux: one
+/// replaced or removed while open keeps its blocks until closed, see `reaper`).
+pub type Held = (Vec<u8>, Option<std::fs::File>);
+
 /// A root-relative file path's folder and name (an empty name, which no
 /// plan's path has, opens nothing).
 pub fn split(rel: &Path) -> (&Path, &OsStr) {
