@@ -28,18 +28,40 @@ const THREADS: usize = 8;
 /// Descriptors waiting for a thread: bounds how many files are open at once.
 const QUEUE: usize = 64;
 
+/// How many descriptors the reaper may hold at once (queued and being closed):
+/// a quarter of the process's limit, at most `QUEUE + THREADS`. Under `ulimit
+/// -n 64` a full queue left apply no descriptor to open the next folder with,
+/// and a replace-heavy run stopped half-way ("Too many open files").
+fn budget() -> usize {
+    #[cfg(unix)]
+    {
+        let mut lim = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit writes the struct it is given and nothing else.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) } == 0 {
+            let quarter = usize::try_from(lim.rlim_cur / 4).unwrap_or(usize::MAX);
+            return quarter.min(QUEUE + THREADS);
+        }
+    }
+    QUEUE + THREADS
+}
+
 /// Files to close, and the threads closing them (started on the first).
 #[derive(Default)]
 pub(super) struct Reaper {
     tx: Option<SyncSender<File>>,
     threads: Vec<JoinHandle<()>>,
+    /// The descriptor limit leaves none to spare: files are closed in place.
+    inline: bool,
 }
 
 impl Reaper {
     /// Close `file` on a closing thread (or here, when none can be started).
     pub(super) fn close(&mut self, file: Option<File>) {
         let Some(file) = file else { return };
-        if self.tx.is_none() {
+        if self.tx.is_none() && !self.inline {
             self.start();
         }
         match &self.tx {
@@ -55,9 +77,16 @@ impl Reaper {
     }
 
     fn start(&mut self) {
-        let (tx, rx) = sync_channel::<File>(QUEUE);
+        // Threads each hold the file they close; the queue holds the rest.
+        let budget = budget();
+        let threads = (budget / 4).min(THREADS);
+        if threads == 0 {
+            self.inline = true;
+            return;
+        }
+        let (tx, rx) = sync_channel::<File>(budget - threads);
         let rx: Arc<Mutex<Receiver<File>>> = Arc::new(Mutex::new(rx));
-        for _ in 0..THREADS {
+        for _ in 0..threads {
             let rx = Arc::clone(&rx);
             let spawned = std::thread::Builder::new()
                 .name("replan-close".into())
@@ -113,7 +142,7 @@ mod tests {
                 std::fs::write(&p, "x").unwrap();
                 r.close(Some(File::open(&p).unwrap()));
             }
-            assert_eq!(r.threads.len(), THREADS);
+            assert_eq!(r.threads.len(), (budget() / 4).min(THREADS));
             r.finish();
             assert!(r.threads.is_empty() && r.tx.is_none());
         }

@@ -224,6 +224,47 @@ fn two_thousand_new_files_fit_in_sixty_four_descriptors() {
     assert!(parts >= 2000, "{parts} files");
 }
 
+/// Replacing many files also fits: apply holds each replaced file open until
+/// a closing thread takes it, and that queue is bounded by the process's
+/// descriptor limit (a fixed 64 stopped this run half-way with "Too many open
+/// files").
+#[test]
+fn three_hundred_replaced_files_fit_in_sixty_four_descriptors() {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let mut plan = String::from("# Phase 1\n\n");
+    for k in 1..=3 {
+        plan.push_str(&format!(
+            "## Phase 1.{k}: Step {k}\n\n{}\n",
+            "Do it.\n".repeat(90)
+        ));
+    }
+    std::fs::write(plans.join("phase-1.md"), plan).unwrap();
+    let notes = dir.path().join(".claude/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    for i in 0..300 {
+        let link = "[step 3](../plans/phase-1.md#phase-13-step-3)";
+        std::fs::write(
+            notes.join(format!("n{i}.md")),
+            format!("# N{i}\n\nSee {link}.\n"),
+        )
+        .unwrap();
+    }
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" migrate \"$1\"")
+        .arg(replan_bin())
+        .arg(dir.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let n0 = std::fs::read_to_string(notes.join("n0.md")).unwrap();
+    assert!(!n0.contains("phase-1.md#"), "{n0}");
+}
+
 /// Kill `migrate` (an abort: no destructor runs, as with SIGKILL) after step `n`.
 fn kill_migrate_after(root: &Path, n: usize) -> bool {
     let out = replan()
