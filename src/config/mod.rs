@@ -11,6 +11,7 @@ pub mod frameworks;
 pub mod pattern;
 pub mod planning;
 pub mod topics;
+pub mod warm;
 
 use std::path::{Path, PathBuf};
 

@@ -120,6 +120,12 @@ impl<G: Group> Pattern<G> {
             .as_ref()
     }
 
+    /// Whether the regex is compiled (or the pattern unset): nothing left
+    /// for a first use to do.
+    pub fn compiled(&self) -> bool {
+        self.regex.get().is_some()
+    }
+
     /// The pattern as written.
     pub fn as_str(&self) -> &str {
         &self.source

@@ -144,6 +144,28 @@ pub fn plan_fixed_tree(
 ) -> anyhow::Result<Tree> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
+    // So do the regexes the stages use: compiled on a thread of their own
+    // while the tree is read, parsed and split (see `config::warm`), which
+    // stops once the plan is made.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            let more: [fn(); 2] = [crate::model::links::mentions::warm, crate::plan::card::warm];
+            crate::config::warm::restructure(cfg, &more, &stop)
+        });
+        let tree = plan_warmed_tree(root, cfg, progress, fixes);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        tree
+    })
+}
+
+/// [`plan_fixed_tree`] once its warming thread is started.
+fn plan_warmed_tree(
+    root: &Path,
+    cfg: &Config,
+    progress: Progress,
+    fixes: super::fix::Fixes,
+) -> anyhow::Result<Tree> {
     let mut loaded = load::tree(root, cfg, progress);
     let (fixed, repaired) = super::fix::repair_tree(root, cfg, &mut loaded.docs, fixes);
     let mut warnings = loaded.walk_warnings;
