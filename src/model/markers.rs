@@ -83,9 +83,14 @@ pub fn continuation_line(text: &str) -> Option<&str> {
 /// card (it is left as text). Cards never nest.
 pub fn card_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
+    // No line before the first begin marker's can open a card: the scan starts
+    // at that line (most files have no card; a part's is near its top).
+    let Some(first) = text.find(CARD_BEGIN) else {
+        return out;
+    };
     let mut open: Option<usize> = None;
-    let mut at = 0;
-    let mut lines = text.split_inclusive('\n').peekable();
+    let mut at = text[..first].rfind('\n').map_or(0, |j| j + 1);
+    let mut lines = text[at..].split_inclusive('\n').peekable();
     while let Some(l) = lines.next() {
         let start = at;
         at += l.len();
