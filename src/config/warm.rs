@@ -52,17 +52,20 @@ fn later_patterns(cfg: &Config) -> Vec<&dyn Compile> {
     v.push(&c.numbering.file_name);
     v.push(&c.numbering.part);
     v.push(&c.numbering.reference);
-    let cl = &c.claims;
-    for list in [
-        &cl.phase_claims,
-        &cl.artifact_claims,
-        &cl.ignore,
-        &cl.artifacts,
-    ] {
-        v.extend(list.iter().map(|p| p as &dyn Compile));
+    // `status.unbacked-claim` is off without repo roots; `task.size` reads
+    // only task folders: theirs are left to a first use most trees never make.
+    if !cfg.repo_roots.is_empty() {
+        let cl = &c.claims;
+        for list in [
+            &cl.phase_claims,
+            &cl.artifact_claims,
+            &cl.ignore,
+            &cl.artifacts,
+        ] {
+            v.extend(list.iter().map(|p| p as &dyn Compile));
+        }
+        v.push(&cl.phase);
     }
-    v.push(&cl.phase);
-    v.push(&c.task_size.estimate);
     let d = &cfg.decisions;
     v.push(&d.adr_heading);
     v.extend(d.not_decisions.iter().map(|p| p as &dyn Compile));

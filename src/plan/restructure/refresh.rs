@@ -101,13 +101,16 @@ impl Planner<'_> {
             .parts
             .values()
             .flatten()
-            .map(|p| (p.path.as_path(), p.contents()));
+            .map(|p| (p.path.as_path(), p.contents(), Some(&p.doc)));
         // Files in parallel (a card's heading is read from the file's parse),
         // kept in order.
-        let files: Vec<(&Path, &str)> = staying.chain(fresh).collect();
+        // A part's parse is of its text as the plan writes it (kept so by
+        // `set_contents` and the cards), so it is read as it is.
+        let files: Vec<(&Path, &str, Option<&Document>)> =
+            staying.map(|(p, t)| (p, t, None)).chain(fresh).collect();
         files
             .into_par_iter()
-            .filter_map(|(p, text)| {
+            .filter_map(|(p, text, parsed)| {
                 // A file with several cards is not one replan wrote: left alone.
                 let spans = markers::card_spans(text);
                 let [span] = spans.as_slice() else {
@@ -116,8 +119,12 @@ impl Planner<'_> {
                 let card = &text[span.clone()];
                 let continued = continued_of(card, p);
                 let heading = if continued.is_none() {
-                    let doc = Document::from_text(&p.to_string_lossy(), text);
-                    Some(self.heading_before_card(&doc)?)
+                    let heading = match parsed {
+                        Some(doc) => self.heading_before_card(doc),
+                        None => self
+                            .heading_before_card(&Document::from_text(&p.to_string_lossy(), text)),
+                    };
+                    Some(heading?)
                 } else {
                     None
                 };
@@ -281,8 +288,7 @@ impl Planner<'_> {
                     new.truncate(new.len() - line_ending(old).len());
                 }
                 (new != old).then(|| {
-                    let text =
-                        format!("{}{new}{}", &f.text[..f.span.start], &f.text[f.span.end..]);
+                    let text = format!("{}{new}{}", &f.text[..f.span.start], &f.text[f.span.end..]);
                     (f.path.clone(), f.text.clone(), text)
                 })
             })
