@@ -11,6 +11,7 @@ pub mod frameworks;
 pub mod pattern;
 pub mod planning;
 pub mod topics;
+pub mod warm;
 
 use std::path::{Path, PathBuf};
 
@@ -267,7 +268,9 @@ impl Config {
         // number, `3` for a name. serde_json would refuse those here, after the
         // check, with no place to point at.
         let merged = serde_json::to_string(&merged).unwrap_or_default();
-        let mut cfg: Config = serde_saphyr::from_str(&merged).map_err(|e| ConfigError {
+        // Its patterns were checked in the files they came from.
+        let merged = pattern::checked_already(|| serde_saphyr::from_str::<Config>(&merged));
+        let mut cfg: Config = merged.map_err(|e| ConfigError {
             file: "configuration".into(),
             message: serde_saphyr::MessageFormatter::format_message(
                 &explain::Wording { text: "" },

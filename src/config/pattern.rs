@@ -54,6 +54,27 @@ thread_local! {
     static EAGER: Cell<bool> = const { Cell::new(false) };
 }
 
+thread_local! {
+    /// Whether patterns read on this thread were checked already.
+    static CHECKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Run `f` (the read of the merged configuration) taking its patterns as
+/// checked: every one of them comes whole from a file that was (a user file,
+/// read [`eagerly`] on its own) or is tested to be (a built-in one), and
+/// parsing them again cost ~12 M instructions at every start. Inside
+/// [`eagerly`], patterns are still compiled and checked.
+pub fn checked_already<T>(f: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            CHECKED.with(|e| e.set(self.0));
+        }
+    }
+    let _reset = Reset(CHECKED.with(|e| e.replace(true)));
+    f()
+}
+
 /// Run `f` (a deserialization) with every pattern it reads compiled at once,
 /// so a pattern the regex compiler refuses is an error of that read.
 pub fn eagerly<T>(f: impl FnOnce() -> T) -> T {
@@ -111,6 +132,20 @@ impl<G: Group> Pattern<G> {
         })
     }
 
+    /// A pattern known to parse with its group (see [`checked_already`]),
+    /// compiled on first use like [`Pattern::checked`]'s.
+    fn unchecked(source: &str) -> Self {
+        let regex = OnceLock::new();
+        if source.trim().is_empty() {
+            let _ = regex.set(None);
+        }
+        Pattern {
+            source: source.to_string(),
+            regex,
+            group: PhantomData,
+        }
+    }
+
     /// The compiled regex, `None` when unset. A pattern that parsed but does
     /// not compile (too big: caught at load for user files, tested for the
     /// built-in ones) matches nothing rather than stopping the run.
@@ -118,6 +153,12 @@ impl<G: Group> Pattern<G> {
         self.regex
             .get_or_init(|| Regex::new(&self.source).ok())
             .as_ref()
+    }
+
+    /// Whether the regex is compiled (or the pattern unset): nothing left
+    /// for a first use to do.
+    pub fn compiled(&self) -> bool {
+        self.regex.get().is_some()
     }
 
     /// The pattern as written.
@@ -173,6 +214,8 @@ impl<'de, G: Group> Deserialize<'de> for Pattern<G> {
         let s = String::deserialize(d)?;
         let p = if EAGER.with(Cell::get) {
             Pattern::new(&s)
+        } else if CHECKED.with(Cell::get) {
+            Ok(Pattern::unchecked(&s))
         } else {
             Pattern::checked(&s)
         };
@@ -360,6 +403,22 @@ mod tests {
         let lazy = read(false).expect("parses");
         assert!(lazy.regex().is_none() && !lazy.is_match("x"));
         assert!(!EAGER.with(Cell::get), "eagerly resets the flag");
+    }
+
+    /// The merged configuration's read takes its patterns as checked (they
+    /// were, in their files), and compiles them on first use all the same;
+    /// read eagerly, even there a bad one is an error.
+    #[test]
+    fn a_pattern_checked_already_is_not_parsed_again() {
+        let missing_group = serde_json::json!("(?i)phase (\\d+)");
+        let de = || Pattern::<Number>::deserialize(missing_group.clone());
+        assert!(de().unwrap_err().to_string().contains("needs a `number`"));
+        let taken = checked_already(de).expect("taken as checked");
+        assert!(!taken.compiled() && taken.is_match("Phase 4"));
+        assert!(checked_already(|| eagerly(de)).is_err());
+        assert!(!CHECKED.with(Cell::get), "checked_already resets the flag");
+        let blank = checked_already(|| Pattern::<Number>::deserialize(serde_json::json!(" ")));
+        assert!(blank.expect("blank").regex().is_none());
     }
 
     #[test]

@@ -83,9 +83,14 @@ pub fn continuation_line(text: &str) -> Option<&str> {
 /// card (it is left as text). Cards never nest.
 pub fn card_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut out = Vec::new();
+    // No line before the first begin marker's can open a card: the scan starts
+    // at that line (most files have no card; a part's is near its top).
+    let Some(first) = text.find(CARD_BEGIN) else {
+        return out;
+    };
     let mut open: Option<usize> = None;
-    let mut at = 0;
-    let mut lines = text.split_inclusive('\n').peekable();
+    let mut at = text[..first].rfind('\n').map_or(0, |j| j + 1);
+    let mut lines = text[at..].split_inclusive('\n').peekable();
     while let Some(l) = lines.next() {
         let start = at;
         at += l.len();
@@ -134,6 +139,24 @@ pub fn is_generated_text(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scan starts at the first begin marker's line: a marker quoted
+    /// inside a line before it opens nothing, and neither does a file without
+    /// one; a card after the first one is still found.
+    #[test]
+    fn cards_are_found_from_the_first_begin_line() {
+        assert!(card_spans("# A\n\nno card here\n").is_empty());
+        let card = format!("{CARD_BEGIN}\n- **Part:** 1 of 1\n{CARD_END}\n\n");
+        let text = format!("# A\nsee `{CARD_BEGIN}`\n{card}body\r\n{card}tail\n");
+        let first = text.find(&format!("\n{CARD_BEGIN}\n")).unwrap() + 1;
+        let second = text.rfind(&card).unwrap();
+        assert_eq!(
+            card_spans(&text),
+            vec![first..first + card.len(), second..second + card.len()]
+        );
+        let open_only = format!("x {CARD_BEGIN}\n{CARD_BEGIN}\nnever closed\n");
+        assert!(card_spans(&open_only).is_empty());
+    }
 
     #[test]
     fn generated_text_is_known_by_its_first_line() {

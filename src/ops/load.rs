@@ -71,6 +71,13 @@ pub fn read_all(targets: &[(PathBuf, PathBuf)], progress: Progress) -> Loaded {
 
 /// Every Markdown file under `root`, archive included, parsed (the planner's input).
 pub fn tree(root: &Path, cfg: &crate::config::Config, progress: Progress) -> Loaded {
+    let walked = walk(root, cfg);
+    read_walked(walked, progress)
+}
+
+/// The files [`tree`] reads, `(path to open, root-relative path)`, and the
+/// walk's warnings: a caller may look at what there is before reading it.
+pub fn walk(root: &Path, cfg: &crate::config::Config) -> (Vec<(PathBuf, PathBuf)>, Vec<String>) {
     let (found, walk_warnings) = markdown_files_with(
         root,
         WalkOptions {
@@ -78,7 +85,15 @@ pub fn tree(root: &Path, cfg: &crate::config::Config, progress: Progress) -> Loa
         },
         &cfg.unignored_dirs(),
     );
-    let targets: Vec<(PathBuf, PathBuf)> = found.into_iter().map(|f| (f.abs, f.rel)).collect();
+    let targets = found.into_iter().map(|f| (f.abs, f.rel)).collect();
+    (targets, walk_warnings)
+}
+
+/// The rest of [`tree`]: read and parse what [`walk`] found.
+pub fn read_walked(
+    (targets, walk_warnings): (Vec<(PathBuf, PathBuf)>, Vec<String>),
+    progress: Progress,
+) -> Loaded {
     let mut loaded = read_all(&targets, progress);
     loaded.walk_warnings = walk_warnings;
     loaded

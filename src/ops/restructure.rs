@@ -144,7 +144,35 @@ pub fn plan_fixed_tree(
 ) -> anyhow::Result<Tree> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
-    let mut loaded = load::tree(root, cfg, progress);
+    // So do the regexes the stages use: compiled on a thread of their own
+    // while the tree is read, parsed and split (see `config::warm`), which
+    // stops once the plan is made. A tree without Markdown files needs few of
+    // them: there, warming them all only took CPU from the run.
+    let walked = load::walk(root, cfg);
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        if !walked.0.is_empty() {
+            s.spawn(|| {
+                let more: [fn(); 2] =
+                    [crate::model::links::mentions::warm, crate::plan::card::warm];
+                crate::config::warm::restructure(cfg, &more, &stop)
+            });
+        }
+        let loaded = load::read_walked(walked, progress);
+        let tree = plan_loaded_tree(root, cfg, progress, fixes, loaded);
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        tree
+    })
+}
+
+/// [`plan_fixed_tree`] once the tree is read.
+fn plan_loaded_tree(
+    root: &Path,
+    cfg: &Config,
+    progress: Progress,
+    fixes: super::fix::Fixes,
+    mut loaded: load::Loaded,
+) -> anyhow::Result<Tree> {
     let (fixed, repaired) = super::fix::repair_tree(root, cfg, &mut loaded.docs, fixes);
     let mut warnings = loaded.walk_warnings;
     warnings.extend(linked_plan_dirs(root, cfg));

@@ -153,13 +153,53 @@ pub fn insert(
     ))
 }
 
+/// Compile this module's regexes now (on a thread that warms them ahead of
+/// their first use, see [`crate::config::warm`]).
+pub fn warm() {
+    duration_line();
+    range_re();
+    cue_re();
+    num_re();
+}
+
+/// A `Duration:` / `Estimated time:` line, its value captured.
+fn duration_line() -> &'static Regex {
+    static LINE: OnceLock<Regex> = OnceLock::new();
+    LINE.get_or_init(|| {
+        Regex::new(r"(?im)^[\s>*_-]*(?:\*\*)?(?:total\s+)?(?:duration|estimated(?: time| duration)?|time estimate|estimate)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.+?)\s*$").expect("static regex")
+    })
+}
+
+/// A range of two numbers, its dash to be made an en dash.
+fn range_re() -> &'static Regex {
+    static RANGE: OnceLock<Regex> = OnceLock::new();
+    RANGE.get_or_init(|| Regex::new(r"(\d)\s*(?:-|–|—|to)\s*(\d)").expect("static regex"))
+}
+
+/// The words that start a line naming prerequisites.
+fn cue_re() -> &'static Regex {
+    static CUE: OnceLock<Regex> = OnceLock::new();
+    CUE.get_or_init(|| {
+        Regex::new(r"(?i)\b(?:prerequisites?|depends\s+on|dependencies|requires|blocked\s+by)\b")
+            .expect("static regex")
+    })
+}
+
+/// A subphase number named as a prerequisite.
+fn num_re() -> &'static Regex {
+    static NUM: OnceLock<Regex> = OnceLock::new();
+    NUM.get_or_init(|| {
+        Regex::new(
+            r"(?i)(?:\bphases?\s+|(?:depends\s+on|requires|blocked\s+by)\s+)(\d+(?:\.\d+)+)\b",
+        )
+        .expect("static regex")
+    })
+}
+
 /// A duration as the heading states it, else as a `Duration:` / `Estimated
 /// time:` line near the top of the body states it; ranges get an en dash.
 pub fn duration(from_heading: Option<&str>, body: &str) -> Option<String> {
-    static LINE: OnceLock<Regex> = OnceLock::new();
-    let line = LINE.get_or_init(|| {
-        Regex::new(r"(?im)^[\s>*_-]*(?:\*\*)?(?:total\s+)?(?:duration|estimated(?: time| duration)?|time estimate|estimate)(?:\*\*)?\s*:\s*(?:\*\*)?\s*(.+?)\s*$").expect("static regex")
-    });
+    let line = duration_line();
     let raw = from_heading.map(str::to_string).or_else(|| {
         let head: String = body.lines().take(15).collect::<Vec<_>>().join("\n");
         line.captures(&head).map(|c| {
@@ -172,9 +212,7 @@ pub fn duration(from_heading: Option<&str>, body: &str) -> Option<String> {
             }
         })
     })?;
-    static RANGE: OnceLock<Regex> = OnceLock::new();
-    let range =
-        RANGE.get_or_init(|| Regex::new(r"(\d)\s*(?:-|–|—|to)\s*(\d)").expect("static regex"));
+    let range = range_re();
     let d = range.replace_all(raw.trim(), "$1–$2").into_owned();
     (!d.is_empty() && d.len() <= 60).then_some(d)
 }
@@ -184,18 +222,7 @@ pub fn duration(from_heading: Option<&str>, body: &str) -> Option<String> {
 /// written as `Phase N.M` or right after those words. Conservative: a number
 /// elsewhere in the text is not a dependency. `own` is left out.
 pub fn depends_on(body: &str, own: &str) -> Vec<String> {
-    static CUE: OnceLock<Regex> = OnceLock::new();
-    static NUM: OnceLock<Regex> = OnceLock::new();
-    let cue = CUE.get_or_init(|| {
-        Regex::new(r"(?i)\b(?:prerequisites?|depends\s+on|dependencies|requires|blocked\s+by)\b")
-            .expect("static regex")
-    });
-    let num = NUM.get_or_init(|| {
-        Regex::new(
-            r"(?i)(?:\bphases?\s+|(?:depends\s+on|requires|blocked\s+by)\s+)(\d+(?:\.\d+)+)\b",
-        )
-        .expect("static regex")
-    });
+    let (cue, num) = (cue_re(), num_re());
     let mut out: Vec<String> = Vec::new();
     let mut fenced = false;
     for l in body.lines() {

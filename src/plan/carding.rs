@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::config::check::StatusRules;
 use crate::config::{CardField, Environment, HeadingRules};
 use crate::model::Document;
@@ -141,7 +143,7 @@ pub struct Context<'a> {
     /// archive, or where it stays).
     pub source: Option<&'a Path>,
     /// A file's neighbours in reading order.
-    pub neighbours: &'a dyn Fn(&Path) -> Neighbours,
+    pub neighbours: &'a (dyn Fn(&Path) -> Neighbours + Sync),
     /// The file holding each subphase's heading, for depends-on links.
     pub first_of: &'a HashMap<String, PathBuf>,
     /// How a subphase's status is read from its text (`check.status`).
@@ -171,19 +173,11 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-/// The subphase texts of consecutive parts, without replan's continuation
-/// lines: what status and dependencies are read from, the same text a later
-/// run reads from the files once their cards are taken out.
-fn unit_texts(parts: &[Slot]) -> Vec<String> {
-    unit_pieces(parts)
-        .into_iter()
-        .map(|(_, pieces)| pieces.into_iter().map(|(t, _)| t).collect())
-        .collect()
-}
-
-/// Per subphase of consecutive parts (grouped as [`unit_texts`] does), its
-/// number and each part's text (continuation line left out) with the original
-/// line it starts at: what its status is read from.
+/// Per subphase of consecutive parts (a part of a unit's first part, or the
+/// first part with one, starts the next), its number and each part's text
+/// (continuation line left out: the same text a later run reads from the
+/// files once their cards are taken out) with the original line it starts at:
+/// what its status and dependencies are read from.
 fn unit_pieces<'s>(parts: &'s [Slot]) -> Vec<(&'s str, Vec<(&'s str, usize)>)> {
     let mut out: Vec<(&str, Vec<(&str, usize)>)> = Vec::new();
     for p in parts {
@@ -201,76 +195,95 @@ fn unit_pieces<'s>(parts: &'s [Slot]) -> Vec<(&'s str, Vec<(&'s str, usize)>)> {
 /// Put a card into every part of one original that holds a subphase, right
 /// after its heading (in place of the continuation line, in a continuation
 /// part). A part whose heading ends the text without a line break gets none.
+///
+/// What a card says of its whole unit (status, dependencies, checkboxes) is
+/// read once per unit (read per part, a unit of many parts was read as many
+/// times: quadratic on a big file), the units in parallel; then each part's
+/// card is rendered and put in, and the part parsed again, the parts in
+/// parallel: each reads only its own slot and its unit's facts, so the cards
+/// are those one pass in order writes.
 pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
-    let texts = unit_texts(parts);
-    let statuses: Vec<Option<String>> = unit_pieces(parts)
-        .iter()
-        .map(|(number, pieces)| status_of(ctx.status, number, pieces))
-        .collect();
+    // Each part's unit, numbered as `unit_pieces` groups them.
     let mut unit_no: Option<usize> = None;
-    let mut first_path = PathBuf::new();
-    // What a card says of its whole unit (dependencies, checkboxes), read once
-    // per unit: read per part, a unit of many parts was read as many times
-    // (quadratic on a big file).
-    type UnitFacts = (Vec<(String, Option<PathBuf>)>, (usize, usize));
-    let mut unit_facts: Option<(usize, UnitFacts)> = None;
-    for p in parts.iter_mut() {
-        let Some(u) = p.unit else { continue };
-        if u.part == 1 || unit_no.is_none() {
-            unit_no = Some(unit_no.map_or(0, |n| n + 1));
-            first_path = p.path.to_path_buf();
+    let mut first_paths: Vec<&Path> = Vec::new();
+    let of_part: Vec<Option<usize>> = parts
+        .iter()
+        .map(|p| {
+            let u = p.unit?;
+            if u.part == 1 || unit_no.is_none() {
+                unit_no = Some(unit_no.map_or(0, |n| n + 1));
+                first_paths.push(p.path);
+            }
+            unit_no
+        })
+        .collect();
+    let pieces = unit_pieces(parts);
+    let units: Vec<UnitFacts> = pieces
+        .par_iter()
+        .zip(&first_paths)
+        .map(|((number, pieces), first_path)| {
+            let whole: String = pieces.iter().map(|(t, _)| *t).collect();
+            UnitFacts {
+                status: status_of(ctx.status, number, pieces),
+                depends_on: depends_on(&whole, number, ctx.first_of, first_path),
+                checkboxes: card::checkboxes(&whole),
+            }
+        })
+        .collect();
+    drop(pieces);
+    parts.par_iter_mut().zip(of_part).for_each(|(p, n)| {
+        if let (Some(u), Some(facts)) = (p.unit, n.and_then(|n| units.get(n))) {
+            card_part(p, u, facts, ctx);
         }
-        let n = unit_no.unwrap_or(0);
-        if unit_facts.as_ref().is_none_or(|(k, _)| *k != n) {
-            let whole = texts.get(n).map_or("", String::as_str);
-            let facts = (
-                depends_on(whole, &u.number, ctx.first_of, &first_path),
-                card::checkboxes(whole),
-            );
-            unit_facts = Some((n, facts));
+    });
+}
+
+/// What a card says of its whole unit, read from all its parts' text.
+struct UnitFacts {
+    status: Option<String>,
+    depends_on: Vec<(String, Option<PathBuf>)>,
+    checkboxes: (usize, usize),
+}
+
+/// Put the card of `u` into one part (see [`card_parts`]).
+fn card_part(p: &mut Slot, u: &Unit, unit: &UnitFacts, ctx: &Context) {
+    let prefix = p.ledger.prefix();
+    let body = p.contents.get(prefix..).unwrap_or("");
+    let (previous, next) = (ctx.neighbours)(p.path);
+    let facts = Facts {
+        number: u.number.clone(),
+        title: u.title.clone(),
+        duration: card::duration(u.duration.as_deref(), body),
+        part: (u.part, u.parts),
+        continued: (prefix > 0).then(|| {
+            p.contents[..prefix]
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        }),
+        source: ctx.source.map(|s| (s.to_path_buf(), u.lines.0, u.lines.1)),
+        previous,
+        next,
+        depends_on: unit.depends_on.clone(),
+        checkboxes: unit.checkboxes,
+        status: unit.status.clone(),
+    };
+    let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));
+    let is_heading =
+        |t: &str| subphase_of(t, ctx.headings, ctx.envs).is_some_and(|s| s.number == u.number);
+    if let Some((new, replaced)) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
+        if prefix > 0 {
+            p.ledger.drop_prefix();
         }
-        let (deps, boxes) = unit_facts
-            .as_ref()
-            .map(|(_, f)| f.clone())
-            .unwrap_or_default();
-        let prefix = p.ledger.prefix();
-        let body = p.contents.get(prefix..).unwrap_or("");
-        let (previous, next) = (ctx.neighbours)(p.path);
-        let facts = Facts {
-            number: u.number.clone(),
-            title: u.title.clone(),
-            duration: card::duration(u.duration.as_deref(), body),
-            part: (u.part, u.parts),
-            continued: (prefix > 0).then(|| {
-                p.contents[..prefix]
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .to_string()
-            }),
-            source: ctx.source.map(|s| (s.to_path_buf(), u.lines.0, u.lines.1)),
-            previous,
-            next,
-            depends_on: deps,
-            checkboxes: boxes,
-            status: unit_no.and_then(|n| statuses.get(n).cloned().flatten()),
-        };
-        let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));
-        let is_heading =
-            |t: &str| subphase_of(t, ctx.headings, ctx.envs).is_some_and(|s| s.number == u.number);
-        if let Some((new, replaced)) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
-            if prefix > 0 {
-                p.ledger.drop_prefix();
-            }
-            if let Some(n) = *p.tokens {
-                let n = spliced_tokens(ctx.encoding, p.contents, n, replaced, &text);
-                ctx.encoding.remember(&new, n);
-                *p.tokens = Some(n);
-            }
-            *p.contents = new;
-            if ctx.reparse {
-                *p.doc = Document::from_text(&p.path.to_string_lossy(), p.contents);
-            }
+        if let Some(n) = *p.tokens {
+            let n = spliced_tokens(ctx.encoding, p.contents, n, replaced, &text);
+            ctx.encoding.remember(&new, n);
+            *p.tokens = Some(n);
+        }
+        *p.contents = new;
+        if ctx.reparse {
+            *p.doc = Document::from_text(&p.path.to_string_lossy(), p.contents);
         }
     }
 }

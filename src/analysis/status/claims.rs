@@ -90,48 +90,55 @@ pub fn claims(rules: &StatusRules, f: &FileFacts) -> Vec<Claim> {
             table = Some(first.contains("phase"));
             continue;
         }
-        if rules.ignore.iter().any(|p| p.is_match(t)) {
-            continue;
-        }
+        // `ignore` is asked only of a line that claims something: most claim
+        // nothing, and asking every line first cost more than the claims.
+        let ignored = || rules.ignore.iter().any(|p| p.is_match(t));
         let said = rules
             .claims
             .iter()
             .filter_map(|p| p.regex()?.captures(t))
             .find_map(|c| Some((c.name("number")?.as_str().to_string(), c[0].to_string())));
         if let Some((phase, said)) = said {
-            out.push(Claim {
-                line: l,
-                phase,
-                what: Claimed::Done,
-                said,
-            });
+            if !ignored() {
+                out.push(Claim {
+                    line: l,
+                    phase,
+                    what: Claimed::Done,
+                    said,
+                });
+            }
             continue;
         }
         if is_row && table == Some(true) {
             if let Some(phase) = row_phase(t) {
                 let cs = cells(t);
                 if let Some(cell) = cs.iter().skip(1).find(|c| rules.done_cell.is_match(c)) {
-                    out.push(Claim {
-                        line: l,
-                        phase,
-                        what: Claimed::Done,
-                        said: cell.trim().to_string(),
-                    });
+                    if !ignored() {
+                        out.push(Claim {
+                            line: l,
+                            phase,
+                            what: Claimed::Done,
+                            said: cell.trim().to_string(),
+                        });
+                    }
                     continue;
                 }
             }
         }
-        let count = rules.counts.regex().and_then(|r| r.captures(t));
+        // The phase is read only from a line with a count.
+        let Some(c) = rules.counts.regex().and_then(|r| r.captures(t)) else {
+            continue;
+        };
         let phase = rules
             .phase
             .regex()
             .and_then(|r| r.captures(t))
             .and_then(|c| c.name("number"))
             .map(|m| m.as_str().to_string());
-        if let (Some(c), Some(phase)) = (count, phase) {
+        if let Some(phase) = phase {
             let n = |g: &str| c.name(g).and_then(|m| m.as_str().parse::<usize>().ok());
             if let (Some(done), Some(all)) = (n("done"), n("all")) {
-                if done <= all {
+                if done <= all && !ignored() {
                     out.push(Claim {
                         line: l,
                         phase,

@@ -120,6 +120,10 @@ fn near_misses_stay_quiet() {
         "| # | Task | Status |\n|---|---|---|\n| 4 | Write | ✅ Done |\n",
         // A count the plan allows (4.2 is done).
         "Phase 4: 1 of 2 done\n",
+        // A count and a table row on a line `ignore` turns away (asked only
+        // once a line claims something).
+        "Phase 4 not complete: 2 of 2 subphases done\n",
+        "| Phase | Scope | Status |\n|---|---|---|\n| 4 | ArgoCD, not done yet | ✅ Complete |\n",
         // Claims about what the plan says is done, or knows nothing of.
         "Phase 4.2 complete\n",
         "Phase 7 complete\n",

@@ -51,6 +51,13 @@ impl Mention {
     }
 }
 
+/// Compile this module's regexes now (on a thread that warms them ahead of
+/// their first use: their Unicode classes make them slow to build).
+pub fn warm() {
+    token();
+    anchor_re();
+}
+
 /// A path-like token ending in `.md`/`.markdown`; its edges are checked by hand.
 fn token() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();

@@ -2,7 +2,9 @@
 //! files that stay and in the moved text, and record each link that resolves
 //! today for the after-plan check.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
 
 use super::{sorted, At, Check, PartOut, Planner};
 use crate::model::links::{edit, locate_all, Loc};
@@ -36,11 +38,21 @@ impl Planner<'_> {
         let mut broken: Vec<Note> = Vec::new();
         let docs = self.inp.docs;
         let names = self.after_names();
-        for (rel, doc) in docs {
+        let stays = |rel: &PathBuf| !self.archived(rel) && !self.moves.contains_key(rel);
+        // Each file's mentions are found in parallel (a scan of its whole text
+        // against the moves: most of this stage), its links in order below.
+        let mut mentioned: Vec<Vec<(std::ops::Range<usize>, String)>> = docs
+            .par_iter()
+            .map(|(rel, doc)| match stays(rel) {
+                true => self.mention_edits(&names, rel, doc),
+                false => Vec::new(),
+            })
+            .collect();
+        for ((rel, doc), mentioned) in docs.iter().zip(&mut mentioned) {
             if self.archived(rel) || self.moves.contains_key(rel) {
                 continue;
             }
-            let mut edits = self.mention_edits(&names, rel, doc);
+            let mut edits = std::mem::take(mentioned);
             let mentions = edits.len();
             self.out.mentions_rewritten += mentions;
             // A card's links are replan's text, rewritten whole when the card

@@ -19,6 +19,7 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::Planner;
@@ -80,6 +81,13 @@ fn continued_of(card: &str, at: &Path) -> Option<(String, PathBuf, usize, usize)
     Some((line, first, k, n))
 }
 
+/// What a card says of its whole subphase: dependencies, checkboxes, status.
+type UnitFacts = (
+    Vec<(String, Option<PathBuf>)>,
+    (usize, usize),
+    Option<String>,
+);
+
 impl Planner<'_> {
     /// The cards of files that stay and of this run's parts, with what they
     /// are read from. A new part's card is read back too: a continuation an
@@ -93,33 +101,43 @@ impl Planner<'_> {
             .parts
             .values()
             .flatten()
-            .map(|p| (p.path.as_path(), p.contents()));
-        let mut out = Vec::new();
-        for (p, text) in staying.chain(fresh) {
-            // A file with several cards is not one replan wrote: left alone.
-            let spans = markers::card_spans(text);
-            let [span] = spans.as_slice() else { continue };
-            let card = &text[span.clone()];
-            let continued = continued_of(card, p);
-            let heading = if continued.is_none() {
-                let doc = Document::from_text(&p.to_string_lossy(), text);
-                match self.heading_before_card(&doc) {
-                    Some(h) => Some(h),
-                    None => continue,
-                }
-            } else {
-                None
-            };
-            out.push(Found {
-                path: p.to_path_buf(),
-                text: text.to_string(),
-                span: span.clone(),
-                heading,
-                continued,
-                source: source_of(card, p),
-            });
-        }
-        out
+            .map(|p| (p.path.as_path(), p.contents(), Some(&p.doc)));
+        // Files in parallel (a card's heading is read from the file's parse),
+        // kept in order.
+        // A part's parse is of its text as the plan writes it (kept so by
+        // `set_contents` and the cards), so it is read as it is.
+        let files: Vec<(&Path, &str, Option<&Document>)> =
+            staying.map(|(p, t)| (p, t, None)).chain(fresh).collect();
+        files
+            .into_par_iter()
+            .filter_map(|(p, text, parsed)| {
+                // A file with several cards is not one replan wrote: left alone.
+                let spans = markers::card_spans(text);
+                let [span] = spans.as_slice() else {
+                    return None;
+                };
+                let card = &text[span.clone()];
+                let continued = continued_of(card, p);
+                let heading = if continued.is_none() {
+                    let heading = match parsed {
+                        Some(doc) => self.heading_before_card(doc),
+                        None => self
+                            .heading_before_card(&Document::from_text(&p.to_string_lossy(), text)),
+                    };
+                    Some(heading?)
+                } else {
+                    None
+                };
+                Some(Found {
+                    path: p.to_path_buf(),
+                    text: text.to_string(),
+                    span: span.clone(),
+                    heading,
+                    continued,
+                    source: source_of(card, p),
+                })
+            })
+            .collect()
     }
 
     /// Bring every card of a file that stays up to date: an `Op::Modify` of
@@ -182,88 +200,99 @@ impl Planner<'_> {
                 line_of.insert(p, a);
             }
         }
-        type UnitFacts = (
-            Vec<(String, Option<PathBuf>)>,
-            (usize, usize),
-            Option<String>,
-        );
-        let mut unit_facts: HashMap<PathBuf, UnitFacts> = HashMap::new();
-        let mut edits: Vec<(PathBuf, String, String)> = Vec::new();
-        for f in &found {
-            let first = match &f.continued {
-                Some((_, first, _, _)) => first.as_path(),
-                None => f.path.as_path(),
-            };
-            // The subphase, from its first part's heading.
-            let sub = match (headings.get(first), fresh_units.get(first)) {
-                (Some(h), _) => Some((h.number.clone(), h.title.clone(), h.duration.clone())),
-                (None, Some(u)) => {
-                    let title = u.title.strip_prefix(&u.number).unwrap_or(&u.title);
-                    Some((
-                        u.number.clone(),
-                        title.trim().to_string(),
-                        u.duration.clone(),
-                    ))
-                }
-                (None, None) => None,
-            };
-            let Some((number, title, duration)) = sub else {
-                continue;
-            };
-            let conts = continuations.get(first).map_or(&[][..], Vec::as_slice);
-            // What the card says of the whole subphase, read once per subphase
-            // (each of its parts' cards says the same): its parts' texts without
-            // cards, each with the original line it starts at, as migrate read
-            // them (the card's source names that line).
-            let (deps, boxes, status) = unit_facts
-                .entry(first.to_path_buf())
-                .or_insert_with(|| {
-                    let start = |p: &Path| line_of.get(p).copied().unwrap_or(0);
-                    let pieces: Vec<(String, usize)> = std::iter::once(first)
-                        .chain(conts.iter().map(|(_, _, p)| *p))
-                        .filter_map(|p| {
-                            let t = texts.get(p)?;
-                            Some((markers::strip_cards(t).into_owned(), start(p)))
-                        })
-                        .collect();
-                    let whole: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
-                    let pieces: Vec<(&str, usize)> =
-                        pieces.iter().map(|(t, l)| (t.as_str(), *l)).collect();
-                    (
-                        carding::depends_on(&whole, &number, &maps.first_of, first),
-                        card::checkboxes(&whole),
-                        carding::status_of(&self.cfg.check.status, &number, &pieces),
-                    )
-                })
-                .clone();
-            let body = markers::strip_cards(&f.text);
-            let parts = conts.iter().map(|(_, n, _)| *n).max().unwrap_or(1);
-            let facts = Facts {
-                title: format!("{number} {title}").trim().to_string(),
-                duration: card::duration(duration.as_deref(), &body),
-                part: match &f.continued {
-                    Some((_, _, k, n)) => (*k, *n),
-                    None => (1, parts),
-                },
-                continued: f.continued.as_ref().map(|c| c.0.clone()),
-                source: f.source.clone(),
-                previous: maps.neighbours(&f.path).0,
-                next: maps.neighbours(&f.path).1,
-                depends_on: deps,
-                checkboxes: boxes,
-                status,
-                number,
-            };
-            let old = &f.text[f.span.clone()];
-            let mut new = card::render(&facts, &f.path, &fields, line_ending(old));
-            if !ends_with_blank_line(old) {
-                new.truncate(new.len() - line_ending(old).len());
+        // The subphase of each card, from its first part's heading.
+        let first_of = |f: &Found| -> PathBuf {
+            match &f.continued {
+                Some((_, first, _, _)) => first.clone(),
+                None => f.path.clone(),
             }
-            if new != old {
-                let text = format!("{}{new}{}", &f.text[..f.span.start], &f.text[f.span.end..]);
-                edits.push((f.path.clone(), f.text.clone(), text));
+        };
+        let sub_of = |first: &Path| match (headings.get(first), fresh_units.get(first)) {
+            (Some(h), _) => Some((h.number.clone(), h.title.clone(), h.duration.clone())),
+            (None, Some(u)) => {
+                let title = u.title.strip_prefix(&u.number).unwrap_or(&u.title);
+                Some((
+                    u.number.clone(),
+                    title.trim().to_string(),
+                    u.duration.clone(),
+                ))
+            }
+            (None, None) => None,
+        };
+        // What a card says of the whole subphase, read once per subphase (each
+        // of its parts' cards says the same), the subphases in parallel: its
+        // parts' texts without cards, each with the original line it starts
+        // at, as migrate read them (the card's source names that line).
+        let mut firsts: Vec<(PathBuf, String)> = Vec::new();
+        let mut seen: std::collections::HashSet<PathBuf> = std::collections::HashSet::new();
+        for f in &found {
+            let first = first_of(f);
+            if let Some((number, _, _)) = sub_of(&first) {
+                if seen.insert(first.clone()) {
+                    firsts.push((first, number));
+                }
             }
         }
+        let unit_facts: HashMap<PathBuf, UnitFacts> = firsts
+            .into_par_iter()
+            .map(|(first, number)| {
+                let conts = continuations.get(&first).map_or(&[][..], Vec::as_slice);
+                let start = |p: &Path| line_of.get(p).copied().unwrap_or(0);
+                let pieces: Vec<(String, usize)> = std::iter::once(first.as_path())
+                    .chain(conts.iter().map(|(_, _, p)| *p))
+                    .filter_map(|p| {
+                        let t = texts.get(p)?;
+                        Some((markers::strip_cards(t).into_owned(), start(p)))
+                    })
+                    .collect();
+                let whole: String = pieces.iter().map(|(t, _)| t.as_str()).collect();
+                let pieces: Vec<(&str, usize)> =
+                    pieces.iter().map(|(t, l)| (t.as_str(), *l)).collect();
+                let facts = (
+                    carding::depends_on(&whole, &number, &maps.first_of, &first),
+                    card::checkboxes(&whole),
+                    carding::status_of(&self.cfg.check.status, &number, &pieces),
+                );
+                (first, facts)
+            })
+            .collect();
+        // Each card rendered again, in parallel, kept in order.
+        let edits: Vec<(PathBuf, String, String)> = found
+            .par_iter()
+            .filter_map(|f| {
+                let first = first_of(f);
+                let (number, title, duration) = sub_of(&first)?;
+                let conts = continuations.get(&first).map_or(&[][..], Vec::as_slice);
+                let (deps, boxes, status) = unit_facts.get(&first)?.clone();
+                let body = markers::strip_cards(&f.text);
+                let parts = conts.iter().map(|(_, n, _)| *n).max().unwrap_or(1);
+                let facts = Facts {
+                    title: format!("{number} {title}").trim().to_string(),
+                    duration: card::duration(duration.as_deref(), &body),
+                    part: match &f.continued {
+                        Some((_, _, k, n)) => (*k, *n),
+                        None => (1, parts),
+                    },
+                    continued: f.continued.as_ref().map(|c| c.0.clone()),
+                    source: f.source.clone(),
+                    previous: maps.neighbours(&f.path).0,
+                    next: maps.neighbours(&f.path).1,
+                    depends_on: deps,
+                    checkboxes: boxes,
+                    status,
+                    number,
+                };
+                let old = &f.text[f.span.clone()];
+                let mut new = card::render(&facts, &f.path, &fields, line_ending(old));
+                if !ends_with_blank_line(old) {
+                    new.truncate(new.len() - line_ending(old).len());
+                }
+                (new != old).then(|| {
+                    let text = format!("{}{new}{}", &f.text[..f.span.start], &f.text[f.span.end..]);
+                    (f.path.clone(), f.text.clone(), text)
+                })
+            })
+            .collect();
         self.apply_card_edits(edits);
     }
 
