@@ -171,68 +171,67 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-/// The subphase texts of consecutive parts, without replan's continuation
-/// lines: what status and dependencies are read from, the same text a later
-/// run reads from the files once their cards are taken out.
-fn unit_texts(parts: &[Slot]) -> Vec<String> {
-    unit_pieces(parts)
-        .into_iter()
-        .map(|(_, pieces)| pieces.into_iter().map(|(t, _)| t).collect())
-        .collect()
-}
+/// Each unit's number, first part's path and pieces (see [`unit_pieces`]).
+type Pieces<'s> = Vec<(&'s str, &'s Path, Vec<(&'s str, usize)>)>;
 
-/// Per subphase of consecutive parts (grouped as [`unit_texts`] does), its
-/// number and each part's text (continuation line left out) with the original
-/// line it starts at: what its status is read from.
-fn unit_pieces<'s>(parts: &'s [Slot]) -> Vec<(&'s str, Vec<(&'s str, usize)>)> {
-    let mut out: Vec<(&str, Vec<(&str, usize)>)> = Vec::new();
+/// Per subphase of consecutive parts (a unit begins at its part 1, or at the
+/// first part holding one), its number, the path of its first part, and each
+/// part's text (continuation line left out) with the original line it starts
+/// at: the same text a later run reads from the files once their cards are
+/// taken out, which status and dependencies are read from.
+fn unit_pieces<'s>(parts: &'s [Slot]) -> Pieces<'s> {
+    let mut out: Pieces = Vec::new();
     for p in parts {
         let Some(u) = p.unit else { continue };
         if u.part == 1 || out.is_empty() {
-            out.push((u.number.as_str(), Vec::new()));
+            out.push((u.number.as_str(), p.path, Vec::new()));
         }
-        if let Some((_, last)) = out.last_mut() {
+        if let Some((_, _, last)) = out.last_mut() {
             last.push((p.contents.get(p.ledger.prefix()..).unwrap_or(""), u.lines.0));
         }
     }
     out
 }
 
+/// What a card says of its whole unit: its dependencies, its checkboxes and
+/// its status.
+#[derive(Default)]
+struct UnitFacts {
+    depends_on: Vec<(String, Option<PathBuf>)>,
+    checkboxes: (usize, usize),
+    status: Option<String>,
+}
+
+/// [`UnitFacts`] of each unit of `parts`, in order, read before any card goes
+/// in. A unit's text is joined only while its facts are read: joined for
+/// every unit at once, the units were a second copy of every part's text (a
+/// whole input's worth at migrate's peak on one big file).
+fn unit_facts(parts: &[Slot], ctx: &Context) -> Vec<UnitFacts> {
+    unit_pieces(parts)
+        .iter()
+        .map(|(number, first_path, pieces)| {
+            let whole: String = pieces.iter().map(|(t, _)| *t).collect();
+            UnitFacts {
+                depends_on: depends_on(&whole, number, ctx.first_of, first_path),
+                checkboxes: card::checkboxes(&whole),
+                status: status_of(ctx.status, number, pieces),
+            }
+        })
+        .collect()
+}
+
 /// Put a card into every part of one original that holds a subphase, right
 /// after its heading (in place of the continuation line, in a continuation
 /// part). A part whose heading ends the text without a line break gets none.
 pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
-    let texts = unit_texts(parts);
-    let statuses: Vec<Option<String>> = unit_pieces(parts)
-        .iter()
-        .map(|(number, pieces)| status_of(ctx.status, number, pieces))
-        .collect();
+    let units = unit_facts(parts, ctx);
     let mut unit_no: Option<usize> = None;
-    let mut first_path = PathBuf::new();
-    // What a card says of its whole unit (dependencies, checkboxes), read once
-    // per unit: read per part, a unit of many parts was read as many times
-    // (quadratic on a big file).
-    type UnitFacts = (Vec<(String, Option<PathBuf>)>, (usize, usize));
-    let mut unit_facts: Option<(usize, UnitFacts)> = None;
     for p in parts.iter_mut() {
         let Some(u) = p.unit else { continue };
         if u.part == 1 || unit_no.is_none() {
             unit_no = Some(unit_no.map_or(0, |n| n + 1));
-            first_path = p.path.to_path_buf();
         }
-        let n = unit_no.unwrap_or(0);
-        if unit_facts.as_ref().is_none_or(|(k, _)| *k != n) {
-            let whole = texts.get(n).map_or("", String::as_str);
-            let facts = (
-                depends_on(whole, &u.number, ctx.first_of, &first_path),
-                card::checkboxes(whole),
-            );
-            unit_facts = Some((n, facts));
-        }
-        let (deps, boxes) = unit_facts
-            .as_ref()
-            .map(|(_, f)| f.clone())
-            .unwrap_or_default();
+        let whole = unit_no.and_then(|n| units.get(n));
         let prefix = p.ledger.prefix();
         let body = p.contents.get(prefix..).unwrap_or("");
         let (previous, next) = (ctx.neighbours)(p.path);
@@ -251,9 +250,9 @@ pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
             source: ctx.source.map(|s| (s.to_path_buf(), u.lines.0, u.lines.1)),
             previous,
             next,
-            depends_on: deps,
-            checkboxes: boxes,
-            status: unit_no.and_then(|n| statuses.get(n).cloned().flatten()),
+            depends_on: whole.map(|f| f.depends_on.clone()).unwrap_or_default(),
+            checkboxes: whole.map(|f| f.checkboxes).unwrap_or_default(),
+            status: whole.and_then(|f| f.status.clone()),
         };
         let text = card::render(&facts, p.path, ctx.fields, line_ending(p.contents));
         let is_heading =
