@@ -187,7 +187,7 @@ pub fn plan_fixed_tree(
     // fixed text.
     for s in &mut outcome.splits {
         if let (None, Some((_, fixed))) = (&s.text, repaired.get(&s.original)) {
-            s.text = Some(fixed.clone());
+            s.text = Some(fixed.to_string());
         }
     }
     super::fix::reconcile(&mut outcome.plan, &repaired);
@@ -466,7 +466,7 @@ mod tests {
                 _ => None,
             })
             .expect("a part for 1.2");
-        *part = part.replace("Two.", "Tw0.");
+        *part = part.replace("Two.", "Tw0.").into();
         let Report::Planned(p) = settle(&opts, &cfg, &quiet, tree).unwrap() else {
             panic!("planned expected")
         };

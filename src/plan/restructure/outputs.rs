@@ -115,7 +115,7 @@ impl Planner<'_> {
         // By path, not a scan of every modify per question: topic pages ask once
         // each, and a big tree has thousands of both.
         let by_path = &self.by_path;
-        let modified: HashMap<&Path, &String> = self
+        let modified: HashMap<&Path, &crate::model::Text> = self
             .modifies
             .iter()
             .rev()
@@ -127,8 +127,8 @@ impl Planner<'_> {
         let existing = |p: &Path| {
             modified
                 .get(p)
-                .map(|t| (*t).clone())
-                .or_else(|| by_path.get(p).map(|d| d.source.text.clone()))
+                .map(|t| t.to_string())
+                .or_else(|| by_path.get(p).map(|d| d.source.text.to_string()))
         };
         let records_dir = self.cfg.decisions.records_path();
         let listing: Vec<PathBuf> = match &records_dir {
@@ -183,7 +183,7 @@ impl Planner<'_> {
                 Some(d) => ops.push(Op::Modify {
                     path: f.path,
                     old: d.source.text.clone(),
-                    new: f.contents,
+                    new: f.contents.into(),
                 }),
                 None if (self.inp.exists)(&f.path) => said.errors.push(Note::new(
                     NoteKind::NotOverwritten,
@@ -192,7 +192,7 @@ impl Planner<'_> {
                 )),
                 None => ops.push(Op::Create {
                     path: f.path,
-                    contents: f.contents,
+                    contents: f.contents.into(),
                 }),
             }
         }
@@ -401,7 +401,7 @@ impl Planner<'_> {
                 Some(d) => ops.push(Op::Modify {
                     path: ipath.clone(),
                     old: d.source.text.clone(),
-                    new,
+                    new: new.into(),
                 }),
                 None if (self.inp.exists)(&ipath) => said.notes.push(Note::new(
                     NoteKind::NotOverwritten,
@@ -410,7 +410,7 @@ impl Planner<'_> {
                 )),
                 None => ops.push(Op::Create {
                     path: ipath.clone(),
-                    contents: new,
+                    contents: new.into(),
                 }),
             }
         }

@@ -208,7 +208,7 @@ impl Planner<'_> {
                 in_place,
                 // The original as read is the archive's copy; a text with its
                 // cards taken out is only here.
-                text: stripped.as_ref().map(|d| d.source.text.clone()),
+                text: stripped.as_ref().map(|d| d.source.text.to_string()),
                 tally: conserve::Tally::of(doc),
                 // Filled in when the parts are final (`finish`).
                 ledgers: Vec::new(),
@@ -320,10 +320,16 @@ impl Planner<'_> {
             .par_iter()
             .zip(paths)
             .map(|(part, path)| {
-                let contents = part.contents(doc);
+                // A part that is only bytes of the original shares its text
+                // (the original is held to the end, as its archive copy);
+                // one with replan's text around them is a text of its own.
+                let shared = (part.prefix.is_empty() && part.suffix.is_empty())
+                    .then(|| doc.source.text.slice(part.span.clone()))
+                    .flatten();
+                let contents = shared.unwrap_or_else(|| part.contents(doc).into());
                 // The split counted it exactly: the check of the planned tree need not.
                 enc.remember(&contents, part.tokens);
-                Document::parse(crate::model::Source::new(
+                Document::parse(crate::model::Source::shared(
                     std::path::Path::new(path.to_string_lossy().as_ref()),
                     contents,
                 ))
