@@ -44,10 +44,12 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
 impl Planner<'_> {
     /// The decisions of the planned files that the topic files or
     /// `decision.conflict` read (the plans and the archive; with
-    /// `decision.conflict` on, every file outside the archive), extracted once.
+    /// `decision.conflict` on, every file outside the archive), extracted once;
+    /// those `early` holds from the same document are not extracted again.
     pub(super) fn extract_decisions<'s>(
         &'s self,
         after_docs: &'s [(PathBuf, Cow<Document>)],
+        early: Option<crate::decisions::Extracted<'s>>,
     ) -> crate::decisions::Extracted<'s> {
         let conflicts = self.cfg.enabled_somewhere("decision.conflict");
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
@@ -58,7 +60,9 @@ impl Planner<'_> {
                 doc: d,
             })
             .collect();
-        crate::decisions::Extracted::new(&sources, self.cfg)
+        let mut extracted = early.unwrap_or_else(|| crate::decisions::Extracted::empty(self.cfg));
+        extracted.add(&sources);
+        extracted
     }
 
     /// Stage 4: decisions, extracted from the plans as they will be (parts and

@@ -80,6 +80,14 @@ fn framework_index(
     out
 }
 
+/// From this size on (bytes), an original's archive copy has its decisions
+/// extracted while the original is split, before its parts exist: the
+/// extraction scan holds ~1.5 times a text's size in per-line facts, and done
+/// with the rest of the planned tree it was held beside the original and all
+/// its parts, the peak of `migrate` on one big file. Smaller originals are
+/// extracted with the rest, on every core, as the split loop is sequential.
+pub(super) const EARLY_SCAN: usize = 1 << 20;
+
 impl Planner<'_> {
     /// Stage 1: split every candidate, remembering where each heading went.
     /// `candidacy` is [`Planner::candidacy`] of each input, in order.
@@ -190,6 +198,8 @@ impl Planner<'_> {
             }
             claimed.extend(paths.iter().cloned());
             claimed.insert(archived.clone());
+            // Before the parts are cut: see EARLY_SCAN.
+            self.extract_early(rel, &archived);
             let (mut moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
             if in_place {
                 moved.landing = rel.clone();
@@ -218,6 +228,25 @@ impl Planner<'_> {
                 self.stripped.insert(rel.clone(), d);
             }
         }
+    }
+
+    /// The decisions of `rel`'s archive copy at `archived` (the original as
+    /// read), extracted now when it is big (see [`EARLY_SCAN`]).
+    fn extract_early(&mut self, rel: &Path, archived: &Path) {
+        let Some(doc) = self.by_path.get(rel).copied() else {
+            return;
+        };
+        if doc.source.text.len() < EARLY_SCAN {
+            return;
+        }
+        let src = crate::decisions::SourceDoc {
+            rel: archived.to_path_buf(),
+            doc,
+        };
+        let cfg = self.cfg;
+        self.early
+            .get_or_insert_with(|| crate::decisions::Extracted::empty(cfg))
+            .add(&[src]);
     }
 
     /// The split of one file, or `None` (with a note) when it stays whole.
