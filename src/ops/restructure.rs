@@ -274,6 +274,21 @@ fn linked_plan_dirs(root: &Path, cfg: &Config) -> Vec<String> {
         .collect()
 }
 
+/// Hand the pages planning freed back to the system before writing. Planning
+/// frees most of what it held (parses, scans, copies made while carding), but
+/// glibc keeps freed memory below the top of its heap; writing then reads each
+/// file back before replacing it and copies the originals, and on one big file
+/// that came on top of it all (the writing run peaked ~50 MB over the dry run
+/// with the same heap). Only a hint to the allocator: nothing is moved.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the system; it takes the
+    // allocator's own locks and touches no memory in use.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Files with uncommitted changes that the plan would touch, as one error.
 pub(super) fn git_guard(root: &Path, plan: &Plan) -> Option<Note> {
     let dirty = match crate::git::dirty(root) {
@@ -417,6 +432,7 @@ pub fn settle(
     // and original's text again at the writing run's peak), and given back to
     // the report once written.
     full.ops.append(&mut planned.outcome.plan.ops);
+    give_back_freed_memory();
     let pb = progress(Some(0), "writing");
     journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
