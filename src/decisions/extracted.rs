@@ -45,25 +45,48 @@ impl<'a> Extracted<'a> {
     /// Extract the decisions of every source that can hold any (not the topic
     /// files, not the records folder), on every core.
     pub fn new(sources: &[SourceDoc<'a>], cfg: &'a Config) -> Extracted<'a> {
-        let rules = extract::Rules::new(&cfg.decisions);
-        let files = {
-            let ctx = Ctx::new(cfg, &rules);
-            sources
-                .par_iter()
-                .filter(|src| ctx.reads(&src.rel))
-                .map(|src| {
-                    let (found, notes, stated) = collect(&ctx, src, ctx.archived(&src.rel));
-                    let entry = FileDecisions {
-                        doc: src.doc,
-                        found,
-                        notes,
-                        stated,
-                    };
-                    (src.rel.clone(), entry)
-                })
-                .collect()
+        let mut e = Extracted::empty(cfg);
+        e.add(sources);
+        e
+    }
+
+    /// No file's decisions yet, the rules compiled: files are added as
+    /// they come ([`Extracted::add`]).
+    pub fn empty(cfg: &'a Config) -> Extracted<'a> {
+        Extracted {
+            cfg,
+            rules: extract::Rules::new(&cfg.decisions),
+            files: HashMap::new(),
+        }
+    }
+
+    /// Extract the decisions of the sources that can hold any, on every core,
+    /// but for those held already from the very same document: what
+    /// [`Extracted::new`] of all of them at once would hold. A restructure
+    /// extracts a big original's archive copy before its parts exist, so
+    /// the scan of the big text is not held beside them.
+    pub fn add(&mut self, sources: &[SourceDoc<'a>]) {
+        let ctx = Ctx::new(self.cfg, &self.rules);
+        let held = |src: &SourceDoc| {
+            self.files
+                .get(&src.rel)
+                .is_some_and(|f| std::ptr::eq(f.doc, src.doc))
         };
-        Extracted { cfg, rules, files }
+        let found: Vec<(PathBuf, FileDecisions<'a>)> = sources
+            .par_iter()
+            .filter(|src| ctx.reads(&src.rel) && !held(src))
+            .map(|src| {
+                let (found, notes, stated) = collect(&ctx, src, ctx.archived(&src.rel));
+                let entry = FileDecisions {
+                    doc: src.doc,
+                    found,
+                    notes,
+                    stated,
+                };
+                (src.rel.clone(), entry)
+            })
+            .collect();
+        self.files.extend(found);
     }
 
     /// The entry of `src` when it holds exactly what extracting `src` under
@@ -203,5 +226,41 @@ mod tests {
         assert_eq!(shared.stated(&before[1].0, &before[1].1), Some(1));
         let src = sources(&before);
         assert!(shared.of(&src[1], &other).is_none());
+    }
+
+    /// Files added one by one, and again with the rest, hold what one
+    /// extraction of them all holds; a file added again from another
+    /// document (a different text at the path) is extracted again.
+    #[test]
+    fn added_in_steps_is_extracted_at_once() {
+        let cfg = crate::decisions::tests::pcc();
+        let docs = docs(&[EARLIER, LATER, ARCHIVED]);
+        let src = sources(&docs);
+        let at_once = Extracted::new(&src, &cfg);
+        let mut steps = Extracted::empty(&cfg);
+        steps.add(&src[2..]);
+        steps.add(&src);
+        let summary = |e: &Extracted| {
+            let mut v: Vec<String> = e
+                .files
+                .iter()
+                .map(|(p, f)| format!("{p:?} {:?} {:?} {}", f.found, f.notes, f.stated))
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(summary(&steps), summary(&at_once));
+        let other = docs_with_later_undecided();
+        let mut again = Extracted::new(&src, &cfg);
+        again.add(&sources(&other));
+        assert_eq!(again.stated(&other[1].0, &other[1].1), Some(0));
+        assert_eq!(again.stated(&docs[1].0, &docs[1].1), None);
+    }
+
+    fn docs_with_later_undecided() -> Vec<(PathBuf, Document)> {
+        docs(&[
+            EARLIER,
+            (LATER.0, "# Phase 2.6: Tuning\n\nNothing decided here.\n"),
+        ])
     }
 }

@@ -9,8 +9,10 @@ pub mod refdefs;
 pub mod section;
 pub mod slug;
 pub mod source;
+pub mod text;
 
 pub use digest::sha256;
 pub use document::{Block, BlockKind, CodeInfo, Document, Heading, Link};
 pub use section::Section;
 pub use source::{count_lines, Source, SourceError};
+pub use text::Text;

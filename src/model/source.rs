@@ -46,8 +46,9 @@ pub enum SourceError {
 pub struct Source {
     /// Path as given (relative to the root where there is one).
     pub path: PathBuf,
-    /// The whole text, BOM included, exactly as read.
-    pub text: String,
+    /// The whole text, BOM included, exactly as read; shared by whatever
+    /// else holds it (the plan's archive copy, an op's expected text).
+    pub text: super::Text,
     /// Byte offset of the start of every line (line 1 starts at 0). 32 bits:
     /// held for every file of a tree at once, and no planning file nears 4 GiB.
     line_starts: Vec<u32>,
@@ -108,15 +109,21 @@ impl Source {
     /// Build from text (under 4 GiB: [`Source::read`] and [`Source::from_bytes`]
     /// refuse larger input; past that, line offsets would saturate).
     pub fn new(path: &Path, mut text: String) -> Source {
+        // Held as long as the document, often beside many others: no spare
+        // capacity (a text built by pushing, a part after its links were
+        // rewritten, could hold up to twice its length).
+        text.shrink_to_fit();
+        Source::shared(path, text.into())
+    }
+
+    /// Build from text held elsewhere too (a part that is a slice of its
+    /// original), without a copy.
+    pub fn shared(path: &Path, text: super::Text) -> Source {
         debug_assert!(
             u32::try_from(text.len()).is_ok(),
             "{}: over 4 GiB",
             path.display()
         );
-        // Held as long as the document, often beside many others: no spare
-        // capacity (a text built by pushing, a part after its links were
-        // rewritten, could hold up to twice its length).
-        text.shrink_to_fit();
         let mut line_starts = line_starts(&text);
         line_starts.shrink_to_fit();
         let bom = text.starts_with('\u{feff}');

@@ -17,7 +17,7 @@ use crate::analysis::{self, Input};
 use crate::apply::{self, journal, lock};
 use crate::config::Config;
 use crate::fix::{self, Fix, Safety, Unfixable};
-use crate::model::{Document, Source};
+use crate::model::{Document, Source, Text};
 use crate::note::{Note, NoteKind};
 use crate::plan::{manifest, Op, Plan};
 
@@ -206,7 +206,7 @@ pub struct Taken {
 #[derive(Debug, Default)]
 pub struct Fixed {
     /// (path, text as read, text fixed) of every file that changes.
-    pub changed: Vec<(PathBuf, String, String)>,
+    pub changed: Vec<(PathBuf, Text, Text)>,
     /// The fixes applied, in the order of their rounds.
     pub fixes: Vec<Fix>,
     /// For each of `fixes`: its round and the bytes it replaced.
@@ -358,7 +358,7 @@ pub fn repair_tree(
     let mut originals = BTreeMap::new();
     for (path, old, new) in fixed.changed {
         if let Some(slot) = docs.iter_mut().find(|(p, _)| *p == path) {
-            slot.1 = Document::parse(Source::new(&path, new.clone()));
+            slot.1 = Document::parse(Source::new(&path, new.to_string()));
             originals.insert(path, (old, new));
         }
     }
@@ -397,7 +397,7 @@ pub fn reconcile(plan: &mut Plan, originals: &Repaired) {
 }
 
 /// Files fixed before a restructure: path to (text on disk, fixed text).
-pub type Repaired = BTreeMap<PathBuf, (String, String)>;
+pub type Repaired = BTreeMap<PathBuf, (Text, Text)>;
 
 #[cfg(test)]
 mod tests {

@@ -215,7 +215,7 @@ fn plan_loaded_tree(
     // fixed text.
     for s in &mut outcome.splits {
         if let (None, Some((_, fixed))) = (&s.text, repaired.get(&s.original)) {
-            s.text = Some(fixed.clone());
+            s.text = Some(fixed.to_string());
         }
     }
     super::fix::reconcile(&mut outcome.plan, &repaired);
@@ -319,6 +319,21 @@ fn archive_ignored(root: &Path, cfg: &Config, plan: &Plan) -> Option<String> {
          set archive.dir and archive.manifest in replan.yaml to a folder git keeps",
         archive.display()
     ))
+}
+
+/// Hand the pages planning freed back to the system before writing. Planning
+/// frees most of what it held (parses, scans, copies made while carding), but
+/// glibc keeps freed memory below the top of its heap; writing then reads each
+/// file back before replacing it and copies the originals, and on one big file
+/// that came on top of it all (the writing run peaked ~50 MB over the dry run
+/// with the same heap). Only a hint to the allocator: nothing is moved.
+fn give_back_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages to the system; it takes the
+    // allocator's own locks and touches no memory in use.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// Files with uncommitted changes that the plan would touch, as one error.
@@ -465,6 +480,7 @@ pub fn settle(
     // and original's text again at the writing run's peak), and given back to
     // the report once written.
     full.ops.append(&mut planned.outcome.plan.ops);
+    give_back_freed_memory();
     let pb = progress(Some(0), "writing");
     journal::apply_journaled(root, &jrel, opts.command, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();
@@ -514,7 +530,7 @@ mod tests {
                 _ => None,
             })
             .expect("a part for 1.2");
-        *part = part.replace("Two.", "Tw0.");
+        *part = part.replace("Two.", "Tw0.").into();
         let Report::Planned(p) = settle(&opts, &cfg, &quiet, tree).unwrap() else {
             panic!("planned expected")
         };

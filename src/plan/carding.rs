@@ -173,23 +173,54 @@ pub fn line_ending(text: &str) -> &'static str {
     }
 }
 
-/// Per subphase of consecutive parts (a part of a unit's first part, or the
-/// first part with one, starts the next), its number and each part's text
-/// (continuation line left out: the same text a later run reads from the
-/// files once their cards are taken out) with the original line it starts at:
-/// what its status and dependencies are read from.
-fn unit_pieces<'s>(parts: &'s [Slot]) -> Vec<(&'s str, Vec<(&'s str, usize)>)> {
-    let mut out: Vec<(&str, Vec<(&str, usize)>)> = Vec::new();
+/// Each unit's number, first part's path and pieces (see [`unit_pieces`]).
+type Pieces<'s> = Vec<(&'s str, &'s Path, Vec<(&'s str, usize)>)>;
+
+/// Per subphase of consecutive parts (a unit begins at its part 1, or at the
+/// first part holding one), its number, the path of its first part, and each
+/// part's text (continuation line left out) with the original line it starts
+/// at: the same text a later run reads from the files once their cards are
+/// taken out, which status and dependencies are read from.
+fn unit_pieces<'s>(parts: &'s [Slot]) -> Pieces<'s> {
+    let mut out: Pieces = Vec::new();
     for p in parts {
         let Some(u) = p.unit else { continue };
         if u.part == 1 || out.is_empty() {
-            out.push((u.number.as_str(), Vec::new()));
+            out.push((u.number.as_str(), p.path, Vec::new()));
         }
-        if let Some((_, last)) = out.last_mut() {
+        if let Some((_, _, last)) = out.last_mut() {
             last.push((p.contents.get(p.ledger.prefix()..).unwrap_or(""), u.lines.0));
         }
     }
     out
+}
+
+/// What a card says of its whole unit: its dependencies, its checkboxes and
+/// its status.
+#[derive(Default)]
+struct UnitFacts {
+    depends_on: Vec<(String, Option<PathBuf>)>,
+    checkboxes: (usize, usize),
+    status: Option<String>,
+}
+
+/// [`UnitFacts`] of each unit of `parts`, in order, read before any card goes
+/// in, the units in parallel. A unit's text is joined only while its facts are
+/// read (one per thread at a time): joined for
+/// every unit at once, the units were a second copy of every part's text (a
+/// whole input's worth at migrate's peak on one big file).
+fn unit_facts(parts: &[Slot], ctx: &Context) -> Vec<UnitFacts> {
+    unit_pieces(parts)
+        .par_iter()
+        .map(|(number, first_path, pieces)| {
+            let whole: String = pieces.iter().map(|(t, _)| *t).collect();
+            UnitFacts {
+                depends_on: depends_on(&whole, number, ctx.first_of, first_path),
+                checkboxes: card::checkboxes(&whole),
+                status: status_of(ctx.status, number, pieces),
+            }
+        })
+        .collect()
 }
 
 /// Put a card into every part of one original that holds a subphase, right
@@ -205,44 +236,22 @@ fn unit_pieces<'s>(parts: &'s [Slot]) -> Vec<(&'s str, Vec<(&'s str, usize)>)> {
 pub fn card_parts(parts: &mut [Slot], ctx: &Context) {
     // Each part's unit, numbered as `unit_pieces` groups them.
     let mut unit_no: Option<usize> = None;
-    let mut first_paths: Vec<&Path> = Vec::new();
     let of_part: Vec<Option<usize>> = parts
         .iter()
         .map(|p| {
             let u = p.unit?;
             if u.part == 1 || unit_no.is_none() {
                 unit_no = Some(unit_no.map_or(0, |n| n + 1));
-                first_paths.push(p.path);
             }
             unit_no
         })
         .collect();
-    let pieces = unit_pieces(parts);
-    let units: Vec<UnitFacts> = pieces
-        .par_iter()
-        .zip(&first_paths)
-        .map(|((number, pieces), first_path)| {
-            let whole: String = pieces.iter().map(|(t, _)| *t).collect();
-            UnitFacts {
-                status: status_of(ctx.status, number, pieces),
-                depends_on: depends_on(&whole, number, ctx.first_of, first_path),
-                checkboxes: card::checkboxes(&whole),
-            }
-        })
-        .collect();
-    drop(pieces);
+    let units = unit_facts(parts, ctx);
     parts.par_iter_mut().zip(of_part).for_each(|(p, n)| {
         if let (Some(u), Some(facts)) = (p.unit, n.and_then(|n| units.get(n))) {
             card_part(p, u, facts, ctx);
         }
     });
-}
-
-/// What a card says of its whole unit, read from all its parts' text.
-struct UnitFacts {
-    status: Option<String>,
-    depends_on: Vec<(String, Option<PathBuf>)>,
-    checkboxes: (usize, usize),
 }
 
 /// Put the card of `u` into one part (see [`card_parts`]).

@@ -173,7 +173,7 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                 path: path.clone(),
                 sha256_before: sha256(old.as_bytes()),
                 sha256_after: sha256(new.as_bytes()),
-                original: old.clone(),
+                original: old.to_string(),
                 parts: parts_of
                     .get(path.as_path())
                     .map(|p| (*p).clone())
@@ -191,7 +191,7 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
             Op::Delete { path, old } => run.deleted.push(DeletedFile {
                 path: path.clone(),
                 sha256: sha256(old.as_bytes()),
-                original: old.clone(),
+                original: old.to_string(),
             }),
         }
     }
@@ -208,7 +208,7 @@ pub fn append_op(path: &Path, current: Option<&str>, mut run: Run) -> Result<Op,
             };
             Ok(Op::Create {
                 path: path.to_path_buf(),
-                contents: m.to_text(),
+                contents: m.to_text().into(),
             })
         }
         Some(old) => {
@@ -220,8 +220,8 @@ pub fn append_op(path: &Path, current: Option<&str>, mut run: Run) -> Result<Op,
             m.runs.push(run);
             Ok(Op::Modify {
                 path: path.to_path_buf(),
-                old: old.to_string(),
-                new: m.to_text(),
+                old: old.to_string().into(),
+                new: m.to_text().into(),
             })
         }
     }

@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::model::Text;
+
 /// One file operation. Paths are relative to the plan's root.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
@@ -14,16 +16,16 @@ pub enum Op {
         /// Target path.
         path: PathBuf,
         /// Full contents.
-        contents: String,
+        contents: Text,
     },
     /// Replace a file's contents; `old` is what the planner read, checked before writing.
     Modify {
         /// Target path.
         path: PathBuf,
         /// Contents expected on disk.
-        old: String,
+        old: Text,
         /// New contents.
-        new: String,
+        new: Text,
     },
     /// Move an original into the archive: copy, verify its sha256, remove last.
     Move {
@@ -31,21 +33,22 @@ pub enum Op {
         from: PathBuf,
         /// Archive path.
         to: PathBuf,
-        /// Original contents (used for the diff and the checksum).
-        contents: String,
+        /// Original contents (used for the diff and the checksum): the
+        /// original's own text, shared, not a copy.
+        contents: Text,
     },
     /// Remove a file whose contents are known (restore's undo of a Create).
     Delete {
         /// Target path.
         path: PathBuf,
         /// Contents expected on disk.
-        old: String,
+        old: Text,
     },
 }
 
 impl Op {
     /// A [`Op::Create`].
-    pub fn create(path: impl Into<PathBuf>, contents: impl Into<String>) -> Op {
+    pub fn create(path: impl Into<PathBuf>, contents: impl Into<Text>) -> Op {
         Op::Create {
             path: path.into(),
             contents: contents.into(),
@@ -53,7 +56,7 @@ impl Op {
     }
 
     /// A [`Op::Modify`].
-    pub fn modify(path: impl Into<PathBuf>, old: impl Into<String>, new: impl Into<String>) -> Op {
+    pub fn modify(path: impl Into<PathBuf>, old: impl Into<Text>, new: impl Into<Text>) -> Op {
         Op::Modify {
             path: path.into(),
             old: old.into(),
@@ -65,7 +68,7 @@ impl Op {
     pub fn moved(
         from: impl Into<PathBuf>,
         to: impl Into<PathBuf>,
-        contents: impl Into<String>,
+        contents: impl Into<Text>,
     ) -> Op {
         Op::Move {
             from: from.into(),
@@ -75,7 +78,7 @@ impl Op {
     }
 
     /// A [`Op::Delete`].
-    pub fn delete(path: impl Into<PathBuf>, old: impl Into<String>) -> Op {
+    pub fn delete(path: impl Into<PathBuf>, old: impl Into<Text>) -> Op {
         Op::Delete {
             path: path.into(),
             old: old.into(),

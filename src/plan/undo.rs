@@ -57,7 +57,7 @@ pub fn undo_plan(
                 plan.ops.push(Op::Move {
                     from: m.to.clone(),
                     to: m.from.clone(),
-                    contents: a,
+                    contents: a.into(),
                 });
             }
             (None, Some(h)) if sha256(h.as_bytes()) == m.sha256 => {} // already back
@@ -80,8 +80,8 @@ pub fn undo_plan(
                 }
                 plan.ops.push(Op::Modify {
                     path: f.path.clone(),
-                    old: t,
-                    new: f.original.clone(),
+                    old: t.into(),
+                    new: f.original.clone().into(),
                 });
             }
             None => {
@@ -89,7 +89,7 @@ pub fn undo_plan(
                 if force {
                     plan.ops.push(Op::Create {
                         path: f.path.clone(),
-                        contents: f.original.clone(),
+                        contents: f.original.clone().into(),
                     });
                 }
             }
@@ -100,7 +100,7 @@ pub fn undo_plan(
         match read(&f.path)? {
             None => plan.ops.push(Op::Create {
                 path: f.path.clone(),
-                contents: f.original.clone(),
+                contents: f.original.clone().into(),
             }),
             Some(t) if sha256(t.as_bytes()) == f.sha256 => {}
             Some(_) => edited.push(format!(
@@ -122,8 +122,8 @@ pub fn undo_plan(
                 if let Some(rest) = crate::decisions::without_block(&t) {
                     plan.ops.push(Op::Modify {
                         path: c.path.clone(),
-                        old: t,
-                        new: rest,
+                        old: t.into(),
+                        new: rest.into(),
                     });
                     continue;
                 }
@@ -134,7 +134,7 @@ pub fn undo_plan(
             }
             plan.ops.push(Op::Delete {
                 path: c.path.clone(),
-                old: t,
+                old: t.into(),
             });
         }
     }

@@ -32,7 +32,7 @@ impl Planner<'_> {
     /// parse held a copy of the text beside the op's (on a 4,000-file tree,
     /// where nearly every file has a link rewritten, ~14 MB at migrate's peak).
     pub(super) fn parse_modified(&mut self) {
-        let texts: Vec<Option<(PathBuf, String)>> = self
+        let texts: Vec<Option<(PathBuf, crate::model::Text)>> = self
             .modifies
             .iter_mut()
             .map(|op| match op {
@@ -46,7 +46,7 @@ impl Planner<'_> {
                 t.map(|(path, text)| {
                     // As `Document::from_text` names it, without copying the text.
                     let name = path.to_string_lossy();
-                    Document::parse(Source::new(Path::new(name.as_ref()), text))
+                    Document::parse(Source::shared(Path::new(name.as_ref()), text))
                 })
             })
             .collect();

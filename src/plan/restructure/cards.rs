@@ -158,10 +158,6 @@ impl Planner<'_> {
             .collect();
         let mut parts = std::mem::take(&mut self.parts);
         for (orig, list) in &mut parts {
-            // The slots write into their own copy of this original's parts'
-            // texts (a part holds its text only in its parse); a part whose
-            // card went in was parsed again from it, the others kept theirs.
-            let mut texts: Vec<String> = list.iter().map(|p| p.contents().to_string()).collect();
             let ctx = Context {
                 fields: &fields,
                 headings: &self.cfg.headings,
@@ -173,22 +169,68 @@ impl Planner<'_> {
                 reparse: true,
                 encoding: self.enc,
             };
-            let mut slots: Vec<Slot> = list
-                .iter_mut()
-                .zip(&mut texts)
-                .map(|(p, contents)| Slot {
-                    path: &p.path,
-                    contents,
-                    doc: &mut p.doc,
-                    ledger: &mut p.ledger,
-                    unit: p.unit.as_ref(),
-                    tokens: &mut p.tokens,
-                })
-                .collect();
-            carding::card_parts(&mut slots, &ctx);
-            drop(slots);
-            debug_assert!(list.iter().zip(&texts).all(|(p, t)| p.contents() == t));
+            // A few subphases at a time, each chunk starting where a subphase's
+            // first part does (so every unit's parts are carded together, as
+            // one call over all of them would): the slots write into their own
+            // copy of the chunk's texts (a part holds its text only in its
+            // parse), and copied for all parts at once those were a whole
+            // original's text again at migrate's peak on one big file. A part
+            // whose card went in was parsed again from it, the others kept theirs.
+            let mut start = 0;
+            while start < list.len() {
+                let begins = |i: usize| list[i].unit.as_ref().is_some_and(|u| u.part == 1);
+                let end = chunk_end(list.len(), begins, start, CARD_CHUNK);
+                let chunk = &mut list[start..end];
+                let mut texts: Vec<String> =
+                    chunk.iter().map(|p| p.contents().to_string()).collect();
+                let mut slots: Vec<Slot> = chunk
+                    .iter_mut()
+                    .zip(&mut texts)
+                    .map(|(p, contents)| Slot {
+                        path: &p.path,
+                        contents,
+                        doc: &mut p.doc,
+                        ledger: &mut p.ledger,
+                        unit: p.unit.as_ref(),
+                        tokens: &mut p.tokens,
+                    })
+                    .collect();
+                carding::card_parts(&mut slots, &ctx);
+                drop(slots);
+                debug_assert!(chunk.iter().zip(&texts).all(|(p, t)| p.contents() == t));
+                start = end;
+            }
         }
         self.parts = parts;
+    }
+}
+
+/// About how many parts are carded at once (see [`Planner::cards`]).
+const CARD_CHUNK: usize = 64;
+
+/// The end of the chunk of `len` parts from `start`: at least `size` parts on,
+/// at the next part that `begins` a subphase (or the end).
+fn chunk_end(len: usize, begins: impl Fn(usize) -> bool, start: usize, size: usize) -> usize {
+    (start.saturating_add(size.max(1))..len)
+        .find(|&i| begins(i))
+        .unwrap_or(len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunk_end;
+
+    /// A chunk ends only where a subphase begins, so no unit's parts are
+    /// carded apart; it takes at least one part, and the last one the rest.
+    #[test]
+    fn chunks_end_where_a_subphase_begins() {
+        let begins = [true, false, false, true, false, true];
+        let at = |i: usize| begins[i];
+        assert_eq!(chunk_end(6, at, 0, 2), 3);
+        assert_eq!(chunk_end(6, at, 0, 1), 3);
+        assert_eq!(chunk_end(6, at, 3, 1), 5);
+        assert_eq!(chunk_end(6, at, 3, 0), 5);
+        assert_eq!(chunk_end(6, at, 5, 64), 6);
+        assert_eq!(chunk_end(6, at, 0, 64), 6);
     }
 }

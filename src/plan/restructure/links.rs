@@ -113,7 +113,7 @@ impl Planner<'_> {
                     self.modifies.push(Op::Modify {
                         path: rel.clone(),
                         old: doc.source.text.clone(),
-                        new,
+                        new: new.into(),
                     });
                 }
             }

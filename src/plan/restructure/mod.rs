@@ -293,6 +293,9 @@ struct Planner<'a> {
     stripped: HashMap<PathBuf, Document>,
     /// Files modified only because their task card was out of date.
     cards_only: HashSet<PathBuf>,
+    /// The decisions of big originals' archive copies, extracted while each
+    /// was split, before its parts existed (see [`split::EARLY_SCAN`]).
+    early: Option<crate::decisions::Extracted<'a>>,
 }
 
 /// Plan a restructure.
@@ -336,6 +339,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         card_fields: cfg.cards.fields(),
         stripped: HashMap::new(),
         cards_only: HashSet::new(),
+        early: None,
     };
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
@@ -364,12 +368,14 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.refresh_cards();
     p.forget_moved_anchors();
     p.parse_modified();
+    // Taken before the planned tree borrows the planner.
+    let early = p.early.take();
     let after = p.after();
     let broken = p.verify_links(&after);
     let after_docs = p.after_docs(&after);
     drop(after);
     // Each planned file's decisions, read once for both readers below.
-    let extracted = p.extract_decisions(&after_docs);
+    let extracted = p.extract_decisions(&after_docs, early);
     // Checking the planned tree and writing the topic files are independent
     // reads of it, each parallel over files with sequential stretches.
     let mut said = Said::default();

@@ -44,10 +44,12 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
 impl Planner<'_> {
     /// The decisions of the planned files that the topic files or
     /// `decision.conflict` read (the plans and the archive; with
-    /// `decision.conflict` on, every file outside the archive), extracted once.
+    /// `decision.conflict` on, every file outside the archive), extracted once;
+    /// those `early` holds from the same document are not extracted again.
     pub(super) fn extract_decisions<'s>(
         &'s self,
         after_docs: &'s [(PathBuf, Cow<Document>)],
+        early: Option<crate::decisions::Extracted<'s>>,
     ) -> crate::decisions::Extracted<'s> {
         let conflicts = self.cfg.enabled_somewhere("decision.conflict");
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
@@ -58,7 +60,9 @@ impl Planner<'_> {
                 doc: d,
             })
             .collect();
-        crate::decisions::Extracted::new(&sources, self.cfg)
+        let mut extracted = early.unwrap_or_else(|| crate::decisions::Extracted::empty(self.cfg));
+        extracted.add(&sources);
+        extracted
     }
 
     /// Stage 4: decisions, extracted from the plans as they will be (parts and
@@ -129,7 +133,7 @@ impl Planner<'_> {
             modified
                 .get(p)
                 .map(|t| (*t).to_string())
-                .or_else(|| by_path.get(p).map(|d| d.source.text.clone()))
+                .or_else(|| by_path.get(p).map(|d| d.source.text.to_string()))
         };
         let records_dir = self.cfg.decisions.records_path();
         let listing: Vec<PathBuf> = match &records_dir {
@@ -193,7 +197,7 @@ impl Planner<'_> {
                 Some(d) => ops.push(Op::Modify {
                     path: f.path,
                     old: d.source.text.clone(),
-                    new: f.contents,
+                    new: f.contents.into(),
                 }),
                 None if (self.inp.exists)(&f.path) => said.errors.push(Note::new(
                     NoteKind::NotOverwritten,
@@ -202,7 +206,7 @@ impl Planner<'_> {
                 )),
                 None => ops.push(Op::Create {
                     path: f.path,
-                    contents: f.contents,
+                    contents: f.contents.into(),
                 }),
             }
         }
@@ -428,7 +432,7 @@ impl Planner<'_> {
                 Some(d) => ops.push(Op::Modify {
                     path: ipath.clone(),
                     old: d.source.text.clone(),
-                    new,
+                    new: new.into(),
                 }),
                 None if (self.inp.exists)(&ipath) => said.notes.push(Note::new(
                     NoteKind::NotOverwritten,
@@ -437,7 +441,7 @@ impl Planner<'_> {
                 )),
                 None => ops.push(Op::Create {
                     path: ipath.clone(),
-                    contents: new,
+                    contents: new.into(),
                 }),
             }
         }

@@ -31,9 +31,11 @@ use crate::plan::Op;
 use crate::subphase::Subphase;
 
 /// A card found in a file that stays.
-struct Found {
+struct Found<'s> {
     path: PathBuf,
-    text: String,
+    /// Its text, borrowed from the planner: a copy of every carded part's
+    /// text was a whole split's worth of memory at migrate's peak.
+    text: &'s str,
     /// The card's bytes.
     span: Range<usize>,
     /// A first part: the subphase heading the card follows.
@@ -92,7 +94,7 @@ impl Planner<'_> {
     /// The cards of files that stay and of this run's parts, with what they
     /// are read from. A new part's card is read back too: a continuation an
     /// earlier run wrote may now follow it (its file was re-split).
-    fn found_cards(&self) -> Vec<Found> {
+    fn found_cards(&self) -> Vec<Found<'_>> {
         let staying = self
             .staying()
             .into_iter()
@@ -130,7 +132,7 @@ impl Planner<'_> {
                 };
                 Some(Found {
                     path: p.to_path_buf(),
-                    text: text.to_string(),
+                    text,
                     span: span.clone(),
                     heading,
                     continued,
@@ -154,10 +156,8 @@ impl Planner<'_> {
         // The parts of each subphase in the planned tree: the first part, and
         // the continuations naming it, in order. This run's parts are read as
         // the plan writes them.
-        let mut texts: HashMap<&Path, &str> = found
-            .iter()
-            .map(|f| (f.path.as_path(), f.text.as_str()))
-            .collect();
+        let mut texts: HashMap<&Path, &str> =
+            found.iter().map(|f| (f.path.as_path(), f.text)).collect();
         for p in self.parts.values().flatten() {
             texts.insert(p.path.as_path(), p.contents());
         }
@@ -257,14 +257,14 @@ impl Planner<'_> {
             })
             .collect();
         // Each card rendered again, in parallel, kept in order.
-        let edits: Vec<(PathBuf, String, String)> = found
+        let edits: Vec<(PathBuf, String)> = found
             .par_iter()
             .filter_map(|f| {
                 let first = first_of(f);
                 let (number, title, duration) = sub_of(&first)?;
                 let conts = continuations.get(&first).map_or(&[][..], Vec::as_slice);
                 let (deps, boxes, status) = unit_facts.get(&first)?.clone();
-                let body = markers::strip_cards(&f.text);
+                let body = markers::strip_cards(f.text);
                 let parts = conts.iter().map(|(_, n, _)| *n).max().unwrap_or(1);
                 let facts = Facts {
                     title: format!("{number} {title}").trim().to_string(),
@@ -289,7 +289,7 @@ impl Planner<'_> {
                 }
                 (new != old).then(|| {
                     let text = format!("{}{new}{}", &f.text[..f.span.start], &f.text[f.span.end..]);
-                    (f.path.clone(), f.text.clone(), text)
+                    (f.path.clone(), text)
                 })
             })
             .collect();
@@ -298,8 +298,8 @@ impl Planner<'_> {
 
     /// Each refreshed text into the plan: a new part takes it, or the file's
     /// link rewrite op, or a modify of its own.
-    fn apply_card_edits(&mut self, edits: Vec<(PathBuf, String, String)>) {
-        for (path, _, text) in edits {
+    fn apply_card_edits(&mut self, edits: Vec<(PathBuf, String)>) {
+        for (path, text) in edits {
             if let Some(part) = self.parts.values_mut().flatten().find(|p| p.path == path) {
                 part.set_contents(text);
                 continue;
@@ -309,7 +309,7 @@ impl Planner<'_> {
                 _ => None,
             });
             match merged {
-                Some(new) => *new = text,
+                Some(new) => *new = text.into(),
                 None => {
                     let Some(doc) = self.by_path.get(path.as_path()) else {
                         continue;
@@ -317,7 +317,7 @@ impl Planner<'_> {
                     self.modifies.push(Op::Modify {
                         path: path.clone(),
                         old: doc.source.text.clone(),
-                        new: text,
+                        new: text.into(),
                     });
                     self.cards_only.insert(path);
                 }

@@ -80,6 +80,14 @@ fn framework_index(
     out
 }
 
+/// From this size on (bytes), an original's archive copy has its decisions
+/// extracted while the original is split, before its parts exist: the
+/// extraction scan holds ~1.5 times a text's size in per-line facts, and done
+/// with the rest of the planned tree it was held beside the original and all
+/// its parts, the peak of `migrate` on one big file. Smaller originals are
+/// extracted with the rest, on every core, as the split loop is sequential.
+pub(super) const EARLY_SCAN: usize = 1 << 20;
+
 impl Planner<'_> {
     /// Stage 1: split every candidate, remembering where each heading went.
     /// `candidacy` is [`Planner::candidacy`] of each input, in order.
@@ -190,6 +198,8 @@ impl Planner<'_> {
             }
             claimed.extend(paths.iter().cloned());
             claimed.insert(archived.clone());
+            // Before the parts are cut: see EARLY_SCAN.
+            self.extract_early(rel, &archived);
             let (mut moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
             if in_place {
                 moved.landing = rel.clone();
@@ -208,7 +218,7 @@ impl Planner<'_> {
                 in_place,
                 // The original as read is the archive's copy; a text with its
                 // cards taken out is only here.
-                text: stripped.as_ref().map(|d| d.source.text.clone()),
+                text: stripped.as_ref().map(|d| d.source.text.to_string()),
                 tally: conserve::Tally::of(doc),
                 // Filled in when the parts are final (`finish`).
                 ledgers: Vec::new(),
@@ -218,6 +228,25 @@ impl Planner<'_> {
                 self.stripped.insert(rel.clone(), d);
             }
         }
+    }
+
+    /// The decisions of `rel`'s archive copy at `archived` (the original as
+    /// read), extracted now when it is big (see [`EARLY_SCAN`]).
+    fn extract_early(&mut self, rel: &Path, archived: &Path) {
+        let Some(doc) = self.by_path.get(rel).copied() else {
+            return;
+        };
+        if doc.source.text.len() < EARLY_SCAN {
+            return;
+        }
+        let src = crate::decisions::SourceDoc {
+            rel: archived.to_path_buf(),
+            doc,
+        };
+        let cfg = self.cfg;
+        self.early
+            .get_or_insert_with(|| crate::decisions::Extracted::empty(cfg))
+            .add(&[src]);
     }
 
     /// The split of one file, or `None` (with a note) when it stays whole.
@@ -320,10 +349,16 @@ impl Planner<'_> {
             .par_iter()
             .zip(paths)
             .map(|(part, path)| {
-                let contents = part.contents(doc);
+                // A part that is only bytes of the original shares its text
+                // (the original is held to the end, as its archive copy);
+                // one with replan's text around them is a text of its own.
+                let shared = (part.prefix.is_empty() && part.suffix.is_empty())
+                    .then(|| doc.source.text.slice(part.span.clone()))
+                    .flatten();
+                let contents = shared.unwrap_or_else(|| part.contents(doc).into());
                 // The split counted it exactly: the check of the planned tree need not.
                 enc.remember(&contents, part.tokens);
-                Document::parse(crate::model::Source::new(
+                Document::parse(crate::model::Source::shared(
                     std::path::Path::new(path.to_string_lossy().as_ref()),
                     contents,
                 ))

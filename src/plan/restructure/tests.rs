@@ -143,17 +143,17 @@ pub(super) fn simulate(
         match op {
             Op::Move { from, to, contents } => {
                 tree.retain(|(p, _)| Path::new(p) != from);
-                tree.push((to.display().to_string(), contents.clone()));
+                tree.push((to.display().to_string(), contents.to_string()));
             }
             Op::Create { path, contents } => {
                 generated.insert(path.clone(), sha256(contents.as_bytes()));
-                tree.push((path.display().to_string(), contents.clone()));
+                tree.push((path.display().to_string(), contents.to_string()));
             }
             Op::Modify { path, new, .. } => {
                 generated.insert(path.clone(), sha256(new.as_bytes()));
                 for t in tree.iter_mut() {
                     if Path::new(&t.0) == path {
-                        t.1 = new.clone();
+                        t.1 = new.to_string();
                     }
                 }
             }
