@@ -65,27 +65,26 @@ thread_local! {
 /// parsing them again cost ~12 M instructions at every start. Inside
 /// [`eagerly`], patterns are still compiled and checked.
 pub fn checked_already<T>(f: impl FnOnce() -> T) -> T {
-    struct Reset(bool);
+    with_flag(&CHECKED, f)
+}
+
+/// Run `f` with the thread-local `flag` set, as it was again afterwards (a
+/// panic included): the reads nest.
+fn with_flag<T>(flag: &'static std::thread::LocalKey<Cell<bool>>, f: impl FnOnce() -> T) -> T {
+    struct Reset(&'static std::thread::LocalKey<Cell<bool>>, bool);
     impl Drop for Reset {
         fn drop(&mut self) {
-            CHECKED.with(|e| e.set(self.0));
+            self.0.with(|e| e.set(self.1));
         }
     }
-    let _reset = Reset(CHECKED.with(|e| e.replace(true)));
+    let _reset = Reset(flag, flag.with(|e| e.replace(true)));
     f()
 }
 
 /// Run `f` (a deserialization) with every pattern it reads compiled at once,
 /// so a pattern the regex compiler refuses is an error of that read.
 pub fn eagerly<T>(f: impl FnOnce() -> T) -> T {
-    struct Reset(bool);
-    impl Drop for Reset {
-        fn drop(&mut self) {
-            EAGER.with(|e| e.set(self.0));
-        }
-    }
-    let _reset = Reset(EAGER.with(|e| e.replace(true)));
-    f()
+    with_flag(&EAGER, f)
 }
 
 /// A configured regex, checked when read and compiled on first use (see the

@@ -194,6 +194,19 @@ fn an_edit_made_while_migrate_applies_is_never_lost() {
     }
 }
 
+/// `replan migrate ROOT` in a shell whose descriptor limit is 64.
+#[cfg(unix)]
+fn migrate_in_64_descriptors(root: &Path) -> std::process::Output {
+    Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -n 64 && exec \"$0\" migrate \"$1\"")
+        .arg(replan_bin())
+        .arg(root)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
 #[cfg(unix)]
 #[test]
 fn two_thousand_new_files_fit_in_sixty_four_descriptors() {
@@ -207,14 +220,7 @@ fn two_thousand_new_files_fit_in_sixty_four_descriptors() {
     std::fs::write(plans.join("phase-1.md"), plan).unwrap();
     // Each step is a heading and one line: with no sliver floor, one file each.
     std::fs::write(dir.path().join("replan.yaml"), "budgets: { floor: 0 }\n").unwrap();
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 64 && exec \"$0\" migrate \"$1\"")
-        .arg(replan_bin())
-        .arg(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = migrate_in_64_descriptors(dir.path());
     assert!(
         out.status.success(),
         "{}",
@@ -228,6 +234,7 @@ fn two_thousand_new_files_fit_in_sixty_four_descriptors() {
 /// a closing thread takes it, and that queue is bounded by the process's
 /// descriptor limit (a fixed 64 stopped this run half-way with "Too many open
 /// files").
+#[cfg(unix)]
 #[test]
 fn three_hundred_replaced_files_fit_in_sixty_four_descriptors() {
     let dir = tempfile::tempdir().unwrap();
@@ -251,14 +258,7 @@ fn three_hundred_replaced_files_fit_in_sixty_four_descriptors() {
         )
         .unwrap();
     }
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -n 64 && exec \"$0\" migrate \"$1\"")
-        .arg(replan_bin())
-        .arg(dir.path())
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = migrate_in_64_descriptors(dir.path());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let n0 = std::fs::read_to_string(notes.join("n0.md")).unwrap();
