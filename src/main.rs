@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    malloc_arenas_per_core();
     let cli = replan::cli::Cli::parse();
+    malloc_arenas(&cli.command);
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error (a bug in replan, please report it): {info}");
     }));
@@ -22,21 +22,27 @@ fn main() -> ExitCode {
     }
 }
 
-/// As many glibc malloc arenas as threads run at once (the cores), not glibc's
-/// default of eight per core. replan's stages hand big buffers between
-/// threads: a file read and parsed on one rayon thread, its parts cut and
-/// carded on another, the planned tree checked on a third. With many arenas,
-/// what one thread frees stays in an arena the next stage does not use, and
-/// the process held it all at once: `migrate --dry-run` of one 50 MB file
-/// peaked at 460 MB; 275 MB with one arena, 283 MB with two on this 2-core
-/// machine. One arena made every thread queue on its lock: `check` of a 20 MB
-/// tree took 0.84-1.07 s against 0.62 s, where two arenas take 0.63 s. A
-/// user's own `MALLOC_ARENA_MAX` wins.
-fn malloc_arenas_per_core() {
+/// How many glibc malloc arenas the process uses, chosen per command before any
+/// thread starts (glibc's default is eight per core). replan's stages hand big
+/// buffers between threads: a file read and parsed on one rayon thread, its
+/// parts cut and carded on another, the planned tree checked on a third. With
+/// many arenas, what one thread frees stays in an arena the next stage does not
+/// use, and the process holds it all at once: `migrate --dry-run` of one 50 MB
+/// file peaked at 460 MB with glibc's default, 283 MB with two arenas, 275 MB
+/// with one; `split` of it 236, 211 and 184 MB. So the commands that cut and
+/// write files use one. But one arena makes every thread queue on its lock, and
+/// `check`, which allocates on both cores at once, then took 0.84-1.07 s on a
+/// 20 MB tree against 0.62 s: it and the rest get one arena per core (two
+/// arenas: 0.63 s). A user's own `MALLOC_ARENA_MAX` wins.
+fn malloc_arenas(command: &replan::cli::Command) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let arenas = libc::c_int::try_from(cores.max(2)).unwrap_or(libc::c_int::MAX);
+        use replan::cli::Command;
+        let arenas = match command {
+            Command::Split(_) | Command::Migrate(_) | Command::Consolidate(_) => 1,
+            _ => std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
+        };
+        let arenas = libc::c_int::try_from(arenas).unwrap_or(libc::c_int::MAX);
         // SAFETY: mallopt only sets a tuning parameter of the allocator; it is
         // called before any thread is started, and a refusal (0) leaves the
         // default, which is only slower to give memory back.
@@ -44,4 +50,6 @@ fn malloc_arenas_per_core() {
             libc::mallopt(libc::M_ARENA_MAX, arenas);
         }
     }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    let _ = command;
 }
