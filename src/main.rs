@@ -29,17 +29,18 @@ fn main() -> ExitCode {
 /// many arenas, what one thread frees stays in an arena the next stage does not
 /// use, and the process holds it all at once: `migrate --dry-run` of one 50 MB
 /// file peaked at 460 MB with glibc's default, 283 MB with two arenas, 275 MB
-/// with one; `split` of it 236, 211 and 184 MB. So the commands that cut and
-/// write files use one. But one arena makes every thread queue on its lock, and
-/// `check`, which allocates on both cores at once, then took 0.84-1.07 s on a
-/// 20 MB tree against 0.62 s: it and the rest get one arena per core (two
-/// arenas: 0.63 s). A user's own `MALLOC_ARENA_MAX` wins.
+/// with one; `split` of it 236, 211 and 184 MB. But one arena makes every
+/// thread queue on its lock: `check` of a 20 MB tree took 0.84-1.07 s against
+/// 0.62 s, `migrate --dry-run` of the real tree 131 ms against 88 ms. So
+/// `split`, whose parallel stretches are short, uses one; every other command
+/// one per core (two here: `check` 0.63 s, `migrate` of the 50 MB file 283 MB).
+/// A user's own `MALLOC_ARENA_MAX` wins.
 fn malloc_arenas(command: &replan::cli::Command) {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
         use replan::cli::Command;
         let arenas = match command {
-            Command::Split(_) | Command::Migrate(_) | Command::Consolidate(_) => 1,
+            Command::Split(_) => 1,
             _ => std::thread::available_parallelism().map_or(2, |n| n.get().max(2)),
         };
         let arenas = libc::c_int::try_from(arenas).unwrap_or(libc::c_int::MAX);
