@@ -217,6 +217,20 @@ impl Planner<'_> {
     /// copy of (`decisions::is_record`): not read for topic files.
     fn record_folder(&self, rel: &Path, original_of: &HashMap<&Path, &Path>) -> Option<PathBuf> {
         let records_dir = self.cfg.decisions.records_path();
+        self.speaks_for(rel, original_of)
+            .into_iter()
+            .find(|o| crate::decisions::is_record(o, records_dir.as_deref()))
+            .and_then(|o| o.parent().map(Path::to_path_buf))
+    }
+
+    /// The files whose decisions `rel` holds: itself, and the original a part
+    /// or an archived copy speaks for, split this run (`original_of`) or
+    /// earlier (an archived copy keeps its original's path below the archive).
+    fn speaks_for<'p>(
+        &'p self,
+        rel: &'p Path,
+        original_of: &HashMap<&'p Path, &'p Path>,
+    ) -> Vec<&'p Path> {
         let mut originals: Vec<&Path> = vec![rel];
         if let Some(o) = original_of.get(rel) {
             originals.push(o);
@@ -225,9 +239,6 @@ impl Planner<'_> {
             originals.push(below);
         }
         originals
-            .into_iter()
-            .find(|o| crate::decisions::is_record(o, records_dir.as_deref()))
-            .and_then(|o| o.parent().map(Path::to_path_buf))
     }
 
     /// The framework whose own decisions a file holds, when that framework
@@ -237,17 +248,13 @@ impl Planner<'_> {
         if self.cfg.topics.dir_is_set() {
             return None;
         }
-        // A part or an archived copy speaks for its original: split this run
-        // (`original_of`), or earlier (an archived copy keeps its original's
-        // path below the archive folder; a framework's file is split into a
-        // folder named after it, beside it).
-        let mut originals: Vec<PathBuf> = vec![rel.to_path_buf()];
-        if let Some(o) = original_of.get(rel) {
-            originals.push(o.to_path_buf());
-        }
-        if let Ok(below) = rel.strip_prefix(&self.archive_dir) {
-            originals.push(below.to_path_buf());
-        }
+        // A part or an archived copy speaks for its original; a framework's
+        // file is split into a folder named after it, beside it.
+        let mut originals: Vec<PathBuf> = self
+            .speaks_for(rel, original_of)
+            .into_iter()
+            .map(Path::to_path_buf)
+            .collect();
         if let Some(folder) = rel.parent().filter(|f| !f.as_os_str().is_empty()) {
             originals.push(folder.with_extension("md"));
         }
