@@ -91,6 +91,20 @@ mod tests {
             own(gsd, ".planning/phases/01-setup/01-02-PLAN.md"),
             Ownership::Parsed("GSD")
         );
+        // A team's own spelling of a plan's name is still a plan GSD runs.
+        assert_eq!(
+            own(gsd, ".planning/phases/01-infra/01-PLAN-qdrant-auth.md"),
+            Ownership::Parsed("GSD")
+        );
+        // map-codebase rewrites its maps whole: an index would be overwritten.
+        assert_eq!(
+            own(gsd, ".planning/codebase/STRUCTURE.md"),
+            Ownership::Parsed("GSD")
+        );
+        assert_eq!(
+            own(gsd, ".planning/phases/01-infra/01-NOTES.md"),
+            Ownership::Owned("GSD")
+        );
         assert_eq!(
             own(gsd, ".planning/research/PITFALLS.md"),
             Ownership::Owned("GSD")

@@ -221,3 +221,26 @@ fn the_topic_folder_follows_where_the_project_keeps_its_notes() {
         ".claude/architecture"
     );
 }
+
+#[test]
+fn templates_and_retired_plans_are_no_plans_to_restructure() {
+    let c = Config::builtin();
+    for p in [
+        ".claude/plans/PLAN_TEMPLATE.md",
+        "docs/plans/plan-template.md",
+        ".claude/plans/template.md",
+        "docs/plans/templates/feature.md",
+        "docs/plans/completed/2024-12-01-x.md",
+    ] {
+        assert!(c.plan_exclude.is_match(p), "{p}");
+        assert!(c.exclude.is_match(p), "{p}");
+    }
+    // A plan about templates is a plan.
+    for p in [
+        "docs/plans/email-templates-plan.md",
+        ".claude/plans/template-engine-migration.md",
+    ] {
+        assert!(!c.plan_exclude.is_match(p), "{p}");
+        assert!(!c.exclude.is_match(p), "{p}");
+    }
+}
