@@ -594,6 +594,22 @@ fn generic_headings_get_their_parents_name_in_front() {
 }
 
 #[test]
+fn a_severity_bucket_is_named_with_its_parents_words() {
+    // An audit's findings grouped by severity under each area (MagTer's
+    // comprehensive-audit.md): a part cut at `### MEDIUM` was `medium.md`.
+    let body = "finding\n\n".repeat(75);
+    let text = format!("# Audit\n\n## Full Findings: Security\n\n### HIGH\n\n{body}### MEDIUM\n\n{body}## Other\n\n{body}");
+    assert_eq!(
+        names_of(&text, "audit"),
+        [
+            "audit-overview.md",
+            "full-findings-security-medium.md",
+            "audit-other.md",
+        ]
+    );
+}
+
+#[test]
 fn the_first_part_is_named_after_front_matter_unless_it_slugs_to_nothing() {
     let text = "---\ntitle: \"Auth rollout\"\nstatus: draft\n---\n# Plan\n\nintro\n\n## Phase 1.1: A\n\na\n";
     assert_eq!(names_of(text, "x"), ["auth-rollout.md", "phase-1.1-a.md"]);
