@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 
+use super::select::Candidacy;
 use super::Planner;
 use crate::config::{Framework, Layout, Ownership};
 use crate::model::Document;
@@ -90,11 +91,14 @@ impl<'a> Planner<'a> {
 
     /// The folders that are one plan, and a note for each subphase number that
     /// two documents of such a folder both hold (they overlap: `check` reports
-    /// the pair as `phase.duplicate` once both are split).
-    pub(super) fn one_plan_folders(&mut self) -> HashSet<PathBuf> {
+    /// the pair as `phase.duplicate` once both are split). Only where one of the
+    /// two may be split (`candidacy`, in the order of the input's documents):
+    /// GSD's `07-02-PLAN.md` and its `07-02-SUMMARY.md` share their plan's
+    /// number by design, and neither is ever cut.
+    pub(super) fn one_plan_folders(&mut self, candidacy: &[Candidacy]) -> HashSet<PathBuf> {
         let mut carries: BTreeMap<&Path, bool> = BTreeMap::new();
-        let mut holders: BTreeMap<(&Path, String), Vec<(&Path, usize)>> = BTreeMap::new();
-        for (rel, doc) in self.inp.docs {
+        let mut holders: BTreeMap<(&Path, String), Vec<(&Path, usize, bool)>> = BTreeMap::new();
+        for ((rel, doc), c) in self.inp.docs.iter().zip(candidacy) {
             if !self.in_plan_dir(rel) || crate::model::markers::is_generated_text(&doc.source.text)
             {
                 continue;
@@ -112,13 +116,15 @@ impl<'a> Planner<'a> {
             let ok = nums.iter().all(|(m, _, _)| named.contains(m));
             let slot = carries.entry(dir).or_insert(true);
             *slot &= ok;
+            let may_split =
+                !matches!(c, Candidacy::No) && !matches!(self.ownership(rel), Ownership::Parsed(_));
             let mut seen = HashSet::new();
             for (_, n, line) in nums {
                 if seen.insert(n.clone()) {
                     holders
                         .entry((dir, n))
                         .or_default()
-                        .push((rel.as_path(), line));
+                        .push((rel.as_path(), line, may_split));
                 }
             }
         }
@@ -129,11 +135,11 @@ impl<'a> Planner<'a> {
             .collect();
         let mut notes = Vec::new();
         for ((dir, number), files) in holders {
-            if files.len() < 2 || !one.contains(dir) {
+            if files.len() < 2 || !one.contains(dir) || !files.iter().any(|f| f.2) {
                 continue;
             }
-            let (first, _) = files[0];
-            for (other, line) in &files[1..] {
+            let (first, _, _) = files[0];
+            for (other, line, _) in &files[1..] {
                 notes.push(
                     Note::new(
                         NoteKind::Overlap,

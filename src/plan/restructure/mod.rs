@@ -344,16 +344,16 @@ pub fn plan(inp: &Inputs) -> Outcome {
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
     }
-    p.one_plan = p.one_plan_folders();
-    // The check of the planned tree counts the tokens of every file a token
-    // budget could reject. Those the plan leaves as they are are counted now, on
-    // the side, while files are split: splitting leaves a core idle in its
-    // sequential stretches. Counts are remembered, so the check finds them.
     let candidacy: Vec<Candidacy> = inp
         .docs
         .iter()
         .map(|(rel, doc)| p.candidacy(rel, doc))
         .collect();
+    p.one_plan = p.one_plan_folders(&candidacy);
+    // The check of the planned tree counts the tokens of every file a token
+    // budget could reject. Those the plan leaves as they are are counted now, on
+    // the side, while files are split: splitting leaves a core idle in its
+    // sequential stretches. Counts are remembered, so the check finds them.
     let unchanged = p.counted_by_check_unless_split(&candidacy);
     rayon::join(
         || p.split_all(&candidacy),

@@ -122,6 +122,32 @@ fn a_folder_whose_names_carry_its_numbers_stays_flat_and_overlaps_are_named() {
 }
 
 #[test]
+fn a_gsd_plan_and_its_summary_share_their_number_without_a_note() {
+    // 0jrm/gsd-unsupervised: migrate had nothing to do, yet warned that each
+    // SUMMARY "overlaps" its PLAN and that check would call them duplicates
+    // (it does not): GSD names a plan's record after it, and never has either
+    // cut.
+    let plan = format!(
+        "# Phase 07 Plan 02: Bootstrap\n\n{}",
+        "step\n\n".repeat(120)
+    );
+    let files = [
+        (".planning/ROADMAP.md", ROADMAP),
+        (".planning/phases/07-wsl/07-02-PLAN.md", plan.as_str()),
+        (
+            ".planning/phases/07-wsl/07-02-SUMMARY.md",
+            "# Phase 07 Plan 02: Bootstrap Summary\n\ndone\n",
+        ),
+    ];
+    let o = run(&files);
+    assert!(
+        !o.notes.iter().any(|n| n.kind == NoteKind::Overlap),
+        "{:?}",
+        o.notes
+    );
+}
+
+#[test]
 fn a_link_to_a_split_file_goes_to_its_first_part_not_the_archive() {
     let mut files = two_plans();
     files.push((
@@ -195,6 +221,60 @@ fn a_frameworks_file_keeps_its_name_as_the_index_of_its_parts() {
     let refs: Vec<(&str, &str)> = tree.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let again = run_with(&Config::builtin(), &refs, &generated);
     assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
+}
+
+#[test]
+fn a_teams_spelling_of_a_gsd_plan_and_a_plan_template_are_kept_as_they_are() {
+    // MagTer/ai-agent-platform names its GSD plans 01-PLAN-<what>.md and keeps a
+    // 543-line PLAN_TEMPLATE.md beside its plans: both were split, the plan
+    // into an index GSD's executor cannot run, the template into parts no one
+    // can copy.
+    let long = subphase_over_budget("1.2", "Plan");
+    let files = [
+        (".planning/ROADMAP.md", ROADMAP),
+        (
+            ".planning/phases/01-infra/01-PLAN-qdrant-auth.md",
+            long.as_str(),
+        ),
+        (".planning/codebase/STRUCTURE.md", long.as_str()),
+        (".claude/plans/PLAN_TEMPLATE.md", long.as_str()),
+        (".claude/plans/auth.md", long.as_str()),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    for kept in [
+        ".planning/phases/01-infra/01-PLAN-qdrant-auth.md",
+        ".planning/codebase/STRUCTURE.md",
+        ".claude/plans/PLAN_TEMPLATE.md",
+    ] {
+        assert!(op_text(&o, kept).is_none(), "{kept}: {:#?}", o.plan.ops);
+        assert!(
+            !o.plan
+                .ops
+                .iter()
+                .any(|op| matches!(op, Op::Move { from, .. } if from.as_os_str() == kept)),
+            "{kept} moved"
+        );
+    }
+    let why: Vec<&str> = o
+        .notes
+        .iter()
+        .filter(|n| n.kind == NoteKind::Framework)
+        .map(|n| n.path.as_str())
+        .collect();
+    assert!(
+        why.iter().any(|p| p.ends_with("01-PLAN-qdrant-auth.md")),
+        "{why:?}"
+    );
+    assert!(why.iter().any(|p| p.ends_with("STRUCTURE.md")), "{why:?}");
+    // The team's own plan beside the template is still split.
+    assert!(
+        created(&o)
+            .iter()
+            .any(|p| p.starts_with(".claude/plans/auth")),
+        "{:#?}",
+        created(&o)
+    );
 }
 
 #[test]
