@@ -125,6 +125,18 @@ impl Planner<'_> {
                 ));
                 continue;
             }
+            // A decision record (`adr/0003-use-psc.md`) is one decision under its
+            // number: ADR tools list records by name, links cite the number, and
+            // a record is not edited once accepted. Cut into a folder it would
+            // be none of these.
+            if crate::decisions::is_record(rel, self.cfg.decisions.records_path().as_deref()) {
+                self.out.notes.push(Note::new(
+                    NoteKind::NotSplit,
+                    rel,
+                    "over budget but kept whole: a decision record keeps its name and number; split it by hand or give it a budget override".to_string(),
+                ));
+                continue;
+            }
             // A part someone edited past its budget carries the card of an
             // earlier run: replan's text, stale by now. It is split without it
             // (each new part gets its own card); the archive keeps the file as

@@ -148,6 +148,36 @@ fn a_gsd_plan_and_its_summary_share_their_number_without_a_note() {
 }
 
 #[test]
+fn a_decision_record_over_budget_keeps_its_name_and_says_why() {
+    let long = subphase_over_budget("1.1", "Context");
+    let files = [
+        ("docs/plans/adr/0003-use-psc.md", long.as_str()),
+        ("docs/plans/rollout.md", long.as_str()),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(
+        !o.plan
+            .ops
+            .iter()
+            .any(|op| op.path().starts_with("docs/plans/adr")),
+        "{:#?}",
+        o.plan.ops
+    );
+    assert!(
+        o.notes
+            .iter()
+            .any(|n| n.kind == NoteKind::NotSplit && n.path.ends_with("0003-use-psc.md")),
+        "{:?}",
+        o.notes
+    );
+    // A plan beside it is still split.
+    assert!(created(&o)
+        .iter()
+        .any(|p| p.starts_with("docs/plans/rollout")));
+}
+
+#[test]
 fn a_link_to_a_split_file_goes_to_its_first_part_not_the_archive() {
     let mut files = two_plans();
     files.push((
