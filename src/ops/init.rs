@@ -293,24 +293,17 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
 
 /// Folders named like decision records that hold numbered Markdown files
 /// (`0001-x.md`, `ADR-0001-x.md`) directly, with how many, most first; the
-/// archive and excluded folders left out.
+/// archive and excluded folders left out. A record is what migrate takes for
+/// one (`decisions::is_record`), so the folder offered is one migrate reads
+/// the same way.
 fn record_folders(paths: &[PathBuf], cfg: &Config) -> Vec<(String, usize)> {
     let archive = Path::new(cfg.archive.dir.trim_end_matches('/'));
-    let numbered = |name: &str| {
-        let lower = name.to_lowercase();
-        let rest = lower
-            .strip_prefix("adr")
-            .map_or(lower.as_str(), |r| r.trim_start_matches(['-', '_']));
-        lower.ends_with(".md") && rest.starts_with(|c: char| c.is_ascii_digit())
-    };
     let mut count: std::collections::BTreeMap<&Path, usize> = Default::default();
     for rel in paths {
-        let (Some(dir), Some(name)) = (rel.parent(), rel.file_name()) else {
+        let Some(dir) = rel.parent() else {
             continue;
         };
-        let folder = dir.file_name().map(|n| n.to_string_lossy().to_lowercase());
-        if folder.is_some_and(|f| crate::decisions::RECORD_FOLDER_NAMES.contains(&f.as_str()))
-            && numbered(&name.to_string_lossy())
+        if crate::decisions::is_record(rel, None)
             && !rel.starts_with(archive)
             && !cfg.exclude.is_match(rel)
         {
@@ -416,6 +409,15 @@ mod tests {
         write("docs/decisions/notes.md", 10);
         let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
         assert_eq!(p.records, [("docs/architecture/adr".to_string(), 2)]);
+        // Counted as migrate reads records: any letter prefix (`DR-`), a
+        // separator after the number; `adr-template.md` is none.
+        write("docs/architecture/adr/DR-0096-queues.md", 10);
+        write("docs/architecture/adr/adr-template.md", 10);
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        assert_eq!(p.records, [("docs/architecture/adr".to_string(), 3)]);
+        write("docs/architecture/adr/0097notes.md", 10);
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        assert_eq!(p.records, [("docs/architecture/adr".to_string(), 3)]);
         // A folder of very long notes is capped, not blessed.
         write(".claude/handoffs/log.md", 5000);
         let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();

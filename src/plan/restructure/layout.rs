@@ -68,6 +68,10 @@ fn subphase_numbers(planner: &Planner, doc: &Document) -> Vec<(u64, String, usiz
         .collect()
 }
 
+/// A document holding a subphase number: where, at which line, and whether it
+/// may be split.
+type Holder<'p> = (&'p Path, usize, bool);
+
 impl<'a> Planner<'a> {
     /// The frameworks in use in this tree.
     pub(super) fn detect_frameworks(
@@ -97,7 +101,7 @@ impl<'a> Planner<'a> {
     /// number by design, and neither is ever cut.
     pub(super) fn one_plan_folders(&mut self, candidacy: &[Candidacy]) -> HashSet<PathBuf> {
         let mut carries: BTreeMap<&Path, bool> = BTreeMap::new();
-        let mut holders: BTreeMap<(&Path, String), Vec<(&Path, usize, bool)>> = BTreeMap::new();
+        let mut holders: BTreeMap<(&Path, String), Vec<Holder>> = BTreeMap::new();
         for ((rel, doc), c) in self.inp.docs.iter().zip(candidacy) {
             if !self.in_plan_dir(rel) || crate::model::markers::is_generated_text(&doc.source.text)
             {
