@@ -82,8 +82,11 @@ impl Planner<'_> {
     }
 
     /// The planned tree's files whose parse the planner holds: the parts, the
-    /// archived originals (their parse as read) and the modified files.
-    fn parsed(&self) -> HashMap<&Path, &Document> {
+    /// archived originals (their parse as read) and the modified files. Made
+    /// once for stage 3 ([`Planner::verify_links`], [`Planner::after_docs`]):
+    /// a map of every part and modified file, ~20 M instructions on a
+    /// 4,000-file tree, was built twice.
+    pub(super) fn parsed(&self) -> HashMap<&Path, &Document> {
         let mut known: HashMap<&Path, &Document> = self
             .parts
             .values()
@@ -131,13 +134,17 @@ impl Planner<'_> {
     }
 
     /// Stage 3: every link that resolved before must resolve after. Returns
-    /// the errors (the planner is borrowed by `after` meanwhile).
-    pub(super) fn verify_links(&self, after: &HashMap<PathBuf, &str>) -> Vec<Note> {
+    /// the errors (the planner is borrowed by `after` meanwhile). A file's
+    /// anchors are gathered when a link first asks for them, from the parse
+    /// the planner holds of its planned text (`parsed`, [`Planner::parsed`]):
+    /// a set for every part was made up front, though few parts are the
+    /// target of a link with an anchor.
+    pub(super) fn verify_links(
+        &self,
+        after: &HashMap<PathBuf, &str>,
+        parsed: &HashMap<&Path, &Document>,
+    ) -> Vec<Note> {
         let mut after_anchors: HashMap<PathBuf, HashSet<String>> = HashMap::new();
-        for p in self.parts.values().flatten() {
-            after_anchors.insert(p.path.clone(), anchors(&p.doc));
-        }
-        let parsed = self.parsed();
         let mut errors = Vec::new();
         for c in &self.checks {
             let Some(d) = dest_of(&c.file, &c.url) else {
@@ -151,7 +158,7 @@ impl Planner<'_> {
                     (Some(a), _) if a.is_empty() => true,
                     (Some(a), Some(text)) => {
                         let set = after_anchors.entry(d.0.clone()).or_insert_with(|| {
-                            let same = |doc: &&&Document| doc.source.text == **text;
+                            let same = |doc: &&&Document| reads_as(doc, text);
                             match self.by_path.get(d.0.as_path()).filter(same) {
                                 Some(doc) => anchors(doc),
                                 None => match parsed.get(d.0.as_path()).filter(same) {
@@ -186,15 +193,15 @@ impl Planner<'_> {
     pub(super) fn after_docs<'s>(
         &'s self,
         after: &HashMap<PathBuf, &str>,
+        known: &HashMap<&Path, &'s Document>,
     ) -> Vec<(PathBuf, Cow<'s, Document>)> {
         let mut paths: Vec<&PathBuf> = after.keys().collect();
         paths.sort();
-        let known = self.parsed();
         paths
             .into_par_iter()
             .map(|p| {
                 let text = after[p];
-                let same = |d: &&&'s Document| d.source.text == text;
+                let same = |d: &&&'s Document| reads_as(d, text);
                 let doc = match self.by_path.get(p.as_path()).filter(same) {
                     Some(d) => Cow::Borrowed(*d),
                     None => match known.get(p.as_path()).filter(same) {
@@ -247,4 +254,13 @@ impl Planner<'_> {
         };
         analysis::run_planned(self.inp.root, &inputs, &planned, self.cfg)
     }
+}
+
+/// Whether `doc`'s text is `text`. The planned tree borrows most of its texts
+/// from the very parses it looks up (parts, kept files): the same bytes at the
+/// same address are equal without comparing them, and comparing every such
+/// file's text with itself read the whole tree once more.
+fn reads_as(doc: &Document, text: &str) -> bool {
+    let own = doc.source.text.as_str();
+    std::ptr::eq(own, text) || own == text
 }

@@ -371,8 +371,10 @@ pub fn plan(inp: &Inputs) -> Outcome {
     // Taken before the planned tree borrows the planner.
     let early = p.early.take();
     let after = p.after();
-    let broken = p.verify_links(&after);
-    let after_docs = p.after_docs(&after);
+    let known = p.parsed();
+    let broken = p.verify_links(&after, &known);
+    let after_docs = p.after_docs(&after, &known);
+    drop(known);
     drop(after);
     // Each planned file's decisions, read once for both readers below.
     let extracted = p.extract_decisions(&after_docs, early);
