@@ -290,7 +290,15 @@ mod tests {
 
     #[test]
     fn breaks_count_endings_as_the_text_holds_them() {
-        for t in ["", "a", "\r\n", "a\r\n\rb\r", "\r\r\n\n", "x\ny\r\nz\r", "\r"] {
+        for t in [
+            "",
+            "a",
+            "\r\n",
+            "a\r\n\rb\r",
+            "\r\r\n\n",
+            "x\ny\r\nz\r",
+            "\r",
+        ] {
             let b = breaks(t);
             let crlf = t.matches("\r\n").count();
             assert_eq!(b.crlf, crlf, "{t:?}");
