@@ -37,11 +37,11 @@ struct FenceSuspicious;
 
 impl Rule for FenceSuspicious {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
-        for t in super::fence_reading::troubles(file) {
+        for t in file.troubles() {
             if t.rule == INFO.id {
                 out.push(
-                    cx.finding(INFO.id, file, t.line, t.message)
-                        .evidence(t.evidence),
+                    cx.finding(INFO.id, file, t.line, t.message.clone())
+                        .evidence(t.evidence.clone()),
                 );
             }
         }

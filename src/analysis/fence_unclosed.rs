@@ -88,16 +88,16 @@ pub(super) fn heading_like(file: &FileFacts, first: usize, last: usize) -> Vec<u
 
 impl Rule for FenceUnclosed {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
-        for t in super::fence_reading::troubles(file) {
+        for t in file.troubles() {
             if t.rule != INFO.id {
                 continue;
             }
-            let mut f = cx.finding(INFO.id, file, t.line, t.message);
+            let mut f = cx.finding(INFO.id, file, t.line, t.message.clone());
             if let Some(end) = t.end_line {
                 // Everything from the fence to the end of the file reads as code.
                 f = f.end_line(end);
             }
-            out.push(f.evidence(t.evidence));
+            out.push(f.evidence(t.evidence.clone()));
         }
     }
 }

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use rayon::prelude::*;
 use regex::Regex;
 
-use super::facts::{code_ranges, in_ranges, quote};
+use super::facts::{code_ranges, quote};
 use super::fence_unclosed::atx_heading;
 use super::{Ctx, Example, FileFacts, Rule, RuleInfo};
 use crate::finding::{Finding, Severity};
@@ -72,33 +72,39 @@ fn anchors_of(doc: &Document) -> Anchors {
     a
 }
 
-/// Heading-like lines inside code, by the anchor each would have had.
+/// Heading-like lines inside code, by the anchor each would have had, with the
+/// line trimmed. `code`: the file's code line ranges ([`code_ranges`]); only
+/// their lines are read (reading every line of every file to ask whether it
+/// was in code was most of this rule's cost).
 fn hidden_headings<'d>(
     doc: &'d Document,
-    in_code: impl Fn(usize) -> bool + 'd,
-) -> impl Iterator<Item = (String, (usize, String))> + 'd {
-    (1..=doc.source.line_count()).filter_map(move |l| {
-        let t = doc.source.line_text(l);
-        if !(in_code(l) && atx_heading(t)) {
-            return None;
-        }
-        let text = t
-            .trim()
-            .trim_start_matches('#')
-            .trim()
-            .trim_end_matches('#')
-            .trim();
-        Some((github_anchor(text), (l, t.trim().to_string())))
-    })
+    code: &'d [(usize, usize)],
+) -> impl Iterator<Item = (String, usize, &'d str)> + 'd {
+    let total = doc.source.line_count();
+    code.iter()
+        .flat_map(move |&(a, z)| a..=z.min(total))
+        .filter_map(move |l| {
+            let t = doc.source.line_text(l);
+            if !atx_heading(t) {
+                return None;
+            }
+            let text = t
+                .trim()
+                .trim_start_matches('#')
+                .trim()
+                .trim_end_matches('#')
+                .trim();
+            Some((github_anchor(text), l, t.trim()))
+        })
 }
 
 /// Hidden headings of a file by anchor, the first line for each.
 type Hidden = HashMap<String, (usize, String)>;
 
-fn hidden_map(doc: &Document, in_code: impl Fn(usize) -> bool) -> Hidden {
+fn hidden_map(doc: &Document, code: &[(usize, usize)]) -> Hidden {
     let mut m = Hidden::new();
-    for (anchor, hit) in hidden_headings(doc, in_code) {
-        m.entry(anchor).or_insert(hit);
+    for (anchor, l, t) in hidden_headings(doc, code) {
+        m.entry(anchor).or_insert_with(|| (l, t.to_string()));
     }
     m
 }
@@ -114,9 +120,9 @@ fn anchor_hash(anchor: &str) -> u64 {
 /// sorted, the first line per anchor: 16 bytes a heading, where the anchors and
 /// line texts themselves cost several times that on a large tree full of shell
 /// comments. The text is read back from the file when a note needs it.
-fn hidden_index(doc: &Document, in_code: impl Fn(usize) -> bool) -> Vec<(u64, u32)> {
-    let mut v: Vec<(u64, u32)> = hidden_headings(doc, in_code)
-        .map(|(a, (l, _))| (anchor_hash(&a), u32::try_from(l).unwrap_or(u32::MAX)))
+fn hidden_index(doc: &Document, code: &[(usize, usize)]) -> Vec<(u64, u32)> {
+    let mut v: Vec<(u64, u32)> = hidden_headings(doc, code)
+        .map(|(a, l, _)| (anchor_hash(&a), u32::try_from(l).unwrap_or(u32::MAX)))
         .collect();
     v.sort_unstable();
     v.dedup_by_key(|(h, _)| *h);
@@ -139,7 +145,7 @@ impl LinkBroken {
         let of = |doc: &Document| {
             let code = code_ranges(doc);
             let mut a = anchors_of(doc);
-            a.hidden = hidden_map(doc, |l| in_ranges(&code, l));
+            a.hidden = hidden_map(doc, &code);
             Arc::new(a)
         };
         let parsed = match cx.targets.get(rel) {
@@ -238,8 +244,7 @@ impl Rule for LinkBroken {
         let hidden: Vec<OnceLock<Vec<(u64, u32)>>> =
             files.iter().map(|_| OnceLock::new()).collect();
         let hidden_in = |i: usize, anchor: &str| -> Option<(usize, String)> {
-            let index =
-                hidden[i].get_or_init(|| hidden_index(files[i].doc, |l| files[i].is_code(l)));
+            let index = hidden[i].get_or_init(|| hidden_index(files[i].doc, &files[i].in_code));
             let h = anchor_hash(&anchor.to_lowercase());
             let k = index.partition_point(|(x, _)| *x < h);
             let &(x, l) = index.get(k)?;

@@ -304,15 +304,20 @@ impl PhaseMislabeled {
         let n_env = self.envs.names.len();
         let selfref = m.self_reference.regex();
         let (first, last) = (*lines.start(), *lines.end());
-        let deeper: HashMap<usize, &crate::model::Heading> = file
-            .doc
-            .headings
-            .iter()
-            .filter(|h| h.line >= first && h.line <= last && h.level > into.level)
-            .map(|h| (h.line, h))
-            .collect();
+        // Deeper headings in line order, met as the lines are (a lookup per
+        // line hashed every line of every section).
+        let headings = &file.doc.headings;
+        let mut next = headings.partition_point(|h| h.line < first);
         let mut seen = vec![false; n_env];
         for l in lines {
+            while next < headings.len() && headings[next].line < l {
+                next += 1;
+            }
+            let deeper = headings[next..]
+                .iter()
+                .take_while(|h| h.line == l)
+                .filter(|h| h.line <= last && h.level > into.level)
+                .last();
             let t = file.line(l);
             seen.fill(false);
             self.envs.for_each_hit(t, |h| {
@@ -330,7 +335,7 @@ impl PhaseMislabeled {
             });
             // Self-references: a deeper heading (or a bold-only line) that is a
             // subphase heading with another number, not a child of this one.
-            let named = match deeper.get(&l) {
+            let named = match deeper {
                 Some(h) => Some(h.text.as_str()),
                 None if !file.is_code(l) => bold_line(t),
                 None => None,

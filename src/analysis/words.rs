@@ -64,9 +64,32 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || c == '-' || c == '_'
 }
 
-fn is_token_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'-' || b == b'_'
-}
+/// [`CLASS`]: a byte that is not part of a token.
+const OTHER: u8 = 0;
+/// [`CLASS`]: an ASCII letter or digit.
+const WORD: u8 = 1;
+/// [`CLASS`]: `-` or `_`, which cut a token into parts.
+const SEP: u8 = 2;
+
+/// Each byte's class, looked up once per byte: [`EnvMatcher::for_each_hit`]
+/// reads every byte of every subphase's section, and two range tests and a
+/// match per byte were most of its cost.
+static CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphanumeric() {
+            WORD
+        } else if c == b'-' || c == b'_' {
+            SEP
+        } else {
+            OTHER
+        };
+        b += 1;
+    }
+    t
+};
 
 impl EnvMatcher {
     /// Compile the environments' names, aliases and evidence.
@@ -123,11 +146,12 @@ impl EnvMatcher {
     /// only a token holding a term's first part is matched term by term.
     pub fn for_each_hit(&self, text: &str, mut f: impl FnMut(Hit)) {
         let bytes = text.as_bytes();
+        let n = bytes.len();
         let mut tp: Vec<&str> = Vec::new();
         let mut found = Vec::new();
         let mut i = 0;
-        while i < bytes.len() {
-            if !is_token_byte(bytes[i]) {
+        while i < n {
+            if CLASS[bytes[i] as usize] == OTHER {
                 i += 1;
                 continue;
             }
@@ -135,14 +159,19 @@ impl EnvMatcher {
             let start = i;
             let mut mask = 0u64;
             let mut part = i;
-            while i < bytes.len() && is_token_byte(bytes[i]) {
-                if matches!(bytes[i], b'-' | b'_') {
-                    mask |= self.first_bit(&bytes[part..i]);
-                    part = i + 1;
+            loop {
+                let class = bytes.get(i).map_or(OTHER, |&b| CLASS[b as usize]);
+                if class == WORD {
+                    i += 1;
+                    continue;
+                }
+                mask |= self.first_bit(&bytes[part..i]);
+                if class == OTHER {
+                    break;
                 }
                 i += 1;
+                part = i;
             }
-            mask |= self.first_bit(&bytes[part..i]);
             if mask == 0 {
                 continue;
             }

@@ -144,7 +144,8 @@ impl Encoding {
     /// each merged piece's exact count, falls within `max`. A file between its
     /// budget and a few times it in bytes usually fits after a few merges or none,
     /// while one over the budget costs what [`Encoding::count`] costs (the pieces
-    /// are cut once either way) and is remembered as it is.
+    /// are cut once either way) and is remembered as it is. Cutting stops as
+    /// soon as what is known plus the bytes not yet cut fits `max`.
     pub fn count_over(self, text: &str, max: usize) -> Budgeted {
         if text.len() <= max {
             return Budgeted::Within(text.len());
@@ -158,7 +159,11 @@ impl Encoding {
         let mut merge: Vec<(usize, usize)> = Vec::new();
         let (mut exact, mut unmerged) = (0, 0);
         let mut at = 0;
-        self.pretokenizer().for_each_piece(text, |piece| {
+        // The bytes not yet cut into pieces are a token each at most: once what
+        // is known plus them fits, the rest of the text need not be cut (a file
+        // a little over its budget in bytes fits well before its end).
+        let mut fits = false;
+        self.pretokenizer().for_each_piece_while(text, |piece| {
             let b = piece.as_bytes();
             match merge::known(&ranks, b) {
                 Some(n) => exact += n,
@@ -168,7 +173,12 @@ impl Encoding {
                 }
             }
             at += b.len();
+            fits = exact + unmerged + (text.len() - at) <= max;
+            !fits
         });
+        if fits {
+            return Budgeted::Within(exact + unmerged + (text.len() - at));
+        }
         let mut parts = Vec::new();
         for &(start, end) in &merge {
             if exact + unmerged <= max {

@@ -90,6 +90,21 @@ impl Pretokenizer {
         }
     }
 
+    /// As [`Pretokenizer::for_each_piece`], stopping once `each` returns
+    /// false: a budget check can know a text fits before its end is cut.
+    pub fn for_each_piece_while<'a>(&self, text: &'a str, mut each: impl FnMut(&'a str) -> bool) {
+        let mut cache = self.caches.get();
+        let mut at = 0;
+        while at < text.len() {
+            let rest = &text[at..];
+            let end = self.piece_end(&mut cache, rest);
+            if !each(&rest[..end]) {
+                return;
+            }
+            at += end;
+        }
+    }
+
     /// The pieces of `text`, collected (tests).
     #[cfg(test)]
     pub fn pieces<'a>(&self, text: &'a str) -> Vec<&'a str> {

@@ -186,6 +186,22 @@ fn count_over_is_exact_over_the_budget_and_a_bound_within_it() {
     }
 }
 
+/// `for_each_piece_while` hands over the pieces `for_each_piece` cuts, in
+/// order, and cuts no more once told to stop.
+#[test]
+fn pieces_stop_when_told() {
+    let enc = Encoding::O200kBase;
+    let text = "Install the agent on the cluster and verify it.\n".repeat(3);
+    let all = enc.pretokenizer().pieces(&text);
+    assert!(all.len() > 10);
+    let mut got = Vec::new();
+    enc.pretokenizer().for_each_piece_while(&text, |p| {
+        got.push(p);
+        got.len() < 5
+    });
+    assert_eq!(got, all[..5]);
+}
+
 /// Plain prose fits a budget below its bytes without a single merge.
 #[test]
 fn count_over_bounds_prose_within_its_bytes() {

@@ -6,6 +6,7 @@
 //! archive and `plan_exclude`, status files and replan's own files left out;
 //! a tree with no file in `plan_dirs` has every such file as a plan.
 
+use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -82,15 +83,30 @@ pub fn active(cx: &Ctx, files: &[FileFacts]) -> Vec<bool> {
         .collect()
 }
 
-/// Feed lines `from..=to` of `f` to `scan`: code and cards skipped, headings
-/// read as headings.
 /// A file's headings by line.
-fn heads_of<'f>(f: &'f FileFacts) -> HashMap<usize, &'f str> {
-    f.doc
-        .headings
-        .iter()
-        .map(|h| (h.line, h.text.as_str()))
-        .collect()
+fn heads_of<'f>(f: &'f FileFacts) -> Heads<'f> {
+    let mut v: Vec<(usize, &str)> = Vec::with_capacity(f.doc.headings.len());
+    for h in &f.doc.headings {
+        match v.last_mut() {
+            // Two headings on a line: the last one speaks for it.
+            Some(last) if last.0 == h.line => last.1 = h.text.as_str(),
+            _ => v.push((h.line, h.text.as_str())),
+        }
+    }
+    Heads(v)
+}
+
+/// A file's headings by line, sorted (a document's headings are in line
+/// order): looked up for every line a unit scans, where hashing each line
+/// number cost more than the binary search.
+struct Heads<'f>(Vec<(usize, &'f str)>);
+
+impl<'f> Heads<'f> {
+    /// The heading at 1-based `line`.
+    fn get(&self, line: &usize) -> Option<&&'f str> {
+        let i = self.0.partition_point(|(l, _)| l < line);
+        self.0.get(i).filter(|(l, _)| l == line).map(|(_, t)| t)
+    }
 }
 
 /// The unit of subphase `number` whose heading is at `line` (the whole file
@@ -100,7 +116,7 @@ fn scan_unit<'r>(
     rules: &'r StatusRules,
     f: &FileFacts,
     file: usize,
-    heads: &HashMap<usize, &str>,
+    heads: &Heads,
     number: String,
     line: usize,
     to: usize,
@@ -117,7 +133,9 @@ fn scan_unit<'r>(
     (Unit::scanned(number, file, line, whole), scan)
 }
 
-fn feed(scan: &mut Scan, f: &FileFacts, heads: &HashMap<usize, &str>, from: usize, to: usize) {
+/// Feed lines `from..=to` of `f` to `scan`: code and cards skipped, headings
+/// read as headings.
+fn feed(scan: &mut Scan, f: &FileFacts, heads: &Heads, from: usize, to: usize) {
     for l in from..=to.min(f.lines()) {
         if f.is_code(l) {
             continue;
@@ -206,7 +224,41 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
     // The last unit of each first part, for its continuation parts.
     let mut last_of: HashMap<&Path, usize> = HashMap::new();
     let mut continuations: Vec<usize> = Vec::new();
-    for (i, f) in files.iter().enumerate() {
+    // Each file's units are scanned on their own, in parallel (this was one
+    // core's pass over every line of every plan while the other core idled).
+    let per_file: Vec<Vec<(Unit, Scan)>> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let mut v = Vec::new();
+            if !active[i] || f.continues.is_some() {
+                return v;
+            }
+            let heads = heads_of(f);
+            let mut add = |number: String, line: usize, to: usize, whole: bool| {
+                v.push(scan_unit(rules, f, i, &heads, number, line, to, whole));
+            };
+            let phases = if f.subphases.is_empty() {
+                phase_sections(cx, f)
+            } else {
+                Vec::new()
+            };
+            if !phases.is_empty() {
+                for (number, line, end) in phases {
+                    add(number, line, end, false);
+                }
+            } else if f.subphases.is_empty() {
+                add(file_number(cx, f), 1, f.lines(), true);
+            } else {
+                for s in &f.subphases {
+                    add(s.sp.number.clone(), s.line, s.end_line, false);
+                }
+            }
+            v
+        })
+        .collect();
+    for (i, units) in per_file.into_iter().enumerate() {
+        let f = &files[i];
         if !active[i] {
             continue;
         }
@@ -214,26 +266,7 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             continuations.push(i);
             continue;
         }
-        let heads = heads_of(f);
-        let mut add = |number: String, line: usize, to: usize, whole: bool| {
-            scans.push(scan_unit(rules, f, i, &heads, number, line, to, whole));
-        };
-        let phases = if f.subphases.is_empty() {
-            phase_sections(cx, f)
-        } else {
-            Vec::new()
-        };
-        if !phases.is_empty() {
-            for (number, line, end) in phases {
-                add(number, line, end, false);
-            }
-        } else if f.subphases.is_empty() {
-            add(file_number(cx, f), 1, f.lines(), true);
-        } else {
-            for s in &f.subphases {
-                add(s.sp.number.clone(), s.line, s.end_line, false);
-            }
-        }
+        scans.extend(units);
         last_of.insert(f.rel, scans.len() - 1);
     }
     // A continuation part's lines up to its first whole-phase heading are the
