@@ -179,9 +179,24 @@ impl<'a> Planner<'a> {
             Layout::Auto => !self.one_plan.contains(&dir),
         };
         if folder {
-            (dir.join(stem), false)
+            (self.unexcluded_folder(&dir, &stem), false)
         } else {
             (dir, false)
+        }
+    }
+
+    /// The folder named after a document for its parts, unless the configuration
+    /// would leave a file there alone (`plan_exclude`, `exclude`): the parts of a
+    /// plan named `templates.md` or `done.md` in `templates/` or `done/` would be
+    /// taken for templates or retired plans, never checked or refreshed again.
+    /// Such a folder gets `-plan` after the name.
+    fn unexcluded_folder(&self, dir: &Path, stem: &str) -> PathBuf {
+        let folder = dir.join(stem);
+        let probe = folder.join("part.md");
+        if self.cfg.plan_exclude.is_match(&probe) || self.cfg.exclude.is_match(&probe) {
+            dir.join(format!("{stem}-plan"))
+        } else {
+            folder
         }
     }
 }

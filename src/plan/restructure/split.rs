@@ -133,7 +133,7 @@ impl Planner<'_> {
                 self.out.notes.push(Note::new(
                     NoteKind::NotSplit,
                     rel,
-                    "over budget but kept whole: a decision record keeps its name and number; split it by hand or give it a budget override".to_string(),
+                    "kept whole: a decision record keeps its name and number; split it by hand or give it a budget override".to_string(),
                 ));
                 continue;
             }
@@ -288,9 +288,17 @@ impl Planner<'_> {
         // avoided, so a new monolith's parts get `-2` rather than being refused.
         // The file's own name is free: it moves to the archive, and a part named
         // like it (`phase-6.28-….md` over budget) keeps that name.
+        // So is a name the configuration would leave alone (a part of a
+        // subphase titled "Plan template" named `plan-template.md`): such a
+        // part would never be checked or refreshed again. Only by its name: in
+        // a folder the configuration leaves alone whatever the name, every name
+        // would be taken.
+        let excluded = |p: &Path| self.cfg.plan_exclude.is_match(p) || self.cfg.exclude.is_match(p);
+        let by_name = !excluded(&dir.join("part.md"));
         let taken = |name: &str| {
             let p = dir.join(name);
-            p != rel && (claimed.contains(&p) || self.exists_before(&p))
+            (p != rel && (claimed.contains(&p) || self.exists_before(&p)))
+                || (by_name && excluded(&p))
         };
         let sp = split::plan_avoiding(
             doc,

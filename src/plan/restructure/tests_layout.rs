@@ -178,6 +178,42 @@ fn a_decision_record_over_budget_keeps_its_name_and_says_why() {
 }
 
 #[test]
+fn a_split_never_names_its_output_as_the_configuration_leaves_alone() {
+    // A plan named templates.md would put its parts in templates/ (a template
+    // folder), a part of a subphase titled "Plan template" would be
+    // plan-template.md: neither would be checked or refreshed again.
+    let long = subphase_over_budget("1.1", "Setup");
+    let titled = format!(
+        "# Plan\n\n## Step 2.1: Plan template\n\n{}\n## Step 2.2: Send\n\n{}",
+        "a\n".repeat(150),
+        "b\n".repeat(150)
+    );
+    let files = [
+        ("docs/plans/templates.md", long.as_str()),
+        ("docs/plans/mail.md", titled.as_str()),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let made = created(&o);
+    let cfg = Config::builtin();
+    for p in &made {
+        assert!(
+            !cfg.plan_exclude.is_match(p) && !cfg.exclude.is_match(p),
+            "{p:?} in {made:#?}"
+        );
+    }
+    assert!(
+        made.iter()
+            .any(|p| p.starts_with("docs/plans/templates-plan/")),
+        "{made:#?}"
+    );
+    assert!(
+        made.iter().any(|p| p.contains("plan-template")),
+        "{made:#?}"
+    );
+}
+
+#[test]
 fn a_link_to_a_split_file_goes_to_its_first_part_not_the_archive() {
     let mut files = two_plans();
     files.push((
