@@ -1,5 +1,7 @@
 //! Staging every file a run writes (step 2 of [`super::apply_reporting`]), a
-//! folder at a time on rayon's threads.
+//! folder at a time on rayon's threads. Archive copies are not staged but
+//! made in step 3 as a second name of their original (see `archive`), save
+//! one that replaces a file the plan deletes (restore's originals put back).
 //!
 //! Why in parallel: on ext4 most of a run's writing time is the kernel making
 //! inodes (in a 4,000-file migrate, the search for a free inode was ~45% of the
@@ -41,24 +43,39 @@ pub(super) struct Rename<'p> {
     pub(super) abs: PathBuf,
 }
 
-/// A Move's archive copy: staged (its number in [`Staged`], temp name, and
-/// whether it replaces the file there, which the plan deletes), or `None` when
-/// the copy is there already.
+/// A Move's archive copy, made in step 3.
 pub(super) struct Copy<'p> {
-    pub(super) staged: Option<(usize, OsString, bool)>,
+    pub(super) make: Make,
+    /// The Move's index in the plan (it names its temp file, see `temps`).
+    pub(super) n: usize,
     pub(super) op: &'p Op,
 }
 
-/// What a folder's jobs did: per job, whether a Move's copy was staged (and
-/// replaces what is there).
-type Staging = Result<Vec<(usize, Option<bool>)>, ApplyError>;
+/// How a Move's archive copy comes to be.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Make {
+    /// Staged as a copy (its number in [`Staged`] and temp name), renamed
+    /// over the file there, which the plan deletes (restore putting an
+    /// original back where its first part is).
+    Staged(usize, OsString),
+    /// Nothing is there: made in step 3 as a second name of the original
+    /// (see `archive`).
+    Link,
+    /// There already (a run finishing an interrupted one).
+    There,
+}
+
+/// What a folder's jobs did: per job, how a Move's copy is made (`None`
+/// for a write).
+type Staging = Result<Vec<(usize, Option<Make>)>, ApplyError>;
 
 /// What one staging job writes.
 enum Job<'p> {
     /// New contents for a Create or Modify, renamed to `name` later; a file
     /// written over keeps its permissions.
     Write { name: &'p OsStr, contents: &'p [u8] },
-    /// A Move's archive copy at `name`, unless it is there already; it keeps
+    /// A Move's archive copy at `name`, staged only where it replaces a file
+    /// the plan deletes (else made in step 3, or there already); it keeps
     /// the original's permissions.
     Archive {
         name: &'p OsStr,
@@ -102,7 +119,7 @@ pub(super) fn stage_all<'p>(
         let contents = contents.as_bytes();
         jobs.push((dir, tmp, i, Job::Write { name, contents }));
     }
-    // (job, op) of each Move.
+    // (job, op index, op) of each Move.
     let mut moves = Vec::new();
     for (n, op, _) in todo {
         if let Op::Move { contents, to, from } = op {
@@ -116,7 +133,7 @@ pub(super) fn stage_all<'p>(
                 to,
                 contents,
             };
-            moves.push((jobs.len(), *op));
+            moves.push((jobs.len(), *n, *op));
             jobs.push((dir, tmp, i, job));
         }
     }
@@ -152,14 +169,16 @@ pub(super) fn stage_all<'p>(
                             let replaces = there
                                 .as_deref()
                                 .is_some_and(|t| refills.get(*to).is_some_and(|r| r.old == t));
-                            if there.is_none() || replaces {
+                            if replaces {
                                 let (fdir, fname) = split(from);
                                 let mode = tree.dir(fdir)?.map(|s| s.mode(fname));
                                 let mode = mode.transpose()?.flatten();
                                 stage(&d, tmp, contents, mode.as_ref())?;
-                                Some(replaces)
+                                Some(Make::Staged(0, OsString::new()))
+                            } else if there.is_none() {
+                                Some(Make::Link)
                             } else {
-                                None
+                                Some(Make::There)
                             }
                         }
                     };
@@ -170,26 +189,26 @@ pub(super) fn stage_all<'p>(
             staged_in().inspect_err(|_| failed.store(true, Ordering::Relaxed))
         })
         .collect();
-    // Whether each Archive job staged its copy (and replaces what is there);
-    // the first error, in folder order, is the run's.
-    let mut copied: Vec<Option<bool>> = vec![None; jobs.len()];
+    // How each Archive job's copy is made; the first error, in folder
+    // order, is the run's.
+    let mut made: Vec<Option<Make>> = vec![None; jobs.len()];
     for r in results {
         for (k, done) in r? {
-            copied[k] = done;
+            made[k] = done;
         }
     }
     let mut copies = Vec::with_capacity(moves.len());
-    for (k, op) in moves {
+    for (k, n, op) in moves {
         let (_, tmp, i, _) = &jobs[k];
-        let copy = match copied[k] {
-            Some(replaces) => Some((*i, tmp.clone(), replaces)),
-            None => {
+        let make = match made[k].take() {
+            Some(Make::Staged(..)) => Make::Staged(*i, tmp.clone()),
+            other => {
                 // Nothing was written under this temp name.
                 staged.done(*i);
-                None
+                other.unwrap_or(Make::There)
             }
         };
-        copies.push(Copy { staged: copy, op });
+        copies.push(Copy { make, n, op });
     }
     Ok((renames, copies))
 }

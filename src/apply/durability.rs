@@ -6,12 +6,16 @@
 //! 1. the journal is written, `fsync`ed, renamed into place and its folder
 //!    `fsync`ed ([`super::journal::write`]): it is durable before anything else
 //!    is written;
-//! 2. every new file and archive copy is written as a temp file and closed,
-//!    unsynced;
+//! 2. every new file is written as a temp file and closed, unsynced (and an
+//!    archive copy that replaces a file the plan deletes, in restore);
 //! 3. one `syncfs` per file system the temp files are on makes their contents,
 //!    their names and the folders made for them durable (Linux; elsewhere the
 //!    temp files are `fsync`ed in parallel, [`super::tree::Tree::sync_written`]);
-//! 4. the archive copies, then the new files, are renamed into place;
+//!    on Linux it also writes the originals' own bytes;
+//! 4. each original gets its archive name (a second name of the same file,
+//!    whose bytes were made durable in 3, or else a copy `fsync`ed before it
+//!    is renamed in, see [`super::archive`]), then the new files are renamed
+//!    into place;
 //! 5. every folder a rename touched, and the folders above it, is made
 //!    durable ([`Touched::sync`]: one more `syncfs` per file system on Linux,
 //!    an `fsync` per folder elsewhere): the new names are durable;

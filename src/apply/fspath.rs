@@ -155,6 +155,42 @@ impl Dir {
         }
     }
 
+    /// [`Dir::read`], with how many names the file has (its link count; 1
+    /// where there are no hard links).
+    pub fn read_linked(&self, name: &OsStr) -> Result<Option<(Vec<u8>, u64)>, ApplyError> {
+        let Some((bytes, _)) = self.read_held(name)? else {
+            return Ok(None);
+        };
+        #[cfg(unix)]
+        let links = {
+            use std::os::unix::fs::MetadataExt;
+            std::fs::symlink_metadata(self.file(name)?)
+                .map_err(self.io(name))?
+                .nlink()
+        };
+        #[cfg(not(unix))]
+        let links = 1;
+        Ok(Some((bytes, links)))
+    }
+
+    /// Give the file `src_name` of folder `src` the new name `name` here (a
+    /// hard link); an existing `name` is left alone and the result is an
+    /// `AlreadyExists` error. `Ok(false)` where this cannot be done (no hard
+    /// links here, another file system): copy instead. Never on Windows,
+    /// where a file with two names cannot be replaced while open.
+    pub fn link_from(&self, src: &Dir, src_name: &OsStr, name: &OsStr) -> Result<bool, ApplyError> {
+        if cfg!(not(unix)) {
+            return Ok(false);
+        }
+        let (from, to) = (src.file(src_name)?, self.file(name)?);
+        match std::fs::hard_link(&from, &to) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == ErrorKind::AlreadyExists => Err(self.io(name)(e)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Err(src.io(src_name)(e)),
+            Err(_) => Ok(false),
+        }
+    }
+
     /// The permissions of the file `name`, `None` if there is none.
     pub fn mode(&self, name: &OsStr) -> Result<Option<Permissions>, ApplyError> {
         match std::fs::symlink_metadata(self.file(name)?) {

@@ -1,6 +1,7 @@
 //! The only code that writes. Order: check everything, stage every new file as a
-//! temp file beside its target, copy originals into the archive and verify their
-//! sha256, rename staged files into place, and only then remove originals.
+//! temp file beside its target, give originals their archive name (a second
+//! name of the same file, or a copy: see [`archive`]) and verify the bytes
+//! there, rename staged files into place, and only then remove originals.
 //! A failure before the renames leaves the tree as it was (staged temp files are
 //! removed when dropped; after a kill, recovery removes them by name, see
 //! [`temps`]). Every write goes through `tree`: on Linux relative to folder
@@ -16,9 +17,9 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::model::sha256;
 use crate::plan::{Op, Plan};
 
+mod archive;
 mod bulk;
 mod durability;
 #[cfg(target_os = "linux")]
@@ -271,20 +272,29 @@ fn apply_run(
     tree.sync_written(&staged.pending())?;
     let mut touched = Touched::default();
     let mut reaper = Reaper::default();
-    // 3. Archive copies renamed into place, verified.
-    for bulk::Copy { staged: copy, op } in copies {
-        let Op::Move { contents, to, .. } = op else {
+    // 3. Archive copies made (a second name of the original, see `archive`)
+    // or renamed into place, verified.
+    for bulk::Copy { make, n, op } in copies {
+        let Op::Move { contents, to, from } = op else {
             continue;
         };
-        let (d, name) = tree.dir_of(to)?;
-        if let Some((i, tmp, replaces)) = copy {
-            d.rename(&tmp, name, replaces)?;
-            staged.done(i);
-            touched.add(to);
-        }
-        let back = d.read(name)?.unwrap_or_default();
-        if sha256(&back) != sha256(contents.as_bytes()) {
-            return Err(ApplyError::Checksum { path: to.clone() });
+        let contents = contents.as_bytes();
+        match make {
+            bulk::Make::Link => {
+                archive::link_or_copy(&tree, &mut staged, run, n, from, to, contents)?;
+                touched.add(to);
+            }
+            make => {
+                let (d, name) = tree.dir_of(to)?;
+                if let bulk::Make::Staged(i, tmp) = make {
+                    d.rename(&tmp, name, true)?;
+                    staged.done(i);
+                    touched.add(to);
+                }
+                if d.read(name)?.as_deref() != Some(contents) {
+                    return Err(ApplyError::Checksum { path: to.clone() });
+                }
+            }
         }
         steps.tick()?;
     }
@@ -310,6 +320,8 @@ fn apply_run(
             // Its original was archived (and verified) in step 3.
             if let Some((b, f)) = d.read_held(name)? {
                 if b != r.old {
+                    let (n, to) = r.moved;
+                    archive::unshare(&tree, &mut staged, run, n, to, r.old)?;
                     return Err(ApplyError::ChangedDuringRun {
                         path: op.path().clone(),
                     });
@@ -350,7 +362,7 @@ fn apply_run(
     touched.sync(&tree)?;
     // 5. Remove originals (after their copies verified) and deleted files, but
     // never a path the plan has filled again.
-    for (_, op, _) in &todo {
+    for (n, op, _) in &todo {
         match op {
             Op::Move { from, to, contents } => {
                 if refills.contains_key(from.as_path()) {
@@ -360,6 +372,8 @@ fn apply_run(
                     if let Some((b, f)) = src.read_held(name)? {
                         if b != contents.as_bytes() {
                             // Someone edited it while we ran: keep it, and say so.
+                            let contents = contents.as_bytes();
+                            archive::unshare(&tree, &mut staged, run, *n, to, contents)?;
                             return Err(ApplyError::ChangedDuringRun { path: from.clone() });
                         }
                         if tree.read(to)?.as_deref() != Some(contents.as_bytes()) {

@@ -14,6 +14,9 @@ use crate::plan::{Op, Plan};
 pub(super) struct Refill<'p> {
     pub(super) old: &'p [u8],
     pub(super) new: &'p [u8],
+    /// The Move's index in the plan and destination: where migrate's
+    /// original is archived (see `archive::unshare`).
+    pub(super) moved: (usize, &'p Path),
 }
 
 /// The refills of a plan by path. A plan must touch each path once, or twice as
@@ -62,15 +65,16 @@ pub(super) fn refills<'p>(plan: &'p Plan) -> Result<HashMap<&'p Path, Refill<'p>
         }
     }
     let mut r = HashMap::new();
-    for op in &plan.ops {
+    for (n, op) in plan.ops.iter().enumerate() {
         if let Op::Move { from, to, contents } = op {
+            let moved = (n, to.as_path());
             if let Some(&new) = creates.get(from.as_path()) {
                 let old = contents.as_bytes();
-                r.insert(from.as_path(), Refill { old, new });
+                r.insert(from.as_path(), Refill { old, new, moved });
             }
             if let Some(&old) = deletes.get(to.as_path()) {
                 let new = contents.as_bytes();
-                r.insert(to.as_path(), Refill { old, new });
+                r.insert(to.as_path(), Refill { old, new, moved });
             }
         }
     }

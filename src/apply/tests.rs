@@ -236,3 +236,26 @@ fn inside_checks_many_paths_as_check_inside_does_one() {
     }
     assert!(inside.check(Path::new("ln/b/f.md")).is_err());
 }
+
+/// Migrate's shape (a part takes its original's name): the archived file is
+/// the original itself, under its archive name, and restore gives the same
+/// file back.
+#[cfg(unix)]
+#[test]
+fn an_archived_original_is_the_same_file_and_comes_back_as_it() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("p.md"), "orig\n").unwrap();
+    let ino = |p: &str| std::fs::metadata(root.join(p)).unwrap().ino();
+    let before = ino("p.md");
+    let mut plan = Plan::new(root);
+    plan.ops.push(Op::create("p.md", "one\n"));
+    plan.ops.push(Op::moved("p.md", "arch/p.md", "orig\n"));
+    apply(&plan, ApplyOptions::default()).unwrap();
+    assert_eq!(ino("arch/p.md"), before);
+    assert_eq!(std::fs::read(root.join("p.md")).unwrap(), b"one\n");
+    apply(&journal::inverse(&plan), ApplyOptions::default()).unwrap();
+    assert_eq!(std::fs::read(root.join("p.md")).unwrap(), b"orig\n");
+    assert!(!root.join("arch/p.md").exists());
+}
