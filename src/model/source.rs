@@ -127,9 +127,24 @@ impl Source {
         let mut line_starts = line_starts(&text);
         line_starts.shrink_to_fit();
         let bom = text.starts_with('\u{feff}');
-        let crlf = text.matches("\r\n").count();
-        let lf = text.matches('\n').count();
-        let cr = text.matches('\r').count() - crlf;
+        // Most texts hold no carriage return: their line ending is `\n`
+        // without counting (a search for `\r` is one memchr).
+        let any_cr = text.as_bytes().contains(&b'\r');
+        let crlf = if any_cr {
+            text.matches("\r\n").count()
+        } else {
+            0
+        };
+        let lf = if any_cr {
+            text.matches('\n').count()
+        } else {
+            0
+        };
+        let cr = if any_cr {
+            text.matches('\r').count() - crlf
+        } else {
+            0
+        };
         let newline = if cr > lf {
             "\r"
         } else if crlf * 2 > lf {
@@ -197,14 +212,20 @@ pub fn line_starts(text: &str) -> Vec<u32> {
     let bytes = text.as_bytes();
     let at = |i: usize| u32::try_from(i).unwrap_or(u32::MAX);
     let mut starts = vec![0];
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => starts.push(at(i + 1)),
-            b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(at(i + 1)),
-            _ => {}
+    if bytes.contains(&b'\r') {
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push(at(i + 1)),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => starts.push(at(i + 1)),
+                _ => {}
+            }
+            i += 1;
         }
-        i += 1;
+    } else {
+        // Only `\n` ends a line: found by memchr, not byte by byte (every
+        // file read and every part cut from one has its line starts found).
+        starts.extend(text.match_indices('\n').map(|(i, _)| at(i + 1)));
     }
     if starts.last() == Some(&at(text.len())) && !text.is_empty() {
         starts.pop();
@@ -257,6 +278,32 @@ mod tests {
             "a\nb\r\nc\rd",
         ] {
             assert_eq!(count_lines(t), line_starts(t).len(), "{t:?}");
+        }
+    }
+
+    /// Line starts found by memchr (no `\r` in the text) are those of the
+    /// byte-by-byte scan, and the line ending is `\n`.
+    #[test]
+    fn line_starts_without_cr_match_the_scan() {
+        let scan = |t: &str| {
+            let mut v = vec![0u32];
+            v.extend(
+                t.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            if v.last() == Some(&(t.len() as u32)) && !t.is_empty() {
+                v.pop();
+            }
+            v
+        };
+        for t in ["", "a", "\n", "\n\n", "a\nb", "a\nb\n", "é\nü\n\nx", "\nx"] {
+            assert_eq!(line_starts(t), scan(t), "{t:?}");
+            if !t.is_empty() {
+                assert_eq!(count_lines(t), line_starts(t).len(), "{t:?}");
+            }
+            assert_eq!(Source::new(Path::new("x"), t.into()).newline, "\n");
         }
     }
 
