@@ -128,8 +128,9 @@ pub struct Document {
     pub headings: Vec<Heading>,
     /// Every link and image destination.
     pub links: Vec<Link>,
-    /// Whether the text holds `]:` (see [`Document::splice`]), once asked.
-    defines: std::sync::OnceLock<bool>,
+    /// Whether lines of it cannot be taken over by [`Document::splice`] or
+    /// [`Document::excerpt`], once asked.
+    unspliceable: std::sync::OnceLock<bool>,
 }
 
 /// comrak options: GFM plus footnotes, positions kept, definitions left in place.
@@ -220,7 +221,7 @@ impl Document {
             blocks,
             headings,
             links,
-            defines: std::sync::OnceLock::new(),
+            unspliceable: std::sync::OnceLock::new(),
         }
     }
 

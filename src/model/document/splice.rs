@@ -92,10 +92,17 @@ impl Document {
         }
     }
 
-    /// Whether the text holds `]:` anywhere (a link reference or footnote
-    /// definition, read across the whole text), found once.
-    fn defines(&self) -> bool {
-        *self.defines.get_or_init(|| self.source.text.contains("]:"))
+    /// Whether lines of this parse cannot be taken over, found once: its
+    /// text holds `]:` (a link reference or footnote definition, read across
+    /// the whole text), or its blocks, headings or links are out of line
+    /// order (those of a run of lines are found by binary search).
+    fn unspliceable(&self) -> bool {
+        *self.unspliceable.get_or_init(|| {
+            self.source.text.contains("]:")
+                || !self.blocks.is_sorted_by_key(|b| b.line)
+                || !self.headings.is_sorted_by_key(|h| h.line)
+                || !self.links.is_sorted_by_key(|l| l.line)
+        })
     }
 }
 
@@ -140,6 +147,7 @@ fn locate(new: &Source, pieces: &[Piece]) -> Option<Located> {
                 let alone = Document::parse(Source::new(&new.path, (*text).to_string()));
                 if !fresh
                     || text.contains("]:")
+                    || alone.unspliceable()
                     || alone.source.bom
                     || front_matter_lines(&alone.source) > 0
                     || !(last || text.ends_with(['\n', '\r']))
@@ -159,7 +167,7 @@ fn locate(new: &Source, pieces: &[Piece]) -> Option<Located> {
                     (0, fresh)
                 } else {
                     let src = &doc.source;
-                    if doc.defines()
+                    if doc.unspliceable()
                         || blank(&src.text)
                         || src.bom
                         || !is_line_start(src, bytes.start)
@@ -168,14 +176,9 @@ fn locate(new: &Source, pieces: &[Piece]) -> Option<Located> {
                         return None;
                     }
                     let (first, past) = (line_at(src, bytes.start), line_at(src, bytes.end));
-                    let (mut prev, mut inside) = (None, Vec::new());
-                    for b in doc.blocks.iter().take_while(|b| b.line < past) {
-                        if b.line < first {
-                            prev = Some(b);
-                        } else {
-                            inside.push(b);
-                        }
-                    }
+                    let inside = within(&doc.blocks, |b| b.line, first, past);
+                    let before = doc.blocks.partition_point(|b| b.line < first);
+                    let prev = before.checked_sub(1).map(|i| &doc.blocks[i]);
                     // Every block wholly before, inside or after the lines.
                     if prev.is_some_and(|b| b.end_line >= first)
                         || inside.last().is_some_and(|b| b.end_line >= past)
@@ -225,16 +228,15 @@ fn locate(new: &Source, pieces: &[Piece]) -> Option<Located> {
 /// blocks after the last one that is.
 fn tail_start(doc: &Document, bytes: &Range<usize>) -> Option<usize> {
     let src = &doc.source;
-    if bytes.is_empty() || bytes.end >= src.text.len() || !is_line_start(src, bytes.end) {
+    if bytes.is_empty()
+        || bytes.end >= src.text.len()
+        || !is_line_start(src, bytes.end)
+        || doc.unspliceable()
+    {
         return None;
     }
     let (first, past) = (line_at(src, bytes.start), line_at(src, bytes.end));
-    let inside: Vec<&Block> = doc
-        .blocks
-        .iter()
-        .skip_while(|b| b.line < first)
-        .take_while(|b| b.line < past)
-        .collect();
+    let inside = within(&doc.blocks, |b| b.line, first, past);
     let last = inside.last()?;
     if closed(src, last, past) {
         return None;
@@ -243,9 +245,16 @@ fn tail_start(doc: &Document, bytes: &Range<usize>) -> Option<usize> {
     // leaves none open), or all of them.
     let from = inside
         .windows(2)
-        .rposition(|w| closed(src, w[0], w[1].line))
-        .map_or(inside[0], |i| inside[i + 1]);
+        .rposition(|w| closed(src, &w[0], w[1].line))
+        .map_or(&inside[0], |i| &inside[i + 1]);
     Some(src.line_start(from.line))
+}
+
+/// The items of `items` (in line order) on lines `first..past`.
+fn within<T>(items: &[T], line: impl Fn(&T) -> usize, first: usize, past: usize) -> &[T] {
+    let a = items.partition_point(|x| line(x) < first);
+    let b = items.partition_point(|x| line(x) < past).max(a);
+    &items[a..b]
 }
 
 /// Add what `doc` located in its bytes `bytes` (whole lines) to `out`, moved to
@@ -255,19 +264,11 @@ fn take(out: &mut Located, doc: &Document, bytes: Range<usize>, at: usize, new: 
     let (first, past) = (line_at(src, bytes.start), line_at(src, bytes.end));
     let to_line = |l: usize| l - first + new.line_of(at);
     let to_byte = |o: usize| o - bytes.start + at;
-    for b in doc
-        .blocks
-        .iter()
-        .filter(|b| (first..past).contains(&b.line))
-    {
+    for b in within(&doc.blocks, |b| b.line, first, past) {
         out.raw
             .push((to_line(b.line), to_line(b.end_line), b.kind.clone()));
     }
-    for h in doc
-        .headings
-        .iter()
-        .filter(|h| (first..past).contains(&h.line))
-    {
+    for h in within(&doc.headings, |h| h.line, first, past) {
         out.headings.push(Found {
             level: h.level,
             setext: h.setext,
@@ -276,7 +277,7 @@ fn take(out: &mut Located, doc: &Document, bytes: Range<usize>, at: usize, new: 
             top: h.block.is_some(),
         });
     }
-    for l in doc.links.iter().filter(|l| (first..past).contains(&l.line)) {
+    for l in within(&doc.links, |l| l.line, first, past) {
         let mut l = l.clone();
         l.line = to_line(l.line);
         l.dest = l.dest.map(|d| to_byte(d.start)..to_byte(d.end));
