@@ -288,6 +288,32 @@ mod tests {
         }
     }
 
+    /// Line starts found by memchr (no `\r` in the text) are those of the
+    /// byte-by-byte scan, and the line ending is `\n`.
+    #[test]
+    fn line_starts_without_cr_match_the_scan() {
+        let scan = |t: &str| {
+            let mut v = vec![0u32];
+            v.extend(
+                t.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i as u32 + 1),
+            );
+            if v.last() == Some(&(t.len() as u32)) && !t.is_empty() {
+                v.pop();
+            }
+            v
+        };
+        for t in ["", "a", "\n", "\n\n", "a\nb", "a\nb\n", "é\nü\n\nx", "\nx"] {
+            assert_eq!(line_starts(t), scan(t), "{t:?}");
+            if !t.is_empty() {
+                assert_eq!(count_lines(t), line_starts(t).len(), "{t:?}");
+            }
+            assert_eq!(Source::new(Path::new("x"), t.into()).newline, "\n");
+        }
+    }
+
     #[test]
     fn breaks_count_endings_as_the_text_holds_them() {
         for t in [

@@ -153,7 +153,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             (&opts.file, &out_dir),
             &mut contents,
             &mut tokens,
-            CARD_CHUNK,
+            carding::CARD_CHUNK,
         );
     }
     let conservation = account(&opts.file, &doc, &contents);
@@ -271,7 +271,8 @@ fn cards(
     // as one call over all of them would.
     let mut start = 0;
     while start < contents.len() {
-        let end = chunk_end(&units, start, chunk);
+        let begins = |i: usize| units[i].as_ref().is_some_and(|u| u.part == 1);
+        let end = carding::chunk_end(units.len(), begins, start, chunk);
         card_chunk(
             &mut contents[start..end],
             &mut tokens[start..end],
@@ -281,18 +282,6 @@ fn cards(
         );
         start = end;
     }
-}
-
-/// About how many parts are carded at once (see [`cards`]).
-const CARD_CHUNK: usize = 64;
-
-/// The end of the chunk of parts from `start`: at least `size` parts on, at the
-/// next part that begins a subphase (or the end).
-fn chunk_end(units: &[Option<Unit>], start: usize, size: usize) -> usize {
-    let begins = |i: &usize| units[*i].as_ref().is_some_and(|u| u.part == 1);
-    (start.saturating_add(size.max(1))..units.len())
-        .find(begins)
-        .unwrap_or(units.len())
 }
 
 /// Cards into one chunk of parts; a part whose text changed is marked edited.
@@ -444,32 +433,6 @@ fn relink(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn unit(part: usize) -> Option<Unit> {
-        Some(Unit {
-            number: "1.1".into(),
-            title: "1.1 A".into(),
-            duration: None,
-            part,
-            parts: 3,
-            lines: (1, 1),
-        })
-    }
-
-    #[test]
-    fn a_chunk_ends_only_where_a_subphase_begins() {
-        let units = vec![unit(1), unit(2), unit(3), None, unit(1), unit(2), unit(1)];
-        assert_eq!(chunk_end(&units, 0, 1), 4);
-        assert_eq!(chunk_end(&units, 0, 2), 4);
-        assert_eq!(chunk_end(&units, 0, 5), 6);
-        assert_eq!(chunk_end(&units, 4, 1), 6);
-        assert_eq!(chunk_end(&units, 6, 1), 7);
-        assert_eq!(
-            chunk_end(&units, 0, 0),
-            4,
-            "a chunk holds at least one part"
-        );
-    }
 
     /// The parts of the sample notes carded a chunk at a time are the parts
     /// carded in one call.

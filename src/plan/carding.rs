@@ -128,6 +128,22 @@ pub struct Slot<'a> {
     pub tokens: &'a mut Option<usize>,
 }
 
+/// About how many parts are carded at once, by `split` and the restructure
+/// alike: each part's parse and its text before the card are held only while
+/// its chunk is carded (held for every part at once they were three times the
+/// input of a big file).
+pub const CARD_CHUNK: usize = 64;
+
+/// The end of the chunk of `len` parts from `start`: at least `size` parts on
+/// (one at least), at the next part that `begins` a subphase, or the end. A
+/// chunk so ends only where a unit begins, and every unit's parts are carded
+/// together, as one call of [`card_parts`] over all of them would.
+pub fn chunk_end(len: usize, begins: impl Fn(usize) -> bool, start: usize, size: usize) -> usize {
+    (start.saturating_add(size.max(1))..len)
+        .find(|&i| begins(i))
+        .unwrap_or(len)
+}
+
 /// The files before and after one in reading order.
 pub type Neighbours = (Option<PathBuf>, Option<PathBuf>);
 
@@ -286,14 +302,16 @@ fn card_part(p: &mut Slot, u: &Unit, unit: &UnitFacts, ctx: &Context) {
             p.ledger.drop_prefix();
         }
         if let Some(n) = *p.tokens {
-            let n = spliced_tokens(ctx.encoding, p.contents, n, replaced, &text);
+            let n = spliced_tokens(ctx.encoding, p.contents, n, replaced.clone(), &text);
             ctx.encoding.remember(&new, n);
             *p.tokens = Some(n);
         }
-        *p.contents = new;
         if ctx.reparse {
-            *p.doc = Document::from_text(&p.path.to_string_lossy(), p.contents);
+            // Spliced: the part's blocks stay where they were, moved by the
+            // card's size; only the card is parsed.
+            *p.doc = p.doc.splice(new.clone(), replaced, text.len());
         }
+        *p.contents = new;
     }
 }
 
@@ -387,6 +405,20 @@ pub fn card_lines(doc: &Document) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::model::markers;
+
+    /// A chunk ends only where a subphase begins, so no unit's parts are
+    /// carded apart; it takes at least one part, and the last one the rest.
+    #[test]
+    fn chunks_end_where_a_subphase_begins() {
+        let begins = [true, false, false, true, false, true];
+        let at = |i: usize| begins[i];
+        assert_eq!(chunk_end(6, at, 0, 2), 3);
+        assert_eq!(chunk_end(6, at, 0, 1), 3);
+        assert_eq!(chunk_end(6, at, 3, 1), 5);
+        assert_eq!(chunk_end(6, at, 3, 0), 5);
+        assert_eq!(chunk_end(6, at, 5, 64), 6);
+        assert_eq!(chunk_end(6, at, 0, 64), 6);
+    }
 
     #[test]
     fn lines_map_back_over_removed_cards() {

@@ -128,6 +128,9 @@ pub struct Document {
     pub headings: Vec<Heading>,
     /// Every link and image destination.
     pub links: Vec<Link>,
+    /// Whether lines of it cannot be taken over by [`Document::splice`] or
+    /// [`Document::excerpt`], once asked.
+    unspliceable: std::sync::OnceLock<bool>,
 }
 
 /// comrak options: GFM plus footnotes, positions kept, definitions left in place.
@@ -184,6 +187,12 @@ impl Document {
         if fm_lines > 0 {
             found.raw.insert(0, (1, fm_lines, BlockKind::FrontMatter));
         }
+        Document::assemble(source, found)
+    }
+
+    /// The document of `source` from what was located in it: blocks tiled,
+    /// anchors numbered in order, headings tied to their blocks.
+    fn assemble(source: Source, found: locate::Located) -> Document {
         let blocks = tile(&source, found.raw);
         let mut anchors = AnchorSet::default();
         let mut headings: Vec<Heading> = found
@@ -212,6 +221,7 @@ impl Document {
             blocks,
             headings,
             links,
+            unspliceable: std::sync::OnceLock::new(),
         }
     }
 
@@ -358,6 +368,7 @@ fn locate_dest(
 }
 
 mod locate;
+mod splice;
 
 #[cfg(test)]
 mod tests;

@@ -175,11 +175,12 @@ impl Planner<'_> {
             // copy of the chunk's texts (a part holds its text only in its
             // parse), and copied for all parts at once those were a whole
             // original's text again at migrate's peak on one big file. A part
-            // whose card went in was parsed again from it, the others kept theirs.
+            // whose card went in has its parse spliced (`Document::splice`:
+            // only the card is parsed), the others keep theirs.
             let mut start = 0;
             while start < list.len() {
                 let begins = |i: usize| list[i].unit.as_ref().is_some_and(|u| u.part == 1);
-                let end = chunk_end(list.len(), begins, start, CARD_CHUNK);
+                let end = carding::chunk_end(list.len(), begins, start, carding::CARD_CHUNK);
                 let chunk = &mut list[start..end];
                 let mut texts: Vec<String> =
                     chunk.iter().map(|p| p.contents().to_string()).collect();
@@ -202,35 +203,5 @@ impl Planner<'_> {
             }
         }
         self.parts = parts;
-    }
-}
-
-/// About how many parts are carded at once (see [`Planner::cards`]).
-const CARD_CHUNK: usize = 64;
-
-/// The end of the chunk of `len` parts from `start`: at least `size` parts on,
-/// at the next part that `begins` a subphase (or the end).
-fn chunk_end(len: usize, begins: impl Fn(usize) -> bool, start: usize, size: usize) -> usize {
-    (start.saturating_add(size.max(1))..len)
-        .find(|&i| begins(i))
-        .unwrap_or(len)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::chunk_end;
-
-    /// A chunk ends only where a subphase begins, so no unit's parts are
-    /// carded apart; it takes at least one part, and the last one the rest.
-    #[test]
-    fn chunks_end_where_a_subphase_begins() {
-        let begins = [true, false, false, true, false, true];
-        let at = |i: usize| begins[i];
-        assert_eq!(chunk_end(6, at, 0, 2), 3);
-        assert_eq!(chunk_end(6, at, 0, 1), 3);
-        assert_eq!(chunk_end(6, at, 3, 1), 5);
-        assert_eq!(chunk_end(6, at, 3, 0), 5);
-        assert_eq!(chunk_end(6, at, 5, 64), 6);
-        assert_eq!(chunk_end(6, at, 0, 64), 6);
     }
 }

@@ -347,7 +347,8 @@ impl Planner<'_> {
         }
     }
 
-    /// Parse each part and find, for every heading of the original, the part that
+    /// Parse each part (from the original's parse, see [`Document::excerpt`])
+    /// and find, for every heading of the original, the part that
     /// now holds it and its anchor there (GitHub suffixes are per document).
     fn map_headings(
         &mut self,
@@ -378,10 +379,18 @@ impl Planner<'_> {
                 let contents = shared.unwrap_or_else(|| part.contents(doc).into());
                 // The split counted it exactly: the check of the planned tree need not.
                 enc.remember(&contents, part.tokens);
-                Document::parse(crate::model::Source::shared(
+                let source = crate::model::Source::shared(
                     std::path::Path::new(path.to_string_lossy().as_ref()),
                     contents,
-                ))
+                );
+                // Its blocks were located in the original's parse: taken
+                // over, only its continuation line parsed (reference
+                // definitions copied after it are read across the text).
+                if part.suffix.is_empty() {
+                    doc.excerpt(source, part.prefix.len(), part.span.clone())
+                } else {
+                    Document::parse(source)
+                }
             })
             .collect();
         let pheads: Vec<&[crate::model::Heading]> =
