@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
-use crate::model::{Document, Source};
+use crate::model::{shifted, Document, Source};
 use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
@@ -48,7 +48,7 @@ impl Planner<'_> {
                 _ => None,
             })
             .collect();
-        let (enc, edited) = (self.enc, &self.edited);
+        let (enc, edited, by_path) = (self.enc, &self.edited, &self.by_path);
         self.modified = texts
             .into_par_iter()
             .map(|t| {
@@ -62,7 +62,16 @@ impl Planner<'_> {
                     }
                     // As `Document::from_text` names it, without copying the text.
                     let name = path.to_string_lossy();
-                    Document::parse(Source::shared(Path::new(name.as_ref()), text))
+                    let source = Source::shared(Path::new(name.as_ref()), text);
+                    // Only link destinations changed: the input's parse, shifted.
+                    let was = by_path.get(path.as_path());
+                    match (was, edited.get(&path)) {
+                        (Some(was), Some(lens)) => match shifted::reparse(was, source, lens) {
+                            Ok(doc) => doc,
+                            Err(source) => Document::parse(source),
+                        },
+                        _ => Document::parse(source),
+                    }
                 })
             })
             .collect();
