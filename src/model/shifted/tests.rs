@@ -118,7 +118,8 @@ fn edits_that_are_not_plain_destinations_are_parsed_afresh() {
     let old = Document::from_text("t.md", text);
     let dest = old.links[0].dest.clone().unwrap();
     let at = text.find("`a.md`").unwrap() + 1;
-    let cases: Vec<(Vec<(Range<usize>, String)>, &str)> = vec![
+    type Edits = Vec<(Range<usize>, String)>;
+    let cases: Vec<(Edits, &str)> = vec![
         (vec![(dest.clone(), "c d.md".into())], "a space"),
         (vec![(dest.clone(), "c\\_d.md".into())], "an escape"),
         (vec![(at..at + 4, "c.md".into())], "a code span"),
