@@ -230,7 +230,8 @@ impl PartOut {
         &self.doc.source.text
     }
 
-    /// Apply `edits` to its text (recorded in its ledger), parsing it again.
+    /// Apply `edits` to its text (recorded in its ledger), parsing it again
+    /// unless only plain link destinations changed ([`crate::model::shifted`]).
     /// Its tokens, when they were known, stay known: spliced from the old
     /// count around each edit ([`crate::tokens::count_edited`]) and
     /// remembered, so its folder's index does not count the part again.
@@ -241,7 +242,13 @@ impl PartOut {
         let tokens = self
             .tokens
             .map(|n| crate::tokens::count_edited(enc, &self.doc.source.text, n, &new, &lens));
-        self.set_contents(new);
+        // Only plain link destinations changed: its parse, shifted.
+        let name = self.path.to_string_lossy();
+        let source = crate::model::Source::new(Path::new(name.as_ref()), new);
+        self.doc = match crate::model::shifted::reparse(&self.doc, source, &lens) {
+            Ok(doc) => doc,
+            Err(source) => Document::parse(source),
+        };
         if let Some(n) = tokens {
             enc.remember(&self.doc.source.text, n);
         }
