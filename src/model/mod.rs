@@ -7,6 +7,7 @@ pub mod links;
 pub mod markers;
 pub mod refdefs;
 pub mod section;
+pub mod shifted;
 pub mod slug;
 pub mod source;
 pub mod text;

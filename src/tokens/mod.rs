@@ -23,6 +23,9 @@ mod layout;
 mod merge;
 mod pretokenize;
 mod ranks;
+mod splice;
+
+pub use splice::count_edited;
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -123,6 +126,16 @@ impl Encoding {
             m.insert(key, n);
         }
         n
+    }
+
+    /// The count of `text` if it is remembered (see [`Encoding::count`]),
+    /// without counting it: a text's count is worth splicing into its edited
+    /// version's ([`count_edited`]) only when it costs nothing to know.
+    pub fn remembered(self, text: &str) -> Option<usize> {
+        if text.len() < MEMO_MIN {
+            return None;
+        }
+        memo().lock().ok()?.get(&key(self, text)).copied()
     }
 
     /// Record a count worked out another way (a split part, from its blocks), so a

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
-use crate::model::{Document, Source};
+use crate::model::{shifted, Document, Source};
 use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
@@ -31,25 +31,51 @@ impl Planner<'_> {
     /// The planned tree's check needs every modified file parsed, and that
     /// parse held a copy of the text beside the op's (on a 4,000-file tree,
     /// where nearly every file has a link rewritten, ~14 MB at migrate's peak).
+    ///
+    /// Each modified file's tokens are spliced here, on every core, from its
+    /// original's count when that is known (it was counted for the check
+    /// while files were split) and remembered: the check of the planned
+    /// tree counted each link-rewritten text again.
     pub(super) fn parse_modified(&mut self) {
-        let texts: Vec<Option<(PathBuf, crate::model::Text)>> = self
+        type Texts<'t> = Vec<Option<(PathBuf, &'t str, crate::model::Text)>>;
+        let texts: Texts = self
             .modifies
             .iter_mut()
             .map(|op| match op {
-                Op::Modify { path, new, .. } => Some((path.clone(), std::mem::take(new))),
+                Op::Modify { path, old, new } => {
+                    Some((path.clone(), old.as_str(), std::mem::take(new)))
+                }
                 _ => None,
             })
             .collect();
+        let (enc, edited, by_path) = (self.enc, &self.edited, &self.by_path);
         self.modified = texts
             .into_par_iter()
             .map(|t| {
-                t.map(|(path, text)| {
+                t.map(|(path, old, text)| {
+                    let spliced = edited.get(&path).and_then(|lens| {
+                        let n = enc.remembered(old)?;
+                        Some(crate::tokens::count_edited(enc, old, n, &text, lens))
+                    });
+                    if let Some(n) = spliced {
+                        enc.remember(&text, n);
+                    }
                     // As `Document::from_text` names it, without copying the text.
                     let name = path.to_string_lossy();
-                    Document::parse(Source::shared(Path::new(name.as_ref()), text))
+                    let source = Source::shared(Path::new(name.as_ref()), text);
+                    // Only link destinations changed: the input's parse, shifted.
+                    let was = by_path.get(path.as_path());
+                    match (was, edited.get(&path)) {
+                        (Some(was), Some(lens)) => match shifted::reparse(was, source, lens) {
+                            Ok(doc) => doc,
+                            Err(source) => Document::parse(source),
+                        },
+                        _ => Document::parse(source),
+                    }
                 })
             })
             .collect();
+        self.edited = HashMap::new();
     }
 
     /// The planned texts of the modified files back into their ops, the

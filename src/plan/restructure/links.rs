@@ -108,8 +108,10 @@ impl Planner<'_> {
             }
             if !edits.is_empty() {
                 self.out.links_rewritten += edits.len() - mentions;
+                let lens = edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
                 let new = edit(&doc.source.text, edits);
                 if new != doc.source.text {
+                    self.edited.insert(rel.clone(), lens);
                     self.modifies.push(Op::Modify {
                         path: rel.clone(),
                         old: doc.source.text.clone(),
@@ -135,8 +137,7 @@ impl Planner<'_> {
                 let edits = self.mention_edits(&names, &part.path, &part.doc);
                 if !edits.is_empty() {
                     self.out.mentions_rewritten += edits.len();
-                    let new = part.ledger.edit(&part.doc.source.text, edits);
-                    part.set_contents(new);
+                    part.edit(edits, self.enc);
                 }
             }
         }
@@ -203,8 +204,7 @@ impl Planner<'_> {
         }
         if !edits.is_empty() {
             self.out.links_rewritten += edits.len();
-            let new = part.ledger.edit(&part.doc.source.text, edits);
-            part.set_contents(new);
+            part.edit(edits, self.enc);
         }
     }
 }

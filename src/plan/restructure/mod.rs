@@ -230,6 +230,31 @@ impl PartOut {
         &self.doc.source.text
     }
 
+    /// Apply `edits` to its text (recorded in its ledger), parsing it again
+    /// unless only plain link destinations changed ([`crate::model::shifted`]).
+    /// Its tokens, when they were known, stay known: spliced from the old
+    /// count around each edit ([`crate::tokens::count_edited`]) and
+    /// remembered, so its folder's index does not count the part again.
+    fn edit(&mut self, edits: Vec<(std::ops::Range<usize>, String)>, enc: Encoding) {
+        let lens: Vec<(std::ops::Range<usize>, usize)> =
+            edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
+        let new = self.ledger.edit(&self.doc.source.text, edits);
+        let tokens = self
+            .tokens
+            .map(|n| crate::tokens::count_edited(enc, &self.doc.source.text, n, &new, &lens));
+        // Only plain link destinations changed: its parse, shifted.
+        let name = self.path.to_string_lossy();
+        let source = crate::model::Source::new(Path::new(name.as_ref()), new);
+        self.doc = match crate::model::shifted::reparse(&self.doc, source, &lens) {
+            Ok(doc) => doc,
+            Err(source) => Document::parse(source),
+        };
+        if let Some(n) = tokens {
+            enc.remember(&self.doc.source.text, n);
+        }
+        self.tokens = tokens;
+    }
+
     /// Replace its text, parsing it again.
     fn set_contents(&mut self, text: String) {
         // A changed text's tokens are no longer known.
@@ -293,6 +318,10 @@ struct Planner<'a> {
     stripped: HashMap<PathBuf, Document>,
     /// Files modified only because their task card was out of date.
     cards_only: HashSet<PathBuf>,
+    /// The link and mention edits each modified file's text was made with
+    /// (byte range of the original, length of the new text), to splice its
+    /// token count from the original's ([`Planner::parse_modified`]).
+    edited: HashMap<PathBuf, Vec<(std::ops::Range<usize>, usize)>>,
     /// The decisions of big originals' archive copies, extracted while each
     /// was split, before its parts existed (see [`split::EARLY_SCAN`]).
     early: Option<crate::decisions::Extracted<'a>>,
@@ -339,6 +368,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         card_fields: cfg.cards.fields(),
         stripped: HashMap::new(),
         cards_only: HashSet::new(),
+        edited: HashMap::new(),
         early: None,
     };
     if let Some(note) = p.no_plan_dirs_note() {
