@@ -28,12 +28,7 @@ pub fn reparse(
 ) -> Result<Document, Source> {
     match shift(old, &new, edits) {
         Some((blocks, links)) => {
-            let doc = Document {
-                source: new,
-                blocks,
-                headings: old.headings.clone(),
-                links,
-            };
+            let doc = Document::from_located(new, blocks, old.headings.clone(), links);
             #[cfg(debug_assertions)]
             {
                 let fresh = Document::parse(doc.source.clone());

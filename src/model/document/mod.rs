@@ -225,6 +225,24 @@ impl Document {
         }
     }
 
+    /// A document from blocks, headings and links already located in
+    /// `source` (by shifting an earlier parse, `model::shifted`): the caller
+    /// vouches they are what [`Document::parse`] would find.
+    pub(crate) fn from_located(
+        source: Source,
+        blocks: Vec<Block>,
+        headings: Vec<Heading>,
+        links: Vec<Link>,
+    ) -> Document {
+        Document {
+            source,
+            blocks,
+            headings,
+            links,
+            unspliceable: std::sync::OnceLock::new(),
+        }
+    }
+
     /// Convenience: parse text held in memory.
     pub fn from_text(path: &str, text: &str) -> Document {
         Document::parse(Source::new(std::path::Path::new(path), text.to_string()))
