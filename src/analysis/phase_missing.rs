@@ -381,16 +381,8 @@ mod tests {
         ];
         let dir =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/pcc/.claude/plans");
-        let mut stack = vec![dir];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "md") {
-                    texts.push(std::fs::read_to_string(&p).unwrap());
-                }
-            }
+        for p in crate::model::markdown_under(&dir) {
+            texts.push(std::fs::read_to_string(&p).unwrap());
         }
         let across = Regex::new(r"(?i)phase\s+\d+\.\d+").unwrap();
         let covering = Regex::new(r"x\s*y|y").unwrap();

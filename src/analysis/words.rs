@@ -376,16 +376,8 @@ mod tests {
                 .to_string(),
         ];
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/pcc/.claude");
-        let mut stack = vec![dir];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "md") {
-                    texts.push(std::fs::read_to_string(&p).unwrap());
-                }
-            }
+        for p in crate::model::markdown_under(&dir) {
+            texts.push(std::fs::read_to_string(&p).unwrap());
         }
         let mut total = 0;
         for t in &texts {

@@ -40,22 +40,7 @@ fn compare(path: &Path, text: &str) -> usize {
     shifted
 }
 
-fn markdown_under(root: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use crate::model::markdown_under;
 
 fn compare_all(root: &Path) -> (usize, usize) {
     let (mut files, mut shifted) = (0, 0);

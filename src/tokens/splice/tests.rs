@@ -130,20 +130,12 @@ fn spliced_counts_are_exact_on_the_corpus() {
         eprintln!("skipped: no corpus at {}", root.display());
         return;
     }
-    let mut stack = vec![root.to_path_buf()];
     let mut files = 0;
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap().flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "md") {
-                if let Ok(text) = std::fs::read_to_string(&p) {
-                    // Big files once, small ones a few times.
-                    same_counts(&text, if text.len() > 50_000 { 1 } else { 3 }, files + 11);
-                    files += 1;
-                }
-            }
+    for p in crate::model::markdown_under(root) {
+        if let Ok(text) = std::fs::read_to_string(&p) {
+            // Big files once, small ones a few times.
+            same_counts(&text, if text.len() > 50_000 { 1 } else { 3 }, files + 11);
+            files += 1;
         }
     }
     assert!(files > 100, "too few corpus files: {files}");
