@@ -1,6 +1,7 @@
 //! `budget.lines`: a file longer than its line budget.
 
 use super::{Ctx, FileFacts, Rule, RuleInfo};
+use crate::config::Ownership;
 use crate::finding::{Finding, Severity};
 use crate::subphase::Reading;
 
@@ -33,6 +34,13 @@ pub(super) fn exempt(doc: &crate::model::Document) -> bool {
 /// counts only in a phased document (`subphase::Reading`), so a numbered spec is
 /// not promised a file per section that split would not give it.
 pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
+    // A file a framework in use runs whole (a GSD plan): `replan split` would
+    // break it, and migrate keeps it; say so instead of promising a cut.
+    if let Some(fw) = parsed_by(cx, file.rel) {
+        return vec![format!(
+            "{fw} reads this file's structure, so migrate keeps it whole: split it by hand, or give it a budget override"
+        )];
+    }
     let reading = Reading::of_doc(file.doc, &cx.cfg.headings, &cx.cfg.environments);
     let cut: Vec<&str> = file
         .subphases
@@ -49,6 +57,20 @@ pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
         "a monolith of {n} subphases ({first} .. {last}); `replan split {}` cuts it into one file per subphase",
         file.path
     )]
+}
+
+/// The framework in use that parses `rel` (rules/frameworks.yaml `parsed`),
+/// if any. Asked only of files over budget, so its few lookups on disk are
+/// not on check's hot path.
+fn parsed_by<'c>(cx: &Ctx<'c>, rel: &std::path::Path) -> Option<&'c str> {
+    cx.cfg
+        .frameworks
+        .iter()
+        .filter(|fw| fw.detected(&|p| cx.root.join(p).exists()))
+        .find_map(|fw| match fw.ownership(rel) {
+            Ownership::Parsed(name) => Some(name),
+            _ => None,
+        })
 }
 
 impl Rule for BudgetLines {
@@ -100,6 +122,38 @@ mod tests {
         let outline = phased.replace("# Phase 2", "# Research B");
         let f = run_rule("budget.lines", &[("r.md", &outline)]);
         assert!(f[0].evidence.is_empty(), "{:?}", f[0].evidence);
+    }
+
+    #[test]
+    fn a_file_a_framework_runs_whole_is_not_promised_a_split() {
+        // A GSD plan over budget: migrate keeps it whole, so the finding says
+        // that rather than "`replan split` cuts it", which would break it.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join(".planning")).unwrap();
+        std::fs::write(dir.path().join(".planning/ROADMAP.md"), "# Roadmap\n").unwrap();
+        let body = "step\n".repeat(70);
+        let plan = format!("## Phase 1.1: A\n{body}## Phase 1.2: B\n{body}## Phase 1.3: C\n{body}");
+        let files = [
+            (".planning/phases/01-a/01-01-PLAN.md", plan.as_str()),
+            ("docs/plans/p.md", plan.as_str()),
+        ];
+        let cfg = crate::config::Config::builtin();
+        let f = crate::analysis::testutil::run_rule_cfg("budget.lines", &files, &cfg, dir.path());
+        assert_eq!(f.len(), 2, "{f:?}");
+        let gsd = f.iter().find(|x| x.path.ends_with("PLAN.md")).unwrap();
+        assert_eq!(gsd.evidence.len(), 1, "{:?}", gsd.evidence);
+        assert!(
+            gsd.evidence[0]
+                .starts_with("GSD reads this file's structure, so migrate keeps it whole"),
+            "{:?}",
+            gsd.evidence
+        );
+        let free = f.iter().find(|x| x.path == "docs/plans/p.md").unwrap();
+        assert!(
+            free.evidence[0].contains("a monolith of 3 subphases"),
+            "{:?}",
+            free.evidence
+        );
     }
 
     #[test]
