@@ -216,18 +216,12 @@ impl Document {
         // no spare capacity.
         headings.shrink_to_fit();
         links.shrink_to_fit();
-        Document {
-            source,
-            blocks,
-            headings,
-            links,
-            unspliceable: std::sync::OnceLock::new(),
-        }
+        Document::from_located(source, blocks, headings, links)
     }
 
     /// A document from blocks, headings and links already located in
-    /// `source` (by shifting an earlier parse, `model::shifted`): the caller
-    /// vouches they are what [`Document::parse`] would find.
+    /// `source` (by [`Document::parse`], or by shifting an earlier parse,
+    /// `model::shifted`): the caller vouches they are what a parse finds.
     pub(crate) fn from_located(
         source: Source,
         blocks: Vec<Block>,
