@@ -164,6 +164,17 @@ fn text_of(ix: &[usize]) -> String {
     ix.iter().map(|&i| LINES[i % LINES.len()]).collect()
 }
 
+/// A text of `LINES` picked by `base`, and the byte range of its `n` whole
+/// lines from line `a` (both clamped to the text).
+fn lines_from(base: &[usize], a: usize, n: usize) -> (String, usize, usize) {
+    let lines: Vec<&str> = base.iter().map(|&i| LINES[i % LINES.len()]).collect();
+    let a = a.min(lines.len());
+    let b = (a + n).min(lines.len());
+    let start: usize = lines[..a].iter().map(|l| l.len()).sum();
+    let end: usize = start + lines[a..b].iter().map(|l| l.len()).sum::<usize>();
+    (lines.concat(), start, end)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
     /// Any whole lines replaced by any lines: the splice (or the fallback)
@@ -175,12 +186,7 @@ proptest! {
         a in 0usize..31,
         n in 0usize..6,
     ) {
-        let lines: Vec<&str> = base.iter().map(|&i| LINES[i % LINES.len()]).collect();
-        let a = a.min(lines.len());
-        let b = (a + n).min(lines.len());
-        let start: usize = lines[..a].iter().map(|l| l.len()).sum();
-        let end: usize = start + lines[a..b].iter().map(|l| l.len()).sum::<usize>();
-        let text = lines.concat();
+        let (text, start, end) = lines_from(&base, a, n);
         check(&text, start..end, &text_of(&ins));
     }
 
@@ -193,12 +199,7 @@ proptest! {
         n in 0usize..31,
         cont in any::<bool>(),
     ) {
-        let lines: Vec<&str> = base.iter().map(|&i| LINES[i % LINES.len()]).collect();
-        let a = a.min(lines.len());
-        let b = (a + n).min(lines.len());
-        let start: usize = lines[..a].iter().map(|l| l.len()).sum();
-        let end: usize = start + lines[a..b].iter().map(|l| l.len()).sum::<usize>();
-        let text = lines.concat();
+        let (text, start, end) = lines_from(&base, a, n);
         let doc = Document::from_text("t.md", &text);
         let prefix = if cont { "*Continued* <!-- replan:continuation -->\n\n" } else { "" };
         let new = format!("{prefix}{}", &text[start..end]);
