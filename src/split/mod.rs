@@ -113,6 +113,11 @@ pub struct SplitPlan {
     pub oversize: Vec<Oversize>,
     /// Heading level of the subphases, when any were found.
     pub unit_level: Option<u8>,
+    /// No free names were left for a unit's parts (every candidate taken):
+    /// the plan has no parts and the file must stay whole. Said apart from an
+    /// empty document, whose plan has no parts either, so a caller can tell
+    /// the user why nothing was split.
+    pub no_free_names: bool,
 }
 
 impl SplitPlan {
@@ -258,7 +263,14 @@ pub fn plan_avoiding(
         let range = segs.of_blocks(unit.blocks.clone());
         let (pieces, big) = budget::cut(doc, &segs, range, opts, reserve, floor);
         let n = pieces.len();
-        let mut part_names = names.part_names(&base, n);
+        let Some(mut part_names) = names.part_names(&base, n) else {
+            return SplitPlan {
+                parts: Vec::new(),
+                oversize: Vec::new(),
+                unit_level: units.level,
+                no_free_names: true,
+            };
+        };
         if unit.subphase.is_none() {
             // A later part of a unit that is no subphase, when it opens with a
             // heading, is named after it (`task-5-create-drift-detector.md`,
@@ -326,6 +338,7 @@ pub fn plan_avoiding(
         parts,
         oversize,
         unit_level: units.level,
+        no_free_names: false,
     }
 }
 

@@ -385,10 +385,12 @@ impl<'t> Namer<'t> {
     }
 
     /// Unique names for the `n` parts of a unit: `base.md`, `base-part-2.md`, ...
-    /// Duplicate units get `-2`, `-3` so nothing is ever overwritten.
-    pub fn part_names(&mut self, base: &str, n: usize) -> Vec<String> {
-        let mut k = 1;
-        loop {
+    /// Duplicate units get `-2`, `-3` so nothing is ever overwritten. `None`
+    /// when the first hundred such sets are all taken: the search is bounded
+    /// (a `taken` that says yes to every name must not hang a run), and the
+    /// caller leaves the file whole rather than guess a name unchecked.
+    pub fn part_names(&mut self, base: &str, n: usize) -> Option<Vec<String>> {
+        for k in 1..=PART_NAME_TRIES {
             let b = if k == 1 {
                 base.to_string()
             } else {
@@ -405,12 +407,16 @@ impl<'t> Namer<'t> {
                 .collect();
             if names.iter().all(|x| !self.is_taken(x)) {
                 self.taken.extend(names.iter().cloned());
-                return names;
+                return Some(names);
             }
-            k += 1;
         }
+        None
     }
 }
+
+/// How many `-k` suffixes [`Namer::part_names`] tries before it gives up: as
+/// many as [`Namer::free_name`] tries for one name.
+const PART_NAME_TRIES: usize = 100;
 
 /// The added first line of a continuation part: a sentence linking the unit's
 /// first part, the marker, then a blank line so the body starts a fresh block.

@@ -122,6 +122,41 @@ fn own_name_is_free_only_when_the_caller_says_so() {
     assert_eq!(names(&moved), ["phase-1.1-a.md", "phase-1.1-a-part-2.md"]);
 }
 
+/// A folder where every name is taken must not hang the split: the search for
+/// free part names is bounded, and the plan says why it has no parts.
+#[test]
+fn no_free_names_leaves_the_file_whole_instead_of_looping() {
+    let c = Config::builtin();
+    let text = "# Notes\n\n## Phase 1.1: A\n\na\n\n## Phase 1.2: B\n\nb\n";
+    let doc = Document::from_text("notes.md", text);
+    let all = plan_avoiding(
+        &doc,
+        &c.headings,
+        &c.environments,
+        &opts(4),
+        "notes",
+        &|_| true,
+    );
+    assert!(all.no_free_names);
+    assert!(all.parts.is_empty());
+    assert!(!all.is_split());
+    // Names up to the bound are still found: the 99th suffix is free.
+    let late = plan_avoiding(
+        &doc,
+        &c.headings,
+        &c.environments,
+        &opts(4),
+        "notes",
+        &|n| n.starts_with("phase-1.1-a") && !n.starts_with("phase-1.1-a-99"),
+    );
+    assert!(!late.no_free_names);
+    assert!(
+        names(&late).contains(&"phase-1.1-a-99.md"),
+        "{:?}",
+        names(&late)
+    );
+}
+
 #[test]
 fn long_title_continuation_stays_within_token_budget() {
     // Found by the split property test: the continuation line repeats the unit's

@@ -308,6 +308,14 @@ impl Planner<'_> {
             &stem,
             &taken,
         );
+        if sp.no_free_names {
+            self.out.notes.push(Note::new(
+                NoteKind::NotSplit,
+                rel,
+                "not split: every name its parts could take in its folder is taken; left in place",
+            ));
+            return None;
+        }
         if !sp.is_split() {
             self.out.notes.push(Note::new(
                 NoteKind::NotSplit,
