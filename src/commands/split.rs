@@ -26,6 +26,7 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
         max_tokens: args.max_tokens,
         encoding,
         force: args.force,
+        root: Some(root.clone()),
     };
     ui::detail(&format!(
         "budget: {} lines, {} tokens ({})",

@@ -7,7 +7,7 @@ use std::path::Component;
 
 use crate::apply::{apply, ApplyOptions};
 use crate::config::Config;
-use crate::model::links::locate_all;
+use crate::model::links::{locate_all, normalize};
 use crate::model::{count_lines, Document, Source};
 use crate::plan::carding::{self, Context, Slot, Unit};
 use crate::plan::conserve::{self, Account, Ledger, Tally};
@@ -34,6 +34,9 @@ pub struct Options {
     pub encoding: Option<Encoding>,
     /// Overwrite files that exist.
     pub force: bool,
+    /// The project root the configuration came from: part names are matched
+    /// against its `plan_exclude` and `exclude` from there. `None`: by name only.
+    pub root: Option<PathBuf>,
 }
 
 /// One file written (or to be written).
@@ -126,7 +129,6 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         max_tokens: t,
         ..sopts
     };
-    let sp = split::plan(&doc, &cfg.headings, &cfg.environments, &cut, &stem);
     let out_dir: PathBuf = match &opts.out {
         Some(d) => d.clone(),
         None => opts
@@ -136,6 +138,28 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(".")),
     };
+    // The file stays where it is, so no part takes its name. Nor a name the
+    // configuration would leave alone (a part of a subphase titled "Plan
+    // template" named `plan-template.md`): `check .` would never look at that
+    // part again, as migrate and consolidate know. Only by its name: in a
+    // folder excluded whatever the name, every name would be taken.
+    let own = format!("{stem}.md");
+    let excluded = |p: &Path| cfg.plan_exclude.is_match(p) || cfg.exclude.is_match(p);
+    let out_rel = opts
+        .root
+        .as_deref()
+        .and_then(|root| root_relative(root, &out_dir))
+        .filter(|d| !excluded(&d.join("part.md")));
+    let taken =
+        |name: &str| name == own || out_rel.as_ref().is_some_and(|d| excluded(&d.join(name)));
+    let sp = split::plan_avoiding(&doc, &cfg.headings, &cfg.environments, &cut, &stem, &taken);
+    if sp.no_free_names {
+        anyhow::bail!(
+            "{}: every name its parts could take in {} is taken; nothing written",
+            opts.file.display(),
+            out_dir.display()
+        );
+    }
     let (mut contents, links_rewritten) = relink(&doc, &sp, &opts.file, &out_dir);
     // Each part's exact tokens while known: the split's, until a link in it
     // is rewritten.
@@ -326,6 +350,15 @@ fn account(file: &Path, doc: &Document, parts: &[(String, bool, Ledger)]) -> Acc
         .map(|(t, _, l)| (l, Some(t.as_str())))
         .collect();
     conserve::account(file, &doc.source.text, Tally::of(doc), &parts)
+}
+
+/// `dir` relative to `root`, both made absolute without touching the disk;
+/// `None` when `dir` is not under `root`.
+fn root_relative(root: &Path, dir: &Path) -> Option<PathBuf> {
+    let (_, root) = from_root(root)?;
+    let (_, dir) = from_root(dir)?;
+    let (root, dir) = (normalize(&root)?, normalize(&dir)?);
+    dir.strip_prefix(&root).ok().map(Path::to_path_buf)
 }
 
 /// A path made absolute (without touching the disk) and without its root, so

@@ -362,3 +362,34 @@ fn a_missing_output_folder_is_named_and_nothing_is_written() {
     );
     assert!(!d.path().join("new").exists());
 }
+
+/// A part is never named so that the configuration's `exclude` would match it:
+/// `plan-template.md` would be left out of `check .` for good. migrate and
+/// consolidate already keep to this; split names its parts the same way.
+#[test]
+fn a_part_is_never_named_like_an_excluded_template() {
+    let d = tempfile::tempdir().unwrap();
+    let plans = d.path().join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let body = "line\n\n".repeat(8);
+    let f = plans.join("notes.md");
+    std::fs::write(
+        &f,
+        format!("# Notes\n\n## Phase 1.1: Plan\n\n{body}## Plan template\n\n{body}"),
+    )
+    .unwrap();
+    replan()
+        .current_dir(d.path())
+        .args(["split", ".claude/plans/notes.md", "--max-lines", "14"])
+        .assert()
+        .success();
+    let names: Vec<String> = std::fs::read_dir(&plans)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!names.iter().any(|n| n == "plan-template.md"), "{names:?}");
+    assert!(
+        names.iter().any(|n| n.starts_with("plan-template")),
+        "{names:?}"
+    );
+}
