@@ -68,13 +68,44 @@ fn cells(line: &str) -> Vec<&str> {
     out
 }
 
+/// The lines of `f`'s `<output>`…`</output>` blocks, tags included, as
+/// `(first, last)`. A GSD plan's `<output>` is the template of the summary its
+/// executor will write once the plan is done ("Phase 6 complete. Proceed to
+/// Phase 7"): what a later file will say, not what this one claims. A tag with
+/// no closer after it opens nothing, so a stray `<output>` hides no claim.
+fn output_blocks(f: &FileFacts) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut open = None;
+    for l in 1..=f.lines() {
+        if f.is_code(l) {
+            continue;
+        }
+        let t = f.line(l).trim();
+        match open {
+            None if t == "<output>" => open = Some(l),
+            Some(first) if t.starts_with("</output>") => {
+                out.push((first, l));
+                open = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
 /// Every claim of status file `f`.
 pub fn claims(rules: &StatusRules, f: &FileFacts) -> Vec<Claim> {
     let mut out = Vec::new();
     // Whether the table the line is in has "Phase" as its first header cell.
     let mut table: Option<bool> = None;
+    // Most files have no `<output>` block: look for its tag once, not per line.
+    let templates = if f.doc.source.text.contains("<output>") {
+        output_blocks(f)
+    } else {
+        Vec::new()
+    };
     for l in 1..=f.lines() {
-        if f.is_code(l) {
+        if f.is_code(l) || templates.iter().any(|&(a, b)| (a..=b).contains(&l)) {
             table = None;
             continue;
         }

@@ -101,6 +101,16 @@ fn claims_of_done_against_open_subphases_fire() {
 }
 
 #[test]
+fn claims_outside_a_closed_output_block_still_count() {
+    for claim in [
+        "<output>\nA template.\n</output>\n\nPhase 4.1 complete.\n",
+        "<output>\n\nPhase 4.1 complete.\n",
+    ] {
+        assert_eq!(disagree(claim).len(), 1, "{claim:?}");
+    }
+}
+
+#[test]
 fn near_misses_stay_quiet() {
     for claim in [
         // Not claims of the work being done.
@@ -136,6 +146,8 @@ fn near_misses_stay_quiet() {
         "Mark Phase 4 COMPLETE only if all closeout gates are actually satisfied.\n",
         "Phases 5 and 6 can proceed in PARALLEL after Phase 4 completes\n",
         "```python\nprint(\"PHASE 4 COMPLETE - DATA PRODUCTIZATION SUCCESSFUL\")\n```\n",
+        // A GSD plan's template of the summary its executor will write.
+        "<output>\nAfter completion, create the SUMMARY:\n\n## Next Step\n\nPhase 4 complete. Proceed to Phase 5.\n</output>\n",
     ] {
         let f = disagree(claim);
         assert!(f.is_empty(), "{claim:?}: {f:?}");
