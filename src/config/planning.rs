@@ -43,8 +43,16 @@ impl PlanningFolder {
 /// Folder names that hold finished or archived work.
 const HISTORY: &[&str] = &["archive", "archived", "completed", "done"];
 
-/// Claude Code's own configuration in `.claude/`: prompts, not notes.
-const CLAUDE_CONFIG: &[&str] = &["agents", "commands", "skills", "hooks", "output-styles"];
+/// Claude Code's own configuration in `.claude/`: prompts, not notes. GSD
+/// installs its workflows and references in `.claude/get-shit-done/`.
+const CLAUDE_CONFIG: &[&str] = &[
+    "agents",
+    "commands",
+    "skills",
+    "hooks",
+    "output-styles",
+    "get-shit-done",
+];
 
 /// The fixed folder a glob starts with (`specs` for `specs/[0-9]*/spec.md`).
 fn fixed_dir(glob: &str) -> &str {
@@ -262,6 +270,7 @@ mod tests {
             "docs/plans/2025-01-01-x.md",
             "docs/plans/completed/2024-12-01-y.md",
             "planning/PLAN.md",
+            ".claude/get-shit-done/workflows/execute-plan.md",
             "docs/guide.md",
         ]);
         let got: Vec<(&str, &str, bool)> = f
@@ -285,7 +294,10 @@ mod tests {
         assert_eq!(by(".claude/plans").files, [".claude/plans/a.md"]);
         assert_eq!(by(".claude/plans").history, [".claude/plans/archived/**"]);
         assert_eq!(by(".claude").files, [".claude/handoffs/h.md"]);
-        assert_eq!(by(".claude").history, [".claude/agents/**"]);
+        assert_eq!(
+            by(".claude").history,
+            [".claude/agents/**", ".claude/get-shit-done/**"]
+        );
         assert_eq!(by("openspec").history, ["openspec/changes/archive/**"]);
         assert_eq!(by(".specify").history, [".specify/templates/**"]);
         assert_eq!(by(".specify").files, [".specify/memory/constitution.md"]);

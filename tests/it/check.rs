@@ -209,6 +209,12 @@ fn claude_code_configuration_is_not_reported_unless_named() {
     let skill = d.path().join(".claude/skills/deploy/SKILL.md");
     std::fs::create_dir_all(skill.parent().unwrap()).unwrap();
     std::fs::write(&skill, "# Skill\n\n".to_string() + &"- step\n".repeat(400)).unwrap();
+    // GSD installs its workflows in .claude/get-shit-done/: prompts too.
+    let gsd = d
+        .path()
+        .join(".claude/get-shit-done/workflows/execute-plan.md");
+    std::fs::create_dir_all(gsd.parent().unwrap()).unwrap();
+    std::fs::write(&gsd, "# Execute\n\n".to_string() + &"- step\n".repeat(400)).unwrap();
     let plan = d.path().join(".claude/plans/a.md");
     std::fs::create_dir_all(plan.parent().unwrap()).unwrap();
     std::fs::write(&plan, "# A\n\n## Phase 1.1: A\n\ntext\n").unwrap();
