@@ -41,7 +41,14 @@ impl PlanningFolder {
 }
 
 /// Folder names that hold finished or archived work.
-const HISTORY: &[&str] = &["archive", "archived", "completed", "done"];
+const HISTORY: &[&str] = &[
+    "archive",
+    "archived",
+    "_archive",
+    "_archived",
+    "completed",
+    "done",
+];
 
 /// Claude Code's own configuration in `.claude/`: prompts, not notes. GSD
 /// installs its workflows and references in `.claude/get-shit-done/`.
@@ -258,6 +265,7 @@ mod tests {
         let f = found(&[
             ".claude/plans/a.md",
             ".claude/plans/archived/old.md",
+            ".claude/plans/_archived/older.md",
             ".claude/handoffs/h.md",
             ".claude/agents/reviewer.md",
             ".claude/CLAUDE.md",
@@ -292,7 +300,10 @@ mod tests {
         );
         let by = |d: &str| f.iter().find(|x| x.dir == d).unwrap();
         assert_eq!(by(".claude/plans").files, [".claude/plans/a.md"]);
-        assert_eq!(by(".claude/plans").history, [".claude/plans/archived/**"]);
+        assert_eq!(
+            by(".claude/plans").history,
+            [".claude/plans/_archived/**", ".claude/plans/archived/**"]
+        );
         assert_eq!(by(".claude").files, [".claude/handoffs/h.md"]);
         assert_eq!(
             by(".claude").history,
