@@ -278,6 +278,9 @@ mod tests {
             "docs/plans/2025-01-01-x.md",
             "docs/plans/completed/2024-12-01-y.md",
             "planning/PLAN.md",
+            ".kiro/specs/login/tasks.md",
+            ".kiro/specs/_archived/old/tasks.md",
+            ".kiro/steering/product.md",
             ".claude/get-shit-done/workflows/execute-plan.md",
             "docs/guide.md",
         ]);
@@ -294,11 +297,15 @@ mod tests {
                 ("openspec", "OpenSpec", true),
                 ("specs", "spec-kit", true),
                 (".specify/specs", "spec-kit", true),
+                (".kiro/specs", "Kiro", true),
                 (".claude", "Claude Code notes", false),
                 (".specify", "spec-kit", false),
+                (".kiro", "Kiro", false),
             ]
         );
         let by = |d: &str| f.iter().find(|x| x.dir == d).unwrap();
+        assert_eq!(by(".kiro/specs").history, [".kiro/specs/_archived/**"]);
+        assert_eq!(by(".kiro/specs").files, [".kiro/specs/login/tasks.md"]);
         assert_eq!(by(".claude/plans").files, [".claude/plans/a.md"]);
         assert_eq!(
             by(".claude/plans").history,

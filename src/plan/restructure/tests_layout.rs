@@ -511,3 +511,32 @@ fn finished_plans_in_a_completed_or_done_folder_are_left_alone() {
     let o = run(&[("docs/plans/plan-2026-02-27-x.md", long.as_str())]);
     assert!(!o.plan.is_empty());
 }
+
+#[test]
+fn kiro_keeps_a_specs_task_list_whole_and_splits_its_design_beside_it() {
+    // Kiro reads requirements.md, design.md and tasks.md by name and runs the
+    // task list from the editor: the list stays whole, the design keeps its
+    // name as the index of its parts, and a spec in `_archived/` is retired.
+    let long = subphase_over_budget("1.1", "Spec");
+    let files = [
+        (".kiro/steering/product.md", long.as_str()),
+        (".kiro/specs/login/requirements.md", long.as_str()),
+        (".kiro/specs/login/design.md", long.as_str()),
+        (".kiro/specs/login/tasks.md", long.as_str()),
+        (".kiro/specs/_archived/old/design.md", long.as_str()),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    for kept in ["requirements.md", "tasks.md"] {
+        assert!(op_text(&o, &format!(".kiro/specs/login/{kept}")).is_none());
+    }
+    assert!(op_text(&o, ".kiro/steering/product.md").is_none());
+    let index = op_text(&o, ".kiro/specs/login/design.md").expect("index in place");
+    assert!(index.contains("(design/"), "{index}");
+    assert!(!o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })));
+    assert!(
+        !created(&o).iter().any(|p| p.contains("_archived")),
+        "{:#?}",
+        created(&o)
+    );
+}
