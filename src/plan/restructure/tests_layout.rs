@@ -540,3 +540,20 @@ fn kiro_keeps_a_specs_task_list_whole_and_splits_its_design_beside_it() {
         created(&o)
     );
 }
+
+#[test]
+fn speck_is_spec_kit_without_its_specify_folder() {
+    // Speck (a port of spec-kit) keeps `.speck/`, not `.specify/`, and its
+    // commands read a feature's spec.md, plan.md and tasks.md by name.
+    let long = subphase_over_budget("1.1", "Spec");
+    let files = [
+        (".speck/scripts/x.md", "# Script\n"),
+        ("specs/001-login/spec.md", long.as_str()),
+        ("specs/001-login/tasks.md", long.as_str()),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(op_text(&o, "specs/001-login/spec.md").is_none());
+    assert!(op_text(&o, "specs/001-login/tasks.md").is_none());
+    assert!(!o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })));
+}
