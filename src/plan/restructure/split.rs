@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::{archive_path, Candidacy, PartOut, Planner, SplitFile};
 use crate::config::Ownership;
 use crate::model::markers;
-use crate::model::Document;
+use crate::model::{count_lines, Document};
 use crate::note::{Note, NoteKind};
 use crate::plan::carding;
 use crate::plan::conserve::{self, Ledger};
@@ -118,6 +118,15 @@ impl Planner<'_> {
                 continue;
             }
             if let Ownership::Parsed(fw) = self.ownership(rel) {
+                // A file its framework parses is a candidate for holding several
+                // subphases too (an OpenSpec tasks.md of phases 1.1, 1.2, ...),
+                // but that is its framework's own layout, not a problem: only a
+                // file over budget is worth a note.
+                let (max_lines, max_tokens) = self.cfg.budget_for(rel);
+                let text = &doc.source.text;
+                if count_lines(text) <= max_lines && self.enc.count(text) <= max_tokens {
+                    continue;
+                }
                 self.out.notes.push(Note::new(
                     NoteKind::Framework,
                     rel,

@@ -557,3 +557,17 @@ fn speck_is_spec_kit_without_its_specify_folder() {
     assert!(op_text(&o, "specs/001-login/tasks.md").is_none());
     assert!(!o.plan.ops.iter().any(|op| matches!(op, Op::Move { .. })));
 }
+
+#[test]
+fn a_framework_file_within_budget_holding_subphases_gets_no_note() {
+    // An OpenSpec task list of phases 1.1, 1.2, ... is its framework's own
+    // layout: within budget, there is nothing to say about it (it was told
+    // "over budget but kept whole", which check then contradicted).
+    let tasks = "# Tasks\n\n## Phase 1: Database\n\n### 1.1 Add model\n- [x] a\n\n## Phase 2: Backend\n\n### 2.1 Upload\n- [x] b\n";
+    let o = run(&[
+        ("openspec/project.md", "# Project\n"),
+        ("openspec/changes/add-x/tasks.md", tasks),
+    ]);
+    assert!(o.plan.is_empty(), "{:#?}", o.plan.ops);
+    assert!(o.notes.is_empty(), "{:?}", o.notes);
+}
