@@ -203,6 +203,24 @@ fn clean_tree_exits_zero_and_warnings_do_not_fail() {
     assert_eq!(findings(&json)[0]["severity"], "warning");
 }
 
+/// GSD's `complete-milestone` files the shipped roadmap and requirements under
+/// `.planning/milestones/`: history, which differs from today's PROJECT.md by
+/// design (a decision's outcome "Pending" then, "Good" now) and which no run
+/// of replan changes, so `check .` does not report it (mbfcext: 4 warnings).
+#[test]
+fn gsd_milestone_history_is_not_reported_unless_named() {
+    let d = tempfile::tempdir().unwrap();
+    let old = d.path().join(".planning/milestones/v1.0-ROADMAP.md");
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::write(&old, "# Roadmap v1.0\n\n".to_string() + &"- shipped\n".repeat(400)).unwrap();
+    std::fs::write(d.path().join(".planning/ROADMAP.md"), "# Roadmap\n\n- next\n").unwrap();
+    let (code, json, _) = check_json(&["."], d.path());
+    assert_eq!((code, findings(&json).len()), (0, 0), "{json}");
+    let (code, json, _) = check_json(&[".planning/milestones/v1.0-ROADMAP.md"], d.path());
+    assert_eq!(code, 1, "a file named is always checked");
+    assert_eq!(findings(&json)[0]["rule"], "budget.lines");
+}
+
 #[test]
 fn claude_code_configuration_is_not_reported_unless_named() {
     let d = tempfile::tempdir().unwrap();
