@@ -421,6 +421,43 @@ fn names_of_split_files_in_code_spans_and_paths_are_rewritten_not_in_prose() {
     assert_eq!(o.links_rewritten, 0);
 }
 
+/// A part whose moved text holds both a link and a path mention of another
+/// split file gets both rewritten: the link first, then the mention read from
+/// the part's text as the link left it (the ranges of the two passes differ).
+#[test]
+fn a_part_gets_its_links_and_then_its_mentions_rewritten() {
+    let mut files = two_plans();
+    files[0].1 = files[0].1.replace(
+        "## Step 1.2: Ship Parser\n\nText.\n",
+        "## Step 1.2: Ship Parser\n\nSee [deploy](deploy-plan.md), then `docs/plans/deploy-plan.md`.\n",
+    );
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let o = run(&refs);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let part = o
+        .plan
+        .ops
+        .iter()
+        .find_map(|op| match op {
+            Op::Create { path, contents }
+                if path.starts_with("docs/plans/parser-plan")
+                    && contents.as_str().contains("Ship Parser") =>
+            {
+                Some(contents.as_str())
+            }
+            _ => None,
+        })
+        .expect("the part with step 1.2");
+    assert!(
+        part.contains(
+            "See [deploy](../deploy-plan/step-1.1-build-deploy.md), then `docs/plans/deploy-plan/INDEX.md`.\n"
+        ),
+        "{part}"
+    );
+    assert_eq!(o.links_rewritten, 1);
+    assert_eq!(o.mentions_rewritten, 1);
+}
+
 /// A GSD tree as its tools leave it: decisions in a plan's `<context>` and a
 /// summary's "Decisions Made", all in the framework's own files.
 fn gsd_with_decisions() -> Vec<(&'static str, &'static str)> {
