@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::check::StatusRules;
 use crate::config::{CardField, Environment, HeadingRules};
-use crate::model::Document;
+use crate::model::{Document, Text};
 use crate::plan::card::{self, Facts};
 use crate::plan::conserve::Ledger;
 use crate::subphase::{recognise, Reading, Subphase};
@@ -113,8 +113,9 @@ pub fn budgets_with_room(
 pub struct Slot<'a> {
     /// Where it goes (root-relative: the card's links are made from it).
     pub path: &'a Path,
-    /// Its text; the card goes in.
-    pub contents: &'a mut String,
+    /// Its text; the card goes in. A [`Text`], so a carded part's parse
+    /// shares it rather than holding a copy of its own.
+    pub contents: &'a mut Text,
     /// Its parse, kept in step with `contents`.
     pub doc: &'a mut Document,
     /// What replan added to it; a continuation line replaced by the card
@@ -298,6 +299,9 @@ fn card_part(p: &mut Slot, u: &Unit, unit: &UnitFacts, ctx: &Context) {
     let is_heading =
         |t: &str| subphase_of(t, ctx.headings, ctx.envs).is_some_and(|s| s.number == u.number);
     if let Some((new, replaced)) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
+        // One buffer for the slot and the parse (a part's text is most of a
+        // carded part's memory: copied for its parse, it was held twice).
+        let new = Text::from(new);
         if prefix > 0 {
             p.ledger.drop_prefix();
         }
