@@ -8,7 +8,7 @@ use std::path::Component;
 use crate::apply::{apply, ApplyOptions};
 use crate::config::Config;
 use crate::model::links::{locate_all, normalize};
-use crate::model::{count_lines, Document, Source};
+use crate::model::{count_lines, Document, Source, Text};
 use crate::plan::carding::{self, Context, Slot, Unit};
 use crate::plan::conserve::{self, Account, Ledger, Tally};
 use crate::plan::links::{anchors, part_links, MoveMap, Moved, PartText};
@@ -321,25 +321,37 @@ fn card_chunk(
         .zip(paths)
         .map(|((t, _, _), p)| Document::from_text(&p.to_string_lossy(), t))
         .collect();
-    let before: Vec<String> = contents.iter().map(|c| c.0.clone()).collect();
-    let mut slots: Vec<Slot> = contents
+    // The slots' texts, taken out of `contents` and put back after (moved,
+    // not copied, unless a card went in); `before` shares them.
+    let mut texts: Vec<Text> = contents
         .iter_mut()
+        .map(|c| Text::from(std::mem::take(&mut c.0)))
+        .collect();
+    let before: Vec<Text> = texts.clone();
+    let mut slots: Vec<Slot> = texts
+        .iter_mut()
+        .zip(contents.iter_mut())
         .zip(&mut docs)
         .zip(paths)
         .zip(units)
         .zip(tokens.iter_mut())
-        .map(|(((((text, _, ledger), doc), path), unit), tokens)| Slot {
-            path,
-            contents: text,
-            doc,
-            ledger,
-            unit: unit.as_ref(),
-            tokens,
-        })
+        .map(
+            |(((((text, (_, _, ledger)), doc), path), unit), tokens)| Slot {
+                path,
+                contents: text,
+                doc,
+                ledger,
+                unit: unit.as_ref(),
+                tokens,
+            },
+        )
         .collect();
     carding::card_parts(&mut slots, ctx);
-    for (c, b) in contents.iter_mut().zip(before) {
-        c.1 |= c.0 != b;
+    drop(slots);
+    for ((c, t), b) in contents.iter_mut().zip(texts).zip(before) {
+        c.1 |= !t.same_buffer(&b) && t != b;
+        drop(b);
+        c.0 = t.into_string();
     }
 }
 

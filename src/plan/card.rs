@@ -136,7 +136,7 @@ pub fn insert(
 ) -> Option<(String, Range<usize>)> {
     if prefix > 0 {
         let rest = contents.get(prefix..)?;
-        return Some((format!("{card}{rest}"), 0..prefix));
+        return Some((joined(&[card, rest]), 0..prefix));
     }
     let (b, _) = doc
         .top_headings()
@@ -147,10 +147,18 @@ pub fn insert(
     if at == 0 || at > contents.len() || !contents[..at].ends_with('\n') {
         return None;
     }
-    Some((
-        format!("{}{card}{}", &contents[..at], &contents[at..]),
-        at..at,
-    ))
+    Some((joined(&[&contents[..at], card, &contents[at..]]), at..at))
+}
+
+/// `pieces` in one `String` of exactly their length: a carded part's text is
+/// held as long as the plan (shared by its parse and its op), so it keeps no
+/// spare capacity (`format!` guesses its capacity and may double it).
+fn joined(pieces: &[&str]) -> String {
+    let mut s = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    for p in pieces {
+        s.push_str(p);
+    }
+    s
 }
 
 /// Compile this module's regexes now (on a thread that warms them ahead of

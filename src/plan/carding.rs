@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::config::check::StatusRules;
 use crate::config::{CardField, Environment, HeadingRules};
-use crate::model::Document;
+use crate::model::{Document, Text};
 use crate::plan::card::{self, Facts};
 use crate::plan::conserve::Ledger;
 use crate::subphase::{recognise, Reading, Subphase};
@@ -113,8 +113,9 @@ pub fn budgets_with_room(
 pub struct Slot<'a> {
     /// Where it goes (root-relative: the card's links are made from it).
     pub path: &'a Path,
-    /// Its text; the card goes in.
-    pub contents: &'a mut String,
+    /// Its text; the card goes in. A [`Text`], so a carded part's parse
+    /// shares it rather than holding a copy of its own.
+    pub contents: &'a mut Text,
     /// Its parse, kept in step with `contents`.
     pub doc: &'a mut Document,
     /// What replan added to it; a continuation line replaced by the card
@@ -298,6 +299,9 @@ fn card_part(p: &mut Slot, u: &Unit, unit: &UnitFacts, ctx: &Context) {
     let is_heading =
         |t: &str| subphase_of(t, ctx.headings, ctx.envs).is_some_and(|s| s.number == u.number);
     if let Some((new, replaced)) = card::insert(p.contents, p.doc, &text, prefix, &is_heading) {
+        // One buffer for the slot and the parse (a part's text is most of a
+        // carded part's memory: copied for its parse, it was held twice).
+        let new = Text::from(new);
         if prefix > 0 {
             p.ledger.drop_prefix();
         }
@@ -405,6 +409,76 @@ pub fn card_lines(doc: &Document) -> Vec<(usize, usize)> {
 mod tests {
     use super::*;
     use crate::model::markers;
+
+    /// A carded part's parse is the parse of its carded text and shares
+    /// the slot's buffer (a copy of it for the parse was a whole input's
+    /// worth of memory again); an uncarded part keeps its text and parse.
+    #[test]
+    fn a_carded_parts_parse_shares_its_text() {
+        let cfg = crate::config::Config::builtin();
+        let fields = cfg.cards.fields().unwrap();
+        let first_of = HashMap::new();
+        let neighbours = |_: &Path| (None, None);
+        let ctx = Context {
+            fields: &fields,
+            headings: &cfg.headings,
+            envs: &cfg.environments,
+            source: None,
+            neighbours: &neighbours,
+            first_of: &first_of,
+            status: &cfg.check.status,
+            reparse: true,
+            encoding: Encoding::O200kBase,
+        };
+        let texts = [
+            "## Phase 4.7: Install (30-45 min)\n\n- [x] a\n- [ ] b\n",
+            "Notes without a subphase.\n",
+        ];
+        let unit = Unit {
+            number: "4.7".into(),
+            title: "4.7 Install".into(),
+            duration: Some("30-45 min".into()),
+            part: 1,
+            parts: 1,
+            lines: (1, 4),
+        };
+        let paths = [PathBuf::from("p/a.md"), PathBuf::from("p/b.md")];
+        let mut contents: Vec<Text> = texts.iter().map(|t| Text::from(*t)).collect();
+        let before = contents.clone();
+        let mut docs: Vec<Document> = contents
+            .iter()
+            .map(|t| Document::from_text("t.md", t))
+            .collect();
+        let mut ledgers = [Ledger::default(), Ledger::default()];
+        let mut tokens = [None, None];
+        let units = [Some(&unit), None];
+        let mut slots: Vec<Slot> = contents
+            .iter_mut()
+            .zip(&mut docs)
+            .zip(&mut ledgers)
+            .zip(&mut tokens)
+            .zip(&paths)
+            .zip(units)
+            .map(|(((((contents, doc), ledger), tokens), path), unit)| Slot {
+                path,
+                contents,
+                doc,
+                ledger,
+                unit,
+                tokens,
+            })
+            .collect();
+        card_parts(&mut slots, &ctx);
+        drop(slots);
+        assert!(contents[0].contains(markers::CARD_BEGIN), "{}", contents[0]);
+        assert_eq!(markers::strip_cards(&contents[0]), texts[0]);
+        assert!(docs[0].source.text.same_buffer(&contents[0]));
+        let fresh = Document::from_text("t.md", &contents[0]);
+        assert_eq!(docs[0].blocks.len(), fresh.blocks.len());
+        assert_eq!(docs[0].headings.len(), fresh.headings.len());
+        assert!(contents[1].same_buffer(&before[1]), "no card, no new text");
+        assert_eq!(docs[1].source.text, texts[1]);
+    }
 
     /// A chunk ends only where a subphase begins, so no unit's parts are
     /// carded apart; it takes at least one part, and the last one the rest.

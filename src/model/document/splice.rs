@@ -38,9 +38,16 @@ impl Document {
     /// (whole lines) replaced by `new[replaced.start..replaced.start +
     /// inserted]`, spliced from this parse where the text allows it (see the
     /// module doc), else parsed whole. The same document as
-    /// [`Document::parse`] of `new`.
-    pub fn splice(&self, new: String, replaced: Range<usize>, inserted: usize) -> Document {
-        let source = Source::new(&self.source.path, new);
+    /// [`Document::parse`] of `new`. A [`Text`](crate::model::Text) is
+    /// shared, not copied: a carded part's text is held once, by its parse
+    /// and its op alike.
+    pub fn splice(
+        &self,
+        new: impl Into<crate::model::Text>,
+        replaced: Range<usize>,
+        inserted: usize,
+    ) -> Document {
+        let source = Source::shared(&self.source.path, new.into());
         let ins_end = replaced.start.saturating_add(inserted);
         let fits = replaced.start <= replaced.end
             && source.text.get(..replaced.start) == self.source.text.get(..replaced.start)

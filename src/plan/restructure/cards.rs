@@ -176,14 +176,16 @@ impl Planner<'_> {
             // parse), and copied for all parts at once those were a whole
             // original's text again at migrate's peak on one big file. A part
             // whose card went in has its parse spliced (`Document::splice`:
-            // only the card is parsed), the others keep theirs.
+            // only the card is parsed, and the parse shares the slot's new
+            // text), the others keep theirs. The slots start as their parses'
+            // own texts, shared.
             let mut start = 0;
             while start < list.len() {
                 let begins = |i: usize| list[i].unit.as_ref().is_some_and(|u| u.part == 1);
                 let end = carding::chunk_end(list.len(), begins, start, carding::CARD_CHUNK);
                 let chunk = &mut list[start..end];
-                let mut texts: Vec<String> =
-                    chunk.iter().map(|p| p.contents().to_string()).collect();
+                let mut texts: Vec<crate::model::Text> =
+                    chunk.iter().map(|p| p.doc.source.text.clone()).collect();
                 let mut slots: Vec<Slot> = chunk
                     .iter_mut()
                     .zip(&mut texts)
@@ -198,7 +200,7 @@ impl Planner<'_> {
                     .collect();
                 carding::card_parts(&mut slots, &ctx);
                 drop(slots);
-                debug_assert!(chunk.iter().zip(&texts).all(|(p, t)| p.contents() == t));
+                debug_assert!(chunk.iter().zip(&texts).all(|(p, t)| p.contents() == &**t));
                 start = end;
             }
         }
