@@ -103,10 +103,28 @@ pub fn top_level(doc: &super::Document) -> Vec<Fence> {
         })
         .map(|b| (b.line, b.end_line))
         .collect();
+    let is_held = within(held);
     fence_lines(&doc.source)
         .into_iter()
-        .filter(|f| !held.iter().any(|&(a, z)| a <= f.line && f.line <= z))
+        .filter(|f| !is_held(f.line))
         .collect()
+}
+
+/// Whether a line lies in one of the inclusive `ranges`, by a binary search
+/// rather than a scan of every range per line (a long file has thousands of
+/// lists): sorted by start, each range's end raised to the furthest end so
+/// far, the last range starting at or before a line holds it if any does.
+fn within(mut ranges: Vec<(usize, usize)>) -> impl Fn(usize) -> bool {
+    ranges.sort_unstable();
+    let mut reach = 0;
+    for r in &mut ranges {
+        reach = reach.max(r.1);
+        r.1 = reach;
+    }
+    move |line| {
+        let k = ranges.partition_point(|&(a, _)| a <= line);
+        k > 0 && line <= ranges[k - 1].1
+    }
 }
 
 /// What CommonMark makes of one fence line (indexes into the fence list).
@@ -418,6 +436,19 @@ mod tests {
                 .map(|f| (f.line, f.ch, f.len, f.info, f.run_end))
                 .collect();
             proptest::prop_assert_eq!(got, by_whole_lines(&src), "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        /// The binary search answers as a scan of every range does, for
+        /// ranges in any order, nested, overlapping or empty.
+        #[test]
+        fn within_is_any_range(
+            ranges in proptest::collection::vec((0usize..40, 0usize..40), 0..8),
+            line in 0usize..45,
+        ) {
+            let scan = ranges.iter().any(|&(a, z)| a <= line && line <= z);
+            proptest::prop_assert_eq!(within(ranges)(line), scan);
         }
     }
 }
