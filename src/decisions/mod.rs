@@ -482,10 +482,13 @@ fn phase_in(ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
 /// decision asks it of each heading above it (and of the document's title),
 /// up to three times, and the headings above a file's decisions are few.
 #[derive(Default)]
-struct Phases(std::cell::RefCell<HashMap<String, Option<(String, Option<String>)>>>);
+struct Phases(std::cell::RefCell<HashMap<String, Option<Phase>>>);
+
+/// A phase number and the title its heading gives, as [`phase_in`] reads them.
+type Phase = (String, Option<String>);
 
 impl Phases {
-    fn of(&self, ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
+    fn of(&self, ctx: &Ctx, t: &str) -> Option<Phase> {
         if let Some(known) = self.0.borrow().get(t) {
             return known.clone();
         }
