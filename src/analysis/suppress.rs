@@ -81,6 +81,12 @@ fn directives(file: &FileFacts) -> Vec<Directive> {
             .expect("valid")
     });
     let mut out = Vec::new();
+    // Most files hold no directive: one search of the whole text (memchr's)
+    // says so, where asking each line cost 0.1 G instructions of a 20 MB
+    // tree's check on the thread that runs after the rules.
+    if memchr::memmem::find(file.doc.source.text.as_bytes(), b"replan-").is_none() {
+        return out;
+    }
     for l in 1..=file.lines() {
         if file.is_code(l) {
             continue;

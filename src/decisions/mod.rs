@@ -361,20 +361,23 @@ impl First {
 }
 
 fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
-    let mut found: Vec<(&Path, usize, String, String, bool)> = Vec::new();
-    for src in sources {
-        for h in &src.doc.headings {
-            if let Some((n, t)) = phase_in(ctx, &h.text) {
+    // Every heading of the tree is read (a regex per pattern): on every core,
+    // in source order as a serial loop would give them.
+    use rayon::prelude::*;
+    let mut found: Vec<(&Path, usize, String, String, bool)> = sources
+        .par_iter()
+        .flat_map_iter(|src| {
+            src.doc.headings.iter().filter_map(move |h| {
+                let (n, t) = phase_in(ctx, &h.text)?;
                 if n.contains('.') {
-                    continue;
+                    return None;
                 }
                 let explicit = t.is_some();
-                if let Some(t) = t.or_else(|| after_number(&h.text, &n)) {
-                    found.push((&src.rel, h.line, top_phase(&n), t, explicit));
-                }
-            }
-        }
-    }
+                let t = t.or_else(|| after_number(&h.text, &n))?;
+                Some((src.rel.as_path(), h.line, top_phase(&n), t, explicit))
+            })
+        })
+        .collect();
     found.sort_by(|a, b| {
         cmp_natural(&a.0.to_string_lossy(), &b.0.to_string_lossy()).then(a.1.cmp(&b.1))
     });
@@ -475,6 +478,26 @@ fn phase_in(ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
     None
 }
 
+/// [`phase_in`] of the heading texts of one file, each read once: every
+/// decision asks it of each heading above it (and of the document's title),
+/// up to three times, and the headings above a file's decisions are few.
+#[derive(Default)]
+struct Phases(std::cell::RefCell<HashMap<String, Option<Phase>>>);
+
+/// A phase number and the title its heading gives, as [`phase_in`] reads them.
+type Phase = (String, Option<String>);
+
+impl Phases {
+    fn of(&self, ctx: &Ctx, t: &str) -> Option<Phase> {
+        if let Some(known) = self.0.borrow().get(t) {
+            return known.clone();
+        }
+        let found = phase_in(ctx, t);
+        self.0.borrow_mut().insert(t.to_string(), found.clone());
+        found
+    }
+}
+
 /// The top-level phase of a phase number: `4` of `4.7.2` and of `4b`.
 pub(crate) fn top_phase(p: &str) -> String {
     let head = p.split('.').next().unwrap_or(p);
@@ -488,9 +511,14 @@ pub(crate) fn top_phase(p: &str) -> String {
     }
 }
 
-fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<String>) {
+fn phase_of(
+    ctx: &Ctx,
+    phase: &Phases,
+    chain: &[Anc],
+    rel: &Path,
+) -> (Option<String>, Option<String>) {
     for a in chain {
-        if let Some(found) = phase_in(ctx, &a.text) {
+        if let Some(found) = phase.of(ctx, &a.text) {
             return (Some(found.0), found.1);
         }
     }
@@ -510,8 +538,14 @@ fn phase_of(ctx: &Ctx, chain: &[Anc], rel: &Path) -> (Option<String>, Option<Str
 /// names it (`## Phase 2: AlloyDB Cluster` above `### Phase 2.3: Backups`).
 /// `loose`: also take the words after the number of a heading with no title
 /// of its form (`# Phase 4 Working Notes: ArgoCD`).
-fn top_title_of(ctx: &Ctx, chain: &[Anc], top: &str, loose: bool) -> Option<String> {
-    chain.iter().find_map(|a| match phase_in(ctx, &a.text) {
+fn top_title_of(
+    ctx: &Ctx,
+    phase: &Phases,
+    chain: &[Anc],
+    top: &str,
+    loose: bool,
+) -> Option<String> {
+    chain.iter().find_map(|a| match phase.of(ctx, &a.text) {
         Some((n, t)) if !n.contains('.') && top_phase(&n) == top => {
             if loose {
                 t.or_else(|| after_number(&a.text, &n))
@@ -630,6 +664,7 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
     }];
     let mut recoveries = 0;
     let title = doc_title(src.doc, &src.rel);
+    let phases = Phases::default();
     while let Some(region) = stack.pop() {
         let doc = region.doc.as_ref().unwrap_or(src.doc);
         let scan = extract::scan(doc, ctx.rules);
@@ -638,7 +673,7 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
         for f in scan.found {
             let rendered = region.fence.is_none();
             let chain = ancestors(&doc.headings, f.line, &region.outer, rendered);
-            let (phase, phase_title) = phase_of(ctx, &chain, &src.rel);
+            let (phase, phase_title) = phase_of(ctx, &phases, &chain, &src.rel);
             // The phase's title from a heading above, else from the plan document's
             // title (a part of a split plan names it), else (later) from elsewhere.
             let named = Anc {
@@ -648,8 +683,9 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
             };
             let top_of = |loose: bool| {
                 let top = top_phase(phase.as_deref()?);
-                top_title_of(ctx, &chain, &top, loose)
-                    .or_else(|| top_title_of(ctx, std::slice::from_ref(&named), &top, loose))
+                top_title_of(ctx, &phases, &chain, &top, loose).or_else(|| {
+                    top_title_of(ctx, &phases, std::slice::from_ref(&named), &top, loose)
+                })
             };
             let (top_title, top_loose) = (top_of(false), top_of(true));
             let anchor = match &region.anchor {

@@ -33,9 +33,26 @@ impl Fence {
 /// backtick run followed by a backtick in its info string is not a fence).
 pub fn fence_lines(src: &super::Source) -> Vec<Fence> {
     let mut out = Vec::new();
+    let bytes = src.text.as_bytes();
     for line in 1..=src.line_count() {
-        let mut text = src.line_text(line);
         let mut base = src.line_start(line);
+        // Most lines start with neither a fence character nor a few spaces
+        // before one: told from their first bytes, without taking the line's
+        // text (every line of every file comes here, several times a run).
+        let from = if line == 1 && bytes[base..].starts_with("\u{feff}".as_bytes()) {
+            base + '\u{feff}'.len_utf8()
+        } else {
+            base
+        };
+        let lead = bytes[from..]
+            .iter()
+            .take(4)
+            .take_while(|&&b| b == b' ')
+            .count();
+        if !matches!(bytes.get(from + lead), Some(b'`' | b'~')) {
+            continue;
+        }
+        let mut text = src.line_text(line);
         if line == 1 {
             if let Some(t) = text.strip_prefix('\u{feff}') {
                 text = t;
@@ -86,10 +103,28 @@ pub fn top_level(doc: &super::Document) -> Vec<Fence> {
         })
         .map(|b| (b.line, b.end_line))
         .collect();
+    let is_held = within(held);
     fence_lines(&doc.source)
         .into_iter()
-        .filter(|f| !held.iter().any(|&(a, z)| a <= f.line && f.line <= z))
+        .filter(|f| !is_held(f.line))
         .collect()
+}
+
+/// Whether a line lies in one of the inclusive `ranges`, by a binary search
+/// rather than a scan of every range per line (a long file has thousands of
+/// lists): sorted by start, each range's end raised to the furthest end so
+/// far, the last range starting at or before a line holds it if any does.
+fn within(mut ranges: Vec<(usize, usize)>) -> impl Fn(usize) -> bool {
+    ranges.sort_unstable();
+    let mut reach = 0;
+    for r in &mut ranges {
+        reach = reach.max(r.1);
+        r.1 = reach;
+    }
+    move |line| {
+        let k = ranges.partition_point(|&(a, _)| a <= line);
+        k > 0 && line <= ranges[k - 1].1
+    }
 }
 
 /// What CommonMark makes of one fence line (indexes into the fence list).
@@ -358,5 +393,62 @@ mod tests {
         let (fs, _) = lines_of("````markdown\n```bash\nls\n```\n````\n``` a`b\n");
         assert_eq!(fs.len(), 4);
         assert!(read(&fs).is_empty());
+    }
+
+    /// The fence lines as read from each line's whole text (how they were
+    /// found before the first-bytes test): what [`fence_lines`] must give.
+    fn by_whole_lines(src: &Source) -> Vec<(usize, char, usize, bool, usize)> {
+        let mut out = Vec::new();
+        for line in 1..=src.line_count() {
+            let mut text = src.line_text(line);
+            let mut base = src.line_start(line);
+            if line == 1 {
+                if let Some(t) = text.strip_prefix('\u{feff}') {
+                    text = t;
+                    base += 3;
+                }
+            }
+            let indent = text.len() - text.trim_start_matches(' ').len();
+            let rest = &text[indent..];
+            let Some(ch) = rest.chars().next().filter(|c| *c == '`' || *c == '~') else {
+                continue;
+            };
+            let len = rest.chars().take_while(|&c| c == ch).count();
+            let info = rest[len..].trim();
+            if indent > 3 || len < 3 || (ch == '`' && info.contains('`')) {
+                continue;
+            }
+            out.push((line, ch, len, !info.is_empty(), base + indent + len));
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Fence lines told from their first bytes are those read from the
+        /// whole line, whatever the indent, endings and a leading BOM.
+        #[test]
+        fn first_bytes_find_the_fences_whole_lines_do(
+            text in "(\u{feff})?([ `~a\u{e9}]{0,7}(\n|\r\n|\r)){0,8}[ `~a]{0,6}"
+        ) {
+            let src = Source::new(Path::new("a.md"), text.clone());
+            let got: Vec<_> = fence_lines(&src)
+                .iter()
+                .map(|f| (f.line, f.ch, f.len, f.info, f.run_end))
+                .collect();
+            proptest::prop_assert_eq!(got, by_whole_lines(&src), "{:?}", text);
+        }
+    }
+
+    proptest::proptest! {
+        /// The binary search answers as a scan of every range does, for
+        /// ranges in any order, nested, overlapping or empty.
+        #[test]
+        fn within_is_any_range(
+            ranges in proptest::collection::vec((0usize..40, 0usize..40), 0..8),
+            line in 0usize..45,
+        ) {
+            let scan = ranges.iter().any(|&(a, z)| a <= line && line <= z);
+            proptest::prop_assert_eq!(within(ranges)(line), scan);
+        }
     }
 }

@@ -183,8 +183,16 @@ impl Source {
     /// Text of 1-based `line` without its terminator.
     pub fn line_text(&self, line: usize) -> &str {
         let start = self.line_start(line);
-        let end = self.line_start(line + 1);
-        self.text[start..end].trim_end_matches(['\n', '\r'])
+        let mut end = self.line_start(line + 1).max(start);
+        // Terminators are ASCII bytes: trimmed as bytes, not as decoded chars
+        // (rules ask for millions of lines on a large tree; the char pattern
+        // was most of this call's cost). A cut before `\n`/`\r` is always on
+        // a char boundary.
+        let bytes = self.text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        &self.text[start..end]
     }
 
     /// Byte range of lines `first..=last` (1-based), terminators included.
@@ -354,5 +362,34 @@ mod tests {
         assert_eq!(s.newline, "\r\n");
         assert_eq!(s.line_of(3), 2);
         assert_eq!(s.line_text(1), "a");
+    }
+
+    /// A line's text is the text between its start and the next line's, less
+    /// every `\n` and `\r` at its end (the byte trim is the char trim), for
+    /// each kind of ending, blank lines and a last line without one.
+    #[test]
+    fn line_text_drops_terminators_only() {
+        for t in [
+            "a\nb\r\nc\rd",
+            "\n\n",
+            "\r\r\n\r",
+            "é\r\nü\n",
+            "x",
+            "tail \r",
+        ] {
+            let s = Source::new(Path::new("x"), t.into());
+            for l in 1..=s.line_count() + 1 {
+                let raw = &t[s.line_start(l)..s.line_start(l + 1)];
+                assert_eq!(
+                    s.line_text(l),
+                    raw.trim_end_matches(['\n', '\r']),
+                    "{t:?} {l}"
+                );
+            }
+        }
+        let s = Source::new(Path::new("x"), "a\r\n\r\nb".into());
+        assert_eq!(s.line_text(1), "a");
+        assert_eq!(s.line_text(2), "");
+        assert_eq!(s.line_text(3), "b");
     }
 }
