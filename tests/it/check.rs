@@ -212,8 +212,16 @@ fn gsd_milestone_history_is_not_reported_unless_named() {
     let d = tempfile::tempdir().unwrap();
     let old = d.path().join(".planning/milestones/v1.0-ROADMAP.md");
     std::fs::create_dir_all(old.parent().unwrap()).unwrap();
-    std::fs::write(&old, "# Roadmap v1.0\n\n".to_string() + &"- shipped\n".repeat(400)).unwrap();
-    std::fs::write(d.path().join(".planning/ROADMAP.md"), "# Roadmap\n\n- next\n").unwrap();
+    std::fs::write(
+        &old,
+        "# Roadmap v1.0\n\n".to_string() + &"- shipped\n".repeat(400),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join(".planning/ROADMAP.md"),
+        "# Roadmap\n\n- next\n",
+    )
+    .unwrap();
     let (code, json, _) = check_json(&["."], d.path());
     assert_eq!((code, findings(&json).len()), (0, 0), "{json}");
     let (code, json, _) = check_json(&[".planning/milestones/v1.0-ROADMAP.md"], d.path());
