@@ -35,7 +35,8 @@ pub struct Options {
     /// Overwrite files that exist.
     pub force: bool,
     /// The project root the configuration came from: part names are matched
-    /// against its `plan_exclude` and `exclude` from there. `None`: by name only.
+    /// against its `plan_exclude` and `exclude` from there. `None`: only the
+    /// file's own name is avoided.
     pub root: Option<PathBuf>,
 }
 
@@ -150,9 +151,20 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
         .as_deref()
         .and_then(|root| root_relative(root, &out_dir))
         .filter(|d| !excluded(&d.join("part.md")));
-    let taken =
-        |name: &str| name == own || out_rel.as_ref().is_some_and(|d| excluded(&d.join(name)));
-    let sp = split::plan_avoiding(&doc, &cfg.headings, &cfg.environments, &cut, &stem, &taken);
+    // A glob of the user's own that matches a title's words (`**/*draft*.md`)
+    // could exclude every name a part might take: then only the file's own
+    // name is avoided, as before the rule.
+    let plan = |avoid_excluded: bool| {
+        let taken = |name: &str| {
+            name == own
+                || (avoid_excluded && out_rel.as_ref().is_some_and(|d| excluded(&d.join(name))))
+        };
+        split::plan_avoiding(&doc, &cfg.headings, &cfg.environments, &cut, &stem, &taken)
+    };
+    let mut sp = plan(true);
+    if sp.no_free_names {
+        sp = plan(false);
+    }
     if sp.no_free_names {
         anyhow::bail!(
             "{}: every name its parts could take in {} is taken; nothing written",
@@ -348,6 +360,9 @@ fn card_chunk(
         .collect();
     carding::card_parts(&mut slots, ctx);
     drop(slots);
+    // A carded part's parse shares its text: dropped first, so the text is
+    // moved out below, not copied.
+    drop(docs);
     for ((c, t), b) in contents.iter_mut().zip(texts).zip(before) {
         c.1 |= !t.same_buffer(&b) && t != b;
         drop(b);
@@ -367,8 +382,13 @@ fn account(file: &Path, doc: &Document, parts: &[(String, bool, Ledger)]) -> Acc
 /// `dir` relative to `root`, both made absolute without touching the disk;
 /// `None` when `dir` is not under `root`.
 fn root_relative(root: &Path, dir: &Path) -> Option<PathBuf> {
-    let (_, root) = from_root(root)?;
-    let (_, dir) = from_root(dir)?;
+    // The root is found with symlinks resolved; a file named through a link
+    // (`link/proj/.claude/plans/x.md`) is resolved too where it exists, or
+    // it would never be under the root and its parts' names never checked.
+    let resolved = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root, dir) = (resolved(root), resolved(dir));
+    let (_, root) = from_root(&root)?;
+    let (_, dir) = from_root(&dir)?;
     let (root, dir) = (normalize(&root)?, normalize(&dir)?);
     dir.strip_prefix(&root).ok().map(Path::to_path_buf)
 }

@@ -414,8 +414,8 @@ impl<'t> Namer<'t> {
     }
 }
 
-/// How many `-k` suffixes [`Namer::part_names`] tries before it gives up: as
-/// many as [`Namer::free_name`] tries for one name.
+/// How many `-k` suffixes [`Namer::part_names`] tries before it gives up: a
+/// hundred, about as many as [`Namer::free_name`] tries for one name (99).
 const PART_NAME_TRIES: usize = 100;
 
 /// The added first line of a continuation part: a sentence linking the unit's

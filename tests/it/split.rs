@@ -393,3 +393,53 @@ fn a_part_is_never_named_like_an_excluded_template() {
         "{names:?}"
     );
 }
+
+/// A glob of the user's own that matches a title's words (`**/*draft*.md`)
+/// excludes every `-k` name a part could take: split then names the part
+/// as before the rule rather than refusing the file (it did: "every name
+/// its parts could take … is taken").
+#[test]
+fn an_exclude_glob_matching_every_name_does_not_stop_a_split() {
+    let d = tempfile::tempdir().unwrap();
+    let plans = d.path().join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::write(d.path().join("replan.yaml"), "exclude: ['**/*draft*.md']\n").unwrap();
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        plans.join("notes.md"),
+        format!("# Notes\n\n## Phase 1.1: Draft API\n\n{body}## Phase 1.2: Ship\n\n{body}"),
+    )
+    .unwrap();
+    replan()
+        .current_dir(d.path())
+        .args(["split", ".claude/plans/notes.md", "--max-lines", "14"])
+        .assert()
+        .success();
+    assert!(plans.join("phase-1.1-draft-api.md").is_file());
+    assert!(plans.join("phase-1.2-ship.md").is_file());
+}
+
+/// The project root is found with symlinks resolved; a file named through a
+/// link is still under it, so its parts' names are still checked.
+#[cfg(unix)]
+#[test]
+fn a_file_named_through_a_symlink_gets_the_same_names() {
+    let d = tempfile::tempdir().unwrap();
+    let real = d.path().join("real");
+    let plans = real.join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::os::unix::fs::symlink(&real, d.path().join("link")).unwrap();
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        plans.join("notes.md"),
+        format!("# Notes\n\n## Phase 1.1: Plan\n\n{body}## Plan template\n\n{body}"),
+    )
+    .unwrap();
+    replan()
+        .current_dir(d.path())
+        .args(["split", "link/.claude/plans/notes.md", "--max-lines", "14"])
+        .assert()
+        .success();
+    assert!(!plans.join("plan-template.md").exists());
+    assert!(plans.join("plan-template-2.md").is_file());
+}

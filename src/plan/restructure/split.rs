@@ -302,21 +302,30 @@ impl Planner<'_> {
         // part would never be checked or refreshed again. Only by its name: in
         // a folder the configuration leaves alone whatever the name, every name
         // would be taken.
+        // A glob of the user's own that matches a title's words (`**/*draft*.md`)
+        // could exclude every name a part might take: then names are avoided
+        // only when a file has them, as before the rule.
         let excluded = |p: &Path| self.cfg.plan_exclude.is_match(p) || self.cfg.exclude.is_match(p);
         let by_name = !excluded(&dir.join("part.md"));
-        let taken = |name: &str| {
-            let p = dir.join(name);
-            (p != rel && (claimed.contains(&p) || self.exists_before(&p)))
-                || (by_name && excluded(&p))
+        let plan = |avoid_excluded: bool| {
+            let taken = |name: &str| {
+                let p = dir.join(name);
+                (p != rel && (claimed.contains(&p) || self.exists_before(&p)))
+                    || (avoid_excluded && excluded(&p))
+            };
+            split::plan_avoiding(
+                doc,
+                &self.cfg.headings,
+                &self.cfg.environments,
+                &opts,
+                &stem,
+                &taken,
+            )
         };
-        let sp = split::plan_avoiding(
-            doc,
-            &self.cfg.headings,
-            &self.cfg.environments,
-            &opts,
-            &stem,
-            &taken,
-        );
+        let mut sp = plan(by_name);
+        if sp.no_free_names && by_name {
+            sp = plan(false);
+        }
         if sp.no_free_names {
             self.out.notes.push(Note::new(
                 NoteKind::NotSplit,

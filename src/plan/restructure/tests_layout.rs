@@ -608,3 +608,32 @@ fn a_framework_file_within_budget_holding_subphases_gets_no_note() {
     assert!(o.plan.is_empty(), "{:#?}", o.plan.ops);
     assert!(o.notes.is_empty(), "{:?}", o.notes);
 }
+
+#[test]
+fn an_exclude_glob_matching_every_name_does_not_keep_a_plan_whole() {
+    // A user's `**/*draft*.md` matches every `-k` name of a part titled
+    // "Draft API": the parts are named as before the rule rather than the
+    // plan left whole with a note that every name is taken.
+    let titled = format!(
+        "# Plan\n\n## Step 2.1: Draft API\n\n{}\n## Step 2.2: Send\n\n{}",
+        "a\n".repeat(150),
+        "b\n".repeat(150)
+    );
+    let mut cfg = Config::builtin();
+    let mut globs: Vec<String> = cfg.exclude.sources().to_vec();
+    globs.push("**/*draft*.md".into());
+    cfg.exclude = crate::config::Globs::new(&globs).unwrap();
+    let o = run_with(
+        &cfg,
+        &[("docs/plans/mail.md", titled.as_str())],
+        &HashMap::new(),
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let made = created(&o);
+    assert!(made.iter().any(|p| p.contains("draft-api")), "{made:#?}");
+    assert!(
+        !o.notes.iter().any(|n| n.kind == NoteKind::NotSplit),
+        "{:?}",
+        o.notes
+    );
+}
