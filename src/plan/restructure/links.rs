@@ -15,6 +15,13 @@ use crate::plan::Op;
 
 impl Planner<'_> {
     fn resolves_before(&self, d: &Dest) -> bool {
+        // Every input document has an entry until stage 3 forgets them
+        // (`forget_moved_anchors`); asked after that, every anchor would pass.
+        debug_assert_eq!(
+            self.anchors_before.len(),
+            self.by_path.len(),
+            "resolves_before asked after the anchors were forgotten"
+        );
         if !self.exists_before(&d.0) {
             return false;
         }
