@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
     /// The bytes are not UTF-8; `line` is the 1-based line of the first bad byte.
-    #[error("{path}:{line}: not valid UTF-8 (first bad byte at offset {offset}); file skipped")]
+    #[error("{path}:{line}: not valid UTF-8 (first bad byte at offset {offset}{}); file skipped", utf16_hint(*.utf16))]
     NotUtf8 {
         /// File that failed.
         path: PathBuf,
@@ -16,6 +16,11 @@ pub enum SourceError {
         line: usize,
         /// Byte offset of the first invalid byte.
         offset: usize,
+        /// `little-endian`/`big-endian` when the file opens with a UTF-16
+        /// byte-order mark: Windows editors and PowerShell's `>` write such
+        /// files, and "first bad byte at offset 0" alone does not say how to
+        /// make them readable.
+        utf16: Option<&'static str>,
     },
     /// The file could not be read at all.
     #[error("{path}: cannot read: {error}")]
@@ -39,6 +44,13 @@ pub enum SourceError {
         /// Its size.
         size: u64,
     },
+}
+
+/// What the "not valid UTF-8" message adds for a UTF-16 file.
+pub fn utf16_hint(utf16: Option<&str>) -> String {
+    utf16
+        .map(|e| format!("; it is UTF-16 {e} by its byte-order mark: save it as UTF-8"))
+        .unwrap_or_default()
 }
 
 /// One input file, held whole and never modified.
@@ -97,10 +109,16 @@ impl Source {
                 let offset = e.utf8_error().valid_up_to();
                 let bytes = e.as_bytes();
                 let line = 1 + bytes[..offset].iter().filter(|&&b| b == b'\n').count();
+                let utf16 = match bytes {
+                    [0xFF, 0xFE, ..] => Some("little-endian"),
+                    [0xFE, 0xFF, ..] => Some("big-endian"),
+                    _ => None,
+                };
                 Err(SourceError::NotUtf8 {
                     path: path.to_path_buf(),
                     line,
                     offset,
+                    utf16,
                 })
             }
         }

@@ -28,9 +28,17 @@ pub struct Loaded {
 pub fn unreadable(e: &SourceError) -> Note {
     let note = |path: &Path, message: String| Note::new(NoteKind::Unreadable, path, message);
     match e {
-        SourceError::NotUtf8 { path, line, offset } => note(
+        SourceError::NotUtf8 {
             path,
-            format!("not valid UTF-8 (first bad byte at offset {offset})"),
+            line,
+            offset,
+            utf16,
+        } => note(
+            path,
+            format!(
+                "not valid UTF-8 (first bad byte at offset {offset}{})",
+                crate::model::source::utf16_hint(*utf16)
+            ),
         )
         .at(*line),
         SourceError::Io { path, error } => note(path, format!("cannot read: {error}")),
@@ -112,6 +120,32 @@ mod tests {
         assert_eq!(
             l.read_errors[0].to_string(),
             "x/bad.md:3: not valid UTF-8 (first bad byte at offset 8)"
+        );
+    }
+
+    /// A UTF-16 file (Windows editors, PowerShell's `>`) is named as such, so
+    /// the user knows to save it as UTF-8; other bytes get no such guess.
+    #[test]
+    fn a_utf16_file_is_named_as_one() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("le.md"), b"\xFF\xFE#\0 \0A\0\n\0").unwrap();
+        std::fs::write(d.path().join("be.md"), b"\xFE\xFF\0#\0 \0A\0\n").unwrap();
+        std::fs::write(d.path().join("ff.md"), b"\xFF# A\n").unwrap();
+        let targets: Vec<(PathBuf, PathBuf)> = ["le.md", "be.md", "ff.md"]
+            .iter()
+            .map(|n| (d.path().join(n), PathBuf::from(n)))
+            .collect();
+        let l = read_all(&targets, &super::super::no_progress);
+        let got: Vec<String> = l.read_errors.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            got,
+            [
+                "le.md:1: not valid UTF-8 (first bad byte at offset 0; it is UTF-16 \
+                 little-endian by its byte-order mark: save it as UTF-8)",
+                "be.md:1: not valid UTF-8 (first bad byte at offset 0; it is UTF-16 \
+                 big-endian by its byte-order mark: save it as UTF-8)",
+                "ff.md:1: not valid UTF-8 (first bad byte at offset 0)",
+            ]
         );
     }
 

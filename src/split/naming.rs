@@ -72,6 +72,13 @@ fn frame_re() -> &'static Regex {
     )
 }
 
+/// A heading that is one code identifier with two or more humps: `CardHeader`,
+/// `useAuthState`, optionally in backticks.
+fn identifier_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"^\s*`?([A-Za-z][a-z0-9]*(?:[A-Z][a-z0-9]+)+)`?\s*$")
+}
+
 /// A list number at the start: `0. `, `10) `.
 fn list_number_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
@@ -120,6 +127,22 @@ impl<'r> Words<'r> {
         }
         let t = approx_re().replace_all(&t, " ");
         let t = list_number_re().replace(&t, "");
+        // A component guide's `## CardHeader` would otherwise name
+        // `cardheader.md`; its humps are its words. Only a heading that is the
+        // identifier alone: in a sentence, `GitHub` or `JavaScript` stay whole.
+        let t = match identifier_re().captures(&t) {
+            Some(c) => {
+                let mut spaced = String::new();
+                for ch in c[1].chars() {
+                    if ch.is_ascii_uppercase() && !spaced.is_empty() {
+                        spaced.push(' ');
+                    }
+                    spaced.push(ch);
+                }
+                std::borrow::Cow::Owned(spaced)
+            }
+            None => t,
+        };
         file_slug(&t, usize::MAX)
             .split('-')
             .filter(|w| !w.is_empty())

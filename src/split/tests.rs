@@ -587,6 +587,12 @@ fn a_slug_is_cut_at_a_word_boundary() {
             "migration-architecture",
         ),
         ("of of of of", 3, "of"),
+        ("CardHeader", 50, "card-header"),
+        ("`useAuthState`", 50, "use-auth-state"),
+        ("DirectionButtonRow", 50, "direction-button-row"),
+        ("Move to GitHub Actions", 50, "move-to-github-actions"),
+        ("ArgoCD", 50, "argocd"),
+        ("Styles", 50, "styles"),
     ] {
         let s = w.slug(text, max);
         assert_eq!(s, want, "{text:?} at {max}");

@@ -50,18 +50,26 @@ impl Planner<'_> {
                 *by_dir.entry(top).or_default() += 1;
             }
         }
-        // A folder whose parent is listed too is covered by the parent's glob.
-        // Its ancestors are looked up, not every listed folder compared with it.
-        let mut dirs: Vec<(&Path, usize)> = by_dir
-            .iter()
-            .filter(|(d, _)| !d.ancestors().skip(1).any(|a| by_dir.contains_key(a)))
-            .map(|(d, n)| (*d, *n))
-            .collect();
+        // The folders holding the most files themselves come first; one above
+        // or below a folder already named is left out, its glob overlapping
+        // that one's. Counting only a folder's own files keeps a parent with
+        // one stray note (`.cursor/BUGBOT.md`) from hiding the child that
+        // holds the plans (`.cursor/plans`), and names the narrower folder, so
+        // a migrate run on the hint touches no more than the plans.
+        let mut dirs: Vec<(&Path, usize)> = by_dir.iter().map(|(d, n)| (*d, *n)).collect();
         dirs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        let globs: Vec<String> = dirs
+        let mut chosen: Vec<&Path> = Vec::new();
+        for (d, _) in dirs {
+            if chosen.len() == 3 {
+                break;
+            }
+            if !chosen.iter().any(|c| c.starts_with(d) || d.starts_with(c)) {
+                chosen.push(d);
+            }
+        }
+        let globs: Vec<String> = chosen
             .iter()
-            .take(3)
-            .map(|(d, _)| format!("'{}/**'", d.display()))
+            .map(|d| format!("'{}/**'", d.display()))
             .collect();
         let configured = self.cfg.plan_dirs.sources().join(", ");
         Some(Note::new(

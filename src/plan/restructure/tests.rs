@@ -493,10 +493,10 @@ fn planned_check_tells_gone_originals_from_names_taken_by_parts() {
     }
 }
 
-/// The hint names the folders holding the most files, leaving out a folder whose
-/// parent is named too (the parent's glob covers it).
+/// The hint names the folders holding the most files themselves, leaving out one
+/// above or below a folder already named (the globs would overlap).
 #[test]
-fn the_hint_leaves_out_folders_under_a_named_one() {
+fn the_hint_leaves_out_folders_around_a_named_one() {
     let mut files: Vec<(String, String)> = Vec::new();
     for (dir, n) in [
         ("docs", 2),
@@ -522,7 +522,36 @@ fn the_hint_leaves_out_folders_under_a_named_one() {
         .find(|n| n.contains("plan_dirs"))
         .expect("a hint");
     assert!(
-        hint.contains("`plan_dirs: ['work/a/**', 'docs/**', 'notes/**']`"),
+        hint.contains("`plan_dirs: ['docs/design/**', 'work/a/**', 'notes/**']`"),
+        "{hint}"
+    );
+}
+
+/// Cursor saves plans in `.cursor/plans/` beside one note of its own in
+/// `.cursor/`: the hint names the plans' folder, not `.cursor/**` (which would
+/// take in the tool's own files) nor a crate's README ahead of it.
+#[test]
+fn the_hint_names_a_child_folder_a_stray_parent_file_would_hide() {
+    let mut files: Vec<(String, String)> = vec![
+        (".cursor/BUGBOT.md".into(), "# Bot\n".into()),
+        ("crate-a/README.md".into(), "# A\n".into()),
+    ];
+    for k in 0..4 {
+        files.push((format!(".cursor/plans/p{k}.plan.md"), format!("# P{k}\n")));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let o = run(&refs, &HashMap::new());
+    let hint = o
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .find(|n| n.contains("plan_dirs"))
+        .expect("a hint");
+    assert!(
+        hint.contains("`plan_dirs: ['.cursor/plans/**', 'crate-a/**']`"),
         "{hint}"
     );
 }
