@@ -124,7 +124,12 @@ fn checkbox(line: &str) -> Option<bool> {
     if !line.as_bytes().contains(&b'[') {
         return None;
     }
-    re.captures(line).map(|c| &c[1] != " ")
+    // `find`, not `captures`: the match always ends `[`, the box's one-byte
+    // mark, `]`, so the mark is the byte before the last. Asking for the group
+    // ran the bounded backtracker on every checkbox line, thousands of
+    // instructions each, where the match alone needs only the DFA.
+    re.find(line)
+        .map(|m| &line[m.end() - 2..m.end() - 1] != " ")
 }
 
 /// The inside of a line that is all bold (`**Phase 4.7 Complete**`).
@@ -355,4 +360,37 @@ pub fn of_text(rules: &StatusRules, number: &str, parts: &[(&str, usize)]) -> Op
         feed_text(&mut scan, text, *first_line, k == 0);
     }
     scan.finish()
+}
+
+#[cfg(test)]
+mod checkbox_tests {
+    use proptest::prelude::*;
+
+    use super::checkbox;
+
+    /// The capturing form `checkbox` replaced: it read the mark from group 1.
+    fn by_captures(line: &str) -> Option<bool> {
+        let re = regex::Regex::new(r"^\s*(?:>\s*)*(?:[-*+]|\d+[.)])\s+\[([ xX])\]").unwrap();
+        re.captures(line).map(|c| &c[1] != " ")
+    }
+
+    #[test]
+    fn the_mark_is_read_from_the_match() {
+        assert_eq!(checkbox("- [x] a"), Some(true));
+        assert_eq!(checkbox("> 12) [ ] a"), Some(false));
+        assert_eq!(checkbox("\u{2003}*\u{2003}[X]"), Some(true));
+        assert_eq!(checkbox("- [y] a"), None);
+        assert_eq!(checkbox("-[x] a"), None);
+    }
+
+    proptest! {
+        /// Lines made of the pieces the pattern looks at (Unicode spaces
+        /// too) get the answer the capturing form gave.
+        #[test]
+        fn find_agrees_with_captures(
+            line in "[ >\\-*+0-9.)\\[\\]xXy\t\u{2003}\u{a0}éa\n]{0,14}",
+        ) {
+            prop_assert_eq!(checkbox(&line), by_captures(&line));
+        }
+    }
 }
