@@ -363,26 +363,46 @@ fn a_missing_output_folder_is_named_and_nothing_is_written() {
     assert!(!d.path().join("new").exists());
 }
 
+/// `.claude/plans/notes.md` of two subphases of 16 lines each, under `root`
+/// (a project by its `.claude/`), split by `replan split <arg> --max-lines 14`
+/// run from `dir`; the plans folder.
+fn split_two_subphases(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    titles: [&str; 2],
+    arg: &str,
+) -> std::path::PathBuf {
+    let plans = root.join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let body = "line\n\n".repeat(8);
+    std::fs::write(
+        plans.join("notes.md"),
+        format!(
+            "# Notes\n\n## {}\n\n{body}## {}\n\n{body}",
+            titles[0], titles[1]
+        ),
+    )
+    .unwrap();
+    replan()
+        .current_dir(dir)
+        .args(["split", arg, "--max-lines", "14"])
+        .assert()
+        .success();
+    plans
+}
+
 /// A part is never named so that the configuration's `exclude` would match it:
 /// `plan-template.md` would be left out of `check .` for good. migrate and
 /// consolidate already keep to this; split names its parts the same way.
 #[test]
 fn a_part_is_never_named_like_an_excluded_template() {
     let d = tempfile::tempdir().unwrap();
-    let plans = d.path().join(".claude/plans");
-    std::fs::create_dir_all(&plans).unwrap();
-    let body = "line\n\n".repeat(8);
-    let f = plans.join("notes.md");
-    std::fs::write(
-        &f,
-        format!("# Notes\n\n## Phase 1.1: Plan\n\n{body}## Plan template\n\n{body}"),
-    )
-    .unwrap();
-    replan()
-        .current_dir(d.path())
-        .args(["split", ".claude/plans/notes.md", "--max-lines", "14"])
-        .assert()
-        .success();
+    let plans = split_two_subphases(
+        d.path(),
+        d.path(),
+        ["Phase 1.1: Plan", "Plan template"],
+        ".claude/plans/notes.md",
+    );
     let names: Vec<String> = std::fs::read_dir(&plans)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -401,20 +421,13 @@ fn a_part_is_never_named_like_an_excluded_template() {
 #[test]
 fn an_exclude_glob_matching_every_name_does_not_stop_a_split() {
     let d = tempfile::tempdir().unwrap();
-    let plans = d.path().join(".claude/plans");
-    std::fs::create_dir_all(&plans).unwrap();
     std::fs::write(d.path().join("replan.yaml"), "exclude: ['**/*draft*.md']\n").unwrap();
-    let body = "line\n\n".repeat(8);
-    std::fs::write(
-        plans.join("notes.md"),
-        format!("# Notes\n\n## Phase 1.1: Draft API\n\n{body}## Phase 1.2: Ship\n\n{body}"),
-    )
-    .unwrap();
-    replan()
-        .current_dir(d.path())
-        .args(["split", ".claude/plans/notes.md", "--max-lines", "14"])
-        .assert()
-        .success();
+    let plans = split_two_subphases(
+        d.path(),
+        d.path(),
+        ["Phase 1.1: Draft API", "Phase 1.2: Ship"],
+        ".claude/plans/notes.md",
+    );
     assert!(plans.join("phase-1.1-draft-api.md").is_file());
     assert!(plans.join("phase-1.2-ship.md").is_file());
 }
@@ -426,20 +439,14 @@ fn an_exclude_glob_matching_every_name_does_not_stop_a_split() {
 fn a_file_named_through_a_symlink_gets_the_same_names() {
     let d = tempfile::tempdir().unwrap();
     let real = d.path().join("real");
-    let plans = real.join(".claude/plans");
-    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::create_dir_all(&real).unwrap();
     std::os::unix::fs::symlink(&real, d.path().join("link")).unwrap();
-    let body = "line\n\n".repeat(8);
-    std::fs::write(
-        plans.join("notes.md"),
-        format!("# Notes\n\n## Phase 1.1: Plan\n\n{body}## Plan template\n\n{body}"),
-    )
-    .unwrap();
-    replan()
-        .current_dir(d.path())
-        .args(["split", "link/.claude/plans/notes.md", "--max-lines", "14"])
-        .assert()
-        .success();
+    let plans = split_two_subphases(
+        &real,
+        d.path(),
+        ["Phase 1.1: Plan", "Plan template"],
+        "link/.claude/plans/notes.md",
+    );
     assert!(!plans.join("plan-template.md").exists());
     assert!(plans.join("plan-template-2.md").is_file());
 }

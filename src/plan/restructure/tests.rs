@@ -510,21 +510,25 @@ fn the_hint_leaves_out_folders_around_a_named_one() {
             files.push((format!("{dir}/f{k}.md"), format!("# F{k}\n")));
         }
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let o = run(&refs, &HashMap::new());
-    let hint = o
-        .notes
-        .iter()
-        .map(|n| n.to_string())
-        .find(|n| n.contains("plan_dirs"))
-        .expect("a hint");
+    let hint = plan_dirs_hint(&files);
     assert!(
         hint.contains("`plan_dirs: ['docs/design/**', 'work/a/**', 'notes/**']`"),
         "{hint}"
     );
+}
+
+/// The note of a migrate over these files that suggests `plan_dirs`.
+fn plan_dirs_hint(files: &[(String, String)]) -> String {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    run(&refs, &HashMap::new())
+        .notes
+        .iter()
+        .map(|n| n.to_string())
+        .find(|n| n.contains("plan_dirs"))
+        .expect("a hint")
 }
 
 /// Cursor saves plans in `.cursor/plans/` beside one note of its own in
@@ -539,17 +543,7 @@ fn the_hint_names_a_child_folder_a_stray_parent_file_would_hide() {
     for k in 0..4 {
         files.push((format!(".cursor/plans/p{k}.plan.md"), format!("# P{k}\n")));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let o = run(&refs, &HashMap::new());
-    let hint = o
-        .notes
-        .iter()
-        .map(|n| n.to_string())
-        .find(|n| n.contains("plan_dirs"))
-        .expect("a hint");
+    let hint = plan_dirs_hint(&files);
     assert!(
         hint.contains("`plan_dirs: ['.cursor/plans/**', 'crate-a/**']`"),
         "{hint}"
