@@ -199,6 +199,13 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether the configuration leaves the file at root-relative `rel` alone
+    /// (`plan_exclude` or `exclude`): no run restructures it and `check .` never
+    /// reports on it, so replan must not name a file of its own there.
+    pub fn leaves_alone(&self, rel: &Path) -> bool {
+        self.plan_exclude.is_match(rel) || self.exclude.is_match(rel)
+    }
+
     /// Built-in defaults only.
     pub fn builtin() -> Config {
         // The embedded files are tested to load; fall back to empty on the impossible.

@@ -145,26 +145,27 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
     // part again, as migrate and consolidate know. Only by its name: in a
     // folder excluded whatever the name, every name would be taken.
     let own = format!("{stem}.md");
-    let excluded = |p: &Path| cfg.plan_exclude.is_match(p) || cfg.exclude.is_match(p);
     let out_rel = opts
         .root
         .as_deref()
         .and_then(|root| root_relative(root, &out_dir))
-        .filter(|d| !excluded(&d.join("part.md")));
-    // A glob of the user's own that matches a title's words (`**/*draft*.md`)
-    // could exclude every name a part might take: then only the file's own
-    // name is avoided, as before the rule.
-    let plan = |avoid_excluded: bool| {
-        let taken = |name: &str| {
-            name == own
-                || (avoid_excluded && out_rel.as_ref().is_some_and(|d| excluded(&d.join(name))))
-        };
-        split::plan_avoiding(&doc, &cfg.headings, &cfg.environments, &cut, &stem, &taken)
+        .filter(|d| !cfg.leaves_alone(&d.join("part.md")));
+    let excluded = |name: &str| {
+        out_rel
+            .as_ref()
+            .is_some_and(|d| cfg.leaves_alone(&d.join(name)))
     };
-    let mut sp = plan(true);
-    if sp.no_free_names {
-        sp = plan(false);
-    }
+    let sp = split::plan_unexcluded(
+        &doc,
+        &cfg.headings,
+        &cfg.environments,
+        &cut,
+        &stem,
+        &|name| name == own,
+        out_rel
+            .is_some()
+            .then_some(&excluded as &dyn Fn(&str) -> bool),
+    );
     if sp.no_free_names {
         anyhow::bail!(
             "{}: every name its parts could take in {} is taken; nothing written",

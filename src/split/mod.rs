@@ -202,6 +202,30 @@ pub fn plan(
     plan_avoiding(doc, rules, envs, opts, stem, &|name| name == own)
 }
 
+/// Like [`plan_avoiding`], and also never a name for which `excluded` is true
+/// (a name the configuration leaves alone: that part would never be checked
+/// or refreshed again) while any names are free: a glob of the user's own that
+/// matches a title's words (`**/*draft*.md`) could exclude every name a part
+/// might take, and then names are only kept from `taken`, as before the rule.
+/// `None`: no name is excluded (a folder left alone whatever the name).
+pub fn plan_unexcluded(
+    doc: &Document,
+    rules: &HeadingRules,
+    envs: &[Environment],
+    opts: &SplitOptions,
+    stem: &str,
+    taken: &dyn Fn(&str) -> bool,
+    excluded: Option<&dyn Fn(&str) -> bool>,
+) -> SplitPlan {
+    if let Some(excluded) = excluded {
+        let sp = plan_avoiding(doc, rules, envs, opts, stem, &|n| taken(n) || excluded(n));
+        if !sp.no_free_names {
+            return sp;
+        }
+    }
+    plan_avoiding(doc, rules, envs, opts, stem, taken)
+}
+
 /// Like [`plan`], but never hands out a file name for which `taken` is true
 /// (files already in the target folder), so a later split picks `-2` instead of
 /// clashing with earlier output. The file's own name is free unless `taken`

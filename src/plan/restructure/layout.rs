@@ -193,7 +193,7 @@ impl<'a> Planner<'a> {
     fn unexcluded_folder(&self, dir: &Path, stem: &str) -> PathBuf {
         let folder = dir.join(stem);
         let probe = folder.join("part.md");
-        if self.cfg.plan_exclude.is_match(&probe) || self.cfg.exclude.is_match(&probe) {
+        if self.cfg.leaves_alone(&probe) {
             dir.join(format!("{stem}-plan"))
         } else {
             folder

@@ -302,30 +302,23 @@ impl Planner<'_> {
         // part would never be checked or refreshed again. Only by its name: in
         // a folder the configuration leaves alone whatever the name, every name
         // would be taken.
-        // A glob of the user's own that matches a title's words (`**/*draft*.md`)
-        // could exclude every name a part might take: then names are avoided
-        // only when a file has them, as before the rule.
-        let excluded = |p: &Path| self.cfg.plan_exclude.is_match(p) || self.cfg.exclude.is_match(p);
-        let by_name = !excluded(&dir.join("part.md"));
-        let plan = |avoid_excluded: bool| {
-            let taken = |name: &str| {
-                let p = dir.join(name);
-                (p != rel && (claimed.contains(&p) || self.exists_before(&p)))
-                    || (avoid_excluded && excluded(&p))
-            };
-            split::plan_avoiding(
-                doc,
-                &self.cfg.headings,
-                &self.cfg.environments,
-                &opts,
-                &stem,
-                &taken,
-            )
+        // (`split::plan_unexcluded` says what happens when a glob excludes
+        // every name.)
+        let taken = |name: &str| {
+            let p = dir.join(name);
+            p != rel && (claimed.contains(&p) || self.exists_before(&p))
         };
-        let mut sp = plan(by_name);
-        if sp.no_free_names && by_name {
-            sp = plan(false);
-        }
+        let excluded = |name: &str| self.cfg.leaves_alone(&dir.join(name));
+        let by_name = !self.cfg.leaves_alone(&dir.join("part.md"));
+        let sp = split::plan_unexcluded(
+            doc,
+            &self.cfg.headings,
+            &self.cfg.environments,
+            &opts,
+            &stem,
+            &taken,
+            by_name.then_some(&excluded as &dyn Fn(&str) -> bool),
+        );
         if sp.no_free_names {
             self.out.notes.push(Note::new(
                 NoteKind::NotSplit,
