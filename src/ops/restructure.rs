@@ -572,6 +572,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(plans.join("p.md")).unwrap(), text);
     }
 
+    /// Once a big block is freed, the next big one still gets a mapping of its
+    /// own, which goes back to the system when it is freed: glibc would
+    /// otherwise have raised its threshold to the freed block's size and
+    /// served the next one from the heap. glibc marks a chunk it mapped in
+    /// the size word just before the block (bit 1, `IS_MMAPPED`).
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    #[test]
+    fn a_big_block_freed_does_not_pull_the_next_ones_into_the_heap() {
+        keep_big_blocks_out_of_the_heap();
+        drop(std::hint::black_box(vec![1u8; 1 << 20]));
+        let next = std::hint::black_box(vec![1u8; 512 << 10]);
+        // SAFETY: glibc's malloc puts the chunk's size word right before every
+        // block it returns; the vector's buffer is one such block, alive here.
+        let size_word = unsafe { next.as_ptr().cast::<usize>().sub(1).read_unaligned() };
+        assert_ne!(size_word & 2, 0, "a 512 KiB block came from the heap");
+    }
+
     fn walkdir(root: &Path) -> Vec<PathBuf> {
         let mut out = Vec::new();
         let mut todo = vec![root.to_path_buf()];
