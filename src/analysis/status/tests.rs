@@ -294,3 +294,61 @@ fn units_are_worked_out_once_per_run() {
         assert_eq!(format!("{first:?}"), format!("{again:?}"));
     });
 }
+
+/// A folder of independent plans, each done (Cursor's `.cursor/plans/`: one
+/// checklist per plan, no numbered subphases), is as many plans, not one
+/// plan's subphases: each is reported at its own file, and no finding tells
+/// the user to archive the folder. Two plans each numbering their own 1.1 and
+/// 1.2 are two plans too; a folder of one plan's numbered files is still one.
+#[test]
+fn a_folder_of_independent_plans_is_not_one_plan() {
+    let plan = |t: &str| format!("# {t}\n\n## Steps\n\n- [x] a\n- [x] b\n- [x] c\n");
+    let (a, b) = (plan("Command A"), plan("Command B"));
+    let f = run_rule(
+        "status.stale-plan",
+        &[
+            (".cursor/plans/a-1234.plan.md", &a),
+            (".cursor/plans/b-5678.plan.md", &b),
+        ],
+    );
+    let got: Vec<(&str, &str)> = f
+        .iter()
+        .map(|f| (f.path.as_str(), f.message.as_str()))
+        .collect();
+    let each = "this plan is done (all 3 of 3 checkboxes ticked); archive it";
+    assert_eq!(
+        got,
+        vec![
+            (".cursor/plans/a-1234.plan.md", each),
+            (".cursor/plans/b-5678.plan.md", each)
+        ]
+    );
+    let numbered = |t: &str| {
+        format!("# {t}\n\n## Phase 1.1: One\n\n- [x] a\n\n## Phase 1.2: Two\n\n- [x] b\n")
+    };
+    let (a, b) = (numbered("A"), numbered("B"));
+    let f = run_rule(
+        "status.stale-plan",
+        &[(".claude/plans/a.md", &a), (".claude/plans/b.md", &b)],
+    );
+    assert_eq!(f.len(), 2, "{f:?}");
+    assert!(
+        f.iter().all(|f| f.message.contains("(2 subphases)")),
+        "{f:?}"
+    );
+    let f = run_rule(
+        "status.stale-plan",
+        &[
+            (
+                ".claude/plans/d/phase-2.1.md",
+                "# Phase 2.1: A\n\n- [x] a\n",
+            ),
+            (
+                ".claude/plans/d/phase-2.2.md",
+                "# Phase 2.2: B\n\n- [x] b\n",
+            ),
+        ],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].message.contains("in `.claude/plans/d/`"), "{f:?}");
+}
