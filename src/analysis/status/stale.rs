@@ -87,8 +87,14 @@ impl Rule for Stale {
         }
         for (folder, list) in &by_folder {
             let all: Vec<&Unit> = list.iter().flat_map(|i| by_file[i].clone()).collect();
+            // A folder a split wrote (its index beside the parts) is one plan.
+            let indexed = || {
+                files.iter().any(|f| {
+                    &f.folder() == folder && crate::model::markers::is_index(&f.doc.source.text)
+                })
+            };
             let folder_done = list.len() >= 2
-                && one_plan(&by_file, list)
+                && (one_plan(&by_file, list) || indexed())
                 && all.len() >= 2
                 && all.iter().all(|u| done(u))
                 && !list.iter().any(|&i| owned(&files[i]));
