@@ -85,16 +85,18 @@ impl Rule for Stale {
         for &i in by_file.keys() {
             by_folder.entry(files[i].folder()).or_default().push(i);
         }
+        // A folder a split wrote (its index beside the parts) is one plan.
+        // Found in one pass: asked of every file for each folder, a tree of
+        // thousands of folders would pay folders x files.
+        let indexed: std::collections::BTreeSet<String> = files
+            .iter()
+            .filter(|f| crate::model::markers::is_index(&f.doc.source.text))
+            .map(|f| f.folder())
+            .collect();
         for (folder, list) in &by_folder {
             let all: Vec<&Unit> = list.iter().flat_map(|i| by_file[i].clone()).collect();
-            // A folder a split wrote (its index beside the parts) is one plan.
-            let indexed = || {
-                files.iter().any(|f| {
-                    &f.folder() == folder && crate::model::markers::is_index(&f.doc.source.text)
-                })
-            };
             let folder_done = list.len() >= 2
-                && (one_plan(&by_file, list) || indexed())
+                && (one_plan(&by_file, list) || indexed.contains(folder))
                 && all.len() >= 2
                 && all.iter().all(|u| done(u))
                 && !list.iter().any(|&i| owned(&files[i]));
