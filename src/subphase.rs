@@ -80,14 +80,19 @@ pub fn recognise(text: &str, rules: &HeadingRules, envs: &[Environment]) -> Opti
 /// How one document's headings read as subphases: as [`recognise`] reads them,
 /// except that a bare section number ("### 2.3 API") counts only in a phased
 /// document (`headings.phased`). A spec numbers its sections as an outline;
-/// cutting a within-budget spec at each of them made slivers. Everything that
-/// cuts or names a document's parts reads its headings through one of these, so
-/// choosing the files to split and cutting them agree.
+/// cutting a within-budget spec at each of them made slivers. Even in a phased
+/// document, a bare number under an outline section of its own first number
+/// ("3.1 Daemon" where a heading reads "3. Architecture") is that outline's:
+/// a plan titled "Phase 25" numbering its sections 1.–5. is no five phases.
+/// Everything that cuts or names a document's parts reads its headings through
+/// one of these, so choosing the files to split and cutting them agree.
 #[derive(Clone, Copy)]
 pub struct Reading<'a> {
     rules: &'a HeadingRules,
     envs: &'a [Environment],
     bare: bool,
+    /// The outline section numbers below 128 ("3. Architecture" sets bit 3).
+    outline: u128,
 }
 
 impl<'a> Reading<'a> {
@@ -102,8 +107,23 @@ impl<'a> Reading<'a> {
             rules.phased.regex().is_some_and(|re| re.is_match(t))
                 || recognise(t, rules, envs).is_some_and(|s| !s.bare)
         };
-        let bare = rules.phased.regex().is_none() || texts.into_iter().any(phased);
-        Reading { rules, envs, bare }
+        let mut bare = rules.phased.regex().is_none();
+        let mut outline = 0u128;
+        for t in texts {
+            let t = without_status_mark(t.trim());
+            bare = bare || phased(t);
+            // With `phased` unset, bare numbers are subphases everywhere.
+            let guarded = rules.phased.regex().is_some();
+            if let Some(n) = outline_number(t).filter(|&n| guarded && n < 128) {
+                outline |= 1 << n;
+            }
+        }
+        Reading {
+            rules,
+            envs,
+            bare,
+            outline,
+        }
     }
 
     /// The reading of a parsed document.
@@ -121,8 +141,32 @@ impl<'a> Reading<'a> {
 
     /// The subphase a heading of this document names, if any.
     pub fn recognise(&self, text: &str) -> Option<Subphase> {
-        recognise(text, self.rules, self.envs).filter(|s| self.bare || !s.bare)
+        recognise(text, self.rules, self.envs)
+            .filter(|s| !s.bare || (self.bare && !self.in_outline(&s.number)))
     }
+
+    /// Whether a bare number's first part numbers an outline section here.
+    fn in_outline(&self, number: &str) -> bool {
+        let first = number.split('.').next().unwrap_or("");
+        first
+            .parse::<u32>()
+            .is_ok_and(|n| n < 128 && self.outline & (1 << n) != 0)
+    }
+}
+
+/// The number of an outline section heading: one number, no word before it,
+/// then a dot or a space and a title ("3. Architecture", "2 Scope"); `None`
+/// for a subphase's dotted number ("3.1 Daemon") or a phase ("Phase 3").
+fn outline_number(text: &str) -> Option<u32> {
+    let digits = text.len() - text.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    if digits == 0 || digits > 3 {
+        return None;
+    }
+    let rest = &text[digits..];
+    let rest = rest.strip_prefix('.').unwrap_or(rest);
+    let title = rest.strip_prefix(char::is_whitespace)?.trim_start();
+    let starts_a_word = title.chars().next().is_some_and(|c| !c.is_ascii_digit());
+    starts_a_word.then(|| text[..digits].parse().ok()).flatten()
 }
 
 /// The heading text after a leading status mark: plans that track progress
@@ -269,6 +313,27 @@ mod tests {
         assert!(rec("2.3 API").unwrap().bare && !rec("Phase 4.7: Install").unwrap().bare);
         // GSD's plan ids are not bare section numbers.
         assert!(!rec("05-01: Title").unwrap().bare);
+        // A plan titled "Phase 25" whose sections are numbered 1.–5.: "3.1"
+        // under "3. Architecture" is its outline, "Phase 25.1" still a subphase.
+        let titled = [
+            "Phase 25: Cognitive Optimization",
+            "1. Vision",
+            "3. Architecture & Implementation",
+            "New Module",
+            "3.1 `DistillationDaemon`",
+            "3.2 `ForagingEngine`",
+            "Phase 25.1: Ship it",
+            "4.1 Metrics",
+        ];
+        assert!(read(&titled, "3.1 `DistillationDaemon`").is_none());
+        assert!(read(&titled, "Phase 25.1: Ship it").is_some());
+        // A bare number no outline section claims still counts.
+        assert_eq!(read(&titled, "4.1 Metrics").unwrap().number, "4.1");
+        assert_eq!(outline_number("3. Architecture"), Some(3));
+        assert_eq!(outline_number("2 Scope"), Some(2));
+        for not in ["3.1 Daemon", "Phase 3", "2024", "3.", "12345 Things", "3 4"] {
+            assert_eq!(outline_number(not), None, "{not}");
+        }
         // With the pattern unset, bare numbers count everywhere (the old reading).
         let mut all = Config::builtin();
         all.headings.phased = Default::default();

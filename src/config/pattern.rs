@@ -18,7 +18,7 @@ use std::marker::PhantomData;
 use std::path::Path;
 use std::sync::OnceLock;
 
-use globset::{Glob, GlobMatcher, GlobSet, GlobSetBuilder};
+use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde::{Deserialize, Deserializer};
 
@@ -222,8 +222,16 @@ impl<'de, G: Group> Deserialize<'de> for Pattern<G> {
     }
 }
 
+/// Parse one glob. A `*` (or `?`, `[...]`) stops at `/`, as in gitignore
+/// and shells, and only `**` crosses folders: with `*` crossing, the status
+/// glob `**/*status*.md` took every file under a folder named
+/// `06-status-server/` for a status file, and `.planning/phases/*/*-PLAN.md`
+/// reached into any depth below a phase.
 fn glob(source: &str) -> Result<Glob, String> {
-    Glob::new(source).map_err(|e| format!("bad glob `{source}`: {e}"))
+    GlobBuilder::new(source)
+        .literal_separator(true)
+        .build()
+        .map_err(|e| format!("bad glob `{source}`: {e}"))
 }
 
 /// One configured glob, compiled when read.
@@ -436,5 +444,27 @@ mod tests {
         assert!(GlobPattern::new("**/status/*.md")
             .unwrap()
             .is_match(".claude/status/x.md"));
+    }
+
+    /// A `*` stops at `/` and `**` crosses folders, as in gitignore: a folder
+    /// named like a status file (`06-status-server/`) does not make every file
+    /// in it one, and a one-level glob stays one level.
+    #[test]
+    fn a_star_stops_at_a_slash_and_two_stars_cross_folders() {
+        let status = Globs::new(&["**/status/**", "**/*status*.md"]).unwrap();
+        assert!(!status.is_match("phases/06-status-server/PLAN.md"));
+        assert!(!status.is_match("phases/06-status-server/notes/x.md"));
+        assert!(status.is_match("phases/06-status-server/06-status.md"));
+        assert!(status.is_match("project-status.md"));
+        assert!(status.is_match("a/b/status/c/d.md"));
+        let one = GlobPattern::new(".planning/phases/*/*-PLAN.md").unwrap();
+        assert!(one.is_match(".planning/phases/01-core/01-01-PLAN.md"));
+        assert!(!one.is_match(".planning/phases/01-core/old/01-01-PLAN.md"));
+        assert!(!GlobPattern::new("*.md").unwrap().is_match("docs/x.md"));
+        assert!(GlobPattern::new("docs/**")
+            .unwrap()
+            .is_match("docs/a/b/x.md"));
+        let lazy = Globs::checked(&["**/*status*.md"]).unwrap();
+        assert!(!lazy.is_match("x/06-status-server/PLAN.md"));
     }
 }

@@ -178,3 +178,32 @@ fn a_done_plan_in_a_completed_folder_is_not_stale() {
         .collect();
     assert_eq!(stale, ["docs/plans/live.md"]);
 }
+
+/// A plan in a folder whose name has `status` in it (`06-status-server/`) is a
+/// plan, not a status file: the status glob `**/*status*.md` names files, and
+/// its `*` stops at `/`. When it crossed `/`, the plan's open boxes were read
+/// as claims and a progress note calling its phases done was never checked.
+#[test]
+fn a_plan_in_a_folder_named_status_is_no_status_file() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join(".claude/plans/06-status-server");
+    std::fs::create_dir_all(&dir).expect("dirs");
+    std::fs::write(
+        dir.join("plan.md"),
+        "# Server plan\n\n## Phase 1.1: Setup\n\n- [ ] install\n- [ ] configure\n\n\
+         ## Phase 1.2: Deploy\n\n- [ ] ship\n",
+    )
+    .expect("plan");
+    std::fs::write(
+        tmp.path().join(".claude/plans/progress.md"),
+        "# Progress\n\n- Phase 1.1 complete\n- Phase 1.2 complete\n",
+    )
+    .expect("progress");
+    let d = "status.disagree".to_string();
+    let progress = ".claude/plans/progress.md".to_string();
+    let got: Vec<_> = status_findings(tmp.path(), ".").iter().map(at).collect();
+    assert_eq!(
+        got,
+        vec![(d.clone(), progress.clone(), 3), (d, progress, 4)]
+    );
+}

@@ -1,7 +1,7 @@
 //! `status.stale-plan`: a plan among the active ones (`plan_dirs`, not the
 //! archive or `plan_exclude`) whose subphases are all done by their own text,
 //! so it could be archived. A plan is a folder whose files' subphases are all
-//! done (two or more), else a file holding two or more subphases, all done, or
+//! done (two or more, each file numbering its own), else a file holding two or more subphases, all done, or
 //! a file without subphases whose three or more checkboxes are all ticked. A
 //! file a planning framework owns is the framework's to retire, never reported.
 
@@ -85,9 +85,18 @@ impl Rule for Stale {
         for &i in by_file.keys() {
             by_folder.entry(files[i].folder()).or_default().push(i);
         }
+        // A folder a split wrote (its index beside the parts) is one plan.
+        // Found in one pass: asked of every file for each folder, a tree of
+        // thousands of folders would pay folders x files.
+        let indexed: std::collections::BTreeSet<String> = files
+            .iter()
+            .filter(|f| crate::model::markers::is_index(&f.doc.source.text))
+            .map(|f| f.folder())
+            .collect();
         for (folder, list) in &by_folder {
             let all: Vec<&Unit> = list.iter().flat_map(|i| by_file[i].clone()).collect();
             let folder_done = list.len() >= 2
+                && (one_plan(&by_file, list) || indexed.contains(folder))
                 && all.len() >= 2
                 && all.iter().all(|u| done(u))
                 && !list.iter().any(|&i| owned(&files[i]));
@@ -157,6 +166,27 @@ impl Rule for Stale {
             }
         }
     }
+}
+
+/// Whether a folder's files read as one plan's subphases: each holds a
+/// numbered subphase and no number is in two of them. A folder of
+/// independent plans (Cursor's `.cursor/plans/*.plan.md`, each a checklist
+/// without numbered subphases, or plans each numbering their own 1.1) is as
+/// many plans, each reported on its own: "archive the folder" would retire
+/// plans that merely sit side by side.
+fn one_plan(by_file: &BTreeMap<usize, Vec<&Unit>>, list: &[usize]) -> bool {
+    let mut file_of: BTreeMap<&str, usize> = BTreeMap::new();
+    list.iter().all(|&i| {
+        let numbered: Vec<&str> = by_file[&i]
+            .iter()
+            .map(|u| u.number.as_str())
+            .filter(|n| !n.is_empty())
+            .collect();
+        !numbered.is_empty()
+            && numbered
+                .into_iter()
+                .all(|n| *file_of.entry(n).or_insert(i) == i)
+    })
 }
 
 /// `Phase 4.1 (path:12): done (3/3 checkboxes)`.

@@ -549,3 +549,34 @@ fn the_hint_names_a_child_folder_a_stray_parent_file_would_hide() {
         "{hint}"
     );
 }
+
+/// A broken link is noted in the planning files and in the files the run
+/// rewrites, not in a project's other docs it leaves alone: those are not
+/// the migration's, and dozens of them buried the notes about the plans.
+#[test]
+fn broken_links_are_noted_in_planning_files_and_rewritten_ones_only() {
+    let readme = "# Readme\n\n[gone](docs/gone.md)\n";
+    let guide = "# Guide\n\n[plan](../.claude/plans/d/notes.md)\n[gone](gone.md)\n";
+    let brief = "# Brief\n\n[gone](gone.md)\n";
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (".claude/status/brief.md", brief),
+            ("README.md", readme),
+            ("docs/guide.md", guide),
+        ],
+        &HashMap::new(),
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let mut noted: Vec<(&str, usize)> = o
+        .notes
+        .iter()
+        .filter(|n| n.kind == crate::note::NoteKind::LinkBroken)
+        .map(|n| (n.path.as_str(), n.line))
+        .collect();
+    noted.sort();
+    assert_eq!(
+        noted,
+        vec![(".claude/status/brief.md", 3), ("docs/guide.md", 4)]
+    );
+}
