@@ -30,6 +30,7 @@ pub const INFO: RuleInfo = RuleInfo {
     ctor: |cx| {
         Box::new(PhaseMislabeled {
             envs: EnvMatcher::new(&cx.cfg.environments),
+            lazy: true,
         })
     },
     long: "The claimed environment is the heading's `(env)` label, else the one environment \
@@ -68,6 +69,9 @@ pub const INFO: RuleInfo = RuleInfo {
 
 struct PhaseMislabeled {
     envs: EnvMatcher,
+    /// Count environment hits only where they can weigh (always, except in
+    /// the test that proves counting everywhere finds the same).
+    lazy: bool,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -164,18 +168,34 @@ impl PhaseMislabeled {
             // runs to the end of the file (their continuation line is replan's).
             let mut tally = vec![Tally::default(); n_env];
             let mut selfrefs: Vec<(Place, String)> = Vec::new();
+            // The environment counts weigh only against a claimed environment;
+            // without one they are shown only beside self-references that are
+            // reported. So they are counted first only under a claim, and
+            // otherwise in a second pass for the few sections that are reported:
+            // matching every word of every section was most of this rule's cost.
             let mut scan = Scan {
                 own,
                 level: s.level,
                 tally: &mut tally,
                 selfrefs: &mut selfrefs,
+                envs: claimed.is_some() || !self.lazy,
+                selves: true,
             };
-            self.scan(cx, file, None, s.line + 1..=s.end_line, &mut scan);
-            if s.end_line >= file.doc.source.line_count() {
-                for (k, p) in rest.iter().enumerate() {
-                    let lines = 2..=p.doc.source.line_count();
-                    self.scan(cx, p, Some(k), lines, &mut scan);
-                }
+            self.scan_section(cx, file, rest, s, &mut scan);
+            let self_score = (selfrefs.len() as u32).saturating_mul(m.self_reference_weight);
+            let self_flag =
+                m.self_reference_weight > 0 && !selfrefs.is_empty() && self_score >= m.margin;
+            if claimed.is_none() && self.lazy && self_flag {
+                let mut none = Vec::new();
+                let mut scan = Scan {
+                    own,
+                    level: s.level,
+                    tally: &mut tally,
+                    selfrefs: &mut none,
+                    envs: true,
+                    selves: false,
+                };
+                self.scan_section(cx, file, rest, s, &mut scan);
             }
             let score = |t: &Tally| {
                 t.aliases
@@ -193,9 +213,6 @@ impl PhaseMislabeled {
                 (bs >= cs.saturating_add(m.margin) && f64::from(bs) >= m.ratio * f64::from(cs))
                     .then_some((c, best))
             });
-            let self_score = (selfrefs.len() as u32).saturating_mul(m.self_reference_weight);
-            let self_flag =
-                m.self_reference_weight > 0 && !selfrefs.is_empty() && self_score >= m.margin;
             if env_flag.is_none() && !self_flag {
                 continue;
             }
@@ -290,8 +307,29 @@ impl PhaseMislabeled {
         }
     }
 
-    /// Add the environment hits and self-references of `lines` of `file` (a
-    /// continuation part when `part` is set) to `into`.
+    /// Scan the body of subphase `s` of `file` into `into`, and the
+    /// continuation parts `rest` when the section runs to the end of the file
+    /// (their continuation line is replan's).
+    fn scan_section(
+        &self,
+        cx: &Ctx,
+        file: &FileFacts,
+        rest: &[&FileFacts],
+        s: &super::SubHead,
+        into: &mut Scan,
+    ) {
+        self.scan(cx, file, None, s.line + 1..=s.end_line, into);
+        if s.end_line >= file.doc.source.line_count() {
+            for (k, p) in rest.iter().enumerate() {
+                let lines = 2..=p.doc.source.line_count();
+                self.scan(cx, p, Some(k), lines, into);
+            }
+        }
+    }
+
+    /// Add the environment hits (when `into.envs`) and self-references (when
+    /// `into.selves`) of `lines` of `file` (a continuation part when `part` is
+    /// set) to `into`.
     fn scan(
         &self,
         cx: &Ctx,
@@ -319,20 +357,25 @@ impl PhaseMislabeled {
                 .filter(|h| h.line <= last && h.level > into.level)
                 .last();
             let t = file.line(l);
-            seen.fill(false);
-            self.envs.for_each_hit(t, |h| {
-                let e = &mut into.tally[h.env];
-                match h.kind {
-                    TermKind::Alias => e.aliases += 1,
-                    TermKind::Evidence => e.evidence += 1,
-                }
-                if !seen[h.env] {
-                    seen[h.env] = true;
-                    if e.lines.len() < m.max_evidence.max(1) {
-                        e.lines.push((part, l));
+            if into.envs {
+                seen.fill(false);
+                self.envs.for_each_hit(t, |h| {
+                    let e = &mut into.tally[h.env];
+                    match h.kind {
+                        TermKind::Alias => e.aliases += 1,
+                        TermKind::Evidence => e.evidence += 1,
                     }
-                }
-            });
+                    if !seen[h.env] {
+                        seen[h.env] = true;
+                        if e.lines.len() < m.max_evidence.max(1) {
+                            e.lines.push((part, l));
+                        }
+                    }
+                });
+            }
+            if !into.selves {
+                continue;
+            }
             // Self-references: a deeper heading (or a bold-only line) that is a
             // subphase heading with another number, not a child of this one.
             let named = match deeper {
@@ -375,6 +418,7 @@ pub struct Verdict {
 pub fn verdicts(cx: &Ctx, file: &FileFacts) -> Vec<Verdict> {
     let rule = PhaseMislabeled {
         envs: EnvMatcher::new(&cx.cfg.environments),
+        lazy: true,
     };
     let mut v = Vec::new();
     rule.judge(cx, file, &[], None, Some(&mut v));
@@ -390,11 +434,81 @@ struct Scan<'s> {
     level: u8,
     tally: &'s mut Vec<Tally>,
     selfrefs: &'s mut Vec<(Place, String)>,
+    /// Count environment hits into `tally`.
+    envs: bool,
+    /// Collect self-references into `selfrefs`.
+    selves: bool,
 }
 
 #[cfg(test)]
 mod tests {
     use crate::analysis::testutil::run_rule;
+
+    mod lazy {
+        use super::super::*;
+        use crate::config::Config;
+        use crate::model::Document;
+        use proptest::prelude::*;
+
+        /// Findings and verdicts of `judge` on one file, counting environment
+        /// hits lazily or in every section.
+        fn judged(text: &str, lazy: bool) -> (Vec<Finding>, Vec<Verdict>) {
+            let cfg = Config::builtin();
+            let doc = Document::from_text("a.md", text);
+            crate::analysis::with_facts(&cfg, Path::new("a.md"), &doc, |cx, f| {
+                let rule = PhaseMislabeled {
+                    envs: EnvMatcher::new(&cx.cfg.environments),
+                    lazy,
+                };
+                let (mut out, mut v) = (Vec::new(), Vec::new());
+                rule.judge(cx, f, &[], Some(&mut out), Some(&mut v));
+                (out, v)
+            })
+        }
+
+        const LINES: &[&str] = &[
+            "## Phase 4.1: Install (nonprod)",
+            "## Phase 4.2: Deploy on Devops Prod Cluster",
+            "## Phase 4.3: Plain",
+            "### Phase 4.3: Plain (prod)",
+            "##### Phase 4.10 Complete",
+            "#### Phase 4.9: Done",
+            "**Phase 4.11 Complete**",
+            "**Phase 4.1.2 Done**:",
+            "kubectl --context gke_pcc-prj-devops-prod_us-east4_pcc-devops-prod get pods",
+            "project `pcc-prj-devops-nonprod` on pcc-devops-nonprod",
+            "prod and nonprod and dev",
+            "```bash",
+            "```",
+            "",
+            "plain words",
+        ];
+
+        proptest! {
+            /// Counting environment hits only under a claimed environment (and
+            /// again for a reported self-reference) finds what counting them in
+            /// every section finds.
+            #[test]
+            fn lazy_counts_find_the_same(picks in proptest::collection::vec(0..LINES.len(), 0..40)) {
+                let text: String = picks.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+                prop_assert_eq!(judged(&text, true), judged(&text, false));
+            }
+        }
+
+        #[test]
+        fn a_self_reference_without_a_claim_still_shows_the_counts() {
+            let text = super::doc("Install", "prod and prod\n\n#### Phase 4.10 Complete\n");
+            let text = text.as_str();
+            let (lazy, full) = (judged(text, true), judged(text, false));
+            assert_eq!(lazy, full);
+            assert!(
+                lazy.0
+                    .iter()
+                    .any(|f| f.evidence.iter().any(|e| e.starts_with("counts"))),
+                "{lazy:?}"
+            );
+        }
+    }
 
     fn doc(title: &str, body: &str) -> String {
         format!("# P\n\n## Phase 4.1: First\n\nx\n\n## Phase 4.7: {title}\n\n{body}\n\n## Phase 4.8: Next\n\nx\n")

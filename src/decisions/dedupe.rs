@@ -58,8 +58,17 @@ pub(super) const MAX_FUZZY: usize = 3000;
 pub(super) fn drop_archived_copies(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision> {
     let (mut active, archived): (Vec<Decision>, Vec<Decision>) =
         all.into_iter().partition(|d| !d.archived);
+    if archived.is_empty() {
+        return active; // `check` never reads the archive: nothing to drop
+    }
     let mut words = Words::default();
-    let words_of: Vec<Vec<u32>> = active.iter().map(|d| words.of(&d.text)).collect();
+    // Word sets are read only by the fuzzy match, so only then made (hashing
+    // every word of every decision was a tenth of extraction on a large tree).
+    let words_of: Vec<Vec<u32>> = if fuzzy {
+        active.iter().map(|d| words.of(&d.text)).collect()
+    } else {
+        Vec::new()
+    };
     let mut exact: HashMap<String, usize> = HashMap::new();
     for (i, d) in active.iter().enumerate() {
         exact.entry(extract::norm(&d.text)).or_insert(i);
@@ -234,7 +243,8 @@ pub(super) fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision
     let mut exact: HashMap<String, usize> = HashMap::new();
     for mut d in all {
         let n = key(&d.text);
-        let w = words.of(&without_destinations(&d.text));
+        // Only the change test reads word sets: without it (above `MAX_FUZZY`
+        // decisions) none is made, nor for a restatement, which folds.
         match exact.get(&n) {
             Some(&i) => {
                 let (k, _, listed) = &mut kept[i];
@@ -245,6 +255,11 @@ pub(super) fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision
                 }
             }
             None => {
+                let w = if fuzzy {
+                    words.of(&without_destinations(&d.text))
+                } else {
+                    Vec::new()
+                };
                 if fuzzy {
                     let earlier = kept.iter().rev().find(|(k, kw, _)| {
                         !(k.rel == d.rel && k.anchor == d.anchor)
