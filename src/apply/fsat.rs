@@ -243,7 +243,34 @@ impl Dir {
             .map(|(bytes, _, links)| (bytes, links)))
     }
 
+    /// Whether the regular file `name` holds `expected` byte for byte (`None`
+    /// if there is none), the file kept open as by [`Dir::read_held`]:
+    /// compared a piece at a time, never held whole (see [`super::tree::same_as`]).
+    pub fn held_same(
+        &self,
+        name: &OsStr,
+        expected: &[u8],
+    ) -> Result<Option<super::tree::HeldSame>, ApplyError> {
+        let Some((mut f, _)) = self.open_file(name)? else {
+            return Ok(None);
+        };
+        let same = super::tree::same_as(&mut f, expected).map_err(super::io(&self.path(name)))?;
+        Ok(Some((same, Some(f))))
+    }
+
     fn open_read(&self, name: &OsStr) -> Result<Option<(Vec<u8>, File, u64)>, ApplyError> {
+        let Some((mut f, links)) = self.open_file(name)? else {
+            return Ok(None);
+        };
+        let mut bytes = Vec::new();
+        f.read_to_end(&mut bytes)
+            .map_err(super::io(&self.path(name)))?;
+        Ok(Some((bytes, f, links)))
+    }
+
+    /// The regular file `name` opened for reading, with its link count;
+    /// `None` if there is none, refused if it is anything else.
+    fn open_file(&self, name: &OsStr) -> Result<Option<(File, u64)>, ApplyError> {
         // Non-blocking, so a FIFO put there cannot hang the run.
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NONBLOCK;
         let fd = match rfs::openat(&self.fd, name, flags, Mode::empty()) {
@@ -258,14 +285,10 @@ impl Dir {
                 reason: "not a regular file",
             });
         }
-        let mut bytes = Vec::new();
-        let mut f = File::from(fd);
-        f.read_to_end(&mut bytes)
-            .map_err(super::io(&self.path(name)))?;
         // `nlink_t` is 32 bits on some targets.
         #[allow(clippy::useless_conversion)]
         let links = u64::from(st.st_nlink);
-        Ok(Some((bytes, f, links)))
+        Ok(Some((File::from(fd), links)))
     }
 
     /// Give the file `src_name` of folder `src` the new name `name` here (a

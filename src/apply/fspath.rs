@@ -155,6 +155,34 @@ impl Dir {
         }
     }
 
+    /// Whether the regular file `name` holds `expected` byte for byte (`None`
+    /// if there is none), compared a piece at a time; no file is kept open
+    /// here, as for [`Dir::read_held`].
+    pub fn held_same(
+        &self,
+        name: &OsStr,
+        expected: &[u8],
+    ) -> Result<Option<super::tree::HeldSame>, ApplyError> {
+        let p = self.file(name)?;
+        match std::fs::symlink_metadata(&p) {
+            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
+            Ok(m) if !m.is_file() => {
+                return Err(ApplyError::Unsafe {
+                    path: self.rel.join(name),
+                    reason: "not a regular file",
+                })
+            }
+            _ => {}
+        }
+        match std::fs::File::open(&p) {
+            Ok(mut f) => super::tree::same_as(&mut f, expected)
+                .map(|same| Some((same, None)))
+                .map_err(self.io(name)),
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(self.io(name)(e)),
+        }
+    }
+
     /// [`Dir::read`], with how many names the file has (its link count; 1
     /// where there are no hard links).
     pub fn read_linked(&self, name: &OsStr) -> Result<Option<(Vec<u8>, u64)>, ApplyError> {

@@ -291,7 +291,7 @@ fn apply_run(
                     staged.done(i);
                     touched.add(to);
                 }
-                if d.read(name)?.as_deref() != Some(contents) {
+                if d.held_same(name, contents)?.map(|(same, _)| same) != Some(true) {
                     return Err(ApplyError::Checksum { path: to.clone() });
                 }
             }
@@ -318,8 +318,8 @@ fn apply_run(
         let mut replaced = None;
         if let Some(r) = refill {
             // Its original was archived (and verified) in step 3.
-            if let Some((b, f)) = d.read_held(name)? {
-                if b != r.old {
+            if let Some((same, f)) = d.held_same(name, r.old)? {
+                if !same {
                     let (n, to) = r.moved;
                     archive::unshare(&tree, &mut staged, run, n, to, r.old)?;
                     return Err(ApplyError::ChangedDuringRun {
@@ -332,8 +332,8 @@ fn apply_run(
         // Compare and swap: right before a file is replaced, it must still be
         // what the plan read; an edit made meanwhile is kept and the run stops.
         if let Op::Modify { old, .. } = op {
-            match d.read_held(name)? {
-                Some((b, f)) if b == old.as_bytes() => replaced = f,
+            match d.held_same(name, old.as_bytes())? {
+                Some((true, f)) => replaced = f,
                 _ => {
                     return Err(ApplyError::EditedDuringRun {
                         path: op.path().clone(),
@@ -369,14 +369,14 @@ fn apply_run(
                     // Replaced in step 4.
                 } else {
                     let (src, name) = tree.dir_of(from)?;
-                    if let Some((b, f)) = src.read_held(name)? {
-                        if b != contents.as_bytes() {
+                    if let Some((same, f)) = src.held_same(name, contents.as_bytes())? {
+                        if !same {
                             // Someone edited it while we ran: keep it, and say so.
                             let contents = contents.as_bytes();
                             archive::unshare(&tree, &mut staged, run, *n, to, contents)?;
                             return Err(ApplyError::ChangedDuringRun { path: from.clone() });
                         }
-                        if tree.read(to)?.as_deref() != Some(contents.as_bytes()) {
+                        if tree.same(to, contents.as_bytes())? != Some(true) {
                             return Err(ApplyError::Checksum { path: to.clone() });
                         }
                         src.remove_file(name)?;
@@ -391,9 +391,9 @@ fn apply_run(
                     // Compare and swap, as for a replacement (gone already is fine).
                     let (d, name) = split(path);
                     if let Some(d) = tree.dir(d)? {
-                        match d.read_held(name)? {
+                        match d.held_same(name, old.as_bytes())? {
                             None => {}
-                            Some((b, f)) if b == old.as_bytes() => {
+                            Some((true, f)) => {
                                 d.remove_file(name)?;
                                 reaper.close(f);
                                 touched.add(path);

@@ -15,6 +15,34 @@ pub use super::fspath::{Dir, Tree};
 /// replaced or removed while open keeps its blocks until closed, see `reaper`).
 pub type Held = (Vec<u8>, Option<std::fs::File>);
 
+/// Whether a file holds the bytes expected of it, and the file itself where it
+/// is kept open (as for [`Held`]).
+pub type HeldSame = (bool, Option<std::fs::File>);
+
+/// Whether what `r` reads, to its end, is `expected` byte for byte, compared a
+/// piece at a time: apply's re-checks (a file still what the plan read, right
+/// before it is replaced or removed; an archive copy the original's bytes)
+/// held each file whole to compare it, an original and its copy at once, 100
+/// MB for a 50 MB plan at the writing run's end.
+pub fn same_as(r: &mut dyn std::io::Read, expected: &[u8]) -> std::io::Result<bool> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut at = 0;
+    loop {
+        let n = match r.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if n == 0 {
+            return Ok(at == expected.len());
+        }
+        match expected.get(at..at + n) {
+            Some(want) if want == &buf[..n] => at += n,
+            _ => return Ok(false),
+        }
+    }
+}
+
 /// A root-relative file path's folder and name (an empty name, which no
 /// plan's path has, opens nothing).
 pub fn split(rel: &Path) -> (&Path, &OsStr) {
@@ -25,12 +53,12 @@ pub fn split(rel: &Path) -> (&Path, &OsStr) {
 }
 
 impl Tree {
-    /// The bytes of the root-relative file `rel`, `None` if it (or its folder)
-    /// does not exist.
-    pub fn read(&self, rel: &Path) -> Result<Option<Vec<u8>>, super::ApplyError> {
+    /// Whether the root-relative file `rel` holds `expected` byte for byte,
+    /// `None` if it (or its folder) does not exist ([`same_as`]).
+    pub fn same(&self, rel: &Path, expected: &[u8]) -> Result<Option<bool>, super::ApplyError> {
         let (dir, name) = split(rel);
         match self.dir(dir)? {
-            Some(d) => d.read(name),
+            Some(d) => Ok(d.held_same(name, expected)?.map(|(same, _)| same)),
             None => Ok(None),
         }
     }
@@ -66,6 +94,34 @@ mod tests {
                         Some(d) => d.read(name),
                         None => Ok(None),
                     }
+                }
+
+                /// A file is compared with the bytes expected of it without
+                /// being read whole: equal, other, gone, or not a file at all.
+                #[test]
+                fn a_file_is_compared_with_what_it_should_hold() {
+                    let d = tempfile::tempdir().unwrap();
+                    let t = Tree::open(d.path()).unwrap();
+                    let n = OsStr::new;
+                    let dir = t.dir_create(Path::new("a")).unwrap();
+                    let big: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+                    dir.write_new(n("f"), &big, None).unwrap();
+                    let same = |want: &[u8]| dir.held_same(n("f"), want).unwrap().map(|(s, _)| s);
+                    assert_eq!(same(&big), Some(true));
+                    assert_eq!(same(&big[..big.len() - 1]), Some(false));
+                    let mut longer = big.clone();
+                    longer.push(0);
+                    assert_eq!(same(&longer), Some(false));
+                    let mut other = big.clone();
+                    other[150_000] ^= 1;
+                    assert_eq!(same(&other), Some(false));
+                    assert_eq!(same(b""), Some(false));
+                    assert!(dir.held_same(n("none"), b"").unwrap().is_none());
+                    std::fs::create_dir(d.path().join("a/sub")).unwrap();
+                    assert!(matches!(
+                        dir.held_same(n("sub"), b""),
+                        Err(ApplyError::Unsafe { .. })
+                    ));
                 }
 
                 #[test]
@@ -174,4 +230,28 @@ mod tests {
     #[cfg(target_os = "linux")]
     contract!(fsat);
     contract!(fspath);
+
+    /// Compared a piece at a time, however the reader cuts its pieces.
+    #[test]
+    fn same_as_compares_piece_by_piece() {
+        struct Trickle<'a>(&'a [u8], usize);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text: Vec<u8> = (0..70_000u32).map(|i| (i % 253) as u8).collect();
+        for step in [1, 7, 65_536, 100_000] {
+            let same = |want: &[u8]| super::same_as(&mut Trickle(&text, step), want).unwrap();
+            assert!(same(&text), "{step}");
+            assert!(!same(&text[..69_999]), "{step}");
+            assert!(!same(&[&text[..], b"x"].concat()), "{step}");
+            assert!(!same(&[&text[..69_999], b"x"].concat()), "{step}");
+        }
+        assert!(super::same_as(&mut Trickle(b"", 1), b"").unwrap());
+        assert!(!super::same_as(&mut Trickle(b"", 1), b"a").unwrap());
+    }
 }

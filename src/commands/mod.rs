@@ -135,6 +135,11 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
             .and_then(|()| std::io::Write::flush(&mut stdout))?;
     }
     print!("{out}");
+    if let Some(dry) = text::shows_json(&p, opts.mode, json) {
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        crate::render::json::write_plan(&p, command, dry, &mut stdout)
+            .and_then(|()| std::io::Write::flush(&mut stdout))?;
+    }
     eprint!("{}", crate::render::fix::listed(&p.fixes));
     eprint!("{err}");
     let empty = p.outcome.plan.is_empty();

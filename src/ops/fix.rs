@@ -164,7 +164,7 @@ pub fn run(
     }
     let run = manifest::record(&report.plan, COMMAND, &[]);
     let mrel = PathBuf::from(&cfg.archive.manifest);
-    let mop = manifest::append_op(&mrel, manifest_text(root, cfg)?.as_deref(), run)
+    let mop = manifest::append_op(&mrel, manifest_text(root, cfg)?.map(Text::from), run)
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut full = Plan::new(root);
     full.ops.push(mop);

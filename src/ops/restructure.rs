@@ -499,7 +499,7 @@ pub fn settle(
     let mut run = manifest::record(&o.plan, opts.command, &parts);
     run.conservation = planned.conservation.clone();
     let mrel = PathBuf::from(&cfg.archive.manifest);
-    let mop = manifest::append_op(&mrel, manifest_text.as_deref(), run)
+    let mop = manifest::append_op(&mrel, manifest_text.map(crate::model::Text::from), run)
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut full = Plan::new(root);
     full.ops.push(mop);

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::sha256;
+use crate::model::{sha256, Text};
 use crate::plan::{Op, Plan};
 
 /// Format version of the manifest.
@@ -47,7 +47,7 @@ pub struct Run {
     /// The manifest's text before this run, when it was there but recorded no
     /// run: undoing the run puts it back as it was instead of removing it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manifest_before: Option<String>,
+    pub manifest_before: Option<Text>,
     /// The conservation account of each original split by this run: bytes,
     /// lines and blocks in, the same over its parts, and whether they are equal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -83,8 +83,9 @@ pub struct DeletedFile {
     pub path: PathBuf,
     /// sha256 of its text.
     pub sha256: String,
-    /// Its text, byte for byte.
-    pub original: String,
+    /// Its text, byte for byte: the plan's own text of it, shared (a copy was
+    /// every such file's text again until the manifest was written).
+    pub original: Text,
 }
 
 /// A file modified in place.
@@ -96,8 +97,9 @@ pub struct ModifiedFile {
     pub sha256_before: String,
     /// sha256 after.
     pub sha256_after: String,
-    /// The original text, byte for byte.
-    pub original: String,
+    /// The original text, byte for byte: the text the plan read, shared, not
+    /// a copy (on a tree whose links all move, that is most of the input).
+    pub original: Text,
     /// Files generated from it, when it stays as their index (a framework's file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PathBuf>,
@@ -173,7 +175,7 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                 path: path.clone(),
                 sha256_before: sha256(old.as_bytes()),
                 sha256_after: sha256(new.as_bytes()),
-                original: old.to_string(),
+                original: old.clone(),
                 parts: parts_of
                     .get(path.as_path())
                     .map(|p| (*p).clone())
@@ -191,15 +193,17 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
             Op::Delete { path, old } => run.deleted.push(DeletedFile {
                 path: path.clone(),
                 sha256: sha256(old.as_bytes()),
-                original: old.to_string(),
+                original: old.clone(),
             }),
         }
     }
     run
 }
 
-/// The op that writes the manifest with `run` appended, given the current text.
-pub fn append_op(path: &Path, current: Option<&str>, mut run: Run) -> Result<Op, String> {
+/// The op that writes the manifest with `run` appended, given the current text
+/// (taken, not borrowed: it is the op's expected text and, for a manifest that
+/// recorded no run, the run's `manifest_before`, one buffer for both).
+pub fn append_op(path: &Path, current: Option<Text>, mut run: Run) -> Result<Op, String> {
     match current {
         None => {
             let m = Manifest {
@@ -212,15 +216,15 @@ pub fn append_op(path: &Path, current: Option<&str>, mut run: Run) -> Result<Op,
             })
         }
         Some(old) => {
-            let mut m = Manifest::parse(old)
+            let mut m = Manifest::parse(&old)
                 .map_err(|e| format!("{}: not a replan manifest: {e}", path.display()))?;
             if m.runs.is_empty() {
-                run.manifest_before = Some(old.to_string());
+                run.manifest_before = Some(old.clone());
             }
             m.runs.push(run);
             Ok(Op::Modify {
                 path: path.to_path_buf(),
-                old: old.to_string().into(),
+                old,
                 new: m.to_text().into(),
             })
         }
@@ -291,6 +295,36 @@ mod tests {
         assert_eq!(m.generated().len(), 1);
     }
 
+    /// The texts a run records are the plan's own, shared: copied, they were
+    /// every modified file's text again (most of the input on a tree whose
+    /// links all move) until the manifest was written.
+    #[test]
+    fn recorded_texts_share_the_plans_buffers() {
+        let old: Text = "# Old \"q\"\n".into();
+        let gone: Text = "# Gone\n".into();
+        let mut plan = Plan::new(".");
+        plan.ops.push(Op::modify("s.md", old.clone(), "# New\n"));
+        plan.ops.push(Op::delete("d.md", gone.clone()));
+        let run = record(&plan, "migrate", &[]);
+        assert!(run.modified[0].original.same_buffer(&old));
+        assert!(run.deleted[0].original.same_buffer(&gone));
+        // A manifest that recorded no run: the op expects the very text given.
+        let empty: Text = Manifest::default().to_text().into();
+        let op = append_op(Path::new("m.json"), Some(empty.clone()), run).unwrap();
+        let Op::Modify {
+            old: expected, new, ..
+        } = &op
+        else {
+            panic!("modify expected")
+        };
+        assert!(expected.same_buffer(&empty));
+        // Read back and written again, the text is the same bytes.
+        let m = Manifest::parse(new).unwrap();
+        assert_eq!(m.runs[0].manifest_before.as_deref(), Some(&*empty));
+        assert_eq!(m.runs[0].modified[0].original, old);
+        assert_eq!(m.to_text(), **new);
+    }
+
     #[test]
     fn records_and_appends() {
         let mut plan = Plan::new(".");
@@ -308,13 +342,13 @@ mod tests {
         let Op::Create { contents, .. } = &op else {
             panic!("create expected")
         };
-        let op2 = append_op(Path::new("m.json"), Some(contents), run).unwrap();
+        let op2 = append_op(Path::new("m.json"), Some(contents.clone()), run).unwrap();
         let Op::Modify { new, .. } = &op2 else {
             panic!("modify expected")
         };
         let m = Manifest::parse(new).unwrap();
         assert_eq!(m.runs.len(), 2);
         assert_eq!(m.generated().len(), 2);
-        assert!(append_op(Path::new("m.json"), Some("nope"), Run::default()).is_err());
+        assert!(append_op(Path::new("m.json"), Some("nope".into()), Run::default()).is_err());
     }
 }

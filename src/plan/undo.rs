@@ -81,7 +81,7 @@ pub fn undo_plan(
                 plan.ops.push(Op::Modify {
                     path: f.path.clone(),
                     old: t.into(),
-                    new: f.original.clone().into(),
+                    new: f.original.clone(),
                 });
             }
             None => {
@@ -89,7 +89,7 @@ pub fn undo_plan(
                 if force {
                     plan.ops.push(Op::Create {
                         path: f.path.clone(),
-                        contents: f.original.clone().into(),
+                        contents: f.original.clone(),
                     });
                 }
             }
@@ -100,7 +100,7 @@ pub fn undo_plan(
         match read(&f.path)? {
             None => plan.ops.push(Op::Create {
                 path: f.path.clone(),
-                contents: f.original.clone().into(),
+                contents: f.original.clone(),
             }),
             Some(t) if sha256(t.as_bytes()) == f.sha256 => {}
             Some(_) => edited.push(format!(
@@ -152,7 +152,7 @@ mod tests {
             deleted: vec![DeletedFile {
                 path: PathBuf::from("a/x-design.md"),
                 sha256: sha256(text.as_bytes()),
-                original: text.to_string(),
+                original: text.into(),
             }],
             ..Run::default()
         }

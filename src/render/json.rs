@@ -151,7 +151,50 @@ struct Diagnostic<'a> {
 
 /// The versioned JSON report of `migrate` and `consolidate` (no trailing newline).
 pub fn plan(p: &crate::ops::restructure::Planned, command: &str, dry_run: bool) -> String {
-    pretty(&PlanReport {
+    pretty(&plan_report(p, command, dry_run))
+}
+
+/// [`plan`] and its newline written to `out` as it is serialized: the report
+/// holds every new file's text, JSON-escaped, so held whole as a `String` it
+/// was more than the input again on top of the plan at a big `--dry-run`'s
+/// end. The bytes are the same as [`plan`]'s, `{}` included when a path is not
+/// UTF-8 (checked first, so nothing partial is ever written).
+pub fn write_plan(
+    p: &crate::ops::restructure::Planned,
+    command: &str,
+    dry_run: bool,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    if !paths_serialize(p) {
+        return out.write_all(b"{}\n");
+    }
+    serde_json::to_writer_pretty(&mut *out, &plan_report(p, command, dry_run))?;
+    out.write_all(b"\n")
+}
+
+/// Whether every path of the report can be serialized (is UTF-8): the paths
+/// of the ops and of the conservation accounts are its only `Path`s, and a
+/// path is the only thing in it serde_json can refuse.
+fn paths_serialize(p: &crate::ops::restructure::Planned) -> bool {
+    use crate::plan::Op;
+    let ops = p.outcome.plan.ops.iter().flat_map(|op| match op {
+        Op::Move { from, to, .. } => [Some(from), Some(to)],
+        Op::Create { path, .. } | Op::Modify { path, .. } | Op::Delete { path, .. } => {
+            [Some(path), None]
+        }
+    });
+    let accounts = p.conservation.iter().map(|a| &a.original);
+    ops.flatten()
+        .chain(accounts)
+        .all(|path| path.to_str().is_some())
+}
+
+fn plan_report<'a>(
+    p: &'a crate::ops::restructure::Planned,
+    command: &'a str,
+    dry_run: bool,
+) -> PlanReport<'a> {
+    PlanReport {
         version: VERSION,
         command,
         dry_run,
@@ -167,13 +210,72 @@ pub fn plan(p: &crate::ops::restructure::Planned, command: &str, dry_run: bool) 
             .collect(),
         conservation: &p.conservation,
         ops: &p.outcome.plan.ops,
-    })
+    }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::finding::Severity;
+
+    /// A planned run of `ops`, nothing else in it.
+    pub(crate) fn planned(ops: Vec<crate::plan::Op>) -> crate::ops::restructure::Planned {
+        let mut plan = crate::plan::Plan::new(".");
+        plan.ops = ops;
+        crate::ops::restructure::Planned {
+            outcome: crate::plan::restructure::Outcome {
+                plan,
+                splits: Vec::new(),
+                notes: Vec::new(),
+                errors: Vec::new(),
+                links_rewritten: 0,
+                mentions_rewritten: 0,
+                findings: Vec::new(),
+                reasons: Default::default(),
+            },
+            warnings: Vec::new(),
+            errors: Vec::new(),
+            applied: false,
+            files: 0,
+            fixes: Vec::new(),
+            conservation: Vec::new(),
+        }
+    }
+
+    /// Streamed, the report is the same bytes as held whole, newline added.
+    #[test]
+    fn the_streamed_plan_is_the_plan() {
+        use crate::plan::Op;
+        let p = planned(vec![
+            Op::create("a/b.md", "# \"Q\"\n\ttab \u{1F600} é\n"),
+            Op::modify("c.md", "old\n", "new\n"),
+            Op::moved("d.md", "arch/d.md", "D\n"),
+            Op::delete("e.md", "E\n"),
+        ]);
+        for dry in [true, false] {
+            let mut out = Vec::new();
+            write_plan(&p, "migrate", dry, &mut out).unwrap();
+            let held = format!("{}\n", plan(&p, "migrate", dry));
+            assert_eq!(String::from_utf8(out).unwrap(), held);
+            assert!(held.contains("\"dry_run\": ") && held.len() > 200, "{held}");
+        }
+    }
+
+    /// A path JSON cannot hold gives `{}` as before, and nothing partial first.
+    #[cfg(unix)]
+    #[test]
+    fn a_path_that_is_not_utf8_gives_an_empty_object() {
+        use std::os::unix::ffi::OsStrExt;
+        let bad = std::path::PathBuf::from(std::ffi::OsStr::from_bytes(b"x\xff.md"));
+        let p = planned(vec![
+            crate::plan::Op::create("a.md", "A\n"),
+            crate::plan::Op::create(bad, "B\n"),
+        ]);
+        let mut out = Vec::new();
+        write_plan(&p, "migrate", true, &mut out).unwrap();
+        assert_eq!(out, b"{}\n");
+        assert_eq!(plan(&p, "migrate", true), "{}");
+    }
 
     #[test]
     fn shape_is_stable() {

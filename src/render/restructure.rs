@@ -59,9 +59,27 @@ pub fn shows_diff(p: &Planned, mode: Mode, json: bool) -> bool {
     p.errors.is_empty() && mode == Mode::DryRun && !json
 }
 
+/// Whether a planned run prints its JSON report on stdout, and with which
+/// `dry_run` flag: [`planned`] leaves it out (its stdout is then empty) for the
+/// caller to stream with [`crate::render::json::write_plan`].
+pub fn shows_json(p: &Planned, mode: Mode, json: bool) -> Option<bool> {
+    let dry = mode != Mode::Apply;
+    if !json {
+        None
+    } else if dry || !p.errors.is_empty() {
+        Some(dry)
+    } else if p.applied || p.outcome.plan.is_empty() {
+        // A JSON reader gets an object whatever happened: applied, or nothing to do.
+        Some(false)
+    } else {
+        None
+    }
+}
+
 /// What to print (stdout, stderr) for a planned run of `command`: the notes,
-/// what check would still find, then the plan as JSON, the reasons
-/// (`--check`) or the errors, and the summary. `--check` with nothing to do is
+/// what check would still find, the reasons (`--check`) or the errors, and the
+/// summary; the JSON report ([`shows_json`]) and the diff ([`shows_diff`]) are
+/// the caller's to stream. `--check` with nothing to do is
 /// one line, as a CI step should be. `quiet` (`-q`) leaves out what check
 /// would still find, "nothing to do" and the summary.
 pub fn planned(
@@ -87,7 +105,7 @@ pub fn planned(
         }
     }
     if json && (dry || !ok) {
-        let _ = writeln!(out, "{}", crate::render::json::plan(p, command, dry));
+        // Only the JSON report, written by the caller.
         return (out, err);
     }
     if !ok {
@@ -114,10 +132,6 @@ pub fn planned(
             let _ = writeln!(err, "{command}: nothing to do; nothing written");
         }
         _ => {}
-    }
-    // A JSON reader gets an object whatever happened: applied, or nothing to do.
-    if json && (p.applied || empty) {
-        let _ = writeln!(out, "{}", crate::render::json::plan(p, command, false));
     }
     if !quiet && (mode == Mode::DryRun || !empty) {
         if let Some(line) = conservation_summary(&p.conservation) {
@@ -278,4 +292,38 @@ pub fn summary(o: &Outcome, command: &str, dry: bool) -> String {
         },
         if dry { "; nothing written" } else { "" }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Op;
+    use crate::render::json::tests::planned as plan_of;
+
+    /// The JSON report is the caller's to stream, printed exactly when it was
+    /// printed held whole: every dry run or refusal, an applied run, nothing to
+    /// do; and [`planned`] then leaves stdout empty for it.
+    #[test]
+    fn the_json_report_is_left_to_the_caller() {
+        let mut p = plan_of(vec![Op::create("a.md", "A\n")]);
+        assert_eq!(shows_json(&p, Mode::DryRun, true), Some(true));
+        assert_eq!(shows_json(&p, Mode::Check, true), Some(true));
+        assert_eq!(shows_json(&p, Mode::DryRun, false), None);
+        assert_eq!(shows_json(&p, Mode::Apply, true), None);
+        for mode in [Mode::DryRun, Mode::Check, Mode::Apply] {
+            assert_eq!(planned(&p, mode, true, "migrate", false).0, "");
+        }
+        p.applied = true;
+        assert_eq!(shows_json(&p, Mode::Apply, true), Some(false));
+        p.applied = false;
+        p.errors.push(crate::note::Note::new(
+            crate::note::NoteKind::Refused,
+            "a.md",
+            "in the way",
+        ));
+        assert_eq!(shows_json(&p, Mode::Apply, true), Some(false));
+        assert_eq!(shows_json(&p, Mode::Apply, false), None);
+        let empty = plan_of(Vec::new());
+        assert_eq!(shows_json(&empty, Mode::Apply, true), Some(false));
+    }
 }
