@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use super::pattern::{GlobPattern, Globs, Number, Pattern, Value};
+use super::pattern::{AnyOf, GlobPattern, Globs, Number, Pattern, Value};
 
 /// A deployment environment and the words that show a text is about it.
 #[derive(Debug, Clone, Deserialize, Default)]
@@ -161,7 +161,7 @@ pub struct StatusRules {
     /// Regex with a `number` group finding the phase a count line is about.
     pub phase: Pattern<Number>,
     /// Regexes: a line matching one is never a claim (`Planning complete`).
-    pub ignore: Vec<Pattern>,
+    pub ignore: AnyOf,
     /// Regex with a `value` group: a subphase's own `Status:` line.
     pub status_line: Pattern<Value>,
     /// Regex matched against a status value that says done.

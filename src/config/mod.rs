@@ -22,7 +22,7 @@ pub use cards::{CardField, CardFieldKind, Cards};
 pub use check::{CheckRules, Environment};
 pub use explain::edit_distance;
 pub use frameworks::{Framework, Ownership};
-pub use pattern::{GlobPattern, Globs, Number, Pattern};
+pub use pattern::{AnyOf, GlobPattern, Globs, Number, Pattern};
 pub use topics::{DecisionRules, TopicRoute, TopicRules};
 
 /// The embedded defaults, in merge order.

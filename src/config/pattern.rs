@@ -19,7 +19,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::{Deserialize, Deserializer};
 
 /// A capture group a pattern must have, checked when it is read.
@@ -219,6 +219,95 @@ impl<'de, G: Group> Deserialize<'de> for Pattern<G> {
             Pattern::checked(&s)
         };
         p.map_err(serde::de::Error::custom)
+    }
+}
+
+/// A list of configured regexes that is only ever asked whether any of them
+/// matches (`check.status.ignore`, `decisions.not_decisions`): compiled on
+/// first use into one [`RegexSet`] rather than a regex each. The set matches
+/// exactly when one of its patterns does (the regex crate's contract, tested
+/// against the list below), and building it cost about half (built-in
+/// `status.ignore`: 10 M instructions instead of 24 M, `not_decisions`: 24 M
+/// instead of 30 M): the Unicode classes its patterns share are compiled
+/// once, and one search per line replaces one per pattern. The patterns stay
+/// readable one by one (it derefs to them) for those that report them.
+pub struct AnyOf<G: Group = AnyGroup> {
+    list: Vec<Pattern<G>>,
+    set: OnceLock<Option<RegexSet>>,
+}
+
+impl<G: Group> AnyOf<G> {
+    /// The list as one matcher, compiling nothing yet.
+    pub fn new(list: Vec<Pattern<G>>) -> Self {
+        AnyOf {
+            list,
+            set: OnceLock::new(),
+        }
+    }
+
+    /// The set of the patterns that are set, built now if not yet; `None`
+    /// when it does not build (a set can exceed the size limit that each of
+    /// its patterns keeps to): then each pattern is asked on its own, as
+    /// before there was a set.
+    fn set(&self) -> Option<&RegexSet> {
+        self.set
+            .get_or_init(|| {
+                let sources = self.list.iter().map(Pattern::as_str);
+                RegexSet::new(sources.filter(|s| !s.trim().is_empty())).ok()
+            })
+            .as_ref()
+    }
+
+    /// Compile the set now (warming, see [`super::warm`]).
+    pub fn compile(&self) {
+        let _ = self.set();
+    }
+
+    /// Whether the set is built (or known not to build).
+    pub fn compiled(&self) -> bool {
+        self.set.get().is_some()
+    }
+
+    /// Whether any of the patterns (an unset one matches nothing) matches `text`.
+    pub fn is_match(&self, text: &str) -> bool {
+        match self.set() {
+            Some(set) => set.is_match(text),
+            None => self.list.iter().any(|p| p.is_match(text)),
+        }
+    }
+}
+
+impl<G: Group> Default for AnyOf<G> {
+    fn default() -> Self {
+        AnyOf::new(Vec::new())
+    }
+}
+
+impl<G: Group> Clone for AnyOf<G> {
+    fn clone(&self) -> Self {
+        AnyOf {
+            list: self.list.clone(),
+            set: self.set.clone(),
+        }
+    }
+}
+
+impl<G: Group> std::ops::Deref for AnyOf<G> {
+    type Target = [Pattern<G>];
+    fn deref(&self) -> &[Pattern<G>] {
+        &self.list
+    }
+}
+
+impl<G: Group> fmt::Debug for AnyOf<G> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.list.fmt(f)
+    }
+}
+
+impl<'de, G: Group> Deserialize<'de> for AnyOf<G> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<Pattern<G>>::deserialize(d).map(AnyOf::new)
     }
 }
 
@@ -427,6 +516,118 @@ mod tests {
         let blank = checked_already(|| Pattern::<Number>::deserialize(serde_json::json!(" ")));
         assert!(blank.expect("blank").regex().is_none());
     }
+
+    /// A list asked as one set answers as its patterns asked one by one: a
+    /// blank pattern matches nothing, names may repeat across patterns, and a
+    /// set too big to build falls back to the patterns that do compile.
+    #[test]
+    fn any_of_matches_when_one_of_its_patterns_does() {
+        let any = |v: &[&str]| {
+            AnyOf::<AnyGroup>::new(v.iter().map(|s| Pattern::checked(s).unwrap()).collect())
+        };
+        assert!(!any(&[]).is_match("x") && !any(&[" "]).is_match(" "));
+        let named = any(&["(?P<number>a)$", "(?P<number>b)$"]);
+        assert!(!named.compiled());
+        assert!(named.is_match("xb") && !named.is_match("bx"));
+        assert!(named.compiled() && named.len() == 2);
+        let too_big = any(&["\\w{400}{400}", "x"]);
+        assert!(too_big.is_match("x") && !too_big.is_match("y"));
+        assert!(
+            too_big.set.get().is_some_and(Option::is_none),
+            "the set cannot build"
+        );
+    }
+
+    proptest::proptest! {
+        /// The built-in lists read as sets match exactly the texts one of
+        /// their patterns matches, Unicode look-alikes (the Kelvin sign, long
+        /// s, no-break space) included.
+        #[test]
+        fn builtin_lists_as_sets_match_as_their_patterns_do(
+            words in proptest::collection::vec(proptest::sample::select(WORDS), 0..12),
+        ) {
+            static CFG: std::sync::LazyLock<crate::config::Config> =
+                std::sync::LazyLock::new(crate::config::Config::builtin);
+            let cfg = &*CFG;
+            let text: String = words.concat();
+            for list in [&cfg.check.status.ignore, &cfg.decisions.not_decisions] {
+                let one_by_one = list.iter().any(|p| p.is_match(&text));
+                proptest::prop_assert_eq!(list.is_match(&text), one_by_one, "{:?}", text);
+            }
+        }
+    }
+
+    /// Pieces of texts the built-in `status.ignore` and `not_decisions`
+    /// patterns are about, and characters Unicode classes and case folding
+    /// treat unlike ASCII.
+    const WORDS: &[&str] = &[
+        " ",
+        "  ",
+        "\t",
+        "\u{a0}",
+        "- ",
+        "* ",
+        "[ ] ",
+        "[x] ",
+        "[",
+        "]",
+        "(or ",
+        "**",
+        "?",
+        ":",
+        ".",
+        ",",
+        "-",
+        "–",
+        "—",
+        "(",
+        "✅",
+        "é",
+        "\u{212a}",
+        "\u{17f}",
+        "phase",
+        "Phase ",
+        "4",
+        "4.2",
+        "٣",
+        "complete",
+        "completed",
+        "done",
+        "DONE",
+        "not",
+        "yet",
+        "incomplete",
+        "planning",
+        "design",
+        "is",
+        "are",
+        "after",
+        "once",
+        "when",
+        "if",
+        "blocked by",
+        "mark",
+        "set",
+        "tbd",
+        "TBD",
+        "pending",
+        "decision",
+        "to be decided",
+        "rejected",
+        "superseded",
+        "none",
+        "None",
+        "n/a",
+        "decides",
+        "choose",
+        "determines",
+        "whether",
+        "which",
+        "the",
+        "database",
+        "write-up",
+        "task",
+    ];
 
     #[test]
     fn globs_match_any_and_empty_matches_nothing() {

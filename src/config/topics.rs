@@ -3,7 +3,7 @@
 
 use serde::Deserialize;
 
-use super::pattern::{Number, Pattern};
+use super::pattern::{AnyOf, Number, Pattern};
 
 /// How decisions are recognised. Labels and titles compare case-insensitively,
 /// ignoring punctuation and surrounding emphasis.
@@ -43,7 +43,7 @@ pub struct DecisionRules {
     /// Section titles whose content is never a decision.
     pub excluded_sections: Vec<String>,
     /// Regexes: a decision text matching any of them is not a decision (TBD, pending, …).
-    pub not_decisions: Vec<Pattern>,
+    pub not_decisions: AnyOf,
     /// Folder (relative to the root) of numbered MADR records (`NNN-slug.md`):
     /// when set, migrate and consolidate write one record per topic there, numbered
     /// after the highest number the folder holds. Empty: no records.

@@ -9,7 +9,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::pattern::{Group, Pattern};
+use super::pattern::{AnyOf, Group, Pattern};
 use super::Config;
 
 /// A pattern that can be compiled now.
@@ -20,6 +20,12 @@ trait Compile: Sync {
 impl<G: Group + Sync> Compile for Pattern<G> {
     fn compile(&self) {
         let _ = self.regex();
+    }
+}
+
+impl<G: Group + Sync> Compile for AnyOf<G> {
+    fn compile(&self) {
+        AnyOf::compile(self);
     }
 }
 
@@ -44,7 +50,7 @@ fn later_patterns(cfg: &Config) -> Vec<&dyn Compile> {
         v.push(p);
     }
     v.push(&s.phase);
-    v.extend(s.ignore.iter().map(|p| p as &dyn Compile));
+    v.push(&s.ignore);
     v.push(&s.status_line);
     v.push(&s.done_heading);
     let c = &cfg.check;
@@ -68,7 +74,7 @@ fn later_patterns(cfg: &Config) -> Vec<&dyn Compile> {
     }
     let d = &cfg.decisions;
     v.push(&d.adr_heading);
-    v.extend(d.not_decisions.iter().map(|p| p as &dyn Compile));
+    v.push(&d.not_decisions);
     let t = &cfg.topics;
     v.extend(t.phase_headings.iter().map(|p| p as &dyn Compile));
     v.extend(t.phase_files.iter().map(|p| p as &dyn Compile));
@@ -112,6 +118,7 @@ mod tests {
         assert!(cfg.headings.subphase.iter().all(|p| p.compiled()));
         assert!(cfg.check.status.open.compiled());
         assert!(cfg.topics.phase_files.iter().all(|p| p.compiled()));
+        assert!(cfg.check.status.ignore.compiled() && cfg.decisions.not_decisions.compiled());
     }
 
     #[test]
@@ -120,5 +127,6 @@ mod tests {
         restructure(&cfg, &[], &AtomicBool::new(true));
         assert!(!cfg.headings.phased.compiled());
         assert!(!cfg.check.status.open.compiled());
+        assert!(!cfg.decisions.not_decisions.compiled());
     }
 }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use regex::Regex;
 
-use crate::config::DecisionRules;
+use crate::config::{AnyOf, DecisionRules};
 
 /// Lowercase words of letters and digits joined by single spaces.
 pub fn norm(s: &str) -> String {
@@ -179,7 +179,7 @@ pub struct Rules {
     pub(super) rationale_cols: Vec<String>,
     pub(super) sections: Vec<String>,
     pub(super) excluded_sections: Vec<String>,
-    pub(super) not_decisions: Vec<Regex>,
+    pub(super) not_decisions: AnyOf,
     /// ` — **Rationale**: ` inside a decision's line.
     pub(super) inline_rationale: Option<Regex>,
     /// Every normalised label above, with the lists it is in: one lookup per
@@ -206,11 +206,9 @@ impl Rules {
                 .collect()
         };
         let adr = r.adr_heading.regex().cloned();
-        let not_decisions = r
-            .not_decisions
-            .iter()
-            .filter_map(|p| p.regex().cloned())
-            .collect();
+        // Compiled before it is cloned, so the clone shares the set.
+        r.not_decisions.compile();
+        let not_decisions = r.not_decisions.clone();
         let mut rules = Rules {
             classes: HashMap::new(),
             labels: n(&r.labels),
@@ -363,7 +361,7 @@ impl Rules {
     /// Whether a decision text is really an open question, TBD or pending.
     pub fn not_decision(&self, text: &str) -> bool {
         let t = text.trim();
-        t.is_empty() || self.not_decisions.iter().any(|r| r.is_match(t))
+        t.is_empty() || self.not_decisions.is_match(t)
     }
 
     pub(super) fn label<'a>(&self, content: &'a str) -> Option<Label<'a>> {

@@ -123,7 +123,7 @@ pub fn claims(rules: &StatusRules, f: &FileFacts) -> Vec<Claim> {
         }
         // `ignore` is asked only of a line that claims something: most claim
         // nothing, and asking every line first cost more than the claims.
-        let ignored = || rules.ignore.iter().any(|p| p.is_match(t));
+        let ignored = || rules.ignore.is_match(t);
         let said = rules
             .claims
             .iter()
