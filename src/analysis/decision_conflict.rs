@@ -129,6 +129,34 @@ mod tests {
         assert!(f[0].evidence.iter().any(|e| e.contains("6-day")));
     }
 
+    /// A table row restated with only its outcome moved on (`Pending` then
+    /// `Good`) is the decision's progress: once reported as "X" then "X".
+    /// Its value changed in the decision cell is still a change.
+    #[test]
+    fn a_row_whose_outcome_moved_on_is_no_conflict_but_its_decision_changed_is() {
+        let table = |choice: &str, outcome: &str| {
+            format!(
+                "# Project\n\n## Key Decisions\n\n| Decision | Rationale | Outcome |\n\
+                 |---|---|---|\n| Keep sessions for {choice} days in Redis | cheap | {outcome} |\n"
+            )
+        };
+        let files = |later: String| {
+            run_rule(
+                "decision.conflict",
+                &[
+                    (".planning/PROJECT.md", later.as_str()),
+                    (".planning/v1/PROJECT.md", table("7", "Pending").as_str()),
+                ],
+            )
+        };
+        let f = files(table("7", "Good"));
+        assert!(f.is_empty(), "{f:?}");
+        let f = files(table("30", "Good"));
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].message.contains("for 7 days"), "{}", f[0].message);
+        assert!(f[0].message.contains("for 30 days"), "{}", f[0].message);
+    }
+
     #[test]
     fn restatements_siblings_and_archived_plans_are_not_conflicts() {
         let a = "# Phase 2.1: Cluster\n\n- **Decision**: HA mode with 3 replicas\n\

@@ -230,6 +230,15 @@ pub(super) fn is_change(earlier: &str, later: &str) -> bool {
     substituted
 }
 
+/// Whether two decisions' lead texts (what a change is reported as) differ.
+/// A change only in what is kept under a decision (a table row's `Outcome`
+/// going from `Pending` to `Good`, a note under it) is its progress, not
+/// another decision: reported, it read "X" then "X" (GSD's PROJECT.md against
+/// its archived milestones). Asked only of a pair [`is_change`] accepted.
+fn leads_differ(a: &str, b: &str) -> bool {
+    extract::lead_text(&without_destinations(a)) != extract::lead_text(&without_destinations(b))
+}
+
 /// Fold restatements (the same [`key`]) into the first statement, and mark a
 /// decision that changes an earlier one ([`is_change`]; not for two of one
 /// section, which are siblings in a list, and only when `fuzzy`).
@@ -265,6 +274,7 @@ pub(super) fn fold_restatements(all: Vec<Decision>, fuzzy: bool) -> Vec<Decision
                         !(k.rel == d.rel && k.anchor == d.anchor)
                             && jaccard_at_least(kw, &w, CHANGE_SIMILAR)
                             && is_change(&k.text, &d.text)
+                            && leads_differ(&k.text, &d.text)
                     });
                     if let Some((k, _, _)) = earlier {
                         d.changes = Some(Changed {
