@@ -129,6 +129,21 @@ impl Dir {
         move |error| ApplyError::Io { path: p, error }
     }
 
+    /// The path of `name`, `None` if there is nothing there; refused when it is
+    /// there but no regular file (a link, a folder): what is read or compared
+    /// is only ever a regular file.
+    fn regular(&self, name: &OsStr) -> Result<Option<PathBuf>, ApplyError> {
+        let p = self.file(name)?;
+        match std::fs::symlink_metadata(&p) {
+            Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
+            Ok(m) if !m.is_file() => Err(ApplyError::Unsafe {
+                path: self.rel.join(name),
+                reason: "not a regular file",
+            }),
+            _ => Ok(Some(p)),
+        }
+    }
+
     /// The bytes of the regular file `name`, `None` if there is none.
     pub fn read(&self, name: &OsStr) -> Result<Option<Vec<u8>>, ApplyError> {
         Ok(self.read_held(name)?.map(|(bytes, _)| bytes))
@@ -137,17 +152,9 @@ impl Dir {
     /// [`Dir::read`]; no file is kept open here (Windows may refuse to
     /// replace or remove an open file), so the second field is `None`.
     pub fn read_held(&self, name: &OsStr) -> Result<Option<super::tree::Held>, ApplyError> {
-        let p = self.file(name)?;
-        match std::fs::symlink_metadata(&p) {
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Ok(m) if !m.is_file() => {
-                return Err(ApplyError::Unsafe {
-                    path: self.rel.join(name),
-                    reason: "not a regular file",
-                })
-            }
-            _ => {}
-        }
+        let Some(p) = self.regular(name)? else {
+            return Ok(None);
+        };
         match std::fs::read(&p) {
             Ok(b) => Ok(Some((b, None))),
             Err(e) if e.kind() == ErrorKind::NotFound => Ok(None),
@@ -163,17 +170,9 @@ impl Dir {
         name: &OsStr,
         expected: &[u8],
     ) -> Result<Option<super::tree::HeldSame>, ApplyError> {
-        let p = self.file(name)?;
-        match std::fs::symlink_metadata(&p) {
-            Err(e) if e.kind() == ErrorKind::NotFound => return Ok(None),
-            Ok(m) if !m.is_file() => {
-                return Err(ApplyError::Unsafe {
-                    path: self.rel.join(name),
-                    reason: "not a regular file",
-                })
-            }
-            _ => {}
-        }
+        let Some(p) = self.regular(name)? else {
+            return Ok(None);
+        };
         match std::fs::File::open(&p) {
             Ok(mut f) => super::tree::same_as(&mut f, expected)
                 .map(|same| Some((same, None)))

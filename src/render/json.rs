@@ -223,16 +223,7 @@ pub(crate) mod tests {
         let mut plan = crate::plan::Plan::new(".");
         plan.ops = ops;
         crate::ops::restructure::Planned {
-            outcome: crate::plan::restructure::Outcome {
-                plan,
-                splits: Vec::new(),
-                notes: Vec::new(),
-                errors: Vec::new(),
-                links_rewritten: 0,
-                mentions_rewritten: 0,
-                findings: Vec::new(),
-                reasons: Default::default(),
-            },
+            outcome: crate::plan::restructure::Outcome::of(plan),
             warnings: Vec::new(),
             errors: Vec::new(),
             applied: false,

@@ -173,6 +173,20 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// An outcome of `plan` alone: nothing split, noted or rewritten yet.
+    pub fn of(plan: Plan) -> Self {
+        Outcome {
+            plan,
+            splits: Vec::new(),
+            notes: Vec::new(),
+            errors: Vec::new(),
+            links_rewritten: 0,
+            mentions_rewritten: 0,
+            findings: Vec::new(),
+            reasons: HashMap::new(),
+        }
+    }
+
     /// Why `op` is in the plan.
     pub fn reason(&self, op: &Op) -> Option<Reason> {
         self.reasons.get(op.path()).copied()
@@ -330,16 +344,7 @@ struct Planner<'a> {
 /// Plan a restructure.
 pub fn plan(inp: &Inputs) -> Outcome {
     let cfg = inp.cfg;
-    let out = Outcome {
-        plan: Plan::new(inp.root),
-        splits: Vec::new(),
-        notes: Vec::new(),
-        errors: Vec::new(),
-        links_rewritten: 0,
-        mentions_rewritten: 0,
-        findings: Vec::new(),
-        reasons: HashMap::new(),
-    };
+    let out = Outcome::of(Plan::new(inp.root));
     // The command started loading the tables before reading the tree.
     let enc = analysis::encoding(cfg);
     let mut p = Planner {
