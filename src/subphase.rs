@@ -107,13 +107,13 @@ impl<'a> Reading<'a> {
             rules.phased.regex().is_some_and(|re| re.is_match(t))
                 || recognise(t, rules, envs).is_some_and(|s| !s.bare)
         };
-        let mut bare = rules.phased.regex().is_none();
+        // With `phased` unset, bare numbers are subphases everywhere.
+        let guarded = rules.phased.regex().is_some();
+        let mut bare = !guarded;
         let mut outline = 0u128;
         for t in texts {
             let t = without_status_mark(t.trim());
             bare = bare || phased(t);
-            // With `phased` unset, bare numbers are subphases everywhere.
-            let guarded = rules.phased.regex().is_some();
             if let Some(n) = outline_number(t).filter(|&n| guarded && n < 128) {
                 outline |= 1 << n;
             }
