@@ -128,6 +128,15 @@ impl<'a> FileFacts<'a> {
         let mut subphases = Vec::new();
         let mut off_level = Vec::new();
         if let Some(level) = level {
+            // Sized to fit: every file's facts are held until the run ends, and
+            // a vector grown by pushing kept room for four headings (~800 bytes)
+            // where most files hold one (~3 MB of a 4,000-file tree's migrate).
+            let at_level = found
+                .iter()
+                .filter(|(i, _)| doc.headings[*i].level == level)
+                .count();
+            subphases.reserve_exact(at_level);
+            off_level.reserve_exact(found.len() - at_level);
             for (i, sp) in found {
                 let h = &doc.headings[i];
                 if h.level != level {
