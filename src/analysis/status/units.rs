@@ -230,18 +230,26 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
-            let mut v = Vec::new();
             if !active[i] || f.continues.is_some() {
-                return v;
+                return Vec::new();
             }
             let heads = heads_of(f);
-            let mut add = |number: String, line: usize, to: usize, whole: bool| {
-                v.push(scan_unit(rules, f, i, &heads, number, line, to, whole));
-            };
             let phases = if f.subphases.is_empty() {
                 phase_sections(cx, f)
             } else {
                 Vec::new()
+            };
+            // Sized to fit: every file's scans are held until the last file's
+            // are done, and a vector grown by pushing kept room for four where
+            // most files hold one (~4.5 MB of a 4,000-file tree, migrate's peak).
+            let n = match (phases.len(), f.subphases.len()) {
+                (0, 0) => 1,
+                (0, s) => s,
+                (p, _) => p,
+            };
+            let mut v = Vec::with_capacity(n);
+            let mut add = |number: String, line: usize, to: usize, whole: bool| {
+                v.push(scan_unit(rules, f, i, &heads, number, line, to, whole));
             };
             if !phases.is_empty() {
                 for (number, line, end) in phases {
@@ -257,6 +265,9 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             v
         })
         .collect();
+    // Room for them all at once: grown by doubling, it held up to twice that
+    // beside the files' own vectors.
+    scans.reserve_exact(per_file.iter().map(Vec::len).sum());
     for (i, units) in per_file.into_iter().enumerate() {
         let f = &files[i];
         if !active[i] {
