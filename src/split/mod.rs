@@ -299,8 +299,16 @@ pub fn plan_avoiding(
             // A later part of a unit that is no subphase, when it opens with a
             // heading, is named after it (`task-5-create-drift-detector.md`,
             // not `implementation-plan-part-5.md`): the part is that section.
+            // One that opens mid-section is named after the section it goes on
+            // with (`status-log-continued.md`): `implementation-plan-part-4.md`
+            // says nothing of what it holds.
             for (k, piece) in pieces.iter().enumerate().skip(1) {
-                if let Some(own) = heading_part_base(&names, doc, &segs, piece) {
+                let own = heading_part_base(&names, doc, &segs, piece).or_else(|| {
+                    section_before(doc, &segs, unit, piece)
+                        .and_then(|b| heading_base(&names, doc, b))
+                        .map(|base| format!("{base}-continued"))
+                });
+                if let Some(own) = own {
                     if let Some(name) = names.free_name(&own) {
                         part_names[k] = name;
                     }
@@ -384,6 +392,21 @@ fn heading_part_base(
     heading_base(names, doc, b)
 }
 
+/// The last heading block of `unit` before `piece` starts, when it is not the
+/// unit's own heading (the unit's name already says that one).
+fn section_before(
+    doc: &Document,
+    segs: &budget::Segs,
+    unit: &units::Unit,
+    piece: &Range<usize>,
+) -> Option<usize> {
+    let first = *segs.block.get(piece.start)?;
+    let b = (unit.blocks.start..first.min(unit.blocks.end))
+        .rev()
+        .find(|&b| doc.heading_of_block(b).is_some())?;
+    (Some(b) != unit.heading).then_some(b)
+}
+
 /// The name a heading block would give a unit that starts with it.
 fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<String> {
     let h = doc.heading_of_block(b)?;
@@ -424,7 +447,8 @@ fn link_growth(
         };
         let Some(base) = bases.get(v) else { continue };
         // A part may also be named after a heading inside the unit (see
-        // `heading_part_base`): the widest of those names counts too.
+        // `heading_part_base`, `section_before`): the widest of those names
+        // counts too.
         let w = *widest[v].get_or_insert_with(|| {
             let own = enc.count(&format!("{base}-99-part-99.md"));
             let unit = &units[v];
@@ -433,7 +457,7 @@ fn link_growth(
                 .clone()
                 .filter(|_| unit.subphase.is_none())
                 .filter_map(|b| heading_base(names, doc, b))
-                .map(|n| enc.count(&format!("{n}-99.md")))
+                .map(|n| enc.count(&format!("{n}-continued-99.md")))
                 .max()
                 .unwrap_or(0);
             own.max(by_heading)
