@@ -118,6 +118,11 @@ impl Rule for Stale {
                 );
                 continue;
             }
+            // A split's parts are one plan: a part whose boxes are all ticked
+            // is not done while another part still has work open.
+            if list.len() >= 2 && indexed.contains(folder) {
+                continue;
+            }
             for &i in list {
                 let us = &by_file[&i];
                 let stale = if us.len() >= 2 {
