@@ -299,14 +299,17 @@ pub fn plan_avoiding(
             // A later part of a unit that is no subphase, when it opens with a
             // heading, is named after it (`task-5-create-drift-detector.md`,
             // not `implementation-plan-part-5.md`): the part is that section.
-            // One that opens mid-section is named after the section it goes on
-            // with (`status-log-continued.md`): `implementation-plan-part-4.md`
-            // says nothing of what it holds.
+            // One that opens mid-section also names the section it goes on
+            // with (`implementation-plan-part-4-status-log.md`): the bare part
+            // number says nothing of what it holds, and the unit's name in
+            // front keeps it beside its first part in the folder's order.
             for (k, piece) in pieces.iter().enumerate().skip(1) {
                 let own = heading_part_base(&names, doc, &segs, piece).or_else(|| {
                     section_before(doc, &segs, unit, piece)
-                        .and_then(|b| heading_base(&names, doc, b))
-                        .map(|base| format!("{base}-continued"))
+                        .and_then(|b| doc.heading_of_block(b))
+                        .map(|h| names.section_slug(&h.text))
+                        .filter(|s| !s.is_empty())
+                        .map(|s| format!("{base}-part-{}-{s}", k + 1))
                 });
                 if let Some(own) = own {
                     if let Some(name) = names.free_name(&own) {
@@ -457,10 +460,24 @@ fn link_growth(
                 .clone()
                 .filter(|_| unit.subphase.is_none())
                 .filter_map(|b| heading_base(names, doc, b))
-                .map(|n| enc.count(&format!("{n}-continued-99.md")))
+                .map(|n| enc.count(&format!("{n}-99.md")))
                 .max()
                 .unwrap_or(0);
-            own.max(by_heading)
+            // or after the section a part goes on with (`section_before`)
+            let by_section = unit
+                .blocks
+                .clone()
+                .filter(|_| unit.subphase.is_none())
+                .filter_map(|b| doc.heading_of_block(b))
+                .map(|h| {
+                    enc.count(&format!(
+                        "{base}-part-99-{}-99.md",
+                        names.section_slug(&h.text)
+                    ))
+                })
+                .max()
+                .unwrap_or(0);
+            own.max(by_heading).max(by_section)
         });
         out.push((l.line, w));
     }

@@ -382,6 +382,12 @@ impl<'t> Namer<'t> {
         }
     }
 
+    /// The words of a section heading a continuation part goes on with, short:
+    /// they follow the unit's name and part number.
+    pub fn section_slug(&self, text: &str) -> String {
+        self.words.slug(text, SECTION_SLUG_MAX.min(self.slug_max))
+    }
+
     /// Also avoid every name for which `taken` is true.
     pub fn also_taken(&mut self, taken: &'t dyn Fn(&str) -> bool) {
         self.outside = Some(taken);
@@ -436,6 +442,9 @@ impl<'t> Namer<'t> {
         None
     }
 }
+
+/// The longest section slug a continuation part's name carries.
+const SECTION_SLUG_MAX: usize = 30;
 
 /// How many `-k` suffixes [`Namer::part_names`] tries before it gives up: a
 /// hundred, about as many as [`Namer::free_name`] tries for one name (99).
