@@ -794,3 +794,22 @@ fn a_part_that_opens_mid_section_is_named_after_that_section() {
         assert!(part.lines <= 40, "{} has {}", part.name, part.lines);
     }
 }
+
+#[test]
+fn a_mid_section_part_leaves_the_section_s_phase_number_out() {
+    let mut text = String::from("# Deployment Phases\n\nintro\n\n## Phase 2: AlloyDB Cluster\n\n");
+    for i in 0..60 {
+        text.push_str(&format!("- step {i}: run it\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(30), "deploy");
+    assert_eq!(p.reassemble(&doc), text);
+    let later: Vec<&str> = names(&p).into_iter().skip(1).collect();
+    assert!(!later.is_empty(), "{:?}", names(&p));
+    for n in later {
+        assert!(
+            n.contains("-part-") && n.contains("-alloydb-cluster") && !n.contains("phase-2"),
+            "{:?}",
+            names(&p)
+        );
+    }
+}
