@@ -389,6 +389,18 @@ fn a_done_part_of_a_split_plan_with_open_work_elsewhere_is_not_stale() {
         ],
     );
     assert!(f.is_empty(), "{f:?}");
+    // Beside parts that hold no status at all, the done part is the plan's
+    // only tracked work: the plan is done, as it was before the split.
+    let prose = "# Background\n\nWhy we do this.\n";
+    let f = run_rule(
+        "status.stale-plan",
+        &[
+            (".claude/plans/p/INDEX.md", index),
+            (".claude/plans/p/handler.md", done),
+            (".claude/plans/p/background.md", prose),
+        ],
+    );
+    assert_eq!(f.len(), 1, "{f:?}");
     // Without the index they are two plans side by side: the done one is stale.
     let f = run_rule(
         "status.stale-plan",
