@@ -415,7 +415,7 @@ fn top_title_near(titles: &TopTitles, rel: &Path, n: &str, explicit: bool) -> Op
 fn phase_order(a: &Option<String>, b: &Option<String>) -> std::cmp::Ordering {
     use std::cmp::Ordering;
     match (a, b) {
-        (Some(a), Some(b)) => cmp_numbers(a, b),
+        (Some(a), Some(b)) => cmp_phase(a, b),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
@@ -498,7 +498,10 @@ impl Phases {
     }
 }
 
-/// The top-level phase of a phase number: `4` of `4.7.2` and of `4b`.
+/// The top-level phase of a phase number: `4` of `4.7.2`, `5A` of `5A.4` and
+/// of `5a`. A lettered phase (`Phase 4M`, `Phase 5A`) is a phase of its own:
+/// plans that letter their phases run 4A, 4B, … as separate pieces of work, and
+/// taking `4M` for phase 4 let one lettered sibling's heading title all of them.
 pub(crate) fn top_phase(p: &str) -> String {
     let head = p.split('.').next().unwrap_or(p);
     let digits: String = head.chars().take_while(|c| c.is_ascii_digit()).collect();
@@ -507,8 +510,16 @@ pub(crate) fn top_phase(p: &str) -> String {
     } else {
         // `Phase 06` is phase 6.
         let t = digits.trim_start_matches('0');
-        if t.is_empty() { "0" } else { t }.to_string()
+        let letters = head[digits.len()..].to_ascii_uppercase();
+        format!("{}{letters}", if t.is_empty() { "0" } else { t })
     }
+}
+
+/// Phase numbers in order: by their numbers (`4.2` before `4.10`), a lettered
+/// phase beside the number it letters (`4`, `4M`, `4N`), ties in natural order.
+pub(crate) fn cmp_phase(a: &str, b: &str) -> std::cmp::Ordering {
+    let digits = |s: &str| s.replace(|c: char| c.is_ascii_alphabetic(), "");
+    cmp_numbers(&digits(a), &digits(b)).then_with(|| cmp_natural(a, b))
 }
 
 fn phase_of(

@@ -9,7 +9,6 @@ use std::path::Path;
 use crate::model::links::{edit, relative, resolve, Target};
 use crate::model::sha256;
 use crate::model::Document;
-use crate::subphase::cmp_numbers;
 
 use super::extract::ends_lead;
 use super::Decision;
@@ -84,7 +83,7 @@ fn item(text: &str, indent: &str) -> (String, Vec<String>) {
 
 fn phase_cmp(a: &Option<String>, b: &Option<String>) -> Ordering {
     match (a, b) {
-        (Some(a), Some(b)) => cmp_numbers(a, b),
+        (Some(a), Some(b)) => super::cmp_phase(a, b),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,

@@ -7,8 +7,12 @@ use crate::subphase::cmp_numbers;
 
 /// Whether phase `p` falls under `spec`: `"2"` matches 2 and every 2.x; `"4.1-4.7"`
 /// matches 4.1 through 4.7 (and 4.7.x) in natural order.
+/// A lettered phase falls under the number it letters (`4M` and `4.2a` under
+/// `"4"`, `4.2a` in `"4.1-4.7"`), as routes written before phases kept their
+/// letters expect.
 pub fn phase_matches(spec: &str, p: &str) -> bool {
     let spec = spec.trim();
+    let p = &p.replace(|c: char| c.is_ascii_alphabetic(), "");
     let under = |b: &str| p == b || (p.starts_with(b) && p[b.len()..].starts_with('.'));
     match spec.split_once('-') {
         Some((a, b)) => {
@@ -84,6 +88,9 @@ mod tests {
         assert!(phase_matches("4.1-4.7", "4.3"));
         assert!(!phase_matches("4.1-4.7", "4.10"));
         assert!(!phase_matches("4.1-4.7", "4"));
+        assert!(phase_matches("4", "4M"));
+        assert!(phase_matches("4.1-4.7", "4.2a"));
+        assert!(!phase_matches("4.1-4.7", "4AG"));
     }
 
     #[test]

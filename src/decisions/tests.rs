@@ -427,10 +427,61 @@ fn lettered_phase_headings_keep_their_number() {
         )],
         &BTreeMap::new(),
     );
+    // still routed as phase 4.2 (samples/pcc routes 4.x to argocd)
     assert!(
-        file(&o, "argocd").contains("## Phase 4.2: Plan Install\n"),
+        file(&o, "argocd").contains("## Phase 4.2a: Plan Install\n"),
         "{:?}",
         o.files
+    );
+}
+
+#[test]
+fn a_lettered_phase_is_its_own_phase_and_titles_no_sibling() {
+    // 4M and 4AG are separate pieces of work: neither names phase 4's topic,
+    // and each decision is filed under its own lettered phase.
+    let o = run_generic(&[
+        (
+            "roadmap.md",
+            "# Roadmap\n\n## Phase 4: Operator Policy\n\n**Decision**: Keep policy local.\n\n\
+             ### Phase 4M - Safe Rollback\n\n**Decision**: Checkpoint before apply.\n",
+        ),
+        (
+            "phase4ag.md",
+            "# Phase 4AG Plan: Benchmark Cadence\n\n## Decision\n\n**Decision**: Replay benchmarks at release.\n",
+        ),
+    ]);
+    let names: Vec<String> = o
+        .files
+        .iter()
+        .map(|f| f.path.display().to_string())
+        .collect();
+    let four = o
+        .files
+        .iter()
+        .find(|f| f.path.to_string_lossy().contains("phase-4-operator-policy"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    assert!(
+        four.contents.contains("Keep policy local"),
+        "{}",
+        four.contents
+    );
+    assert!(!four.contents.contains("Checkpoint"), "{}", four.contents);
+    let m = o
+        .files
+        .iter()
+        .find(|f| f.path.to_string_lossy().contains("phase-4m-safe-rollback"))
+        .unwrap_or_else(|| panic!("{names:?}"));
+    assert!(
+        m.contents.contains("## Phase 4M: Safe Rollback\n"),
+        "{}",
+        m.contents
+    );
+    assert!(
+        o.files
+            .iter()
+            .any(|f| f.path.to_string_lossy().contains("phase-4ag")
+                && f.contents.contains("Replay benchmarks")),
+        "{names:?}"
     );
 }
 

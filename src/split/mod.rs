@@ -299,8 +299,19 @@ pub fn plan_avoiding(
             // A later part of a unit that is no subphase, when it opens with a
             // heading, is named after it (`task-5-create-drift-detector.md`,
             // not `implementation-plan-part-5.md`): the part is that section.
+            // One that opens mid-section also names the section it goes on
+            // with (`implementation-plan-part-4-status-log.md`): the bare part
+            // number says nothing of what it holds, and the unit's name in
+            // front keeps it beside its first part in the folder's order.
             for (k, piece) in pieces.iter().enumerate().skip(1) {
-                if let Some(own) = heading_part_base(&names, doc, &segs, piece) {
+                let own = heading_part_base(&names, doc, &segs, piece).or_else(|| {
+                    section_before(doc, &segs, unit, piece)
+                        .and_then(|b| doc.heading_of_block(b))
+                        .map(|h| names.section_slug(&h.text))
+                        .filter(|s| !s.is_empty())
+                        .map(|s| format!("{base}-part-{}-{s}", k + 1))
+                });
+                if let Some(own) = own {
                     if let Some(name) = names.free_name(&own) {
                         part_names[k] = name;
                     }
@@ -384,6 +395,21 @@ fn heading_part_base(
     heading_base(names, doc, b)
 }
 
+/// The last heading block of `unit` before `piece` starts, when it is not the
+/// unit's own heading (the unit's name already says that one).
+fn section_before(
+    doc: &Document,
+    segs: &budget::Segs,
+    unit: &units::Unit,
+    piece: &Range<usize>,
+) -> Option<usize> {
+    let first = *segs.block.get(piece.start)?;
+    let b = (unit.blocks.start..first.min(unit.blocks.end))
+        .rev()
+        .find(|&b| doc.heading_of_block(b).is_some())?;
+    (Some(b) != unit.heading).then_some(b)
+}
+
 /// The name a heading block would give a unit that starts with it.
 fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<String> {
     let h = doc.heading_of_block(b)?;
@@ -424,7 +450,8 @@ fn link_growth(
         };
         let Some(base) = bases.get(v) else { continue };
         // A part may also be named after a heading inside the unit (see
-        // `heading_part_base`): the widest of those names counts too.
+        // `heading_part_base`, `section_before`): the widest of those names
+        // counts too.
         let w = *widest[v].get_or_insert_with(|| {
             let own = enc.count(&format!("{base}-99-part-99.md"));
             let unit = &units[v];
@@ -436,7 +463,21 @@ fn link_growth(
                 .map(|n| enc.count(&format!("{n}-99.md")))
                 .max()
                 .unwrap_or(0);
-            own.max(by_heading)
+            // or after the section a part goes on with (`section_before`)
+            let by_section = unit
+                .blocks
+                .clone()
+                .filter(|_| unit.subphase.is_none())
+                .filter_map(|b| doc.heading_of_block(b))
+                .map(|h| {
+                    enc.count(&format!(
+                        "{base}-part-99-{}-99.md",
+                        names.section_slug(&h.text)
+                    ))
+                })
+                .max()
+                .unwrap_or(0);
+            own.max(by_heading).max(by_section)
         });
         out.push((l.line, w));
     }

@@ -382,6 +382,24 @@ impl<'t> Namer<'t> {
         }
     }
 
+    /// The words of a section heading a continuation part goes on with, short:
+    /// they follow the unit's name and part number.
+    /// A section's phase number is left out (`Phase 2: AlloyDB` gives
+    /// `alloydb`): after another unit's name, `…-part-2-phase-2-…` would read
+    /// as phase 2's file to `check`.
+    pub fn section_slug(&self, text: &str) -> String {
+        let text = recognise(text, self.words.rules, &[])
+            .map(|s| s.title)
+            .unwrap_or_else(|| text.to_string());
+        let slug = self.words.slug(&text, SECTION_SLUG_MAX.min(self.slug_max));
+        let numbered = slug.strip_prefix("phase-").and_then(|rest| {
+            let (num, words) = rest.split_once('-')?;
+            num.starts_with(|c: char| c.is_ascii_digit())
+                .then(|| words.to_string())
+        });
+        numbered.unwrap_or(slug)
+    }
+
     /// Also avoid every name for which `taken` is true.
     pub fn also_taken(&mut self, taken: &'t dyn Fn(&str) -> bool) {
         self.outside = Some(taken);
@@ -436,6 +454,9 @@ impl<'t> Namer<'t> {
         None
     }
 }
+
+/// The longest section slug a continuation part's name carries.
+const SECTION_SLUG_MAX: usize = 30;
 
 /// How many `-k` suffixes [`Namer::part_names`] tries before it gives up: a
 /// hundred, about as many as [`Namer::free_name`] tries for one name (99).

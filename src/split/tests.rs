@@ -758,3 +758,58 @@ fn a_heading_between_two_oversize_blocks_goes_with_the_block_it_introduces() {
         "a later part that opens with a heading is named after it"
     );
 }
+
+#[test]
+fn a_part_that_opens_mid_section_is_named_after_that_section() {
+    // A long list under `## Status log` cut in two: the second part goes on
+    // with the status log, so its name says so rather than `plan-part-3.md`,
+    // and still starts with the unit's name (it sorts beside its first part).
+    let mut text = String::from("# Plan\n\nintro\n\n## Tasks\n\n");
+    for i in 0..20 {
+        text.push_str(&format!("- [ ] task {i}\n"));
+    }
+    text.push_str("\n## Status log\n\n");
+    for i in 0..60 {
+        text.push_str(&format!("- day {i}: worked\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(40), "plan");
+    assert_eq!(p.reassemble(&doc), text);
+    let cont: Vec<&str> = p
+        .parts
+        .iter()
+        .filter(|x| x.part > 1 && doc.slice(x.span.clone()).starts_with("- day"))
+        .map(|x| x.name.as_str())
+        .collect();
+    assert!(!cont.is_empty(), "{:?}", names(&p));
+    for n in &cont {
+        assert!(
+            n.starts_with("plan-overview-part-") && n.contains("-status-log"),
+            "{:?}",
+            names(&p)
+        );
+    }
+    let mut seen = std::collections::HashSet::new();
+    assert!(p.parts.iter().all(|x| seen.insert(x.name.clone())));
+    for part in &p.parts {
+        assert!(part.lines <= 40, "{} has {}", part.name, part.lines);
+    }
+}
+
+#[test]
+fn a_mid_section_part_leaves_the_section_s_phase_number_out() {
+    let mut text = String::from("# Deployment Phases\n\nintro\n\n## Phase 2: AlloyDB Cluster\n\n");
+    for i in 0..60 {
+        text.push_str(&format!("- step {i}: run it\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(30), "deploy");
+    assert_eq!(p.reassemble(&doc), text);
+    let later: Vec<&str> = names(&p).into_iter().skip(1).collect();
+    assert!(!later.is_empty(), "{:?}", names(&p));
+    for n in later {
+        assert!(
+            n.contains("-part-") && n.contains("-alloydb-cluster") && !n.contains("phase-2"),
+            "{:?}",
+            names(&p)
+        );
+    }
+}

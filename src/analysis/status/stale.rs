@@ -118,6 +118,13 @@ impl Rule for Stale {
                 );
                 continue;
             }
+            // A split's parts are one plan: a part whose boxes are all ticked
+            // is not done while another part still has work open. (Parts
+            // without any status say nothing either way.)
+            let open = |u: &&Unit| u.derived.as_ref().is_some_and(|d| d.state == State::Open);
+            if indexed.contains(folder) && all.iter().any(open) {
+                continue;
+            }
             for &i in list {
                 let us = &by_file[&i];
                 let stale = if us.len() >= 2 {

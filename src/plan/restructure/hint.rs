@@ -19,6 +19,11 @@ const NOT_PLANS: &[&str] = &[
     "third_party",
 ];
 
+/// Files of its own a parent folder needs to be named in place of its child:
+/// more than one stray note, and at least half as many as the child holds
+/// (`docs/` with two notes beside `docs/design/` with five is not the plans).
+const PARENT_OWN_PLANS: usize = 2;
+
 impl Planner<'_> {
     /// When no file is in a plan folder, say so and name the folders that hold
     /// the most Markdown files outside the archive, as `plan_dirs` to try:
@@ -55,15 +60,38 @@ impl Planner<'_> {
         // that one's. Counting only a folder's own files keeps a parent with
         // one stray note (`.cursor/BUGBOT.md`) from hiding the child that
         // holds the plans (`.cursor/plans`), and names the narrower folder, so
-        // a migrate run on the hint touches no more than the plans.
+        // a migrate run on the hint touches no more than the plans. But a
+        // parent that holds about as many files of its own (`tasks/` with four
+        // beside `tasks/temporary/` with five) is named instead of its child:
+        // the child's glob would leave half the plans out.
         let mut dirs: Vec<(&Path, usize)> = by_dir.iter().map(|(d, n)| (*d, *n)).collect();
         dirs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         let mut chosen: Vec<&Path> = Vec::new();
-        for (d, _) in dirs {
-            if chosen.len() == 3 {
-                break;
+        for (d, n) in dirs {
+            if chosen.iter().any(|c| d.starts_with(c)) {
+                continue;
             }
-            if !chosen.iter().any(|c| c.starts_with(d) || d.starts_with(c)) {
+            if chosen.iter().any(|c| c.starts_with(d)) {
+                let child = chosen
+                    .iter()
+                    .filter(|c| c.starts_with(d))
+                    .map(|c| by_dir.get(c).copied().unwrap_or(0))
+                    .max()
+                    .unwrap_or(0);
+                if n >= PARENT_OWN_PLANS && 2 * n >= child {
+                    // In the place of its first child, the others dropped.
+                    let mut kept = false;
+                    chosen.retain_mut(|c| {
+                        if !c.starts_with(d) {
+                            return true;
+                        }
+                        *c = d;
+                        !std::mem::replace(&mut kept, true)
+                    });
+                }
+                continue;
+            }
+            if chosen.len() < 3 {
                 chosen.push(d);
             }
         }

@@ -550,6 +550,24 @@ fn the_hint_names_a_child_folder_a_stray_parent_file_would_hide() {
     );
 }
 
+/// A PRD workflow keeps its task lists in `tasks/` and finished ones in
+/// `tasks/temporary/`: the hint names `tasks/**`, not the child alone, which
+/// would leave the four task lists out.
+#[test]
+fn the_hint_names_a_parent_holding_about_as_many_files_as_its_child() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for (dir, n) in [("tasks", 4), ("tasks/temporary", 5), ("apps/api", 2)] {
+        for k in 0..n {
+            files.push((format!("{dir}/f{k}.md"), format!("# F{k}\n")));
+        }
+    }
+    let hint = plan_dirs_hint(&files);
+    assert!(
+        hint.contains("`plan_dirs: ['tasks/**', 'apps/api/**']`"),
+        "{hint}"
+    );
+}
+
 /// A broken link is noted in the planning files and in the files the run
 /// rewrites, not in a project's other docs it leaves alone: those are not
 /// the migration's, and dozens of them buried the notes about the plans.
