@@ -2,6 +2,8 @@
 //! in files matching given globs — e.g. no tool or assistant names in
 //! implementation guides and tickets.
 
+use std::sync::OnceLock;
+
 use regex::{Regex, RegexBuilder};
 
 use super::facts::quote;
@@ -33,11 +35,13 @@ pub const INFO: RuleInfo = RuleInfo {
                     .map(|t| regex::escape(t.trim()))
                     .collect::<Vec<_>>()
                     .join("|");
-                let re = RegexBuilder::new(&format!(r"(?:^|[^\w])({alt})(?:[^\w]|$)"))
-                    .case_insensitive(e.ignore_case)
-                    .build()
-                    .ok()?;
-                Some((e.globs.clone(), re, e.reason.clone()))
+                Some(TermSet {
+                    globs: e.globs.clone(),
+                    source: format!(r"(?:^|[^\w])({alt})(?:[^\w]|$)"),
+                    ignore_case: e.ignore_case,
+                    regex: OnceLock::new(),
+                    reason: e.reason.clone(),
+                })
             })
             .collect();
         Box::new(ContentTerms { sets })
@@ -58,15 +62,45 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 struct ContentTerms {
-    sets: Vec<(Globs, Regex, String)>,
+    sets: Vec<TermSet>,
+}
+
+/// One `check.forbidden_terms` entry. Its regex (a Unicode `\w` class around
+/// an alternation: ~7 M instructions to compile) is compiled when a file its
+/// globs match is first checked: most trees have no task or ticket folder,
+/// and a run paid for it anyway.
+struct TermSet {
+    globs: Globs,
+    /// The regex of the entry's terms, longest first.
+    source: String,
+    ignore_case: bool,
+    /// `None` inside when it does not compile (built from escaped terms, so
+    /// only when absurdly large): the entry is then skipped, as it was.
+    regex: OnceLock<Option<Regex>>,
+    reason: String,
+}
+
+impl TermSet {
+    fn regex(&self) -> Option<&Regex> {
+        self.regex
+            .get_or_init(|| {
+                RegexBuilder::new(&self.source)
+                    .case_insensitive(self.ignore_case)
+                    .build()
+                    .ok()
+            })
+            .as_ref()
+    }
 }
 
 impl Rule for ContentTerms {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
-        for (globs, re, reason) in &self.sets {
-            if !globs.is_match(file.rel) {
+        for set in &self.sets {
+            if !set.globs.is_match(file.rel) {
                 continue;
             }
+            let Some(re) = set.regex() else { continue };
+            let reason = &set.reason;
             for l in 1..=file.lines() {
                 let t = file.line(l);
                 let found: Vec<regex::Match> =
@@ -116,6 +150,24 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:?}");
         assert!(f[0].message.contains("\"Claude Code\""), "{}", f[0].message);
         assert_eq!(f[0].column, 5);
+    }
+
+    /// A set's regex is compiled when asked for, once, and one that does not
+    /// compile (absurdly large) leaves the set out instead of failing.
+    #[test]
+    fn a_set_is_compiled_on_first_use() {
+        let set = |source: &str| super::TermSet {
+            globs: Default::default(),
+            source: source.to_string(),
+            ignore_case: true,
+            regex: Default::default(),
+            reason: String::new(),
+        };
+        let ok = set(r"(?:^|[^\w])(Claude)(?:[^\w]|$)");
+        assert!(ok.regex.get().is_none());
+        assert!(ok.regex().is_some_and(|r| r.is_match("ask CLAUDE.")));
+        assert!(ok.regex.get().is_some());
+        assert!(set(r"\w{100000}").regex().is_none());
     }
 
     #[test]

@@ -9,10 +9,12 @@
 //! is named after its front matter `title:`/`name:` when there is one. Names are
 //! unique within a split and never one the caller says is taken.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use regex::Regex;
+use regex_automata::{meta, nfa::thompson::WhichCaptures};
 
 use super::units::Unit;
 use crate::config::HeadingRules;
@@ -54,13 +56,46 @@ fn paren_re() -> &'static Regex {
     re(&RE, r"[(\[]([^()\[\]]*)[)\]]")
 }
 
-/// `~1 week`, `~2h`, `~20 min`: an approximate duration anywhere.
-fn approx_re() -> &'static Regex {
-    static RE: OnceLock<Regex> = OnceLock::new();
-    re(
-        &RE,
-        r"(?i)(?:~|\bca\.\s*|\babout\s+)\s*\d[\d.,]*(?:\s*[-–—]\s*\d[\d.,]*)?\s*(?:min|mins|minutes|m|h|hr|hrs|hours?|d|days?|w|wks?|weeks?|months?)\b",
-    )
+/// The pattern of [`approx_re`].
+const APPROX: &str = r"(?i)(?:~|\bca\.\s*|\babout\s+)\s*\d[\d.,]*(?:\s*[-–—]\s*\d[\d.,]*)?\s*(?:min|mins|minutes|m|h|hr|hrs|hours?|d|days?|w|wks?|weeks?|months?)\b";
+
+/// `~1 week`, `~2h`, `~20 min`: an approximate duration anywhere. Only its
+/// matches are replaced (no group is read), and it is compiled without a
+/// prefilter: the regex crate built one from the units' case variants, half
+/// of the ~3.5 M instructions its compile took at every split, to speed up
+/// searches of a few headings. A prefilter never changes what matches.
+fn approx_re() -> &'static meta::Regex {
+    static RE: OnceLock<meta::Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        meta::Builder::new()
+            .configure(
+                meta::Config::new()
+                    .auto_prefilter(false)
+                    .which_captures(WhichCaptures::Implicit),
+            )
+            .build(APPROX)
+            .unwrap_or_else(|_| unreachable!())
+    })
+}
+
+/// `text` with each match of `re` replaced by `with` (taken literally):
+/// [`Regex::replace_all`] for a [`meta::Regex`], which has none.
+fn replace_all<'t>(re: &meta::Regex, text: &'t str, with: &str) -> Cow<'t, str> {
+    let mut out: Option<String> = None;
+    let mut last = 0;
+    for m in re.find_iter(text) {
+        let o = out.get_or_insert_with(String::new);
+        o.push_str(&text[last..m.start()]);
+        o.push_str(with);
+        last = m.end();
+    }
+    match out {
+        None => Cow::Borrowed(text),
+        Some(mut o) => {
+            o.push_str(&text[last..]);
+            Cow::Owned(o)
+        }
+    }
 }
 
 /// A time frame in parentheses: `Week 2`, `Days 1-3`, `Sprint 4`.
@@ -125,7 +160,7 @@ impl<'r> Words<'r> {
             }
             t = out;
         }
-        let t = approx_re().replace_all(&t, " ");
+        let t = replace_all(approx_re(), &t, " ");
         let t = list_number_re().replace(&t, "");
         // A component guide's `## CardHeader` would otherwise name
         // `cardheader.md`; its humps are its words. Only a heading that is the
@@ -495,6 +530,32 @@ pub fn continued_from(line: &str) -> Option<(&str, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(crate::testing::proptest_config(2000))]
+        /// The approximate-duration regex, compiled without a prefilter,
+        /// replaces what the regex crate's regex of the same pattern does
+        /// (case variants such as the Kelvin sign and `ſ` included).
+        #[test]
+        fn approx_replaces_what_the_regex_crate_replaces(
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "~", "~ ", "ca.", "CA. ", "about ", "About\t", "1", "20", "2.5", "1,5", "-",
+                    "–", " — ", " ", "min", "MINS", "h", "hr", "d", "Days", "w", "wk", "weeks",
+                    "months", "m", "s", "\u{17f}", "\u{212a}", "é", "x", "(", ")", "٣", "_",
+                ]),
+                0..12,
+            ),
+        ) {
+            let text = pieces.concat();
+            let theirs = Regex::new(APPROX).unwrap();
+            let ours = replace_all(approx_re(), &text, " ");
+            let expected = theirs.replace_all(&text, " ");
+            prop_assert_eq!(ours.as_ref(), expected.as_ref(), "{:?}", text);
+            prop_assert_eq!(matches!(ours, Cow::Borrowed(_)), !theirs.is_match(&text));
+        }
+    }
 
     /// What `continuation` writes, `continued_from` reads back.
     #[test]
