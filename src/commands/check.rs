@@ -42,8 +42,8 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     }
     let exit = print_checked(args.format, args.statistics, &c);
     // Nothing is read after the report: freeing every parsed file one by one
-    // (about 2% of a large tree's check, on one core, after the work is done)
-    // is left to the process's exit.
+    // (26 M instructions on a 20 MB tree, on the main thread, after the work
+    // is done) is left to the process's exit.
     std::mem::forget(c);
     exit
 }
