@@ -248,7 +248,7 @@ pub(crate) fn lettered(text: &str) -> Option<Subphase> {
         regex::Regex::new(r"^(?i:phase|step|stage)\s+(?P<number>\d+(?:\.\d+)+[A-Za-z])(?:\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")
             .expect("valid")
     });
-    let c = re.captures(text.trim())?;
+    let c = crate::subphase::captured(re, text.trim())?;
     Some(Subphase {
         number: c["number"].to_string(),
         title: c["title"].trim().to_string(),

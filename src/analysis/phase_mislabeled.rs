@@ -89,7 +89,9 @@ fn bold_line(t: &str) -> Option<&str> {
     }
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| Regex::new(r"^\s*\*\*([^*]+)\*\*\s*:?\s*$").expect("valid"));
-    re.captures(t).and_then(|c| c.get(1)).map(|m| m.as_str())
+    crate::subphase::captured(re, t)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
 }
 
 impl Rule for PhaseMislabeled {
@@ -384,7 +386,9 @@ impl PhaseMislabeled {
                 None => None,
             };
             if let (Some(text), Some(re)) = (named, selfref.as_ref()) {
-                if let Some(num) = re.captures(text.trim()).and_then(|c| c.name("number")) {
+                if let Some(num) =
+                    crate::subphase::captured(re, text.trim()).and_then(|c| c.name("number"))
+                {
                     let num = num.as_str();
                     if num != into.own && !num.starts_with(&format!("{}.", into.own)) {
                         into.selfrefs.push(((part, l), num.to_string()));

@@ -40,7 +40,12 @@ pub fn run(args: CheckArgs, g: &Global) -> anyhow::Result<Exit> {
     for w in &c.walk_warnings {
         ui::warn(w);
     }
-    print_checked(args.format, args.statistics, &c)
+    let exit = print_checked(args.format, args.statistics, &c);
+    // Nothing is read after the report: freeing every parsed file one by one
+    // (26 M instructions on a 20 MB tree, on the main thread, after the work
+    // is done) is left to the process's exit.
+    std::mem::forget(c);
+    exit
 }
 
 /// The findings of a check (and the files it could not read) in the format asked

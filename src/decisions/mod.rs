@@ -465,7 +465,7 @@ fn phase_in(ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
         return Some((sp.number, Some(sp.title).filter(|t| !t.is_empty())));
     }
     for re in &ctx.phase_headings {
-        if let Some(c) = re.captures(t.trim()) {
+        if let Some(c) = crate::subphase::captured(re, t.trim()) {
             if let Some(n) = c.name("number") {
                 let title = c
                     .name("title")

@@ -127,7 +127,7 @@ pub fn claims(rules: &StatusRules, f: &FileFacts) -> Vec<Claim> {
         let said = rules
             .claims
             .iter()
-            .filter_map(|p| p.regex()?.captures(t))
+            .filter_map(|p| crate::subphase::captured(p.regex()?, t))
             .find_map(|c| Some((c.name("number")?.as_str().to_string(), c[0].to_string())));
         if let Some((phase, said)) = said {
             if !ignored() {

@@ -17,6 +17,7 @@ use regex::Regex;
 
 use crate::config::check::StatusRules;
 use crate::model::markers;
+use crate::subphase::captured;
 
 /// Done or open.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -189,7 +190,7 @@ impl<'r> Scan<'r> {
             .rules
             .done_heading
             .regex()
-            .and_then(|r| r.captures(text.trim()))
+            .and_then(|r| captured(r, text.trim()))
             .and_then(|c| c.name("number"))
             .is_some_and(|n| !self.number.is_empty() && n.as_str() == self.number);
         if own {
@@ -213,7 +214,7 @@ impl<'r> Scan<'r> {
                 .rules
                 .status_line
                 .regex()
-                .and_then(|r| r.captures(text))
+                .and_then(|r| captured(r, text))
                 .and_then(|c| c.name("value"))
             {
                 let v = value.as_str();

@@ -271,7 +271,7 @@ impl<'a> Scanner<'a> {
                         .rules
                         .adr
                         .as_ref()
-                        .and_then(|r| r.captures(h.text.trim()))
+                        .and_then(|r| crate::subphase::captured(r, h.text.trim()))
                         .and_then(|c| c.name("title").map(|m| m.as_str().to_string()))
                     {
                         let end = self.section_end(i, h.level);
