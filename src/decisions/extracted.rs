@@ -113,6 +113,65 @@ impl<'a> Extracted<'a> {
     }
 }
 
+/// [`Extracted`] without its documents, held while they cannot be borrowed
+/// (a restructure moves parses out of the tree it read meanwhile), to be
+/// bound to them again ([`Detached::attach`]).
+pub struct Detached {
+    rules: extract::Rules,
+    /// Each file's decisions and the text they were read from.
+    files: HashMap<PathBuf, (crate::model::Text, Vec<Decision>, Vec<Note>, usize)>,
+}
+
+impl Extracted<'_> {
+    /// These decisions without their documents.
+    pub fn detach(self) -> Detached {
+        let files = self
+            .files
+            .into_iter()
+            .map(|(rel, f)| (rel, (f.doc.source.text.clone(), f.found, f.notes, f.stated)))
+            .collect();
+        Detached {
+            rules: self.rules,
+            files,
+        }
+    }
+}
+
+impl Detached {
+    /// The decisions again, each file's bound to the document `doc_of` gives
+    /// for its path, under `cfg` (the configuration they were extracted
+    /// under). A file it gives none for, or one of another text, is left
+    /// out: whoever asks for it extracts it again.
+    pub fn attach<'a>(
+        self,
+        cfg: &'a Config,
+        doc_of: impl Fn(&Path) -> Option<&'a Document>,
+    ) -> Extracted<'a> {
+        let files = self
+            .files
+            .into_iter()
+            .filter_map(|(rel, (text, found, notes, stated))| {
+                let same = |d: &&Document| {
+                    std::ptr::eq(d.source.text.as_str(), text.as_str()) || d.source.text == text
+                };
+                let doc = doc_of(&rel).filter(same)?;
+                let f = FileDecisions {
+                    doc,
+                    found,
+                    notes,
+                    stated,
+                };
+                Some((rel, f))
+            })
+            .collect();
+        Extracted {
+            cfg,
+            rules: self.rules,
+            files,
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Whether decisions are read from `rel`: not from the topic files
     /// replan writes, nor from the records folder.
