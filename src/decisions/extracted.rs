@@ -316,6 +316,31 @@ mod tests {
         assert_eq!(again.stated(&docs[1].0, &docs[1].1), None);
     }
 
+    /// Detached and attached again to the same documents (here, copies of
+    /// them: bound by text, not by address), the decisions are what they
+    /// were; a file whose document has another text, or none, is left out.
+    #[test]
+    fn attached_again_holds_what_it_held_of_the_same_texts() {
+        let cfg = crate::decisions::tests::pcc();
+        let docs = docs(&[EARLIER, LATER, ARCHIVED]);
+        let held = Extracted::new(&sources(&docs), &cfg).detach();
+        let copies = docs.clone();
+        let other = docs_with_later_undecided();
+        let doc_of = |p: &Path| {
+            if p == other[1].0 {
+                Some(&other[1].1)
+            } else {
+                copies.iter().find(|(q, _)| q == p).map(|(_, d)| d)
+            }
+        };
+        let again = held.attach(&cfg, |p| doc_of(p).filter(|_| p != copies[2].0));
+        assert_eq!(again.stated(&copies[0].0, &copies[0].1), Some(1));
+        assert_eq!(again.stated(&other[1].0, &other[1].1), None);
+        assert_eq!(again.stated(&docs[1].0, &docs[1].1), None);
+        assert_eq!(again.stated(&copies[2].0, &copies[2].1), None);
+        assert_eq!(again.files.len(), 1);
+    }
+
     fn docs_with_later_undecided() -> Vec<(PathBuf, Document)> {
         docs(&[
             EARLIER,
