@@ -113,6 +113,65 @@ impl<'a> Extracted<'a> {
     }
 }
 
+/// [`Extracted`] without its documents, held while they cannot be borrowed
+/// (a restructure moves parses out of the tree it read meanwhile), to be
+/// bound to them again ([`Detached::attach`]).
+pub struct Detached {
+    rules: extract::Rules,
+    /// Each file's decisions and the text they were read from.
+    files: HashMap<PathBuf, (crate::model::Text, Vec<Decision>, Vec<Note>, usize)>,
+}
+
+impl Extracted<'_> {
+    /// These decisions without their documents.
+    pub fn detach(self) -> Detached {
+        let files = self
+            .files
+            .into_iter()
+            .map(|(rel, f)| (rel, (f.doc.source.text.clone(), f.found, f.notes, f.stated)))
+            .collect();
+        Detached {
+            rules: self.rules,
+            files,
+        }
+    }
+}
+
+impl Detached {
+    /// The decisions again, each file's bound to the document `doc_of` gives
+    /// for its path, under `cfg` (the configuration they were extracted
+    /// under). A file it gives none for, or one of another text, is left
+    /// out: whoever asks for it extracts it again.
+    pub fn attach<'a>(
+        self,
+        cfg: &'a Config,
+        doc_of: impl Fn(&Path) -> Option<&'a Document>,
+    ) -> Extracted<'a> {
+        let files = self
+            .files
+            .into_iter()
+            .filter_map(|(rel, (text, found, notes, stated))| {
+                let same = |d: &&Document| {
+                    std::ptr::eq(d.source.text.as_str(), text.as_str()) || d.source.text == text
+                };
+                let doc = doc_of(&rel).filter(same)?;
+                let f = FileDecisions {
+                    doc,
+                    found,
+                    notes,
+                    stated,
+                };
+                Some((rel, f))
+            })
+            .collect();
+        Extracted {
+            cfg,
+            rules: self.rules,
+            files,
+        }
+    }
+}
+
 impl Ctx<'_> {
     /// Whether decisions are read from `rel`: not from the topic files
     /// replan writes, nor from the records folder.
@@ -255,6 +314,31 @@ mod tests {
         again.add(&sources(&other));
         assert_eq!(again.stated(&other[1].0, &other[1].1), Some(0));
         assert_eq!(again.stated(&docs[1].0, &docs[1].1), None);
+    }
+
+    /// Detached and attached again to the same documents (here, copies of
+    /// them: bound by text, not by address), the decisions are what they
+    /// were; a file whose document has another text, or none, is left out.
+    #[test]
+    fn attached_again_holds_what_it_held_of_the_same_texts() {
+        let cfg = crate::decisions::tests::pcc();
+        let docs = docs(&[EARLIER, LATER, ARCHIVED]);
+        let held = Extracted::new(&sources(&docs), &cfg).detach();
+        let copies = docs.clone();
+        let other = docs_with_later_undecided();
+        let doc_of = |p: &Path| {
+            if p == other[1].0 {
+                Some(&other[1].1)
+            } else {
+                copies.iter().find(|(q, _)| q == p).map(|(_, d)| d)
+            }
+        };
+        let again = held.attach(&cfg, |p| doc_of(p).filter(|_| p != copies[2].0));
+        assert_eq!(again.stated(&copies[0].0, &copies[0].1), Some(1));
+        assert_eq!(again.stated(&other[1].0, &other[1].1), None);
+        assert_eq!(again.stated(&docs[1].0, &docs[1].1), None);
+        assert_eq!(again.stated(&copies[2].0, &copies[2].1), None);
+        assert_eq!(again.files.len(), 1);
     }
 
     fn docs_with_later_undecided() -> Vec<(PathBuf, Document)> {

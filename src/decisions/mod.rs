@@ -30,7 +30,7 @@ use crate::model::{Document, Heading};
 use crate::note::{Note, NoteKind};
 use crate::subphase::{cmp_natural, cmp_numbers, recognise};
 
-pub use extracted::Extracted;
+pub use extracted::{Detached, Extracted};
 pub use records::{is_record, RECORD_FOLDER_NAMES};
 pub use render::{has_block, only_generated, without_block};
 

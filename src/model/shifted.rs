@@ -27,30 +27,70 @@ pub fn reparse(
     edits: &[(Range<usize>, usize)],
 ) -> Result<Document, Source> {
     match shift(old, &new, edits) {
-        Some((blocks, links)) => {
-            let doc = Document::from_located(new, blocks, old.headings.clone(), links);
-            #[cfg(debug_assertions)]
-            {
-                let fresh = Document::parse(doc.source.clone());
-                debug_assert_eq!(
-                    format!("{:?}", (&fresh.blocks, &fresh.headings, &fresh.links)),
-                    format!("{:?}", (&doc.blocks, &doc.headings, &doc.links)),
-                    "shifted parse of {} differs from a fresh one",
-                    doc.source.path.display()
-                );
-            }
-            Ok(doc)
+        Some((edits, links)) => {
+            let mut blocks = old.blocks.clone();
+            move_blocks(&mut blocks, &edits);
+            Ok(checked(Document::from_located(
+                new,
+                blocks,
+                old.headings.clone(),
+                links,
+            )))
         }
         None => Err(new),
     }
 }
 
-/// The blocks and links of `new`, when they are `old`'s shifted.
+/// [`reparse`] of an `old` parse no longer needed: its blocks and headings
+/// are moved into the new parse, not copied (a caller holding both at once,
+/// `migrate` for every file it rewrites a link in, held a tree's worth of
+/// them twice). On `Err`, `old` is dropped.
+pub fn reparse_owned(
+    old: Document,
+    new: Source,
+    edits: &[(Range<usize>, usize)],
+) -> Result<Document, Source> {
+    match shift(&old, &new, edits) {
+        Some((edits, links)) => {
+            let Document {
+                mut blocks,
+                headings,
+                ..
+            } = old;
+            move_blocks(&mut blocks, &edits);
+            Ok(checked(Document::from_located(
+                new, blocks, headings, links,
+            )))
+        }
+        None => Err(new),
+    }
+}
+
+/// `doc`, compared with a fresh parse of its text in debug builds.
+fn checked(doc: Document) -> Document {
+    #[cfg(debug_assertions)]
+    {
+        let fresh = Document::parse(doc.source.clone());
+        debug_assert_eq!(
+            format!("{:?}", (&fresh.blocks, &fresh.headings, &fresh.links)),
+            format!("{:?}", (&doc.blocks, &doc.headings, &doc.links)),
+            "shifted parse of {} differs from a fresh one",
+            doc.source.path.display()
+        );
+    }
+    doc
+}
+
+/// Edits: a byte range of the old text, the length of what replaced it.
+type Edits = Vec<(Range<usize>, usize)>;
+
+/// The edits as applied and the links of `new`, when `new`'s parse is
+/// `old`'s shifted.
 fn shift(
     old: &Document,
     new: &Source,
     edits: &[(Range<usize>, usize)],
-) -> Option<(Vec<Block>, Vec<Link>)> {
+) -> Option<(Edits, Vec<Link>)> {
     let before = old.source.text.as_str();
     let after = new.text.as_str();
     let edits = accepted(before, edits);
@@ -83,16 +123,19 @@ fn shift(
             }
         }
     }
-    let mut blocks = old.blocks.clone();
-    for b in &mut blocks {
-        b.span = map(&edits, b.span.start)..map(&edits, b.span.end);
-    }
     let links = old
         .links
         .iter()
         .map(|l| shift_link(old, after, &edits, l))
         .collect::<Option<Vec<Link>>>()?;
-    Some((blocks, links))
+    Some((edits, links))
+}
+
+/// Each block's span where its bytes are after `edits`.
+fn move_blocks(blocks: &mut [Block], edits: &[(Range<usize>, usize)]) {
+    for b in blocks {
+        b.span = map(edits, b.span.start)..map(edits, b.span.end);
+    }
 }
 
 /// `edits` as [`crate::model::links::edit`] applies them: sorted by start, one

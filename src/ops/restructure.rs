@@ -202,14 +202,14 @@ fn plan_loaded_tree(
     let inputs = Inputs {
         root,
         cfg,
-        docs: &loaded.docs,
         exists: &exists,
         generated: &recorded.generated,
         reading_order: &recorded.reading_order,
         tick: &tick,
         last_commit: &|paths: &[PathBuf]| crate::git::last_commit_date(root, paths),
     };
-    let mut outcome = restructure::plan(&inputs);
+    let files = loaded.docs.len() + loaded.read_errors.len();
+    let mut outcome = restructure::plan(&inputs, loaded.docs);
     pb.finish_and_clear();
     if let Some(spinner) = after.get() {
         spinner.finish_and_clear();
@@ -227,7 +227,7 @@ fn plan_loaded_tree(
         outcome,
         manifest: recorded.text,
         warnings,
-        files: loaded.docs.len() + loaded.read_errors.len(),
+        files,
         unreadable: loaded.read_errors,
         fixes: fixed,
     })

@@ -14,7 +14,7 @@ use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// Stage 3 begins: where each heading of a moved file went was for
     /// rewriting links (stage 2, done); from here on only the moves themselves
     /// are read. Every moved heading's anchor, part path and part anchor were
@@ -31,33 +31,76 @@ impl Planner<'_> {
         self.stripped = HashMap::new();
     }
 
+    /// The parse of each modified file as read, by index of `modifies`,
+    /// taken out of `docs` (which keep its text alone: see [`Planner::docs`]).
+    /// Nothing reads it from here on but [`Planner::parse_modified`], which
+    /// moves it into the parse of the planned text: its blocks, headings and
+    /// links were copied there, and both held at once.
+    pub(super) fn take_modified(&self, docs: &mut [(PathBuf, Document)]) -> Vec<Option<Document>> {
+        let mut at: HashMap<&Path, usize> = docs
+            .iter()
+            .enumerate()
+            .map(|(i, (p, _))| (p.as_path(), i))
+            .collect();
+        let wanted: Vec<Option<usize>> = self
+            .modifies
+            .iter()
+            .map(|op| match op {
+                // Only a parse of the very text the op expects, of a file
+                // that stays (an archived original's parse is read on), and
+                // once: a parse whose text is the planned text is read as it.
+                Op::Modify { path, old, new } if !self.moves.contains_key(path) && old != new => {
+                    let i = at.remove(path.as_path())?;
+                    reads_as(&docs[i].1, old).then_some(i)
+                }
+                _ => None,
+            })
+            .collect();
+        drop(at);
+        wanted
+            .into_iter()
+            .map(|i| {
+                let i = i?;
+                let text_only =
+                    Document::from_located(docs[i].1.source.clone(), vec![], vec![], vec![]);
+                Some(std::mem::replace(&mut docs[i].1, text_only))
+            })
+            .collect()
+    }
+
     /// Then each modified file's planned text moves out of its op
     /// into its parse, as a part's text lives in its parse, and goes back into
     /// the op once the planned tree has been read ([`Planner::unparse_modified`]).
     /// The planned tree's check needs every modified file parsed, and that
     /// parse held a copy of the text beside the op's (on a 4,000-file tree,
     /// where nearly every file has a link rewritten, ~14 MB at migrate's peak).
+    /// Where only link destinations changed, it is the parse as read
+    /// (`taken`, [`Planner::take_modified`]), shifted.
     ///
     /// Each modified file's tokens are spliced here, on every core, from its
     /// original's count when that is known (it was counted for the check
     /// while files were split) and remembered: the check of the planned
     /// tree counted each link-rewritten text again.
-    pub(super) fn parse_modified(&mut self) {
-        type Texts<'t> = Vec<Option<(PathBuf, &'t str, crate::model::Text)>>;
+    pub(super) fn parse_modified(&mut self, taken: Vec<Option<Document>>) {
+        type Texts<'t> = Vec<(
+            Option<(PathBuf, &'t str, crate::model::Text)>,
+            Option<Document>,
+        )>;
         let texts: Texts = self
             .modifies
             .iter_mut()
-            .map(|op| match op {
+            .zip(taken.into_iter().chain(std::iter::repeat_with(|| None)))
+            .map(|(op, was)| match op {
                 Op::Modify { path, old, new } => {
-                    Some((path.clone(), old.as_str(), std::mem::take(new)))
+                    (Some((path.clone(), old.as_str(), std::mem::take(new))), was)
                 }
-                _ => None,
+                _ => (None, was),
             })
             .collect();
-        let (enc, edited, by_path) = (self.enc, &self.edited, &self.by_path);
+        let (enc, edited) = (self.enc, &self.edited);
         self.modified = texts
             .into_par_iter()
-            .map(|t| {
+            .map(|(t, was)| {
                 t.map(|(path, old, text)| {
                     let spliced = edited.get(&path).and_then(|lens| {
                         let n = enc.remembered(old)?;
@@ -70,12 +113,13 @@ impl Planner<'_> {
                     let name = path.to_string_lossy();
                     let source = Source::shared(Path::new(name.as_ref()), text);
                     // Only link destinations changed: the input's parse, shifted.
-                    let was = by_path.get(path.as_path());
                     match (was, edited.get(&path)) {
-                        (Some(was), Some(lens)) => match shifted::reparse(was, source, lens) {
-                            Ok(doc) => doc,
-                            Err(source) => Document::parse(source),
-                        },
+                        (Some(was), Some(lens)) => {
+                            match shifted::reparse_owned(was, source, lens) {
+                                Ok(doc) => doc,
+                                Err(source) => Document::parse(source),
+                            }
+                        }
                         _ => Document::parse(source),
                     }
                 })
@@ -143,7 +187,7 @@ impl Planner<'_> {
     /// whole tree's worth of memory at migrate's peak).
     pub(super) fn after(&self) -> HashMap<PathBuf, &str> {
         let mut after: HashMap<PathBuf, &str> = HashMap::new();
-        for (rel, doc) in self.inp.docs {
+        for (rel, doc) in self.docs {
             if !self.moves.contains_key(rel) {
                 after.insert(rel.clone(), doc.source.text.as_str());
             }

@@ -35,7 +35,7 @@ impl Maps {
     }
 }
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// The files that stay (not moved away, or kept as their parts' index),
     /// with their text as the plan leaves it so far.
     pub(super) fn staying(&self) -> Vec<(&Path, &str)> {
@@ -47,8 +47,7 @@ impl Planner<'_> {
                 _ => None,
             })
             .collect();
-        self.inp
-            .docs
+        self.docs
             .iter()
             .filter(|(p, _)| !self.moves.contains_key(p) || self.in_place.contains_key(p))
             .map(|(p, d)| {

@@ -24,17 +24,17 @@ const NOT_PLANS: &[&str] = &[
 /// (`docs/` with two notes beside `docs/design/` with five is not the plans).
 const PARENT_OWN_PLANS: usize = 2;
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// When no file is in a plan folder, say so and name the folders that hold
     /// the most Markdown files outside the archive, as `plan_dirs` to try:
     /// otherwise a tree laid out as `planning/` or `docs/plans/` gets a silent
     /// "would change 0".
     pub(super) fn no_plan_dirs_note(&self) -> Option<Note> {
-        if self.inp.docs.iter().any(|(rel, _)| self.in_plan_dir(rel)) {
+        if self.docs.iter().any(|(rel, _)| self.in_plan_dir(rel)) {
             return None;
         }
         let mut by_dir: BTreeMap<&Path, usize> = BTreeMap::new();
-        for (rel, _) in self.inp.docs {
+        for (rel, _) in self.docs {
             let first = rel
                 .components()
                 .next()

@@ -72,7 +72,7 @@ fn subphase_numbers(planner: &Planner, doc: &Document) -> Vec<(u64, String, usiz
 /// may be split.
 type Holder<'p> = (&'p Path, usize, bool);
 
-impl<'a> Planner<'a> {
+impl<'a> Planner<'a, '_> {
     /// The frameworks in use in this tree.
     pub(super) fn detect_frameworks(
         cfg: &'a crate::config::Config,
@@ -102,7 +102,7 @@ impl<'a> Planner<'a> {
     pub(super) fn one_plan_folders(&mut self, candidacy: &[Candidacy]) -> HashSet<PathBuf> {
         let mut carries: BTreeMap<&Path, bool> = BTreeMap::new();
         let mut holders: BTreeMap<(&Path, String), Vec<Holder>> = BTreeMap::new();
-        for ((rel, doc), c) in self.inp.docs.iter().zip(candidacy) {
+        for ((rel, doc), c) in self.docs.iter().zip(candidacy) {
             if !self.in_plan_dir(rel) || crate::model::markers::is_generated_text(&doc.source.text)
             {
                 continue;

@@ -13,7 +13,7 @@ use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of, part_links, retarget, url, Dest, PartText};
 use crate::plan::Op;
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     fn resolves_before(&self, d: &Dest) -> bool {
         // Every input document has an entry until stage 3 forgets them
         // (`forget_moved_anchors`); asked after that, every anchor would pass.
@@ -43,7 +43,7 @@ impl Planner<'_> {
     /// Stage 2: rewrite links whose target moves, in files that stay and in moved text.
     pub(super) fn rewrite_links(&mut self) {
         let mut broken: Vec<Note> = Vec::new();
-        let docs = self.inp.docs;
+        let docs = self.docs;
         let names = self.after_names();
         // Each staying file's links and mentions are read and its new text made
         // on any core (it was all on the main thread: 0.77 G instructions of a

@@ -20,7 +20,7 @@ pub(super) struct AfterNames {
     present: std::collections::HashSet<PathBuf>,
 }
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// The moves of this plan, as the mention finder takes them: each original's
     /// text is now in its parts' own index when they got a folder of their own
     /// (the index is written by this plan), else in its first part.
@@ -37,7 +37,7 @@ impl Planner<'_> {
             present.insert(p.to_path_buf());
             files.push(p.to_path_buf());
         };
-        for (rel, _) in self.inp.docs {
+        for (rel, _) in self.docs {
             if !self.archived(rel) && !self.moves.contains_key(rel) {
                 add(rel);
             }

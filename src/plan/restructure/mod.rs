@@ -58,8 +58,6 @@ pub struct Inputs<'a> {
     pub root: &'a Path,
     /// Configuration.
     pub cfg: &'a Config,
-    /// Every Markdown file under the root, archive included, root-relative.
-    pub docs: &'a [(PathBuf, Document)],
     /// Whether a root-relative path exists on disk (for non-Markdown targets).
     pub exists: &'a (dyn Fn(&Path) -> bool + Sync),
     /// Files replan generated, with the sha256 they were written with.
@@ -299,18 +297,25 @@ fn sorted(mut notes: Vec<Note>) -> Vec<Note> {
     notes
 }
 
-/// The planner's state, stage by stage.
-struct Planner<'a> {
+/// The planner's state, stage by stage. `'a` is the inputs', `'d` the
+/// borrow of the documents read, which ends for a moment between stages 2
+/// and 3 (see [`plan`]).
+struct Planner<'a: 'd, 'd> {
     inp: &'a Inputs<'a>,
     cfg: &'a Config,
     enc: Encoding,
     topics_dir: PathBuf,
     archive_dir: PathBuf,
-    by_path: HashMap<&'a Path, &'a Document>,
+    /// Every Markdown file under the root, archive included, root-relative,
+    /// in input order. From stage 3 on, a file the plan modifies is its text
+    /// as read alone, no longer its parse: that moved into the parse of its
+    /// planned text ([`Planner::parse_modified`]).
+    docs: &'d [(PathBuf, Document)],
+    by_path: HashMap<&'d Path, &'d Document>,
     /// Anchors of every document today, each set made when a link first asks
     /// for it: few files are the target of a link with an anchor, and a set for
     /// every file was ~1.7 MB of a 4,000-file tree held to the end of the run.
-    anchors_before: HashMap<&'a Path, std::sync::OnceLock<HashSet<String>>>,
+    anchors_before: HashMap<&'d Path, std::sync::OnceLock<HashSet<String>>>,
     out: Outcome,
     moves: MoveMap,
     parts: BTreeMap<PathBuf, Vec<PartOut>>,
@@ -338,24 +343,29 @@ struct Planner<'a> {
     edited: HashMap<PathBuf, Vec<(std::ops::Range<usize>, usize)>>,
     /// The decisions of big originals' archive copies, extracted while each
     /// was split, before its parts existed (see [`split::EARLY_SCAN`]).
-    early: Option<crate::decisions::Extracted<'a>>,
+    early: Option<crate::decisions::Extracted<'d>>,
 }
 
-/// Plan a restructure.
-pub fn plan(inp: &Inputs) -> Outcome {
+/// Plan a restructure of `docs`, every Markdown file under the root, archive
+/// included, root-relative. They are the planner's: between stages 2 and 3
+/// the parse of each file the plan modifies moves into the parse of its
+/// planned text, which a copy of took ~10 MB of a 4,000-file tree at
+/// migrate's peak (issue 17).
+pub fn plan(inp: &Inputs, mut docs: Vec<(PathBuf, Document)>) -> Outcome {
     let cfg = inp.cfg;
     let out = Outcome::of(Plan::new(inp.root));
     // The command started loading the tables before reading the tree.
     let enc = analysis::encoding(cfg);
+    let docs_now = &docs;
     let mut p = Planner {
         inp,
         cfg,
         enc,
         topics_dir: crate::decisions::topics_dir(cfg),
         archive_dir: cfg.archive.dir_path(),
-        by_path: inp.docs.iter().map(|(p, d)| (p.as_path(), d)).collect(),
-        anchors_before: inp
-            .docs
+        docs: docs_now,
+        by_path: by_path(docs_now),
+        anchors_before: docs_now
             .iter()
             .map(|(p, _)| (p.as_path(), std::sync::OnceLock::new()))
             .collect(),
@@ -366,7 +376,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
         modified: Vec::new(),
         checks: Vec::new(),
         frameworks: Planner::detect_frameworks(cfg, &|rel: &Path| {
-            inp.docs.iter().any(|(p, _)| p == rel) || (inp.exists)(rel)
+            docs_now.iter().any(|(p, _)| p == rel) || (inp.exists)(rel)
         }),
         one_plan: HashSet::new(),
         in_place: BTreeMap::new(),
@@ -379,8 +389,7 @@ pub fn plan(inp: &Inputs) -> Outcome {
     if let Some(note) = p.no_plan_dirs_note() {
         p.out.notes.push(note);
     }
-    let candidacy: Vec<Candidacy> = inp
-        .docs
+    let candidacy: Vec<Candidacy> = docs_now
         .iter()
         .map(|(rel, doc)| p.candidacy(rel, doc))
         .collect();
@@ -402,7 +411,14 @@ pub fn plan(inp: &Inputs) -> Outcome {
     p.cards();
     p.refresh_cards();
     p.forget_moved_anchors();
-    p.parse_modified();
+    // The documents are borrowed no more while the modified files' parses
+    // are taken out of them; then again, as they are now.
+    let early = p.early.take().map(crate::decisions::Extracted::detach);
+    let held = p.rebind(&[]);
+    let taken = held.take_modified(&mut docs);
+    let mut p = held.rebind(&docs);
+    p.early = early.map(|e| e.attach(cfg, |archived| p.archived_doc(archived)));
+    p.parse_modified(taken);
     // Taken before the planned tree borrows the planner.
     let early = p.early.take();
     let checks = std::mem::take(&mut p.checks);
@@ -443,7 +459,55 @@ struct Said {
     errors: Vec<Note>,
 }
 
-impl Planner<'_> {
+/// Each document by its root-relative path.
+fn by_path(docs: &[(PathBuf, Document)]) -> HashMap<&Path, &Document> {
+    docs.iter().map(|(p, d)| (p.as_path(), d)).collect()
+}
+
+impl<'a, 'd> Planner<'a, 'd> {
+    /// The planner over `docs` (the same files, as they are now), its state
+    /// carried over. Only after stage 2: the anchors of the files before the
+    /// plan are not carried (stage 3 reads none), nor the decisions extracted
+    /// early, which the caller binds to `docs` again.
+    fn rebind<'e>(self, docs: &'e [(PathBuf, Document)]) -> Planner<'a, 'e>
+    where
+        'a: 'e,
+    {
+        debug_assert!(self.anchors_before.is_empty() && self.early.is_none());
+        Planner {
+            inp: self.inp,
+            cfg: self.cfg,
+            enc: self.enc,
+            topics_dir: self.topics_dir,
+            archive_dir: self.archive_dir,
+            docs,
+            by_path: by_path(docs),
+            anchors_before: HashMap::new(),
+            out: self.out,
+            moves: self.moves,
+            parts: self.parts,
+            modifies: self.modifies,
+            modified: self.modified,
+            checks: self.checks,
+            frameworks: self.frameworks,
+            one_plan: self.one_plan,
+            in_place: self.in_place,
+            card_fields: self.card_fields,
+            stripped: self.stripped,
+            cards_only: self.cards_only,
+            edited: self.edited,
+            early: None,
+        }
+    }
+
+    /// The document read of the original whose archive copy is `archived`.
+    fn archived_doc(&self, archived: &Path) -> Option<&'d Document> {
+        let s = self.out.splits.iter().find(|s| s.archived == archived)?;
+        self.by_path.get(s.original.as_path()).copied()
+    }
+}
+
+impl Planner<'_, '_> {
     fn exists_before(&self, p: &Path) -> bool {
         self.by_path.contains_key(p) || (self.inp.exists)(p)
     }

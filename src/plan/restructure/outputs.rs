@@ -41,7 +41,7 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
         .map(|h| h.text.trim().to_string())
 }
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// The decisions of the planned files that the topic files or
     /// `decision.conflict` read (the plans and the archive; with
     /// `decision.conflict` on, every file outside the archive), extracted once;
@@ -138,7 +138,6 @@ impl Planner<'_> {
         let records_dir = self.cfg.decisions.records_path();
         let listing: Vec<PathBuf> = match &records_dir {
             Some(dir) => self
-                .inp
                 .docs
                 .iter()
                 .map(|(p, _)| p.clone())
@@ -363,7 +362,7 @@ impl Planner<'_> {
                 folders.insert(d.to_path_buf());
             }
         }
-        for (rel, doc) in self.inp.docs {
+        for (rel, doc) in self.docs {
             let ours = rel
                 .file_name()
                 .is_some_and(|n| n == self.cfg.index_name.as_str())
@@ -488,7 +487,6 @@ impl Planner<'_> {
             .map(|f| Path::new(f.path.as_str()))
             .collect();
         let all: Vec<&Path> = self
-            .inp
             .docs
             .iter()
             .map(|(p, _)| p.as_path())
@@ -536,7 +534,7 @@ impl Planner<'_> {
     }
 }
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// Each file's rank in reading order: the manifest's order of the tree, and
     /// within a folder made for one document's parts, the parts' own order. The
     /// index and the task cards read the same order.

@@ -90,7 +90,7 @@ type UnitFacts = (
     Option<String>,
 );
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// The cards of files that stay and of this run's parts, with what they
     /// are read from. A new part's card is read back too: a continuation an
     /// earlier run wrote may now follow it (its file was re-split).

@@ -18,12 +18,12 @@ pub(super) enum Candidacy {
     IfOver(usize),
 }
 
-impl<'a> Planner<'a> {
+impl<'d> Planner<'_, 'd> {
     /// The texts that the check of the planned tree counts (more bytes than a
     /// token budget, not archived) and that are not split, largest first.
-    pub(super) fn counted_by_check_unless_split(&self, candidacy: &[Candidacy]) -> Vec<&'a str> {
-        let docs: &'a [(PathBuf, Document)] = self.inp.docs;
-        let mut v: Vec<&'a str> = docs
+    pub(super) fn counted_by_check_unless_split(&self, candidacy: &[Candidacy]) -> Vec<&'d str> {
+        let docs: &'d [(PathBuf, Document)] = self.docs;
+        let mut v: Vec<&'d str> = docs
             .iter()
             .zip(candidacy)
             .filter(|((rel, doc), c)| {

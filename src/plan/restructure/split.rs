@@ -88,12 +88,12 @@ fn framework_index(
 /// extracted with the rest, on every core, as the split loop is sequential.
 pub(super) const EARLY_SCAN: usize = 1 << 20;
 
-impl Planner<'_> {
+impl Planner<'_, '_> {
     /// Stage 1: split every candidate, remembering where each heading went.
     /// `candidacy` is [`Planner::candidacy`] of each input, in order.
     pub(super) fn split_all(&mut self, candidacy: &[Candidacy]) {
         let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
-        let docs = self.inp.docs;
+        let docs = self.docs;
         // Whether a file within its line budget is split hangs on its tokens:
         // count those on every core first (counts are remembered), not one by
         // one in the loop below.

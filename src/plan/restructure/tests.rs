@@ -22,16 +22,18 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
     let cfg = flat();
     let d = docs(files);
     let exists = |_: &Path| false;
-    plan(&Inputs {
-        root: Path::new("/r"),
-        cfg: &cfg,
-        docs: &d,
-        exists: &exists,
-        generated,
-        reading_order: &HashMap::new(),
-        tick: &|| {},
-        last_commit: &|_| None,
-    })
+    plan(
+        &Inputs {
+            root: Path::new("/r"),
+            cfg: &cfg,
+            exists: &exists,
+            generated,
+            reading_order: &HashMap::new(),
+            tick: &|| {},
+            last_commit: &|_| None,
+        },
+        d,
+    )
 }
 
 /// As [`run`], with the files written under `root` first, so the planner's
@@ -44,16 +46,18 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
     let cfg = flat();
     let d = docs(files);
     let exists = |p: &Path| root.join(p).exists();
-    plan(&Inputs {
-        root,
-        cfg: &cfg,
-        docs: &d,
-        exists: &exists,
-        generated: &HashMap::new(),
-        reading_order: &HashMap::new(),
-        tick: &|| {},
-        last_commit: &|_| None,
-    })
+    plan(
+        &Inputs {
+            root,
+            cfg: &cfg,
+            exists: &exists,
+            generated: &HashMap::new(),
+            reading_order: &HashMap::new(),
+            tick: &|| {},
+            last_commit: &|_| None,
+        },
+        d,
+    )
 }
 
 const NOTES: &str = "# Notes\n\nIntro, see [two](#phase-42-two).\n\n## Phase 4.1: One\n\nText one.\n\n### Troubleshooting\n\nx\n\n## Phase 4.2: Two\n\nText two.\n\n### Troubleshooting\n\ny\n";
@@ -357,16 +361,18 @@ fn an_archive_inside_the_plan_folders_is_never_split_again() {
         (".claude/plans/old/d/big.md", NOTES),
     ]);
     let exists = |_: &Path| false;
-    let o = plan(&Inputs {
-        root: Path::new("/r"),
-        cfg: &cfg,
-        docs: &d,
-        exists: &exists,
-        generated: &HashMap::new(),
-        reading_order: &HashMap::new(),
-        tick: &|| {},
-        last_commit: &|_| None,
-    });
+    let o = plan(
+        &Inputs {
+            root: Path::new("/r"),
+            cfg: &cfg,
+            exists: &exists,
+            generated: &HashMap::new(),
+            reading_order: &HashMap::new(),
+            tick: &|| {},
+            last_commit: &|_| None,
+        },
+        d,
+    );
     assert!(o.errors.is_empty(), "{:?}", o.errors);
     let moved: Vec<_> = o.splits.iter().map(|s| s.original.clone()).collect();
     assert_eq!(moved, vec![PathBuf::from(".claude/plans/d/notes.md")]);

@@ -8,16 +8,18 @@ use crate::config::Config;
 fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
     let d = docs(files);
     let exists = |p: &Path| files.iter().any(|(f, _)| Path::new(f).starts_with(p));
-    plan(&Inputs {
-        root: Path::new("/r"),
-        cfg,
-        docs: &d,
-        exists: &exists,
-        generated,
-        reading_order: &HashMap::new(),
-        tick: &|| {},
-        last_commit: &|_| None,
-    })
+    plan(
+        &Inputs {
+            root: Path::new("/r"),
+            cfg,
+            exists: &exists,
+            generated,
+            reading_order: &HashMap::new(),
+            tick: &|| {},
+            last_commit: &|_| None,
+        },
+        d,
+    )
 }
 
 fn run(files: &[(&str, &str)]) -> Outcome {

@@ -10,16 +10,18 @@ fn cards_show_the_derived_status_and_where_it_comes_from() {
     let notes = "# Notes\n\nIntro.\n\n## Phase 4.1: One\n\n**Status**: In progress\n\n- [x] a\n\n## Phase 4.2: Two\n\n- [x] b\n- [x] c\n\n## Phase 4.3: Three\n\nProse only.\n";
     let cfg = Config::builtin();
     let d = super::tests::docs(&[(".claude/plans/d/notes.md", notes)]);
-    let o = plan(&Inputs {
-        root: Path::new("/r"),
-        cfg: &cfg,
-        docs: &d,
-        exists: &|_| false,
-        generated: &HashMap::new(),
-        reading_order: &HashMap::new(),
-        tick: &|| {},
-        last_commit: &|_| None,
-    });
+    let o = plan(
+        &Inputs {
+            root: Path::new("/r"),
+            cfg: &cfg,
+            exists: &|_| false,
+            generated: &HashMap::new(),
+            reading_order: &HashMap::new(),
+            tick: &|| {},
+            last_commit: &|_| None,
+        },
+        d,
+    );
     assert!(o.errors.is_empty(), "{:?}", o.errors);
     let part = |n: &str| {
         o.splits[0]
