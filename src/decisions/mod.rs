@@ -517,9 +517,24 @@ pub(crate) fn top_phase(p: &str) -> String {
 
 /// Phase numbers in order: by their numbers (`4.2` before `4.10`), a lettered
 /// phase beside the number it letters (`4`, `4M`, `4N`), ties in natural order.
+/// A lettered phase's subphases follow it, after all of the unlettered
+/// phase's (`4.1`, `4.2`, `4A.1`, `4A.2`): compared by their numbers alone,
+/// two phases routed to one topic had their sections interleaved.
 pub(crate) fn cmp_phase(a: &str, b: &str) -> std::cmp::Ordering {
     let digits = |s: &str| s.replace(|c: char| c.is_ascii_alphabetic(), "");
-    cmp_numbers(&digits(a), &digits(b)).then_with(|| cmp_natural(a, b))
+    let top = |s: &str| {
+        let t = top_phase(s);
+        let letters = t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        (
+            t[..t.len() - letters].to_string(),
+            t[t.len() - letters..].to_string(),
+        )
+    };
+    let ((na, la), (nb, lb)) = (top(a), top(b));
+    cmp_numbers(&na, &nb)
+        .then_with(|| la.cmp(&lb))
+        .then_with(|| cmp_numbers(&digits(a), &digits(b)))
+        .then_with(|| cmp_natural(a, b))
 }
 
 fn phase_of(

@@ -10,9 +10,19 @@ use crate::subphase::cmp_numbers;
 /// A lettered phase falls under the number it letters (`4M` and `4.2a` under
 /// `"4"`, `4.2a` in `"4.1-4.7"`), as routes written before phases kept their
 /// letters expect.
+/// A route naming a lettered phase (`"4M"`) takes that phase and its
+/// subphases, in either case: stripping the letters from the phase alone would
+/// leave no phase a lettered route could match.
 pub fn phase_matches(spec: &str, p: &str) -> bool {
     let spec = spec.trim();
-    let p = &p.replace(|c: char| c.is_ascii_alphabetic(), "");
+    if spec.contains(|c: char| c.is_ascii_alphabetic()) {
+        return within(&spec.to_ascii_uppercase(), &p.to_ascii_uppercase());
+    }
+    within(spec, &p.replace(|c: char| c.is_ascii_alphabetic(), ""))
+}
+
+/// [`phase_matches`] of a phase and a spec written alike (letters or none).
+fn within(spec: &str, p: &str) -> bool {
     let under = |b: &str| p == b || (p.starts_with(b) && p[b.len()..].starts_with('.'));
     match spec.split_once('-') {
         Some((a, b)) => {
@@ -91,6 +101,13 @@ mod tests {
         assert!(phase_matches("4", "4M"));
         assert!(phase_matches("4.1-4.7", "4.2a"));
         assert!(!phase_matches("4.1-4.7", "4AG"));
+        // a route for a lettered phase takes it, its subphases and no other
+        assert!(phase_matches("4M", "4M"));
+        assert!(phase_matches("4m", "4M.2"));
+        assert!(phase_matches("5A.2", "5a.2"));
+        assert!(!phase_matches("4M", "4"));
+        assert!(!phase_matches("4M", "4MX"));
+        assert!(!phase_matches("4M", "4.1"));
     }
 
     #[test]

@@ -1047,3 +1047,19 @@ fn a_title_that_is_a_file_name_names_its_topic_without_the_extension() {
     )]);
     assert_eq!(names(&o), [".claude/architecture/plan-for-cmd-design.md"]);
 }
+
+/// A lettered phase's subphases follow all of the unlettered phase's: two
+/// phases routed to one topic keep their sections apart.
+#[test]
+fn lettered_phases_sort_after_the_number_they_letter() {
+    let mut v = vec![
+        "4A.2", "4.2", "4M", "4A.1", "4.10", "4", "4A", "3.9", "5", "4.1",
+    ];
+    v.sort_by(|a, b| super::cmp_phase(a, b));
+    assert_eq!(
+        v,
+        ["3.9", "4", "4.1", "4.2", "4.10", "4A", "4A.1", "4A.2", "4M", "5"]
+    );
+    // no digits, or digits of another script: ordered, no panic
+    assert_ne!(super::cmp_phase("٣", "Alpha"), std::cmp::Ordering::Equal);
+}
