@@ -309,7 +309,7 @@ pub fn plan_avoiding(
                         .and_then(|b| doc.heading_of_block(b))
                         .map(|h| names.section_slug(&h.text))
                         .filter(|s| !s.is_empty())
-                        .map(|s| format!("{base}-part-{}-{s}", k + 1))
+                        .map(|s| names.section_part_base(&base, k + 1, &s))
                 });
                 if let Some(own) = own {
                     if let Some(name) = names.free_name(&own) {
@@ -470,10 +470,8 @@ fn link_growth(
                 .filter(|_| unit.subphase.is_none())
                 .filter_map(|b| doc.heading_of_block(b))
                 .map(|h| {
-                    enc.count(&format!(
-                        "{base}-part-99-{}-99.md",
-                        names.section_slug(&h.text)
-                    ))
+                    let s = names.section_slug(&h.text);
+                    enc.count(&format!("{}-99.md", names.section_part_base(base, 99, &s)))
                 })
                 .max()
                 .unwrap_or(0);

@@ -435,6 +435,19 @@ impl<'t> Namer<'t> {
         numbered.unwrap_or(slug)
     }
 
+    /// The base name of a continuation part `k` of the unit named `base` that
+    /// goes on with the section whose slug is `section`:
+    /// `{unit}-part-{k}-{section}`. The unit's name in front is cut at a word
+    /// boundary to [`CONTINUED_UNIT_MAX`] bytes: it only keeps the part beside
+    /// its first part and says whose part it is, and a long unit name before
+    /// the section's words made names of 80 characters and more.
+    pub fn section_part_base(&self, base: &str, k: usize, section: &str) -> String {
+        let words: Vec<String> = base.split('-').map(str::to_string).collect();
+        let unit = self.words.join(&words, CONTINUED_UNIT_MAX);
+        let unit = if unit.is_empty() { base } else { &unit };
+        format!("{unit}-part-{k}-{section}")
+    }
+
     /// Also avoid every name for which `taken` is true.
     pub fn also_taken(&mut self, taken: &'t dyn Fn(&str) -> bool) {
         self.outside = Some(taken);
@@ -492,6 +505,11 @@ impl<'t> Namer<'t> {
 
 /// The longest section slug a continuation part's name carries.
 const SECTION_SLUG_MAX: usize = 30;
+
+/// The longest unit name in front of a continuation part's section words
+/// ([`Namer::section_part_base`]): with the section's 30 and `-part-NN-`, a
+/// name stays within about 70 characters.
+const CONTINUED_UNIT_MAX: usize = 30;
 
 /// How many `-k` suffixes [`Namer::part_names`] tries before it gives up: a
 /// hundred, about as many as [`Namer::free_name`] tries for one name (99).

@@ -795,6 +795,43 @@ fn a_part_that_opens_mid_section_is_named_after_that_section() {
     }
 }
 
+/// A long unit name in front of a mid-section part's section words is cut at a
+/// word boundary: the whole name stays readable (one was 81 characters), and the
+/// parts' names stay distinct and beside their first part.
+#[test]
+fn a_mid_section_part_s_unit_name_is_cut_at_a_word_boundary() {
+    let mut text = String::from(
+        "# Add cert fingerprint authentication via proxy headers for every network service\n\nintro\n\n## Tasks\n\n",
+    );
+    for i in 0..20 {
+        text.push_str(&format!("- [ ] task {i}\n"));
+    }
+    text.push_str("\n## NickServ cert commands synced across servers\n\n");
+    for i in 0..60 {
+        text.push_str(&format!("- day {i}: worked\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(40), "plan");
+    assert_eq!(p.reassemble(&doc), text);
+    let first = p.parts[0].name.clone();
+    assert!(first.len() > 40, "{first}");
+    let cont: Vec<&str> = p
+        .parts
+        .iter()
+        .filter(|x| x.part > 1 && doc.slice(x.span.clone()).starts_with("- day"))
+        .map(|x| x.name.as_str())
+        .collect();
+    assert!(!cont.is_empty(), "{:?}", names(&p));
+    for n in &cont {
+        let (unit, rest) = n.split_once("-part-").expect("a part name");
+        assert!(unit.len() <= 30, "{n}");
+        assert!(first.starts_with(&format!("{unit}-")), "{n} after {first}");
+        assert!(rest.contains("-nickserv-cert"), "{n}");
+        assert!(n.len() <= 72, "{n}");
+    }
+    let mut seen = std::collections::HashSet::new();
+    assert!(p.parts.iter().all(|x| seen.insert(x.name.clone())));
+}
+
 #[test]
 fn a_mid_section_part_leaves_the_section_s_phase_number_out() {
     let mut text = String::from("# Deployment Phases\n\nintro\n\n## Phase 2: AlloyDB Cluster\n\n");
