@@ -40,6 +40,10 @@ pub struct EnvMatcher {
     /// Each first part has a bit (the 64th shared by any beyond 63): a token's
     /// mask of the first parts it holds picks the terms worth matching.
     firsts: Vec<Vec<(Box<[u8]>, u64)>>,
+    /// Per first byte (lower-cased), the lengths of the first parts in its
+    /// `firsts` bucket as bits (63 standing for 63 and longer): one shift and
+    /// test turn away nearly every part before any comparison.
+    lens: [u64; 256],
     /// Environment names, by index.
     pub names: Vec<String>,
 }
@@ -126,9 +130,16 @@ impl EnvMatcher {
                 }
             };
         }
+        let mut lens = [0u64; 256];
+        for (b, bucket) in firsts.iter().enumerate() {
+            for (q, _) in bucket {
+                lens[b] |= 1u64 << q.len().min(63);
+            }
+        }
         EnvMatcher {
             terms,
             firsts,
+            lens,
             names: envs.iter().map(|e| e.name.clone()).collect(),
         }
     }
@@ -149,28 +160,36 @@ impl EnvMatcher {
         let n = bytes.len();
         let mut tp: Vec<&str> = Vec::new();
         let mut found = Vec::new();
+        let mut scratch = Vec::new();
         let mut i = 0;
-        while i < n {
-            if CLASS[bytes[i] as usize] == OTHER {
-                i += 1;
-                continue;
+        // Runs of one class are skipped with `position` over the rest of the
+        // slice (no per-byte bounds test): this loop reads every byte of
+        // every subphase's section.
+        let run = |from: usize, class: u8| {
+            bytes[from..]
+                .iter()
+                .position(|&b| CLASS[b as usize] != class)
+                .map_or(n, |k| from + k)
+        };
+        loop {
+            i = run(i, OTHER);
+            if i >= n {
+                break;
             }
             // A token: its parts run between `-` and `_`.
             let start = i;
             let mut mask = 0u64;
-            let mut part = i;
             loop {
-                let class = bytes.get(i).map_or(OTHER, |&b| CLASS[b as usize]);
-                if class == WORD {
-                    i += 1;
-                    continue;
+                let part = i;
+                i = run(i, WORD);
+                if i > part {
+                    mask |= self.first_bit(&bytes[part..i]);
                 }
-                mask |= self.first_bit(&bytes[part..i]);
-                if class == OTHER {
+                if i < n && CLASS[bytes[i] as usize] == SEP {
+                    i += 1;
+                } else {
                     break;
                 }
-                i += 1;
-                part = i;
             }
             if mask == 0 {
                 continue;
@@ -179,7 +198,7 @@ impl EnvMatcher {
             let token = &text[start..i];
             tp.clear();
             tp.extend(token.split(['-', '_']).filter(|p| !p.is_empty()));
-            self.matches_into(&tp, mask, &mut found);
+            self.matches_into(&tp, mask, &mut found, &mut scratch);
             for &(_, _, ti) in &found {
                 f(Hit {
                     env: self.terms[ti].env,
@@ -189,13 +208,14 @@ impl EnvMatcher {
         }
     }
 
-    /// The bit of `part` (as written) when it is, ignoring ASCII case, the
-    /// first part of a term; 0 otherwise.
+    /// The bit of `part` (as written, non-empty) when it is, ignoring ASCII
+    /// case, the first part of a term; 0 otherwise.
     fn first_bit(&self, part: &[u8]) -> u64 {
-        let Some(&b) = part.first() else {
+        let b = part[0].to_ascii_lowercase() as usize;
+        if (self.lens[b] >> part.len().min(63)) & 1 == 0 {
             return 0;
-        };
-        self.firsts[b.to_ascii_lowercase() as usize]
+        }
+        self.firsts[b]
             .iter()
             .find(|(q, _)| q.len() == part.len() && q.eq_ignore_ascii_case(part))
             .map_or(0, |&(_, bit)| bit)
@@ -245,19 +265,26 @@ impl EnvMatcher {
     /// The maximal matches in a token's parts: (first part, end part, term index).
     fn token_matches(&self, tp: &[&str]) -> Vec<(usize, usize, usize)> {
         let mut found = Vec::new();
-        self.matches_into(tp, u64::MAX, &mut found);
+        self.matches_into(tp, u64::MAX, &mut found, &mut Vec::new());
         found
     }
 
     /// [`EnvMatcher::token_matches`] into `kept`, trying only the terms whose
-    /// first part's bit is in `mask`.
-    fn matches_into(&self, tp: &[&str], mask: u64, kept: &mut Vec<(usize, usize, usize)>) {
+    /// first part's bit is in `mask`; `found` is scratch space, kept by the
+    /// caller so a token costs no allocation.
+    fn matches_into(
+        &self,
+        tp: &[&str],
+        mask: u64,
+        kept: &mut Vec<(usize, usize, usize)>,
+        found: &mut Vec<(usize, usize, usize)>,
+    ) {
         kept.clear();
+        found.clear();
         if tp.is_empty() {
             return;
         }
         // (start, end, term index)
-        let mut found: Vec<(usize, usize, usize)> = Vec::new();
         for (ti, t) in self.terms.iter().enumerate() {
             if t.bit & mask == 0 {
                 continue;
@@ -276,7 +303,7 @@ impl EnvMatcher {
                 }
             }
         }
-        for &(s, e, ti) in &found {
+        for &(s, e, ti) in found.iter() {
             let inside_longer = found
                 .iter()
                 .any(|&(s2, e2, _)| s2 <= s && e <= e2 && (e2 - s2) > (e - s));
@@ -308,6 +335,7 @@ impl EnvMatcher {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use proptest::strategy::Strategy;
 
     fn envs_of(text: &str) -> Vec<String> {
         let c = Config::builtin();
@@ -386,6 +414,88 @@ mod tests {
             total += got.len();
         }
         assert!(total > 100, "the samples name environments: {total}");
+    }
+
+    /// The byte loop as it was before runs were skipped with `position` and
+    /// parts were filtered by length: the reference for the property below.
+    fn hits_before(m: &EnvMatcher, text: &str) -> Vec<Hit> {
+        let first_bit = |part: &[u8]| -> u64 {
+            let Some(&b) = part.first() else {
+                return 0;
+            };
+            m.firsts[b.to_ascii_lowercase() as usize]
+                .iter()
+                .find(|(q, _)| q.len() == part.len() && q.eq_ignore_ascii_case(part))
+                .map_or(0, |&(_, bit)| bit)
+        };
+        let mut out = Vec::new();
+        let bytes = text.as_bytes();
+        let n = bytes.len();
+        let mut found = Vec::new();
+        let mut i = 0;
+        while i < n {
+            if CLASS[bytes[i] as usize] == OTHER {
+                i += 1;
+                continue;
+            }
+            let start = i;
+            let mut mask = 0u64;
+            let mut part = i;
+            loop {
+                let class = bytes.get(i).map_or(OTHER, |&b| CLASS[b as usize]);
+                if class == WORD {
+                    i += 1;
+                    continue;
+                }
+                mask |= first_bit(&bytes[part..i]);
+                if class == OTHER {
+                    break;
+                }
+                i += 1;
+                part = i;
+            }
+            if mask == 0 {
+                continue;
+            }
+            let tp: Vec<&str> = text[start..i]
+                .split(['-', '_'])
+                .filter(|p| !p.is_empty())
+                .collect();
+            m.matches_into(&tp, mask, &mut found, &mut Vec::new());
+            for &(_, _, ti) in &found {
+                out.push(Hit {
+                    env: m.terms[ti].env,
+                    kind: m.terms[ti].kind,
+                });
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        /// Skipping runs and the length filter change no hit, its order or
+        /// kind: texts built from pieces of the built-in terms, in any case,
+        /// joined by separators, punctuation and non-ASCII characters.
+        #[test]
+        fn the_run_skipping_loop_finds_what_the_byte_loop_found(
+            pieces in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![
+                        "prod", "PROD", "Prod", "nonprod", "non", "dev", "devops", "test",
+                        "devtest", "pcc", "prj", "app", "stg", "staging", "us", "east4",
+                        "gke", "production", "prd", "x", "", "qa", "uat",
+                    ]).prop_map(str::to_string),
+                    "[a-zA-Z0-9]{0,12}",
+                    "[-_ .,/é(\n`]{1,3}",
+                ],
+                0..40,
+            ),
+        ) {
+            let c = Config::builtin();
+            let m = EnvMatcher::new(&c.environments);
+            let text: String = pieces.concat();
+            proptest::prop_assert_eq!(m.hits(&text), hits_before(&m, &text));
+        }
     }
 
     #[test]
