@@ -604,3 +604,47 @@ fn broken_links_are_noted_in_planning_files_and_rewritten_ones_only() {
         vec![(".claude/status/brief.md", 3), ("docs/guide.md", 4)]
     );
 }
+
+/// The parse of a file whose links are rewritten is moved out of the inputs
+/// before the planned tree is read (`take_modified`), its slot left with the
+/// text alone: the planned tree must read the parse of its planned text. Were
+/// the slot read, the part's link into its heading would "break" (no
+/// anchors) and its decision would be missing from the topic file; two
+/// identical files, both rewritten, each keep their own.
+#[test]
+fn a_link_rewritten_file_is_read_in_the_planned_tree_by_its_planned_parse() {
+    let notes = "# Notes\n\n## Phase 4.1: One\n\nSee [ref](../a/ref.md#ref-heading).\n\n## Phase 4.2: Two\n\nText two.\n";
+    let reference = "# Ref\n\n## Ref heading\n\nGo to [two](../d/notes.md#phase-42-two).\n\n**Decision**: keep nightly exports\n";
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", notes),
+            (".claude/plans/a/ref.md", reference),
+            (".claude/plans/b/ref.md", reference),
+        ],
+        &HashMap::new(),
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert_eq!(o.splits.len(), 1, "{:?}", o.splits);
+    for rel in [".claude/plans/a/ref.md", ".claude/plans/b/ref.md"] {
+        let text = op_text(&o, rel).expect("link rewritten");
+        assert!(text.contains("phase-4.2-two.md#phase-42-two"), "{text}");
+    }
+    let topics: Vec<&str> = o
+        .plan
+        .ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Create { contents, .. } if contents.contains("keep nightly exports") => {
+                Some(contents.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(topics.len(), 1, "{topics:?}");
+    assert!(
+        topics[0].contains("plans/a/ref.md#ref-heading")
+            && topics[0].contains("plans/b/ref.md#ref-heading"),
+        "{}",
+        topics[0]
+    );
+}
