@@ -55,6 +55,7 @@ pub(super) fn find(
         .map(|(rel, doc)| SourceDoc {
             rel: rel.to_path_buf(),
             doc,
+            title: None,
         })
         .collect();
     if sources.is_empty() {

@@ -32,6 +32,8 @@ pub struct Extracted<'a> {
 pub(super) struct FileDecisions<'a> {
     /// The text they were read from.
     doc: &'a Document,
+    /// The title it was given ([`SourceDoc::title`]): it decides the topics.
+    title: Option<String>,
     /// Its decisions, in file order, not yet deduplicated or routed.
     pub(super) found: Vec<Decision>,
     /// What extraction said about it (text recovered from unclosed fences).
@@ -70,7 +72,7 @@ impl<'a> Extracted<'a> {
         let held = |src: &SourceDoc| {
             self.files
                 .get(&src.rel)
-                .is_some_and(|f| std::ptr::eq(f.doc, src.doc))
+                .is_some_and(|f| std::ptr::eq(f.doc, src.doc) && f.title == src.title)
         };
         let found: Vec<(PathBuf, FileDecisions<'a>)> = sources
             .par_iter()
@@ -79,6 +81,7 @@ impl<'a> Extracted<'a> {
                 let (found, notes, stated) = collect(&ctx, src, ctx.archived(&src.rel));
                 let entry = FileDecisions {
                     doc: src.doc,
+                    title: src.title.clone(),
                     found,
                     notes,
                     stated,
@@ -91,25 +94,25 @@ impl<'a> Extracted<'a> {
 
     /// The entry of `src` when it holds exactly what extracting `src` under
     /// `cfg` gives: the same configuration (by identity), the same path and the
-    /// same text. The document is the same when the text is (it is parsed from
-    /// the text alone), and nothing else goes into one file's extraction.
+    /// same text and title. The document is the same when the text is (it is
+    /// parsed from the text alone), and nothing else goes into one file's
+    /// extraction.
     pub(super) fn of(&self, src: &SourceDoc, cfg: &Config) -> Option<&FileDecisions<'a>> {
         if !std::ptr::eq(self.cfg, cfg) {
             return None;
         }
         let f = self.files.get(&src.rel)?;
         let same = std::ptr::eq(f.doc, src.doc) || f.doc.source.text == src.doc.source.text;
-        same.then_some(f)
+        (same && f.title == src.title).then_some(f)
     }
 
     /// How many decisions the text of `rel` states (outside unclosed fences),
-    /// when it was extracted from `doc`: what [`extract::scan`] would count.
+    /// when it was extracted from `doc`: what [`extract::scan`] would count
+    /// (the title changes no count).
     pub fn stated(&self, rel: &Path, doc: &Document) -> Option<usize> {
-        let src = SourceDoc {
-            rel: rel.to_path_buf(),
-            doc,
-        };
-        self.of(&src, self.cfg).map(|f| f.stated)
+        let f = self.files.get(rel)?;
+        let same = std::ptr::eq(f.doc, doc) || f.doc.source.text == doc.source.text;
+        same.then_some(f.stated)
     }
 }
 
@@ -119,8 +122,18 @@ impl<'a> Extracted<'a> {
 pub struct Detached {
     rules: extract::Rules,
     /// Each file's decisions and the text they were read from.
-    files: HashMap<PathBuf, (crate::model::Text, Vec<Decision>, Vec<Note>, usize)>,
+    files: HashMap<PathBuf, Held>,
 }
+
+/// One file's decisions held without its document: its text, title,
+/// decisions, notes and count stated.
+type Held = (
+    crate::model::Text,
+    Option<String>,
+    Vec<Decision>,
+    Vec<Note>,
+    usize,
+);
 
 impl Extracted<'_> {
     /// These decisions without their documents.
@@ -128,7 +141,16 @@ impl Extracted<'_> {
         let files = self
             .files
             .into_iter()
-            .map(|(rel, f)| (rel, (f.doc.source.text.clone(), f.found, f.notes, f.stated)))
+            .map(|(rel, f)| {
+                let held = (
+                    f.doc.source.text.clone(),
+                    f.title,
+                    f.found,
+                    f.notes,
+                    f.stated,
+                );
+                (rel, held)
+            })
             .collect();
         Detached {
             rules: self.rules,
@@ -150,13 +172,14 @@ impl Detached {
         let files = self
             .files
             .into_iter()
-            .filter_map(|(rel, (text, found, notes, stated))| {
+            .filter_map(|(rel, (text, title, found, notes, stated))| {
                 let same = |d: &&Document| {
                     std::ptr::eq(d.source.text.as_str(), text.as_str()) || d.source.text == text
                 };
                 let doc = doc_of(&rel).filter(same)?;
                 let f = FileDecisions {
                     doc,
+                    title,
                     found,
                     notes,
                     stated,
@@ -219,6 +242,7 @@ mod tests {
             .map(|(p, d)| SourceDoc {
                 rel: p.clone(),
                 doc: d,
+                title: None,
             })
             .collect()
     }
@@ -346,5 +370,34 @@ mod tests {
             EARLIER,
             (LATER.0, "# Phase 2.6: Tuning\n\nNothing decided here.\n"),
         ])
+    }
+
+    /// An entry extracted under one title is not another title's: the title
+    /// decides the topic, so a part given its original's title is read again.
+    #[test]
+    fn an_entry_is_only_taken_for_the_same_title() {
+        let d = docs(&[("p/overview-part-3.md", "## Log\n\n**Decision**: Keep it.\n")]);
+        let cfg = Config::builtin();
+        let plain = sources(&d);
+        let held = Extracted::new(&plain, &cfg);
+        let titled = [SourceDoc {
+            title: Some("Original".into()),
+            ..sources(&d).remove(0)
+        }];
+        assert!(held.of(&plain[0], &cfg).is_some());
+        assert!(held.of(&titled[0], &cfg).is_none());
+        let none = |_: &Path| None;
+        let fresh = plan_decisions(Path::new("/r"), &titled, &cfg, &none, None, None);
+        let shared = plan_decisions(Path::new("/r"), &titled, &cfg, &none, None, Some(&held));
+        assert_eq!(fresh.files, shared.files);
+        assert!(
+            shared.files[0].path.ends_with("original-design.md"),
+            "{:?}",
+            shared.files
+        );
+        // Added again under the title, the entry is replaced, not kept.
+        let mut again = Extracted::new(&plain, &cfg);
+        again.add(&titled);
+        assert!(again.of(&titled[0], &cfg).is_some());
     }
 }

@@ -40,6 +40,11 @@ pub struct SourceDoc<'a> {
     pub rel: PathBuf,
     /// The parsed text.
     pub doc: &'a Document,
+    /// The title of the document this text was split from (see [`title_of`]),
+    /// for a part that has none of its own: a part opening at `## Status log`
+    /// files its decisions under its original's topic, as the archived
+    /// original's own copy of them is, not under the part's file name.
+    pub title: Option<String>,
 }
 
 /// A topic file to write (full contents).
@@ -241,6 +246,7 @@ pub fn conflicts(
         .map(|s| SourceDoc {
             rel: s.rel.clone(),
             doc: s.doc,
+            title: s.title.clone(),
         })
         .collect();
     let mut notes = Vec::new();
@@ -594,7 +600,15 @@ fn after_number(text: &str, n: &str) -> Option<String> {
 
 /// The title of the plan document `doc` is (part of): the title a continuation
 /// part links back to, else its first level-1 heading, else its file name.
-fn doc_title(doc: &Document, rel: &Path) -> String {
+/// The title `rel`'s decisions are filed under when no phase names their topic:
+/// what a part split from it is given as [`SourceDoc::title`].
+pub fn title_of(doc: &Document, rel: &Path) -> String {
+    doc_title(doc, rel, None)
+}
+
+/// A part's "Continued from" title, else `over` (its original's title), else
+/// its first H1, else its file name.
+fn doc_title(doc: &Document, rel: &Path, over: Option<&str>) -> String {
     if let Some(first) = crate::model::markers::continuation_line(&doc.source.text) {
         let after = first.split_once("Continued from [").map(|(_, r)| r);
         if let Some((t, _)) = after.and_then(|r| r.split_once("](")) {
@@ -602,6 +616,9 @@ fn doc_title(doc: &Document, rel: &Path) -> String {
                 return without_extension(t.trim()).to_string();
             }
         }
+    }
+    if let Some(t) = over.filter(|t| !t.trim().is_empty()) {
+        return t.to_string();
     }
     let title = doc
         .headings
@@ -689,7 +706,7 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
         fence: None,
     }];
     let mut recoveries = 0;
-    let title = doc_title(src.doc, &src.rel);
+    let title = doc_title(src.doc, &src.rel, src.title.as_deref());
     let phases = Phases::default();
     while let Some(region) = stack.pop() {
         let doc = region.doc.as_ref().unwrap_or(src.doc);

@@ -28,6 +28,7 @@ fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOut
         .map(|(p, d)| SourceDoc {
             rel: p.clone(),
             doc: d,
+            title: None,
         })
         .collect();
     let get = |p: &Path| disk.get(p).cloned();
@@ -215,10 +216,12 @@ fn topic_dir_is_configurable_and_own_output_is_not_read() {
         SourceDoc {
             rel: "phase-3.1.md".into(),
             doc: &d1,
+            title: None,
         },
         SourceDoc {
             rel: "docs/architecture/gke-design.md".into(),
             doc: &d2,
+            title: None,
         },
     ];
     let o = plan_topics(Path::new("/"), &src, &cfg, &|_| None);
@@ -659,6 +662,7 @@ fn run_cfg(
         .map(|(p, d)| SourceDoc {
             rel: p.clone(),
             doc: d,
+            title: None,
         })
         .collect();
     let get = |p: &Path| disk.get(p).cloned();
@@ -1062,4 +1066,51 @@ fn lettered_phases_sort_after_the_number_they_letter() {
     );
     // no digits, or digits of another script: ordered, no panic
     assert_ne!(super::cmp_phase("٣", "Alpha"), std::cmp::Ordering::Equal);
+}
+
+/// A part that opens at a heading of its own (`## Status log`), with no H1 and
+/// no "Continued from" line, files its decisions under the title of the
+/// document it was split from when it is given one, not under its file name;
+/// a "Continued from" title still comes first.
+#[test]
+fn a_part_given_its_originals_title_files_its_decisions_there() {
+    let part = "## Status log\n\n**Decision**: Keep the journal on disk.\n";
+    let cont = "*Continued from [Build notes](overview.md) (part 2 of 2).* <!-- replan:continuation -->\n\n\
+                **Decision**: Ship weekly.\n";
+    let docs = [
+        ("docs/plans/overview-part-3-status-log.md", part),
+        ("docs/plans/overview-part-4.md", cont),
+    ]
+    .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)));
+    let run = |title: Option<&str>| {
+        let sources: Vec<SourceDoc> = docs
+            .iter()
+            .map(|(p, d)| SourceDoc {
+                rel: p.clone(),
+                doc: d,
+                title: title.map(str::to_string),
+            })
+            .collect();
+        names(&plan_topics(
+            Path::new("/r"),
+            &sources,
+            &Config::builtin(),
+            &|_| None,
+        ))
+    };
+    assert_eq!(
+        run(Some("Kythira migration")),
+        [
+            ".claude/architecture/build-notes-design.md",
+            ".claude/architecture/kythira-migration-design.md"
+        ]
+    );
+    // Without it, the file name is all the part says of itself.
+    assert_eq!(
+        run(None),
+        [
+            ".claude/architecture/build-notes-design.md",
+            ".claude/architecture/overview-part-3-status-log-design.md"
+        ]
+    );
 }

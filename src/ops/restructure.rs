@@ -86,6 +86,7 @@ struct Recorded {
     text: Option<String>,
     generated: HashMap<PathBuf, String>,
     reading_order: HashMap<PathBuf, usize>,
+    split_before: Vec<crate::plan::restructure::SplitBefore>,
 }
 
 /// The manifest's text, the generated files it records and the reading order of
@@ -99,6 +100,16 @@ fn read_manifest(root: &Path, cfg: &Config) -> anyhow::Result<Recorded> {
             Ok(Recorded {
                 generated: m.generated(),
                 reading_order: m.reading_order(),
+                split_before: m
+                    .runs
+                    .iter()
+                    .flat_map(|r| &r.moved)
+                    .map(|f| crate::plan::restructure::SplitBefore {
+                        from: f.from.clone(),
+                        to: f.to.clone(),
+                        parts: f.parts.clone(),
+                    })
+                    .collect(),
                 text: Some(t),
             })
         }
@@ -106,6 +117,7 @@ fn read_manifest(root: &Path, cfg: &Config) -> anyhow::Result<Recorded> {
             text: None,
             generated: HashMap::new(),
             reading_order: HashMap::new(),
+            split_before: Vec::new(),
         }),
     }
 }
@@ -205,6 +217,7 @@ fn plan_loaded_tree(
         exists: &exists,
         generated: &recorded.generated,
         reading_order: &recorded.reading_order,
+        split_before: &recorded.split_before,
         tick: &tick,
         last_commit: &|paths: &[PathBuf]| crate::git::last_commit_date(root, paths),
     };

@@ -421,16 +421,22 @@ impl<'t> Namer<'t> {
     /// they follow the unit's name and part number.
     /// A section's phase number is left out (`Phase 2: AlloyDB` gives
     /// `alloydb`): after another unit's name, `…-part-2-phase-2-…` would read
-    /// as phase 2's file to `check`.
+    /// as phase 2's file to `check`. A heading that is nothing but the number
+    /// (`PHASE 3`) gives no words (empty): the part keeps its plain name.
     pub fn section_slug(&self, text: &str) -> String {
         let text = recognise(text, self.words.rules, &[])
             .map(|s| s.title)
             .unwrap_or_else(|| text.to_string());
         let slug = self.words.slug(&text, SECTION_SLUG_MAX.min(self.slug_max));
         let numbered = slug.strip_prefix("phase-").and_then(|rest| {
-            let (num, words) = rest.split_once('-')?;
-            num.starts_with(|c: char| c.is_ascii_digit())
-                .then(|| words.to_string())
+            if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return None;
+            }
+            Some(
+                rest.split_once('-')
+                    .map_or("", |(_, words)| words)
+                    .to_string(),
+            )
         });
         numbered.unwrap_or(slug)
     }

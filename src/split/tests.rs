@@ -850,3 +850,25 @@ fn a_mid_section_part_leaves_the_section_s_phase_number_out() {
         );
     }
 }
+
+/// `### PHASE 3` with nothing after its number gives a mid-section part no
+/// section words: `…-part-2-phase-3.md` would read as phase 3's file to
+/// `check`, so the part keeps its plain `-part-N` name.
+#[test]
+fn a_mid_section_part_after_a_bare_phase_number_keeps_a_plain_name() {
+    let mut text = String::from("# Overview\n\nintro\n\n### PHASE 3\n\n");
+    for i in 0..60 {
+        text.push_str(&format!("- step {i}: run it\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(30), "overview");
+    assert_eq!(p.reassemble(&doc), text);
+    let later: Vec<&str> = names(&p).into_iter().skip(1).collect();
+    assert!(!later.is_empty(), "{:?}", names(&p));
+    for n in later {
+        assert!(
+            !n.contains("phase-3") && n.contains("-part-"),
+            "{:?}",
+            names(&p)
+        );
+    }
+}

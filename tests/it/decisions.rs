@@ -36,6 +36,7 @@ fn run_with(
         .map(|(p, d)| SourceDoc {
             rel: p.clone(),
             doc: d,
+            title: None,
         })
         .collect();
     let get = |p: &Path| disk.get(p).cloned();

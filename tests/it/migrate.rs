@@ -1280,3 +1280,41 @@ fn an_archive_git_ignores_is_named_with_its_rule() {
         stderr_of(&a)
     );
 }
+
+/// A part that opens at a section of its own (`## Status log`: no H1, no
+/// "Continued from" line) files its decisions under its original document's
+/// topic, not under the part's file name, and `consolidate` (which knows the
+/// original from the manifest) files them there too: nothing to do after.
+#[test]
+fn a_heading_start_part_s_decisions_stay_in_the_original_s_topic() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let steps = |w: &str| -> String {
+        (0..150)
+            .map(|i| format!("- {w} step {i}: do the thing carefully and write it down\n"))
+            .collect()
+    };
+    let text = format!(
+        "# Build notes\n\nThe build, as it went.\n\n## Phase 1.1: Setup\n\n{}\n\
+         ## Status log\n\n**Decision**: Keep the journal on disk.\n\n{}\n\
+         ## Phase 1.2: Cleanup\n\n{}",
+        steps("setup"),
+        steps("log"),
+        steps("cleanup")
+    );
+    std::fs::create_dir_all(root.join(".claude/plans")).unwrap();
+    std::fs::write(root.join(".claude/plans/build-notes.md"), text).unwrap();
+    migrate(root).success();
+    let part = read(root, ".claude/plans/build-notes/status-log.md");
+    assert!(part.starts_with("## Status log"), "{part}");
+    let topic = read(root, ".claude/architecture/build-notes-design.md");
+    assert!(topic.contains("Keep the journal on disk"), "{topic}");
+    assert!(!root
+        .join(".claude/architecture/status-log-design.md")
+        .exists());
+    replan()
+        .args(["consolidate", "--check"])
+        .arg(root)
+        .assert()
+        .code(0);
+}

@@ -65,11 +65,26 @@ pub struct Inputs<'a> {
     /// Parts earlier runs put in a folder of their own, with their place in
     /// their original's reading order (from the manifest).
     pub reading_order: &'a HashMap<PathBuf, usize>,
+    /// The originals earlier runs split, oldest first (from the manifest): where
+    /// each was, where it was archived and its parts. A part's decisions are
+    /// filed under its original's title on every later run too.
+    pub split_before: &'a [SplitBefore],
     /// Called once per document examined for splitting (drives a progress bar).
     pub tick: &'a (dyn Fn() + Sync),
     /// The date (`YYYY-MM-DD`) of the last commit touching any of these
     /// root-relative files, when there is one (a new decision record's date).
     pub last_commit: &'a (dyn Fn(&[PathBuf]) -> Option<String> + Sync),
+}
+
+/// An original an earlier run split: where it was, its archive copy, its parts.
+#[derive(Debug, Clone, Default)]
+pub struct SplitBefore {
+    /// Where the original was.
+    pub from: PathBuf,
+    /// Its archive copy.
+    pub to: PathBuf,
+    /// The files made from it.
+    pub parts: Vec<PathBuf>,
 }
 
 /// One original split into parts.

@@ -42,6 +42,46 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
 }
 
 impl Planner<'_, '_> {
+    /// The title of each part's original, by the part's path: what its
+    /// decisions are filed under when it has no title of its own
+    /// ([`crate::decisions::SourceDoc::title`]). Taken from the original's
+    /// archive copy, the splits of earlier runs (the manifest's) first, so
+    /// `consolidate` files them where `migrate` did; a part split again keeps
+    /// the title of the original it came from.
+    fn part_titles(&self, after_docs: &[(PathBuf, Cow<Document>)]) -> HashMap<PathBuf, String> {
+        let mut titles: HashMap<PathBuf, String> = HashMap::new();
+        if self.inp.split_before.is_empty() && self.out.splits.is_empty() {
+            return titles;
+        }
+        let doc_at: HashMap<&Path, &Document> = after_docs
+            .iter()
+            .map(|(p, d)| (p.as_path(), d.as_ref()))
+            .collect();
+        let earlier = self
+            .inp
+            .split_before
+            .iter()
+            .map(|s| (&s.from, &s.to, &s.parts));
+        let now = self
+            .out
+            .splits
+            .iter()
+            .map(|s| (&s.original, &s.archived, &s.parts));
+        for (from, to, parts) in earlier.chain(now).filter(|s| !s.2.is_empty()) {
+            let title = titles.get(from.as_path()).cloned().or_else(|| {
+                doc_at
+                    .get(to.as_path())
+                    .map(|d| crate::decisions::title_of(d, to))
+            });
+            if let Some(t) = title {
+                for p in parts {
+                    titles.insert(p.clone(), t.clone());
+                }
+            }
+        }
+        titles
+    }
+
     /// The decisions of the planned files that the topic files or
     /// `decision.conflict` read (the plans and the archive; with
     /// `decision.conflict` on, every file outside the archive), extracted once;
@@ -52,12 +92,14 @@ impl Planner<'_, '_> {
         early: Option<crate::decisions::Extracted<'s>>,
     ) -> crate::decisions::Extracted<'s> {
         let conflicts = self.cfg.enabled_somewhere("decision.conflict");
+        let titles = self.part_titles(after_docs);
         let sources: Vec<crate::decisions::SourceDoc> = after_docs
             .iter()
             .filter(|(p, _)| conflicts || self.in_plan_dir(p) || self.archived(p))
             .map(|(p, d)| crate::decisions::SourceDoc {
                 rel: p.clone(),
                 doc: d,
+                title: titles.get(p.as_path()).cloned(),
             })
             .collect();
         let mut extracted = early.unwrap_or_else(|| crate::decisions::Extracted::empty(self.cfg));
@@ -79,6 +121,7 @@ impl Planner<'_, '_> {
         // Per folder of decision records: how many records it holds.
         let mut records_in: BTreeMap<PathBuf, usize> = BTreeMap::new();
         let rules = std::sync::OnceLock::new();
+        let titles = self.part_titles(after_docs);
         // Each part and archived copy made this run, to its original: one map,
         // not a scan of every split per file (quadratic on 8,000-file trees).
         let original_of: HashMap<&Path, &Path> = self
@@ -122,6 +165,7 @@ impl Planner<'_, '_> {
             .map(|(p, d)| crate::decisions::SourceDoc {
                 rel: p.clone(),
                 doc: d,
+                title: titles.get(p.as_path()).cloned(),
             })
             .collect();
         // A topic file's own text as the plan leaves it: with its links rewritten.

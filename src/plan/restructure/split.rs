@@ -263,6 +263,7 @@ impl Planner<'_, '_> {
         let src = crate::decisions::SourceDoc {
             rel: archived.to_path_buf(),
             doc,
+            title: None,
         };
         let cfg = self.cfg;
         self.early

@@ -15,6 +15,7 @@ fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, S
             exists: &exists,
             generated,
             reading_order: &HashMap::new(),
+            split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
         },

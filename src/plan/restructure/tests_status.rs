@@ -17,6 +17,7 @@ fn cards_show_the_derived_status_and_where_it_comes_from() {
             exists: &|_| false,
             generated: &HashMap::new(),
             reading_order: &HashMap::new(),
+            split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
         },
