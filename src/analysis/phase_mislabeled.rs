@@ -317,7 +317,7 @@ impl PhaseMislabeled {
         cx: &Ctx,
         file: &FileFacts,
         rest: &[&FileFacts],
-        s: &super::SubHead,
+        s: &super::SubHead<'_>,
         into: &mut Scan,
     ) {
         self.scan(cx, file, None, s.line + 1..=s.end_line, into);
