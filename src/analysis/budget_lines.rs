@@ -45,7 +45,7 @@ pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
     let cut: Vec<&str> = file
         .subphases
         .iter()
-        .filter(|s| !s.sp.bare || reading.recognise(&s.text).is_some())
+        .filter(|s| !s.sp.bare || reading.recognise(s.text).is_some())
         .map(|s| s.sp.number.as_str())
         .collect();
     let n = cut.len();

@@ -11,7 +11,7 @@ use crate::subphase::{recognise, Subphase};
 
 /// A subphase heading at the file's subphase level and its section.
 #[derive(Debug, Clone)]
-pub struct SubHead {
+pub struct SubHead<'a> {
     /// Index into [`Document::headings`].
     pub heading: usize,
     /// 1-based line of the heading.
@@ -20,8 +20,9 @@ pub struct SubHead {
     pub level: u8,
     /// What the heading says.
     pub sp: Subphase,
-    /// Heading text as written.
-    pub text: String,
+    /// Heading text as written, borrowed from the parse: the facts of every
+    /// file are held at once (all of a tree's subphase titles copied again).
+    pub text: &'a str,
     /// 1-based last line of the section (up to the next heading of the same or a higher level).
     pub end_line: usize,
     /// Byte range of the section body (after the heading line, to the section end).
@@ -42,7 +43,7 @@ pub struct FileFacts<'a> {
     /// The heading level holding the most subphase headings, if any.
     pub level: Option<u8>,
     /// Subphase headings at that level, in document order.
-    pub subphases: Vec<SubHead>,
+    pub subphases: Vec<SubHead<'a>>,
     /// Subphase headings at another level (`## Phase 4.3 (revisited)` among
     /// `### Phase 4.N` units): line, level and number, in document order.
     pub off_level: Vec<(usize, u8, String)>,
@@ -159,7 +160,7 @@ impl<'a> FileFacts<'a> {
                     line: h.line,
                     level: h.level,
                     sp,
-                    text: h.text.clone(),
+                    text: &h.text,
                     end_line,
                     body: body.start.min(body.end)..body.end,
                 });

@@ -45,7 +45,7 @@ impl Rule for PhaseDuplicate {
         // The same number at another heading level, as a section of its own: a
         // shallower heading, or a deeper one outside that subphase's own section
         // (inside it, `#### Phase 4.1 Checklist` is a part of 4.1).
-        let at_level: HashMap<(Vec<u64>, String), &super::SubHead> = file
+        let at_level: HashMap<(Vec<u64>, String), &super::SubHead<'_>> = file
             .subphases
             .iter()
             .filter_map(|s| Some((key(&s.sp.number)?, s)))

@@ -160,7 +160,7 @@ impl PhaseMislabeled {
                 Some(e) => Some(e),
                 None => {
                     let mut named: Vec<usize> =
-                        self.envs.hits(&s.text).into_iter().map(|h| h.env).collect();
+                        self.envs.hits(s.text).into_iter().map(|h| h.env).collect();
                     named.sort_unstable();
                     named.dedup();
                     (named.len() == 1).then(|| named[0])
@@ -317,7 +317,7 @@ impl PhaseMislabeled {
         cx: &Ctx,
         file: &FileFacts,
         rest: &[&FileFacts],
-        s: &super::SubHead,
+        s: &super::SubHead<'_>,
         into: &mut Scan,
     ) {
         self.scan(cx, file, None, s.line + 1..=s.end_line, into);

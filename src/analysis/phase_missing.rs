@@ -230,7 +230,7 @@ impl Rule for PhaseMissing {
                 // ("### 2.14 solderneer … & 2.15 bbawj …" covers 2.15).
                 for (h, &i) in headed.iter().zip(members) {
                     let mut filled = by_name.clone();
-                    filled.extend(files[i].subphases.iter().flat_map(|s| numbers_in(&s.text)));
+                    filled.extend(files[i].subphases.iter().flat_map(|s| numbers_in(s.text)));
                     for (a, b, missing) in gaps(h, &filled) {
                         report(a, b, missing);
                     }

@@ -60,7 +60,7 @@ impl Rule for PhaseOrder {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
         // First occurrence of each number only; repeats are phase.duplicate's.
         let mut seen = HashSet::new();
-        let seq: Vec<&super::SubHead> = file
+        let seq: Vec<&super::SubHead<'_>> = file
             .subphases
             .iter()
             .filter(|s| seen.insert(s.sp.number.clone()))
@@ -68,7 +68,7 @@ impl Rule for PhaseOrder {
         if seq.len() < 2 {
             return;
         }
-        let key = |s: &super::SubHead| {
+        let key = |s: &super::SubHead<'_>| {
             let letter: String =
                 s.sp.number
                     .chars()

@@ -165,6 +165,21 @@ impl Source {
         }
     }
 
+    /// This file's text alone (shared, not copied), without its line offsets:
+    /// for a slot nothing asks a line of, only the text (a modified file's
+    /// text as read, once its parse moved into the parse of its planned
+    /// text). A copy of the offsets there was ~1.5 MB of a 4,000-file tree
+    /// at migrate's peak. Its line questions answer as for no lines at all.
+    pub fn text_only(&self) -> Source {
+        Source {
+            path: self.path.clone(),
+            text: self.text.clone(),
+            line_starts: Vec::new(),
+            bom: self.bom,
+            newline: self.newline,
+        }
+    }
+
     /// Number of line starts: [`Source::line_count`], except that empty text has one.
     pub fn line_slots(&self) -> usize {
         self.line_starts.len()
@@ -291,6 +306,18 @@ pub fn count_lines(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_only_shares_the_text_and_drops_the_offsets() {
+        let s = Source::new(Path::new("a.md"), "\u{feff}a\r\nb\r\n".to_string());
+        let t = s.text_only();
+        assert!(std::ptr::eq(s.text.as_str(), t.text.as_str()));
+        assert_eq!(
+            (t.path.as_path(), t.bom, t.newline),
+            (Path::new("a.md"), true, "\r\n")
+        );
+        assert_eq!((s.line_slots(), t.line_slots()), (2, 0));
+    }
 
     #[test]
     fn line_starts_handle_all_endings() {

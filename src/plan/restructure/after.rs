@@ -62,7 +62,7 @@ impl Planner<'_, '_> {
             .map(|i| {
                 let i = i?;
                 let text_only =
-                    Document::from_located(docs[i].1.source.clone(), vec![], vec![], vec![]);
+                    Document::from_located(docs[i].1.source.text_only(), vec![], vec![], vec![]);
                 Some(std::mem::replace(&mut docs[i].1, text_only))
             })
             .collect()
