@@ -43,7 +43,7 @@ pub fn markdown_files_with(
     opts: WalkOptions,
     unignored: &[PathBuf],
 ) -> (Vec<Found>, Vec<String>) {
-    let (mut found, mut warnings) = walk(root, opts, true);
+    let (mut found, mut warnings) = walk(root, Path::new(""), opts, true);
     if root.is_dir() {
         let mut seen: std::collections::HashSet<PathBuf> =
             found.iter().map(|f| f.rel.clone()).collect();
@@ -59,11 +59,13 @@ pub fn markdown_files_with(
             if !real {
                 continue;
             }
-            let (more, w) = walk(&abs, opts, false);
+            // Paths, in files and warnings alike, are the root's: a skipped
+            // link below `.claude/` is one warning naming `.claude/...`, not a
+            // second one naming the path below the folder.
+            let (more, w) = walk(&abs, dir, opts, false);
             for f in more {
-                let rel = dir.join(&f.rel);
-                if (opts.include_archive || !in_archive(&rel)) && seen.insert(rel.clone()) {
-                    found.push(Found { abs: f.abs, rel });
+                if (opts.include_archive || !in_archive(&f.rel)) && seen.insert(f.rel.clone()) {
+                    found.push(f);
                 }
             }
             warnings.extend(w);
@@ -75,7 +77,14 @@ pub fn markdown_files_with(
     (found, warnings)
 }
 
-fn walk(root: &Path, opts: WalkOptions, git_ignore: bool) -> (Vec<Found>, Vec<String>) {
+/// The Markdown files under `root`, their `rel` paths (and those the warnings
+/// name) under `prefix`: `root`'s own path relative to the walk's root.
+fn walk(
+    root: &Path,
+    prefix: &Path,
+    opts: WalkOptions,
+    git_ignore: bool,
+) -> (Vec<Found>, Vec<String>) {
     let mut found = Vec::new();
     let mut warnings = Vec::new();
     if root.is_file() {
@@ -108,7 +117,7 @@ fn walk(root: &Path, opts: WalkOptions, git_ignore: bool) -> (Vec<Found>, Vec<St
             }
         };
         let path = entry.path();
-        let rel = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+        let rel = prefix.join(path.strip_prefix(root).unwrap_or(path));
         let is_md = path
             .extension()
             .is_some_and(|x| x.eq_ignore_ascii_case("md"));
@@ -193,5 +202,23 @@ mod tests {
         std::os::unix::fs::symlink(r.join("node_modules"), r.join(".claude/plans")).unwrap();
         let (f, _) = markdown_files_with(r, WalkOptions::default(), &unignored);
         assert_eq!(rels(f), vec!["top.md"]);
+    }
+
+    /// A skipped link below a folder walked twice (once as part of the root,
+    /// once as a planning folder) is one warning, naming it from the root.
+    #[test]
+    fn a_link_in_a_planning_folder_is_warned_of_once_by_its_root_path() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        std::fs::create_dir_all(r.join(".claude/plans/a")).unwrap();
+        std::fs::write(r.join(".claude/plans/a/q.md"), "q").unwrap();
+        std::fs::write(r.join("x.md"), "x").unwrap();
+        std::os::unix::fs::symlink("../../../x.md", r.join(".claude/plans/a/y.md")).unwrap();
+        let (f, w) = markdown_files_with(r, WalkOptions::default(), &[PathBuf::from(".claude")]);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert_eq!(
+            w,
+            vec![".claude/plans/a/y.md: symlink not followed; skipped".to_string()]
+        );
     }
 }
