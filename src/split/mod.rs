@@ -266,7 +266,7 @@ pub fn plan_avoiding(
         // part over the token budget.
         let widest = naming::continuation(
             &unit.title,
-            &format!("{base}-99.md"),
+            &format!("{base}-999.md"),
             999,
             999,
             doc.source.newline,
@@ -422,6 +422,10 @@ fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<Strin
     Some(names.base(doc, &unit, false))
 }
 
+/// Per link to a heading of this file, the tokens its rewritten target may
+/// take: the unit's name with the widest uniqueness suffix and part number a
+/// split can give (three digits: o200k counts a run of up to three digits as
+/// one token, so `-999` costs what `-99` did, and a 100th part stays in budget).
 fn link_growth(
     doc: &Document,
     units: &[units::Unit],
@@ -453,14 +457,14 @@ fn link_growth(
         // `heading_part_base`, `section_before`): the widest of those names
         // counts too.
         let w = *widest[v].get_or_insert_with(|| {
-            let own = enc.count(&format!("{base}-99-part-99.md"));
+            let own = enc.count(&format!("{base}-999-part-999.md"));
             let unit = &units[v];
             let by_heading = unit
                 .blocks
                 .clone()
                 .filter(|_| unit.subphase.is_none())
                 .filter_map(|b| heading_base(names, doc, b))
-                .map(|n| enc.count(&format!("{n}-99.md")))
+                .map(|n| enc.count(&format!("{n}-999.md")))
                 .max()
                 .unwrap_or(0);
             // or after the section a part goes on with (`section_before`)
@@ -471,7 +475,10 @@ fn link_growth(
                 .filter_map(|b| doc.heading_of_block(b))
                 .map(|h| {
                     let s = names.section_slug(&h.text);
-                    enc.count(&format!("{}-99.md", names.section_part_base(base, 99, &s)))
+                    enc.count(&format!(
+                        "{}-999.md",
+                        names.section_part_base(base, 999, &s)
+                    ))
                 })
                 .max()
                 .unwrap_or(0);

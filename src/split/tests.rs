@@ -872,3 +872,16 @@ fn a_mid_section_part_after_a_bare_phase_number_keeps_a_plain_name() {
         );
     }
 }
+
+/// The widest names the budget assumes (`-999`, `part-999`) cost at least what
+/// any one- to three-digit suffix and part number does, so a link rewritten to
+/// the 100th part of a unit is not wider than what was kept for it.
+#[test]
+fn the_widest_assumed_part_name_covers_three_digit_numbers() {
+    let enc = Encoding::O200kBase;
+    let widest = enc.count("phase-4-rollout-999-part-999.md");
+    for (k, n) in [(2, 7), (12, 99), (100, 100), (123, 456), (999, 998)] {
+        let name = format!("phase-4-rollout-{k}-part-{n}.md");
+        assert!(enc.count(&name) <= widest, "{name}");
+    }
+}
