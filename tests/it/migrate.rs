@@ -1318,3 +1318,41 @@ fn a_heading_start_part_s_decisions_stay_in_the_original_s_topic() {
         .assert()
         .code(0);
 }
+
+/// A link to a file that is a symlink works for a reader: `migrate` neither
+/// calls it broken nor leaves it unadjusted in text that moves a folder down
+/// (it did, and the split's part linked to nothing).
+#[cfg(unix)]
+#[test]
+fn a_link_to_a_symlinked_file_is_adjusted_where_its_text_moves() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let plans = root.join(".claude/plans/x");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::create_dir_all(root.join(".claude/commands")).unwrap();
+    std::fs::create_dir_all(root.join("shared")).unwrap();
+    std::fs::write(root.join("shared/plan-cmd.md"), "# Plan command\n").unwrap();
+    std::os::unix::fs::symlink(
+        "../../shared/plan-cmd.md",
+        root.join(".claude/commands/plan-cmd.md"),
+    )
+    .unwrap();
+    let notes = monolith().replace(
+        "Line 3 of step 2.\n",
+        "Line 3 of step 2, run [the command](../../commands/plan-cmd.md).\n",
+    );
+    std::fs::write(plans.join("notes.md"), notes).unwrap();
+    let out = migrate(root).success();
+    let err = stderr_of(&out);
+    assert!(!err.contains("is broken"), "{err}");
+    let part = read(&plans, "notes/phase-9.2-step-2.md");
+    assert!(
+        part.contains("run [the command](../../../commands/plan-cmd.md)"),
+        "{part}"
+    );
+    replan()
+        .args(["check", "--color", "never"])
+        .arg(root)
+        .assert()
+        .success();
+}
