@@ -213,9 +213,11 @@ impl Planner<'_, '_> {
                 NoteKind::Framework,
                 "",
                 format!(
-                    "{fw} records its decisions itself ({at}); the {n} its files state are \
-                     not copied into topic files. Set topics.dir in replan.yaml to have them \
-                     extracted too"
+                    "{fw} records its decisions itself ({at}); the {n} {} its files state \
+                     {} not copied into topic files. Set topics.dir in replan.yaml to have them \
+                     extracted too",
+                    if n == 1 { "decision" } else { "decisions" },
+                    if n == 1 { "is" } else { "are" },
                 ),
             ));
         }
