@@ -105,9 +105,14 @@ mod tests {
             own(gsd, ".planning/phases/01-infra/01-NOTES.md"),
             Ownership::Owned("GSD")
         );
+        // Its planner and roadmapper read the research whole.
         assert_eq!(
             own(gsd, ".planning/research/PITFALLS.md"),
-            Ownership::Owned("GSD")
+            Ownership::Parsed("GSD")
+        );
+        assert_eq!(
+            own(gsd, ".planning/phases/01-infra/01-RESEARCH.md"),
+            Ownership::Parsed("GSD")
         );
         assert_eq!(own(gsd, "docs/plans/a.md"), Ownership::Free);
         let os = by_name(&cfg, "OpenSpec");

@@ -250,11 +250,11 @@ fn a_frameworks_file_keeps_its_name_as_the_index_of_its_parts() {
     let plan_md = subphase_over_budget("1.2", "Plan");
     let files = [
         (".planning/ROADMAP.md", ROADMAP),
-        (".planning/research/PITFALLS.md", research.as_str()),
+        (".planning/phases/01-setup/01-NOTES.md", research.as_str()),
         (".planning/phases/01-setup/01-02-PLAN.md", plan_md.as_str()),
         (
             ".planning/STATE.md",
-            "See [pitfalls](research/PITFALLS.md) and [plan](phases/01-setup/01-02-PLAN.md).\n",
+            "See [notes](phases/01-setup/01-NOTES.md) and [plan](phases/01-setup/01-02-PLAN.md).\n",
         ),
     ];
     let o = run(&files);
@@ -265,15 +265,18 @@ fn a_frameworks_file_keeps_its_name_as_the_index_of_its_parts() {
         "{:#?}",
         o.plan.ops
     );
-    let index = op_text(&o, ".planning/research/PITFALLS.md").expect("index in place");
+    let index = op_text(&o, ".planning/phases/01-setup/01-NOTES.md").expect("index in place");
     assert!(
         index.starts_with("---\nphase: 02\n---\n<!-- replan:index -->\n"),
         "{index}"
     );
-    assert!(index.contains("(PITFALLS/"), "{index}");
-    assert!(created(&o)
-        .iter()
-        .all(|p| p.starts_with(".planning/research/PITFALLS/") || p.starts_with(".claude/")));
+    assert!(index.contains("(01-NOTES/"), "{index}");
+    assert!(
+        created(&o)
+            .iter()
+            .all(|p| p.starts_with(".planning/phases/01-setup/01-NOTES/")
+                || p.starts_with(".claude/"))
+    );
     // The original is kept, byte for byte, in the archive.
     assert!(o.plan.ops.iter().any(|op| matches!(op,
         Op::Create { path, contents } if path.starts_with(".claude/archive") && *contents == research)));
@@ -306,14 +309,20 @@ fn a_teams_spelling_of_a_gsd_plan_and_a_plan_template_are_kept_as_they_are() {
             long.as_str(),
         ),
         (".planning/codebase/STRUCTURE.md", long.as_str()),
+        (".planning/phases/01-infra/01-RESEARCH.md", long.as_str()),
+        (".planning/research/PITFALLS.md", long.as_str()),
         (".claude/plans/PLAN_TEMPLATE.md", long.as_str()),
         (".claude/plans/auth.md", long.as_str()),
     ];
     let o = run(&files);
     assert!(o.errors.is_empty(), "{:?}", o.errors);
+    // GSD's planner and roadmapper are given a phase's research and the
+    // project's research whole (an index gave them links instead).
     for kept in [
         ".planning/phases/01-infra/01-PLAN-qdrant-auth.md",
         ".planning/codebase/STRUCTURE.md",
+        ".planning/phases/01-infra/01-RESEARCH.md",
+        ".planning/research/PITFALLS.md",
         ".claude/plans/PLAN_TEMPLATE.md",
     ] {
         assert!(op_text(&o, kept).is_none(), "{kept}: {:#?}", o.plan.ops);
@@ -489,7 +498,10 @@ fn a_framework_that_keeps_its_decisions_gets_no_topic_files_unless_asked() {
         .collect();
     assert_eq!(said.len(), 1, "{:?}", o.notes);
     assert!(
-        said[0].message.contains("GSD") && said[0].message.contains("the 2 "),
+        said[0].message.contains("GSD")
+            && said[0]
+                .message
+                .contains("the 2 decisions its files state are not"),
         "{said:?}"
     );
     // Near miss: a `topics.dir` the user sets asks for them, and wins.
