@@ -170,7 +170,7 @@ impl<'a> Planner<'a, '_> {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if matches!(self.ownership(rel), Ownership::Owned(_)) {
+        if matches!(self.ownership(rel), Ownership::Owned(_)) || is_readme(rel) {
             return (dir.join(stem), true);
         }
         let folder = match self.cfg.layout {
@@ -199,6 +199,16 @@ impl<'a> Planner<'a, '_> {
             folder
         }
     }
+}
+
+/// Whether `rel` is a folder's README: what GitHub and editors show for its
+/// folder. Split, it stays in place as the index of its parts, as a
+/// framework's file does; archived, it left its folder without one (a
+/// spec-kit repo's `testing-strategy/README.md` became `README/INDEX.md`).
+pub(super) fn is_readme(rel: &Path) -> bool {
+    rel.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.eq_ignore_ascii_case("README.md"))
 }
 
 #[cfg(test)]

@@ -30,13 +30,13 @@ fn numbered(p: &Path, k: usize) -> PathBuf {
     p.with_file_name(name)
 }
 
-/// A framework's file as the index of its parts: its front matter (its tools
+/// A framework's file or a folder's README as the index of its parts: its front matter (its tools
 /// read it), replan's index marker, its title, why, and a link to each part.
 fn framework_index(
     rel: &Path,
     doc: &Document,
     parts: &[PartOut],
-    framework: &str,
+    why: &str,
     archived: &Path,
 ) -> String {
     let text = &doc.source.text;
@@ -61,7 +61,7 @@ fn framework_index(
     out.push_str(nl);
     out.push_str(&format!("# {title}{nl}{nl}"));
     out.push_str(&format!(
-        "{framework} reads this file by name, so it stays here as the index of its parts; \
+        "{why}, so it stays here as the index of its parts; \
          replan split its text into them, in order (the original is kept in `{}`).{nl}{nl}",
         archived.display().to_string().replace('\\', "/")
     ));
@@ -224,11 +224,14 @@ impl Planner<'_, '_> {
             let (mut moved, parts_out) = self.map_headings(rel, doc, &sp, &paths, archived.clone());
             if in_place {
                 moved.landing = rel.clone();
-                let fw = match self.ownership(rel) {
-                    Ownership::Owned(name) => name,
-                    _ => "its framework",
+                let why = match self.ownership(rel) {
+                    Ownership::Owned(name) => format!("{name} reads this file by name"),
+                    _ if super::layout::is_readme(rel) => {
+                        "It is this folder's README, shown first by GitHub and editors".to_string()
+                    }
+                    _ => "Its framework reads this file by name".to_string(),
                 };
-                let index = framework_index(rel, doc, &parts_out, fw, &archived);
+                let index = framework_index(rel, doc, &parts_out, &why, &archived);
                 self.in_place.insert(rel.clone(), index);
             }
             self.moves.insert(rel.clone(), moved);

@@ -652,3 +652,39 @@ fn an_exclude_glob_matching_every_name_does_not_keep_a_plan_whole() {
         o.notes
     );
 }
+
+#[test]
+fn a_folders_readme_stays_in_place_as_the_index_of_its_parts() {
+    // Regression: a spec-kit repo's `testing-strategy/README.md` became
+    // `README/INDEX.md`, and its folder had no README left.
+    let long = subphase_over_budget("2.1", "Layers");
+    let files = [
+        ("docs/plans/testing/README.md", long.as_str()),
+        (
+            "docs/plans/other.md",
+            "# Other\n\nSee [testing](testing/README.md).\n",
+        ),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(
+        !o.plan
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::Move { from, .. } if from.ends_with("README.md"))),
+        "{:#?}",
+        o.plan.ops
+    );
+    let index = op_text(&o, "docs/plans/testing/README.md").expect("index in place");
+    assert!(index.contains("this folder's README"), "{index}");
+    assert!(index.contains("(README/"), "{index}");
+    assert!(created(&o)
+        .iter()
+        .all(|p| p.starts_with("docs/plans/testing/README/") || p.starts_with(".claude/")));
+    // A link to the README still lands on it.
+    assert!(op_text(&o, "docs/plans/other.md").is_none());
+    let (tree, generated) = simulate(&files, &o);
+    let refs: Vec<(&str, &str)> = tree.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+    let again = run_with(&Config::builtin(), &refs, &generated);
+    assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
+}
