@@ -13,6 +13,27 @@ pub struct Found {
     pub rel: PathBuf,
 }
 
+/// What the walk passed over, or could not read: said as a warning.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Warning {
+    /// The root-relative path of a Markdown file passed over (a link, not a
+    /// regular file); `None` for a folder that could not be read. Callers say
+    /// only those of a file `check` would report on (a project's 13 command
+    /// links in `.claude/commands/` were a warning each, on every run).
+    pub path: Option<PathBuf>,
+    /// What to say, the path named in it.
+    pub message: String,
+}
+
+impl Warning {
+    fn skipped(rel: &Path, why: &str) -> Warning {
+        Warning {
+            path: Some(rel.to_path_buf()),
+            message: format!("{}: {why}; skipped", rel.display()),
+        }
+    }
+}
+
 /// Walk options.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct WalkOptions {
@@ -30,7 +51,7 @@ pub fn in_archive(rel: &Path) -> bool {
 
 /// Markdown files under `root` (a folder) or `root` itself (a file), sorted.
 /// Symlinks are reported as warnings and skipped.
-pub fn markdown_files(root: &Path, opts: WalkOptions) -> (Vec<Found>, Vec<String>) {
+pub fn markdown_files(root: &Path, opts: WalkOptions) -> (Vec<Found>, Vec<Warning>) {
     markdown_files_with(root, opts, &[])
 }
 
@@ -42,7 +63,7 @@ pub fn markdown_files_with(
     root: &Path,
     opts: WalkOptions,
     unignored: &[PathBuf],
-) -> (Vec<Found>, Vec<String>) {
+) -> (Vec<Found>, Vec<Warning>) {
     let (mut found, mut warnings) = walk(root, Path::new(""), opts, true);
     if root.is_dir() {
         let mut seen: std::collections::HashSet<PathBuf> =
@@ -84,7 +105,7 @@ fn walk(
     prefix: &Path,
     opts: WalkOptions,
     git_ignore: bool,
-) -> (Vec<Found>, Vec<String>) {
+) -> (Vec<Found>, Vec<Warning>) {
     let mut found = Vec::new();
     let mut warnings = Vec::new();
     if root.is_file() {
@@ -112,7 +133,10 @@ fn walk(
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                warnings.push(format!("{e}; skipped"));
+                warnings.push(Warning {
+                    path: None,
+                    message: format!("{e}; skipped"),
+                });
                 continue;
             }
         };
@@ -129,11 +153,11 @@ fn walk(
         }
         match entry.file_type() {
             Some(t) if t.is_symlink() => {
-                warnings.push(format!("{}: symlink not followed; skipped", rel.display()));
+                warnings.push(Warning::skipped(&rel, "symlink not followed"));
                 continue;
             }
             Some(t) if !t.is_file() => {
-                warnings.push(format!("{}: not a regular file; skipped", rel.display()));
+                warnings.push(Warning::skipped(&rel, "not a regular file"));
                 continue;
             }
             _ => {}
@@ -167,7 +191,7 @@ mod tests {
             .map(|f| f.rel.to_string_lossy().into_owned())
             .collect();
         assert_eq!(rels, vec![".claude/plans/a.md"]);
-        assert!(w.iter().any(|w| w.contains("l.md")), "{w:?}");
+        assert!(w.iter().any(|w| w.message.contains("l.md")), "{w:?}");
         let (f, _) = markdown_files(
             r,
             WalkOptions {
@@ -218,7 +242,14 @@ mod tests {
         assert_eq!(f.len(), 2, "{f:?}");
         assert_eq!(
             w,
-            vec![".claude/plans/a/y.md: symlink not followed; skipped".to_string()]
+            vec![Warning::skipped(
+                Path::new(".claude/plans/a/y.md"),
+                "symlink not followed"
+            )]
+        );
+        assert_eq!(
+            w[0].message,
+            ".claude/plans/a/y.md: symlink not followed; skipped"
         );
     }
 }

@@ -103,6 +103,9 @@ pub fn run(
     // root's own walk (when the root itself is asked for), which `scope` narrows.
     let mut asked: HashSet<PathBuf> = Default::default();
     let mut from_root: Vec<PathBuf> = Vec::new();
+    // Every file of the root's walk, named or not: what the walk's warnings
+    // are weighed against.
+    let mut root_found: Vec<PathBuf> = Vec::new();
     for (i, p) in paths.iter().enumerate() {
         let named = i < opts.paths.len();
         let root_walk = named && is_root(p);
@@ -122,7 +125,11 @@ pub fn run(
             },
             &unignored,
         );
-        walk_warnings.extend(warnings);
+        // The root's walk names every file from the root; a folder's walk
+        // names the same ones again, from the folder.
+        if is_root(p) {
+            walk_warnings.extend(warnings);
+        }
         for f in found {
             let shown = if p.is_file() {
                 p.clone()
@@ -130,6 +137,9 @@ pub fn run(
                 p.join(&f.rel)
             };
             let rel = relative_to(&root_abs, &f.abs, &shown);
+            if is_root(p) {
+                root_found.push(rel.clone());
+            }
             if root_walk {
                 from_root.push(rel.clone());
             } else if named {
@@ -145,6 +155,10 @@ pub fn run(
     }
     targets.sort_by(|a, b| a.1.cmp(&b.1));
     targets.dedup_by(|a, b| a.1 == b.1);
+    let walk_warnings = {
+        let found: Vec<&Path> = root_found.iter().map(PathBuf::as_path).collect();
+        super::load::said(cfg, &found, walk_warnings)
+    };
     let project: HashSet<String> = from_root.iter().map(|p| display(p)).collect();
     asked.extend(scope(cfg, from_root));
     let whole = targets.iter().all(|(_, rel)| asked.contains(rel));

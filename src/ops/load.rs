@@ -93,8 +93,34 @@ pub fn walk(root: &Path, cfg: &crate::config::Config) -> (Vec<(PathBuf, PathBuf)
         },
         &cfg.unignored_dirs(),
     );
+    let rels: Vec<&Path> = found.iter().map(|f| f.rel.as_path()).collect();
+    let said = said(cfg, &rels, walk_warnings);
     let targets = found.into_iter().map(|f| (f.abs, f.rel)).collect();
-    (targets, walk_warnings)
+    (targets, said)
+}
+
+/// The walk's warnings worth saying: a file passed over is named only where
+/// `check` would report on it were it read (`found`, the project's files, with
+/// it: its planning folders, or the whole project when it has none). A
+/// project's command and skill links in `.claude/commands/` are not its plans.
+pub fn said(
+    cfg: &crate::config::Config,
+    found: &[&Path],
+    warnings: Vec<crate::walk::Warning>,
+) -> Vec<String> {
+    let mut all: Vec<&Path> = found.to_vec();
+    all.extend(warnings.iter().filter_map(|w| w.path.as_deref()));
+    let scope: std::collections::HashSet<&Path> = cfg.check_scope(&all).into_iter().collect();
+    let keep: Vec<bool> = warnings
+        .iter()
+        .map(|w| w.path.as_deref().is_none_or(|p| scope.contains(p)))
+        .collect();
+    warnings
+        .into_iter()
+        .zip(keep)
+        .filter(|(_, k)| *k)
+        .map(|(w, _)| w.message)
+        .collect()
 }
 
 /// The rest of [`tree`]: read and parse what [`walk`] found.

@@ -688,3 +688,46 @@ fn retired_plans_are_checked_only_when_named() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("old.md:1:1: error budget.lines"), "{text}");
 }
+
+/// A symlinked Markdown file is named only where `check` reports on files: in
+/// a planning folder, not among a project's command links in
+/// `.claude/commands/` (13 of them were a warning each on every run), and once
+/// however the project is asked for.
+#[cfg(unix)]
+#[test]
+fn a_skipped_link_is_named_only_in_the_planning_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for d in [".claude/plans/a", ".claude/commands", "shared"] {
+        std::fs::create_dir_all(root.join(d)).unwrap();
+    }
+    std::fs::write(root.join("shared/cmd.md"), "# Cmd\n").unwrap();
+    std::fs::write(root.join(".claude/plans/a/plan.md"), "# Plan\n").unwrap();
+    std::os::unix::fs::symlink("../../shared/cmd.md", root.join(".claude/commands/cmd.md"))
+        .unwrap();
+    std::os::unix::fs::symlink(
+        "../../../shared/cmd.md",
+        root.join(".claude/plans/a/linked.md"),
+    )
+    .unwrap();
+    for args in [
+        vec!["check"],
+        vec!["check", ".claude/plans/a"],
+        vec!["migrate", "--dry-run"],
+    ] {
+        let out = replan()
+            .current_dir(root)
+            .args(&args)
+            .args(["--color", "never"])
+            .assert()
+            .success();
+        let err = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+        assert_eq!(
+            err.matches(".claude/plans/a/linked.md: symlink not followed")
+                .count(),
+            1,
+            "{args:?}: {err}"
+        );
+        assert!(!err.contains("commands/cmd.md"), "{args:?}: {err}");
+    }
+}
