@@ -131,6 +131,20 @@ mod tests {
         );
         // Notes of a spec-kit repo that are not spec-kit's own files are free.
         assert_eq!(own(sk, "specs/000-pre-specs/cdl.md"), Ownership::Free);
+        // Kiro writes a spec's traceability DB whole, and again on its next pass.
+        let kiro = by_name(&cfg, "Kiro");
+        assert_eq!(
+            own(kiro, ".kiro/specs/persistence/traceDb.md"),
+            Ownership::Parsed("Kiro")
+        );
+        assert_eq!(
+            own(kiro, ".kiro/specs/persistence/design.md"),
+            Ownership::Owned("Kiro")
+        );
+        assert_eq!(
+            own(kiro, ".kiro/specs/persistence/notes.md"),
+            Ownership::Free
+        );
     }
 
     #[test]
