@@ -418,6 +418,7 @@ fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<Strin
         subphase: None,
         title: h.text.clone(),
         heading: Some(b),
+        through: None,
     };
     Some(names.base(doc, &unit, false))
 }

@@ -371,10 +371,14 @@ impl<'t> Namer<'t> {
                 kind
             };
             let slug = self.words.slug(&s.title, self.slug_max);
+            let number = match &unit.through {
+                Some(t) if *t != s.number => format!("{}-to-{t}", s.number),
+                _ => s.number.clone(),
+            };
             return if slug.is_empty() {
-                format!("{kind}-{}", s.number)
+                format!("{kind}-{number}")
             } else {
-                format!("{kind}-{}-{}", s.number, slug)
+                format!("{kind}-{number}-{slug}")
             };
         }
         if first {

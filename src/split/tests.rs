@@ -382,10 +382,12 @@ fn a_small_subphase_joins_the_step_it_finishes() {
         paras("c", 30)
     );
     let (doc, p) = split_with(&text, &floored(100), "plan");
+    // Its name says the range it holds (a spec-kit plan's
+    // `phase-2.1-logger-module.md` held 2.1 to 2.6).
     assert_eq!(
         names(&p),
         [
-            "step-1.1-write-the-failing-test.md",
+            "step-1.1-to-1.2-write-the-failing-test.md",
             "step-1.3-implement.md"
         ]
     );
@@ -400,7 +402,7 @@ fn a_small_subphase_joins_the_step_it_finishes() {
         paras("c", 40)
     );
     let (_, p) = split_with(&text, &floored(100), "plan");
-    assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.3-c.md"]);
+    assert_eq!(names(&p), ["phase-1.1-to-1.2-a.md", "phase-1.3-c.md"]);
     // Where neither sibling has room, a small subphase stays a file of its own.
     let text = format!(
         "## Phase 1.1: A\n\n{}## Phase 1.2: B\n\nshort\n\n## Phase 1.3: C\n\n{}",

@@ -43,6 +43,11 @@ pub struct Unit {
     pub title: String,
     /// Block of the heading that names it, if any.
     pub heading: Option<usize>,
+    /// The number of the last of the small sibling subphases that joined it
+    /// ([`small_subphases_join_a_sibling`]), when any did: its name says the
+    /// range it holds (`phase-2.1-to-2.6-logger-module.md`), not its first
+    /// subphase's alone.
+    pub through: Option<String>,
 }
 
 /// All units of a document and the subphase level used.
@@ -178,6 +183,7 @@ pub fn find(
                 subphase: None,
                 title: first.map(|t| t.2.to_string()).unwrap_or_default(),
                 heading: first.map(|t| t.0),
+                through: None,
             }],
             level: None,
         };
@@ -208,6 +214,7 @@ pub fn find(
                 subphase: None,
                 title: head.map(|t| t.2.to_string()).unwrap_or_default(),
                 heading: head.map(|t| t.0),
+                through: None,
             },
             level: None,
             named_level: head.map(|t| t.1),
@@ -221,6 +228,7 @@ pub fn find(
                 subphase: t.3.clone(),
                 title: t.2.to_string(),
                 heading: Some(t.0),
+                through: None,
             },
             level: Some(t.1),
             named_level: Some(t.1),
@@ -370,6 +378,13 @@ fn small_sections_join_the_one_before(units: &mut Vec<Raw>, limits: &Limits, siz
 /// step it finishes), else the one after it, when they fit in one file together.
 /// Siblings are consecutive units named for subphase headings of one level, the
 /// later one starting with its own heading (no group in between).
+/// The last subphase number `u` holds, for the unit it joins (after it).
+fn joined_through(u: &Unit) -> Option<String> {
+    u.through
+        .clone()
+        .or_else(|| u.subphase.as_ref().map(|s| s.number.clone()))
+}
+
 fn small_subphases_join_a_sibling(units: &mut Vec<Raw>, limits: &Limits, size: &Size) {
     let sibling = |a: &Raw, b: &Raw| {
         a.unit.subphase.is_some()
@@ -388,7 +403,9 @@ fn small_subphases_join_a_sibling(units: &mut Vec<Raw>, limits: &Limits, size: &
         if i > 0 && sibling(&units[i - 1], &units[i]) {
             let prev = size(&units[i - 1].unit.blocks);
             if limits.fits(prev.0 + me.0, prev.1 + me.1) {
+                let last = joined_through(&units[i].unit);
                 merge_back(units, i);
+                units[i - 1].unit.through = last;
                 continue;
             }
         }
@@ -398,6 +415,7 @@ fn small_subphases_join_a_sibling(units: &mut Vec<Raw>, limits: &Limits, size: &
                 // The earlier subphase names the merged unit.
                 let cur = units.remove(i + 1);
                 units[i].unit.blocks.end = cur.unit.blocks.end;
+                units[i].unit.through = joined_through(&cur.unit);
                 continue;
             }
         }
