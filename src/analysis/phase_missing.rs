@@ -212,7 +212,13 @@ impl Rule for PhaseMissing {
                             format!("{} (line {})", n.text, n.line)
                         }
                     };
-                    let msg = format!("{range}: {} is followed by {}", place(an), place(bn));
+                    let mut msg = format!("{range}: {} is followed by {}", place(an), place(bn));
+                    if let Some((h, a, z)) = hidden_heading(cx, f, &missing) {
+                        msg.push_str(&format!(
+                            "; its heading at line {h} is inside the code block of lines {a}-{z}, \
+                             where Markdown reads it as code"
+                        ));
+                    }
                     let ev = match reference {
                         Some(re) => refs
                             .get_or_insert_with(|| Refs::new(files, members, re, searchable))
@@ -244,6 +250,34 @@ impl Rule for PhaseMissing {
             .collect();
         out.extend(found.into_iter().flatten());
     }
+}
+
+/// The first line of `f` inside a code block that reads as a Markdown heading
+/// of one of the `missing` subphases, with that block's first and last line:
+/// the usual reason a subphase the author wrote is missing (a fence left open
+/// above it makes it code). Looked for only where a gap is found.
+fn hidden_heading(cx: &Ctx, f: &FileFacts, missing: &[String]) -> Option<(usize, usize, usize)> {
+    for &(a, z) in &f.in_code {
+        for l in a..=z {
+            let t = f.line(l).trim_start();
+            let hashes = t.bytes().take_while(|&b| b == b'#').count();
+            let rest = &t[hashes..];
+            if !(1..=6).contains(&hashes) || !rest.starts_with([' ', '\t']) {
+                continue;
+            }
+            let Some(sp) = crate::subphase::recognise(
+                rest.trim_end_matches('#').trim(),
+                &cx.cfg.headings,
+                &cx.cfg.environments,
+            ) else {
+                continue;
+            };
+            if missing.contains(&sp.number) {
+                return Some((l, a, z));
+            }
+        }
+    }
+    None
 }
 
 /// Where the files of a folder refer to subphase numbers: each number as
@@ -422,6 +456,26 @@ mod tests {
             f[0].evidence
         );
         assert!(f[0].evidence.iter().any(|e| e.starts_with("line 7:")));
+    }
+
+    /// A subphase whose heading a fence left open turned into code is
+    /// missing; the finding says where its heading is and which block holds it.
+    #[test]
+    fn a_heading_hidden_in_a_code_block_is_named() {
+        let text = "# Roadmap\n\n## Phase 2.1: A\n\nx\n\n```bash\nrun it\n\n## Phase 2.2: B\n\ny\n```\n\n## Phase 2.3: C\n\nz\n";
+        let f = run_rule(super::INFO.id, &[("plans/a.md", text)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(
+            f[0].message
+                .contains("its heading at line 10 is inside the code block of lines 7-13"),
+            "{}",
+            f[0].message
+        );
+        // A number merely mentioned in code is not called a hidden heading.
+        let text = text.replace("## Phase 2.2: B", "echo Phase 2.2");
+        let f = run_rule(super::INFO.id, &[("plans/a.md", text.as_str())]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(!f[0].message.contains("code block"), "{}", f[0].message);
     }
 
     #[test]
