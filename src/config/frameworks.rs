@@ -114,6 +114,19 @@ mod tests {
             own(gsd, ".planning/phases/01-infra/01-RESEARCH.md"),
             Ownership::Parsed("GSD")
         );
+        // A quick task's plan is run by the same executor as a phase's.
+        for quick in [
+            ".planning/quick/005-add-flag/005-PLAN.md",
+            ".planning/quick/005-add-flag/005-SUMMARY.md",
+            ".planning/quick/014-parser/PLAN.md",
+            ".planning/quick/014-parser/SUMMARY.md",
+        ] {
+            assert_eq!(own(gsd, quick), Ownership::Parsed("GSD"), "{quick}");
+        }
+        assert_eq!(
+            own(gsd, ".planning/quick/014-parser/NOTES.md"),
+            Ownership::Owned("GSD")
+        );
         assert_eq!(own(gsd, "docs/plans/a.md"), Ownership::Free);
         let os = by_name(&cfg, "OpenSpec");
         assert_eq!(
