@@ -373,11 +373,6 @@ fn small_sections_join_the_one_before(units: &mut Vec<Raw>, limits: &Limits, siz
     }
 }
 
-/// A subphase of only a heading and a short intro (at most two blocks after the
-/// heading, [`Limits::tiny`] in size) joins the sibling subphase before it (the
-/// step it finishes), else the one after it, when they fit in one file together.
-/// Siblings are consecutive units named for subphase headings of one level, the
-/// later one starting with its own heading (no group in between).
 /// The last subphase number `u` holds, for the unit it joins (after it).
 fn joined_through(u: &Unit) -> Option<String> {
     u.through
@@ -385,6 +380,11 @@ fn joined_through(u: &Unit) -> Option<String> {
         .or_else(|| u.subphase.as_ref().map(|s| s.number.clone()))
 }
 
+/// A subphase of only a heading and a short intro (at most two blocks after the
+/// heading, [`Limits::tiny`] in size) joins the sibling subphase before it (the
+/// step it finishes), else the one after it, when they fit in one file together.
+/// Siblings are consecutive units named for subphase headings of one level, the
+/// later one starting with its own heading (no group in between).
 fn small_subphases_join_a_sibling(units: &mut Vec<Raw>, limits: &Limits, size: &Size) {
     let sibling = |a: &Raw, b: &Raw| {
         a.unit.subphase.is_some()
