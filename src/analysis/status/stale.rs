@@ -88,10 +88,20 @@ impl Rule for Stale {
         // A folder a split wrote (its index beside the parts) is one plan.
         // Found in one pass: asked of every file for each folder, a tree of
         // thousands of folders would pay folders x files.
+        // On a planned tree the folders a split fills have no index yet (it is
+        // written from these findings): their parts' folders count as indexed,
+        // or migrate reported a done part that the next run's check (index
+        // written) kept quiet, and consolidate rewrote the index to say so.
         let indexed: std::collections::BTreeSet<String> = files
             .iter()
             .filter(|f| crate::model::markers::is_index(&f.doc.source.text))
             .map(|f| f.folder())
+            .chain(
+                cx.moved
+                    .iter()
+                    .flat_map(|m| m.parts)
+                    .filter_map(|p| p.parent().map(|d| d.to_string_lossy().replace('\\', "/"))),
+            )
             .collect();
         for (folder, list) in &by_folder {
             let all: Vec<&Unit> = list.iter().flat_map(|i| by_file[i].clone()).collect();
