@@ -558,6 +558,9 @@ pub fn stale(doc: &Document, rel: &Path, moved: &Moved, tree: &Tree) -> Vec<Stal
     }
     let mut out = Vec::new();
     for m in find(doc) {
+        if in_done_record(doc, m.line) {
+            continue;
+        }
         let written = &text[m.range.clone()];
         let Some((original, how)) = original_named(written, rel, moved, tree) else {
             continue;
@@ -582,6 +585,24 @@ pub fn stale(doc: &Document, rel: &Path, moved: &Moved, tree: &Tree) -> Vec<Stal
         });
     }
     out
+}
+
+/// Whether 1-based `line` records work done: a ticked box (`- [x] Update
+/// `docs/plans/PLAN.md``) or an item marked ✅. It names the file as it was
+/// when the work was done; rewritten, the record named a path that did not
+/// exist then, and left as it is it is not stale, only history.
+fn in_done_record(doc: &Document, line: usize) -> bool {
+    let t = doc.source.line_text(line).trim_start();
+    let t = t
+        .strip_prefix(['-', '*', '+'])
+        .or_else(|| {
+            let digits = t.bytes().take_while(u8::is_ascii_digit).count();
+            (digits > 0)
+                .then(|| t[digits..].strip_prefix(['.', ')']))
+                .flatten()
+        })
+        .map_or(t, str::trim_start);
+    t.starts_with("[x]") || t.starts_with("[X]") || t.starts_with('✅')
 }
 
 #[cfg(test)]
@@ -750,6 +771,33 @@ mod tests {
                 "plans/step-1.1-setup.md"
             ]
         );
+    }
+
+    /// A record of work done names the file as it was then: neither
+    /// rewritten nor stale. An open item or a plain line still is.
+    #[test]
+    fn records_of_done_work_keep_the_name_they_were_written_with() {
+        let t = "- [x] Update `docs/DESIGN.md`\n\
+                 1. [X] Read `docs/DESIGN.md`\n\
+                 - ✅ Updated `docs/DESIGN.md`\n\
+                 ✅ Updated `docs/DESIGN.md`\n\
+                 - [ ] Update `docs/DESIGN.md`\n\
+                 Then `docs/DESIGN.md`.\n";
+        let found = stale_in("notes.md", t, &[]);
+        let lines: Vec<usize> = {
+            let doc = Document::from_text("notes.md", t);
+            stale(&doc, Path::new("notes.md"), &moved(), &{
+                Tree {
+                    exists: &|_: &Path| false,
+                    has_name: &|_: &str, _: &Path| false,
+                }
+            })
+            .iter()
+            .map(|s| s.mention.line)
+            .collect()
+        };
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(lines, vec![5, 6]);
     }
 
     #[test]
