@@ -317,7 +317,9 @@ pub struct CheckArgs {
 /// `replan migrate`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {
-    /// The folder holding `.claude/`.
+    /// The project, or a folder in it: its root is the nearest folder at or above
+    /// that holds replan.yaml, .claude/, .planning/ or .git, and its planning
+    /// folders are `plan_dirs` below the root.
     #[arg(default_value = ".")]
     pub root: PathBuf,
     /// Print the plan as a unified diff and write nothing.
@@ -343,7 +345,9 @@ pub struct MigrateArgs {
 /// `replan restore`.
 #[derive(Debug, Args)]
 pub struct RestoreArgs {
-    /// The folder holding `.claude/`.
+    /// The project, or a folder in it: its root is the nearest folder at or above
+    /// that holds replan.yaml, .claude/, .planning/ or .git, and its planning
+    /// folders are `plan_dirs` below the root.
     #[arg(default_value = ".")]
     pub root: PathBuf,
     /// Restore even if generated files were edited since (the edits are lost).
@@ -357,7 +361,9 @@ pub struct RestoreArgs {
 /// `replan consolidate`.
 #[derive(Debug, Args)]
 pub struct ConsolidateArgs {
-    /// The folder holding `.claude/`.
+    /// The project, or a folder in it: its root is the nearest folder at or above
+    /// that holds replan.yaml, .claude/, .planning/ or .git, and its planning
+    /// folders are `plan_dirs` below the root.
     #[arg(default_value = ".")]
     pub root: PathBuf,
     /// Print the plan as a unified diff and write nothing.
