@@ -207,7 +207,8 @@ impl<'a> Scanner<'a> {
         let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
         let numbered = t[digits..]
             .strip_prefix(['.', ')'])
-            .filter(|rest| digits > 0 && rest.starts_with(' ') && !rest.trim().is_empty());
+            .filter(|rest| digits > 0 && rest.starts_with(' ') && !rest.trim().is_empty())
+            .or_else(|| decision_id(t));
         match numbered {
             Some(rest) => (!decision).then(|| rest.trim()),
             None => {
@@ -406,6 +407,29 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// The title after a decision's id in a sub-heading of a decisions section:
+/// `D1 — New substate`, `D-2: Dwell 60s`, `DEC3. Parse first` (one to four
+/// capitals, a number, a separator). A design doc's `## 2. Decisions` with
+/// `### D1 …` to `### D8 …` gave none of its eight.
+fn decision_id(t: &str) -> Option<&str> {
+    let letters = t.bytes().take_while(u8::is_ascii_uppercase).count();
+    if !(1..=4).contains(&letters) {
+        return None;
+    }
+    let r = &t[letters..];
+    let r = r.strip_prefix('-').unwrap_or(r);
+    let digits = r.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
+        return None;
+    }
+    let r = r[digits..].trim_start();
+    let rest = r
+        .strip_prefix([':', '.', ')', '—', '–', '-'])
+        .map(str::trim)
+        .filter(|rest| !rest.is_empty())?;
+    Some(rest)
 }
 
 #[cfg(test)]

@@ -426,6 +426,21 @@ fn numbered_sub_headings_of_a_decisions_section_are_decisions() {
         "## Design Decisions\n\n### Read Pool Autoscaling\n\nCould use CPU.\n\n**Decision**: TBD\n";
     assert!(texts(md).is_empty(), "{:?}", texts(md));
     assert!(texts("## Decisions\n\n**Benefits:**\n- Single source of truth\n").is_empty());
+    // A design doc's decisions by id: `### D1 — …` (agent-deck's self-heal design).
+    let md = "## 2. Decisions\n\n### D1 \u{2014} New substate `api-error`\n\nA transport error gets its own substate.\n\n\
+              ### D-2: Dwell 60s\n\nAnchored on the last status change.\n\n## 3. Architecture\n\n### D3 \u{2014} Not here\n\nOutside the section.\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "New substate api-error\n\nA transport error gets its own substate.".to_string(),
+            "Dwell 60s\n\nAnchored on the last status change.".to_string()
+        ]
+    );
+    // Near misses: an id without a title, and words in capitals.
+    assert!(super::decision_id("D1").is_none());
+    assert!(super::decision_id("D1 \u{2014} ").is_none());
+    assert!(super::decision_id("API design").is_none());
+    assert!(super::decision_id("TODO: later").is_none());
 }
 
 #[test]
