@@ -410,7 +410,9 @@ fn section_before(
     (Some(b) != unit.heading).then_some(b)
 }
 
-/// The name a heading block would give a unit that starts with it.
+/// The name a heading block would give a unit that starts with it; one the
+/// document has more than once (`### Required content` in every task) with
+/// its parent heading's words in front.
 fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<String> {
     let h = doc.heading_of_block(b)?;
     let unit = units::Unit {
@@ -420,6 +422,11 @@ fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<Strin
         heading: Some(b),
         through: None,
     };
+    if names.is_repeated(&h.text) {
+        if let Some(named) = names.with_context(doc, &unit) {
+            return Some(named);
+        }
+    }
     Some(names.base(doc, &unit, false))
 }
 

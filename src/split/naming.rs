@@ -37,6 +37,9 @@ pub struct Namer<'t> {
     own: String,
     /// Slug of the front matter's `title:` or `name:`, if it has words.
     front: Option<String>,
+    /// Heading texts (trimmed, lower-cased) the document has more than once:
+    /// a part opening at one is named with its parent's words in front.
+    repeated: HashSet<String>,
 }
 
 /// Turns heading text into slug words.
@@ -300,6 +303,13 @@ impl<'t> Namer<'t> {
         let front = front_matter_title(doc)
             .map(|t| words.slug(&t, slug_max))
             .filter(|s| !s.is_empty());
+        let mut seen = HashSet::new();
+        let repeated = doc
+            .headings
+            .iter()
+            .map(|h| h.text.trim().to_lowercase())
+            .filter(|t| !seen.insert(t.clone()))
+            .collect();
         Namer {
             taken: HashSet::new(),
             outside: None,
@@ -308,7 +318,13 @@ impl<'t> Namer<'t> {
             phase_prefix,
             own,
             front,
+            repeated,
         }
+    }
+
+    /// Whether the document has a heading of this text more than once.
+    pub fn is_repeated(&self, heading: &str) -> bool {
+        !self.repeated.is_empty() && self.repeated.contains(&heading.trim().to_lowercase())
     }
 
     /// What names the document as a whole: the phase its file name carries, its
@@ -393,6 +409,26 @@ impl<'t> Namer<'t> {
         if !self.words.is_generic(&unit.title) {
             return self.with_phase(slug);
         }
+        self.in_context(doc, unit, slug)
+    }
+
+    /// A section's name with its parent heading's words in front (or the
+    /// document's): for a heading that says nothing on its own, and for one
+    /// the document has more than once (`### Required content` under each
+    /// task gave `required-content.md` and `required-content-2.md`). `None`
+    /// for a subphase's unit, which its number names.
+    pub fn with_context(&self, doc: &Document, unit: &Unit) -> Option<String> {
+        if unit.subphase.is_some() {
+            return None;
+        }
+        let slug = self.words.slug(&unit.title, self.slug_max);
+        if slug.is_empty() || slug == self.own {
+            return None;
+        }
+        Some(self.in_context(doc, unit, slug))
+    }
+
+    fn in_context(&self, doc: &Document, unit: &Unit, slug: String) -> String {
         // The document's title: a first heading shallower than every other.
         let title_block = doc
             .top_headings()

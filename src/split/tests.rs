@@ -887,3 +887,34 @@ fn the_widest_assumed_part_name_covers_three_digit_numbers() {
         assert!(enc.count(&name) <= widest, "{name}");
     }
 }
+
+/// A later part that opens at a heading the document has more than once is
+/// named with its parent heading's words in front, not a `-2` after: the
+/// name says which task's `Required content` it holds.
+#[test]
+fn a_part_opening_at_a_repeated_heading_carries_its_parents_words() {
+    let task = |n: usize| {
+        format!(
+            "## Task {n}: Build the {}\n\nIntro.\n\n{}### Required content\n\n{}",
+            ["parser", "checker"][n - 1],
+            paras("a", 40),
+            paras("r", 40)
+        )
+    };
+    let text = format!("# Plan\n\n{}{}", task(1), task(2));
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    let names = names(&p);
+    assert!(names.iter().all(|n| !n.ends_with("-2.md")), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("parser") && n.ends_with("required-content.md")),
+        "{names:?}"
+    );
+    assert!(
+        names
+            .iter()
+            .any(|n| n.contains("checker") && n.ends_with("required-content.md")),
+        "{names:?}"
+    );
+}
