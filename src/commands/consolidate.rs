@@ -15,9 +15,11 @@ pub fn run(args: ConsolidateArgs, g: &Global) -> anyhow::Result<Exit> {
     } else {
         Mode::Apply
     };
+    let root = super::root(g, || discover(&args.root));
     let opts = Options {
         command: "consolidate",
-        root: super::root(g, || discover(&args.root)),
+        root: root.clone(),
+        asked: super::asked_below(&root, &args.root),
         mode,
         allow_dirty: args.allow_dirty,
         fixes: crate::ops::fix::Fixes::Off,

@@ -11,9 +11,11 @@ use crate::ops::root::discover;
 
 /// Run `replan migrate`.
 pub fn run(args: MigrateArgs, g: &Global) -> anyhow::Result<Exit> {
+    let root = super::root(g, || discover(&args.root));
     let opts = Options {
         command: "migrate",
-        root: super::root(g, || discover(&args.root)),
+        root: root.clone(),
+        asked: super::asked_below(&root, &args.root),
         mode: if args.dry_run {
             Mode::DryRun
         } else {

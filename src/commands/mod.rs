@@ -61,6 +61,15 @@ pub fn root(g: &Global, discover: impl FnOnce() -> PathBuf) -> PathBuf {
     g.project_root.clone().unwrap_or_else(discover)
 }
 
+/// The folder a command was given, relative to `root`, when it is below it
+/// (`migrate docs/plans/x` run from a project whose root is found above).
+pub fn asked_below(root: &Path, given: &Path) -> Option<PathBuf> {
+    let root = std::fs::canonicalize(root).ok()?;
+    let given = std::fs::canonicalize(given).ok()?;
+    let rel = given.strip_prefix(&root).ok()?;
+    (!rel.as_os_str().is_empty() && given.is_dir()).then(|| rel.to_path_buf())
+}
+
 /// With `-v`, say which folder is the root and why.
 pub fn announce_root(root: &Path, g: &Global) {
     if ui::verbosity() != ui::Verbosity::Verbose {

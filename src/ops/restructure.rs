@@ -32,8 +32,11 @@ pub enum Mode {
 pub struct Options {
     /// `migrate` or `consolidate` (recorded in the manifest).
     pub command: &'static str,
-    /// The folder holding `.claude/`.
+    /// The project's root.
     pub root: PathBuf,
+    /// The folder the command was given, relative to the root, when it is
+    /// below it: when it is not a planning folder, the hint names it.
+    pub asked: Option<PathBuf>,
     /// What to do with the plan.
     pub mode: Mode,
     /// Touch files with uncommitted git changes.
@@ -142,7 +145,7 @@ pub struct Tree {
 
 /// Plan a restructure of `root`: the tree as it is now, and the manifest's text.
 pub fn plan_tree(root: &Path, cfg: &Config, progress: Progress) -> anyhow::Result<Tree> {
-    plan_fixed_tree(root, cfg, progress, super::fix::Fixes::Off)
+    plan_fixed_tree(root, cfg, progress, super::fix::Fixes::Off, None)
 }
 
 /// [`plan_tree`] of the tree with `fixes` applied first: the plan holds the
@@ -153,6 +156,7 @@ pub fn plan_fixed_tree(
     cfg: &Config,
     progress: Progress,
     fixes: super::fix::Fixes,
+    asked: Option<&Path>,
 ) -> anyhow::Result<Tree> {
     // The tokenizer's tables take longer to load than the tree to read: start now.
     crate::analysis::encoding(cfg).warm();
@@ -171,7 +175,7 @@ pub fn plan_fixed_tree(
             });
         }
         let loaded = load::read_walked(walked, progress);
-        let tree = plan_loaded_tree(root, cfg, progress, fixes, loaded);
+        let tree = plan_loaded_tree(root, cfg, progress, fixes, asked, loaded);
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         tree
     })
@@ -183,6 +187,7 @@ fn plan_loaded_tree(
     cfg: &Config,
     progress: Progress,
     fixes: super::fix::Fixes,
+    asked: Option<&Path>,
     mut loaded: load::Loaded,
 ) -> anyhow::Result<Tree> {
     let read: usize = loaded.docs.iter().map(|(_, d)| d.source.text.len()).sum();
@@ -220,6 +225,7 @@ fn plan_loaded_tree(
         split_before: &recorded.split_before,
         tick: &tick,
         last_commit: &|paths: &[PathBuf]| crate::git::last_commit_date(root, paths),
+        asked,
     };
     let files = loaded.docs.len() + loaded.read_errors.len();
     let mut outcome = restructure::plan(&inputs, loaded.docs);
@@ -441,7 +447,7 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         });
     }
 
-    let tree = plan_fixed_tree(root, cfg, progress, opts.fixes)?;
+    let tree = plan_fixed_tree(root, cfg, progress, opts.fixes, opts.asked.as_deref())?;
     settle(opts, cfg, progress, tree)
 }
 
@@ -561,6 +567,7 @@ mod tests {
         let opts = Options {
             command: "migrate",
             root: d.path().to_path_buf(),
+            asked: None,
             mode: Mode::Apply,
             allow_dirty: true,
             fixes: crate::ops::fix::Fixes::Off,

@@ -1356,3 +1356,46 @@ fn a_link_to_a_symlinked_file_is_adjusted_where_its_text_moves() {
         .assert()
         .success();
 }
+
+/// `migrate PATH` with a folder of plans outside `plan_dirs` says how to make
+/// it one, naming that folder (the hint named the project's fullest folders:
+/// 85 architecture docs where the user had named their implementation plans).
+#[test]
+fn a_folder_named_outside_the_planning_folders_is_the_one_the_hint_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join(".git")).unwrap();
+    let plans = root.join("docs/development/plans");
+    let arch = root.join("docs/architecture");
+    std::fs::create_dir_all(&plans).unwrap();
+    std::fs::create_dir_all(&arch).unwrap();
+    std::fs::write(plans.join("p.md"), monolith()).unwrap();
+    for i in 0..5 {
+        std::fs::write(arch.join(format!("a{i}.md")), "# Design\n").unwrap();
+    }
+    let out = replan()
+        .current_dir(root)
+        .args([
+            "migrate",
+            "--dry-run",
+            "--color",
+            "never",
+            "docs/development/plans",
+        ])
+        .assert()
+        .success();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("docs/development/plans is not under plan_dirs")
+            && err.contains("`plan_dirs: ['docs/development/plans/**']`"),
+        "{err}"
+    );
+    assert!(!err.contains("docs/architecture"), "{err}");
+    // Run on the project, the hint still proposes its fullest folders.
+    let out = replan()
+        .current_dir(root)
+        .args(["migrate", "--dry-run", "--color", "never", "."])
+        .assert()
+        .success();
+    assert!(stderr_of(&out).contains("'docs/architecture/**'"));
+}

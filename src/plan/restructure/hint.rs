@@ -95,11 +95,35 @@ impl Planner<'_, '_> {
                 chosen.push(d);
             }
         }
+        // The folder the user named (`migrate docs/development/plans`) is
+        // the one they mean: it alone is proposed when it holds Markdown (the
+        // folders most full of it were a project's 85 architecture docs).
+        let asked = self.inp.asked.filter(|a| {
+            self.docs
+                .iter()
+                .any(|(rel, _)| rel.starts_with(a) && !self.archived(rel))
+        });
+        if let Some(a) = asked {
+            chosen = vec![a];
+        }
         let globs: Vec<String> = chosen
             .iter()
-            .map(|d| format!("'{}/**'", d.display()))
+            .map(|d| format!("'{}/**'", d.display().to_string().replace('\\', "/")))
             .collect();
         let configured = self.cfg.plan_dirs.sources().join(", ");
+        if let Some(a) = asked {
+            return Some(Note::new(
+                NoteKind::NothingToRestructure,
+                "",
+                format!(
+                    "{} is not under plan_dirs ({configured}), and no Markdown file is; \
+                     nothing to restructure. To restructure it, set plan_dirs in \
+                     replan.yaml: `plan_dirs: [{}]`",
+                    a.display(),
+                    globs.join(", ")
+                ),
+            ));
+        }
         Some(Note::new(
             NoteKind::NothingToRestructure,
             "",

@@ -74,6 +74,9 @@ pub struct Inputs<'a> {
     /// The date (`YYYY-MM-DD`) of the last commit touching any of these
     /// root-relative files, when there is one (a new decision record's date).
     pub last_commit: &'a (dyn Fn(&[PathBuf]) -> Option<String> + Sync),
+    /// The folder the command was given, relative to the root, when it is
+    /// below it: when no planning folder holds a file, the hint names it.
+    pub asked: Option<&'a Path>,
 }
 
 /// An original an earlier run split: where it was, its archive copy, its parts.

@@ -32,6 +32,7 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
             split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
+            asked: None,
         },
         d,
     )
@@ -57,6 +58,7 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
             split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
+            asked: None,
         },
         d,
     )
@@ -373,6 +375,7 @@ fn an_archive_inside_the_plan_folders_is_never_split_again() {
             split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
+            asked: None,
         },
         d,
     );

@@ -18,6 +18,7 @@ fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, S
             split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
+            asked: None,
         },
         d,
     )

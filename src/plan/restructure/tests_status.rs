@@ -20,6 +20,7 @@ fn cards_show_the_derived_status_and_where_it_comes_from() {
             split_before: &[],
             tick: &|| {},
             last_commit: &|_| None,
+            asked: None,
         },
         d,
     );
