@@ -105,11 +105,34 @@ impl Rule for Stale {
             .collect();
         for (folder, list) in &by_folder {
             let all: Vec<&Unit> = list.iter().flat_map(|i| by_file[i].clone()).collect();
-            let folder_done = list.len() >= 2
-                && (one_plan(&by_file, list) || indexed.contains(folder))
-                && all.len() >= 2
-                && all.iter().all(|u| done(u))
+            // A split's folder (its index beside the parts) is one plan even
+            // where one part alone tracks work: that part done, the plan is,
+            // and it is the folder to archive, not the part (the note said
+            // "archive it" of one part of a split report).
+            let split_here = indexed.contains(folder);
+            let tracked: Vec<&Unit> = all
+                .iter()
+                .copied()
+                .filter(|u| !split_here || u.derived.is_some())
+                .collect();
+            let folder_done = (split_here || list.len() >= 2 && one_plan(&by_file, list))
+                // One unit alone is a plan done only by its boxes, as a file
+                // on its own is (a report's "Status: COMPLETED" is not one).
+                && (tracked.len() >= 2
+                    || (split_here
+                        && tracked.len() == 1
+                        && tracked[0].whole_file
+                        && done_by_boxes(tracked[0])))
+                && tracked.iter().all(|u| done(u))
                 && !list.iter().any(|&i| owned(&files[i]));
+            let in_files = list
+                .iter()
+                .filter(|i| {
+                    by_file[i]
+                        .iter()
+                        .any(|u| tracked.iter().any(|t| std::ptr::eq(*t, *u)))
+                })
+                .count();
             if folder_done {
                 let first = &files[list[0]];
                 out.push(
@@ -118,13 +141,15 @@ impl Rule for Stale {
                         first,
                         1,
                         format!(
-                            "every subphase of the plan in `{}/` is done ({} subphases in {} files); archive the folder",
+                            "every subphase of the plan in `{}/` is done ({} subphase{} in {} file{}); archive the folder",
                             if folder.is_empty() { "." } else { folder },
-                            all.len(),
-                            list.len()
+                            tracked.len(),
+                            if tracked.len() == 1 { "" } else { "s" },
+                            in_files,
+                            if in_files == 1 { "" } else { "s" },
                         ),
                     )
-                    .evidence(all.iter().take(cx.cfg.check.status.max_evidence.max(1)).map(|u| line_of(files, u))),
+                    .evidence(tracked.iter().take(cx.cfg.check.status.max_evidence.max(1)).map(|u| line_of(files, u))),
                 );
                 continue;
             }

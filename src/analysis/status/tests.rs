@@ -401,6 +401,14 @@ fn a_done_part_of_a_split_plan_with_open_work_elsewhere_is_not_stale() {
         ],
     );
     assert_eq!(f.len(), 1, "{f:?}");
+    // It is the plan's folder to archive, not the part.
+    assert!(
+        f[0].message
+            .starts_with("every subphase of the plan in `.claude/plans/p/` is done")
+            && f[0].message.ends_with("archive the folder"),
+        "{}",
+        f[0].message
+    );
     // Without the index they are two plans side by side: the done one is stale.
     let f = run_rule(
         "status.stale-plan",
