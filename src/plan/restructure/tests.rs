@@ -18,15 +18,21 @@ fn flat() -> Config {
     cfg
 }
 
-fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
-    let cfg = flat();
-    let d = docs(files);
-    let exists = |_: &Path| false;
+/// The planner run on `files` under `root`, with `exists` as its look at the
+/// disk and `generated` as the manifest's record; nothing else recorded, no
+/// git, no progress, no folder asked for.
+pub(super) fn plan_files(
+    cfg: &Config,
+    root: &Path,
+    exists: &(dyn Fn(&Path) -> bool + Sync),
+    generated: &HashMap<PathBuf, String>,
+    files: &[(&str, &str)],
+) -> Outcome {
     plan(
         &Inputs {
-            root: Path::new("/r"),
-            cfg: &cfg,
-            exists: &exists,
+            root,
+            cfg,
+            exists,
             generated,
             reading_order: &HashMap::new(),
             split_before: &[],
@@ -34,8 +40,12 @@ fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome 
             last_commit: &|_| None,
             asked: None,
         },
-        d,
+        docs(files),
     )
+}
+
+fn run(files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
+    plan_files(&flat(), Path::new("/r"), &|_| false, generated, files)
 }
 
 /// As [`run`], with the files written under `root` first, so the planner's
@@ -45,23 +55,8 @@ fn run_on_disk(root: &Path, files: &[(&str, &str)]) -> Outcome {
         std::fs::create_dir_all(root.join(p).parent().unwrap()).unwrap();
         std::fs::write(root.join(p), t).unwrap();
     }
-    let cfg = flat();
-    let d = docs(files);
     let exists = |p: &Path| root.join(p).exists();
-    plan(
-        &Inputs {
-            root,
-            cfg: &cfg,
-            exists: &exists,
-            generated: &HashMap::new(),
-            reading_order: &HashMap::new(),
-            split_before: &[],
-            tick: &|| {},
-            last_commit: &|_| None,
-            asked: None,
-        },
-        d,
-    )
+    plan_files(&flat(), root, &exists, &HashMap::new(), files)
 }
 
 const NOTES: &str = "# Notes\n\nIntro, see [two](#phase-42-two).\n\n## Phase 4.1: One\n\nText one.\n\n### Troubleshooting\n\nx\n\n## Phase 4.2: Two\n\nText two.\n\n### Troubleshooting\n\ny\n";
@@ -360,24 +355,15 @@ fn copied_definitions_are_rewritten_for_their_part() {
 fn an_archive_inside_the_plan_folders_is_never_split_again() {
     let mut cfg = Config::builtin();
     cfg.archive.dir = ".claude/plans/old".into();
-    let d = docs(&[
-        (".claude/plans/d/notes.md", NOTES),
-        (".claude/plans/old/d/big.md", NOTES),
-    ]);
-    let exists = |_: &Path| false;
-    let o = plan(
-        &Inputs {
-            root: Path::new("/r"),
-            cfg: &cfg,
-            exists: &exists,
-            generated: &HashMap::new(),
-            reading_order: &HashMap::new(),
-            split_before: &[],
-            tick: &|| {},
-            last_commit: &|_| None,
-            asked: None,
-        },
-        d,
+    let o = plan_files(
+        &cfg,
+        Path::new("/r"),
+        &|_| false,
+        &HashMap::new(),
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (".claude/plans/old/d/big.md", NOTES),
+        ],
     );
     assert!(o.errors.is_empty(), "{:?}", o.errors);
     let moved: Vec<_> = o.splits.iter().map(|s| s.original.clone()).collect();

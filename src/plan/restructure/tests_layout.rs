@@ -1,27 +1,13 @@
 //! Where parts go: a folder per plan unless the folder is one plan, and a
 //! framework's files keep their names.
 
-use super::tests::{docs, op_text, simulate, subphase_over_budget};
+use super::tests::{op_text, plan_files, simulate, subphase_over_budget};
 use super::*;
 use crate::config::Config;
 
 fn run_with(cfg: &Config, files: &[(&str, &str)], generated: &HashMap<PathBuf, String>) -> Outcome {
-    let d = docs(files);
     let exists = |p: &Path| files.iter().any(|(f, _)| Path::new(f).starts_with(p));
-    plan(
-        &Inputs {
-            root: Path::new("/r"),
-            cfg,
-            exists: &exists,
-            generated,
-            reading_order: &HashMap::new(),
-            split_before: &[],
-            tick: &|| {},
-            last_commit: &|_| None,
-            asked: None,
-        },
-        d,
-    )
+    plan_files(cfg, Path::new("/r"), &exists, generated, files)
 }
 
 fn run(files: &[(&str, &str)]) -> Outcome {

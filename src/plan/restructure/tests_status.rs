@@ -9,20 +9,12 @@ use crate::config::Config;
 fn cards_show_the_derived_status_and_where_it_comes_from() {
     let notes = "# Notes\n\nIntro.\n\n## Phase 4.1: One\n\n**Status**: In progress\n\n- [x] a\n\n## Phase 4.2: Two\n\n- [x] b\n- [x] c\n\n## Phase 4.3: Three\n\nProse only.\n";
     let cfg = Config::builtin();
-    let d = super::tests::docs(&[(".claude/plans/d/notes.md", notes)]);
-    let o = plan(
-        &Inputs {
-            root: Path::new("/r"),
-            cfg: &cfg,
-            exists: &|_| false,
-            generated: &HashMap::new(),
-            reading_order: &HashMap::new(),
-            split_before: &[],
-            tick: &|| {},
-            last_commit: &|_| None,
-            asked: None,
-        },
-        d,
+    let o = super::tests::plan_files(
+        &cfg,
+        Path::new("/r"),
+        &|_| false,
+        &HashMap::new(),
+        &[(".claude/plans/d/notes.md", notes)],
     );
     assert!(o.errors.is_empty(), "{:?}", o.errors);
     let part = |n: &str| {
