@@ -44,6 +44,14 @@ impl<'a> OnDisk<'a> {
     /// names the planner picks this is the cautious answer too: a name a link
     /// holds is taken (apply never writes through a link either way).
     pub fn exists(&self, rel: &Path) -> bool {
+        // Lexically inside the root, all of it: a `..` after a link is not
+        // left to the link to resolve.
+        if !rel
+            .components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir))
+        {
+            return false;
+        }
         let mut cur = PathBuf::new();
         let mut through_link = false;
         for c in rel.components() {
@@ -133,6 +141,7 @@ mod tests {
             ("a/dangling.md", false),
             ("./a/b/f.md", true),
             ("a/../top.md", false),
+            ("ln/../top.md", false),
             ("", true),
             ("a/b/f.md/x", false),
         ];
