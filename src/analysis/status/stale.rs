@@ -125,16 +125,15 @@ impl Rule for Stale {
                         && done_by_boxes(tracked[0])))
                 && tracked.iter().all(|u| done(u))
                 && !list.iter().any(|&i| owned(&files[i]));
-            let in_files = list
-                .iter()
-                .filter(|i| {
-                    by_file[i]
-                        .iter()
-                        .any(|u| tracked.iter().any(|t| std::ptr::eq(*t, *u)))
-                })
-                .count();
+            // The files holding what `tracked` counts (only asked when it is done).
+            let in_files = || {
+                list.iter()
+                    .filter(|i| !split_here || by_file[i].iter().any(|u| u.derived.is_some()))
+                    .count()
+            };
             if folder_done {
                 let first = &files[list[0]];
+                let in_files = in_files();
                 out.push(
                     cx.finding(
                         INFO.id,
