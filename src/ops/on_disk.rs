@@ -53,25 +53,17 @@ impl<'a> OnDisk<'a> {
             return false;
         }
         let mut cur = PathBuf::new();
-        let mut through_link = false;
         for c in rel.components() {
-            match c {
-                Component::Normal(n) => cur.push(n),
-                Component::CurDir => continue,
-                _ => return false,
-            }
+            let Component::Normal(n) = c else { continue };
+            cur.push(n);
             match self.kind(&cur) {
                 Kind::Other => {}
                 // Nothing is below a missing folder.
                 Kind::Missing => return false,
-                Kind::Link => through_link = true,
+                // The rest is the link's to resolve (every component was
+                // checked above to stay inside the root).
+                Kind::Link => return self.resolves(rel),
             }
-            if through_link {
-                break;
-            }
-        }
-        if through_link {
-            return self.resolves(rel);
         }
         // The root itself, as an lstat of it says.
         !cur.as_os_str().is_empty() || std::fs::symlink_metadata(self.root).is_ok()
@@ -79,30 +71,33 @@ impl<'a> OnDisk<'a> {
 
     /// Whether `rel`, which has a link on its way, leads to something.
     fn resolves(&self, rel: &Path) -> bool {
-        if let Some(r) = self.followed.lock().ok().and_then(|m| m.get(rel).copied()) {
-            return r;
-        }
-        let r = std::fs::metadata(self.root.join(rel)).is_ok();
-        if let Ok(mut m) = self.followed.lock() {
-            m.insert(rel.to_path_buf(), r);
-        }
-        r
+        memo(&self.followed, rel, || {
+            std::fs::metadata(self.root.join(rel)).is_ok()
+        })
     }
 
     fn kind(&self, rel: &Path) -> Kind {
-        if let Some(k) = self.seen.lock().ok().and_then(|m| m.get(rel).copied()) {
-            return k;
-        }
-        let k = match std::fs::symlink_metadata(self.root.join(rel)) {
-            Ok(m) if m.file_type().is_symlink() => Kind::Link,
-            Ok(_) => Kind::Other,
-            Err(_) => Kind::Missing,
-        };
-        if let Ok(mut m) = self.seen.lock() {
-            m.insert(rel.to_path_buf(), k);
-        }
-        k
+        memo(&self.seen, rel, || {
+            match std::fs::symlink_metadata(self.root.join(rel)) {
+                Ok(m) if m.file_type().is_symlink() => Kind::Link,
+                Ok(_) => Kind::Other,
+                Err(_) => Kind::Missing,
+            }
+        })
     }
+}
+
+/// `rel`'s answer in `seen`, else `look`'s, remembered (a poisoned lock only
+/// forgets: the disk is asked again).
+fn memo<T: Copy>(seen: &Mutex<HashMap<PathBuf, T>>, rel: &Path, look: impl FnOnce() -> T) -> T {
+    if let Some(v) = seen.lock().ok().and_then(|m| m.get(rel).copied()) {
+        return v;
+    }
+    let v = look();
+    if let Ok(mut m) = seen.lock() {
+        m.insert(rel.to_path_buf(), v);
+    }
+    v
 }
 
 #[cfg(test)]
