@@ -836,21 +836,31 @@ fn a_mid_section_part_s_unit_name_is_cut_at_a_word_boundary() {
 
 #[test]
 fn a_mid_section_part_leaves_the_section_s_phase_number_out() {
-    let mut text = String::from("# Deployment Phases\n\nintro\n\n## Phase 2: AlloyDB Cluster\n\n");
-    for i in 0..60 {
-        text.push_str(&format!("- step {i}: run it\n"));
-    }
-    let (doc, p) = split_with(&text, &floored(30), "deploy");
-    assert_eq!(p.reassemble(&doc), text);
-    let later: Vec<&str> = names(&p).into_iter().skip(1).collect();
-    assert!(!later.is_empty(), "{:?}", names(&p));
+    let (all, later) = later_parts_of_a_long_list(
+        "# Deployment Phases\n\nintro\n\n## Phase 2: AlloyDB Cluster\n\n",
+        "deploy",
+    );
     for n in later {
         assert!(
             n.contains("-part-") && n.contains("-alloydb-cluster") && !n.contains("phase-2"),
-            "{:?}",
-            names(&p)
+            "{all:?}"
         );
     }
+}
+
+/// `head` and a list of 60 steps, split at 30 lines: all the parts' names, and
+/// those after the first (at least one, and the split lossless).
+fn later_parts_of_a_long_list(head: &str, stem: &str) -> (Vec<String>, Vec<String>) {
+    let mut text = String::from(head);
+    for i in 0..60 {
+        text.push_str(&format!("- step {i}: run it\n"));
+    }
+    let (doc, p) = split_with(&text, &floored(30), stem);
+    assert_eq!(p.reassemble(&doc), text);
+    let all: Vec<String> = names(&p).into_iter().map(str::to_string).collect();
+    let later: Vec<String> = all.iter().skip(1).cloned().collect();
+    assert!(!later.is_empty(), "{all:?}");
+    (all, later)
 }
 
 /// `### PHASE 3` with nothing after its number gives a mid-section part no
@@ -858,20 +868,10 @@ fn a_mid_section_part_leaves_the_section_s_phase_number_out() {
 /// `check`, so the part keeps its plain `-part-N` name.
 #[test]
 fn a_mid_section_part_after_a_bare_phase_number_keeps_a_plain_name() {
-    let mut text = String::from("# Overview\n\nintro\n\n### PHASE 3\n\n");
-    for i in 0..60 {
-        text.push_str(&format!("- step {i}: run it\n"));
-    }
-    let (doc, p) = split_with(&text, &floored(30), "overview");
-    assert_eq!(p.reassemble(&doc), text);
-    let later: Vec<&str> = names(&p).into_iter().skip(1).collect();
-    assert!(!later.is_empty(), "{:?}", names(&p));
+    let (all, later) =
+        later_parts_of_a_long_list("# Overview\n\nintro\n\n### PHASE 3\n\n", "overview");
     for n in later {
-        assert!(
-            !n.contains("phase-3") && n.contains("-part-"),
-            "{:?}",
-            names(&p)
-        );
+        assert!(!n.contains("phase-3") && n.contains("-part-"), "{all:?}");
     }
 }
 
