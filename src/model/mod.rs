@@ -6,6 +6,7 @@ pub mod fences;
 pub mod links;
 pub mod markers;
 pub mod refdefs;
+pub mod reverse;
 pub mod section;
 pub mod shifted;
 pub mod slug;

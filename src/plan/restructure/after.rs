@@ -9,16 +9,19 @@ use std::path::{Path, PathBuf};
 use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
+use crate::model::reverse::ReverseEdits;
 use crate::model::{shifted, Document, Source};
 use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
 
 impl Planner<'_, '_> {
-    /// Stage 3 begins: where each heading of a moved file went was for
-    /// rewriting links (stage 2, done); from here on only the moves themselves
-    /// are read. Every moved heading's anchor, part path and part anchor were
-    /// held to the end of the run (~1.5 MB of a 4,000-file tree).
+    /// Links are rewritten: where each heading of a moved file went was for
+    /// that alone; from here on only the moves themselves are read (the task
+    /// cards and stage 3). Every moved heading's anchor, part path and part
+    /// anchor were held to the end of the run (~1.5 MB of a 4,000-file tree),
+    /// then through the cards' refresh, the peak once the texts as read of the
+    /// modified files wait as edits in stage 3.
     ///
     /// So were the anchors of the files before the plan, gathered as links
     /// asked for them, and the card-stripped texts the parts' links were
@@ -61,11 +64,35 @@ impl Planner<'_, '_> {
             .into_iter()
             .map(|i| {
                 let i = i?;
-                let text_only =
-                    Document::from_located(docs[i].1.source.text_only(), vec![], vec![], vec![]);
-                Some(std::mem::replace(&mut docs[i].1, text_only))
+                // A file whose text as read waits as edits keeps no text here
+                // either ([`Planner::park_modified`]); nothing of stage 3 reads
+                // the slot of such a file but to find its planned parse.
+                let source = match self.parkable(&docs[i].0) {
+                    true => Source::shared(&docs[i].0, crate::model::Text::default()),
+                    false => docs[i].1.source.text_only(),
+                };
+                let slot = Document::from_located(source, vec![], vec![], vec![]);
+                Some(std::mem::replace(&mut docs[i].1, slot))
             })
             .collect()
+    }
+
+    /// Whether a modified file's text as read may wait as edits during
+    /// stage 3, its slot in the documents read left empty: not a file a
+    /// stage-3 reader takes from that slot (an index, whose marker says it is
+    /// replan's; a topic file, a decision record or another file replan
+    /// generated, whose text as read is the `old` of the op that rewrites it).
+    fn parkable(&self, rel: &Path) -> bool {
+        rel.file_name()
+            .is_none_or(|n| n != self.cfg.index_name.as_str())
+            && !rel.starts_with(&self.topics_dir)
+            && !self
+                .cfg
+                .decisions
+                .records_path()
+                .is_some_and(|r| rel.starts_with(r))
+            && !self.inp.generated.contains_key(rel)
+            && !self.archived(rel)
     }
 
     /// Then each modified file's planned text moves out of its op
@@ -85,23 +112,42 @@ impl Planner<'_, '_> {
         type Texts<'t> = Vec<(
             Option<(PathBuf, &'t str, crate::model::Text)>,
             Option<Document>,
+            bool,
         )>;
+        let parkable: Vec<bool> = self
+            .modifies
+            .iter()
+            .map(|op| self.parkable(op.path()))
+            .collect();
         let texts: Texts = self
             .modifies
             .iter_mut()
             .zip(taken.into_iter().chain(std::iter::repeat_with(|| None)))
-            .map(|(op, was)| match op {
-                Op::Modify { path, old, new } => {
-                    (Some((path.clone(), old.as_str(), std::mem::take(new))), was)
-                }
-                _ => (None, was),
+            .zip(parkable)
+            .map(|((op, was), parkable)| match op {
+                Op::Modify { path, old, new } => (
+                    Some((path.clone(), old.as_str(), std::mem::take(new))),
+                    was,
+                    parkable,
+                ),
+                _ => (None, was, false),
             })
             .collect();
         let (enc, edited) = (self.enc, &self.edited);
-        self.modified = texts
+        let (modified, parked): (Vec<Option<Document>>, Vec<Option<ReverseEdits>>) = texts
             .into_par_iter()
-            .map(|(t, was)| {
-                t.map(|(path, old, text)| {
+            .map(|(t, was, parkable)| {
+                let Some((path, old, text)) = t else {
+                    return (None, None);
+                };
+                // The text as read, as the edits back from the planned one,
+                // when its slot was emptied (a parse taken of a parkable file)
+                // and those edits are exact.
+                let parked = match (&was, edited.get(&path)) {
+                    (Some(_), Some(lens)) if parkable => ReverseEdits::of(old, &text, lens),
+                    _ => None,
+                };
+                let doc = {
                     let spliced = edited.get(&path).and_then(|lens| {
                         let n = enc.remembered(old)?;
                         Some(crate::tokens::count_edited(enc, old, n, &text, lens))
@@ -122,18 +168,40 @@ impl Planner<'_, '_> {
                         }
                         _ => Document::parse(source),
                     }
-                })
+                };
+                (Some(doc), parked)
             })
-            .collect();
+            .unzip();
+        self.modified = modified;
+        self.parked = parked;
         self.edited = HashMap::new();
+        self.park_modified();
+    }
+
+    /// The texts as read of the modified files that [`Planner::parse_modified`]
+    /// found the edits back to, dropped from their ops until
+    /// [`Planner::unparse_modified`] makes them again: each was held beside its
+    /// planned text through the check of the planned tree, migrate's peak.
+    /// Nothing of stage 3 reads a modified file's `old`.
+    fn park_modified(&mut self) {
+        for (op, parked) in self.modifies.iter_mut().zip(&self.parked) {
+            if let (Op::Modify { old, .. }, Some(_)) = (op, parked) {
+                *old = crate::model::Text::default();
+            }
+        }
     }
 
     /// The planned texts of the modified files back into their ops, the
     /// parses dropped: the end of [`Planner::parse_modified`].
     pub(super) fn unparse_modified(&mut self) {
         let docs = std::mem::take(&mut self.modified);
-        for (op, doc) in self.modifies.iter_mut().zip(docs) {
-            if let (Op::Modify { new, .. }, Some(doc)) = (op, doc) {
+        let parked = std::mem::take(&mut self.parked);
+        let parked = parked.into_iter().chain(std::iter::repeat(None));
+        for ((op, doc), parked) in self.modifies.iter_mut().zip(docs).zip(parked) {
+            if let (Op::Modify { old, new, .. }, Some(doc)) = (op, doc) {
+                if let Some(back) = parked {
+                    *old = back.apply(&doc.source.text).into();
+                }
                 *new = doc.source.text;
             }
         }

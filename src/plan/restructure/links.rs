@@ -3,6 +3,7 @@
 //! today for the after-plan check.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -144,11 +145,12 @@ impl Planner<'_, '_> {
             Some(_) => crate::model::markers::card_spans(&doc.source.text),
             None => Vec::new(),
         };
+        let here: Arc<Path> = Arc::from(rel);
         for l in locate_all(doc) {
             let Some(d) = dest_of(rel, &l.url) else {
                 continue;
             };
-            let at = At::line(rel, l.line);
+            let at = At::line(&here, l.line);
             if !self.resolves_before(&d) {
                 let in_card = l
                     .range
@@ -169,7 +171,7 @@ impl Planner<'_, '_> {
                 (Some(t), Some(r)) => {
                     let new = url(rel, &t);
                     f.checks.push(Check {
-                        file: rel.to_path_buf(),
+                        file: Arc::clone(&here),
                         url: new.clone(),
                         at,
                     });
@@ -184,7 +186,7 @@ impl Planner<'_, '_> {
                     ),
                 )),
                 (None, _) => f.checks.push(Check {
-                    file: rel.to_path_buf(),
+                    file: Arc::clone(&here),
                     url: l.url.clone(),
                     at,
                 }),
@@ -215,12 +217,18 @@ impl Planner<'_, '_> {
             prefix: part.prefix,
         };
         let mut edits = Vec::new();
+        // Shared by the part's links: every one of them has a check.
+        let (here, from): (Arc<Path>, Arc<Path>) =
+            (Arc::from(part.path.as_path()), Arc::from(orig));
         for l in part_links(orig, locs, doc, text, &self.moves) {
             let at = if l.loc.line > 0 {
-                At::line(orig, l.loc.line)
+                At::line(&from, l.loc.line)
             } else {
                 At {
-                    path: format!("{} (copied definition)", part.path.display()),
+                    path: Arc::from(Path::new(&format!(
+                        "{} (copied definition)",
+                        part.path.display()
+                    ))),
                     line: 0,
                 }
             };
@@ -247,7 +255,7 @@ impl Planner<'_, '_> {
                 continue;
             };
             self.checks.push(Check {
-                file: part.path.clone(),
+                file: Arc::clone(&here),
                 url: l.new.clone(),
                 at,
             });

@@ -70,6 +70,46 @@ pub(super) fn op_text<'a>(o: &'a Outcome, path: &str) -> Option<&'a str> {
     })
 }
 
+/// A file whose links are rewritten is planned with its text as read as the
+/// op's `old`, byte for byte (the text apply checks on disk and `restore`
+/// puts back), though stage 3 held it only as the edits back from its planned
+/// text: line endings, characters of several bytes and text around each link
+/// come back as they were.
+#[test]
+fn a_rewritten_file_keeps_its_text_as_read() {
+    let brief = "# Brief \u{e9}t\u{e9} \u{1f680}\r\n\r\n- [one](../plans/d/notes.md#phase-41-one) \u{e0} \r\n\
+                 - [file](<../plans/d/notes.md>)\u{2014}[again](../plans/d/notes.md)\r\n\
+                 [ref]: ../plans/d/notes.md#phase-42-two \"T\u{ed}tle\"\r\n";
+    let o = run(
+        &[
+            (".claude/plans/d/notes.md", NOTES),
+            (".claude/status/brief.md", brief),
+        ],
+        &HashMap::new(),
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let (old, new) = o
+        .plan
+        .ops
+        .iter()
+        .find_map(|op| match op {
+            Op::Modify { path, old, new } if path == Path::new(".claude/status/brief.md") => {
+                Some((old.as_str(), new.as_str()))
+            }
+            _ => None,
+        })
+        .expect("brief modified");
+    assert_eq!(old, brief);
+    assert!(
+        new.contains("(../plans/d/phase-4.1-one.md#phase-41-one) \u{e0} \r\n"),
+        "{new}"
+    );
+    assert!(
+        new.contains("../plans/d/phase-4.2-two.md#phase-42-two \"T\u{ed}tle\"\r\n"),
+        "{new}"
+    );
+}
+
 #[test]
 fn splits_archives_and_rewrites_links() {
     let o = run(
