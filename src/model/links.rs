@@ -181,17 +181,9 @@ pub fn locate_all(doc: &Document) -> Vec<Loc> {
     out
 }
 
-/// Apply byte-range replacements to a text (ranges must not overlap).
-pub fn edit(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
-    edits.sort_by_key(|e| e.0.start);
-    let mut at = 0;
-    edits.retain(|(r, _)| {
-        let ok = r.start >= at && r.end <= text.len();
-        if ok {
-            at = r.end;
-        }
-        ok
-    });
+/// Apply byte-range replacements to a text: those [`applicable`] to it.
+pub fn edit(text: &str, edits: Vec<(std::ops::Range<usize>, String)>) -> String {
+    let edits = applicable(text, edits);
     // Sized exactly: the result is held to the end of the run (a plan's new
     // text), and growing past the original's length doubled its buffer.
     let len = edits
@@ -206,6 +198,34 @@ pub fn edit(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> Str
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The edits [`edit`] applies to `text`, in the order it applies them: sorted
+/// by start, those overlapping an earlier one or running past the end left
+/// out. What a caller records of the edits (their lengths, to splice a token
+/// count or shift a parse) must be of these.
+pub fn applicable(
+    text: &str,
+    mut edits: Vec<(std::ops::Range<usize>, String)>,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    edits.sort_by_key(|e| e.0.start);
+    let mut at = 0;
+    edits.retain(|(r, _)| {
+        let ok = r.start >= at && r.end <= text.len();
+        if ok {
+            at = r.end;
+        }
+        ok
+    });
+    edits
+}
+
+/// Whether [`edit`] would change `text`: some applicable edit puts other
+/// bytes in its place.
+pub fn changes(text: &str, edits: &[(std::ops::Range<usize>, String)]) -> bool {
+    edits
+        .iter()
+        .any(|(r, new)| text.get(r.clone()) != Some(new.as_str()))
 }
 
 #[cfg(test)]

@@ -9,8 +9,9 @@ use std::path::{Path, PathBuf};
 use super::Planner;
 use crate::analysis;
 use crate::finding::Finding;
+use crate::model::links::edit;
 use crate::model::reverse::ReverseEdits;
-use crate::model::{shifted, Document, Source};
+use crate::model::{shifted, Document, Source, Text};
 use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of};
 use crate::plan::Op;
@@ -52,7 +53,10 @@ impl Planner<'_, '_> {
                 // Only a parse of the very text the op expects, of a file
                 // that stays (an archived original's parse is read on), and
                 // once: a parse whose text is the planned text is read as it.
-                Op::Modify { path, old, new } if !self.moves.contains_key(path) && old != new => {
+                Op::Modify { path, old, new }
+                    if !self.moves.contains_key(path)
+                        && (self.pending.contains_key(path) || old != new) =>
+                {
                     let i = at.remove(path.as_path())?;
                     reads_as(&docs[i].1, old).then_some(i)
                 }
@@ -95,100 +99,127 @@ impl Planner<'_, '_> {
             && !self.archived(rel)
     }
 
-    /// Then each modified file's planned text moves out of its op
-    /// into its parse, as a part's text lives in its parse, and goes back into
-    /// the op once the planned tree has been read ([`Planner::unparse_modified`]).
-    /// The planned tree's check needs every modified file parsed, and that
-    /// parse held a copy of the text beside the op's (on a 4,000-file tree,
-    /// where nearly every file has a link rewritten, ~14 MB at migrate's peak).
-    /// Where only link destinations changed, it is the parse as read
-    /// (`taken`, [`Planner::take_modified`]), shifted.
+    /// Then each modified file's planned text is made (from its link edits,
+    /// [`Planner::pending`], unless a task card's refresh made it already)
+    /// and moves into its parse, as a part's text lives in its parse, and goes
+    /// back into the op once the planned tree has been read
+    /// ([`Planner::unparse_modified`]). The planned tree's check needs every
+    /// modified file parsed, and that parse held a copy of the text beside the
+    /// op's (on a 4,000-file tree, where nearly every file has a link
+    /// rewritten, ~14 MB at migrate's peak). Where only link destinations
+    /// changed, it is the parse as read (`taken`, [`Planner::take_modified`]),
+    /// shifted. Its text as read, where it can wait as the edits back
+    /// ([`Planner::parkable`]), goes as soon as its planned text is made: the
+    /// two are held together for the files in hand, not for the whole tree.
     ///
     /// Each modified file's tokens are spliced here, on every core, from its
     /// original's count when that is known (it was counted for the check
     /// while files were split) and remembered: the check of the planned
     /// tree counted each link-rewritten text again.
     pub(super) fn parse_modified(&mut self, taken: Vec<Option<Document>>) {
-        type Texts<'t> = Vec<(
-            Option<(PathBuf, &'t str, crate::model::Text)>,
-            Option<Document>,
-            bool,
-        )>;
+        /// One modified file's texts, taken out of its op meanwhile: the
+        /// text as read goes (when it can wait as edits) as soon as the
+        /// planned text is made, not once every file's is.
+        struct Job {
+            path: PathBuf,
+            old: Text,
+            /// The planned text, unless it is still to be made with `edits`.
+            new: Text,
+            edits: Option<Vec<(std::ops::Range<usize>, String)>>,
+            was: Option<Document>,
+            parkable: bool,
+        }
         let parkable: Vec<bool> = self
             .modifies
             .iter()
             .map(|op| self.parkable(op.path()))
             .collect();
-        let texts: Texts = self
+        let mut pending = std::mem::take(&mut self.pending);
+        let jobs: Vec<Option<Job>> = self
             .modifies
             .iter_mut()
             .zip(taken.into_iter().chain(std::iter::repeat_with(|| None)))
             .zip(parkable)
             .map(|((op, was), parkable)| match op {
-                Op::Modify { path, old, new } => (
-                    Some((path.clone(), old.as_str(), std::mem::take(new))),
+                Op::Modify { path, old, new } => Some(Job {
+                    new: std::mem::take(new),
+                    edits: pending.remove(path),
+                    path: path.clone(),
+                    old: std::mem::take(old),
                     was,
                     parkable,
-                ),
-                _ => (None, was, false),
+                }),
+                _ => None,
             })
             .collect();
+        debug_assert!(pending.is_empty(), "edits of no modified file");
         let (enc, edited) = (self.enc, &self.edited);
-        let (modified, parked): (Vec<Option<Document>>, Vec<Option<ReverseEdits>>) = texts
+        type Done = (Option<Document>, Option<ReverseEdits>, Text);
+        let done: Vec<Done> = jobs
             .into_par_iter()
-            .map(|(t, was, parkable)| {
-                let Some((path, old, text)) = t else {
-                    return (None, None);
+            .map(|job| {
+                let Some(Job {
+                    path,
+                    old,
+                    new,
+                    edits,
+                    was,
+                    parkable,
+                }) = job
+                else {
+                    return (None, None, Text::default());
                 };
+                let text: Text = match edits {
+                    Some(edits) => edit(&old, edits).into(),
+                    None => new,
+                };
+                let lens = edited.get(&path);
                 // The text as read, as the edits back from the planned one,
                 // when its slot was emptied (a parse taken of a parkable file)
                 // and those edits are exact.
-                let parked = match (&was, edited.get(&path)) {
-                    (Some(_), Some(lens)) if parkable => ReverseEdits::of(old, &text, lens),
+                let parked = match (&was, lens) {
+                    (Some(_), Some(lens)) if parkable => ReverseEdits::of(&old, &text, lens),
                     _ => None,
                 };
-                let doc = {
-                    let spliced = edited.get(&path).and_then(|lens| {
-                        let n = enc.remembered(old)?;
-                        Some(crate::tokens::count_edited(enc, old, n, &text, lens))
-                    });
-                    if let Some(n) = spliced {
-                        enc.remember(&text, n);
-                    }
-                    // As `Document::from_text` names it, without copying the text.
-                    let name = path.to_string_lossy();
-                    let source = Source::shared(Path::new(name.as_ref()), text);
-                    // Only link destinations changed: the input's parse, shifted.
-                    match (was, edited.get(&path)) {
-                        (Some(was), Some(lens)) => {
-                            match shifted::reparse_owned(was, source, lens) {
-                                Ok(doc) => doc,
-                                Err(source) => Document::parse(source),
-                            }
-                        }
-                        _ => Document::parse(source),
-                    }
+                let spliced = lens.and_then(|lens| {
+                    let n = enc.remembered(&old)?;
+                    Some(crate::tokens::count_edited(enc, &old, n, &text, lens))
+                });
+                if let Some(n) = spliced {
+                    enc.remember(&text, n);
+                }
+                // As `Document::from_text` names it, without copying the text.
+                let name = path.to_string_lossy();
+                let source = Source::shared(Path::new(name.as_ref()), text);
+                // Only link destinations changed: the input's parse, shifted.
+                let doc = match (was, lens) {
+                    (Some(was), Some(lens)) => match shifted::reparse_owned(was, source, lens) {
+                        Ok(doc) => doc,
+                        Err(source) => Document::parse(source),
+                    },
+                    _ => Document::parse(source),
                 };
-                (Some(doc), parked)
+                // Its last holder: the slot was emptied, the parse as read is
+                // gone into the planned one.
+                let old = match parked {
+                    Some(_) => Text::default(),
+                    None => old,
+                };
+                (Some(doc), parked, old)
             })
-            .unzip();
+            .collect();
+        let mut modified = Vec::with_capacity(done.len());
+        let mut parked = Vec::with_capacity(done.len());
+        for (op, (doc, back, text)) in self.modifies.iter_mut().zip(done) {
+            if let Op::Modify { old, .. } = op {
+                *old = text;
+            }
+            modified.push(doc);
+            parked.push(back);
+        }
         self.modified = modified;
         self.parked = parked;
         self.edited = HashMap::new();
-        self.park_modified();
-    }
-
-    /// The texts as read of the modified files that [`Planner::parse_modified`]
-    /// found the edits back to, dropped from their ops until
-    /// [`Planner::unparse_modified`] makes them again: each was held beside its
-    /// planned text through the check of the planned tree, migrate's peak.
-    /// Nothing of stage 3 reads a modified file's `old`.
-    fn park_modified(&mut self) {
-        for (op, parked) in self.modifies.iter_mut().zip(&self.parked) {
-            if let (Op::Modify { old, .. }, Some(_)) = (op, parked) {
-                *old = crate::model::Text::default();
-            }
-        }
     }
 
     /// The planned texts of the modified files back into their ops, the

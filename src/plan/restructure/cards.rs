@@ -37,13 +37,18 @@ impl Maps {
 
 impl Planner<'_, '_> {
     /// The files that stay (not moved away, or kept as their parts' index),
-    /// with their text as the plan leaves it so far.
+    /// with their text as the plan leaves it so far. A file whose planned text
+    /// is not made yet ([`Planner::pending`]) is read as it was: it has no
+    /// task card, and its link edits make none (they put paths in), so every
+    /// reader of this, which looks for cards, passes it by either way.
     pub(super) fn staying(&self) -> Vec<(&Path, &str)> {
         let modified: HashMap<&Path, &str> = self
             .modifies
             .iter()
             .filter_map(|op| match op {
-                crate::plan::Op::Modify { path, new, .. } => Some((path.as_path(), new.as_str())),
+                crate::plan::Op::Modify { path, new, .. } if !self.pending.contains_key(path) => {
+                    Some((path.as_path(), new.as_str()))
+                }
                 _ => None,
             })
             .collect();

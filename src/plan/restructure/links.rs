@@ -8,7 +8,8 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{sorted, At, Check, PartOut, Planner};
-use crate::model::links::{edit, locate_all, Loc};
+use crate::model::links::{applicable, changes, edit, locate_all, Loc};
+use crate::model::markers;
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
 use crate::plan::links::{anchors, dest_of, part_links, retarget, url, Dest, PartText};
@@ -71,14 +72,25 @@ impl Planner<'_, '_> {
             if f.edited.is_some() || self.cfg.in_planning_folders(rel) {
                 broken.extend(f.broken);
             }
-            if let Some(Edited { links, lens, new }) = f.edited {
+            if let Some(Edited { links, lens, edits }) = f.edited {
                 self.out.links_rewritten += links;
-                if new != doc.source.text {
+                if changes(&doc.source.text, &edits) {
                     self.edited.insert(rel.clone(), lens);
+                    // The planned text is made in stage 3, where the text as
+                    // read can go as it is made ([`Planner::parse_modified`]):
+                    // made here, every modified file was held twice through
+                    // the cards, migrate's peak. A file with a task card has
+                    // it now, as the cards are read from the planned text.
+                    let new = if markers::card_spans(&doc.source.text).is_empty() {
+                        self.pending.insert(rel.clone(), edits);
+                        crate::model::Text::default()
+                    } else {
+                        edit(&doc.source.text, edits).into()
+                    };
                     self.modifies.push(Op::Modify {
                         path: rel.clone(),
                         old: doc.source.text.clone(),
-                        new: new.into(),
+                        new,
                     });
                 }
             }
@@ -194,9 +206,9 @@ impl Planner<'_, '_> {
         }
         if !edits.is_empty() {
             let links = edits.len() - f.mentions;
+            let edits = applicable(&doc.source.text, edits);
             let lens = edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
-            let new = edit(&doc.source.text, edits);
-            f.edited = Some(Edited { links, lens, new });
+            f.edited = Some(Edited { links, lens, edits });
         }
         f
     }
@@ -286,12 +298,12 @@ struct FileLinks {
     edited: Option<Edited>,
 }
 
-/// A staying file's text with its links and mentions rewritten.
+/// The rewrites of a staying file's links and mentions.
 struct Edited {
     /// How many links (not mentions) were rewritten.
     links: usize,
     /// Each edit's range in the old text and the length of its new text.
     lens: Vec<(std::ops::Range<usize>, usize)>,
-    /// The new text.
-    new: String,
+    /// The edits, as [`edit`] applies them.
+    edits: Vec<(std::ops::Range<usize>, String)>,
 }

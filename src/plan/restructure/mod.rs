@@ -362,6 +362,10 @@ struct Planner<'a: 'd, 'd> {
     stripped: HashMap<PathBuf, Document>,
     /// Files modified only because their task card was out of date.
     cards_only: HashSet<PathBuf>,
+    /// The link and mention edits of each modified file whose planned text is
+    /// made in stage 3 ([`Planner::parse_modified`]); its op's `new` is empty
+    /// until then.
+    pending: HashMap<PathBuf, Vec<(std::ops::Range<usize>, String)>>,
     /// The link and mention edits each modified file's text was made with
     /// (byte range of the original, length of the new text), to splice its
     /// token count from the original's ([`Planner::parse_modified`]).
@@ -409,6 +413,7 @@ pub fn plan(inp: &Inputs, mut docs: Vec<(PathBuf, Document)>) -> Outcome {
         card_fields: cfg.cards.fields(),
         stripped: HashMap::new(),
         cards_only: HashSet::new(),
+        pending: HashMap::new(),
         edited: HashMap::new(),
         early: None,
     };
@@ -522,6 +527,7 @@ impl<'a, 'd> Planner<'a, 'd> {
             card_fields: self.card_fields,
             stripped: self.stripped,
             cards_only: self.cards_only,
+            pending: self.pending,
             edited: self.edited,
             early: None,
         }

@@ -309,7 +309,13 @@ impl Planner<'_, '_> {
                 _ => None,
             });
             match merged {
-                Some(new) => *new = text.into(),
+                // The refreshed text is of the planned text: a file whose
+                // planned text is pending has no card (see `staying`).
+                Some(new) => {
+                    debug_assert!(!self.pending.contains_key(&path), "{}", path.display());
+                    *new = text.into();
+                    self.pending.remove(&path);
+                }
                 None => {
                     let Some(doc) = self.by_path.get(path.as_path()) else {
                         continue;
