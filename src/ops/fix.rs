@@ -162,13 +162,18 @@ pub fn run(
     if !report.errors.is_empty() {
         return Ok(report);
     }
-    let run = manifest::record(&report.plan, COMMAND, &[]);
     let mrel = PathBuf::from(&cfg.archive.manifest);
+    let mut fixed = report.plan.clone();
+    let time = manifest::now();
+    let originals = manifest::keep_originals(&mut fixed, &mrel, &time, &|| {});
+    let run = manifest::record(&fixed, COMMAND, &[], originals.as_ref(), time);
     let mop = manifest::append_op(&mrel, manifest_text(root, cfg)?.map(Text::from), run)
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut full = Plan::new(root);
     full.ops.push(mop);
-    full.ops.extend(report.plan.ops.iter().cloned());
+    full.ops
+        .extend(originals.as_ref().map(manifest::Originals::op));
+    full.ops.append(&mut fixed.ops);
     let pb = progress(Some(0), "writing");
     journal::apply_journaled(root, &jrel, COMMAND, &full, &super::steps_on(&pb))?;
     pb.finish_and_clear();

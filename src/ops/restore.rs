@@ -64,8 +64,8 @@ pub enum Report {
     },
     /// The last run was undone.
     Restored {
-        /// The run undone.
-        run: Run,
+        /// The run undone (boxed: it is most of the report's size).
+        run: Box<Run>,
         /// The plan that undid it.
         plan: Plan,
         /// Edits lost to `--force`.
@@ -154,11 +154,12 @@ pub fn run(opts: &Options, cfg: &Config, progress: Progress) -> anyhow::Result<R
         pb.finish_and_clear();
         let mut paths: Vec<PathBuf> = run.created.iter().map(|c| c.path.clone()).collect();
         paths.extend(run.moved.iter().map(|m| m.to.clone()));
+        paths.extend(run.originals.iter().map(|o| o.path.clone()));
         paths.push(mrel);
         journal::prune_empty_dirs(root, &paths);
     }
     Ok(Report::Restored {
-        run,
+        run: Box::new(run),
         plan,
         lost_edits: edited,
         done: !opts.dry_run,

@@ -521,19 +521,36 @@ pub fn settle(
     if opts.mode != Mode::Apply || !planned.errors.is_empty() || planned.outcome.plan.is_empty() {
         return Ok(Report::Planned(Box::new(planned)));
     }
-    let o = &planned.outcome;
-    let parts: Vec<(PathBuf, Vec<PathBuf>)> = o
+    let parts: Vec<(PathBuf, Vec<PathBuf>)> = planned
+        .outcome
         .splits
         .iter()
         .map(|s| (s.original.clone(), s.parts.clone()))
         .collect();
-    let mut run = manifest::record(&o.plan, opts.command, &parts);
-    run.conservation = planned.conservation.clone();
     let mrel = PathBuf::from(&cfg.archive.manifest);
+    let time = manifest::now();
+    let originals = manifest::keep_originals(
+        &mut planned.outcome.plan,
+        &mrel,
+        &time,
+        &give_back_freed_memory,
+    );
+    let mut run = manifest::record(
+        &planned.outcome.plan,
+        opts.command,
+        &parts,
+        originals.as_ref(),
+        time,
+    );
+    run.conservation = planned.conservation.clone();
     let mop = manifest::append_op(&mrel, manifest_text.map(crate::model::Text::from), run)
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut full = Plan::new(root);
     full.ops.push(mop);
+    full.ops
+        .extend(originals.as_ref().map(manifest::Originals::op));
+    drop(originals);
+    let ours = full.ops.len();
     // The plan's ops are moved in, not cloned (a clone was every new file's
     // and original's text again at the writing run's peak), and given back to
     // the report once written.
@@ -544,7 +561,7 @@ pub fn settle(
     // A topic's pages folder whose pages all went (the topic fits in one file
     // again) is not left behind empty; restore puts it back with the pages.
     journal::prune_empty_dirs(root, &journal::emptied_by(&full));
-    planned.outcome.plan.ops = full.ops.split_off(1);
+    planned.outcome.plan.ops = full.ops.split_off(ours);
     planned.applied = true;
     Ok(Report::Planned(Box::new(planned)))
 }

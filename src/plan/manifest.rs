@@ -1,7 +1,9 @@
 //! The manifest that makes a migration reversible: one record per run (migrate or
 //! consolidate), newest last. A run lists the sha256 of every original it moved and
 //! every file it generated, which new files came from which original, and the
-//! original text of every file it modified in place. `restore` undoes the last run.
+//! original text of every file it modified in place: in a file of its own beside
+//! the manifest ([`keep_originals`]), or, for runs written before there was
+//! one, in the manifest. `restore` undoes the last run.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -52,6 +54,10 @@ pub struct Run {
     /// lines and blocks in, the same over its parts, and whether they are equal.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conservation: Vec<crate::plan::conserve::Account>,
+    /// The file holding the original text of the files this run modified
+    /// ([`keep_originals`]), with its sha256 as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub originals: Option<FileSum>,
 }
 
 /// An original moved to the archive.
@@ -97,9 +103,14 @@ pub struct ModifiedFile {
     pub sha256_before: String,
     /// sha256 after.
     pub sha256_after: String,
-    /// The original text, byte for byte: the text the plan read, shared, not
-    /// a copy (on a tree whose links all move, that is most of the input).
-    pub original: Text,
+    /// The original text, byte for byte, when the manifest holds it (runs
+    /// recorded before [`Run::originals`]; such runs are kept as they were).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<Text>,
+    /// Where the original text is in the run's originals file: its bytes
+    /// `start..end`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stored: Option<std::ops::Range<usize>>,
     /// Files generated from it, when it stays as their index (a framework's file).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub parts: Vec<PathBuf>,
@@ -152,12 +163,117 @@ impl Manifest {
     }
 }
 
-/// Record of a plan, with `parts` saying which created files came from which original.
-pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> Run {
+/// The original texts of the files a plan modifies, kept in one file beside
+/// the manifest ([`keep_originals`]).
+#[derive(Debug, Clone)]
+pub struct Originals {
+    /// Root-relative path of the file.
+    pub path: PathBuf,
+    /// Its text: each original under a `==> path <==` line, as `head` shows
+    /// several files.
+    pub text: Text,
+    /// Where each modified file's original is in `text`, by index of the
+    /// plan's ops.
+    ranges: HashMap<usize, std::ops::Range<usize>>,
+}
+
+impl Originals {
+    /// The op that writes the file.
+    pub fn op(&self) -> Op {
+        Op::create(self.path.clone(), self.text.clone())
+    }
+}
+
+/// Keep the original text of every file `plan` modifies in one file, in a
+/// folder beside the manifest at `manifest`, named by `time` (the run's) and
+/// its text's checksum; each modify's expected text becomes a slice of that
+/// file's text. In the manifest, escaped into JSON, the originals were a
+/// second copy of them, ~16 MB of a 4,000-file tree whose links all move,
+/// held through the writing run (issue 17); kept apart they are the same
+/// bytes as the text each op expects on disk, and read as they are. `None`
+/// when the plan modifies nothing. `freed` is called each time another MB of
+/// the ops' own texts has been dropped (a caller may hand their pages back
+/// to the system: otherwise they stay resident beside the file's text).
+pub fn keep_originals(
+    plan: &mut Plan,
+    manifest: &Path,
+    time: &str,
+    freed: &dyn Fn(),
+) -> Option<Originals> {
+    let header = |p: &Path| format!("==> {} <==\n", p.to_string_lossy().replace('\\', "/"));
+    let size: usize = plan
+        .ops
+        .iter()
+        .map(|op| match op {
+            Op::Modify { path, old, .. } => header(path).len() + old.len() + 1,
+            _ => 0,
+        })
+        .sum();
+    if size == 0 {
+        return None;
+    }
+    // Sized up front and each op's text dropped as it is copied: the file's
+    // text grows as the texts it holds go.
+    let mut buf = String::with_capacity(size);
+    let mut ranges = HashMap::new();
+    let mut dropped = 0;
+    for (i, op) in plan.ops.iter_mut().enumerate() {
+        if let Op::Modify { path, old, .. } = op {
+            if !buf.is_empty() {
+                buf.push('\n');
+            }
+            buf.push_str(&header(path));
+            let start = buf.len();
+            buf.push_str(old);
+            ranges.insert(i, start..buf.len());
+            dropped += old.len();
+            *old = Text::default();
+            if dropped >= 1 << 20 {
+                freed();
+                dropped = 0;
+            }
+        }
+    }
+    freed();
+    let text = Text::from(buf);
+    for (&i, r) in &ranges {
+        if let Some(Op::Modify { old, .. }) = plan.ops.get_mut(i) {
+            // In bounds and on character boundaries: the bytes of a `str`.
+            *old = text.slice(r.clone()).unwrap_or_default();
+        }
+    }
+    let stamp: String = time
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let name = format!("{stamp}-{}.txt", &sha256(text.as_bytes())[..8]);
+    let dir = manifest.parent().unwrap_or(Path::new(""));
+    Some(Originals {
+        path: dir.join("replan-originals").join(name),
+        text,
+        ranges,
+    })
+}
+
+/// Record of a plan run at `time` ([`now`]), with `parts` saying which
+/// created files came from which original, and `originals` the file holding
+/// the modified files' originals when they were kept apart
+/// ([`keep_originals`]); otherwise the manifest holds them.
+pub fn record(
+    plan: &Plan,
+    command: &str,
+    parts: &[(PathBuf, Vec<PathBuf>)],
+    originals: Option<&Originals>,
+    time: String,
+) -> Run {
     let mut run = Run {
         tool: format!("replan {}", env!("CARGO_PKG_VERSION")),
         command: command.to_string(),
-        time: now(),
+        time,
+        originals: originals.map(|o| FileSum {
+            path: o.path.clone(),
+            sha256: sha256(o.text.as_bytes()),
+        }),
         ..Default::default()
     };
     // The parts of each original, the first entry for it (as a scan would find).
@@ -165,7 +281,7 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
     for (original, list) in parts {
         parts_of.entry(original.as_path()).or_insert(list);
     }
-    for op in &plan.ops {
+    for (i, op) in plan.ops.iter().enumerate() {
         match op {
             Op::Create { path, contents } => run.created.push(FileSum {
                 path: path.clone(),
@@ -175,7 +291,11 @@ pub fn record(plan: &Plan, command: &str, parts: &[(PathBuf, Vec<PathBuf>)]) -> 
                 path: path.clone(),
                 sha256_before: sha256(old.as_bytes()),
                 sha256_after: sha256(new.as_bytes()),
-                original: old.clone(),
+                stored: originals.and_then(|o| o.ranges.get(&i).cloned()),
+                original: match originals.is_some_and(|o| o.ranges.contains_key(&i)) {
+                    true => None,
+                    false => Some(old.clone()),
+                },
                 parts: parts_of
                     .get(path.as_path())
                     .map(|p| (*p).clone())
@@ -285,12 +405,12 @@ mod tests {
         plan.ops.push(Op::modify("notes.md", "o", "n"));
         let m = Manifest {
             version: VERSION,
-            runs: vec![record(&plan, FIX_COMMAND, &[])],
+            runs: vec![record(&plan, FIX_COMMAND, &[], None, now())],
         };
         assert!(m.generated().is_empty());
         let m = Manifest {
             version: VERSION,
-            runs: vec![record(&plan, "migrate", &[])],
+            runs: vec![record(&plan, "migrate", &[], None, now())],
         };
         assert_eq!(m.generated().len(), 1);
     }
@@ -305,8 +425,8 @@ mod tests {
         let mut plan = Plan::new(".");
         plan.ops.push(Op::modify("s.md", old.clone(), "# New\n"));
         plan.ops.push(Op::delete("d.md", gone.clone()));
-        let run = record(&plan, "migrate", &[]);
-        assert!(run.modified[0].original.same_buffer(&old));
+        let run = record(&plan, "migrate", &[], None, now());
+        assert!(run.modified[0].original.as_ref().unwrap().same_buffer(&old));
         assert!(run.deleted[0].original.same_buffer(&gone));
         // A manifest that recorded no run: the op expects the very text given.
         let empty: Text = Manifest::default().to_text().into();
@@ -321,8 +441,78 @@ mod tests {
         // Read back and written again, the text is the same bytes.
         let m = Manifest::parse(new).unwrap();
         assert_eq!(m.runs[0].manifest_before.as_deref(), Some(&*empty));
-        assert_eq!(m.runs[0].modified[0].original, old);
+        assert_eq!(m.runs[0].modified[0].original.as_ref(), Some(&old));
         assert_eq!(m.to_text(), **new);
+    }
+
+    /// Kept apart, the originals are one file of the very texts the ops
+    /// expect, which become slices of it; the manifest says where each is,
+    /// and holds none of them.
+    #[test]
+    fn originals_are_kept_in_a_file_of_their_own() {
+        let mut plan = Plan::new(".");
+        plan.ops.push(Op::create("p/a1.md", "A"));
+        plan.ops.push(Op::modify("s.md", "# S \"é\"\r\n", "# S2\n"));
+        plan.ops.push(Op::modify("t/u.md", "no newline", "x"));
+        let calls = std::cell::Cell::new(0);
+        let kept = keep_originals(
+            &mut plan,
+            Path::new(".claude/archive/m.json"),
+            "2026-12-05T10:00:00Z",
+            &|| calls.set(calls.get() + 1),
+        )
+        .unwrap();
+        assert!(calls.get() >= 1);
+        assert_eq!(
+            &*kept.text,
+            "==> s.md <==\n# S \"é\"\r\n\n==> t/u.md <==\nno newline"
+        );
+        let name = kept.path.to_string_lossy().into_owned();
+        assert!(
+            name.starts_with(".claude/archive/replan-originals/2026-12-05T10-00-00Z-")
+                && name.ends_with(".txt"),
+            "{name}"
+        );
+        for op in &plan.ops {
+            if let Op::Modify { old, .. } = op {
+                assert!(old.same_buffer(&kept.text), "{op:?}");
+            }
+        }
+        assert!(matches!(&plan.ops[1], Op::Modify { old, .. } if &**old == "# S \"é\"\r\n"));
+        let run = record(&plan, "migrate", &[], Some(&kept), now());
+        let m = Manifest {
+            version: VERSION,
+            runs: vec![run],
+        };
+        let text = m.to_text();
+        assert!(!text.contains("no newline"), "{text}");
+        let back = Manifest::parse(&text).unwrap();
+        let r = &back.runs[0];
+        assert_eq!(r.originals.as_ref().unwrap().path, kept.path);
+        assert_eq!(
+            r.originals.as_ref().unwrap().sha256,
+            sha256(kept.text.as_bytes())
+        );
+        for f in &r.modified {
+            assert!(f.original.is_none());
+            let t = &kept.text[f.stored.clone().unwrap()];
+            assert_eq!(sha256(t.as_bytes()), f.sha256_before);
+        }
+        // Nothing modified: no file.
+        let mut none = Plan::new(".");
+        none.ops.push(Op::create("a.md", "A"));
+        assert!(keep_originals(&mut none, Path::new("m.json"), "t", &|| {}).is_none());
+    }
+
+    /// A manifest written before originals files is read and written back
+    /// byte for byte: its runs keep their originals inline.
+    #[test]
+    fn a_manifest_with_inline_originals_reads_as_it_was() {
+        let text = "{\n  \"version\": 1,\n  \"runs\": [\n    {\n      \"tool\": \"replan 0.1.0\",\n      \"command\": \"migrate\",\n      \"time\": \"2026-12-01T00:00:00Z\",\n      \"moved\": [],\n      \"created\": [],\n      \"modified\": [\n        {\n          \"path\": \"s.md\",\n          \"sha256_before\": \"a\",\n          \"sha256_after\": \"b\",\n          \"original\": \"o\\n\"\n        }\n      ]\n    }\n  ]\n}\n";
+        let m = Manifest::parse(text).unwrap();
+        assert_eq!(m.runs[0].modified[0].original.as_deref(), Some("o\n"));
+        assert_eq!(m.runs[0].modified[0].stored, None);
+        assert_eq!(m.to_text(), text);
     }
 
     #[test]
@@ -335,9 +525,11 @@ mod tests {
             &plan,
             "migrate",
             &[("p/a.md".into(), vec!["p/a1.md".into()])],
+            None,
+            now(),
         );
         assert_eq!(run.moved[0].parts, vec![PathBuf::from("p/a1.md")]);
-        assert_eq!(run.modified[0].original, "o");
+        assert_eq!(run.modified[0].original.as_deref(), Some("o"));
         let op = append_op(Path::new("m.json"), None, run.clone()).unwrap();
         let Op::Create { contents, .. } = &op else {
             panic!("create expected")

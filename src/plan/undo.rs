@@ -6,9 +6,9 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::manifest::Run;
+use super::manifest::{ModifiedFile, Run};
 use super::{Op, Plan};
-use crate::model::sha256;
+use crate::model::{sha256, Text};
 
 /// A root-relative file's text now, `None` when absent.
 pub type Read<'a> = &'a dyn Fn(&Path) -> anyhow::Result<Option<String>>;
@@ -68,6 +68,45 @@ pub fn undo_plan(
             ),
         }
     }
+    // The run's originals file, read when a modified file first needs its
+    // original from it.
+    let mut kept: Option<Text> = None;
+    let mut original_of = |f: &ModifiedFile| -> anyhow::Result<Text> {
+        if let Some(t) = &f.original {
+            return Ok(t.clone());
+        }
+        let (Some(file), Some(range)) = (&run.originals, &f.stored) else {
+            anyhow::bail!(
+                "{}: the manifest records neither its original text nor where it is kept; cannot restore it",
+                f.path.display()
+            );
+        };
+        if kept.is_none() {
+            kept = Some(
+                read(&file.path)?
+                    .ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "{}: the originals file is missing; cannot restore {}",
+                            file.path.display(),
+                            f.path.display()
+                        )
+                    })?
+                    .into(),
+            );
+        }
+        // Each original is checked on its own: one that is still as recorded
+        // comes back even if another was edited in the file.
+        kept.as_ref()
+            .and_then(|k| k.slice(range.clone()))
+            .filter(|t| sha256(t.as_bytes()) == f.sha256_before)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "{}: does not hold the original of {} as the manifest records it; cannot restore it",
+                    file.path.display(),
+                    f.path.display()
+                )
+            })
+    };
     for f in &run.modified {
         match read(&f.path)? {
             Some(t) if sha256(t.as_bytes()) == f.sha256_before => {}
@@ -81,7 +120,7 @@ pub fn undo_plan(
                 plan.ops.push(Op::Modify {
                     path: f.path.clone(),
                     old: t.into(),
-                    new: f.original.clone(),
+                    new: original_of(f)?,
                 });
             }
             None => {
@@ -89,10 +128,27 @@ pub fn undo_plan(
                 if force {
                     plan.ops.push(Op::Create {
                         path: f.path.clone(),
-                        contents: f.original.clone(),
+                        contents: original_of(f)?,
                     });
                 }
             }
+        }
+    }
+    // The originals file goes with the run it belongs to.
+    let originals_file = match &run.originals {
+        Some(file) => read(&file.path)?.map(|t| (file, t)),
+        None => None,
+    };
+    if let Some((file, t)) = originals_file {
+        let same = sha256(t.as_bytes()) == file.sha256;
+        if !same {
+            edited.push(format!("{} (originals file)", file.path.display()));
+        }
+        if same || force {
+            plan.ops.push(Op::Delete {
+                path: file.path.clone(),
+                old: t.into(),
+            });
         }
     }
     // Files the run removed come back, unless something else stands there now.
@@ -156,6 +212,87 @@ mod tests {
             }],
             ..Run::default()
         }
+    }
+
+    /// A run that modified two files, their originals kept apart: the plan
+    /// from `record`, so the ranges are the ones a real run writes.
+    fn run_modifying() -> (Run, crate::plan::manifest::Originals) {
+        let mut plan = crate::plan::Plan::new(".");
+        plan.ops.push(Op::modify("a.md", "# A é\r\n", "# A2\n"));
+        plan.ops.push(Op::modify("b.md", "# B\n", "# B2\n"));
+        let kept = crate::plan::manifest::keep_originals(
+            &mut plan,
+            Path::new("m.json"),
+            "2026-12-05T00:00:00Z",
+            &|| {},
+        )
+        .unwrap();
+        let run = crate::plan::manifest::record(&plan, "migrate", &[], Some(&kept), "t".into());
+        (run, kept)
+    }
+
+    /// Restore reads each original from the run's originals file, checks it
+    /// against the manifest's checksum, and removes the file with the run.
+    #[test]
+    fn originals_come_back_from_their_file_which_goes() {
+        let (run, kept) = run_modifying();
+        let disk = |file: &str| {
+            let (kept, file) = (kept.clone(), file.to_string());
+            move |p: &Path| -> anyhow::Result<Option<String>> {
+                Ok(match p.to_str().unwrap() {
+                    "a.md" => Some("# A2\n".into()),
+                    "b.md" => Some("# B2\n".into()),
+                    _ if p == kept.path => Some(file.clone()),
+                    _ => None,
+                })
+            }
+        };
+        let mut edited = Vec::new();
+        let read = disk(&kept.text);
+        let p = undo_plan(Path::new("/r"), &run, &read, false, &mut edited).unwrap();
+        assert!(edited.is_empty(), "{edited:?}");
+        let news: Vec<(String, String)> = p
+            .ops
+            .iter()
+            .filter_map(|op| match op {
+                Op::Modify { path, new, .. } => Some((path.display().to_string(), new.to_string())),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            news,
+            [
+                ("a.md".into(), "# A é\r\n".into()),
+                ("b.md".into(), "# B\n".into())
+            ]
+        );
+        assert!(p
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::Delete { path, .. } if *path == kept.path)));
+        // An original changed in the file is refused, not restored wrong; the
+        // file itself is named as edited.
+        let changed = kept.text.replace("# B\n", "# C\n");
+        let read = disk(&changed);
+        let mut edited = Vec::new();
+        let err = undo_plan(Path::new("/r"), &run, &read, false, &mut edited).unwrap_err();
+        assert!(err.to_string().contains("b.md"), "{err}");
+        // A missing file: refused, naming it.
+        let none = |p: &Path| -> anyhow::Result<Option<String>> {
+            Ok((p.to_str() == Some("a.md")).then(|| "# A2\n".to_string()))
+        };
+        let err = undo_plan(Path::new("/r"), &run, &none, false, &mut Vec::new()).unwrap_err();
+        assert!(err.to_string().contains("missing"), "{err}");
+        // Both back already: the file is not needed, only removed.
+        let restored = |p: &Path| -> anyhow::Result<Option<String>> {
+            Ok(match p.to_str().unwrap() {
+                "a.md" => Some("# A é\r\n".into()),
+                "b.md" => Some("# B\n".into()),
+                _ => None,
+            })
+        };
+        let p = undo_plan(Path::new("/r"), &run, &restored, false, &mut Vec::new()).unwrap();
+        assert!(p.ops.is_empty(), "{:?}", p.ops);
     }
 
     #[test]
