@@ -314,8 +314,10 @@ pub struct Moved {
     by_name: HashMap<String, Vec<PathBuf>>,
     part_of: HashMap<PathBuf, PathBuf>,
     /// Any moved file's name, to pass over texts that name none (every mention
-    /// of a moved file ends with its name). Built on first use.
-    names: OnceLock<Option<Regex>>,
+    /// of a moved file ends with its name). Built on first use. An automaton
+    /// of the names rather than a regex of them: with 700 names the regex's
+    /// per-thread caches held ~2.7 MB through migrate's peak.
+    names: OnceLock<Option<aho_corasick::AhoCorasick>>,
 }
 
 impl Moved {
@@ -336,13 +338,13 @@ impl Moved {
 
     /// Whether `text` holds the name of a moved file (when it cannot tell: yes).
     fn named_in(&self, text: &str) -> bool {
-        let re = self.names.get_or_init(|| {
-            let mut names: Vec<&str> = self.by_name.keys().map(String::as_str).collect();
-            names.sort_unstable();
-            let alt: Vec<String> = names.iter().map(|n| regex::escape(n)).collect();
-            Regex::new(&alt.join("|")).ok()
+        let names = self.names.get_or_init(|| {
+            aho_corasick::AhoCorasick::builder()
+                .kind(Some(aho_corasick::AhoCorasickKind::ContiguousNFA))
+                .build(self.by_name.keys())
+                .ok()
         });
-        re.as_ref().is_none_or(|r| r.is_match(text))
+        names.as_ref().is_none_or(|a| a.is_match(text))
     }
 
     /// Whether nothing moved.
