@@ -529,12 +529,15 @@ pub fn settle(
         .collect();
     let mrel = PathBuf::from(&cfg.archive.manifest);
     let time = manifest::now();
-    let originals = manifest::keep_originals(
+    let mut originals = manifest::keep_originals(
         &mut planned.outcome.plan,
         &mrel,
         &time,
         &give_back_freed_memory,
     );
+    if let Some(o) = originals.as_mut() {
+        o.named_apart(&|p| root.join(p).symlink_metadata().is_ok());
+    }
     let mut run = manifest::record(
         &planned.outcome.plan,
         opts.command,

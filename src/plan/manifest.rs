@@ -13,8 +13,10 @@ use serde::{Deserialize, Serialize};
 use crate::model::{sha256, Text};
 use crate::plan::{Op, Plan};
 
-/// Format version of the manifest.
-pub const VERSION: u32 = 1;
+/// Format version of the manifest: 2 since the originals of modified files
+/// are kept in a file of their own ([`Run::originals`]); version 1 runs hold
+/// them inline and are read as they are.
+pub const VERSION: u32 = 2;
 
 /// The command a run of `check --fix` is recorded as.
 pub const FIX_COMMAND: &str = "check --fix";
@@ -182,6 +184,19 @@ impl Originals {
     pub fn op(&self) -> Op {
         Op::create(self.path.clone(), self.text.clone())
     }
+
+    /// Named apart from every file `taken` says is there: two runs in one
+    /// second with the same originals (a fixed `SOURCE_DATE_EPOCH`, the
+    /// files reverted in between) would share one file, which restoring the
+    /// later run removes from under the earlier.
+    pub fn named_apart(&mut self, taken: &dyn Fn(&Path) -> bool) {
+        let stem = self.path.with_extension("");
+        let mut n = 1;
+        while taken(&self.path) {
+            n += 1;
+            self.path = PathBuf::from(format!("{}-{n}.txt", stem.display()));
+        }
+    }
 }
 
 /// Keep the original text of every file `plan` modifies in one file, in a
@@ -341,6 +356,8 @@ pub fn append_op(path: &Path, current: Option<Text>, mut run: Run) -> Result<Op,
             if m.runs.is_empty() {
                 run.manifest_before = Some(old.clone());
             }
+            // Its runs are read by this version's format from now on.
+            m.version = m.version.max(VERSION);
             m.runs.push(run);
             Ok(Op::Modify {
                 path: path.to_path_buf(),
@@ -498,6 +515,19 @@ mod tests {
             let t = &kept.text[f.stored.clone().unwrap()];
             assert_eq!(sha256(t.as_bytes()), f.sha256_before);
         }
+        // A file of that name there already (a run of the same second with
+        // the same originals): the next free name.
+        let mut apart = kept.clone();
+        let first = kept.path.clone();
+        let second = PathBuf::from(format!("{}-2.txt", first.with_extension("").display()));
+        apart.named_apart(&|p| p == first || p == second);
+        assert_eq!(
+            apart.path,
+            PathBuf::from(format!("{}-3.txt", first.with_extension("").display()))
+        );
+        let mut free = kept.clone();
+        free.named_apart(&|_| false);
+        assert_eq!(free.path, first);
         // Nothing modified: no file.
         let mut none = Plan::new(".");
         none.ops.push(Op::create("a.md", "A"));

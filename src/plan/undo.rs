@@ -69,11 +69,15 @@ pub fn undo_plan(
         }
     }
     // The run's originals file, read when a modified file first needs its
-    // original from it.
+    // original from it. An original that is not as recorded there (a tool
+    // rewrote the file: line endings, trailing spaces) is named as edited and
+    // put back only when forced, as an archived original is.
     let mut kept: Option<Text> = None;
-    let mut original_of = |f: &ModifiedFile| -> anyhow::Result<Text> {
+    let mut original_of = |f: &ModifiedFile,
+                           edited: &mut Vec<String>|
+     -> anyhow::Result<Option<Text>> {
         if let Some(t) = &f.original {
-            return Ok(t.clone());
+            return Ok(Some(t.clone()));
         }
         let (Some(file), Some(range)) = (&run.originals, &f.stored) else {
             anyhow::bail!(
@@ -96,16 +100,22 @@ pub fn undo_plan(
         }
         // Each original is checked on its own: one that is still as recorded
         // comes back even if another was edited in the file.
-        kept.as_ref()
-            .and_then(|k| k.slice(range.clone()))
-            .filter(|t| sha256(t.as_bytes()) == f.sha256_before)
-            .ok_or_else(|| {
-                anyhow::anyhow!(
-                    "{}: does not hold the original of {} as the manifest records it; cannot restore it",
-                    file.path.display(),
-                    f.path.display()
-                )
-            })
+        let Some(t) = kept.as_ref().and_then(|k| k.slice(range.clone())) else {
+            anyhow::bail!(
+                "{}: too short to hold the original of {}; cannot restore it",
+                file.path.display(),
+                f.path.display()
+            );
+        };
+        if sha256(t.as_bytes()) == f.sha256_before {
+            return Ok(Some(t));
+        }
+        edited.push(format!(
+            "{} (its original in {} changed since)",
+            f.path.display(),
+            file.path.display()
+        ));
+        Ok(force.then_some(t))
     };
     for f in &run.modified {
         match read(&f.path)? {
@@ -117,19 +127,23 @@ pub fn undo_plan(
                         continue;
                     }
                 }
-                plan.ops.push(Op::Modify {
-                    path: f.path.clone(),
-                    old: t.into(),
-                    new: original_of(f)?,
-                });
+                if let Some(original) = original_of(f, edited)? {
+                    plan.ops.push(Op::Modify {
+                        path: f.path.clone(),
+                        old: t.into(),
+                        new: original,
+                    });
+                }
             }
             None => {
                 edited.push(format!("{} (deleted)", f.path.display()));
                 if force {
-                    plan.ops.push(Op::Create {
-                        path: f.path.clone(),
-                        contents: original_of(f)?,
-                    });
+                    if let Some(original) = original_of(f, edited)? {
+                        plan.ops.push(Op::Create {
+                            path: f.path.clone(),
+                            contents: original,
+                        });
+                    }
                 }
             }
         }
@@ -270,13 +284,34 @@ mod tests {
             .ops
             .iter()
             .any(|op| matches!(op, Op::Delete { path, .. } if *path == kept.path)));
-        // An original changed in the file is refused, not restored wrong; the
-        // file itself is named as edited.
+        // An original changed in the file is named, as is the file, and not
+        // put back unless forced (then as it is there, as an edited archive
+        // copy is).
         let changed = kept.text.replace("# B\n", "# C\n");
         let read = disk(&changed);
         let mut edited = Vec::new();
-        let err = undo_plan(Path::new("/r"), &run, &read, false, &mut edited).unwrap_err();
-        assert!(err.to_string().contains("b.md"), "{err}");
+        let p = undo_plan(Path::new("/r"), &run, &read, false, &mut edited).unwrap();
+        assert!(
+            edited
+                .iter()
+                .any(|e| e.starts_with("b.md (its original in")),
+            "{edited:?}"
+        );
+        assert!(
+            edited.iter().any(|e| e.ends_with("(originals file)")),
+            "{edited:?}"
+        );
+        assert!(
+            !p.ops.iter().any(|op| op.path() == Path::new("b.md")),
+            "{:?}",
+            p.ops
+        );
+        let p = undo_plan(Path::new("/r"), &run, &read, true, &mut Vec::new()).unwrap();
+        assert!(p
+            .ops
+            .iter()
+            .any(|op| matches!(op, Op::Modify { path, new, .. }
+            if path == Path::new("b.md") && &**new == "# C\n")));
         // A missing file: refused, naming it.
         let none = |p: &Path| -> anyhow::Result<Option<String>> {
             Ok((p.to_str() == Some("a.md")).then(|| "# A2\n".to_string()))

@@ -153,6 +153,23 @@ impl Planner<'_, '_> {
             })
             .collect();
         debug_assert!(pending.is_empty(), "edits of no modified file");
+        // A link rewrite whose planned text was left to be made here has its
+        // edits; without them its op would write an empty file. Never so by
+        // construction (the edits go only with the op's own text, on a task
+        // card's refresh): refused all the same, before anything is written.
+        for job in jobs.iter().flatten() {
+            let lost = job.edits.is_none()
+                && job.new.is_empty()
+                && !job.old.is_empty()
+                && self.edited.contains_key(&job.path);
+            if lost {
+                self.out.errors.push(Note::new(
+                    NoteKind::Refused,
+                    &job.path,
+                    "internal error: the planned text of this file was lost; nothing written",
+                ));
+            }
+        }
         let (enc, edited) = (self.enc, &self.edited);
         type Done = (Option<Document>, Option<ReverseEdits>, Text);
         let done: Vec<Done> = jobs
