@@ -24,6 +24,7 @@ use regex::Regex;
 
 use super::Planner;
 use crate::model::{markers, Document};
+use crate::note::{Note, NoteKind};
 use crate::plan::card::{self, Facts};
 use crate::plan::carding::{self, line_ending};
 use crate::plan::links::dest_of;
@@ -310,12 +311,17 @@ impl Planner<'_, '_> {
             });
             match merged {
                 // The refreshed text is of the planned text: a file whose
-                // planned text is pending has no card (see `staying`).
-                Some(new) => {
-                    debug_assert!(!self.pending.contains_key(&path), "{}", path.display());
-                    *new = text.into();
-                    self.pending.remove(&path);
+                // planned text is pending has no card (see `staying`), so
+                // one here would lose its link rewrites. Never so by
+                // construction; refused all the same, before any write.
+                Some(_) if self.pending.contains_key(&path) => {
+                    self.out.errors.push(Note::new(
+                        NoteKind::Refused,
+                        &path,
+                        "internal error: a task card's refresh would undo this file's link rewrites; nothing written",
+                    ));
                 }
+                Some(new) => *new = text.into(),
                 None => {
                     let Some(doc) = self.by_path.get(path.as_path()) else {
                         continue;
