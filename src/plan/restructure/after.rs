@@ -68,9 +68,9 @@ impl Planner<'_, '_> {
             .into_iter()
             .map(|i| {
                 let i = i?;
-                // A file whose text as read waits as edits keeps no text here
-                // either ([`Planner::park_modified`]); nothing of stage 3 reads
-                // the slot of such a file but to find its planned parse.
+                // A file whose text as read may wait as edits keeps no text
+                // here either ([`Planner::parse_modified`]); nothing of stage 3
+                // reads the slot of such a file but to find its planned parse.
                 let source = match self.parkable(&docs[i].0) {
                     true => Source::shared(&docs[i].0, crate::model::Text::default()),
                     false => docs[i].1.source.text_only(),
@@ -155,8 +155,9 @@ impl Planner<'_, '_> {
         debug_assert!(pending.is_empty(), "edits of no modified file");
         // A link rewrite whose planned text was left to be made here has its
         // edits; without them its op would write an empty file. Never so by
-        // construction (the edits go only with the op's own text, on a task
-        // card's refresh): refused all the same, before anything is written.
+        // construction (the edits are taken only here, and a card's refresh
+        // of such a file is refused): refused all the same, before anything
+        // is written.
         for job in jobs.iter().flatten() {
             let lost = job.edits.is_none()
                 && job.new.is_empty()

@@ -346,7 +346,7 @@ struct Planner<'a: 'd, 'd> {
     modified: Vec<Option<Document>>,
     /// During stage 3, the text as read of each of `modifies` (by index) that
     /// waits as the edits back from its planned text (see
-    /// [`Planner::park_modified`]).
+    /// [`Planner::parse_modified`]).
     parked: Vec<Option<crate::model::reverse::ReverseEdits>>,
     checks: Vec<Check>,
     /// The frameworks in use.
