@@ -215,7 +215,7 @@ pub fn keep_originals(
     time: &str,
     freed: &dyn Fn(),
 ) -> Option<Originals> {
-    let header = |p: &Path| format!("==> {} <==\n", p.to_string_lossy().replace('\\', "/"));
+    let header = |p: &Path| format!("==> {} <==\n", crate::analysis::facts::display(p));
     let size: usize = plan
         .ops
         .iter()
