@@ -148,10 +148,12 @@ pub fn undo_plan(
             }
         }
     }
-    // The originals file goes with the run it belongs to.
-    let originals_file = match &run.originals {
-        Some(file) => read(&file.path)?.map(|t| (file, t)),
-        None => None,
+    // The originals file goes with the run it belongs to (read once: its
+    // text as the modified files' originals were taken from, if they were).
+    let originals_file = match (&run.originals, kept) {
+        (Some(file), Some(text)) => Some((file, text)),
+        (Some(file), None) => read(&file.path)?.map(|t| (file, Text::from(t))),
+        (None, _) => None,
     };
     if let Some((file, t)) = originals_file {
         let same = sha256(t.as_bytes()) == file.sha256;
@@ -161,7 +163,7 @@ pub fn undo_plan(
         if same || force {
             plan.ops.push(Op::Delete {
                 path: file.path.clone(),
-                old: t.into(),
+                old: t,
             });
         }
     }
