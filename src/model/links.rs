@@ -220,6 +220,14 @@ pub fn applicable(
     edits
 }
 
+/// Each edit's range and the length of what replaces it: what splicing a
+/// token count (`tokens::count_edited`), shifting a parse
+/// ([`crate::model::shifted`]) and the edits back ([`crate::model::reverse`])
+/// read of a text's edits.
+pub fn lengths(edits: &[(std::ops::Range<usize>, String)]) -> Vec<(std::ops::Range<usize>, usize)> {
+    edits.iter().map(|(r, t)| (r.clone(), t.len())).collect()
+}
+
 /// Whether [`edit`] would change `text`: some applicable edit puts other
 /// bytes in its place.
 pub fn changes(text: &str, edits: &[(std::ops::Range<usize>, String)]) -> bool {

@@ -68,12 +68,8 @@ impl ReverseEdits {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::links::edit;
+    use crate::model::links::{edit, lengths as lens};
     use proptest::prelude::*;
-
-    fn lens(edits: &[(Range<usize>, String)]) -> Vec<(Range<usize>, usize)> {
-        edits.iter().map(|(r, t)| (r.clone(), t.len())).collect()
-    }
 
     #[test]
     fn gives_back_the_text_as_read() {

@@ -21,8 +21,7 @@ fn compare(path: &Path, text: &str) -> usize {
             .filter(|(i, l)| (i + k) % 2 == 0 && plain(&l.url) && !l.url.is_empty())
             .filter_map(|(_, l)| Some((l.dest.clone()?, new_url.to_string())))
             .collect();
-        let lens: Vec<(Range<usize>, usize)> =
-            edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
+        let lens = crate::model::links::lengths(&edits);
         let new = crate::model::links::edit(text, edits);
         let source = Source::new(path, new.clone());
         // The parse as read moved in gives what the copy of it gives.
@@ -124,8 +123,7 @@ fn edits_that_are_not_plain_destinations_are_parsed_afresh() {
         ),
     ];
     for (edits, what) in cases {
-        let lens: Vec<(Range<usize>, usize)> =
-            edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
+        let lens = crate::model::links::lengths(&edits);
         let new = crate::model::links::edit(text, edits);
         let source = Source::new(Path::new("t.md"), new);
         assert!(reparse(&old, source, &lens).is_err(), "{what}");

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use super::{sorted, At, Check, PartOut, Planner};
-use crate::model::links::{applicable, changes, edit, locate_all, Loc};
+use crate::model::links::{applicable, changes, edit, lengths, locate_all, Loc};
 use crate::model::markers;
 use crate::model::Document;
 use crate::note::{Note, NoteKind};
@@ -72,10 +72,10 @@ impl Planner<'_, '_> {
             if f.edited.is_some() || self.cfg.in_planning_folders(rel) {
                 broken.extend(f.broken);
             }
-            if let Some(Edited { links, lens, edits }) = f.edited {
+            if let Some(Edited { links, edits }) = f.edited {
                 self.out.links_rewritten += links;
                 if changes(&doc.source.text, &edits) {
-                    self.edited.insert(rel.clone(), lens);
+                    self.edited.insert(rel.clone(), lengths(&edits));
                     // The planned text is made in stage 3, where the text as
                     // read can go as it is made ([`Planner::parse_modified`]):
                     // made here, every modified file was held twice through
@@ -207,8 +207,7 @@ impl Planner<'_, '_> {
         if !edits.is_empty() {
             let links = edits.len() - f.mentions;
             let edits = applicable(&doc.source.text, edits);
-            let lens = edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
-            f.edited = Some(Edited { links, lens, edits });
+            f.edited = Some(Edited { links, edits });
         }
         f
     }
@@ -302,8 +301,6 @@ struct FileLinks {
 struct Edited {
     /// How many links (not mentions) were rewritten.
     links: usize,
-    /// Each edit's range in the old text and the length of its new text.
-    lens: Vec<(std::ops::Range<usize>, usize)>,
     /// The edits, as [`edit`] applies them.
     edits: Vec<(std::ops::Range<usize>, String)>,
 }

@@ -269,8 +269,7 @@ impl PartOut {
     /// count around each edit ([`crate::tokens::count_edited`]) and
     /// remembered, so its folder's index does not count the part again.
     fn edit(&mut self, edits: Vec<(std::ops::Range<usize>, String)>, enc: Encoding) {
-        let lens: Vec<(std::ops::Range<usize>, usize)> =
-            edits.iter().map(|(r, t)| (r.clone(), t.len())).collect();
+        let lens = crate::model::links::lengths(&edits);
         let new = self.ledger.edit(&self.doc.source.text, edits);
         let tokens = self
             .tokens
