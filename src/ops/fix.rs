@@ -164,12 +164,14 @@ pub fn run(
     }
     let mrel = PathBuf::from(&cfg.archive.manifest);
     let mut fixed = report.plan.clone();
-    let time = manifest::now();
-    let mut originals = manifest::keep_originals(&mut fixed, &mrel, &time, &|| {});
-    if let Some(o) = originals.as_mut() {
-        o.named_apart(&|p| root.join(p).symlink_metadata().is_ok());
-    }
-    let run = manifest::record(&fixed, COMMAND, &[], originals.as_ref(), time);
+    let (run, originals) = manifest::record_run(
+        &mut fixed,
+        &mrel,
+        COMMAND,
+        &[],
+        &|p| root.join(p).symlink_metadata().is_ok(),
+        &|| {},
+    );
     let mop = manifest::append_op(&mrel, manifest_text(root, cfg)?.map(Text::from), run)
         .map_err(|e| anyhow::anyhow!(e))?;
     let mut full = Plan::new(root);

@@ -528,22 +528,13 @@ pub fn settle(
         .map(|s| (s.original.clone(), s.parts.clone()))
         .collect();
     let mrel = PathBuf::from(&cfg.archive.manifest);
-    let time = manifest::now();
-    let mut originals = manifest::keep_originals(
+    let (mut run, originals) = manifest::record_run(
         &mut planned.outcome.plan,
         &mrel,
-        &time,
-        &give_back_freed_memory,
-    );
-    if let Some(o) = originals.as_mut() {
-        o.named_apart(&|p| root.join(p).symlink_metadata().is_ok());
-    }
-    let mut run = manifest::record(
-        &planned.outcome.plan,
         opts.command,
         &parts,
-        originals.as_ref(),
-        time,
+        &|p| root.join(p).symlink_metadata().is_ok(),
+        &give_back_freed_memory,
     );
     run.conservation = planned.conservation.clone();
     let mop = manifest::append_op(&mrel, manifest_text.map(crate::model::Text::from), run)

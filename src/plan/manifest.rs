@@ -270,6 +270,28 @@ pub fn keep_originals(
     })
 }
 
+/// The record of a run of `command` applying `plan`, now, and the file of the
+/// originals of the files it modifies ([`keep_originals`], each modify's
+/// expected text become a slice of it), named apart from every file `taken`
+/// says is there ([`Originals::named_apart`]). `parts` and `freed` are as
+/// for [`record`] and [`keep_originals`].
+pub fn record_run(
+    plan: &mut Plan,
+    manifest: &Path,
+    command: &str,
+    parts: &[(PathBuf, Vec<PathBuf>)],
+    taken: &dyn Fn(&Path) -> bool,
+    freed: &dyn Fn(),
+) -> (Run, Option<Originals>) {
+    let time = now();
+    let mut originals = keep_originals(plan, manifest, &time, freed);
+    if let Some(o) = originals.as_mut() {
+        o.named_apart(taken);
+    }
+    let run = record(plan, command, parts, originals.as_ref(), time);
+    (run, originals)
+}
+
 /// Record of a plan run at `time` ([`now`]), with `parts` saying which
 /// created files came from which original, and `originals` the file holding
 /// the modified files' originals when they were kept apart
