@@ -35,9 +35,9 @@ fuzz_target!(|data: &[u8]| {
     let doc = Document::parse(source);
     let mut at = 0;
     for b in &doc.blocks {
-        assert_eq!(b.span.start, at, "blocks do not tile at line {}", b.line);
-        assert!(!b.span.is_empty(), "empty block at line {}", b.line);
-        at = b.span.end;
+        assert_eq!(b.span().start, at, "blocks do not tile at line {}", b.line());
+        assert!(!b.span().is_empty(), "empty block at line {}", b.line());
+        at = b.span().end;
     }
     assert_eq!(at, text.len(), "blocks do not reach the end");
     for h in &doc.headings {
@@ -58,12 +58,12 @@ fuzz_target!(|data: &[u8]| {
     };
     let p = split::plan(&doc, &cfg.headings, &cfg.environments, &opts, "fuzz");
     assert!(p.reassemble(&doc) == text, "parts do not reassemble the input");
-    let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span.start).collect();
+    let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span().start).collect();
     for part in &p.parts {
         let in_list = doc.blocks.iter().any(|b| {
             b.kind == replan::model::BlockKind::List
-                && b.span.start < part.span.start
-                && part.span.start < b.span.end
+                && b.span().start < part.span.start
+                && part.span.start < b.span().end
         });
         assert!(
             starts.binary_search(&part.span.start).is_ok() || in_list,

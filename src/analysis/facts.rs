@@ -70,7 +70,7 @@ pub fn code_ranges(doc: &Document) -> Vec<(usize, usize)> {
         .blocks
         .iter()
         .filter(|b| matches!(b.kind, BlockKind::Code(_)))
-        .map(|b| (b.line.max(1), b.end_line.min(total_lines)))
+        .map(|b| (b.line().max(1), b.end_line().min(total_lines)))
         .filter(|(a, z)| a <= z)
         .collect();
     code.sort_unstable();

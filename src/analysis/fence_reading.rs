@@ -57,7 +57,7 @@ fn tag_blocks(doc: &Document) -> Vec<RangeInclusive<usize>> {
         .filter(|b| {
             let t = doc
                 .source
-                .line_text(b.line)
+                .line_text(b.line())
                 .trim_start()
                 .to_ascii_lowercase();
             let Some(rest) = t.strip_prefix('<') else {
@@ -72,7 +72,7 @@ fn tag_blocks(doc: &Document) -> Vec<RangeInclusive<usize>> {
                 .starts_with(|c: char| c.is_ascii_alphabetic())
                 && !matches!(name.as_str(), "pre" | "script" | "style" | "textarea")
         })
-        .map(|b| b.line..=b.end_line)
+        .map(|b| b.line()..=b.end_line())
         .collect()
 }
 
@@ -162,14 +162,14 @@ pub(super) fn troubles(file: &FileFacts) -> Vec<Trouble> {
         let BlockKind::Code(c) = &b.kind else {
             continue;
         };
-        if !c.fenced || c.closed || explained.contains(&b.line) {
+        if !c.fenced || c.closed || explained.contains(&b.line()) {
             continue;
         }
         // A bare fence left open after a nesting that does not pair, or pairs
         // two ways, is that nesting's doing.
         let blamed = out
             .iter_mut()
-            .filter(|t| t.tangled && t.line < b.line)
+            .filter(|t| t.tangled && t.line < b.line())
             .last()
             .filter(|_| c.info.is_empty());
         if let Some(t) = blamed {
@@ -177,15 +177,15 @@ pub(super) fn troubles(file: &FileFacts) -> Vec<Trouble> {
             t.end_line = Some(total);
             t.message.push_str(&format!(
                 ", and the fence at line {} is left open to the end of the file (lines {}-{total} render as code)",
-                b.line,
-                b.line + 1
+                b.line(),
+                b.line() + 1
             ));
             let mut ev = Vec::new();
-            hidden(file, b.line, &mut t.message, &mut ev);
+            hidden(file, b.line(), &mut t.message, &mut ev);
             t.evidence.extend(ev);
             continue;
         }
-        out.push(open_block(file, &cm, b.line, &c.info, total));
+        out.push(open_block(file, &cm, b.line(), &c.info, total));
     }
     out.sort_by_key(|t| (t.line, t.rule));
     out

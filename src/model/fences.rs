@@ -101,7 +101,7 @@ pub fn top_level(doc: &super::Document) -> Vec<Fence> {
                 K::List | K::BlockQuote | K::FootnoteDefinition | K::FrontMatter
             )
         })
-        .map(|b| (b.line, b.end_line))
+        .map(|b| (b.line(), b.end_line()))
         .collect();
     let is_held = within(held);
     fence_lines(&doc.source)

@@ -87,7 +87,7 @@ pub fn literal_lines(doc: &Document) -> Vec<(usize, usize)> {
     doc.blocks
         .iter()
         .filter(|b| b.is_literal())
-        .map(|b| (b.line, b.end_line))
+        .map(|b| (b.line(), b.end_line()))
         .collect()
 }
 

@@ -36,11 +36,11 @@ impl Document {
                 .find(|t| t.2 <= level)
                 .map(|t| t.1)
                 .unwrap_or(self.blocks.len());
-            let start = self.blocks[block].span.start;
+            let start = self.blocks[block].span().start;
             let end = self
                 .blocks
                 .get(end_block)
-                .map(|b| b.span.start)
+                .map(|b| b.span().start)
                 .unwrap_or(self.source.text.len());
             out.push(Section {
                 heading,
@@ -56,7 +56,7 @@ impl Document {
     /// The heading of a top-level heading block, found by its line (headings
     /// are in text order): a scan per block would be quadratic in headings.
     pub fn heading_of_block(&self, block: usize) -> Option<&Heading> {
-        let line = self.blocks.get(block)?.line;
+        let line = self.blocks.get(block)?.line();
         let i = self.headings.partition_point(|h| h.line < line);
         self.headings[i..]
             .iter()

@@ -112,12 +112,12 @@ fn shift(
     for h in &old.headings {
         let block = match h.block {
             Some(b) => old.blocks.get(b),
-            None => old.blocks.iter().rfind(|b| b.line <= h.line),
+            None => old.blocks.iter().rfind(|b| b.line() <= h.line),
         };
         if let Some(b) = block {
             if edits
                 .iter()
-                .any(|(r, _)| r.start < b.span.end && b.span.start < r.end)
+                .any(|(r, _)| r.start < b.span().end && b.span().start < r.end)
             {
                 return None;
             }
@@ -134,7 +134,8 @@ fn shift(
 /// Each block's span where its bytes are after `edits`.
 fn move_blocks(blocks: &mut [Block], edits: &[(Range<usize>, usize)]) {
     for b in blocks {
-        b.span = map(edits, b.span.start)..map(edits, b.span.end);
+        let span = b.span();
+        b.set_span(map(edits, span.start)..map(edits, span.end));
     }
 }
 

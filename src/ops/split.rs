@@ -236,7 +236,7 @@ pub fn run(opts: &Options, cfg: &Config) -> anyhow::Result<Report> {
     Ok(Report {
         parts,
         oversize: sp.oversize,
-        unclosed_fences: doc.unclosed_fences().map(|u| u.line).collect(),
+        unclosed_fences: doc.unclosed_fences().map(|u| u.line()).collect(),
         max_lines,
         max_tokens,
         encoding,

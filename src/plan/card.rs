@@ -143,7 +143,7 @@ pub fn insert(
         .find(|(_, h)| is_heading(&h.text))
         .or_else(|| doc.top_headings().next())?;
     let block = doc.blocks.get(b)?;
-    let at = doc.source.line_start(block.end_line + 1);
+    let at = doc.source.line_start(block.end_line() + 1);
     if at == 0 || at > contents.len() || !contents[..at].ends_with('\n') {
         return None;
     }

@@ -66,7 +66,7 @@ impl BlockSizes {
             .blocks
             .par_iter()
             .map(|b| {
-                let t = &doc.source.text[b.span.clone()];
+                let t = &doc.source.text[b.span()];
                 (count_lines(t), enc.count(t))
             })
             .unzip();
@@ -119,7 +119,7 @@ impl Segs {
     ) -> Segs {
         let mut block_growth = vec![0usize; doc.blocks.len()];
         for &(line, t) in growth {
-            let b = doc.blocks.partition_point(|b| b.line <= line);
+            let b = doc.blocks.partition_point(|b| b.line() <= line);
             if let Some(g) = block_growth.get_mut(b.saturating_sub(1)) {
                 *g += t;
             }
@@ -145,18 +145,18 @@ impl Segs {
                 Vec::new()
             };
             if items.is_empty() {
-                s.span.push(b.span.clone());
-                s.line.push(b.line);
+                s.span.push(b.span());
+                s.line.push(b.line());
                 s.lines.push(sizes.lines[i]);
                 s.tokens.push(sizes.tokens[i]);
                 s.block.push(i);
                 continue;
             }
-            let mut at = b.span.start;
-            for end in items.iter().copied().chain(std::iter::once(b.span.end)) {
+            let mut at = b.span().start;
+            for end in items.iter().copied().chain(std::iter::once(b.span().end)) {
                 let text = &doc.source.text[at..end];
-                s.line.push(if at == b.span.start {
-                    b.line
+                s.line.push(if at == b.span().start {
+                    b.line()
                 } else {
                     doc.source.line_of(at)
                 });

@@ -18,7 +18,7 @@ pub fn starts(doc: &Document, b: usize) -> Vec<usize> {
     if block.kind != BlockKind::List {
         return Vec::new();
     }
-    let text = &doc.source.text[block.span.clone()];
+    let text = &doc.source.text[block.span()];
     if text.starts_with('\u{feff}') {
         return Vec::new();
     }
@@ -30,7 +30,7 @@ pub fn starts(doc: &Document, b: usize) -> Vec<usize> {
     else {
         return Vec::new();
     };
-    let base = doc.source.line_of(block.span.start);
+    let base = doc.source.line_of(block.span().start);
     let mut out = Vec::new();
     for item in list.children().skip(1) {
         let rel = item.data().sourcepos.start.line;
@@ -45,8 +45,8 @@ pub fn starts(doc: &Document, b: usize) -> Vec<usize> {
             .trim_start_matches([' ', '\t'])
             .starts_with(|c: char| matches!(c, '-' | '*' | '+') || c.is_ascii_digit());
         if marker
-            && at > block.span.start
-            && at < block.span.end
+            && at > block.span().start
+            && at < block.span().end
             && out.last().is_none_or(|&l| l < at)
         {
             out.push(at);

@@ -275,8 +275,8 @@ pub fn plan_avoiding(
         // Any part may also carry copies of the link definitions it uses: keep
         // room for all those the unit uses (an upper bound for each of its parts).
         if let (Some(ix), false) = (&defs, unit.blocks.is_empty()) {
-            let span =
-                doc.blocks[unit.blocks.start].span.start..doc.blocks[unit.blocks.end - 1].span.end;
+            let span = doc.blocks[unit.blocks.start].span().start
+                ..doc.blocks[unit.blocks.end - 1].span().end;
             let used = ix.used(doc, &span, false);
             if !used.is_empty() {
                 let s = refdefs::suffix(&used, doc.source.newline, false);
@@ -443,7 +443,7 @@ fn link_growth(
 ) -> Vec<(usize, usize)> {
     let starts: Vec<usize> = units
         .iter()
-        .map(|u| doc.blocks.get(u.blocks.start).map_or(0, |b| b.line))
+        .map(|u| doc.blocks.get(u.blocks.start).map_or(0, |b| b.line()))
         .collect();
     let unit_at = |line: usize| starts.partition_point(|&s| s <= line).saturating_sub(1);
     let heading_unit: std::collections::HashMap<String, usize> = doc

@@ -267,7 +267,7 @@ fn front_matter_title(doc: &Document) -> Option<String> {
         return None;
     }
     let mut name = None;
-    for line in doc.source.text[b.span.clone()].lines() {
+    for line in doc.source.text[b.span()].lines() {
         for key in ["title:", "name:"] {
             let Some(v) = line.strip_prefix(key) else {
                 continue;

@@ -119,10 +119,10 @@ fn leaked_lines(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> V
     let mut stray_at: Option<usize> = None;
     for (i, b) in doc.blocks.iter().enumerate() {
         let Some(c) = fence(b) else { continue };
-        if !c.closed || b.end_line <= b.line + 1 || stray_at == Some(b.line) {
+        if !c.closed || b.end_line() <= b.line() + 1 || stray_at == Some(b.line()) {
             continue;
         }
-        let inner = (b.line + 1..b.end_line).any(|l| {
+        let inner = (b.line() + 1..b.end_line()).any(|l| {
             let t = doc.source.line_text(l).trim();
             let run = t.chars().take_while(|&ch| ch == c.fence_char).count();
             run >= c.fence_len && !t[run * c.fence_char.len_utf8()..].trim().is_empty()
@@ -138,7 +138,7 @@ fn leaked_lines(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> V
             let Some(k) = fence(x) else { return false };
             !k.closed
                 || (k.info.trim().is_empty()
-                    && (x.line + 1..x.end_line).any(|l| {
+                    && (x.line() + 1..x.end_line()).any(|l| {
                         let t = doc.source.line_text(l).trim_start();
                         let h = t.trim_start_matches('#');
                         (1..=6).contains(&(t.len() - h.len()))
@@ -147,10 +147,10 @@ fn leaked_lines(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> V
                     }))
         });
         let next = stray.or(later.first());
-        stray_at = next.map(|n| n.line);
-        let end = next.map(|n| n.line - 1).unwrap_or(usize::MAX);
-        if end > b.end_line {
-            out.push((b.end_line + 1, end));
+        stray_at = next.map(|n| n.line());
+        let end = next.map(|n| n.line() - 1).unwrap_or(usize::MAX);
+        if end > b.end_line() {
+            out.push((b.end_line() + 1, end));
         }
     }
     out

@@ -195,10 +195,10 @@ pub fn is_list_item_start(doc: &replan::model::Document, at: usize) -> bool {
     src.line_start(line) == at
         && doc.blocks.iter().any(|b| {
             b.kind == replan::model::BlockKind::List
-                && b.span.start < at
-                && at < b.span.end
+                && b.span().start < at
+                && at < b.span().end
                 && marker(src.line_text(line))
-                && indent(src.line_text(line)) < content_column(src.line_text(b.line))
+                && indent(src.line_text(line)) < content_column(src.line_text(b.line()))
         })
 }
 

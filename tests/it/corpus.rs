@@ -43,11 +43,7 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
     };
     let text = source.text.clone();
     let doc = Document::parse(source);
-    let joined: String = doc
-        .blocks
-        .iter()
-        .map(|b| doc.slice(b.span.clone()))
-        .collect();
+    let joined: String = doc.blocks.iter().map(|b| doc.slice(b.span())).collect();
     if joined != text {
         return Err(format!("{}: blocks do not tile the file", path.display()));
     }
@@ -59,7 +55,7 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
             path.display()
         ));
     }
-    let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span.start).collect();
+    let starts: Vec<usize> = doc.blocks.iter().map(|b| b.span().start).collect();
     for part in &p.parts {
         if starts.binary_search(&part.span.start).is_err()
             && !crate::common::is_list_item_start(&doc, part.span.start)
@@ -100,11 +96,11 @@ fn check_file(path: &Path, cfg: &Config, opts: &SplitOptions) -> Result<usize, S
         for (i, b) in doc.blocks.iter().enumerate() {
             let next = doc.blocks.get(i + 1);
             let clean = next.is_none_or(|n| {
-                replan::tokens::joins_cleanly(doc.slice(b.span.clone()), doc.slice(n.span.clone()))
+                replan::tokens::joins_cleanly(doc.slice(b.span()), doc.slice(n.span()))
             });
             if clean {
-                sum += enc.count(&text[run_start..b.span.end]);
-                run_start = b.span.end;
+                sum += enc.count(&text[run_start..b.span().end]);
+                run_start = b.span().end;
             }
         }
         let whole = enc.count(&text);

@@ -521,27 +521,23 @@ fn plan(doc: &Document, opts: &SplitOptions) -> SplitPlan {
 
 /// Blocks tile the text: adjacent, in order, from 0 to the end, each at a line start.
 fn check_tiling(doc: &Document, text: &str) -> Result<(), TestCaseError> {
-    let concat: String = doc
-        .blocks
-        .iter()
-        .map(|b| doc.slice(b.span.clone()))
-        .collect();
+    let concat: String = doc.blocks.iter().map(|b| doc.slice(b.span())).collect();
     prop_assert_eq!(&concat, text);
     let mut at = 0;
     for b in &doc.blocks {
         prop_assert_eq!(
-            b.span.start,
+            b.span().start,
             at,
             "gap or overlap before block at line {}",
-            b.line
+            b.line()
         );
-        prop_assert!(!b.span.is_empty(), "empty block at line {}", b.line);
+        prop_assert!(!b.span().is_empty(), "empty block at line {}", b.line());
         prop_assert!(
-            doc.source.line_start(doc.source.line_of(b.span.start)) == b.span.start,
+            doc.source.line_start(doc.source.line_of(b.span().start)) == b.span().start,
             "block at line {} starts mid-line",
-            b.line
+            b.line()
         );
-        at = b.span.end;
+        at = b.span().end;
     }
     prop_assert_eq!(at, text.len());
     Ok(())
@@ -556,7 +552,7 @@ fn check_split(
     text: &str,
 ) -> Result<(), TestCaseError> {
     prop_assert_eq!(&p.reassemble(doc), text);
-    let starts: BTreeSet<usize> = doc.blocks.iter().map(|b| b.span.start).collect();
+    let starts: BTreeSet<usize> = doc.blocks.iter().map(|b| b.span().start).collect();
     let mut at = 0;
     let mut names = BTreeSet::new();
     for part in &p.parts {
@@ -658,9 +654,9 @@ proptest! {
         check_tiling(&doc, &g.text)?;
         for b in &doc.blocks {
             prop_assert!(
-                !g.forbidden.contains(&b.span.start),
+                !g.forbidden.contains(&b.span().start),
                 "block boundary inside a fence/table/list/HTML block at line {}",
-                b.line
+                b.line()
             );
         }
         for h in &doc.headings {

@@ -81,14 +81,14 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
             }
             BlockKind::Code(c) => {
                 if c.fenced && !c.closed {
-                    unclosed.push(b.line);
+                    unclosed.push(b.line());
                 }
                 Kind::Skip
             }
             _ => Kind::Skip,
         };
-        let last = b.end_line.min(n);
-        for i in b.line.saturating_sub(1)..last {
+        let last = b.end_line().min(n);
+        for i in b.line().saturating_sub(1)..last {
             lines[i].kind = kind;
             block_end[i] = u32::try_from(last).unwrap_or(u32::MAX);
         }

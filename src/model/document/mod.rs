@@ -60,21 +60,78 @@ pub struct CodeInfo {
     pub fence_len: usize,
 }
 
-/// A top-level block. `span` tiles the file: it runs from this block's first line
-/// to the next block's first line, so trailing blank lines belong to it.
-#[derive(Debug, Clone)]
+/// A top-level block. Its span tiles the file: it runs from this block's first
+/// line to the next block's first line, so trailing blank lines belong to it.
+///
+/// Offsets and line numbers are held in 32 bits (32 bytes a block, not 48):
+/// every block of every file of a tree is held at once, and no text replan
+/// reads reaches 4 GiB ([`Source::read`] refuses bigger files, and its line
+/// starts are 32-bit already).
+#[derive(Clone, PartialEq, Eq)]
 pub struct Block {
     /// What it is.
     pub kind: BlockKind,
-    /// Half-open byte range; consecutive blocks' spans are adjacent and cover the file.
-    pub span: Range<usize>,
-    /// 1-based first line.
-    pub line: usize,
-    /// 1-based last line of the block's own content (before trailing blank lines).
-    pub end_line: usize,
+    start: u32,
+    end: u32,
+    line: u32,
+    end_line: u32,
+}
+
+/// An offset or line number as a block holds it: saturating, as
+/// [`Source`]'s line starts do (inputs over 4 GiB are refused on reading).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl std::fmt::Debug for Block {
+    /// As the derived form of the fields it had (`span: a..b`), which debug
+    /// comparisons and failing tests print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Block")
+            .field("kind", &self.kind)
+            .field("span", &self.span())
+            .field("line", &self.line())
+            .field("end_line", &self.end_line())
+            .finish()
+    }
 }
 
 impl Block {
+    /// A block of `kind` over the bytes `span`, from 1-based `line` to
+    /// `end_line` (the last line of its own content, before trailing blank
+    /// lines).
+    pub fn new(kind: BlockKind, span: Range<usize>, line: usize, end_line: usize) -> Block {
+        Block {
+            kind,
+            start: narrow(span.start),
+            end: narrow(span.end),
+            line: narrow(line),
+            end_line: narrow(end_line),
+        }
+    }
+
+    /// Half-open byte range; consecutive blocks' spans are adjacent and cover the file.
+    pub fn span(&self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+
+    /// 1-based first line.
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
+    /// 1-based last line of the block's own content (before trailing blank lines).
+    pub fn end_line(&self) -> usize {
+        self.end_line as usize
+    }
+
+    /// Move the block to the bytes `span` (its lines unchanged: an edit
+    /// within lines, `model::shifted`).
+    pub(crate) fn set_span(&mut self, span: Range<usize>) {
+        self.start = narrow(span.start);
+        self.end = narrow(span.end);
+    }
+
     /// Whether the block's text is literal (code, HTML, front matter): link
     /// syntax inside it is not Markdown and must be neither read nor rewritten.
     pub fn is_literal(&self) -> bool {
@@ -203,7 +260,7 @@ impl Document {
                 setext: h.setext,
                 anchor: anchors.next(&h.text),
                 block: if h.top {
-                    blocks.binary_search_by_key(&h.line, |b| b.line).ok()
+                    blocks.binary_search_by_key(&h.line, |b| b.line()).ok()
                 } else {
                     None
                 },
@@ -308,20 +365,15 @@ fn tile(source: &Source, mut raw: Vec<(usize, usize, BlockKind)>) -> Vec<Block> 
         if to <= from {
             continue;
         }
-        blocks.push(Block {
-            kind: kind.clone(),
-            span: from..to,
-            line: *start,
-            end_line: *end,
-        });
+        blocks.push(Block::new(kind.clone(), from..to, *start, *end));
     }
     if blocks.is_empty() && len > 0 {
-        blocks.push(Block {
-            kind: BlockKind::Other,
-            span: 0..len,
-            line: 1,
-            end_line: source.line_count().max(1),
-        });
+        blocks.push(Block::new(
+            BlockKind::Other,
+            0..len,
+            1,
+            source.line_count().max(1),
+        ));
     }
     blocks
 }

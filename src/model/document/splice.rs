@@ -183,12 +183,12 @@ fn locate(new: &Source, pieces: &[Piece]) -> Option<Located> {
                         return None;
                     }
                     let (first, past) = (line_at(src, bytes.start), line_at(src, bytes.end));
-                    let inside = within(&doc.blocks, |b| b.line, first, past);
-                    let before = doc.blocks.partition_point(|b| b.line < first);
+                    let inside = within(&doc.blocks, |b| b.line(), first, past);
+                    let before = doc.blocks.partition_point(|b| b.line() < first);
                     let prev = before.checked_sub(1).map(|i| &doc.blocks[i]);
                     // Every block wholly before, inside or after the lines.
-                    if prev.is_some_and(|b| b.end_line >= first)
-                        || inside.last().is_some_and(|b| b.end_line >= past)
+                    if prev.is_some_and(|b| b.end_line() >= first)
+                        || inside.last().is_some_and(|b| b.end_line() >= past)
                     {
                         return None;
                     }
@@ -243,7 +243,7 @@ fn tail_start(doc: &Document, bytes: &Range<usize>) -> Option<usize> {
         return None;
     }
     let (first, past) = (line_at(src, bytes.start), line_at(src, bytes.end));
-    let inside = within(&doc.blocks, |b| b.line, first, past);
+    let inside = within(&doc.blocks, |b| b.line(), first, past);
     let last = inside.last()?;
     if closed(src, last, past) {
         return None;
@@ -252,9 +252,9 @@ fn tail_start(doc: &Document, bytes: &Range<usize>) -> Option<usize> {
     // leaves none open), or all of them.
     let from = inside
         .windows(2)
-        .rposition(|w| closed(src, &w[0], w[1].line))
+        .rposition(|w| closed(src, &w[0], w[1].line()))
         .map_or(&inside[0], |i| &inside[i + 1]);
-    Some(src.line_start(from.line))
+    Some(src.line_start(from.line()))
 }
 
 /// The items of `items` (in line order) on lines `first..past`.
@@ -271,9 +271,9 @@ fn take(out: &mut Located, doc: &Document, bytes: Range<usize>, at: usize, new: 
     let (first, past) = (line_at(src, bytes.start), line_at(src, bytes.end));
     let to_line = |l: usize| l - first + new.line_of(at);
     let to_byte = |o: usize| o - bytes.start + at;
-    for b in within(&doc.blocks, |b| b.line, first, past) {
+    for b in within(&doc.blocks, |b| b.line(), first, past) {
         out.raw
-            .push((to_line(b.line), to_line(b.end_line), b.kind.clone()));
+            .push((to_line(b.line()), to_line(b.end_line()), b.kind.clone()));
     }
     for h in within(&doc.headings, |h| h.line, first, past) {
         out.headings.push(Found {
@@ -322,14 +322,14 @@ fn closed(src: &Source, b: &Block, limit: usize) -> bool {
         BlockKind::Heading { .. } | BlockKind::FrontMatter => true,
         BlockKind::Code(ref c) => c.fenced && c.closed,
         BlockKind::Paragraph => {
-            b.end_line + 1 < limit
-                && b.end_line < src.line_count()
-                && blank(src.line_text(b.end_line + 1))
+            b.end_line() + 1 < limit
+                && b.end_line() < src.line_count()
+                && blank(src.line_text(b.end_line() + 1))
         }
         BlockKind::Html => {
-            let line = src.line_text(b.line);
+            let line = src.line_text(b.line());
             let t = line.trim_start_matches(' ');
-            b.line == b.end_line
+            b.line() == b.end_line()
                 && line.len() - t.len() <= 3
                 && t.starts_with("<!--")
                 && t[4..].contains("-->")
@@ -349,7 +349,7 @@ fn same(a: &Document, b: &Document) -> bool {
     let blocks = |d: &Document| {
         d.blocks
             .iter()
-            .map(|b| (b.kind.clone(), b.span.clone(), b.line, b.end_line))
+            .map(|b| (b.kind.clone(), b.span(), b.line, b.end_line))
             .collect::<Vec<_>>()
     };
     a.source.text == b.source.text

@@ -267,8 +267,8 @@ pub fn find(doc: &Document) -> Vec<Mention> {
     }
     let mut segs = Vec::new();
     for blk in doc.blocks.iter().filter(|b| !b.is_literal()) {
-        if let Some(t) = text.get(blk.span.clone()) {
-            regions(t, blk.span.start, &mut segs);
+        if let Some(t) = text.get(blk.span()) {
+            regions(t, blk.span().start, &mut segs);
         }
     }
     let mut out = Vec::new();

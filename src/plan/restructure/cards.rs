@@ -143,7 +143,7 @@ impl Planner<'_, '_> {
         let line = doc.source.line_of(span.start);
         let (_, h) = doc
             .top_headings()
-            .find(|(b, _)| doc.blocks.get(*b).is_some_and(|b| b.end_line + 1 == line))?;
+            .find(|(b, _)| doc.blocks.get(*b).is_some_and(|b| b.end_line() + 1 == line))?;
         carding::subphase_of(&h.text, &self.cfg.headings, &self.cfg.environments)
     }
 

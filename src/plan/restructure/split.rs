@@ -201,7 +201,7 @@ impl Planner<'_, '_> {
                         rel,
                         "code fence opened here is never closed; everything after it is code to a Markdown reader",
                     )
-                    .at(u.line),
+                    .at(u.line()),
                 );
             }
             for o in &sp.oversize {

@@ -45,7 +45,7 @@ fn cards_after_headings_splice_like_a_fresh_parse() {
     for text in samples() {
         let doc = Document::from_text("t.md", &text);
         for (b, _) in doc.top_headings() {
-            let at = doc.source.line_start(doc.blocks[b].end_line + 1);
+            let at = doc.source.line_start(doc.blocks[b].end_line() + 1);
             if at == 0 || !text[..at].ends_with('\n') {
                 continue;
             }
@@ -69,7 +69,7 @@ fn sections_taken_out_locate_like_a_fresh_parse() {
         let doc = Document::from_text("t.md", &text);
         let mut cuts: Vec<usize> = doc
             .top_headings()
-            .map(|(b, _)| doc.blocks[b].span.start)
+            .map(|(b, _)| doc.blocks[b].span().start)
             .collect();
         cuts.push(text.len());
         for w in cuts.windows(2).chain(
@@ -249,7 +249,7 @@ fn corpus_parts_splice_like_a_fresh_parse() {
             let first = part
                 .top_headings()
                 .next()
-                .map(|(b, _)| part.blocks[b].end_line);
+                .map(|(b, _)| part.blocks[b].end_line());
             if let Some(line) = first {
                 let at = part.source.line_start(line + 1);
                 if at > 0 && text[..at].ends_with('\n') {
