@@ -151,11 +151,7 @@ impl<'a> Reading<'a> {
         rules: &'a HeadingRules,
         envs: &'a [Environment],
     ) -> Reading<'a> {
-        Reading::of(
-            doc.top_headings().map(|(_, h)| h.text.as_str()),
-            rules,
-            envs,
-        )
+        Reading::of(doc.top_headings().map(|(_, h)| h.text()), rules, envs)
     }
 
     /// The subphase a heading of this document names, if any.

@@ -106,8 +106,8 @@ impl<'a> FileFacts<'a> {
             .iter()
             .enumerate()
             .filter_map(|(i, h)| {
-                recognise(&h.text, &cx.cfg.headings, envs)
-                    .or_else(|| lettered(&h.text))
+                recognise(h.text(), &cx.cfg.headings, envs)
+                    .or_else(|| lettered(h.text()))
                     .map(|s| (i, s))
             })
             .collect();
@@ -141,26 +141,29 @@ impl<'a> FileFacts<'a> {
             for (i, sp) in found {
                 let h = &doc.headings[i];
                 if h.level != level {
-                    off_level.push((h.line, h.level, sp.number));
+                    off_level.push((h.line(), h.level, sp.number));
                     continue;
                 }
                 let end_line = doc.headings[i + 1..]
                     .iter()
-                    .find(|n| n.level <= h.level && n.line > h.line)
-                    .map(|n| n.line - 1)
+                    .find(|n| n.level <= h.level && n.line() > h.line())
+                    .map(|n| n.line() - 1)
                     .unwrap_or(total_lines)
-                    .max(h.line);
-                let body = doc.source.line_start(h.line + 1).min(doc.source.text.len())
+                    .max(h.line());
+                let body = doc
+                    .source
+                    .line_start(h.line() + 1)
+                    .min(doc.source.text.len())
                     ..doc
                         .source
                         .line_start(end_line + 1)
                         .min(doc.source.text.len());
                 subphases.push(SubHead {
                     heading: i,
-                    line: h.line,
+                    line: h.line(),
                     level: h.level,
                     sp,
-                    text: &h.text,
+                    text: h.text(),
                     end_line,
                     body: body.start.min(body.end)..body.end,
                 });

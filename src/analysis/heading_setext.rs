@@ -43,29 +43,29 @@ impl Rule for HeadingSetext {
             }
             // The underline: the first dash-only line after the heading's first line.
             let total = file.lines();
-            let Some((uline, ulen)) = (h.line + 1..=total.min(h.line + 50))
+            let Some((uline, ulen)) = (h.line() + 1..=total.min(h.line() + 50))
                 .find_map(|l| underline(file.line(l)).map(|n| (l, n)))
             else {
                 continue;
             };
-            let text_len = h.text.chars().count();
+            let text_len = h.text().chars().count();
             if ulen >= 4 && ulen * 2 >= text_len {
                 continue;
             }
-            let shown: String = h.text.chars().take(60).collect();
+            let shown: String = h.text().chars().take(60).collect();
             let ell = if text_len > 60 { "..." } else { "" };
             out.push(
                 cx.finding(
                     INFO.id,
                     file,
-                    h.line,
+                    h.line(),
                     format!(
                         "`{}` under \"{shown}{ell}\" makes it a level-2 heading; add a blank line before it for a horizontal rule, or write `## ` if a heading is meant",
                         "-".repeat(ulen)
                     ),
                 )
                 .end_line(uline)
-                .evidence([format!("lines {}-{uline} read as one heading", h.line)]),
+                .evidence([format!("lines {}-{uline} read as one heading", h.line())]),
             );
         }
     }

@@ -64,7 +64,7 @@ fn html_ids() -> &'static Regex {
 fn anchors_of(doc: &Document) -> Anchors {
     let mut a = Anchors::default();
     for h in &doc.headings {
-        a.defined.insert(h.anchor.to_lowercase());
+        a.defined.insert(h.anchor().to_lowercase());
     }
     for c in html_ids().captures_iter(&doc.source.text) {
         a.defined.insert(c[1].to_lowercase());

@@ -347,16 +347,16 @@ impl PhaseMislabeled {
         // Deeper headings in line order, met as the lines are (a lookup per
         // line hashed every line of every section).
         let headings = &file.doc.headings;
-        let mut next = headings.partition_point(|h| h.line < first);
+        let mut next = headings.partition_point(|h| h.line() < first);
         let mut seen = vec![false; n_env];
         for l in lines {
-            while next < headings.len() && headings[next].line < l {
+            while next < headings.len() && headings[next].line() < l {
                 next += 1;
             }
             let deeper = headings[next..]
                 .iter()
-                .take_while(|h| h.line == l)
-                .filter(|h| h.line <= last && h.level > into.level)
+                .take_while(|h| h.line() == l)
+                .filter(|h| h.line() <= last && h.level > into.level)
                 .last();
             let t = file.line(l);
             if into.envs {
@@ -381,7 +381,7 @@ impl PhaseMislabeled {
             // Self-references: a deeper heading (or a bold-only line) that is a
             // subphase heading with another number, not a child of this one.
             let named = match deeper {
-                Some(h) => Some(h.text.as_str()),
+                Some(h) => Some(h.text()),
                 None if !file.is_code(l) => bold_line(t),
                 None => None,
             };

@@ -253,7 +253,7 @@ impl Rule for StatusClaims {
                 .doc
                 .headings
                 .iter()
-                .map(|h| (h.line, h.text.as_str()))
+                .map(|h| (h.line(), h.text()))
                 .collect();
             for l in 1..=f.lines() {
                 let t = f.line(l);

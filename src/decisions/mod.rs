@@ -374,13 +374,13 @@ fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
         .par_iter()
         .flat_map_iter(|src| {
             src.doc.headings.iter().filter_map(move |h| {
-                let (n, t) = phase_in(ctx, &h.text)?;
+                let (n, t) = phase_in(ctx, h.text())?;
                 if n.contains('.') {
                     return None;
                 }
                 let explicit = t.is_some();
-                let t = t.or_else(|| after_number(&h.text, &n))?;
-                Some((src.rel.as_path(), h.line, top_phase(&n), t, explicit))
+                let t = t.or_else(|| after_number(h.text(), &n))?;
+                Some((src.rel.as_path(), h.line(), top_phase(&n), t, explicit))
             })
         })
         .collect();
@@ -440,15 +440,15 @@ struct Anc {
 /// Headings enclosing `line` (innermost first), continuing into `outer` for
 /// text re-read from an unclosed fence. `rendered`: whether `headings` are real.
 fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -> Vec<Anc> {
-    let end = headings.partition_point(|h| h.line <= line);
+    let end = headings.partition_point(|h| h.line() <= line);
     let mut cur = 7u8;
     let mut out = Vec::new();
     for h in headings[..end].iter().rev() {
         if h.level < cur {
             out.push(Anc {
                 level: h.level,
-                text: h.text.clone(),
-                anchor: rendered.then(|| h.anchor.clone()),
+                text: h.text().to_string(),
+                anchor: rendered.then(|| h.anchor().to_string()),
             });
             cur = h.level;
             if cur <= 1 {
@@ -623,8 +623,8 @@ fn doc_title(doc: &Document, rel: &Path, over: Option<&str>) -> String {
     let title = doc
         .headings
         .iter()
-        .find(|h| h.level == 1 && h.block.is_some() && !h.text.trim().is_empty())
-        .map(|h| without_extension(h.text.trim()).to_string())
+        .find(|h| h.level == 1 && h.block().is_some() && !h.text().trim().is_empty())
+        .map(|h| without_extension(h.text().trim()).to_string())
         .or_else(|| rel.file_stem().map(|s| s.to_string_lossy().into_owned()))
         .unwrap_or_default();
     // `# Tasks` in `changes/add-x/tasks.md`: the folder tells it from the others.
@@ -739,8 +739,9 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
                     .find_map(|c| c.anchor.clone())
                     .or_else(|| a.clone()),
                 None => {
-                    let end = doc.headings.partition_point(|h| h.line <= f.line);
-                    end.checked_sub(1).map(|i| doc.headings[i].anchor.clone())
+                    let end = doc.headings.partition_point(|h| h.line() <= f.line);
+                    end.checked_sub(1)
+                        .map(|i| doc.headings[i].anchor().to_string())
                 }
             };
             all.push(Decision {
@@ -796,8 +797,9 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
             let anchor = match &region.anchor {
                 Some(a) => a.clone(),
                 None => {
-                    let end = doc.headings.partition_point(|h| h.line <= line);
-                    end.checked_sub(1).map(|i| doc.headings[i].anchor.clone())
+                    let end = doc.headings.partition_point(|h| h.line() <= line);
+                    end.checked_sub(1)
+                        .map(|i| doc.headings[i].anchor().to_string())
                 }
             };
             stack.push(Region {

@@ -56,7 +56,7 @@ impl<'d> Anchors<'d> {
             by_words: HashMap::new(),
         };
         for h in &doc.headings {
-            let h = h.anchor.as_str();
+            let h = h.anchor();
             a.exact.insert(h.to_ascii_lowercase());
             a.by_base.entry(base(h)).or_default().push(h);
             a.by_words.entry(words(h)).or_default().push(h);

@@ -303,10 +303,10 @@ fn edits(
     let nh = after
         .headings
         .iter()
-        .find(|x| x.line == v.line)
+        .find(|x| x.line() == v.line)
         .ok_or("the rewritten line would no longer be a heading")?;
-    let (old, new) = (format!("#{}", h.anchor), format!("#{}", nh.anchor));
-    let heading = nh.text.clone();
+    let (old, new) = (format!("#{}", h.anchor()), format!("#{}", nh.anchor()));
+    let heading = nh.text().to_string();
     let mut links = 0;
     if old != new {
         for l in doc.links.iter().filter(|l| l.url == old && !l.image) {
@@ -315,7 +315,7 @@ fn edits(
                 continue;
             }
             if let Some((r, t)) = link_text(src, l.line, l.column, dest.start) {
-                if h.text.starts_with(t.trim()) && !t.trim().is_empty() {
+                if h.text().starts_with(t.trim()) && !t.trim().is_empty() {
                     if let Some(nt) = relabel.apply(t) {
                         if nt != t {
                             edits.push(Edit { range: r, text: nt });

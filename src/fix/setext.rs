@@ -25,7 +25,7 @@ pub(super) fn fix(input: &Input, f: &Finding, out: &mut Found) {
         .doc
         .headings
         .iter()
-        .any(|h| h.line == f.line && h.setext && h.level == 2);
+        .any(|h| h.line() == f.line && h.setext && h.level == 2);
     let Some(u) = underline(input, f.line).filter(|_| is_heading) else {
         return;
     };

@@ -27,7 +27,7 @@ impl Document {
             .headings
             .iter()
             .enumerate()
-            .filter_map(|(i, h)| h.block.map(|b| (i, b, h.level)))
+            .filter_map(|(i, h)| h.block().map(|b| (i, b, h.level)))
             .collect();
         let mut out = Vec::with_capacity(tops.len());
         for (k, &(heading, block, level)) in tops.iter().enumerate() {
@@ -57,11 +57,11 @@ impl Document {
     /// are in text order): a scan per block would be quadratic in headings.
     pub fn heading_of_block(&self, block: usize) -> Option<&Heading> {
         let line = self.blocks.get(block)?.line();
-        let i = self.headings.partition_point(|h| h.line < line);
+        let i = self.headings.partition_point(|h| h.line() < line);
         self.headings[i..]
             .iter()
-            .take_while(|h| h.line == line)
-            .find(|h| h.block == Some(block))
+            .take_while(|h| h.line() == line)
+            .find(|h| h.block() == Some(block))
     }
 
     /// Level of the block if it is a heading.
@@ -92,7 +92,7 @@ mod tests {
     fn a_heading_block_finds_its_heading_and_nothing_else_does() {
         let doc = Document::from_text("t.md", "# A\n\n> ## Quoted\n\npara\n\n## B\n");
         let found: Vec<Option<&str>> = (0..doc.blocks.len())
-            .map(|b| doc.heading_of_block(b).map(|h| h.text.as_str()))
+            .map(|b| doc.heading_of_block(b).map(|h| h.text()))
             .collect();
         assert_eq!(found, vec![Some("A"), None, None, Some("B")]);
         assert!(doc.heading_of_block(99).is_none());

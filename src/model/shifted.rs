@@ -110,9 +110,9 @@ fn shift(
     }
     // No edit in a heading, nor in a top-level block holding one.
     for h in &old.headings {
-        let block = match h.block {
+        let block = match h.block() {
             Some(b) => old.blocks.get(b),
-            None => old.blocks.iter().rfind(|b| b.line() <= h.line),
+            None => old.blocks.iter().rfind(|b| b.line() <= h.line()),
         };
         if let Some(b) = block {
             if edits

@@ -454,7 +454,7 @@ fn relink(
     let heads: Vec<&[crate::model::Heading]> = pheads.iter().map(Vec::as_slice).collect();
     for (h, k, anchor) in sp.heading_map(doc, &heads) {
         moved.anchors.insert(
-            doc.headings[h].anchor.to_lowercase(),
+            doc.headings[h].anchor().to_lowercase(),
             (paths[k].clone(), anchor),
         );
     }

@@ -140,7 +140,7 @@ pub fn insert(
     }
     let (b, _) = doc
         .top_headings()
-        .find(|(_, h)| is_heading(&h.text))
+        .find(|(_, h)| is_heading(h.text()))
         .or_else(|| doc.top_headings().next())?;
     let block = doc.blocks.get(b)?;
     let at = doc.source.line_start(block.end_line() + 1);

@@ -41,7 +41,7 @@ impl Entry {
         let title = doc
             .headings
             .first()
-            .map(|h| h.text.trim().to_string())
+            .map(|h| h.text().trim().to_string())
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| name.trim_end_matches(".md").to_string());
         Entry {

@@ -41,7 +41,7 @@ pub fn dest_of(from: &Path, url: &str) -> Option<Dest> {
 pub fn anchors(doc: &Document) -> HashSet<String> {
     doc.headings
         .iter()
-        .map(|h| h.anchor.to_lowercase())
+        .map(|h| h.anchor().to_lowercase())
         .collect()
 }
 

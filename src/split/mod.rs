@@ -152,7 +152,7 @@ impl SplitPlan {
         // every heading for every part (quadratic on a big file). Should an
         // order ever be broken (comrak has moved footnote definitions), every
         // heading is looked at, as before.
-        let sorted = |hs: &[Heading]| hs.is_sorted_by_key(|h| h.line);
+        let sorted = |hs: &[Heading]| hs.is_sorted_by_key(|h| h.line());
         let in_order = sorted(&doc.headings);
         for (k, (part, pheads)) in self.parts.iter().zip(parts).enumerate() {
             let first = doc.source.line_of(part.span.start);
@@ -164,25 +164,25 @@ impl SplitPlan {
             let shift = count_lines(&part.prefix);
             let (from, to) = if in_order {
                 (
-                    doc.headings.partition_point(|h| h.line < first),
-                    doc.headings.partition_point(|h| h.line <= last),
+                    doc.headings.partition_point(|h| h.line() < first),
+                    doc.headings.partition_point(|h| h.line() <= last),
                 )
             } else {
                 (0, doc.headings.len())
             };
             let part_in_order = sorted(pheads);
             for (i, h) in doc.headings.iter().enumerate().take(to).skip(from) {
-                if h.line < first || h.line > last {
+                if h.line() < first || h.line() > last {
                     continue;
                 }
-                let new_line = h.line - first + 1 + shift;
+                let new_line = h.line() - first + 1 + shift;
                 let found = if part_in_order {
-                    let at = pheads.partition_point(|ph| ph.line < new_line);
-                    pheads.get(at).filter(|ph| ph.line == new_line)
+                    let at = pheads.partition_point(|ph| ph.line() < new_line);
+                    pheads.get(at).filter(|ph| ph.line() == new_line)
                 } else {
-                    pheads.iter().find(|ph| ph.line == new_line)
+                    pheads.iter().find(|ph| ph.line() == new_line)
                 };
-                out.push((i, k, found.map(|ph| ph.anchor.clone())));
+                out.push((i, k, found.map(|ph| ph.anchor().to_string())));
             }
         }
         out
@@ -307,7 +307,7 @@ pub fn plan_avoiding(
                 let own = heading_part_base(&names, doc, &segs, piece).or_else(|| {
                     section_before(doc, &segs, unit, piece)
                         .and_then(|b| doc.heading_of_block(b))
-                        .map(|h| names.section_slug(&h.text))
+                        .map(|h| names.section_slug(h.text()))
                         .filter(|s| !s.is_empty())
                         .map(|s| names.section_part_base(&base, k + 1, &s))
                 });
@@ -418,11 +418,11 @@ fn heading_base(names: &naming::Namer, doc: &Document, b: usize) -> Option<Strin
     let unit = units::Unit {
         blocks: b..b + 1,
         subphase: None,
-        title: h.text.clone(),
+        title: h.text().to_string(),
         heading: Some(b),
         through: None,
     };
-    if names.is_repeated(&h.text) {
+    if names.is_repeated(h.text()) {
         if let Some(named) = names.with_context(doc, &unit) {
             return Some(named);
         }
@@ -449,7 +449,7 @@ fn link_growth(
     let heading_unit: std::collections::HashMap<String, usize> = doc
         .headings
         .iter()
-        .map(|h| (h.anchor.to_lowercase(), unit_at(h.line)))
+        .map(|h| (h.anchor().to_lowercase(), unit_at(h.line())))
         .collect();
     let mut widest: Vec<Option<usize>> = vec![None; units.len()];
     let mut out = Vec::new();
@@ -482,7 +482,7 @@ fn link_growth(
                 .filter(|_| unit.subphase.is_none())
                 .filter_map(|b| doc.heading_of_block(b))
                 .map(|h| {
-                    let s = names.section_slug(&h.text);
+                    let s = names.section_slug(h.text());
                     enc.count(&format!(
                         "{}-999.md",
                         names.section_part_base(base, 999, &s)

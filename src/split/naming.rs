@@ -307,7 +307,7 @@ impl<'t> Namer<'t> {
         let repeated = doc
             .headings
             .iter()
-            .map(|h| h.text.trim().to_lowercase())
+            .map(|h| h.text().trim().to_lowercase())
             .filter(|t| !seen.insert(t.clone()))
             .collect();
         Namer {
@@ -360,14 +360,14 @@ impl<'t> Namer<'t> {
             if Some(b) == title_block {
                 return None;
             }
-            if self.words.is_generic(&h.text) {
+            if self.words.is_generic(h.text()) {
                 continue;
             }
             // A subphase parent lends its title, not its number: a name with
             // the number would read as that subphase's file to `check`.
-            let text = recognise(&h.text, self.words.rules, &[])
+            let text = recognise(h.text(), self.words.rules, &[])
                 .map(|s| s.title)
-                .unwrap_or_else(|| h.text.clone());
+                .unwrap_or_else(|| h.text().to_string());
             let w = self.words.words(&text);
             if !w.is_empty() {
                 return Some(self.words.join(&w, self.slug_max));

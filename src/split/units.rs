@@ -169,8 +169,8 @@ pub fn find(
     let reading = Reading::of_doc(doc, rules, envs);
     let tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
         .top_headings()
-        .filter(|(_, h)| !leaked.iter().any(|&(a, z)| a <= h.line && h.line <= z))
-        .map(|(b, h)| (b, h.level, h.text.as_str(), reading.recognise(&h.text)))
+        .filter(|(_, h)| !leaked.iter().any(|&(a, z)| a <= h.line() && h.line() <= z))
+        .map(|(b, h)| (b, h.level, h.text(), reading.recognise(h.text())))
         .collect();
     let level = unit_level(tops.iter().filter(|t| t.3.is_some()).map(|t| t.1));
     let n = doc.blocks.len();

@@ -198,7 +198,7 @@ fn every_rule_points_at_a_real_section_and_documented_settings() {
     let anchors: Vec<String> = doc
         .headings
         .iter()
-        .map(|h| replan::model::slug::github_anchor(&h.text))
+        .map(|h| replan::model::slug::github_anchor(h.text()))
         .collect();
     assert!(anchors.iter().any(|a| a == "severities"), "{anchors:?}");
     for r in replan::analysis::RULES {

@@ -334,8 +334,8 @@ fn real_notes_four_fence_lines_the_4_7_heading_and_the_hidden_sections_back() {
     let h2: Vec<&str> = doc
         .headings
         .iter()
-        .filter(|h| h.level == 2 && h.line > 6243)
-        .map(|h| h.text.as_str())
+        .filter(|h| h.level == 2 && h.line() > 6243)
+        .map(|h| h.text())
         .collect();
     // (Issue 16 counts six; the notes hold these five H2s after the fence.)
     assert_eq!(

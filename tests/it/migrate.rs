@@ -32,7 +32,10 @@ fn broken_links(root: &Path) -> Vec<String> {
     let has = |p: &Path, a: &Option<String>| -> bool {
         match docs.get(p) {
             Some(d) => a.as_ref().is_none_or(|a| {
-                a.is_empty() || d.headings.iter().any(|h| h.anchor.eq_ignore_ascii_case(a))
+                a.is_empty()
+                    || d.headings
+                        .iter()
+                        .any(|h| h.anchor().eq_ignore_ascii_case(a))
             }),
             None => root.join(p).exists(),
         }
@@ -209,7 +212,7 @@ fn samples_migrate_consolidate_restore() {
         let text = std::fs::read_to_string(&target).unwrap();
         let doc = replan::model::Document::from_text("x.md", &text);
         assert!(
-            doc.headings.iter().any(|h| h.anchor == anchor),
+            doc.headings.iter().any(|h| h.anchor() == anchor),
             "{url} does not resolve"
         );
     }

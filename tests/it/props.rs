@@ -661,10 +661,10 @@ proptest! {
         }
         for h in &doc.headings {
             prop_assert!(
-                !g.hidden_lines.contains(&h.line),
+                !g.hidden_lines.contains(&h.line()),
                 "line {} ({:?}) is inside code or HTML but was read as a heading",
-                h.line,
-                h.text
+                h.line(),
+                h.text()
             );
         }
         let p = plan(&doc, &opts);
@@ -728,7 +728,7 @@ proptest! {
         let doc = Document::from_text("notes.md", &g.text);
         let mut brief = String::from("# Brief\n\n");
         for h in doc.headings.iter().take(5) {
-            brief.push_str(&format!("- [{}](../plans/d/notes.md#{})\n", h.level, h.anchor));
+            brief.push_str(&format!("- [{}](../plans/d/notes.md#{})\n", h.level, h.anchor()));
         }
         std::fs::write(root.join(".claude/status/brief.md"), &brief).unwrap();
         std::fs::write(

@@ -38,7 +38,7 @@ fn unresolved_anchor_links(files: &[(String, String)]) -> Vec<String> {
                 *n == file
                     && d.headings
                         .iter()
-                        .any(|h| h.anchor.eq_ignore_ascii_case(&anchor))
+                        .any(|h| h.anchor().eq_ignore_ascii_case(&anchor))
             });
             if !ok {
                 out.push(format!("{name}: {}", l.url));

@@ -89,8 +89,8 @@ fn heads_of<'f>(f: &'f FileFacts) -> Heads<'f> {
     for h in &f.doc.headings {
         match v.last_mut() {
             // Two headings on a line: the last one speaks for it.
-            Some(last) if last.0 == h.line => last.1 = h.text.as_str(),
-            _ => v.push((h.line, h.text.as_str())),
+            Some(last) if last.0 == h.line() => last.1 = h.text(),
+            _ => v.push((h.line(), h.text())),
         }
     }
     Heads(v)
@@ -175,7 +175,7 @@ fn phase_sections(cx: &Ctx, f: &FileFacts) -> Vec<(String, usize, usize)> {
         .enumerate()
         .filter_map(|(i, h)| {
             let t = h
-                .text
+                .text()
                 .trim_start_matches(|c: char| !c.is_alphanumeric())
                 .trim_start();
             let c = re.captures(t)?;
@@ -200,10 +200,10 @@ fn phase_sections(cx: &Ctx, f: &FileFacts) -> Vec<(String, usize, usize)> {
             let h = &f.doc.headings[i];
             let end = f.doc.headings[i + 1..]
                 .iter()
-                .find(|n| n.level <= h.level && n.line > h.line)
-                .map_or(total, |n| n.line - 1)
-                .max(h.line);
-            (number, h.line, end)
+                .find(|n| n.level <= h.level && n.line() > h.line())
+                .map_or(total, |n| n.line() - 1)
+                .max(h.line());
+            (number, h.line(), end)
         })
         .collect()
 }

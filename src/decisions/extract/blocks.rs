@@ -254,7 +254,7 @@ impl Scanner<'_> {
                 }
             }
         }
-        let name = h.text.trim();
+        let name = h.text().trim();
         let text = match para {
             Some(p) => format!("**{name}**: {p}"),
             None if !title.trim().is_empty() => format!("**{name}**"),
@@ -299,7 +299,7 @@ impl Scanner<'_> {
                 Kind::Heading => {
                     if let Some(h) = self.heading(j) {
                         if under == 0 || h.level <= under_level {
-                            let n = norm(&h.text);
+                            let n = norm(h.text());
                             under = if n == "consequences" && adr == Body::Adr {
                                 4
                             } else if self.rules.labels.contains(&n)
@@ -413,7 +413,7 @@ impl Scanner<'_> {
             let l = &self.lines[k];
             match l.kind {
                 Kind::Heading => match self.heading(k) {
-                    Some(h) if h.level > level => v.push(format!("**{}**", h.text.trim())),
+                    Some(h) if h.level > level => v.push(format!("**{}**", h.text().trim())),
                     _ => break,
                 },
                 Kind::Text | Kind::Fenced | Kind::Table | Kind::Blank | Kind::Skip => {

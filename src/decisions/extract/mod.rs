@@ -94,8 +94,8 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
         }
     }
     for (hi, h) in doc.headings.iter().enumerate() {
-        if h.block.is_some() && h.line >= 1 && h.line <= n {
-            if let (Ok(line), Ok(hi)) = (u32::try_from(h.line - 1), u32::try_from(hi)) {
+        if h.block().is_some() && h.line() >= 1 && h.line() <= n {
+            if let (Ok(line), Ok(hi)) = (u32::try_from(h.line() - 1), u32::try_from(hi)) {
                 heading_at.push((line, hi));
             }
         }
@@ -185,7 +185,7 @@ impl<'a> Scanner<'a> {
         {
             return None;
         }
-        let t = h.text.trim();
+        let t = h.text().trim();
         let end = self.section_end(i, h.level);
         let (mut decision, mut rationale) = (false, false);
         for k in i + 1..end {
@@ -265,21 +265,21 @@ impl<'a> Scanner<'a> {
                     }
                     item_indent = None;
                     let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
-                    let hn = norm(&h.text);
+                    let hn = norm(h.text());
                     if self.rules.is_excluded_section(&hn) || excluded {
                         stack.push((h.level, Sec::Excluded));
                     } else if let Some(title) = self
                         .rules
                         .adr
                         .as_ref()
-                        .and_then(|r| crate::subphase::captured(r, h.text.trim()))
+                        .and_then(|r| crate::subphase::captured(r, h.text().trim()))
                         .and_then(|c| c.name("title").map(|m| m.as_str().to_string()))
                     {
                         let end = self.section_end(i, h.level);
                         self.adr(i, end, h, &title);
                         i = end;
                         continue;
-                    } else if let Some(rest) = self.decision_heading(&h.text) {
+                    } else if let Some(rest) = self.decision_heading(h.text()) {
                         let end = self.section_end(i, h.level);
                         self.heading_decision(i, end, rest);
                         i = end;

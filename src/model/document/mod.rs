@@ -143,20 +143,83 @@ impl Block {
 }
 
 /// A heading anywhere in the document (top-level ones are also blocks).
-#[derive(Debug, Clone)]
+///
+/// 32 bytes and one allocation (its text and anchor are one string; lines
+/// and the block index 32-bit, as a [`Block`]'s): every heading of every file
+/// of a tree is held at once, and a heading took 80 bytes and two strings.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Heading {
     /// 1..=6.
     pub level: u8,
     /// Underlined heading.
     pub setext: bool,
+    /// The text, then the anchor.
+    both: Box<str>,
+    /// Where the anchor starts in `both`.
+    split: u32,
+    line: u32,
+    /// The block's index, `u32::MAX` for none.
+    block: u32,
+}
+
+impl Heading {
+    /// A heading of `level` with the plain `text` and GitHub `anchor`, on
+    /// 1-based `line`, the top-level block `block` when it is one.
+    pub fn new(
+        level: u8,
+        setext: bool,
+        text: &str,
+        anchor: &str,
+        line: usize,
+        block: Option<usize>,
+    ) -> Heading {
+        let mut both = String::with_capacity(text.len() + anchor.len());
+        both.push_str(text);
+        both.push_str(anchor);
+        Heading {
+            level,
+            setext,
+            both: both.into_boxed_str(),
+            split: narrow(text.len()),
+            line: narrow(line),
+            block: block.map_or(u32::MAX, narrow),
+        }
+    }
+
     /// Plain text content (what GitHub slugs).
-    pub text: String,
+    pub fn text(&self) -> &str {
+        &self.both[..self.split as usize]
+    }
+
     /// GitHub anchor, with -1/-2 suffixes for repeats.
-    pub anchor: String,
+    pub fn anchor(&self) -> &str {
+        &self.both[self.split as usize..]
+    }
+
     /// 1-based line of the heading.
-    pub line: usize,
+    pub fn line(&self) -> usize {
+        self.line as usize
+    }
+
     /// Index into [`Document::blocks`] when the heading is a top-level block.
-    pub block: Option<usize>,
+    pub fn block(&self) -> Option<usize> {
+        (self.block != u32::MAX).then_some(self.block as usize)
+    }
+}
+
+impl std::fmt::Debug for Heading {
+    /// As the derived form of the fields it had, which debug comparisons and
+    /// failing tests print.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Heading")
+            .field("level", &self.level)
+            .field("setext", &self.setext)
+            .field("text", &self.text())
+            .field("anchor", &self.anchor())
+            .field("line", &self.line())
+            .field("block", &self.block())
+            .finish()
+    }
 }
 
 /// A link or image found in the text (inline or reference definition).
@@ -255,17 +318,14 @@ impl Document {
         let mut headings: Vec<Heading> = found
             .headings
             .into_iter()
-            .map(|h| Heading {
-                level: h.level,
-                setext: h.setext,
-                anchor: anchors.next(&h.text),
-                block: if h.top {
+            .map(|h| {
+                let block = if h.top {
                     blocks.binary_search_by_key(&h.line, |b| b.line()).ok()
                 } else {
                     None
-                },
-                text: h.text,
-                line: h.line,
+                };
+                let anchor = anchors.next(&h.text);
+                Heading::new(h.level, h.setext, &h.text, &anchor, h.line, block)
             })
             .collect();
         let mut links = found.links;
@@ -306,7 +366,9 @@ impl Document {
 
     /// Top-level headings, with the index of their block.
     pub fn top_headings(&self) -> impl Iterator<Item = (usize, &Heading)> {
-        self.headings.iter().filter_map(|h| h.block.map(|b| (b, h)))
+        self.headings
+            .iter()
+            .filter_map(|h| h.block().map(|b| (b, h)))
     }
 
     /// Fenced code blocks never closed before the end of the file.

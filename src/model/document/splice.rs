@@ -275,13 +275,13 @@ fn take(out: &mut Located, doc: &Document, bytes: Range<usize>, at: usize, new: 
         out.raw
             .push((to_line(b.line()), to_line(b.end_line()), b.kind.clone()));
     }
-    for h in within(&doc.headings, |h| h.line, first, past) {
+    for h in within(&doc.headings, |h| h.line(), first, past) {
         out.headings.push(Found {
             level: h.level,
             setext: h.setext,
-            text: h.text.clone(),
-            line: to_line(h.line),
-            top: h.block.is_some(),
+            text: h.text().to_string(),
+            line: to_line(h.line()),
+            top: h.block().is_some(),
         });
     }
     for l in within(&doc.links, |l| l.line, first, past) {

@@ -13,7 +13,7 @@ fn blocks_tile_and_skip_fenced_headings() {
     assert_eq!(concat(&doc), text);
     let levels: Vec<_> = doc
         .top_headings()
-        .map(|(_, h)| (h.level, h.text.clone()))
+        .map(|(_, h)| (h.level, h.text().to_string()))
         .collect();
     assert_eq!(levels, vec![(1, "Title".into()), (2, "Two".into())]);
     assert!(doc.unclosed_fences().next().is_none());
@@ -27,10 +27,10 @@ fn front_matter_bom_crlf_setext() {
     assert_eq!(doc.blocks[0].kind, BlockKind::FrontMatter);
     let h = &doc.headings[0];
     assert_eq!(
-        (h.level, h.setext, h.line, h.text.as_str()),
+        (h.level, h.setext, h.line(), h.text()),
         (1, true, 4, "Intro")
     );
-    assert_eq!(h.block, Some(1));
+    assert_eq!(h.block(), Some(1));
 }
 
 #[test]
@@ -161,4 +161,17 @@ fn a_block_takes_32_bytes() {
     // Every block of every file of a tree is held at once: 48 bytes with
     // `usize` offsets and lines, 32 with the 32-bit ones.
     assert_eq!(std::mem::size_of::<Block>(), 32);
+}
+
+#[test]
+fn a_heading_keeps_its_text_and_anchor_apart_in_one_string() {
+    let h = Heading::new(2, false, "Phase 4.7: Nonprod", "phase-47-nonprod", 12, None);
+    assert_eq!(
+        (h.text(), h.anchor(), h.line(), h.block()),
+        ("Phase 4.7: Nonprod", "phase-47-nonprod", 12, None)
+    );
+    let h = Heading::new(1, true, "", "", 1, Some(0));
+    assert_eq!((h.text(), h.anchor(), h.block()), ("", "", Some(0)));
+    // Every heading of a tree is held at once: 80 bytes and two strings before.
+    assert_eq!(std::mem::size_of::<Heading>(), 32);
 }

@@ -144,7 +144,7 @@ impl Planner<'_, '_> {
         let (_, h) = doc
             .top_headings()
             .find(|(b, _)| doc.blocks.get(*b).is_some_and(|b| b.end_line() + 1 == line))?;
-        carding::subphase_of(&h.text, &self.cfg.headings, &self.cfg.environments)
+        carding::subphase_of(h.text(), &self.cfg.headings, &self.cfg.environments)
     }
 
     /// Put a card into every part that holds a subphase.

@@ -55,7 +55,7 @@ fn subphase_numbers(planner: &Planner, doc: &Document) -> Vec<(u64, String, usiz
     let reading = Reading::of_doc(doc, &planner.cfg.headings, &planner.cfg.environments);
     doc.top_headings()
         .filter_map(|(_, h)| {
-            let sp = reading.recognise(&h.text)?;
+            let sp = reading.recognise(h.text())?;
             let major = sp
                 .number
                 .split('.')
@@ -63,7 +63,7 @@ fn subphase_numbers(planner: &Planner, doc: &Document) -> Vec<(u64, String, usiz
                 .trim_matches(|c: char| !c.is_ascii_digit())
                 .parse()
                 .ok()?;
-            Some((major, sp.number, h.line))
+            Some((major, sp.number, h.line()))
         })
         .collect()
 }

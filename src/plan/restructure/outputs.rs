@@ -28,7 +28,7 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
             .top_headings()
             .next()
             .filter(|(b, _)| *b == 1)
-            .map(|(_, h)| h.text.trim().to_string())
+            .map(|(_, h)| h.text().trim().to_string())
             .filter(|h| !h.is_empty() && h != title);
         return Some(match opens {
             Some(h) => format!("{h} ({title}, part {part})"),
@@ -37,8 +37,8 @@ fn index_title(doc: &Document, cfg: &Config) -> Option<String> {
     }
     doc.top_headings()
         .map(|(_, h)| h)
-        .find(|h| recognise(&h.text, &cfg.headings, &cfg.environments).is_some())
-        .map(|h| h.text.trim().to_string())
+        .find(|h| recognise(h.text(), &cfg.headings, &cfg.environments).is_some())
+        .map(|h| h.text().trim().to_string())
 }
 
 impl Planner<'_, '_> {

@@ -45,7 +45,7 @@ fn framework_index(
     let title = doc
         .headings
         .first()
-        .map(|h| h.text.trim().to_string())
+        .map(|h| h.text().trim().to_string())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| {
             rel.file_stem()
@@ -70,7 +70,7 @@ fn framework_index(
             .doc
             .headings
             .first()
-            .map(|h| h.text.trim().to_string())
+            .map(|h| h.text().trim().to_string())
             .filter(|t| !t.is_empty())
             .unwrap_or_else(|| format!("Part {}", k + 1));
         let t = t.replace('[', "\\[").replace(']', "\\]");
@@ -427,16 +427,16 @@ impl Planner<'_, '_> {
                         rel,
                         format!(
                             "heading `{}` not found again in {}; links to it point to the file",
-                            h.text,
+                            h.text(),
                             path.display()
                         ),
                     )
-                    .at(h.line),
+                    .at(h.line()),
                 );
             }
             moved
                 .anchors
-                .insert(h.anchor.to_lowercase(), (path.clone(), anchor));
+                .insert(h.anchor().to_lowercase(), (path.clone(), anchor));
         }
         // Lines of a text split with its cards taken out are said as lines of
         // the file as it was (the archive keeps it so).

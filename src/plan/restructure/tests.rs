@@ -260,7 +260,7 @@ mod props {
         #[test]
         fn links_keep_resolving_and_a_second_plan_is_empty((text, picks) in notes()) {
             let doc = Document::from_text("n.md", &text);
-            let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor.clone()).collect();
+            let anchors: Vec<String> = doc.headings.iter().map(|h| h.anchor().to_string()).collect();
             let mut brief = String::from("# Brief\n\n");
             let mut own = String::new();
             for (same, k) in &picks {
@@ -294,7 +294,7 @@ mod props {
                     prop_assert!(target.is_some(), "{}: {} has no file", p.display(), l.url);
                     if let (Some(t), Some(a)) = (target, a) {
                         prop_assert!(
-                            t.headings.iter().any(|h| h.anchor == a),
+                            t.headings.iter().any(|h| h.anchor() == a),
                             "{}: {} has no anchor", p.display(), l.url
                         );
                     }
