@@ -220,13 +220,13 @@ pub fn units_of<'c>(cx: &'c Ctx, files: &[FileFacts]) -> &'c [Unit] {
 pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
     let rules = &cx.cfg.check.status;
     let active = active(cx, files);
-    let mut scans: Vec<(Unit, Scan)> = Vec::new();
-    // The last unit of each first part, for its continuation parts.
-    let mut last_of: HashMap<&Path, usize> = HashMap::new();
+    // The last unit of each first part, for its continuation parts: its
+    // file and its place among that file's units.
+    let mut last_of: HashMap<&Path, (usize, usize)> = HashMap::new();
     let mut continuations: Vec<usize> = Vec::new();
     // Each file's units are scanned on their own, in parallel (this was one
     // core's pass over every line of every plan while the other core idled).
-    let per_file: Vec<Vec<(Unit, Scan)>> = files
+    let mut per_file: Vec<Vec<(Unit, Scan)>> = files
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
@@ -265,53 +265,50 @@ pub fn units(cx: &Ctx, files: &[FileFacts]) -> Vec<Unit> {
             v
         })
         .collect();
-    // Room for them all at once: grown by doubling, it held up to twice that
-    // beside the files' own vectors.
-    scans.reserve_exact(per_file.iter().map(Vec::len).sum());
-    for (i, units) in per_file.into_iter().enumerate() {
-        let f = &files[i];
+    for (i, f) in files.iter().enumerate() {
         if !active[i] {
             continue;
         }
         if f.continues.is_some() {
             continuations.push(i);
-            continue;
+        } else if let Some(last) = per_file[i].len().checked_sub(1) {
+            last_of.insert(f.rel, (i, last));
         }
-        scans.extend(units);
-        last_of.insert(f.rel, scans.len() - 1);
     }
     // A continuation part's lines up to its first whole-phase heading are the
-    // first part's last unit; a part of a long roadmap holds phases of its own.
+    // first part's last unit; a part of a long roadmap holds phases of its own,
+    // which come after every first part's units.
+    let mut own_phases: Vec<(Unit, Scan)> = Vec::new();
     for i in continuations {
         let f = &files[i];
         let heads = heads_of(f);
         let own = phase_sections(cx, f);
         let upto = own.first().map_or(f.lines(), |(_, line, _)| line - 1);
-        if let Some(&u) = f
+        if let Some(&(file, u)) = f
             .continues
             .as_ref()
             .and_then(|(first, _)| last_of.get(first.as_path()))
         {
-            let scan = &mut scans[u].1;
+            let scan = &mut per_file[file][u].1;
             scan.file(i);
             feed(scan, f, &heads, 1, upto);
         }
         // Phase sections start at their heading (`phase_sections` reads the
         // headings), so each is scanned as the first part's sections are.
         for (number, line, end) in own {
-            scans.push(scan_unit(rules, f, i, &heads, number, line, end, false));
+            own_phases.push(scan_unit(rules, f, i, &heads, number, line, end, false));
         }
     }
-    let mut out: Vec<Unit> = scans
-        .into_iter()
-        .map(|(mut unit, scan)| {
-            unit.checkboxes = scan.checkboxes();
-            unit.derived = scan.finish();
-            unit
-        })
-        .collect();
-    // Collected in place, it kept the capacity of the scans it was made from.
-    out.shrink_to_fit();
+    // Made a file's scans at a time, each file's freed as it is read: the
+    // scans of every file were gathered into one vector first, which held
+    // them all twice (~20 MB of a 50,000-file tree's migrate, at its peak).
+    let total = per_file.iter().map(Vec::len).sum::<usize>() + own_phases.len();
+    let mut out: Vec<Unit> = Vec::with_capacity(total);
+    for (mut unit, scan) in per_file.into_iter().flatten().chain(own_phases) {
+        unit.checkboxes = scan.checkboxes();
+        unit.derived = scan.finish();
+        out.push(unit);
+    }
     out
 }
 
