@@ -226,6 +226,7 @@ fn plan_loaded_tree(
         tick: &tick,
         last_commit: &|paths: &[PathBuf]| crate::git::last_commit_date(root, paths),
         asked,
+        freed: &give_back_freed_memory,
     };
     let files = loaded.docs.len() + loaded.read_errors.len();
     let mut outcome = restructure::plan(&inputs, loaded.docs);

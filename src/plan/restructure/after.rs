@@ -171,7 +171,7 @@ impl Planner<'_, '_> {
                 ));
             }
         }
-        let (enc, edited) = (self.enc, &self.edited);
+        let (enc, edited, unmade) = (self.enc, &self.edited, &self.unmade);
         type Done = (Option<Document>, Option<ReverseEdits>, Text);
         let done: Vec<Done> = jobs
             .into_par_iter()
@@ -220,7 +220,7 @@ impl Planner<'_, '_> {
                 // Its last holder: the slot was emptied, the parse as read is
                 // gone into the planned one.
                 let old = match parked {
-                    Some(_) => Text::default(),
+                    Some(_) => unmade.clone(),
                     None => old,
                 };
                 (Some(doc), parked, old)
@@ -241,18 +241,24 @@ impl Planner<'_, '_> {
     }
 
     /// The planned texts of the modified files back into their ops, the
-    /// parses dropped: the end of [`Planner::parse_modified`].
-    pub(super) fn unparse_modified(&mut self) {
+    /// parses dropped: the end of [`Planner::parse_modified`]. The texts as
+    /// read that wait as edits stay so ([`Unmade`]) until the plan is made.
+    pub(super) fn unparse_modified(&mut self) -> Unmade {
         let docs = std::mem::take(&mut self.modified);
         let parked = std::mem::take(&mut self.parked);
         let parked = parked.into_iter().chain(std::iter::repeat(None));
+        let mut waiting = HashMap::new();
         for ((op, doc), parked) in self.modifies.iter_mut().zip(docs).zip(parked) {
-            if let (Op::Modify { old, new, .. }, Some(doc)) = (op, doc) {
+            if let (Op::Modify { path, new, .. }, Some(doc)) = (op, doc) {
+                *new = doc.into_text();
                 if let Some(back) = parked {
-                    *old = back.apply(&doc.source.text).into();
+                    waiting.insert(path.clone(), (new.clone(), back));
                 }
-                *new = doc.source.text;
             }
+        }
+        Unmade {
+            slot: self.unmade.clone(),
+            waiting,
         }
     }
 
@@ -457,4 +463,114 @@ impl Planner<'_, '_> {
 fn reads_as(doc: &Document, text: &str) -> bool {
     let own = doc.source.text.as_str();
     std::ptr::eq(own, text) || own == text
+}
+
+/// The texts as read of the link-rewritten files, each still the edits back
+/// from its planned text, while the op expecting it holds `slot` (a buffer of
+/// its own, told apart by identity, not by its empty text). Made again once
+/// the plan is made ([`Unmade::make`]): the tree as read is gone by then.
+pub(super) struct Unmade {
+    slot: Text,
+    /// By path: the planned text the edits were taken against (the very
+    /// buffer its op writes) and the edits.
+    waiting: HashMap<PathBuf, (Text, ReverseEdits)>,
+}
+
+impl Unmade {
+    /// Give each op waiting for its text as read that text, made from the
+    /// planned text it writes. An op whose planned text is not the one its
+    /// edits were taken against, or whose edits are gone, would expect the
+    /// wrong text on disk: never so by construction (nothing changes a planned
+    /// text after stage 3), refused all the same, before anything is written.
+    pub(super) fn make(mut self, out: &mut super::Outcome) {
+        for op in &mut out.plan.ops {
+            let Op::Modify { path, old, new } = op else {
+                continue;
+            };
+            if !old.same_buffer(&self.slot) {
+                continue;
+            }
+            match self.waiting.remove(path.as_path()) {
+                Some((planned, back)) if planned.same_buffer(new) => {
+                    *old = back.apply(new).into();
+                }
+                _ => out.errors.push(Note::new(
+                    NoteKind::Refused,
+                    path.as_path(),
+                    "internal error: the text this file was read with was lost; nothing written",
+                )),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Plan;
+
+    /// An outcome with one modify op of `a.md` expecting `old` and writing
+    /// `new`.
+    fn outcome(old: Text, new: Text) -> super::super::Outcome {
+        let mut plan = Plan::new(Path::new("/r"));
+        plan.ops.push(Op::Modify {
+            path: PathBuf::from("a.md"),
+            old,
+            new,
+        });
+        super::super::Outcome::of(plan)
+    }
+
+    fn old_of(out: &super::super::Outcome) -> &str {
+        match &out.plan.ops[0] {
+            Op::Modify { old, .. } => old,
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn a_waiting_text_as_read_is_made_from_the_planned_text_its_op_writes() {
+        let (was, planned) = ("see [x](old.md)\n", "see [x](new/part.md)\n");
+        let back = ReverseEdits::of(was, planned, &[(8..14, 11)]).expect("exact edits");
+        let slot = Text::default();
+        let new = Text::from(planned.to_string());
+        let mut out = outcome(slot.clone(), new.clone());
+        let waiting = HashMap::from([(PathBuf::from("a.md"), (new, back))]);
+        Unmade { slot, waiting }.make(&mut out);
+        assert_eq!(old_of(&out), was);
+        assert!(out.errors.is_empty(), "{:?}", out.errors);
+    }
+
+    #[test]
+    fn an_op_whose_text_as_read_cannot_be_made_is_refused() {
+        let (was, planned) = ("see [x](old.md)\n", "see [x](new/part.md)\n");
+        let back = ReverseEdits::of(was, planned, &[(8..14, 11)]).expect("exact edits");
+        // Edits taken against another buffer than the one the op writes
+        // (equal text or not): never applied.
+        let slot = Text::default();
+        let other = Text::from(planned.to_string());
+        let mut out = outcome(slot.clone(), Text::from(planned.to_string()));
+        let waiting = HashMap::from([(PathBuf::from("a.md"), (other, back))]);
+        Unmade { slot, waiting }.make(&mut out);
+        assert_eq!(out.errors.len(), 1);
+        assert!(out.errors[0].message.contains("lost"), "{:?}", out.errors);
+        // No edits at all for an op that waits: refused too.
+        let slot = Text::default();
+        let mut out = outcome(slot.clone(), Text::from(planned.to_string()));
+        Unmade {
+            slot,
+            waiting: HashMap::new(),
+        }
+        .make(&mut out);
+        assert_eq!(out.errors.len(), 1);
+        // An op not waiting (its own text as read, even an empty one) is left
+        // as it is.
+        let mut out = outcome(Text::default(), Text::from(planned.to_string()));
+        Unmade {
+            slot: Text::default(),
+            waiting: HashMap::new(),
+        }
+        .make(&mut out);
+        assert!(out.errors.is_empty() && old_of(&out).is_empty());
+    }
 }

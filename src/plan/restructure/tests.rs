@@ -39,6 +39,7 @@ pub(super) fn plan_files(
             tick: &|| {},
             last_commit: &|_| None,
             asked: None,
+            freed: &|| {},
         },
         docs(files),
     )
