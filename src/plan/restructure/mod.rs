@@ -81,7 +81,7 @@ pub struct Inputs<'a> {
     /// Hands the pages freed memory holds back to the system (the command's
     /// `malloc_trim`; a hint to the allocator, nothing moves). Called once the
     /// tree as read is dropped, before the texts as read of the link-rewritten
-    /// files are made again ([`after::Unmade`]).
+    /// files are made again (`after::Unmade`).
     pub freed: &'a (dyn Fn() + Sync),
 }
 
