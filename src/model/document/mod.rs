@@ -354,19 +354,6 @@ impl Document {
         }
     }
 
-    /// The text, the parse dropped first (its blocks, headings and links).
-    pub fn into_text(self) -> super::Text {
-        let Document {
-            source,
-            blocks,
-            headings,
-            links,
-            ..
-        } = self;
-        drop((blocks, headings, links));
-        source.text
-    }
-
     /// Convenience: parse text held in memory.
     pub fn from_text(path: &str, text: &str) -> Document {
         Document::parse(Source::new(std::path::Path::new(path), text.to_string()))

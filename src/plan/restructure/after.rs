@@ -250,7 +250,7 @@ impl Planner<'_, '_> {
         let mut waiting = HashMap::new();
         for ((op, doc), parked) in self.modifies.iter_mut().zip(docs).zip(parked) {
             if let (Op::Modify { path, new, .. }, Some(doc)) = (op, doc) {
-                *new = doc.into_text();
+                *new = doc.source.text;
                 if let Some(back) = parked {
                     waiting.insert(path.clone(), (new.clone(), back));
                 }
@@ -528,10 +528,16 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_waiting_text_as_read_is_made_from_the_planned_text_its_op_writes() {
+    /// A text as read, its planned text (one link moved) and the edits back.
+    fn rewritten() -> (&'static str, &'static str, ReverseEdits) {
         let (was, planned) = ("see [x](old.md)\n", "see [x](new/part.md)\n");
         let back = ReverseEdits::of(was, planned, &[(8..14, 11)]).expect("exact edits");
+        (was, planned, back)
+    }
+
+    #[test]
+    fn a_waiting_text_as_read_is_made_from_the_planned_text_its_op_writes() {
+        let (was, planned, back) = rewritten();
         let slot = Text::default();
         let new = Text::from(planned.to_string());
         let mut out = outcome(slot.clone(), new.clone());
@@ -543,8 +549,7 @@ mod tests {
 
     #[test]
     fn an_op_whose_text_as_read_cannot_be_made_is_refused() {
-        let (was, planned) = ("see [x](old.md)\n", "see [x](new/part.md)\n");
-        let back = ReverseEdits::of(was, planned, &[(8..14, 11)]).expect("exact edits");
+        let (_, planned, back) = rewritten();
         // Edits taken against another buffer than the one the op writes
         // (equal text or not): never applied.
         let slot = Text::default();

@@ -492,7 +492,8 @@ pub fn plan(inp: &Inputs, mut docs: Vec<(PathBuf, Document)>) -> Outcome {
     // The tree as read goes and the pages its parses held are handed back
     // before the texts as read of the link-rewritten files are made again:
     // made while the parses were dropped one by one, they took fresh pages
-    // beside the holes those left (50,000 files: 930-943 MB peak, 866-869 so).
+    // beside the holes those left (50,000 files' dry run: 933 MB peak, 851-890
+    // MB so).
     drop(docs);
     (inp.freed)();
     unmade.make(&mut out);
