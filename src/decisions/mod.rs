@@ -249,8 +249,14 @@ pub fn conflicts(
             title: s.title.clone(),
         })
         .collect();
-    let mut notes = Vec::new();
-    extract_all(&ctx, &active, extracted, &mut notes)
+    // Above `MAX_FUZZY` decisions no decision is marked as changing another
+    // (see `extract_all`), so there is nothing to report: the scan stops as
+    // soon as the tree is known to hold more.
+    let Some(found) = scan_all(&ctx, &active, extracted, Some(dedupe::MAX_FUZZY)) else {
+        return Vec::new();
+    };
+    let mut notes = found.notes;
+    order_and_fold(&ctx, &active, found.decisions, &mut notes)
         .into_iter()
         .filter_map(|d| {
             let earlier = d.changes?;
@@ -272,24 +278,75 @@ fn extract_all(
     extracted: Option<&Extracted>,
     notes: &mut Vec<Note>,
 ) -> Vec<Decision> {
+    let Some(found) = scan_all(ctx_cfg, sources, extracted, None) else {
+        return Vec::new();
+    };
+    notes.extend(found.notes);
+    order_and_fold(ctx_cfg, sources, found.decisions, notes)
+}
+
+/// The decisions of every source, in source order, with what their scans said.
+struct Scanned {
+    decisions: Vec<Decision>,
+    notes: Vec<Note>,
+}
+
+/// Scan every source for its decisions (a file `extracted` holds is taken
+/// from it). `None` as soon as more than `limit` decisions are found: the
+/// files not yet scanned are skipped, since a caller with a limit only needs
+/// to know the tree is over it.
+fn scan_all(
+    ctx_cfg: &Ctx,
+    sources: &[SourceDoc],
+    extracted: Option<&Extracted>,
+    limit: Option<usize>,
+) -> Option<Scanned> {
     // Files are scanned independently, on every core; results keep file order.
     use rayon::prelude::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let seen = AtomicUsize::new(0);
+    let over = |n: usize| limit.is_some_and(|l| n > l);
     let per_file: Vec<(Vec<Decision>, Vec<Note>)> = sources
         .par_iter()
         .filter(|src| ctx_cfg.reads(&src.rel))
-        .map(|src| match extracted.and_then(|e| e.of(src, ctx_cfg.cfg)) {
-            Some(f) => (f.found.clone(), f.notes.clone()),
-            None => {
-                let (found, said, _) = collect(ctx_cfg, src, ctx_cfg.archived(&src.rel));
-                (found, said)
+        .map(|src| {
+            if over(seen.load(Ordering::Relaxed)) {
+                return (Vec::new(), Vec::new());
             }
+            let (found, said) = match extracted.and_then(|e| e.of(src, ctx_cfg.cfg)) {
+                Some(f) => (f.found.clone(), f.notes.clone()),
+                None => {
+                    let (found, said, _) = collect(ctx_cfg, src, ctx_cfg.archived(&src.rel));
+                    (found, said)
+                }
+            };
+            seen.fetch_add(found.len(), Ordering::Relaxed);
+            (found, said)
         })
         .collect();
-    let mut all = Vec::new();
-    for (found, said) in per_file {
-        all.extend(found);
-        notes.extend(said);
+    if over(seen.into_inner()) {
+        return None;
     }
+    let mut out = Scanned {
+        decisions: Vec::new(),
+        notes: Vec::new(),
+    };
+    for (found, said) in per_file {
+        out.decisions.extend(found);
+        out.notes.extend(said);
+    }
+    Some(out)
+}
+
+/// `all` (every decision of `sources`, in source order) with the titles of
+/// their top-level phases, archived copies dropped, sorted by phase and
+/// place, and restatements folded.
+fn order_and_fold(
+    ctx_cfg: &Ctx,
+    sources: &[SourceDoc],
+    mut all: Vec<Decision>,
+    notes: &mut Vec<Note>,
+) -> Vec<Decision> {
     // A decision under `Phase 2.3` in its own file takes the title of phase 2
     // from the heading that names it elsewhere (the first, in path order).
     if all

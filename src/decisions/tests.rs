@@ -1114,3 +1114,44 @@ fn a_part_given_its_originals_title_files_its_decisions_there() {
         ]
     );
 }
+
+#[test]
+fn a_scan_with_a_limit_stops_only_once_over_it() {
+    let docs = [
+        (
+            "plans/a.md",
+            "# A\n\n**Decision**: Use Postgres.\n\n**Decision**: Use Redis.\n",
+        ),
+        ("plans/b.md", "# B\n\n**Decision**: Ship weekly.\n"),
+    ]
+    .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)));
+    let sources: Vec<SourceDoc> = docs
+        .iter()
+        .map(|(p, d)| SourceDoc {
+            rel: p.clone(),
+            doc: d,
+            title: None,
+        })
+        .collect();
+    let cfg = Config::builtin();
+    let mut own = None;
+    let ctx = Ctx::new(&cfg, rules_in(&cfg, None, &mut own));
+    let found = |limit| {
+        scan_all(&ctx, &sources, None, limit).map(|s| {
+            s.decisions
+                .iter()
+                .map(|d| (d.rel.display().to_string(), d.line))
+                .collect::<Vec<_>>()
+        })
+    };
+    let all = vec![
+        ("plans/a.md".to_string(), 3),
+        ("plans/a.md".to_string(), 5),
+        ("plans/b.md".to_string(), 3),
+    ];
+    assert_eq!(found(None), Some(all.clone()));
+    // At the limit is not over it: every decision, in file order.
+    assert_eq!(found(Some(3)), Some(all));
+    assert_eq!(found(Some(2)), None);
+    assert_eq!(found(Some(0)), None);
+}
