@@ -22,7 +22,9 @@ pub const INFO: RuleInfo = RuleInfo {
         topic files, in source order, the later marked `Changes \"…\" (source)`; the \
         finding is at the later one and names the earlier. Make the plans agree (edit or \
         delete the stale one), or suppress the finding where both are meant. Two \
-        decisions of one section (one list) are never reported.",
+        decisions of one section (one list) are never reported. Decisions are compared \
+        pairwise, so above 3,000 in the checked files none are compared and this rule \
+        reports nothing (`migrate` says so in a note).",
     settings: &["decisions.labels", "decisions.not_decisions"],
     section: "the-generated-block",
     example: Some(Example {
@@ -106,6 +108,13 @@ impl Rule for DecisionConflict {
 #[cfg(test)]
 mod tests {
     use crate::analysis::testutil::run_rule;
+
+    #[test]
+    fn the_documented_limit_is_the_one_compared_against() {
+        let n = crate::decisions::dedupe::MAX_FUZZY;
+        let written = format!("{},{:03}", n / 1000, n % 1000);
+        assert!(super::INFO.long.contains(&format!("above {written} in")));
+    }
 
     #[test]
     fn a_changed_number_is_reported_at_the_later_with_both_places() {

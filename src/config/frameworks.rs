@@ -142,6 +142,27 @@ mod tests {
             own(sk, "specs/003-dsl/tasks.md"),
             Ownership::Parsed("spec-kit")
         );
+        // /tasks and /implement read a feature's design files whole, and
+        // /implement counts the boxes of its checklists: none becomes an index.
+        for read_whole in [
+            "specs/006-permissions/research.md",
+            "specs/006-permissions/data-model.md",
+            "specs/006-permissions/quickstart.md",
+            "specs/006-permissions/contracts/api.md",
+            "specs/006-permissions/checklists/requirements.md",
+            ".specify/specs/login/data-model.md",
+        ] {
+            assert_eq!(
+                own(sk, read_whole),
+                Ownership::Parsed("spec-kit"),
+                "{read_whole}"
+            );
+        }
+        // A team's own notes beside them are free to split.
+        assert_eq!(
+            own(sk, "specs/006-permissions/PHASE17_BACKLOG.md"),
+            Ownership::Free
+        );
         // Notes of a spec-kit repo that are not spec-kit's own files are free.
         assert_eq!(own(sk, "specs/000-pre-specs/cdl.md"), Ownership::Free);
         // Kiro writes a spec's traceability DB whole, and again on its next pass.

@@ -50,7 +50,7 @@ const SIMILAR: f64 = 0.8;
 
 /// Above this many decisions, only identical texts are merged (pairwise similarity
 /// is quadratic).
-pub(super) const MAX_FUZZY: usize = 3000;
+pub(crate) const MAX_FUZZY: usize = 3000;
 
 /// Drop an archived original's copy of a decision an active file still holds (the
 /// same or nearly the same words: migrate may have rewritten its links). The active

@@ -8,7 +8,7 @@
 //! - `dedupe` drops archived copies and folds restatements.
 //! - `render` writes the block and merges it into the existing file.
 
-mod dedupe;
+pub(crate) mod dedupe;
 pub mod extract;
 mod extracted;
 mod labels;
