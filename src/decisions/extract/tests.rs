@@ -400,6 +400,24 @@ fn tasks_and_risks_with_a_why_are_not_decisions() {
 }
 
 #[test]
+fn what_is_with_a_why_is_not_a_decision() {
+    // A review's finding and a test's scenario say what is, then why it
+    // matters or why the test is marked: no choice was made.
+    for md in [
+        "**Current state:** There is no logging framework.\n\n**Why this matters:** nothing can be traced.\n",
+        "- **Scenario**: a user is demoted mid-stream.\n- **Reason text**: `lacks a re-check`\n",
+        "- **Context**: two clusters.\n  - **Why**: cost\n",
+    ] {
+        assert!(found(md).is_empty(), "{md}: {:?}", found(md));
+    }
+    // Must find: a labelled choice with its reason still is one.
+    assert_eq!(
+        texts("- **Logging**: use `tracing`\n  - **Why**: spans across tasks\n"),
+        vec!["**Logging**: use `tracing`".to_string()]
+    );
+}
+
+#[test]
 fn a_numbered_decision_and_rationale_section_is_found() {
     assert_eq!(
         texts("## 1. Decision and rationale\n\nWe use SQLite because it is embedded.\n"),
