@@ -52,6 +52,47 @@ pub fn findings_after(findings: &[Finding], command: &str) -> String {
     s
 }
 
+/// Of notes saying the same thing about more than this many files, the first
+/// [`SAME_SHOWN`] are listed and the rest counted.
+const SAME_MAX: usize = 5;
+/// How many of such notes are listed.
+const SAME_SHOWN: usize = 3;
+
+/// The notes as `{warning}: path: message` lines, in order. A message said of
+/// many files (a GSD tree's thirty plans over budget, each kept whole) is
+/// listed for its first few files and then counted, on the line after the
+/// last of them: every run of `migrate` and `consolidate` said it again, and
+/// `check`'s own findings, listed next, name each file. JSON keeps every note.
+fn notes_text(notes: &[crate::note::Note], warning: &str) -> String {
+    use std::collections::BTreeMap;
+    fn key(n: &crate::note::Note) -> (crate::note::NoteKind, &str) {
+        (n.kind, n.message.as_str())
+    }
+    let mut total: BTreeMap<_, usize> = BTreeMap::new();
+    for n in notes {
+        *total.entry(key(n)).or_default() += 1;
+    }
+    let mut listed: BTreeMap<_, usize> = BTreeMap::new();
+    let mut s = String::new();
+    for n in notes {
+        let all = total[&key(n)];
+        let seen = listed.entry(key(n)).or_default();
+        *seen += 1;
+        if all <= SAME_MAX || *seen <= SAME_SHOWN {
+            let _ = writeln!(s, "{warning}: {n}");
+        }
+        if all > SAME_MAX && *seen == SAME_SHOWN {
+            let _ = writeln!(
+                s,
+                "{warning}: … and {} more files: {} (`--format json` lists them)",
+                all - SAME_SHOWN,
+                n.message
+            );
+        }
+    }
+    s
+}
+
 /// Whether a planned run shows its plan as a diff on stdout: a dry run, not
 /// JSON, with nothing in the way. [`planned`] leaves the diff out (its stdout
 /// is then empty) for the caller to stream with [`crate::render::diff::write`].
@@ -97,9 +138,7 @@ pub fn planned(
         for w in &p.warnings {
             let _ = writeln!(err, "{warning}: {w}");
         }
-        for n in &p.outcome.notes {
-            let _ = writeln!(err, "{warning}: {n}");
-        }
+        err.push_str(&notes_text(&p.outcome.notes, &warning));
         if !quiet {
             err.push_str(&findings_after(&p.outcome.findings, command));
         }
@@ -325,5 +364,30 @@ mod tests {
         assert_eq!(shows_json(&p, Mode::Apply, false), None);
         let empty = plan_of(Vec::new());
         assert_eq!(shows_json(&empty, Mode::Apply, true), Some(false));
+    }
+
+    #[test]
+    fn a_note_said_of_many_files_is_listed_for_a_few_then_counted() {
+        use crate::note::{Note, NoteKind};
+        let kept = "over budget but kept whole: GSD reads this file's structure";
+        let mut notes: Vec<Note> = (1..=6)
+            .map(|i| Note::new(NoteKind::Framework, format!("p{i}.md"), kept))
+            .collect();
+        notes.insert(1, Note::new(NoteKind::Decisions, "", "decisions: 3 kept"));
+        let text = notes_text(&notes, "warning");
+        assert_eq!(
+            text,
+            "warning: p1.md: over budget but kept whole: GSD reads this file's structure\n\
+             warning: decisions: 3 kept\n\
+             warning: p2.md: over budget but kept whole: GSD reads this file's structure\n\
+             warning: p3.md: over budget but kept whole: GSD reads this file's structure\n\
+             warning: … and 3 more files: over budget but kept whole: GSD reads this file's \
+             structure (`--format json` lists them)\n"
+        );
+        // At the limit, every one is listed.
+        notes.truncate(SAME_MAX + 1);
+        let text = notes_text(&notes, "warning");
+        assert_eq!(text.lines().count(), SAME_MAX + 1, "{text}");
+        assert!(!text.contains("more files"), "{text}");
     }
 }
