@@ -197,7 +197,8 @@ impl Rule for StaleMention {
                     let msg = match &s.now {
                         Some(now) => format!(
                             "`{written}` names {original}, which replan split and archived; \
-                             its text is now in {}",
+                             {} {}",
+                            crate::fix::mention::NOW_IN,
                             super::facts::display(now)
                         ),
                         None => format!(

@@ -70,6 +70,24 @@ pub fn asked_below(root: &Path, given: &Path) -> Option<PathBuf> {
     (!rel.as_os_str().is_empty() && given.is_dir()).then(|| rel.to_path_buf())
 }
 
+/// What to say when the folder given is below the project's root
+/// (`migrate specs/007-x`): the whole project is planned, since a split moves
+/// text that files elsewhere link to, and without `-v` nothing said so while
+/// the plan touched files far from the folder named.
+fn below_root(root: &Path, asked: &Path, command: &str) -> String {
+    let shown = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let why = match crate::ops::root::marker(root) {
+        Some(m) => format!(", which holds {m}"),
+        None => String::new(),
+    };
+    format!(
+        "{}: {} is in the project at {}{why}; {command} plans all of it (files elsewhere link to what it moves)",
+        ui::paint("note", anstyle::AnsiColor::Cyan, true, true),
+        asked.display(),
+        shown.display(),
+    )
+}
+
 /// With `-v`, say which folder is the root and why.
 pub fn announce_root(root: &Path, g: &Global) {
     if ui::verbosity() != ui::Verbosity::Verbose {
@@ -111,6 +129,9 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     crate::ops::warm_likely_encoding(Some(root), &config_source(g));
     let cfg = load_config(Some(root), g)?;
     let (command, check) = (opts.command, opts.mode == Mode::Check);
+    if let (Some(asked), false) = (&opts.asked, check) {
+        ui::status(&below_root(root, asked, command));
+    }
     let started = std::time::Instant::now();
     let p = match restructure::run(opts, &cfg, &ui::progress)? {
         Report::Interrupted {

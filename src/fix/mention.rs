@@ -8,6 +8,10 @@ use super::{Edit, Fix, Found, Safety, Unfixable};
 use crate::analysis::Input;
 use crate::finding::Finding;
 
+/// What `link.stale-mention`'s message says when the text is somewhere in the
+/// tree (see `analysis::link_stale_mention`).
+pub(crate) const NOW_IN: &str = "its text is now in";
+
 /// Add the fix for one `link.stale-mention` finding in `input`.
 pub(super) fn fix(input: &Input, path: &str, f: &Finding, out: &mut Found) {
     let no = |reason: &str| Unfixable {
@@ -17,9 +21,13 @@ pub(super) fn fix(input: &Input, path: &str, f: &Finding, out: &mut Found) {
         reason: reason.to_string(),
     };
     let Some(new) = super::written_instead(f) else {
-        out.unfixable.push(no(
-            "a name in a sentence is the author's wording, or where its text went is not one place: rewrite it by hand",
-        ));
+        // The rule says where the text is now unless only the archive holds it
+        // (no part of it exists any more): then there is nothing to name instead.
+        out.unfixable.push(no(if f.message.contains(NOW_IN) {
+            "a name in a sentence is the author's wording: rewrite it by hand"
+        } else {
+            "only the archive holds its text now: name the file that took its place, or drop the mention"
+        }));
         return;
     };
     // The mention as written: the message's first code span, at the finding's column.
@@ -83,6 +91,22 @@ mod tests {
             .unfixable
             .iter()
             .any(|u| u.rule == "link.stale-mention" && u.reason.contains("author's wording")));
+        // With every part gone, the reason is that only the archive holds it.
+        let gone = [files[0], files[2]];
+        let (_, found) = fix_text(&gone, false);
+        let reasons: Vec<&str> = found
+            .unfixable
+            .iter()
+            .filter(|u| u.rule == "link.stale-mention")
+            .map(|u| u.reason.as_str())
+            .collect();
+        assert!(!reasons.is_empty(), "{found:#?}");
+        assert!(
+            reasons
+                .iter()
+                .all(|r| r.starts_with("only the archive holds")),
+            "{reasons:?}"
+        );
         // Fixed once, nothing is left to fix.
         let again = [
             files[0],

@@ -14,7 +14,7 @@
 
 mod fence;
 mod link;
-mod mention;
+pub(crate) mod mention;
 mod mislabeled;
 mod setext;
 

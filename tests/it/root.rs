@@ -162,3 +162,31 @@ fn restore_with_nothing_to_restore_is_not_a_failure() {
     assert!(err.contains("nothing to restore"), "{err}");
     assert_eq!(snapshot(dir.path()), before);
 }
+
+/// A folder below the root is planned with the whole project (a split moves
+/// text other folders link to): the run says so, unless `-q`, and not when
+/// the root itself is given.
+#[test]
+fn a_folder_below_the_root_says_the_whole_project_is_planned() {
+    let dir = copy_tree(&repo().join("samples/pcc"));
+    let root = dir.path();
+    let run = |args: &[&str]| {
+        let out = replan()
+            .current_dir(root)
+            .args(["migrate", "--dry-run", "--color", "never"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let said = "migrate plans all of it";
+    let err = run(&[".claude/plans/devtest-deployment"]);
+    assert!(
+        err.lines().next().is_some_and(|l| l
+            .starts_with("note: .claude/plans/devtest-deployment is in the project at ")
+            && l.contains(said)),
+        "{err}"
+    );
+    assert!(!run(&["-q", ".claude/plans/devtest-deployment"]).contains(said));
+    assert!(!run(&["."]).contains(said));
+}
