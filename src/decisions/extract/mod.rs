@@ -104,8 +104,25 @@ pub fn scan(doc: &Document, rules: &Rules) -> Scan {
     heading_at.sort_by_key(|&(l, _)| l);
     mark_nested_fences(&mut lines);
     // A lone tag line (`</context>`) is markup: it ends the text above it.
-    for l in lines.iter_mut() {
-        if l.kind == Kind::Text && is_tag_line(l.content()) {
+    // replan's own lines in a part (its continuation line, its task card) are
+    // no one's decision: a continuation line followed by the part's first
+    // `**Why this change:**` was filed as one.
+    let card_lines: Vec<(usize, usize)> = crate::model::markers::card_spans(&doc.source.text)
+        .into_iter()
+        .map(|r| {
+            (
+                doc.source.line_of(r.start),
+                doc.source.line_of(r.end.saturating_sub(1)),
+            )
+        })
+        .collect();
+    // The continuation line is a part's first line, or in its card.
+    let continued = crate::model::markers::continuation_line(&doc.source.text).is_some();
+    for (i, l) in lines.iter_mut().enumerate() {
+        let line = i + 1;
+        let ours =
+            (line == 1 && continued) || card_lines.iter().any(|&(a, z)| a <= line && line <= z);
+        if l.kind == Kind::Text && (ours || is_tag_line(l.content())) {
             l.kind = Kind::Skip;
         }
     }

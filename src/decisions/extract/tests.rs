@@ -400,6 +400,26 @@ fn tasks_and_risks_with_a_why_are_not_decisions() {
 }
 
 #[test]
+fn replans_own_lines_are_not_decisions() {
+    // A part whose text starts with a reason: its continuation line is
+    // replan's, not the decision the reason is for.
+    let part = "*Continued from [Plan](plan.md) (part 7 of 7).* <!-- replan:continuation -->\n\n\
+                **Why this change:**\nCompliance requires ALB monitoring.\n";
+    assert_eq!(found(part), vec![]);
+    // Nor is a task card's line, whatever follows it.
+    let carded = "## Task 2.1: Alarms\n\n<!-- replan:card -->\n> **Status:** open\n<!-- /replan:card -->\n\n\
+                  **Why:** alarms were missing.\n";
+    assert_eq!(found(carded), vec![]);
+    // Must find: the same reason after the user's own paragraph.
+    assert_eq!(
+        texts(
+            "Alarms are mandatory.\n\n**Why this change:**\nCompliance requires ALB monitoring.\n"
+        ),
+        vec!["Alarms are mandatory.".to_string()]
+    );
+}
+
+#[test]
 fn what_is_with_a_why_is_not_a_decision() {
     // A review's finding and a test's scenario say what is, then why it
     // matters or why the test is marked: no choice was made.
