@@ -18,6 +18,10 @@ use crate::model::links::is_markdown;
 use crate::model::links::mentions::{self, Moved, NameIndex, Tree};
 use crate::model::markers::{DECISIONS_BEGIN, DECISIONS_END};
 
+/// What the message says when the text is somewhere in the tree: the fix
+/// tells its two reasons for having none apart by it.
+pub(crate) const NOW_IN: &str = "its text is now in";
+
 /// Registry entry.
 pub const INFO: RuleInfo = RuleInfo {
     id: "link.stale-mention",
@@ -181,7 +185,7 @@ impl Rule for StaleMention {
         }
         let found: Vec<Finding> = files
             .par_iter()
-            .filter(|f| is_markdown(f.rel) && !archived(f.rel))
+            .filter(|f| is_markdown(f.rel) && !archived(f.rel) && !cx.cfg.records_history(f.rel))
             .flat_map_iter(|f| {
                 let text = &f.doc.source.text;
                 let skip = generated_blocks(text);
@@ -198,7 +202,7 @@ impl Rule for StaleMention {
                         Some(now) => format!(
                             "`{written}` names {original}, which replan split and archived; \
                              {} {}",
-                            crate::fix::mention::NOW_IN,
+                            NOW_IN,
                             super::facts::display(now)
                         ),
                         None => format!(
@@ -264,6 +268,17 @@ mod tests {
         ];
         v.extend_from_slice(extra);
         v
+    }
+
+    #[test]
+    fn a_record_of_what_happened_is_not_reported() {
+        let said = "# Log\n\n2026-03-15: produced `IMPLEMENTATION_PLAN.md` and DESIGN.md.\n";
+        let f = run_rule(
+            "link.stale-mention",
+            &tree(&[(".claude/logs/task-log.md", said), ("docs/notes.md", said)]),
+        );
+        let paths: Vec<&str> = f.iter().map(|x| x.path.as_str()).collect();
+        assert_eq!(paths, vec!["docs/notes.md", "docs/notes.md"], "{f:#?}");
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod fence_unclosed;
 mod heading_setext;
 mod link_broken;
 mod link_stale_mention;
+pub(crate) use link_stale_mention::NOW_IN as STALE_MENTION_NOW_IN;
 mod phase_duplicate;
 mod phase_mislabeled;
 mod phase_missing;

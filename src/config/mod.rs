@@ -206,6 +206,46 @@ impl Config {
         self.plan_exclude.is_match(rel) || self.exclude.is_match(rel)
     }
 
+    /// Whether the file at root-relative `rel` records what happened rather
+    /// than what is planned: a retired plan or a template (`plan_exclude`), a
+    /// changelog, or a file in a `logs/`, `reports/` or `history/` folder. The
+    /// names of files it writes are history (a log's "produced
+    /// `.claude/plans/tui-plan.md`" on its date): migrate leaves them as
+    /// written, and `check` does not report them stale. Its links are still
+    /// rewritten, since a link that works today must not break.
+    pub fn records_history(&self, rel: &Path) -> bool {
+        const FOLDERS: &[&str] = &[
+            "logs",
+            "log",
+            "reports",
+            "history",
+            "changelog",
+            "changelogs",
+        ];
+        const NAMES: &[&str] = &[
+            "changelog",
+            "changes",
+            "history",
+            "release-notes",
+            "release_notes",
+            "releases",
+        ];
+        if self.plan_exclude.is_match(rel) {
+            return true;
+        }
+        let in_folder = rel.parent().is_some_and(|p| {
+            p.components().any(|c| {
+                let c = c.as_os_str().to_string_lossy().to_ascii_lowercase();
+                FOLDERS.contains(&c.as_str())
+            })
+        });
+        let stem = rel
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        in_folder || NAMES.contains(&stem.as_str())
+    }
+
     /// Built-in defaults only.
     pub fn builtin() -> Config {
         // The embedded files are tested to load; fall back to empty on the impossible.

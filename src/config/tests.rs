@@ -247,3 +247,26 @@ fn templates_and_retired_plans_are_no_plans_to_restructure() {
         assert!(!c.exclude.is_match(p), "{p}");
     }
 }
+
+#[test]
+fn records_of_what_happened_are_told_from_plans() {
+    let c = Config::builtin();
+    for r in [
+        "CHANGELOG.md",
+        "docs/Changes.md",
+        ".claude/logs/task-log.md",
+        ".claude/reports/2026-04-04-plan-audit.md",
+        "docs/plans/completed/old.md",
+        "docs/plans/templates/plan.md",
+    ] {
+        assert!(c.records_history(Path::new(r)), "{r}");
+    }
+    for p in [
+        "AGENTS.md",
+        ".claude/plans/logs-rotation.md",
+        "docs/plans/reporting-plan.md",
+        ".claude/status/progress.md",
+    ] {
+        assert!(!c.records_history(Path::new(p)), "{p}");
+    }
+}

@@ -8,10 +8,6 @@ use super::{Edit, Fix, Found, Safety, Unfixable};
 use crate::analysis::Input;
 use crate::finding::Finding;
 
-/// What `link.stale-mention`'s message says when the text is somewhere in the
-/// tree (see `analysis::link_stale_mention`).
-pub(crate) const NOW_IN: &str = "its text is now in";
-
 /// Add the fix for one `link.stale-mention` finding in `input`.
 pub(super) fn fix(input: &Input, path: &str, f: &Finding, out: &mut Found) {
     let no = |reason: &str| Unfixable {
@@ -23,7 +19,7 @@ pub(super) fn fix(input: &Input, path: &str, f: &Finding, out: &mut Found) {
     let Some(new) = super::written_instead(f) else {
         // The rule says where the text is now unless only the archive holds it
         // (no part of it exists any more): then there is nothing to name instead.
-        out.unfixable.push(no(if f.message.contains(NOW_IN) {
+        out.unfixable.push(no(if f.message.contains(crate::analysis::STALE_MENTION_NOW_IN) {
             "a name in a sentence is the author's wording: rewrite it by hand"
         } else {
             "only the archive holds its text now: name the file that took its place, or drop the mention"

@@ -14,7 +14,7 @@
 
 mod fence;
 mod link;
-pub(crate) mod mention;
+mod mention;
 mod mislabeled;
 mod setext;
 

@@ -75,7 +75,7 @@ impl Planner<'_, '_> {
         rel: &Path,
         doc: &Document,
     ) -> Vec<(Range<usize>, String)> {
-        if names.moved.is_empty() {
+        if names.moved.is_empty() || self.cfg.records_history(rel) {
             return Vec::new();
         }
         let exists = |p: &Path| {

@@ -420,6 +420,42 @@ fn names_of_split_files_in_code_spans_and_paths_are_rewritten_not_in_prose() {
     assert_eq!(o.links_rewritten, 0);
 }
 
+/// A log, a changelog, a report or a retired plan says what happened: the
+/// names it wrote stay as written, while its links are still rewritten (a
+/// link that works today must not break).
+#[test]
+fn names_in_records_of_what_happened_stay_as_written() {
+    let mut files = two_plans();
+    let said = "Produced `docs/plans/parser-plan.md` on 2026-03-15.\n";
+    let records = [
+        "docs/logs/task-log.md",
+        "CHANGELOG.md",
+        "docs/reports/plan-audit.md",
+        "docs/plans/completed/old-plan.md",
+    ];
+    for r in records {
+        files.push((r, said.to_string()));
+    }
+    files.push((
+        "docs/logs/links.md",
+        "Produced [the plan](../plans/parser-plan.md) and `docs/plans/parser-plan.md`.\n"
+            .to_string(),
+    ));
+    let refs: Vec<(&str, &str)> = files.iter().map(|(p, t)| (*p, t.as_str())).collect();
+    let o = run(&refs);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    for r in records {
+        assert_eq!(op_text(&o, r), None, "{r}");
+    }
+    let linked = op_text(&o, "docs/logs/links.md").expect("its link is rewritten");
+    assert!(
+        linked.contains("](../plans/parser-plan/")
+            && linked.contains("`docs/plans/parser-plan.md`"),
+        "{linked}"
+    );
+    assert_eq!(o.mentions_rewritten, 0);
+}
+
 /// A part whose moved text holds both a link and a path mention of another
 /// split file gets both rewritten: the link first, then the mention read from
 /// the part's text as the link left it (the ranges of the two passes differ).
