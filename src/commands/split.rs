@@ -70,8 +70,12 @@ pub fn run(args: SplitArgs, g: &Global) -> anyhow::Result<Exit> {
     }
     for o in &r.oversize {
         ui::warn(&format!(
-            "{file}:{}: budget.block: a single block of {} lines / {} tokens exceeds the budget ({} lines / {} tokens); kept whole in {}",
-            o.line, o.lines, o.tokens, r.max_lines, r.max_tokens, o.part
+            "{file}:{}: budget.block: {} the budget ({} lines / {} tokens); kept whole in {}",
+            o.line,
+            o.exceeds(),
+            r.max_lines,
+            r.max_tokens,
+            o.part
         ));
     }
     if !ui::quiet() {

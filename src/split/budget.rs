@@ -104,6 +104,11 @@ pub struct Segs {
     pub grow: Vec<usize>,
     /// The first segment of each block, and the number of segments at the end.
     first: Vec<usize>,
+    /// Lines `(open, close)` of the blocks the author fenced whose inner fence
+    /// CommonMark takes for their end (a ```markdown template holding a
+    /// ```hcl block): no part starts after `open` up to `close`, which would
+    /// cut inside the block the author meant (`fence.suspicious` reports it).
+    sealed: Vec<(usize, usize)>,
 }
 
 impl Segs {
@@ -136,6 +141,7 @@ impl Segs {
             block: Vec::with_capacity(doc.blocks.len()),
             grow: Vec::new(),
             first: Vec::with_capacity(doc.blocks.len() + 1),
+            sealed: Vec::new(),
         };
         for (i, b) in doc.blocks.iter().enumerate() {
             s.first.push(s.span.len());
@@ -168,6 +174,22 @@ impl Segs {
             }
         }
         s.first.push(s.span.len());
+        // Kept whole only when it fits well in a part: the fences read as a
+        // stack can also pair an opener with a closer hundreds of lines on,
+        // and sealing that made one part of 750 lines where the cuts fell
+        // between blocks CommonMark reads as text.
+        s.sealed = sealed(doc)
+            .into_iter()
+            .filter(|&(open, close)| {
+                let inside = s
+                    .line
+                    .iter()
+                    .zip(&s.tokens)
+                    .filter(|(l, _)| open <= **l && **l <= close);
+                let tokens: usize = inside.map(|(_, t)| t).sum();
+                4 * (close + 1 - open) <= 3 * o.max_lines && 4 * tokens <= 3 * o.max_tokens
+            })
+            .collect();
         s.grow = vec![0; s.span.len()];
         for &(line, t) in growth {
             s.grow_at(line, t);
@@ -233,6 +255,14 @@ fn fits(segs: &Segs, r: Range<usize>, o: &SplitOptions, res: Reserve) -> bool {
 
 /// Rank of a cut before segment `k`; `None` where no cut may fall.
 fn rank(doc: &Document, segs: &Segs, k: usize) -> Option<u8> {
+    let line = segs.line[k];
+    if segs
+        .sealed
+        .iter()
+        .any(|&(open, close)| open < line && line <= close)
+    {
+        return None;
+    }
     let (b, pb) = (segs.block[k], segs.block[k - 1]);
     if b == pb {
         return Some(ITEM_RANK);
@@ -245,6 +275,26 @@ fn rank(doc: &Document, segs: &Segs, k: usize) -> Option<u8> {
         return None;
     }
     Some(doc.heading_level(b).unwrap_or(7))
+}
+
+/// The `(open, close)` lines of the author's fenced blocks that CommonMark
+/// ends early, as the fence rules read them: a nesting whose fences pair as a
+/// stack, or pair two ways (either reading's block is kept whole).
+fn sealed(doc: &Document) -> Vec<(usize, usize)> {
+    use crate::model::fences::{self, Piece};
+    let fs = fences::top_level(doc);
+    if fs.len() < 3 {
+        return Vec::new();
+    }
+    fences::read(&fs)
+        .into_iter()
+        .filter_map(|p| match p {
+            Piece::Nest { open, close, .. } | Piece::Either { open, close } => {
+                Some((fs[open].line, fs[close].line))
+            }
+            Piece::Tangle { .. } | Piece::Open { .. } => None,
+        })
+        .collect()
 }
 
 /// Penalty for cutting before a segment of the given rank: shallow headings are
@@ -273,7 +323,7 @@ pub fn cut(
     o: &SplitOptions,
     res: Reserve,
     floor: Floor,
-) -> (Vec<Range<usize>>, Vec<usize>) {
+) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
     if r.is_empty() {
         return (Vec::new(), Vec::new());
     }
@@ -357,9 +407,11 @@ pub fn cut(
                 .filter(|&b| !fits(segs, b..b + 1, o, res))
                 .collect();
             if over.is_empty() {
-                big.push(p.start);
+                // No one segment is over: blocks with no place to cut
+                // between them (an author's fenced template kept whole).
+                big.push(p.clone());
             } else {
-                big.extend(over);
+                big.extend(over.into_iter().map(|b| b..b + 1));
             }
         }
     }

@@ -100,8 +100,30 @@ pub struct Oversize {
     pub lines: usize,
     /// Its tokens.
     pub tokens: usize,
+    /// How many blocks (or items of a list) it is: more than one when no
+    /// place between them may be cut (a fenced template CommonMark ends early).
+    pub blocks: usize,
     /// Name of the part holding it.
     pub part: String,
+}
+
+impl Oversize {
+    /// What it is and that it is over, for a note, with "the budget" to
+    /// follow: `a single block of 40 lines / 900 tokens exceeds`, or `3 blocks
+    /// with no place to cut between them (…) exceed`.
+    pub fn exceeds(&self) -> String {
+        if self.blocks > 1 {
+            format!(
+                "{} blocks with no place to cut between them ({} lines / {} tokens) exceed",
+                self.blocks, self.lines, self.tokens
+            )
+        } else {
+            format!(
+                "a single block of {} lines / {} tokens exceeds",
+                self.lines, self.tokens
+            )
+        }
+    }
 }
 
 /// The outcome of planning a split of one document.
@@ -342,11 +364,12 @@ pub fn plan_avoiding(
                 part: k + 1,
                 parts: n,
             });
-            for &b in big.iter().filter(|&&b| piece.contains(&b)) {
+            for b in big.iter().filter(|b| piece.contains(&b.start)) {
                 oversize.push(Oversize {
-                    line: segs.line[b],
-                    lines: segs.lines[b],
-                    tokens: segs.tokens[b],
+                    line: segs.line[b.start],
+                    lines: b.clone().map(|k| segs.lines[k]).sum(),
+                    tokens: b.clone().map(|k| segs.tokens[k]).sum(),
+                    blocks: b.len(),
                     part: name.clone(),
                 });
             }

@@ -86,6 +86,35 @@ fn oversize_block_stays_whole_and_is_reported() {
     assert_eq!(p.reassemble(&doc), text);
     assert_eq!(p.oversize.len(), 1);
     assert_eq!(p.oversize[0].line, 5);
+    assert_eq!(p.oversize[0].blocks, 1);
+    let o = &p.oversize[0];
+    assert!(o
+        .exceeds()
+        .starts_with(&format!("a single block of {} lines / ", o.lines)));
+}
+
+#[test]
+fn a_kept_template_over_the_budget_is_reported_as_blocks_with_no_cut() {
+    // A fenced template that CommonMark ends at its inner fence fits the
+    // part; its outer closer then opens a block that runs to the end of the
+    // file, and the two together are over: no part may start in between.
+    let mut text =
+        String::from("# Plan\n\n```markdown\n# Guide\n\n```bash\nrun\n```\n\ntail\n```\n\n");
+    for i in 0..30 {
+        text.push_str(&format!("line {i}\n"));
+    }
+    let (doc, p) = split(&text, 40);
+    assert_eq!(p.reassemble(&doc), text);
+    assert_eq!(p.oversize.len(), 1, "{:?}", p.oversize);
+    let o = &p.oversize[0];
+    assert!(o.blocks > 1, "{o:?}");
+    assert!(
+        o.exceeds()
+            .contains(" blocks with no place to cut between them ("),
+        "{}",
+        o.exceeds()
+    );
+    assert!(o.exceeds().ends_with(") exceed"), "{}", o.exceeds());
 }
 
 #[test]
@@ -532,6 +561,39 @@ fn headings_leaked_from_an_embedded_template_never_name_a_file() {
     let text = "## Phase 1.1: A\n\n```markdown\n# Guide\n## Setup\n```\n\n## Phase 1.2: B\n\nb\n";
     let (_, p) = split(text, 200);
     assert_eq!(names(&p), ["phase-1.1-a.md", "phase-1.2-b.md"]);
+}
+
+#[test]
+fn no_part_starts_inside_a_block_closed_early_by_its_inner_fence() {
+    // website-pod: a ```markdown excerpt of an upgrade guide holds a ```hcl
+    // block; CommonMark ends the excerpt at the hcl block's closer, so its
+    // last paragraphs and its own closer read as text and a new block. A part
+    // started at that closer (a cut inside the excerpt the author meant).
+    let mut text = String::from("# Plan\n\n## Task 1: Remove the variable\n\n");
+    text.push_str(&paras("before", 8));
+    text.push_str("In UPGRADE.md:\n```markdown\n### Removed variable\n\n**Action Required:**\n\n```hcl\nmodule \"w\" {\n}\n```\n\n");
+    text.push_str(&paras("inside", 6));
+    text.push_str("```\n\n");
+    text.push_str(&paras("after", 8));
+    let open = text.lines().position(|l| l == "```markdown").unwrap() + 1;
+    let close = text
+        .lines()
+        .collect::<Vec<_>>()
+        .iter()
+        .rposition(|l| *l == "```")
+        .unwrap()
+        + 1;
+    let (doc, p) = split(&text, 40);
+    assert_eq!(p.reassemble(&doc), text);
+    assert!(p.parts.len() > 1, "{:?}", names(&p));
+    for part in &p.parts[1..] {
+        let first = doc.source.line_of(part.span.start);
+        assert!(
+            !(open < first && first <= close),
+            "{} starts at line {first}, inside the block of lines {open}-{close}",
+            part.name
+        );
+    }
 }
 
 fn names_of(text: &str, stem: &str) -> Vec<String> {

@@ -209,10 +209,7 @@ impl Planner<'_, '_> {
                     Note::new(
                         NoteKind::OversizeBlock,
                         rel,
-                        format!(
-                            "a single block of {} lines / {} tokens exceeds the budget; kept whole in {}",
-                            o.lines, o.tokens, o.part
-                        ),
+                        format!("{} the budget; kept whole in {}", o.exceeds(), o.part),
                     )
                     .at(o.line),
                 );
