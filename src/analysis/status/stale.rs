@@ -110,10 +110,16 @@ impl Rule for Stale {
             // and it is the folder to archive, not the part (the note said
             // "archive it" of one part of a split report).
             let split_here = indexed.contains(folder);
+            // A subphase heading whose text says nothing of its state is not
+            // known to be done: it counts, and keeps the plan open (a plan
+            // saying "Phases 1, 2, 4 not started" above phases 3, 5-8 marked
+            // complete was "every subphase done; archive the folder").
             let tracked: Vec<&Unit> = all
                 .iter()
                 .copied()
-                .filter(|u| !split_here || u.derived.is_some())
+                .filter(|u| {
+                    !split_here || u.derived.is_some() || !u.whole_file && !u.number.is_empty()
+                })
                 .collect();
             let folder_done = (split_here || list.len() >= 2 && one_plan(&by_file, list))
                 // One unit alone is a plan done only by its boxes, as a file
@@ -153,9 +159,13 @@ impl Rule for Stale {
                 continue;
             }
             // A split's parts are one plan: a part whose boxes are all ticked
-            // is not done while another part still has work open. (Parts
-            // without any status say nothing either way.)
-            let open = |u: &&Unit| u.derived.as_ref().is_some_and(|d| d.state == State::Open);
+            // is not done while another part still has work open, or a
+            // subphase whose text says nothing of its state. (Parts without
+            // any subphase or status say nothing either way.)
+            let open = |u: &&Unit| {
+                u.derived.as_ref().is_some_and(|d| d.state == State::Open)
+                    || u.derived.is_none() && !u.whole_file && !u.number.is_empty()
+            };
             if indexed.contains(folder) && all.iter().any(open) {
                 continue;
             }
