@@ -123,6 +123,27 @@ fn list_number_re() -> &'static Regex {
     re(&RE, r"^\s*\d{1,3}[.)]\s+")
 }
 
+/// A heading's status, written after its title: from a status mark (`✅`,
+/// `⏭️`, `🔄`, `⚠️`, `❌`, …) to the end, a state in capitals (`— COMPLETED`,
+/// `PARTIALLY COMPLETE`, `: SKIPPED`), or one in brackets (`(done)`). What the file
+/// holds is its title; its state changes (`task-5.4-…-completed.md` stayed
+/// that name once the task was reopened). A lower-case last word stays
+/// (`Definition of Done`).
+fn status_tail_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(
+        &RE,
+        r"(?:\s*[✅⏭🔄⏳🚧❌☑✔⚠🟡🟢🔴].*|[\s\-–—:|]+(?:(?:PARTIALLY|MOSTLY|NEARLY|ALMOST|NOT)\s+)?(?:COMPLETED|COMPLETE|DONE|FINISHED|SKIPPED|DEFERRED|IN PROGRESS|NOT STARTED|BLOCKED|WIP|PENDING|CANCELL?ED|SUPERSEDED)\W*|\s*[(\[](?i:completed|complete|done|finished|skipped|deferred|in progress|not started|blocked|wip|pending|cancell?ed|superseded)[)\]]\W*)$",
+    )
+}
+
+/// A Markdown file name's extension in a heading (`Create UPGRADE-6.0.md`):
+/// the name is the file's stem (`…-upgrade-6.0`, not `…-6.0.md`).
+fn md_ext_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    re(&RE, r"(?i)\.(?:md|markdown)\b")
+}
+
 impl<'r> Words<'r> {
     /// Word lists from the heading rules.
     pub fn new(rules: &'r HeadingRules) -> Words<'r> {
@@ -144,6 +165,12 @@ impl<'r> Words<'r> {
     /// The words of a heading text, lower-case ASCII, in order.
     pub fn words(&self, text: &str) -> Vec<String> {
         let mut t = text.replace(['\r', '\n'], " ");
+        // Its state, when words are left before it (`✅ Done` alone stays).
+        if let Some(m) = status_tail_re().find(&t) {
+            if !file_slug(&t[..m.start()], usize::MAX).is_empty() {
+                t.truncate(m.start());
+            }
+        }
         // Parenthesised durations and time frames, innermost first.
         loop {
             let mut changed = false;
@@ -165,6 +192,7 @@ impl<'r> Words<'r> {
         }
         let t = replace_all(approx_re(), &t, " ");
         let t = list_number_re().replace(&t, "");
+        let t = md_ext_re().replace_all(&t, "");
         // A component guide's `## CardHeader` would otherwise name
         // `cardheader.md`; its humps are its words. Only a heading that is the
         // identifier alone: in a sentence, `GitHub` or `JavaScript` stay whole.

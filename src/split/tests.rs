@@ -980,3 +980,30 @@ fn a_part_opening_at_a_repeated_heading_carries_its_parents_words() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_heading_s_state_and_a_file_extension_stay_out_of_its_name() {
+    let text = "# Plan\n\n## Task 5.4: Create UPGRADE-6.0.md ✅ COMPLETED\n\na\n\n\
+                ## Task 6.1: Update Module Version ⏭️ SKIPPED\n\nb\n\n\
+                ## Task 6.2: Format and Validate — DONE\n\nc\n\n\
+                ## Task 6.3: Run Tests (in progress)\n\nd\n\n\
+                ## Task 6.4: Definition of Done\n\ne\n\n\
+                ## Task 6.5: Update README.md\n\nf\n\n\
+                ## Task 6.6: Vector Database (Week 1-2) ⚠️ PARTIALLY COMPLETE\n\ng\n\n\
+                ## Task 6.7: Cache NOT STARTED\n\nh\n";
+    let names = names_of(text, "plan");
+    assert_eq!(
+        names,
+        [
+            "plan-overview.md",
+            "task-5.4-create-upgrade-6.0.md",
+            "task-6.1-update-module-version.md",
+            "task-6.2-format-and-validate.md",
+            "task-6.3-run-tests.md",
+            "task-6.4-definition-of-done.md",
+            "task-6.5-update-readme.md",
+            "task-6.6-vector-database.md",
+            "task-6.7-cache.md"
+        ]
+    );
+}
