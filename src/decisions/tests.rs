@@ -23,16 +23,20 @@ fn run(files: &[(&str, &str)], disk: &BTreeMap<PathBuf, String>) -> DecisionsOut
         .iter()
         .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)))
         .collect();
-    let sources: Vec<SourceDoc> = docs
-        .iter()
+    let sources = sources_of(&docs);
+    let get = |p: &Path| disk.get(p).cloned();
+    plan_topics(Path::new("/r"), &sources, &pcc(), &get)
+}
+
+/// The sources of parsed files, untitled.
+fn sources_of(docs: &[(PathBuf, Document)]) -> Vec<SourceDoc<'_>> {
+    docs.iter()
         .map(|(p, d)| SourceDoc {
             rel: p.clone(),
             doc: d,
             title: None,
         })
-        .collect();
-    let get = |p: &Path| disk.get(p).cloned();
-    plan_topics(Path::new("/r"), &sources, &pcc(), &get)
+        .collect()
 }
 
 fn file<'a>(o: &'a DecisionsOutcome, topic: &str) -> &'a str {
@@ -1125,14 +1129,7 @@ fn a_scan_with_a_limit_stops_only_once_over_it() {
         ("plans/b.md", "# B\n\n**Decision**: Ship weekly.\n"),
     ]
     .map(|(p, t)| (PathBuf::from(p), Document::from_text(p, t)));
-    let sources: Vec<SourceDoc> = docs
-        .iter()
-        .map(|(p, d)| SourceDoc {
-            rel: p.clone(),
-            doc: d,
-            title: None,
-        })
-        .collect();
+    let sources = sources_of(&docs);
     let cfg = Config::builtin();
     let mut own = None;
     let ctx = Ctx::new(&cfg, rules_in(&cfg, None, &mut own));
