@@ -50,6 +50,11 @@ fn done(u: &Unit) -> bool {
     u.derived.as_ref().is_some_and(|d| d.state == State::Done)
 }
 
+/// A subphase whose text says nothing of its state: not known to be done.
+fn unknown(u: &Unit) -> bool {
+    u.derived.is_none() && !u.whole_file && !u.number.is_empty()
+}
+
 /// A file that holds no subphase but is done by three or more ticked boxes.
 fn done_by_boxes(u: &Unit) -> bool {
     matches!(
@@ -117,9 +122,7 @@ impl Rule for Stale {
             let tracked: Vec<&Unit> = all
                 .iter()
                 .copied()
-                .filter(|u| {
-                    !split_here || u.derived.is_some() || !u.whole_file && !u.number.is_empty()
-                })
+                .filter(|u| !split_here || u.derived.is_some() || unknown(u))
                 .collect();
             let folder_done = (split_here || list.len() >= 2 && one_plan(&by_file, list))
                 // One unit alone is a plan done only by its boxes, as a file
@@ -163,8 +166,7 @@ impl Rule for Stale {
             // subphase whose text says nothing of its state. (Parts without
             // any subphase or status say nothing either way.)
             let open = |u: &&Unit| {
-                u.derived.as_ref().is_some_and(|d| d.state == State::Open)
-                    || u.derived.is_none() && !u.whole_file && !u.number.is_empty()
+                u.derived.as_ref().is_some_and(|d| d.state == State::Open) || unknown(u)
             };
             if indexed.contains(folder) && all.iter().any(open) {
                 continue;
