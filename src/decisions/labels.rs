@@ -317,7 +317,17 @@ impl Rules {
         !qualifier.split(' ').any(|w| ABOUT.contains(&w))
     }
 
+    /// Whether a normalised heading names a section of what is not decided
+    /// (yet): one of `excluded_sections` or a title ending in one, or an open
+    /// list of any kind (`Open Architectural Decisions`, `Pending Design
+    /// Questions`), whose items are the questions, not their answers.
     pub(super) fn is_excluded_section(&self, n: &str) -> bool {
+        const PENDING: [&str; 5] = ["open", "pending", "unresolved", "outstanding", "undecided"];
+        const LISTS: [&str; 4] = ["decision", "decisions", "question", "questions"];
+        let first = n.split(' ').next().unwrap_or("");
+        if PENDING.contains(&first) && n.rsplit(' ').next().is_some_and(|l| LISTS.contains(&l)) {
+            return true;
+        }
         self.excluded_sections.iter().any(|e| e == n)
             || self.excluded_sections.iter().any(|e| {
                 n.ends_with(e.as_str())

@@ -400,6 +400,20 @@ fn tasks_and_risks_with_a_why_are_not_decisions() {
 }
 
 #[test]
+fn an_open_list_of_decisions_holds_questions_not_decisions() {
+    let items = "- **Crate name**: `umrs-assess` vs `umrs-audit`; confirm before creating it.\n\
+                 - **Persistence**: Is the bundle written to disk, or held in memory?\n";
+    for open in ["Open Architectural Decisions", "Pending Design Questions"] {
+        let md = format!("# Engine\n\n## {open}\n\n{items}");
+        assert_eq!(found(&md), vec![], "{open}");
+    }
+    // Must find: the same items under a section of decisions made (the
+    // question is none there either).
+    let md = format!("# Engine\n\n## Architectural Decisions\n\n{items}");
+    assert_eq!(found(&md).len(), 1, "{:?}", found(&md));
+}
+
+#[test]
 fn replans_own_lines_are_not_decisions() {
     // A part whose text starts with a reason: its continuation line is
     // replan's, not the decision the reason is for.
