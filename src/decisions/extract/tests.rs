@@ -440,14 +440,19 @@ fn what_is_with_a_why_is_not_a_decision() {
     for md in [
         "**Current state:** There is no logging framework.\n\n**Why this matters:** nothing can be traced.\n",
         "- **Scenario**: a user is demoted mid-stream.\n- **Reason text**: `lacks a re-check`\n",
-        "- **Context**: two clusters.\n  - **Why**: cost\n",
     ] {
         assert!(found(md).is_empty(), "{md}: {:?}", found(md));
     }
-    // Must find: a labelled choice with its reason still is one.
+    // Must find: a labelled choice with its reason still is one, also when
+    // its label only starts like a word of context (one-word entries match a
+    // label's first word).
     assert_eq!(
         texts("- **Logging**: use `tracing`\n  - **Why**: spans across tasks\n"),
         vec!["**Logging**: use `tracing`".to_string()]
+    );
+    assert_eq!(
+        texts("- **Background jobs**: use a queue\n  - **Why**: retries\n"),
+        vec!["**Background jobs**: use a queue".to_string()]
     );
 }
 
