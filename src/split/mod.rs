@@ -367,8 +367,8 @@ pub fn plan_avoiding(
             for b in big.iter().filter(|b| piece.contains(&b.start)) {
                 oversize.push(Oversize {
                     line: segs.line[b.start],
-                    lines: b.clone().map(|k| segs.lines[k]).sum(),
-                    tokens: b.clone().map(|k| segs.tokens[k]).sum(),
+                    lines: segs.range_lines(b.clone()),
+                    tokens: segs.range_tokens(b.clone()),
                     blocks: b.len(),
                     part: name.clone(),
                 });
