@@ -24,6 +24,12 @@ pub struct DecisionRules {
     /// alone (`**What:** Run targeted API tests` with a `**Why:**`, a `**Risk**`
     /// with its `**Mitigation**`).
     pub not_implied_labels: Vec<String>,
+    /// Like `not_implied_labels`, but only a label that is the whole entry:
+    /// `**Reference:**` or `**Context:**` above a `**Why:**` is not a
+    /// decision, while `**Background jobs**: use a queue` with its `**Why**`
+    /// still is (a one-word entry of `not_implied_labels` would match it by
+    /// its first word).
+    pub not_implied_exact_labels: Vec<String>,
     /// Labels that are never decisions (`**Rejected**`, `**Decision Pending**`).
     pub excluded_labels: Vec<String>,
     /// Labels of facts about a decision, not of a decision (`**Made**: 2026-02-16`,

@@ -171,6 +171,7 @@ pub struct Rules {
     pub(super) qualified: bool,
     pub(super) implied: bool,
     pub(super) not_implied: Vec<String>,
+    pub(super) not_implied_exact: Vec<String>,
     pub(super) rationale: Vec<String>,
     pub(super) excluded_labels: Vec<String>,
     pub(super) metadata: Vec<String>,
@@ -242,6 +243,7 @@ impl Rules {
             qualified: r.qualified_labels,
             implied: r.rationale_implies_decision,
             not_implied: n(&r.not_implied_labels),
+            not_implied_exact: n(&r.not_implied_exact_labels),
             rationale: n(&r.rationale_labels),
             excluded_labels: n(&r.excluded_labels),
             metadata: n(&r.metadata_labels),
@@ -254,12 +256,13 @@ impl Rules {
             not_decisions,
             inline_rationale: inline_rationale(&r.rationale_labels),
         };
-        let lists: [(&[String], u8); 5] = [
+        let lists: [(&[String], u8); 6] = [
             (&rules.excluded_labels, EXCLUDED),
             (&rules.metadata, METADATA),
             (&rules.rationale, RATIONALE),
             (&rules.labels, DECISION),
             (&rules.not_implied, NOT_IMPLIED),
+            (&rules.not_implied_exact, NOT_IMPLIED),
         ];
         let mut classes: HashMap<String, u8> = HashMap::new();
         for (list, bit) in lists {
@@ -280,8 +283,9 @@ impl Rules {
     }
 
     /// Whether an item or paragraph labelled `name` (normalised) is not one a
-    /// rationale makes a decision: a task, test, risk and the like, or a label
-    /// starting with the one word of such a label.
+    /// rationale makes a decision: a task, test, risk and the like (either
+    /// list), or a label starting with the one word of such a label (the
+    /// first list only).
     pub(super) fn not_implied(&self, name: &str) -> bool {
         let first = name.split(' ').next().unwrap_or("");
         self.class(name) & NOT_IMPLIED != 0 || self.class(first) & NOT_IMPLIED_WORD != 0

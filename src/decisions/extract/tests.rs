@@ -440,6 +440,9 @@ fn what_is_with_a_why_is_not_a_decision() {
     for md in [
         "**Current state:** There is no logging framework.\n\n**Why this matters:** nothing can be traced.\n",
         "- **Scenario**: a user is demoted mid-stream.\n- **Reason text**: `lacks a re-check`\n",
+        // A pointer or a setting, not a choice (whole labels only, below).
+        "**Reference:** https://example.com/adr-3\n\n**Why:** the vendor documents it.\n",
+        "- **Context**: two clusters share one VPC\n  - **Why**: cost\n",
     ] {
         assert!(found(md).is_empty(), "{md}: {:?}", found(md));
     }
