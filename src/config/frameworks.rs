@@ -101,10 +101,56 @@ mod tests {
             own(gsd, ".planning/codebase/STRUCTURE.md"),
             Ownership::Parsed("GSD")
         );
+        // Every file of a phase folder is one GSD writes and reads whole,
+        // whatever kind newer versions add; older trees name them bare.
+        for phase_file in [
+            ".planning/phases/01-infra/01-NOTES.md",
+            ".planning/phases/01-infra/01-REVIEW.md",
+            ".planning/phases/01-infra/01-PATTERNS.md",
+            ".planning/phases/01-infra/01-DISCUSSION-LOG.md",
+            ".planning/phases/01-infra/RESEARCH.md",
+            // a debug session is updated in place and read back to resume
+            ".planning/debug/pulumi-up-local.md",
+            ".planning/debug/resolved/helm-timeout.md",
+        ] {
+            assert_eq!(
+                own(gsd, phase_file),
+                Ownership::Parsed("GSD"),
+                "{phase_file}"
+            );
+        }
+        // A workstream is a .planning/ of its own, read by the same commands.
+        for ws in [
+            ".planning/workstreams/milestone/ROADMAP.md",
+            ".planning/workstreams/milestone/STATE.md",
+            ".planning/workstreams/milestone/phases/02-x/02-01-PLAN.md",
+            ".planning/workstreams/milestone/research/STACK.md",
+            ".planning/workstreams/milestone/codebase/STRUCTURE.md",
+            ".planning/workstreams/milestone/quick/003-fix/003-PLAN.md",
+        ] {
+            assert_eq!(own(gsd, ws), Ownership::Parsed("GSD"), "{ws}");
+        }
         assert_eq!(
-            own(gsd, ".planning/phases/01-infra/01-NOTES.md"),
+            own(
+                gsd,
+                ".planning/workstreams/milestone/milestones/v1.0-ROADMAP.md"
+            ),
+            Ownership::History("GSD")
+        );
+        // A milestone's audit is read back to plan the phases closing its gaps.
+        assert_eq!(
+            own(
+                gsd,
+                ".planning/workstreams/milestone/v1.0-MILESTONE-AUDIT.md"
+            ),
+            Ownership::Parsed("GSD")
+        );
+        // The team's own documents there are GSD's folder's, free to split.
+        assert_eq!(
+            own(gsd, ".planning/workstreams/milestone/NOTES.md"),
             Ownership::Owned("GSD")
         );
+        assert_eq!(own(gsd, ".planning/POLICY-MAP.md"), Ownership::Owned("GSD"));
         // Its planner and roadmapper read the research whole.
         assert_eq!(
             own(gsd, ".planning/research/PITFALLS.md"),
@@ -186,6 +232,8 @@ mod tests {
         let cfg = Config::builtin();
         let gsd = by_name(&cfg, "GSD");
         assert!(gsd.detected(&|p| p == Path::new(".planning/ROADMAP.md")));
+        // A tree of workstreams only.
+        assert!(gsd.detected(&|p| p == Path::new(".planning/workstreams")));
         assert!(!gsd.detected(&|p| p == Path::new(".claude/plans")));
     }
 }

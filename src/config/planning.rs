@@ -246,7 +246,14 @@ mod tests {
         assert_eq!(g.framework.as_deref(), Some("GSD"));
         assert!(g.plan_dir);
         assert_eq!(g.glob(), ".planning/**");
-        assert_eq!(g.history, [".planning/milestones/**"]);
+        // A workstream's shipped milestones are its history too.
+        assert_eq!(
+            g.history,
+            [
+                ".planning/milestones/**",
+                ".planning/workstreams/*/milestones/**"
+            ]
+        );
         assert_eq!(g.files.len(), 3);
         assert_eq!(
             g.evidence[..2],

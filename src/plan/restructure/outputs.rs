@@ -207,7 +207,7 @@ impl Planner<'_, '_> {
                 .frameworks
                 .iter()
                 .find(|f| f.name == fw)
-                .map(|f| f.keeps_decisions.join(", "))
+                .map(|f| self.present(&f.keeps_decisions).join(", "))
                 .unwrap_or_default();
             said.notes.push(Note::new(
                 NoteKind::Framework,
@@ -312,6 +312,31 @@ impl Planner<'_, '_> {
                     .any(|o| f.ownership(o) != crate::config::frameworks::Ownership::Free)
             })
             .map(|f| f.name.as_str())
+    }
+
+    /// Of a framework's `keeps_decisions` globs, those that match a file of
+    /// the tree, to name where its decisions are (a GSD tree without
+    /// workstreams is not pointed at `.planning/workstreams/*/STATE.md`); all
+    /// of them when none does.
+    fn present<'g>(&self, globs: &'g [String]) -> Vec<&'g str> {
+        let found: Vec<&str> = globs
+            .iter()
+            .filter(|g| {
+                globset::GlobBuilder::new(g)
+                    .literal_separator(true)
+                    .build()
+                    .is_ok_and(|m| {
+                        let m = m.compile_matcher();
+                        self.docs.iter().any(|(p, _)| m.is_match(p))
+                    })
+            })
+            .map(String::as_str)
+            .collect();
+        if found.is_empty() {
+            globs.iter().map(String::as_str).collect()
+        } else {
+            found
+        }
     }
 
     /// The date of a new decision record: `SOURCE_DATE_EPOCH`'s, else that of
