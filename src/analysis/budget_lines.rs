@@ -15,7 +15,9 @@ pub const INFO: RuleInfo = RuleInfo {
         budget of the first `budgets.overrides` entry whose glob matches. For a monolith the \
         finding says how many subphases it holds: `replan split FILE` or `replan migrate` \
         cuts it into files within budget. replan's own folder indexes are exempt, as their \
-        size follows the folder's.",
+        size follows the folder's. A file a framework in use reads whole (`parsed` in \
+        rules/frameworks.yaml: a GSD plan, a spec-kit spec) gets a warning instead of an \
+        error: migrate keeps it whole, and a split would break the framework.",
     settings: &["budgets.max_lines", "budgets.overrides"],
     section: "budgets-rulesbudgetsyaml",
     example: None,
@@ -38,7 +40,7 @@ pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
     // break it, and migrate keeps it; say so instead of promising a cut.
     if let Some(fw) = parsed_by(cx, file.rel) {
         return vec![format!(
-            "{fw} reads this file's structure, so migrate keeps it whole: split it by hand, or give it a budget override"
+            "{fw} reads this file's structure, so migrate keeps it whole: a warning, as a split would break it; give it a budget override to silence it"
         )];
     }
     let reading = Reading::of_doc(file.doc, &cx.cfg.headings, &cx.cfg.environments);
@@ -57,6 +59,27 @@ pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
         "a monolith of {n} subphases ({first} .. {last}); `replan split {}` cuts it into one file per subphase",
         file.path
     )]
+}
+
+/// A budget finding about `file`, with its evidence. Over budget in a file a
+/// framework in use reads whole (a GSD plan, a spec-kit spec) is a warning
+/// unless configured otherwise: migrate keeps such a file whole and a split by
+/// hand would break the framework, so an error there only made `check` fail
+/// on every healthy tree of that framework (262 of 280 errors in one GSD
+/// repository) over what no one should change.
+pub(super) fn over_budget(
+    cx: &Ctx,
+    rule: &'static str,
+    file: &FileFacts,
+    message: String,
+) -> Finding {
+    let mut f = cx
+        .finding(rule, file, 1, message)
+        .evidence(monolith_evidence(cx, file));
+    if parsed_by(cx, file.rel).is_some() {
+        f.severity = Severity::Warning;
+    }
+    f
 }
 
 /// The framework in use that parses `rel` (rules/frameworks.yaml `parsed`),
@@ -80,15 +103,12 @@ impl Rule for BudgetLines {
         if max == 0 || lines <= max || exempt(file.doc) {
             return;
         }
-        out.push(
-            cx.finding(
-                INFO.id,
-                file,
-                1,
-                format!("{lines} lines, over the budget of {max} lines"),
-            )
-            .evidence(monolith_evidence(cx, file)),
-        );
+        out.push(over_budget(
+            cx,
+            INFO.id,
+            file,
+            format!("{lines} lines, over the budget of {max} lines"),
+        ));
     }
 }
 
@@ -148,7 +168,18 @@ mod tests {
             "{:?}",
             gsd.evidence
         );
+        // A warning: nothing should change it, so check does not fail on it.
+        assert_eq!(gsd.severity, crate::finding::Severity::Warning);
+        let tokens = crate::analysis::testutil::run_rule_cfg(
+            "budget.tokens",
+            &[(files[0].0, &plan.repeat(20))],
+            &cfg,
+            dir.path(),
+        );
+        assert_eq!(tokens.len(), 1, "{tokens:?}");
+        assert_eq!(tokens[0].severity, crate::finding::Severity::Warning);
         let free = f.iter().find(|x| x.path == "docs/plans/p.md").unwrap();
+        assert_eq!(free.severity, crate::finding::Severity::Error);
         assert!(
             free.evidence[0].contains("a monolith of 3 subphases"),
             "{:?}",

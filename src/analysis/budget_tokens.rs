@@ -14,7 +14,8 @@ pub const INFO: RuleInfo = RuleInfo {
     long: "Counts every checked file's tokens exactly as tiktoken does, with \
         `budgets.encoding` (`o200k_base`), against `budgets.max_tokens` (4000) or the \
         matching override. Claude's own counts run about 1.5-2x higher: scale the budget if \
-        you budget for Claude. Fixed like `budget.lines`; folder indexes are exempt.",
+        you budget for Claude. Fixed like `budget.lines`; folder indexes are exempt, and a \
+        file a framework reads whole gets a warning, as with `budget.lines`.",
     settings: &[
         "budgets.max_tokens",
         "budgets.encoding",
@@ -40,18 +41,15 @@ impl Rule for BudgetTokens {
         if tokens <= max {
             return;
         }
-        out.push(
-            cx.finding(
-                INFO.id,
-                file,
-                1,
-                format!(
-                    "{tokens} tokens ({}), over the budget of {max} tokens",
-                    cx.encoding.name()
-                ),
-            )
-            .evidence(super::budget_lines::monolith_evidence(cx, file)),
-        );
+        out.push(super::budget_lines::over_budget(
+            cx,
+            INFO.id,
+            file,
+            format!(
+                "{tokens} tokens ({}), over the budget of {max} tokens",
+                cx.encoding.name()
+            ),
+        ));
     }
 }
 
