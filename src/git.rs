@@ -112,9 +112,113 @@ pub fn ignored_by(root: &Path, rel: &Path) -> Option<String> {
     (!pattern.is_empty()).then(|| format!("{source}:{line}: {pattern}"))
 }
 
+/// git's output for `input` on its standard input.
+fn git_stdin(root: &Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    // Written from a thread of its own: git answers as it reads, and a
+    // full pipe of answers would stop it reading the rest.
+    let mut stdin = child.stdin.take().ok_or("no stdin")?;
+    let input = input.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    let _ = writer.join();
+    // check-ignore exits 1 when nothing is ignored: its output says so too.
+    if out.status.success() || out.status.code() == Some(1) {
+        Ok(out.stdout)
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).trim().to_string())
+    }
+}
+
+/// Of `rels` (root-relative), those git tracks. Empty outside a work tree
+/// (told from the file system first, with no process started) or when git
+/// cannot tell.
+pub fn tracked_among(root: &Path, rels: &[&Path]) -> BTreeSet<PathBuf> {
+    if rels.is_empty() || !looks_like_work_tree(root) {
+        return BTreeSet::new();
+    }
+    let mut found = BTreeSet::new();
+    for chunk in rels.chunks(1000) {
+        let mut args: Vec<String> = ["ls-files", "-z", "--"].map(String::from).to_vec();
+        args.extend(chunk.iter().map(|p| p.to_string_lossy().into_owned()));
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let Ok(out) = git(root, &refs) else {
+            return BTreeSet::new();
+        };
+        found.extend(
+            out.split(|&b| b == 0)
+                .filter(|f| !f.is_empty())
+                .map(|f| PathBuf::from(String::from_utf8_lossy(f).into_owned())),
+        );
+    }
+    found
+}
+
+/// Of `rels` (root-relative; they need not exist), those git ignores, each
+/// with its rule (`.gitignore:6: .claude/`), in the order of `rels`. Empty
+/// outside a work tree or when git cannot tell.
+pub fn ignored_among(root: &Path, rels: &[&Path]) -> Vec<(PathBuf, String)> {
+    if rels.is_empty() || !looks_like_work_tree(root) {
+        return Vec::new();
+    }
+    let mut input = Vec::new();
+    for r in rels {
+        input.extend_from_slice(r.to_string_lossy().as_bytes());
+        input.push(0);
+    }
+    let args = ["check-ignore", "-v", "-n", "-z", "--stdin"];
+    let Ok(out) = git_stdin(root, &args, &input) else {
+        return Vec::new();
+    };
+    // `-z -v -n`: source, line, pattern, path, each ended by NUL; an empty
+    // source for a path no rule matches.
+    let fields: Vec<String> = out
+        .split(|&b| b == 0)
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    fields
+        .chunks_exact(4)
+        .filter(|c| !c[0].is_empty() && !c[2].starts_with('!'))
+        .map(|c| (PathBuf::from(&c[3]), format!("{}:{}: {}", c[0], c[1], c[2])))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ignored_among_names_each_ignored_path_with_its_rule() {
+        let d = tempfile::tempdir().unwrap();
+        let r = d.path();
+        if git(r, &["init", "-q"]).is_err() {
+            eprintln!("skipping: git not available");
+            return;
+        }
+        std::fs::write(r.join(".gitignore"), "*.log\n!keep.log\n").unwrap();
+        let paths = [Path::new("a.log"), Path::new("keep.log"), Path::new("b.md")];
+        assert_eq!(
+            ignored_among(r, &paths),
+            [(PathBuf::from("a.log"), ".gitignore:1: *.log".to_string())]
+        );
+        // Tracked: what is in git's index, ignored or not.
+        std::fs::write(r.join("b.md"), "x").unwrap();
+        std::fs::write(r.join("c.md"), "y").unwrap();
+        let _ = git(r, &["add", "b.md"]);
+        let got = tracked_among(r, &[Path::new("b.md"), Path::new("c.md")]);
+        assert_eq!(got.into_iter().collect::<Vec<_>>(), [PathBuf::from("b.md")]);
+    }
 
     #[test]
     fn outside_a_work_tree_nothing_is_dirty() {

@@ -332,16 +332,48 @@ fn linked_plan_dirs(root: &Path, cfg: &Config) -> Vec<String> {
 /// parts without the archive, and `restore` works on this machine only.
 fn archive_ignored(root: &Path, cfg: &Config, plan: &Plan) -> Option<String> {
     let archive = Path::new(cfg.archive.dir.trim_end_matches('/'));
+    // An original moved there, or copied there (a framework's file stays
+    // where it is as the index of its parts).
     let to = plan.ops.iter().find_map(|op| match op {
         Op::Move { to, .. } if to.starts_with(archive) => Some(to),
+        Op::Create { path, .. } if path.starts_with(archive) => Some(path),
         _ => None,
     })?;
     let rule = crate::git::ignored_by(root, to)?;
     Some(format!(
-        "{}: git ignores the archive ({rule}), so the originals moved there are not \
+        "{}: git ignores the archive ({rule}), so the originals archived there are not \
          committed with their parts and `replan restore` works on this machine only; \
          set archive.dir and archive.manifest in replan.yaml to a folder git keeps",
         archive.display()
+    ))
+}
+
+/// A warning when git ignores parts of a committed file the plan splits (a
+/// plan force-added under an ignored `.claude/`): after the run a commit
+/// records the original as deleted, or as its index, and leaves out the parts
+/// holding its text, so the repository loses the plan though the disk keeps
+/// it. Asked of git only inside a work tree, in two calls for the whole plan.
+fn parts_ignored(root: &Path, splits: &[crate::plan::restructure::SplitFile]) -> Option<String> {
+    let originals: Vec<&Path> = splits.iter().map(|s| s.original.as_path()).collect();
+    let tracked = crate::git::tracked_among(root, &originals);
+    let parts: Vec<&Path> = splits
+        .iter()
+        .filter(|s| tracked.contains(&s.original))
+        .flat_map(|s| s.parts.iter().map(PathBuf::as_path))
+        .collect();
+    let ignored = crate::git::ignored_among(root, &parts);
+    let (first, rule) = ignored.first()?;
+    let hit: std::collections::HashSet<&Path> = ignored.iter().map(|(p, _)| p.as_path()).collect();
+    let plans = splits
+        .iter()
+        .filter(|s| s.parts.iter().any(|p| hit.contains(p.as_path())))
+        .count();
+    Some(format!(
+        "git ignores {} of the parts of {plans} tracked file(s) this plan splits ({}, by {rule}): \
+         a commit after the run would record the originals as removed or as indexes and leave \
+         their text out; add the parts with `git add -f`, or change the ignore rule first",
+        ignored.len(),
+        first.display()
     ))
 }
 
@@ -497,6 +529,7 @@ pub fn settle(
         errors.extend(git_guard(root, &outcome.plan));
     }
     warnings.extend(archive_ignored(root, cfg, &outcome.plan));
+    warnings.extend(parts_ignored(root, &outcome.splits));
     // A plan that is only shown still gets apply's refusals (a file in the way,
     // a path through a link, too little room), so --dry-run says what a real
     // run would say.

@@ -1290,6 +1290,79 @@ fn an_archive_git_ignores_is_named_with_its_rule() {
     );
 }
 
+/// A framework's file stays where it is as the index of its parts and only a
+/// copy of it goes to the archive: an archive git ignores is named for the
+/// copy as for a move (vici's 89 copies under an ignored `.claude/` were not).
+#[test]
+fn an_ignored_archive_is_named_for_a_copy_too() {
+    let d = tempfile::tempdir().unwrap();
+    let notes = d.path().join(".planning/notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(d.path().join(".planning/ROADMAP.md"), "# Roadmap\n").unwrap();
+    let body = "Work.\n".repeat(150);
+    let text = format!("# Notes\n\n## Phase 1.1: A\n\n{body}\n## Phase 1.2: B\n\n{body}");
+    std::fs::write(notes.join("research.md"), text).unwrap();
+    std::fs::write(d.path().join(".gitignore"), ".claude/\n").unwrap();
+    if !git_commit_all(d.path(), None) {
+        eprintln!("skipping: git is not available");
+        return;
+    }
+    let a = replan()
+        .args(["migrate", "--dry-run"])
+        .arg(d.path())
+        .assert()
+        .success();
+    let err = stderr_of(&a);
+    assert!(
+        err.contains("git ignores the archive (.gitignore:1: .claude/)"),
+        "{err}"
+    );
+}
+
+/// A plan force-added under an ignored `.claude/`: its parts would be ignored,
+/// and a commit after the run would drop the plan from the repository (the
+/// original removed, the parts never added). migrate says so, dry run
+/// included; a plan git never tracked loses nothing there and is not warned.
+#[test]
+fn parts_git_would_ignore_of_a_committed_plan_are_named() {
+    let d = tempfile::tempdir().unwrap();
+    let plans = d.path().join(".claude/plans");
+    std::fs::create_dir_all(&plans).unwrap();
+    let body = "Work.\n".repeat(150);
+    let text = format!("# Plan\n\n## Phase 1.1: A\n\n{body}\n## Phase 1.2: B\n\n{body}");
+    std::fs::write(plans.join("c.md"), &text).unwrap();
+    std::fs::write(d.path().join(".gitignore"), ".claude/\n").unwrap();
+    if !git_commit_all(d.path(), None) {
+        eprintln!("skipping: git is not available");
+        return;
+    }
+    let dry = |d: &Path| {
+        let a = replan()
+            .args(["migrate", "--dry-run"])
+            .arg(d)
+            .assert()
+            .success();
+        stderr_of(&a)
+    };
+    let said = "tracked file(s) this plan splits";
+    // Near miss: ignored and never committed, so nothing is lost to git.
+    let err = dry(d.path());
+    assert!(!err.contains(said), "{err}");
+    let added = std::process::Command::new("git")
+        .arg("-C")
+        .arg(d.path())
+        .args(["add", "-f", ".claude/plans/c.md"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(added);
+    let err = dry(d.path());
+    assert!(
+        err.contains("git ignores 2 of the parts of 1 tracked file(s) this plan splits")
+            && err.contains("by .gitignore:1: .claude/"),
+        "{err}"
+    );
+}
+
 /// A part that opens at a section of its own (`## Status log`: no H1, no
 /// "Continued from" line) files its decisions under its original document's
 /// topic, not under the part's file name, and `consolidate` (which knows the
