@@ -531,7 +531,11 @@ fn open_block(file: &FileFacts, cm: &Cm, line: usize, info: &str, total: usize) 
     let _ = info;
     let mut ev: Vec<String> = Vec::new();
     let bare = cm.index(line).is_some_and(|i| !cm.fs[i].info);
-    if bare {
+    // A fence with nothing but blank lines after it hides nothing: it is the
+    // stray itself, not the sign of one further up (naming an earlier fence
+    // there blamed a good opener and printed an empty range, "lines 11-10").
+    let hides = (line + 1..=total).any(|l| !file.line(l).trim().is_empty());
+    if bare && hides {
         if let Some((stray, prev)) = stray_before(cm, line) {
             let mut msg = format!(
                 "the bare fence at line {stray} is probably a stray: it opens a block, which shifts every pair after it and leaves the fence at line {line} open to the end of the file (lines {}-{total} render as code)",

@@ -137,6 +137,26 @@ mod tests {
     }
 
     #[test]
+    fn a_stray_fence_that_ends_the_file_is_the_one_named() {
+        // Regression: the good opener at line 5 was blamed, with "lines 11-10".
+        let text = "# Spec\n\n## Flow\n\n```\na -> b\n```\n\nText.\n```\n";
+        let f = run_rule("fence.unclosed", &[("a.md", text)]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].line, 10, "{f:?}");
+        assert!(
+            f[0].message.contains("on the last line"),
+            "{}",
+            f[0].message
+        );
+        assert!(!f[0].message.contains("11-10"), "{}", f[0].message);
+        // Near miss: text after the fence does render as code, and the
+        // stray further up is still named.
+        let hiding = format!("{text}more text\n");
+        let f = run_rule("fence.unclosed", &[("a.md", &hiding)]);
+        assert_eq!(f[0].line, 5, "{f:?}");
+    }
+
+    #[test]
     fn near_miss_closed_fences_and_tildes() {
         let text = "# A\n\n````markdown\n```bash\nx\n```\n````\n\n~~~\n```\n~~~\n";
         assert!(run_rule("fence.unclosed", &[("a.md", text)]).is_empty());
