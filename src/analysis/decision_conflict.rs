@@ -167,6 +167,26 @@ mod tests {
         assert!(f[0].message.contains("for 30 days"), "{}", f[0].message);
     }
 
+    /// The same decision written as a table cell and as a bold bullet with
+    /// its name in backticks, each with its own notes under it, is one
+    /// decision (vici's PROJECT.md against its milestone summary).
+    #[test]
+    fn a_lead_in_other_markup_with_other_notes_is_no_conflict() {
+        let project = "# Project\n\n## Key Decisions\n\n| Decision | Rationale | Outcome |\n\
+                       |---|---|---|\n| Nested Pydantic Settings via model_validator | Clean namespacing | Implemented |\n";
+        let summary = "# Milestone v1.0\n\n## 4. Key Decisions\n\n\
+                       - **Nested Pydantic Settings via `model_validator`**\n  \
+                       - Why: Clean per-domain namespacing.\n  - Phase: 02.1\n";
+        let f = run_rule(
+            "decision.conflict",
+            &[
+                (".planning/PROJECT.md", project),
+                (".planning/reports/SUMMARY-v1.0.md", summary),
+            ],
+        );
+        assert!(f.is_empty(), "{f:?}");
+    }
+
     #[test]
     fn restatements_siblings_and_archived_plans_are_not_conflicts() {
         let a = "# Phase 2.1: Cluster\n\n- **Decision**: HA mode with 3 replicas\n\

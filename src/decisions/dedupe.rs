@@ -234,9 +234,13 @@ pub(super) fn is_change(earlier: &str, later: &str) -> bool {
 /// A change only in what is kept under a decision (a table row's `Outcome`
 /// going from `Pending` to `Good`, a note under it) is its progress, not
 /// another decision: reported, it read "X" then "X" (GSD's PROJECT.md against
-/// its archived milestones). Asked only of a pair [`is_change`] accepted.
+/// its archived milestones). Compared as words ([`extract::norm`]): a lead
+/// in bold with a name in backticks is the same as a plain table cell (GSD's
+/// PROJECT.md row against its milestone summary's bullet read as a change).
+/// Asked only of a pair [`is_change`] accepted.
 fn leads_differ(a: &str, b: &str) -> bool {
-    extract::lead_text(&without_destinations(a)) != extract::lead_text(&without_destinations(b))
+    let lead = |t: &str| extract::norm(&extract::lead_text(&without_destinations(t)));
+    lead(a) != lead(b)
 }
 
 /// Fold restatements (the same [`key`]) into the first statement, and mark a
