@@ -260,6 +260,11 @@ fn numbered_decision_labels_and_headings() {
 fn open_questions_tbd_pending_and_rejected_are_not_decisions() {
     let md = "## Design Decisions\n\n- **Decision**: Keep.\n- **Open question**: Do we need CMEK?\n\n### Rejected Alternatives\n\n- **Rejected**: Cloud SQL.\n- Self-managed Postgres.\n\n## Other\n\n**Decision**: TBD\n\n**Decision**: Pending review\n\n**Decision pending**: Copy backups.\n\n> **Decision pending**: PreSync or manual.\n\n**Decision**: Should we shard?\n\n## Alternatives Considered\n\n**Decision**: Not this one.\n\n## Open Questions\n\n- Should we shard the controller?\n- TBD: notifications.\n- **Decision pending**: ESO or CSI.\n";
     assert_eq!(texts(md), vec!["Keep."]);
+    // A form to fill in: no option is ticked yet.
+    let form =
+        "## Status\n\n- **Decision:** ☐ go ☐ no-go\n\n**Decision**: [ ] Postgres [ ] MySQL\n\n\
+                **Decision**: [x] Postgres\n";
+    assert_eq!(texts(form), vec!["[x] Postgres"]);
 }
 
 #[test]
