@@ -444,13 +444,17 @@ impl Planner<'_, '_> {
                 }
             }
         }
-        let mut by_file: HashMap<&str, Vec<String>> = HashMap::new();
+        let mut lines_of: HashMap<&str, Vec<(&str, usize)>> = HashMap::new();
         for f in findings {
-            by_file
+            lines_of
                 .entry(f.path.as_str())
                 .or_default()
-                .push(format!("{} (line {})", f.rule, f.line));
+                .push((f.rule, f.line));
         }
+        let by_file: HashMap<&str, Vec<String>> = lines_of
+            .into_iter()
+            .map(|(path, found)| (path, findings_cell(&found)))
+            .collect();
         // The files of each indexed folder, in the order of `after_docs`: one pass
         // over the tree, not one per folder (that was quadratic).
         // A folder made for one document's parts lists them in its reading order.
@@ -605,6 +609,42 @@ impl Planner<'_, '_> {
     }
 }
 
+/// A file's findings for its index row: one entry per rule, in the order
+/// first found, with its lines. One with dozens (a file of 34 broken links)
+/// names its first few and how many more, rather than its rule 34 times.
+fn findings_cell(found: &[(&str, usize)]) -> Vec<String> {
+    const SHOWN: usize = 3;
+    let mut rules: Vec<(&str, Vec<usize>)> = Vec::new();
+    for &(rule, line) in found {
+        match rules.iter_mut().find(|(r, _)| *r == rule) {
+            Some((_, lines)) => lines.push(line),
+            None => rules.push((rule, vec![line])),
+        }
+    }
+    rules
+        .into_iter()
+        .map(|(rule, lines)| {
+            let listed: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
+            match lines.len() {
+                1 => format!("{rule} (line {})", lines[0]),
+                n if n <= SHOWN + 1 => format!(
+                    "{rule} (lines {})",
+                    lines
+                        .iter()
+                        .map(usize::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                n => format!(
+                    "{rule} (lines {} and {} more)",
+                    listed.join(", "),
+                    n - SHOWN
+                ),
+            }
+        })
+        .collect()
+}
+
 impl Planner<'_, '_> {
     /// Each file's rank in reading order: the manifest's order of the tree, and
     /// within a folder made for one document's parts, the parts' own order. The
@@ -624,5 +664,36 @@ impl Planner<'_, '_> {
             }
         }
         rank
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::findings_cell;
+
+    #[test]
+    fn a_rule_found_many_times_is_one_entry_with_its_first_lines() {
+        let mut found: Vec<(&str, usize)> = (1..=34).map(|k| ("link.broken", 2 * k + 5)).collect();
+        found.insert(1, ("budget.lines", 1));
+        assert_eq!(
+            findings_cell(&found),
+            [
+                "link.broken (lines 7, 9, 11 and 31 more)",
+                "budget.lines (line 1)"
+            ]
+        );
+        // Near misses: a few lines are listed whole, one as before.
+        assert_eq!(
+            findings_cell(&[("link.broken", 3), ("link.broken", 8)]),
+            ["link.broken (lines 3, 8)"]
+        );
+        assert_eq!(
+            findings_cell(&[("a", 1), ("a", 2), ("a", 3), ("a", 4)]),
+            ["a (lines 1, 2, 3, 4)"]
+        );
+        assert_eq!(
+            findings_cell(&[("phase.missing", 12)]),
+            ["phase.missing (line 12)"]
+        );
     }
 }
