@@ -35,10 +35,11 @@ pub(super) fn exempt(doc: &crate::model::Document) -> bool {
 /// The subphases are those split cuts at: a bare section number ("### 2.3 API")
 /// counts only in a phased document (`subphase::Reading`), so a numbered spec is
 /// not promised a file per section that split would not give it.
-pub(super) fn monolith_evidence(cx: &Ctx, file: &FileFacts) -> Vec<String> {
+/// `parsed_by` is the framework in use that reads the file whole ([`parsed_by`]).
+fn monolith_evidence(cx: &Ctx, file: &FileFacts, parsed_by: Option<&str>) -> Vec<String> {
     // A file a framework in use runs whole (a GSD plan): `replan split` would
     // break it, and migrate keeps it; say so instead of promising a cut.
-    if let Some(fw) = parsed_by(cx, file.rel) {
+    if let Some(fw) = parsed_by {
         return vec![format!(
             "{fw} reads this file's structure, so migrate keeps it whole: a warning, as a split would break it; give it a budget override to silence it"
         )];
@@ -73,10 +74,11 @@ pub(super) fn over_budget(
     file: &FileFacts,
     message: String,
 ) -> Finding {
+    let fw = parsed_by(cx, file.rel);
     let mut f = cx
         .finding(rule, file, 1, message)
-        .evidence(monolith_evidence(cx, file));
-    if parsed_by(cx, file.rel).is_some() {
+        .evidence(monolith_evidence(cx, file, fw));
+    if fw.is_some() {
         f.severity = Severity::Warning;
     }
     f
