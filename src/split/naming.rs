@@ -125,7 +125,8 @@ fn list_number_re() -> &'static Regex {
 
 /// A heading's status, written after its title: from a status mark (`✅`,
 /// `⏭️`, `🔄`, `⚠️`, `❌`, …) to the end, a state in capitals (`— COMPLETED`,
-/// `PARTIALLY COMPLETE`, `: SKIPPED`), or one in brackets (`(done)`). What the file
+/// `PARTIALLY COMPLETE`, `: SKIPPED`), or one in brackets (`(done)`, and GSD's
+/// `(INSERTED)` on a phase added between two others). What the file
 /// holds is its title; its state changes (`task-5.4-…-completed.md` stayed
 /// that name once the task was reopened). A lower-case last word stays
 /// (`Definition of Done`).
@@ -133,7 +134,7 @@ fn status_tail_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     re(
         &RE,
-        r"(?:\s*[✅⏭🔄⏳🚧❌☑✔⚠🟡🟢🔴].*|[\s\-–—:|]+(?:(?:PARTIALLY|MOSTLY|NEARLY|ALMOST|NOT)\s+)?(?:COMPLETED|COMPLETE|DONE|FINISHED|SKIPPED|DEFERRED|IN PROGRESS|NOT STARTED|BLOCKED|WIP|PENDING|CANCELL?ED|SUPERSEDED)\W*|\s*[(\[](?i:completed|complete|done|finished|skipped|deferred|in progress|not started|blocked|wip|pending|cancell?ed|superseded)[)\]]\W*)$",
+        r"(?:\s*[✅⏭🔄⏳🚧❌☑✔⚠🟡🟢🔴].*|[\s\-–—:|]+(?:(?:PARTIALLY|MOSTLY|NEARLY|ALMOST|NOT)\s+)?(?:COMPLETED|COMPLETE|DONE|FINISHED|SKIPPED|DEFERRED|IN PROGRESS|NOT STARTED|BLOCKED|WIP|PENDING|CANCELL?ED|SUPERSEDED)\W*|\s*[(\[](?i:completed|complete|done|finished|skipped|deferred|in progress|not started|blocked|wip|pending|cancell?ed|superseded|inserted)[)\]]\W*)$",
     )
 }
 

@@ -990,7 +990,8 @@ fn a_heading_s_state_and_a_file_extension_stay_out_of_its_name() {
                 ## Task 6.4: Definition of Done\n\ne\n\n\
                 ## Task 6.5: Update README.md\n\nf\n\n\
                 ## Task 6.6: Vector Database (Week 1-2) ⚠️ PARTIALLY COMPLETE\n\ng\n\n\
-                ## Task 6.7: Cache NOT STARTED\n\nh\n";
+                ## Task 6.7: Cache NOT STARTED\n\nh\n\n\
+                ## Task 6.8: Fix Login (INSERTED)\n\ni\n";
     let names = names_of(text, "plan");
     assert_eq!(
         names,
@@ -1003,7 +1004,8 @@ fn a_heading_s_state_and_a_file_extension_stay_out_of_its_name() {
             "task-6.4-definition-of-done.md",
             "task-6.5-update-readme.md",
             "task-6.6-vector-database.md",
-            "task-6.7-cache.md"
+            "task-6.7-cache.md",
+            "task-6.8-fix-login.md"
         ]
     );
 }
