@@ -322,13 +322,8 @@ impl Planner<'_, '_> {
         let found: Vec<&str> = globs
             .iter()
             .filter(|g| {
-                globset::GlobBuilder::new(g)
-                    .literal_separator(true)
-                    .build()
-                    .is_ok_and(|m| {
-                        let m = m.compile_matcher();
-                        self.docs.iter().any(|(p, _)| m.is_match(p))
-                    })
+                crate::config::GlobPattern::new(g)
+                    .is_ok_and(|m| self.docs.iter().any(|(p, _)| m.is_match(p)))
             })
             .map(String::as_str)
             .collect();
@@ -624,22 +619,17 @@ fn findings_cell(found: &[(&str, usize)]) -> Vec<String> {
     rules
         .into_iter()
         .map(|(rule, lines)| {
-            let listed: Vec<String> = lines.iter().take(SHOWN).map(usize::to_string).collect();
-            match lines.len() {
-                1 => format!("{rule} (line {})", lines[0]),
-                n if n <= SHOWN + 1 => format!(
-                    "{rule} (lines {})",
-                    lines
-                        .iter()
-                        .map(usize::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                n => format!(
-                    "{rule} (lines {} and {} more)",
-                    listed.join(", "),
-                    n - SHOWN
-                ),
+            // One more line is listed rather than said as "and 1 more".
+            let shown = if lines.len() <= SHOWN + 1 {
+                lines.len()
+            } else {
+                SHOWN
+            };
+            let list: Vec<String> = lines[..shown].iter().map(usize::to_string).collect();
+            match (lines.len(), lines.len() - shown) {
+                (1, _) => format!("{rule} (line {})", lines[0]),
+                (_, 0) => format!("{rule} (lines {})", list.join(", ")),
+                (_, more) => format!("{rule} (lines {} and {more} more)", list.join(", ")),
             }
         })
         .collect()
