@@ -129,9 +129,12 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
     crate::ops::warm_likely_encoding(Some(root), &config_source(g));
     let cfg = load_config(Some(root), g)?;
     let (command, check) = (opts.command, opts.mode == Mode::Check);
-    if let (Some(asked), false) = (&opts.asked, check) {
-        ui::status(&below_root(root, asked, command));
-    }
+    // Said once there is something to plan: on a folder with nothing to
+    // restructure, "plans all of it" came right before "nothing to restructure".
+    let below = match (&opts.asked, check) {
+        (Some(asked), false) => Some(below_root(root, asked, command)),
+        _ => None,
+    };
     let started = std::time::Instant::now();
     let p = match restructure::run(opts, &cfg, &ui::progress)? {
         Report::Interrupted {
@@ -148,6 +151,9 @@ fn restructure(opts: &Options, format: Format, g: &Global) -> anyhow::Result<Exi
         }
         Report::Planned(p) => p,
     };
+    if let Some(note) = below.filter(|_| !p.outcome.plan.is_empty()) {
+        ui::status(&note);
+    }
     ui::detail(&format!(
         "read {} Markdown files, planned {} operations; {} ms",
         p.files,

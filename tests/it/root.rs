@@ -189,4 +189,30 @@ fn a_folder_below_the_root_says_the_whole_project_is_planned() {
     );
     assert!(!run(&["-q", ".claude/plans/devtest-deployment"]).contains(said));
     assert!(!run(&["."]).contains(said));
+    // Nor when there is nothing to plan: a folder outside the planning
+    // folders got "plans all of it", then "nothing to restructure".
+    let other = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(other.path().join(".git")).unwrap();
+    std::fs::create_dir_all(other.path().join("docs/current")).unwrap();
+    let body = "- item\n".repeat(120);
+    std::fs::write(
+        other.path().join("docs/current/PLAN.md"),
+        format!("# Plan\n\n## Phase 1.1: A\n\n{body}\n## Phase 1.2: B\n\n{body}"),
+    )
+    .unwrap();
+    let out = replan()
+        .current_dir(other.path())
+        .args([
+            "migrate",
+            "--dry-run",
+            "--color",
+            "never",
+            "--allow-dirty",
+            "docs/current",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing to restructure"), "{err}");
+    assert!(!err.contains(said), "{err}");
 }
