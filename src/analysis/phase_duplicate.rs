@@ -15,12 +15,14 @@ pub const INFO: RuleInfo = RuleInfo {
     ctor: |_| Box::new(PhaseDuplicate),
     long: "The same subphase number twice at a file's subphase level, or two files of one \
         folder named for the same number (`phase-2.5-a.md` and `phase-2.5-b.md`). \
-        Continuation parts written by `replan split` (`-part-2`) are not duplicates. \
-        Renumber one of them.",
+        Continuation parts written by `replan split` (`-part-2`) are not duplicates, nor is \
+        a heading that reports on a subphase (`Phase 1.5 Success Gate`, `Phase 4.10 \
+        Complete`: `check.mislabeled.self_reference`). Renumber one of them.",
     settings: &[
         "headings.subphase",
         "check.numbering.file_name",
         "check.numbering.part",
+        "check.mislabeled.self_reference",
     ],
     section: "numbering-phasemissing-phaseduplicate-phaseout-of-order",
     example: Some(Example {
@@ -33,6 +35,21 @@ pub const INFO: RuleInfo = RuleInfo {
 };
 
 struct PhaseDuplicate;
+
+/// Whether the heading at `line` reports on its subphase rather than being
+/// it again: `#### Phase 1.5 Success Gate ✅` in a plan's closing list of
+/// gates, `Phase 4.10 Complete` (`mislabeled.self_reference`, the words a
+/// heading about a subphase's end uses).
+fn reports_on(cx: &Ctx, file: &FileFacts, line: usize) -> bool {
+    let Some(re) = cx.cfg.check.mislabeled.self_reference.regex() else {
+        return false;
+    };
+    file.doc
+        .headings
+        .iter()
+        .find(|h| h.line() == line)
+        .is_some_and(|h| crate::subphase::captured(re, h.text().trim()).is_some())
+}
 
 impl Rule for PhaseDuplicate {
     fn check_file(&self, cx: &Ctx, file: &FileFacts, out: &mut Vec<Finding>) {
@@ -55,7 +72,7 @@ impl Rule for PhaseDuplicate {
                 continue;
             };
             let inside = *level > unit.level && *line > unit.line && *line <= unit.end_line;
-            if inside {
+            if inside || reports_on(cx, file, *line) {
                 continue;
             }
             let first = unit.line;
@@ -79,6 +96,9 @@ impl Rule for PhaseDuplicate {
             let Some(parts) = parse_number(&s.sp.number) else {
                 continue;
             };
+            if reports_on(cx, file, s.line) {
+                continue;
+            }
             let letter: String =
                 s.sp.number
                     .chars()
@@ -167,6 +187,26 @@ mod tests {
         let lines: Vec<usize> = f.iter().map(|f| f.line).collect();
         assert_eq!(lines, vec![11, 17], "{f:?}");
         assert!(f[0].message.contains("another heading level"), "{f:?}");
+    }
+
+    #[test]
+    fn a_heading_reporting_on_a_subphase_is_not_it_again() {
+        // DigitalMe's closing "Phase Completion Gates", one per phase.
+        let text = "# P\n\n### Phase 1.4: A\n\n### Phase 1.5: Test Quality\n\nx\n\n\
+                    ### Phase 1.6: C\n\n## Success Criteria\n\n\
+                    #### Phase 1.5 Success Gate ✅ COMPLETED\n\n- [x] tests pass\n\n\
+                    #### Phase 1.6 Success Gate\n\n- [ ] shipped\n";
+        let f = run_rule("phase.duplicate", &[("a.md", text)]);
+        assert!(f.is_empty(), "{f:?}");
+        // The same at the subphases' own level: siblings reporting on them.
+        let same = text.replace("#### Phase", "### Phase");
+        let f = run_rule("phase.duplicate", &[("a.md", &same)]);
+        assert!(f.is_empty(), "{f:?}");
+        // Near miss: a section restated is still one.
+        let again = format!("{text}\n#### Phase 1.5: Test Quality, again\n");
+        let f = run_rule("phase.duplicate", &[("a.md", &again)]);
+        let lines: Vec<usize> = f.iter().map(|f| f.line).collect();
+        assert_eq!(lines, vec![21], "{f:?}");
     }
 
     #[test]
