@@ -102,14 +102,10 @@ pub fn last_commit_date(root: &Path, paths: &[PathBuf]) -> Option<String> {
 /// (root-relative; it need not exist yet), or `None` when git does not ignore
 /// it, `root` is no work tree, or git cannot tell.
 pub fn ignored_by(root: &Path, rel: &Path) -> Option<String> {
-    let rel = rel.to_string_lossy();
-    let out = git(root, &["check-ignore", "-v", "--", &rel]).ok()?;
-    // `<source>:<line>:<pattern>\t<path>`
-    let out = String::from_utf8_lossy(&out);
-    let rule = out.split('\t').next()?.trim();
-    let mut f = rule.splitn(3, ':');
-    let (source, line, pattern) = (f.next()?, f.next()?, f.next()?);
-    (!pattern.is_empty()).then(|| format!("{source}:{line}: {pattern}"))
+    ignored_among(root, &[rel])
+        .into_iter()
+        .next()
+        .map(|(_, rule)| rule)
 }
 
 /// git's output for `input` on its standard input.
