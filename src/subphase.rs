@@ -225,6 +225,23 @@ fn is_env(s: &str, envs: &[Environment]) -> bool {
     })
 }
 
+/// Whether a document's title, its first heading and shallower than every
+/// other, numbers something else than the subphases below it: `# PHASE 1.1
+/// REMEDIATION PLAN` over `### Phase 1.5` and `### Phase 3.5` (the plan for
+/// fixing phase 1.1, with phases of its own). It does when a subphase below
+/// has a number as deep as the title's and another one; children (`1.1.2`)
+/// and plain step numbers (`Step 2`) do not make it foreign. Such a title is
+/// the document's name, not a subphase: read as one, it took a part of its own
+/// named `phase-1.1-…`, which `check` then read as a sibling of 1.5 (subphases
+/// 1.2-1.4 missing), or it set the subphase level and a split kept the whole
+/// file as one subphase. `numbers` are those of the subphase headings below
+/// the title. Split and check must agree on it.
+pub fn foreign_title<'n>(title: &str, numbers: impl IntoIterator<Item = &'n str>) -> bool {
+    let depth = |n: &str| n.split('.').count();
+    let deep = depth(title);
+    deep > 1 && numbers.into_iter().any(|n| depth(n) == deep && n != title)
+}
+
 /// The subphase level of a document: the heading level holding the most subphase
 /// headings (the shallower one on a tie), given the levels of its subphase
 /// headings; `None` when there are none. Split and check must agree on it.
@@ -285,6 +302,16 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_title_is_foreign_when_a_subphase_below_is_its_sibling_not_its_child() {
+        assert!(foreign_title("1.1", ["1.5", "3.5"]));
+        assert!(!foreign_title("4.7", ["4.7.1", "4.7.2"]));
+        assert!(!foreign_title("2.3", ["1", "2"]));
+        assert!(!foreign_title("4", ["4.1", "5"]));
+        assert!(!foreign_title("1.1", ["1.1"]));
+        assert!(!foreign_title("1.1", std::iter::empty::<&str>()));
+    }
 
     /// Headings and lines that are, nearly are, or are not what the heading,
     /// status and decision patterns look for.

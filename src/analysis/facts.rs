@@ -123,7 +123,22 @@ impl<'a> FileFacts<'a> {
             .and_then(crate::split::continued_from)
             .map(|(first, part)| (rel.parent().unwrap_or(Path::new("")).join(first), part));
         let generated = generated || cont.is_some();
-        let found = if generated { Vec::new() } else { found };
+        let mut found = if generated { Vec::new() } else { found };
+        // A title numbering another plan (`# PHASE 1.1 … PLAN` over its own
+        // phases 1.5, 3.5) is no subphase: split reads it the same way.
+        if let Some(((0, title), rest)) = found.split_first() {
+            let is_title = doc.headings[1..]
+                .iter()
+                .all(|h| h.level > doc.headings[0].level);
+            if is_title
+                && crate::subphase::foreign_title(
+                    &title.number,
+                    rest.iter().map(|(_, s)| s.number.as_str()),
+                )
+            {
+                found.remove(0);
+            }
+        }
         let level = crate::subphase::unit_level(found.iter().map(|(i, _)| doc.headings[*i].level));
         let total_lines = doc.source.line_count().max(1);
         let mut subphases = Vec::new();

@@ -145,3 +145,26 @@ fn kept_verdicts_are_those_a_fix_would_reach() {
         "{mine:?}"
     );
 }
+
+#[test]
+fn a_title_numbering_another_plan_is_no_subphase_to_check_either() {
+    // Split reads `# PHASE 1.1 … PLAN` over phases 1.5 and 2.5 as the
+    // document's title (split::units): check must agree on the subphases.
+    let cfg = Config::builtin();
+    let numbers = |text: &str| {
+        let doc = Document::from_text("plan.md", text);
+        with_facts(&cfg, Path::new("plan.md"), &doc, |_, f| {
+            (
+                f.level,
+                f.subphases
+                    .iter()
+                    .map(|s| s.sp.number.clone())
+                    .collect::<Vec<_>>(),
+            )
+        })
+    };
+    let text = "# PHASE 1.1 REMEDIATION PLAN\n\n### Phase 1.5: A\n\nx\n";
+    assert_eq!(numbers(text), (Some(3), vec!["1.5".to_string()]));
+    let text = "# Phase 4.7: ArgoCD\n\n### Phase 4.7.1: A\n\nx\n";
+    assert_eq!(numbers(text), (Some(1), vec!["4.7".to_string()]));
+}

@@ -431,11 +431,19 @@ impl<'t> Namer<'t> {
                 return self.with_phase(f.clone());
             }
         }
-        let slug = self.words.slug(&unit.title, self.slug_max);
+        // A unit that is no subphase lends its title, not a `Phase 1.1` in it
+        // (a title numbering another plan, see `foreign_title`): with it, its
+        // file would read as that subphase's to `check`. A bare section number
+        // (`3.3 Design`) stays: no file name pattern reads it, and it orders.
+        let title = match recognise(&unit.title, self.words.rules, &[]) {
+            Some(s) if !s.bare && s.number.contains('.') && !s.title.trim().is_empty() => s.title,
+            _ => unit.title.clone(),
+        };
+        let slug = self.words.slug(&title, self.slug_max);
         if slug.is_empty() || slug == self.own {
             return format!("{}-overview", self.document());
         }
-        if !self.words.is_generic(&unit.title) {
+        if !self.words.is_generic(&title) {
             return self.with_phase(slug);
         }
         self.in_context(doc, unit, slug)

@@ -1009,3 +1009,54 @@ fn a_heading_s_state_and_a_file_extension_stay_out_of_its_name() {
         ]
     );
 }
+
+#[test]
+fn a_title_numbering_another_plan_is_no_subphase() {
+    // DigitalMe's `# PHASE 1.1 … REMEDIATION PLAN` holds phases 1.5 and 3.5 of
+    // its own: its intro part was `phase-1.1-…`, which check read as 1.5's
+    // sibling (1.2-1.4 missing).
+    let body = |n| paras("x", n);
+    let text = format!(
+        "# PHASE 1.1 REMEDIATION PLAN\n\n{}### Phase 1.5: Test quality\n\n{}### Phase 3.5: PDF debt\n\n{}",
+        body(60),
+        body(60),
+        body(60)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "remediation");
+    assert_eq!(
+        names(&p),
+        [
+            "remediation-plan.md",
+            "phase-1.5-test-quality.md",
+            "phase-3.5-pdf-debt.md"
+        ]
+    );
+    assert_eq!(p.reassemble(&doc), text);
+    // A short intro travels with the first subphase, as any title's does.
+    let text = format!(
+        "# PHASE 1.1 REMEDIATION PLAN\n\nIntro.\n\n### Phase 1.5: Test quality\n\n{}### Phase 3.5: PDF debt\n\n{}",
+        body(60),
+        body(60)
+    );
+    let (_, p) = split_with(&text, &floored(200), "remediation");
+    assert_eq!(
+        names(&p),
+        ["phase-1.5-test-quality.md", "phase-3.5-pdf-debt.md"]
+    );
+    // A title over its own children is still their subphase.
+    let text = format!(
+        "# Phase 4.7: ArgoCD\n\n{}### Phase 4.7.1: Install\n\n{}### Phase 4.7.2: Verify\n\n{}",
+        body(60),
+        body(60),
+        body(60)
+    );
+    let (_, p) = split_with(&text, &floored(200), "argocd");
+    assert_eq!(
+        names(&p),
+        [
+            "phase-4.7-argocd.md",
+            "phase-4.7.1-install.md",
+            "phase-4.7.2-verify.md"
+        ]
+    );
+}

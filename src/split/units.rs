@@ -26,7 +26,7 @@ use std::ops::Range;
 use super::budget::{BlockSizes, Floor};
 use crate::config::{Environment, HeadingRules};
 use crate::model::{BlockKind, Document};
-use crate::subphase::{recognise, unit_level, Reading, Subphase};
+use crate::subphase::{foreign_title, recognise, unit_level, Reading, Subphase};
 
 /// Most lines a group heading and its intro may have and still travel with the
 /// subphase that follows, whatever the floor.
@@ -167,11 +167,25 @@ pub fn find(
 ) -> Units {
     let leaked = leaked_lines(doc, rules, envs);
     let reading = Reading::of_doc(doc, rules, envs);
-    let tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
+    let mut tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
         .top_headings()
         .filter(|(_, h)| !leaked.iter().any(|&(a, z)| a <= h.line() && h.line() <= z))
         .map(|(b, h)| (b, h.level, h.text(), reading.recognise(h.text())))
         .collect();
+    if let Some((first, rest)) = tops.split_first() {
+        let below = rest
+            .iter()
+            .filter_map(|t| t.3.as_ref().map(|s| s.number.as_str()));
+        let is_title = rest.iter().all(|t| t.1 > first.1);
+        if is_title
+            && first
+                .3
+                .as_ref()
+                .is_some_and(|s| foreign_title(&s.number, below))
+        {
+            tops[0].3 = None;
+        }
+    }
     let level = unit_level(tops.iter().filter(|t| t.3.is_some()).map(|t| t.1));
     let n = doc.blocks.len();
     let Some(level) = level else {
