@@ -121,6 +121,7 @@ impl Segs {
         sizes: &BlockSizes,
         o: &SplitOptions,
         growth: &[(usize, usize)],
+        templates: &[Template],
     ) -> Segs {
         let mut block_growth = vec![0usize; doc.blocks.len()];
         for &(line, t) in growth {
@@ -174,21 +175,21 @@ impl Segs {
             }
         }
         s.first.push(s.span.len());
-        // Kept whole only when it fits well in a part: the fences read as a
-        // stack can also pair an opener with a closer hundreds of lines on,
-        // and sealing that made one part of 750 lines where the cuts fell
-        // between blocks CommonMark reads as text.
-        s.sealed = sealed(doc)
-            .into_iter()
-            .filter(|&(open, close)| {
-                let inside = s
-                    .line
-                    .iter()
-                    .zip(&s.tokens)
-                    .filter(|(l, _)| open <= **l && **l <= close);
-                let tokens: usize = inside.map(|(_, t)| t).sum();
-                4 * (close + 1 - open) <= 3 * o.max_lines && 4 * tokens <= 3 * o.max_tokens
-            })
+        // Kept whole only when it fits in a part: the fences read as a stack
+        // can also pair an opener with a closer hundreds of lines on, and
+        // sealing that made one part of 750 lines where the cuts fell between
+        // blocks CommonMark reads as text.
+        let fits = |&(open, close): &(usize, usize)| {
+            let first = s.line.partition_point(|&l| l < open);
+            let last = s.line.partition_point(|&l| l <= close);
+            let tokens: usize = s.tokens[first..last.max(first)].iter().sum();
+            close < usize::MAX
+                && close + 1 - open + PREFIX_LINES <= o.max_lines
+                && tokens + PREFIX_TOKENS <= o.max_tokens
+        };
+        s.sealed = templates
+            .iter()
+            .filter_map(|spans| spans.iter().copied().find(fits))
             .collect();
         s.grow = vec![0; s.span.len()];
         for &(line, t) in growth {
@@ -277,24 +278,73 @@ fn rank(doc: &Document, segs: &Segs, k: usize) -> Option<u8> {
     Some(doc.heading_level(b).unwrap_or(7))
 }
 
+/// An author's fenced block that CommonMark ends early: its `(open, close)`
+/// lines to where the readings meet again, and as the fence rules pair it.
+pub(super) type Template = [(usize, usize); 2];
+
 /// The `(open, close)` lines of the author's fenced blocks that CommonMark
 /// ends early, as the fence rules read them: a nesting whose fences pair as a
-/// stack, or pair two ways (either reading's block is kept whole).
-fn sealed(doc: &Document) -> Vec<(usize, usize)> {
+/// stack, or pair two ways (either reading's block is kept whole). `close` runs
+/// on to where the two readings meet again (see [`settled`]); the block as the
+/// fence rules read it alone is given as well, for when the longer span does
+/// not fit in a part.
+pub(super) fn templates(doc: &Document) -> Vec<Template> {
     use crate::model::fences::{self, Piece};
     let fs = fences::top_level(doc);
     if fs.len() < 3 {
         return Vec::new();
     }
+    let code: Vec<(usize, usize)> = doc
+        .blocks
+        .iter()
+        .filter(|b| matches!(&b.kind, BlockKind::Code(c) if c.fenced))
+        .map(|b| (b.line(), b.end_line()))
+        .collect();
     fences::read(&fs)
         .into_iter()
         .filter_map(|p| match p {
             Piece::Nest { open, close, .. } | Piece::Either { open, close } => {
-                Some((fs[open].line, fs[close].line))
+                let (open, end) = (fs[open].line, fs[close].line);
+                Some([(open, settled(&fs, close, &code)), (open, end)])
             }
             Piece::Tangle { .. } | Piece::Open { .. } => None,
         })
         .collect()
+}
+
+/// The line of the first fence from `fs[close]` on after which a cut falls
+/// outside a fenced block in both readings: the author's (`fs[close]` closes
+/// the outer block; the fences after it pair as CommonMark pairs them) and
+/// CommonMark's (`code`, its fenced blocks' first and last lines, in order).
+/// Past an outer block CommonMark ended early, the fence that was meant to
+/// close it opens a block there, and the two readings pair every later fence
+/// the other way round until they meet: a cut in between lands inside the
+/// author's block (a part ending on its opener, the next one starting with its
+/// content, which then renders as text and the block after it as code).
+/// `usize::MAX` when they never meet.
+fn settled(fs: &[crate::model::fences::Fence], close: usize, code: &[(usize, usize)]) -> usize {
+    // A cut after `line` falls inside one of CommonMark's fenced blocks.
+    let in_code = |line: usize| {
+        let k = code.partition_point(|&(a, _)| a <= line);
+        k > 0 && line < code[k - 1].1
+    };
+    let mut open: Option<usize> = None;
+    for (k, f) in fs.iter().enumerate().skip(close) {
+        if k > close {
+            match open {
+                None => {
+                    open = Some(k);
+                    continue;
+                }
+                Some(o) if f.closes(&fs[o]) => open = None,
+                Some(_) => continue,
+            }
+        }
+        if !in_code(f.line) {
+            return f.line;
+        }
+    }
+    usize::MAX
 }
 
 /// Penalty for cutting before a segment of the given rank: shallow headings are

@@ -267,7 +267,10 @@ pub fn plan_avoiding(
         cap_lines: opts.max_lines.saturating_sub(budget::PREFIX_LINES),
         cap_tokens: opts.max_tokens.saturating_sub(budget::PREFIX_TOKENS),
     };
-    let units = units::find(doc, rules, envs, &sizes, &limits);
+    // Found once: units keep their headings out of unit starts, segments
+    // keep cuts out of them.
+    let templates = budget::templates(doc);
+    let units = units::find(doc, rules, envs, &sizes, &limits, &templates);
     let mut names = naming::Namer::new(doc, rules, stem, opts.slug_max);
     names.also_taken(taken);
     let bases: Vec<String> = units
@@ -277,7 +280,7 @@ pub fn plan_avoiding(
         .map(|(ui, unit)| names.base(doc, unit, ui == 0))
         .collect();
     let growth = link_growth(doc, &units.units, &bases, &names, opts.encoding);
-    let segs = budget::Segs::build(doc, &sizes, opts, &growth);
+    let segs = budget::Segs::build(doc, &sizes, opts, &growth, &templates);
     let mut parts = Vec::new();
     let mut oversize = Vec::new();
     let defs = refdefs::DefIndex::new(doc);

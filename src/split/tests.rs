@@ -1060,3 +1060,35 @@ fn a_title_numbering_another_plan_is_no_subphase() {
         ]
     );
 }
+
+#[test]
+fn no_cut_where_the_authors_fences_and_commonmarks_pair_apart() {
+    // magter's plan: a ```markdown template holding a ```bash block; the
+    // bare fence meant to close it (line 15) opens a block to CommonMark, and
+    // the two readings pair every later fence apart up to line 31. A cut at
+    // 22/23 ended a part on the author's opener and started the next with its
+    // content, and the block after it then rendered as code (a new
+    // fence.suspicious after migrate).
+    let text = "# Plan\n\n## Phase 1: Docs\n\n### Step 1.1: Update README\n\nAdd this section:\n\n```markdown\n## Usage\n```bash\nmake run\n```\nMore text.\n```\n\nDone with 1.1.\n\n### Step 1.2: Update notes\n\nAdd to notes:\n```\n- item one\n- item two\n```\n\n## Testing\n\n```bash\nmake test\n```\n\n## Rollout\n\nShip it.\n";
+    let (doc, p) = split(text, 30);
+    assert!(p.parts.len() > 1, "{:?}", names(&p));
+    for part in &p.parts[1..] {
+        let line = doc.source.line_of(part.span.start);
+        assert!(!(10..=31).contains(&line), "a part starts at line {line}");
+    }
+    assert_eq!(p.reassemble(&doc), text);
+}
+
+#[test]
+fn a_heading_inside_an_authors_template_starts_no_part() {
+    // YardFlow's hotfix procedure: a ```markdown template whose inner ```bash
+    // closer ends it early; `### 7. Monitor` past the leak the old reading
+    // found (up to the next fenced block) started a part of its own.
+    let text = "# Plan\n\n### Phase 0.5: Hotfix\n\n```markdown\n# HOTFIX\n### 1. Branch\n```bash\ngit checkout -b fix\n```\n### 2. Fix\ntext\n### 3. Test\n```bash\nnpm test\n```\n### 7. Monitor\nwatch\n```\n\n```bash\n# practice\ngit branch -D fix\n```\n\n### Phase 1.1: Next\n\nmore\n";
+    let (doc, p) = split(text, 200);
+    assert_eq!(
+        names(&p),
+        ["plan.md", "phase-0.5-hotfix.md", "phase-1.1-next.md"]
+    );
+    assert_eq!(p.reassemble(&doc), text);
+}

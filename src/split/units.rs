@@ -23,7 +23,7 @@
 
 use std::ops::Range;
 
-use super::budget::{BlockSizes, Floor};
+use super::budget::{BlockSizes, Floor, Template};
 use crate::config::{Environment, HeadingRules};
 use crate::model::{BlockKind, Document};
 use crate::subphase::{foreign_title, recognise, unit_level, Reading, Subphase};
@@ -107,8 +107,23 @@ struct Raw {
 /// out as Markdown. The leak runs to the block the intended outer closer opens:
 /// the first fenced block after it that is never closed, or that has no info
 /// string and hides a subphase heading of the plan; when there is none, to the
-/// next fenced block (as `fence.suspicious` reports it).
-fn leaked_lines(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> Vec<(usize, usize)> {
+/// next fenced block (as `fence.suspicious` reports it). A block inside one of
+/// the `templates` the fence rules pair is part of that template (often the
+/// block its intended closer opens, holding an inner opener of the template's
+/// tail), not a template of its own: read as one, with no fence after it, it
+/// leaked every heading to the end of the file.
+fn leaked_lines(
+    doc: &Document,
+    rules: &HeadingRules,
+    envs: &[Environment],
+    templates: &[Template],
+) -> Vec<(usize, usize)> {
+    let in_template = |line: usize| {
+        templates.iter().any(|t| {
+            let (a, z) = if t[0].1 < usize::MAX { t[0] } else { t[1] };
+            a < line && line <= z
+        })
+    };
     let fence = |b: &crate::model::Block| match &b.kind {
         BlockKind::Code(c) if c.fenced => Some(c.clone()),
         _ => None,
@@ -119,7 +134,11 @@ fn leaked_lines(doc: &Document, rules: &HeadingRules, envs: &[Environment]) -> V
     let mut stray_at: Option<usize> = None;
     for (i, b) in doc.blocks.iter().enumerate() {
         let Some(c) = fence(b) else { continue };
-        if !c.closed || b.end_line() <= b.line() + 1 || stray_at == Some(b.line()) {
+        if !c.closed
+            || b.end_line() <= b.line() + 1
+            || stray_at == Some(b.line())
+            || in_template(b.line())
+        {
             continue;
         }
         let inner = (b.line() + 1..b.end_line()).any(|l| {
@@ -164,8 +183,19 @@ pub fn find(
     envs: &[Environment],
     sizes: &BlockSizes,
     limits: &Limits,
+    templates: &[Template],
 ) -> Units {
-    let leaked = leaked_lines(doc, rules, envs);
+    let mut leaked = leaked_lines(doc, rules, envs, templates);
+    // The author's templates as the fence rules pair them, up to where their
+    // reading and CommonMark's meet again (`budget::templates`): a heading in one
+    // is the template's (YardFlow's `### 7. Monitor Production` inside a
+    // ```markdown hotfix procedure started a part), when it fits in a part.
+    leaked.extend(templates.iter().filter_map(|spans| {
+        spans
+            .iter()
+            .copied()
+            .find(|&(a, z)| z < usize::MAX && z + 1 - a <= limits.cap_lines)
+    }));
     let reading = Reading::of_doc(doc, rules, envs);
     let mut tops: Vec<(usize, u8, &str, Option<Subphase>)> = doc
         .top_headings()
