@@ -56,6 +56,23 @@ impl Framework {
         self.detect.iter().any(|p| exists(Path::new(p)))
     }
 
+    /// The folder (`.planning/`) when a path is owned only by a glob over all
+    /// of it (`.planning/**`), not by one naming its files: the framework
+    /// claims the folder, not necessarily this file (a team's own
+    /// `.planning/DIRECTOR-DECISIONS.md`), and a note must not say its tools
+    /// read it by name.
+    pub fn owning_folder(&self, rel: &Path) -> Option<&str> {
+        let globs = self.owned.matching(rel);
+        let folders: Vec<&str> = globs
+            .iter()
+            .filter_map(|g| g.strip_suffix("**"))
+            .filter(|f| f.ends_with('/') && !f.contains(['*', '?', '[', '{']))
+            .collect();
+        (folders.len() == globs.len())
+            .then(|| folders.first().copied())
+            .flatten()
+    }
+
     /// What it says about a root-relative path, if it owns it.
     pub fn ownership(&self, rel: &Path) -> Ownership<'_> {
         if self.history.is_match(rel) {
@@ -77,6 +94,20 @@ mod tests {
 
     fn by_name<'a>(cfg: &'a Config, name: &str) -> &'a Framework {
         cfg.frameworks.iter().find(|f| f.name == name).unwrap()
+    }
+
+    #[test]
+    fn a_folder_claimed_whole_is_said_as_the_folder_not_as_a_file_read_by_name() {
+        let cfg = Config::builtin();
+        let gsd = by_name(&cfg, "GSD");
+        let folder = |f: &Framework, p: &str| f.owning_folder(Path::new(p)).map(str::to_string);
+        assert_eq!(
+            folder(gsd, ".planning/DIRECTOR-DECISIONS.md").as_deref(),
+            Some(".planning/")
+        );
+        let kit = by_name(&cfg, "spec-kit");
+        assert_eq!(folder(kit, "specs/001-auth/plan.md"), None);
+        assert_eq!(folder(gsd, "docs/plan.md"), None);
     }
 
     #[test]

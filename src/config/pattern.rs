@@ -415,6 +415,18 @@ impl Globs {
         !self.sources.is_empty() && self.set().is_match(path)
     }
 
+    /// The globs as written that match a root-relative path.
+    pub fn matching(&self, path: impl AsRef<Path>) -> Vec<&str> {
+        if self.sources.is_empty() {
+            return Vec::new();
+        }
+        let set = self.set();
+        set.matches(path)
+            .into_iter()
+            .filter_map(|i| self.sources.get(i).map(String::as_str))
+            .collect()
+    }
+
     /// Whether the list is empty.
     pub fn is_empty(&self) -> bool {
         self.sources.is_empty()

@@ -93,6 +93,15 @@ impl<'a> Planner<'a, '_> {
             .unwrap_or(Ownership::Free)
     }
 
+    /// The folder a framework in use claims whole, when that is all that owns
+    /// `rel` ([`crate::config::Framework::owning_folder`]).
+    pub(super) fn owning_folder(&self, rel: &Path) -> Option<&'a str> {
+        self.frameworks
+            .iter()
+            .find(|f| f.ownership(rel) != Ownership::Free)
+            .and_then(|f| f.owning_folder(rel))
+    }
+
     /// The folders that are one plan, and a note for each subphase number that
     /// two documents of such a folder both hold (they overlap: `check` reports
     /// the pair as `phase.duplicate` once both are split). Only where one of the

@@ -222,7 +222,12 @@ impl Planner<'_, '_> {
             if in_place {
                 moved.landing = rel.clone();
                 let why = match self.ownership(rel) {
-                    Ownership::Owned(name) => format!("{name} reads this file by name"),
+                    Ownership::Owned(name) => match self.owning_folder(rel) {
+                        Some(dir) => format!(
+                            "It is under `{dir}`, {name}'s folder, where replan moves no file"
+                        ),
+                        None => format!("{name} reads this file by name"),
+                    },
                     _ if super::layout::is_readme(rel) => {
                         "It is this folder's README, shown first by GitHub and editors".to_string()
                     }

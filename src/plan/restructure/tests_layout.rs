@@ -725,3 +725,22 @@ fn a_folders_readme_stays_in_place_as_the_index_of_its_parts() {
     let again = run_with(&Config::builtin(), &refs, &generated);
     assert!(again.plan.is_empty(), "{:#?}", again.plan.ops);
 }
+
+#[test]
+fn a_teams_own_file_in_a_frameworks_folder_is_not_said_to_be_read_by_name() {
+    // pax's `.planning/DIRECTOR-DECISIONS-….md`: GSD claims `.planning/` whole,
+    // but reads no such file; its index said "GSD reads this file by name".
+    let long = subphase_over_budget("2.1", "Layers");
+    let files = [
+        (".planning/ROADMAP.md", "# Roadmap\n"),
+        (".planning/DIRECTOR-DECISIONS.md", long.as_str()),
+    ];
+    let o = run(&files);
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    let index = op_text(&o, ".planning/DIRECTOR-DECISIONS.md").expect("index in place");
+    assert!(
+        index.contains("It is under `.planning/`, GSD's folder"),
+        "{index}"
+    );
+    assert!(!index.contains("by name"), "{index}");
+}
