@@ -98,13 +98,15 @@ pub fn run(args: RestoreArgs, g: &Global) -> anyhow::Result<Exit> {
                     crate::render::restructure::undo_summary(&plan)
                 ));
             } else {
+                // Counted from the plan applied, as the dry run counts it: the
+                // run's own records leave out the manifest it removes (a dry
+                // run said 7 removed, the run then 6).
                 ui::status(&format!(
-                    "{} `{}` of {} ({} files back, {} removed)",
+                    "{} `{}` of {} ({})",
                     green("restored"),
                     run.command,
                     run.time,
-                    run.moved.len() + run.modified.len(),
-                    run.created.len()
+                    crate::render::restructure::undo_summary(&plan)
                 ));
             }
         }

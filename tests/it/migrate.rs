@@ -1481,3 +1481,31 @@ fn a_folder_named_outside_the_planning_folders_is_the_one_the_hint_names() {
         .success();
     assert!(stderr_of(&out).contains("'docs/architecture/**'"));
 }
+
+#[test]
+fn restore_says_what_it_did_as_its_dry_run_said_it() {
+    // The dry run counted the manifest among the files removed and the run
+    // did not (7 removed, then 6).
+    let dir = one_subphase_over_budget();
+    let root = dir.path();
+    migrate(root).success();
+    let counts = |out: &[u8]| {
+        let s = String::from_utf8_lossy(out).into_owned();
+        let at = s.find(" moved back from the archive").expect("summary");
+        let start = s[..at].rfind('(').unwrap() + 1;
+        let end = s[at..].find(')').unwrap() + at;
+        s[start..end].to_string()
+    };
+    let dry = replan()
+        .args(["restore", "--dry-run"])
+        .arg(root)
+        .assert()
+        .success();
+    let real = replan().arg("restore").arg(root).assert().success();
+    let (dry, real) = (
+        counts(&dry.get_output().stderr),
+        counts(&real.get_output().stderr),
+    );
+    assert_eq!(dry, real);
+    assert!(real.contains("1 moved back from the archive"), "{real}");
+}
