@@ -449,6 +449,7 @@ pub fn cut(
     }
     pieces.reverse();
     let pieces = slivers_join_oversize(doc, segs, pieces, o, res, floor);
+    let pieces = lead_ins_join_oversize(doc, segs, pieces, o, res, floor);
     let mut big = Vec::new();
     for p in &pieces {
         if !fits(segs, p.clone(), o, res) {
@@ -520,6 +521,45 @@ fn slivers_join_oversize(
             }
         }
         k += 1;
+    }
+    pieces
+}
+
+/// A heading and its short lead-in at the foot of a piece go with the piece
+/// after it when that one is over budget anyway and does not start at a
+/// heading: `## Task 2: Create AppBuilder`, "Step 1" and "Create
+/// `src/app-builder.ts`:" ended a part whose next one held the 233-line code
+/// block they introduce, with no heading. The cuts never weigh this
+/// themselves: they leave out a piece over budget wherever a cut falls inside
+/// it. Only a lead-in under the floor moves, and only when text stays before
+/// it.
+fn lead_ins_join_oversize(
+    doc: &Document,
+    segs: &Segs,
+    mut pieces: Vec<Range<usize>>,
+    o: &SplitOptions,
+    res: Reserve,
+    floor: Floor,
+) -> Vec<Range<usize>> {
+    for k in 1..pieces.len() {
+        let (prev, cur) = (pieces[k - 1].clone(), pieces[k].clone());
+        let starts_heading = doc.heading_level(segs.block[cur.start]).is_some();
+        if starts_heading || fits(segs, cur.clone(), o, res) {
+            continue;
+        }
+        // The last seam at a heading in the piece before, where a cut may fall.
+        let Some(h) = (prev.start + 1..prev.end).rev().find(|&i| {
+            segs.block[i] != segs.block[i - 1]
+                && doc.heading_level(segs.block[i]).is_some()
+                && rank(doc, segs, i).is_some()
+        }) else {
+            continue;
+        };
+        let tail = h..prev.end;
+        if floor.below(segs.range_lines(tail.clone()), segs.range_tokens(tail)) {
+            pieces[k - 1].end = h;
+            pieces[k].start = h;
+        }
     }
     pieces
 }

@@ -1092,3 +1092,22 @@ fn a_heading_inside_an_authors_template_starts_no_part() {
     );
     assert_eq!(p.reassemble(&doc), text);
 }
+
+#[test]
+fn a_heading_and_its_lead_in_go_with_the_oversize_block_they_introduce() {
+    // juanie's plan: `## Task 2` and "Create …:" ended part 1, and part 2
+    // was the 233-line code block alone, with no heading.
+    let code: String = (0..233).map(|i| format!("const x{i} = {i};\n")).collect();
+    let text = format!(
+        "# Builder Plan\n\n## Task 1: Types\n\n{}## Task 2: Create AppBuilder\n\n**Step 1**\n\nCreate `src/app-builder.ts`:\n\n```typescript\n{code}```\n\n## Task 3: Tests\n\nRun them.\n",
+        paras("t", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "builder");
+    assert_eq!(p.parts.len(), 2, "{:?}", names(&p));
+    assert!(
+        doc.slice(p.parts[1].span.clone()).starts_with("## Task 2"),
+        "{:?}",
+        names(&p)
+    );
+    assert_eq!(p.reassemble(&doc), text);
+}
