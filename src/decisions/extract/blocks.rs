@@ -386,7 +386,16 @@ impl Scanner<'_> {
                                 j = e;
                                 continue;
                             } else if want && para.is_none() {
-                                para = Some(self.paragraph(j, end));
+                                let p = self.paragraph(j, end);
+                                // "We adopt a two-layer model:" says what the
+                                // list below it holds: the decision is both.
+                                if !l.item && p.trim_end().ends_with(':') {
+                                    let e = self.extent(j, true).min(end).max(j + 1);
+                                    para = Some(self.gather(j, e, l.inner.trim().to_string()));
+                                    j = e;
+                                    continue;
+                                }
+                                para = Some(p);
                             }
                         }
                     }

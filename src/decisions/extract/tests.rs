@@ -686,3 +686,40 @@ fn a_rationale_list_in_a_decisions_section_is_no_decision() {
         "{f:#?}"
     );
 }
+
+#[test]
+fn a_decision_paragraph_ending_in_a_colon_takes_its_list() {
+    // juanie's ADR: "Juanie adopts a two-layer model:" was all that was kept
+    // of its Decision section; the numbered list holds the decisions.
+    let md = "# ADR: Storage boundary\n\n## Context\n\nTwo stores.\n\n## Decision\n\nWe adopt a two-layer model:\n\n1. The repo schema is the source of truth.\n2. Atlas is the control plane.\n\n## Notes\n\n- not this\n";
+    assert_eq!(
+        texts(md),
+        vec!["We adopt a two-layer model:\n\n1. The repo schema is the source of truth.\n2. Atlas is the control plane."]
+    );
+    // A paragraph that ends otherwise keeps to itself.
+    let md = "## Decision\n\nUse Atlas.\n\n- a list after it\n";
+    assert_eq!(texts(md), vec!["Use Atlas."]);
+}
+
+#[test]
+fn an_outlines_dotted_sub_headings_in_a_decisions_section_are_decisions() {
+    let md = "## 2. Architecture Decisions\n\n### 2.1 Router Strategy\n\nWe keep the API routers.\n\n\
+              **Rationale:** No consumer breaks.\n\n### 2.2 Notification Strategy\n\n\
+              Post-execution hook inside the adapter, not a separate tool call:\n1. Job executes\n2. Adapter inspects response\n\n\
+              ## 3. Roadmap\n\n### 3.1 Later\n\nNot a decision.\n";
+    assert_eq!(
+        found(md),
+        vec![
+            (
+                "Router Strategy\n\nWe keep the API routers.".to_string(),
+                Some("No consumer breaks.".to_string())
+            ),
+            (
+                "Notification Strategy\n\nPost-execution hook inside the adapter, not a separate tool call:\n1. Job executes\n2. Adapter inspects response".to_string(),
+                None
+            ),
+        ]
+    );
+    // Near misses: a year is no number of a decision, nor a lone dot.
+    assert!(texts("## Decisions\n\n### 2024 Roadmap\n\nText.\n").is_empty());
+}
