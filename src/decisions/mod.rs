@@ -28,7 +28,7 @@ use crate::config::pattern::Group;
 use crate::config::{Config, HeadingRules, Pattern};
 use crate::model::{Document, Heading};
 use crate::note::{Note, NoteKind};
-use crate::subphase::{cmp_natural, cmp_numbers, recognise};
+use crate::subphase::{cmp_natural, cmp_numbers, recognise, Reading};
 
 pub use extracted::{Detached, Extracted};
 pub use records::{is_record, RECORD_FOLDER_NAMES};
@@ -431,7 +431,8 @@ fn top_titles(ctx: &Ctx, sources: &[SourceDoc]) -> TopTitles {
         .par_iter()
         .flat_map_iter(|src| {
             src.doc.headings.iter().filter_map(move |h| {
-                let (n, t) = phase_in(ctx, h.text())?;
+                // A bare section number is dotted: no top phase either way.
+                let (n, t) = phase_in(ctx, &|_| true, h.text())?;
                 if n.contains('.') {
                     return None;
                 }
@@ -522,9 +523,21 @@ fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -
     out
 }
 
-/// The phase a heading names (`Phase 4.7: Title`, `## Phase 2 - Title`), with its title.
-fn phase_in(ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
+/// The phase a heading names (`Phase 4.7: Title`, `## Phase 2 - Title`), with
+/// its title. A bare section number (`2.1 Router Strategy`) names one only
+/// where its document's `reading` says so, as for a split: under `## 2.
+/// Architecture Decisions` it is that outline's entry, and its decisions were
+/// filed as phase 2.1 under an unrelated `### Phase 2: Navigation` of the plan.
+/// `bare_names_one` says whether a bare number heading names a subphase.
+fn phase_in(
+    ctx: &Ctx,
+    bare_names_one: &dyn Fn(&str) -> bool,
+    t: &str,
+) -> Option<(String, Option<String>)> {
     if let Some(sp) = recognise(t, ctx.headings, &ctx.cfg.environments) {
+        if sp.bare && !bare_names_one(t) {
+            return None;
+        }
         return Some((sp.number, Some(sp.title).filter(|t| !t.is_empty())));
     }
     for re in &ctx.phase_headings {
@@ -544,19 +557,38 @@ fn phase_in(ctx: &Ctx, t: &str) -> Option<(String, Option<String>)> {
 /// [`phase_in`] of the heading texts of one file, each read once: every
 /// decision asks it of each heading above it (and of the document's title),
 /// up to three times, and the headings above a file's decisions are few.
-#[derive(Default)]
-struct Phases(std::cell::RefCell<HashMap<String, Option<Phase>>>);
+struct Phases<'r> {
+    seen: std::cell::RefCell<HashMap<String, Option<Phase>>>,
+    /// The file, and how it reads its bare section numbers, made when one
+    /// is first met (a regex per top heading).
+    doc: &'r Document,
+    reading: std::cell::OnceCell<Reading<'r>>,
+}
 
 /// A phase number and the title its heading gives, as [`phase_in`] reads them.
 type Phase = (String, Option<String>);
 
-impl Phases {
-    fn of(&self, ctx: &Ctx, t: &str) -> Option<Phase> {
-        if let Some(known) = self.0.borrow().get(t) {
+impl<'r> Phases<'r> {
+    fn new(doc: &'r Document) -> Phases<'r> {
+        Phases {
+            seen: Default::default(),
+            doc,
+            reading: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn of(&self, ctx: &Ctx<'r>, t: &str) -> Option<Phase> {
+        if let Some(known) = self.seen.borrow().get(t) {
             return known.clone();
         }
-        let found = phase_in(ctx, t);
-        self.0.borrow_mut().insert(t.to_string(), found.clone());
+        let bare = |t: &str| {
+            self.reading
+                .get_or_init(|| Reading::of_doc(self.doc, ctx.headings, &ctx.cfg.environments))
+                .recognise(t)
+                .is_some()
+        };
+        let found = phase_in(ctx, &bare, t);
+        self.seen.borrow_mut().insert(t.to_string(), found.clone());
         found
     }
 }
@@ -600,9 +632,9 @@ pub(crate) fn cmp_phase(a: &str, b: &str) -> std::cmp::Ordering {
         .then_with(|| cmp_natural(a, b))
 }
 
-fn phase_of(
-    ctx: &Ctx,
-    phase: &Phases,
+fn phase_of<'a>(
+    ctx: &Ctx<'a>,
+    phase: &Phases<'a>,
     chain: &[Anc],
     rel: &Path,
 ) -> (Option<String>, Option<String>) {
@@ -627,9 +659,9 @@ fn phase_of(
 /// names it (`## Phase 2: AlloyDB Cluster` above `### Phase 2.3: Backups`).
 /// `loose`: also take the words after the number of a heading with no title
 /// of its form (`# Phase 4 Working Notes: ArgoCD`).
-fn top_title_of(
-    ctx: &Ctx,
-    phase: &Phases,
+fn top_title_of<'a>(
+    ctx: &Ctx<'a>,
+    phase: &Phases<'a>,
     chain: &[Anc],
     top: &str,
     loose: bool,
@@ -764,7 +796,7 @@ fn collect(ctx: &Ctx, src: &SourceDoc, archived: bool) -> (Vec<Decision>, Vec<No
     }];
     let mut recoveries = 0;
     let title = doc_title(src.doc, &src.rel, src.title.as_deref());
-    let phases = Phases::default();
+    let phases = Phases::new(src.doc);
     while let Some(region) = stack.pop() {
         let doc = region.doc.as_ref().unwrap_or(src.doc);
         let scan = extract::scan(doc, ctx.rules);

@@ -1152,3 +1152,25 @@ fn a_scan_with_a_limit_stops_only_once_over_it() {
     assert_eq!(found(Some(2)), None);
     assert_eq!(found(Some(0)), None);
 }
+
+#[test]
+fn an_outlines_section_number_files_no_decision_under_a_phase() {
+    // magter's plan: `### 2.1 Router Strategy` under `## 2. Architecture
+    // Decisions` was filed as phase 2.1, in a topic named after the plan's
+    // unrelated `### Phase 2: Navigation Simplification`.
+    let plan = "# Admin Portal Restructure\n\n## 2. Architecture Decisions\n\n### 2.1 Router Strategy\n\n\
+                We keep the API routers.\n\n**Rationale:** No consumer breaks.\n\n## 3. Roadmap\n\n\
+                ### Phase 1: Database\n\n- [ ] Add the column\n\n### Phase 2: Navigation Simplification\n\n- [ ] Trim\n";
+    let o = run_generic(&[("plans/admin.md", plan)]);
+    assert_eq!(
+        names(&o),
+        [".claude/architecture/admin-portal-restructure-design.md"]
+    );
+    // In a phased plan without that outline, the number names its subphase.
+    let plan = "# Plan\n\n## Phase 2: Navigation\n\n### 2.1 Router Strategy\n\n**Decision**: Keep the routers.\n";
+    let o = run_generic(&[("plans/nav.md", plan)]);
+    assert_eq!(
+        names(&o),
+        [".claude/architecture/phase-2-navigation-design.md"]
+    );
+}

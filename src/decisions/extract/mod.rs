@@ -221,10 +221,17 @@ impl<'a> Scanner<'a> {
                 _ => {}
             }
         }
-        let digits = t.chars().take_while(|c| c.is_ascii_digit()).count();
-        let numbered = t[digits..]
-            .strip_prefix(['.', ')'])
-            .filter(|rest| digits > 0 && rest.starts_with(' ') && !rest.trim().is_empty())
+        // `1. Title`, `1) Title`, and an outline's `2.1 Title` (magter's `## 2.
+        // Architecture Decisions` / `### 2.2 Notification Strategy`, whose
+        // list was read item by item as decisions, its lead-in dropped).
+        let run = t.len()
+            - t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+                .len();
+        let (number, after) = t.split_at(run);
+        let closed = after.strip_prefix(')');
+        let numbered = closed
+            .or((number.contains('.') && !number.starts_with('.')).then_some(after))
+            .filter(|rest| run > 0 && rest.starts_with(' ') && !rest.trim().is_empty())
             .or_else(|| decision_id(t));
         match numbered {
             Some(rest) => (!decision).then(|| rest.trim()),
