@@ -343,6 +343,34 @@ impl Rules {
     /// `**Decision.** Text`: a decision or rationale label closed by a period
     /// inside the bold, with text after it. Nothing else written this way is a
     /// label (`**Note.** …` stays prose).
+    /// A decision stated as one bold sentence: `**Decision: Full unification.
+    /// Debug logs ARE just verbose OTel log records.**` (magter's plan, where
+    /// only the labelled context around it, `**Current state:**` and
+    /// `**Migration approach:**`, was read). Only a decision label: any other
+    /// bold sentence with a colon is emphasis. Its rest keeps the closing
+    /// `**` (a label's rest is the end of its line): [`unbolded_rest`] drops it.
+    fn bold_sentence_label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
+        let open = ["**", "__"].into_iter().find(|o| content.starts_with(o))?;
+        let inner = content[2..].trim_end().strip_suffix(open)?;
+        if inner.contains(open) {
+            return None;
+        }
+        let (label, end) = plain_label(inner)?;
+        let n = norm(label);
+        let n = strip_number(&n);
+        if self.class(n) & DECISION == 0 || norm(&inner[end..]).is_empty() {
+            return None;
+        }
+        Some(Label {
+            kind: LabelKind::Decision {
+                keep: !matches!(n, "decision" | "decisions" | "decided"),
+            },
+            bold: true,
+            full: content[..2 + end].trim_end(),
+            rest: &content[2 + end..],
+        })
+    }
+
     fn period_label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
         let open = if content.starts_with("**") {
             "**"
@@ -401,7 +429,9 @@ impl Rules {
             return None;
         }
         let Some((label, rest, bold)) = split_label(content) else {
-            return self.period_label(content);
+            return self
+                .period_label(content)
+                .or_else(|| self.bold_sentence_label(content));
         };
         let n = norm(label);
         // `**Decision 3**:`, `**Decision #2**:` count as `Decision`.
@@ -511,6 +541,20 @@ impl PackedLabel {
             rest: content.get(self.rest_start as usize..).unwrap_or(""),
         }
     }
+}
+
+/// A label's rest as text: trimmed, and without a closing `**` or `__` that
+/// opened before the label (`**Decision: Use PSC.**` gives `Use PSC.`).
+pub(super) fn unbolded_rest(rest: &str) -> &str {
+    let t = rest.trim();
+    for close in ["**", "__"] {
+        if let Some(body) = t.strip_suffix(close) {
+            if !body.contains(close) {
+                return body.trim_end();
+            }
+        }
+    }
+    t
 }
 
 /// Whether the text after a plain `Decision:` states something: words, not
@@ -658,6 +702,29 @@ mod tests {
         ) {
             let line = format!("{open}{}", pieces.concat());
             prop_assert_eq!(ours(&line), reference(&line), "{:?}", line);
+        }
+
+        /// Any line's label is a prefix of it and its rest a suffix (what
+        /// packing it assumes), without a panic on characters of several
+        /// bytes: `Räumt …` once sliced inside its `ä`.
+        #[test]
+        fn a_label_is_a_prefix_and_its_rest_a_suffix(
+            open in prop::sample::select(vec!["", "**", "__", "R", "ä"]),
+            pieces in prop::collection::vec(
+                prop::sample::select(vec![
+                    "*", "**", "_", "__", ":", " ", ".", "ä", "→", "a", "Decision", "Why",
+                    "Note", "1",
+                ]),
+                0..12,
+            ),
+        ) {
+            static RULES: std::sync::OnceLock<Rules> = std::sync::OnceLock::new();
+            let rules =
+                RULES.get_or_init(|| Rules::new(&crate::config::Config::builtin().decisions));
+            let line = format!("{open}{}", pieces.concat());
+            if let Some(l) = rules.label(&line) {
+                prop_assert!(line.starts_with(l.full) && line.ends_with(l.rest), "{:?}", line);
+            }
         }
 
         /// The inline rationale's regex, compiled without a prefilter, finds

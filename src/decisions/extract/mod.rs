@@ -243,6 +243,28 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// Whether the text from line `from` to the next heading (of any level)
+    /// labels a decision (`**Decision**: …`): then that is its decision, and
+    /// the rest of it, in a decisions section, is not read item by item.
+    fn labels_a_decision(&self, from: usize) -> bool {
+        (from..self.lines.len())
+            .skip_while(|&k| k == from && self.lines[k].kind == Kind::Heading)
+            .take_while(|&k| self.lines[k].kind != Kind::Heading)
+            .any(|k| self.decision_label_at(k))
+    }
+
+    /// Whether line `k` is text labelled as a decision.
+    fn decision_label_at(&self, k: usize) -> bool {
+        self.lines[k].kind == Kind::Text
+            && matches!(
+                self.label(k),
+                Some(Label {
+                    kind: LabelKind::Decision { .. },
+                    ..
+                })
+            )
+    }
+
     fn heading(&self, i: usize) -> Option<&'a Heading> {
         let i = u32::try_from(i).ok()?;
         // The last heading starting at line `i` (as a table by line kept it).
@@ -274,6 +296,8 @@ impl<'a> Scanner<'a> {
         // Where the last labelled decision ended: a rationale after another label
         // that follows it belongs to neither.
         let mut last_taken: Option<usize> = None;
+        // Whether the text under the last heading labels a decision itself.
+        let mut labelled_here = self.labels_a_decision(0);
         let mut i = 0;
         while i < n {
             let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
@@ -288,6 +312,7 @@ impl<'a> Scanner<'a> {
                         stack.pop();
                     }
                     item_indent = None;
+                    labelled_here = self.labels_a_decision(i);
                     let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
                     let hn = norm(h.text());
                     if self.rules.is_excluded_section(&hn) || excluded {
@@ -350,7 +375,7 @@ impl<'a> Scanner<'a> {
                             let first = if keep {
                                 format!("{full} {rest}").trim().to_string()
                             } else {
-                                rest.trim().to_string()
+                                super::labels::unbolded_rest(rest).to_string()
                             };
                             let takes_list = !l.item
                                 && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
@@ -394,6 +419,23 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                         _ => {}
+                    }
+                    if in_section && labelled_here && (l.item || self.label(i).is_some()) {
+                        // `**Decision: Full unification.**` among `**Current
+                        // state:**` and `**Migration approach:**` with their
+                        // lists: those say what it is about and how it is done.
+                        // An item holding a labelled decision of its own
+                        // (`- **Performance**:` / `  - **Decision**: …`) is
+                        // still read as one.
+                        let takes_list = !l.item
+                            && self.label(i).is_some_and(|lab| {
+                                lab.rest.trim().is_empty() || lab.rest.trim_end().ends_with(':')
+                            });
+                        let e = self.extent(i, takes_list).max(i + 1);
+                        if !(i + 1..e).any(|k| self.decision_label_at(k)) {
+                            i = e;
+                            continue;
+                        }
                     }
                     if in_section && !l.item {
                         // `**Topic**:` followed by its list, inside a decisions section.

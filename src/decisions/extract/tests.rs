@@ -723,3 +723,32 @@ fn an_outlines_dotted_sub_headings_in_a_decisions_section_are_decisions() {
     // Near misses: a year is no number of a decision, nor a lone dot.
     assert!(texts("## Decisions\n\n### 2024 Roadmap\n\nText.\n").is_empty());
 }
+
+#[test]
+fn a_bold_decision_sentence_is_the_decision_of_its_section() {
+    // magter's plan: `**Decision: Full unification. …**` was missed, and the
+    // labelled context around it in the decisions section was read instead.
+    let md = "## 2. Architecture Decisions\n\n### Debug Log Unification\n\n**Current state (3 systems):**\n- a\n- b\n\n\
+              **Decision: Full unification. Debug logs ARE verbose OTel records.**\n\nThe logger writes 3 places.\n\n\
+              **Migration approach:**\n1. x\n2. y\n\n**What this eliminates:**\n- z\n\n### Layer Placement\n\n**Observability:**\n- infra\n";
+    assert_eq!(
+        texts(md),
+        vec![
+            "Full unification. Debug logs ARE verbose OTel records.",
+            "**Observability:**\n- infra"
+        ]
+    );
+    // Near misses: a bold sentence with another label is emphasis, and one
+    // with a decision label but no text is none.
+    assert!(texts("**Note: keep the flag.**\n").is_empty());
+    assert!(texts("**Decision:**\n").is_empty());
+    // A line starting with a letter of two bytes, or with a lone `**`.
+    assert!(texts("Räumt Temp-Dateien auf\n\n**\n\n****\n").is_empty());
+    // An item of the section holding its own labelled decision is still one
+    // (deep_causality's spec-kit research notes).
+    let md = "## Key Decisions\n\n- **Performance**:\n  - **Decision**: A 10% slowdown is acceptable.\n  - **Rationale**: Small overhead.\n\n- **Context**:\n  - none\n";
+    assert_eq!(
+        texts(md),
+        vec!["**Performance**:\n- **Decision**: A 10% slowdown is acceptable."]
+    );
+}
