@@ -330,7 +330,7 @@ pub fn plan_avoiding(
             // front keeps it beside its first part in the folder's order.
             for (k, piece) in pieces.iter().enumerate().skip(1) {
                 let own = heading_part_base(&names, doc, &segs, piece).or_else(|| {
-                    section_before(doc, &segs, unit, piece)
+                    main_section(doc, &segs, unit, piece)
                         .and_then(|b| doc.heading_of_block(b))
                         .map(|h| names.section_slug(h.text()))
                         .filter(|s| !s.is_empty())
@@ -434,6 +434,48 @@ fn section_before(
         .rev()
         .find(|&b| doc.heading_of_block(b).is_some())?;
     (Some(b) != unit.heading).then_some(b)
+}
+
+/// The heading block of the section a piece that opens mid-section mostly
+/// holds: the one it goes on with ([`section_before`]), unless a section
+/// starting inside it at that level or shallower fills more of its lines. A
+/// continuation of `### Task 3` holding 20 of its lines and then the 130 of
+/// `### Task 4` was named after Task 3 alone, and Task 4 was in no name.
+fn main_section(
+    doc: &Document,
+    segs: &budget::Segs,
+    unit: &units::Unit,
+    piece: &Range<usize>,
+) -> Option<usize> {
+    let before = section_before(doc, segs, unit, piece);
+    let deepest = before.and_then(|b| doc.heading_level(b)).unwrap_or(u8::MAX);
+    let heads: Vec<(usize, u8)> = (piece.start + 1..piece.end)
+        .filter(|&k| segs.block[k] != segs.block[k - 1])
+        .filter_map(|k| doc.heading_level(segs.block[k]).map(|l| (k, l)))
+        .filter(|&(_, l)| l <= deepest)
+        .collect();
+    let Some(top) = heads.iter().map(|h| h.1).min() else {
+        return before;
+    };
+    let lead = segs.range_lines(piece.start..heads[0].0);
+    let mut best: Option<(usize, usize)> = None;
+    for (i, &(k, l)) in heads.iter().enumerate() {
+        if l != top {
+            continue;
+        }
+        let end = heads[i + 1..]
+            .iter()
+            .find(|n| n.1 <= top)
+            .map_or(piece.end, |n| n.0);
+        let lines = segs.range_lines(k..end);
+        if best.is_none_or(|(most, _)| lines > most) {
+            best = Some((lines, segs.block[k]));
+        }
+    }
+    match best {
+        Some((lines, b)) if before.is_none() || lines > lead => Some(b),
+        _ => before,
+    }
 }
 
 /// The name a heading block would give a unit that starts with it; one the

@@ -1111,3 +1111,30 @@ fn a_heading_and_its_lead_in_go_with_the_oversize_block_they_introduce() {
     );
     assert_eq!(p.reassemble(&doc), text);
 }
+
+#[test]
+fn a_continuation_is_named_for_the_section_it_mostly_holds() {
+    // kithara's event-bus plan: a 420-line Task 1, then Tasks 2 and 3 of ~60
+    // lines each. The third part holds Task 1's last lines and both of them,
+    // and was named `…-part-3-task-1-create-crate.md`.
+    let text = format!(
+        "# Event Bus — Implementation Plan\n\n### Task 1: Create crate\n\n{}### Task 2: Migrate hls\n\n{}### Task 3: Migrate file\n\n{}",
+        paras("one", 210),
+        paras("two", 30),
+        paras("three", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "bus");
+    let last = p.parts.last().unwrap();
+    let body = doc.slice(last.span.clone());
+    assert!(
+        !body.starts_with("### Task 2"),
+        "the case is a part opening mid-section"
+    );
+    let (two, one) = (body.find("### Task 2").unwrap(), body.len());
+    assert!(
+        two < one / 2,
+        "the part is mostly Tasks 2 and 3: {two} of {one}"
+    );
+    assert!(last.name.contains("-task-2-migrate-hls"), "{:?}", names(&p));
+    assert_eq!(p.reassemble(&doc), text);
+}
