@@ -154,9 +154,10 @@ Examples:
       Undo it even though generated files were edited since (the edits are lost).
 
 Exit codes:
-  0  restored (with --dry-run: shown)
-  2  no manifest or no run to undo, generated files edited since (without
-     --force), or usage, configuration or I/O failure";
+  0  restored (with --dry-run: shown), or nothing to restore (no manifest,
+     or no run recorded in it: it says so)
+  2  generated files edited since (without --force), or usage,
+     configuration or I/O failure";
 
 const CONSOLIDATE_HELP: &str = "\
 Examples:
