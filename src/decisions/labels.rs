@@ -326,10 +326,27 @@ impl Rules {
     /// list of any kind (`Open Architectural Decisions`, `Pending Design
     /// Questions`), whose items are the questions, not their answers.
     pub(super) fn is_excluded_section(&self, n: &str) -> bool {
-        const PENDING: [&str; 5] = ["open", "pending", "unresolved", "outstanding", "undecided"];
+        // Not made yet, whatever word says so: `Open Decisions`, `9. Parked
+        // Decisions` (wonderland's spec: "blocked on testing … remain
+        // open"), `Decisions (TBD)`.
+        const PENDING: [&str; 9] = [
+            "open",
+            "pending",
+            "unresolved",
+            "outstanding",
+            "undecided",
+            "parked",
+            "deferred",
+            "blocked",
+            "tbd",
+        ];
         const LISTS: [&str; 4] = ["decision", "decisions", "question", "questions"];
-        let first = n.split(' ').next().unwrap_or("");
-        if PENDING.contains(&first) && n.rsplit(' ').next().is_some_and(|l| LISTS.contains(&l)) {
+        let bare = n.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+        let first = bare.split(' ').next().unwrap_or("");
+        let last = bare.rsplit(' ').next().unwrap_or("");
+        if (PENDING.contains(&first) && LISTS.contains(&last))
+            || (LISTS.contains(&first) && PENDING.contains(&last) && first != last)
+        {
             return true;
         }
         self.excluded_sections.iter().any(|e| e == n)

@@ -752,3 +752,22 @@ fn a_bold_decision_sentence_is_the_decision_of_its_section() {
         vec!["**Performance**:\n- **Decision**: A 10% slowdown is acceptable."]
     );
 }
+
+#[test]
+fn parked_deferred_and_tbd_decision_sections_hold_no_decisions() {
+    // wonderland's spec: `## 9. Parked Decisions` ("blocked on a POC and
+    // remain open") had its table rows filed as design decisions.
+    let table = "| Decision | Dependency |\n|---|---|\n| Pre-key count | Payload size |\n";
+    for heading in [
+        "9. Parked Decisions",
+        "Deferred Decisions",
+        "Decisions (TBD)",
+        "Blocked decisions",
+    ] {
+        let md = format!("## {heading}\n\n{table}\n## Next\n\n**Decision**: Keep.\n");
+        assert_eq!(texts(&md), vec!["Keep."], "{heading}");
+    }
+    // Near misses: a decision log and decisions made stay decisions.
+    let md = format!("## Decision Log\n\n{table}");
+    assert_eq!(texts(&md).len(), 1);
+}
