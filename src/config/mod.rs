@@ -208,7 +208,8 @@ impl Config {
 
     /// Whether the file at root-relative `rel` records what happened rather
     /// than what is planned: a retired plan or a template (`plan_exclude`), a
-    /// changelog, or a file in a `logs/`, `reports/` or `history/` folder. The
+    /// changelog, or a file in a `logs/`, `reports/` or `history/` folder
+    /// (`historial/`, `historique/`, `historie/`). The
     /// names of files it writes are history (a log's "produced
     /// `.claude/plans/tui-plan.md`" on its date): migrate leaves them as
     /// written, and `check` does not report them stale. Its links are still
@@ -219,6 +220,11 @@ impl Config {
             "log",
             "reports",
             "history",
+            // and as other languages name it (GEMODIDA's `docs/historial/`
+            // session notes had their names of moved plans rewritten)
+            "historial",
+            "historique",
+            "historie",
             "changelog",
             "changelogs",
         ];

@@ -441,6 +441,7 @@ fn names_in_records_of_what_happened_stay_as_written() {
         "CHANGELOG.md",
         "docs/reports/plan-audit.md",
         "docs/plans/completed/old-plan.md",
+        "docs/historial/README_SESION.md",
     ];
     for r in records {
         files.push((r, said.to_string()));
