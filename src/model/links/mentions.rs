@@ -28,6 +28,11 @@ pub enum Kind {
     Path,
     /// A bare file name in prose: `DESIGN.md`.
     Name,
+    /// A file name set apart in bold or italics, nothing else with it:
+    /// `**01_AUDITORIA_COMPLETA.md**` leading an index list's entry. A reference,
+    /// as a code span is: left as written, GEMODIDA's index lists gave 118
+    /// stale-mention warnings after a migrate that `check --fix` would not fix.
+    Emphasis,
 }
 
 /// One mention of a Markdown file.
@@ -44,8 +49,9 @@ pub struct Mention {
 }
 
 impl Mention {
-    /// Whether migrate may rewrite it: code spans and paths are names a reader
-    /// copies, while a bare name in a sentence is the author's wording.
+    /// Whether migrate may rewrite it: code spans, paths and names set apart
+    /// in bold are names a reader copies, while a bare name in a sentence is
+    /// the author's wording.
     pub fn rewritable(&self) -> bool {
         self.kind != Kind::Name
     }
@@ -289,9 +295,13 @@ pub fn find(doc: &Document) -> Vec<Mention> {
             let anchor = anchor_re()
                 .find(&text[e..r.end])
                 .map(|a| e + 1..e + a.end());
+            let set_apart = ["**", "*"]
+                .iter()
+                .any(|d| text[..s].ends_with(d) && text[e..].starts_with(d));
             let kind = match region {
                 Region::Code => Kind::CodeSpan,
                 Region::Prose if m.as_str().contains('/') => Kind::Path,
+                Region::Prose if set_apart && anchor.is_none() => Kind::Emphasis,
                 Region::Prose => Kind::Name,
             };
             out.push(Mention {
@@ -659,6 +669,20 @@ mod tests {
         let b = &find(&doc)[2];
         assert_eq!(&t[b.anchor.clone().unwrap()], "step-2");
         assert_eq!(b.line, 3);
+        // A name alone in bold or italics is set apart as a reference; one
+        // inside a bold phrase is the phrase's.
+        let t = "- **01_AUDITORIA.md** - audit
+- *NOTES.md*
+- **See DESIGN.md now**
+";
+        assert_eq!(
+            mentions(t),
+            vec![
+                ("01_AUDITORIA.md".into(), Kind::Emphasis),
+                ("NOTES.md".into(), Kind::Emphasis),
+                ("DESIGN.md".into(), Kind::Name),
+            ]
+        );
     }
 
     #[test]
