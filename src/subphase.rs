@@ -234,12 +234,18 @@ fn is_env(s: &str, envs: &[Environment]) -> bool {
 /// the document's name, not a subphase: read as one, it took a part of its own
 /// named `phase-1.1-…`, which `check` then read as a sibling of 1.5 (subphases
 /// 1.2-1.4 missing), or it set the subphase level and a split kept the whole
-/// file as one subphase. `numbers` are those of the subphase headings below
-/// the title. Split and check must agree on it.
-pub fn foreign_title<'n>(title: &str, numbers: impl IntoIterator<Item = &'n str>) -> bool {
+/// file as one subphase. `below` are the subphase headings below the title,
+/// of its kind (`# Phase 2.3` over `### Task 1.1` numbers tasks within it).
+/// Split and check must agree on it.
+pub fn foreign_title(title: &Subphase, below: &[&Subphase]) -> bool {
     let depth = |n: &str| n.split('.').count();
-    let deep = depth(title);
-    deep > 1 && numbers.into_iter().any(|n| depth(n) == deep && n != title)
+    let deep = depth(&title.number);
+    // Of one kind: `# Phase 2.3` over its `### Task 1.1` numbers tasks within it.
+    let kind = |s: &Subphase| s.kind.clone().unwrap_or_else(|| "phase".into());
+    deep > 1
+        && below
+            .iter()
+            .any(|s| depth(&s.number) == deep && s.number != title.number && kind(s) == kind(title))
 }
 
 /// The subphase level of a document: the heading level holding the most subphase
@@ -305,12 +311,24 @@ mod tests {
 
     #[test]
     fn a_title_is_foreign_when_a_subphase_below_is_its_sibling_not_its_child() {
-        assert!(foreign_title("1.1", ["1.5", "3.5"]));
-        assert!(!foreign_title("4.7", ["4.7.1", "4.7.2"]));
-        assert!(!foreign_title("2.3", ["1", "2"]));
-        assert!(!foreign_title("4", ["4.1", "5"]));
-        assert!(!foreign_title("1.1", ["1.1"]));
-        assert!(!foreign_title("1.1", std::iter::empty::<&str>()));
+        let sp = |kind: &str, n: &str| Subphase {
+            number: n.into(),
+            kind: Some(kind.into()),
+            ..Subphase::default()
+        };
+        let foreign = |t: &str, below: &[&str]| {
+            let below: Vec<Subphase> = below.iter().map(|n| sp("phase", n)).collect();
+            foreign_title(&sp("phase", t), &below.iter().collect::<Vec<_>>())
+        };
+        assert!(foreign("1.1", &["1.5", "3.5"]));
+        assert!(!foreign("4.7", &["4.7.1", "4.7.2"]));
+        assert!(!foreign("2.3", &["1", "2"]));
+        assert!(!foreign("4", &["4.1", "5"]));
+        assert!(!foreign("1.1", &["1.1"]));
+        assert!(!foreign("1.1", &[]));
+        // Tasks numbered within the phase the title names.
+        let tasks = [sp("task", "1.1"), sp("task", "1.2")];
+        assert!(!foreign_title(&sp("phase", "2.3"), &[&tasks[0], &tasks[1]]));
     }
 
     /// Headings and lines that are, nearly are, or are not what the heading,

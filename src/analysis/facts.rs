@@ -130,12 +130,8 @@ impl<'a> FileFacts<'a> {
             let is_title = doc.headings[1..]
                 .iter()
                 .all(|h| h.level > doc.headings[0].level);
-            if is_title
-                && crate::subphase::foreign_title(
-                    &title.number,
-                    rest.iter().map(|(_, s)| s.number.as_str()),
-                )
-            {
+            let below: Vec<&Subphase> = rest.iter().map(|(_, s)| s).collect();
+            if is_title && crate::subphase::foreign_title(title, &below) {
                 found.remove(0);
             }
         }

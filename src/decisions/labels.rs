@@ -357,9 +357,6 @@ impl Rules {
             })
     }
 
-    /// `**Decision.** Text`: a decision or rationale label closed by a period
-    /// inside the bold, with text after it. Nothing else written this way is a
-    /// label (`**Note.** …` stays prose).
     /// A decision stated as one bold sentence: `**Decision: Full unification.
     /// Debug logs ARE just verbose OTel log records.**` (magter's plan, where
     /// only the labelled context around it, `**Current state:**` and
@@ -375,7 +372,12 @@ impl Rules {
         let (label, end) = plain_label(inner)?;
         let n = norm(label);
         let n = strip_number(&n);
-        if self.class(n) & DECISION == 0 || norm(&inner[end..]).is_empty() {
+        // One decision, stated: not `**Decisions: Phase 2**` heading a list,
+        // nor a pointer to one made elsewhere (as for a plain label).
+        if self.class(n) & DECISION == 0
+            || n.rsplit(' ').next() == Some("decisions")
+            || !plain_decision_text(&inner[end..])
+        {
             return None;
         }
         Some(Label {
@@ -388,6 +390,9 @@ impl Rules {
         })
     }
 
+    /// `**Decision.** Text`: a decision or rationale label closed by a period
+    /// inside the bold, with text after it. Nothing else written this way is a
+    /// label (`**Note.** …` stays prose).
     fn period_label<'a>(&self, content: &'a str) -> Option<Label<'a>> {
         let open = if content.starts_with("**") {
             "**"

@@ -531,8 +531,8 @@ fn slivers_join_oversize(
 /// `src/app-builder.ts`:" ended a part whose next one held the 233-line code
 /// block they introduce, with no heading. The cuts never weigh this
 /// themselves: they leave out a piece over budget wherever a cut falls inside
-/// it. Only a lead-in under the floor moves, and only when text stays before
-/// it.
+/// it. Only a lead-in under the floor moves, and only when what stays before
+/// it is at or above the floor.
 fn lead_ins_join_oversize(
     doc: &Document,
     segs: &Segs,
@@ -555,8 +555,12 @@ fn lead_ins_join_oversize(
         }) else {
             continue;
         };
-        let tail = h..prev.end;
-        if floor.below(segs.range_lines(tail.clone()), segs.range_tokens(tail)) {
+        let (tail, rest) = (h..prev.end, prev.start..h);
+        let below =
+            |r: Range<usize>| floor.below(segs.range_lines(r.clone()), segs.range_tokens(r));
+        // What stays must not become a sliver of its own (a heading and a
+        // line, where the piece was 58 lines).
+        if below(tail) && !below(rest) {
             pieces[k - 1].end = h;
             pieces[k].start = h;
         }

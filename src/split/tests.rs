@@ -1138,3 +1138,19 @@ fn a_continuation_is_named_for_the_section_it_mostly_holds() {
     assert!(last.name.contains("-task-2-migrate-hls"), "{:?}", names(&p));
     assert_eq!(p.reassemble(&doc), text);
 }
+
+#[test]
+fn a_lead_in_stays_when_what_it_leaves_would_be_a_sliver() {
+    // The review's case: a heading and one line would have been left of a
+    // 58-line part once its tail joined the oversize block after it.
+    let code: String = (0..300).map(|i| format!("x{i}\n")).collect();
+    let text = format!(
+        "### Phase 1.1: Build\n\nIntro.\n\n#### Step A\n\n{}Create x:\n\n```\n{code}```\n\n### Phase 1.2: Next\n\n{}",
+        paras("p", 21),
+        paras("q", 30)
+    );
+    let (doc, p) = split_with(&text, &floored(200), "plan");
+    let first = &p.parts[0];
+    assert!(first.lines >= 50, "{:?} {}", names(&p), first.lines);
+    assert_eq!(p.reassemble(&doc), text);
+}

@@ -203,16 +203,9 @@ pub fn find(
         .map(|(b, h)| (b, h.level, h.text(), reading.recognise(h.text())))
         .collect();
     if let Some((first, rest)) = tops.split_first() {
-        let below = rest
-            .iter()
-            .filter_map(|t| t.3.as_ref().map(|s| s.number.as_str()));
+        let below: Vec<&Subphase> = rest.iter().filter_map(|t| t.3.as_ref()).collect();
         let is_title = rest.iter().all(|t| t.1 > first.1);
-        if is_title
-            && first
-                .3
-                .as_ref()
-                .is_some_and(|s| foreign_title(&s.number, below))
-        {
+        if is_title && first.3.as_ref().is_some_and(|s| foreign_title(s, &below)) {
             tops[0].3 = None;
         }
     }

@@ -223,7 +223,7 @@ impl Scanner<'_> {
                     let first = if keep {
                         format!("{full} {rest}").trim().to_string()
                     } else {
-                        rest.trim().to_string()
+                        super::super::labels::unbolded_rest(rest).to_string()
                     };
                     let takes_list =
                         !l.item && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
@@ -368,7 +368,11 @@ impl Scanner<'_> {
                             ..
                         }) => {
                             if para.is_none() && !rest.trim().is_empty() && !adr.has_title() {
-                                para = Some(self.gather(j, e, rest.trim().to_string()));
+                                para = Some(self.gather(
+                                    j,
+                                    e,
+                                    super::super::labels::unbolded_rest(rest).to_string(),
+                                ));
                                 para_line = Some(j);
                             }
                         }

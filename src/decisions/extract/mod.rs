@@ -420,17 +420,21 @@ impl<'a> Scanner<'a> {
                         }
                         _ => {}
                     }
-                    if in_section && labelled_here && (l.item || self.label(i).is_some()) {
+                    let context = match self.label(i) {
+                        Some(Label {
+                            kind: LabelKind::Other,
+                            rest,
+                            ..
+                        }) if !l.item => Some(rest),
+                        _ => None,
+                    };
+                    if let (true, true, Some(rest)) = (in_section, labelled_here, context) {
                         // `**Decision: Full unification.**` among `**Current
                         // state:**` and `**Migration approach:**` with their
                         // lists: those say what it is about and how it is done.
-                        // An item holding a labelled decision of its own
-                        // (`- **Performance**:` / `  - **Decision**: …`) is
-                        // still read as one.
-                        let takes_list = !l.item
-                            && self.label(i).is_some_and(|lab| {
-                                lab.rest.trim().is_empty() || lab.rest.trim_end().ends_with(':')
-                            });
+                        // One holding a labelled decision of its own is still
+                        // read; so are the section's plain items.
+                        let takes_list = rest.trim().is_empty() || rest.trim_end().ends_with(':');
                         let e = self.extent(i, takes_list).max(i + 1);
                         if !(i + 1..e).any(|k| self.decision_label_at(k)) {
                             i = e;

@@ -746,11 +746,23 @@ fn a_bold_decision_sentence_is_the_decision_of_its_section() {
     assert!(texts("Räumt Temp-Dateien auf\n\n**\n\n****\n").is_empty());
     // An item of the section holding its own labelled decision is still one
     // (deep_causality's spec-kit research notes).
-    let md = "## Key Decisions\n\n- **Performance**:\n  - **Decision**: A 10% slowdown is acceptable.\n  - **Rationale**: Small overhead.\n\n- **Context**:\n  - none\n";
+    let md = "## Key Decisions\n\n- **Performance**:\n  - **Decision**: A 10% slowdown is acceptable.\n  - **Rationale**: Small overhead.\n";
     assert_eq!(
         texts(md),
         vec!["**Performance**:\n- **Decision**: A 10% slowdown is acceptable."]
     );
+    // A labelled decision leaves the section's plain items decisions.
+    let md = "## Key Decisions\n\n1. Use PostgreSQL.\n2. Use Redis.\n\nDecision: adopt the monorepo layout.\n";
+    assert_eq!(texts(md).len(), 3, "{:?}", texts(md));
+    // A bold heading of a list, or a pointer, is no decision sentence.
+    let md = "## Key Decisions\n\n**Decisions: Phase 2**\n\n- Use A\n- Use B\n";
+    assert_eq!(texts(md), vec!["Use A", "Use B"]);
+    assert!(texts("**Decision: [ADR-3](adr/003.md)**\n").is_empty());
+    // The closing `**` stays out wherever the sentence is read.
+    let f = found("## Decision\n\n**Decision: Use A.**\n\n**Rationale:** fast.\n");
+    assert_eq!(f[0].0, "Use A.");
+    let f = texts("### Decision: Storage\n\n**Decision: Use A.**\n");
+    assert!(f.iter().all(|t| !t.ends_with("**")), "{f:?}");
 }
 
 #[test]

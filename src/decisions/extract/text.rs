@@ -234,7 +234,7 @@ impl Scanner<'_> {
                     kind: LabelKind::Decision { keep: false },
                     rest,
                     ..
-                }) => rest.trim().to_string(),
+                }) => super::super::labels::unbolded_rest(rest).to_string(),
                 _ => l.content().trim().to_string(),
             };
             j = self.take(k, first, false);
