@@ -156,8 +156,14 @@ impl<'a> Reading<'a> {
 
     /// The subphase a heading of this document names, if any.
     pub fn recognise(&self, text: &str) -> Option<Subphase> {
-        recognise(text, self.rules, self.envs)
-            .filter(|s| !s.bare || (self.bare && !self.in_outline(&s.number)))
+        recognise(text, self.rules, self.envs).filter(|s| self.admits(s))
+    }
+
+    /// Whether a heading the free `recognise` read on its own names a
+    /// subphase in this document: any with a word before its number, a bare
+    /// number only in a phased document and outside its outline.
+    pub fn admits(&self, s: &Subphase) -> bool {
+        !s.bare || (self.bare && !self.in_outline(&s.number))
     }
 
     /// Whether a bare number's first part numbers an outline section here.

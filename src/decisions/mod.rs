@@ -28,7 +28,7 @@ use crate::config::pattern::Group;
 use crate::config::{Config, HeadingRules, Pattern};
 use crate::model::{Document, Heading};
 use crate::note::{Note, NoteKind};
-use crate::subphase::{cmp_natural, cmp_numbers, recognise, Reading};
+use crate::subphase::{cmp_natural, cmp_numbers, recognise, Reading, Subphase};
 
 pub use extracted::{Detached, Extracted};
 pub use records::{is_record, RECORD_FOLDER_NAMES};
@@ -531,11 +531,11 @@ fn ancestors(headings: &[Heading], line: usize, outer: &[Anc], rendered: bool) -
 /// `bare_names_one` says whether a bare number heading names a subphase.
 fn phase_in(
     ctx: &Ctx,
-    bare_names_one: &dyn Fn(&str) -> bool,
+    bare_names_one: &dyn Fn(&Subphase) -> bool,
     t: &str,
 ) -> Option<(String, Option<String>)> {
     if let Some(sp) = recognise(t, ctx.headings, &ctx.cfg.environments) {
-        if sp.bare && !bare_names_one(t) {
+        if sp.bare && !bare_names_one(&sp) {
             return None;
         }
         return Some((sp.number, Some(sp.title).filter(|t| !t.is_empty())));
@@ -581,11 +581,11 @@ impl<'r> Phases<'r> {
         if let Some(known) = self.seen.borrow().get(t) {
             return known.clone();
         }
-        let bare = |t: &str| {
+        // The heading is recognised once: the reading only judges it.
+        let bare = |s: &Subphase| {
             self.reading
                 .get_or_init(|| Reading::of_doc(self.doc, ctx.headings, &ctx.cfg.environments))
-                .recognise(t)
-                .is_some()
+                .admits(s)
         };
         let found = phase_in(ctx, &bare, t);
         self.seen.borrow_mut().insert(t.to_string(), found.clone());
