@@ -1002,7 +1002,7 @@ fn generic_topic(d: &Decision, general: &str) -> TopicName {
     });
     let slug = file_slug(&EXT.replace_all(&heading, ""), 60);
     // `Design: Spec Commands` is the topic `spec-commands` (the file adds `-design`).
-    let slug = slug.trim_end_matches("-design");
+    let slug = without_design_words(&slug);
     let slug = slug.strip_prefix("design-").unwrap_or(slug).to_string();
     if slug.is_empty() || slug == "design" {
         return TopicName {
@@ -1014,6 +1014,32 @@ fn generic_topic(d: &Decision, general: &str) -> TopicName {
         name: slug,
         title: format!("{}: design decisions", heading.trim()),
     }
+}
+
+/// A topic's slug without the words its file name adds back: the file is
+/// `<topic>-design.md`, so `Rec Engine — Design Spec` and `Auth Design
+/// Decisions` are the topics `rec-engine` and `auth`, not files named
+/// `rec-engine-design-spec-design.md`. A kind word (`spec`, `doc`,
+/// `decisions`) goes only after `design` or as the last word of a longer
+/// name with `decisions`: `api-spec` keeps its `spec`.
+fn without_design_words(slug: &str) -> &str {
+    const KINDS: [&str; 6] = [
+        "-spec",
+        "-specification",
+        "-doc",
+        "-document",
+        "-docs",
+        "-notes",
+    ];
+    let mut s = slug.strip_suffix("-decisions").unwrap_or(slug);
+    if let Some(rest) = KINDS
+        .iter()
+        .find_map(|k| s.strip_suffix(k))
+        .and_then(|r| r.strip_suffix("-design"))
+    {
+        s = rest;
+    }
+    s.trim_end_matches("-design")
 }
 
 fn render_all(

@@ -1056,6 +1056,34 @@ fn a_title_that_is_a_file_name_names_its_topic_without_the_extension() {
     assert_eq!(names(&o), [".claude/architecture/plan-for-cmd-design.md"]);
 }
 
+#[test]
+fn a_title_naming_its_kind_of_design_document_does_not_name_the_topic_twice() {
+    // Regression: `# Recommendations Engine v1 — Design Spec` gave the file
+    // `recommendations-engine-v1-design-spec-design.md`.
+    let o = run_generic(&[
+        (
+            "docs/plans/rec.md",
+            "# Recommendations Engine v1 — Design Spec\n\n**Decision**: Score offline.\n",
+        ),
+        (
+            "docs/plans/auth.md",
+            "# Auth Design Decisions\n\n**Decision**: Sessions in cookies.\n",
+        ),
+        (
+            "docs/plans/api.md",
+            "# Public API Spec\n\n**Decision**: Version in the path.\n",
+        ),
+    ]);
+    assert_eq!(
+        names(&o),
+        [
+            ".claude/architecture/auth-design.md",
+            ".claude/architecture/public-api-spec-design.md",
+            ".claude/architecture/recommendations-engine-v1-design.md",
+        ]
+    );
+}
+
 /// A lettered phase's subphases follow all of the unlettered phase's: two
 /// phases routed to one topic keep their sections apart.
 #[test]
