@@ -182,11 +182,23 @@ mod tests {
             Ownership::Owned("GSD")
         );
         assert_eq!(own(gsd, ".planning/POLICY-MAP.md"), Ownership::Owned("GSD"));
-        // Its planner and roadmapper read the research whole.
-        assert_eq!(
-            own(gsd, ".planning/research/PITFALLS.md"),
-            Ownership::Parsed("GSD")
-        );
+        // Its planner and roadmapper read the research whole, also where a
+        // team keeps a milestone's research in a folder of its own; and an
+        // audit is one whether named for a version or for the milestone
+        // (cipher-box kept v1.0's whole and split mvp's).
+        for read_whole in [
+            ".planning/research/PITFALLS.md",
+            ".planning/research/m3/PITFALLS.md",
+            ".planning/workstreams/milestone/research/m3/STACK.md",
+            ".planning/mvp-MILESTONE-AUDIT.md",
+            ".planning/v1.0-MILESTONE-AUDIT.md",
+        ] {
+            assert_eq!(
+                own(gsd, read_whole),
+                Ownership::Parsed("GSD"),
+                "{read_whole}"
+            );
+        }
         assert_eq!(
             own(gsd, ".planning/phases/01-infra/01-RESEARCH.md"),
             Ownership::Parsed("GSD")
