@@ -51,6 +51,28 @@ pub fn subphase_of(text: &str, headings: &HeadingRules, envs: &[Environment]) ->
     Some(s)
 }
 
+/// What a card's phase field says of a subphase: its number and title
+/// (`4.7 Install`), with the word before the number when it is not "phase"
+/// (`Milestone 3 Domain Pitfalls`, `Step 1.2 Install`): "3 Domain
+/// Pitfalls" under the field's label read as a Phase 3 the plan never had.
+pub fn card_title(sub: &Subphase) -> String {
+    let kind = match sub.kind.as_deref() {
+        Some(k) if k != "phase" => {
+            let mut c = k.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    [kind.as_str(), sub.number.as_str(), sub.title.as_str()]
+        .iter()
+        .filter(|w| !w.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Unit {
     /// The unit of a part cut from `doc` whose unit heading reads `title`
     /// (its subphase, when the split recognised one), or `None` when the part
@@ -75,7 +97,7 @@ impl Unit {
                 .filter(|s| !s.bare || reading.recognise(&part.title).is_some())
         })?;
         Some(Unit {
-            title: format!("{} {}", sub.number, sub.title).trim().to_string(),
+            title: card_title(&sub),
             number: sub.number,
             duration: sub.duration,
             part: part.part,
@@ -572,5 +594,23 @@ mod tests {
         assert_eq!(s.number, "4.5B");
         assert_eq!(s.title, "Wire it");
         assert_eq!(s.duration.as_deref(), Some("30-45 min"));
+    }
+
+    #[test]
+    fn a_card_names_the_kind_of_a_unit_that_is_no_phase() {
+        // cipher-box's `# Milestone 3 Domain Pitfalls` got the card
+        // `- **Phase:** 3 Domain Pitfalls`.
+        let cfg = crate::config::Config::builtin();
+        let title =
+            |h: &str| card_title(&subphase_of(h, &cfg.headings, &cfg.environments).expect(h));
+        assert_eq!(
+            title("Milestone 3 Domain Pitfalls"),
+            "Milestone 3 Domain Pitfalls"
+        );
+        assert_eq!(title("Step 1.2 - Install (30 min)"), "Step 1.2 Install");
+        assert_eq!(title("Phase 4.7: Configure GitHub"), "4.7 Configure GitHub");
+        assert_eq!(title("PHASE 4.7: Configure GitHub"), "4.7 Configure GitHub");
+        assert_eq!(title("4.7 Configure GitHub"), "4.7 Configure GitHub");
+        assert_eq!(title("Phase 4.8"), "4.8");
     }
 }

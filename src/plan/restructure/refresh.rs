@@ -209,15 +209,8 @@ impl Planner<'_, '_> {
             }
         };
         let sub_of = |first: &Path| match (headings.get(first), fresh_units.get(first)) {
-            (Some(h), _) => Some((h.number.clone(), h.title.clone(), h.duration.clone())),
-            (None, Some(u)) => {
-                let title = u.title.strip_prefix(&u.number).unwrap_or(&u.title);
-                Some((
-                    u.number.clone(),
-                    title.trim().to_string(),
-                    u.duration.clone(),
-                ))
-            }
+            (Some(h), _) => Some((h.number.clone(), carding::card_title(h), h.duration.clone())),
+            (None, Some(u)) => Some((u.number.clone(), u.title.clone(), u.duration.clone())),
             (None, None) => None,
         };
         // What a card says of the whole subphase, read once per subphase (each
@@ -268,7 +261,7 @@ impl Planner<'_, '_> {
                 let body = markers::strip_cards(f.text);
                 let parts = conts.iter().map(|(_, n, _)| *n).max().unwrap_or(1);
                 let facts = Facts {
-                    title: format!("{number} {title}").trim().to_string(),
+                    title,
                     duration: card::duration(duration.as_deref(), &body),
                     part: match &f.continued {
                         Some((_, _, k, n)) => (*k, *n),
