@@ -221,19 +221,7 @@ impl<'a> Scanner<'a> {
                 _ => {}
             }
         }
-        // `1. Title`, `1) Title`, and an outline's `2.1 Title` (magter's `## 2.
-        // Architecture Decisions` / `### 2.2 Notification Strategy`, whose
-        // list was read item by item as decisions, its lead-in dropped).
-        let run = t.len()
-            - t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
-                .len();
-        let (number, after) = t.split_at(run);
-        let closed = after.strip_prefix(')');
-        let numbered = closed
-            .or((number.contains('.') && !number.starts_with('.')).then_some(after))
-            .filter(|rest| run > 0 && rest.starts_with(' ') && !rest.trim().is_empty())
-            .or_else(|| decision_id(t));
-        match numbered {
+        match numbered_title(t) {
             Some(rest) => (!decision).then(|| rest.trim()),
             None => {
                 let n = norm(t);
@@ -251,6 +239,37 @@ impl<'a> Scanner<'a> {
             .skip_while(|&k| k == from && self.lines[k].kind == Kind::Heading)
             .take_while(|&k| self.lines[k].kind != Kind::Heading)
             .any(|k| self.decision_label_at(k))
+    }
+
+    /// Whether the document's first heading names a decisions section and a
+    /// deeper heading after it does too.
+    fn sections_below_title(&self) -> bool {
+        let mut hs = self
+            .heading_at
+            .iter()
+            .filter_map(|&(_, h)| self.doc.headings.get(h as usize));
+        let Some(title) = hs.next() else {
+            return false;
+        };
+        self.rules.is_section(&norm(title.text()))
+            && hs.any(|h| h.level > title.level && self.rules.is_section(&norm(h.text())))
+    }
+
+    /// Whether a list item at line `i`'s indent, under the same heading, is
+    /// labelled as a decision: the item at `i` is then one of its fields.
+    fn decision_item_beside(&self, i: usize) -> bool {
+        let indent = self.lines[i].indent();
+        let heading = |k: &usize| self.lines[*k].kind == Kind::Heading;
+        let start = (0..i).rev().find(heading).map_or(0, |k| k + 1);
+        let end = (i..self.lines.len())
+            .find(heading)
+            .unwrap_or(self.lines.len());
+        (start..end).any(|k| {
+            k != i
+                && self.lines[k].item
+                && self.lines[k].indent() == indent
+                && self.decision_label_at(k)
+        })
     }
 
     /// Whether line `k` is text labelled as a decision.
@@ -298,6 +317,16 @@ impl<'a> Scanner<'a> {
         let mut last_taken: Option<usize> = None;
         // Whether the text under the last heading labels a decision itself.
         let mut labelled_here = self.labels_a_decision(0);
+        // The heading of a numbered entry of a decisions section whose text
+        // labels its decision (`### AZD-01 — Target .NET 10` over `-
+        // **Decision:** target net10.0`): said with that decision, which
+        // alone read "target net10.0", its id and subject left behind.
+        let mut entry: Option<&str> = None;
+        // A title naming a decision log whose own sections say which of them
+        // hold the decisions (`# Hosting — decision log` over `## How to
+        // review` and `## Proposed decisions`): those sections do, not every
+        // list of the document.
+        let title_is_no_section = self.sections_below_title();
         let mut i = 0;
         while i < n {
             let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
@@ -313,6 +342,7 @@ impl<'a> Scanner<'a> {
                     }
                     item_indent = None;
                     labelled_here = self.labels_a_decision(i);
+                    entry = None;
                     let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
                     let hn = norm(h.text());
                     if self.rules.is_excluded_section(&hn) || excluded {
@@ -340,9 +370,26 @@ impl<'a> Scanner<'a> {
                         self.heading_decision(i, end, title);
                         i = end;
                         continue;
-                    } else if self.rules.is_section(&hn) {
+                    } else if self.rules.is_section(&hn)
+                        && !(title_is_no_section
+                            && self.heading_at.first().map(|f| f.0 as usize) == Some(i))
+                    {
                         stack.push((h.level, Sec::Decisions));
                     } else {
+                        let t = h.text().trim();
+                        // An id is how the team cites the entry, wherever
+                        // it is (a later part of a log holds entries without
+                        // the log's decisions heading); a section number is
+                        // only an outline's, read in a decisions section.
+                        if labelled_here {
+                            entry = match decision_id(t) {
+                                Some(_) => Some(t),
+                                None if stack.iter().any(|s| s.1 == Sec::Decisions) => {
+                                    numbered_title(t).map(str::trim)
+                                }
+                                None => None,
+                            };
+                        }
                         stack.push((h.level, Sec::Plain));
                     }
                     i += 1;
@@ -376,6 +423,10 @@ impl<'a> Scanner<'a> {
                                 format!("{full} {rest}").trim().to_string()
                             } else {
                                 super::labels::unbolded_rest(rest).to_string()
+                            };
+                            let first = match entry.take() {
+                                Some(title) => format!("**{title}:** {first}"),
+                                None => first,
                             };
                             let takes_list = !l.item
                                 && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
@@ -441,6 +492,18 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                     }
+                    if l.item && labelled_here && context_item(self.label(i)) {
+                        // `- **Alternative A:** …`, `- **Why this needs
+                        // review:** …`, `- **Blocked tasks:** …` beside `-
+                        // **Decision:** …` in one list: the fields of that
+                        // decision, not decisions of their own (a decision
+                        // log's entries gave five of each, and conflicts
+                        // between one entry's `Blocked tasks` and the next's).
+                        if self.decision_item_beside(i) {
+                            i = self.extent(i, false).max(i + 1);
+                            continue;
+                        }
+                    }
                     if in_section && !l.item {
                         // `**Topic**:` followed by its list, inside a decisions section.
                         if let Some(Label {
@@ -477,6 +540,34 @@ impl<'a> Scanner<'a> {
             }
         }
     }
+}
+
+/// The title of a numbered entry's heading: `1. Title`, `1) Title`, an
+/// outline's `2.1 Title` (magter's `## 2. Architecture Decisions` / `### 2.2
+/// Notification Strategy`, whose list was read item by item as decisions, its
+/// lead-in dropped), or a decision id's `AZD-01 — Title`.
+fn numbered_title(t: &str) -> Option<&str> {
+    let run = t.len()
+        - t.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.')
+            .len();
+    let (number, after) = t.split_at(run);
+    let closed = after.strip_prefix(')');
+    closed
+        .or((number.contains('.') && !number.starts_with('.')).then_some(after))
+        .filter(|rest| run > 0 && rest.starts_with(' ') && !rest.trim().is_empty())
+        .or_else(|| decision_id(t))
+}
+
+/// Whether a line's label makes it a field of a decision labelled beside it:
+/// a label of no kind of its own (`Alternative A`, `Blocked tasks`).
+fn context_item(label: Option<Label>) -> bool {
+    matches!(
+        label,
+        Some(Label {
+            kind: LabelKind::Other,
+            ..
+        })
+    )
 }
 
 /// The title after a decision's id in a sub-heading of a decisions section:

@@ -676,7 +676,12 @@ fn a_rationale_list_in_a_decisions_section_is_no_decision() {
               **Rationale**:\n- Some transitions cannot be seen by a watcher\n";
     let t = texts(md);
     assert_eq!(t.len(), 2, "{t:#?}");
-    assert!(t[0].starts_with("The folder owns the state."), "{t:#?}");
+    // Each said with its entry's subject (not the outline's number).
+    assert!(
+        t[0].starts_with("**Files hold the truth:** The folder owns the state."),
+        "{t:#?}"
+    );
+    assert!(t[1].starts_with("**Updates:**"), "{t:#?}");
     assert!(t[1].contains("Watchers for automatic updates"), "{t:#?}");
     let f = found(md);
     assert!(
@@ -782,4 +787,58 @@ fn parked_deferred_and_tbd_decision_sections_hold_no_decisions() {
     // Near misses: a decision log and decisions made stay decisions.
     let md = format!("## Decision Log\n\n{table}");
     assert_eq!(texts(&md).len(), 1);
+}
+
+#[test]
+fn a_decision_logs_entries_are_their_decisions_with_their_ids_and_no_fields() {
+    // ARKlab's decision log: each entry a list of fields beside its
+    // `**Decision:**`. Every field was a decision (five alternatives, reviews
+    // and blocked-task lists per entry), the entry's id and subject were
+    // dropped, and the "How to review" list under the log's title was read as
+    // decisions too.
+    let md = "# Hosting — decision log\n\n\
+              ## How to review\n\n\
+              - Approve the recommended choice, or add a constraint.\n\n\
+              ## Proposed decisions\n\n\
+              ### AZD-01 — Target only .NET 10\n\n\
+              - **Status:** DECIDED\n\
+              - **Decision:** target `net10.0`, matching the\n  current package.\n\
+              - **Alternative A:** multi-target `net8.0`.\n\
+              - **Why this needs review:** both TFMs are supported.\n\
+              - **Blocked tasks:** AZF-01, AZF-02.\n\n\
+              ### AZD-02 — Host opt-in\n\n\
+              - **Decision:** require one host marker.\n\
+              - **Blocked tasks:** AZF-01, AZF-03.\n";
+    assert_eq!(
+        texts(md),
+        [
+            "**AZD-01 — Target only .NET 10:** target `net10.0`, matching the\ncurrent package.",
+            "**AZD-02 — Host opt-in:** require one host marker.",
+        ]
+    );
+    // A decisions section's labelled items with no decision item beside them
+    // are still its decisions (`**Database:** Postgres`), and so is a plain
+    // list under a decision stated as a paragraph.
+    let md = "## Key Decisions\n\n\
+              - **Database:** Postgres 16.\n\
+              - **Cache:** Redis.\n";
+    assert_eq!(texts(md).len(), 2, "{:?}", texts(md));
+    // A log's later part holds entries without the log's decisions heading:
+    // an id still says which entry a decision is; an outline's number does
+    // not make a section's decision an entry.
+    let part = "### AZD-06 — JSON streaming gate\n\n\
+                - **Decision:** require a Core Tools proof.\n\
+                - **Blocked tasks:** AZF-07.\n\n\
+                ### 2. Storage\n\n**Decision:** one bucket.\n";
+    assert_eq!(
+        texts(part),
+        [
+            "**AZD-06 — JSON streaming gate:** require a Core Tools proof.",
+            "one bucket."
+        ]
+    );
+    // A title naming decisions with no decisions section under it keeps
+    // every list of the document.
+    let md = "# Architecture decisions\n\n## Storage\n\n- Keep one bucket per env.\n";
+    assert_eq!(texts(md), ["Keep one bucket per env."]);
 }
