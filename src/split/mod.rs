@@ -418,7 +418,60 @@ fn heading_part_base(
     let b = *segs.block.get(piece.start)?;
     let starts_block = piece.start == 0 || segs.block[piece.start - 1] != b;
     starts_block.then_some(())?;
-    heading_base(names, doc, b)
+    let level = doc.heading_level(b)?;
+    heading_base(
+        names,
+        doc,
+        shallower_bulk(doc, segs, piece, level).unwrap_or(b),
+    )
+}
+
+/// The heading block of a section shallower than the heading a piece opens
+/// with (`level`) that fills more of the piece than what comes before it: the
+/// piece opens with the tail of a subsection and goes on with a new top
+/// section. cipher-box's `2.5-integration-points-….md` held 14 lines of §2.5
+/// and then all of `## 3. Team Accounts`.
+fn shallower_bulk(
+    doc: &Document,
+    segs: &budget::Segs,
+    piece: &Range<usize>,
+    level: u8,
+) -> Option<usize> {
+    let (lead, lines, b) = biggest_section(doc, segs, piece, level.checked_sub(1)?)?;
+    (lines > lead).then_some(b)
+}
+
+/// Of the sections starting inside `piece` (after its first segment) at
+/// heading level `deepest` or shallower, the biggest at the shallowest level
+/// found: the lines before the first of them, its lines and its heading block.
+fn biggest_section(
+    doc: &Document,
+    segs: &budget::Segs,
+    piece: &Range<usize>,
+    deepest: u8,
+) -> Option<(usize, usize, usize)> {
+    let heads: Vec<(usize, u8)> = (piece.start + 1..piece.end)
+        .filter(|&k| segs.block[k] != segs.block[k - 1])
+        .filter_map(|k| doc.heading_level(segs.block[k]).map(|l| (k, l)))
+        .filter(|&(_, l)| l <= deepest)
+        .collect();
+    let top = heads.iter().map(|h| h.1).min()?;
+    let lead = segs.range_lines(piece.start..heads[0].0);
+    let mut best: Option<(usize, usize)> = None;
+    for (i, &(k, l)) in heads.iter().enumerate() {
+        if l != top {
+            continue;
+        }
+        let end = heads[i + 1..]
+            .iter()
+            .find(|n| n.1 <= top)
+            .map_or(piece.end, |n| n.0);
+        let lines = segs.range_lines(k..end);
+        if best.is_none_or(|(most, _)| lines > most) {
+            best = Some((lines, segs.block[k]));
+        }
+    }
+    best.map(|(lines, b)| (lead, lines, b))
 }
 
 /// The last heading block of `unit` before `piece` starts, when it is not the
@@ -449,31 +502,8 @@ fn main_section(
 ) -> Option<usize> {
     let before = section_before(doc, segs, unit, piece);
     let deepest = before.and_then(|b| doc.heading_level(b)).unwrap_or(u8::MAX);
-    let heads: Vec<(usize, u8)> = (piece.start + 1..piece.end)
-        .filter(|&k| segs.block[k] != segs.block[k - 1])
-        .filter_map(|k| doc.heading_level(segs.block[k]).map(|l| (k, l)))
-        .filter(|&(_, l)| l <= deepest)
-        .collect();
-    let Some(top) = heads.iter().map(|h| h.1).min() else {
-        return before;
-    };
-    let lead = segs.range_lines(piece.start..heads[0].0);
-    let mut best: Option<(usize, usize)> = None;
-    for (i, &(k, l)) in heads.iter().enumerate() {
-        if l != top {
-            continue;
-        }
-        let end = heads[i + 1..]
-            .iter()
-            .find(|n| n.1 <= top)
-            .map_or(piece.end, |n| n.0);
-        let lines = segs.range_lines(k..end);
-        if best.is_none_or(|(most, _)| lines > most) {
-            best = Some((lines, segs.block[k]));
-        }
-    }
-    match best {
-        Some((lines, b)) if before.is_none() || lines > lead => Some(b),
+    match biggest_section(doc, segs, piece, deepest) {
+        Some((lead, lines, b)) if before.is_none() || lines > lead => Some(b),
         _ => before,
     }
 }

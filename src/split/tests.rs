@@ -1154,3 +1154,30 @@ fn a_lead_in_stays_when_what_it_leaves_would_be_a_sliver() {
     assert!(first.lines >= 50, "{:?} {}", names(&p), first.lines);
     assert_eq!(p.reassemble(&doc), text);
 }
+
+/// A part that opens with the tail of a subsection and goes on with a new
+/// top section is named after that section: cipher-box's ARCHITECTURE.md gave
+/// `2.5-integration-points-….md` for 14 lines of §2.5 and all of §3.
+#[test]
+fn a_part_opening_with_a_subsections_tail_is_named_for_the_section_it_holds() {
+    let text = format!(
+        "# Plan\n\n## Alpha\n\n{}### Alpha tail\n\n{}## Team Accounts\n\n{}",
+        paras("a", 44),
+        paras("t", 6),
+        paras("b", 35)
+    );
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    let n = names(&p);
+    assert_eq!(n.len(), 2, "{n:?}");
+    assert!(n[1].contains("team-accounts"), "{n:?}");
+    // Where the tail is the bigger share, it names the part.
+    let text = format!(
+        "# Plan\n\n## Alpha\n\n{}### Alpha tail\n\n{}## Team Accounts\n\n{}",
+        paras("a", 44),
+        paras("t", 30),
+        paras("b", 6)
+    );
+    let (_, p) = split_with(&text, &floored(100), "plan");
+    let n = names(&p);
+    assert!(n[1].contains("alpha-tail"), "{n:?}");
+}
