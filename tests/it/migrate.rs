@@ -1473,13 +1473,18 @@ fn a_folder_named_outside_the_planning_folders_is_the_one_the_hint_names() {
         "{err}"
     );
     assert!(!err.contains("docs/architecture"), "{err}");
-    // Run on the project, the hint still proposes its fullest folders.
+    // Run on the project, the hint proposes the folder whose files read as
+    // plans, not the fullest one of design notes.
     let out = replan()
         .current_dir(root)
         .args(["migrate", "--dry-run", "--color", "never", "."])
         .assert()
         .success();
-    assert!(stderr_of(&out).contains("'docs/architecture/**'"));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("'docs/development/**'") && !err.contains("docs/architecture"),
+        "{err}"
+    );
 }
 
 #[test]

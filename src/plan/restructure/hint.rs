@@ -25,6 +25,17 @@ const NOT_PLANS: &[&str] = &[
 const PARENT_OWN_PLANS: usize = 2;
 
 impl Planner<'_, '_> {
+    /// Whether a file reads as a plan: a heading that numbers a subphase or a
+    /// phase, step or milestone, or a task checkbox.
+    fn reads_as_plan(&self, doc: &crate::model::Document) -> bool {
+        let h = &self.cfg.headings;
+        doc.headings.iter().any(|x| {
+            h.phased.is_match(x.text())
+                || crate::subphase::recognise(x.text(), h, &self.cfg.environments)
+                    .is_some_and(|s| !s.bare)
+        }) || crate::plan::card::checkboxes(&doc.source.text).1 > 0
+    }
+
     /// When no file is in a plan folder, say so and name the folders that hold
     /// the most Markdown files outside the archive, as `plan_dirs` to try:
     /// otherwise a tree laid out as `planning/` or `docs/plans/` gets a silent
@@ -34,7 +45,15 @@ impl Planner<'_, '_> {
             return None;
         }
         let mut by_dir: BTreeMap<&Path, usize> = BTreeMap::new();
-        for (rel, _) in self.docs {
+        // Folders are weighed by their files that read as plans, when any
+        // does: a folder of user guides or of release notes (ARKlab's
+        // `src/` held only analyzer release tables) is no plan folder, however
+        // many files it has.
+        let any_plan = self.docs.iter().any(|(_, d)| self.reads_as_plan(d));
+        for (rel, doc) in self.docs {
+            if any_plan && !self.reads_as_plan(doc) {
+                continue;
+            }
             let first = rel
                 .components()
                 .next()

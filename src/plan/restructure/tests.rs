@@ -556,6 +556,36 @@ fn the_hint_leaves_out_folders_around_a_named_one() {
     );
 }
 
+/// Where some files read as plans (a numbered phase, a task checkbox), the
+/// hint weighs folders by those: ARKlab's hint named its user guides and a
+/// `src/` folder of analyzer release notes beside its task folder.
+#[test]
+fn the_hint_names_the_folders_whose_files_read_as_plans() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for k in 0..6 {
+        files.push((
+            format!("docs/guide/g{k}.md"),
+            format!("# Guide {k}\n\nHow to.\n"),
+        ));
+    }
+    for k in 0..4 {
+        files.push((
+            format!("src/analyzers/AnalyzerReleases{k}.md"),
+            "## Release 1.0\n\n| Rule | Severity |\n|---|---|\n".into(),
+        ));
+    }
+    files.push((
+        "work/progress/t1.md".into(),
+        "# Task 1\n\n- [ ] Write it\n".into(),
+    ));
+    files.push((
+        "work/progress/t2.md".into(),
+        "# Rollout\n\n## Phase 2.1: Canary\n\nGo.\n".into(),
+    ));
+    let hint = plan_dirs_hint(&files);
+    assert!(hint.contains("`plan_dirs: ['work/progress/**']`"), "{hint}");
+}
+
 /// The note of a migrate over these files that suggests `plan_dirs`.
 fn plan_dirs_hint(files: &[(String, String)]) -> String {
     let refs: Vec<(&str, &str)> = files
