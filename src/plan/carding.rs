@@ -22,7 +22,9 @@ use crate::tokens::{joins_cleanly, Encoding};
 pub struct Unit {
     /// Its number (`4.7`).
     pub number: String,
-    /// Number and title (`4.7 Configure GitHub Integration`).
+    /// What its card's phase field says ([`card_title`]): number and title
+    /// (`4.7 Configure GitHub Integration`), after the kind word of a unit
+    /// that is no phase (`Step 1.2 Install`).
     pub title: String,
     /// The duration the heading states.
     pub duration: Option<String>,

@@ -241,8 +241,11 @@ impl<'a> Scanner<'a> {
             .any(|k| self.decision_label_at(k))
     }
 
-    /// Whether the document's first heading names a decisions section and a
-    /// deeper heading after it does too.
+    /// Whether the document's first heading names a decisions section that
+    /// holds another, deeper one not excluded, in a document that labels its
+    /// decisions (`**Decision:** …`): the title's other sections (a log's
+    /// "How to review") then hold none but what they label. Lists of a
+    /// document that labels none are read as before, under any heading.
     fn sections_below_title(&self) -> bool {
         let mut hs = self
             .heading_at
@@ -252,24 +255,30 @@ impl<'a> Scanner<'a> {
             return false;
         };
         self.rules.is_section(&norm(title.text()))
-            && hs.any(|h| h.level > title.level && self.rules.is_section(&norm(h.text())))
+            && hs.take_while(|h| h.level > title.level).any(|h| {
+                let n = norm(h.text());
+                self.rules.is_section(&n) && !self.rules.is_excluded_section(&n)
+            })
+            && (0..self.lines.len()).any(|k| self.decision_label_at(k))
     }
 
-    /// Whether a list item at line `i`'s indent, under the same heading, is
-    /// labelled as a decision: the item at `i` is then one of its fields.
-    fn decision_item_beside(&self, i: usize) -> bool {
-        let indent = self.lines[i].indent();
-        let heading = |k: &usize| self.lines[*k].kind == Kind::Heading;
-        let start = (0..i).rev().find(heading).map_or(0, |k| k + 1);
-        let end = (i..self.lines.len())
-            .find(heading)
-            .unwrap_or(self.lines.len());
-        (start..end).any(|k| {
-            k != i
-                && self.lines[k].item
-                && self.lines[k].indent() == indent
-                && self.decision_label_at(k)
-        })
+    /// The indents of the list items labelled as a decision in the text
+    /// under the heading at line `i` (to the next heading): the labelled
+    /// items beside one of them are its fields. Read once per heading.
+    fn decision_item_indents(&self, i: usize) -> Vec<usize> {
+        let mut out = Vec::new();
+        for k in i + 1..self.lines.len() {
+            if self.lines[k].kind == Kind::Heading {
+                break;
+            }
+            if self.lines[k].item && self.decision_label_at(k) {
+                let ind = self.lines[k].indent();
+                if !out.contains(&ind) {
+                    out.push(ind);
+                }
+            }
+        }
+        out
     }
 
     /// Whether line `k` is text labelled as a decision.
@@ -322,6 +331,9 @@ impl<'a> Scanner<'a> {
         // **Decision:** target net10.0`): said with that decision, which
         // alone read "target net10.0", its id and subject left behind.
         let mut entry: Option<&str> = None;
+        // Where the heading above is an entry (no decisions section itself)
+        // that labels its decision in a list: the indents of those items.
+        let mut field_indents: Vec<usize> = Vec::new();
         // A title naming a decision log whose own sections say which of them
         // hold the decisions (`# Hosting — decision log` over `## How to
         // review` and `## Proposed decisions`): those sections do, not every
@@ -343,6 +355,7 @@ impl<'a> Scanner<'a> {
                     item_indent = None;
                     labelled_here = self.labels_a_decision(i);
                     entry = None;
+                    field_indents.clear();
                     let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
                     let hn = norm(h.text());
                     if self.rules.is_excluded_section(&hn) || excluded {
@@ -385,10 +398,13 @@ impl<'a> Scanner<'a> {
                             entry = match decision_id(t) {
                                 Some(_) => Some(t),
                                 None if stack.iter().any(|s| s.1 == Sec::Decisions) => {
-                                    numbered_title(t).map(str::trim)
+                                    numbered_title(t)
                                 }
                                 None => None,
-                            };
+                            }
+                            .map(|t| t.trim().trim_end_matches([':', '.', ' ']))
+                            .filter(|t| !t.is_empty());
+                            field_indents = self.decision_item_indents(i);
                         }
                         stack.push((h.level, Sec::Plain));
                     }
@@ -492,17 +508,18 @@ impl<'a> Scanner<'a> {
                             continue;
                         }
                     }
-                    if l.item && labelled_here && context_item(self.label(i)) {
+                    if l.item && field_indents.contains(&l.indent()) && context_item(self.label(i))
+                    {
                         // `- **Alternative A:** …`, `- **Why this needs
                         // review:** …`, `- **Blocked tasks:** …` beside `-
-                        // **Decision:** …` in one list: the fields of that
-                        // decision, not decisions of their own (a decision
-                        // log's entries gave five of each, and conflicts
-                        // between one entry's `Blocked tasks` and the next's).
-                        if self.decision_item_beside(i) {
-                            i = self.extent(i, false).max(i + 1);
-                            continue;
-                        }
+                        // **Decision:** …` under an entry's heading: the
+                        // fields of that decision, not decisions of their
+                        // own (a decision log's entries gave five of each,
+                        // and conflicts between one entry's `Blocked tasks`
+                        // and the next's). Under a decisions section's own
+                        // heading, labelled items stay decisions each.
+                        i = self.extent(i, false).max(i + 1);
+                        continue;
                     }
                     if in_section && !l.item {
                         // `**Topic**:` followed by its list, inside a decisions section.

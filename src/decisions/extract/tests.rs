@@ -837,6 +837,36 @@ fn a_decision_logs_entries_are_their_decisions_with_their_ids_and_no_fields() {
             "one bucket."
         ]
     );
+    // Labelled items beside a labelled decision under a decisions section's
+    // own heading are decisions each, not its fields.
+    let md = "## Key Decisions\n\n\
+              - **Decision:** Use Rust for the CLI.\n\
+              - **Database:** Postgres 16 for storage.\n\
+              - **Cache:** Redis for sessions.\n";
+    assert_eq!(texts(md).len(), 3, "{:?}", texts(md));
+    // An entry's title ending in punctuation is said without it.
+    let md = "### D1: Storage:\n\n- **Decision:** one bucket.\n";
+    assert_eq!(texts(md), ["**D1: Storage:** one bucket."]);
+    // A title naming decisions over sections of lists, in documents that
+    // label no decision, keeps every list: beside a parked section, a named
+    // one, or a deeper decisions section of a phase.
+    for (md, want) in [
+        (
+            "# Architecture Decisions\n\n## Storage\n\n- Keep one bucket per env.\n\n\
+             ## Deferred Decisions\n\n- Which CDN to use.\n",
+            vec!["Keep one bucket per env."],
+        ),
+        (
+            "# Decisions\n\n## Frontend decisions\n\n- Use React.\n\n## Backend\n\n- Use Go.\n",
+            vec!["Use React.", "Use Go."],
+        ),
+        (
+            "# Key Decisions\n\n- Use Postgres.\n\n## Phase 1\n\n### Decisions\n\n- Use Redis.\n",
+            vec!["Use Postgres.", "Use Redis."],
+        ),
+    ] {
+        assert_eq!(texts(md), want, "{md}");
+    }
     // A title naming decisions with no decisions section under it keeps
     // every list of the document.
     let md = "# Architecture decisions\n\n## Storage\n\n- Keep one bucket per env.\n";
