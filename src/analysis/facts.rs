@@ -260,12 +260,14 @@ impl<'a> FileFacts<'a> {
 pub(crate) fn lettered(text: &str) -> Option<Subphase> {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     let re = RE.get_or_init(|| {
-        regex::Regex::new(r"^(?i:phase|step|stage)\s+(?P<number>\d+(?:\.\d+)+[A-Za-z])(?:\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")
+        regex::Regex::new(r"^(?P<kind>(?i:phase|step|stage))\s+(?P<number>\d+(?:\.\d+)+[A-Za-z])(?:\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")
             .expect("valid")
     });
     let c = crate::subphase::captured(re, text.trim())?;
     Some(Subphase {
         number: c["number"].to_string(),
+        // As the heading patterns give it: a lettered `Step 4.6B` is a step.
+        kind: Some(c["kind"].to_lowercase()),
         title: c["title"].trim().to_string(),
         ..Subphase::default()
     })

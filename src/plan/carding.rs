@@ -614,5 +614,8 @@ mod tests {
         assert_eq!(title("PHASE 4.7: Configure GitHub"), "4.7 Configure GitHub");
         assert_eq!(title("4.7 Configure GitHub"), "4.7 Configure GitHub");
         assert_eq!(title("Phase 4.8"), "4.8");
+        // Lettered ones too, which the heading patterns leave out.
+        assert_eq!(title("Step 4.6B: Lettered (1 h)"), "Step 4.6B Lettered");
+        assert_eq!(title("Phase 4.5B: Wire it"), "4.5B Wire it");
     }
 }
