@@ -326,10 +326,11 @@ impl<'a> Scanner<'a> {
         let mut last_taken: Option<usize> = None;
         // Whether the text under the last heading labels a decision itself.
         let mut labelled_here = self.labels_a_decision(0);
-        // The heading of a numbered entry of a decisions section whose text
-        // labels its decision (`### AZD-01 — Target .NET 10` over `-
-        // **Decision:** target net10.0`): said with that decision, which
-        // alone read "target net10.0", its id and subject left behind.
+        // The title of an entry whose text labels its decision: a heading
+        // named by a decision id anywhere, or numbered in a decisions section
+        // (`### AZD-01 — Target .NET 10` over `- **Decision:** target
+        // net10.0`). Said with that decision, which alone read "target
+        // net10.0", its id and subject left behind.
         let mut entry: Option<&str> = None;
         // Where the heading above is an entry (no decisions section itself)
         // that labels its decision in a list: the indents of those items.

@@ -49,9 +49,14 @@ impl Planner<'_, '_> {
         // does: a folder of user guides or of release notes (ARKlab's
         // `src/` held only analyzer release tables) is no plan folder, however
         // many files it has.
-        let any_plan = self.docs.iter().any(|(_, d)| self.reads_as_plan(d));
-        for (rel, doc) in self.docs {
-            if any_plan && !self.reads_as_plan(doc) {
+        let plan_like: Vec<bool> = self
+            .docs
+            .iter()
+            .map(|(_, d)| self.reads_as_plan(d))
+            .collect();
+        let any_plan = plan_like.contains(&true);
+        for ((rel, _), &plan) in self.docs.iter().zip(&plan_like) {
+            if any_plan && !plan {
                 continue;
             }
             let first = rel
