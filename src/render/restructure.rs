@@ -223,20 +223,30 @@ pub fn interrupted(
 
 /// One line saying why an op is in the plan (for `--check`).
 pub fn why(op: &Op, o: &Outcome) -> String {
-    let kind = |_: &Path| match o.reason(op) {
-        Some(Reason::Index) => "index out of date",
-        Some(Reason::Decisions) => "decisions changed",
-        Some(Reason::Part) => "part of a split",
-        Some(Reason::Links) => "links to moved files",
-        Some(Reason::Card) => "task card out of date",
-        Some(Reason::Split) | None => "planned",
+    // Why an original is split, by its path or its archive copy's.
+    let split_why = |p: &Path| {
+        o.splits
+            .iter()
+            .find(|s| s.original == p || s.archived == p)
+            .map_or("over budget or several subphases", |s| s.why.as_str())
+    };
+    let kind = |p: &Path| match o.reason(op) {
+        Some(Reason::Index) => "index out of date".to_string(),
+        Some(Reason::Decisions) => "decisions changed".to_string(),
+        Some(Reason::Part) => "part of a split".to_string(),
+        Some(Reason::Links) => "links to moved files".to_string(),
+        Some(Reason::Card) => "task card out of date".to_string(),
+        // A framework's file split in place: its archive copy and its index.
+        Some(Reason::Split) => format!("split: {}", split_why(p)),
+        None => "planned".to_string(),
     };
     match op {
         Op::Create { path, .. } => format!("create {} ({})", path.display(), kind(path)),
         Op::Modify { path, .. } => format!("update {} ({})", path.display(), kind(path)),
         Op::Move { from, to, .. } => format!(
-            "split {} (over budget or several subphases) and archive it as {}",
+            "split {} ({}) and archive it as {}",
             from.display(),
+            split_why(from),
             to.display()
         ),
         Op::Delete { path, .. } => format!("delete {}", path.display()),

@@ -249,6 +249,11 @@ fn consolidate_check_fails_on_a_new_monolith() {
         .code(1);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("phase-5.md"), "{stdout}");
+    // It says why, not "(over budget or several subphases)".
+    assert!(
+        stdout.contains("phase-5.md (306 lines, over 200; 2 subphases) and archive it as"),
+        "{stdout}"
+    );
     // consolidate splits it; a second run changes nothing.
     replan().arg("consolidate").arg(root).assert().success();
     let plans = root.join(".claude/plans/devtest-deployment");

@@ -74,7 +74,7 @@ impl<'d> Planner<'_, 'd> {
         }
     }
 
-    fn subphases(&self, doc: &Document) -> usize {
+    pub(super) fn subphases(&self, doc: &Document) -> usize {
         let reading = Reading::of_doc(doc, &self.cfg.headings, &self.cfg.environments);
         doc.top_headings()
             .filter(|(_, h)| reading.recognise(h.text()).is_some())

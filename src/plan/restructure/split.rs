@@ -91,6 +91,33 @@ pub(super) const EARLY_SCAN: usize = 1 << 20;
 impl Planner<'_, '_> {
     /// Stage 1: split every candidate, remembering where each heading went.
     /// `candidacy` is [`Planner::candidacy`] of each input, in order.
+    /// Why `doc` is split: its lines or tokens over their budget, and its
+    /// subphases when it holds several. Tokens are said only when the lines
+    /// are within budget (then the file was counted to decide it).
+    fn split_why(&self, rel: &Path, doc: &Document) -> String {
+        let (max_lines, max_tokens) = self.cfg.budget_for(rel);
+        let text = &doc.source.text;
+        let lines = count_lines(text);
+        let mut why = Vec::new();
+        if max_lines > 0 && lines > max_lines {
+            why.push(format!("{lines} lines, over {max_lines}"));
+        } else if let Some(n) = self
+            .enc
+            .remembered(text)
+            .filter(|&n| max_tokens > 0 && n > max_tokens)
+        {
+            why.push(format!("{n} tokens, over {max_tokens}"));
+        }
+        let subphases = self.subphases(doc);
+        if subphases >= 2 {
+            why.push(format!("{subphases} subphases"));
+        }
+        if why.is_empty() {
+            why.push("over budget or several subphases".to_string());
+        }
+        why.join("; ")
+    }
+
     pub(super) fn split_all(&mut self, candidacy: &[Candidacy]) {
         let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
         let docs = self.docs;
@@ -248,6 +275,7 @@ impl Planner<'_, '_> {
                 tally: conserve::Tally::of(doc),
                 // Filled in when the parts are final (`finish`).
                 ledgers: Vec::new(),
+                why: self.split_why(rel, doc),
             });
             self.parts.insert(rel.clone(), parts_out);
             if let Some(d) = stripped {
