@@ -1,6 +1,7 @@
 //! Text for `migrate` and `consolidate`: the findings the tree would still have,
 //! one line per op saying why it is there (`consolidate --check`), and the summary.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 use std::path::Path;
 
@@ -163,8 +164,9 @@ pub fn planned(
             let _ = writeln!(err, "{command}: nothing to do");
         }
         Mode::Check => {
+            let splits = split_whys(&p.outcome);
             for op in &p.outcome.plan.ops {
-                let _ = writeln!(out, "{}", why(op, &p.outcome));
+                let _ = writeln!(out, "{}", why(op, &p.outcome, &splits));
             }
         }
         _ if empty => {
@@ -221,14 +223,29 @@ pub fn interrupted(
     (String::new(), err)
 }
 
-/// One line saying why an op is in the plan (for `--check`).
-pub fn why(op: &Op, o: &Outcome) -> String {
-    // Why an original is split, by its path or its archive copy's.
+/// Why each original is split, by its path and by its archive copy's: made
+/// once for every line of `--check` (a scan of the splits per op grew with
+/// splits x ops).
+pub fn split_whys(o: &Outcome) -> HashMap<&Path, &str> {
+    o.splits
+        .iter()
+        .flat_map(|s| {
+            [
+                (s.original.as_path(), s.why.as_str()),
+                (s.archived.as_path(), s.why.as_str()),
+            ]
+        })
+        .collect()
+}
+
+/// One line saying why an op is in the plan (for `--check`); `splits` is
+/// [`split_whys`] of `o`.
+pub fn why(op: &Op, o: &Outcome, splits: &HashMap<&Path, &str>) -> String {
     let split_why = |p: &Path| {
-        o.splits
-            .iter()
-            .find(|s| s.original == p || s.archived == p)
-            .map_or("over budget or several subphases", |s| s.why.as_str())
+        splits
+            .get(p)
+            .copied()
+            .unwrap_or("over budget or several subphases")
     };
     let kind = |p: &Path| match o.reason(op) {
         Some(Reason::Index) => "index out of date".to_string(),

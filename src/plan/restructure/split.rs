@@ -89,8 +89,6 @@ fn framework_index(
 pub(super) const EARLY_SCAN: usize = 1 << 20;
 
 impl Planner<'_, '_> {
-    /// Stage 1: split every candidate, remembering where each heading went.
-    /// `candidacy` is [`Planner::candidacy`] of each input, in order.
     /// Why `doc` is split: its lines or tokens over their budget, and its
     /// subphases when it holds several. Tokens are said only when the lines
     /// are within budget (then the file was counted to decide it).
@@ -118,6 +116,8 @@ impl Planner<'_, '_> {
         why.join("; ")
     }
 
+    /// Stage 1: split every candidate, remembering where each heading went.
+    /// `candidacy` is [`Planner::candidacy`] of each input, in order.
     pub(super) fn split_all(&mut self, candidacy: &[Candidacy]) {
         let mut claimed: BTreeSet<PathBuf> = BTreeSet::new();
         let docs = self.docs;
