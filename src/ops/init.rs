@@ -88,6 +88,15 @@ pub struct Proposal {
     /// a tree keeping its plans in `docs/architecture/plans` learns where to
     /// point replan without having it restructure thousands of files unasked.
     pub elsewhere: Vec<(String, usize)>,
+    /// When no planning folder was found: the folders whose files read as
+    /// plans (a numbered phase, step or milestone heading, a subphase, task
+    /// checkboxes), with how many, the ones `migrate`'s note names
+    /// ([`crate::plan::restructure::plan_like_folders`]), none that overlaps
+    /// one in `elsewhere`. Shown as commented `plan_dirs` entries: a tree
+    /// keeping its plans in `docs/mediator-framework/progress` was written a
+    /// file naming only the built-in folders, which `migrate` then told it to
+    /// change.
+    pub read_as_plans: Vec<(String, usize)>,
     /// Folders of numbered decision records (`docs/adr` holding `0001-x.md` or
     /// `ADR-0001-x.md`), with how many: shown as a commented
     /// `decisions.records_dir`, which is off unless set.
@@ -233,8 +242,14 @@ pub fn propose(
     }
     let elsewhere = named_like_plans(&paths, &found, cfg);
     let records = record_folders(&paths, cfg);
+    let read_as_plans = if found.is_empty() {
+        plan_like(root, &paths, &elsewhere, cfg, progress)
+    } else {
+        Vec::new()
+    };
     Ok(Proposal {
         elsewhere,
+        read_as_plans,
         records,
         path: path.to_path_buf(),
         exists: std::fs::symlink_metadata(path).is_ok(),
@@ -289,6 +304,41 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
+}
+
+/// The folders of the Markdown files at `paths` whose files read as plans
+/// (see [`Proposal::read_as_plans`]), each as a glob with how many, those
+/// overlapping a folder of `named` (already offered) left out.
+fn plan_like(
+    root: &Path,
+    paths: &[PathBuf],
+    named: &[(String, usize)],
+    cfg: &Config,
+    progress: Progress,
+) -> Vec<(String, usize)> {
+    let targets: Vec<(PathBuf, PathBuf)> = paths
+        .iter()
+        .filter(|rel| {
+            rel.extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        })
+        .map(|rel| (root.join(rel), rel.clone()))
+        .collect();
+    let loaded = read_all(&targets, progress);
+    let named: Vec<&Path> = named
+        .iter()
+        .map(|(g, _)| Path::new(g.trim_end_matches("/**")))
+        .collect();
+    let found = crate::plan::restructure::plan_like_folders(cfg, &loaded.docs);
+    if !found.read_as_plans {
+        return Vec::new();
+    }
+    found
+        .dirs
+        .into_iter()
+        .filter(|(d, _)| !named.iter().any(|n| n.starts_with(d) || d.starts_with(n)))
+        .map(|(d, n)| (format!("{}/**", display(&d)), n))
+        .collect()
 }
 
 /// Folders named like decision records that hold numbered Markdown files

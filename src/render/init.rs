@@ -37,6 +37,14 @@ fn files(n: usize) -> String {
     format!("{n} Markdown file{}", if n == 1 { "" } else { "s" })
 }
 
+fn plan_files(n: usize) -> String {
+    format!(
+        "{n} file{} that read{} as plans",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "s" } else { "" }
+    )
+}
+
 fn records(n: usize) -> String {
     format!("{n} numbered record{}", if n == 1 { "" } else { "s" })
 }
@@ -92,6 +100,11 @@ pub fn config(p: &Proposal) -> String {
             "# No planning folder was found (.claude/plans, .planning, openspec, specs,\n\
              # .specify, docs/plans, planning), so the folders below are the built-in ones.\n",
         );
+        if !p.read_as_plans.is_empty() {
+            o.push_str(
+                "# Folders whose files read as plans are offered, commented, under plan_dirs.\n",
+            );
+        }
     } else {
         o.push_str("# Found in this repository:\n");
         for f in &p.found {
@@ -119,6 +132,18 @@ pub fn config(p: &Proposal) -> String {
         o.push_str("  # Also named like plans; add a line here to have migrate restructure it:\n");
         for (glob, n) in &p.elsewhere {
             let _ = writeln!(o, "  # - {}  # {}", quoted(glob), files(*n));
+        }
+    }
+    if !p.read_as_plans.is_empty() {
+        comment(
+            &mut o,
+            "  # ",
+            "Also holding files that read as plans (a numbered phase, step or \
+             milestone heading, a subphase, task checkboxes); add a line here to \
+             have migrate restructure it:",
+        );
+        for (glob, n) in &p.read_as_plans {
+            let _ = writeln!(o, "  # - {}  # {}", quoted(glob), plan_files(*n));
         }
     }
     if !p.plan_exclude.is_empty() {
@@ -271,6 +296,7 @@ mod tests {
             defaults: (200, 4000, "o200k_base".into()),
             builtin_overrides: vec![("README.md".into(), Some(0), Some(0))],
             elsewhere: vec![("docs/architecture/plans/**".into(), 6436)],
+            read_as_plans: vec![],
             records: vec![("docs/architecture/adr".into(), 130)],
             found,
         }

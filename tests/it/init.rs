@@ -123,6 +123,49 @@ fn init_without_planning_folders_writes_the_built_in_ones() {
     assert_eq!(cfg.check_dirs.sources(), builtin.check_dirs.sources());
 }
 
+#[test]
+fn init_without_planning_folders_offers_the_folders_whose_files_read_as_plans() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path();
+    std::fs::create_dir(r.join(".git")).unwrap();
+    // The plans: a numbered phase, a checkbox; more guides than plans beside them.
+    put(
+        r,
+        "docs/work/rollout.md",
+        "# Rollout\n\n## Phase 1: Setup\n\nText.\n",
+    );
+    put(r, "docs/work/tasks.md", "# Tasks\n\n- [ ] wire the API\n");
+    for i in 0..4 {
+        put(r, &format!("guides/g{i}.md"), "# A guide\n\nProse.\n");
+    }
+    let (code, _, err) = run_in(r, &["init"]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(r.join("replan.yaml")).unwrap();
+    let offered = "  # - 'docs/work/**'  # 2 files that read as plans\n";
+    assert!(text.contains(offered), "{text}");
+    assert!(!text.contains("guides/"), "{text}");
+    // Offered, not set: the built-in folders stay, and the file loads.
+    let cfg = Config::load(Some(r), None, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
+    assert_eq!(
+        cfg.plan_dirs.sources(),
+        Config::builtin().plan_dirs.sources()
+    );
+    // The line taken up as it is written, migrate finds the plans.
+    let (_, _, err) = run_in(r, &["migrate", "--dry-run"]);
+    assert!(err.contains("no Markdown file is under plan_dirs"), "{err}");
+    std::fs::write(
+        r.join("replan.yaml"),
+        text.replace(offered, "  - 'docs/work/**'\n"),
+    )
+    .unwrap();
+    let (code, _, err) = run_in(r, &["migrate", "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        !err.contains("no Markdown file is under plan_dirs"),
+        "{err}"
+    );
+}
+
 /// What `init` should say of each real tree in the corpus: a folder it must
 /// report on and where it must sit.
 const EXPECTED: &[(&str, &str, &str)] = &[

@@ -43,6 +43,7 @@ use crate::walk::in_archive;
 mod after;
 mod cards;
 mod hint;
+pub use hint::plan_like_folders;
 mod layout;
 mod links;
 mod mentions;
