@@ -236,23 +236,25 @@ impl Scanner<'_> {
     }
 
     /// `ADR-003: Title` with its Decision part.
+    /// Whether the text under the heading at line `i` (to the next heading)
+    /// has a status field saying its entry's decision is no longer in force:
+    /// a decision log's `- **Status:** SUPERSEDED by AZD-11` beside its
+    /// `- **Original decision:** …`, which was filed as a decision in force.
+    pub(super) fn withdrawn_under(&self, i: usize) -> bool {
+        self.lines[i + 1..]
+            .iter()
+            .take_while(|l| l.kind != Kind::Heading)
+            .any(|l| l.kind == Kind::Text && status_not_in_force(l.content(), false))
+    }
+
     pub(super) fn adr(&mut self, i: usize, end: usize, h: &Heading, title: &str) {
         let (para, _, rationale, consequences) = self.body_parts(i + 1, end, Body::Adr);
-        // A rejected or superseded ADR is not a decision in force.
-        for l in &self.lines[i + 1..end] {
-            if l.kind != Kind::Text {
-                continue;
-            }
-            if let Some((lab, rest, true)) = split_label(l.content()) {
-                let rest = rest.to_lowercase();
-                if norm(lab) == "status"
-                    && ["rejected", "superseded", "deprecated", "proposed"]
-                        .iter()
-                        .any(|w| rest.contains(w))
-                {
-                    return;
-                }
-            }
+        // A rejected, superseded or only proposed ADR is not a decision in force.
+        let not_in_force = self.lines[i + 1..end]
+            .iter()
+            .any(|l| l.kind == Kind::Text && status_not_in_force(l.content(), true));
+        if not_in_force {
+            return;
         }
         let name = h.text().trim();
         let text = match para {
@@ -465,4 +467,30 @@ impl Scanner<'_> {
         }
         tidy(&v)
     }
+}
+
+/// Words of a status saying its decision is not in force.
+const NOT_IN_FORCE: &[&str] = &[
+    "rejected",
+    "superseded",
+    "deprecated",
+    "withdrawn",
+    "reversed",
+    "revoked",
+    "abandoned",
+    "obsolete",
+];
+
+/// Whether `content` is a bold `Status` label saying its decision is not in
+/// force (`**Status:** SUPERSEDED by AZD-11`), or, with `proposed`, not yet
+/// (an ADR's `Proposed`; a decision log's entries are often proposals
+/// under review, and are read as its decisions).
+fn status_not_in_force(content: &str, proposed: bool) -> bool {
+    let Some((lab, rest, true)) = split_label(content) else {
+        return false;
+    };
+    norm(lab) == "status"
+        && norm(rest)
+            .split(' ')
+            .any(|w| NOT_IN_FORCE.contains(&w) || (proposed && w == "proposed"))
 }

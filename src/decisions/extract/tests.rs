@@ -816,6 +816,27 @@ fn a_decision_logs_entries_are_their_decisions_with_their_ids_and_no_fields() {
             "**AZD-02 — Host opt-in:** require one host marker.",
         ]
     );
+    // An entry whose status says it was superseded (rejected, withdrawn…)
+    // holds no decision in force: its "original decision" is history. Its
+    // neighbours, decided or proposed, are read as before.
+    let md = "## Proposed decisions\n\n\
+              ### AZD-05 — OpenAPI parity\n\n\
+              - **Status:** SUPERSEDED by AZD-11\n\
+              - **Original decision:** include generated OpenAPI metadata.\n\
+              - **Alternative:** declare OpenAPI a known gap.\n\n\
+              ### AZD-06 — JSON streaming gate\n\n\
+              - **Status:** proposed\n\
+              - **Decision:** require a Core Tools proof.\n\n\
+              ### AZD-11 — Scope\n\n\
+              - **Status:** DECIDED (supersedes AZD-05)\n\
+              - **Decision:** OpenAPI is out of scope.\n";
+    assert_eq!(
+        texts(md),
+        [
+            "**AZD-06 — JSON streaming gate:** require a Core Tools proof.",
+            "**AZD-11 — Scope:** OpenAPI is out of scope.",
+        ]
+    );
     // A decisions section's labelled items with no decision item beside them
     // are still its decisions (`**Database:** Postgres`), and so is a plain
     // list under a decision stated as a paragraph.
