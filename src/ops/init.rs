@@ -132,6 +132,18 @@ fn display(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
+/// The `plan_dirs` glob of everything under folder `d`, its name escaped
+/// (`x/[wip]` would match `x/w`); `None` for a name a commented YAML line
+/// cannot hold as written (not UTF-8, or a control character such as a
+/// newline, which would end the comment).
+fn folder_glob(d: &Path) -> Option<String> {
+    let name = d.to_str()?;
+    if name.chars().any(char::is_control) {
+        return None;
+    }
+    Some(format!("{}/**", globset::escape(&display(d))))
+}
+
 /// Look at the repository under `root` (with `cfg` the built-in rules, or
 /// `--rules`) and propose its `replan.yaml`, to be written at `path`.
 pub fn propose(
@@ -300,7 +312,7 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
     }
     let mut out: Vec<(String, usize)> = count
         .into_iter()
-        .map(|(d, n)| (format!("{}/**", display(&d)), n))
+        .filter_map(|(d, n)| Some((folder_glob(&d)?, n)))
         .collect();
     out.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     out
@@ -329,15 +341,18 @@ fn plan_like(
         .iter()
         .map(|(g, _)| Path::new(g.trim_end_matches("/**")))
         .collect();
-    let found = crate::plan::restructure::plan_like_folders(cfg, &loaded.docs);
+    // A folder inside one offered by its name is offered already; a parent
+    // of one (`notes/` holding the plans beside a stale `notes/planning/`)
+    // is not, and is weighed on its own.
+    let offered = |d: &Path| named.iter().any(|n| d.starts_with(n));
+    let found = crate::plan::restructure::plan_like_folders(cfg, &loaded.docs, &offered);
     if !found.read_as_plans {
         return Vec::new();
     }
     found
         .dirs
         .into_iter()
-        .filter(|(d, _)| !named.iter().any(|n| n.starts_with(d) || d.starts_with(n)))
-        .map(|(d, n)| (format!("{}/**", display(&d)), n))
+        .filter_map(|(d, n)| Some((folder_glob(&d)?, n)))
         .collect()
 }
 
@@ -389,6 +404,20 @@ pub fn write(path: &Path, text: &str, force: bool) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_folder_is_offered_as_a_glob_matching_it_or_not_at_all() {
+        assert_eq!(folder_glob(Path::new("docs/work")).unwrap(), "docs/work/**");
+        // Read as a class, `[wip]` would match a folder named `w`.
+        let g = folder_glob(Path::new("x/[wip]")).unwrap();
+        let set = globset::Glob::new(&g).unwrap().compile_matcher();
+        assert!(
+            set.is_match("x/[wip]/a.md") && !set.is_match("x/w/a.md"),
+            "{g}"
+        );
+        // A newline would end the comment the glob is offered in.
+        assert_eq!(folder_glob(Path::new("nl\n- evil: 1")), None);
+    }
 
     #[test]
     fn the_90th_percentile_is_a_file_that_exists() {

@@ -135,6 +135,9 @@ fn init_without_planning_folders_offers_the_folders_whose_files_read_as_plans() 
         "# Rollout\n\n## Phase 1: Setup\n\nText.\n",
     );
     put(r, "docs/work/tasks.md", "# Tasks\n\n- [ ] wire the API\n");
+    // A stale folder named like plans inside it is offered by its name, and
+    // does not hide the folder that holds the plans.
+    put(r, "docs/work/planning/old.md", "# Old\n\nProse.\n");
     for i in 0..4 {
         put(r, &format!("guides/g{i}.md"), "# A guide\n\nProse.\n");
     }
@@ -143,6 +146,10 @@ fn init_without_planning_folders_offers_the_folders_whose_files_read_as_plans() 
     let text = std::fs::read_to_string(r.join("replan.yaml")).unwrap();
     let offered = "  # - 'docs/work/**'  # 2 files that read as plans\n";
     assert!(text.contains(offered), "{text}");
+    assert!(
+        text.contains("  # - 'docs/work/planning/**'  # 1 Markdown file\n"),
+        "{text}"
+    );
     assert!(!text.contains("guides/"), "{text}");
     // Offered, not set: the built-in folders stay, and the file loads.
     let cfg = Config::load(Some(r), None, None).unwrap_or_else(|e| panic!("{e}\n{text}"));

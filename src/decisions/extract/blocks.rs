@@ -237,8 +237,8 @@ impl Scanner<'_> {
 
     /// `ADR-003: Title` with its Decision part.
     /// Whether the text under the heading at line `i` (to the next heading)
-    /// has a status field saying its entry's decision is no longer in force:
-    /// a decision log's `- **Status:** SUPERSEDED by AZD-11` beside its
+    /// has a status field saying its section is no longer in force: a
+    /// decision log's `- **Status:** SUPERSEDED by AZD-11` beside its
     /// `- **Original decision:** …`, which was filed as a decision in force.
     pub(super) fn withdrawn_under(&self, i: usize) -> bool {
         self.lines[i + 1..]
@@ -481,16 +481,34 @@ const NOT_IN_FORCE: &[&str] = &[
     "obsolete",
 ];
 
-/// Whether `content` is a bold `Status` label saying its decision is not in
-/// force (`**Status:** SUPERSEDED by AZD-11`), or, with `proposed`, not yet
-/// (an ADR's `Proposed`; a decision log's entries are often proposals
-/// under review, and are read as its decisions).
+/// Whether `content` is a `Status` label saying its decision is not in
+/// force (`**Status:** SUPERSEDED by AZD-11`, `Status: Rejected`), or, with
+/// `proposed`, not yet (an ADR's bold `Proposed`; a decision log's entries
+/// are often proposals under review, and are read as its decisions). The
+/// status's first word says it, struck-through text left out: `DECIDED (AZD-04
+/// superseded)` and `not superseded` are in force, `~~Accepted~~ Superseded`
+/// is not.
 fn status_not_in_force(content: &str, proposed: bool) -> bool {
-    let Some((lab, rest, true)) = split_label(content) else {
+    // Read for every line under every heading: most lines say no status.
+    if !(content.contains("tatus") || content.contains("TATUS")) {
+        return false;
+    }
+    let Some((lab, rest, bold)) = split_label(content) else {
         return false;
     };
-    norm(lab) == "status"
-        && norm(rest)
-            .split(' ')
-            .any(|w| NOT_IN_FORCE.contains(&w) || (proposed && w == "proposed"))
+    if norm(lab) != "status" {
+        return false;
+    }
+    // The pieces between a pair of `~~` are struck through; after an
+    // unpaired one, text.
+    let marks = rest.matches("~~").count();
+    let kept: Vec<&str> = rest
+        .split("~~")
+        .enumerate()
+        .filter(|(k, _)| k % 2 == 0 || *k == marks)
+        .map(|(_, piece)| piece)
+        .collect();
+    let n = norm(&kept.join(" "));
+    let first = n.split(' ').find(|w| !w.is_empty()).unwrap_or("");
+    NOT_IN_FORCE.contains(&first) || (proposed && bold && first == "proposed")
 }

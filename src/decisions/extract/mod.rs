@@ -335,9 +335,6 @@ impl<'a> Scanner<'a> {
         // Where the heading above is an entry (no decisions section itself)
         // that labels its decision in a list: the indents of those items.
         let mut field_indents: Vec<usize> = Vec::new();
-        // Whether that entry's status says its decision is no longer in
-        // force (`**Status:** SUPERSEDED by AZD-11`).
-        let mut withdrawn = false;
         // A title naming a decision log whose own sections say which of them
         // hold the decisions (`# Hosting — decision log` over `## How to
         // review` and `## Proposed decisions`): those sections do, not every
@@ -360,11 +357,17 @@ impl<'a> Scanner<'a> {
                     labelled_here = self.labels_a_decision(i);
                     entry = None;
                     field_indents.clear();
-                    withdrawn = false;
                     let excluded = stack.iter().any(|s| s.1 == Sec::Excluded);
                     let hn = norm(h.text());
                     if self.rules.is_excluded_section(&hn) || excluded {
                         stack.push((h.level, Sec::Excluded));
+                    } else if self.withdrawn_under(i) {
+                        // A section whose status says it is no longer in
+                        // force (a log's `### AZD-05` with `- **Status:**
+                        // SUPERSEDED by AZD-11`): its "original decision"
+                        // and all else in it, sub-sections too, is history.
+                        i = self.section_end(i, h.level);
+                        continue;
                     } else if let Some(title) = self
                         .rules
                         .adr
@@ -410,7 +413,6 @@ impl<'a> Scanner<'a> {
                             .map(|t| t.trim().trim_end_matches([':', '.', ' ']))
                             .filter(|t| !t.is_empty());
                             field_indents = self.decision_item_indents(i);
-                            withdrawn = self.withdrawn_under(i);
                         }
                         stack.push((h.level, Sec::Plain));
                     }
@@ -452,11 +454,6 @@ impl<'a> Scanner<'a> {
                             };
                             let takes_list = !l.item
                                 && (rest.trim().is_empty() || rest.trim_end().ends_with(':'));
-                            if withdrawn {
-                                // Its text and fields are the entry's history.
-                                i = self.extent(i, takes_list).max(i + 1);
-                                continue;
-                            }
                             i = self.take(i, first, takes_list);
                             last_taken = Some(i);
                             continue;

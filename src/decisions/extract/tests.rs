@@ -837,6 +837,34 @@ fn a_decision_logs_entries_are_their_decisions_with_their_ids_and_no_fields() {
             "**AZD-11 — Scope:** OpenAPI is out of scope.",
         ]
     );
+    // The status's first word says it, struck-through text left out; a plain
+    // label says it too; everything in a withdrawn entry's section is its
+    // history, a plain item of a decisions section or a `#### Decision`.
+    let md = "## Decisions\n\n\
+              ### D1 — Kept\n\n\
+              - **Status:** DECIDED (D0 superseded)\n\
+              - **Decision:** keep the queue.\n\n\
+              ### D2 — Not withdrawn\n\n\
+              - **Status:** not superseded\n\
+              - **Decision:** keep the cache.\n\n\
+              ### D3 — Struck\n\n\
+              - **Status:** ~~Accepted~~ Superseded by D9\n\
+              - **Decision:** drop the cache.\n\n\
+              ### D4 — Plain\n\n\
+              Status: Rejected\n\n\
+              - **Decision:** use Kafka.\n\
+              - a plain item under it\n\n\
+              ### D5 — Below\n\n\
+              **Status**: Withdrawn\n\n\
+              #### Decision\n\n\
+              Use gRPC everywhere.\n";
+    assert_eq!(
+        texts(md),
+        [
+            "**D1 — Kept:** keep the queue.",
+            "**D2 — Not withdrawn:** keep the cache.",
+        ]
+    );
     // A decisions section's labelled items with no decision item beside them
     // are still its decisions (`**Database:** Postgres`), and so is a plain
     // list under a decision stated as a paragraph.

@@ -51,7 +51,14 @@ pub struct PlanFolders {
 /// file: those holding the most Markdown files outside the archive, counting
 /// only files that read as plans when any does. `migrate`'s note and
 /// `init`'s commented suggestions name the same folders.
-pub fn plan_like_folders(cfg: &Config, docs: &[(PathBuf, Document)]) -> PlanFolders {
+///
+/// A folder `skip` says yes to is not chosen (one `init` offers already by
+/// its name), so it leaves its place to the next.
+pub fn plan_like_folders(
+    cfg: &Config,
+    docs: &[(PathBuf, Document)],
+    skip: &dyn Fn(&Path) -> bool,
+) -> PlanFolders {
     let archive_dir = cfg.archive.dir_path();
     let mut by_dir: BTreeMap<&Path, usize> = BTreeMap::new();
     // Folders are weighed by their files that read as plans, when any
@@ -100,7 +107,7 @@ pub fn plan_like_folders(cfg: &Config, docs: &[(PathBuf, Document)]) -> PlanFold
     dirs.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     let mut chosen: Vec<&Path> = Vec::new();
     for (d, n) in dirs {
-        if chosen.iter().any(|c| d.starts_with(c)) {
+        if skip(d) || chosen.iter().any(|c| d.starts_with(c)) {
             continue;
         }
         if chosen.iter().any(|c| c.starts_with(d)) {
@@ -159,7 +166,7 @@ impl Planner<'_, '_> {
         });
         let chosen: Vec<PathBuf> = match asked {
             Some(a) => vec![a.to_path_buf()],
-            None => plan_like_folders(self.cfg, self.docs)
+            None => plan_like_folders(self.cfg, self.docs, &|_| false)
                 .dirs
                 .into_iter()
                 .map(|(d, _)| d)
@@ -167,7 +174,10 @@ impl Planner<'_, '_> {
         };
         let globs: Vec<String> = chosen
             .iter()
-            .map(|d| format!("'{}/**'", d.display().to_string().replace('\\', "/")))
+            .map(|d| {
+                let d = d.display().to_string().replace('\\', "/");
+                format!("'{}/**'", globset::escape(&d))
+            })
             .collect();
         let configured = self.cfg.plan_dirs.sources().join(", ");
         if let Some(a) = asked {
