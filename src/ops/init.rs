@@ -91,8 +91,8 @@ pub struct Proposal {
     /// When no planning folder was found: the folders whose files read as
     /// plans (a numbered phase, step or milestone heading, a subphase, task
     /// checkboxes), with how many, the ones `migrate`'s note names
-    /// ([`crate::plan::restructure::plan_like_folders`]), none that overlaps
-    /// one in `elsewhere`. Shown as commented `plan_dirs` entries: a tree
+    /// ([`crate::plan::restructure::plan_like_folders`]), none inside one
+    /// in `elsewhere`. Shown as commented `plan_dirs` entries: a tree
     /// keeping its plans in `docs/mediator-framework/progress` was written a
     /// file naming only the built-in folders, which `migrate` then told it to
     /// change.
@@ -320,7 +320,7 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
 
 /// The folders of the Markdown files at `paths` whose files read as plans
 /// (see [`Proposal::read_as_plans`]), each as a glob with how many, those
-/// overlapping a folder of `named` (already offered) left out.
+/// inside a folder of `named` (offered already) left out.
 fn plan_like(
     root: &Path,
     paths: &[PathBuf],

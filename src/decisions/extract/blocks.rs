@@ -235,7 +235,6 @@ impl Scanner<'_> {
         }
     }
 
-    /// `ADR-003: Title` with its Decision part.
     /// Whether the text under the heading at line `i` (to the next heading)
     /// has a status field saying its section is no longer in force: a
     /// decision log's `- **Status:** SUPERSEDED by AZD-11` beside its
@@ -247,6 +246,7 @@ impl Scanner<'_> {
             .any(|l| l.kind == Kind::Text && status_not_in_force(l.content(), false))
     }
 
+    /// `ADR-003: Title` with its Decision part.
     pub(super) fn adr(&mut self, i: usize, end: usize, h: &Heading, title: &str) {
         let (para, _, rationale, consequences) = self.body_parts(i + 1, end, Body::Adr);
         // A rejected, superseded or only proposed ADR is not a decision in force.
