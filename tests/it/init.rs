@@ -140,6 +140,12 @@ fn init_without_planning_folders_offers_the_folders_whose_files_read_as_plans() 
     put(r, "docs/work/planning/old.md", "# Old\n\nProse.\n");
     for i in 0..4 {
         put(r, &format!("guides/g{i}.md"), "# A guide\n\nProse.\n");
+        // Agent skills number their steps too, but are prompts for a tool.
+        put(
+            r,
+            &format!(".agents/skills/s{i}/SKILL.md"),
+            "# Skill\n\n## Step 1: Read\n\n- [ ] read\n",
+        );
     }
     let (code, _, err) = run_in(r, &["init"]);
     assert_eq!(code, 0, "{err}");
@@ -151,6 +157,7 @@ fn init_without_planning_folders_offers_the_folders_whose_files_read_as_plans() 
         "{text}"
     );
     assert!(!text.contains("guides/"), "{text}");
+    assert!(!text.contains("# - '.agents/"), "{text}");
     // Offered, not set: the built-in folders stay, and the file loads.
     let cfg = Config::load(Some(r), None, None).unwrap_or_else(|e| panic!("{e}\n{text}"));
     assert_eq!(
