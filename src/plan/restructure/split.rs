@@ -92,10 +92,10 @@ impl Planner<'_, '_> {
     /// Why `doc` is split: its lines or tokens over their budget, and its
     /// subphases when it holds several. Tokens are said only when the lines
     /// are within budget (then the file was counted to decide it).
-    fn split_why(&self, rel: &Path, doc: &Document) -> String {
+    /// `lines` is its line count, as its tally has it.
+    fn split_why(&self, rel: &Path, doc: &Document, lines: usize) -> String {
         let (max_lines, max_tokens) = self.cfg.budget_for(rel);
         let text = &doc.source.text;
-        let lines = count_lines(text);
         let mut why = Vec::new();
         if max_lines > 0 && lines > max_lines {
             why.push(format!("{lines} lines, over {max_lines}"));
@@ -264,6 +264,7 @@ impl Planner<'_, '_> {
                 self.in_place.insert(rel.clone(), index);
             }
             self.moves.insert(rel.clone(), moved);
+            let tally = conserve::Tally::of(doc);
             self.out.splits.push(SplitFile {
                 original: rel.clone(),
                 archived,
@@ -272,10 +273,10 @@ impl Planner<'_, '_> {
                 // The original as read is the archive's copy; a text with its
                 // cards taken out is only here.
                 text: stripped.as_ref().map(|d| d.source.text.to_string()),
-                tally: conserve::Tally::of(doc),
+                tally,
                 // Filled in when the parts are final (`finish`).
                 ledgers: Vec::new(),
-                why: self.split_why(rel, doc),
+                why: self.split_why(rel, doc, tally.lines),
             });
             self.parts.insert(rel.clone(), parts_out);
             if let Some(d) = stripped {
