@@ -252,13 +252,14 @@ pub fn propose(
         check_dirs = cfg.check_dirs.sources().to_vec();
         plan_exclude.extend(cfg.plan_exclude.sources().iter().cloned());
     }
-    let elsewhere = named_like_plans(&paths, &found, cfg);
+    let named = named_like_plans(&paths, &found, cfg);
     let records = record_folders(&paths, cfg);
     let read_as_plans = if found.is_empty() {
-        plan_like(root, &paths, &elsewhere, cfg, progress)
+        plan_like(root, &paths, &named, cfg, progress)
     } else {
         Vec::new()
     };
+    let elsewhere = most_first(named);
     Ok(Proposal {
         elsewhere,
         read_as_plans,
@@ -284,9 +285,8 @@ pub fn propose(
 const PLAN_FOLDER_NAMES: [&str; 4] = ["plans", "planning", "roadmap", "roadmaps"];
 
 /// The shallowest folder named like plans above each Markdown file that is not
-/// in a found folder, the archive or an excluded one, with its file count, most
-/// files first.
-fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(String, usize)> {
+/// in a found folder, the archive or an excluded one, with its file count.
+fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(PathBuf, usize)> {
     let archive = Path::new(cfg.archive.dir.trim_end_matches('/'));
     let mut count: std::collections::BTreeMap<PathBuf, usize> = Default::default();
     for rel in paths {
@@ -310,7 +310,13 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
             }
         }
     }
-    let mut out: Vec<(String, usize)> = count
+    count.into_iter().collect()
+}
+
+/// Folders with their counts as `plan_dirs` globs ([`folder_glob`]), most
+/// files first.
+fn most_first(dirs: Vec<(PathBuf, usize)>) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = dirs
         .into_iter()
         .filter_map(|(d, n)| Some((folder_glob(&d)?, n)))
         .collect();
@@ -324,7 +330,7 @@ fn named_like_plans(paths: &[PathBuf], found: &[Found], cfg: &Config) -> Vec<(St
 fn plan_like(
     root: &Path,
     paths: &[PathBuf],
-    named: &[(String, usize)],
+    named: &[(PathBuf, usize)],
     cfg: &Config,
     progress: Progress,
 ) -> Vec<(String, usize)> {
@@ -337,14 +343,11 @@ fn plan_like(
         .map(|rel| (root.join(rel), rel.clone()))
         .collect();
     let loaded = read_all(&targets, progress);
-    let named: Vec<&Path> = named
-        .iter()
-        .map(|(g, _)| Path::new(g.trim_end_matches("/**")))
-        .collect();
     // A folder inside one offered by its name is offered already; a parent
     // of one (`notes/` holding the plans beside a stale `notes/planning/`)
-    // is not, and is weighed on its own.
-    let offered = |d: &Path| named.iter().any(|n| d.starts_with(n));
+    // is not, and is weighed on its own. Compared as paths: a glob names a
+    // folder escaped (`x/[[]wip[]]`), not as it is.
+    let offered = |d: &Path| named.iter().any(|(n, _)| d.starts_with(n));
     let found = crate::plan::restructure::plan_like_folders(cfg, &loaded.docs, &offered);
     if !found.read_as_plans {
         return Vec::new();
@@ -417,6 +420,22 @@ mod tests {
         );
         // A newline would end the comment the glob is offered in.
         assert_eq!(folder_glob(Path::new("nl\n- evil: 1")), None);
+    }
+
+    #[test]
+    fn a_folder_offered_by_its_name_is_not_offered_again_whatever_its_name() {
+        let d = tempfile::tempdir().unwrap();
+        for i in 0..2 {
+            let p = d.path().join(format!("[a]/plans/sub/p{i}.md"));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "# P\n\n## Phase 1: Setup\n").unwrap();
+        }
+        let cfg = Config::builtin();
+        let target = d.path().join("replan.yaml");
+        let p = propose(d.path(), &target, &cfg, &super::super::no_progress).unwrap();
+        assert_eq!(p.elsewhere, [("[[]a[]]/plans/**".to_string(), 2)]);
+        // The same folder read as plans is offered once, by its name.
+        assert!(p.read_as_plans.is_empty(), "{:?}", p.read_as_plans);
     }
 
     #[test]
